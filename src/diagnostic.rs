@@ -1,0 +1,182 @@
+//! Findings, severities and fixes: what rules produce and reports consume.
+
+use crate::registry::RuleMeta;
+use crate::source::Span;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a fix may be applied without a human looking at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps the meaning of the file; applied by `--fix`.
+    Safe,
+    /// May change behaviour; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+/// Replace the bytes of `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Self {
+        Self {
+            span: Span::empty(at),
+            replacement: text.into(),
+        }
+    }
+
+    pub fn replace(span: Span, text: impl Into<String>) -> Self {
+        Self {
+            span,
+            replacement: text.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Fix {
+    pub message: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// A secondary location that explains the finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleMeta, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            severity: rule.severity,
+            span,
+            message: message.into(),
+            help: None,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+}
+
+/// The finding builder every rule writes through.
+#[derive(Debug, Default)]
+pub struct Findings {
+    items: Vec<Finding>,
+}
+
+impl Findings {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn report(
+        &mut self,
+        rule: &'static RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+    ) -> FindingBuilder<'_> {
+        self.items.push(Finding::new(rule, span, message));
+        let last = self.items.len() - 1;
+        FindingBuilder {
+            finding: &mut self.items[last],
+        }
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.items.push(finding);
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.items
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+pub struct FindingBuilder<'a> {
+    finding: &'a mut Finding,
+}
+
+impl FindingBuilder<'_> {
+    pub fn help(self, help: impl Into<String>) -> Self {
+        self.finding.help = Some(help.into());
+        self
+    }
+
+    pub fn related(self, span: Span, message: impl Into<String>) -> Self {
+        self.finding.related.push(Related {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn severity(self, severity: Severity) -> Self {
+        self.finding.severity = severity;
+        self
+    }
+
+    pub fn fix(self, applicability: Applicability, message: impl Into<String>, edits: Vec<Edit>) -> Self {
+        self.finding.fix = Some(Fix {
+            message: message.into(),
+            applicability,
+            edits,
+        });
+        self
+    }
+}

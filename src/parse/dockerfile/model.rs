@@ -1,0 +1,350 @@
+//! The typed Dockerfile model that DF rules read.
+
+use super::lexer::{Directive, Heredoc};
+use crate::parse::shell::{Script, Word};
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    Add,
+    Arg,
+    Cmd,
+    Copy,
+    Entrypoint,
+    Env,
+    Expose,
+    From,
+    Healthcheck,
+    Label,
+    Maintainer,
+    Onbuild,
+    Run,
+    Shell,
+    Stopsignal,
+    User,
+    Volume,
+    Workdir,
+}
+
+impl Keyword {
+    pub fn parse(word: &str) -> Option<Keyword> {
+        Some(match word.to_ascii_uppercase().as_str() {
+            "ADD" => Keyword::Add,
+            "ARG" => Keyword::Arg,
+            "CMD" => Keyword::Cmd,
+            "COPY" => Keyword::Copy,
+            "ENTRYPOINT" => Keyword::Entrypoint,
+            "ENV" => Keyword::Env,
+            "EXPOSE" => Keyword::Expose,
+            "FROM" => Keyword::From,
+            "HEALTHCHECK" => Keyword::Healthcheck,
+            "LABEL" => Keyword::Label,
+            "MAINTAINER" => Keyword::Maintainer,
+            "ONBUILD" => Keyword::Onbuild,
+            "RUN" => Keyword::Run,
+            "SHELL" => Keyword::Shell,
+            "STOPSIGNAL" => Keyword::Stopsignal,
+            "USER" => Keyword::User,
+            "VOLUME" => Keyword::Volume,
+            "WORKDIR" => Keyword::Workdir,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Keyword::Add => "ADD",
+            Keyword::Arg => "ARG",
+            Keyword::Cmd => "CMD",
+            Keyword::Copy => "COPY",
+            Keyword::Entrypoint => "ENTRYPOINT",
+            Keyword::Env => "ENV",
+            Keyword::Expose => "EXPOSE",
+            Keyword::From => "FROM",
+            Keyword::Healthcheck => "HEALTHCHECK",
+            Keyword::Label => "LABEL",
+            Keyword::Maintainer => "MAINTAINER",
+            Keyword::Onbuild => "ONBUILD",
+            Keyword::Run => "RUN",
+            Keyword::Shell => "SHELL",
+            Keyword::Stopsignal => "STOPSIGNAL",
+            Keyword::User => "USER",
+            Keyword::Volume => "VOLUME",
+            Keyword::Workdir => "WORKDIR",
+        }
+    }
+
+    /// The flags BuildKit accepts after this keyword.
+    pub fn allowed_flags(self) -> &'static [&'static str] {
+        match self {
+            Keyword::From => &["platform"],
+            Keyword::Run => &["mount", "network", "security", "device"],
+            Keyword::Copy => &["from", "chown", "chmod", "link", "parents", "exclude"],
+            Keyword::Add => &["chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"],
+            Keyword::Healthcheck => &["interval", "timeout", "start-period", "start-interval", "retries"],
+            _ => &[],
+        }
+    }
+}
+
+/// `--name=value` after the keyword.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    pub name: String,
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// `KEY=value` in ENV, LABEL or ARG.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub key: String,
+    pub key_span: Span,
+    /// The value after quote removal and substitution; `None` for `ARG NAME`.
+    pub value: Option<String>,
+    pub value_span: Option<Span>,
+    /// Span of the whole `KEY=value`.
+    pub span: Span,
+}
+
+/// What RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD execute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `["prog", "arg"]`: run directly, no shell.
+    Exec { argv: Vec<Word>, span: Span },
+    /// Run by the stage's shell (`/bin/sh -c` by default).
+    Shell {
+        /// The command text as the shell receives it.
+        text: String,
+        script: Script,
+        span: Span,
+    },
+}
+
+impl Command {
+    pub fn span(&self) -> Span {
+        match self {
+            Command::Exec { span, .. } | Command::Shell { span, .. } => *span,
+        }
+    }
+
+    pub fn is_shell(&self) -> bool {
+        matches!(self, Command::Shell { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Args {
+    None,
+    /// FROM, COPY, ADD, USER, WORKDIR, EXPOSE, VOLUME, STOPSIGNAL, MAINTAINER, SHELL.
+    Words(Vec<Word>),
+    /// ENV, LABEL, ARG.
+    Pairs(Vec<Pair>),
+    /// RUN, CMD, ENTRYPOINT.
+    Command(Command),
+    /// HEALTHCHECK: `None` for `HEALTHCHECK NONE`.
+    Healthcheck(Option<Command>),
+    Onbuild(Box<Instruction>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Instruction {
+    pub keyword: Keyword,
+    pub keyword_span: Span,
+    /// The instruction including its continuation lines and heredoc bodies.
+    pub span: Span,
+    /// Where the arguments begin (after keyword and flags): an insertion point.
+    pub args_start: usize,
+    pub flags: Vec<Flag>,
+    pub args: Args,
+    pub heredocs: Vec<Heredoc>,
+    /// Index of the stage this instruction belongs to (`None` before the first FROM).
+    pub stage: Option<usize>,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.name == name)
+    }
+
+    pub fn words(&self) -> &[Word] {
+        match &self.args {
+            Args::Words(w) => w,
+            _ => &[],
+        }
+    }
+
+    pub fn pairs(&self) -> &[Pair] {
+        match &self.args {
+            Args::Pairs(p) => p,
+            _ => &[],
+        }
+    }
+
+    pub fn command(&self) -> Option<&Command> {
+        match &self.args {
+            Args::Command(c) => Some(c),
+            Args::Healthcheck(c) => c.as_ref(),
+            _ => None,
+        }
+    }
+
+    pub fn script(&self) -> Option<&Script> {
+        match self.command()? {
+            Command::Shell { script, .. } => Some(script),
+            Command::Exec { .. } => None,
+        }
+    }
+
+    /// `--mount=type=cache` flags and the targets they cover.
+    pub fn cache_mount_targets(&self) -> Vec<&str> {
+        self.flags
+            .iter()
+            .filter(|f| f.name == "mount")
+            .filter_map(|f| f.value.as_deref())
+            .filter(|v| v.split(',').any(|p| p == "type=cache"))
+            .filter_map(|v| {
+                v.split(',')
+                    .find_map(|p| p.strip_prefix("target=").or_else(|| p.strip_prefix("dst=")).or_else(|| p.strip_prefix("destination=")))
+            })
+            .collect()
+    }
+}
+
+/// The image a FROM names, after ARG substitution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// As written after substitution: `python:3.12-slim@sha256:...`.
+    pub text: String,
+    /// Registry and repository: `python`, `ghcr.io/org/app`.
+    pub name: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+    /// A variable without a value stays in the reference: nothing is known.
+    pub unresolved: bool,
+    pub span: Span,
+}
+
+impl ImageRef {
+    pub fn parse(text: &str, span: Span, unresolved: bool) -> ImageRef {
+        let (rest, digest) = match text.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (text, None),
+        };
+        // A colon after the last slash separates the tag; one before it is a registry port.
+        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match rest[last_slash..].rfind(':') {
+            Some(i) => (
+                rest[..last_slash + i].to_string(),
+                Some(rest[last_slash + i + 1..].to_string()),
+            ),
+            None => (rest.to_string(), None),
+        };
+        ImageRef {
+            text: text.to_string(),
+            name,
+            tag,
+            digest,
+            unresolved,
+            span,
+        }
+    }
+
+    /// The repository without registry and `library/`: `python` for
+    /// `docker.io/library/python`.
+    pub fn short_name(&self) -> &str {
+        let n = self.name.strip_prefix("docker.io/").unwrap_or(&self.name);
+        n.strip_prefix("library/").unwrap_or(n)
+    }
+
+    pub fn is_scratch(&self) -> bool {
+        self.name.eq_ignore_ascii_case("scratch")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    pub index: usize,
+    /// `AS name`, lower-cased as BuildKit compares it.
+    pub name: Option<String>,
+    pub name_span: Option<Span>,
+    /// Index of the FROM instruction.
+    pub from: usize,
+    pub image: ImageRef,
+    /// The earlier stage this one is built FROM.
+    pub parent: Option<usize>,
+    /// Instruction indices of this stage, FROM included.
+    pub instructions: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Dockerfile {
+    pub escape: char,
+    pub directives: Vec<Directive>,
+    pub comments: Vec<Span>,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+    pub errors: Vec<ParseError>,
+}
+
+impl Dockerfile {
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// The final stage and the stages it is built FROM, root first.
+    pub fn final_chain(&self) -> Vec<&Stage> {
+        let mut chain = Vec::new();
+        let mut cur = self.stages.last();
+        while let Some(s) = cur {
+            if chain.iter().any(|c: &&Stage| c.index == s.index) {
+                break;
+            }
+            chain.push(s);
+            cur = s.parent.and_then(|p| self.stages.get(p));
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn stage_instructions(&self, stage: &Stage) -> &[Instruction] {
+        self.instructions.get(stage.instructions.clone()).unwrap_or(&[])
+    }
+
+    /// Instructions of the final image, root stage first.
+    pub fn final_instructions(&self) -> impl Iterator<Item = &Instruction> {
+        self.final_chain()
+            .into_iter()
+            .flat_map(|s| self.stage_instructions(s).iter())
+    }
+
+    /// The last instruction with this keyword in the final image.
+    pub fn final_last(&self, keyword: Keyword) -> Option<&Instruction> {
+        self.final_instructions().filter(|i| i.keyword == keyword).last()
+    }
+
+    /// The value an ENV sets in the final image (the last one wins).
+    pub fn final_env(&self, key: &str) -> Option<(&Pair, &Instruction)> {
+        self.final_instructions()
+            .filter(|i| i.keyword == Keyword::Env)
+            .flat_map(|i| i.pairs().iter().map(move |p| (p, i)))
+            .filter(|(p, _)| p.key == key)
+            .last()
+    }
+
+    pub fn stage_by_name(&self, name: &str) -> Option<&Stage> {
+        let lower = name.to_ascii_lowercase();
+        self.stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str()))
+    }
+
+    /// Is this a multi-stage build whose final image copies from a builder?
+    pub fn is_multi_stage(&self) -> bool {
+        self.stages.len() > 1
+    }
+}

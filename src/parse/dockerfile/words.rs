@@ -1,0 +1,300 @@
+//! Dockerfile-level words: whitespace splitting with quotes and the escape
+//! character, `$VAR` substitution, and the JSON exec form.
+
+use crate::parse::offsets::OffsetMap;
+use crate::parse::shell::Word;
+use std::collections::HashMap;
+
+/// Build-time variables in scope: `None` for an `ARG` without a value.
+pub type Vars = HashMap<String, Option<String>>;
+
+/// Splits `text` into words as Docker does for FROM, COPY, USER and the like.
+/// With `vars`, `$VAR` references are substituted; a word that references
+/// an unknown variable keeps its text and is marked dynamic.
+pub fn split(text: &str, map: &OffsetMap, escape: char, vars: Option<&Vars>) -> Vec<Word> {
+    split_inner(text, map, escape, vars, false)
+}
+
+/// Like [`split`] without substitution, but a literal (escaped or
+/// single-quoted) `$` stays marked with a `\0` before it, for [`expand`].
+pub fn split_keeping_literal_dollars(text: &str, map: &OffsetMap, escape: char) -> Vec<Word> {
+    split_inner(text, map, escape, None, true)
+}
+
+fn split_inner(text: &str, map: &OffsetMap, escape: char, vars: Option<&Vars>, keep_markers: bool) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut word = String::new();
+        let mut quoted = false;
+        let mut dynamic = false;
+        let mut end = start;
+        let mut quote: Option<char> = None;
+        while let Some(&(i, c)) = chars.peek() {
+            if quote.is_none() && c.is_whitespace() {
+                break;
+            }
+            chars.next();
+            end = i + c.len_utf8();
+            match (quote, c) {
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    quoted = true;
+                }
+                (Some(q), c) if c == q => quote = None,
+                (q, c) if c == escape && q != Some('\'') => {
+                    if let Some((j, n)) = chars.next() {
+                        end = j + n.len_utf8();
+                        if n == '$' {
+                            // An escaped dollar is never substituted.
+                            word.push('\u{0}');
+                        }
+                        if !(q == Some('"') && n != '"' && n != escape && n != '$') {
+                            word.push(n);
+                        } else {
+                            word.push(escape);
+                            word.push(n);
+                        }
+                    }
+                }
+                (Some('\''), c) => {
+                    if c == '$' {
+                        word.push('\u{0}');
+                    }
+                    word.push(c);
+                }
+                (_, c) => word.push(c),
+            }
+        }
+        if let Some(vars) = vars {
+            match expand(&word, vars) {
+                Some(v) => word = v,
+                None => {
+                    dynamic = true;
+                    word = word.replace('\u{0}', "");
+                }
+            }
+        } else {
+            if word.contains('$') {
+                dynamic = true;
+            }
+            if !keep_markers {
+                word = word.replace('\u{0}', "");
+            }
+        }
+        out.push(Word {
+            text: word,
+            span: map.span(start, end),
+            quoted,
+            dynamic,
+        });
+    }
+    out
+}
+
+/// Substitutes `$NAME`, `${NAME}`, `${NAME:-x}`, `${NAME:+x}` (and the
+/// forms without a colon). `None` when a referenced variable has no known
+/// value and no default applies. A `\0` marks a literal `$`.
+pub fn expand(text: &str, vars: &Vars) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['$', '\u{0}']) {
+        out.push_str(&rest[..i]);
+        if rest[i..].starts_with('\u{0}') {
+            // The `$` after the marker is literal.
+            rest = &rest[i + 1..];
+            if let Some(stripped) = rest.strip_prefix('$') {
+                out.push('$');
+                rest = stripped;
+            }
+            continue;
+        }
+        let after = &rest[i + 1..];
+        if let Some(inner) = after.strip_prefix('{') {
+            let close = matching_brace(inner)?;
+            let body = &inner[..close];
+            out.push_str(&expand_braced(body, vars)?);
+            rest = &inner[close + 1..];
+        } else {
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            if len == 0 {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+            out.push_str(lookup(&after[..len], vars)?);
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Offset of the `}` that closes a `${`, counting nested `${...}`.
+fn matching_brace(inner: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(i),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn lookup<'a>(name: &str, vars: &'a Vars) -> Option<&'a str> {
+    vars.get(name).and_then(|v| v.as_deref())
+}
+
+fn expand_braced(body: &str, vars: &Vars) -> Option<String> {
+    let name_len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(body.len());
+    let (name, op) = body.split_at(name_len);
+    let value = lookup(name, vars);
+    let set_and_nonempty = value.is_some_and(|v| !v.is_empty());
+    let (colon, op) = match op.strip_prefix(':') {
+        Some(o) => (true, o),
+        None => (false, op),
+    };
+    let present = if colon { set_and_nonempty } else { value.is_some() };
+    if let Some(word) = op.strip_prefix('-') {
+        return if present {
+            value.map(str::to_string)
+        } else {
+            expand(word, vars)
+        };
+    }
+    if let Some(word) = op.strip_prefix('+') {
+        return if present {
+            expand(word, vars)
+        } else if vars.contains_key(name) && value.is_none() {
+            // An ARG without a value: whether it is set is unknown.
+            None
+        } else {
+            Some(String::new())
+        };
+    }
+    if !op.is_empty() {
+        // Pattern operators (`${x#y}`, `${x%y}`) need the value.
+        return None;
+    }
+    value.map(str::to_string)
+}
+
+/// The JSON exec form `["a", "b"]`: strings with their spans, or `None`
+/// when the text is not a JSON array of strings (Docker then falls back to
+/// the shell form).
+pub fn exec_form(text: &str, map: &OffsetMap) -> Option<Vec<Word>> {
+    let trimmed_start = text.len() - text.trim_start().len();
+    let body = text.trim();
+    let inner = body.strip_prefix('[')?.strip_suffix(']')?;
+    let base = trimmed_start + 1;
+    let mut out = Vec::new();
+    let mut chars = inner.char_indices().peekable();
+    let mut expect_value = true;
+    loop {
+        while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some((i, c)) = chars.next() else {
+            // `[]` is valid; `["a",]` is not.
+            return if expect_value && !out.is_empty() { None } else { Some(out) };
+        };
+        match c {
+            '"' if expect_value => {
+                let mut s = String::new();
+                let mut closed = None;
+                while let Some((j, c)) = chars.next() {
+                    match c {
+                        '"' => {
+                            closed = Some(j);
+                            break;
+                        }
+                        '\\' => {
+                            let (_, e) = chars.next()?;
+                            match e {
+                                '"' | '\\' | '/' => s.push(e),
+                                'n' => s.push('\n'),
+                                't' => s.push('\t'),
+                                'r' => s.push('\r'),
+                                'b' => s.push('\u{8}'),
+                                'f' => s.push('\u{c}'),
+                                'u' => {
+                                    let hex: String = (0..4).filter_map(|_| chars.next().map(|x| x.1)).collect();
+                                    let code = u32::from_str_radix(&hex, 16).ok()?;
+                                    s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                                }
+                                _ => return None,
+                            }
+                        }
+                        c if (c as u32) < 0x20 => return None,
+                        c => s.push(c),
+                    }
+                }
+                let j = closed?;
+                out.push(Word {
+                    text: s,
+                    span: map.span(base + i, base + j + 1),
+                    quoted: true,
+                    dynamic: false,
+                });
+                expect_value = false;
+            }
+            ',' if !expect_value => expect_value = true,
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, Option<&str>)]) -> Vars {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+            .collect()
+    }
+
+    #[test]
+    fn expands_the_docker_forms() {
+        let v = vars(&[("A", Some("1")), ("E", Some("")), ("U", None)]);
+        assert_eq!(expand("x$A-${A}", &v).as_deref(), Some("x1-1"));
+        assert_eq!(expand("${E:-d}${E-d}", &v).as_deref(), Some("d"));
+        assert_eq!(expand("${A:+yes}${Z:+no}", &v).as_deref(), Some("yes"));
+        assert_eq!(expand("${Z:-${A}}", &v).as_deref(), Some("1"));
+        assert_eq!(expand("$U", &v), None);
+        assert_eq!(expand("$Z", &v), None);
+    }
+
+    #[test]
+    fn splits_with_quotes_and_escaped_dollars() {
+        let text = r#"a "b c" \$HOME 'x$y'"#;
+        let w = split(text, &OffsetMap::contiguous(0, text.len()), '\\', Some(&Vars::new()));
+        let t: Vec<&str> = w.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(t, vec!["a", "b c", "$HOME", "x$y"]);
+        assert_eq!(w[1].span, crate::source::Span::new(2, 7));
+    }
+
+    #[test]
+    fn exec_form_parses_json_and_rejects_the_rest() {
+        let text = r#" ["gunicorn", "-b", "0.0.0.0:80"]"#;
+        let w = exec_form(text, &OffsetMap::contiguous(0, text.len()));
+        let w = w.unwrap_or_default();
+        assert_eq!(w.len(), 3);
+        assert_eq!(w[1].span, crate::source::Span::new(14, 18));
+        assert!(exec_form("['a']", &OffsetMap::default()).is_none());
+        assert!(exec_form("[\"a\",]", &OffsetMap::default()).is_none());
+        assert_eq!(exec_form("[]", &OffsetMap::default()), Some(vec![]));
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per input kind: a lexer/parser and its typed model.
+
+pub mod dockerfile;
+pub mod dockerignore;
+pub mod offsets;
+pub mod shell;

@@ -1,0 +1,182 @@
+//! Source text with a line index, and spans that locate findings in it.
+
+use std::path::PathBuf;
+
+/// A half-open byte range into a [`SourceFile`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A 1-based line and column; columns count Unicode code points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start and end positions of a span; `end` is exclusive (the column just
+/// after the last character), as SARIF expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Region {
+    pub start: Position,
+    pub end: Position,
+}
+
+/// Byte offsets at which each line starts.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()));
+        Self { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line number that holds the byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte range of a 0-based line, without its line terminator.
+    pub fn line_span(&self, line: usize, text: &str) -> Span {
+        let start = self.starts.get(line).copied().unwrap_or(text.len());
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Span::new(start, end)
+    }
+
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = clamp_to_char_boundary(text, offset);
+        let line = self.line_of(offset);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        Position {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// One file as prodlint read it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user sees it (relative to the working directory when possible).
+    pub path: PathBuf,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        Self {
+            path: path.into(),
+            text,
+            lines,
+        }
+    }
+
+    /// The path with forward slashes, as reports print it.
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+
+    pub fn region(&self, span: Span) -> Region {
+        Region {
+            start: self.lines.position(&self.text, span.start),
+            end: self.lines.position(&self.text, span.end),
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// Text of a 0-based line without its terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.slice(self.lines.line_span(line, &self.text))
+    }
+}
+
+pub fn display_path(path: &std::path::Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_code_points() {
+        let f = SourceFile::new("x", "ab\néé=x\n".to_string());
+        let eq = f.text.find('=').unwrap_or(0);
+        assert_eq!(f.lines.position(&f.text, eq), Position { line: 2, column: 3 });
+        assert_eq!(f.lines.position(&f.text, 0), Position { line: 1, column: 1 });
+        assert_eq!(f.line_text(1), "éé=x");
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let f = SourceFile::new("x", "a\r\nb".to_string());
+        assert_eq!(f.lines.position(&f.text, 99), Position { line: 2, column: 2 });
+        assert_eq!(f.line_text(0), "a");
+    }
+}
