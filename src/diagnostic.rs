@@ -87,6 +87,8 @@ pub struct Finding {
     pub help: Option<String>,
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
+    /// Byte ranges holding a secret: every report masks them.
+    pub secrets: Vec<Span>,
 }
 
 impl Finding {
@@ -99,6 +101,7 @@ impl Finding {
             help: None,
             related: Vec::new(),
             fix: None,
+            secrets: Vec::new(),
         }
     }
 
@@ -163,6 +166,12 @@ impl FindingBuilder<'_> {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    /// Marks a byte range as a secret that no report may print.
+    pub fn secret(self, span: Span) -> Self {
+        self.finding.secrets.push(span);
         self
     }
 

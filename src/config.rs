@@ -1,0 +1,406 @@
+//! `prodlint.toml`, `.prodlint.toml` or `[tool.prodlint]` in `pyproject.toml`.
+//!
+//! The file is walked as a spanned TOML tree so that every unknown key or
+//! bad value is reported at its line, with the nearest valid key suggested.
+
+use crate::diagnostic::Severity;
+use crate::discover::FileKind;
+use crate::registry::OptionKind;
+use crate::rules;
+use crate::select::{FailOn, Selector};
+use crate::source::{LineIndex, display_path};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 5 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file the settings came from, if any.
+    pub path: Option<PathBuf>,
+    /// Globs in the file are relative to this folder.
+    pub root: PathBuf,
+    pub select: Option<Vec<Selector>>,
+    pub ignore: Vec<Selector>,
+    pub extend_select: Vec<Selector>,
+    pub fail_on: Option<FailOn>,
+    pub exclude: Vec<String>,
+    pub per_file_ignores: Vec<(String, Vec<Selector>)>,
+    pub severity: BTreeMap<&'static str, Severity>,
+    pub rule_options: BTreeMap<&'static str, BTreeMap<String, Vec<String>>>,
+    pub max_file_size: u64,
+    pub file_kinds: Vec<(String, FileKind)>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            path: None,
+            root: PathBuf::from("."),
+            select: None,
+            ignore: Vec::new(),
+            extend_select: Vec::new(),
+            fail_on: None,
+            exclude: Vec::new(),
+            per_file_ignores: Vec::new(),
+            severity: BTreeMap::new(),
+            rule_options: BTreeMap::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            file_kinds: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// A string-list option from `[rules.CODE]`.
+    pub fn option(&self, code: &str, name: &str) -> &[String] {
+        self.rule_options
+            .get(code)
+            .and_then(|o| o.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A configuration problem, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+    }
+}
+
+const CONFIG_NAMES: &[&str] = &["prodlint.toml", ".prodlint.toml"];
+
+const KEYS: &[&str] = &[
+    "select",
+    "ignore",
+    "extend-select",
+    "fail-on",
+    "exclude",
+    "per-file-ignores",
+    "severity",
+    "rules",
+    "max-file-size",
+    "file-kinds",
+];
+
+/// Finds the configuration from `start` upward: the first folder with
+/// `prodlint.toml`, `.prodlint.toml` or a `pyproject.toml` that has
+/// `[tool.prodlint]`.
+pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+    for dir in start.ancestors() {
+        for name in CONFIG_NAMES {
+            let p = dir.join(name);
+            if p.is_file() {
+                return load(&p);
+            }
+        }
+        let py = dir.join("pyproject.toml");
+        if py.is_file() {
+            let text = read(&py)?;
+            if text.contains("[tool.prodlint") {
+                return parse(&text, &py, true);
+            }
+        }
+    }
+    Ok(Config::default())
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: display_path(path),
+        line: 1,
+        column: 1,
+        message: format!("cannot read the configuration: {e}"),
+    })
+}
+
+/// Loads the configuration file at `path` (`pyproject.toml` reads `[tool.prodlint]`).
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = read(path)?;
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    parse(&text, path, is_pyproject)
+}
+
+struct Ctx<'a> {
+    path: String,
+    text: &'a str,
+    lines: LineIndex,
+}
+
+impl Ctx<'_> {
+    fn err(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> ConfigError {
+        let pos = self.lines.position(self.text, span.start);
+        ConfigError {
+            path: self.path.clone(),
+            line: pos.line,
+            column: pos.column,
+            message: message.into(),
+        }
+    }
+}
+
+pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, ConfigError> {
+    let cx = Ctx {
+        path: display_path(path),
+        text,
+        lines: LineIndex::new(text),
+    };
+    let root_table = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        cx.err(span, format!("invalid TOML: {}", e.message().trim()))
+    })?;
+    let mut config = Config {
+        path: Some(path.to_path_buf()),
+        root: path
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(".")),
+        ..Config::default()
+    };
+    let table: &DeTable<'_> = if is_pyproject {
+        let tool = root_table.get_ref().get("tool").and_then(|t| t.get_ref().as_table());
+        match tool.and_then(|t| t.get("prodlint")) {
+            Some(v) => match v.get_ref().as_table() {
+                Some(t) => t,
+                None => return Err(cx.err(v.span(), "`tool.prodlint` must be a table")),
+            },
+            None => return Ok(config),
+        }
+    } else {
+        root_table.get_ref()
+    };
+    for (key, value) in table.iter() {
+        let k = key.get_ref().as_ref();
+        match k {
+            "select" => config.select = Some(selectors(&cx, value)?),
+            "ignore" => config.ignore = selectors(&cx, value)?,
+            "extend-select" => config.extend_select = selectors(&cx, value)?,
+            "fail-on" => {
+                let s = string(&cx, value)?;
+                config.fail_on = Some(FailOn::parse(&s).ok_or_else(|| {
+                    cx.err(value.span(), format!("`fail-on` is `{s}`: use error, warning, info or never"))
+                })?);
+            }
+            "exclude" => config.exclude = strings(&cx, value)?,
+            "per-file-ignores" => {
+                for (glob, codes) in table_of(&cx, value)?.iter() {
+                    check_glob(&cx, glob.get_ref(), glob.span())?;
+                    config
+                        .per_file_ignores
+                        .push((glob.get_ref().to_string(), selectors(&cx, codes)?));
+                }
+            }
+            "severity" => {
+                for (code, sev) in table_of(&cx, value)?.iter() {
+                    let rule = rules::find(code.get_ref())
+                        .ok_or_else(|| unknown_rule(&cx, code.get_ref(), code.span()))?;
+                    let s = string(&cx, sev)?;
+                    let level = Severity::parse(&s).ok_or_else(|| {
+                        cx.err(sev.span(), format!("severity `{s}`: use error, warning or info"))
+                    })?;
+                    config.severity.insert(rule.code, level);
+                }
+            }
+            "rules" => {
+                for (code, opts) in table_of(&cx, value)?.iter() {
+                    let rule = rules::find(code.get_ref())
+                        .ok_or_else(|| unknown_rule(&cx, code.get_ref(), code.span()))?;
+                    let mut parsed = BTreeMap::new();
+                    for (name, v) in table_of(&cx, opts)?.iter() {
+                        let n = name.get_ref().as_ref();
+                        let Some(opt) = rule.options.iter().find(|o| o.name == n) else {
+                            let names: Vec<&str> = rule.options.iter().map(|o| o.name).collect();
+                            let msg = if names.is_empty() {
+                                format!("{} has no options", rule.code)
+                            } else {
+                                format!(
+                                    "unknown option `{n}` for {}{}",
+                                    rule.code,
+                                    suggestion(n, &names)
+                                )
+                            };
+                            return Err(cx.err(name.span(), msg));
+                        };
+                        match opt.kind {
+                            OptionKind::StringList => {
+                                parsed.insert(n.to_string(), strings(&cx, v)?);
+                            }
+                        }
+                    }
+                    config.rule_options.insert(rule.code, parsed);
+                }
+            }
+            "max-file-size" => match value.get_ref().as_integer().and_then(|i| i.as_str().replace('_', "").parse::<u64>().ok()) {
+                Some(n) if n > 0 => config.max_file_size = n,
+                _ => return Err(cx.err(value.span(), "`max-file-size` must be a positive number of bytes")),
+            },
+            "file-kinds" => {
+                for (glob, kind) in table_of(&cx, value)?.iter() {
+                    check_glob(&cx, glob.get_ref(), glob.span())?;
+                    let s = string(&cx, kind)?;
+                    let k = FileKind::from_name(&s).ok_or_else(|| {
+                        let names: Vec<&str> = FileKind::ALL.iter().map(|k| k.name()).collect();
+                        cx.err(kind.span(), format!("unknown file kind `{s}`{}", suggestion(&s, &names)))
+                    })?;
+                    config.file_kinds.push((glob.get_ref().to_string(), k));
+                }
+            }
+            other => {
+                return Err(cx.err(
+                    key.span(),
+                    format!("unknown key `{other}`{}", suggestion(other, KEYS)),
+                ));
+            }
+        }
+    }
+    Ok(config)
+}
+
+fn unknown_rule(cx: &Ctx<'_>, code: &str, span: std::ops::Range<usize>) -> ConfigError {
+    let names: Vec<&str> = rules::all()
+        .iter()
+        .flat_map(|r| [r.code, r.name])
+        .collect();
+    cx.err(span, format!("unknown rule `{code}`{}", suggestion(code, &names)))
+}
+
+fn check_glob(cx: &Ctx<'_>, glob: &str, span: std::ops::Range<usize>) -> Result<(), ConfigError> {
+    globset::Glob::new(glob)
+        .map(|_| ())
+        .map_err(|e| cx.err(span, format!("invalid glob `{glob}`: {}", e.kind())))
+}
+
+fn table_of<'a, 'i>(cx: &Ctx<'_>, v: &'a Spanned<DeValue<'i>>) -> Result<&'a DeTable<'i>, ConfigError> {
+    v.get_ref()
+        .as_table()
+        .ok_or_else(|| cx.err(v.span(), format!("expected a table, found {}", v.get_ref().type_str())))
+}
+
+fn string(cx: &Ctx<'_>, v: &Spanned<DeValue<'_>>) -> Result<String, ConfigError> {
+    v.get_ref()
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| cx.err(v.span(), format!("expected a string, found {}", v.get_ref().type_str())))
+}
+
+fn strings(cx: &Ctx<'_>, v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, ConfigError> {
+    let arr = v
+        .get_ref()
+        .as_array()
+        .ok_or_else(|| cx.err(v.span(), format!("expected a list of strings, found {}", v.get_ref().type_str())))?;
+    arr.iter().map(|item| string(cx, item)).collect()
+}
+
+fn selectors(cx: &Ctx<'_>, v: &Spanned<DeValue<'_>>) -> Result<Vec<Selector>, ConfigError> {
+    let arr = v
+        .get_ref()
+        .as_array()
+        .ok_or_else(|| cx.err(v.span(), format!("expected a list of rule codes, found {}", v.get_ref().type_str())))?;
+    arr.iter()
+        .map(|item| {
+            let s = string(cx, item)?;
+            Selector::parse(&s).map_err(|msg| cx.err(item.span(), msg))
+        })
+        .collect()
+}
+
+/// `; did you mean `x`?` for the closest candidate, when one is close.
+pub fn suggestion(word: &str, candidates: &[&str]) -> String {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2) || (lower.len() >= 3 && c.starts_with(lower.as_str())))
+        .min()
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Config, ConfigError> {
+        parse(text, Path::new("prodlint.toml"), false)
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line_and_suggests() {
+        let e = p("select = [\"DF\"]\nextend-selct = [\"DF003\"]\n").err();
+        let e = e.map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            e,
+            "prodlint.toml:2:1: unknown key `extend-selct`; did you mean `extend-select`?"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_located() {
+        let e = p("fail-on = \"sometimes\"\n").err().map(|e| e.line);
+        assert_eq!(e, Some(1));
+        let e = p("ignore = [\"DF999\"]\n").err().map(|e| (e.line, e.column));
+        assert_eq!(e, Some((1, 11)));
+        let e = p("[rules.DF004]\nallowed = []\n").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(e.contains("did you mean `allowed-images`?"), "{e}");
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = p(r#"
+select = ["DF", "PL"]
+ignore = ["DF007"]
+extend-select = ["base-image-not-digest-pinned"]
+fail-on = "error"
+exclude = ["vendor/**"]
+max-file-size = 1_000
+[per-file-ignores]
+"docker/dev/*" = ["DF013"]
+[severity]
+DF018 = "warning"
+[rules.DF004]
+allowed-images = ["python:3.12"]
+[file-kinds]
+"build/app.docker" = "dockerfile"
+"#);
+        let c = c.unwrap_or_default();
+        assert_eq!(c.select.as_ref().map(Vec::len), Some(2));
+        assert_eq!(c.fail_on, Some(FailOn::Error));
+        assert_eq!(c.max_file_size, 1000);
+        assert_eq!(c.severity.get("DF018"), Some(&Severity::Warning));
+        assert_eq!(c.option("DF004", "allowed-images"), ["python:3.12".to_string()]);
+        assert_eq!(c.file_kinds[0].1, FileKind::Dockerfile);
+    }
+
+    #[test]
+    fn pyproject_section() {
+        let c = parse("[project]\nname='x'\n[tool.prodlint]\nignore=['DF007']\n", Path::new("pyproject.toml"), true);
+        assert_eq!(c.map(|c| c.ignore.len()).unwrap_or(0), 1);
+    }
+}

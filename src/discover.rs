@@ -1,0 +1,203 @@
+//! Walking the paths the user gave and deciding what kind each file is.
+
+use crate::config::Config;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    Dockerfile,
+    DockerIgnore,
+}
+
+impl FileKind {
+    pub const ALL: &'static [FileKind] = &[FileKind::Dockerfile, FileKind::DockerIgnore];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::DockerIgnore => "dockerignore",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<FileKind> {
+        Self::ALL.iter().copied().find(|k| k.name() == s)
+    }
+
+    /// Kind from the file name alone.
+    pub fn detect(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        let lower = name.to_ascii_lowercase();
+        if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
+            return Some(FileKind::DockerIgnore);
+        }
+        if lower == "dockerfile"
+            || lower == "containerfile"
+            || lower.starts_with("dockerfile.")
+            || lower.starts_with("containerfile.")
+            || lower.ends_with(".dockerfile")
+            || lower.ends_with(".containerfile")
+        {
+            return Some(FileKind::Dockerfile);
+        }
+        None
+    }
+}
+
+/// A file to lint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub path: PathBuf,
+    pub kind: Option<FileKind>,
+    /// Named on the command line: linted even when ignored.
+    pub explicit: bool,
+}
+
+/// Folders never worth reading.
+const SKIP_DIRS: &[&str] = &[
+    ".git", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".hg", ".svn",
+];
+
+pub struct Classifier {
+    mapped: Vec<(GlobSet, FileKind)>,
+    exclude: GlobSet,
+    root: PathBuf,
+}
+
+impl Classifier {
+    pub fn new(config: &Config) -> Self {
+        let mapped = config
+            .file_kinds
+            .iter()
+            .filter_map(|(g, k)| {
+                let mut b = GlobSetBuilder::new();
+                b.add(Glob::new(g).ok()?);
+                Some((b.build().ok()?, *k))
+            })
+            .collect();
+        let mut ex = GlobSetBuilder::new();
+        for g in &config.exclude {
+            if let Ok(glob) = Glob::new(g) {
+                ex.add(glob);
+            }
+        }
+        Self {
+            mapped,
+            exclude: ex.build().unwrap_or_else(|_| GlobSet::empty()),
+            root: config.root.clone(),
+        }
+    }
+
+    /// Paths as config globs see them: relative to the config's folder.
+    fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, Path> {
+        let stripped = path.strip_prefix("./").unwrap_or(path);
+        if let Ok(rel) = stripped.strip_prefix(&self.root) {
+            return rel.into();
+        }
+        if let (Ok(abs), Ok(root)) = (std::fs::canonicalize(path), std::fs::canonicalize(&self.root))
+            && let Ok(rel) = abs.strip_prefix(&root)
+        {
+            return rel.to_path_buf().into();
+        }
+        stripped.into()
+    }
+
+    pub fn kind(&self, path: &Path) -> Option<FileKind> {
+        let rel = self.relative(path);
+        self.mapped
+            .iter()
+            .find(|(set, _)| set.is_match(&rel) || set.is_match(path))
+            .map(|(_, k)| *k)
+            .or_else(|| FileKind::detect(path))
+    }
+
+    pub fn excluded(&self, path: &Path) -> bool {
+        let rel = self.relative(path);
+        self.exclude.is_match(&rel)
+            || rel.ancestors().any(|a| !a.as_os_str().is_empty() && self.exclude.is_match(a))
+    }
+}
+
+fn is_virtualenv(dir: &Path) -> bool {
+    dir.join("pyvenv.cfg").is_file()
+}
+
+/// Files to lint under `paths`, sorted; errors for paths that do not exist.
+pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<String>) {
+    let classifier = Classifier::new(config);
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            out.push(Candidate {
+                path: path.clone(),
+                kind: classifier.kind(path),
+                explicit: true,
+            });
+            continue;
+        }
+        if !path.is_dir() {
+            errors.push(format!("{}: no such file or directory", path.display()));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
+            .ignore(true)
+            .parents(true)
+            .follow_links(false)
+            .filter_entry(|e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                !(is_dir
+                    && e.depth() > 0
+                    && (e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n))
+                        || is_virtualenv(e.path())))
+            })
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(e.to_string());
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let p = entry.path();
+            if classifier.excluded(p) {
+                continue;
+            }
+            if let Some(kind) = classifier.kind(p) {
+                out.push(Candidate {
+                    path: p.to_path_buf(),
+                    kind: Some(kind),
+                    explicit: false,
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.path == b.path);
+    (out, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_dockerfile_names() {
+        for n in ["Dockerfile", "dockerfile", "Dockerfile.prod", "api.Dockerfile", "x.dockerfile", "Containerfile"] {
+            assert_eq!(FileKind::detect(Path::new(n)), Some(FileKind::Dockerfile), "{n}");
+        }
+        assert_eq!(FileKind::detect(Path::new(".dockerignore")), Some(FileKind::DockerIgnore));
+        assert_eq!(FileKind::detect(Path::new("Dockerfile.dockerignore")), Some(FileKind::DockerIgnore));
+        assert_eq!(FileKind::detect(Path::new("docker-compose.yml")), None);
+    }
+}

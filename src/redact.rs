@@ -1,0 +1,52 @@
+//! Secrets are never printed: every finding shows a redacted form.
+
+/// How many leading characters of a secret of `n` characters may be shown:
+/// four, but never more than a quarter of a short value.
+fn shown(n: usize) -> usize {
+    if n >= 16 { 4 } else { n / 4 }
+}
+
+/// The first characters of a secret, then a mask: `hunt********`.
+pub fn redact(secret: &str) -> String {
+    let n = secret.chars().count();
+    let shown = shown(n);
+    let head: String = secret.chars().take(shown).collect();
+    format!("{head}{}", "*".repeat((n - shown).clamp(3, 12)))
+}
+
+/// Masks the bytes of `secret` inside `text` in place, keeping byte
+/// length so that spans into the text stay valid.
+pub fn mask_in_place(text: &mut String, start: usize, end: usize) {
+    let Some(slice) = text.get(start..end) else { return };
+    let shown = shown(slice.chars().count());
+    let keep: usize = slice.chars().take(shown).map(char::len_utf8).sum();
+    let masked = format!("{}{}", &slice[..keep], "*".repeat(slice.len() - keep));
+    text.replace_range(start..end, &masked);
+}
+
+/// Values that stand in for a secret rather than being one.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    let lower = v.to_ascii_lowercase();
+    v.is_empty()
+        || (v.starts_with('<') && v.ends_with('>'))
+        || v.starts_with("${")
+        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
+        || ["changeme", "change-me", "example", "placeholder", "your-", "dummy", "todo", "replace"]
+            .iter()
+            .any(|p| lower.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_most_of_the_value() {
+        assert_eq!(redact("s3cr3t-value-1234"), "s3cr************");
+        assert_eq!(redact("abc"), "***");
+        let mut t = "KEY=hunter2hunter2\n".to_string();
+        mask_in_place(&mut t, 4, 18);
+        assert_eq!(t, "KEY=hun***********\n");
+    }
+}

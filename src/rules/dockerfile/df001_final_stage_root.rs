@@ -1,0 +1,78 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// The final image runs as root: no `USER` in the final stage or the
+    /// stages it is built `FROM`, or the last `USER` is `root`, `0` or
+    /// `root:root` (after `ARG`/`ENV` substitution).
+    ///
+    /// ## Why it matters in production
+    /// A process that escapes the app through a bug in it or a dependency
+    /// owns the container as root, can rewrite the image's files and is one
+    /// kernel bug away from the host. Kubernetes `runAsNonRoot` refuses
+    /// such images outright.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// COPY . /app
+    /// CMD ["gunicorn", "app.main:app"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN useradd --create-home --uid 10001 app
+    /// COPY --chown=app . /app
+    /// USER app
+    /// CMD ["gunicorn", "app.main:app"]
+    /// ```
+    ///
+    /// ## Fix
+    /// None: the right user depends on the image.
+    ///
+    /// ## References
+    /// - [Dockerfile `USER`](https://docs.docker.com/reference/dockerfile/#user)
+    /// - [Kubernetes: run as non-root](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)
+    pub struct FinalStageRunsAsRoot {
+        code: "DF001",
+        name: "final-stage-runs-as-root",
+        severity: Error,
+        tags: ["security"],
+        security_severity: "7.0",
+        fix: None,
+        summary: "the final image runs as root",
+    }
+}
+
+impl DockerfileRule for FinalStageRunsAsRoot {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        let df = cx.dockerfile;
+        let Some(stage) = df.final_stage() else { return };
+        let root_image = df.final_chain().first().map(|s| s.image.clone());
+        // Images built to run unprivileged (distroless `:nonroot`, ...) already set a user.
+        if root_image.as_ref().is_some_and(|i| i.tag.as_deref().is_some_and(|t| t.contains("nonroot"))) {
+            return;
+        }
+        match df.final_last(Keyword::User) {
+            Some(user) => {
+                let Some(word) = user.words().first() else { return };
+                if word.dynamic {
+                    return;
+                }
+                let name = word.text.split(':').next().unwrap_or("");
+                if name == "root" || name == "0" {
+                    out.report(&Self::META, word.span, format!("the final image runs as root (`USER {}`)", word.text))
+                        .help("create an unprivileged user and switch to it after the last step that needs root");
+                }
+            }
+            None => {
+                let from = &df.instructions[stage.from];
+                out.report(&Self::META, from.keyword_span.cover(stage.image.span), "no USER in the final stage: the container runs as root")
+                    .help("add `RUN useradd --uid 10001 app` and `USER app` after the steps that need root");
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A `FROM` of the final image names a base image without a tag or with
+    /// `latest`, after `ARG` substitution. `scratch`, earlier stages and
+    /// images whose reference comes from an `ARG` without a default are
+    /// left alone.
+    ///
+    /// ## Why it matters in production
+    /// `latest` moves. The same commit builds a different image next week:
+    /// a new Python minor, a new Debian release, a rebuild that breaks on
+    /// the day of an incident. Rollbacks no longer give back what ran.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM python:3.12-slim-bookworm
+    /// ```
+    ///
+    /// ## Fix
+    /// None: prodlint cannot know which version you test against.
+    ///
+    /// ## References
+    /// - [Docker: image tags](https://docs.docker.com/reference/cli/docker/image/tag/)
+    pub struct BaseImageUnpinned {
+        code: "DF002",
+        name: "base-image-unpinned",
+        severity: Warning,
+        fix: None,
+        summary: "a base image has no tag or uses `latest`",
+    }
+}
+
+impl DockerfileRule for BaseImageUnpinned {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        for stage in cx.dockerfile.final_chain() {
+            let image = &stage.image;
+            if image.unresolved || image.is_scratch() || stage.parent.is_some() || image.digest.is_some() {
+                continue;
+            }
+            match image.tag.as_deref() {
+                None => {
+                    out.report(&Self::META, image.span, format!("`{}` has no tag: it means `latest`, which moves", image.text))
+                        .help("pin a version tag such as `python:3.12-slim`");
+                }
+                Some("latest") => {
+                    out.report(&Self::META, image.span, format!("`{}` uses the moving `latest` tag", image.text))
+                        .help("pin a version tag such as `python:3.12-slim`");
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A RUN of the final image installs compilers or development headers
+    /// (`gcc`, `g++`, `make`, `build-essential`, `clang`, `cmake`,
+    /// `build-base`, `*-dev`, `*-devel`) and the same RUN does not remove
+    /// them again.
+    ///
+    /// ## Why it matters in production
+    /// Build tools add hundreds of megabytes to every pull, and a compiler
+    /// in a running container is a gift to an attacker who got a shell.
+    /// They are needed to build wheels, not to run them.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev
+    /// RUN pip install --no-cache-dir -r requirements.txt
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// FROM python:3.12-slim AS build
+    /// RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev
+    /// RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt
+    ///
+    /// FROM python:3.12-slim
+    /// COPY --from=build /wheels /wheels
+    /// RUN pip install --no-cache-dir /wheels/*
+    /// ```
+    ///
+    /// ## Fix
+    /// None: moving steps between stages needs a human.
+    ///
+    /// ## References
+    /// - [Docker: multi-stage builds](https://docs.docker.com/build/building/multi-stage/)
+    pub struct BuildToolsInFinalStage {
+        code: "DF005",
+        name: "build-tools-in-final-stage",
+        severity: Warning,
+        fix: None,
+        summary: "compilers or `-dev` packages are installed in the final image",
+    }
+}
+
+const TOOLS: &[&str] = &[
+    "gcc", "g++", "cc", "make", "build-essential", "clang", "cmake", "build-base", "gfortran", "cargo", "rustc",
+    "autoconf", "automake", "libtool",
+];
+
+fn is_build_tool(pkg: &str) -> bool {
+    let name = pkg.split(['=', '>', '<', '~']).next().unwrap_or(pkg);
+    let name = name.split(':').next().unwrap_or(name);
+    TOOLS.contains(&name)
+        || name.starts_with("gcc-")
+        || name.ends_with("-dev")
+        || name.ends_with("-devel")
+}
+
+/// Is `cmd` an install of packages (apt, apk, yum/dnf/microdnf)?
+fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
+    match cmd.program()? {
+        "apt-get" | "apt" => apt_subcommand(cmd, &["install"]),
+        "apk" => cmd.subcommand().filter(|w| w.text == "add"),
+        "yum" | "dnf" | "microdnf" => cmd.subcommand().filter(|w| w.text == "install"),
+        _ => None,
+    }
+}
+
+fn removes_later(run: &Instruction, cmd: &SimpleCommand, pkg: &str) -> bool {
+    later_commands(run, cmd).any(|c| {
+        let removing = matches!(c.program(), Some("apt-get" | "apt" | "yum" | "dnf"))
+            && c.subcommand().is_some_and(|w| matches!(w.text.as_str(), "purge" | "remove" | "autoremove"))
+            || c.program() == Some("apk") && c.subcommand().is_some_and(|w| w.text == "del");
+        removing && (c.has_arg(pkg) || c.subcommand().is_some_and(|w| w.text == "autoremove"))
+    })
+}
+
+impl DockerfileRule for BuildToolsInFinalStage {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        for run in final_runs(cx.dockerfile) {
+            for cmd in commands(run) {
+                let Some(sub) = install_word(cmd) else { continue };
+                // `apk add --virtual .build-deps gcc` followed by `apk del .build-deps`.
+                let virtual_name = cmd
+                    .args()
+                    .windows(2)
+                    .find(|w| w[0].text == "--virtual" || w[0].text == "-t")
+                    .map(|w| w[1].text.clone());
+                if virtual_name.as_deref().is_some_and(|v| removes_later(run, cmd, v)) {
+                    continue;
+                }
+                for pkg in packages(cmd, sub) {
+                    if is_build_tool(&pkg.text) && !removes_later(run, cmd, &pkg.text) {
+                        out.report(&Self::META, pkg.span, format!("`{}` is a build tool installed in the final image", pkg.text))
+                            .help("build in a separate stage and copy only the artefacts (wheels, binaries) into the final one");
+                    }
+                }
+            }
+        }
+    }
+}

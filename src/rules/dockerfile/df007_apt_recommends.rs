@@ -1,0 +1,56 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// `apt-get install` (or `apt install`) in the final image without
+    /// `--no-install-recommends`.
+    ///
+    /// ## Why it matters in production
+    /// Debian installs "recommended" packages by default: documentation,
+    /// extra tools, sometimes a whole X11 stack. They bloat the image and
+    /// add packages that vulnerability scanners report and no one uses.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN apt-get update && apt-get install -y libpq5
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// RUN apt-get update && apt-get install -y --no-install-recommends libpq5
+    /// ```
+    ///
+    /// ## Fix
+    /// Safe: inserts `--no-install-recommends` after `install`.
+    ///
+    /// ## References
+    /// - [Docker: apt-get best practices](https://docs.docker.com/build/building/best-practices/#apt-get)
+    pub struct AptRecommendsInstalled {
+        code: "DF007",
+        name: "apt-recommends-installed",
+        severity: Info,
+        fix: Safe,
+        summary: "`apt-get install` without `--no-install-recommends`",
+    }
+}
+
+impl DockerfileRule for AptRecommendsInstalled {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        for run in final_runs(cx.dockerfile) {
+            for cmd in commands(run) {
+                let Some(sub) = apt_subcommand(cmd, &["install"]) else { continue };
+                let off = cmd.has_arg("--no-install-recommends")
+                    || cmd.args().iter().any(|w| w.text.contains("Install-Recommends=false") || w.text.contains("Install-Recommends=0"));
+                if off {
+                    continue;
+                }
+                let prog = cmd.argv.first().map_or(sub.span, |p| p.span);
+                out.report(&Self::META, prog.cover(sub.span), "`apt-get install` also installs recommended packages")
+                    .help("add `--no-install-recommends`")
+                    .fix(Applicability::Safe, "insert `--no-install-recommends`", vec![Edit::insert(sub.span.end, " --no-install-recommends")]);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+use super::*;
+use crate::redact::{is_placeholder, redact};
+use crate::registry::{OptionKind, RuleOption};
+
+declare_rule! {
+    /// ## What it checks
+    /// An `ENV` or `ARG` whose name looks like a secret (`*PASSWORD*`,
+    /// `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`,
+    /// `*CREDENTIALS*`) with a literal value, and any secret-like `ARG` at
+    /// all: build arguments are recorded in the image history. The value is
+    /// never printed, only a redacted form.
+    ///
+    /// ## Why it matters in production
+    /// `ENV` values are baked into the image config: anyone who can pull the
+    /// image can read them with `docker inspect`. `ARG` values passed with
+    /// `--build-arg` end up in `docker history`. Images travel further than
+    /// you think: registries, caches, laptops, bug reports.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ARG PYPI_TOKEN
+    /// ENV DATABASE_PASSWORD=s3cr3t-value
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// RUN --mount=type=secret,id=pypi_token \
+    ///     PIP_INDEX_URL="https://__token__:$(cat /run/secrets/pypi_token)@pypi.example.com/simple" \
+    ///     pip install --no-cache-dir -r requirements.txt
+    /// ```
+    /// and pass run-time secrets through the orchestrator's secret store.
+    ///
+    /// ## Options
+    /// - `extra-names`: more name fragments (upper case) that mark a secret.
+    /// - `allowed-names`: exact names to accept.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Docker: build secrets](https://docs.docker.com/build/building/secrets/)
+    pub struct SecretInEnvOrArg {
+        code: "DF014",
+        name: "secret-in-env-or-arg",
+        severity: Error,
+        tags: ["security"],
+        security_severity: "8.0",
+        fix: None,
+        summary: "a secret is set with ENV or passed with ARG",
+        options: [
+            RuleOption { name: "extra-names", kind: OptionKind::StringList, description: "more name fragments that mark a secret" },
+            RuleOption { name: "allowed-names", kind: OptionKind::StringList, description: "exact names to accept" },
+        ],
+    }
+}
+
+const FRAGMENTS: &[&str] = &[
+    "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIALS",
+    "AUTH_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY",
+];
+/// Names that point at a secret rather than hold one.
+const POINTER_SUFFIXES: &[&str] = &["_FILE", "_PATH", "_DIR", "_URL", "_ENDPOINT", "_NAME", "_ID", "_LENGTH", "_TTL", "_EXPIRE", "_EXPIRES"];
+
+fn is_secret_name(name: &str, extra: &[String]) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if POINTER_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
+        return false;
+    }
+    FRAGMENTS.iter().any(|f| upper.contains(f)) || extra.iter().any(|f| upper.contains(&f.to_ascii_uppercase()))
+}
+
+impl DockerfileRule for SecretInEnvOrArg {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        let extra = cx.config.option(Self::META.code, "extra-names");
+        let allowed = cx.config.option(Self::META.code, "allowed-names");
+        for instr in &cx.dockerfile.instructions {
+            let is_arg = match instr.keyword {
+                Keyword::Arg => true,
+                Keyword::Env => false,
+                _ => continue,
+            };
+            for pair in instr.pairs() {
+                if !is_secret_name(&pair.key, extra) || allowed.contains(&pair.key) {
+                    continue;
+                }
+                let raw_value = pair.value_span.map(|s| cx.file.slice(s)).unwrap_or("");
+                let literal = pair.value.as_deref().filter(|v| !v.is_empty() && !raw_value.contains('$') && !is_placeholder(v));
+                match (is_arg, literal) {
+                    (_, Some(value)) => {
+                        let span = pair.value_span.unwrap_or(pair.span);
+                        out.report(&Self::META, pair.key_span, format!(
+                            "{} `{}` bakes a secret into the image (value `{}`)",
+                            instr.keyword.as_str(), pair.key, redact(value)
+                        ))
+                        .help("pass secrets at run time, or at build time with `RUN --mount=type=secret`")
+                        .secret(span);
+                    }
+                    (true, None) => {
+                        out.report(&Self::META, pair.key_span, format!("ARG `{}` is recorded in the image history when it is passed", pair.key))
+                            .help("use `RUN --mount=type=secret,id=…` for build-time secrets");
+                    }
+                    (false, None) => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// `COPY` or `ADD` of a file that holds credentials: `.env` and
+    /// `.env.*` (templates such as `.env.example` excepted), private keys
+    /// (`id_rsa`, `id_ed25519`, `*.pem`, `*.key`, `*.p12`, `*.pfx`), the
+    /// `.ssh`, `.aws`, `.docker` and `.git` folders, `.npmrc`, `.pypirc`,
+    /// `.netrc`, `credentials.json`, `service-account*.json`.
+    ///
+    /// ## Why it matters in production
+    /// Whatever is copied into a layer stays in the image even if a later
+    /// step deletes it, and the image is pushed to registries and pulled
+    /// onto every node. A `.git` folder also carries the full history,
+    /// including secrets that were "removed" years ago.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// COPY .env /app/.env
+    /// ```
+    ///
+    /// ## Use instead
+    /// Pass configuration as environment variables at run time (compose
+    /// `env_file`, Kubernetes Secrets), and list `.env*` in `.dockerignore`.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Docker: build secrets](https://docs.docker.com/build/building/secrets/)
+    pub struct SensitiveFileCopied {
+        code: "DF015",
+        name: "sensitive-file-copied",
+        severity: Error,
+        tags: ["security"],
+        security_severity: "8.0",
+        fix: None,
+        summary: "a credentials file is copied into the image",
+    }
+}
+
+const TEMPLATE_SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".defaults", ".tmpl"];
+const SENSITIVE_NAMES: &[&str] = &[
+    ".env", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc", ".pypirc", ".netrc", "credentials.json",
+    ".git-credentials", ".htpasswd",
+];
+const SENSITIVE_DIRS: &[&str] = &[".ssh", ".aws", ".git", ".docker", ".gnupg", ".kube"];
+const KEY_EXTENSIONS: &[&str] = &[".pem", ".key", ".p12", ".pfx", ".jks", ".keystore"];
+
+/// Why a copied path is sensitive, if it is.
+pub(super) fn sensitive(path: &str) -> Option<&'static str> {
+    let trimmed = path.trim_end_matches('/');
+    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let name = parts.last().copied().unwrap_or("");
+    let lower = name.to_ascii_lowercase();
+    if TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+        return None;
+    }
+    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") && lower != ".env" && !lower.contains('*') {
+        return Some("an environment file with settings and secrets");
+    }
+    if SENSITIVE_NAMES.contains(&lower.as_str()) || lower.starts_with("id_rsa") || lower.starts_with("service-account") && lower.ends_with(".json") {
+        return Some("a credentials file");
+    }
+    if parts.iter().any(|p| SENSITIVE_DIRS.contains(&p.to_ascii_lowercase().as_str())) {
+        return Some("a folder of credentials or repository history");
+    }
+    if KEY_EXTENSIONS.iter().any(|e| lower.ends_with(e)) && !lower.ends_with(".pub") {
+        return Some("a private key or certificate store");
+    }
+    None
+}
+
+impl DockerfileRule for SensitiveFileCopied {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        for instr in &cx.dockerfile.instructions {
+            if !matches!(instr.keyword, Keyword::Copy | Keyword::Add) || instr.flag("from").is_some() {
+                continue;
+            }
+            let words = instr.words();
+            let Some((_, sources)) = words.split_last() else { continue };
+            for src in sources {
+                if src.text.starts_with("<<") || src.text.contains("://") {
+                    continue;
+                }
+                if let Some(why) = sensitive(&src.text) {
+                    out.report(&Self::META, src.span, format!("`{}` is {why}: it stays in the image for anyone who pulls it", src.text))
+                        .help("pass settings at run time and list the file in `.dockerignore`");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sensitive;
+
+    #[test]
+    fn classifies_paths() {
+        assert!(sensitive(".env").is_some());
+        assert!(sensitive("./config/.env.production").is_some());
+        assert!(sensitive(".env.example").is_none());
+        assert!(sensitive("deploy/prod.env").is_some());
+        assert!(sensitive("/root/.ssh/").is_some());
+        assert!(sensitive("certs/server.key").is_some());
+        assert!(sensitive("app/").is_none());
+        assert!(sensitive("requirements.txt").is_none());
+    }
+}

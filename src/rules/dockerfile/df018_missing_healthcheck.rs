@@ -1,0 +1,64 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A server image (it `EXPOSE`s a port or starts a web server such as
+    /// gunicorn, uvicorn or nginx) has no `HEALTHCHECK`. `HEALTHCHECK NONE`
+    /// counts as a deliberate choice.
+    ///
+    /// ## Why it matters in production
+    /// Without a health check, Docker and compose consider a hung server
+    /// "running" and never restart it, and `depends_on: condition:
+    /// service_healthy` cannot work. Kubernetes ignores `HEALTHCHECK` (it
+    /// uses probes), so this rule is informational.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// EXPOSE 8000
+    /// CMD ["gunicorn", "app.main:app"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// HEALTHCHECK --interval=30s --timeout=3s \
+    ///   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health')"
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Dockerfile `HEALTHCHECK`](https://docs.docker.com/reference/dockerfile/#healthcheck)
+    pub struct MissingHealthcheck {
+        code: "DF018",
+        name: "missing-healthcheck",
+        severity: Info,
+        fix: None,
+        summary: "a server image has no HEALTHCHECK",
+    }
+}
+
+impl DockerfileRule for MissingHealthcheck {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        let df = cx.dockerfile;
+        if df.final_last(Keyword::Healthcheck).is_some() {
+            return;
+        }
+        let expose = df.final_last(Keyword::Expose);
+        let process = process_instructions(df);
+        let serves = process.iter().any(|i| {
+            i.command().is_some_and(|c| {
+                process_scripts(c, cx.file).iter().any(|s| s.commands.iter().any(|c| is_server_command(&strip_exec(c))))
+            })
+        });
+        if expose.is_none() && !serves {
+            return;
+        }
+        let at = process.first().or(expose.as_ref()).map(|i| i.keyword_span);
+        let Some(span) = at.or_else(|| df.final_stage().map(|s| s.image.span)) else { return };
+        out.report(&Self::META, span, "this server image has no HEALTHCHECK: a hung server is never restarted")
+            .help("add a HEALTHCHECK that requests the app's health endpoint");
+    }
+}

@@ -1,0 +1,96 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A shell-form RUN with a pipe, when neither the stage's `SHELL` nor
+    /// the RUN itself sets `-o pipefail`. Windows shells are left alone.
+    ///
+    /// ## Why it matters in production
+    /// A pipeline's status is its last command's: in `curl … | tar -x` a
+    /// failed download still "succeeds" and the build ships an image with
+    /// a missing or truncated file, found only at run time.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /opt
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+    /// RUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /opt
+    /// ```
+    /// (on Alpine, `ash` supports `set -o pipefail` too).
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [bash: pipelines](https://www.gnu.org/software/bash/manual/html_node/Pipelines.html)
+    pub struct PipeWithoutPipefail {
+        code: "DF026",
+        name: "pipe-without-pipefail",
+        severity: Info,
+        fix: None,
+        summary: "a RUN pipeline hides failures without `set -o pipefail`",
+    }
+}
+
+fn sets_pipefail(cmd: &SimpleCommand) -> bool {
+    cmd.program() == Some("set") && {
+        let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+        args.windows(2).any(|w| w[0].starts_with('-') && w[0].ends_with('o') && w[1] == "pipefail")
+    }
+}
+
+impl DockerfileRule for PipeWithoutPipefail {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        let df = cx.dockerfile;
+        for stage in &df.stages {
+            // The SHELL in effect, inherited from a parent stage.
+            let mut shell: Option<Vec<String>> = None;
+            let mut chain = vec![stage.index];
+            let mut cur = stage.parent;
+            while let Some(p) = cur.filter(|p| !chain.contains(p)) {
+                chain.push(p);
+                cur = df.stages.get(p).and_then(|s| s.parent);
+            }
+            for s in chain.iter().rev().skip(1).filter_map(|i| df.stages.get(*i)) {
+                for i in df.stage_instructions(s).iter().filter(|i| i.keyword == Keyword::Shell) {
+                    shell = Some(i.words().iter().map(|w| w.text.clone()).collect());
+                }
+            }
+            for instr in df.stage_instructions(stage) {
+                if instr.keyword == Keyword::Shell {
+                    shell = Some(instr.words().iter().map(|w| w.text.clone()).collect());
+                    continue;
+                }
+                if instr.keyword != Keyword::Run {
+                    continue;
+                }
+                let shell_ok = shell.as_ref().is_some_and(|s| {
+                    let prog = s.first().map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_ascii_lowercase()).unwrap_or_default();
+                    let windows = prog.starts_with("cmd") || prog.starts_with("powershell") || prog.starts_with("pwsh");
+                    windows || s.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail") || s.iter().any(|a| a == "-eo" || a == "-euo" || a.contains("pipefail"))
+                });
+                if shell_ok {
+                    continue;
+                }
+                let cmds = commands(instr);
+                let mut pipefail = false;
+                for c in cmds {
+                    if sets_pipefail(c) {
+                        pipefail = true;
+                    }
+                    if c.next == Some(Connector::Pipe) && !pipefail {
+                        out.report(&Self::META, c.span, "this pipeline fails only if its last command fails")
+                            .help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN, or start it with `set -o pipefail &&`");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}

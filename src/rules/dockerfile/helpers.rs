@@ -1,0 +1,244 @@
+//! Questions several DF rules ask of the model: which RUNs build the final
+//! image, what the container's process is, what a package manager call does.
+
+use crate::parse::dockerfile::{Command, Dockerfile, Instruction, Keyword};
+use crate::parse::offsets::OffsetMap;
+use crate::parse::shell::{self, Script, SimpleCommand, Word};
+use crate::source::SourceFile;
+
+pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
+
+/// RUN instructions of the final image (its stage chain).
+pub fn final_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
+    df.final_instructions().filter(|i| i.keyword == Keyword::Run)
+}
+
+/// RUN instructions of every stage.
+pub fn all_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
+    df.instructions.iter().filter(|i| i.keyword == Keyword::Run)
+}
+
+/// The simple commands a shell-form RUN executes (none for exec form).
+pub fn commands(run: &Instruction) -> &[SimpleCommand] {
+    run.script().map_or(&[], |s| s.commands.as_slice())
+}
+
+/// The instruction that starts the container's process: the last
+/// ENTRYPOINT of the final image, else its last CMD.
+pub fn process_instruction(df: &Dockerfile) -> Option<&Instruction> {
+    df.final_last(Keyword::Entrypoint)
+        .or_else(|| df.final_last(Keyword::Cmd))
+}
+
+/// The container's CMD and ENTRYPOINT that take effect.
+pub fn process_instructions(df: &Dockerfile) -> Vec<&Instruction> {
+    [df.final_last(Keyword::Entrypoint), df.final_last(Keyword::Cmd)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The commands a CMD/ENTRYPOINT runs, as scripts: a shell-form command
+/// as written; an exec form as one command, or the script of `sh -c "…"`.
+pub fn process_scripts(cmd: &Command, file: &SourceFile) -> Vec<Script> {
+    match cmd {
+        Command::Shell { script, .. } => vec![script.clone()],
+        Command::Exec { argv, .. } => {
+            if let Some(inner) = shell_c_script(argv, file) {
+                return vec![inner];
+            }
+            vec![Script {
+                commands: vec![SimpleCommand {
+                    assignments: Vec::new(),
+                    argv: argv.clone(),
+                    redirects: Vec::new(),
+                    span: cmd.span(),
+                    next: None,
+                }],
+                uses_shell_syntax: false,
+            }]
+        }
+    }
+}
+
+/// `["sh", "-c", "script"]`: the script, parsed, with spans into the file
+/// where the JSON string has no escapes.
+pub fn shell_c_script(argv: &[Word], file: &SourceFile) -> Option<Script> {
+    let prog = argv.first()?.text.rsplit('/').next()?;
+    if !SHELLS.contains(&prog) {
+        return None;
+    }
+    let c = argv.iter().position(|w| w.text == "-c" || (w.text.starts_with('-') && w.text.ends_with('c') && !w.text.starts_with("--")))?;
+    let body = argv.get(c + 1)?;
+    let raw = file.slice(body.span);
+    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
+    let map = match inner {
+        Some(i) if i == body.text => OffsetMap::contiguous(body.span.start + 1, i.len()),
+        _ => {
+            // Escapes make offsets drift: point every word at the whole string.
+            let mut m = OffsetMap::default();
+            m.push(0, body.span.start, 0);
+            m
+        }
+    };
+    Some(shell::parse(&body.text, &map))
+}
+
+/// Short option clusters (`-qy`) and long options, for a flag check.
+pub fn has_flag(cmd: &SimpleCommand, short: &[char], long: &[&str]) -> bool {
+    cmd.args().iter().any(|w| {
+        let t = w.text.as_str();
+        if let Some(l) = t.strip_prefix("--") {
+            let name = l.split('=').next().unwrap_or(l);
+            return long.contains(&name);
+        }
+        if let Some(s) = t.strip_prefix('-') {
+            return !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()) && s.chars().any(|c| short.contains(&c));
+        }
+        false
+    })
+}
+
+/// `apt-get install`, `apt install`: the `install` word.
+pub fn apt_subcommand<'a>(cmd: &'a SimpleCommand, names: &[&str]) -> Option<&'a Word> {
+    let prog = cmd.program()?;
+    if prog != "apt-get" && prog != "apt" {
+        return None;
+    }
+    let sub = apt_sub_word(cmd)?;
+    names.contains(&sub.text.as_str()).then_some(sub)
+}
+
+/// The first non-option argument of apt, skipping `-o Key=Value` pairs.
+fn apt_sub_word(cmd: &SimpleCommand) -> Option<&Word> {
+    let mut skip_next = false;
+    for w in cmd.args() {
+        if skip_next {
+            skip_next = false;
+            continue;
+        }
+        if w.text == "-o" || w.text == "-c" || w.text == "-t" {
+            skip_next = true;
+            continue;
+        }
+        if !w.text.starts_with('-') {
+            return Some(w);
+        }
+    }
+    None
+}
+
+/// Package names after an install subcommand.
+pub fn packages<'a>(cmd: &'a SimpleCommand, sub: &Word) -> impl Iterator<Item = &'a Word> {
+    let start = sub.span.end;
+    let mut skip_next = false;
+    cmd.args().iter().filter(move |w| {
+        if w.span.start < start {
+            return false;
+        }
+        if skip_next {
+            skip_next = false;
+            return false;
+        }
+        if matches!(w.text.as_str(), "-o" | "-t" | "--virtual" | "-t=" | "--repository" | "-X") {
+            skip_next = true;
+            return false;
+        }
+        !w.text.starts_with('-')
+    })
+}
+
+/// `pip install`, `pip3 install`, `python -m pip install`, `uv pip install`,
+/// `uv sync`: (program word, the install/sync word, is uv).
+pub fn pip_install(cmd: &SimpleCommand) -> Option<(&Word, &Word, bool)> {
+    let argv = &cmd.argv;
+    let first = argv.first()?;
+    let prog = first.text.rsplit('/').next().unwrap_or(&first.text);
+    let is_pip = |p: &str| p == "pip" || (p.starts_with("pip") && p[3..].chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let is_python = |p: &str| p == "python" || (p.starts_with("python") && p[6..].chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let (pip_idx, uv) = if is_pip(prog) {
+        (0, false)
+    } else if is_python(prog) {
+        let m = argv.iter().position(|w| w.text == "-m")?;
+        let module = argv.get(m + 1)?;
+        if module.text != "pip" {
+            return None;
+        }
+        (m + 1, false)
+    } else if prog == "uv" {
+        let sub = argv.iter().skip(1).find(|w| !w.text.starts_with('-'))?;
+        if sub.text == "sync" {
+            return Some((first, sub, true));
+        }
+        if sub.text != "pip" {
+            return None;
+        }
+        let idx = argv.iter().position(|w| std::ptr::eq(w, sub))?;
+        (idx, true)
+    } else {
+        return None;
+    };
+    let sub = argv.iter().skip(pip_idx + 1).find(|w| !w.text.starts_with('-'))?;
+    (sub.text == "install").then_some((first, sub, uv))
+}
+
+/// Does a RUN have a BuildKit cache mount whose target contains `part`?
+pub fn has_cache_mount(run: &Instruction, parts: &[&str]) -> bool {
+    run.cache_mount_targets()
+        .iter()
+        .any(|t| parts.is_empty() || parts.iter().any(|p| t.contains(p)))
+}
+
+/// Is an ENV value in the final image set, before `before` (a byte offset)?
+pub fn env_set_before(df: &Dockerfile, key: &str, before: usize) -> bool {
+    df.final_instructions()
+        .filter(|i| i.keyword == Keyword::Env && i.span.start < before)
+        .flat_map(|i| i.pairs())
+        .any(|p| p.key == key && p.value.as_deref().is_some_and(|v| !v.is_empty()))
+}
+
+/// The commands in a RUN after `cmd` (same script).
+pub fn later_commands<'a>(run: &'a Instruction, cmd: &SimpleCommand) -> impl Iterator<Item = &'a SimpleCommand> {
+    let at = cmd.span.start;
+    commands(run).iter().filter(move |c| c.span.start > at)
+}
+
+/// Is the process a known web server (gunicorn, uvicorn, ...)?
+pub fn is_server_command(cmd: &SimpleCommand) -> bool {
+    const SERVERS: &[&str] = &[
+        "gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi", "nginx",
+        "httpd", "caddy", "fastapi",
+    ];
+    let Some(prog) = cmd.program() else { return false };
+    if SERVERS.contains(&prog) {
+        return true;
+    }
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    if prog.starts_with("python") {
+        if let Some(i) = args.iter().position(|a| *a == "-m") {
+            return args.get(i + 1).is_some_and(|m| SERVERS.contains(m) || *m == "flask");
+        }
+        return args.iter().any(|a| a.ends_with("manage.py")) && args.contains(&"runserver");
+    }
+    prog == "flask" && args.contains(&"run")
+}
+
+/// Wrappers that run the real command: `exec`, `tini --`, `dumb-init`, `gosu user`.
+pub fn strip_exec(cmd: &SimpleCommand) -> SimpleCommand {
+    let mut c = cmd.clone();
+    loop {
+        match c.program() {
+            Some("exec" | "dumb-init" | "nohup") => {
+                c.argv.remove(0);
+            }
+            Some("tini" | "tini-static") => {
+                let n = c.argv.iter().position(|w| w.text == "--").map_or(1, |i| i + 1);
+                c.argv.drain(..n.min(c.argv.len()));
+            }
+            Some("gosu" | "su-exec") => {
+                c.argv.drain(..2.min(c.argv.len()));
+            }
+            _ => return c,
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The registry: every rule, listed once.
+
+pub mod dockerfile;
+pub mod meta;
+
+use crate::config::Config;
+use crate::diagnostic::Findings;
+use crate::parse::dockerfile::Dockerfile;
+use crate::parse::dockerignore::DockerIgnore;
+use crate::registry::RuleMeta;
+use crate::source::SourceFile;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+/// What a Dockerfile rule can see.
+pub struct DockerContext<'a> {
+    pub file: &'a SourceFile,
+    pub dockerfile: &'a Dockerfile,
+    /// The ignore file of the build context (`<name>.dockerignore` or
+    /// `.dockerignore` beside the Dockerfile), if there is one.
+    pub dockerignore: Option<&'a (PathBuf, DockerIgnore)>,
+    pub config: &'a Config,
+}
+
+pub trait DockerfileRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings);
+}
+
+/// Implements the `meta()` of a rule trait from the declared `META`.
+#[macro_export]
+macro_rules! impl_meta {
+    () => {
+        fn meta(&self) -> &'static $crate::registry::RuleMeta {
+            &Self::META
+        }
+    };
+}
+
+pub use dockerfile::RULES as DOCKERFILE_RULES;
+
+/// Every rule's metadata, sorted by code.
+pub fn all() -> &'static [&'static RuleMeta] {
+    static ALL: LazyLock<Vec<&'static RuleMeta>> = LazyLock::new(|| {
+        let mut v: Vec<&'static RuleMeta> = meta::RULES.to_vec();
+        v.extend(DOCKERFILE_RULES.iter().map(|r| r.meta()));
+        v.sort_by_key(|r| r.code);
+        v
+    });
+    &ALL
+}
+
+/// A rule by code (any case) or name.
+pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+    let upper = code_or_name.to_ascii_uppercase();
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.code == upper || r.name == code_or_name)
+}

@@ -1,0 +1,207 @@
+//! Inline suppressions: `# prodlint: ignore[CODE,...] reason` on the
+//! finding's line or the line before, `# prodlint: ignore-file[CODE]`
+//! anywhere in the file.
+
+use crate::diagnostic::{Finding, Findings};
+use crate::registry::RuleMeta;
+use crate::rules;
+use crate::rules::meta::{InvalidSuppression, UnusedSuppression};
+use crate::select::Selection;
+use crate::source::{SourceFile, Span};
+
+#[derive(Debug)]
+struct Code {
+    text: String,
+    span: Span,
+    rule: Option<&'static RuleMeta>,
+    used: bool,
+}
+
+#[derive(Debug)]
+struct Suppression {
+    span: Span,
+    file_level: bool,
+    /// 0-based inclusive line range whose findings it covers.
+    lines: (usize, usize),
+    /// Empty: every code.
+    codes: Vec<Code>,
+    used: bool,
+}
+
+impl Suppression {
+    fn covers(&mut self, finding: &Finding, line: usize) -> bool {
+        if !self.file_level && (line < self.lines.0 || line > self.lines.1) {
+            return false;
+        }
+        if self.codes.is_empty() {
+            self.used = true;
+            return true;
+        }
+        for c in &mut self.codes {
+            if c.rule.is_some_and(|r| r.code == finding.code()) {
+                c.used = true;
+                return true;
+            }
+        }
+        false
+    }
+}
+
+const MARKER: &str = "prodlint:";
+
+/// Reads the suppression comments of `file`. `statements` gives the
+/// 0-based line ranges of multi-line statements (a Dockerfile instruction
+/// with continuations), so that a comment above one covers all its lines.
+fn parse(file: &SourceFile, statements: &[(usize, usize)], errors: &mut Findings) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for line_no in 0..file.lines.line_count() {
+        let span = file.lines.line_span(line_no, &file.text);
+        let line = file.slice(span);
+        let Some(hash) = comment_start(line) else { continue };
+        let comment = &line[hash..];
+        let body = comment.trim_start_matches('#').trim_start();
+        let Some(rest) = body.strip_prefix(MARKER) else { continue };
+        let body_off = span.start + hash + (comment.len() - body.len()) + MARKER.len();
+        let rest_trim = rest.trim_start();
+        let directive_off = body_off + (rest.len() - rest_trim.len());
+        let comment_span = Span::new(span.start + hash, span.end);
+        let (file_level, after) = if let Some(a) = rest_trim.strip_prefix("ignore-file") {
+            (true, a)
+        } else if let Some(a) = rest_trim.strip_prefix("ignore") {
+            (false, a)
+        } else {
+            errors.report(
+                &InvalidSuppression::META,
+                comment_span,
+                "not a prodlint suppression: write `prodlint: ignore[CODE]` or `prodlint: ignore-file[CODE]`",
+            );
+            continue;
+        };
+        let list_off = directive_off + (rest_trim.len() - after.len());
+        let mut codes = Vec::new();
+        if let Some(list) = after.strip_prefix('[') {
+            let Some(close) = list.find(']') else {
+                errors.report(&InvalidSuppression::META, comment_span, "the code list has no closing `]`");
+                continue;
+            };
+            let mut off = list_off + 1;
+            for part in list[..close].split(',') {
+                let t = part.trim();
+                let lead = part.len() - part.trim_start().len();
+                let cspan = Span::new(off + lead, off + lead + t.len());
+                off += part.len() + 1;
+                if t.is_empty() {
+                    continue;
+                }
+                let rule = rules::find(t);
+                if rule.is_none() {
+                    errors.report(
+                        &InvalidSuppression::META,
+                        cspan,
+                        format!("`{t}` is not a prodlint rule code or name"),
+                    );
+                }
+                codes.push(Code {
+                    text: t.to_string(),
+                    span: cspan,
+                    rule,
+                    used: false,
+                });
+            }
+        } else if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
+            errors.report(&InvalidSuppression::META, comment_span, "expected `[CODE,...]` after the directive");
+            continue;
+        }
+        let own_line = line[..hash].trim().is_empty();
+        let containing = statements.iter().find(|(a, b)| *a <= line_no && line_no <= *b).copied();
+        let lines = if own_line {
+            let next = line_no + 1;
+            let end = statements
+                .iter()
+                .find(|(a, _)| *a == next)
+                .map_or(next, |(_, b)| *b);
+            (line_no, end)
+        } else {
+            containing.unwrap_or((line_no, line_no))
+        };
+        out.push(Suppression {
+            span: comment_span,
+            file_level,
+            lines,
+            codes,
+            used: false,
+        });
+    }
+    out
+}
+
+/// Where a `#` comment that mentions prodlint starts in a line.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find('#') {
+        let at = from + i;
+        let after = line[at..].trim_start_matches('#').trim_start();
+        if after.starts_with(MARKER) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Drops suppressed findings and adds PL002/PL005 findings about the
+/// suppressions themselves.
+pub fn apply(
+    file: &SourceFile,
+    statements: &[(usize, usize)],
+    findings: Vec<Finding>,
+    selection: &Selection,
+) -> Vec<Finding> {
+    let mut meta = Findings::new();
+    let mut sups = parse(file, statements, &mut meta);
+    let mut kept = Vec::with_capacity(findings.len());
+    for f in findings {
+        let line = file.lines.line_of(f.span.start);
+        let mut suppressed = false;
+        for s in sups.iter_mut() {
+            if s.covers(&f, line) {
+                suppressed = true;
+                break;
+            }
+        }
+        if !suppressed {
+            kept.push(f);
+        }
+    }
+    for s in &sups {
+        if s.codes.is_empty() {
+            if !s.used && !s.file_level {
+                meta.report(&UnusedSuppression::META, s.span, "this suppression matches no finding");
+            }
+            continue;
+        }
+        for c in &s.codes {
+            if let Some(rule) = c.rule
+                && !c.used
+                && selection.is_enabled(rule.code)
+            {
+                meta.report(
+                    &UnusedSuppression::META,
+                    c.span,
+                    format!("`{}` is suppressed here but reports nothing", c.text),
+                );
+            }
+        }
+    }
+    // Findings about suppressions obey file-level suppressions too.
+    for f in meta.into_vec() {
+        let covered = sups
+            .iter_mut()
+            .filter(|s| s.file_level)
+            .any(|s| s.codes.iter().any(|c| c.rule.is_some_and(|r| r.code == f.code())));
+        if !covered && selection.is_enabled(f.code()) {
+            kept.push(f);
+        }
+    }
+    kept
+}
