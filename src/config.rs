@@ -75,7 +75,11 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
     }
 }
 
@@ -171,7 +175,10 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
         ..Config::default()
     };
     let table: &DeTable<'_> = if is_pyproject {
-        let tool = root_table.get_ref().get("tool").and_then(|t| t.get_ref().as_table());
+        let tool = root_table
+            .get_ref()
+            .get("tool")
+            .and_then(|t| t.get_ref().as_table());
         match tool.and_then(|t| t.get("prodlint")) {
             Some(v) => match v.get_ref().as_table() {
                 Some(t) => t,
@@ -191,7 +198,10 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
             "fail-on" => {
                 let s = string(&cx, value)?;
                 config.fail_on = Some(FailOn::parse(&s).ok_or_else(|| {
-                    cx.err(value.span(), format!("`fail-on` is `{s}`: use error, warning, info or never"))
+                    cx.err(
+                        value.span(),
+                        format!("`fail-on` is `{s}`: use error, warning, info or never"),
+                    )
                 })?);
             }
             "exclude" => config.exclude = strings(&cx, value)?,
@@ -209,7 +219,10 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
                         .ok_or_else(|| unknown_rule(&cx, code.get_ref(), code.span()))?;
                     let s = string(&cx, sev)?;
                     let level = Severity::parse(&s).ok_or_else(|| {
-                        cx.err(sev.span(), format!("severity `{s}`: use error, warning or info"))
+                        cx.err(
+                            sev.span(),
+                            format!("severity `{s}`: use error, warning or info"),
+                        )
                     })?;
                     config.severity.insert(rule.code, level);
                 }
@@ -243,9 +256,18 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
                     config.rule_options.insert(rule.code, parsed);
                 }
             }
-            "max-file-size" => match value.get_ref().as_integer().and_then(|i| i.as_str().replace('_', "").parse::<u64>().ok()) {
+            "max-file-size" => match value
+                .get_ref()
+                .as_integer()
+                .and_then(|i| i.as_str().replace('_', "").parse::<u64>().ok())
+            {
                 Some(n) if n > 0 => config.max_file_size = n,
-                _ => return Err(cx.err(value.span(), "`max-file-size` must be a positive number of bytes")),
+                _ => {
+                    return Err(cx.err(
+                        value.span(),
+                        "`max-file-size` must be a positive number of bytes",
+                    ));
+                }
             },
             "file-kinds" => {
                 for (glob, kind) in table_of(&cx, value)?.iter() {
@@ -253,7 +275,10 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
                     let s = string(&cx, kind)?;
                     let k = FileKind::from_name(&s).ok_or_else(|| {
                         let names: Vec<&str> = FileKind::ALL.iter().map(|k| k.name()).collect();
-                        cx.err(kind.span(), format!("unknown file kind `{s}`{}", suggestion(&s, &names)))
+                        cx.err(
+                            kind.span(),
+                            format!("unknown file kind `{s}`{}", suggestion(&s, &names)),
+                        )
                     })?;
                     config.file_kinds.push((glob.get_ref().to_string(), k));
                 }
@@ -270,11 +295,11 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
 }
 
 fn unknown_rule(cx: &Ctx<'_>, code: &str, span: std::ops::Range<usize>) -> ConfigError {
-    let names: Vec<&str> = rules::all()
-        .iter()
-        .flat_map(|r| [r.code, r.name])
-        .collect();
-    cx.err(span, format!("unknown rule `{code}`{}", suggestion(code, &names)))
+    let names: Vec<&str> = rules::all().iter().flat_map(|r| [r.code, r.name]).collect();
+    cx.err(
+        span,
+        format!("unknown rule `{code}`{}", suggestion(code, &names)),
+    )
 }
 
 fn check_glob(cx: &Ctx<'_>, glob: &str, span: std::ops::Range<usize>) -> Result<(), ConfigError> {
@@ -283,32 +308,50 @@ fn check_glob(cx: &Ctx<'_>, glob: &str, span: std::ops::Range<usize>) -> Result<
         .map_err(|e| cx.err(span, format!("invalid glob `{glob}`: {}", e.kind())))
 }
 
-fn table_of<'a, 'i>(cx: &Ctx<'_>, v: &'a Spanned<DeValue<'i>>) -> Result<&'a DeTable<'i>, ConfigError> {
-    v.get_ref()
-        .as_table()
-        .ok_or_else(|| cx.err(v.span(), format!("expected a table, found {}", v.get_ref().type_str())))
+fn table_of<'a, 'i>(
+    cx: &Ctx<'_>,
+    v: &'a Spanned<DeValue<'i>>,
+) -> Result<&'a DeTable<'i>, ConfigError> {
+    v.get_ref().as_table().ok_or_else(|| {
+        cx.err(
+            v.span(),
+            format!("expected a table, found {}", v.get_ref().type_str()),
+        )
+    })
 }
 
 fn string(cx: &Ctx<'_>, v: &Spanned<DeValue<'_>>) -> Result<String, ConfigError> {
-    v.get_ref()
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| cx.err(v.span(), format!("expected a string, found {}", v.get_ref().type_str())))
+    v.get_ref().as_str().map(str::to_string).ok_or_else(|| {
+        cx.err(
+            v.span(),
+            format!("expected a string, found {}", v.get_ref().type_str()),
+        )
+    })
 }
 
 fn strings(cx: &Ctx<'_>, v: &Spanned<DeValue<'_>>) -> Result<Vec<String>, ConfigError> {
-    let arr = v
-        .get_ref()
-        .as_array()
-        .ok_or_else(|| cx.err(v.span(), format!("expected a list of strings, found {}", v.get_ref().type_str())))?;
+    let arr = v.get_ref().as_array().ok_or_else(|| {
+        cx.err(
+            v.span(),
+            format!(
+                "expected a list of strings, found {}",
+                v.get_ref().type_str()
+            ),
+        )
+    })?;
     arr.iter().map(|item| string(cx, item)).collect()
 }
 
 fn selectors(cx: &Ctx<'_>, v: &Spanned<DeValue<'_>>) -> Result<Vec<Selector>, ConfigError> {
-    let arr = v
-        .get_ref()
-        .as_array()
-        .ok_or_else(|| cx.err(v.span(), format!("expected a list of rule codes, found {}", v.get_ref().type_str())))?;
+    let arr = v.get_ref().as_array().ok_or_else(|| {
+        cx.err(
+            v.span(),
+            format!(
+                "expected a list of rule codes, found {}",
+                v.get_ref().type_str()
+            ),
+        )
+    })?;
     arr.iter()
         .map(|item| {
             let s = string(cx, item)?;
@@ -323,7 +366,9 @@ pub fn suggestion(word: &str, candidates: &[&str]) -> String {
     candidates
         .iter()
         .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2) || (lower.len() >= 3 && c.starts_with(lower.as_str())))
+        .filter(|(d, c)| {
+            *d <= (c.len() / 3).max(2) || (lower.len() >= 3 && c.starts_with(lower.as_str()))
+        })
         .min()
         .map(|(_, c)| format!("; did you mean `{c}`?"))
         .unwrap_or_default()
@@ -365,9 +410,14 @@ mod tests {
     fn bad_values_are_located() {
         let e = p("fail-on = \"sometimes\"\n").err().map(|e| e.line);
         assert_eq!(e, Some(1));
-        let e = p("ignore = [\"DF999\"]\n").err().map(|e| (e.line, e.column));
+        let e = p("ignore = [\"DF999\"]\n")
+            .err()
+            .map(|e| (e.line, e.column));
         assert_eq!(e, Some((1, 11)));
-        let e = p("[rules.DF004]\nallowed = []\n").err().map(|e| e.to_string()).unwrap_or_default();
+        let e = p("[rules.DF004]\nallowed = []\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.contains("did you mean `allowed-images`?"), "{e}");
     }
 
@@ -394,13 +444,20 @@ allowed-images = ["python:3.12"]
         assert_eq!(c.fail_on, Some(FailOn::Error));
         assert_eq!(c.max_file_size, 1000);
         assert_eq!(c.severity.get("DF018"), Some(&Severity::Warning));
-        assert_eq!(c.option("DF004", "allowed-images"), ["python:3.12".to_string()]);
+        assert_eq!(
+            c.option("DF004", "allowed-images"),
+            ["python:3.12".to_string()]
+        );
         assert_eq!(c.file_kinds[0].1, FileKind::Dockerfile);
     }
 
     #[test]
     fn pyproject_section() {
-        let c = parse("[project]\nname='x'\n[tool.prodlint]\nignore=['DF007']\n", Path::new("pyproject.toml"), true);
+        let c = parse(
+            "[project]\nname='x'\n[tool.prodlint]\nignore=['DF007']\n",
+            Path::new("pyproject.toml"),
+            true,
+        );
         assert_eq!(c.map(|c| c.ignore.len()).unwrap_or(0), 1);
     }
 }

@@ -180,7 +180,12 @@ impl FindingBuilder<'_> {
         self
     }
 
-    pub fn fix(self, applicability: Applicability, message: impl Into<String>, edits: Vec<Edit>) -> Self {
+    pub fn fix(
+        self,
+        applicability: Applicability,
+        message: impl Into<String>,
+        edits: Vec<Edit>,
+    ) -> Self {
         self.finding.fix = Some(Fix {
             message: message.into(),
             applicability,

@@ -55,8 +55,18 @@ pub struct Candidate {
 
 /// Folders never worth reading.
 const SKIP_DIRS: &[&str] = &[
-    ".git", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__", ".mypy_cache",
-    ".pytest_cache", ".ruff_cache", ".hg", ".svn",
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hg",
+    ".svn",
 ];
 
 pub struct Classifier {
@@ -95,8 +105,10 @@ impl Classifier {
         if let Ok(rel) = stripped.strip_prefix(&self.root) {
             return rel.into();
         }
-        if let (Ok(abs), Ok(root)) = (std::fs::canonicalize(path), std::fs::canonicalize(&self.root))
-            && let Ok(rel) = abs.strip_prefix(&root)
+        if let (Ok(abs), Ok(root)) = (
+            std::fs::canonicalize(path),
+            std::fs::canonicalize(&self.root),
+        ) && let Ok(rel) = abs.strip_prefix(&root)
         {
             return rel.to_path_buf().into();
         }
@@ -115,7 +127,9 @@ impl Classifier {
     pub fn excluded(&self, path: &Path) -> bool {
         let rel = self.relative(path);
         self.exclude.is_match(&rel)
-            || rel.ancestors().any(|a| !a.as_os_str().is_empty() && self.exclude.is_match(a))
+            || rel
+                .ancestors()
+                .any(|a| !a.as_os_str().is_empty() && self.exclude.is_match(a))
     }
 }
 
@@ -154,7 +168,10 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
                 let is_dir = e.file_type().is_some_and(|t| t.is_dir());
                 !(is_dir
                     && e.depth() > 0
-                    && (e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n))
+                    && (e
+                        .file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIP_DIRS.contains(&n))
                         || is_virtualenv(e.path())))
             })
             .build();
@@ -193,11 +210,28 @@ mod tests {
 
     #[test]
     fn detects_dockerfile_names() {
-        for n in ["Dockerfile", "dockerfile", "Dockerfile.prod", "api.Dockerfile", "x.dockerfile", "Containerfile"] {
-            assert_eq!(FileKind::detect(Path::new(n)), Some(FileKind::Dockerfile), "{n}");
+        for n in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "x.dockerfile",
+            "Containerfile",
+        ] {
+            assert_eq!(
+                FileKind::detect(Path::new(n)),
+                Some(FileKind::Dockerfile),
+                "{n}"
+            );
         }
-        assert_eq!(FileKind::detect(Path::new(".dockerignore")), Some(FileKind::DockerIgnore));
-        assert_eq!(FileKind::detect(Path::new("Dockerfile.dockerignore")), Some(FileKind::DockerIgnore));
+        assert_eq!(
+            FileKind::detect(Path::new(".dockerignore")),
+            Some(FileKind::DockerIgnore)
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("Dockerfile.dockerignore")),
+            Some(FileKind::DockerIgnore)
+        );
         assert_eq!(FileKind::detect(Path::new("docker-compose.yml")), None);
     }
 }

@@ -1,12 +1,18 @@
 //! prodlint: a production-readiness linter for Python web services.
 
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod docs;
+pub mod engine;
+pub mod fix;
 pub mod parse;
 pub mod redact;
 pub mod registry;
+pub mod report;
 pub mod rules;
+pub mod run;
 pub mod select;
 pub mod source;
 pub mod suppress;

@@ -1,3 +1,7 @@
+use clap::Parser;
+
 fn main() {
-    println!("Hello, world!");
+    prodlint::engine::install_panic_hook();
+    let cli = prodlint::cli::Cli::parse();
+    std::process::exit(prodlint::run::main(cli));
 }

@@ -17,7 +17,9 @@ pub fn redact(secret: &str) -> String {
 /// Masks the bytes of `secret` inside `text` in place, keeping byte
 /// length so that spans into the text stay valid.
 pub fn mask_in_place(text: &mut String, start: usize, end: usize) {
-    let Some(slice) = text.get(start..end) else { return };
+    let Some(slice) = text.get(start..end) else {
+        return;
+    };
     let shown = shown(slice.chars().count());
     let keep: usize = slice.chars().take(shown).map(char::len_utf8).sum();
     let masked = format!("{}{}", &slice[..keep], "*".repeat(slice.len() - keep));
@@ -31,10 +33,20 @@ pub fn is_placeholder(value: &str) -> bool {
     v.is_empty()
         || (v.starts_with('<') && v.ends_with('>'))
         || v.starts_with("${")
-        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
-        || ["changeme", "change-me", "example", "placeholder", "your-", "dummy", "todo", "replace"]
-            .iter()
-            .any(|p| lower.contains(p))
+        || v.chars()
+            .all(|c| c == '*' || c == 'x' || c == 'X' || c == '.')
+        || [
+            "changeme",
+            "change-me",
+            "example",
+            "placeholder",
+            "your-",
+            "dummy",
+            "todo",
+            "replace",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
 }
 
 #[cfg(test)]

@@ -32,7 +32,10 @@ impl Selector {
             return Ok(Selector::Name(t.to_string()));
         }
         let names: Vec<&str> = rules::all().iter().flat_map(|r| [r.code, r.name]).collect();
-        Err(format!("unknown rule code, prefix or name `{t}`{}", suggestion(t, &names)))
+        Err(format!(
+            "unknown rule code, prefix or name `{t}`{}",
+            suggestion(t, &names)
+        ))
     }
 
     pub fn matches(&self, rule: &RuleMeta) -> bool {
@@ -93,10 +96,19 @@ pub struct Selection {
 }
 
 impl Selection {
-    pub fn new(select: Option<&[Selector]>, extend_select: &[Selector], ignore: &[Selector]) -> Self {
+    pub fn new(
+        select: Option<&[Selector]>,
+        extend_select: &[Selector],
+        ignore: &[Selector],
+    ) -> Self {
         let mut enabled = BTreeSet::new();
         for rule in rules::all() {
-            let best = |sels: &[Selector]| sels.iter().filter(|s| s.matches(rule)).map(Selector::specificity).max();
+            let best = |sels: &[Selector]| {
+                sels.iter()
+                    .filter(|s| s.matches(rule))
+                    .map(Selector::specificity)
+                    .max()
+            };
             let on = match select {
                 Some(sel) => best(sel),
                 None if rule.enabled_by_default => Some(0),
@@ -140,7 +152,9 @@ mod tests {
     use super::*;
 
     fn sel(list: &[&str]) -> Vec<Selector> {
-        list.iter().filter_map(|s| Selector::parse(s).ok()).collect()
+        list.iter()
+            .filter_map(|s| Selector::parse(s).ok())
+            .collect()
     }
 
     #[test]
@@ -151,7 +165,11 @@ mod tests {
         let s = Selection::new(Some(&sel(&["DF003"])), &[], &sel(&["DF"]));
         assert!(s.is_enabled("DF003"));
         assert!(!s.is_enabled("DF001"));
-        let s = Selection::new(None, &sel(&["base-image-not-digest-pinned"]), &sel(&["DF00"]));
+        let s = Selection::new(
+            None,
+            &sel(&["base-image-not-digest-pinned"]),
+            &sel(&["DF00"]),
+        );
         assert!(s.is_enabled("DF003"));
         assert!(!s.is_enabled("DF001"));
         assert!(s.is_enabled("PL004"));
@@ -159,8 +177,13 @@ mod tests {
 
     #[test]
     fn unknown_selectors_suggest() {
-        let e = Selector::parse("final-stage-run-as-root").err().unwrap_or_default();
-        assert!(e.contains("did you mean `final-stage-runs-as-root`?"), "{e}");
+        let e = Selector::parse("final-stage-run-as-root")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            e.contains("did you mean `final-stage-runs-as-root`?"),
+            "{e}"
+        );
         assert!(Selector::parse("df01").is_ok());
     }
 }

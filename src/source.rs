@@ -168,15 +168,24 @@ mod tests {
     fn positions_count_code_points() {
         let f = SourceFile::new("x", "ab\néé=x\n".to_string());
         let eq = f.text.find('=').unwrap_or(0);
-        assert_eq!(f.lines.position(&f.text, eq), Position { line: 2, column: 3 });
-        assert_eq!(f.lines.position(&f.text, 0), Position { line: 1, column: 1 });
+        assert_eq!(
+            f.lines.position(&f.text, eq),
+            Position { line: 2, column: 3 }
+        );
+        assert_eq!(
+            f.lines.position(&f.text, 0),
+            Position { line: 1, column: 1 }
+        );
         assert_eq!(f.line_text(1), "éé=x");
     }
 
     #[test]
     fn offsets_past_the_end_are_clamped() {
         let f = SourceFile::new("x", "a\r\nb".to_string());
-        assert_eq!(f.lines.position(&f.text, 99), Position { line: 2, column: 2 });
+        assert_eq!(
+            f.lines.position(&f.text, 99),
+            Position { line: 2, column: 2 }
+        );
         assert_eq!(f.line_text(0), "a");
     }
 }

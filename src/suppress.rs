@@ -52,15 +52,23 @@ const MARKER: &str = "prodlint:";
 /// Reads the suppression comments of `file`. `statements` gives the
 /// 0-based line ranges of multi-line statements (a Dockerfile instruction
 /// with continuations), so that a comment above one covers all its lines.
-fn parse(file: &SourceFile, statements: &[(usize, usize)], errors: &mut Findings) -> Vec<Suppression> {
+fn parse(
+    file: &SourceFile,
+    statements: &[(usize, usize)],
+    errors: &mut Findings,
+) -> Vec<Suppression> {
     let mut out = Vec::new();
     for line_no in 0..file.lines.line_count() {
         let span = file.lines.line_span(line_no, &file.text);
         let line = file.slice(span);
-        let Some(hash) = comment_start(line) else { continue };
+        let Some(hash) = comment_start(line) else {
+            continue;
+        };
         let comment = &line[hash..];
         let body = comment.trim_start_matches('#').trim_start();
-        let Some(rest) = body.strip_prefix(MARKER) else { continue };
+        let Some(rest) = body.strip_prefix(MARKER) else {
+            continue;
+        };
         let body_off = span.start + hash + (comment.len() - body.len()) + MARKER.len();
         let rest_trim = rest.trim_start();
         let directive_off = body_off + (rest.len() - rest_trim.len());
@@ -81,7 +89,11 @@ fn parse(file: &SourceFile, statements: &[(usize, usize)], errors: &mut Findings
         let mut codes = Vec::new();
         if let Some(list) = after.strip_prefix('[') {
             let Some(close) = list.find(']') else {
-                errors.report(&InvalidSuppression::META, comment_span, "the code list has no closing `]`");
+                errors.report(
+                    &InvalidSuppression::META,
+                    comment_span,
+                    "the code list has no closing `]`",
+                );
                 continue;
             };
             let mut off = list_off + 1;
@@ -109,11 +121,18 @@ fn parse(file: &SourceFile, statements: &[(usize, usize)], errors: &mut Findings
                 });
             }
         } else if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
-            errors.report(&InvalidSuppression::META, comment_span, "expected `[CODE,...]` after the directive");
+            errors.report(
+                &InvalidSuppression::META,
+                comment_span,
+                "expected `[CODE,...]` after the directive",
+            );
             continue;
         }
         let own_line = line[..hash].trim().is_empty();
-        let containing = statements.iter().find(|(a, b)| *a <= line_no && line_no <= *b).copied();
+        let containing = statements
+            .iter()
+            .find(|(a, b)| *a <= line_no && line_no <= *b)
+            .copied();
         let lines = if own_line {
             let next = line_no + 1;
             let end = statements
@@ -176,7 +195,11 @@ pub fn apply(
     for s in &sups {
         if s.codes.is_empty() {
             if !s.used && !s.file_level {
-                meta.report(&UnusedSuppression::META, s.span, "this suppression matches no finding");
+                meta.report(
+                    &UnusedSuppression::META,
+                    s.span,
+                    "this suppression matches no finding",
+                );
             }
             continue;
         }
@@ -195,10 +218,11 @@ pub fn apply(
     }
     // Findings about suppressions obey file-level suppressions too.
     for f in meta.into_vec() {
-        let covered = sups
-            .iter_mut()
-            .filter(|s| s.file_level)
-            .any(|s| s.codes.iter().any(|c| c.rule.is_some_and(|r| r.code == f.code())));
+        let covered = sups.iter_mut().filter(|s| s.file_level).any(|s| {
+            s.codes
+                .iter()
+                .any(|c| c.rule.is_some_and(|r| r.code == f.code()))
+        });
         if !covered && selection.is_enabled(f.code()) {
             kept.push(f);
         }

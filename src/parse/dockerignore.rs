@@ -32,7 +32,10 @@ pub fn parse(text: &str) -> DockerIgnore {
             Some(p) => (true, p.trim()),
             None => (false, trimmed),
         };
-        let clean = pat.trim_start_matches("./").trim_start_matches('/').trim_end_matches('/');
+        let clean = pat
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .trim_end_matches('/');
         let matcher = Glob::new(clean).ok().map(|g| g.compile_matcher());
         patterns.push(Pattern {
             text: clean.to_string(),

@@ -77,8 +77,13 @@ pub struct Script {
 
 impl Script {
     /// Every command whose program name is `name`.
-    pub fn commands_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a SimpleCommand> + 'a {
-        self.commands.iter().filter(move |c| c.program() == Some(name))
+    pub fn commands_named<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a SimpleCommand> + 'a {
+        self.commands
+            .iter()
+            .filter(move |c| c.program() == Some(name))
     }
 }
 
@@ -293,13 +298,21 @@ impl Lexer<'_> {
         while self.peek().is_some_and(|b| b.is_ascii_digit()) {
             self.pos += 1;
         }
-        while self.peek().is_some_and(|b| matches!(b, b'<' | b'>' | b'&' | b'|' | b'-')) {
+        while self
+            .peek()
+            .is_some_and(|b| matches!(b, b'<' | b'>' | b'&' | b'|' | b'-'))
+        {
             self.pos += 1;
         }
         while matches!(self.peek(), Some(b' ' | b'\t')) {
             self.pos += 1;
         }
-        let mut text = self.text.get(start..self.pos).unwrap_or("").trim_end().to_string();
+        let mut text = self
+            .text
+            .get(start..self.pos)
+            .unwrap_or("")
+            .trim_end()
+            .to_string();
         if self
             .peek()
             .is_some_and(|b| !matches!(b, b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'))
@@ -322,7 +335,11 @@ impl Lexer<'_> {
                 .map_or(self.bytes.len(), |i| self.pos + i);
             let line = self.text.get(self.pos..line_end).unwrap_or("");
             let line = line.strip_suffix('\r').unwrap_or(line);
-            let line = if strip_tabs { line.trim_start_matches('\t') } else { line };
+            let line = if strip_tabs {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
             self.pos = (line_end + 1).min(self.bytes.len());
             if line == delim {
                 return;
@@ -337,7 +354,9 @@ impl Lexer<'_> {
         let mut dynamic = false;
         while let Some(b) = self.peek() {
             match b {
-                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => break,
+                b' ' | b'\t' | b'\n' | b'\r' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')' => {
+                    break;
+                }
                 b'\'' => {
                     quoted = true;
                     self.pos += 1;
@@ -466,9 +485,9 @@ impl Lexer<'_> {
                     self.pos += 1;
                 }
                 if self.pos == start + 1
-                    && self
-                        .peek()
-                        .is_some_and(|b| matches!(b, b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-'))
+                    && self.peek().is_some_and(|b| {
+                        matches!(b, b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-')
+                    })
                 {
                     self.pos += 1;
                 }

@@ -99,7 +99,10 @@ pub fn lex(text: &str) -> Lexed {
                         "\\" | "`" => out.escape = d.value.chars().next().unwrap_or('\\'),
                         _ => out.errors.push((
                             d.span,
-                            format!("invalid escape character `{}`: use `\\` or a backtick", d.value),
+                            format!(
+                                "invalid escape character `{}`: use `\\` or a backtick",
+                                d.value
+                            ),
                         )),
                     }
                 }
@@ -116,10 +119,17 @@ pub fn lex(text: &str) -> Lexed {
             continue;
         }
         if trimmed.starts_with('#') {
-            out.comments.push(Span::new(start + lead, start + line.len()));
+            out.comments
+                .push(Span::new(start + lead, start + line.len()));
             continue;
         }
-        let raw = instruction(&mut lines, start + lead, trimmed, out.escape, &mut out.comments);
+        let raw = instruction(
+            &mut lines,
+            start + lead,
+            trimmed,
+            out.escape,
+            &mut out.comments,
+        );
         let mut raw = raw;
         let keyword = raw
             .text
@@ -276,7 +286,11 @@ pub fn heredoc_markers(text: &str) -> Vec<(usize, usize, String, bool, bool)> {
     out
 }
 
-fn read_heredocs(lines: &mut Lines<'_>, raw: &mut RawInstruction, errors: &mut Vec<(Span, String)>) {
+fn read_heredocs(
+    lines: &mut Lines<'_>,
+    raw: &mut RawInstruction,
+    errors: &mut Vec<(Span, String)>,
+) {
     for (start, end, delimiter, strip_tabs, quoted) in heredoc_markers(&raw.text) {
         let marker_span = raw.map.span(start, end);
         let body_start = lines.pos;
@@ -285,7 +299,11 @@ fn read_heredocs(lines: &mut Lines<'_>, raw: &mut RawInstruction, errors: &mut V
         let mut terminated = false;
         while let Some((at, line)) = lines.peek_line() {
             lines.next_line();
-            let cmp = if strip_tabs { line.trim_start_matches('\t') } else { line };
+            let cmp = if strip_tabs {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
             if cmp == delimiter {
                 terminated = true;
                 raw.span = raw.span.cover(Span::new(at, at + line.len()));
@@ -326,7 +344,10 @@ mod tests {
         assert_eq!(l.instructions[0].text, "RUN a     && b");
         assert_eq!(l.comments.len(), 1);
         let b = l.instructions[0].text.find('b').unwrap_or(0);
-        assert_eq!(l.instructions[0].map.start(b), text.find("b\n").unwrap_or(0));
+        assert_eq!(
+            l.instructions[0].map.start(b),
+            text.find("b\n").unwrap_or(0)
+        );
     }
 
     #[test]

@@ -61,7 +61,9 @@ pub fn parse(text: &str) -> Dockerfile {
         p.error(span, message);
     }
     for raw in lexed.instructions {
-        if let Some(instr) = p.instruction(&raw.text, &raw.map, raw.span, raw.heredocs.clone(), false) {
+        if let Some(instr) =
+            p.instruction(&raw.text, &raw.map, raw.span, raw.heredocs.clone(), false)
+        {
             p.push(instr);
         }
     }
@@ -69,7 +71,10 @@ pub fn parse(text: &str) -> Dockerfile {
         last.instructions.end = p.out.instructions.len();
     }
     if p.out.stages.is_empty() && p.out.errors.is_empty() {
-        p.error(Span::empty(0), "no FROM instruction: the file builds nothing".to_string());
+        p.error(
+            Span::empty(0),
+            "no FROM instruction: the file builds nothing".to_string(),
+        );
     }
     p.out
 }
@@ -80,7 +85,11 @@ impl Parser<'_> {
     }
 
     fn vars(&self) -> &Vars {
-        if self.out.stages.is_empty() { &self.global } else { &self.current }
+        if self.out.stages.is_empty() {
+            &self.global
+        } else {
+            &self.current
+        }
     }
 
     fn push(&mut self, mut instr: Instruction) {
@@ -100,7 +109,10 @@ impl Parser<'_> {
         } else if self.out.stages.is_empty() && instr.keyword != Keyword::Arg {
             self.error(
                 instr.keyword_span,
-                format!("{} before the first FROM: only ARG may come first", instr.keyword.as_str()),
+                format!(
+                    "{} before the first FROM: only ARG may come first",
+                    instr.keyword.as_str()
+                ),
             );
             return;
         }
@@ -147,9 +159,13 @@ impl Parser<'_> {
         };
         if let (Some(n), Some(span)) = (&name, name_span) {
             let valid = n.starts_with(|c: char| c.is_ascii_lowercase())
-                && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
             if !valid {
-                self.error(span, format!("invalid stage name `{n}`: use letters, digits, `-`, `_` and `.`"));
+                self.error(
+                    span,
+                    format!("invalid stage name `{n}`: use letters, digits, `-`, `_` and `.`"),
+                );
             }
         }
         let lower = image.text.to_ascii_lowercase();
@@ -189,7 +205,10 @@ impl Parser<'_> {
             return None;
         };
         if in_onbuild && NOT_IN_ONBUILD.contains(&keyword) {
-            self.error(keyword_span, format!("ONBUILD cannot trigger {}", keyword.as_str()));
+            self.error(
+                keyword_span,
+                format!("ONBUILD cannot trigger {}", keyword.as_str()),
+            );
             return None;
         }
         // Flags: `--name[=value]` words right after the keyword.
@@ -203,7 +222,9 @@ impl Parser<'_> {
                 pos = at;
                 break;
             }
-            let len = text[at..].find(char::is_whitespace).unwrap_or(text.len() - at);
+            let len = text[at..]
+                .find(char::is_whitespace)
+                .unwrap_or(text.len() - at);
             let word = &text[at + 2..at + len];
             let (name, value) = match word.split_once('=') {
                 Some((n, v)) => (n.to_string(), Some(unquote(v))),
@@ -211,7 +232,10 @@ impl Parser<'_> {
             };
             let flag_span = map.span(at, at + len);
             if !keyword.allowed_flags().contains(&name.as_str()) {
-                self.error(flag_span, format!("unknown flag `--{name}` for {}", keyword.as_str()));
+                self.error(
+                    flag_span,
+                    format!("unknown flag `--{name}` for {}", keyword.as_str()),
+                );
             }
             flags.push(Flag {
                 name,
@@ -248,9 +272,18 @@ impl Parser<'_> {
                         self.error(args_span, "HEALTHCHECK CMD needs a command".to_string());
                         return None;
                     }
-                    Args::Healthcheck(Some(self.command(keyword, cmd_text, &cmd_map, cmd_span, &[])))
+                    Args::Healthcheck(Some(self.command(
+                        keyword,
+                        cmd_text,
+                        &cmd_map,
+                        cmd_span,
+                        &[],
+                    )))
                 } else {
-                    self.error(args_span, "HEALTHCHECK takes `NONE` or `CMD <command>`".to_string());
+                    self.error(
+                        args_span,
+                        "HEALTHCHECK takes `NONE` or `CMD <command>`".to_string(),
+                    );
                     return None;
                 }
             }
@@ -260,13 +293,23 @@ impl Parser<'_> {
             Keyword::Onbuild => {
                 let trimmed = args_text.trim_start();
                 let off = args_text.len() - trimmed.len();
-                let inner = self.instruction(trimmed, &args_map.slice_from(off), args_span, heredocs.clone(), true)?;
+                let inner = self.instruction(
+                    trimmed,
+                    &args_map.slice_from(off),
+                    args_span,
+                    heredocs.clone(),
+                    true,
+                )?;
                 Args::Onbuild(Box::new(inner))
             }
             Keyword::Shell => match words::exec_form(args_text, &args_map) {
                 Some(w) if !w.is_empty() => Args::Words(w),
                 _ => {
-                    self.error(args_span, "SHELL needs the JSON form: SHELL [\"executable\", \"parameters\"]".to_string());
+                    self.error(
+                        args_span,
+                        "SHELL needs the JSON form: SHELL [\"executable\", \"parameters\"]"
+                            .to_string(),
+                    );
                     return None;
                 }
             },
@@ -274,7 +317,10 @@ impl Parser<'_> {
                 let w = words::split(args_text, &args_map, self.escape, Some(&self.global));
                 let ok = w.len() == 1 || (w.len() == 3 && w[1].text.eq_ignore_ascii_case("as"));
                 if !ok {
-                    self.error(args_span, "FROM takes an image and an optional `AS name`".to_string());
+                    self.error(
+                        args_span,
+                        "FROM takes an image and an optional `AS name`".to_string(),
+                    );
                     return None;
                 }
                 Args::Words(w)
@@ -285,7 +331,10 @@ impl Parser<'_> {
                     None => words::split(args_text, &args_map, self.escape, Some(self.vars())),
                 };
                 if w.len() < 2 {
-                    self.error(args_span, format!("{} needs a source and a destination", keyword.as_str()));
+                    self.error(
+                        args_span,
+                        format!("{} needs a source and a destination", keyword.as_str()),
+                    );
                     return None;
                 }
                 Args::Words(w)
@@ -293,7 +342,12 @@ impl Parser<'_> {
             _ => {
                 let vars = SUBSTITUTED.contains(&keyword).then(|| self.vars());
                 let vars = vars.cloned();
-                Args::Words(words::split(args_text, &args_map, self.escape, vars.as_ref()))
+                Args::Words(words::split(
+                    args_text,
+                    &args_map,
+                    self.escape,
+                    vars.as_ref(),
+                ))
             }
         };
         Some(Instruction {
@@ -331,7 +385,10 @@ impl Parser<'_> {
                     let body_map = OffsetMap::contiguous(h.body_span.start, h.body_span.len());
                     // The source slice, not the tab-stripped body, keeps spans exact;
                     // leading tabs mean nothing to the shell.
-                    let source_body = self.source.get(h.body_span.start..h.body_span.end).unwrap_or("");
+                    let source_body = self
+                        .source
+                        .get(h.body_span.start..h.body_span.end)
+                        .unwrap_or("");
                     let body = shell::parse(source_body, &body_map);
                     script.uses_shell_syntax |= body.uses_shell_syntax;
                     script.commands.extend(body.commands);
@@ -345,24 +402,48 @@ impl Parser<'_> {
         }
     }
 
-    fn pairs(&mut self, keyword: Keyword, text: &str, map: &OffsetMap, span: Span) -> Option<Vec<Pair>> {
+    fn pairs(
+        &mut self,
+        keyword: Keyword,
+        text: &str,
+        map: &OffsetMap,
+        span: Span,
+    ) -> Option<Vec<Pair>> {
         let vars = self.vars().clone();
         let raw_words = words::split(text, map, self.escape, None);
         let mut out = Vec::new();
         let legacy = raw_words.first().is_some_and(|w| !w.text.contains('='));
         if legacy && keyword != Keyword::Arg {
             // `ENV KEY value with spaces`: one pair, the rest of the line is the value.
-            let Some(key) = raw_words.first() else { return Some(out) };
+            let Some(key) = raw_words.first() else {
+                return Some(out);
+            };
             let key_len = text.trim_start().find(char::is_whitespace);
             let Some(key_len) = key_len else {
-                self.error(span, format!("{} needs a value: {} KEY=value", keyword.as_str(), keyword.as_str()));
+                self.error(
+                    span,
+                    format!(
+                        "{} needs a value: {} KEY=value",
+                        keyword.as_str(),
+                        keyword.as_str()
+                    ),
+                );
                 return None;
             };
             let lead = text.len() - text.trim_start().len();
             let value_text = text[lead + key_len..].trim();
             let value_off = text.len() - text[lead + key_len..].trim_start().len();
-            let value_words = words::split(value_text, &map.slice_from(value_off), self.escape, Some(&vars));
-            let value = value_words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            let value_words = words::split(
+                value_text,
+                &map.slice_from(value_off),
+                self.escape,
+                Some(&vars),
+            );
+            let value = value_words
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
             out.push(Pair {
                 key: key.text.clone(),
                 key_span: key.span,
@@ -376,7 +457,8 @@ impl Parser<'_> {
             let raw = &w.text;
             match raw.split_once('=') {
                 Some((k, v)) => {
-                    let key_span = Span::new(w.span.start, (w.span.start + k.len()).min(w.span.end));
+                    let key_span =
+                        Span::new(w.span.start, (w.span.start + k.len()).min(w.span.end));
                     // Every substitution in one instruction sees the values from before it.
                     let value = words::expand(v, &vars).unwrap_or_else(|| v.to_string());
                     out.push(Pair {
@@ -395,7 +477,13 @@ impl Parser<'_> {
                     span: w.span,
                 }),
                 None => {
-                    self.error(w.span, format!("`{raw}` has no `=`: {} takes KEY=value pairs", keyword.as_str()));
+                    self.error(
+                        w.span,
+                        format!(
+                            "`{raw}` has no `=`: {} takes KEY=value pairs",
+                            keyword.as_str()
+                        ),
+                    );
                     return None;
                 }
             }

@@ -80,8 +80,22 @@ impl Keyword {
             Keyword::From => &["platform"],
             Keyword::Run => &["mount", "network", "security", "device"],
             Keyword::Copy => &["from", "chown", "chmod", "link", "parents", "exclude"],
-            Keyword::Add => &["chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"],
-            Keyword::Healthcheck => &["interval", "timeout", "start-period", "start-interval", "retries"],
+            Keyword::Add => &[
+                "chown",
+                "chmod",
+                "link",
+                "checksum",
+                "keep-git-dir",
+                "exclude",
+                "unpack",
+            ],
+            Keyword::Healthcheck => &[
+                "interval",
+                "timeout",
+                "start-period",
+                "start-interval",
+                "retries",
+            ],
             _ => &[],
         }
     }
@@ -204,8 +218,11 @@ impl Instruction {
             .filter_map(|f| f.value.as_deref())
             .filter(|v| v.split(',').any(|p| p == "type=cache"))
             .filter_map(|v| {
-                v.split(',')
-                    .find_map(|p| p.strip_prefix("target=").or_else(|| p.strip_prefix("dst=")).or_else(|| p.strip_prefix("destination=")))
+                v.split(',').find_map(|p| {
+                    p.strip_prefix("target=")
+                        .or_else(|| p.strip_prefix("dst="))
+                        .or_else(|| p.strip_prefix("destination="))
+                })
             })
             .collect()
     }
@@ -314,7 +331,9 @@ impl Dockerfile {
     }
 
     pub fn stage_instructions(&self, stage: &Stage) -> &[Instruction] {
-        self.instructions.get(stage.instructions.clone()).unwrap_or(&[])
+        self.instructions
+            .get(stage.instructions.clone())
+            .unwrap_or(&[])
     }
 
     /// Instructions of the final image, root stage first.
@@ -326,7 +345,9 @@ impl Dockerfile {
 
     /// The last instruction with this keyword in the final image.
     pub fn final_last(&self, keyword: Keyword) -> Option<&Instruction> {
-        self.final_instructions().filter(|i| i.keyword == keyword).last()
+        self.final_instructions()
+            .filter(|i| i.keyword == keyword)
+            .last()
     }
 
     /// The value an ENV sets in the final image (the last one wins).
@@ -340,7 +361,9 @@ impl Dockerfile {
 
     pub fn stage_by_name(&self, name: &str) -> Option<&Stage> {
         let lower = name.to_ascii_lowercase();
-        self.stages.iter().find(|s| s.name.as_deref() == Some(lower.as_str()))
+        self.stages
+            .iter()
+            .find(|s| s.name.as_deref() == Some(lower.as_str()))
     }
 
     /// Is this a multi-stage build whose final image copies from a builder?

@@ -16,40 +16,61 @@ fn stages_and_ancestry() {
     assert_eq!(d.stages[1].parent, Some(0));
     let chain: Vec<usize> = d.final_chain().iter().map(|s| s.index).collect();
     assert_eq!(chain, vec![0, 3]);
-    assert_eq!(d.final_last(Keyword::User).map(|u| u.words()[0].text.as_str()), Some("app"));
-    assert_eq!(d.final_env("A").and_then(|(p, _)| p.value.as_deref()), Some("1"));
+    assert_eq!(
+        d.final_last(Keyword::User)
+            .map(|u| u.words()[0].text.as_str()),
+        Some("app")
+    );
+    assert_eq!(
+        d.final_env("A").and_then(|(p, _)| p.value.as_deref()),
+        Some("1")
+    );
 }
 
 #[test]
 fn args_and_env_are_substituted_where_docker_does() {
-    let d = parse("FROM alpine\nARG U=app\nENV HOME=/home/$U B=\"x y\" C=\\$U\nUSER ${U}\nRUN echo $U\n");
+    let d = parse(
+        "FROM alpine\nARG U=app\nENV HOME=/home/$U B=\"x y\" C=\\$U\nUSER ${U}\nRUN echo $U\n",
+    );
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     let env = d.instructions[2].pairs();
     assert_eq!(env[0].value.as_deref(), Some("/home/app"));
     assert_eq!(env[1].value.as_deref(), Some("x y"));
     assert_eq!(env[2].value.as_deref(), Some("$U"));
     assert_eq!(d.instructions[3].words()[0].text, "app");
-    let run = d.instructions[4].script().map(|s| s.commands[0].argv[1].text.clone());
+    let run = d.instructions[4]
+        .script()
+        .map(|s| s.commands[0].argv[1].text.clone());
     assert_eq!(run.as_deref(), Some("$U"));
 }
 
 #[test]
 fn legacy_env_form_takes_the_rest_of_the_line() {
     let d = parse("FROM alpine\nENV PATH /usr/local/bin:$PATH\nENV MSG hello world\n");
-    assert_eq!(d.instructions[2].pairs()[0].value.as_deref(), Some("hello world"));
+    assert_eq!(
+        d.instructions[2].pairs()[0].value.as_deref(),
+        Some("hello world")
+    );
 }
 
 #[test]
 fn exec_form_with_fallback_to_shell() {
     let d = parse("FROM a\nCMD [\"gunicorn\", \"app:app\"]\nCMD ['single', 'quotes']\n");
-    assert!(matches!(d.instructions[1].command(), Some(Command::Exec { argv, .. }) if argv.len() == 2));
+    assert!(
+        matches!(d.instructions[1].command(), Some(Command::Exec { argv, .. }) if argv.len() == 2)
+    );
     assert!(d.instructions[2].command().is_some_and(Command::is_shell));
 }
 
 #[test]
 fn flags_and_unknown_flags() {
-    let d = parse("FROM a\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\nCOPY --frm=a b c\n");
-    assert_eq!(d.instructions[1].cache_mount_targets(), vec!["/root/.cache/pip"]);
+    let d = parse(
+        "FROM a\nRUN --mount=type=cache,target=/root/.cache/pip pip install x\nCOPY --frm=a b c\n",
+    );
+    assert_eq!(
+        d.instructions[1].cache_mount_targets(),
+        vec!["/root/.cache/pip"]
+    );
     assert_eq!(d.errors.len(), 1);
     assert!(d.errors[0].message.contains("--frm"));
 }
@@ -75,7 +96,9 @@ fn recovery_after_bad_instructions() {
 
 #[test]
 fn onbuild_and_healthcheck() {
-    let d = parse("FROM a\nONBUILD RUN make\nHEALTHCHECK --interval=5s CMD curl -f http://localhost/ || exit 1\nHEALTHCHECK NONE\nONBUILD ONBUILD RUN x\n");
+    let d = parse(
+        "FROM a\nONBUILD RUN make\nHEALTHCHECK --interval=5s CMD curl -f http://localhost/ || exit 1\nHEALTHCHECK NONE\nONBUILD ONBUILD RUN x\n",
+    );
     assert!(matches!(&d.instructions[1].args, Args::Onbuild(i) if i.keyword == Keyword::Run));
     assert!(d.instructions[2].command().is_some());
     assert!(matches!(d.instructions[3].args, Args::Healthcheck(None)));
@@ -100,7 +123,11 @@ fn registry_port_is_not_a_tag() {
     let i = ImageRef::parse("localhost:5000/app", crate::source::Span::default(), false);
     assert_eq!(i.name, "localhost:5000/app");
     assert_eq!(i.tag, None);
-    let i = ImageRef::parse("docker.io/library/python:3.12@sha256:abc", crate::source::Span::default(), false);
+    let i = ImageRef::parse(
+        "docker.io/library/python:3.12@sha256:abc",
+        crate::source::Span::default(),
+        false,
+    );
     assert_eq!(i.short_name(), "python");
     assert_eq!(i.tag.as_deref(), Some("3.12"));
     assert_eq!(i.digest.as_deref(), Some("sha256:abc"));

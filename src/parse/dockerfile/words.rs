@@ -21,7 +21,13 @@ pub fn split_keeping_literal_dollars(text: &str, map: &OffsetMap, escape: char) 
     split_inner(text, map, escape, None, true)
 }
 
-fn split_inner(text: &str, map: &OffsetMap, escape: char, vars: Option<&Vars>, keep_markers: bool) -> Vec<Word> {
+fn split_inner(
+    text: &str,
+    map: &OffsetMap,
+    escape: char,
+    vars: Option<&Vars>,
+    keep_markers: bool,
+) -> Vec<Word> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
@@ -165,7 +171,11 @@ fn expand_braced(body: &str, vars: &Vars) -> Option<String> {
         Some(o) => (true, o),
         None => (false, op),
     };
-    let present = if colon { set_and_nonempty } else { value.is_some() };
+    let present = if colon {
+        set_and_nonempty
+    } else {
+        value.is_some()
+    };
     if let Some(word) = op.strip_prefix('-') {
         return if present {
             value.map(str::to_string)
@@ -207,7 +217,11 @@ pub fn exec_form(text: &str, map: &OffsetMap) -> Option<Vec<Word>> {
         }
         let Some((i, c)) = chars.next() else {
             // `[]` is valid; `["a",]` is not.
-            return if expect_value && !out.is_empty() { None } else { Some(out) };
+            return if expect_value && !out.is_empty() {
+                None
+            } else {
+                Some(out)
+            };
         };
         match c {
             '"' if expect_value => {
@@ -229,7 +243,8 @@ pub fn exec_form(text: &str, map: &OffsetMap) -> Option<Vec<Word>> {
                                 'b' => s.push('\u{8}'),
                                 'f' => s.push('\u{c}'),
                                 'u' => {
-                                    let hex: String = (0..4).filter_map(|_| chars.next().map(|x| x.1)).collect();
+                                    let hex: String =
+                                        (0..4).filter_map(|_| chars.next().map(|x| x.1)).collect();
                                     let code = u32::from_str_radix(&hex, 16).ok()?;
                                     s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
                                 }
@@ -280,7 +295,12 @@ mod tests {
     #[test]
     fn splits_with_quotes_and_escaped_dollars() {
         let text = r#"a "b c" \$HOME 'x$y'"#;
-        let w = split(text, &OffsetMap::contiguous(0, text.len()), '\\', Some(&Vars::new()));
+        let w = split(
+            text,
+            &OffsetMap::contiguous(0, text.len()),
+            '\\',
+            Some(&Vars::new()),
+        );
         let t: Vec<&str> = w.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(t, vec!["a", "b c", "$HOME", "x$y"]);
         assert_eq!(w[1].span, crate::source::Span::new(2, 7));

@@ -50,15 +50,22 @@ impl DockerfileRule for FinalStageRunsAsRoot {
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
-        let Some(stage) = df.final_stage() else { return };
+        let Some(stage) = df.final_stage() else {
+            return;
+        };
         let root_image = df.final_chain().first().map(|s| s.image.clone());
         // Images built to run unprivileged (distroless `:nonroot`, ...) already set a user.
-        if root_image.as_ref().is_some_and(|i| i.tag.as_deref().is_some_and(|t| t.contains("nonroot"))) {
+        if root_image
+            .as_ref()
+            .is_some_and(|i| i.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
+        {
             return;
         }
         match df.final_last(Keyword::User) {
             Some(user) => {
-                let Some(word) = user.words().first() else { return };
+                let Some(word) = user.words().first() else {
+                    return;
+                };
                 if word.dynamic {
                     return;
                 }

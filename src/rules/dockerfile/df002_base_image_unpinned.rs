@@ -42,17 +42,32 @@ impl DockerfileRule for BaseImageUnpinned {
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for stage in cx.dockerfile.final_chain() {
             let image = &stage.image;
-            if image.unresolved || image.is_scratch() || stage.parent.is_some() || image.digest.is_some() {
+            if image.unresolved
+                || image.is_scratch()
+                || stage.parent.is_some()
+                || image.digest.is_some()
+            {
                 continue;
             }
             match image.tag.as_deref() {
                 None => {
-                    out.report(&Self::META, image.span, format!("`{}` has no tag: it means `latest`, which moves", image.text))
-                        .help("pin a version tag such as `python:3.12-slim`");
+                    out.report(
+                        &Self::META,
+                        image.span,
+                        format!(
+                            "`{}` has no tag: it means `latest`, which moves",
+                            image.text
+                        ),
+                    )
+                    .help("pin a version tag such as `python:3.12-slim`");
                 }
                 Some("latest") => {
-                    out.report(&Self::META, image.span, format!("`{}` uses the moving `latest` tag", image.text))
-                        .help("pin a version tag such as `python:3.12-slim`");
+                    out.report(
+                        &Self::META,
+                        image.span,
+                        format!("`{}` uses the moving `latest` tag", image.text),
+                    )
+                    .help("pin a version tag such as `python:3.12-slim`");
                 }
                 Some(_) => {}
             }

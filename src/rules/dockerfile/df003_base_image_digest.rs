@@ -42,11 +42,19 @@ impl DockerfileRule for BaseImageNotDigestPinned {
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for stage in cx.dockerfile.final_chain() {
             let image = &stage.image;
-            if image.unresolved || image.is_scratch() || stage.parent.is_some() || image.digest.is_some() {
+            if image.unresolved
+                || image.is_scratch()
+                || stage.parent.is_some()
+                || image.digest.is_some()
+            {
                 continue;
             }
-            out.report(&Self::META, image.span, format!("`{}` is not pinned by digest", image.text))
-                .help("append `@sha256:…` and let a bot keep it current");
+            out.report(
+                &Self::META,
+                image.span,
+                format!("`{}` is not pinned by digest", image.text),
+            )
+            .help("append `@sha256:…` and let a bot keep it current");
         }
     }
 }

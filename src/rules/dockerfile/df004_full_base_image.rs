@@ -53,11 +53,18 @@ const DEBIAN_RELEASES: &[&str] = &["bookworm", "bullseye", "buster", "trixie", "
 /// The slim tag for a full one, or `None` when the tag is already small.
 fn slim_tag(image: &str, tag: &str) -> Option<String> {
     let lower = tag.to_ascii_lowercase();
-    if ["slim", "alpine", "windows", "nanoserver", "distroless"].iter().any(|s| lower.contains(s)) {
+    if ["slim", "alpine", "windows", "nanoserver", "distroless"]
+        .iter()
+        .any(|s| lower.contains(s))
+    {
         return None;
     }
     if image == "debian" {
-        return Some(if tag == "latest" { "stable-slim".to_string() } else { format!("{tag}-slim") });
+        return Some(if tag == "latest" {
+            "stable-slim".to_string()
+        } else {
+            format!("{tag}-slim")
+        });
     }
     if tag == "latest" {
         return Some("slim".to_string());
@@ -79,7 +86,9 @@ impl DockerfileRule for FullBaseImage {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        let Some(root) = cx.dockerfile.final_chain().first().copied() else { return };
+        let Some(root) = cx.dockerfile.final_chain().first().copied() else {
+            return;
+        };
         let image = &root.image;
         if image.unresolved || root.parent.is_some() {
             return;
@@ -94,8 +103,14 @@ impl DockerfileRule for FullBaseImage {
         }
         let tag = image.tag.as_deref().unwrap_or("latest");
         if let Some(slim) = slim_tag(name, tag) {
-            out.report(&Self::META, image.span, format!("the final image is built on the full `{name}:{tag}` image"))
-                .help(format!("use `{name}:{slim}`; compile in a builder stage if you need build tools"));
+            out.report(
+                &Self::META,
+                image.span,
+                format!("the final image is built on the full `{name}:{tag}` image"),
+            )
+            .help(format!(
+                "use `{name}:{slim}`; compile in a builder stage if you need build tools"
+            ));
         }
     }
 }
@@ -107,10 +122,16 @@ mod tests {
     #[test]
     fn slim_variants() {
         assert_eq!(slim_tag("python", "3.12").as_deref(), Some("3.12-slim"));
-        assert_eq!(slim_tag("python", "3.12-bookworm").as_deref(), Some("3.12-slim-bookworm"));
+        assert_eq!(
+            slim_tag("python", "3.12-bookworm").as_deref(),
+            Some("3.12-slim-bookworm")
+        );
         assert_eq!(slim_tag("python", "3.12-slim"), None);
         assert_eq!(slim_tag("python", "3.12-alpine3.20"), None);
-        assert_eq!(slim_tag("debian", "bookworm").as_deref(), Some("bookworm-slim"));
+        assert_eq!(
+            slim_tag("debian", "bookworm").as_deref(),
+            Some("bookworm-slim")
+        );
         assert_eq!(slim_tag("python", "3.12-rc-windowsservercore"), None);
     }
 }

@@ -45,8 +45,20 @@ declare_rule! {
 }
 
 const TOOLS: &[&str] = &[
-    "gcc", "g++", "cc", "make", "build-essential", "clang", "cmake", "build-base", "gfortran", "cargo", "rustc",
-    "autoconf", "automake", "libtool",
+    "gcc",
+    "g++",
+    "cc",
+    "make",
+    "build-essential",
+    "clang",
+    "cmake",
+    "build-base",
+    "gfortran",
+    "cargo",
+    "rustc",
+    "autoconf",
+    "automake",
+    "libtool",
 ];
 
 fn is_build_tool(pkg: &str) -> bool {
@@ -71,7 +83,8 @@ fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
 fn removes_later(run: &Instruction, cmd: &SimpleCommand, pkg: &str) -> bool {
     later_commands(run, cmd).any(|c| {
         let removing = matches!(c.program(), Some("apt-get" | "apt" | "yum" | "dnf"))
-            && c.subcommand().is_some_and(|w| matches!(w.text.as_str(), "purge" | "remove" | "autoremove"))
+            && c.subcommand()
+                .is_some_and(|w| matches!(w.text.as_str(), "purge" | "remove" | "autoremove"))
             || c.program() == Some("apk") && c.subcommand().is_some_and(|w| w.text == "del");
         removing && (c.has_arg(pkg) || c.subcommand().is_some_and(|w| w.text == "autoremove"))
     })
@@ -83,14 +96,19 @@ impl DockerfileRule for BuildToolsInFinalStage {
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             for cmd in commands(run) {
-                let Some(sub) = install_word(cmd) else { continue };
+                let Some(sub) = install_word(cmd) else {
+                    continue;
+                };
                 // `apk add --virtual .build-deps gcc` followed by `apk del .build-deps`.
                 let virtual_name = cmd
                     .args()
                     .windows(2)
                     .find(|w| w[0].text == "--virtual" || w[0].text == "-t")
                     .map(|w| w[1].text.clone());
-                if virtual_name.as_deref().is_some_and(|v| removes_later(run, cmd, v)) {
+                if virtual_name
+                    .as_deref()
+                    .is_some_and(|v| removes_later(run, cmd, v))
+                {
                     continue;
                 }
                 for pkg in packages(cmd, sub) {

@@ -50,17 +50,41 @@ impl DockerfileRule for PipCacheKept {
                 continue;
             }
             for cmd in commands(run) {
-                let Some((prog, sub, uv)) = pip_install(cmd) else { continue };
-                let (flag, env) = if uv { ("--no-cache", "UV_NO_CACHE") } else { ("--no-cache-dir", "PIP_NO_CACHE_DIR") };
+                let Some((prog, sub, uv)) = pip_install(cmd) else {
+                    continue;
+                };
+                let (flag, env) = if uv {
+                    ("--no-cache", "UV_NO_CACHE")
+                } else {
+                    ("--no-cache-dir", "PIP_NO_CACHE_DIR")
+                };
                 let flagged = cmd.has_arg(flag) || (uv && cmd.has_arg("-n"));
-                let by_prefix = cmd.assignments.iter().any(|a| a.text.starts_with(&format!("{env}=")));
+                let by_prefix = cmd
+                    .assignments
+                    .iter()
+                    .any(|a| a.text.starts_with(&format!("{env}=")));
                 if flagged || by_prefix || env_set_before(df, env, run.span.start) {
                     continue;
                 }
-                let what = if uv { format!("`uv {}`", sub.text) } else { "`pip install`".to_string() };
-                out.report(&Self::META, prog.span.cover(sub.span), format!("{what} keeps its download cache in the image"))
-                    .help(format!("add `{flag}`, or use `RUN --mount=type=cache,target=/root/.cache/{}`", if uv { "uv" } else { "pip" }))
-                    .fix(Applicability::Safe, format!("insert `{flag}`"), vec![Edit::insert(sub.span.end, format!(" {flag}"))]);
+                let what = if uv {
+                    format!("`uv {}`", sub.text)
+                } else {
+                    "`pip install`".to_string()
+                };
+                out.report(
+                    &Self::META,
+                    prog.span.cover(sub.span),
+                    format!("{what} keeps its download cache in the image"),
+                )
+                .help(format!(
+                    "add `{flag}`, or use `RUN --mount=type=cache,target=/root/.cache/{}`",
+                    if uv { "uv" } else { "pip" }
+                ))
+                .fix(
+                    Applicability::Safe,
+                    format!("insert `{flag}`"),
+                    vec![Edit::insert(sub.span.end, format!(" {flag}"))],
+                );
             }
         }
     }

@@ -40,16 +40,29 @@ impl DockerfileRule for AptRecommendsInstalled {
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             for cmd in commands(run) {
-                let Some(sub) = apt_subcommand(cmd, &["install"]) else { continue };
+                let Some(sub) = apt_subcommand(cmd, &["install"]) else {
+                    continue;
+                };
                 let off = cmd.has_arg("--no-install-recommends")
-                    || cmd.args().iter().any(|w| w.text.contains("Install-Recommends=false") || w.text.contains("Install-Recommends=0"));
+                    || cmd.args().iter().any(|w| {
+                        w.text.contains("Install-Recommends=false")
+                            || w.text.contains("Install-Recommends=0")
+                    });
                 if off {
                     continue;
                 }
                 let prog = cmd.argv.first().map_or(sub.span, |p| p.span);
-                out.report(&Self::META, prog.cover(sub.span), "`apt-get install` also installs recommended packages")
-                    .help("add `--no-install-recommends`")
-                    .fix(Applicability::Safe, "insert `--no-install-recommends`", vec![Edit::insert(sub.span.end, " --no-install-recommends")]);
+                out.report(
+                    &Self::META,
+                    prog.cover(sub.span),
+                    "`apt-get install` also installs recommended packages",
+                )
+                .help("add `--no-install-recommends`")
+                .fix(
+                    Applicability::Safe,
+                    "insert `--no-install-recommends`",
+                    vec![Edit::insert(sub.span.end, " --no-install-recommends")],
+                );
             }
         }
     }

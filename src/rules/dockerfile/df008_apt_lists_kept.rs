@@ -46,13 +46,25 @@ impl DockerfileRule for AptListsKept {
                 continue;
             }
             let cmds = commands(run);
-            let Some(update) = cmds.iter().find(|c| apt_subcommand(c, &["update"]).is_some()) else { continue };
+            let Some(update) = cmds
+                .iter()
+                .find(|c| apt_subcommand(c, &["update"]).is_some())
+            else {
+                continue;
+            };
             let cleaned = cmds.iter().any(|c| {
-                c.program() == Some("rm") && c.args().iter().any(|w| w.text.starts_with("/var/lib/apt/lists") || w.text == "/var/lib/apt")
+                c.program() == Some("rm")
+                    && c.args().iter().any(|w| {
+                        w.text.starts_with("/var/lib/apt/lists") || w.text == "/var/lib/apt"
+                    })
             });
             if !cleaned {
-                out.report(&Self::META, update.span, "`apt-get update` leaves its package lists in this layer")
-                    .help("end the same RUN with `&& rm -rf /var/lib/apt/lists/*`");
+                out.report(
+                    &Self::META,
+                    update.span,
+                    "`apt-get update` leaves its package lists in this layer",
+                )
+                .help("end the same RUN with `&& rm -rf /var/lib/apt/lists/*`");
             }
         }
     }

@@ -42,9 +42,18 @@ impl DockerfileRule for AptUpgrade {
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             for cmd in commands(run) {
-                if let Some(sub) = apt_subcommand(cmd, &["upgrade", "dist-upgrade", "full-upgrade"]) {
-                    out.report(&Self::META, cmd.span, format!("`{} {}` makes the image depend on the day it is built", cmd.name().unwrap_or("apt-get"), sub.text))
-                        .help("use a fresher, pinned base image instead of upgrading in the build");
+                if let Some(sub) = apt_subcommand(cmd, &["upgrade", "dist-upgrade", "full-upgrade"])
+                {
+                    out.report(
+                        &Self::META,
+                        cmd.span,
+                        format!(
+                            "`{} {}` makes the image depend on the day it is built",
+                            cmd.name().unwrap_or("apt-get"),
+                            sub.text
+                        ),
+                    )
+                    .help("use a fresher, pinned base image instead of upgrading in the build");
                 }
             }
         }

@@ -41,17 +41,34 @@ impl DockerfileRule for AptWithoutYes {
         for run in final_runs(cx.dockerfile) {
             let cmds = commands(run);
             for (i, cmd) in cmds.iter().enumerate() {
-                let Some(sub) = apt_subcommand(cmd, &["install"]) else { continue };
+                let Some(sub) = apt_subcommand(cmd, &["install"]) else {
+                    continue;
+                };
                 let yes = has_flag(cmd, &['y'], &["yes", "assume-yes"])
-                    || cmd.args().iter().any(|w| w.text == "-qq" || w.text == "--quiet=2" || w.text == "-q=2" || w.text.contains("Assume-Yes=true"));
-                let piped_yes = i > 0 && cmds[i - 1].next == Some(Connector::Pipe) && cmds[i - 1].program() == Some("yes");
+                    || cmd.args().iter().any(|w| {
+                        w.text == "-qq"
+                            || w.text == "--quiet=2"
+                            || w.text == "-q=2"
+                            || w.text.contains("Assume-Yes=true")
+                    });
+                let piped_yes = i > 0
+                    && cmds[i - 1].next == Some(Connector::Pipe)
+                    && cmds[i - 1].program() == Some("yes");
                 if yes || piped_yes {
                     continue;
                 }
                 let prog = cmd.argv.first().map_or(sub.span, |p| p.span);
-                out.report(&Self::META, prog.cover(sub.span), "`apt-get install` without `-y` waits for an answer that never comes")
-                    .help("add `-y`")
-                    .fix(Applicability::Safe, "insert `-y`", vec![Edit::insert(sub.span.end, " -y")]);
+                out.report(
+                    &Self::META,
+                    prog.cover(sub.span),
+                    "`apt-get install` without `-y` waits for an answer that never comes",
+                )
+                .help("add `-y`")
+                .fix(
+                    Applicability::Safe,
+                    "insert `-y`",
+                    vec![Edit::insert(sub.span.end, " -y")],
+                );
             }
         }
     }

@@ -43,19 +43,28 @@ impl DockerfileRule for ApkCacheKept {
             }
             let cmds = commands(run);
             let cleaned = cmds.iter().any(|c| {
-                c.program() == Some("rm") && c.args().iter().any(|w| w.text.starts_with("/var/cache/apk"))
+                c.program() == Some("rm")
+                    && c.args()
+                        .iter()
+                        .any(|w| w.text.starts_with("/var/cache/apk"))
             });
             for cmd in cmds {
                 if cmd.program() != Some("apk") {
                     continue;
                 }
-                let Some(sub) = cmd.subcommand().filter(|w| w.text == "add") else { continue };
+                let Some(sub) = cmd.subcommand().filter(|w| w.text == "add") else {
+                    continue;
+                };
                 if cleaned || cmd.has_arg("--no-cache") {
                     continue;
                 }
                 let prog = cmd.argv.first().map_or(sub.span, |p| p.span);
-                out.report(&Self::META, prog.cover(sub.span), "`apk add` keeps the package index in the image")
-                    .help("add `--no-cache`");
+                out.report(
+                    &Self::META,
+                    prog.cover(sub.span),
+                    "`apk add` keeps the package index in the image",
+                )
+                .help("add `--no-cache`");
             }
         }
     }

@@ -49,7 +49,9 @@ impl DockerfileRule for ShellFormEntrypoint {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        let Some(instr) = process_instruction(cx.dockerfile) else { return };
+        let Some(instr) = process_instruction(cx.dockerfile) else {
+            return;
+        };
         let Some(cmd) = instr.command() else { return };
         let kw = instr.keyword.as_str();
         match cmd {
@@ -60,14 +62,26 @@ impl DockerfileRule for ShellFormEntrypoint {
                 let b = out
                     .report(&Self::META, *span, format!("shell-form {kw}: `/bin/sh` is PID 1 and the server may never get SIGTERM"))
                     .help(format!("use the exec form: {kw} [\"program\", \"arg\", …]"));
-                let simple = !script.uses_shell_syntax && script.commands.len() == 1 && script.commands[0].assignments.is_empty();
+                let simple = !script.uses_shell_syntax
+                    && script.commands.len() == 1
+                    && script.commands[0].assignments.is_empty();
                 if simple {
-                    let words: Vec<String> = script.commands[0].argv.iter().map(|w| json_string(&w.text)).collect();
-                    b.fix(Applicability::Unsafe, "rewrite in exec form", vec![Edit::replace(*span, format!("[{}]", words.join(", ")))]);
+                    let words: Vec<String> = script.commands[0]
+                        .argv
+                        .iter()
+                        .map(|w| json_string(&w.text))
+                        .collect();
+                    b.fix(
+                        Applicability::Unsafe,
+                        "rewrite in exec form",
+                        vec![Edit::replace(*span, format!("[{}]", words.join(", ")))],
+                    );
                 }
             }
             Command::Exec { argv, span } => {
-                let Some(script) = shell_c_script(argv, cx.file) else { return };
+                let Some(script) = shell_c_script(argv, cx.file) else {
+                    return;
+                };
                 let last = script.commands.last();
                 let execs = last.is_some_and(|c| c.name() == Some("exec"));
                 // A script of one plain command is exec'd by bash and dash.

@@ -44,20 +44,29 @@ fn dev_marker(cmd: &SimpleCommand) -> Option<(&Word, &'static str)> {
     let prog = cmd.program()?;
     let args = cmd.args();
     let module = if prog.starts_with("python") {
-        args.iter().position(|w| w.text == "-m").and_then(|i| args.get(i + 1)).map(|w| w.text.as_str())
+        args.iter()
+            .position(|w| w.text == "-m")
+            .and_then(|i| args.get(i + 1))
+            .map(|w| w.text.as_str())
     } else {
         None
     };
     let server = module.unwrap_or(prog);
     if matches!(server, "uvicorn" | "gunicorn" | "hypercorn" | "granian")
-        && let Some(w) = args.iter().find(|w| w.text == "--reload" || w.text.starts_with("--reload="))
+        && let Some(w) = args
+            .iter()
+            .find(|w| w.text == "--reload" || w.text.starts_with("--reload="))
     {
         return Some((w, "`--reload` restarts the server on file changes"));
     }
-    if server == "fastapi" && let Some(w) = args.iter().find(|w| w.text == "dev") {
+    if server == "fastapi"
+        && let Some(w) = args.iter().find(|w| w.text == "dev")
+    {
         return Some((w, "`fastapi dev` is the development server"));
     }
-    if server == "flask" && let Some(w) = args.iter().find(|w| w.text == "run") {
+    if server == "flask"
+        && let Some(w) = args.iter().find(|w| w.text == "run")
+    {
         return Some((w, "`flask run` is Werkzeug's development server"));
     }
     let manage = args.iter().any(|w| w.text.ends_with("manage.py")) || prog == "django-admin";
@@ -77,8 +86,12 @@ impl DockerfileRule for DevServerCommand {
                 for c in &script.commands {
                     let c = strip_exec(c);
                     if let Some((word, why)) = dev_marker(&c) {
-                        out.report(&Self::META, word.span, format!("the image starts a development server: {why}"))
-                            .help("run gunicorn with uvicorn workers, or `fastapi run`, in the image");
+                        out.report(
+                            &Self::META,
+                            word.span,
+                            format!("the image starts a development server: {why}"),
+                        )
+                        .help("run gunicorn with uvicorn workers, or `fastapi run`, in the image");
                     }
                 }
             }

@@ -55,18 +55,44 @@ declare_rule! {
 }
 
 const FRAGMENTS: &[&str] = &[
-    "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIALS",
-    "AUTH_KEY", "SIGNING_KEY", "ENCRYPTION_KEY", "MASTER_KEY",
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "CREDENTIALS",
+    "AUTH_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
+    "MASTER_KEY",
 ];
 /// Names that point at a secret rather than hold one.
-const POINTER_SUFFIXES: &[&str] = &["_FILE", "_PATH", "_DIR", "_URL", "_ENDPOINT", "_NAME", "_ID", "_LENGTH", "_TTL", "_EXPIRE", "_EXPIRES"];
+const POINTER_SUFFIXES: &[&str] = &[
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_URL",
+    "_ENDPOINT",
+    "_NAME",
+    "_ID",
+    "_LENGTH",
+    "_TTL",
+    "_EXPIRE",
+    "_EXPIRES",
+];
 
 fn is_secret_name(name: &str, extra: &[String]) -> bool {
     let upper = name.to_ascii_uppercase();
     if POINTER_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
         return false;
     }
-    FRAGMENTS.iter().any(|f| upper.contains(f)) || extra.iter().any(|f| upper.contains(&f.to_ascii_uppercase()))
+    FRAGMENTS.iter().any(|f| upper.contains(f))
+        || extra
+            .iter()
+            .any(|f| upper.contains(&f.to_ascii_uppercase()))
 }
 
 impl DockerfileRule for SecretInEnvOrArg {
@@ -86,7 +112,10 @@ impl DockerfileRule for SecretInEnvOrArg {
                     continue;
                 }
                 let raw_value = pair.value_span.map(|s| cx.file.slice(s)).unwrap_or("");
-                let literal = pair.value.as_deref().filter(|v| !v.is_empty() && !raw_value.contains('$') && !is_placeholder(v));
+                let literal = pair
+                    .value
+                    .as_deref()
+                    .filter(|v| !v.is_empty() && !raw_value.contains('$') && !is_placeholder(v));
                 match (is_arg, literal) {
                     (_, Some(value)) => {
                         let span = pair.value_span.unwrap_or(pair.span);
@@ -98,8 +127,15 @@ impl DockerfileRule for SecretInEnvOrArg {
                         .secret(span);
                     }
                     (true, None) => {
-                        out.report(&Self::META, pair.key_span, format!("ARG `{}` is recorded in the image history when it is passed", pair.key))
-                            .help("use `RUN --mount=type=secret,id=…` for build-time secrets");
+                        out.report(
+                            &Self::META,
+                            pair.key_span,
+                            format!(
+                                "ARG `{}` is recorded in the image history when it is passed",
+                                pair.key
+                            ),
+                        )
+                        .help("use `RUN --mount=type=secret,id=…` for build-time secrets");
                     }
                     (false, None) => {}
                 }

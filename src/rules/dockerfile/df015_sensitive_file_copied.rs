@@ -39,10 +39,26 @@ declare_rule! {
     }
 }
 
-const TEMPLATE_SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".defaults", ".tmpl"];
+const TEMPLATE_SUFFIXES: &[&str] = &[
+    ".example",
+    ".sample",
+    ".template",
+    ".dist",
+    ".defaults",
+    ".tmpl",
+];
 const SENSITIVE_NAMES: &[&str] = &[
-    ".env", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".npmrc", ".pypirc", ".netrc", "credentials.json",
-    ".git-credentials", ".htpasswd",
+    ".env",
+    "id_rsa",
+    "id_dsa",
+    "id_ecdsa",
+    "id_ed25519",
+    ".npmrc",
+    ".pypirc",
+    ".netrc",
+    "credentials.json",
+    ".git-credentials",
+    ".htpasswd",
 ];
 const SENSITIVE_DIRS: &[&str] = &[".ssh", ".aws", ".git", ".docker", ".gnupg", ".kube"];
 const KEY_EXTENSIONS: &[&str] = &[".pem", ".key", ".p12", ".pfx", ".jks", ".keystore"];
@@ -50,19 +66,31 @@ const KEY_EXTENSIONS: &[&str] = &[".pem", ".key", ".p12", ".pfx", ".jks", ".keys
 /// Why a copied path is sensitive, if it is.
 pub(super) fn sensitive(path: &str) -> Option<&'static str> {
     let trimmed = path.trim_end_matches('/');
-    let parts: Vec<&str> = trimmed.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = trimmed
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     let name = parts.last().copied().unwrap_or("");
     let lower = name.to_ascii_lowercase();
     if TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
         return None;
     }
-    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") && lower != ".env" && !lower.contains('*') {
+    if lower == ".env"
+        || lower.starts_with(".env.")
+        || lower.ends_with(".env") && lower != ".env" && !lower.contains('*')
+    {
         return Some("an environment file with settings and secrets");
     }
-    if SENSITIVE_NAMES.contains(&lower.as_str()) || lower.starts_with("id_rsa") || lower.starts_with("service-account") && lower.ends_with(".json") {
+    if SENSITIVE_NAMES.contains(&lower.as_str())
+        || lower.starts_with("id_rsa")
+        || lower.starts_with("service-account") && lower.ends_with(".json")
+    {
         return Some("a credentials file");
     }
-    if parts.iter().any(|p| SENSITIVE_DIRS.contains(&p.to_ascii_lowercase().as_str())) {
+    if parts
+        .iter()
+        .any(|p| SENSITIVE_DIRS.contains(&p.to_ascii_lowercase().as_str()))
+    {
         return Some("a folder of credentials or repository history");
     }
     if KEY_EXTENSIONS.iter().any(|e| lower.ends_with(e)) && !lower.ends_with(".pub") {
@@ -76,18 +104,29 @@ impl DockerfileRule for SensitiveFileCopied {
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for instr in &cx.dockerfile.instructions {
-            if !matches!(instr.keyword, Keyword::Copy | Keyword::Add) || instr.flag("from").is_some() {
+            if !matches!(instr.keyword, Keyword::Copy | Keyword::Add)
+                || instr.flag("from").is_some()
+            {
                 continue;
             }
             let words = instr.words();
-            let Some((_, sources)) = words.split_last() else { continue };
+            let Some((_, sources)) = words.split_last() else {
+                continue;
+            };
             for src in sources {
                 if src.text.starts_with("<<") || src.text.contains("://") {
                     continue;
                 }
                 if let Some(why) = sensitive(&src.text) {
-                    out.report(&Self::META, src.span, format!("`{}` is {why}: it stays in the image for anyone who pulls it", src.text))
-                        .help("pass settings at run time and list the file in `.dockerignore`");
+                    out.report(
+                        &Self::META,
+                        src.span,
+                        format!(
+                            "`{}` is {why}: it stays in the image for anyone who pulls it",
+                            src.text
+                        ),
+                    )
+                    .help("pass settings at run time and list the file in `.dockerignore`");
                 }
             }
         }

@@ -61,17 +61,32 @@ impl DockerfileRule for ContextCopiedWithoutDockerignore {
         let Some(src) = copy_all else { return };
         match cx.dockerignore {
             None => {
-                out.report(&Self::META, src.span, "the whole build context is copied and there is no `.dockerignore`")
-                    .help("add a `.dockerignore` that excludes at least `.git` and `.env*`");
+                out.report(
+                    &Self::META,
+                    src.span,
+                    "the whole build context is copied and there is no `.dockerignore`",
+                )
+                .help("add a `.dockerignore` that excludes at least `.git` and `.env*`");
             }
             Some((path, ignore)) => {
-                let missing: Vec<&str> = [".env", ".git"].into_iter().filter(|p| !ignore.excludes(p)).collect();
+                let missing: Vec<&str> = [".env", ".git"]
+                    .into_iter()
+                    .filter(|p| !ignore.excludes(p))
+                    .collect();
                 if !missing.is_empty() {
-                    let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" and ");
-                    out.report(&Self::META, src.span, format!(
-                        "the whole build context is copied and `{}` does not exclude {list}",
-                        crate::source::display_path(path)
-                    ))
+                    let list = missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ");
+                    out.report(
+                        &Self::META,
+                        src.span,
+                        format!(
+                            "the whole build context is copied and `{}` does not exclude {list}",
+                            crate::source::display_path(path)
+                        ),
+                    )
                     .help(format!("add {list} to the .dockerignore"));
                 }
             }

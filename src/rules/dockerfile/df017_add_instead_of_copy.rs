@@ -37,15 +37,25 @@ declare_rule! {
     }
 }
 
-const ARCHIVES: &[&str] = &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".gz", ".bz2", ".xz"];
+const ARCHIVES: &[&str] = &[
+    ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst",
+    ".gz", ".bz2", ".xz",
+];
 
 impl DockerfileRule for AddInsteadOfCopy {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for instr in cx.dockerfile.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
+        for instr in cx
+            .dockerfile
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == Keyword::Add)
+        {
             let words = instr.words();
-            let Some((_, sources)) = words.split_last() else { continue };
+            let Some((_, sources)) = words.split_last() else {
+                continue;
+            };
             for src in sources {
                 let t = src.text.as_str();
                 if t.starts_with("<<") || src.dynamic {
@@ -64,8 +74,12 @@ impl DockerfileRule for AddInsteadOfCopy {
                 }
                 let lower = t.to_ascii_lowercase();
                 if !ARCHIVES.iter().any(|a| lower.ends_with(a)) {
-                    out.report(&Self::META, instr.keyword_span, format!("use COPY for local files: ADD `{t}` may also extract or fetch"))
-                        .help("replace ADD with COPY");
+                    out.report(
+                        &Self::META,
+                        instr.keyword_span,
+                        format!("use COPY for local files: ADD `{t}` may also extract or fetch"),
+                    )
+                    .help("replace ADD with COPY");
                     break;
                 }
             }

@@ -50,15 +50,23 @@ impl DockerfileRule for MissingHealthcheck {
         let process = process_instructions(df);
         let serves = process.iter().any(|i| {
             i.command().is_some_and(|c| {
-                process_scripts(c, cx.file).iter().any(|s| s.commands.iter().any(|c| is_server_command(&strip_exec(c))))
+                process_scripts(c, cx.file)
+                    .iter()
+                    .any(|s| s.commands.iter().any(|c| is_server_command(&strip_exec(c))))
             })
         });
         if expose.is_none() && !serves {
             return;
         }
         let at = process.first().or(expose.as_ref()).map(|i| i.keyword_span);
-        let Some(span) = at.or_else(|| df.final_stage().map(|s| s.image.span)) else { return };
-        out.report(&Self::META, span, "this server image has no HEALTHCHECK: a hung server is never restarted")
-            .help("add a HEALTHCHECK that requests the app's health endpoint");
+        let Some(span) = at.or_else(|| df.final_stage().map(|s| s.image.span)) else {
+            return;
+        };
+        out.report(
+            &Self::META,
+            span,
+            "this server image has no HEALTHCHECK: a hung server is never restarted",
+        )
+        .help("add a HEALTHCHECK that requests the app's health endpoint");
     }
 }

@@ -42,13 +42,27 @@ impl DockerfileRule for RepeatedInstruction {
         let df = cx.dockerfile;
         for stage in &df.stages {
             for kw in [Keyword::Cmd, Keyword::Entrypoint, Keyword::Healthcheck] {
-                let all: Vec<&Instruction> = df.stage_instructions(stage).iter().filter(|i| i.keyword == kw).collect();
-                let Some((last, earlier)) = all.split_last() else { continue };
+                let all: Vec<&Instruction> = df
+                    .stage_instructions(stage)
+                    .iter()
+                    .filter(|i| i.keyword == kw)
+                    .collect();
+                let Some((last, earlier)) = all.split_last() else {
+                    continue;
+                };
                 let last_line = cx.file.region(last.keyword_span).start.line;
                 for i in earlier {
-                    out.report(&Self::META, i.keyword_span, format!("this {} has no effect: the {} on line {last_line} replaces it", kw.as_str(), kw.as_str()))
-                        .related(last.keyword_span, "this one takes effect")
-                        .help("keep one per stage");
+                    out.report(
+                        &Self::META,
+                        i.keyword_span,
+                        format!(
+                            "this {} has no effect: the {} on line {last_line} replaces it",
+                            kw.as_str(),
+                            kw.as_str()
+                        ),
+                    )
+                    .related(last.keyword_span, "this one takes effect")
+                    .help("keep one per stage");
                 }
             }
         }

@@ -44,13 +44,30 @@ impl DockerfileRule for RelativeWorkdir {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for instr in cx.dockerfile.instructions.iter().filter(|i| i.keyword == Keyword::Workdir) {
-            let Some(w) = instr.words().first() else { continue };
+        for instr in cx
+            .dockerfile
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == Keyword::Workdir)
+        {
+            let Some(w) = instr.words().first() else {
+                continue;
+            };
             if w.dynamic || is_absolute(&w.text) {
                 continue;
             }
-            out.report(&Self::META, w.span, format!("WORKDIR `{}` is relative to whatever the previous WORKDIR was", w.text))
-                .help(format!("use an absolute path such as `/{}`", w.text.trim_start_matches("./")));
+            out.report(
+                &Self::META,
+                w.span,
+                format!(
+                    "WORKDIR `{}` is relative to whatever the previous WORKDIR was",
+                    w.text
+                ),
+            )
+            .help(format!(
+                "use an absolute path such as `/{}`",
+                w.text.trim_start_matches("./")
+            ));
         }
     }
 }

@@ -45,18 +45,32 @@ impl DockerfileRule for CdInRun {
                 if cmd.program() != Some("cd") {
                     continue;
                 }
-                let Some(dir) = cmd.args().first() else { continue };
+                let Some(dir) = cmd.args().first() else {
+                    continue;
+                };
                 let target = dir.text.trim_end_matches('/');
-                if target.is_empty() || target == "-" || target.starts_with("/tmp") || dir.dynamic || target == ".." {
+                if target.is_empty()
+                    || target == "-"
+                    || target.starts_with("/tmp")
+                    || dir.dynamic
+                    || target == ".."
+                {
                     continue;
                 }
                 let leaf = target.rsplit('/').next().unwrap_or(target);
                 let cleaned = later_commands(run, cmd).any(|c| {
-                    c.program() == Some("rm") && c.args().iter().any(|w| !w.text.starts_with('-') && w.text.contains(leaf))
+                    c.program() == Some("rm")
+                        && c.args()
+                            .iter()
+                            .any(|w| !w.text.starts_with('-') && w.text.contains(leaf))
                 });
                 if !cleaned {
-                    out.report(&Self::META, cmd.span, format!("`cd {}` lasts for this RUN only", dir.text))
-                        .help(format!("use `WORKDIR {}` before the RUN", dir.text));
+                    out.report(
+                        &Self::META,
+                        cmd.span,
+                        format!("`cd {}` lasts for this RUN only", dir.text),
+                    )
+                    .help(format!("use `WORKDIR {}` before the RUN", dir.text));
                 }
             }
         }

@@ -42,11 +42,15 @@ declare_rule! {
     }
 }
 
-const INTERPRETERS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "python", "python3", "perl", "ruby", "node", "php"];
+const INTERPRETERS: &[&str] = &[
+    "sh", "bash", "ash", "dash", "zsh", "python", "python3", "perl", "ruby", "node", "php",
+];
 
 /// `NAME=value` settings that switch verification off.
 fn insecure_setting(name: &str, value: &str) -> bool {
-    let v = value.trim_matches(|c| c == '"' || c == '\'').to_ascii_lowercase();
+    let v = value
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_ascii_lowercase();
     match name {
         "PYTHONHTTPSVERIFY" | "NODE_TLS_REJECT_UNAUTHORIZED" => v == "0",
         "GIT_SSL_NO_VERIFY" => !v.is_empty() && v != "0" && v != "false",
@@ -61,7 +65,11 @@ impl InsecureDownload {
             if let Some((k, v)) = a.text.split_once('=')
                 && insecure_setting(k, v)
             {
-                out.report(&Self::META, a.span, format!("`{k}={v}` turns off certificate verification"));
+                out.report(
+                    &Self::META,
+                    a.span,
+                    format!("`{k}={v}` turns off certificate verification"),
+                );
             }
         }
         let Some(prog) = cmd.program() else { return };
@@ -74,22 +82,46 @@ impl InsecureDownload {
             let interp = interp.as_str();
             let base = interp.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
             if INTERPRETERS.contains(&interp) || INTERPRETERS.contains(&base) {
-                out.report(&Self::META, cmd.span.cover(n.span), format!("a script from `{prog}` is piped into `{interp}` without verifying it"))
-                    .help("download to a file, check its SHA-256, then run it");
+                out.report(
+                    &Self::META,
+                    cmd.span.cover(n.span),
+                    format!("a script from `{prog}` is piped into `{interp}` without verifying it"),
+                )
+                .help("download to a file, check its SHA-256, then run it");
             }
         }
         let flag = match prog {
-            "curl" => cmd.args().iter().find(|w| w.text == "--insecure" || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('k'))),
-            "wget" => cmd.args().iter().find(|w| w.text == "--no-check-certificate"),
-            "apt-get" | "apt" => cmd.args().iter().find(|w| {
-                w.text == "--allow-unauthenticated" || w.text == "--allow-insecure-repositories" || w.text.contains("AllowUnauthenticated=true")
+            "curl" => cmd.args().iter().find(|w| {
+                w.text == "--insecure"
+                    || (w.text.starts_with('-')
+                        && !w.text.starts_with("--")
+                        && w.text.contains('k'))
             }),
-            _ if pip_install(cmd).is_some() || prog.starts_with("pip") => cmd.args().iter().find(|w| w.text == "--trusted-host" || w.text.starts_with("--trusted-host=")),
+            "wget" => cmd
+                .args()
+                .iter()
+                .find(|w| w.text == "--no-check-certificate"),
+            "apt-get" | "apt" => cmd.args().iter().find(|w| {
+                w.text == "--allow-unauthenticated"
+                    || w.text == "--allow-insecure-repositories"
+                    || w.text.contains("AllowUnauthenticated=true")
+            }),
+            _ if pip_install(cmd).is_some() || prog.starts_with("pip") => cmd
+                .args()
+                .iter()
+                .find(|w| w.text == "--trusted-host" || w.text.starts_with("--trusted-host=")),
             _ => None,
         };
         if let Some(w) = flag {
-            out.report(&Self::META, w.span, format!("`{prog} {}` skips verification of what it downloads", w.text))
-                .help("fix the certificate or the repository key instead of turning verification off");
+            out.report(
+                &Self::META,
+                w.span,
+                format!(
+                    "`{prog} {}` skips verification of what it downloads",
+                    w.text
+                ),
+            )
+            .help("fix the certificate or the repository key instead of turning verification off");
         }
     }
 }
@@ -105,8 +137,12 @@ impl DockerfileRule for InsecureDownload {
                         if let Some(v) = &p.value
                             && insecure_setting(&p.key, v)
                         {
-                            out.report(&Self::META, p.span, format!("`{}={v}` turns off certificate verification", p.key))
-                                .help("remove it and fix the certificate chain instead");
+                            out.report(
+                                &Self::META,
+                                p.span,
+                                format!("`{}={v}` turns off certificate verification", p.key),
+                            )
+                            .help("remove it and fix the certificate chain instead");
                         }
                     }
                 }

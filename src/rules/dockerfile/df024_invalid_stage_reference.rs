@@ -50,9 +50,15 @@ impl DockerfileRule for InvalidStageReference {
         let df = cx.dockerfile;
         for (i, stage) in df.stages.iter().enumerate() {
             if let (Some(name), Some(span)) = (&stage.name, stage.name_span)
-                && let Some(first) = df.stages[..i].iter().find(|s| s.name.as_ref() == Some(name))
+                && let Some(first) = df.stages[..i]
+                    .iter()
+                    .find(|s| s.name.as_ref() == Some(name))
             {
-                let b = out.report(&Self::META, span, format!("a stage named `{name}` already exists"));
+                let b = out.report(
+                    &Self::META,
+                    span,
+                    format!("a stage named `{name}` already exists"),
+                );
                 if let Some(s) = first.name_span {
                     b.related(s, "first defined here");
                 }
@@ -62,26 +68,48 @@ impl DockerfileRule for InvalidStageReference {
             if instr.keyword != Keyword::Copy {
                 continue;
             }
-            let (Some(flag), Some(cur)) = (instr.flag("from"), instr.stage) else { continue };
-            let Some(value) = flag.value.as_deref() else { continue };
+            let (Some(flag), Some(cur)) = (instr.flag("from"), instr.stage) else {
+                continue;
+            };
+            let Some(value) = flag.value.as_deref() else {
+                continue;
+            };
             if value.contains('$') {
                 continue;
             }
             let lower = value.to_ascii_lowercase();
             if let Ok(n) = lower.parse::<usize>() {
                 if n >= cur {
-                    out.report(&Self::META, flag.span, format!("`--from={n}` does not name an earlier stage (this is stage {cur})"));
+                    out.report(
+                        &Self::META,
+                        flag.span,
+                        format!(
+                            "`--from={n}` does not name an earlier stage (this is stage {cur})"
+                        ),
+                    );
                 }
                 continue;
             }
-            match df.stages.iter().position(|s| s.name.as_deref() == Some(lower.as_str())) {
+            match df
+                .stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(lower.as_str()))
+            {
                 Some(idx) if idx == cur => {
-                    out.report(&Self::META, flag.span, format!("stage `{value}` copies from itself"));
+                    out.report(
+                        &Self::META,
+                        flag.span,
+                        format!("stage `{value}` copies from itself"),
+                    );
                 }
                 Some(_) => {}
                 None => {
                     let bare = !lower.contains(['/', ':', '@', '.']);
-                    let near = df.stages.iter().filter_map(|s| s.name.as_deref()).find(|n| close_to(&lower, n));
+                    let near = df
+                        .stages
+                        .iter()
+                        .filter_map(|s| s.name.as_deref())
+                        .find(|n| close_to(&lower, n));
                     if bare && let Some(n) = near {
                         out.report(&Self::META, flag.span, format!("no stage is named `{value}`: Docker would pull an image of that name"))
                             .help(format!("did you mean `--from={n}`?"));

@@ -47,7 +47,10 @@ fn check_port(text: &str) -> Result<(u32, u32), String> {
         return Err(format!("`{p}` is not a protocol: use tcp, udp or sctp"));
     }
     let (a, b) = ports.split_once('-').unwrap_or((ports, ports));
-    let parse = |s: &str| s.parse::<u32>().map_err(|_| format!("`{text}` is not a port number"));
+    let parse = |s: &str| {
+        s.parse::<u32>()
+            .map_err(|_| format!("`{text}` is not a port number"))
+    };
     let (a, b) = (parse(a)?, parse(b)?);
     for p in [a, b] {
         if !(1..=65535).contains(&p) {
@@ -64,7 +67,12 @@ impl DockerfileRule for InvalidExposedPort {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for instr in cx.dockerfile.instructions.iter().filter(|i| i.keyword == Keyword::Expose) {
+        for instr in cx
+            .dockerfile
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == Keyword::Expose)
+        {
             for w in instr.words() {
                 if w.dynamic {
                     continue;
@@ -74,9 +82,13 @@ impl DockerfileRule for InvalidExposedPort {
                         out.report(&Self::META, w.span, msg);
                     }
                     Ok((a, b)) if (a..=b).contains(&22) => {
-                        out.report(&Self::META, w.span, "EXPOSE 22: an SSH server in an app image is a second way in")
-                            .severity(Severity::Warning)
-                            .help("use `docker exec` or `kubectl exec` to get a shell");
+                        out.report(
+                            &Self::META,
+                            w.span,
+                            "EXPOSE 22: an SSH server in an app image is a second way in",
+                        )
+                        .severity(Severity::Warning)
+                        .help("use `docker exec` or `kubectl exec` to get a shell");
                     }
                     Ok(_) => {}
                 }

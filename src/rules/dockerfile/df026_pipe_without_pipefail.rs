@@ -39,7 +39,8 @@ declare_rule! {
 fn sets_pipefail(cmd: &SimpleCommand) -> bool {
     cmd.program() == Some("set") && {
         let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
-        args.windows(2).any(|w| w[0].starts_with('-') && w[0].ends_with('o') && w[1] == "pipefail")
+        args.windows(2)
+            .any(|w| w[0].starts_with('-') && w[0].ends_with('o') && w[1] == "pipefail")
     }
 }
 
@@ -58,7 +59,11 @@ impl DockerfileRule for PipeWithoutPipefail {
                 cur = df.stages.get(p).and_then(|s| s.parent);
             }
             for s in chain.iter().rev().skip(1).filter_map(|i| df.stages.get(*i)) {
-                for i in df.stage_instructions(s).iter().filter(|i| i.keyword == Keyword::Shell) {
+                for i in df
+                    .stage_instructions(s)
+                    .iter()
+                    .filter(|i| i.keyword == Keyword::Shell)
+                {
                     shell = Some(i.words().iter().map(|w| w.text.clone()).collect());
                 }
             }
@@ -71,9 +76,22 @@ impl DockerfileRule for PipeWithoutPipefail {
                     continue;
                 }
                 let shell_ok = shell.as_ref().is_some_and(|s| {
-                    let prog = s.first().map(|p| p.rsplit(['/', '\\']).next().unwrap_or(p).to_ascii_lowercase()).unwrap_or_default();
-                    let windows = prog.starts_with("cmd") || prog.starts_with("powershell") || prog.starts_with("pwsh");
-                    windows || s.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail") || s.iter().any(|a| a == "-eo" || a == "-euo" || a.contains("pipefail"))
+                    let prog = s
+                        .first()
+                        .map(|p| {
+                            p.rsplit(['/', '\\'])
+                                .next()
+                                .unwrap_or(p)
+                                .to_ascii_lowercase()
+                        })
+                        .unwrap_or_default();
+                    let windows = prog.starts_with("cmd")
+                        || prog.starts_with("powershell")
+                        || prog.starts_with("pwsh");
+                    windows
+                        || s.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
+                        || s.iter()
+                            .any(|a| a == "-eo" || a == "-euo" || a.contains("pipefail"))
                 });
                 if shell_ok {
                     continue;

@@ -60,14 +60,27 @@ impl DockerfileRule for DebugEnvInImage {
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
-        for instr in df.final_instructions().filter(|i| i.keyword == Keyword::Env) {
+        for instr in df
+            .final_instructions()
+            .filter(|i| i.keyword == Keyword::Env)
+        {
             for p in instr.pairs() {
-                let Some(v) = p.value.as_deref() else { continue };
+                let Some(v) = p.value.as_deref() else {
+                    continue;
+                };
                 // Only the value that takes effect counts.
-                let last = df.final_env(&p.key).is_some_and(|(lp, _)| std::ptr::eq(lp, p));
+                let last = df
+                    .final_env(&p.key)
+                    .is_some_and(|(lp, _)| std::ptr::eq(lp, p));
                 if last && development_switch(&p.key, v) {
-                    out.report(&Self::META, p.span, format!("`{}={v}` turns on development mode in the image", p.key))
-                        .help("leave it off in the image; turn it on in development configuration only");
+                    out.report(
+                        &Self::META,
+                        p.span,
+                        format!("`{}={v}` turns on development mode in the image", p.key),
+                    )
+                    .help(
+                        "leave it off in the image; turn it on in development configuration only",
+                    );
                 }
             }
         }

@@ -38,14 +38,26 @@ declare_rule! {
     }
 }
 
-const PY_PROGRAMS: &[&str] = &["python", "python3", "gunicorn", "uvicorn", "hypercorn", "fastapi", "celery", "daphne", "granian"];
+const PY_PROGRAMS: &[&str] = &[
+    "python",
+    "python3",
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "fastapi",
+    "celery",
+    "daphne",
+    "granian",
+];
 
 impl DockerfileRule for PythonOutputBuffered {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
-        let Some(root) = df.final_chain().first().copied() else { return };
+        let Some(root) = df.final_chain().first().copied() else {
+            return;
+        };
         let base_is_python = matches!(root.image.short_name(), "python" | "pypy");
         let scripts: Vec<_> = process_instructions(df)
             .iter()
@@ -54,24 +66,35 @@ impl DockerfileRule for PythonOutputBuffered {
             .collect();
         let runs_python = scripts.iter().flat_map(|s| &s.commands).any(|c| {
             let c = strip_exec(c);
-            c.program().is_some_and(|p| PY_PROGRAMS.contains(&p) || p.starts_with("python3."))
+            c.program()
+                .is_some_and(|p| PY_PROGRAMS.contains(&p) || p.starts_with("python3."))
         });
         if !(base_is_python || runs_python) {
             return;
         }
-        if df.final_env("PYTHONUNBUFFERED").is_some_and(|(p, _)| p.value.as_deref().is_some_and(|v| !v.is_empty())) {
+        if df
+            .final_env("PYTHONUNBUFFERED")
+            .is_some_and(|(p, _)| p.value.as_deref().is_some_and(|v| !v.is_empty()))
+        {
             return;
         }
         let unbuffered_flag = scripts.iter().flat_map(|s| &s.commands).any(|c| {
             let c = strip_exec(c);
-            c.program().is_some_and(|p| p.starts_with("python")) && c.args().iter().any(|w| w.text == "-u")
+            c.program().is_some_and(|p| p.starts_with("python"))
+                && c.args().iter().any(|w| w.text == "-u")
         });
         if unbuffered_flag {
             return;
         }
-        let Some(stage) = df.final_stage() else { return };
+        let Some(stage) = df.final_stage() else {
+            return;
+        };
         let from = &df.instructions[stage.from];
-        out.report(&Self::META, from.keyword_span.cover(stage.image.span), "Python buffers stdout here: logs arrive late and the last ones are lost on a crash")
-            .help("add `ENV PYTHONUNBUFFERED=1`");
+        out.report(
+            &Self::META,
+            from.keyword_span.cover(stage.image.span),
+            "Python buffers stdout here: logs arrive late and the last ones are lost on a crash",
+        )
+        .help("add `ENV PYTHONUNBUFFERED=1`");
     }
 }

@@ -10,7 +10,8 @@ pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
 /// RUN instructions of the final image (its stage chain).
 pub fn final_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
-    df.final_instructions().filter(|i| i.keyword == Keyword::Run)
+    df.final_instructions()
+        .filter(|i| i.keyword == Keyword::Run)
 }
 
 /// RUN instructions of every stage.
@@ -32,10 +33,13 @@ pub fn process_instruction(df: &Dockerfile) -> Option<&Instruction> {
 
 /// The container's CMD and ENTRYPOINT that take effect.
 pub fn process_instructions(df: &Dockerfile) -> Vec<&Instruction> {
-    [df.final_last(Keyword::Entrypoint), df.final_last(Keyword::Cmd)]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        df.final_last(Keyword::Entrypoint),
+        df.final_last(Keyword::Cmd),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// The commands a CMD/ENTRYPOINT runs, as scripts: a shell-form command
@@ -68,7 +72,10 @@ pub fn shell_c_script(argv: &[Word], file: &SourceFile) -> Option<Script> {
     if !SHELLS.contains(&prog) {
         return None;
     }
-    let c = argv.iter().position(|w| w.text == "-c" || (w.text.starts_with('-') && w.text.ends_with('c') && !w.text.starts_with("--")))?;
+    let c = argv.iter().position(|w| {
+        w.text == "-c"
+            || (w.text.starts_with('-') && w.text.ends_with('c') && !w.text.starts_with("--"))
+    })?;
     let body = argv.get(c + 1)?;
     let raw = file.slice(body.span);
     let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
@@ -93,7 +100,9 @@ pub fn has_flag(cmd: &SimpleCommand, short: &[char], long: &[&str]) -> bool {
             return long.contains(&name);
         }
         if let Some(s) = t.strip_prefix('-') {
-            return !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()) && s.chars().any(|c| short.contains(&c));
+            return !s.is_empty()
+                && s.chars().all(|c| c.is_ascii_alphanumeric())
+                && s.chars().any(|c| short.contains(&c));
         }
         false
     })
@@ -140,7 +149,10 @@ pub fn packages<'a>(cmd: &'a SimpleCommand, sub: &Word) -> impl Iterator<Item = 
             skip_next = false;
             return false;
         }
-        if matches!(w.text.as_str(), "-o" | "-t" | "--virtual" | "-t=" | "--repository" | "-X") {
+        if matches!(
+            w.text.as_str(),
+            "-o" | "-t" | "--virtual" | "-t=" | "--repository" | "-X"
+        ) {
             skip_next = true;
             return false;
         }
@@ -154,8 +166,14 @@ pub fn pip_install(cmd: &SimpleCommand) -> Option<(&Word, &Word, bool)> {
     let argv = &cmd.argv;
     let first = argv.first()?;
     let prog = first.text.rsplit('/').next().unwrap_or(&first.text);
-    let is_pip = |p: &str| p == "pip" || (p.starts_with("pip") && p[3..].chars().all(|c| c.is_ascii_digit() || c == '.'));
-    let is_python = |p: &str| p == "python" || (p.starts_with("python") && p[6..].chars().all(|c| c.is_ascii_digit() || c == '.'));
+    let is_pip = |p: &str| {
+        p == "pip"
+            || (p.starts_with("pip") && p[3..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    let is_python = |p: &str| {
+        p == "python"
+            || (p.starts_with("python") && p[6..].chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
     let (pip_idx, uv) = if is_pip(prog) {
         (0, false)
     } else if is_python(prog) {
@@ -178,7 +196,10 @@ pub fn pip_install(cmd: &SimpleCommand) -> Option<(&Word, &Word, bool)> {
     } else {
         return None;
     };
-    let sub = argv.iter().skip(pip_idx + 1).find(|w| !w.text.starts_with('-'))?;
+    let sub = argv
+        .iter()
+        .skip(pip_idx + 1)
+        .find(|w| !w.text.starts_with('-'))?;
     (sub.text == "install").then_some((first, sub, uv))
 }
 
@@ -198,7 +219,10 @@ pub fn env_set_before(df: &Dockerfile, key: &str, before: usize) -> bool {
 }
 
 /// The commands in a RUN after `cmd` (same script).
-pub fn later_commands<'a>(run: &'a Instruction, cmd: &SimpleCommand) -> impl Iterator<Item = &'a SimpleCommand> {
+pub fn later_commands<'a>(
+    run: &'a Instruction,
+    cmd: &SimpleCommand,
+) -> impl Iterator<Item = &'a SimpleCommand> {
     let at = cmd.span.start;
     commands(run).iter().filter(move |c| c.span.start > at)
 }
@@ -206,17 +230,30 @@ pub fn later_commands<'a>(run: &'a Instruction, cmd: &SimpleCommand) -> impl Ite
 /// Is the process a known web server (gunicorn, uvicorn, ...)?
 pub fn is_server_command(cmd: &SimpleCommand) -> bool {
     const SERVERS: &[&str] = &[
-        "gunicorn", "uvicorn", "hypercorn", "daphne", "granian", "waitress-serve", "uwsgi", "nginx",
-        "httpd", "caddy", "fastapi",
+        "gunicorn",
+        "uvicorn",
+        "hypercorn",
+        "daphne",
+        "granian",
+        "waitress-serve",
+        "uwsgi",
+        "nginx",
+        "httpd",
+        "caddy",
+        "fastapi",
     ];
-    let Some(prog) = cmd.program() else { return false };
+    let Some(prog) = cmd.program() else {
+        return false;
+    };
     if SERVERS.contains(&prog) {
         return true;
     }
     let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
     if prog.starts_with("python") {
         if let Some(i) = args.iter().position(|a| *a == "-m") {
-            return args.get(i + 1).is_some_and(|m| SERVERS.contains(m) || *m == "flask");
+            return args
+                .get(i + 1)
+                .is_some_and(|m| SERVERS.contains(m) || *m == "flask");
         }
         return args.iter().any(|a| a.ends_with("manage.py")) && args.contains(&"runserver");
     }
@@ -232,7 +269,11 @@ pub fn strip_exec(cmd: &SimpleCommand) -> SimpleCommand {
                 c.argv.remove(0);
             }
             Some("tini" | "tini-static") => {
-                let n = c.argv.iter().position(|w| w.text == "--").map_or(1, |i| i + 1);
+                let n = c
+                    .argv
+                    .iter()
+                    .position(|w| w.text == "--")
+                    .map_or(1, |i| i + 1);
                 c.argv.drain(..n.min(c.argv.len()));
             }
             Some("gosu" | "su-exec") => {

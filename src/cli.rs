@@ -1,0 +1,114 @@
+//! Command-line definitions.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "prodlint",
+    version,
+    about = "A production-readiness linter for Python web services"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and folders.
+    Check(CheckArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule code (`DF001`) or name (`final-stage-runs-as-root`).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and folders to lint (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Rules to run instead of the defaults: codes, prefixes (`DF`, `DF01`) or names.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+    /// Rules to turn off.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Rules to run in addition to the selected ones.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Lowest severity that makes the run fail (exit code 1).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Configuration file to use instead of the one found from the working folder upward.
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Lint standard input as if it were this file.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Worker threads (default: one per CPU).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Never colour the output.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print findings only, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print a count per rule instead of each finding.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Apply safe fixes to the files.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply unsafe fixes (with --fix or --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Only this family (`DF`, `PL`).
+    #[arg(long)]
+    pub family: Option<String>,
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}

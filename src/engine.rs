@@ -1,0 +1,325 @@
+//! Orchestration: load -> parse -> rules -> suppressions and selection ->
+//! sorted findings, one file at a time, files in parallel.
+
+use crate::config::Config;
+use crate::diagnostic::{Finding, Findings, Severity};
+use crate::discover::{Candidate, FileKind};
+use crate::parse::dockerfile;
+use crate::parse::dockerignore::{self, DockerIgnore};
+use crate::rules::meta::{FileSkipped, InternalError, ParseError};
+use crate::rules::{self, DockerContext};
+use crate::select::{Selection, Selector};
+use crate::source::{SourceFile, Span};
+use crate::suppress;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything the engine needs to know besides the files.
+pub struct Settings {
+    pub config: Config,
+    pub selection: Selection,
+    per_file: Vec<(GlobSet, Vec<Selector>)>,
+}
+
+impl Settings {
+    pub fn new(config: Config, selection: Selection) -> Self {
+        let per_file = config
+            .per_file_ignores
+            .iter()
+            .filter_map(|(g, sels)| {
+                let mut b = GlobSetBuilder::new();
+                b.add(Glob::new(g).ok()?);
+                Some((b.build().ok()?, sels.clone()))
+            })
+            .collect();
+        Self {
+            config,
+            selection,
+            per_file,
+        }
+    }
+
+    /// The selection for one file, after `per-file-ignores`.
+    fn selection_for(&self, path: &Path) -> Selection {
+        let rel = relative_to(path, &self.config.root);
+        let ignored: Vec<Selector> = self
+            .per_file
+            .iter()
+            .filter(|(set, _)| set.is_match(&rel) || set.is_match(path))
+            .flat_map(|(_, s)| s.iter().cloned())
+            .collect();
+        if ignored.is_empty() {
+            self.selection.clone()
+        } else {
+            self.selection.without(&ignored)
+        }
+    }
+}
+
+fn relative_to(path: &Path, root: &Path) -> PathBuf {
+    let p = path.strip_prefix("./").unwrap_or(path);
+    if let Ok(r) = p.strip_prefix(root) {
+        return r.to_path_buf();
+    }
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(p), std::fs::canonicalize(root))
+        && let Ok(r) = a.strip_prefix(&b)
+    {
+        return r.to_path_buf();
+    }
+    p.to_path_buf()
+}
+
+/// The findings of one file, with the source they point into.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub source: Arc<SourceFile>,
+    pub kind: Option<FileKind>,
+    pub findings: Vec<Finding>,
+    /// Why the file was not linted, when it was not.
+    pub skipped: Option<String>,
+}
+
+/// Reads a file with the loading guards: size, binary content, UTF-8.
+pub fn load(path: &Path, max_size: u64) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    if meta.len() > max_size {
+        return Err(format!(
+            "the file is {} bytes, over the {max_size}-byte limit (`max-file-size`)",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    decode(bytes, max_size)
+}
+
+/// Turns bytes into text, or says why they are not lintable text.
+pub fn decode(bytes: Vec<u8>, max_size: u64) -> Result<String, String> {
+    if bytes.len() as u64 > max_size {
+        return Err(format!(
+            "the input is {} bytes, over the {max_size}-byte limit (`max-file-size`)",
+            bytes.len()
+        ));
+    }
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return Err("the file looks binary (it contains NUL bytes)".to_string());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the file is not valid UTF-8 (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the default panic printer: a panic inside a rule becomes a
+/// PL004 finding, with the message and location recorded here.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{msg}{at}")));
+    }));
+}
+
+/// The build-context ignore file for a Dockerfile: `<name>.dockerignore`
+/// beside it, else `.dockerignore`.
+fn dockerignore_for(path: &Path) -> Option<(PathBuf, DockerIgnore)> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name()?.to_string_lossy();
+    [
+        dir.join(format!("{name}.dockerignore")),
+        dir.join(".dockerignore"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file())
+    .and_then(|p| {
+        let text = std::fs::read_to_string(&p).ok()?;
+        Some((p, dockerignore::parse(&text)))
+    })
+}
+
+/// Runs the rules for one file's text; no suppression or selection yet.
+/// Returns the findings and the multi-line statements for suppressions.
+fn run_rules(
+    source: &SourceFile,
+    kind: FileKind,
+    settings: &Settings,
+    selection: &Selection,
+) -> (Vec<Finding>, Vec<(usize, usize)>) {
+    let mut out = Findings::new();
+    let mut statements = Vec::new();
+    match kind {
+        FileKind::Dockerfile => {
+            let df = dockerfile::parse(&source.text);
+            for e in &df.errors {
+                out.report(&ParseError::META, e.span, e.message.clone());
+            }
+            for i in &df.instructions {
+                let a = source.lines.line_of(i.span.start);
+                let b = source
+                    .lines
+                    .line_of(i.span.end.saturating_sub(1).max(i.span.start));
+                if b > a {
+                    statements.push((a, b));
+                }
+            }
+            let ignore = dockerignore_for(&source.path);
+            let cx = DockerContext {
+                file: source,
+                dockerfile: &df,
+                dockerignore: ignore.as_ref(),
+                config: &settings.config,
+            };
+            for rule in rules::DOCKERFILE_RULES {
+                if selection.is_enabled(rule.meta().code) {
+                    rule.check(&cx, &mut out);
+                }
+            }
+        }
+        FileKind::DockerIgnore => {}
+    }
+    (out.into_vec(), statements)
+}
+
+/// Lints one file's text as `kind`: rules, suppressions, selection,
+/// severity overrides, sorted. A panic becomes a PL004 finding.
+pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> Vec<Finding> {
+    let selection = settings.selection_for(&source.path);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let (findings, statements) = run_rules(source, kind, settings, &selection);
+        let findings: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| selection.is_enabled(f.code()))
+            .collect();
+        suppress::apply(source, &statements, findings, &selection)
+    }));
+    let mut findings = match result {
+        Ok(f) => f,
+        Err(_) => {
+            let why = LAST_PANIC
+                .with(|p| p.borrow_mut().take())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            vec![Finding::new(
+                &InternalError::META,
+                Span::empty(0),
+                format!("prodlint crashed while checking this file ({why}); please report it"),
+            )]
+        }
+    };
+    for f in &mut findings {
+        if let Some(sev) = settings.config.severity.get(f.code()) {
+            f.severity = *sev;
+        }
+        // Spans must stay inside the text and on character boundaries.
+        f.span.end = f.span.end.min(source.text.len());
+        f.span.start = f.span.start.min(f.span.end);
+    }
+    sort_findings(&mut findings);
+    findings
+}
+
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code(), &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.code(),
+            &b.message,
+        ))
+    });
+}
+
+fn skipped(path: &Path, kind: Option<FileKind>, why: String, settings: &Settings) -> FileReport {
+    let source = SourceFile::new(path, String::new());
+    let findings = if settings.selection.is_enabled(FileSkipped::META.code) {
+        vec![Finding::new(
+            &FileSkipped::META,
+            Span::empty(0),
+            format!("not linted: {why}"),
+        )]
+    } else {
+        Vec::new()
+    };
+    FileReport {
+        source: Arc::new(source),
+        kind,
+        findings,
+        skipped: Some(why),
+    }
+}
+
+/// Lints text that did not come from the walk (standard input, the editor).
+pub fn lint_text(
+    path: &Path,
+    kind: Option<FileKind>,
+    text: Result<String, String>,
+    settings: &Settings,
+) -> FileReport {
+    let text = match (kind, text) {
+        (_, Err(why)) => return skipped(path, kind, why, settings),
+        (None, Ok(_)) => {
+            return skipped(
+                path,
+                kind,
+                "prodlint does not know what kind of file this is (map it in `[file-kinds]`)"
+                    .to_string(),
+                settings,
+            );
+        }
+        (Some(_), Ok(t)) => t,
+    };
+    let source = SourceFile::new(path, text);
+    let findings = kind
+        .map(|k| lint_source(&source, k, settings))
+        .unwrap_or_default();
+    FileReport {
+        source: Arc::new(source),
+        kind,
+        findings,
+        skipped: None,
+    }
+}
+
+/// Lints every candidate, in parallel; the result is sorted by path.
+pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileReport> {
+    let mut reports: Vec<FileReport> = candidates
+        .par_iter()
+        .map(|c| {
+            let text = load(&c.path, settings.config.max_file_size);
+            lint_text(&c.path, c.kind, text, settings)
+        })
+        .collect();
+    reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    reports
+}
+
+/// Counts by severity over all reports.
+pub fn counts(reports: &[FileReport]) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for f in reports.iter().flat_map(|r| &r.findings) {
+        match f.severity {
+            Severity::Error => c.0 += 1,
+            Severity::Warning => c.1 += 1,
+            Severity::Info => c.2 += 1,
+        }
+    }
+    c
+}

@@ -1,0 +1,83 @@
+//! Applying fixes: non-overlapping edits, safe ones unless unsafe fixes are
+//! allowed, repeated until the file stops changing.
+
+use crate::diagnostic::{Applicability, Finding};
+use crate::discover::FileKind;
+use crate::engine::{Settings, lint_source};
+use crate::source::SourceFile;
+
+/// Applies the fixes of `findings` to `text` once. Returns the new text and
+/// how many fixes were applied; overlapping fixes wait for the next pass.
+pub fn apply_once(text: &str, findings: &[Finding], allow_unsafe: bool) -> (String, usize) {
+    let mut fixes: Vec<_> = findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .filter(|f| allow_unsafe || f.applicability == Applicability::Safe)
+        .filter(|f| !f.edits.is_empty())
+        .collect();
+    fixes.sort_by_key(|f| f.edits.iter().map(|e| e.span.start).min());
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut edits = Vec::new();
+    let mut applied = 0;
+    for fix in fixes {
+        let overlaps = fix.edits.iter().any(|e| {
+            taken.iter().any(|(a, b)| {
+                e.span.start < *b && *a < e.span.end || (e.span.start == *a && e.span.is_empty())
+            })
+        });
+        let in_bounds = fix.edits.iter().all(|e| {
+            e.span.end <= text.len()
+                && text.is_char_boundary(e.span.start)
+                && text.is_char_boundary(e.span.end)
+        });
+        if overlaps || !in_bounds {
+            continue;
+        }
+        for e in &fix.edits {
+            taken.push((e.span.start, e.span.end.max(e.span.start + 1)));
+            edits.push(e.clone());
+        }
+        applied += 1;
+    }
+    edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
+    let mut out = text.to_string();
+    for e in edits {
+        out.replace_range(e.span.start..e.span.end, &e.replacement);
+    }
+    (out, applied)
+}
+
+/// The maximum number of lint-and-fix passes over one file.
+const MAX_PASSES: usize = 10;
+
+/// Fixes a file until no fix applies. Returns the fixed text and the
+/// number of fixes applied.
+pub fn fix_source(
+    source: &SourceFile,
+    kind: FileKind,
+    settings: &Settings,
+    allow_unsafe: bool,
+) -> (String, usize) {
+    let mut text = source.text.clone();
+    let mut total = 0;
+    for _ in 0..MAX_PASSES {
+        let current = SourceFile::new(source.path.clone(), text.clone());
+        let findings = lint_source(&current, kind, settings);
+        let (next, n) = apply_once(&text, &findings, allow_unsafe);
+        if n == 0 || next == text {
+            break;
+        }
+        total += n;
+        text = next;
+    }
+    (text, total)
+}
+
+/// A unified diff between two versions of a file.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}

@@ -1,0 +1,147 @@
+//! The terminal report: miette's graphical diagnostics with source
+//! snippets, then statistics or a summary line.
+
+use super::{ReportInput, masked_text, report_path, summary_line};
+use crate::diagnostic::{Finding, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+pub struct HumanOptions {
+    pub color: bool,
+    pub quiet: bool,
+    pub statistics: bool,
+    pub width: usize,
+}
+
+struct Rendered<'a> {
+    finding: &'a Finding,
+    code: String,
+    source: NamedSource<Arc<str>>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.rule.help_uri()))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let f = self.finding;
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(f.rule.summary.to_string()),
+            (f.span.start, f.span.len()),
+        );
+        let related = f.related.iter().map(|r| {
+            LabeledSpan::new_with_span(Some(r.message.clone()), (r.span.start, r.span.len()))
+        });
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(opts.width)
+        .without_syntax_highlighting();
+    let mut out = String::new();
+    for e in input.errors {
+        out.push_str(&format!("error: {e}\n"));
+    }
+    if opts.statistics {
+        out.push_str(&statistics(input));
+    } else {
+        for report in input.reports {
+            if report.findings.is_empty() {
+                continue;
+            }
+            let text: Arc<str> = masked_text(&report.source, &report.findings).into();
+            let name = report_path(&report.source.path);
+            for f in &report.findings {
+                let r = Rendered {
+                    finding: f,
+                    code: format!("{} {}", f.code(), f.rule.name),
+                    source: NamedSource::new(name.clone(), text.clone()),
+                };
+                if handler.render_report(&mut out, &r).is_err() {
+                    let pos = report.source.region(f.span).start;
+                    out.push_str(&format!(
+                        "{name}:{}:{}: {} {}\n",
+                        pos.line,
+                        pos.column,
+                        f.code(),
+                        f.message
+                    ));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    if !opts.quiet {
+        out.push_str(&summary_line(input));
+        out.push('\n');
+    }
+    out
+}
+
+/// One line per rule: count, code, name, sorted by count then code.
+fn statistics(input: &ReportInput<'_>) -> String {
+    let mut counts: BTreeMap<&str, (usize, &str, Severity)> = BTreeMap::new();
+    for (_, f) in input.findings() {
+        let e = counts
+            .entry(f.code())
+            .or_insert((0, f.rule.name, f.severity));
+        e.0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let mut out = String::new();
+    for (code, (n, name, sev)) in rows {
+        out.push_str(&format!("{n:>5}  {code:<6} {:<8} {name}\n", sev.as_str()));
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! Renderers: pure functions of (file reports, registry, options).
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::diagnostic::Finding;
+use crate::engine::FileReport;
+use crate::redact::mask_in_place;
+use crate::source::{SourceFile, display_path};
+use std::path::Path;
+
+/// What every renderer is given.
+pub struct ReportInput<'a> {
+    pub reports: &'a [FileReport],
+    /// Errors outside any file (a path that does not exist, ...).
+    pub errors: &'a [String],
+}
+
+impl ReportInput<'_> {
+    pub fn findings(&self) -> impl Iterator<Item = (&FileReport, &Finding)> {
+        self.reports
+            .iter()
+            .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+    }
+
+    pub fn finding_count(&self) -> usize {
+        self.reports.iter().map(|r| r.findings.len()).sum()
+    }
+}
+
+/// The file's text with every secret of its findings masked, so that no
+/// snippet or fingerprint can carry one.
+pub fn masked_text(source: &SourceFile, findings: &[Finding]) -> String {
+    let mut text = source.text.clone();
+    for f in findings {
+        for s in &f.secrets {
+            mask_in_place(&mut text, s.start, s.end);
+        }
+    }
+    text
+}
+
+/// A path relative to the working directory with `/` separators: what
+/// SARIF, annotations and JSON print.
+pub fn report_path(path: &Path) -> String {
+    if path.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = path.strip_prefix(&cwd)
+    {
+        return display_path(rel);
+    }
+    display_path(path)
+}
+
+/// `N findings: E errors, W warnings, I info in F files`.
+pub fn summary_line(input: &ReportInput<'_>) -> String {
+    let (e, w, i) = crate::engine::counts(input.reports);
+    let files = input
+        .reports
+        .iter()
+        .filter(|r| !r.findings.is_empty())
+        .count();
+    let n = e + w + i;
+    format!(
+        "{n} {}: {e} {}, {w} {}, {i} info in {files} {} ({} checked)",
+        plural(n, "finding", "findings"),
+        plural(e, "error", "errors"),
+        plural(w, "warning", "warnings"),
+        plural(files, "file", "files"),
+        input.reports.len()
+    )
+}
+
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}

@@ -1,0 +1,298 @@
+//! SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+
+use super::{ReportInput, masked_text, report_path};
+use crate::diagnostic::{Finding, Severity};
+use crate::registry::RuleMeta;
+use crate::rules;
+use crate::source::{SourceFile, Span};
+use serde_json::json;
+use serde_sarif::sarif::{
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Invocation, Location, Message,
+    MultiformatMessageString, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    RunAutomationDetails, Sarif, Tool, ToolComponent,
+};
+use std::collections::{BTreeMap, HashMap};
+
+const SRCROOT: &str = "%SRCROOT%";
+pub const INFORMATION_URI: &str = "https://github.com/prodlint/prodlint";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn result_level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    let md = rule.doc_markdown();
+    let full = rule
+        .doc_section("What it checks")
+        .unwrap_or_else(|| rule.summary.to_string());
+    let mut extra = BTreeMap::new();
+    if let Some(ss) = rule.security_severity {
+        extra.insert("security-severity".to_string(), json!(ss));
+    }
+    extra.insert("precision".to_string(), json!("high"));
+    let mut tags: Vec<String> = rule.tags.iter().map(|t| t.to_string()).collect();
+    tags.push(rule.family().to_ascii_lowercase());
+    ReportingDescriptor::builder()
+        .id(rule.code)
+        .name(rule.name)
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.summary)
+                .build(),
+        )
+        .full_description(MultiformatMessageString::builder().text(full).build())
+        .help(
+            MultiformatMessageString::builder()
+                .text(md.clone())
+                .markdown(md)
+                .build(),
+        )
+        .help_uri(rule.help_uri())
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(json!(level(rule.severity)))
+                .enabled(rule.enabled_by_default)
+                .build(),
+        )
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(extra)
+                .build(),
+        )
+        .build()
+}
+
+fn region(source: &SourceFile, span: Span) -> Region {
+    let r = source.region(span);
+    Region::builder()
+        .start_line(r.start.line as i64)
+        .start_column(r.start.column as i64)
+        .end_line(r.end.line as i64)
+        .end_column(r.end.column as i64)
+        .build()
+}
+
+fn artifact(path: &str) -> ArtifactLocation {
+    ArtifactLocation::builder()
+        .uri(path)
+        .uri_base_id(SRCROOT)
+        .build()
+}
+
+fn location(path: &str, source: &SourceFile, span: Span, message: Option<&str>) -> Location {
+    let physical = PhysicalLocation::builder()
+        .artifact_location(artifact(path))
+        .region(region(source, span))
+        .build();
+    match message {
+        Some(m) => Location::builder()
+            .physical_location(physical)
+            .message(Message::builder().text(m).build())
+            .build(),
+        None => Location::builder().physical_location(physical).build(),
+    }
+}
+
+/// FNV-1a: stable across platforms and versions, unlike `DefaultHasher`.
+fn fnv1a(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in data {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A fingerprint from the rule, the file and the (masked, trimmed) text
+/// of the finding's lines, plus an occurrence counter: it survives lines
+/// moving, and changes when the flagged code changes.
+fn fingerprint(
+    code: &str,
+    path: &str,
+    masked: &str,
+    source: &SourceFile,
+    f: &Finding,
+    seen: &mut HashMap<u64, u32>,
+) -> String {
+    let a = source.lines.line_of(f.span.start);
+    let b = source.lines.line_of(f.span.end.max(f.span.start));
+    let mut text = String::new();
+    for l in a..=b.min(a + 20) {
+        let s = source.lines.line_span(l, masked);
+        text.push_str(masked.get(s.start..s.end).unwrap_or("").trim());
+        text.push('\n');
+    }
+    let base = fnv1a(format!("{code}\0{path}\0{text}").as_bytes());
+    let n = seen.entry(base).or_insert(0);
+    *n += 1;
+    format!("{base:016x}:{n}")
+}
+
+fn fix(path: &str, source: &SourceFile, f: &Finding) -> Option<Fix> {
+    let fix = f.fix.as_ref()?;
+    let replacements = fix
+        .edits
+        .iter()
+        .map(|e| {
+            Replacement::builder()
+                .deleted_region(region(source, e.span))
+                .inserted_content(
+                    ArtifactContent::builder()
+                        .text(e.replacement.clone())
+                        .build(),
+                )
+                .build()
+        })
+        .collect::<Vec<_>>();
+    Some(
+        Fix::builder()
+            .description(Message::builder().text(fix.message.clone()).build())
+            .artifact_changes(vec![
+                ArtifactChange::builder()
+                    .artifact_location(artifact(path))
+                    .replacements(replacements)
+                    .build(),
+            ])
+            .build(),
+    )
+}
+
+pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
+    let all = rules::all();
+    let index: HashMap<&str, usize> = all.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    let mut successful = input.errors.is_empty();
+    for e in input.errors {
+        notifications.push(
+            Notification::builder()
+                .level(json!("error"))
+                .message(Message::builder().text(e.clone()).build())
+                .build(),
+        );
+    }
+    for report in input.reports {
+        let path = report_path(&report.source.path);
+        if let Some(why) = &report.skipped {
+            notifications.push(
+                Notification::builder()
+                    .level(json!("warning"))
+                    .message(
+                        Message::builder()
+                            .text(format!("{path} was not linted: {why}"))
+                            .build(),
+                    )
+                    .locations(vec![
+                        Location::builder()
+                            .physical_location(
+                                PhysicalLocation::builder()
+                                    .artifact_location(artifact(&path))
+                                    .build(),
+                            )
+                            .build(),
+                    ])
+                    .build(),
+            );
+        }
+        let masked = masked_text(&report.source, &report.findings);
+        let mut seen = HashMap::new();
+        for f in &report.findings {
+            if f.code() == "PL004" {
+                successful = false;
+            }
+            let mut fp = BTreeMap::new();
+            fp.insert(
+                "prodlintFingerprint/v1".to_string(),
+                fingerprint(f.code(), &path, &masked, &report.source, f, &mut seen),
+            );
+            let related: Vec<Location> = f
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mut l = location(&path, &report.source, r.span, Some(&r.message));
+                    l.id = Some(i as i64);
+                    l
+                })
+                .collect();
+            let mut message = f.message.clone();
+            if let Some(h) = &f.help {
+                message.push_str(&format!("\nhelp: {h}"));
+            }
+            let mut result = SarifResult::builder()
+                .rule_id(f.code())
+                .rule_index(index.get(f.code()).copied().unwrap_or(0) as i64)
+                .level(result_level(f.severity))
+                .message(Message::builder().text(message).build())
+                .locations(vec![location(&path, &report.source, f.span, None)])
+                .partial_fingerprints(fp)
+                .build();
+            if !related.is_empty() {
+                result.related_locations = Some(related);
+            }
+            result.fixes = fix(&path, &report.source, f).map(|x| vec![x]);
+            results.push(result);
+        }
+    }
+    let driver = ToolComponent::builder()
+        .name("prodlint")
+        .version(env!("CARGO_PKG_VERSION"))
+        .semantic_version(env!("CARGO_PKG_VERSION"))
+        .information_uri(INFORMATION_URI)
+        .rules(all.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+    let mut invocation = Invocation::builder()
+        .execution_successful(successful)
+        .build();
+    if !notifications.is_empty() {
+        invocation.tool_execution_notifications = Some(notifications);
+    }
+    let mut bases = BTreeMap::new();
+    bases.insert(
+        SRCROOT.to_string(),
+        ArtifactLocation::builder().uri(srcroot).build(),
+    );
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .invocations(vec![invocation])
+        .automation_details(RunAutomationDetails::builder().id("prodlint/").build())
+        .original_uri_base_ids(bases)
+        .column_kind(json!("unicodeCodePoints"))
+        .build();
+    let sarif = Sarif::builder()
+        .schema("https://json.schemastore.org/sarif-2.1.0.json")
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `file:///…/` for the working directory, the base of every result URI.
+pub fn srcroot_uri() -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut s = cwd.to_string_lossy().replace('\\', "/");
+    if !s.starts_with('/') {
+        s.insert(0, '/');
+    }
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    format!("file://{}", s.replace(' ', "%20"))
+}

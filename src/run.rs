@@ -1,0 +1,335 @@
+//! The commands: what `prodlint check|rules|explain` do, returning the exit code.
+
+use crate::cli::{CheckArgs, Cli, Command, FailOnArg, Format, RulesArgs, RulesFormat};
+use crate::config::{self, Config};
+use crate::discover::{self, Classifier, FileKind};
+use crate::engine::{self, FileReport, Settings};
+use crate::fix;
+use crate::report::{self, ReportInput, human::HumanOptions};
+use crate::rules;
+use crate::select::{FailOn, Selection, Selector};
+use crate::source::SourceFile;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+pub fn main(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules(args) => list_rules(&args),
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(r) => {
+                print!("{}", crate::docs::page(r));
+                EXIT_OK
+            }
+            None => {
+                let names: Vec<&str> = rules::all().iter().flat_map(|r| [r.code, r.name]).collect();
+                eprintln!(
+                    "prodlint: error: no rule `{rule}`{}",
+                    config::suggestion(&rule, &names)
+                );
+                EXIT_ERROR
+            }
+        },
+    }
+}
+
+fn fail(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("prodlint: error: {msg}");
+    EXIT_ERROR
+}
+
+fn parse_selectors(list: &[String]) -> Result<Vec<Selector>, String> {
+    list.iter().map(|s| Selector::parse(s)).collect()
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config, String> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    match &args.config {
+        Some(p) => config::load(p).map_err(|e| e.to_string()),
+        None => config::discover(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
+            .map_err(|e| e.to_string()),
+    }
+}
+
+fn check(args: CheckArgs) -> i32 {
+    let mut config = match load_config(&args) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let cli_select = match args.select.as_deref().map(parse_selectors).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let (cli_ignore, cli_extend) = match (
+        parse_selectors(&args.ignore),
+        parse_selectors(&args.extend_select),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return fail(e),
+    };
+    if let Some(s) = cli_select {
+        config.select = Some(s);
+    }
+    config.ignore.extend(cli_ignore);
+    config.extend_select.extend(cli_extend);
+    let fail_on = match args.fail_on {
+        Some(FailOnArg::Error) => FailOn::Error,
+        Some(FailOnArg::Warning) => FailOn::Warning,
+        Some(FailOnArg::Info) => FailOn::Info,
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => config.fail_on.unwrap_or(FailOn::Warning),
+    };
+    let selection = Selection::new(
+        config.select.as_deref(),
+        &config.extend_select,
+        &config.ignore,
+    );
+    let settings = Settings::new(config, selection);
+    if let Some(n) = args.jobs {
+        // A pool already built (tests, the editor server) keeps its size.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+
+    let mut errors = Vec::new();
+    let mut reports = match &args.stdin_filename {
+        Some(name) => {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return fail(format!("cannot read standard input: {e}"));
+            }
+            let kind = Classifier::new(&settings.config).kind(name);
+            let report = engine::lint_text(
+                name,
+                kind,
+                engine::decode(bytes, settings.config.max_file_size),
+                &settings,
+            );
+            if (args.fix || args.diff) && report.skipped.is_none() {
+                return fix_stdin(&report, &settings, &args);
+            }
+            vec![report]
+        }
+        None => {
+            let paths = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            let (candidates, errs) = discover::discover(&paths, &settings.config);
+            errors.extend(errs);
+            engine::lint_files(&candidates, &settings)
+        }
+    };
+
+    if args.fix || args.diff {
+        match apply_fixes(&mut reports, &settings, &args) {
+            Ok(changed) if args.diff => {
+                // `--diff` only shows; it fails when there is something to apply.
+                return if changed { EXIT_FINDINGS } else { EXIT_OK };
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+
+    let input = ReportInput {
+        reports: &reports,
+        errors: &errors,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let text = match args.format {
+        Format::Human => report::human::render(
+            &input,
+            &HumanOptions {
+                color: to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none(),
+                quiet: args.quiet,
+                statistics: args.statistics,
+                width: 100,
+            },
+        ),
+        Format::Json => report::json::render(&input),
+        Format::Sarif => report::sarif::render(&input, &report::sarif::srcroot_uri()),
+        Format::Github => report::github::render(&input),
+    };
+    if let Err(e) = write_output(args.output.as_ref(), &text) {
+        return fail(e);
+    }
+    let internal = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.code() == "PL004");
+    if internal || !errors.is_empty() {
+        return EXIT_ERROR;
+    }
+    if reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| fail_on.fails(f.severity))
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
+    match path {
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                // A closed pipe (`| head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(format!("cannot write the report: {e}")),
+            }
+        }
+    }
+}
+
+/// Fixes files in place (`--fix`) or prints a diff (`--diff`). Fixed files
+/// are linted again so the report shows what remains. Returns whether
+/// anything changed (or would change).
+fn apply_fixes(
+    reports: &mut [FileReport],
+    settings: &Settings,
+    args: &CheckArgs,
+) -> Result<bool, String> {
+    let mut changed = false;
+    let mut diff = String::new();
+    for report in reports.iter_mut() {
+        let Some(kind) = report.kind else { continue };
+        if report.skipped.is_some() || !report.findings.iter().any(|f| f.fix.is_some()) {
+            continue;
+        }
+        let (fixed, n) = fix::fix_source(&report.source, kind, settings, args.unsafe_fixes);
+        if n == 0 || fixed == report.source.text {
+            continue;
+        }
+        changed = true;
+        let path = report::report_path(&report.source.path);
+        if args.diff {
+            diff.push_str(&fix::unified_diff(&path, &report.source.text, &fixed));
+            continue;
+        }
+        std::fs::write(&report.source.path, &fixed)
+            .map_err(|e| format!("cannot write {path}: {e}"))?;
+        let source = SourceFile::new(report.source.path.clone(), fixed);
+        report.findings = engine::lint_source(&source, kind, settings);
+        report.source = Arc::new(source);
+        eprintln!(
+            "prodlint: fixed {n} {} in {path}",
+            report::plural(n, "finding", "findings")
+        );
+    }
+    if args.diff {
+        write_output(args.output.as_ref(), &diff)?;
+    }
+    Ok(changed)
+}
+
+/// With standard input, `--fix` prints the fixed text and `--diff` the diff.
+fn fix_stdin(report: &FileReport, settings: &Settings, args: &CheckArgs) -> i32 {
+    let Some(kind) = report.kind.or(Some(FileKind::Dockerfile)) else {
+        return EXIT_ERROR;
+    };
+    let (fixed, _) = fix::fix_source(&report.source, kind, settings, args.unsafe_fixes);
+    let text = if args.diff {
+        fix::unified_diff(
+            &report::report_path(&report.source.path),
+            &report.source.text,
+            &fixed,
+        )
+    } else {
+        fixed.clone()
+    };
+    if let Err(e) = write_output(args.output.as_ref(), &text) {
+        return fail(e);
+    }
+    if args.diff && fixed != report.source.text {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn list_rules(args: &RulesArgs) -> i32 {
+    let family = args.family.as_ref().map(|f| f.to_ascii_uppercase());
+    let list: Vec<_> = rules::all()
+        .iter()
+        .copied()
+        .filter(|r| family.as_ref().is_none_or(|f| r.family() == f))
+        .collect();
+    if list.is_empty() {
+        return fail(format!(
+            "no rules in family `{}`",
+            args.family.as_deref().unwrap_or("")
+        ));
+    }
+    let text = match args.format {
+        RulesFormat::Table => {
+            let mut s = String::new();
+            for r in &list {
+                let on = if r.enabled_by_default { "" } else { " (off)" };
+                s.push_str(&format!(
+                    "{:<6} {:<38} {:<8} {:<7}{}\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.fix.as_str(),
+                    on
+                ));
+            }
+            s
+        }
+        RulesFormat::Json => {
+            let v: Vec<serde_json::Value> = list
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "family": r.family(),
+                        "severity": r.severity,
+                        "enabled_by_default": r.enabled_by_default,
+                        "tags": r.tags,
+                        "fix": r.fix.as_str(),
+                        "summary": r.summary,
+                        "url": r.help_uri(),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+        RulesFormat::Markdown => {
+            let mut s =
+                String::from("| Code | Name | Default | Summary | Fix |\n|---|---|---|---|---|\n");
+            for r in &list {
+                s.push_str(&format!(
+                    "| {} | {} | {} | {} | {} |\n",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary,
+                    r.fix.as_str()
+                ));
+            }
+            s
+        }
+    };
+    match write_output(None, &text) {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(e),
+    }
+}
