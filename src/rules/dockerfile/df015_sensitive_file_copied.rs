@@ -75,10 +75,10 @@ pub(super) fn sensitive(path: &str) -> Option<&'static str> {
     if TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
         return None;
     }
-    if lower == ".env"
+    let env_file = lower == ".env"
         || lower.starts_with(".env.")
-        || lower.ends_with(".env") && lower != ".env" && !lower.contains('*')
-    {
+        || (lower.ends_with(".env") && !lower.contains('*'));
+    if env_file {
         return Some("an environment file with settings and secrets");
     }
     if SENSITIVE_NAMES.contains(&lower.as_str())
