@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use prodlint::config::Config;
+use prodlint::diagnostic::Finding;
+use prodlint::discover::FileKind;
+use prodlint::engine::{self, FileReport, Settings};
+use prodlint::select::{Selection, Selector};
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Settings with the default rules plus `extra`.
+pub fn settings(extra: &[&str]) -> Settings {
+    let extend: Vec<Selector> = extra.iter().filter_map(|s| Selector::parse(s).ok()).collect();
+    let config = Config {
+        root: root(),
+        ..Config::default()
+    };
+    let selection = Selection::new(None, &extend, &[]);
+    Settings::new(config, selection)
+}
+
+/// Lints one file with the default rules plus `extra`.
+pub fn lint(path: &Path, extra: &[&str]) -> FileReport {
+    let s = settings(extra);
+    let kind = FileKind::detect(path);
+    engine::lint_text(path, kind, engine::load(path, s.config.max_file_size), &s)
+}
+
+/// `line:col-line:col CODE message` per finding: what snapshots hold.
+pub fn render(report: &FileReport) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        out.push_str(&line(report, f));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn line(report: &FileReport, f: &Finding) -> String {
+    let r = report.source.region(f.span);
+    let fix = match &f.fix {
+        Some(x) => format!(" [fix: {}]", x.message),
+        None => String::new(),
+    };
+    format!(
+        "{}:{}-{}:{} {} {}: {}{fix}",
+        r.start.line,
+        r.start.column,
+        r.end.line,
+        r.end.column,
+        f.code(),
+        f.severity.as_str(),
+        f.message
+    )
+}
+
+/// Every rule fixture: (code, bad path, good path).
+pub fn fixture_pairs() -> Vec<(String, PathBuf, PathBuf)> {
+    let mut out = Vec::new();
+    let fixtures = root().join("fixtures");
+    let Ok(families) = std::fs::read_dir(&fixtures) else { return out };
+    let mut dirs: Vec<PathBuf> = families.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for bad in &files {
+            let name = bad.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let Some((code, rest)) = name.split_once(".bad.") else { continue };
+            if rest.ends_with(".dockerignore") {
+                continue;
+            }
+            let good = dir.join(format!("{code}.good.{rest}"));
+            out.push((code.to_string(), bad.clone(), good));
+        }
+    }
+    out
+}
