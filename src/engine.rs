@@ -168,7 +168,9 @@ fn run_rules(
     let mut out = Findings::new();
     let mut statements = Vec::new();
     // Lets the test suite prove that a crash in one file is contained.
-    if std::env::var_os("PRODLINT_TEST_PANIC").is_some() && source.text.contains("prodlint-test: panic") {
+    if std::env::var_os("PRODLINT_TEST_PANIC").is_some()
+        && source.text.contains("prodlint-test: panic")
+    {
         panic!("test panic requested by the file");
     }
     match kind {

@@ -18,7 +18,8 @@ fn rule_docs_are_fresh() {
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).unwrap_or_default();
                 }
-                std::fs::write(&path, content).unwrap_or_else(|e| panic!("cannot write {rel}: {e}"));
+                std::fs::write(&path, content)
+                    .unwrap_or_else(|e| panic!("cannot write {rel}: {e}"));
             } else {
                 stale.push(rel.clone());
             }

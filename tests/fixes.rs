@@ -15,7 +15,9 @@ use prodlint::source::SourceFile;
 fn fixes_converge_and_remove_their_findings() {
     let mut checked = 0;
     for (code, bad, _) in fixture_pairs() {
-        let Some(rule) = rules::find(&code) else { continue };
+        let Some(rule) = rules::find(&code) else {
+            continue;
+        };
         if rule.fix == FixKind::None {
             continue;
         }
@@ -25,19 +27,29 @@ fn fixes_converge_and_remove_their_findings() {
         let source = SourceFile::new(&bad, text);
         let before = lint_source(&source, kind, &s);
         let parse_errors_before = before.iter().filter(|f| f.code() == "PL001").count();
-        assert!(before.iter().any(|f| f.code() == code && f.fix.is_some()), "{code}: no fixable finding");
+        assert!(
+            before.iter().any(|f| f.code() == code && f.fix.is_some()),
+            "{code}: no fixable finding"
+        );
 
         let (fixed, n) = fix_source(&source, kind, &s, true);
         assert!(n > 0, "{code}: no fix applied");
         let after = lint_source(&SourceFile::new(&bad, fixed.clone()), kind, &s);
-        assert!(!after.iter().any(|f| f.code() == code), "{code}: still reported after the fix:\n{fixed}");
+        assert!(
+            !after.iter().any(|f| f.code() == code),
+            "{code}: still reported after the fix:\n{fixed}"
+        );
         assert_eq!(
             after.iter().filter(|f| f.code() == "PL001").count(),
             parse_errors_before,
             "{code}: the fix broke the syntax:\n{fixed}"
         );
         let (again, n2) = fix_source(&SourceFile::new(&bad, fixed.clone()), kind, &s, true);
-        assert_eq!((n2, &again), (0, &fixed), "{code}: a second pass changed the file");
+        assert_eq!(
+            (n2, &again),
+            (0, &fixed),
+            "{code}: a second pass changed the file"
+        );
         insta::with_settings!({snapshot_path => "snapshots/fixes", prepend_module_to_snapshot => false}, {
             insta::assert_snapshot!(format!("{code}.fixed"), fixed);
         });
@@ -52,7 +64,13 @@ fn safe_mode_leaves_unsafe_fixes_alone() {
     let s = settings(&[]);
     let source = SourceFile::new(&path, load(&path, u64::MAX).unwrap_or_default());
     let (fixed, _) = fix_source(&source, FileKind::Dockerfile, &s, false);
-    assert!(fixed.contains("CMD gunicorn app.main:app --bind 0.0.0.0:8000"), "{fixed}");
+    assert!(
+        fixed.contains("CMD gunicorn app.main:app --bind 0.0.0.0:8000"),
+        "{fixed}"
+    );
     let (fixed, _) = fix_source(&source, FileKind::Dockerfile, &s, true);
-    assert!(fixed.contains(r#"CMD ["gunicorn", "app.main:app", "--bind", "0.0.0.0:8000"]"#), "{fixed}");
+    assert!(
+        fixed.contains(r#"CMD ["gunicorn", "app.main:app", "--bind", "0.0.0.0:8000"]"#),
+        "{fixed}"
+    );
 }

@@ -23,14 +23,24 @@ fn codes_and_names_are_unique_and_well_formed() {
         assert!(names.insert(r.name), "duplicate name {}", r.name);
         let (family, digits) = r.code.split_at(2);
         assert!(["PL", "DF"].contains(&family), "{}: unknown family", r.code);
-        assert!(digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit()), "{}", r.code);
         assert!(
-            r.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit()),
+            "{}",
+            r.code
+        );
+        assert!(
+            r.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}: name `{}` is not kebab-case",
             r.code,
             r.name
         );
-        assert!(!r.summary.ends_with('.'), "{}: summaries have no final period", r.code);
+        assert!(
+            !r.summary.ends_with('.'),
+            "{}: summaries have no final period",
+            r.code
+        );
     }
 }
 
@@ -39,7 +49,11 @@ fn every_rule_documents_every_section() {
     for r in rules::all() {
         for s in SECTIONS {
             let body = r.doc_section(s);
-            assert!(body.as_deref().is_some_and(|b| !b.is_empty()), "{}: missing or empty `## {s}`", r.code);
+            assert!(
+                body.as_deref().is_some_and(|b| !b.is_empty()),
+                "{}: missing or empty `## {s}`",
+                r.code
+            );
         }
         let fix = r.doc_section("Fix").unwrap_or_default();
         let expected = match r.fix {
@@ -47,12 +61,25 @@ fn every_rule_documents_every_section() {
             FixKind::Safe => "Safe",
             FixKind::Unsafe => "Unsafe",
         };
-        assert!(fix.starts_with(expected), "{}: `## Fix` should start with `{expected}`: {fix}", r.code);
+        assert!(
+            fix.starts_with(expected),
+            "{}: `## Fix` should start with `{expected}`: {fix}",
+            r.code
+        );
         if r.is_security() {
-            assert!(r.security_severity.is_some(), "{}: security rules need a security-severity", r.code);
+            assert!(
+                r.security_severity.is_some(),
+                "{}: security rules need a security-severity",
+                r.code
+            );
         }
         for o in r.options {
-            assert!(r.doc.contains(o.name), "{}: option `{}` is not documented", r.code, o.name);
+            assert!(
+                r.doc.contains(o.name),
+                "{}: option `{}` is not documented",
+                r.code,
+                o.name
+            );
         }
     }
 }

@@ -18,9 +18,17 @@ fn every_rule_has_a_fixture_pair() {
     for rule in rules::all() {
         let found = pairs.iter().find(|(c, _, _)| c == rule.code);
         let Some((_, bad, good)) = found else {
-            panic!("{} has no fixtures/<family>/{}.bad.* file", rule.code, rule.code);
+            panic!(
+                "{} has no fixtures/<family>/{}.bad.* file",
+                rule.code, rule.code
+            );
         };
-        assert!(bad.is_file() && good.is_file(), "{}: missing {}", rule.code, good.display());
+        assert!(
+            bad.is_file() && good.is_file(),
+            "{}: missing {}",
+            rule.code,
+            good.display()
+        );
     }
 }
 
@@ -54,12 +62,19 @@ fn bad_fixtures_trigger_and_good_fixtures_do_not() {
 #[test]
 fn demo_project_snapshot() {
     let s = common::settings(&[]);
-    let (cands, errors) = prodlint::discover::discover(&[common::root().join("fixtures/demo")], &s.config);
+    let (cands, errors) =
+        prodlint::discover::discover(&[common::root().join("fixtures/demo")], &s.config);
     assert!(errors.is_empty());
     let reports = prodlint::engine::lint_files(&cands, &s);
     let mut out = String::new();
     for r in &reports {
-        let name = r.source.path.strip_prefix(common::root()).unwrap_or(&r.source.path).display().to_string();
+        let name = r
+            .source
+            .path
+            .strip_prefix(common::root())
+            .unwrap_or(&r.source.path)
+            .display()
+            .to_string();
         for f in &r.findings {
             out.push_str(&format!("{name}:{}\n", common::line(r, f)));
         }

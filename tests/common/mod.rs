@@ -14,7 +14,10 @@ pub fn root() -> PathBuf {
 
 /// Settings with the default rules plus `extra`.
 pub fn settings(extra: &[&str]) -> Settings {
-    let extend: Vec<Selector> = extra.iter().filter_map(|s| Selector::parse(s).ok()).collect();
+    let extend: Vec<Selector> = extra
+        .iter()
+        .filter_map(|s| Selector::parse(s).ok())
+        .collect();
     let config = Config {
         root: root(),
         ..Config::default()
@@ -62,16 +65,25 @@ pub fn line(report: &FileReport, f: &Finding) -> String {
 pub fn fixture_pairs() -> Vec<(String, PathBuf, PathBuf)> {
     let mut out = Vec::new();
     let fixtures = root().join("fixtures");
-    let Ok(families) = std::fs::read_dir(&fixtures) else { return out };
-    let mut dirs: Vec<PathBuf> = families.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let Ok(families) = std::fs::read_dir(&fixtures) else {
+        return out;
+    };
+    let mut dirs: Vec<PathBuf> = families
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         files.sort();
         for bad in &files {
             let name = bad.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let Some((code, rest)) = name.split_once(".bad.") else { continue };
+            let Some((code, rest)) = name.split_once(".bad.") else {
+                continue;
+            };
             if rest.ends_with(".dockerignore") {
                 continue;
             }

@@ -1,0 +1,650 @@
+//! The binary end to end: formats, exit codes, configuration, stdin,
+//! fixes, discovery, determinism.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn prodlint() -> Command {
+    let mut c = Command::cargo_bin("prodlint").unwrap_or_else(|e| panic!("binary: {e}"));
+    c.env_remove("PRODLINT_TEST_PANIC").env("NO_COLOR", "1");
+    c
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_default();
+    }
+    std::fs::write(p, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+const ROOT_DOCKERFILE: &str =
+    "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nCMD [\"python\", \"-m\", \"app\"]\n";
+
+#[test]
+fn demo_fails_with_exit_1_and_a_summary() {
+    prodlint()
+        .current_dir(common::root())
+        .args(["check", "fixtures/demo"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("DF001 final-stage-runs-as-root"))
+        .stdout(predicate::str::contains("fixtures/demo/Dockerfile:16:5"))
+        .stdout(predicate::str::contains(
+            "13 findings: 2 errors, 7 warnings, 4 info in 1 file (1 checked)",
+        ));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", ROOT_DOCKERFILE);
+    let run = |level: &str| {
+        prodlint()
+            .current_dir(dir.path())
+            .args(["check", "--fail-on", level])
+            .assert()
+    };
+    run("error").code(1);
+    run("never").code(0);
+    prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--ignore", "DF001"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_config_and_io_errors_exit_2() {
+    prodlint()
+        .args(["check", "--format", "xml"])
+        .assert()
+        .code(2);
+    prodlint()
+        .args(["check", "/no/such/path"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("no such file"));
+    prodlint()
+        .args(["check", "--select", "DF99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown rule code, prefix or name `DF99`",
+        ));
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "select = [\"DF\"]\nfail_on = \"error\"\n",
+    );
+    write(dir.path(), "Dockerfile", ROOT_DOCKERFILE);
+    prodlint()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "prodlint.toml:2:1: unknown key `fail_on`; did you mean `fail-on`?",
+        ));
+}
+
+#[test]
+fn config_is_found_upward_and_in_pyproject() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n\n[tool.prodlint]\nignore = [\"DF001\"]\n",
+    );
+    write(dir.path(), "svc/Dockerfile", ROOT_DOCKERFILE);
+    prodlint()
+        .current_dir(dir.path().join("svc"))
+        .args(["check", "."])
+        .assert()
+        .code(0);
+    prodlint()
+        .current_dir(dir.path().join("svc"))
+        .args(["check", "--no-config", "."])
+        .assert()
+        .code(1);
+    write(dir.path(), "other.toml", "[severity]\nDF001 = \"info\"\n");
+    prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--config", "other.toml", "--format", "json", "svc"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"severity\": \"info\""));
+}
+
+#[test]
+fn per_file_ignores_and_exclude() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "prodlint.toml",
+        "exclude = [\"vendor/**\"]\n[per-file-ignores]\n\"dev/*\" = [\"DF001\"]\n",
+    );
+    write(dir.path(), "dev/Dockerfile", ROOT_DOCKERFILE);
+    write(dir.path(), "vendor/x/Dockerfile", ROOT_DOCKERFILE);
+    prodlint()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(0);
+    write(dir.path(), "prod/Dockerfile", ROOT_DOCKERFILE);
+    prodlint()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("prod/Dockerfile"));
+}
+
+#[test]
+fn discovery_respects_gitignore_and_reads_hidden_folders() {
+    let dir = tempdir();
+    write(dir.path(), ".gitignore", "ignored/\n");
+    write(dir.path(), "ignored/Dockerfile", ROOT_DOCKERFILE);
+    write(dir.path(), ".hidden/Dockerfile", ROOT_DOCKERFILE);
+    write(dir.path(), "node_modules/pkg/Dockerfile", ROOT_DOCKERFILE);
+    write(dir.path(), ".venv/pyvenv.cfg", "home = /usr\n");
+    write(dir.path(), ".venv/Dockerfile", ROOT_DOCKERFILE);
+    write(dir.path(), "api.Dockerfile", ROOT_DOCKERFILE);
+    let out = prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output();
+    let out = out.unwrap_or_else(|e| panic!("{e}"));
+    let v = json_of(&out.stdout);
+    let mut files: Vec<String> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["file"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.dedup();
+    assert_eq!(files, vec![".hidden/Dockerfile", "api.Dockerfile"]);
+    // A file named on the command line is linted even when ignored.
+    prodlint()
+        .current_dir(dir.path())
+        .args(["check", "ignored/Dockerfile"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("ignored/Dockerfile"));
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    for format in ["human", "json", "sarif", "github"] {
+        let run = |jobs: &str| {
+            prodlint()
+                .current_dir(common::root())
+                .args(["check", "fixtures", "--format", format, "--jobs", jobs])
+                .output()
+                .map(|o| o.stdout)
+                .unwrap_or_default()
+        };
+        let one = run("1");
+        assert!(!one.is_empty());
+        assert_eq!(
+            one,
+            run("4"),
+            "{format} output differs between --jobs 1 and 4"
+        );
+        assert_eq!(one, run("4"), "{format} output differs between two runs");
+    }
+}
+
+#[test]
+fn stdin_is_linted_as_the_named_file() {
+    prodlint()
+        .args([
+            "check",
+            "--stdin-filename",
+            "services/api/Dockerfile",
+            "--format",
+            "json",
+        ])
+        .write_stdin(ROOT_DOCKERFILE)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "\"file\": \"services/api/Dockerfile\"",
+        ))
+        .stdout(predicate::str::contains("\"code\": \"DF001\""));
+    prodlint()
+        .args(["check", "--stdin-filename", "Dockerfile", "--fix"])
+        .write_stdin("FROM debian:bookworm-slim\nRUN apt-get install curl\n")
+        .assert()
+        .code(0)
+        .stdout("FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl\n");
+    prodlint()
+        .args(["check", "--stdin-filename", "notes.txt"])
+        .write_stdin("hello")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PL003 file-skipped"));
+}
+
+#[test]
+fn diff_shows_and_fix_applies() {
+    let dir = tempdir();
+    let text = "FROM python:3.12-slim\nRUN pip install flask\nUSER 10001\nCMD gunicorn app:app\n";
+    write(dir.path(), "Dockerfile", text);
+    prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--diff"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "-RUN pip install flask\n+RUN pip install --no-cache-dir flask",
+        ))
+        .stdout(predicate::str::contains("CMD [").not());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap_or_default(),
+        text
+    );
+    prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--fix", "--unsafe-fixes", "--fail-on", "error"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("fixed 2 findings in Dockerfile"));
+    let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap_or_default();
+    assert_eq!(
+        fixed,
+        "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nUSER 10001\nCMD [\"gunicorn\", \"app:app\"]\n"
+    );
+    prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--diff"])
+        .assert()
+        .code(0)
+        .stdout("");
+}
+
+#[test]
+fn select_by_prefix_name_and_extend() {
+    let dir = tempdir();
+    write(dir.path(), "Dockerfile", "FROM python:3.12\nUSER 10001\n");
+    let codes = |args: &[&str]| -> Vec<String> {
+        let out = prodlint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json"])
+            .args(args)
+            .output()
+            .map(|o| o.stdout)
+            .unwrap_or_default();
+        let v = json_of(&out);
+        v["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["code"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(codes(&[]), vec!["DF028", "DF004"]);
+    assert_eq!(codes(&["--select", "full-base-image"]), vec!["DF004"]);
+    assert_eq!(
+        codes(&["--select", "DF00", "--extend-select", "DF003"]),
+        vec!["DF003", "DF004"]
+    );
+    assert_eq!(
+        codes(&["--ignore", "DF0", "--select", "DF028"]),
+        vec!["DF028"]
+    );
+}
+
+#[test]
+fn skipped_files_are_reported_and_the_run_goes_on() {
+    let dir = tempdir();
+    write(dir.path(), "prodlint.toml", "max-file-size = 100\n");
+    write(
+        dir.path(),
+        "a/Dockerfile",
+        &format!("FROM python:3.12-slim\n{}", "# padding\n".repeat(20)),
+    );
+    std::fs::create_dir_all(dir.path().join("b")).unwrap_or_default();
+    std::fs::write(dir.path().join("b/Dockerfile"), b"FROM x\0\x01\x02").unwrap_or_default();
+    write(dir.path(), "c/Dockerfile", ROOT_DOCKERFILE);
+    let out = prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output();
+    let v = json_of(&out.map(|o| o.stdout).unwrap_or_default());
+    let rows: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["file"].as_str().unwrap_or("").to_string(),
+                        f["code"].as_str().unwrap_or("").to_string(),
+                        f["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(rows[0].1, "PL003");
+    assert!(
+        rows[0].2.contains("over the 100-byte limit"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str()),
+        ("b/Dockerfile", "PL003")
+    );
+    assert!(rows[1].2.contains("binary"));
+    assert_eq!(
+        (rows[2].0.as_str(), rows[2].1.as_str()),
+        ("c/Dockerfile", "DF001")
+    );
+}
+
+#[test]
+fn a_crash_in_one_file_is_contained() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "a/Dockerfile",
+        "# prodlint-test: panic\nFROM x\n",
+    );
+    write(dir.path(), "b/Dockerfile", ROOT_DOCKERFILE);
+    prodlint()
+        .current_dir(dir.path())
+        .env("PRODLINT_TEST_PANIC", "1")
+        .args(["check", "--format", "github"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("::error file=a/Dockerfile,line=1,endLine=1,col=1,endColumn=1,title=PL004 internal-error::"))
+        .stdout(predicate::str::contains("file=b/Dockerfile,line=1"))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn github_annotations_errors_first_with_escaping() {
+    let out = prodlint()
+        .current_dir(common::root())
+        .args([
+            "check",
+            "--format",
+            "github",
+            "fixtures/dockerfile/DF025.bad.Dockerfile",
+        ])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "::error file=fixtures/dockerfile/DF025.bad.Dockerfile,line=3,endLine=3,col=8,endColumn=13,title=DF025 invalid-exposed-port::port 80000 is outside 1–65535%0Ahttps://github.com/prodlint/prodlint/blob/main/rules/DF025.md"
+    );
+    assert!(lines[2].starts_with("::warning "), "{}", lines[2]);
+    assert!(lines[3].starts_with("::notice "), "{}", lines[3]);
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("prodlint: 5 findings"))
+    );
+}
+
+#[test]
+fn secrets_are_never_printed() {
+    let secret = "Xk9vQ2mN7pL4wR8tY3zA";
+    for format in ["human", "json", "sarif", "github"] {
+        let out = prodlint()
+            .current_dir(common::root())
+            .args([
+                "check",
+                "--format",
+                format,
+                "fixtures/dockerfile/DF014.bad.Dockerfile",
+            ])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+            .unwrap_or_default();
+        assert!(
+            out.contains("Xk9v"),
+            "{format}: the redacted form is missing:\n{out}"
+        );
+        assert!(!out.contains(secret), "{format} printed the secret:\n{out}");
+        assert!(
+            !out.contains("Q2mN7pL4"),
+            "{format} printed part of the secret:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let schema_text =
+        std::fs::read_to_string(common::root().join("tests/data/sarif-schema-2.1.0.json"))
+            .unwrap_or_default();
+    let schema: Value =
+        serde_json::from_str(&schema_text).unwrap_or_else(|e| panic!("schema: {e}"));
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema: {e}"));
+    let out = prodlint()
+        .current_dir(common::root())
+        .env("PRODLINT_TEST_PANIC", "1")
+        .args(["check", "--format", "sarif", "fixtures"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "PL004 in the fixtures makes the run exit 2"
+    );
+    let sarif = json_of(&out.stdout);
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
+
+    let run = &sarif["runs"][0];
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["automationDetails"]["id"], "prodlint/");
+    assert!(
+        run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("file:///") && u.ends_with('/'))
+    );
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "prodlint");
+    assert!(driver["informationUri"].as_str().is_some());
+    let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rules.len(), prodlint::rules::all().len());
+    let df001 = rules
+        .iter()
+        .find(|r| r["id"] == "DF001")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(df001["properties"]["security-severity"], "7.0");
+    assert_eq!(df001["defaultConfiguration"]["level"], "error");
+    assert!(
+        df001["help"]["markdown"]
+            .as_str()
+            .is_some_and(|m| m.contains("## Why it matters in production"))
+    );
+    assert_eq!(
+        df001["helpUri"],
+        "https://github.com/prodlint/prodlint/blob/main/rules/DF001.md"
+    );
+
+    let results = run["results"].as_array().cloned().unwrap_or_default();
+    for r in &results {
+        let idx = r["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+        assert_eq!(
+            rules[idx]["id"], r["ruleId"],
+            "ruleIndex must point at the result's rule"
+        );
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert!(
+            loc["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("fixtures/"))
+        );
+        assert!(
+            r["partialFingerprints"]["prodlintFingerprint/v1"]
+                .as_str()
+                .is_some()
+        );
+    }
+    let df006 = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "DF006"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "fixtures/dockerfile/DF006.bad.Dockerfile"
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        df006["locations"][0]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    assert_eq!(
+        df006["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        5
+    );
+    assert_eq!(
+        df006["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        " --no-cache-dir"
+    );
+    let invocation = &run["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(notes.iter().any(|n| {
+        n["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("PL003.bad.Dockerfile was not linted"))
+    }));
+}
+
+#[test]
+fn fingerprints_survive_lines_moving() {
+    let fp = |text: &str| -> String {
+        let out = prodlint()
+            .args([
+                "check",
+                "--format",
+                "sarif",
+                "--stdin-filename",
+                "Dockerfile",
+                "--select",
+                "DF006",
+            ])
+            .write_stdin(text)
+            .output()
+            .map(|o| o.stdout)
+            .unwrap_or_default();
+        json_of(&out)["runs"][0]["results"][0]["partialFingerprints"]["prodlintFingerprint/v1"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let a = fp("FROM python:3.12-slim\nRUN pip install flask\n");
+    let b = fp("FROM python:3.12-slim\n\n# a comment\nRUN pip install flask\n");
+    let c = fp("FROM python:3.12-slim\nRUN pip install django\n");
+    assert!(!a.is_empty());
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let out = prodlint()
+        .current_dir(common::root())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/dockerfile/DF019.bad.Dockerfile",
+        ])
+        .output()
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    let v = json_of(&out);
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["errors"], 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "DF019");
+    assert_eq!(f["name"], "repeated-instruction");
+    assert_eq!(f["start"], serde_json::json!({"line": 4, "column": 1}));
+    assert_eq!(f["end"], serde_json::json!({"line": 4, "column": 4}));
+    assert_eq!(f["related"][0]["start"]["line"], 5);
+    assert_eq!(f["fix"], Value::Null);
+}
+
+#[test]
+fn statistics_rules_and_explain() {
+    prodlint()
+        .current_dir(common::root())
+        .args(["check", "--statistics", "fixtures/demo"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "    2  DF005  warning  build-tools-in-final-stage",
+        ));
+    prodlint()
+        .args(["rules", "--family", "df", "--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"code\": \"DF028\""))
+        .stdout(predicate::str::contains("PL001").not());
+    prodlint()
+        .args(["explain", "shell-form-entrypoint"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("# DF012 shell-form-entrypoint"));
+    prodlint()
+        .args(["explain", "DF0012"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean"));
+}
+
+#[test]
+fn suppressions_cover_the_next_instruction() {
+    let text = "FROM python:3.12-slim\n# prodlint: ignore[DF006,DF007] reviewed\nRUN apt-get install -y curl \\\n && pip install flask\nUSER 10001\n";
+    prodlint()
+        .args([
+            "check",
+            "--stdin-filename",
+            "Dockerfile",
+            "--select",
+            "DF006,DF007,PL",
+        ])
+        .write_stdin(text)
+        .assert()
+        .code(0);
+}
