@@ -80,13 +80,20 @@ fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
     }
 }
 
+/// Does the same RUN remove `pkg` again: `apt-get purge pkg`, `apk del
+/// pkg`, or an auto-remove after `apt-mark auto` (the docker-library pattern)?
 fn removes_later(run: &Instruction, cmd: &SimpleCommand, pkg: &str) -> bool {
     later_commands(run, cmd).any(|c| {
-        let removing = matches!(c.program(), Some("apt-get" | "apt" | "yum" | "dnf"))
-            && c.subcommand()
-                .is_some_and(|w| matches!(w.text.as_str(), "purge" | "remove" | "autoremove"))
-            || c.program() == Some("apk") && c.subcommand().is_some_and(|w| w.text == "del");
-        removing && (c.has_arg(pkg) || c.subcommand().is_some_and(|w| w.text == "autoremove"))
+        let sub = c.subcommand().map(|w| w.text.as_str());
+        match c.program() {
+            Some("apt-get" | "apt" | "yum" | "dnf") => match sub {
+                Some("autoremove") => true,
+                Some("purge" | "remove" | "erase") => c.has_arg(pkg) || c.has_arg("--auto-remove"),
+                _ => false,
+            },
+            Some("apk") => sub == Some("del") && c.has_arg(pkg),
+            _ => false,
+        }
     })
 }
 

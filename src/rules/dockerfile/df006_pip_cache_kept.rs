@@ -58,7 +58,8 @@ impl DockerfileRule for PipCacheKept {
                 } else {
                     ("--no-cache-dir", "PIP_NO_CACHE_DIR")
                 };
-                let flagged = cmd.has_arg(flag) || (uv && cmd.has_arg("-n"));
+                // pip's option parser accepts `--no-cache` for `--no-cache-dir`.
+                let flagged = cmd.args().iter().any(|w| w.text.starts_with("--no-cache")) || (uv && cmd.has_arg("-n"));
                 let by_prefix = cmd
                     .assignments
                     .iter()
