@@ -64,6 +64,11 @@ impl LineIndex {
         self.starts.len()
     }
 
+    /// Byte offset where a 0-based line starts (the text length past the end).
+    pub fn line_start(&self, line: usize, text: &str) -> usize {
+        self.starts.get(line).copied().unwrap_or(text.len())
+    }
+
     /// 0-based line number that holds the byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         match self.starts.binary_search(&offset) {

@@ -8,6 +8,7 @@ use crate::rules;
 use crate::rules::meta::{InvalidSuppression, UnusedSuppression};
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug)]
 struct Code {
@@ -48,6 +49,9 @@ impl Suppression {
 }
 
 const MARKER: &str = "prodlint:";
+
+/// A suppression above a statement covers at most this many of its lines.
+const MAX_COVERED_LINES: usize = 10_000;
 
 /// Reads the suppression comments of `file`. `statements` gives the
 /// 0-based line ranges of multi-line statements (a Dockerfile instruction
@@ -129,16 +133,17 @@ fn parse(
             continue;
         }
         let own_line = line[..hash].trim().is_empty();
+        // Statements are sorted and disjoint: binary search them.
         let containing = statements
-            .iter()
-            .find(|(a, b)| *a <= line_no && line_no <= *b)
-            .copied();
+            .partition_point(|(a, _)| *a <= line_no)
+            .checked_sub(1)
+            .map(|i| statements[i])
+            .filter(|(_, b)| line_no <= *b);
         let lines = if own_line {
             let next = line_no + 1;
             let end = statements
-                .iter()
-                .find(|(a, _)| *a == next)
-                .map_or(next, |(_, b)| *b);
+                .binary_search_by_key(&next, |(a, _)| *a)
+                .map_or(next, |i| statements[i].1);
             (line_no, end)
         } else {
             containing.unwrap_or((line_no, line_no))
@@ -178,16 +183,27 @@ pub fn apply(
 ) -> Vec<Finding> {
     let mut meta = Findings::new();
     let mut sups = parse(file, statements, &mut meta);
+    // Which suppressions can cover a line: file-level ones cover all.
+    let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut file_level = Vec::new();
+    for (i, s) in sups.iter().enumerate() {
+        if s.file_level {
+            file_level.push(i);
+            continue;
+        }
+        let end = s.lines.1.min(s.lines.0 + MAX_COVERED_LINES);
+        for line in s.lines.0..=end {
+            by_line.entry(line).or_default().push(i);
+        }
+    }
     let mut kept = Vec::with_capacity(findings.len());
     for f in findings {
         let line = file.lines.line_of(f.span.start);
-        let mut suppressed = false;
-        for s in sups.iter_mut() {
-            if s.covers(&f, line) {
-                suppressed = true;
-                break;
-            }
-        }
+        let candidates = by_line.get(&line).map_or(&[][..], Vec::as_slice);
+        let suppressed = candidates
+            .iter()
+            .chain(&file_level)
+            .any(|i| sups[*i].covers(&f, line));
         if !suppressed {
             kept.push(f);
         }
@@ -217,13 +233,12 @@ pub fn apply(
         }
     }
     // Findings about suppressions obey file-level suppressions too.
+    let file_wide: HashSet<&str> = file_level
+        .iter()
+        .flat_map(|i| sups[*i].codes.iter().filter_map(|c| c.rule.map(|r| r.code)))
+        .collect();
     for f in meta.into_vec() {
-        let covered = sups.iter_mut().filter(|s| s.file_level).any(|s| {
-            s.codes
-                .iter()
-                .any(|c| c.rule.is_some_and(|r| r.code == f.code()))
-        });
-        if !covered && selection.is_enabled(f.code()) {
+        if !file_wide.contains(f.code()) && selection.is_enabled(f.code()) {
             kept.push(f);
         }
     }

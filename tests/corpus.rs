@@ -23,12 +23,20 @@ fn corpus_has_no_internal_errors_and_no_unexpected_parse_errors() {
         for f in &r.findings {
             match f.code() {
                 "PL004" => internal.push(format!("{}: {}", r.source.path.display(), f.message)),
-                "PL001" => parse_errors.push(format!("{}: {}", r.source.path.display(), common::line(r, f))),
+                "PL001" => parse_errors.push(format!(
+                    "{}: {}",
+                    r.source.path.display(),
+                    common::line(r, f)
+                )),
                 _ => {}
             }
         }
     }
-    eprintln!("corpus: {} files linted, {} PL001: {parse_errors:#?}", reports.len(), parse_errors.len());
+    eprintln!(
+        "corpus: {} files linted, {} PL001: {parse_errors:#?}",
+        reports.len(),
+        parse_errors.len()
+    );
     assert!(internal.is_empty(), "internal errors: {internal:#?}");
     // The corpus holds Dockerfiles that build: none should fail to parse.
     assert!(parse_errors.is_empty(), "parse errors: {parse_errors:#?}");

@@ -46,7 +46,13 @@ fn ours(text: &str) -> (Vec<(String, usize, usize)>, usize) {
     let list = df
         .instructions
         .iter()
-        .map(|i| (i.keyword.as_str().to_string(), i.keyword_span.start, i.keyword_span.end))
+        .map(|i| {
+            (
+                i.keyword.as_str().to_string(),
+                i.keyword_span.start,
+                i.keyword_span.end,
+            )
+        })
         .collect();
     (list, df.errors.len())
 }
@@ -65,12 +71,16 @@ fn compare(path: &Path) -> Option<String> {
 }
 
 fn dockerfiles_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
             dockerfiles_under(&p, out);
-        } else if prodlint::discover::FileKind::detect(&p) == Some(prodlint::discover::FileKind::Dockerfile) {
+        } else if prodlint::discover::FileKind::detect(&p)
+            == Some(prodlint::discover::FileKind::Dockerfile)
+        {
             out.push(p);
         }
     }
@@ -107,5 +117,11 @@ fn corpus_agrees_with_parse_dockerfile() {
         "corpus: {} Dockerfiles, {rejected_by_them} rejected by parse-dockerfile, {with_our_errors} with PL001 from prodlint",
         files.len()
     );
-    assert!(diffs.is_empty(), "{} of {} files differ:\n{}", diffs.len(), files.len(), diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{} of {} files differ:\n{}",
+        diffs.len(),
+        files.len(),
+        diffs.join("\n")
+    );
 }

@@ -3,8 +3,10 @@
 
 use super::{ReportInput, masked_text, report_path, summary_line};
 use crate::diagnostic::{Finding, Severity};
+use crate::source::SourceFile;
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -17,10 +19,64 @@ pub struct HumanOptions {
     pub width: usize,
 }
 
+/// The source as miette sees it, read through our line index: miette's own
+/// reader scans from the start of the file for every finding, which is
+/// quadratic on large files with many findings.
+struct IndexedSource {
+    name: String,
+    /// The text with secrets masked; same length as the file's text.
+    text: Arc<str>,
+    file: Arc<SourceFile>,
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text: &str = &self.text;
+        let lines = &self.file.lines;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = lines.line_of(start);
+        let last = lines.line_of(end.saturating_sub(1).max(start));
+        if before == 0 && after == 0 {
+            let column = text
+                .get(lines.line_start(first, text)..start)
+                .map_or(0, |s| s.chars().count());
+            let data = text.get(start..end).unwrap_or("").as_bytes();
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                data,
+                (start, end - start).into(),
+                first,
+                column,
+                last + 1,
+            )));
+        }
+        let lo = first.saturating_sub(before);
+        let hi = (last + after).min(lines.line_count().saturating_sub(1));
+        let (ws, we) = (lines.line_start(lo, text), lines.line_start(hi + 1, text));
+        let data = text.get(ws..we).unwrap_or("").as_bytes();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            (ws, we - ws).into(),
+            lo,
+            0,
+            hi + 1,
+        )))
+    }
+}
+
 struct Rendered<'a> {
     finding: &'a Finding,
     code: String,
-    source: NamedSource<Arc<str>>,
+    source: &'a IndexedSource,
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -62,7 +118,7 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        Some(self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -99,13 +155,17 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
             if report.findings.is_empty() {
                 continue;
             }
-            let text: Arc<str> = masked_text(&report.source, &report.findings).into();
             let name = report_path(&report.source.path);
+            let source = IndexedSource {
+                name: name.clone(),
+                text: masked_text(&report.source, &report.findings).into(),
+                file: report.source.clone(),
+            };
             for f in &report.findings {
                 let r = Rendered {
                     finding: f,
                     code: format!("{} {}", f.code(), f.rule.name),
-                    source: NamedSource::new(name.clone(), text.clone()),
+                    source: &source,
                 };
                 if handler.render_report(&mut out, &r).is_err() {
                     let pos = report.source.region(f.span).start;

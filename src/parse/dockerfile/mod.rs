@@ -12,6 +12,7 @@ pub use model::*;
 use crate::parse::offsets::OffsetMap;
 use crate::parse::shell;
 use crate::source::Span;
+use std::collections::HashMap;
 use words::Vars;
 
 /// Instructions whose arguments Docker substitutes `$VAR` in.
@@ -39,6 +40,8 @@ struct Parser<'a> {
     /// Variables of each stage as they stand at its end (children inherit ENV).
     stage_vars: Vec<Vars>,
     current: Vars,
+    /// Stage name -> the latest stage of that name, for `FROM <stage>`.
+    latest_by_name: HashMap<String, usize>,
     out: Dockerfile,
 }
 
@@ -50,6 +53,7 @@ pub fn parse(text: &str) -> Dockerfile {
         global: Vars::new(),
         stage_vars: Vec::new(),
         current: Vars::new(),
+        latest_by_name: HashMap::new(),
         out: Dockerfile {
             escape: lexed.escape,
             directives: lexed.directives,
@@ -169,13 +173,11 @@ impl Parser<'_> {
             }
         }
         let lower = image.text.to_ascii_lowercase();
-        let parent = self
-            .out
-            .stages
-            .iter()
-            .rev()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
-            .map(|s| s.index);
+        let parent = self.latest_by_name.get(&lower).copied();
+        if let Some(n) = &name {
+            self.latest_by_name.insert(n.clone(), stage_index);
+            self.out.stage_names.entry(n.clone()).or_insert(stage_index);
+        }
         Stage {
             index: stage_index,
             name,

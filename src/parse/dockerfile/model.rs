@@ -307,6 +307,8 @@ pub struct Dockerfile {
     pub comments: Vec<Span>,
     pub instructions: Vec<Instruction>,
     pub stages: Vec<Stage>,
+    /// Stage name -> index of the first stage with that name.
+    pub stage_names: std::collections::HashMap<String, usize>,
     pub errors: Vec<ParseError>,
 }
 

@@ -106,6 +106,17 @@ fn split_inner(
 /// forms without a colon). `None` when a referenced variable has no known
 /// value and no default applies. A `\0` marks a literal `$`.
 pub fn expand(text: &str, vars: &Vars) -> Option<String> {
+    expand_at(text, vars, 0)
+}
+
+/// Nesting deeper than this (`${a:-${b:-${c:-…}}}`) is left unresolved:
+/// the recursion must stay far from the 2 MiB worker stack.
+const MAX_EXPANSION_DEPTH: usize = 32;
+
+fn expand_at(text: &str, vars: &Vars, depth: usize) -> Option<String> {
+    if depth > MAX_EXPANSION_DEPTH {
+        return None;
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(['$', '\u{0}']) {
@@ -123,7 +134,7 @@ pub fn expand(text: &str, vars: &Vars) -> Option<String> {
         if let Some(inner) = after.strip_prefix('{') {
             let close = matching_brace(inner)?;
             let body = &inner[..close];
-            out.push_str(&expand_braced(body, vars)?);
+            out.push_str(&expand_braced(body, vars, depth)?);
             rest = &inner[close + 1..];
         } else {
             let len = after
@@ -160,7 +171,7 @@ fn lookup<'a>(name: &str, vars: &'a Vars) -> Option<&'a str> {
     vars.get(name).and_then(|v| v.as_deref())
 }
 
-fn expand_braced(body: &str, vars: &Vars) -> Option<String> {
+fn expand_braced(body: &str, vars: &Vars, depth: usize) -> Option<String> {
     let name_len = body
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(body.len());
@@ -180,12 +191,12 @@ fn expand_braced(body: &str, vars: &Vars) -> Option<String> {
         return if present {
             value.map(str::to_string)
         } else {
-            expand(word, vars)
+            expand_at(word, vars, depth + 1)
         };
     }
     if let Some(word) = op.strip_prefix('+') {
         return if present {
-            expand(word, vars)
+            expand_at(word, vars, depth + 1)
         } else if vars.contains_key(name) && value.is_none() {
             // An ARG without a value: whether it is set is unknown.
             None

@@ -80,21 +80,52 @@ fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
     }
 }
 
-/// Does the same RUN remove `pkg` again: `apt-get purge pkg`, `apk del
-/// pkg`, or an auto-remove after `apt-mark auto` (the docker-library pattern)?
-fn removes_later(run: &Instruction, cmd: &SimpleCommand, pkg: &str) -> bool {
-    later_commands(run, cmd).any(|c| {
-        let sub = c.subcommand().map(|w| w.text.as_str());
-        match c.program() {
-            Some("apt-get" | "apt" | "yum" | "dnf") => match sub {
-                Some("autoremove") => true,
-                Some("purge" | "remove" | "erase") => c.has_arg(pkg) || c.has_arg("--auto-remove"),
+/// What a RUN removes again, and from where on: `apt-get purge pkg`,
+/// `apk del pkg`, or an auto-remove after `apt-mark auto` (the
+/// docker-library pattern) that removes every build dependency.
+#[derive(Default)]
+struct Removals<'a> {
+    /// Package name -> offset of the last command removing it.
+    named: std::collections::HashMap<&'a str, usize>,
+    /// Offset of the last auto-remove.
+    auto: Option<usize>,
+}
+
+impl<'a> Removals<'a> {
+    fn of(run: &'a Instruction) -> Self {
+        let mut r = Removals::default();
+        for c in commands(run) {
+            let sub = c.subcommand().map(|w| w.text.as_str());
+            let at = c.span.start;
+            let removes = match c.program() {
+                Some("apt-get" | "apt" | "yum" | "dnf") => match sub {
+                    Some("autoremove") => {
+                        r.auto = Some(at);
+                        false
+                    }
+                    Some("purge" | "remove" | "erase") => {
+                        if c.has_arg("--auto-remove") {
+                            r.auto = Some(at);
+                        }
+                        true
+                    }
+                    _ => false,
+                },
+                Some("apk") => sub == Some("del"),
                 _ => false,
-            },
-            Some("apk") => sub == Some("del") && c.has_arg(pkg),
-            _ => false,
+            };
+            if removes {
+                for w in c.args() {
+                    r.named.insert(w.text.as_str(), at);
+                }
+            }
         }
-    })
+        r
+    }
+
+    fn removes_after(&self, pkg: &str, at: usize) -> bool {
+        self.auto.is_some_and(|a| a > at) || self.named.get(pkg).is_some_and(|p| *p > at)
+    }
 }
 
 impl DockerfileRule for BuildToolsInFinalStage {
@@ -102,6 +133,7 @@ impl DockerfileRule for BuildToolsInFinalStage {
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
+            let removals = Removals::of(run);
             for cmd in commands(run) {
                 let Some(sub) = install_word(cmd) else {
                     continue;
@@ -114,12 +146,14 @@ impl DockerfileRule for BuildToolsInFinalStage {
                     .map(|w| w[1].text.clone());
                 if virtual_name
                     .as_deref()
-                    .is_some_and(|v| removes_later(run, cmd, v))
+                    .is_some_and(|v| removals.removes_after(v, cmd.span.start))
                 {
                     continue;
                 }
                 for pkg in packages(cmd, sub) {
-                    if is_build_tool(&pkg.text) && !removes_later(run, cmd, &pkg.text) {
+                    if is_build_tool(&pkg.text)
+                        && !removals.removes_after(&pkg.text, cmd.span.start)
+                    {
                         out.report(&Self::META, pkg.span, format!("`{}` is a build tool installed in the final image", pkg.text))
                             .help("build in a separate stage and copy only the artefacts (wheels, binaries) into the final one");
                     }

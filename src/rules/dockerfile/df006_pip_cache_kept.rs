@@ -45,6 +45,8 @@ impl DockerfileRule for PipCacheKept {
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
+        let pip_env = env_first_set(df, "PIP_NO_CACHE_DIR");
+        let uv_env = env_first_set(df, "UV_NO_CACHE");
         for run in final_runs(df) {
             if has_cache_mount(run, &[]) {
                 continue;
@@ -53,18 +55,19 @@ impl DockerfileRule for PipCacheKept {
                 let Some((prog, sub, uv)) = pip_install(cmd) else {
                     continue;
                 };
-                let (flag, env) = if uv {
-                    ("--no-cache", "UV_NO_CACHE")
+                let (flag, env, env_at) = if uv {
+                    ("--no-cache", "UV_NO_CACHE", uv_env)
                 } else {
-                    ("--no-cache-dir", "PIP_NO_CACHE_DIR")
+                    ("--no-cache-dir", "PIP_NO_CACHE_DIR", pip_env)
                 };
                 // pip's option parser accepts `--no-cache` for `--no-cache-dir`.
-                let flagged = cmd.args().iter().any(|w| w.text.starts_with("--no-cache")) || (uv && cmd.has_arg("-n"));
+                let flagged = cmd.args().iter().any(|w| w.text.starts_with("--no-cache"))
+                    || (uv && cmd.has_arg("-n"));
                 let by_prefix = cmd
                     .assignments
                     .iter()
                     .any(|a| a.text.starts_with(&format!("{env}=")));
-                if flagged || by_prefix || env_set_before(df, env, run.span.start) {
+                if flagged || by_prefix || env_at.is_some_and(|at| at < run.span.start) {
                     continue;
                 }
                 let what = if uv {

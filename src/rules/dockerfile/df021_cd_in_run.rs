@@ -41,7 +41,12 @@ impl DockerfileRule for CdInRun {
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in all_runs(cx.dockerfile) {
-            for cmd in commands(run) {
+            let cmds = commands(run);
+            // Indices of the `rm` commands, to look only at those after each `cd`.
+            let rms: Vec<usize> = (0..cmds.len())
+                .filter(|i| cmds[*i].program() == Some("rm"))
+                .collect();
+            for (i, cmd) in cmds.iter().enumerate() {
                 if cmd.program() != Some("cd") {
                     continue;
                 }
@@ -51,18 +56,20 @@ impl DockerfileRule for CdInRun {
                 let target = dir.text.trim_end_matches('/');
                 if target.is_empty()
                     || target == "-"
+                    || target == ".."
                     || target.starts_with("/tmp")
                     || dir.dynamic
-                    || target == ".."
                 {
                     continue;
                 }
                 let leaf = target.rsplit('/').next().unwrap_or(target);
-                let cleaned = later_commands(run, cmd).any(|c| {
-                    c.program() == Some("rm")
-                        && c.args()
-                            .iter()
-                            .any(|w| !w.text.starts_with('-') && w.text.contains(leaf))
+                let after = rms.partition_point(|r| *r <= i);
+                // Bounded, so that a hostile RUN of thousands of `cd`s and `rm`s stays linear.
+                let cleaned = rms[after..].iter().take(64).any(|r| {
+                    cmds[*r]
+                        .args()
+                        .iter()
+                        .any(|w| !w.text.starts_with('-') && w.text.contains(leaf))
                 });
                 if !cleaned {
                     out.report(

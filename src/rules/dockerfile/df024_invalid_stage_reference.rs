@@ -50,9 +50,7 @@ impl DockerfileRule for InvalidStageReference {
         let df = cx.dockerfile;
         for (i, stage) in df.stages.iter().enumerate() {
             if let (Some(name), Some(span)) = (&stage.name, stage.name_span)
-                && let Some(first) = df.stages[..i]
-                    .iter()
-                    .find(|s| s.name.as_ref() == Some(name))
+                && let Some(first) = df.stage_by_name(name).filter(|s| s.index < i)
             {
                 let b = out.report(
                     &Self::META,
@@ -90,11 +88,7 @@ impl DockerfileRule for InvalidStageReference {
                 }
                 continue;
             }
-            match df
-                .stages
-                .iter()
-                .position(|s| s.name.as_deref() == Some(lower.as_str()))
-            {
+            match df.stage_by_name(&lower).map(|s| s.index) {
                 Some(idx) if idx == cur => {
                     out.report(
                         &Self::META,
@@ -105,9 +99,11 @@ impl DockerfileRule for InvalidStageReference {
                 Some(_) => {}
                 None => {
                     let bare = !lower.contains(['/', ':', '@', '.']);
+                    // Bounded: a hostile file with thousands of stages stays linear.
                     let near = df
                         .stages
                         .iter()
+                        .take(256)
                         .filter_map(|s| s.name.as_deref())
                         .find(|n| close_to(&lower, n));
                     if bare && let Some(n) = near {

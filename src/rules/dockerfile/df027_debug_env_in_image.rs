@@ -1,4 +1,6 @@
 use super::*;
+use crate::parse::dockerfile::Pair;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it checks
@@ -59,29 +61,28 @@ impl DockerfileRule for DebugEnvInImage {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        let df = cx.dockerfile;
-        for instr in df
+        // Only the value that takes effect counts: the last one per key.
+        let mut last: HashMap<&str, &Pair> = HashMap::new();
+        let envs = cx
+            .dockerfile
             .final_instructions()
-            .filter(|i| i.keyword == Keyword::Env)
-        {
-            for p in instr.pairs() {
-                let Some(v) = p.value.as_deref() else {
-                    continue;
-                };
-                // Only the value that takes effect counts.
-                let last = df
-                    .final_env(&p.key)
-                    .is_some_and(|(lp, _)| std::ptr::eq(lp, p));
-                if last && development_switch(&p.key, v) {
-                    out.report(
-                        &Self::META,
-                        p.span,
-                        format!("`{}={v}` turns on development mode in the image", p.key),
-                    )
-                    .help(
-                        "leave it off in the image; turn it on in development configuration only",
-                    );
-                }
+            .filter(|i| i.keyword == Keyword::Env);
+        for p in envs.flat_map(|i| i.pairs()) {
+            last.insert(p.key.as_str(), p);
+        }
+        let mut effective: Vec<&Pair> = last.into_values().collect();
+        effective.sort_by_key(|p| p.span.start);
+        for p in effective {
+            let Some(v) = p.value.as_deref() else {
+                continue;
+            };
+            if development_switch(&p.key, v) {
+                out.report(
+                    &Self::META,
+                    p.span,
+                    format!("`{}={v}` turns on development mode in the image", p.key),
+                )
+                .help("leave it off in the image; turn it on in development configuration only");
             }
         }
     }

@@ -210,21 +210,16 @@ pub fn has_cache_mount(run: &Instruction, parts: &[&str]) -> bool {
         .any(|t| parts.is_empty() || parts.iter().any(|p| t.contains(p)))
 }
 
-/// Is an ENV value in the final image set, before `before` (a byte offset)?
-pub fn env_set_before(df: &Dockerfile, key: &str, before: usize) -> bool {
+/// Where the final image first sets `key` to a non-empty value with ENV.
+pub fn env_first_set(df: &Dockerfile, key: &str) -> Option<usize> {
     df.final_instructions()
-        .filter(|i| i.keyword == Keyword::Env && i.span.start < before)
-        .flat_map(|i| i.pairs())
-        .any(|p| p.key == key && p.value.as_deref().is_some_and(|v| !v.is_empty()))
-}
-
-/// The commands in a RUN after `cmd` (same script).
-pub fn later_commands<'a>(
-    run: &'a Instruction,
-    cmd: &SimpleCommand,
-) -> impl Iterator<Item = &'a SimpleCommand> {
-    let at = cmd.span.start;
-    commands(run).iter().filter(move |c| c.span.start > at)
+        .filter(|i| i.keyword == Keyword::Env)
+        .find(|i| {
+            i.pairs()
+                .iter()
+                .any(|p| p.key == key && p.value.as_deref().is_some_and(|v| !v.is_empty()))
+        })
+        .map(|i| i.span.start)
 }
 
 /// Is the process a known web server (gunicorn, uvicorn, ...)?

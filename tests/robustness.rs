@@ -1,0 +1,234 @@
+//! No input makes prodlint panic or hang: random bytes, random mutations
+//! of the fixtures, and hand-made hostile files, all checked on rayon
+//! worker threads (2 MiB stacks) as in a real run.
+
+mod common;
+
+use prodlint::diagnostic::Finding;
+use prodlint::discover::FileKind;
+use prodlint::engine::{self, FileReport};
+use prodlint::parse::dockerfile;
+use proptest::prelude::*;
+use std::path::Path;
+
+fn pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap_or_else(|e| panic!("pool: {e}"))
+}
+
+/// Lints text as a Dockerfile on a worker thread, with every rule on.
+fn lint_on_worker(text: String) -> FileReport {
+    let settings = common::settings(&["ALL"]);
+    pool().install(|| {
+        engine::lint_text(
+            Path::new("Dockerfile"),
+            Some(FileKind::Dockerfile),
+            Ok(text),
+            &settings,
+        )
+    })
+}
+
+fn assert_sane(report: &FileReport) {
+    let text = &report.source.text;
+    for f in &report.findings {
+        assert_ne!(f.code(), "PL004", "internal error: {}", f.message);
+        assert_span_ok(text, f);
+    }
+}
+
+fn assert_span_ok(text: &str, f: &Finding) {
+    assert!(
+        f.span.start <= f.span.end && f.span.end <= text.len(),
+        "{}: span {:?} outside the text",
+        f.code(),
+        f.span
+    );
+    assert!(
+        text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end),
+        "{}: span off a character boundary",
+        f.code()
+    );
+    for e in f.fix.iter().flat_map(|x| &x.edits) {
+        assert!(
+            e.span.end <= text.len()
+                && text.is_char_boundary(e.span.start)
+                && text.is_char_boundary(e.span.end)
+        );
+    }
+}
+
+fn fixture_texts() -> Vec<String> {
+    common::fixture_pairs()
+        .into_iter()
+        .flat_map(|(_, b, g)| [b, g])
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+/// Pieces that stress the lexers: escapes, quotes, heredocs, expansions.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("\\\n".to_string()),
+        Just("\n".to_string()),
+        Just("<<EOF\n".to_string()),
+        Just("EOF\n".to_string()),
+        Just("\"".to_string()),
+        Just("'".to_string()),
+        Just("${".to_string()),
+        Just("}".to_string()),
+        Just("$(".to_string()),
+        Just("[\"".to_string()),
+        Just("# prodlint: ignore[".to_string()),
+        Just("# escape=`\n".to_string()),
+        Just(" && ".to_string()),
+        Just(" | ".to_string()),
+        Just("é".to_string()),
+        Just("\r\n".to_string()),
+        "[ -~]{0,8}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_never_crash(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let _ = dockerfile::parse(&text);
+        assert_sane(&lint_on_worker(text));
+    }
+
+    #[test]
+    fn random_token_soup_never_crashes(tokens in proptest::collection::vec(token(), 0..64)) {
+        let text = format!("FROM python:3.12\nRUN {}", tokens.concat());
+        assert_sane(&lint_on_worker(text));
+    }
+
+    #[test]
+    fn mutated_fixtures_never_crash(
+        pick in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0usize..4, token()), 1..8),
+    ) {
+        let texts = fixture_texts();
+        let mut text = texts[pick.index(texts.len())].clone();
+        for (at, op, piece) in edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) { i -= 1; }
+            match op {
+                0 => text.insert_str(i, &piece),
+                1 => { let mut j = (i + piece.len()).min(text.len()); while !text.is_char_boundary(j) { j -= 1; } text.replace_range(i..j, ""); }
+                2 => { let mut j = (i + 1).min(text.len()); while !text.is_char_boundary(j) { j += 1; } text.replace_range(i..j, &piece); }
+                _ => text = format!("{}{}", &text[i..], &text[..i]),
+            }
+        }
+        assert_sane(&lint_on_worker(text));
+    }
+}
+
+#[test]
+fn hostile_inputs_complete() {
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "deep substitution",
+            format!(
+                "ARG A=1\nFROM x:{}\nUSER {}\n",
+                "${A:-".repeat(50_000),
+                "${A:+".repeat(50_000)
+            ),
+        ),
+        (
+            "deep command substitution",
+            format!("FROM x\nRUN echo {}\n", "$(".repeat(100_000)),
+        ),
+        (
+            "deep subshells",
+            format!("FROM x\nRUN {}true\n", "(".repeat(100_000)),
+        ),
+        (
+            "long continuation",
+            format!("FROM x\nRUN a \\\n{}", "  && b \\\n".repeat(100_000)),
+        ),
+        (
+            "huge line",
+            format!("FROM x\nRUN echo {}\n", "a".repeat(2_000_000)),
+        ),
+        (
+            "many stages",
+            "FROM x AS s\nCOPY --from=s /a /a\n".repeat(20_000),
+        ),
+        (
+            "many envs and pips",
+            format!(
+                "FROM python:3.12\n{}{}",
+                "ENV A=1 DEBUG=1\n".repeat(20_000),
+                "RUN pip install x\n".repeat(20_000)
+            ),
+        ),
+        (
+            "many cds and rms",
+            format!(
+                "FROM x\nRUN {}true\n",
+                "cd /a && rm -rf /b && ".repeat(20_000)
+            ),
+        ),
+        (
+            "many heredocs",
+            format!("FROM x\nRUN {}\n", "<<A".repeat(10_000)),
+        ),
+        (
+            "unclosed json",
+            format!("FROM x\nCMD {}\n", "[\"a\",".repeat(100_000)),
+        ),
+        (
+            "nested braces",
+            format!("FROM x\nENV A={}\n", "{".repeat(100_000)),
+        ),
+        (
+            "many suppressions",
+            "# prodlint: ignore[DF001,DF002,DF999] x\n".repeat(50_000),
+        ),
+        (
+            "backticks",
+            format!("FROM x\nRUN {}\n", "`".repeat(100_001)),
+        ),
+        (
+            "onbuild chain",
+            format!("FROM x\n{}RUN y\n", "ONBUILD ".repeat(10_000)),
+        ),
+    ];
+    for (name, text) in cases {
+        let report = lint_on_worker(text);
+        for f in &report.findings {
+            assert_ne!(f.code(), "PL004", "{name}: internal error: {}", f.message);
+            assert_span_ok(&report.source.text, f);
+        }
+    }
+}
+
+#[test]
+fn non_utf8_binary_and_oversized_input_is_skipped_with_a_reason() {
+    let settings = common::settings(&[]);
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"FROM x\n\xff\xfe".to_vec(), "not valid UTF-8"),
+        (b"\x00\x01\x02FROM".to_vec(), "binary"),
+        (vec![b'#'; 6 * 1024 * 1024], "over the 5242880-byte limit"),
+    ];
+    for (bytes, why) in cases {
+        let r = engine::lint_text(
+            Path::new("Dockerfile"),
+            Some(FileKind::Dockerfile),
+            engine::decode(bytes, settings.config.max_file_size),
+            &settings,
+        );
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].code(), "PL003");
+        assert!(
+            r.findings[0].message.contains(why),
+            "{}",
+            r.findings[0].message
+        );
+    }
+}
