@@ -1,6 +1,6 @@
 //! Walking the paths the user gave and deciding what kind each file is.
 
-use crate::config::Config;
+use crate::config::{Config, PathBase};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
 
@@ -72,7 +72,7 @@ const SKIP_DIRS: &[&str] = &[
 pub struct Classifier {
     mapped: Vec<(GlobSet, FileKind)>,
     exclude: GlobSet,
-    root: PathBuf,
+    base: PathBase,
 }
 
 impl Classifier {
@@ -95,28 +95,15 @@ impl Classifier {
         Self {
             mapped,
             exclude: ex.build().unwrap_or_else(|_| GlobSet::empty()),
-            root: config.root.clone(),
+            base: PathBase::new(config),
         }
-    }
-
-    /// Paths as config globs see them: relative to the config's folder.
-    fn relative<'a>(&self, path: &'a Path) -> std::borrow::Cow<'a, Path> {
-        let stripped = path.strip_prefix("./").unwrap_or(path);
-        if let Ok(rel) = stripped.strip_prefix(&self.root) {
-            return rel.into();
-        }
-        if let (Ok(abs), Ok(root)) = (
-            std::fs::canonicalize(path),
-            std::fs::canonicalize(&self.root),
-        ) && let Ok(rel) = abs.strip_prefix(&root)
-        {
-            return rel.to_path_buf().into();
-        }
-        stripped.into()
     }
 
     pub fn kind(&self, path: &Path) -> Option<FileKind> {
-        let rel = self.relative(path);
+        if self.mapped.is_empty() {
+            return FileKind::detect(path);
+        }
+        let rel = self.base.relative(path);
         self.mapped
             .iter()
             .find(|(set, _)| set.is_match(&rel) || set.is_match(path))
@@ -125,7 +112,10 @@ impl Classifier {
     }
 
     pub fn excluded(&self, path: &Path) -> bool {
-        let rel = self.relative(path);
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let rel = self.base.relative(path);
         self.exclude.is_match(&rel)
             || rel
                 .ancestors()

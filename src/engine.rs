@@ -1,7 +1,7 @@
 //! Orchestration: load -> parse -> rules -> suppressions and selection ->
 //! sorted findings, one file at a time, files in parallel.
 
-use crate::config::Config;
+use crate::config::{Config, PathBase};
 use crate::diagnostic::{Finding, Findings, Severity};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::dockerfile;
@@ -22,6 +22,7 @@ pub struct Settings {
     pub config: Config,
     pub selection: Selection,
     per_file: Vec<(GlobSet, Vec<Selector>)>,
+    base: PathBase,
 }
 
 impl Settings {
@@ -36,6 +37,7 @@ impl Settings {
             })
             .collect();
         Self {
+            base: PathBase::new(&config),
             config,
             selection,
             per_file,
@@ -44,7 +46,10 @@ impl Settings {
 
     /// The selection for one file, after `per-file-ignores`.
     fn selection_for(&self, path: &Path) -> Selection {
-        let rel = relative_to(path, &self.config.root);
+        if self.per_file.is_empty() {
+            return self.selection.clone();
+        }
+        let rel = self.base.relative(path);
         let ignored: Vec<Selector> = self
             .per_file
             .iter()
@@ -57,19 +62,6 @@ impl Settings {
             self.selection.without(&ignored)
         }
     }
-}
-
-fn relative_to(path: &Path, root: &Path) -> PathBuf {
-    let p = path.strip_prefix("./").unwrap_or(path);
-    if let Ok(r) = p.strip_prefix(root) {
-        return r.to_path_buf();
-    }
-    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(p), std::fs::canonicalize(root))
-        && let Ok(r) = a.strip_prefix(&b)
-    {
-        return r.to_path_buf();
-    }
-    p.to_path_buf()
 }
 
 /// The findings of one file, with the source they point into.
