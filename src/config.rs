@@ -462,6 +462,17 @@ allowed-images = ["python:3.12"]
     }
 }
 
+/// A matcher for globs that were validated when the configuration loaded.
+pub fn glob_set<'a>(globs: impl IntoIterator<Item = &'a String>) -> globset::GlobSet {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        if let Ok(glob) = globset::Glob::new(g) {
+            b.add(glob);
+        }
+    }
+    b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+}
+
 /// Turns paths into the form the configuration's globs match: relative to
 /// the configuration file's folder. Computed once, then purely lexical, so
 /// that classifying thousands of files costs no file-system calls.

@@ -1,7 +1,7 @@
 //! Walking the paths the user gave and deciding what kind each file is.
 
-use crate::config::{Config, PathBase};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use crate::config::{Config, PathBase, glob_set};
+use globset::GlobSet;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,21 +80,11 @@ impl Classifier {
         let mapped = config
             .file_kinds
             .iter()
-            .filter_map(|(g, k)| {
-                let mut b = GlobSetBuilder::new();
-                b.add(Glob::new(g).ok()?);
-                Some((b.build().ok()?, *k))
-            })
+            .map(|(g, k)| (glob_set([g]), *k))
             .collect();
-        let mut ex = GlobSetBuilder::new();
-        for g in &config.exclude {
-            if let Ok(glob) = Glob::new(g) {
-                ex.add(glob);
-            }
-        }
         Self {
             mapped,
-            exclude: ex.build().unwrap_or_else(|_| GlobSet::empty()),
+            exclude: glob_set(&config.exclude),
             base: PathBase::new(config),
         }
     }

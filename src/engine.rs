@@ -1,7 +1,7 @@
 //! Orchestration: load -> parse -> rules -> suppressions and selection ->
 //! sorted findings, one file at a time, files in parallel.
 
-use crate::config::{Config, PathBase};
+use crate::config::{Config, PathBase, glob_set};
 use crate::diagnostic::{Finding, Findings, Severity};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::dockerfile;
@@ -11,7 +11,7 @@ use crate::rules::{self, DockerContext};
 use crate::select::{Selection, Selector};
 use crate::source::{SourceFile, Span};
 use crate::suppress;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -30,11 +30,7 @@ impl Settings {
         let per_file = config
             .per_file_ignores
             .iter()
-            .filter_map(|(g, sels)| {
-                let mut b = GlobSetBuilder::new();
-                b.add(Glob::new(g).ok()?);
-                Some((b.build().ok()?, sels.clone()))
-            })
+            .map(|(g, sels)| (glob_set([g]), sels.clone()))
             .collect();
         Self {
             base: PathBase::new(&config),

@@ -40,13 +40,8 @@ impl DockerfileRule for BaseImageUnpinned {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for stage in cx.dockerfile.final_chain() {
-            let image = &stage.image;
-            if image.unresolved
-                || image.is_scratch()
-                || stage.parent.is_some()
-                || image.digest.is_some()
-            {
+        for image in pinnable_final_images(cx.dockerfile) {
+            if image.digest.is_some() {
                 continue;
             }
             match image.tag.as_deref() {

@@ -1,7 +1,7 @@
 //! Questions several DF rules ask of the model: which RUNs build the final
 //! image, what the container's process is, what a package manager call does.
 
-use crate::parse::dockerfile::{Command, Dockerfile, Instruction, Keyword};
+use crate::parse::dockerfile::{Command, Dockerfile, ImageRef, Instruction, Keyword};
 use crate::parse::offsets::OffsetMap;
 use crate::parse::shell::{self, Script, SimpleCommand, Word};
 use crate::source::SourceFile;
@@ -12,6 +12,15 @@ pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 pub fn final_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
     df.final_instructions()
         .filter(|i| i.keyword == Keyword::Run)
+}
+
+/// Base images of the final image that a tag or digest could pin: not
+/// `scratch`, not an earlier stage, not left unresolved by an ARG.
+pub fn pinnable_final_images(df: &Dockerfile) -> impl Iterator<Item = &ImageRef> {
+    df.final_chain()
+        .into_iter()
+        .filter(|s| s.parent.is_none() && !s.image.unresolved && !s.image.is_scratch())
+        .map(|s| &s.image)
 }
 
 /// RUN instructions of every stage.
