@@ -14,6 +14,7 @@ use crate::suppress;
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -228,7 +229,40 @@ pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> 
         f.span.start = f.span.start.min(f.span.end);
     }
     sort_findings(&mut findings);
-    findings
+    cap_per_rule(findings)
+}
+
+/// More findings of one rule in one file than anyone will read: the rest
+/// are counted on the last one kept, which bounds memory and output.
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+fn cap_per_rule(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    for f in &findings {
+        *counts.entry(f.code()).or_default() += 1;
+    }
+    if counts.values().all(|n| *n <= MAX_FINDINGS_PER_RULE) {
+        return findings;
+    }
+    let mut seen: HashMap<&'static str, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for mut f in findings {
+        let n = seen.entry(f.code()).or_default();
+        *n += 1;
+        if *n > MAX_FINDINGS_PER_RULE {
+            continue;
+        }
+        let total = counts.get(f.code()).copied().unwrap_or(0);
+        if *n == MAX_FINDINGS_PER_RULE && total > MAX_FINDINGS_PER_RULE {
+            f.message.push_str(&format!(
+                " ({} more {} findings in this file are not shown)",
+                total - MAX_FINDINGS_PER_RULE,
+                f.code()
+            ));
+        }
+        out.push(f);
+    }
+    out
 }
 
 pub fn sort_findings(findings: &mut [Finding]) {

@@ -232,3 +232,46 @@ fn non_utf8_binary_and_oversized_input_is_skipped_with_a_reason() {
         );
     }
 }
+
+#[test]
+fn findings_per_rule_are_capped_with_a_count() {
+    let r = lint_on_worker(format!("FROM x\n{}", "FROBNICATE\n".repeat(1000)));
+    let parse: Vec<&Finding> = r.findings.iter().filter(|f| f.code() == "PL001").collect();
+    assert_eq!(parse.len(), 100);
+    assert!(
+        parse[99]
+            .message
+            .ends_with("(900 more syntax errors follow)"),
+        "{}",
+        parse[99].message
+    );
+
+    let r = lint_on_worker(format!("FROM x\nUSER 1\n{}", "RUN sudo true\n".repeat(300)));
+    let sudo: Vec<&Finding> = r.findings.iter().filter(|f| f.code() == "DF022").collect();
+    assert_eq!(sudo.len(), engine::MAX_FINDINGS_PER_RULE);
+    assert!(
+        sudo[99]
+            .message
+            .ends_with("(200 more DF022 findings in this file are not shown)"),
+        "{}",
+        sudo[99].message
+    );
+}
+
+#[test]
+fn large_files_of_many_small_instructions_complete() {
+    // Close to the size limit, many instructions: the model stays linear.
+    let cases = [
+        format!(
+            "FROM x\n{}",
+            "RUN apt-get install curl | tee x\n".repeat(30_000)
+        ),
+        "A\n".repeat(500_000),
+        format!("FROM x\n{}", "ENV A=1 B=2 C=3 D=4 E=5 F=6\n".repeat(30_000)),
+    ];
+    for text in cases {
+        let r = lint_on_worker(text);
+        assert!(r.findings.iter().all(|f| f.code() != "PL004"));
+        assert!(r.findings.len() <= 100 * prodlint::rules::all().len());
+    }
+}

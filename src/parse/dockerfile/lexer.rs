@@ -78,71 +78,108 @@ impl<'a> Lines<'a> {
     }
 }
 
-pub fn lex(text: &str) -> Lexed {
-    let mut out = Lexed {
-        escape: '\\',
-        ..Lexed::default()
-    };
-    let mut lines = Lines { text, pos: 0 };
-    // A UTF-8 byte order mark is not part of the first line.
-    if text.starts_with('\u{feff}') {
-        lines.pos = '\u{feff}'.len_utf8();
+/// Yields instructions one at a time, so that a huge file is never held
+/// as a list of raw instructions. Directives are read when it is created.
+pub struct Lexer<'a> {
+    lines: Lines<'a>,
+    pub escape: char,
+    pub directives: Vec<Directive>,
+    pub comments: Vec<Span>,
+    pub errors: Vec<(Span, String)>,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut lx = Lexer {
+            lines: Lines { text, pos: 0 },
+            escape: '\\',
+            directives: Vec::new(),
+            comments: Vec::new(),
+            errors: Vec::new(),
+        };
+        // A UTF-8 byte order mark is not part of the first line.
+        if text.starts_with('\u{feff}') {
+            lx.lines.pos = '\u{feff}'.len_utf8();
+        }
+        lx.read_directives();
+        lx
     }
-    let mut in_directives = true;
-    while let Some((start, line)) = lines.next_line() {
-        let trimmed = line.trim_start();
-        let lead = line.len() - trimmed.len();
-        if in_directives {
-            if let Some(d) = directive(trimmed, start + lead) {
-                if d.name == "escape" {
-                    match d.value.as_str() {
-                        "\\" | "`" => out.escape = d.value.chars().next().unwrap_or('\\'),
-                        _ => out.errors.push((
-                            d.span,
-                            format!(
-                                "invalid escape character `{}`: use `\\` or a backtick",
-                                d.value
-                            ),
-                        )),
-                    }
+
+    fn read_directives(&mut self) {
+        while let Some((start, line)) = self.lines.peek_line() {
+            let trimmed = line.trim_start();
+            let lead = line.len() - trimmed.len();
+            let Some(d) = directive(trimmed, start + lead) else {
+                return;
+            };
+            self.lines.next_line();
+            if d.name == "escape" {
+                match d.value.as_str() {
+                    "\\" | "`" => self.escape = d.value.chars().next().unwrap_or('\\'),
+                    _ => self.errors.push((
+                        d.span,
+                        format!(
+                            "invalid escape character `{}`: use `\\` or a backtick",
+                            d.value
+                        ),
+                    )),
                 }
-                if out.directives.iter().any(|x| x.name == d.name) {
-                    out.errors
-                        .push((d.span, format!("the `{}` directive is given twice", d.name)));
-                }
-                out.directives.push(d);
+            }
+            if self.directives.iter().any(|x| x.name == d.name) {
+                self.errors
+                    .push((d.span, format!("the `{}` directive is given twice", d.name)));
+            }
+            self.directives.push(d);
+        }
+    }
+
+    /// The next instruction, skipping blank and comment lines.
+    pub fn next_instruction(&mut self) -> Option<RawInstruction> {
+        while let Some((start, line)) = self.lines.next_line() {
+            let trimmed = line.trim_start();
+            let lead = line.len() - trimmed.len();
+            if trimmed.is_empty() {
                 continue;
             }
-            in_directives = false;
+            if trimmed.starts_with('#') {
+                self.comments
+                    .push(Span::new(start + lead, start + line.len()));
+                continue;
+            }
+            let mut raw = instruction(
+                &mut self.lines,
+                start + lead,
+                trimmed,
+                self.escape,
+                &mut self.comments,
+            );
+            let keyword = raw.text.split_whitespace().next().unwrap_or("");
+            if HEREDOC_KEYWORDS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(keyword))
+            {
+                read_heredocs(&mut self.lines, &mut raw, &mut self.errors);
+            }
+            return Some(raw);
         }
-        if trimmed.is_empty() {
-            continue;
-        }
-        if trimmed.starts_with('#') {
-            out.comments
-                .push(Span::new(start + lead, start + line.len()));
-            continue;
-        }
-        let raw = instruction(
-            &mut lines,
-            start + lead,
-            trimmed,
-            out.escape,
-            &mut out.comments,
-        );
-        let mut raw = raw;
-        let keyword = raw
-            .text
-            .split_whitespace()
-            .next()
-            .unwrap_or("")
-            .to_ascii_uppercase();
-        if HEREDOC_KEYWORDS.contains(&keyword.as_str()) {
-            read_heredocs(&mut lines, &mut raw, &mut out.errors);
-        }
-        out.instructions.push(raw);
+        None
     }
-    out
+}
+
+/// Lexes a whole file at once (tests and tools; the parser streams).
+pub fn lex(text: &str) -> Lexed {
+    let mut lx = Lexer::new(text);
+    let mut instructions = Vec::new();
+    while let Some(raw) = lx.next_instruction() {
+        instructions.push(raw);
+    }
+    Lexed {
+        escape: lx.escape,
+        directives: lx.directives,
+        comments: lx.comments,
+        instructions,
+        errors: lx.errors,
+    }
 }
 
 /// `# name=value` at the top of the file.

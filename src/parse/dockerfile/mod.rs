@@ -42,37 +42,49 @@ struct Parser<'a> {
     current: Vars,
     /// Stage name -> the latest stage of that name, for `FROM <stage>`.
     latest_by_name: HashMap<String, usize>,
+    dropped_errors: usize,
     out: Dockerfile,
 }
 
+/// A file that is not a Dockerfile at all would otherwise give one error
+/// per line; past this many the rest are counted, not kept.
+const MAX_ERRORS: usize = 100;
+
 pub fn parse(text: &str) -> Dockerfile {
-    let lexed = lexer::lex(text);
+    let mut lexer = lexer::Lexer::new(text);
     let mut p = Parser {
         source: text,
-        escape: lexed.escape,
+        escape: lexer.escape,
         global: Vars::new(),
         stage_vars: Vec::new(),
         current: Vars::new(),
         latest_by_name: HashMap::new(),
+        dropped_errors: 0,
         out: Dockerfile {
-            escape: lexed.escape,
-            directives: lexed.directives,
-            comments: lexed.comments,
+            escape: lexer.escape,
             ..Dockerfile::default()
         },
     };
-    for (span, message) in lexed.errors {
-        p.error(span, message);
-    }
-    for raw in lexed.instructions {
-        if let Some(instr) =
-            p.instruction(&raw.text, &raw.map, raw.span, raw.heredocs.clone(), false)
-        {
+    while let Some(raw) = lexer.next_instruction() {
+        if let Some(instr) = p.instruction(&raw.text, &raw.map, raw.span, raw.heredocs, false) {
             p.push(instr);
         }
     }
+    for (span, message) in std::mem::take(&mut lexer.errors) {
+        p.error(span, message);
+    }
+    p.out.directives = lexer.directives;
+    p.out.comments = lexer.comments;
     if let Some(last) = p.out.stages.last_mut() {
         last.instructions.end = p.out.instructions.len();
+    }
+    if p.dropped_errors > 0
+        && let Some(last) = p.out.errors.last_mut()
+    {
+        last.message.push_str(&format!(
+            " ({} more syntax errors follow)",
+            p.dropped_errors
+        ));
     }
     if p.out.stages.is_empty() && p.out.errors.is_empty() {
         p.error(
@@ -85,7 +97,11 @@ pub fn parse(text: &str) -> Dockerfile {
 
 impl Parser<'_> {
     fn error(&mut self, span: Span, message: String) {
-        self.out.errors.push(ParseError { span, message });
+        if self.out.errors.len() < MAX_ERRORS {
+            self.out.errors.push(ParseError { span, message });
+        } else {
+            self.dropped_errors += 1;
+        }
     }
 
     fn vars(&self) -> &Vars {
