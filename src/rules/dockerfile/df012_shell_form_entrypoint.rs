@@ -45,13 +45,13 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
-impl DockerfileRule for ShellFormEntrypoint {
-    impl_meta!();
-
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        let Some(instr) = process_instruction(cx.dockerfile) else {
-            return;
-        };
+impl ShellFormEntrypoint {
+    fn check_instruction(
+        instr: &Instruction,
+        after_entrypoint: bool,
+        cx: &DockerContext<'_>,
+        out: &mut Findings,
+    ) {
         let Some(cmd) = instr.command() else { return };
         let kw = instr.keyword.as_str();
         match cmd {
@@ -59,8 +59,17 @@ impl DockerfileRule for ShellFormEntrypoint {
                 if script.commands.first().and_then(|c| c.name()) == Some("exec") {
                     return;
                 }
+                let message = if after_entrypoint {
+                    format!(
+                        "shell-form {kw} reaches the ENTRYPOINT as `/bin/sh -c …`: the shell, not the server, gets SIGTERM"
+                    )
+                } else {
+                    format!(
+                        "shell-form {kw}: `/bin/sh` is PID 1 and the server may never get SIGTERM"
+                    )
+                };
                 let b = out
-                    .report(&Self::META, *span, format!("shell-form {kw}: `/bin/sh` is PID 1 and the server may never get SIGTERM"))
+                    .report(&Self::META, *span, message)
                     .help(format!("use the exec form: {kw} [\"program\", \"arg\", …]"));
                 let simple = !script.uses_shell_syntax
                     && script.commands.len() == 1
@@ -82,8 +91,10 @@ impl DockerfileRule for ShellFormEntrypoint {
                 let Some(script) = shell_c_script(argv, cx.file) else {
                     return;
                 };
-                let last = script.commands.last();
-                let execs = last.is_some_and(|c| c.name() == Some("exec"));
+                let execs = script
+                    .commands
+                    .last()
+                    .is_some_and(|c| c.name() == Some("exec"));
                 // A script of one plain command is exec'd by bash and dash.
                 let single = script.commands.len() == 1 && !script.uses_shell_syntax;
                 if !execs && !single {
@@ -92,5 +103,63 @@ impl DockerfileRule for ShellFormEntrypoint {
                 }
             }
         }
+    }
+}
+
+impl DockerfileRule for ShellFormEntrypoint {
+    impl_meta!();
+
+    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        let df = cx.dockerfile;
+        let entrypoint = df.final_last(Keyword::Entrypoint);
+        if let Some(e) = entrypoint {
+            Self::check_instruction(e, false, cx, out);
+        }
+        // A shell-form ENTRYPOINT ignores CMD; an exec-form one receives it as arguments.
+        let cmd_matters =
+            entrypoint.is_none_or(|e| matches!(e.command(), Some(Command::Exec { .. })));
+        if cmd_matters && let Some(c) = df.final_last(Keyword::Cmd) {
+            Self::check_instruction(c, entrypoint.is_some(), cx, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    fn messages(text: &str) -> Vec<String> {
+        check_text(&ShellFormEntrypoint, text)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn shell_cmd_behind_an_exec_entrypoint() {
+        let m = messages("FROM a\nENTRYPOINT [\"tini\", \"--\"]\nCMD uvicorn app:app\n");
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].starts_with("shell-form CMD reaches the ENTRYPOINT"),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn shell_entrypoint_ignores_cmd() {
+        let m = messages("FROM a\nENTRYPOINT gunicorn app:app\nCMD also ignored\n");
+        assert_eq!(m.len(), 1);
+        assert!(m[0].starts_with("shell-form ENTRYPOINT"), "{m:?}");
+    }
+
+    #[test]
+    fn exec_and_exec_prefixed_shell_forms_are_fine() {
+        assert!(messages("FROM a\nCMD exec gunicorn app:app\n").is_empty());
+        assert!(messages("FROM a\nCMD [\"sh\", \"-c\", \"gunicorn app:app\"]\n").is_empty());
+        assert_eq!(
+            messages("FROM a\nCMD [\"sh\", \"-c\", \"migrate && gunicorn app:app\"]\n").len(),
+            1
+        );
     }
 }

@@ -39,6 +39,31 @@ declare_rule! {
     }
 }
 
+/// Names that are stage names by convention: no image by these names is
+/// what a `COPY --from` means.
+const TYPICAL_STAGE_NAMES: &[&str] = &[
+    "build",
+    "builder",
+    "base",
+    "deps",
+    "dependencies",
+    "compile",
+    "compiler",
+    "wheels",
+    "venv",
+    "prod",
+    "production",
+    "dev",
+    "development",
+    "runtime",
+    "final",
+    "test",
+    "assets",
+    "frontend",
+    "backend",
+    "release",
+];
+
 fn close_to(a: &str, b: &str) -> bool {
     crate::config::suggestion(a, &[b]).contains(b)
 }
@@ -106,9 +131,19 @@ impl DockerfileRule for InvalidStageReference {
                         .take(256)
                         .filter_map(|s| s.name.as_deref())
                         .find(|n| close_to(&lower, n));
-                    if bare && let Some(n) = near {
-                        out.report(&Self::META, flag.span, format!("no stage is named `{value}`: Docker would pull an image of that name"))
+                    if !bare {
+                        continue;
+                    }
+                    let message = format!(
+                        "no stage is named `{value}`: Docker would pull an image of that name"
+                    );
+                    if let Some(n) = near {
+                        out.report(&Self::META, flag.span, message)
                             .help(format!("did you mean `--from={n}`?"));
+                    } else if TYPICAL_STAGE_NAMES.contains(&lower.as_str()) {
+                        out.report(&Self::META, flag.span, message).help(format!(
+                            "name a stage `{lower}` with `FROM <image> AS {lower}`"
+                        ));
                     }
                 }
             }

@@ -33,13 +33,6 @@ pub fn commands(run: &Instruction) -> &[SimpleCommand] {
     run.script().map_or(&[], |s| s.commands.as_slice())
 }
 
-/// The instruction that starts the container's process: the last
-/// ENTRYPOINT of the final image, else its last CMD.
-pub fn process_instruction(df: &Dockerfile) -> Option<&Instruction> {
-    df.final_last(Keyword::Entrypoint)
-        .or_else(|| df.final_last(Keyword::Cmd))
-}
-
 /// The container's CMD and ENTRYPOINT that take effect.
 pub fn process_instructions(df: &Dockerfile) -> Vec<&Instruction> {
     [

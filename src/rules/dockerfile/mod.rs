@@ -39,6 +39,23 @@ use crate::parse::dockerfile::{Command, Instruction, Keyword};
 use crate::parse::shell::{Connector, SimpleCommand, Word};
 use helpers::*;
 
+/// Runs one rule on Dockerfile text, for the rules' unit tests.
+#[cfg(test)]
+pub(crate) fn check_text(rule: &dyn DockerfileRule, text: &str) -> Vec<crate::diagnostic::Finding> {
+    let file = crate::source::SourceFile::new("Dockerfile", text.to_string());
+    let dockerfile = crate::parse::dockerfile::parse(text);
+    let config = crate::config::Config::default();
+    let cx = DockerContext {
+        file: &file,
+        dockerfile: &dockerfile,
+        dockerignore: None,
+        config: &config,
+    };
+    let mut out = Findings::new();
+    rule.check(&cx, &mut out);
+    out.into_vec()
+}
+
 pub static RULES: &[&dyn DockerfileRule] = &[
     &df001_final_stage_root::FinalStageRunsAsRoot,
     &df002_base_image_unpinned::BaseImageUnpinned,
