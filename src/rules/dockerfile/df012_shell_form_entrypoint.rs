@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// The container's process is started in shell form (`CMD gunicorn …`),
     /// or in exec form through `sh -c` whose last command is not `exec`.
-    /// The ENTRYPOINT is judged when there is one, else the CMD.
+    /// Both the final ENTRYPOINT and the final CMD are judged; a CMD is
+    /// skipped only behind a shell-form ENTRYPOINT, which ignores it. A
+    /// shell-form CMD behind an exec-form ENTRYPOINT (`tini --`, an
+    /// entrypoint script that ends in `exec "$@"`) still starts a shell.
     ///
     /// ## Why it matters in production
     /// Shell form runs `/bin/sh -c "…"`: the shell is PID 1 and the server

@@ -4,9 +4,12 @@ declare_rule! {
     /// ## What it checks
     /// Stage references that cannot be what the author meant: `COPY
     /// --from=<name>` where no stage has that name but one has a name
-    /// within two typos of it (Docker would try to pull an image called
-    /// `<name>`), a numeric `--from` that is not an earlier stage, a stage
-    /// copying from itself, and two stages with the same name.
+    /// within two typos of it, or the name is a conventional stage name
+    /// (`builder`, `build`, `base`, `deps`, `runtime`, …) that no stage
+    /// carries (Docker would try to pull an image called `<name>`); a
+    /// numeric `--from` that is not an earlier stage; a stage copying from
+    /// itself; two stages with the same name. Image references
+    /// (`--from=nginx:1.27`, `--from=ghcr.io/org/tool`) are left alone.
     ///
     /// ## Why it matters in production
     /// The build fails late (after pulling a non-existent image), or worse,
