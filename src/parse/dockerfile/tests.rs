@@ -132,3 +132,48 @@ fn registry_port_is_not_a_tag() {
     assert_eq!(i.tag.as_deref(), Some("3.12"));
     assert_eq!(i.digest.as_deref(), Some("sha256:abc"));
 }
+
+#[test]
+fn crlf_and_bom() {
+    let text = "\u{feff}FROM alpine\r\nRUN apk add \\\r\n    curl\r\nUSER app\r\n";
+    let d = parse(text);
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert_eq!(kinds(&d), vec!["FROM", "RUN", "USER"]);
+    let curl = d.instructions[1].script().map(|s| s.commands[0].argv[2].span);
+    assert_eq!(curl.map(|s| &text[s.start..s.end]), Some("curl"));
+    assert_eq!(d.instructions[2].words()[0].text, "app");
+}
+
+#[test]
+fn backtick_escape_keeps_windows_paths() {
+    let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:\\app\nCOPY app.ps1 C:\\app\\\nRUN powershell -Command `\n    Write-Host hi\n";
+    let d = parse(text);
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert_eq!(d.instructions[1].words()[0].text, "C:\\app");
+    assert_eq!(d.instructions[2].words()[1].text, "C:\\app\\");
+    assert_eq!(kinds(&d), vec!["FROM", "WORKDIR", "COPY", "RUN"]);
+}
+
+#[test]
+fn duplicate_and_unknown_directives() {
+    let d = parse("# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1.7\n# foo=bar\nFROM a\n");
+    assert_eq!(d.directives.len(), 2);
+    assert_eq!(d.errors.len(), 1);
+    assert_eq!(d.comments.len(), 1);
+}
+
+#[test]
+fn label_and_arg_forms() {
+    let d = parse("ARG A B=2\nFROM a\nARG A\nLABEL \"org.example.name\"=\"My App\" version=1.0\n");
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    let labels = d.instructions[3].pairs();
+    assert_eq!(labels[0].key, "org.example.name");
+    assert_eq!(labels[0].value.as_deref(), Some("My App"));
+    assert_eq!(d.instructions[2].pairs()[0].value, None);
+}
+
+#[test]
+fn empty_file_and_only_comments() {
+    assert_eq!(parse("").errors.len(), 1);
+    assert_eq!(parse("# just a comment\n\n").errors.len(), 1);
+}
