@@ -69,37 +69,63 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Why the file was not linted, when it was not.
     pub skipped: Option<String>,
+    /// The file could not be read at all (an I/O error: exit code 2).
+    pub unreadable: bool,
+}
+
+/// Why a file's bytes are not lintable text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unlintable {
+    pub reason: String,
+    /// Reading failed (permissions, a vanished file), as opposed to the
+    /// content being too large, binary or not UTF-8.
+    pub io_error: bool,
+}
+
+impl Unlintable {
+    fn content(reason: String) -> Self {
+        Self {
+            reason,
+            io_error: false,
+        }
+    }
 }
 
 /// Reads a file with the loading guards: size, binary content, UTF-8.
-pub fn load(path: &Path, max_size: u64) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the file: {e}"))?;
+pub fn load(path: &Path, max_size: u64) -> Result<String, Unlintable> {
+    let io = |e: std::io::Error| Unlintable {
+        reason: format!("cannot read the file: {e}"),
+        io_error: true,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > max_size {
-        return Err(format!(
+        return Err(Unlintable::content(format!(
             "the file is {} bytes, over the {max_size}-byte limit (`max-file-size`)",
             meta.len()
-        ));
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let bytes = std::fs::read(path).map_err(io)?;
     decode(bytes, max_size)
 }
 
 /// Turns bytes into text, or says why they are not lintable text.
-pub fn decode(bytes: Vec<u8>, max_size: u64) -> Result<String, String> {
+pub fn decode(bytes: Vec<u8>, max_size: u64) -> Result<String, Unlintable> {
     if bytes.len() as u64 > max_size {
-        return Err(format!(
+        return Err(Unlintable::content(format!(
             "the input is {} bytes, over the {max_size}-byte limit (`max-file-size`)",
             bytes.len()
-        ));
+        )));
     }
     if bytes.iter().take(8192).any(|b| *b == 0) {
-        return Err("the file looks binary (it contains NUL bytes)".to_string());
+        return Err(Unlintable::content(
+            "the file looks binary (it contains NUL bytes)".to_string(),
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        format!(
+        Unlintable::content(format!(
             "the file is not valid UTF-8 (first bad byte at offset {})",
             e.utf8_error().valid_up_to()
-        )
+        ))
     })
 }
 
@@ -276,7 +302,16 @@ pub fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
-fn skipped(path: &Path, kind: Option<FileKind>, why: String, settings: &Settings) -> FileReport {
+fn skipped(
+    path: &Path,
+    kind: Option<FileKind>,
+    why: Unlintable,
+    settings: &Settings,
+) -> FileReport {
+    let Unlintable {
+        reason: why,
+        io_error,
+    } = why;
     let source = SourceFile::new(path, String::new());
     let findings = if settings.selection.is_enabled(FileSkipped::META.code) {
         vec![Finding::new(
@@ -292,6 +327,7 @@ fn skipped(path: &Path, kind: Option<FileKind>, why: String, settings: &Settings
         kind,
         findings,
         skipped: Some(why),
+        unreadable: io_error,
     }
 }
 
@@ -299,7 +335,7 @@ fn skipped(path: &Path, kind: Option<FileKind>, why: String, settings: &Settings
 pub fn lint_text(
     path: &Path,
     kind: Option<FileKind>,
-    text: Result<String, String>,
+    text: Result<String, Unlintable>,
     settings: &Settings,
 ) -> FileReport {
     let text = match (kind, text) {
@@ -308,8 +344,10 @@ pub fn lint_text(
             return skipped(
                 path,
                 kind,
-                "prodlint does not know what kind of file this is (map it in `[file-kinds]`)"
-                    .to_string(),
+                Unlintable::content(
+                    "prodlint does not know what kind of file this is (map it in `[file-kinds]`)"
+                        .to_string(),
+                ),
                 settings,
             );
         }
@@ -324,6 +362,7 @@ pub fn lint_text(
         kind,
         findings,
         skipped: None,
+        unreadable: false,
     }
 }
 

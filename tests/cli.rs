@@ -648,3 +648,25 @@ fn suppressions_cover_the_next_instruction() {
         .assert()
         .code(0);
 }
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_an_io_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    write(dir.path(), "a/Dockerfile", ROOT_DOCKERFILE);
+    write(dir.path(), "b/Dockerfile", ROOT_DOCKERFILE);
+    let locked = dir.path().join("a/Dockerfile");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap_or_default();
+    if std::fs::read(&locked).is_ok() {
+        eprintln!("SKIPPED: running as a user that reads any file (root)");
+        return;
+    }
+    prodlint()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("not linted: cannot read the file"))
+        .stdout(predicate::str::contains("b/Dockerfile"));
+}

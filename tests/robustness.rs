@@ -275,3 +275,26 @@ fn large_files_of_many_small_instructions_complete() {
         assert!(r.findings.len() <= 100 * prodlint::rules::all().len());
     }
 }
+
+#[test]
+fn reading_errors_are_io_errors_and_content_problems_are_not() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // Reading a folder as a file fails the way an unreadable file does.
+    let err = engine::load(dir.path(), 1024).err();
+    assert!(
+        err.as_ref()
+            .is_some_and(|e| e.io_error && e.reason.starts_with("cannot read the file")),
+        "{err:?}"
+    );
+    let settings = common::settings(&[]);
+    let r = engine::lint_text(
+        dir.path(),
+        Some(FileKind::Dockerfile),
+        engine::load(dir.path(), 1024),
+        &settings,
+    );
+    assert!(r.unreadable);
+    assert_eq!(r.findings[0].code(), "PL003");
+    let content = engine::decode(vec![0xff], 1024).err();
+    assert!(content.is_some_and(|e| !e.io_error));
+}

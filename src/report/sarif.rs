@@ -187,6 +187,9 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
     }
     for report in input.reports {
         let path = report_path(&report.source.path);
+        if report.unreadable {
+            successful = false;
+        }
         if let Some(why) = &report.skipped {
             notifications.push(
                 Notification::builder()

@@ -139,7 +139,9 @@ fn crlf_and_bom() {
     let d = parse(text);
     assert!(d.errors.is_empty(), "{:?}", d.errors);
     assert_eq!(kinds(&d), vec!["FROM", "RUN", "USER"]);
-    let curl = d.instructions[1].script().map(|s| s.commands[0].argv[2].span);
+    let curl = d.instructions[1]
+        .script()
+        .map(|s| s.commands[0].argv[2].span);
     assert_eq!(curl.map(|s| &text[s.start..s.end]), Some("curl"));
     assert_eq!(d.instructions[2].words()[0].text, "app");
 }
@@ -156,7 +158,8 @@ fn backtick_escape_keeps_windows_paths() {
 
 #[test]
 fn duplicate_and_unknown_directives() {
-    let d = parse("# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1.7\n# foo=bar\nFROM a\n");
+    let d =
+        parse("# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1.7\n# foo=bar\nFROM a\n");
     assert_eq!(d.directives.len(), 2);
     assert_eq!(d.errors.len(), 1);
     assert_eq!(d.comments.len(), 1);
