@@ -280,7 +280,7 @@ fn large_files_of_many_small_instructions_complete() {
 fn reading_errors_are_io_errors_and_content_problems_are_not() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     // Reading a folder as a file fails the way an unreadable file does.
-    let err = engine::load(dir.path(), 1024).err();
+    let err = engine::load(dir.path(), 1 << 20).err();
     assert!(
         err.as_ref()
             .is_some_and(|e| e.io_error && e.reason.starts_with("cannot read the file")),
@@ -290,7 +290,7 @@ fn reading_errors_are_io_errors_and_content_problems_are_not() {
     let r = engine::lint_text(
         dir.path(),
         Some(FileKind::Dockerfile),
-        engine::load(dir.path(), 1024),
+        engine::load(dir.path(), 1 << 20),
         &settings,
     );
     assert!(r.unreadable);
