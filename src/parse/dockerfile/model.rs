@@ -313,6 +313,13 @@ pub struct Dockerfile {
 }
 
 impl Dockerfile {
+    /// Every instruction with this keyword, in every stage.
+    pub fn instructions_of(&self, keyword: Keyword) -> impl Iterator<Item = &Instruction> {
+        self.instructions
+            .iter()
+            .filter(move |i| i.keyword == keyword)
+    }
+
     pub fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
     }

@@ -46,12 +46,7 @@ impl DockerfileRule for AddInsteadOfCopy {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for instr in cx
-            .dockerfile
-            .instructions
-            .iter()
-            .filter(|i| i.keyword == Keyword::Add)
-        {
+        for instr in cx.dockerfile.instructions_of(Keyword::Add) {
             let words = instr.words();
             let Some((_, sources)) = words.split_last() else {
                 continue;

@@ -44,12 +44,7 @@ impl DockerfileRule for RelativeWorkdir {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for instr in cx
-            .dockerfile
-            .instructions
-            .iter()
-            .filter(|i| i.keyword == Keyword::Workdir)
-        {
+        for instr in cx.dockerfile.instructions_of(Keyword::Workdir) {
             let Some(w) = instr.words().first() else {
                 continue;
             };

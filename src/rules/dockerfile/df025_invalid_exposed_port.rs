@@ -67,12 +67,7 @@ impl DockerfileRule for InvalidExposedPort {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for instr in cx
-            .dockerfile
-            .instructions
-            .iter()
-            .filter(|i| i.keyword == Keyword::Expose)
-        {
+        for instr in cx.dockerfile.instructions_of(Keyword::Expose) {
             for w in instr.words() {
                 if w.dynamic {
                     continue;

@@ -25,7 +25,7 @@ pub fn pinnable_final_images(df: &Dockerfile) -> impl Iterator<Item = &ImageRef>
 
 /// RUN instructions of every stage.
 pub fn all_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
-    df.instructions.iter().filter(|i| i.keyword == Keyword::Run)
+    df.instructions_of(Keyword::Run)
 }
 
 /// The simple commands a shell-form RUN executes (none for exec form).
