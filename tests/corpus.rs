@@ -41,3 +41,50 @@ fn corpus_has_no_internal_errors_and_no_unexpected_parse_errors() {
     // The corpus holds Dockerfiles that build: none should fail to parse.
     assert!(parse_errors.is_empty(), "parse errors: {parse_errors:#?}");
 }
+
+#[test]
+fn corpus_yaml_parses_without_crashing() {
+    let corpus = common::root().join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("SKIPPED: ../shared/corpus is absent, the YAML corpus check did not run");
+        return;
+    }
+    let mut files = Vec::new();
+    let mut todo = vec![corpus];
+    while let Some(dir) = todo.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "yml" || x == "yaml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut syntax = Vec::new();
+    let mut documents = 0;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let y = pool.install(|| prodlint::parse::yaml::parse(&text));
+        documents += y.documents.len();
+        for e in y
+            .errors
+            .iter()
+            .filter(|e| e.kind != prodlint::parse::yaml::ErrorKind::DuplicateKey)
+        {
+            syntax.push(format!("{}: {}", f.display(), e.message));
+        }
+    }
+    eprintln!(
+        "corpus: {} YAML files, {documents} documents, {} errors: {syntax:#?}",
+        files.len(),
+        syntax.len()
+    );
+    assert!(files.len() > 1000);
+}

@@ -298,3 +298,90 @@ fn reading_errors_are_io_errors_and_content_problems_are_not() {
     let content = engine::decode(vec![0xff], 1024).err();
     assert!(content.is_some_and(|e| !e.io_error));
 }
+
+#[test]
+fn hostile_yaml_gives_located_errors() {
+    use prodlint::parse::yaml::{self, ErrorKind};
+    let mut laughs = String::from("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        laughs.push_str(&format!(
+            "{name}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
+    }
+    let cases: Vec<(&str, String, Option<ErrorKind>)> = vec![
+        ("billion laughs", laughs, Some(ErrorKind::Limit)),
+        (
+            "deep block sequences",
+            format!("{}x\n", "- ".repeat(100_000)),
+            Some(ErrorKind::Limit),
+        ),
+        ("deep flow", "[".repeat(100_000), Some(ErrorKind::Syntax)),
+        (
+            "deep flow maps",
+            "{a: ".repeat(100_000),
+            Some(ErrorKind::Syntax),
+        ),
+        (
+            "10 MB line",
+            format!("a: {}\n", "x".repeat(10_000_000)),
+            None,
+        ),
+        (
+            "thousands of documents",
+            "---\na: 1\n".repeat(5_000),
+            Some(ErrorKind::Limit),
+        ),
+        (
+            "tabs",
+            "jobs:\n\tbuild: {}\n".to_string(),
+            Some(ErrorKind::Syntax),
+        ),
+        (
+            "duplicate keys",
+            "on: push\non: pull_request\n".to_string(),
+            Some(ErrorKind::DuplicateKey),
+        ),
+        (
+            "unclosed quote",
+            "a: \"never closed\n".to_string(),
+            Some(ErrorKind::Syntax),
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let y = pool().install(|| yaml::parse(&text));
+        assert_eq!(
+            y.errors.first().map(|e| e.kind),
+            expected,
+            "{name}: {:?}",
+            y.errors.first()
+        );
+        for e in &y.errors {
+            assert!(
+                e.span.end <= text.len() && text.is_char_boundary(e.span.start),
+                "{name}: bad span"
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_yaml_never_crashes(bytes in proptest::collection::vec(prop_oneof![
+        Just(b'-'), Just(b':'), Just(b' '), Just(b'\n'), Just(b'['), Just(b']'), Just(b'{'), Just(b'}'),
+        Just(b'&'), Just(b'*'), Just(b'<'), Just(b'"'), Just(b'\''), Just(b'|'), Just(b'>'), Just(b'#'),
+        Just(b'a'), Just(b'b'), Just(b'\t'), any::<u8>()
+    ], 0..512)) {
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let y = pool().install(|| prodlint::parse::yaml::parse(&text));
+        for e in &y.errors {
+            prop_assert!(e.span.start <= e.span.end && e.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
+        }
+    }
+}

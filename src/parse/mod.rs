@@ -4,3 +4,4 @@ pub mod dockerfile;
 pub mod dockerignore;
 pub mod offsets;
 pub mod shell;
+pub mod yaml;

@@ -1,0 +1,586 @@
+//! A spanned YAML tree shared by every YAML file kind (workflows, compose,
+//! Kubernetes), built from saphyr-parser's events with an explicit stack:
+//! no recursion, so no input can overflow a 2 MiB worker stack.
+//!
+//! Limits, each a located error instead of a crash: nesting depth, alias
+//! expansion (billion laughs), number of documents. Duplicate keys are
+//! reported at the second key and do not stop the parse; anchors, aliases
+//! and merge keys (`<<: *base`) are resolved.
+
+use crate::source::{LineIndex, Span};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+    /// Nodes that aliases may copy in all (a billion-laughs file needs billions).
+    pub max_alias_nodes: usize,
+    pub max_documents: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 256,
+            max_alias_nodes: 100_000,
+            max_documents: 1_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar { text: String, style: Style },
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// From the first character of the node to just after its last.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+    /// Brought in by a merge key (`<<: *base`): the spans point at the anchor.
+    pub merged: bool,
+}
+
+impl Node {
+    /// The scalar's text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A plain `null`, `~` or empty scalar.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { text, style: Style::Plain } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// A plain `true`/`false` (YAML 1.2 core schema).
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            NodeKind::Scalar {
+                text,
+                style: Style::Plain,
+            } => match text.as_str() {
+                "true" | "True" | "TRUE" => Some(true),
+                "false" | "False" | "FALSE" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The entry for a scalar key; the last one wins, as in most loaders.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|e| e.key.as_str() == Some(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Not valid YAML.
+    Syntax,
+    /// A limit was hit; the rest of the file was not read.
+    Limit,
+    /// A key repeated in one mapping: later loaders keep one of the two.
+    DuplicateKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub kind: ErrorKind,
+    pub span: Span,
+    pub message: String,
+    /// For a duplicate key: the first occurrence.
+    pub first: Option<Span>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct YamlFile {
+    /// One root per document; `None` for an empty document.
+    pub documents: Vec<Option<Node>>,
+    pub errors: Vec<YamlError>,
+}
+
+/// A collection being built.
+enum Open {
+    Seq {
+        items: Vec<Node>,
+        start: usize,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<Entry>,
+        pending_key: Option<Node>,
+        start: usize,
+        anchor: usize,
+    },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    ascii: bool,
+    limits: Limits,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    stack: Vec<Open>,
+    out: YamlFile,
+}
+
+pub fn parse(text: &str) -> YamlFile {
+    parse_with(text, Limits::default())
+}
+
+pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
+    let mut b = Builder {
+        text,
+        lines: LineIndex::new(text),
+        ascii: text.is_ascii(),
+        limits,
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        stack: Vec::new(),
+        out: YamlFile::default(),
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        match event {
+            Ok((ev, span)) => {
+                let start = b.offset(&span.start);
+                let end = b.offset(&span.end).max(start);
+                if let Err(e) = b.event(ev, Span::new(start, end)) {
+                    b.out.errors.push(e);
+                    break;
+                }
+            }
+            Err(e) => {
+                let at = b.offset(e.marker());
+                b.out.errors.push(YamlError {
+                    kind: ErrorKind::Syntax,
+                    span: b.point(at),
+                    message: format!("invalid YAML: {}", e.info()),
+                    first: None,
+                });
+                break;
+            }
+        }
+    }
+    b.out
+}
+
+/// Number of nodes in a tree, to charge alias copies against the limit.
+fn size(node: &Node) -> usize {
+    let mut n = 0;
+    let mut todo = vec![node];
+    while let Some(x) = todo.pop() {
+        n += 1;
+        match &x.kind {
+            NodeKind::Scalar { .. } => {}
+            NodeKind::Seq(items) => todo.extend(items),
+            NodeKind::Map(entries) => todo.extend(entries.iter().flat_map(|e| [&e.key, &e.value])),
+        }
+    }
+    n
+}
+
+impl Builder<'_> {
+    /// Byte offset of a marker (saphyr counts characters).
+    fn offset(&self, m: &Marker) -> usize {
+        if self.ascii {
+            return m.index().min(self.text.len());
+        }
+        let line_start = self.lines.line_start(m.line().saturating_sub(1), self.text);
+        let rest = self.text.get(line_start..).unwrap_or("");
+        line_start
+            + rest
+                .chars()
+                .take(m.col())
+                .map(char::len_utf8)
+                .sum::<usize>()
+    }
+
+    /// A one-character span at `at` (or empty at the end of the text).
+    fn point(&self, at: usize) -> Span {
+        let len = self
+            .text
+            .get(at..)
+            .and_then(|r| r.chars().next())
+            .map_or(0, char::len_utf8);
+        Span::new(at, at + len)
+    }
+
+    fn limit(&self, span: Span, message: String) -> YamlError {
+        YamlError {
+            kind: ErrorKind::Limit,
+            span,
+            message,
+            first: None,
+        }
+    }
+
+    fn event(&mut self, ev: Event<'_>, span: Span) -> Result<(), YamlError> {
+        match ev {
+            Event::DocumentStart(_) => {
+                if self.out.documents.len() >= self.limits.max_documents {
+                    return Err(self.limit(
+                        span,
+                        format!(
+                            "more than {} YAML documents in one file",
+                            self.limits.max_documents
+                        ),
+                    ));
+                }
+                self.anchors.clear();
+            }
+            Event::DocumentEnd => {}
+            Event::Scalar(value, style, anchor, _) => {
+                let node = Node {
+                    kind: NodeKind::Scalar {
+                        text: value.into_owned(),
+                        style: match style {
+                            ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                            ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                            ScalarStyle::Literal => Style::Literal,
+                            ScalarStyle::Folded => Style::Folded,
+                            _ => Style::Plain,
+                        },
+                    },
+                    span,
+                };
+                self.finish(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, n)) = self.anchors.get(&id) else {
+                    return Err(YamlError {
+                        kind: ErrorKind::Syntax,
+                        span,
+                        message: "alias to an unknown anchor".to_string(),
+                        first: None,
+                    });
+                };
+                self.alias_nodes += n;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(self.limit(
+                        span,
+                        format!(
+                            "aliases expand to more than {} nodes (an alias bomb?)",
+                            self.limits.max_alias_nodes
+                        ),
+                    ));
+                }
+                // The copy keeps the anchor's content but points at the alias.
+                let mut copy = node.clone();
+                copy.span = span;
+                self.finish(copy, 0)?;
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= self.limits.max_depth {
+                    return Err(self.limit(
+                        span,
+                        format!("YAML nested deeper than {} levels", self.limits.max_depth),
+                    ));
+                }
+                let open = if matches!(ev, Event::SequenceStart(..)) {
+                    Open::Seq {
+                        items: Vec::new(),
+                        start: span.start,
+                        anchor,
+                    }
+                } else {
+                    Open::Map {
+                        entries: Vec::new(),
+                        pending_key: None,
+                        start: span.start,
+                        anchor,
+                    }
+                };
+                self.stack.push(open);
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(open) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (node, anchor) = match open {
+                    Open::Seq {
+                        items,
+                        start,
+                        anchor,
+                    } => (
+                        Node {
+                            kind: NodeKind::Seq(items),
+                            span: Span::new(start, span.end.max(start)),
+                        },
+                        anchor,
+                    ),
+                    Open::Map {
+                        entries,
+                        start,
+                        anchor,
+                        ..
+                    } => (
+                        Node {
+                            kind: NodeKind::Map(self.close_map(entries)),
+                            span: Span::new(start, span.end.max(start)),
+                        },
+                        anchor,
+                    ),
+                };
+                self.finish(node, anchor)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// A complete node: record its anchor and hand it to its parent.
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        if anchor > 0 {
+            let n = size(&node);
+            self.anchors.insert(anchor, (node.clone(), n));
+        }
+        match self.stack.last_mut() {
+            None => self.out.documents.push(Some(node)),
+            Some(Open::Seq { items, .. }) => items.push(node),
+            Some(Open::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => {
+                    let duplicate = key.as_str().and_then(|k| {
+                        entries
+                            .iter()
+                            .find(|e| !e.merged && e.key.as_str() == Some(k))
+                            .map(|e| e.key.span)
+                    });
+                    if let (Some(first), Some(k)) = (duplicate, key.as_str()) {
+                        self.out.errors.push(YamlError {
+                            kind: ErrorKind::DuplicateKey,
+                            span: key.span,
+                            message: format!("the key `{k}` appears twice in this mapping"),
+                            first: Some(first),
+                        });
+                    }
+                    entries.push(Entry {
+                        key,
+                        value: node,
+                        merged: false,
+                    });
+                }
+            },
+        }
+        Ok(())
+    }
+
+    /// Resolves merge keys: `<<: *base` or `<<: [*a, *b]` adds the entries
+    /// of the merged mappings whose keys the mapping does not set itself.
+    fn close_map(&mut self, entries: Vec<Entry>) -> Vec<Entry> {
+        let is_merge = |e: &Entry| matches!(&e.key.kind, NodeKind::Scalar { text, style: Style::Plain } if text == "<<");
+        if !entries.iter().any(is_merge) {
+            return entries;
+        }
+        let mut own = Vec::new();
+        let mut sources = Vec::new();
+        for e in entries {
+            if is_merge(&e) {
+                match e.value.kind {
+                    NodeKind::Map(m) => sources.push(m),
+                    NodeKind::Seq(items) => {
+                        sources.extend(items.into_iter().filter_map(|i| match i.kind {
+                            NodeKind::Map(m) => Some(m),
+                            _ => None,
+                        }))
+                    }
+                    NodeKind::Scalar { .. } => {}
+                }
+            } else {
+                own.push(e);
+            }
+        }
+        for source in sources {
+            for mut e in source {
+                let key = e.key.as_str();
+                if key.is_some() && own.iter().any(|o| o.key.as_str() == key) {
+                    continue;
+                }
+                e.merged = true;
+                own.push(e);
+            }
+        }
+        own
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_at(text: &str, s: Span) -> String {
+        text[s.start..s.end].to_string()
+    }
+
+    #[test]
+    fn spans_for_keys_and_values() {
+        let text = "on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: pytest\n";
+        let y = parse(text);
+        assert!(y.errors.is_empty(), "{:?}", y.errors);
+        let root = y.documents[0].clone();
+        let root = root.unwrap_or(Node {
+            kind: NodeKind::Seq(vec![]),
+            span: Span::default(),
+        });
+        let job = root.get("jobs").and_then(|j| j.get("test"));
+        let runs_on = job.and_then(|j| j.entry("runs-on"));
+        assert_eq!(
+            runs_on.map(|e| text_at(text, e.key.span)),
+            Some("runs-on".to_string())
+        );
+        assert_eq!(
+            runs_on.map(|e| text_at(text, e.value.span)),
+            Some("ubuntu-24.04".to_string())
+        );
+        let step = job
+            .and_then(|j| j.get("steps"))
+            .and_then(|s| s.as_seq())
+            .map(|s| s[0].clone());
+        assert_eq!(
+            step.as_ref()
+                .and_then(|s| s.get("run"))
+                .and_then(Node::as_str),
+            Some("pytest")
+        );
+    }
+
+    #[test]
+    fn non_ascii_offsets_are_bytes() {
+        let text = "name: é\nx: ünïcode\n";
+        let y = parse(text);
+        let root = y.documents[0].clone();
+        let x = root.as_ref().and_then(|r| r.entry("x"));
+        assert_eq!(
+            x.map(|e| text_at(text, e.value.span)),
+            Some("ünïcode".to_string())
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_at_the_second() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let y = parse(text);
+        assert_eq!(y.errors.len(), 1);
+        assert_eq!(y.errors[0].kind, ErrorKind::DuplicateKey);
+        assert_eq!(y.errors[0].span, Span::new(10, 11));
+        assert_eq!(y.errors[0].first, Some(Span::new(0, 1)));
+        let root = y.documents[0].clone();
+        assert_eq!(
+            root.as_ref()
+                .and_then(|r| r.get("a"))
+                .and_then(Node::as_str),
+            Some("3")
+        );
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys() {
+        let text =
+            "base: &b\n  image: python\n  user: app\nsvc:\n  <<: *b\n  user: root\nlist: [*b]\n";
+        let y = parse(text);
+        assert!(y.errors.is_empty(), "{:?}", y.errors);
+        let root = y.documents[0].clone();
+        let svc = root.as_ref().and_then(|r| r.get("svc"));
+        assert_eq!(
+            svc.and_then(|s| s.get("image")).and_then(Node::as_str),
+            Some("python")
+        );
+        assert_eq!(
+            svc.and_then(|s| s.get("user")).and_then(Node::as_str),
+            Some("root")
+        );
+        assert!(svc.and_then(|s| s.entry("image")).is_some_and(|e| e.merged));
+    }
+
+    #[test]
+    fn multiple_documents() {
+        let y = parse("a: 1\n---\nb: 2\n---\n");
+        assert_eq!(y.documents.len(), 3);
+        assert!(y.documents[2].as_ref().is_some_and(Node::is_null));
+    }
+
+    #[test]
+    fn limits_give_located_errors() {
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        let y = parse(bomb);
+        assert_eq!(y.errors.len(), 1);
+        assert_eq!(y.errors[0].kind, ErrorKind::Limit);
+        assert!(y.errors[0].message.contains("alias bomb"));
+
+        let mut deep = String::new();
+        for i in 0..1_000 {
+            deep.push_str(&" ".repeat(i));
+            deep.push_str("a:\n");
+        }
+        let y = parse(&deep);
+        assert_eq!(y.errors[0].kind, ErrorKind::Limit);
+        assert_eq!(
+            y.errors[0].span.start,
+            deep.find(&format!("\n{}a", " ".repeat(256)))
+                .map_or(0, |i| i + 257)
+        );
+
+        let y = parse(&"---\na: 1\n".repeat(2_000));
+        assert_eq!(y.errors[0].kind, ErrorKind::Limit);
+        assert_eq!(y.documents.len(), 1_000);
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let y = parse("a:\n\tb: 1\n");
+        assert_eq!(y.errors[0].kind, ErrorKind::Syntax);
+        assert_eq!(y.errors[0].span, Span::new(4, 5));
+        let y = parse(&"[".repeat(100_000));
+        assert_eq!(y.errors[0].kind, ErrorKind::Syntax);
+    }
+}
