@@ -2,6 +2,7 @@
 
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod expr;
 pub mod offsets;
 pub mod shell;
 pub mod yaml;
