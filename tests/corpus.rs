@@ -62,17 +62,45 @@ fn corpus_yaml_parses_without_crashing() {
         }
     }
     files.sort();
+    // MANIFEST.tsv: repo, path, kind, bytes.
+    let manifest = std::fs::read_to_string(common::root().join("../shared/corpus/MANIFEST.tsv"))
+        .unwrap_or_default();
+    let workflow_files: Vec<std::path::PathBuf> = manifest
+        .lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols.get(2) == Some(&"workflow")).then(|| {
+                common::root()
+                    .join("../shared/corpus")
+                    .join(cols[0].replace('/', "__"))
+                    .join(cols[1])
+            })
+        })
+        .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let mut syntax = Vec::new();
     let mut documents = 0;
+    let mut workflows = 0;
     for f in &files {
         let Ok(text) = std::fs::read_to_string(f) else {
             continue;
         };
         let y = pool.install(|| prodlint::parse::yaml::parse(&text));
         documents += y.documents.len();
+        if workflow_files.contains(f) && y.errors.is_empty() {
+            for root in y.documents.iter().flatten() {
+                let w = prodlint::parse::workflow::Workflow::from_root(root);
+                assert!(
+                    w.as_ref()
+                        .is_some_and(|w| !w.jobs.is_empty() && !w.triggers.is_empty()),
+                    "{}: not read as a workflow",
+                    f.display()
+                );
+                workflows += 1;
+            }
+        }
         for e in y
             .errors
             .iter()
@@ -82,9 +110,14 @@ fn corpus_yaml_parses_without_crashing() {
         }
     }
     eprintln!(
-        "corpus: {} YAML files, {documents} documents, {} errors: {syntax:#?}",
+        "corpus: {} YAML files, {documents} documents, {workflows} workflows, {} errors: {syntax:#?}",
         files.len(),
         syntax.len()
     );
     assert!(files.len() > 1000);
+    assert!(
+        workflows + 5 >= workflow_files.len(),
+        "only {workflows} of {} workflows were read",
+        workflow_files.len()
+    );
 }

@@ -5,4 +5,5 @@ pub mod dockerignore;
 pub mod expr;
 pub mod offsets;
 pub mod shell;
+pub mod workflow;
 pub mod yaml;

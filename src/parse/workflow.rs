@@ -1,0 +1,452 @@
+//! A typed view with spans over GitHub Actions workflows
+//! (`.github/workflows/*.yml`) and action metadata (`action.yml`), built
+//! on the YAML tree. It borrows the tree: nothing is copied but names.
+
+use crate::parse::yaml::{Entry, Node, NodeKind};
+use crate::source::Span;
+
+/// A name or value with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Spanned {
+    fn of(node: &Node) -> Option<Spanned> {
+        Some(Spanned {
+            text: node.as_str()?.to_string(),
+            span: node.span,
+        })
+    }
+}
+
+/// One trigger under `on:`, in any of its three shapes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger<'a> {
+    pub event: Spanned,
+    /// `branches`, `paths`, `types`, ... for the map shape.
+    pub filters: Option<&'a Node>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Permissions<'a> {
+    /// `permissions: read-all` / `write-all` (or another string).
+    All(Spanned),
+    /// `permissions: {}` or a map of scopes.
+    Scopes(Vec<(Spanned, Spanned)>, &'a Node),
+}
+
+impl Permissions<'_> {
+    pub fn is_write_all(&self) -> bool {
+        matches!(self, Permissions::All(s) if s.text == "write-all")
+    }
+
+    /// Scopes granted `write`.
+    pub fn write_scopes(&self) -> Vec<&Spanned> {
+        match self {
+            Permissions::All(_) => Vec::new(),
+            Permissions::Scopes(s, _) => s
+                .iter()
+                .filter(|(_, v)| v.text == "write")
+                .map(|(k, _)| k)
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step<'a> {
+    pub node: &'a Node,
+    pub id: Option<Spanned>,
+    pub name: Option<Spanned>,
+    pub uses: Option<Spanned>,
+    pub run: Option<&'a Node>,
+    pub shell: Option<Spanned>,
+    pub with: Option<&'a Node>,
+    pub env: Option<&'a Node>,
+    pub if_: Option<&'a Node>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container<'a> {
+    pub node: &'a Node,
+    pub image: Option<Spanned>,
+    pub credentials: Option<&'a Node>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job<'a> {
+    pub node: &'a Node,
+    pub id: Spanned,
+    pub name: Option<Spanned>,
+    pub needs: Vec<Spanned>,
+    pub if_: Option<&'a Node>,
+    pub runs_on: Option<&'a Node>,
+    /// `environment: production` or `environment: {name: production}`.
+    pub environment: Option<Spanned>,
+    pub permissions: Option<Permissions<'a>>,
+    pub timeout_minutes: Option<&'a Node>,
+    pub concurrency: Option<&'a Node>,
+    pub container: Option<Container<'a>>,
+    pub services: Vec<(Spanned, Container<'a>)>,
+    pub strategy: Option<&'a Node>,
+    /// A reusable workflow call.
+    pub uses: Option<Spanned>,
+    pub with: Option<&'a Node>,
+    pub secrets: Option<&'a Node>,
+    pub env: Option<&'a Node>,
+    pub steps: Vec<Step<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workflow<'a> {
+    pub root: &'a Node,
+    pub name: Option<Spanned>,
+    /// The `on` key (a plain `on` may load as a boolean elsewhere; here it is a key).
+    pub on_key: Option<Span>,
+    pub triggers: Vec<Trigger<'a>>,
+    pub permissions: Option<Permissions<'a>>,
+    pub env: Option<&'a Node>,
+    pub defaults: Option<&'a Node>,
+    pub concurrency: Option<&'a Node>,
+    pub jobs: Vec<Job<'a>>,
+}
+
+/// `action.yml`: a composite, JavaScript or Docker action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action<'a> {
+    pub root: &'a Node,
+    pub name: Option<Spanned>,
+    pub inputs: Vec<Spanned>,
+    /// `runs.using`: `composite`, `node20`, `docker`.
+    pub using: Option<Spanned>,
+    /// `runs.image` of a Docker action.
+    pub image: Option<Spanned>,
+    pub steps: Vec<Step<'a>>,
+}
+
+fn entries(node: Option<&Node>) -> &[Entry] {
+    node.and_then(Node::as_map).unwrap_or(&[])
+}
+
+fn permissions(node: &Node) -> Option<Permissions<'_>> {
+    match &node.kind {
+        NodeKind::Scalar { .. } => Spanned::of(node).map(Permissions::All),
+        NodeKind::Map(m) => Some(Permissions::Scopes(
+            m.iter()
+                .filter_map(|e| Some((Spanned::of(&e.key)?, Spanned::of(&e.value)?)))
+                .collect(),
+            node,
+        )),
+        NodeKind::Seq(_) => None,
+    }
+}
+
+fn step(node: &Node) -> Step<'_> {
+    Step {
+        node,
+        id: node.get("id").and_then(Spanned::of),
+        name: node.get("name").and_then(Spanned::of),
+        uses: node.get("uses").and_then(Spanned::of),
+        run: node.get("run"),
+        shell: node.get("shell").and_then(Spanned::of),
+        with: node.get("with"),
+        env: node.get("env"),
+        if_: node.get("if"),
+    }
+}
+
+fn steps(node: Option<&Node>) -> Vec<Step<'_>> {
+    node.and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .map(step)
+        .collect()
+}
+
+fn container(node: &Node) -> Container<'_> {
+    match &node.kind {
+        NodeKind::Scalar { .. } => Container {
+            node,
+            image: Spanned::of(node),
+            credentials: None,
+        },
+        _ => Container {
+            node,
+            image: node.get("image").and_then(Spanned::of),
+            credentials: node.get("credentials"),
+        },
+    }
+}
+
+fn job<'a>(id: &Node, node: &'a Node) -> Option<Job<'a>> {
+    let needs = match node.get("needs") {
+        Some(n) => match &n.kind {
+            NodeKind::Seq(items) => items.iter().filter_map(Spanned::of).collect(),
+            _ => Spanned::of(n).into_iter().collect(),
+        },
+        None => Vec::new(),
+    };
+    let environment = node
+        .get("environment")
+        .and_then(|e| Spanned::of(e).or_else(|| e.get("name").and_then(Spanned::of)));
+    Some(Job {
+        node,
+        id: Spanned::of(id)?,
+        name: node.get("name").and_then(Spanned::of),
+        needs,
+        if_: node.get("if"),
+        runs_on: node.get("runs-on"),
+        environment,
+        permissions: node.get("permissions").and_then(permissions),
+        timeout_minutes: node.get("timeout-minutes"),
+        concurrency: node.get("concurrency"),
+        container: node.get("container").map(container),
+        services: entries(node.get("services"))
+            .iter()
+            .filter_map(|e| Some((Spanned::of(&e.key)?, container(&e.value))))
+            .collect(),
+        strategy: node.get("strategy"),
+        uses: node.get("uses").and_then(Spanned::of),
+        with: node.get("with"),
+        secrets: node.get("secrets"),
+        env: node.get("env"),
+        steps: steps(node.get("steps")),
+    })
+}
+
+impl<'a> Workflow<'a> {
+    /// The workflow view of a document root; `None` when it is not a mapping.
+    pub fn from_root(root: &'a Node) -> Option<Workflow<'a>> {
+        root.as_map()?;
+        let on = root.entry("on");
+        let triggers = match on.map(|e| &e.value) {
+            None => Vec::new(),
+            Some(v) => match &v.kind {
+                NodeKind::Scalar { .. } => Spanned::of(v)
+                    .map(|event| Trigger {
+                        event,
+                        filters: None,
+                    })
+                    .into_iter()
+                    .collect(),
+                NodeKind::Seq(items) => items
+                    .iter()
+                    .filter_map(|i| {
+                        Spanned::of(i).map(|event| Trigger {
+                            event,
+                            filters: None,
+                        })
+                    })
+                    .collect(),
+                NodeKind::Map(m) => m
+                    .iter()
+                    .filter_map(|e| {
+                        Some(Trigger {
+                            event: Spanned::of(&e.key)?,
+                            filters: (!e.value.is_null()).then_some(&e.value),
+                        })
+                    })
+                    .collect(),
+            },
+        };
+        Some(Workflow {
+            root,
+            name: root.get("name").and_then(Spanned::of),
+            on_key: on.map(|e| e.key.span),
+            triggers,
+            permissions: root.get("permissions").and_then(permissions),
+            env: root.get("env"),
+            defaults: root.get("defaults"),
+            concurrency: root.get("concurrency"),
+            jobs: entries(root.get("jobs"))
+                .iter()
+                .filter_map(|e| job(&e.key, &e.value))
+                .collect(),
+        })
+    }
+
+    pub fn job(&self, id: &str) -> Option<&Job<'a>> {
+        self.jobs.iter().find(|j| j.id.text == id)
+    }
+
+    pub fn has_trigger(&self, event: &str) -> bool {
+        self.triggers.iter().any(|t| t.event.text == event)
+    }
+
+    /// Every job that `job` needs, directly or through others.
+    pub fn ancestors(&self, job: &str) -> Vec<&Job<'a>> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut todo: Vec<&str> = self
+            .job(job)
+            .map(|j| j.needs.iter().map(|n| n.text.as_str()).collect())
+            .unwrap_or_default();
+        while let Some(id) = todo.pop() {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            if let Some(j) = self.job(id) {
+                todo.extend(j.needs.iter().map(|n| n.text.as_str()));
+            }
+        }
+        seen.iter().filter_map(|id| self.job(id)).collect()
+    }
+}
+
+impl<'a> Action<'a> {
+    pub fn from_root(root: &'a Node) -> Option<Action<'a>> {
+        root.as_map()?;
+        let runs = root.get("runs");
+        Some(Action {
+            root,
+            name: root.get("name").and_then(Spanned::of),
+            inputs: entries(root.get("inputs"))
+                .iter()
+                .filter_map(|e| Spanned::of(&e.key))
+                .collect(),
+            using: runs.and_then(|r| r.get("using")).and_then(Spanned::of),
+            image: runs.and_then(|r| r.get("image")).and_then(Spanned::of),
+            steps: steps(runs.and_then(|r| r.get("steps"))),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    const CI: &str = r#"name: ci
+on:
+  push:
+    branches: [main]
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 10
+    container:
+      image: python:3.12
+      credentials:
+        username: bot
+        password: ${{ secrets.REGISTRY_TOKEN }}
+    services:
+      db: postgres:16
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+      - id: tests
+        run: pytest -q
+  build:
+    needs: test
+    runs-on: ubuntu-24.04
+    steps:
+      - run: docker build -t app .
+  deploy:
+    needs: [build]
+    environment:
+      name: production
+    permissions: write-all
+    uses: org/deploy/.github/workflows/deploy.yml@v1
+    secrets: inherit
+"#;
+
+    #[test]
+    fn reads_the_whole_shape() {
+        let y = yaml::parse(CI);
+        assert!(y.errors.is_empty(), "{:?}", y.errors);
+        let Some(root) = y.documents[0].as_ref() else {
+            panic!("no document")
+        };
+        let w = Workflow::from_root(root).unwrap_or_else(|| panic!("not a workflow"));
+        let events: Vec<&str> = w.triggers.iter().map(|t| t.event.text.as_str()).collect();
+        assert_eq!(events, vec!["push", "pull_request"]);
+        assert!(w.triggers[0].filters.is_some() && w.triggers[1].filters.is_none());
+        assert_eq!(w.jobs.len(), 3);
+        let test = &w.jobs[0];
+        assert_eq!(
+            test.container
+                .as_ref()
+                .and_then(|c| c.image.as_ref())
+                .map(|i| i.text.as_str()),
+            Some("python:3.12")
+        );
+        assert_eq!(
+            test.services[0].1.image.as_ref().map(|i| i.text.as_str()),
+            Some("postgres:16")
+        );
+        assert_eq!(
+            test.steps[0].uses.as_ref().map(|u| u.text.as_str()),
+            Some("actions/checkout@v4")
+        );
+        assert_eq!(
+            test.steps[1].run.and_then(|r| r.as_str()),
+            Some("pytest -q")
+        );
+        let deploy = &w.jobs[2];
+        assert_eq!(
+            deploy.environment.as_ref().map(|e| e.text.as_str()),
+            Some("production")
+        );
+        assert!(
+            deploy
+                .permissions
+                .as_ref()
+                .is_some_and(Permissions::is_write_all)
+        );
+        assert_eq!(deploy.secrets.and_then(|s| s.as_str()), Some("inherit"));
+        let ancestors: Vec<&str> = w
+            .ancestors("deploy")
+            .iter()
+            .map(|j| j.id.text.as_str())
+            .collect();
+        assert_eq!(ancestors, vec!["build", "test"]);
+        let needs = &w.jobs[1].needs[0];
+        assert_eq!(&CI[needs.span.start..needs.span.end], "test");
+    }
+
+    #[test]
+    fn triggers_in_string_and_list_form() {
+        for (text, expected) in [
+            ("on: push\njobs: {}\n", vec!["push"]),
+            (
+                "on: [push, workflow_dispatch]\njobs: {}\n",
+                vec!["push", "workflow_dispatch"],
+            ),
+        ] {
+            let y = yaml::parse(text);
+            let root = y.documents[0].clone().unwrap_or_else(|| panic!("empty"));
+            let w = Workflow::from_root(&root).unwrap_or_else(|| panic!("not a workflow"));
+            let events: Vec<String> = w.triggers.iter().map(|t| t.event.text.clone()).collect();
+            assert_eq!(events, expected);
+        }
+    }
+
+    #[test]
+    fn needs_cycles_terminate() {
+        let text = "on: push\njobs:\n  a: {needs: b, runs-on: x}\n  b: {needs: a, runs-on: x}\n";
+        let y = yaml::parse(text);
+        let root = y.documents[0].clone().unwrap_or_else(|| panic!("empty"));
+        let w = Workflow::from_root(&root).unwrap_or_else(|| panic!("not a workflow"));
+        assert_eq!(w.ancestors("a").len(), 2);
+    }
+
+    #[test]
+    fn composite_action() {
+        let text = "name: x\ninputs:\n  who: {required: true}\nruns:\n  using: composite\n  steps:\n    - run: echo ${{ inputs.who }}\n      shell: bash\n";
+        let y = yaml::parse(text);
+        let root = y.documents[0].clone().unwrap_or_else(|| panic!("empty"));
+        let a = Action::from_root(&root).unwrap_or_else(|| panic!("not an action"));
+        assert_eq!(a.using.map(|u| u.text), Some("composite".to_string()));
+        assert_eq!(a.inputs[0].text, "who");
+        assert_eq!(
+            a.steps[0].shell.as_ref().map(|s| s.text.as_str()),
+            Some("bash")
+        );
+    }
+}
