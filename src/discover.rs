@@ -8,15 +8,26 @@ use std::path::{Path, PathBuf};
 pub enum FileKind {
     Dockerfile,
     DockerIgnore,
+    /// `.github/workflows/*.yml`
+    Workflow,
+    /// `action.yml`: action metadata (composite, JavaScript, Docker).
+    Action,
 }
 
 impl FileKind {
-    pub const ALL: &'static [FileKind] = &[FileKind::Dockerfile, FileKind::DockerIgnore];
+    pub const ALL: &'static [FileKind] = &[
+        FileKind::Dockerfile,
+        FileKind::DockerIgnore,
+        FileKind::Workflow,
+        FileKind::Action,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             FileKind::Dockerfile => "dockerfile",
             FileKind::DockerIgnore => "dockerignore",
+            FileKind::Workflow => "workflow",
+            FileKind::Action => "action",
         }
     }
 
@@ -39,6 +50,21 @@ impl FileKind {
             || lower.ends_with(".containerfile")
         {
             return Some(FileKind::Dockerfile);
+        }
+        let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+        if lower == "action.yml" || lower == "action.yaml" {
+            return Some(FileKind::Action);
+        }
+        let parent = path.parent();
+        let in_workflows = parent
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "workflows")
+            && parent
+                .and_then(Path::parent)
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n == ".github");
+        if yaml && in_workflows {
+            return Some(FileKind::Workflow);
         }
         None
     }
@@ -213,5 +239,18 @@ mod tests {
             Some(FileKind::DockerIgnore)
         );
         assert_eq!(FileKind::detect(Path::new("docker-compose.yml")), None);
+        assert_eq!(
+            FileKind::detect(Path::new("repo/.github/workflows/ci.yml")),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(
+            FileKind::detect(Path::new(".github/workflows/release.yaml")),
+            Some(FileKind::Workflow)
+        );
+        assert_eq!(FileKind::detect(Path::new("workflows/ci.yml")), None);
+        assert_eq!(
+            FileKind::detect(Path::new("action.yml")),
+            Some(FileKind::Action)
+        );
     }
 }

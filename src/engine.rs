@@ -6,8 +6,10 @@ use crate::diagnostic::{Finding, Findings, Severity};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::dockerfile;
 use crate::parse::dockerignore::{self, DockerIgnore};
+use crate::parse::workflow::{Action, Workflow};
+use crate::parse::yaml;
 use crate::rules::meta::{FileSkipped, InternalError, ParseError};
-use crate::rules::{self, DockerContext};
+use crate::rules::{self, DockerContext, WorkflowContext};
 use crate::select::{Selection, Selector};
 use crate::source::{SourceFile, Span};
 use crate::suppress;
@@ -217,8 +219,62 @@ fn run_rules(
             }
         }
         FileKind::DockerIgnore => {}
+        FileKind::Workflow | FileKind::Action => {
+            let tree = yaml::parse(&source.text);
+            report_yaml_errors(&tree, &mut out);
+            // GitHub reads the first document only.
+            let root = tree.documents.first().and_then(Option::as_ref);
+            let workflow = root
+                .filter(|_| kind == FileKind::Workflow)
+                .and_then(Workflow::from_root);
+            let action = root
+                .filter(|_| kind == FileKind::Action)
+                .and_then(Action::from_root);
+            let cx = WorkflowContext {
+                file: source,
+                workflow: workflow.as_ref(),
+                action: action.as_ref(),
+                config: &settings.config,
+            };
+            if tree
+                .errors
+                .iter()
+                .all(|e| e.kind == yaml::ErrorKind::DuplicateKey)
+            {
+                for rule in rules::WORKFLOW_RULES {
+                    if selection.is_enabled(rule.meta().code) {
+                        rule.check(&cx, &mut out);
+                    }
+                }
+            }
+        }
     }
     (out.into_vec(), statements)
+}
+
+/// YAML syntax errors and duplicate keys are PL001; a limit that stopped
+/// the read is PL003 (the rest of the file was not linted).
+fn report_yaml_errors(tree: &yaml::YamlFile, out: &mut Findings) {
+    for e in &tree.errors {
+        match e.kind {
+            yaml::ErrorKind::Syntax => {
+                out.report(&ParseError::META, e.span, e.message.clone());
+            }
+            yaml::ErrorKind::DuplicateKey => {
+                let b = out.report(&ParseError::META, e.span, e.message.clone());
+                if let Some(first) = e.first {
+                    b.related(first, "first set here");
+                }
+            }
+            yaml::ErrorKind::Limit => {
+                out.report(
+                    &FileSkipped::META,
+                    e.span,
+                    format!("not linted past this point: {}", e.message),
+                );
+            }
+        }
+    }
 }
 
 /// Lints one file's text as `kind`: rules, suppressions, selection,

@@ -22,7 +22,7 @@ fn fixes_converge_and_remove_their_findings() {
             continue;
         }
         let s = settings(&[&code]);
-        let kind = FileKind::detect(&bad).unwrap_or(FileKind::Dockerfile);
+        let kind = common::fixture_kind(&bad).unwrap_or(FileKind::Dockerfile);
         let text = load(&bad, u64::MAX).unwrap_or_default();
         let source = SourceFile::new(&bad, text);
         let before = lint_source(&source, kind, &s);

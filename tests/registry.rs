@@ -22,7 +22,11 @@ fn codes_and_names_are_unique_and_well_formed() {
         assert!(codes.insert(r.code), "duplicate code {}", r.code);
         assert!(names.insert(r.name), "duplicate name {}", r.name);
         let (family, digits) = r.code.split_at(2);
-        assert!(["PL", "DF"].contains(&family), "{}: unknown family", r.code);
+        assert!(
+            ["PL", "DF", "GH"].contains(&family),
+            "{}: unknown family",
+            r.code
+        );
         assert!(
             digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit()),
             "{}",

@@ -2,11 +2,13 @@
 
 pub mod dockerfile;
 pub mod meta;
+pub mod workflow;
 
 use crate::config::Config;
 use crate::diagnostic::Findings;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::dockerignore::DockerIgnore;
+use crate::parse::workflow::{Action, Step, Workflow};
 use crate::registry::RuleMeta;
 use crate::source::SourceFile;
 use std::path::PathBuf;
@@ -27,6 +29,35 @@ pub trait DockerfileRule: Sync + Send {
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings);
 }
 
+/// What a workflow or action rule can see.
+pub struct WorkflowContext<'a> {
+    pub file: &'a SourceFile,
+    /// Set for `.github/workflows/*.yml`.
+    pub workflow: Option<&'a Workflow<'a>>,
+    /// Set for `action.yml`.
+    pub action: Option<&'a Action<'a>>,
+    pub config: &'a Config,
+}
+
+impl<'a> WorkflowContext<'a> {
+    /// Every step: the workflow's jobs' steps, or a composite action's.
+    pub fn steps(&self) -> Vec<&'a Step<'a>> {
+        let mut out: Vec<&Step<'_>> = Vec::new();
+        if let Some(w) = self.workflow {
+            out.extend(w.jobs.iter().flat_map(|j| j.steps.iter()));
+        }
+        if let Some(a) = self.action {
+            out.extend(a.steps.iter());
+        }
+        out
+    }
+}
+
+pub trait WorkflowRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings);
+}
+
 /// Implements the `meta()` of a rule trait from the declared `META`.
 #[macro_export]
 macro_rules! impl_meta {
@@ -38,12 +69,14 @@ macro_rules! impl_meta {
 }
 
 pub use dockerfile::RULES as DOCKERFILE_RULES;
+pub use workflow::RULES as WORKFLOW_RULES;
 
 /// Every rule's metadata, sorted by code.
 pub fn all() -> &'static [&'static RuleMeta] {
     static ALL: LazyLock<Vec<&'static RuleMeta>> = LazyLock::new(|| {
         let mut v: Vec<&'static RuleMeta> = meta::RULES.to_vec();
         v.extend(DOCKERFILE_RULES.iter().map(|r| r.meta()));
+        v.extend(WORKFLOW_RULES.iter().map(|r| r.meta()));
         v.sort_by_key(|r| r.code);
         v
     });

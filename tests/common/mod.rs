@@ -29,8 +29,17 @@ pub fn settings(extra: &[&str]) -> Settings {
 /// Lints one file with the default rules plus `extra`.
 pub fn lint(path: &Path, extra: &[&str]) -> FileReport {
     let s = settings(extra);
-    let kind = FileKind::detect(path);
+    let kind = fixture_kind(path);
     engine::lint_text(path, kind, engine::load(path, s.config.max_file_size), &s)
+}
+
+/// A fixture's kind: from its name, or from its family folder
+/// (`fixtures/workflow/GH001.bad.yml` is a workflow).
+pub fn fixture_kind(path: &Path) -> Option<FileKind> {
+    FileKind::detect(path).or_else(|| {
+        let family = path.parent()?.file_name()?.to_str()?;
+        FileKind::from_name(family)
+    })
 }
 
 /// `line:col-line:col CODE message` per finding: what snapshots hold.

@@ -1,0 +1,87 @@
+use super::*;
+use crate::registry::{OptionKind, RuleOption};
+
+declare_rule! {
+    /// ## What it checks
+    /// A `uses:` (a step's action or a job's reusable workflow) that is not
+    /// pinned to a full 40-character commit SHA. Actions of the `actions`
+    /// and `github` organisations are reported as info; owners listed in
+    /// `trusted-owners` are not reported. Branch refs are GH002's.
+    ///
+    /// ## Why it matters in production
+    /// A tag is a movable pointer: whoever controls the action's repository
+    /// (or steals its maintainer's token) can move `v4` to new code that
+    /// runs in your pipeline with your secrets and your deploy rights, as
+    /// happened with `tj-actions/changed-files` in 2025.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - uses: docker/login-action@v3
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// - uses: docker/login-action@74a5d142397b4f367a81961eba4e8cd7edddf772 # v3.4.0
+    /// ```
+    /// and let Dependabot or Renovate update the SHA and the comment.
+    ///
+    /// ## Options
+    /// - `trusted-owners`: owners whose actions may use tags (`["my-org"]`).
+    ///
+    /// ## Fix
+    /// None: resolving a tag to a SHA needs the network.
+    ///
+    /// ## References
+    /// - [GitHub: security hardening, using third-party actions](https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#using-third-party-actions)
+    pub struct UnpinnedAction {
+        code: "GH001",
+        name: "unpinned-action",
+        severity: Warning,
+        tags: ["security"],
+        security_severity: "6.0",
+        fix: None,
+        summary: "an action or reusable workflow is not pinned to a commit SHA",
+        options: [RuleOption {
+            name: "trusted-owners",
+            kind: OptionKind::StringList,
+            description: "owners whose actions may be pinned by tag",
+        }],
+    }
+}
+
+pub(super) fn is_sha(r: &str) -> bool {
+    r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+impl WorkflowRule for UnpinnedAction {
+    impl_meta!();
+
+    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+        let trusted = cx.config.option(Self::META.code, "trusted-owners");
+        for uses in all_uses(cx) {
+            let Uses::Remote { owner, git_ref, .. } = parse_uses(&uses.text) else {
+                continue;
+            };
+            if trusted.iter().any(|t| t.eq_ignore_ascii_case(owner)) {
+                continue;
+            }
+            let message = match git_ref {
+                Some(r) if is_sha(r) => continue,
+                Some(r) if BRANCH_REFS.contains(&r) => continue,
+                Some(r) => format!(
+                    "`{}` is pinned to `{r}`, which can be moved to other code",
+                    uses.text
+                ),
+                None => format!("`{}` names no ref at all", uses.text),
+            };
+            let first_party =
+                owner.eq_ignore_ascii_case("actions") || owner.eq_ignore_ascii_case("github");
+            let b = out
+                .report(&Self::META, uses.span, message)
+                .help("pin the full commit SHA and keep the tag in a comment");
+            if first_party {
+                b.severity(Severity::Info);
+            }
+        }
+    }
+}
