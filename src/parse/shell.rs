@@ -59,6 +59,31 @@ impl SimpleCommand {
         self.args().iter().any(|w| w.text == arg)
     }
 
+    /// The command that wrappers run: drops `exec`, `tini --`, `dumb-init`,
+    /// `nohup`, `gosu user`, `su-exec user`.
+    pub fn without_wrappers(&self) -> SimpleCommand {
+        let mut c = self.clone();
+        loop {
+            match c.program() {
+                Some("exec" | "dumb-init" | "nohup") => {
+                    c.argv.remove(0);
+                }
+                Some("tini" | "tini-static") => {
+                    let n = c
+                        .argv
+                        .iter()
+                        .position(|w| w.text == "--")
+                        .map_or(1, |i| i + 1);
+                    c.argv.drain(..n.min(c.argv.len()));
+                }
+                Some("gosu" | "su-exec") => {
+                    c.argv.drain(..2.min(c.argv.len()));
+                }
+                _ => return c,
+            }
+        }
+    }
+
     /// The first argument that is not an option: the subcommand of
     /// `apt-get install` or `pip install`.
     pub fn subcommand(&self) -> Option<&Word> {
@@ -75,7 +100,33 @@ pub struct Script {
     pub uses_shell_syntax: bool,
 }
 
+/// Programs that run a script they read from standard input.
+const INTERPRETERS: &[&str] = &[
+    "sh", "bash", "ash", "dash", "zsh", "python", "python3", "perl", "ruby", "node", "php",
+];
+
 impl Script {
+    /// `curl … | sh` and the like: a download piped straight into an
+    /// interpreter. Returns the download, the interpreter command and its name.
+    pub fn piped_downloads(&self) -> Vec<(&SimpleCommand, &SimpleCommand, String)> {
+        let mut out = Vec::new();
+        for pair in self.commands.windows(2) {
+            let (cmd, next) = (&pair[0], &pair[1]);
+            let downloads = matches!(cmd.program(), Some("curl" | "wget"));
+            if !downloads || cmd.next != Some(Connector::Pipe) {
+                continue;
+            }
+            let Some(interp) = next.without_wrappers().program().map(str::to_string) else {
+                continue;
+            };
+            let base = interp.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+            if INTERPRETERS.contains(&interp.as_str()) || INTERPRETERS.contains(&base) {
+                out.push((cmd, next, interp));
+            }
+        }
+        out
+    }
+
     /// Every command whose program name is `name`.
     pub fn commands_named<'a>(
         &'a self,

@@ -1,5 +1,5 @@
 use super::*;
-use crate::redact::{is_placeholder, redact};
+use crate::redact::{is_placeholder, is_secret_name, redact};
 use crate::registry::{OptionKind, RuleOption};
 
 declare_rule! {
@@ -52,47 +52,6 @@ declare_rule! {
             RuleOption { name: "allowed-names", kind: OptionKind::StringList, description: "exact names to accept" },
         ],
     }
-}
-
-const FRAGMENTS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIALS",
-    "AUTH_KEY",
-    "SIGNING_KEY",
-    "ENCRYPTION_KEY",
-    "MASTER_KEY",
-];
-/// Names that point at a secret rather than hold one.
-const POINTER_SUFFIXES: &[&str] = &[
-    "_FILE",
-    "_PATH",
-    "_DIR",
-    "_URL",
-    "_ENDPOINT",
-    "_NAME",
-    "_ID",
-    "_LENGTH",
-    "_TTL",
-    "_EXPIRE",
-    "_EXPIRES",
-];
-
-fn is_secret_name(name: &str, extra: &[String]) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if POINTER_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
-        return false;
-    }
-    FRAGMENTS.iter().any(|f| upper.contains(f))
-        || extra
-            .iter()
-            .any(|f| upper.contains(&f.to_ascii_uppercase()))
 }
 
 impl DockerfileRule for SecretInEnvOrArg {

@@ -42,10 +42,6 @@ declare_rule! {
     }
 }
 
-const INTERPRETERS: &[&str] = &[
-    "sh", "bash", "ash", "dash", "zsh", "python", "python3", "perl", "ruby", "node", "php",
-];
-
 /// `NAME=value` settings that switch verification off.
 fn insecure_setting(name: &str, value: &str) -> bool {
     let v = value
@@ -60,7 +56,7 @@ fn insecure_setting(name: &str, value: &str) -> bool {
 }
 
 impl InsecureDownload {
-    fn check_command(cmd: &SimpleCommand, next: Option<&SimpleCommand>, out: &mut Findings) {
+    fn check_command(cmd: &SimpleCommand, out: &mut Findings) {
         for a in &cmd.assignments {
             if let Some((k, v)) = a.text.split_once('=')
                 && insecure_setting(k, v)
@@ -73,23 +69,6 @@ impl InsecureDownload {
             }
         }
         let Some(prog) = cmd.program() else { return };
-        let downloads = prog == "curl" || prog == "wget";
-        if downloads
-            && cmd.next == Some(Connector::Pipe)
-            && let Some(n) = next
-            && let Some(interp) = strip_exec(n).program().map(str::to_string)
-        {
-            let interp = interp.as_str();
-            let base = interp.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-            if INTERPRETERS.contains(&interp) || INTERPRETERS.contains(&base) {
-                out.report(
-                    &Self::META,
-                    cmd.span.cover(n.span),
-                    format!("a script from `{prog}` is piped into `{interp}` without verifying it"),
-                )
-                .help("download to a file, check its SHA-256, then run it");
-            }
-        }
         let flag = match prog {
             "curl" => cmd.args().iter().find(|w| {
                 w.text == "--insecure"
@@ -147,9 +126,22 @@ impl DockerfileRule for InsecureDownload {
                     }
                 }
                 Keyword::Run => {
-                    let cmds = commands(instr);
-                    for (i, cmd) in cmds.iter().enumerate() {
-                        Self::check_command(cmd, cmds.get(i + 1), out);
+                    let Some(script) = instr.script() else {
+                        continue;
+                    };
+                    for (download, interp, name) in script.piped_downloads() {
+                        out.report(
+                            &Self::META,
+                            download.span.cover(interp.span),
+                            format!(
+                                "a script from `{}` is piped into `{name}` without verifying it",
+                                download.program().unwrap_or("curl")
+                            ),
+                        )
+                        .help("download to a file, check its SHA-256, then run it");
+                    }
+                    for cmd in &script.commands {
+                        Self::check_command(cmd, out);
                     }
                 }
                 _ => {}

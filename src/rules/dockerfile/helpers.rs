@@ -259,24 +259,5 @@ pub fn is_server_command(cmd: &SimpleCommand) -> bool {
 
 /// Wrappers that run the real command: `exec`, `tini --`, `dumb-init`, `gosu user`.
 pub fn strip_exec(cmd: &SimpleCommand) -> SimpleCommand {
-    let mut c = cmd.clone();
-    loop {
-        match c.program() {
-            Some("exec" | "dumb-init" | "nohup") => {
-                c.argv.remove(0);
-            }
-            Some("tini" | "tini-static") => {
-                let n = c
-                    .argv
-                    .iter()
-                    .position(|w| w.text == "--")
-                    .map_or(1, |i| i + 1);
-                c.argv.drain(..n.min(c.argv.len()));
-            }
-            Some("gosu" | "su-exec") => {
-                c.argv.drain(..2.min(c.argv.len()));
-            }
-            _ => return c,
-        }
-    }
+    cmd.without_wrappers()
 }
