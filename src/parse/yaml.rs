@@ -375,7 +375,17 @@ impl Builder<'_> {
     }
 
     /// A complete node: record its anchor and hand it to its parent.
-    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+    fn finish(&mut self, mut node: Node, anchor: usize) -> Result<(), YamlError> {
+        // Block scalars and collections end where the next token starts:
+        // trailing blank lines and indentation are not part of the node.
+        let bytes = self.text.as_bytes();
+        while node.span.end > node.span.start
+            && bytes
+                .get(node.span.end - 1)
+                .is_some_and(u8::is_ascii_whitespace)
+        {
+            node.span.end -= 1;
+        }
         if anchor > 0 {
             let n = size(&node);
             self.anchors.insert(anchor, (node.clone(), n));

@@ -1,7 +1,7 @@
 //! Questions several GH rules ask: what a `uses:` names, which contexts
 //! an attacker controls, where a step's text sits in the file.
 
-use crate::parse::workflow::{Spanned, Step};
+use crate::parse::workflow::{Job, Spanned, Step};
 use crate::parse::yaml::{Node, NodeKind};
 use crate::rules::WorkflowContext;
 
@@ -158,5 +158,150 @@ mod tests {
         assert!(is_untrusted("github.head_ref"));
         assert!(!is_untrusted("github.event.issue.number"));
         assert!(!is_untrusted("github.sha"));
+    }
+}
+
+/// The shell script of a `run:` step, parsed (offsets into the script text).
+pub fn run_script(step: &Step<'_>) -> Option<crate::parse::shell::Script> {
+    let text = step.run?.as_str()?;
+    Some(crate::parse::shell::parse(
+        text,
+        &crate::parse::offsets::OffsetMap::contiguous(0, text.len()),
+    ))
+}
+
+const TEST_PROGRAMS: &[&str] = &["pytest", "tox", "nox", "py.test", "unittest"];
+
+/// Does the job run a test suite (pytest, tox, nox, `make test`, …)?
+pub fn runs_tests(job: &Job<'_>) -> bool {
+    job.steps.iter().filter_map(run_script).any(|s| {
+        s.commands.iter().any(|c| {
+            let args: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            let prog = c.program().unwrap_or("");
+            TEST_PROGRAMS.contains(&prog)
+                || args
+                    .windows(2)
+                    .any(|w| w[0] == "-m" && matches!(w[1], "pytest" | "unittest" | "tox" | "nox"))
+                || (matches!(prog, "make" | "just" | "task")
+                    && args
+                        .iter()
+                        .skip(1)
+                        .any(|a| a.starts_with("test") || *a == "check"))
+                || (matches!(prog, "npm" | "pnpm" | "yarn" | "cargo" | "go" | "hatch")
+                    && args.get(1) == Some(&"test"))
+                || (matches!(prog, "uv" | "poetry" | "pipenv" | "pdm" | "hatch")
+                    && args.iter().any(|a| TEST_PROGRAMS.contains(a)))
+        })
+    })
+}
+
+const DEPLOY_ACTIONS: &[&str] = &[
+    "azure/webapps-deploy",
+    "azure/k8s-deploy",
+    "aws-actions/amazon-ecs-deploy-task-definition",
+    "google-github-actions/deploy-cloudrun",
+    "google-github-actions/deploy-appengine",
+    "superfly/flyctl-actions",
+    "appleboy/ssh-action",
+    "akhileshns/heroku-deploy",
+    "amondnet/vercel-action",
+];
+
+/// Why a job deploys, with where it says so: an `environment:` named like
+/// production, a deploy action, a deploy command, an image push.
+pub fn deploy_evidence(job: &Job<'_>) -> Option<(crate::source::Span, String)> {
+    if let Some(env) = &job.environment {
+        let lower = env.text.to_ascii_lowercase();
+        if lower.contains("prod") || lower.contains("live") {
+            return Some((
+                env.span,
+                format!("it targets the `{}` environment", env.text),
+            ));
+        }
+    }
+    for step in &job.steps {
+        if let Some(u) = &step.uses {
+            let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+            if DEPLOY_ACTIONS.iter().any(|a| path.starts_with(a)) {
+                return Some((u.span, format!("it runs `{path}`")));
+            }
+            if path == "docker/build-push-action"
+                && step.with.and_then(|w| w.get("push")).is_some_and(truthy)
+            {
+                return Some((u.span, "it pushes an image".to_string()));
+            }
+        }
+        let Some(script) = run_script(step) else {
+            continue;
+        };
+        for c in &script.commands {
+            let args: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            let deploys = match c.program().unwrap_or("") {
+                "kubectl" => args
+                    .iter()
+                    .any(|a| matches!(*a, "apply" | "rollout" | "set" | "replace" | "create")),
+                "helm" => args.iter().any(|a| matches!(*a, "upgrade" | "install")),
+                "docker" => {
+                    args.get(1) == Some(&"push")
+                        || (args.contains(&"buildx") && args.contains(&"--push"))
+                }
+                "gcloud" => args.contains(&"deploy"),
+                "aws" => args
+                    .iter()
+                    .any(|a| *a == "update-service" || *a == "deploy"),
+                "az" => args.iter().any(|a| matches!(*a, "deploy" | "up")),
+                "fly" | "flyctl" | "railway" | "vercel" | "netlify" | "serverless" | "sls" => {
+                    args.iter().any(|a| matches!(*a, "deploy" | "up"))
+                }
+                "terraform" | "tofu" | "pulumi" => {
+                    args.iter().any(|a| matches!(*a, "apply" | "up"))
+                }
+                "ansible-playbook" | "kamal" => true,
+                _ => false,
+            };
+            if deploys {
+                let span = step.run.map_or(job.id.span, |r| r.span);
+                return Some((
+                    span,
+                    format!(
+                        "it runs `{}`",
+                        args.iter().take(3).copied().collect::<Vec<_>>().join(" ")
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Maps an offset in a scalar's text back into the file: exact for
+/// literal block scalars (`run: |`) and one-line scalars; the start of the
+/// node where folding or escapes make the text differ from the source.
+pub fn source_offset(file: &crate::source::SourceFile, node: &Node, text_offset: usize) -> usize {
+    let NodeKind::Scalar { text, style } = &node.kind else {
+        return node.span.start;
+    };
+    let raw = file.slice(node.span);
+    match style {
+        crate::parse::yaml::Style::Literal => {
+            // The span may start at the `|` indicator or at the content.
+            let on_indicator = raw.starts_with('|');
+            let first_line = file.lines.line_of(node.span.start) + usize::from(on_indicator);
+            let before = text.get(..text_offset).unwrap_or("");
+            let line = before.matches('\n').count();
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+            let content_start = file.lines.line_start(first_line, &file.text);
+            let indent = file
+                .text
+                .get(content_start..)
+                .map_or(0, |r| r.len() - r.trim_start_matches(' ').len());
+            let at = file.lines.line_start(first_line + line, &file.text) + indent + col;
+            at.min(node.span.end.max(node.span.start))
+        }
+        _ if !raw.contains('\n') => {
+            let quote = usize::from(raw.starts_with(['"', '\'']));
+            (node.span.start + quote + text_offset).min(node.span.end)
+        }
+        _ => node.span.start,
     }
 }

@@ -4,21 +4,32 @@ mod helpers;
 
 mod gh001_unpinned_action;
 mod gh002_action_on_branch;
+mod gh003_unpinned_container_image;
 mod gh004_permissions_missing;
 mod gh005_permissions_too_broad;
+mod gh006_untrusted_checkout;
 mod gh007_script_injection;
+mod gh008_deploy_without_tests;
+mod gh009_deploy_from_any_branch;
 mod gh010_job_timeout_missing;
+mod gh011_deploy_concurrency_missing;
 mod gh012_checkout_persists_credentials;
 mod gh013_secrets_inherit;
+mod gh014_hardcoded_credentials;
+mod gh015_image_tagged_latest_only;
+mod gh016_image_pushed_unscanned;
 mod gh017_insecure_commands;
+mod gh018_curl_pipe_shell;
+mod gh019_invalid_workflow;
 mod gh020_deprecated_workflow_command;
+mod gh021_unsound_condition;
 mod gh022_runner_image_unpinned;
 
 use super::{WorkflowContext, WorkflowRule};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings, Severity};
 use crate::impl_meta;
-use crate::parse::workflow::{Permissions, Step};
+use crate::parse::workflow::{Job, Permissions, Spanned, Step, Workflow};
 use crate::parse::yaml::Node;
 use helpers::*;
 
@@ -28,13 +39,24 @@ const BRANCH_REFS: &[&str] = &["main", "master", "develop", "dev", "trunk", "HEA
 pub static RULES: &[&dyn WorkflowRule] = &[
     &gh001_unpinned_action::UnpinnedAction,
     &gh002_action_on_branch::ActionOnBranch,
+    &gh003_unpinned_container_image::UnpinnedContainerImage,
     &gh004_permissions_missing::PermissionsMissing,
     &gh005_permissions_too_broad::PermissionsTooBroad,
+    &gh006_untrusted_checkout::UntrustedCheckout,
     &gh007_script_injection::ScriptInjection,
+    &gh008_deploy_without_tests::DeployWithoutTests,
+    &gh009_deploy_from_any_branch::DeployFromAnyBranch,
     &gh010_job_timeout_missing::JobTimeoutMissing,
+    &gh011_deploy_concurrency_missing::DeployConcurrencyMissing,
     &gh012_checkout_persists_credentials::CheckoutPersistsCredentials,
     &gh013_secrets_inherit::SecretsInherit,
+    &gh014_hardcoded_credentials::HardcodedCredentials,
+    &gh015_image_tagged_latest_only::ImageTaggedLatestOnly,
+    &gh016_image_pushed_unscanned::ImagePushedUnscanned,
     &gh017_insecure_commands::InsecureCommands,
+    &gh018_curl_pipe_shell::CurlPipeShell,
+    &gh019_invalid_workflow::InvalidWorkflow,
     &gh020_deprecated_workflow_command::DeprecatedWorkflowCommand,
+    &gh021_unsound_condition::UnsoundCondition,
     &gh022_runner_image_unpinned::RunnerImageUnpinned,
 ];

@@ -1,0 +1,94 @@
+use super::*;
+use crate::parse::dockerfile::ImageRef;
+
+declare_rule! {
+    /// ## What it checks
+    /// Container images a workflow runs without a digest: `docker://`
+    /// actions, job `container:` and `services:` images. An image with no
+    /// tag or with `latest` is an error; a tag without a digest a warning.
+    /// Images computed by an expression are skipped.
+    ///
+    /// ## Why it matters in production
+    /// The job runs whatever the tag points at on the day: tests pass
+    /// against one database version and production runs another, and a
+    /// republished tag runs new code with the job's secrets.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///     image: postgres:16.4@sha256:<digest>
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [GitHub: `jobs.<job_id>.container`](https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idcontainer)
+    pub struct UnpinnedContainerImage {
+        code: "GH003",
+        name: "unpinned-container-image",
+        severity: Warning,
+        fix: None,
+        summary: "a container or service image is not pinned by digest",
+    }
+}
+
+impl WorkflowRule for UnpinnedContainerImage {
+    impl_meta!();
+
+    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+        let mut images: Vec<(String, crate::source::Span)> = Vec::new();
+        for uses in all_uses(cx) {
+            if let Uses::Docker(image) = parse_uses(&uses.text) {
+                images.push((image.to_string(), uses.span));
+            }
+        }
+        if let Some(w) = cx.workflow {
+            for job in &w.jobs {
+                let containers = job
+                    .container
+                    .iter()
+                    .chain(job.services.iter().map(|(_, c)| c));
+                images.extend(
+                    containers
+                        .filter_map(|c| c.image.as_ref())
+                        .map(|i| (i.text.clone(), i.span)),
+                );
+            }
+        }
+        for (text, span) in images {
+            if text.contains("${{") || text.is_empty() {
+                continue;
+            }
+            let image = ImageRef::parse(&text, span, false);
+            if image.digest.is_some() {
+                continue;
+            }
+            match image.tag.as_deref() {
+                None | Some("latest") => {
+                    out.report(
+                        &Self::META,
+                        span,
+                        format!("`{text}` follows `latest`: each run may use a different image"),
+                    )
+                    .severity(Severity::Error)
+                    .help("pin a version tag and a digest");
+                }
+                Some(tag) => {
+                    out.report(
+                        &Self::META,
+                        span,
+                        format!("`{text}` is pinned to the tag `{tag}`, which can be republished"),
+                    )
+                    .help("append `@sha256:…`");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A deploy job (see GH008 for what counts) in a workflow that runs on
+    /// `pull_request` or on pushes to any branch, when neither the job nor a
+    /// job it needs has an `if:` on the ref or event, and the job has no
+    /// `environment:` whose protection rules could stop it.
+    ///
+    /// ## Why it matters in production
+    /// Every feature branch, or every pull request, deploys to production.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// on: push
+    /// jobs:
+    ///   deploy:
+    ///     runs-on: ubuntu-24.04
+    ///     steps: [{run: helm upgrade app ./chart}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// on:
+    ///   push:
+    ///     branches: [main]
+    /// ```
+    /// or `if: github.ref == 'refs/heads/main'` on the job, or an
+    /// `environment:` with required reviewers or branch rules.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [GitHub: deployment environments](https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-deployments/managing-environments-for-deployment)
+    pub struct DeployFromAnyBranch {
+        code: "GH009",
+        name: "deploy-from-any-branch",
+        severity: Warning,
+        fix: None,
+        summary: "a deploy job runs for any branch or pull request",
+    }
+}
+
+/// Triggers that run for code not yet merged to the main branch.
+fn any_branch_trigger<'a>(w: &'a Workflow<'a>) -> Option<&'a Spanned> {
+    w.triggers
+        .iter()
+        .map(|t| &t.event)
+        .find(|e| e.text == "pull_request" || e.text == "pull_request_target")
+        .or_else(|| {
+            w.triggers
+                .iter()
+                .find(|t| {
+                    t.event.text == "push"
+                        && t.filters.is_none_or(|f| {
+                            f.get("branches").is_none_or(|b| {
+                                b.as_seq().is_some_and(|s| {
+                                    s.iter()
+                                        .any(|x| x.as_str().is_some_and(|v| v.contains('*')))
+                                })
+                            }) && f.get("tags").is_none()
+                        })
+                })
+                .map(|t| &t.event)
+        })
+}
+
+impl WorkflowRule for DeployFromAnyBranch {
+    impl_meta!();
+
+    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+        let Some(w) = cx.workflow else { return };
+        let Some(trigger) = any_branch_trigger(w) else {
+            return;
+        };
+        let guards = |n: Option<&Node>| {
+            n.is_some_and(|n| {
+                let t = cx.file.slice(n.span);
+                t.contains("github.ref")
+                    || t.contains("github.event_name")
+                    || t.contains("github.base_ref")
+            })
+        };
+        for job in &w.jobs {
+            let Some((_, why)) = deploy_evidence(job) else {
+                continue;
+            };
+            if job.environment.is_some()
+                || guards(job.if_)
+                || w.ancestors(&job.id.text).iter().any(|a| guards(a.if_))
+            {
+                continue;
+            }
+            out.report(&Self::META, job.id.span, format!("job `{}` deploys ({why}) on every `{}`", job.id.text, trigger.text))
+                .related(trigger.span, "runs for any branch")
+                .help("limit the trigger to main or tags, add an `if:` on `github.ref`, or use a protected `environment:`");
+        }
+    }
+}

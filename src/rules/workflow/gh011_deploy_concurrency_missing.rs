@@ -1,0 +1,67 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A deploy job (see GH008) with no `concurrency:` on the job or the
+    /// workflow.
+    ///
+    /// ## Why it matters in production
+    /// Two pushes in quick succession start two deploys that race: the
+    /// older commit can finish last and roll production back, or two
+    /// database migrations run at once.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// jobs:
+    ///   deploy:
+    ///     runs-on: ubuntu-24.04
+    ///     steps: [{run: kubectl apply -f k8s/}]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///   deploy:
+    ///     concurrency:
+    ///       group: deploy-production
+    ///       cancel-in-progress: false
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [GitHub: control the concurrency of workflows and jobs](https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/control-the-concurrency-of-workflows-and-jobs)
+    pub struct DeployConcurrencyMissing {
+        code: "GH011",
+        name: "deploy-concurrency-missing",
+        severity: Warning,
+        fix: None,
+        summary: "a deploy job has no `concurrency` group",
+    }
+}
+
+impl WorkflowRule for DeployConcurrencyMissing {
+    impl_meta!();
+
+    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+        let Some(w) = cx.workflow else { return };
+        if w.concurrency.is_some() {
+            return;
+        }
+        for job in w.jobs.iter().filter(|j| j.concurrency.is_none()) {
+            if let Some((_, why)) = deploy_evidence(job) {
+                out.report(
+                    &Self::META,
+                    job.id.span,
+                    format!(
+                        "job `{}` deploys ({why}) with no `concurrency`: two runs can race",
+                        job.id.text
+                    ),
+                )
+                .help(
+                    "add `concurrency: {group: deploy-<environment>, cancel-in-progress: false}`",
+                );
+            }
+        }
+    }
+}
