@@ -130,37 +130,6 @@ pub fn truthy(node: &Node) -> bool {
     matches!(&node.kind, NodeKind::Scalar { text, .. } if matches!(text.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uses_forms() {
-        assert_eq!(parse_uses("./.github/actions/x"), Uses::Local);
-        assert_eq!(parse_uses("docker://alpine:3"), Uses::Docker("alpine:3"));
-        assert_eq!(
-            parse_uses("org/repo/.github/workflows/d.yml@v1"),
-            Uses::Remote {
-                owner: "org",
-                repo: "repo",
-                git_ref: Some("v1")
-            }
-        );
-    }
-
-    #[test]
-    fn untrusted_contexts() {
-        assert!(is_untrusted("github.event.issue.title"));
-        assert!(
-            is_untrusted("github.event.commits.0.message")
-                || is_untrusted("github.event.commits.*.message")
-        );
-        assert!(is_untrusted("github.head_ref"));
-        assert!(!is_untrusted("github.event.issue.number"));
-        assert!(!is_untrusted("github.sha"));
-    }
-}
-
 /// The shell script of a `run:` step, parsed (offsets into the script text).
 pub fn run_script(step: &Step<'_>) -> Option<crate::parse::shell::Script> {
     let text = step.run?.as_str()?;
@@ -303,5 +272,36 @@ pub fn source_offset(file: &crate::source::SourceFile, node: &Node, text_offset:
             (node.span.start + quote + text_offset).min(node.span.end)
         }
         _ => node.span.start,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uses_forms() {
+        assert_eq!(parse_uses("./.github/actions/x"), Uses::Local);
+        assert_eq!(parse_uses("docker://alpine:3"), Uses::Docker("alpine:3"));
+        assert_eq!(
+            parse_uses("org/repo/.github/workflows/d.yml@v1"),
+            Uses::Remote {
+                owner: "org",
+                repo: "repo",
+                git_ref: Some("v1")
+            }
+        );
+    }
+
+    #[test]
+    fn untrusted_contexts() {
+        assert!(is_untrusted("github.event.issue.title"));
+        assert!(
+            is_untrusted("github.event.commits.0.message")
+                || is_untrusted("github.event.commits.*.message")
+        );
+        assert!(is_untrusted("github.head_ref"));
+        assert!(!is_untrusted("github.event.issue.number"));
+        assert!(!is_untrusted("github.sha"));
     }
 }
