@@ -44,7 +44,7 @@ fn demo_fails_with_exit_1_and_a_summary() {
         .stdout(predicate::str::contains("DF001 final-stage-runs-as-root"))
         .stdout(predicate::str::contains("fixtures/demo/Dockerfile:16:5"))
         .stdout(predicate::str::contains(
-            "13 findings: 2 errors, 7 warnings, 4 info in 1 file (1 checked)",
+            "28 findings: 6 errors, 12 warnings, 10 info in 2 files (2 checked)",
         ));
 }
 
@@ -669,4 +669,58 @@ fn an_unreadable_file_is_an_io_error() {
         .code(2)
         .stdout(predicate::str::contains("not linted: cannot read the file"))
         .stdout(predicate::str::contains("b/Dockerfile"));
+}
+
+#[test]
+fn workflows_and_actions_are_found_and_yaml_problems_located() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\non: pull_request\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: echo hi # prodlint: ignore[GH018]\n",
+    );
+    write(
+        dir.path(),
+        "action.yml",
+        "name: greet\ninputs:\n  who: {required: true}\nruns:\n  using: composite\n  steps:\n    - run: echo ${{ inputs.who }}\n      shell: bash\n",
+    );
+    let mut bomb = String::from("on: push\nx: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
+    for (i, prev) in ["a", "b", "c", "d", "e", "f"].iter().enumerate() {
+        bomb.push_str(&format!(
+            "x{i}: &{} [{}]\n",
+            ["b", "c", "d", "e", "f", "g"][i],
+            vec![format!("*{prev}"); 10].join(", ")
+        ));
+    }
+    write(dir.path(), ".github/workflows/bomb.yaml", &bomb);
+    let out = prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output();
+    let v = json_of(&out.map(|o| o.stdout).unwrap_or_default());
+    let rows: Vec<String> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    format!(
+                        "{} {}:{} {}",
+                        f["file"].as_str().unwrap_or(""),
+                        f["start"]["line"],
+                        f["start"]["column"],
+                        f["code"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        rows,
+        vec![
+            ".github/workflows/bomb.yaml 6:37 PL003",
+            ".github/workflows/ci.yml 2:1 PL001",
+            ".github/workflows/ci.yml 9:41 PL002",
+            "action.yml 7:17 GH007",
+        ]
+    );
 }
