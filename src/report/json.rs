@@ -1,68 +1,164 @@
 //! The JSON report. Its schema is versioned (`version`) and documented in
-//! the README; fields are only ever added within a version.
+//! the README; fields are only ever added within a version. Serialized
+//! from borrowed structs, streaming, without an intermediate value tree.
 
 use super::{ReportInput, report_path};
-use crate::source::SourceFile;
-use serde_json::{Value, json};
+use crate::diagnostic::{Applicability, Finding, Severity};
+use crate::source::{SourceFile, Span};
+use serde::Serialize;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-fn position(source: &SourceFile, offset: usize) -> Value {
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct ByteRange {
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct Edit<'a> {
+    start: Position,
+    end: Position,
+    byte_range: ByteRange,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct Fix<'a> {
+    message: &'a str,
+    applicability: Applicability,
+    edits: Vec<Edit<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    message: &'a str,
+    start: Position,
+    end: Position,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    file: String,
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    url: String,
+    start: Position,
+    end: Position,
+    byte_range: ByteRange,
+    related: Vec<Related<'a>>,
+    fix: Option<Fix<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_checked: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    errors: &'a [String],
+    findings: Vec<JsonFinding<'a>>,
+}
+
+fn position(source: &SourceFile, offset: usize) -> Position {
     let p = source.lines.position(&source.text, offset);
-    json!({ "line": p.line, "column": p.column })
+    Position {
+        line: p.line,
+        column: p.column,
+    }
+}
+
+fn range(span: Span) -> ByteRange {
+    ByteRange {
+        start: span.start,
+        end: span.end,
+    }
+}
+
+fn finding<'a>(src: &SourceFile, path: &str, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        file: path.to_string(),
+        code: f.code(),
+        name: f.rule.name,
+        severity: f.severity,
+        message: &f.message,
+        help: f.help.as_deref(),
+        url: f.rule.help_uri(),
+        start: position(src, f.span.start),
+        end: position(src, f.span.end),
+        byte_range: range(f.span),
+        related: f
+            .related
+            .iter()
+            .map(|r| Related {
+                message: &r.message,
+                start: position(src, r.span.start),
+                end: position(src, r.span.end),
+            })
+            .collect(),
+        fix: f.fix.as_ref().map(|fix| Fix {
+            message: &fix.message,
+            applicability: fix.applicability,
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| Edit {
+                    start: position(src, e.span.start),
+                    end: position(src, e.span.end),
+                    byte_range: range(e.span),
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }),
+    }
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
     let (errors, warnings, info) = crate::engine::counts(input.reports);
-    let findings: Vec<Value> = input
-        .findings()
-        .map(|(r, f)| {
-            let src = &r.source;
-            let fix = f.fix.as_ref().map(|fix| {
-                json!({
-                    "message": fix.message,
-                    "applicability": fix.applicability,
-                    "edits": fix.edits.iter().map(|e| json!({
-                        "start": position(src, e.span.start),
-                        "end": position(src, e.span.end),
-                        "byte_range": { "start": e.span.start, "end": e.span.end },
-                        "replacement": e.replacement,
-                    })).collect::<Vec<_>>(),
-                })
-            });
-            json!({
-                "file": report_path(&src.path),
-                "code": f.code(),
-                "name": f.rule.name,
-                "severity": f.severity,
-                "message": f.message,
-                "help": f.help,
-                "url": f.rule.help_uri(),
-                "start": position(src, f.span.start),
-                "end": position(src, f.span.end),
-                "byte_range": { "start": f.span.start, "end": f.span.end },
-                "related": f.related.iter().map(|rel| json!({
-                    "message": rel.message,
-                    "start": position(src, rel.span.start),
-                    "end": position(src, rel.span.end),
-                })).collect::<Vec<_>>(),
-                "fix": fix,
-            })
-        })
-        .collect();
-    let doc = json!({
-        "version": SCHEMA_VERSION,
-        "tool": { "name": "prodlint", "version": env!("CARGO_PKG_VERSION") },
-        "summary": {
-            "files_checked": input.reports.len(),
-            "findings": errors + warnings + info,
-            "errors": errors,
-            "warnings": warnings,
-            "info": info,
+    let mut findings = Vec::with_capacity(input.finding_count());
+    for r in input.reports {
+        let path = report_path(&r.source.path);
+        findings.extend(r.findings.iter().map(|f| finding(&r.source, &path, f)));
+    }
+    let doc = Document {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "prodlint",
+            version: env!("CARGO_PKG_VERSION"),
         },
-        "errors": input.errors,
-        "findings": findings,
-    });
+        summary: Summary {
+            files_checked: input.reports.len(),
+            findings: errors + warnings + info,
+            errors,
+            warnings,
+            info,
+        },
+        errors: input.errors,
+        findings,
+    };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
