@@ -724,3 +724,39 @@ fn workflows_and_actions_are_found_and_yaml_problems_located() {
         ]
     );
 }
+
+#[test]
+fn an_invalid_workflow_gives_one_parse_error_and_the_run_goes_on() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        ".github/workflows/broken.yml",
+        "on: push\njobs:\n  t:\n    steps: [\n",
+    );
+    write(
+        dir.path(),
+        ".github/workflows/ok.yml",
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@main\n",
+    );
+    let out = prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json"])
+        .output();
+    let v = json_of(&out.map(|o| o.stdout).unwrap_or_default());
+    let findings = v["findings"].as_array().cloned().unwrap_or_default();
+    let broken: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["file"] == ".github/workflows/broken.yml")
+        .collect();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0]["code"], "PL001");
+    assert_eq!(
+        broken[0]["start"],
+        serde_json::json!({"line": 5, "column": 1})
+    );
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == ".github/workflows/ok.yml" && f["code"] == "GH002")
+    );
+}

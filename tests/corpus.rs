@@ -13,7 +13,12 @@ fn corpus_has_no_internal_errors_and_no_unexpected_parse_errors() {
         eprintln!("SKIPPED: ../shared/corpus is absent, the corpus check did not run");
         return;
     }
-    let s = common::settings(&["ALL"]);
+    let mut s = common::settings(&["ALL"]);
+    // The starter workflows live outside `.github/workflows`: lint them as workflows too.
+    s.config.file_kinds.push((
+        "**/actions__starter-workflows/**/*.yml".to_string(),
+        prodlint::discover::FileKind::Workflow,
+    ));
     let (cands, errors) = discover::discover(&[corpus], &s.config);
     assert!(errors.is_empty(), "{errors:?}");
     let reports = prodlint::engine::lint_files(&cands, &s);
@@ -37,8 +42,15 @@ fn corpus_has_no_internal_errors_and_no_unexpected_parse_errors() {
         reports.len(),
         parse_errors.len()
     );
+    let workflows = reports
+        .iter()
+        .filter(|r| r.kind == Some(prodlint::discover::FileKind::Workflow))
+        .count();
+    eprintln!("corpus: {workflows} workflows linted");
+    assert!(workflows >= 290, "only {workflows} workflows were linted");
     assert!(internal.is_empty(), "internal errors: {internal:#?}");
-    // The corpus holds Dockerfiles that build: none should fail to parse.
+    // The corpus holds Dockerfiles that build and workflows that run: none
+    // should fail to parse.
     assert!(parse_errors.is_empty(), "parse errors: {parse_errors:#?}");
 }
 
