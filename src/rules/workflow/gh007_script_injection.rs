@@ -29,7 +29,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// None yet: move the expression into the step's `env:` by hand.
+    /// Unsafe: moves a bare context expression of a `run:` script into the
+    /// step's `env:` (`ISSUE_TITLE: ${{ github.event.issue.title }}`) and
+    /// uses `${ISSUE_TITLE}` in the script, keeping the file's indentation.
+    /// Unsafe because the value is no longer pasted as code: a script that
+    /// relied on that (or on word splitting) behaves differently. Not
+    /// offered inside single quotes, in `github-script`, or for flow-style
+    /// steps.
     ///
     /// ## References
     /// - [GitHub: understanding the risk of script injections](https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections)
@@ -39,9 +45,101 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
-        fix: None,
+        fix: Unsafe,
         summary: "attacker-controlled data is expanded into a script",
     }
+}
+
+/// The environment variable a context moves to: its last two segments,
+/// upper-cased (`github.event.issue.title` -> `ISSUE_TITLE`,
+/// `github.head_ref` -> `HEAD_REF`).
+fn env_name(context: &str) -> String {
+    // `GITHUB_*` names are reserved by the runner: drop the `github.event` prefix.
+    let segments: Vec<&str> = context
+        .split('.')
+        .filter(|s| *s != "*")
+        .skip_while(|s| *s == "github" || *s == "event")
+        .collect();
+    let tail = &segments[segments.len().saturating_sub(2)..];
+    tail.join("_")
+        .to_ascii_uppercase()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+}
+
+/// Is `offset` inside single quotes on its line (where `$VAR` does not expand)?
+fn in_single_quotes(text: &str, line_start: usize, offset: usize) -> bool {
+    let mut single = false;
+    let mut double = false;
+    for c in text.get(line_start..offset).unwrap_or("").chars() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            _ => {}
+        }
+    }
+    single
+}
+
+/// Moves the expression into the step's `env:` and uses the variable: the
+/// edits, when the step is in block style and the expression is a bare
+/// context in a `run:` script.
+fn move_to_env(
+    cx: &WorkflowContext<'_>,
+    step: &Step<'_>,
+    e: &expr::Expression,
+    context: &str,
+) -> Option<Vec<Edit>> {
+    let file = cx.file;
+    step.run?;
+    if e.inner.to_ascii_lowercase() != context {
+        return None;
+    }
+    let line_start = file
+        .lines
+        .line_start(file.lines.line_of(e.span.start), &file.text);
+    if in_single_quotes(&file.text, line_start, e.span.start) {
+        return None;
+    }
+    let name = env_name(context);
+    let column = |offset: usize| file.lines.position(&file.text, offset).column - 1;
+    let line_of = |offset: usize| file.lines.line_of(offset);
+    let run_key = step.node.entry("run")?;
+    let mut edits = vec![Edit::replace(e.span, format!("${{{name}}}"))];
+    match step.node.entry("env") {
+        Some(env) => {
+            let entries = env.value.as_map()?;
+            if !entries
+                .iter()
+                .any(|x| x.key.as_str() == Some(name.as_str()))
+            {
+                let first = entries.first()?;
+                if line_of(first.key.span.start) == line_of(env.key.span.start) {
+                    return None;
+                }
+                let indent = " ".repeat(column(first.key.span.start));
+                let at = file
+                    .lines
+                    .line_start(line_of(first.key.span.start), &file.text);
+                edits.push(Edit::insert(
+                    at,
+                    format!("{indent}{name}: ${{{{ {} }}}}\n", e.inner),
+                ));
+            }
+        }
+        None => {
+            if line_of(run_key.key.span.start) == line_of(step.node.span.start)
+                && file.slice(step.node.span).starts_with('{')
+            {
+                return None;
+            }
+            let indent = " ".repeat(column(run_key.key.span.start));
+            edits.push(Edit::insert(
+                step.node.span.end,
+                format!("\n{indent}env:\n{indent}  {name}: ${{{{ {} }}}}", e.inner),
+            ));
+        }
+    }
+    Some(edits)
 }
 
 impl WorkflowRule for ScriptInjection {
@@ -56,21 +154,39 @@ impl WorkflowRule for ScriptInjection {
                 continue;
             };
             for e in expr::find(&cx.file.text, script.span) {
-                if let Some(c) = e.contexts.iter().find(|c| is_untrusted(c)) {
-                    out.report(&Self::META, e.span, format!("`{c}` is chosen by whoever opens the issue or pull request, and is pasted into the script"))
-                        .help("pass it through `env:` and use the variable, quoted, in the script");
+                let (context, severity, message) = if let Some(c) =
+                    e.contexts.iter().find(|c| is_untrusted(c))
+                {
+                    (
+                        c,
+                        Severity::Error,
+                        format!(
+                            "`{c}` is chosen by whoever opens the issue or pull request, and is pasted into the script"
+                        ),
+                    )
                 } else if composite
                     && let Some(c) = e.contexts.iter().find(|c| c.starts_with("inputs."))
                 {
-                    out.report(
-                        &Self::META,
-                        e.span,
+                    (
+                        c,
+                        Severity::Warning,
                         format!(
                             "`{c}` is pasted into the script; a caller may pass untrusted data"
                         ),
                     )
-                    .severity(Severity::Warning)
+                } else {
+                    continue;
+                };
+                let b = out
+                    .report(&Self::META, e.span, message)
+                    .severity(severity)
                     .help("pass it through `env:` and use the variable, quoted, in the script");
+                if let Some(edits) = move_to_env(cx, step, &e, context) {
+                    b.fix(
+                        Applicability::Unsafe,
+                        format!("move it to `env: {}`", env_name(context)),
+                        edits,
+                    );
                 }
             }
         }

@@ -22,8 +22,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// None yet: rewrite to `$GITHUB_OUTPUT`, `$GITHUB_STATE`, `$GITHUB_ENV`
-    /// or `$GITHUB_PATH` by hand.
+    /// Unsafe: rewrites `echo "::set-output name=N::V"` to
+    /// `echo "N=V" >> "$GITHUB_OUTPUT"` (and `save-state`, `set-env`,
+    /// `add-path` to their files) when the command is a plain `echo` of one
+    /// quoted argument, or of the rest of the line. Unsafe because a value
+    /// spanning several lines needs the heredoc syntax of those files.
     ///
     /// ## References
     /// - [GitHub: deprecating save-state and set-output](https://github.blog/changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/)
@@ -31,7 +34,7 @@ declare_rule! {
         code: "GH020",
         name: "deprecated-workflow-command",
         severity: Warning,
-        fix: None,
+        fix: Unsafe,
         summary: "a script uses a deprecated workflow command",
     }
 }
@@ -42,6 +45,52 @@ const COMMANDS: &[(&str, &str)] = &[
     ("::set-env", "$GITHUB_ENV"),
     ("::add-path", "$GITHUB_PATH"),
 ];
+
+/// The rewrite of the `echo` that prints the command at `start` (a byte
+/// offset of the `::` marker in the file), when its shape is simple.
+fn rewrite(
+    text: &str,
+    line: crate::source::Span,
+    start: usize,
+    cmd: &str,
+    file: &str,
+) -> Option<Edit> {
+    let before = text.get(line.start..start)?;
+    let after = text.get(start + cmd.len()..line.end)?;
+    let quote = before.chars().last().filter(|c| *c == '"' || *c == '\'');
+    let echo_part = before.trim_end_matches(['"', '\'']).trim_end();
+    if !(echo_part.ends_with("echo")
+        || echo_part.ends_with("echo -n")
+        || echo_part.ends_with("echo -e"))
+    {
+        return None;
+    }
+    let (body, replace_end) = match quote {
+        Some(q) => {
+            let close = after.find(q)?;
+            (&after[..close], start + cmd.len() + close + 1)
+        }
+        None => {
+            if after.contains([';', '&', '|', '>', '#']) {
+                return None;
+            }
+            (after.trim_end(), line.end)
+        }
+    };
+    let content = if cmd == "::add-path" {
+        body.strip_prefix("::")?.to_string()
+    } else {
+        let rest = body.strip_prefix(" name=")?;
+        let (name, value) = rest.split_once("::")?;
+        format!("{name}={value}")
+    };
+    let q = quote.unwrap_or('"');
+    let replace_start = if quote.is_some() { start - 1 } else { start };
+    Some(Edit::replace(
+        crate::source::Span::new(replace_start, replace_end),
+        format!("{q}{content}{q} >> \"{file}\""),
+    ))
+}
 
 impl WorkflowRule for DeprecatedWorkflowCommand {
     impl_meta!();
@@ -56,12 +105,24 @@ impl WorkflowRule for DeprecatedWorkflowCommand {
                 while let Some(i) = raw[from..].find(cmd) {
                     let start = run.span.start + from + i;
                     let span = crate::source::Span::new(start, start + cmd.len());
-                    out.report(
-                        &Self::META,
-                        span,
-                        format!("`{cmd}` is deprecated: write to `{file}` instead"),
-                    )
-                    .help(format!("echo \"name=value\" >> \"{file}\""));
+                    let line = cx
+                        .file
+                        .lines
+                        .line_span(cx.file.lines.line_of(start), &cx.file.text);
+                    let b = out
+                        .report(
+                            &Self::META,
+                            span,
+                            format!("`{cmd}` is deprecated: write to `{file}` instead"),
+                        )
+                        .help(format!("echo \"name=value\" >> \"{file}\""));
+                    if let Some(edit) = rewrite(&cx.file.text, line, start, cmd, file) {
+                        b.fix(
+                            Applicability::Unsafe,
+                            format!("write to `{file}`"),
+                            vec![edit],
+                        );
+                    }
                     from += i + cmd.len();
                 }
             }
