@@ -760,3 +760,24 @@ fn an_invalid_workflow_gives_one_parse_error_and_the_run_goes_on() {
             .any(|f| f["file"] == ".github/workflows/ok.yml" && f["code"] == "GH002")
     );
 }
+
+#[test]
+fn suppressions_work_on_yaml_lines() {
+    let dir = tempdir();
+    let text = "on: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      # prodlint: ignore[GH002] our own action, released from main\n      - uses: acme/tool@main\n      - uses: acme/other@main # prodlint: ignore[action-on-branch]\n      - uses: acme/third@main\n";
+    write(dir.path(), ".github/workflows/ci.yml", text);
+    let out = prodlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "--select", "GH002,PL"])
+        .output();
+    let v = json_of(&out.map(|o| o.stdout).unwrap_or_default());
+    let lines: Vec<u64> = v["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["start"]["line"].as_u64())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(lines, vec![12]);
+}
