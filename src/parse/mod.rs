@@ -7,3 +7,4 @@ pub mod offsets;
 pub mod shell;
 pub mod workflow;
 pub mod yaml;
+pub mod yaml_edit;

@@ -101,43 +101,26 @@ fn move_to_env(
         return None;
     }
     let name = env_name(context);
-    let column = |offset: usize| file.lines.position(&file.text, offset).column - 1;
-    let line_of = |offset: usize| file.lines.line_of(offset);
-    let run_key = step.node.entry("run")?;
+    let setting = format!("{name}: ${{{{ {} }}}}", e.inner);
     let mut edits = vec![Edit::replace(e.span, format!("${{{name}}}"))];
     match step.node.entry("env") {
         Some(env) => {
-            let entries = env.value.as_map()?;
-            if !entries
+            let present = env
+                .value
+                .as_map()?
                 .iter()
-                .any(|x| x.key.as_str() == Some(name.as_str()))
-            {
-                let first = entries.first()?;
-                if line_of(first.key.span.start) == line_of(env.key.span.start) {
-                    return None;
-                }
-                let indent = " ".repeat(column(first.key.span.start));
-                let at = file
-                    .lines
-                    .line_start(line_of(first.key.span.start), &file.text);
-                edits.push(Edit::insert(
-                    at,
-                    format!("{indent}{name}: ${{{{ {} }}}}\n", e.inner),
-                ));
+                .any(|x| x.key.as_str() == Some(name.as_str()));
+            if !present {
+                edits.push(yaml_edit::insert_first_entry(file, env, &setting)?);
             }
         }
-        None => {
-            if line_of(run_key.key.span.start) == line_of(step.node.span.start)
-                && file.slice(step.node.span).starts_with('{')
-            {
-                return None;
-            }
-            let indent = " ".repeat(column(run_key.key.span.start));
-            edits.push(Edit::insert(
-                step.node.span.end,
-                format!("\n{indent}env:\n{indent}  {name}: ${{{{ {} }}}}", e.inner),
-            ));
-        }
+        None => edits.push(yaml_edit::append_block(
+            file,
+            step.node,
+            step.node.entry("run")?,
+            "env",
+            &setting,
+        )?),
     }
     Some(edits)
 }

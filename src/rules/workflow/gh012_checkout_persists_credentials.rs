@@ -42,40 +42,16 @@ declare_rule! {
 /// The edit that adds `persist-credentials: false`, when the step is in
 /// block style.
 fn fix_edit(cx: &WorkflowContext<'_>, step: &Step<'_>) -> Option<Edit> {
-    let file = cx.file;
-    let uses = step.node.entry("uses")?;
-    let line_of = |offset: usize| file.lines.line_of(offset);
-    let column = |offset: usize| file.lines.position(&file.text, offset).column - 1;
+    const SETTING: &str = "persist-credentials: false";
     match step.node.entry("with") {
-        Some(with) => {
-            let first = with.value.as_map()?.first()?;
-            if line_of(first.key.span.start) == line_of(with.key.span.start) {
-                return None;
-            }
-            let indent = " ".repeat(column(first.key.span.start));
-            let at = file
-                .lines
-                .line_start(line_of(first.key.span.start), &file.text);
-            Some(Edit::insert(
-                at,
-                format!("{indent}persist-credentials: false\n"),
-            ))
-        }
-        None => {
-            if line_of(uses.key.span.start) == line_of(step.node.span.end.saturating_sub(1))
-                && file.slice(step.node.span).trim_start().starts_with('{')
-            {
-                return None;
-            }
-            let indent = " ".repeat(column(uses.key.span.start));
-            let line = file
-                .lines
-                .line_span(line_of(uses.value.span.start), &file.text);
-            Some(Edit::insert(
-                line.end,
-                format!("\n{indent}with:\n{indent}  persist-credentials: false"),
-            ))
-        }
+        Some(with) => yaml_edit::insert_first_entry(cx.file, with, SETTING),
+        None => yaml_edit::append_block(
+            cx.file,
+            step.node,
+            step.node.entry("uses")?,
+            "with",
+            SETTING,
+        ),
     }
 }
 

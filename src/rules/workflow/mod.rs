@@ -31,6 +31,7 @@ use crate::diagnostic::{Applicability, Edit, Findings, Severity};
 use crate::impl_meta;
 use crate::parse::workflow::{Job, Permissions, Spanned, Step, Workflow};
 use crate::parse::yaml::Node;
+use crate::parse::yaml_edit;
 use helpers::*;
 
 /// Refs that name a branch rather than a release.
