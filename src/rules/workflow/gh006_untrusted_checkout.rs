@@ -82,13 +82,19 @@ impl WorkflowRule for UntrustedCheckout {
             let target = if step_uses(step, "actions/checkout") {
                 step.with.and_then(|w| w.get("ref"))
             } else {
-                step.run.filter(|r| {
-                    let t = cx.file.slice(r.span);
-                    t.contains("git checkout")
-                        || t.contains("git fetch")
-                        || t.contains("gh pr checkout")
-                        || t.contains("git switch")
-                })
+                let fetches = step.script.as_ref().is_some_and(|s| {
+                    s.commands.iter().any(|c| {
+                        let sub = c.subcommand().map(|w| w.text.as_str());
+                        match c.program() {
+                            Some("git") => {
+                                matches!(sub, Some("checkout" | "fetch" | "switch" | "pull"))
+                            }
+                            Some("gh") => sub == Some("pr") && c.has_arg("checkout"),
+                            _ => false,
+                        }
+                    })
+                });
+                step.run.filter(|_| fetches)
             };
             let Some(node) = target else { continue };
             if reads_head(cx.file.slice(node.span), node.span, &cx.file.text) {
@@ -104,5 +110,22 @@ impl WorkflowRule for UntrustedCheckout {
                 .help("never build or run the pull request's code under this trigger");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::workflow::check_text;
+
+    #[test]
+    fn scripts_that_fetch_the_head_are_reported() {
+        let text = "on: pull_request_target\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: |\n          git fetch origin ${{ github.event.pull_request.head.ref }}\n          make test\n      - run: echo ${{ github.head_ref }}\n";
+        let found = check_text(&UntrustedCheckout, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            &text[found[0].span.start..found[0].span.start + 8],
+            "git fetc"
+        );
     }
 }

@@ -34,6 +34,25 @@ use crate::parse::yaml::Node;
 use crate::parse::yaml_edit;
 use helpers::*;
 
+/// Runs one rule on workflow text, for the rules' unit tests.
+#[cfg(test)]
+pub(crate) fn check_text(rule: &dyn WorkflowRule, text: &str) -> Vec<crate::diagnostic::Finding> {
+    let file = crate::source::SourceFile::new(".github/workflows/t.yml", text.to_string());
+    let tree = crate::parse::yaml::parse(text);
+    let root = tree.documents.first().and_then(Option::as_ref);
+    let workflow = root.and_then(Workflow::from_root);
+    let config = crate::config::Config::default();
+    let cx = WorkflowContext {
+        file: &file,
+        workflow: workflow.as_ref(),
+        action: None,
+        config: &config,
+    };
+    let mut out = Findings::new();
+    rule.check(&cx, &mut out);
+    out.into_vec()
+}
+
 /// Refs that name a branch rather than a release.
 const BRANCH_REFS: &[&str] = &["main", "master", "develop", "dev", "trunk", "HEAD"];
 
