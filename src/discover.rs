@@ -12,6 +12,8 @@ pub enum FileKind {
     Workflow,
     /// `action.yml`: action metadata (composite, JavaScript, Docker).
     Action,
+    /// `.env`, `.env.*`, `*.env`
+    Env,
 }
 
 impl FileKind {
@@ -28,6 +30,7 @@ impl FileKind {
             FileKind::DockerIgnore => "dockerignore",
             FileKind::Workflow => "workflow",
             FileKind::Action => "action",
+            FileKind::Env => "env",
         }
     }
 
@@ -50,6 +53,13 @@ impl FileKind {
             || lower.ends_with(".containerfile")
         {
             return Some(FileKind::Dockerfile);
+        }
+        // `.envrc` (direnv) is a shell script, not an env file.
+        if lower == ".env"
+            || (lower.starts_with(".env.") && lower != ".envrc")
+            || (lower.ends_with(".env") && lower.len() > 4)
+        {
+            return Some(FileKind::Env);
         }
         let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
         if lower == "action.yml" || lower == "action.yaml" {

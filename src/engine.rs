@@ -6,10 +6,11 @@ use crate::diagnostic::{Finding, Findings, Severity};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::dockerfile;
 use crate::parse::dockerignore::{self, DockerIgnore};
+use crate::parse::dotenv;
 use crate::parse::workflow::{Action, Workflow};
 use crate::parse::yaml;
 use crate::rules::meta::{FileSkipped, InternalError, ParseError};
-use crate::rules::{self, DockerContext, WorkflowContext};
+use crate::rules::{self, DockerContext, EnvContext, WorkflowContext};
 use crate::select::{Selection, Selector};
 use crate::source::{SourceFile, Span};
 use crate::suppress;
@@ -219,6 +220,26 @@ fn run_rules(
             }
         }
         FileKind::DockerIgnore => {}
+        FileKind::Env => {
+            let env = dotenv::parse(&source.text);
+            for e in &env.entries {
+                let a = source.lines.line_of(e.line_span.start);
+                let b = source.lines.line_of(e.line_span.end);
+                if b > a {
+                    statements.push((a, b));
+                }
+            }
+            let cx = EnvContext {
+                file: source,
+                env: &env,
+                config: &settings.config,
+            };
+            for rule in rules::ENV_RULES {
+                if selection.is_enabled(rule.meta().code) {
+                    rule.check(&cx, &mut out);
+                }
+            }
+        }
         FileKind::Workflow | FileKind::Action => {
             let tree = yaml::parse(&source.text);
             report_yaml_errors(&tree, &mut out);

@@ -2,6 +2,7 @@
 
 pub mod dockerfile;
 pub mod dockerignore;
+pub mod dotenv;
 pub mod expr;
 pub mod offsets;
 pub mod shell;

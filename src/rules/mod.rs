@@ -1,6 +1,7 @@
 //! The registry: every rule, listed once.
 
 pub mod dockerfile;
+pub mod env;
 pub mod meta;
 pub mod workflow;
 
@@ -8,6 +9,7 @@ use crate::config::Config;
 use crate::diagnostic::Findings;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::dockerignore::DockerIgnore;
+use crate::parse::dotenv::EnvFile;
 use crate::parse::workflow::{Action, Step, Workflow};
 use crate::registry::RuleMeta;
 use crate::source::SourceFile;
@@ -53,6 +55,18 @@ impl<'a> WorkflowContext<'a> {
     }
 }
 
+/// What an env-file rule can see.
+pub struct EnvContext<'a> {
+    pub file: &'a SourceFile,
+    pub env: &'a EnvFile,
+    pub config: &'a Config,
+}
+
+pub trait EnvRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings);
+}
+
 pub trait WorkflowRule: Sync + Send {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings);
@@ -69,6 +83,7 @@ macro_rules! impl_meta {
 }
 
 pub use dockerfile::RULES as DOCKERFILE_RULES;
+pub use env::RULES as ENV_RULES;
 pub use workflow::RULES as WORKFLOW_RULES;
 
 /// Every rule's metadata, sorted by code.
@@ -77,6 +92,7 @@ pub fn all() -> &'static [&'static RuleMeta] {
         let mut v: Vec<&'static RuleMeta> = meta::RULES.to_vec();
         v.extend(DOCKERFILE_RULES.iter().map(|r| r.meta()));
         v.extend(WORKFLOW_RULES.iter().map(|r| r.meta()));
+        v.extend(ENV_RULES.iter().map(|r| r.meta()));
         v.sort_by_key(|r| r.code);
         v
     });

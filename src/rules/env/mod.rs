@@ -1,0 +1,44 @@
+//! EN: environment-file rules, one per file.
+
+mod en001_duplicate_key;
+mod en002_invalid_key;
+mod en003_lowercase_key;
+mod en004_space_around_equals;
+mod en005_unquoted_value_with_spaces;
+mod en006_unterminated_quote;
+mod en007_missing_final_newline;
+mod en008_trailing_whitespace;
+mod en009_line_without_assignment;
+mod en010_unordered_keys;
+mod en011_invalid_substitution;
+
+use super::{EnvContext, EnvRule};
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Edit, Findings};
+use crate::impl_meta;
+use crate::parse::dotenv::{Entry, Line, Quote};
+use crate::source::Span;
+use std::collections::HashMap;
+
+/// `span`'s lines with their terminator, for deleting whole lines.
+fn whole_lines(cx: &EnvContext<'_>, span: Span) -> Span {
+    let text = &cx.file.text;
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i + 1);
+    Span::new(span.start, end)
+}
+
+pub static RULES: &[&dyn EnvRule] = &[
+    &en001_duplicate_key::DuplicateKey,
+    &en002_invalid_key::InvalidKey,
+    &en003_lowercase_key::LowercaseKey,
+    &en004_space_around_equals::SpaceAroundEquals,
+    &en005_unquoted_value_with_spaces::UnquotedValueWithSpaces,
+    &en006_unterminated_quote::UnterminatedQuote,
+    &en007_missing_final_newline::MissingFinalNewline,
+    &en008_trailing_whitespace::TrailingWhitespace,
+    &en009_line_without_assignment::LineWithoutAssignment,
+    &en010_unordered_keys::UnorderedKeys,
+    &en011_invalid_substitution::InvalidSubstitution,
+];
