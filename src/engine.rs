@@ -175,6 +175,27 @@ fn dockerignore_for(path: &Path) -> Option<(PathBuf, DockerIgnore)> {
     })
 }
 
+/// The template that documents an env file's keys: `<file>.example` (or
+/// `.sample`, `.template`, `.dist`) beside it, else `.env.example` (…) in
+/// the same folder.
+fn env_template_for(path: &Path) -> Option<(PathBuf, dotenv::EnvFile)> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name()?.to_string_lossy().to_string();
+    let suffixes = ["example", "sample", "template", "dist"];
+    suffixes
+        .iter()
+        .map(|s| dir.join(format!("{name}.{s}")))
+        .chain(suffixes.iter().map(|s| dir.join(format!(".env.{s}"))))
+        .find(|p| p.is_file())
+        .and_then(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            Some((p, dotenv::parse(&text)))
+        })
+}
+
 /// Runs the rules for one file's text; no suppression or selection yet.
 /// Returns the findings and the multi-line statements for suppressions.
 fn run_rules(
@@ -229,9 +250,20 @@ fn run_rules(
                     statements.push((a, b));
                 }
             }
+            let name = source
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let environment = env.environment(&name);
+            let template = (environment != dotenv::Environment::Template)
+                .then(|| env_template_for(&source.path))
+                .flatten();
             let cx = EnvContext {
                 file: source,
                 env: &env,
+                environment,
+                template: template.as_ref(),
                 config: &settings.config,
             };
             for rule in rules::ENV_RULES {

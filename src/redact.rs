@@ -92,6 +92,26 @@ pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
             .any(|f| upper.contains(&f.to_ascii_uppercase()))
 }
 
+/// Shannon entropy in bits per character: random keys score above 4,
+/// words and repeated characters well below 3.
+pub fn entropy(value: &str) -> f64 {
+    let n = value.chars().count();
+    if n == 0 {
+        return 0.0;
+    }
+    let mut counts = std::collections::HashMap::new();
+    for c in value.chars() {
+        *counts.entry(c).or_insert(0usize) += 1;
+    }
+    counts
+        .values()
+        .map(|k| {
+            let p = *k as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,7 +44,7 @@ fn demo_fails_with_exit_1_and_a_summary() {
         .stdout(predicate::str::contains("DF001 final-stage-runs-as-root"))
         .stdout(predicate::str::contains("fixtures/demo/Dockerfile:16:5"))
         .stdout(predicate::str::contains(
-            "28 findings: 6 errors, 12 warnings, 10 info in 2 files (3 checked)",
+            "29 findings: 7 errors, 12 warnings, 10 info in 3 files (3 checked)",
         ));
 }
 

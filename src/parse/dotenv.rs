@@ -69,9 +69,58 @@ pub struct EnvFile {
     pub missing_final_newline: bool,
 }
 
+/// What an env file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// `.env.example`, `.env.sample`, `.env.template`, `.env.dist`:
+    /// documents the keys; empty or placeholder values are expected.
+    Template,
+    /// `prod`, `production` or `prd` in the name, or `ENVIRONMENT=production` inside.
+    Production,
+    Other,
+}
+
+const TEMPLATE_MARKERS: &[&str] = &["example", "sample", "template", "dist", "tmpl", "defaults"];
+const PRODUCTION_MARKERS: &[&str] = &["prod", "production", "prd"];
+const ENVIRONMENT_KEYS: &[&str] = &["ENVIRONMENT", "APP_ENV", "ENV", "APP_ENVIRONMENT"];
+
 impl EnvFile {
+    /// The last entry with exactly this key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().rev().find(|e| e.key == key)
+    }
+
+    /// Entries whose key is `name` or ends with `_name`: the
+    /// pydantic-settings `env_prefix` convention (`APP_DEBUG` for `DEBUG`).
+    pub fn by_suffix<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries.iter().filter(move |e| {
+            let k = e.key.to_ascii_uppercase();
+            k == name || k.strip_suffix(name).is_some_and(|p| p.ends_with('_'))
+        })
+    }
+
+    /// What the file at `file_name` is for.
+    pub fn environment(&self, file_name: &str) -> Environment {
+        let lower = file_name.to_ascii_lowercase();
+        let parts: Vec<&str> = lower
+            .split(['.', '_', '-'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.iter().any(|p| TEMPLATE_MARKERS.contains(p)) {
+            return Environment::Template;
+        }
+        if parts.iter().any(|p| PRODUCTION_MARKERS.contains(p)) {
+            return Environment::Production;
+        }
+        let declared = ENVIRONMENT_KEYS
+            .iter()
+            .flat_map(|k| self.by_suffix(k))
+            .any(|e| matches!(e.value.to_ascii_lowercase().as_str(), "production" | "prod"));
+        if declared {
+            Environment::Production
+        } else {
+            Environment::Other
+        }
     }
 }
 
@@ -367,6 +416,24 @@ mod tests {
             vec![true, true, false, false]
         );
         assert!(f.entries[1].substitutions.is_empty());
+    }
+
+    #[test]
+    fn environments_from_name_and_content() {
+        let empty = parse("");
+        assert_eq!(empty.environment(".env.example"), Environment::Template);
+        assert_eq!(
+            empty.environment(".env.production"),
+            Environment::Production
+        );
+        assert_eq!(empty.environment("prod.env"), Environment::Production);
+        assert_eq!(empty.environment(".env"), Environment::Other);
+        assert_eq!(
+            parse("APP_ENV=production\n").environment(".env"),
+            Environment::Production
+        );
+        let f = parse("APP_DEBUG=1\nDEBUGGER=x\n");
+        assert_eq!(f.by_suffix("DEBUG").count(), 1);
     }
 
     #[test]

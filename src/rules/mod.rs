@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::diagnostic::Findings;
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::dockerignore::DockerIgnore;
-use crate::parse::dotenv::EnvFile;
+use crate::parse::dotenv::{EnvFile, Environment};
 use crate::parse::workflow::{Action, Step, Workflow};
 use crate::registry::RuleMeta;
 use crate::source::SourceFile;
@@ -59,6 +59,10 @@ impl<'a> WorkflowContext<'a> {
 pub struct EnvContext<'a> {
     pub file: &'a SourceFile,
     pub env: &'a EnvFile,
+    /// What the file is for, from its name and its contents.
+    pub environment: Environment,
+    /// The template beside it (`.env.example`, …), for non-template files.
+    pub template: Option<&'a (PathBuf, EnvFile)>,
     pub config: &'a Config,
 }
 

@@ -93,7 +93,8 @@ pub fn fixture_pairs() -> Vec<(String, PathBuf, PathBuf)> {
             let Some((code, rest)) = name.split_once(".bad.") else {
                 continue;
             };
-            if rest.ends_with(".dockerignore") {
+            // Companion files (a .dockerignore, an env template) are not pairs.
+            if rest.ends_with(".dockerignore") || rest.ends_with(".example") {
                 continue;
             }
             let good = dir.join(format!("{code}.good.{rest}"));

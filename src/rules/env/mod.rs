@@ -11,12 +11,17 @@ mod en008_trailing_whitespace;
 mod en009_line_without_assignment;
 mod en010_unordered_keys;
 mod en011_invalid_substitution;
+mod en020_debug_in_production;
+mod en021_weak_secret_key;
+mod en022_cors_wildcard_in_production;
+mod en023_sqlite_in_production;
+mod en026_env_keys_drift;
 
 use super::{EnvContext, EnvRule};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings};
 use crate::impl_meta;
-use crate::parse::dotenv::{Entry, Line, Quote};
+use crate::parse::dotenv::{Entry, Environment, Line, Quote};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -41,4 +46,9 @@ pub static RULES: &[&dyn EnvRule] = &[
     &en009_line_without_assignment::LineWithoutAssignment,
     &en010_unordered_keys::UnorderedKeys,
     &en011_invalid_substitution::InvalidSubstitution,
+    &en020_debug_in_production::DebugInProduction,
+    &en021_weak_secret_key::WeakSecretKey,
+    &en022_cors_wildcard_in_production::CorsWildcardInProduction,
+    &en023_sqlite_in_production::SqliteInProduction,
+    &en026_env_keys_drift::EnvKeysDrift,
 ];

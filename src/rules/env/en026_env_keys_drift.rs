@@ -1,0 +1,83 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// An env file and the template beside it (`.env.example`,
+    /// `.env.sample`, `.env.template`, `.env.dist`) that list different
+    /// keys: a key set in the file but missing from the template is
+    /// reported at the key; keys of the template missing from the file are
+    /// reported together at the top of the file.
+    ///
+    /// ## Why it matters in production
+    /// The template is how the next person (and the deploy) learns which
+    /// settings exist. A key missing from it is missing in the next
+    /// environment someone sets up; a key missing from the file falls back
+    /// to a default that may be a development one.
+    ///
+    /// ## Example
+    /// `.env` sets `SENTRY_DSN`, `.env.example` does not mention it.
+    ///
+    /// ## Use instead
+    /// Add `SENTRY_DSN=` to `.env.example`.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [The Twelve-Factor App: config](https://12factor.net/config)
+    pub struct EnvKeysDrift {
+        code: "EN026",
+        name: "env-keys-drift",
+        severity: Warning,
+        fix: None,
+        summary: "an env file and its template list different keys",
+    }
+}
+
+impl EnvRule for EnvKeysDrift {
+    impl_meta!();
+
+    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+        let Some((path, template)) = cx.template else {
+            return;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        for e in &cx.env.entries {
+            if template.get(&e.key).is_none() {
+                out.report(
+                    &Self::META,
+                    e.key_span,
+                    format!("`{}` is not in `{name}`", e.key),
+                )
+                .help(format!("document it in `{name}`"));
+            }
+        }
+        let missing: Vec<&str> = template
+            .entries
+            .iter()
+            .filter(|t| cx.env.get(&t.key).is_none())
+            .map(|t| t.key.as_str())
+            .collect();
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let at = cx
+                .env
+                .entries
+                .first()
+                .map_or(Span::empty(0), |e| e.key_span);
+            out.report(
+                &Self::META,
+                at,
+                format!("`{name}` lists keys this file does not set: {list}"),
+            )
+            .help("set them, or remove them from the template if they are gone");
+        }
+    }
+}
