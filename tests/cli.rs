@@ -410,28 +410,39 @@ fn github_annotations_errors_first_with_escaping() {
 
 #[test]
 fn secrets_are_never_printed() {
-    let secret = "Xk9vQ2mN7pL4wR8tY3zA";
-    for format in ["human", "json", "sarif", "github"] {
-        let out = prodlint()
-            .current_dir(common::root())
-            .args([
-                "check",
-                "--format",
-                format,
-                "fixtures/dockerfile/DF014.bad.Dockerfile",
-            ])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
-            .unwrap_or_default();
-        assert!(
-            out.contains("Xk9v"),
-            "{format}: the redacted form is missing:\n{out}"
-        );
-        assert!(!out.contains(secret), "{format} printed the secret:\n{out}");
-        assert!(
-            !out.contains("Q2mN7pL4"),
-            "{format} printed part of the secret:\n{out}"
-        );
+    let cases = [
+        (
+            "fixtures/dockerfile/DF014.bad.Dockerfile",
+            "Xk9vQ2mN7pL4wR8tY3zA",
+            "Xk9v",
+        ),
+        (
+            "fixtures/env/EN021.bad.env",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "aaaa",
+        ),
+    ];
+    for (file, secret, shown) in cases {
+        for format in ["human", "json", "sarif", "github"] {
+            let out = prodlint()
+                .current_dir(common::root())
+                .args(["check", "--format", format, file])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+                .unwrap_or_default();
+            assert!(
+                out.contains(shown),
+                "{format}: the redacted form is missing:\n{out}"
+            );
+            assert!(
+                !out.contains(secret),
+                "{format} printed the secret of {file}:\n{out}"
+            );
+            assert!(
+                !out.contains(&secret[2..10]),
+                "{format} printed part of the secret of {file}:\n{out}"
+            );
+        }
     }
 }
 
