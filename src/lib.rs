@@ -7,6 +7,7 @@ pub mod discover;
 pub mod docs;
 pub mod engine;
 pub mod fix;
+pub mod git;
 pub mod parse;
 pub mod redact;
 pub mod registry;

@@ -44,7 +44,7 @@ fn demo_fails_with_exit_1_and_a_summary() {
         .stdout(predicate::str::contains("DF001 final-stage-runs-as-root"))
         .stdout(predicate::str::contains("fixtures/demo/Dockerfile:16:5"))
         .stdout(predicate::str::contains(
-            "29 findings: 7 errors, 12 warnings, 10 info in 3 files (3 checked)",
+            "31 findings: 8 errors, 13 warnings, 10 info in 3 files (3 checked)",
         ));
 }
 
@@ -791,4 +791,50 @@ fn suppressions_work_on_yaml_lines() {
         })
         .unwrap_or_default();
     assert_eq!(lines, vec![12]);
+}
+
+#[test]
+fn committed_and_unignored_env_files() {
+    let codes = |dir: &Path| -> Vec<String> {
+        let out = prodlint()
+            .current_dir(dir)
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--select",
+                "EN024,EN025",
+                ".env",
+            ])
+            .output()
+            .map(|o| o.stdout)
+            .unwrap_or_default();
+        json_of(&out)["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["code"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let dir = tempdir();
+    write(dir.path(), ".env", "DB_PASSWORD=Tr0ub4dor-and-3-horses\n");
+    // Outside git: not ignored means exposed.
+    assert_eq!(codes(dir.path()), vec!["EN024", "EN025"]);
+    write(dir.path(), ".gitignore", ".env\n");
+    assert!(codes(dir.path()).is_empty());
+    // Inside git, a tracked file is committed even when ignored.
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+    };
+    if git(&["init", "-q"]).is_err() {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let _ = git(&["add", "-f", ".env"]);
+    assert_eq!(codes(dir.path()), vec!["EN024"]);
 }

@@ -15,6 +15,8 @@ mod en020_debug_in_production;
 mod en021_weak_secret_key;
 mod en022_cors_wildcard_in_production;
 mod en023_sqlite_in_production;
+mod en024_env_file_committed;
+mod en025_env_not_gitignored;
 mod en026_env_keys_drift;
 
 use super::{EnvContext, EnvRule};
@@ -50,5 +52,7 @@ pub static RULES: &[&dyn EnvRule] = &[
     &en021_weak_secret_key::WeakSecretKey,
     &en022_cors_wildcard_in_production::CorsWildcardInProduction,
     &en023_sqlite_in_production::SqliteInProduction,
+    &en024_env_file_committed::EnvFileCommitted,
+    &en025_env_not_gitignored::EnvNotGitignored,
     &en026_env_keys_drift::EnvKeysDrift,
 ];

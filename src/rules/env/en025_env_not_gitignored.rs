@@ -1,0 +1,64 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// An env file that is not a template and that no `.gitignore` (in its
+    /// folder or above, up to the repository root) ignores.
+    ///
+    /// ## Why it matters in production
+    /// The next `git add .` commits it, with whatever real credentials a
+    /// developer put there for a quick test.
+    ///
+    /// ## Example
+    /// A repository with `.env` and a `.gitignore` that does not mention it.
+    ///
+    /// ## Use instead
+    /// ```text
+    /// # .gitignore
+    /// .env
+    /// .env.*
+    /// !.env.example
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [git: gitignore](https://git-scm.com/docs/gitignore)
+    pub struct EnvNotGitignored {
+        code: "EN025",
+        name: "env-not-gitignored",
+        severity: Warning,
+        tags: ["security"],
+        security_severity: "5.0",
+        fix: None,
+        summary: "`.gitignore` does not ignore an env file",
+    }
+}
+
+impl EnvRule for EnvNotGitignored {
+    impl_meta!();
+
+    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+        if cx.environment == Environment::Template || crate::git::is_ignored(&cx.file.path) {
+            return;
+        }
+        let name = cx
+            .file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let at = cx
+            .env
+            .entries
+            .first()
+            .map_or(Span::empty(0), |e| e.key_span);
+        out.report(
+            &Self::META,
+            at,
+            format!("no `.gitignore` ignores `{name}`: the next `git add .` commits it"),
+        )
+        .help("add `.env` and `.env.*` (with `!.env.example`) to `.gitignore`");
+    }
+}
