@@ -155,45 +155,44 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// The build-context ignore file for a Dockerfile: `<name>.dockerignore`
-/// beside it, else `.dockerignore`.
-fn dockerignore_for(path: &Path) -> Option<(PathBuf, DockerIgnore)> {
+/// The first existing companion of `path` among `names` (built from the
+/// file's own name), read as text: `Dockerfile.dockerignore`,
+/// `.env.example`, …
+fn companion(path: &Path, names: impl Fn(&str) -> Vec<String>) -> Option<(PathBuf, String)> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path.file_name()?.to_string_lossy();
-    [
-        dir.join(format!("{name}.dockerignore")),
-        dir.join(".dockerignore"),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
-    .and_then(|p| {
-        let text = std::fs::read_to_string(&p).ok()?;
-        Some((p, dockerignore::parse(&text)))
-    })
+    let name = path.file_name()?.to_string_lossy().to_string();
+    names(&name)
+        .into_iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+        .and_then(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
+}
+
+/// The build-context ignore file for a Dockerfile: `<name>.dockerignore`
+/// beside it, else `.dockerignore`.
+fn dockerignore_for(path: &Path) -> Option<(PathBuf, DockerIgnore)> {
+    let (p, text) = companion(path, |name| {
+        vec![format!("{name}.dockerignore"), ".dockerignore".to_string()]
+    })?;
+    Some((p, dockerignore::parse(&text)))
 }
 
 /// The template that documents an env file's keys: `<file>.example` (or
 /// `.sample`, `.template`, `.dist`) beside it, else `.env.example` (…) in
 /// the same folder.
 fn env_template_for(path: &Path) -> Option<(PathBuf, dotenv::EnvFile)> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name()?.to_string_lossy().to_string();
-    let suffixes = ["example", "sample", "template", "dist"];
-    suffixes
-        .iter()
-        .map(|s| dir.join(format!("{name}.{s}")))
-        .chain(suffixes.iter().map(|s| dir.join(format!(".env.{s}"))))
-        .find(|p| p.is_file())
-        .and_then(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
-            Some((p, dotenv::parse(&text)))
-        })
+    const SUFFIXES: [&str; 4] = ["example", "sample", "template", "dist"];
+    let (p, text) = companion(path, |name| {
+        SUFFIXES
+            .iter()
+            .map(|s| format!("{name}.{s}"))
+            .chain(SUFFIXES.iter().map(|s| format!(".env.{s}")))
+            .collect()
+    })?;
+    Some((p, dotenv::parse(&text)))
 }
 
 /// Runs the rules for one file's text; no suppression or selection yet.
