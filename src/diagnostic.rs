@@ -138,6 +138,14 @@ impl Findings {
         self.items.push(finding);
     }
 
+    /// Secrets that findings so far already report (so a scan can skip them).
+    pub fn secret_spans(&self) -> Vec<Span> {
+        self.items
+            .iter()
+            .flat_map(|f| f.secrets.iter().copied())
+            .collect()
+    }
+
     pub fn into_vec(self) -> Vec<Finding> {
         self.items
     }

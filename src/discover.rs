@@ -14,6 +14,9 @@ pub enum FileKind {
     Action,
     /// `.env`, `.env.*`, `*.env`
     Env,
+    /// Other text files where secrets leak (`*.json`, `*.toml`, `*.sh`,
+    /// YAML of other kinds, keys): scanned for secrets only.
+    Text,
 }
 
 impl FileKind {
@@ -31,6 +34,7 @@ impl FileKind {
             FileKind::Workflow => "workflow",
             FileKind::Action => "action",
             FileKind::Env => "env",
+            FileKind::Text => "text",
         }
     }
 
@@ -76,9 +80,35 @@ impl FileKind {
         if yaml && in_workflows {
             return Some(FileKind::Workflow);
         }
+        let ext = lower.rsplit_once('.').map(|(_, e)| e);
+        let text_ext = ext.is_some_and(|e| TEXT_EXTENSIONS.contains(&e));
+        if text_ext
+            || lower.starts_with("id_rsa")
+            || lower.starts_with("id_ed25519")
+            || lower.starts_with("id_ecdsa")
+        {
+            return Some(FileKind::Text);
+        }
         None
     }
 }
+
+/// Extensions of the other files scanned for secrets.
+const TEXT_EXTENSIONS: &[&str] = &[
+    "yml",
+    "yaml",
+    "json",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "properties",
+    "sh",
+    "tf",
+    "tfvars",
+    "pem",
+    "key",
+];
 
 /// A file to lint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -248,7 +278,15 @@ mod tests {
             FileKind::detect(Path::new("Dockerfile.dockerignore")),
             Some(FileKind::DockerIgnore)
         );
-        assert_eq!(FileKind::detect(Path::new("docker-compose.yml")), None);
+        assert_eq!(
+            FileKind::detect(Path::new("docker-compose.yml")),
+            Some(FileKind::Text)
+        );
+        assert_eq!(
+            FileKind::detect(Path::new("deploy/id_rsa")),
+            Some(FileKind::Text)
+        );
+        assert_eq!(FileKind::detect(Path::new("main.py")), None);
         assert_eq!(
             FileKind::detect(Path::new("repo/.github/workflows/ci.yml")),
             Some(FileKind::Workflow)
@@ -257,7 +295,10 @@ mod tests {
             FileKind::detect(Path::new(".github/workflows/release.yaml")),
             Some(FileKind::Workflow)
         );
-        assert_eq!(FileKind::detect(Path::new("workflows/ci.yml")), None);
+        assert_eq!(
+            FileKind::detect(Path::new("workflows/ci.yml")),
+            Some(FileKind::Text)
+        );
         assert_eq!(
             FileKind::detect(Path::new("action.yml")),
             Some(FileKind::Action)

@@ -239,7 +239,7 @@ fn run_rules(
                 }
             }
         }
-        FileKind::DockerIgnore => {}
+        FileKind::DockerIgnore | FileKind::Text => {}
         FileKind::Env => {
             let env = dotenv::parse(&source.text);
             for e in &env.entries {
@@ -301,6 +301,7 @@ fn run_rules(
             }
         }
     }
+    rules::secrets::scan(source, selection, &mut out);
     (out.into_vec(), statements)
 }
 

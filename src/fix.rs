@@ -73,6 +73,33 @@ pub fn fix_source(
     (text, total)
 }
 
+/// A unified diff that shows no secret: every secret of `findings` (a byte
+/// range of `old`) is masked wherever its text appears, in both versions.
+pub fn masked_diff(
+    path: &str,
+    old: &str,
+    new: &str,
+    findings: &[crate::diagnostic::Finding],
+) -> String {
+    // Line by line: a fix may change the blanks around a multi-line secret.
+    let mut secrets: Vec<&str> = findings
+        .iter()
+        .flat_map(|f| f.secrets.iter())
+        .filter_map(|s| old.get(s.start..s.end))
+        .flat_map(|s| s.lines().map(str::trim))
+        .filter(|s| s.len() >= 4)
+        .collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mask = |text: &str| {
+        let mut t = text.to_string();
+        for s in &secrets {
+            t = t.replace(s, &crate::redact::redact(s));
+        }
+        t
+    };
+    unified_diff(path, &mask(old), &mask(new))
+}
+
 /// A unified diff between two versions of a file.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)

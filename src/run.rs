@@ -220,7 +220,12 @@ fn apply_fixes(
         changed = true;
         let path = report::report_path(&report.source.path);
         if args.diff {
-            diff.push_str(&fix::unified_diff(&path, &report.source.text, &fixed));
+            diff.push_str(&fix::masked_diff(
+                &path,
+                &report.source.text,
+                &fixed,
+                &report.findings,
+            ));
             continue;
         }
         std::fs::write(&report.source.path, &fixed)
@@ -246,10 +251,11 @@ fn fix_stdin(report: &FileReport, settings: &Settings, args: &CheckArgs) -> i32 
     };
     let (fixed, _) = fix::fix_source(&report.source, kind, settings, args.unsafe_fixes);
     let text = if args.diff {
-        fix::unified_diff(
+        fix::masked_diff(
             &report::report_path(&report.source.path),
             &report.source.text,
             &fixed,
+            &report.findings,
         )
     } else {
         fixed.clone()

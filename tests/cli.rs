@@ -838,3 +838,74 @@ fn committed_and_unignored_env_files() {
     let _ = git(&["add", "-f", ".env"]);
     assert_eq!(codes(dir.path()), vec!["EN024"]);
 }
+
+#[test]
+fn every_detected_secret_stays_hidden_in_every_format() {
+    let mut checked = 0;
+    for code in ["SE001", "SE002", "SE003", "SE004"] {
+        let rel = format!("fixtures/secrets/{code}.bad.env");
+        let text = std::fs::read_to_string(common::root().join(&rel)).unwrap_or_default();
+        let out = prodlint()
+            .current_dir(common::root())
+            .args(["check", "--format", "json", &rel])
+            .output()
+            .map(|o| o.stdout)
+            .unwrap_or_default();
+        let secrets: Vec<String> = json_of(&out)["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with("SE")))
+                    .filter_map(|f| {
+                        let (s, e) = (
+                            f["byte_range"]["start"].as_u64()? as usize,
+                            f["byte_range"]["end"].as_u64()? as usize,
+                        );
+                        text.get(s..e).map(str::to_string)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(!secrets.is_empty(), "{code}: nothing detected");
+        let mut secrets = secrets;
+        if code == "SE002" {
+            // The key material, not only the header, must stay hidden.
+            secrets.push("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUA".to_string());
+        }
+        // A copy with trailing blanks, so that --diff has lines with secrets to show.
+        let dir = tempdir();
+        let padded: String = text.lines().map(|l| format!("{l}  \n")).collect();
+        write(dir.path(), "app.env", &padded);
+        let mut outputs: Vec<(String, String)> = ["human", "json", "sarif", "github"]
+            .iter()
+            .map(|format| {
+                let o = prodlint()
+                    .current_dir(common::root())
+                    .args(["check", "--format", format, &rel])
+                    .output()
+                    .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+                    .unwrap_or_default();
+                (format.to_string(), o)
+            })
+            .collect();
+        let diff = prodlint()
+            .current_dir(dir.path())
+            .args(["check", "--diff", "--unsafe-fixes", "app.env"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+            .unwrap_or_default();
+        assert!(diff.contains("+++ b/app.env"), "{code}: no diff:\n{diff}");
+        outputs.push(("diff".to_string(), diff));
+        for (format, output) in &outputs {
+            for secret in &secrets {
+                let probe = &secret[..secret.len().min(24)];
+                assert!(
+                    !output.contains(probe),
+                    "{code}: {format} shows a secret:\n{output}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 40);
+}

@@ -23,7 +23,7 @@ fn codes_and_names_are_unique_and_well_formed() {
         assert!(names.insert(r.name), "duplicate name {}", r.name);
         let (family, digits) = r.code.split_at(2);
         assert!(
-            ["PL", "DF", "GH", "EN"].contains(&family),
+            ["PL", "DF", "GH", "EN", "SE"].contains(&family),
             "{}: unknown family",
             r.code
         );

@@ -3,6 +3,7 @@
 pub mod dockerfile;
 pub mod env;
 pub mod meta;
+pub mod secrets;
 pub mod workflow;
 
 use crate::config::Config;
@@ -97,6 +98,7 @@ pub fn all() -> &'static [&'static RuleMeta] {
         v.extend(DOCKERFILE_RULES.iter().map(|r| r.meta()));
         v.extend(WORKFLOW_RULES.iter().map(|r| r.meta()));
         v.extend(ENV_RULES.iter().map(|r| r.meta()));
+        v.extend(secrets::RULES.iter().copied());
         v.sort_by_key(|r| r.code);
         v
     });

@@ -33,13 +33,16 @@ pub fn lint(path: &Path, extra: &[&str]) -> FileReport {
     engine::lint_text(path, kind, engine::load(path, s.config.max_file_size), &s)
 }
 
-/// A fixture's kind: from its name, or from its family folder
-/// (`fixtures/workflow/GH001.bad.yml` is a workflow).
+/// A fixture's kind: from its family folder (`fixtures/workflow/GH001.bad.yml`
+/// is a workflow), else from its name.
 pub fn fixture_kind(path: &Path) -> Option<FileKind> {
-    FileKind::detect(path).or_else(|| {
-        let family = path.parent()?.file_name()?.to_str()?;
-        FileKind::from_name(family)
-    })
+    let family = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str());
+    family
+        .and_then(FileKind::from_name)
+        .or_else(|| FileKind::detect(path))
 }
 
 /// `line:col-line:col CODE message` per finding: what snapshots hold.

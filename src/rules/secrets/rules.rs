@@ -1,0 +1,151 @@
+//! The SE rules' declarations; the scan in `mod.rs` reports under them.
+
+use crate::declare_rule;
+
+declare_rule! {
+    /// ## What it checks
+    /// A credential issued by a known provider, recognised by its format:
+    /// AWS access key ids (and secret keys next to their name), GitHub
+    /// (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab
+    /// (`glpat-`), Slack tokens and webhook URLs, Stripe live and restricted
+    /// keys, Google API keys, OpenAI and Anthropic keys, SendGrid, Twilio,
+    /// npm, PyPI and Docker Hub tokens, and JSON Web Tokens. Placeholders
+    /// and vendors' documented example keys are ignored. The value is never
+    /// printed: every report shows its first characters and a mask.
+    ///
+    /// ## Why it matters in production
+    /// A token in a repository is a token in every clone, fork and CI log.
+    /// Bots scan public pushes within minutes; private repositories leak
+    /// through laptops, backups and former employees.
+    ///
+    /// ## Example
+    /// ```shell
+    /// GITHUB_TOKEN=ghp_<36 characters>
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```shell
+    /// GITHUB_TOKEN=  # provided by the environment
+    /// ```
+    ///
+    /// ## Fix
+    /// None: revoke the token, then remove it from the file and its history.
+    ///
+    /// ## References
+    /// - [GitHub: secret scanning patterns](https://docs.github.com/en/code-security/secret-scanning/introduction/supported-secret-scanning-patterns)
+    pub struct ProviderToken {
+        code: "SE001",
+        name: "provider-token",
+        severity: Error,
+        tags: ["security"],
+        security_severity: "9.0",
+        fix: None,
+        summary: "a provider's token or key is written into a file",
+    }
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A PEM private key block (`-----BEGIN … PRIVATE KEY-----`), in any
+    /// file prodlint reads.
+    ///
+    /// ## Why it matters in production
+    /// Whoever has the key can impersonate the server or the deploy user it
+    /// belongs to; a committed key has to be considered public.
+    ///
+    /// ## Example
+    /// A `deploy/id_rsa` or a `tls.key` committed next to the code.
+    ///
+    /// ## Use instead
+    /// Keep keys in the secret store of the platform (Kubernetes Secrets,
+    /// GitHub Actions secrets, a vault) and mount them at run time.
+    ///
+    /// ## Fix
+    /// None: replace the key pair, then remove the file and its history.
+    ///
+    /// ## References
+    /// - [OWASP: secrets management](https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html)
+    pub struct PrivateKey {
+        code: "SE002",
+        name: "private-key",
+        severity: Error,
+        tags: ["security"],
+        security_severity: "9.0",
+        fix: None,
+        summary: "a private key is written into a file",
+    }
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A database, broker or service URL with an inline password:
+    /// `postgresql://app:s3cret@db/app`, `redis://:pw@cache`,
+    /// `amqp://user:pw@mq`. `${VAR}` references and placeholders are fine.
+    ///
+    /// ## Why it matters in production
+    /// Connection strings are copied into logs, error reports and
+    /// dashboards; the password travels with them.
+    ///
+    /// ## Example
+    /// ```shell
+    /// DATABASE_URL=postgresql://app:Zq81mR4vT0pXw2@db:5432/app
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```shell
+    /// DATABASE_URL=postgresql://app:${DB_PASSWORD}@db:5432/app
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [The Twelve-Factor App: config](https://12factor.net/config)
+    pub struct CredentialInUrl {
+        code: "SE003",
+        name: "credential-in-url",
+        severity: Error,
+        tags: ["security"],
+        security_severity: "8.0",
+        fix: None,
+        summary: "a URL carries a password",
+    }
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A high-entropy value of at least 16 characters assigned to a
+    /// secret-like name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`,
+    /// `*PRIVATE_KEY*`, `*ACCESS_KEY*`) with `=` or `:`, in any file.
+    /// Placeholders, references and low-entropy words are ignored.
+    ///
+    /// ## Why it matters in production
+    /// Most leaked credentials have no recognisable prefix: database
+    /// passwords, internal API keys, signing secrets. The name next to them
+    /// is the clue.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// api_key: 3f9c2b7a1e4d8f6093b1c5a7e2d4f8b6
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// api_key: ${API_KEY}
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [OWASP: secrets management](https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html)
+    pub struct GenericSecret {
+        code: "SE004",
+        name: "generic-secret",
+        severity: Warning,
+        tags: ["security"],
+        security_severity: "6.0",
+        fix: None,
+        summary: "a random-looking value is assigned to a secret-like name",
+    }
+}
