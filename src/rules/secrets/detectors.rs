@@ -181,33 +181,51 @@ pub const DETECTORS: &[Detector] = &[
 ];
 
 pub struct Compiled {
-    /// One automaton over every prefix; `owner[i]` is the detector of pattern `i`.
-    pub automaton: AhoCorasick,
-    pub owner: Vec<usize>,
+    /// Provider prefixes, matched exactly; `exact_owner[i]` is the detector of pattern `i`.
+    pub exact: AhoCorasick,
+    pub exact_owner: Vec<usize>,
+    /// Secret-like names, matched without regard to case.
+    pub loose: AhoCorasick,
+    pub loose_owner: Vec<usize>,
     pub regexes: Vec<Regex>,
 }
 
-pub static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
+fn automaton(
+    detectors: &[(usize, &Detector)],
+    case_insensitive: bool,
+) -> Option<(AhoCorasick, Vec<usize>)> {
     let mut prefixes = Vec::new();
     let mut owner = Vec::new();
-    for (i, d) in DETECTORS.iter().enumerate() {
+    for (i, d) in detectors {
         for p in d.prefixes {
             prefixes.push(*p);
-            owner.push(i);
+            owner.push(*i);
         }
     }
-    let automaton = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
+    let ac = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(case_insensitive)
         .match_kind(MatchKind::Standard)
         .build(&prefixes)
         .ok()?;
+    Some((ac, owner))
+}
+
+pub static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
+    let all: Vec<(usize, &Detector)> = DETECTORS.iter().enumerate().collect();
+    let (exact_set, loose_set): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|(_, d)| d.kind != Kind::GenericSecret);
+    let (exact, exact_owner) = automaton(&exact_set, false)?;
+    let (loose, loose_owner) = automaton(&loose_set, true)?;
     let regexes = DETECTORS
         .iter()
         .map(|d| Regex::new(d.pattern).ok())
         .collect::<Option<Vec<_>>>()?;
     Some(Compiled {
-        automaton,
-        owner,
+        exact,
+        exact_owner,
+        loose,
+        loose_owner,
         regexes,
     })
 });

@@ -14,6 +14,7 @@ use crate::registry::RuleMeta;
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
 use detectors::{COMPILED, DETECTORS, Kind};
+use std::collections::HashSet;
 
 pub static RULES: &[&RuleMeta] = &[
     &ProviderToken::META,
@@ -99,38 +100,52 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
     let text = &file.text;
     // Candidates first, then the most specific detector wins an overlap.
     let mut candidates: Vec<(Kind, usize, Span, String)> = Vec::new();
-    for m in c.automaton.find_overlapping_iter(text) {
-        let d_index = c.owner[m.pattern().as_usize()];
+    // Detectors that read a whole line (`name = value`, URLs) read it once.
+    let mut lines_done: HashSet<(usize, usize)> = HashSet::new();
+    let exact = c
+        .exact
+        .find_overlapping_iter(text)
+        .map(|m| (m, c.exact_owner[m.pattern().as_usize()]));
+    let loose = c
+        .loose
+        .find_overlapping_iter(text)
+        .map(|m| (m, c.loose_owner[m.pattern().as_usize()]));
+    for (m, d_index) in exact.chain(loose) {
         let d = &DETECTORS[d_index];
         if !selection.is_enabled(rule(d.kind).code) {
             continue;
-        }
-        let mut from = m.start().saturating_sub(d.lookbehind);
-        while !text.is_char_boundary(from) {
-            from -= 1;
         }
         // Confirm within the line: secrets do not span lines (PEM headers included).
         let line_end = text[m.start()..]
             .find('\n')
             .map_or(text.len(), |i| m.start() + i);
-        let window = &text[from..line_end];
-        let found = c.regexes[d_index].captures_iter(window).find(|cap| {
-            cap.get(0)
-                .is_some_and(|w| from + w.start() <= m.start() && from + w.end() >= m.end())
-        });
-        let Some(cap) = found else { continue };
-        let Some(secret) = cap.name("secret").or_else(|| cap.get(0)) else {
-            continue;
+        let from = if d.lookbehind == 0 {
+            m.start()
+        } else {
+            let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            if !lines_done.insert((d_index, line_start)) {
+                continue;
+            }
+            line_start
         };
-        let name = cap
-            .name("name")
-            .map_or(String::new(), |n| n.as_str().to_string());
-        candidates.push((
-            d.kind,
-            d_index,
-            Span::new(from + secret.start(), from + secret.end()),
-            name,
-        ));
+        let window = &text[from..line_end];
+        for cap in c.regexes[d_index].captures_iter(window) {
+            let Some(secret) = cap.name("secret").or_else(|| cap.get(0)) else {
+                continue;
+            };
+            let name = cap
+                .name("name")
+                .map_or(String::new(), |n| n.as_str().to_string());
+            candidates.push((
+                d.kind,
+                d_index,
+                Span::new(from + secret.start(), from + secret.end()),
+                name,
+            ));
+            if d.lookbehind == 0 {
+                break;
+            }
+        }
     }
     candidates.sort_by_key(|c| (c.0 as u8, c.2.start, c.1));
     candidates.dedup();
