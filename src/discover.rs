@@ -95,6 +95,7 @@ impl FileKind {
 
 /// Extensions of the other files scanned for secrets.
 const TEXT_EXTENSIONS: &[&str] = &[
+    "py",
     "yml",
     "yaml",
     "json",
@@ -286,7 +287,8 @@ mod tests {
             FileKind::detect(Path::new("deploy/id_rsa")),
             Some(FileKind::Text)
         );
-        assert_eq!(FileKind::detect(Path::new("main.py")), None);
+        assert_eq!(FileKind::detect(Path::new("main.py")), Some(FileKind::Text));
+        assert_eq!(FileKind::detect(Path::new("README.md")), None);
         assert_eq!(
             FileKind::detect(Path::new("repo/.github/workflows/ci.yml")),
             Some(FileKind::Workflow)

@@ -44,7 +44,7 @@ fn demo_fails_with_exit_1_and_a_summary() {
         .stdout(predicate::str::contains("DF001 final-stage-runs-as-root"))
         .stdout(predicate::str::contains("fixtures/demo/Dockerfile:16:5"))
         .stdout(predicate::str::contains(
-            "40 findings: 12 errors, 18 warnings, 10 info in 5 files (6 checked)",
+            "40 findings: 12 errors, 18 warnings, 10 info in 5 files (9 checked)",
         ));
 }
 
