@@ -49,49 +49,6 @@ pub fn is_placeholder(value: &str) -> bool {
         .any(|p| lower.contains(p))
 }
 
-const FRAGMENTS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
-    "CREDENTIALS",
-    "AUTH_KEY",
-    "SIGNING_KEY",
-    "ENCRYPTION_KEY",
-    "MASTER_KEY",
-];
-/// Names that point at a secret rather than hold one.
-const POINTER_SUFFIXES: &[&str] = &[
-    "_FILE",
-    "_PATH",
-    "_DIR",
-    "_URL",
-    "_ENDPOINT",
-    "_NAME",
-    "_ID",
-    "_LENGTH",
-    "_TTL",
-    "_EXPIRE",
-    "_EXPIRES",
-];
-
-/// Does a variable name say it holds a secret (`DB_PASSWORD`,
-/// `STRIPE_API_KEY`)? Names that point at one (`*_FILE`, `*_URL`) do not.
-pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if POINTER_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
-        return false;
-    }
-    FRAGMENTS.iter().any(|f| upper.contains(f))
-        || extra
-            .iter()
-            .any(|f| upper.contains(&f.to_ascii_uppercase()))
-}
-
 /// Shannon entropy in bits per character: random keys score above 4,
 /// words and repeated characters well below 3.
 pub fn entropy(value: &str) -> f64 {

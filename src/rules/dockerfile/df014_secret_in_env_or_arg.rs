@@ -1,6 +1,7 @@
 use super::*;
-use crate::redact::{is_placeholder, is_secret_name, redact};
+use crate::redact::redact;
 use crate::registry::{OptionKind, RuleOption};
+use crate::rules::secrets::{is_secret_assignment, is_secret_name};
 
 declare_rule! {
     /// ## What it checks
@@ -71,10 +72,9 @@ impl DockerfileRule for SecretInEnvOrArg {
                     continue;
                 }
                 let raw_value = pair.value_span.map(|s| cx.file.slice(s)).unwrap_or("");
-                let literal = pair
-                    .value
-                    .as_deref()
-                    .filter(|v| !v.is_empty() && !raw_value.contains('$') && !is_placeholder(v));
+                let literal = pair.value.as_deref().filter(|v| {
+                    !raw_value.contains('$') && is_secret_assignment(&pair.key, v, extra)
+                });
                 match (is_arg, literal) {
                     (_, Some(value)) => {
                         let span = pair.value_span.unwrap_or(pair.span);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::redact::{is_placeholder, is_secret_name};
+use crate::rules::secrets::is_secret_assignment;
 
 declare_rule! {
     /// ## What it checks
@@ -47,9 +47,7 @@ impl EnvRule for EnvFileCommitted {
             .env
             .entries
             .iter()
-            .filter(|e| {
-                is_secret_name(&e.key, &[]) && !e.value.contains("${") && !is_placeholder(&e.value)
-            })
+            .filter(|e| !e.value.contains("${") && is_secret_assignment(&e.key, &e.value, &[]))
             .collect();
         let Some(first) = secrets.first() else { return };
         let exposed = match crate::git::is_tracked(&cx.file.path) {

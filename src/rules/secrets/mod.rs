@@ -38,6 +38,60 @@ fn rule(kind: Kind) -> &'static RuleMeta {
     }
 }
 
+const FRAGMENTS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "ACCESS_KEY",
+    "CREDENTIALS",
+    "AUTH_KEY",
+    "SIGNING_KEY",
+    "ENCRYPTION_KEY",
+    "MASTER_KEY",
+];
+/// Names that point at a secret rather than hold one.
+const POINTER_SUFFIXES: &[&str] = &[
+    "_FILE",
+    "_PATH",
+    "_DIR",
+    "_URL",
+    "_ENDPOINT",
+    "_NAME",
+    "_ID",
+    "_LENGTH",
+    "_TTL",
+    "_EXPIRE",
+    "_EXPIRES",
+];
+
+/// Does a variable name say it holds a secret (`DB_PASSWORD`,
+/// `STRIPE_API_KEY`)? Names that point at one (`*_FILE`, `*_URL`) do not.
+pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if POINTER_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
+        return false;
+    }
+    FRAGMENTS.iter().any(|f| upper.contains(f))
+        || extra
+            .iter()
+            .any(|f| upper.contains(&f.to_ascii_uppercase()))
+}
+
+/// The engine's verdict on `name = value` for rules that read assignments
+/// from a parsed model (DF014, GH014, EN024): the name says it holds a
+/// secret, does not merely point at one, and the value is a real value.
+pub fn is_secret_assignment(name: &str, value: &str, extra_names: &[String]) -> bool {
+    is_secret_name(name, extra_names)
+        && !names_a_reference(name)
+        && !value.is_empty()
+        && !is_stand_in(value)
+        && !looks_like_path_or_name(value)
+}
+
 /// Passwords that only ever appear in local-development examples.
 const WEAK_DEV_PASSWORDS: &[&str] = &[
     "password", "pass", "passwd", "secret", "changeme", "mypass", "example",
@@ -67,7 +121,7 @@ fn looks_like_path_or_name(value: &str) -> bool {
 
 /// Not a secret: a reference, a template, a placeholder, a run of one
 /// character, a sequence, a documented example.
-fn is_stand_in(value: &str) -> bool {
+pub fn is_stand_in(value: &str) -> bool {
     let v = value.trim_matches(|c| c == '"' || c == '\'');
     if is_placeholder(v)
         || v.starts_with('$')

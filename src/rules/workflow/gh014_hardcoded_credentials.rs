@@ -1,5 +1,6 @@
 use super::*;
-use crate::redact::{is_placeholder, is_secret_name, redact};
+use crate::redact::redact;
+use crate::rules::secrets::{is_secret_assignment, is_stand_in};
 
 declare_rule! {
     /// ## What it checks
@@ -50,7 +51,7 @@ const THROWAWAY: &[&str] = &[
 impl HardcodedCredentials {
     fn literal(node: &Node) -> Option<&str> {
         node.as_str()
-            .filter(|v| !v.contains("${{") && !is_placeholder(v))
+            .filter(|v| !v.contains("${{") && !is_stand_in(v))
     }
 }
 
@@ -91,7 +92,7 @@ impl WorkflowRule for HardcodedCredentials {
             let (Some(name), Some(value)) = (k.as_str(), Self::literal(v)) else {
                 continue;
             };
-            if is_secret_name(name, &[])
+            if is_secret_assignment(name, value, &[])
                 && !THROWAWAY.contains(&value.to_ascii_lowercase().as_str())
             {
                 out.report(
