@@ -84,6 +84,15 @@ impl SimpleCommand {
         }
     }
 
+    /// From the program name through `word` (`apt-get install`): what a
+    /// finding about a subcommand points at.
+    pub fn span_through(&self, word: &Word) -> Span {
+        self.argv
+            .first()
+            .map_or(word.span, |p| p.span)
+            .cover(word.span)
+    }
+
     /// The first argument that is not an option: the subcommand of
     /// `apt-get install` or `pip install`.
     pub fn subcommand(&self) -> Option<&Word> {

@@ -51,10 +51,9 @@ impl DockerfileRule for AptRecommendsInstalled {
                 if off {
                     continue;
                 }
-                let prog = cmd.argv.first().map_or(sub.span, |p| p.span);
                 out.report(
                     &Self::META,
-                    prog.cover(sub.span),
+                    cmd.span_through(sub),
                     "`apt-get install` also installs recommended packages",
                 )
                 .help("add `--no-install-recommends`")

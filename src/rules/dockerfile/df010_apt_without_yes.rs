@@ -57,10 +57,9 @@ impl DockerfileRule for AptWithoutYes {
                 if yes || piped_yes {
                     continue;
                 }
-                let prog = cmd.argv.first().map_or(sub.span, |p| p.span);
                 out.report(
                     &Self::META,
-                    prog.cover(sub.span),
+                    cmd.span_through(sub),
                     "`apt-get install` without `-y` waits for an answer that never comes",
                 )
                 .help("add `-y`")

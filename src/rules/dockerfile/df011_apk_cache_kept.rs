@@ -58,10 +58,9 @@ impl DockerfileRule for ApkCacheKept {
                 if cleaned || cmd.has_arg("--no-cache") {
                     continue;
                 }
-                let prog = cmd.argv.first().map_or(sub.span, |p| p.span);
                 out.report(
                     &Self::META,
-                    prog.cover(sub.span),
+                    cmd.span_through(sub),
                     "`apk add` keeps the package index in the image",
                 )
                 .help("add `--no-cache`");

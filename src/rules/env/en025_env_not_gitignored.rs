@@ -43,17 +43,8 @@ impl EnvRule for EnvNotGitignored {
         if cx.environment == Environment::Template || crate::git::is_ignored(&cx.file.path) {
             return;
         }
-        let name = cx
-            .file
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let at = cx
-            .env
-            .entries
-            .first()
-            .map_or(Span::empty(0), |e| e.key_span);
+        let name = file_name(cx);
+        let at = file_head(cx);
         out.report(
             &Self::META,
             at,

@@ -67,11 +67,7 @@ impl EnvRule for EnvKeysDrift {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let at = cx
-                .env
-                .entries
-                .first()
-                .map_or(Span::empty(0), |e| e.key_span);
+            let at = file_head(cx);
             out.report(
                 &Self::META,
                 at,

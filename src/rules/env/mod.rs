@@ -27,6 +27,23 @@ use crate::parse::dotenv::{Entry, Environment, Line, Quote};
 use crate::source::Span;
 use std::collections::HashMap;
 
+/// The env file's name, for messages.
+fn file_name(cx: &EnvContext<'_>) -> String {
+    cx.file
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// Where a finding about the whole file points: its first key.
+fn file_head(cx: &EnvContext<'_>) -> Span {
+    cx.env
+        .entries
+        .first()
+        .map_or(Span::empty(0), |e| e.key_span)
+}
+
 /// `span`'s lines with their terminator, for deleting whole lines.
 fn whole_lines(cx: &EnvContext<'_>, span: Span) -> Span {
     let text = &cx.file.text;
