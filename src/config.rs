@@ -62,6 +62,14 @@ impl Config {
             .and_then(|o| o.get(name))
             .map_or(&[], Vec::as_slice)
     }
+
+    /// A whole-number option from `[rules.CODE]`, or `default`.
+    pub fn option_u64(&self, code: &str, name: &str, default: u64) -> u64 {
+        self.option(code, name)
+            .first()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    }
 }
 
 /// A configuration problem, located in its file.
@@ -251,6 +259,16 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
                             OptionKind::StringList => {
                                 parsed.insert(n.to_string(), strings(&cx, v)?);
                             }
+                            OptionKind::Integer => {
+                                let i = v
+                                    .get_ref()
+                                    .as_integer()
+                                    .and_then(|i| i.as_str().replace('_', "").parse::<u64>().ok())
+                                    .ok_or_else(|| {
+                                        cx.err(v.span(), format!("`{n}` must be a whole number"))
+                                    })?;
+                                parsed.insert(n.to_string(), vec![i.to_string()]);
+                            }
                         }
                     }
                     config.rule_options.insert(rule.code, parsed);
@@ -374,7 +392,7 @@ pub fn suggestion(word: &str, candidates: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

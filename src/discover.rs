@@ -14,6 +14,14 @@ pub enum FileKind {
     Action,
     /// `.env`, `.env.*`, `*.env`
     Env,
+    /// `gunicorn.conf.py`, `gunicorn_conf.py`, `gunicorn*.py`
+    Gunicorn,
+    /// `supervisord*.conf`, or a `.conf`/`.ini` with a `[program:…]` section.
+    Supervisor,
+    /// systemd `*.service` units.
+    Systemd,
+    /// `Procfile`, `Procfile.*`
+    Procfile,
     /// Other text files where secrets leak (`*.json`, `*.toml`, `*.sh`,
     /// YAML of other kinds, keys): scanned for secrets only.
     Text,
@@ -25,6 +33,12 @@ impl FileKind {
         FileKind::DockerIgnore,
         FileKind::Workflow,
         FileKind::Action,
+        FileKind::Env,
+        FileKind::Gunicorn,
+        FileKind::Supervisor,
+        FileKind::Systemd,
+        FileKind::Procfile,
+        FileKind::Text,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,12 +48,32 @@ impl FileKind {
             FileKind::Workflow => "workflow",
             FileKind::Action => "action",
             FileKind::Env => "env",
+            FileKind::Gunicorn => "gunicorn",
+            FileKind::Supervisor => "supervisord",
+            FileKind::Systemd => "systemd",
+            FileKind::Procfile => "procfile",
             FileKind::Text => "text",
         }
     }
 
     pub fn from_name(s: &str) -> Option<FileKind> {
         Self::ALL.iter().copied().find(|k| k.name() == s)
+    }
+
+    /// Kind from the name, refined by the contents: a `.conf` or `.ini`
+    /// file with supervisord sections is a supervisord configuration.
+    pub fn refine(self, path: &Path, text: &str) -> FileKind {
+        let ini = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("conf") || e.eq_ignore_ascii_case("ini"));
+        if self == FileKind::Text
+            && ini
+            && (text.contains("[program:") || text.contains("[supervisord]"))
+        {
+            return FileKind::Supervisor;
+        }
+        self
     }
 
     /// Kind from the file name alone.
@@ -64,6 +98,25 @@ impl FileKind {
             || (lower.ends_with(".env") && lower.len() > 4)
         {
             return Some(FileKind::Env);
+        }
+        if lower.starts_with("gunicorn") && lower.ends_with(".py") {
+            return Some(FileKind::Gunicorn);
+        }
+        if lower == "procfile" || lower.starts_with("procfile.") {
+            return Some(FileKind::Procfile);
+        }
+        if lower.ends_with(".service") {
+            return Some(FileKind::Systemd);
+        }
+        let in_supervisor_dir = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("supervisor"));
+        if (lower.starts_with("supervisor") || in_supervisor_dir)
+            && (lower.ends_with(".conf") || lower.ends_with(".ini"))
+        {
+            return Some(FileKind::Supervisor);
         }
         let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
         if lower == "action.yml" || lower == "action.yaml" {
@@ -288,6 +341,18 @@ mod tests {
             Some(FileKind::Text)
         );
         assert_eq!(FileKind::detect(Path::new("main.py")), Some(FileKind::Text));
+        for (name, kind) in [
+            ("gunicorn.conf.py", FileKind::Gunicorn),
+            ("deploy/gunicorn_config.py", FileKind::Gunicorn),
+            ("supervisord.conf", FileKind::Supervisor),
+            ("docker/supervisor/app.conf", FileKind::Supervisor),
+            ("etc/nginx/conf.d/app.conf", FileKind::Text),
+            ("deploy/api.service", FileKind::Systemd),
+            ("Procfile", FileKind::Procfile),
+            ("Procfile.dev", FileKind::Procfile),
+        ] {
+            assert_eq!(FileKind::detect(Path::new(name)), Some(kind), "{name}");
+        }
         assert_eq!(FileKind::detect(Path::new("README.md")), None);
         assert_eq!(
             FileKind::detect(Path::new("repo/.github/workflows/ci.yml")),

@@ -5,7 +5,14 @@ use crate::registry::RuleMeta;
 use crate::rules;
 
 /// Family prefixes and titles, in index order.
-pub const FAMILIES: &[(&str, &str)] = &[("PL", "prodlint itself"), ("DF", "Dockerfiles")];
+pub const FAMILIES: &[(&str, &str)] = &[
+    ("PL", "prodlint itself"),
+    ("DF", "Dockerfiles"),
+    ("GH", "GitHub Actions workflows and actions"),
+    ("EN", "environment files"),
+    ("SE", "secrets, in every file"),
+    ("PM", "servers and process managers"),
+];
 
 fn severity_cell(rule: &RuleMeta) -> String {
     let mut s = rule.severity.as_str().to_string();

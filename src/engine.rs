@@ -238,8 +238,21 @@ fn run_rules(
                     rule.check(&cx, &mut out);
                 }
             }
+            rules::process::check_dockerfile(&cx, selection, &mut out);
         }
         FileKind::DockerIgnore | FileKind::Text => {}
+        FileKind::Gunicorn => {
+            rules::process::check_gunicorn(source, &settings.config, selection, &mut out)
+        }
+        FileKind::Supervisor => {
+            rules::process::check_supervisor(source, &settings.config, selection, &mut out)
+        }
+        FileKind::Systemd => {
+            rules::process::check_systemd(source, &settings.config, selection, &mut out)
+        }
+        FileKind::Procfile => {
+            rules::process::check_procfile(source, &settings.config, selection, &mut out)
+        }
         FileKind::Env => {
             let env = dotenv::parse(&source.text);
             for e in &env.entries {
@@ -462,6 +475,7 @@ pub fn lint_text(
         }
         (Some(_), Ok(t)) => t,
     };
+    let kind = kind.map(|k| k.refine(path, &text));
     let source = SourceFile::new(path, text);
     let findings = kind
         .map(|k| lint_source(&source, k, settings))

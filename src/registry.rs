@@ -36,6 +36,8 @@ pub struct RuleOption {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionKind {
     StringList,
+    /// A whole number of zero or more.
+    Integer,
 }
 
 #[derive(Debug, PartialEq, Eq)]

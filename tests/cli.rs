@@ -44,7 +44,7 @@ fn demo_fails_with_exit_1_and_a_summary() {
         .stdout(predicate::str::contains("DF001 final-stage-runs-as-root"))
         .stdout(predicate::str::contains("fixtures/demo/Dockerfile:16:5"))
         .stdout(predicate::str::contains(
-            "40 findings: 12 errors, 18 warnings, 10 info in 5 files (9 checked)",
+            "48 findings: 13 errors, 22 warnings, 13 info in 7 files (11 checked)",
         ));
 }
 
@@ -245,7 +245,7 @@ fn stdin_is_linted_as_the_named_file() {
 #[test]
 fn diff_shows_and_fix_applies() {
     let dir = tempdir();
-    let text = "FROM python:3.12-slim\nRUN pip install flask\nUSER 10001\nCMD gunicorn app:app\n";
+    let text = "FROM python:3.12-slim\nRUN pip install flask\nUSER 10001\nCMD gunicorn -b 0.0.0.0:8000 app:app\n";
     write(dir.path(), "Dockerfile", text);
     prodlint()
         .current_dir(dir.path())
@@ -269,7 +269,7 @@ fn diff_shows_and_fix_applies() {
     let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap_or_default();
     assert_eq!(
         fixed,
-        "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nUSER 10001\nCMD [\"gunicorn\", \"app:app\"]\n"
+        "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\nUSER 10001\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n"
     );
     prodlint()
         .current_dir(dir.path())

@@ -1,10 +1,14 @@
 //! One module per input kind: a lexer/parser and its typed model.
 
+pub mod command;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod dotenv;
 pub mod expr;
+pub mod ini;
 pub mod offsets;
+pub mod procfile;
+pub mod python;
 pub mod shell;
 pub mod workflow;
 pub mod yaml;

@@ -3,6 +3,7 @@
 pub mod dockerfile;
 pub mod env;
 pub mod meta;
+pub mod process;
 pub mod secrets;
 pub mod workflow;
 
@@ -98,6 +99,7 @@ pub fn all() -> &'static [&'static RuleMeta] {
         v.extend(DOCKERFILE_RULES.iter().map(|r| r.meta()));
         v.extend(WORKFLOW_RULES.iter().map(|r| r.meta()));
         v.extend(ENV_RULES.iter().map(|r| r.meta()));
+        v.extend(process::RULES.iter().map(|r| r.meta()));
         v.extend(secrets::RULES.iter().copied());
         v.sort_by_key(|r| r.code);
         v

@@ -40,6 +40,18 @@ pub fn fixture_kind(path: &Path) -> Option<FileKind> {
         .parent()
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str());
+    if family == Some("process") {
+        // Server fixtures span several kinds: the extension says which.
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        return match ext {
+            "py" => Some(FileKind::Gunicorn),
+            "conf" => Some(FileKind::Supervisor),
+            "service" => Some(FileKind::Systemd),
+            "Procfile" => Some(FileKind::Procfile),
+            "Dockerfile" => Some(FileKind::Dockerfile),
+            _ => None,
+        };
+    }
     family
         .and_then(FileKind::from_name)
         .or_else(|| FileKind::detect(path))

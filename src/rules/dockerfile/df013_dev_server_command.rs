@@ -1,4 +1,7 @@
 use super::*;
+use crate::parse::command::{self, Server, ServerCommand};
+use crate::parse::dockerfile::Command;
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it checks
@@ -39,60 +42,48 @@ declare_rule! {
     }
 }
 
-/// The word that makes a command a development server, and why.
-fn dev_marker(cmd: &SimpleCommand) -> Option<(&Word, &'static str)> {
-    let prog = cmd.program()?;
-    let args = cmd.args();
-    let module = if prog.starts_with("python") {
-        args.iter()
-            .position(|w| w.text == "-m")
-            .and_then(|i| args.get(i + 1))
-            .map(|w| w.text.as_str())
-    } else {
-        None
-    };
-    let server = module.unwrap_or(prog);
-    if matches!(server, "uvicorn" | "gunicorn" | "hypercorn" | "granian")
-        && let Some(w) = args
-            .iter()
-            .find(|w| w.text == "--reload" || w.text.starts_with("--reload="))
-    {
-        return Some((w, "`--reload` restarts the server on file changes"));
+/// The word that makes a server a development server, and why.
+fn dev_marker(cmd: &ServerCommand) -> Option<(&Word, &'static str)> {
+    let reload = cmd.get("reload").or_else(|| cmd.get("use_reloader"));
+    match cmd.server {
+        Server::Gunicorn | Server::Uvicorn | Server::Hypercorn => {
+            reload.map(|o| (&o.flag, "`--reload` restarts the server on file changes"))
+        }
+        Server::FastApiDev => cmd
+            .subcommand
+            .as_ref()
+            .map(|w| (w, "`fastapi dev` is the development server")),
+        Server::FlaskRun => cmd
+            .subcommand
+            .as_ref()
+            .map(|w| (w, "`flask run` is Werkzeug's development server")),
+        Server::DjangoRunserver => cmd
+            .subcommand
+            .as_ref()
+            .map(|w| (w, "`runserver` is Django's development server")),
+        Server::FastApiRun | Server::Supervisord => None,
     }
-    if server == "fastapi"
-        && let Some(w) = args.iter().find(|w| w.text == "dev")
-    {
-        return Some((w, "`fastapi dev` is the development server"));
-    }
-    if server == "flask"
-        && let Some(w) = args.iter().find(|w| w.text == "run")
-    {
-        return Some((w, "`flask run` is Werkzeug's development server"));
-    }
-    let manage = args.iter().any(|w| w.text.ends_with("manage.py")) || prog == "django-admin";
-    if manage && let Some(w) = args.iter().find(|w| w.text == "runserver") {
-        return Some((w, "`runserver` is Django's development server"));
-    }
-    None
 }
 
 impl DockerfileRule for DevServerCommand {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        let raw = |s: Span| cx.file.slice(s).to_string();
         for instr in process_instructions(cx.dockerfile) {
-            let Some(cmd) = instr.command() else { continue };
-            for script in process_scripts(cmd, cx.file) {
-                for c in &script.commands {
-                    let c = strip_exec(c);
-                    if let Some((word, why)) = dev_marker(&c) {
-                        out.report(
-                            &Self::META,
-                            word.span,
-                            format!("the image starts a development server: {why}"),
-                        )
-                        .help("run gunicorn with uvicorn workers, or `fastapi run`, in the image");
-                    }
+            let servers = match instr.command() {
+                Some(Command::Exec { argv, .. }) => command::in_argv(argv, &raw),
+                Some(Command::Shell { script, .. }) => command::in_script(script, &raw),
+                None => continue,
+            };
+            for server in &servers {
+                if let Some((word, why)) = dev_marker(server) {
+                    out.report(
+                        &Self::META,
+                        word.span,
+                        format!("the image starts a development server: {why}"),
+                    )
+                    .help("run gunicorn with uvicorn workers, or `fastapi run`, in the image");
                 }
             }
         }

@@ -1,0 +1,780 @@
+//! Server command lines: one analyser for every place a server starts
+//! (a Dockerfile CMD, a Procfile line, supervisord `command=`, systemd
+//! `ExecStart=`, `GUNICORN_CMD_ARGS`, later compose and Kubernetes). It
+//! reads gunicorn, uvicorn, hypercorn and `fastapi run|dev` argv through
+//! their wrappers, and keeps every flag's and value's span.
+
+use crate::parse::offsets::OffsetMap;
+use crate::parse::shell::{self, Script, Word};
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    Gunicorn,
+    Uvicorn,
+    Hypercorn,
+    FastApiRun,
+    FastApiDev,
+    Supervisord,
+    /// `flask run`: Werkzeug's development server.
+    FlaskRun,
+    /// `manage.py runserver`, `django-admin runserver`.
+    DjangoRunserver,
+}
+
+impl Server {
+    pub fn name(self) -> &'static str {
+        match self {
+            Server::Gunicorn => "gunicorn",
+            Server::Uvicorn => "uvicorn",
+            Server::Hypercorn => "hypercorn",
+            Server::FastApiRun => "fastapi run",
+            Server::FastApiDev => "fastapi dev",
+            Server::Supervisord => "supervisord",
+            Server::FlaskRun => "flask run",
+            Server::DjangoRunserver => "runserver",
+        }
+    }
+
+    /// Started through a subcommand that decides what runs.
+    fn has_subcommand(self) -> bool {
+        matches!(
+            self,
+            Server::FastApiRun | Server::FastApiDev | Server::FlaskRun | Server::DjangoRunserver
+        )
+    }
+
+    /// The host the server listens on when none is given.
+    pub fn default_host(self) -> Option<&'static str> {
+        match self {
+            // gunicorn binds 0.0.0.0:$PORT when PORT is set: callers check.
+            Server::Gunicorn | Server::Uvicorn | Server::Hypercorn | Server::FastApiDev => {
+                Some("127.0.0.1")
+            }
+            Server::FastApiRun => Some("0.0.0.0"),
+            Server::FlaskRun | Server::DjangoRunserver => Some("127.0.0.1"),
+            Server::Supervisord => None,
+        }
+    }
+}
+
+/// One option given on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opt {
+    /// The setting it sets, in the server's own spelling (`workers`,
+    /// `worker_class`, `timeout_graceful_shutdown`, …).
+    pub setting: &'static str,
+    /// The flag word as written (`-w4` and `--workers=4` included).
+    pub flag: Word,
+    /// The value, with its own span where the text allows it.
+    pub value: Option<Word>,
+}
+
+impl Opt {
+    /// Where a finding about the value points: the value, else the flag.
+    pub fn value_span(&self) -> Span {
+        self.value.as_ref().map_or(self.flag.span, |v| v.span)
+    }
+
+    pub fn value_text(&self) -> Option<&str> {
+        self.value.as_ref().map(|v| v.text.as_str())
+    }
+}
+
+/// A server started by a command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerCommand {
+    pub server: Server,
+    /// The word naming the server (`gunicorn`, the module after `-m`,
+    /// `fastapi`).
+    pub program: Word,
+    /// `run`/`dev` of fastapi and flask, `runserver` of Django.
+    pub subcommand: Option<Word>,
+    pub options: Vec<Opt>,
+    /// Arguments that are not options (the application).
+    pub args: Vec<Word>,
+    /// `NAME=value` given before the server (`env`, shell assignments).
+    pub env: Vec<Word>,
+    /// From the first word of the command through its last.
+    pub span: Span,
+}
+
+impl ServerCommand {
+    /// The last option that sets `setting` (the one that wins).
+    pub fn get(&self, setting: &str) -> Option<&Opt> {
+        self.options.iter().rev().find(|o| o.setting == setting)
+    }
+
+    pub fn has(&self, setting: &str) -> bool {
+        self.get(setting).is_some()
+    }
+
+    /// A variable set on the command line itself (`PORT=80 gunicorn …`).
+    pub fn env_var(&self, name: &str) -> Option<&Word> {
+        self.env
+            .iter()
+            .find(|w| w.text.split_once('=').is_some_and(|(k, _)| k == name))
+    }
+}
+
+/// (flags, setting, takes a value)
+type Spec = (&'static [&'static str], &'static str, bool);
+
+const GUNICORN: &[Spec] = &[
+    (&["-c", "--config"], "config", true),
+    (&["-b", "--bind"], "bind", true),
+    (&["--backlog"], "backlog", true),
+    (&["-w", "--workers"], "workers", true),
+    (&["-k", "--worker-class"], "worker_class", true),
+    (&["--threads"], "threads", true),
+    (&["--worker-connections"], "worker_connections", true),
+    (&["--max-requests"], "max_requests", true),
+    (&["--max-requests-jitter"], "max_requests_jitter", true),
+    (&["-t", "--timeout"], "timeout", true),
+    (&["--graceful-timeout"], "graceful_timeout", true),
+    (&["--keep-alive"], "keepalive", true),
+    (&["--limit-request-line"], "limit_request_line", true),
+    (&["--limit-request-fields"], "limit_request_fields", true),
+    (
+        &["--limit-request-field_size"],
+        "limit_request_field_size",
+        true,
+    ),
+    (&["--reload"], "reload", false),
+    (&["--reload-engine"], "reload_engine", true),
+    (&["--reload-extra-file"], "reload_extra_files", true),
+    (&["--spew"], "spew", false),
+    (&["--check-config"], "check_config", false),
+    (&["--print-config"], "print_config", false),
+    (&["--preload"], "preload_app", false),
+    (&["--no-sendfile"], "sendfile", false),
+    (&["--reuse-port"], "reuse_port", false),
+    (&["--chdir"], "chdir", true),
+    (&["-D", "--daemon"], "daemon", false),
+    (&["-e", "--env"], "raw_env", true),
+    (&["-p", "--pid"], "pidfile", true),
+    (&["--worker-tmp-dir"], "worker_tmp_dir", true),
+    (&["-u", "--user"], "user", true),
+    (&["-g", "--group"], "group", true),
+    (&["-m", "--umask"], "umask", true),
+    (&["--initgroups"], "initgroups", false),
+    (&["--forwarded-allow-ips"], "forwarded_allow_ips", true),
+    (&["--access-logfile"], "accesslog", true),
+    (
+        &["--disable-redirect-access-to-syslog"],
+        "disable_redirect_access_to_syslog",
+        false,
+    ),
+    (&["--access-logformat"], "access_log_format", true),
+    (&["--error-logfile", "--log-file"], "errorlog", true),
+    (&["--log-level"], "loglevel", true),
+    (&["--capture-output"], "capture_output", false),
+    (&["--logger-class"], "logger_class", true),
+    (&["--log-config"], "logconfig", true),
+    (&["--log-config-json"], "logconfig_json", true),
+    (&["--log-syslog-to"], "syslog_addr", true),
+    (&["--log-syslog"], "syslog", false),
+    (&["--log-syslog-prefix"], "syslog_prefix", true),
+    (&["--log-syslog-facility"], "syslog_facility", true),
+    (
+        &["-R", "--enable-stdio-inheritance"],
+        "enable_stdio_inheritance",
+        false,
+    ),
+    (&["--statsd-host"], "statsd_host", true),
+    (&["--dogstatsd-tags"], "dogstatsd_tags", true),
+    (&["--statsd-prefix"], "statsd_prefix", true),
+    (&["-n", "--name"], "proc_name", true),
+    (&["--pythonpath"], "pythonpath", true),
+    (&["--paste", "--paster"], "paste", true),
+    (&["--proxy-protocol"], "proxy_protocol", false),
+    (&["--proxy-allow-from"], "proxy_allow_ips", true),
+    (&["--keyfile"], "keyfile", true),
+    (&["--certfile"], "certfile", true),
+    (&["--ssl-version"], "ssl_version", true),
+    (&["--cert-reqs"], "cert_reqs", true),
+    (&["--ca-certs"], "ca_certs", true),
+    (&["--suppress-ragged-eofs"], "suppress_ragged_eofs", false),
+    (
+        &["--do-handshake-on-connect"],
+        "do_handshake_on_connect",
+        false,
+    ),
+    (&["--ciphers"], "ciphers", true),
+    (&["--paste-global"], "raw_paste_global_conf", true),
+    (&["--strip-header-spaces"], "strip_header_spaces", false),
+    (
+        &["--permit-unconventional-http-method"],
+        "permit_unconventional_http_method",
+        false,
+    ),
+    (
+        &["--permit-unconventional-http-version"],
+        "permit_unconventional_http_version",
+        false,
+    ),
+    (&["--casefold-http-method"], "casefold_http_method", false),
+    (&["--header-map"], "header_map", true),
+];
+
+const UVICORN: &[Spec] = &[
+    (&["--host"], "host", true),
+    (&["--port"], "port", true),
+    (&["--uds"], "uds", true),
+    (&["--fd"], "fd", true),
+    (&["--reload"], "reload", false),
+    (&["--reload-dir"], "reload_dirs", true),
+    (&["--reload-include"], "reload_includes", true),
+    (&["--reload-exclude"], "reload_excludes", true),
+    (&["--reload-delay"], "reload_delay", true),
+    (&["--workers"], "workers", true),
+    (&["--loop"], "loop", true),
+    (&["--http"], "http", true),
+    (&["--ws"], "ws", true),
+    (&["--ws-max-size"], "ws_max_size", true),
+    (&["--ws-max-queue"], "ws_max_queue", true),
+    (&["--ws-ping-interval"], "ws_ping_interval", true),
+    (&["--ws-ping-timeout"], "ws_ping_timeout", true),
+    (
+        &["--ws-per-message-deflate"],
+        "ws_per_message_deflate",
+        true,
+    ),
+    (&["--lifespan"], "lifespan", true),
+    (&["--interface"], "interface", true),
+    (&["--env-file"], "env_file", true),
+    (&["--log-config"], "log_config", true),
+    (&["--log-level"], "log_level", true),
+    (&["--access-log"], "access_log", false),
+    (&["--no-access-log"], "no_access_log", false),
+    (&["--use-colors", "--no-use-colors"], "use_colors", false),
+    (&["--proxy-headers"], "proxy_headers", false),
+    (&["--no-proxy-headers"], "no_proxy_headers", false),
+    (
+        &["--server-header", "--no-server-header"],
+        "server_header",
+        false,
+    ),
+    (&["--date-header", "--no-date-header"], "date_header", false),
+    (&["--forwarded-allow-ips"], "forwarded_allow_ips", true),
+    (&["--root-path"], "root_path", true),
+    (&["--limit-concurrency"], "limit_concurrency", true),
+    (&["--backlog"], "backlog", true),
+    (&["--limit-max-requests"], "limit_max_requests", true),
+    (&["--timeout-keep-alive"], "timeout_keep_alive", true),
+    (
+        &["--timeout-graceful-shutdown"],
+        "timeout_graceful_shutdown",
+        true,
+    ),
+    (&["--ssl-keyfile"], "ssl_keyfile", true),
+    (&["--ssl-certfile"], "ssl_certfile", true),
+    (&["--ssl-keyfile-password"], "ssl_keyfile_password", true),
+    (&["--ssl-version"], "ssl_version", true),
+    (&["--ssl-cert-reqs"], "ssl_cert_reqs", true),
+    (&["--ssl-ca-certs"], "ssl_ca_certs", true),
+    (&["--ssl-ciphers"], "ssl_ciphers", true),
+    (&["--header"], "headers", true),
+    (&["--app-dir"], "app_dir", true),
+    (
+        &["--h11-max-incomplete-event-size"],
+        "h11_max_incomplete_event_size",
+        true,
+    ),
+    (&["--factory"], "factory", false),
+];
+
+const HYPERCORN: &[Spec] = &[
+    (&["-c", "--config"], "config", true),
+    (&["-b", "--bind"], "bind", true),
+    (&["--insecure-bind"], "insecure_bind", true),
+    (&["--quic-bind"], "quic_bind", true),
+    (&["-w", "--workers"], "workers", true),
+    (&["-k", "--worker-class"], "worker_class", true),
+    (&["--reload"], "use_reloader", false),
+    (&["--graceful-timeout"], "graceful_timeout", true),
+    (&["--keep-alive"], "keep_alive_timeout", true),
+    (&["--read-timeout"], "read_timeout", true),
+    (&["--max-requests"], "max_requests", true),
+    (&["--max-requests-jitter"], "max_requests_jitter", true),
+    (&["--access-logfile", "--access-log"], "accesslog", true),
+    (&["--access-logformat"], "access_log_format", true),
+    (
+        &["--error-logfile", "--log-file", "--error-log"],
+        "errorlog",
+        true,
+    ),
+    (&["--log-config"], "logconfig", true),
+    (&["--log-level"], "loglevel", true),
+    (&["--root-path"], "root_path", true),
+    (&["--server-name"], "server_names", true),
+    (&["--statsd-host"], "statsd_host", true),
+    (&["--statsd-prefix"], "statsd_prefix", true),
+    (&["--backlog"], "backlog", true),
+    (&["--ca-certs"], "ca_certs", true),
+    (&["--certfile"], "certfile", true),
+    (&["--keyfile"], "keyfile", true),
+    (&["--keyfile-password"], "keyfile_password", true),
+    (&["--ciphers"], "ciphers", true),
+    (&["--verify-mode"], "verify_mode", true),
+    (
+        &["--websocket-ping-interval"],
+        "websocket_ping_interval",
+        true,
+    ),
+    (&["-g", "--group"], "group", true),
+    (&["-u", "--user"], "user", true),
+    (&["-m", "--umask"], "umask", true),
+    (&["-p", "--pid"], "pid_path", true),
+    (&["--debug"], "debug", false),
+];
+
+const FASTAPI: &[Spec] = &[
+    (&["--host"], "host", true),
+    (&["--port"], "port", true),
+    (&["--reload"], "reload", false),
+    (&["--no-reload"], "no_reload", false),
+    (&["--workers"], "workers", true),
+    (&["--root-path"], "root_path", true),
+    (&["--app"], "app", true),
+    (&["--entrypoint", "-e"], "entrypoint", true),
+    (&["--proxy-headers"], "proxy_headers", false),
+    (&["--no-proxy-headers"], "no_proxy_headers", false),
+    (&["--forwarded-allow-ips"], "forwarded_allow_ips", true),
+];
+
+const SUPERVISORD: &[Spec] = &[
+    (&["-c", "--configuration"], "configuration", true),
+    (&["-n", "--nodaemon"], "nodaemon", false),
+    (&["-s", "--silent"], "silent", false),
+    (&["-u", "--user"], "user", true),
+    (&["-m", "--umask"], "umask", true),
+    (&["-d", "--directory"], "directory", true),
+    (&["-l", "--logfile"], "logfile", true),
+    (&["-y", "--logfile_maxbytes"], "logfile_maxbytes", true),
+    (&["-z", "--logfile_backups"], "logfile_backups", true),
+    (&["-e", "--loglevel"], "loglevel", true),
+    (&["-j", "--pidfile"], "pidfile", true),
+    (&["-i", "--identifier"], "identifier", true),
+    (&["-q", "--childlogdir"], "childlogdir", true),
+    (&["-k", "--nocleanup"], "nocleanup", false),
+    (&["-a", "--minfds"], "minfds", true),
+    (&["-t", "--strip_ansi"], "strip_ansi", false),
+    (&["--minprocs"], "minprocs", true),
+];
+
+fn specs(server: Server) -> &'static [Spec] {
+    match server {
+        Server::Gunicorn => GUNICORN,
+        Server::Uvicorn => UVICORN,
+        Server::Hypercorn => HYPERCORN,
+        Server::FastApiRun | Server::FastApiDev => FASTAPI,
+        Server::Supervisord => SUPERVISORD,
+        Server::FlaskRun | Server::DjangoRunserver => &[],
+    }
+}
+
+/// Programs that run the command after them (with their own options).
+const WRAPPERS: &[&str] = &[
+    "exec",
+    "nohup",
+    "dumb-init",
+    "tini",
+    "tini-static",
+    "gosu",
+    "su-exec",
+    "chpst",
+    "setpriv",
+    "env",
+    "poetry",
+    "uv",
+    "pipenv",
+    "pdm",
+    "hatch",
+    "rye",
+    "ddtrace-run",
+    "opentelemetry-instrument",
+    "newrelic-admin",
+    "doppler",
+    "infisical",
+];
+/// Wrappers whose next word is their own argument, not the command.
+const WRAPPERS_WITH_ARG: &[&str] = &["gosu", "su-exec"];
+/// Subcommands of wrappers that then run the command.
+const WRAPPER_SUBCOMMANDS: &[&str] = &["run", "run-program", "--"];
+
+fn base(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+fn is_python(prog: &str) -> bool {
+    let p = base(prog);
+    p == "python"
+        || p == "pypy3"
+        || p.strip_prefix("python")
+            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+fn server_named(name: &str) -> Option<Server> {
+    match base(name) {
+        "gunicorn" => Some(Server::Gunicorn),
+        "uvicorn" => Some(Server::Uvicorn),
+        "hypercorn" => Some(Server::Hypercorn),
+        "fastapi" => Some(Server::FastApiRun),
+        "supervisord" => Some(Server::Supervisord),
+        "flask" => Some(Server::FlaskRun),
+        "django-admin" => Some(Server::DjangoRunserver),
+        _ => None,
+    }
+}
+
+/// The server an argv starts, if it starts one: wrappers, `python -m`
+/// and `env NAME=value` are seen through.
+pub fn analyse(argv: &[Word]) -> Option<ServerCommand> {
+    let mut env = Vec::new();
+    let mut i = 0;
+    let mut skip_arg = false;
+    while let Some(w) = argv.get(i) {
+        let t = w.text.as_str();
+        if skip_arg {
+            skip_arg = false;
+        } else if is_assignment(t) {
+            env.push(w.clone());
+        } else if WRAPPERS.contains(&base(t)) {
+            skip_arg = WRAPPERS_WITH_ARG.contains(&base(t));
+        } else if (i > 0 && t.starts_with('-')) || WRAPPER_SUBCOMMANDS.contains(&t) {
+            // A wrapper's option or subcommand.
+            skip_arg = i > 0 && matches!(t, "-u" | "--user" | "-U");
+        } else if is_python(t) {
+            let rest = &argv[i + 1..];
+            if let Some(script) = rest.iter().position(|w| !w.text.starts_with('-'))
+                && rest[script].text.ends_with("manage.py")
+            {
+                return Some(build(
+                    Server::DjangoRunserver,
+                    &rest[script],
+                    &rest[script + 1..],
+                    argv,
+                    env,
+                ))
+                .filter(|c| c.subcommand.is_some());
+            }
+            let m = rest.iter().position(|w| w.text == "-m")? + i + 1;
+            let module = argv.get(m + 1)?;
+            let server = server_named(&module.text)?;
+            return Some(build(server, module, &argv[m + 2..], argv, env))
+                .filter(|c| c.subcommand.is_some() || !c.server.has_subcommand());
+        } else {
+            let server = server_named(t)?;
+            return Some(build(server, w, &argv[i + 1..], argv, env))
+                .filter(|c| c.subcommand.is_some() || !c.server.has_subcommand());
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_assignment(t: &str) -> bool {
+    t.split_once('=').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !k.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+fn build(
+    server: Server,
+    program: &Word,
+    rest: &[Word],
+    argv: &[Word],
+    env: Vec<Word>,
+) -> ServerCommand {
+    let mut server = server;
+    let mut rest = rest;
+    let mut subcommand = None;
+    if server.has_subcommand() {
+        // `fastapi run|dev`, `flask run`, `runserver`: the subcommand decides.
+        if let Some(sub) = rest.iter().position(|w| !w.text.starts_with('-')) {
+            let word = &rest[sub];
+            let known = match (server, word.text.as_str()) {
+                (Server::FastApiRun, "dev") => Some(Server::FastApiDev),
+                (Server::FastApiRun, "run") => Some(Server::FastApiRun),
+                (Server::FlaskRun, "run") => Some(Server::FlaskRun),
+                (Server::DjangoRunserver, "runserver") => Some(Server::DjangoRunserver),
+                _ => None,
+            };
+            if let Some(k) = known {
+                server = k;
+                subcommand = Some(word.clone());
+            }
+            rest = &rest[sub + 1..];
+        }
+    }
+    let (options, args) = options(server, rest);
+    let span = argv
+        .first()
+        .map_or(program.span, |f| f.span)
+        .cover(argv.last().map_or(program.span, |l| l.span));
+    ServerCommand {
+        server,
+        program: program.clone(),
+        subcommand,
+        options,
+        args,
+        env,
+        span,
+    }
+}
+
+/// Options for `server` read from `words` (a command's arguments, or the
+/// words of `GUNICORN_CMD_ARGS`), and the other arguments.
+pub fn options(server: Server, words: &[Word]) -> (Vec<Opt>, Vec<Word>) {
+    let table = specs(server);
+    let mut opts = Vec::new();
+    let mut args = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        i += 1;
+        let t = w.text.as_str();
+        if t == "--" {
+            args.extend(words[i..].iter().cloned());
+            break;
+        }
+        if !t.starts_with('-') || t == "-" {
+            args.push(w.clone());
+            continue;
+        }
+        if let Some((flag, value)) = t.split_once('=').filter(|_| t.starts_with("--")) {
+            if let Some(&(_, setting, _)) = table.iter().find(|s| s.0.contains(&flag)) {
+                let v = sub_word(w, flag.len() + 1, value);
+                opts.push(Opt {
+                    setting,
+                    flag: w.clone(),
+                    value: Some(v),
+                });
+            }
+            continue;
+        }
+        if let Some(&(_, setting, takes)) = table.iter().find(|s| s.0.contains(&t)) {
+            let value = if takes {
+                let v = words.get(i).cloned();
+                i += 1;
+                v
+            } else {
+                None
+            };
+            opts.push(Opt {
+                setting,
+                flag: w.clone(),
+                value,
+            });
+            continue;
+        }
+        // A short flag with its value attached: `-w4`, `-kuvicorn…`.
+        if !t.starts_with("--") && t.len() > 2 && t.is_char_boundary(2) {
+            let (flag, value) = t.split_at(2);
+            if let Some(&(_, setting, true)) = table.iter().find(|s| s.0.contains(&flag)) {
+                opts.push(Opt {
+                    setting,
+                    flag: w.clone(),
+                    value: Some(sub_word(w, 2, value)),
+                });
+            }
+        }
+    }
+    (opts, args)
+}
+
+/// The part of `w` from byte `at` of its text: its own span when the
+/// text is the source verbatim, else the whole word's span.
+fn sub_word(w: &Word, at: usize, text: &str) -> Word {
+    let verbatim = w.span.len() == w.text.len();
+    let span = if verbatim {
+        Span::new(w.span.start + at, w.span.end)
+    } else {
+        w.span
+    };
+    Word {
+        text: text.to_string(),
+        span,
+        quoted: w.quoted,
+        dynamic: w.dynamic,
+    }
+}
+
+/// Servers a shell script starts, looking inside `sh -c "…"` too.
+/// `raw` gives the source text of a span (to map the inner script).
+pub fn in_script(script: &Script, raw: &dyn Fn(Span) -> String) -> Vec<ServerCommand> {
+    let mut out = Vec::new();
+    collect(script, raw, 0, &mut out);
+    out
+}
+
+fn collect(
+    script: &Script,
+    raw: &dyn Fn(Span) -> String,
+    depth: usize,
+    out: &mut Vec<ServerCommand>,
+) {
+    for cmd in &script.commands {
+        let mut argv = cmd.assignments.clone();
+        argv.extend(cmd.argv.iter().cloned());
+        if depth < 4
+            && let Some(inner) = shell_c(&cmd.without_wrappers().argv, raw)
+        {
+            collect(&inner, raw, depth + 1, out);
+            continue;
+        }
+        out.extend(analyse(&argv));
+    }
+}
+
+/// Servers an exec-form argv starts (`["gunicorn", …]`, or `["sh", "-c", "…"]`).
+pub fn in_argv(argv: &[Word], raw: &dyn Fn(Span) -> String) -> Vec<ServerCommand> {
+    if let Some(inner) = shell_c(argv, raw) {
+        return in_script(&inner, raw);
+    }
+    analyse(argv).into_iter().collect()
+}
+
+const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
+
+/// `sh -c "script"`: the script, parsed, with spans into the file where
+/// the source holds it verbatim (bare, or in plain quotes).
+pub fn shell_c(argv: &[Word], raw: &dyn Fn(Span) -> String) -> Option<Script> {
+    let prog = base(&argv.first()?.text);
+    if !SHELLS.contains(&prog) {
+        return None;
+    }
+    let c = argv.iter().position(|w| {
+        w.text == "-c"
+            || (w.text.starts_with('-') && w.text.ends_with('c') && !w.text.starts_with("--"))
+    })?;
+    let body = argv.get(c + 1)?;
+    Some(parse_word(body, raw))
+}
+
+/// Parses the text of `word` as shell, mapping offsets into the file.
+pub fn parse_word(word: &Word, raw: &dyn Fn(Span) -> String) -> Script {
+    let src = raw(word.span);
+    let start = if src == word.text {
+        Some(word.span.start)
+    } else {
+        let quoted = ['"', '\'']
+            .iter()
+            .any(|q| src.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)) == Some(&word.text));
+        quoted.then_some(word.span.start + 1)
+    };
+    let map = match start {
+        Some(s) => OffsetMap::contiguous(s, word.text.len()),
+        None => {
+            // Escapes make offsets drift: point every word at the whole value.
+            let mut m = OffsetMap::default();
+            m.push(0, word.span.start, 0);
+            m
+        }
+    };
+    shell::parse(&word.text, &map)
+}
+
+/// The words of a setting value that holds command-line arguments
+/// (`GUNICORN_CMD_ARGS`), with spans from `map`.
+pub fn words_of(text: &str, map: &OffsetMap) -> Vec<Word> {
+    shell::parse(text, map)
+        .commands
+        .into_iter()
+        .flat_map(|c| c.assignments.into_iter().chain(c.argv))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Word> {
+        words_of(text, &OffsetMap::contiguous(0, text.len()))
+    }
+
+    fn cmd(text: &str) -> ServerCommand {
+        analyse(&words(text)).unwrap_or_else(|| panic!("no server in {text}"))
+    }
+
+    #[test]
+    fn gunicorn_spellings() {
+        let c = cmd(
+            "gunicorn -w4 --worker-class=uvicorn.workers.UvicornWorker -b 0.0.0.0:8000 app:app",
+        );
+        assert_eq!(c.server, Server::Gunicorn);
+        assert_eq!(c.get("workers").and_then(Opt::value_text), Some("4"));
+        assert_eq!(
+            c.get("workers").map(Opt::value_span),
+            Some(Span::new(11, 12))
+        );
+        let k = c.get("worker_class").map(Opt::value_span);
+        assert_eq!(k, Some(Span::new(28, 57)));
+        assert_eq!(
+            c.get("bind").and_then(Opt::value_text),
+            Some("0.0.0.0:8000")
+        );
+        assert_eq!(c.args.len(), 1);
+        assert_eq!(
+            cmd("gunicorn -t 0 app")
+                .get("timeout")
+                .and_then(Opt::value_text),
+            Some("0")
+        );
+        assert!(cmd("gunicorn --reload app").has("reload"));
+        assert!(cmd("gunicorn --preload app").has("preload_app"));
+    }
+
+    #[test]
+    fn wrappers_and_modules() {
+        for text in [
+            "exec gunicorn app:app",
+            "tini -- gunicorn app:app",
+            "dumb-init -- gunicorn app:app",
+            "gosu app gunicorn app:app",
+            "poetry run gunicorn app:app",
+            "uv run --frozen gunicorn app:app",
+            "env PORT=80 gunicorn app:app",
+            "python -m gunicorn app:app",
+            "/usr/local/bin/python3.12 -u -m gunicorn app:app",
+            "ddtrace-run gunicorn app:app",
+            "newrelic-admin run-program gunicorn app:app",
+        ] {
+            assert_eq!(cmd(text).server, Server::Gunicorn, "{text}");
+        }
+        assert_eq!(
+            cmd("env PORT=80 gunicorn app")
+                .env_var("PORT")
+                .map(|w| w.text.as_str()),
+            Some("PORT=80")
+        );
+        assert!(analyse(&words("python app.py")).is_none());
+        assert!(analyse(&words("echo gunicorn")).is_none());
+    }
+
+    #[test]
+    fn uvicorn_and_fastapi() {
+        let c = cmd("uvicorn app.main:app --host 0.0.0.0 --port 8000 --reload");
+        assert_eq!(c.server, Server::Uvicorn);
+        assert!(c.has("reload"));
+        assert_eq!(c.get("host").and_then(Opt::value_text), Some("0.0.0.0"));
+        assert_eq!(cmd("fastapi dev app/main.py").server, Server::FastApiDev);
+        assert_eq!(cmd("fastapi run app/main.py").server, Server::FastApiRun);
+        assert_eq!(
+            cmd("hypercorn -b 0.0.0.0:80 app:app").server,
+            Server::Hypercorn
+        );
+    }
+
+    #[test]
+    fn shell_c_inside() {
+        let text = r#"sh -c "exec gunicorn -w 2 app:app""#;
+        let raw = |s: Span| text.get(s.start..s.end).unwrap_or("").to_string();
+        let found = in_argv(&words(text), &raw);
+        assert_eq!(found.len(), 1);
+        let w = found[0].get("workers").map(Opt::value_span);
+        assert_eq!(w.map(|s| &text[s.start..s.end]), Some("2"));
+    }
+}

@@ -1,0 +1,671 @@
+//! Module-level assignments of a Python file, with what can be known of
+//! their values without running it: literals, arithmetic, the environment
+//! (`os.environ.get("X", default)`) and the host's CPU count. Used for
+//! gunicorn configuration files, which are plain Python modules.
+
+use crate::source::Span;
+use ruff_python_ast::{self as ast, Expr, Number, Operator, Stmt, UnaryOp};
+use ruff_text_size::Ranged;
+use std::collections::HashMap;
+
+/// What is known of a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    None,
+    List(Vec<Value>),
+    /// Read from the environment at start-up, with the fallback when the
+    /// variable is unset (`None`: no fallback, or an unknown one).
+    Env {
+        var: String,
+        default: Option<Box<Value>>,
+    },
+    /// Derived from the number of CPUs of the host (`cpu_count()`).
+    HostCpus,
+    /// Anything else: no rule guesses.
+    Unknown,
+}
+
+impl Value {
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => Some(*f as i64),
+            Value::Bool(b) => Some(i64::from(*b)),
+            Value::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Python truthiness, where it is known.
+    pub fn truthy(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::Int(i) => Some(*i != 0),
+            Value::Float(f) => Some(*f != 0.0),
+            Value::Str(s) => Some(!s.is_empty()),
+            Value::None => Some(false),
+            Value::List(l) => Some(!l.is_empty()),
+            _ => None,
+        }
+    }
+
+    /// The value itself, or the environment variable's fallback.
+    pub fn or_default(&self) -> Option<&Value> {
+        match self {
+            Value::Env { default, .. } => default.as_deref(),
+            v => Some(v),
+        }
+    }
+
+    /// Counts the host's CPUs, directly or as the fallback of a variable.
+    pub fn counts_host_cpus(&self) -> bool {
+        match self {
+            Value::HostCpus => true,
+            Value::Env { default, .. } => default.as_deref() == Some(&Value::HostCpus),
+            _ => false,
+        }
+    }
+}
+
+/// One assignment to a module-level name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub name: String,
+    pub name_span: Span,
+    /// The whole statement, for edits that add a line after it.
+    pub stmt_span: Span,
+    pub value_span: Span,
+    pub value: Value,
+    /// Inside an `if`, `try`, `for` or `with` at module level: it may not run.
+    pub conditional: bool,
+}
+
+/// A syntax error, located.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PyError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// What a Python file assigns at module level.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Module {
+    pub assignments: Vec<Assignment>,
+    /// Names read anywhere in the file (helpers, not settings).
+    pub reads: Vec<String>,
+    pub errors: Vec<PyError>,
+    /// Set when the file was not parsed at all (too deeply nested).
+    pub skipped: Option<String>,
+}
+
+impl Module {
+    /// The assignment that takes effect for `name`: the last one.
+    pub fn get(&self, name: &str) -> Option<&Assignment> {
+        self.assignments.iter().rev().find(|a| a.name == name)
+    }
+}
+
+/// Nesting and operator counts beyond which the parser's tree would be
+/// too deep to walk and drop on a worker's stack.
+const MAX_BRACKET_DEPTH: usize = 200;
+const MAX_OPERATORS: usize = 50_000;
+/// How deep the evaluator follows an expression.
+const MAX_EVAL_DEPTH: usize = 64;
+
+/// Why the text is too deep to parse safely, if it is.
+fn too_deep(text: &str) -> Option<String> {
+    let (mut depth, mut max, mut ops) = (0usize, 0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'~' | b'<' | b'>' | b'.' => {
+                ops += 1
+            }
+            _ => {}
+        }
+    }
+    if max > MAX_BRACKET_DEPTH {
+        return Some(format!(
+            "brackets nest {max} deep, over the limit of {MAX_BRACKET_DEPTH}"
+        ));
+    }
+    if ops > MAX_OPERATORS {
+        return Some(format!(
+            "{ops} operators, over the limit of {MAX_OPERATORS} for a configuration file"
+        ));
+    }
+    None
+}
+
+/// Parses `text` and evaluates its module-level assignments. The parse
+/// runs on a thread with a large stack: the syntax tree of a long
+/// expression is deep, and so is dropping it.
+pub fn parse(text: &str) -> Module {
+    if let Some(why) = too_deep(text) {
+        return Module {
+            skipped: Some(why),
+            ..Module::default()
+        };
+    }
+    let owned = text.to_string();
+    let worker = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || parse_here(&owned));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(m)) => m,
+        _ => Module {
+            skipped: Some("the Python parser failed on this file".to_string()),
+            ..Module::default()
+        },
+    }
+}
+
+fn span(r: impl Ranged) -> Span {
+    let r = r.range();
+    Span::new(r.start().to_usize(), r.end().to_usize())
+}
+
+fn parse_here(text: &str) -> Module {
+    let parsed = ruff_python_parser::parse_unchecked_source(text, ast::PySourceType::Python);
+    let mut module = Module::default();
+    for e in parsed.errors().iter().take(100) {
+        module.errors.push(PyError {
+            span: span(e.location),
+            message: e.error.to_string(),
+        });
+    }
+    let mut ev = Evaluator::default();
+    for stmt in parsed.suite() {
+        ev.statement(stmt, false, &mut module);
+    }
+    ev.collect_reads(text, &mut module);
+    module
+}
+
+#[derive(Default)]
+struct Evaluator {
+    names: HashMap<String, Value>,
+    /// Local names bound to `os.environ` / `os.getenv` / `cpu_count` by
+    /// `from … import …`.
+    aliases: HashMap<String, &'static str>,
+}
+
+impl Evaluator {
+    fn statement(&mut self, stmt: &Stmt, conditional: bool, out: &mut Module) {
+        match stmt {
+            Stmt::Assign(a) => {
+                let value = self.eval(&a.value, 0);
+                for t in &a.targets {
+                    self.bind(t, &a.value, value.clone(), span(a), conditional, out);
+                }
+            }
+            Stmt::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    let value = self.eval(v, 0);
+                    self.bind(&a.target, v, value, span(a), conditional, out);
+                }
+            }
+            Stmt::AugAssign(a) => {
+                if let Expr::Name(n) = a.target.as_ref() {
+                    let old = self.names.get(n.id.as_str()).cloned();
+                    let rhs = self.eval(&a.value, 0);
+                    let value = match old {
+                        Some(l) => arith(&l, a.op, &rhs),
+                        None => Value::Unknown,
+                    };
+                    self.bind(&a.target, &a.value, value, span(a), conditional, out);
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                let module = i.module.as_ref().map(|m| m.as_str()).unwrap_or("");
+                for name in &i.names {
+                    let local = name.asname.as_ref().unwrap_or(&name.name).to_string();
+                    let known = match (module, name.name.as_str()) {
+                        ("os", "environ") => Some("environ"),
+                        ("os", "getenv") => Some("getenv"),
+                        ("os" | "multiprocessing" | "psutil", "cpu_count") => Some("cpu_count"),
+                        _ => None,
+                    };
+                    if let Some(k) = known {
+                        self.aliases.insert(local, k);
+                    }
+                }
+            }
+            Stmt::If(s) => {
+                for b in &s.body {
+                    self.statement(b, true, out);
+                }
+                for clause in &s.elif_else_clauses {
+                    for b in &clause.body {
+                        self.statement(b, true, out);
+                    }
+                }
+            }
+            Stmt::Try(s) => {
+                for b in s.body.iter().chain(&s.orelse).chain(&s.finalbody) {
+                    self.statement(b, true, out);
+                }
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    for b in &h.body {
+                        self.statement(b, true, out);
+                    }
+                }
+            }
+            Stmt::With(s) => {
+                for b in &s.body {
+                    self.statement(b, true, out);
+                }
+            }
+            Stmt::For(s) => {
+                for b in s.body.iter().chain(&s.orelse) {
+                    self.statement(b, true, out);
+                }
+            }
+            Stmt::While(s) => {
+                for b in s.body.iter().chain(&s.orelse) {
+                    self.statement(b, true, out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn bind(
+        &mut self,
+        target: &Expr,
+        value_expr: &Expr,
+        value: Value,
+        stmt_span: Span,
+        conditional: bool,
+        out: &mut Module,
+    ) {
+        match target {
+            Expr::Name(n) => {
+                let value = if conditional {
+                    // Either branch may have run: keep what both agree on.
+                    match self.names.get(n.id.as_str()) {
+                        Some(old) if *old != value => Value::Unknown,
+                        _ => value,
+                    }
+                } else {
+                    value
+                };
+                self.names.insert(n.id.to_string(), value.clone());
+                out.assignments.push(Assignment {
+                    name: n.id.to_string(),
+                    name_span: span(n),
+                    stmt_span,
+                    value_span: span(value_expr),
+                    value,
+                    conditional,
+                });
+            }
+            Expr::Tuple(t) => {
+                // `a, b = 1, 2`: pair the targets with the elements.
+                let elts: Option<&[Expr]> = match value_expr {
+                    Expr::Tuple(v) if v.elts.len() == t.elts.len() => Some(&v.elts),
+                    Expr::List(v) if v.elts.len() == t.elts.len() => Some(&v.elts),
+                    _ => None,
+                };
+                for (i, tgt) in t.elts.iter().enumerate() {
+                    match elts.and_then(|e| e.get(i)) {
+                        Some(e) => {
+                            let v = self.eval(e, 0);
+                            self.bind(tgt, e, v, stmt_span, conditional, out);
+                        }
+                        None => {
+                            self.bind(tgt, value_expr, Value::Unknown, stmt_span, conditional, out)
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn eval(&self, e: &Expr, depth: usize) -> Value {
+        if depth > MAX_EVAL_DEPTH {
+            return Value::Unknown;
+        }
+        let d = depth + 1;
+        match e {
+            Expr::NumberLiteral(n) => match &n.value {
+                Number::Int(i) => i.as_i64().map_or(Value::Unknown, Value::Int),
+                Number::Float(f) => Value::Float(*f),
+                Number::Complex { .. } => Value::Unknown,
+            },
+            Expr::StringLiteral(s) => Value::Str(s.value.to_str().to_string()),
+            Expr::BooleanLiteral(b) => Value::Bool(b.value),
+            Expr::NoneLiteral(_) => Value::None,
+            Expr::List(l) => Value::List(l.elts.iter().map(|x| self.eval(x, d)).collect()),
+            Expr::Tuple(l) => Value::List(l.elts.iter().map(|x| self.eval(x, d)).collect()),
+            Expr::Name(n) => self
+                .names
+                .get(n.id.as_str())
+                .cloned()
+                .unwrap_or(Value::Unknown),
+            Expr::UnaryOp(u) => match (u.op, self.eval(&u.operand, d)) {
+                (UnaryOp::USub, Value::Int(i)) => {
+                    i.checked_neg().map_or(Value::Unknown, Value::Int)
+                }
+                (UnaryOp::USub, Value::Float(f)) => Value::Float(-f),
+                (UnaryOp::UAdd, v @ (Value::Int(_) | Value::Float(_))) => v,
+                (UnaryOp::Not, v) => v.truthy().map_or(Value::Unknown, |b| Value::Bool(!b)),
+                (_, Value::HostCpus) => Value::HostCpus,
+                _ => Value::Unknown,
+            },
+            Expr::BinOp(b) => {
+                let l = self.eval(&b.left, d);
+                let r = self.eval(&b.right, d);
+                arith(&l, b.op, &r)
+            }
+            Expr::Call(c) => self.call(c, d),
+            Expr::Subscript(s) => {
+                // `os.environ["X"]`
+                if self.is_environ(&s.value)
+                    && let Value::Str(var) = self.eval(&s.slice, d)
+                {
+                    return Value::Env { var, default: None };
+                }
+                Value::Unknown
+            }
+            Expr::FString(_) => Value::Unknown,
+            _ => Value::Unknown,
+        }
+    }
+
+    fn is_environ(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Attribute(a) => {
+                a.attr.as_str() == "environ"
+                    && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "os")
+            }
+            Expr::Name(n) => self.aliases.get(n.id.as_str()) == Some(&"environ"),
+            _ => false,
+        }
+    }
+
+    /// The function a call names, as far as the evaluator knows it.
+    fn callee(&self, func: &Expr) -> Option<&'static str> {
+        match func {
+            Expr::Name(n) => match n.id.as_str() {
+                "int" => Some("int"),
+                "float" => Some("float"),
+                "str" => Some("str"),
+                "bool" => Some("bool"),
+                "max" => Some("max"),
+                "min" => Some("min"),
+                "len" => Some("len"),
+                other => self.aliases.get(other).copied(),
+            },
+            Expr::Attribute(a) => {
+                let attr = a.attr.as_str();
+                let base = match a.value.as_ref() {
+                    Expr::Name(n) => n.id.as_str(),
+                    _ if self.is_environ(&a.value) && attr == "get" => return Some("environ.get"),
+                    _ => return None,
+                };
+                match (base, attr) {
+                    ("os", "getenv") => Some("getenv"),
+                    ("os" | "multiprocessing" | "psutil", "cpu_count") => Some("cpu_count"),
+                    ("os", "sched_getaffinity") => Some("sched_getaffinity"),
+                    (b, "get") if self.aliases.get(b) == Some(&"environ") => Some("environ.get"),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn call(&self, c: &ast::ExprCall, d: usize) -> Value {
+        let args = &c.arguments.args;
+        let arg = |i: usize| args.get(i).map(|a| self.eval(a, d));
+        let keyword = |name: &str| {
+            c.arguments
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+                .map(|k| self.eval(&k.value, d))
+        };
+        match self.callee(&c.func) {
+            Some("cpu_count") => Value::HostCpus,
+            Some("sched_getaffinity") => Value::HostCpus,
+            Some("len") => match arg(0) {
+                Some(Value::HostCpus) => Value::HostCpus,
+                Some(Value::List(l)) => Value::Int(l.len() as i64),
+                Some(Value::Str(s)) => Value::Int(s.chars().count() as i64),
+                _ => Value::Unknown,
+            },
+            Some("environ.get" | "getenv") => match arg(0) {
+                Some(Value::Str(var)) => {
+                    let default = arg(1).or_else(|| keyword("default"));
+                    Value::Env {
+                        var,
+                        default: Some(Box::new(default.unwrap_or(Value::None))),
+                    }
+                }
+                _ => Value::Unknown,
+            },
+            Some(conv @ ("int" | "float" | "str" | "bool")) => match arg(0) {
+                Some(Value::Env { var, default }) => Value::Env {
+                    var,
+                    default: default.map(|v| Box::new(convert(conv, &v))),
+                },
+                Some(v) => convert(conv, &v),
+                None => Value::Unknown,
+            },
+            Some("max" | "min") => {
+                let vals: Vec<Value> = args.iter().map(|a| self.eval(a, d)).collect();
+                if vals.iter().any(Value::counts_host_cpus) {
+                    return Value::HostCpus;
+                }
+                let ints: Option<Vec<i64>> = vals.iter().map(Value::as_int).collect();
+                match (self.callee(&c.func), ints) {
+                    (Some("max"), Some(v)) if !v.is_empty() => {
+                        v.into_iter().max().map_or(Value::Unknown, Value::Int)
+                    }
+                    (Some("min"), Some(v)) if !v.is_empty() => {
+                        v.into_iter().min().map_or(Value::Unknown, Value::Int)
+                    }
+                    _ => Value::Unknown,
+                }
+            }
+            _ => Value::Unknown,
+        }
+    }
+
+    /// Every name read anywhere: a module-level name that is read is a
+    /// helper variable, not a misspelt setting.
+    fn collect_reads(&self, text: &str, out: &mut Module) {
+        let assigned: std::collections::HashSet<&str> =
+            out.assignments.iter().map(|a| a.name.as_str()).collect();
+        let mut reads = Vec::new();
+        for name in assigned {
+            let occurrences = word_occurrences(text, name);
+            let writes = out.assignments.iter().filter(|a| a.name == name).count();
+            if occurrences > writes {
+                reads.push(name.to_string());
+            }
+        }
+        reads.sort();
+        out.reads = reads;
+    }
+}
+
+/// How often `name` appears as a whole identifier in `text`.
+fn word_occurrences(text: &str, name: &str) -> usize {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name)
+        .filter(|(i, _)| {
+            let before = text[..*i].chars().next_back();
+            let after = text[i + name.len()..].chars().next();
+            !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+        })
+        .count()
+}
+
+/// `int(v)`, `float(v)`, `str(v)`, `bool(v)` of a known value.
+fn convert(conv: &str, v: &Value) -> Value {
+    match (conv, v) {
+        (_, Value::HostCpus) => Value::HostCpus,
+        ("int", v) => v.as_int().map_or(Value::Unknown, Value::Int),
+        ("float", Value::Int(i)) => Value::Float(*i as f64),
+        ("float", Value::Float(f)) => Value::Float(*f),
+        ("float", Value::Str(s)) => s.trim().parse().map_or(Value::Unknown, Value::Float),
+        ("str", Value::Str(s)) => Value::Str(s.clone()),
+        ("str", Value::Int(i)) => Value::Str(i.to_string()),
+        ("bool", v) => v.truthy().map_or(Value::Unknown, Value::Bool),
+        _ => Value::Unknown,
+    }
+}
+
+/// Arithmetic on known values; anything computed from the CPU count
+/// counts the host's CPUs.
+fn arith(l: &Value, op: Operator, r: &Value) -> Value {
+    if l.counts_host_cpus() || r.counts_host_cpus() {
+        return Value::HostCpus;
+    }
+    match (l, r) {
+        (Value::Int(a), Value::Int(b)) => {
+            let (a, b) = (*a, *b);
+            let v = match op {
+                Operator::Add => a.checked_add(b),
+                Operator::Sub => a.checked_sub(b),
+                Operator::Mult => a.checked_mul(b),
+                Operator::FloorDiv if b != 0 => Some(a.div_euclid(b)),
+                Operator::Mod if b != 0 => Some(a.rem_euclid(b)),
+                Operator::Pow => u32::try_from(b).ok().and_then(|e| a.checked_pow(e)),
+                Operator::Div if b != 0 => return Value::Float(a as f64 / b as f64),
+                _ => None,
+            };
+            v.map_or(Value::Unknown, Value::Int)
+        }
+        (Value::Str(a), Value::Str(b)) if op == Operator::Add => Value::Str(format!("{a}{b}")),
+        _ => match (num(l), num(r)) {
+            (Some(a), Some(b)) => match op {
+                Operator::Add => Value::Float(a + b),
+                Operator::Sub => Value::Float(a - b),
+                Operator::Mult => Value::Float(a * b),
+                Operator::Div if b != 0.0 => Value::Float(a / b),
+                _ => Value::Unknown,
+            },
+            _ => Value::Unknown,
+        },
+    }
+}
+
+fn num(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(src: &str, name: &str) -> Value {
+        let m = parse(src);
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+        m.get(name).map_or(Value::Unknown, |a| a.value.clone())
+    }
+
+    #[test]
+    fn literals_and_arithmetic() {
+        assert_eq!(value("workers = 2 * 2 + 1\n", "workers"), Value::Int(5));
+        assert_eq!(value("timeout = 0\n", "timeout"), Value::Int(0));
+        assert_eq!(value("reload = True\n", "reload"), Value::Bool(true));
+        assert_eq!(
+            value("bind = ['0.0.0.0:8000']\n", "bind"),
+            Value::List(vec![Value::Str("0.0.0.0:8000".into())])
+        );
+        assert_eq!(value("a = 'x' 'y'\n", "a"), Value::Str("xy".into()));
+        assert_eq!(value("a = 1 / 0\n", "a"), Value::Unknown);
+    }
+
+    #[test]
+    fn environment_and_cpus() {
+        let v = value(
+            "import os\nworkers = int(os.environ.get('WEB_CONCURRENCY', 4))\n",
+            "workers",
+        );
+        assert_eq!(
+            v,
+            Value::Env {
+                var: "WEB_CONCURRENCY".into(),
+                default: Some(Box::new(Value::Int(4)))
+            }
+        );
+        let v = value(
+            "import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n",
+            "workers",
+        );
+        assert_eq!(v, Value::HostCpus);
+        let v = value(
+            "from os import getenv, cpu_count\nw = int(getenv('W', cpu_count()))\n",
+            "w",
+        );
+        assert!(v.counts_host_cpus());
+        let v = value(
+            "import os\nCORES = os.cpu_count()\nworkers = CORES\n",
+            "workers",
+        );
+        assert_eq!(v, Value::HostCpus);
+        let v = value("import os\nb = os.environ['BIND']\n", "b");
+        assert_eq!(
+            v,
+            Value::Env {
+                var: "BIND".into(),
+                default: None
+            }
+        );
+    }
+
+    #[test]
+    fn conditional_assignments_disagreeing_are_unknown() {
+        let src = "import os\nif os.environ.get('X'):\n    workers = 4\nelse:\n    workers = 2\n";
+        let m = parse(src);
+        let a = m.get("workers").map(|a| (a.value.clone(), a.conditional));
+        assert_eq!(a, Some((Value::Unknown, true)));
+    }
+
+    #[test]
+    fn reads_mark_helpers() {
+        let m = parse("worker = 3\nworkers = worker * 2\n");
+        assert_eq!(m.reads, vec!["worker".to_string()]);
+    }
+
+    #[test]
+    fn deep_input_is_skipped_not_crashed() {
+        let deep = format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+        assert!(parse(&deep).skipped.is_some());
+        let long = format!("x = {}1\n", "1+".repeat(40_000));
+        let m = parse(&long);
+        assert!(m.skipped.is_none());
+        assert!(m.get("x").is_some());
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let m = parse("workers = (\n");
+        assert!(!m.errors.is_empty());
+    }
+}

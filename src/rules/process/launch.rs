@@ -1,0 +1,509 @@
+//! Where a server starts and what it runs with: the command line, the
+//! `GUNICORN_CMD_ARGS` and other variables set beside it, the gunicorn
+//! configuration file it reads, and what the site implies (a container,
+//! a development file).
+
+use super::project;
+use crate::parse::command::{self, Opt, Server, ServerCommand};
+use crate::parse::dockerfile::{Command, Dockerfile, Keyword};
+use crate::parse::ini::{Entry, Section};
+use crate::parse::procfile::Procfile;
+use crate::parse::python::{self, Assignment, Module, Value};
+use crate::parse::shell::{self, Word};
+use crate::source::{SourceFile, Span};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Site {
+    Dockerfile,
+    Procfile { process: String },
+    Supervisor { program: String },
+    Systemd,
+}
+
+/// The gunicorn configuration file a server reads.
+#[derive(Debug, Clone)]
+pub enum ConfigFile {
+    /// No `-c`, and no `gunicorn.conf.py` where it starts.
+    None,
+    Found(Arc<(PathBuf, Module)>),
+    /// Named but not readable here (`python:module`, a path in the image
+    /// that is not in the project): its settings are unknown.
+    Unknown(String),
+}
+
+/// A variable set where the server starts.
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub value: String,
+    /// The value's span in this file, when it is written here.
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub command: ServerCommand,
+    pub site: Site,
+    /// Runs in a container: a Dockerfile, a Procfile (dynos), or a process
+    /// manager configuration in a project built into an image.
+    pub in_container: bool,
+    /// The file or process is meant for development.
+    pub dev: bool,
+    pub config: ConfigFile,
+    /// Options from `GUNICORN_CMD_ARGS` set at the site.
+    pub env_args: Vec<Opt>,
+    /// Variables set at the site (Dockerfile `ENV`, `environment=`, …).
+    pub env: BTreeMap<String, EnvVar>,
+}
+
+/// Where the value of a gunicorn setting comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Setting<'a> {
+    /// On the command line.
+    Flag(&'a Opt),
+    /// In `GUNICORN_CMD_ARGS`.
+    EnvArgs(&'a Opt),
+    /// In the configuration file.
+    Config(&'a Path, &'a Assignment),
+    /// Possibly set where prodlint cannot see (an unreadable config file).
+    Unknown,
+    /// Not set: gunicorn's default applies.
+    Default,
+}
+
+impl Launch {
+    /// A gunicorn setting, by precedence: command line, then
+    /// `GUNICORN_CMD_ARGS`, then the configuration file.
+    pub fn setting(&self, name: &str) -> Setting<'_> {
+        if let Some(o) = self.command.get(name) {
+            return Setting::Flag(o);
+        }
+        if let Some(o) = self.env_args.iter().rev().find(|o| o.setting == name) {
+            return Setting::EnvArgs(o);
+        }
+        match &self.config {
+            ConfigFile::Found(c) => match c.1.get(name) {
+                Some(a) => Setting::Config(&c.0, a),
+                None if c.1.skipped.is_some() => Setting::Unknown,
+                None => Setting::Default,
+            },
+            ConfigFile::Unknown(_) => Setting::Unknown,
+            ConfigFile::None => Setting::Default,
+        }
+    }
+
+    /// A variable known to be set where the server starts (or on its
+    /// command line).
+    pub fn has_env(&self, name: &str) -> bool {
+        self.env.contains_key(name) || self.command.env_var(name).is_some()
+    }
+
+    /// The configuration file's name, for messages.
+    pub fn config_name(&self) -> Option<String> {
+        match &self.config {
+            ConfigFile::Found(c) => Some(
+                c.0.file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl Setting<'_> {
+    /// Neither set nor possibly set elsewhere.
+    pub fn is_default(&self) -> bool {
+        matches!(self, Setting::Default)
+    }
+
+    /// The value, when it is known: a literal flag or a known assignment.
+    pub fn value(&self) -> Option<Value> {
+        match self {
+            Setting::Flag(o) | Setting::EnvArgs(o) => match &o.value {
+                Some(w) if w.dynamic => None,
+                Some(w) => Some(flag_value(&w.text)),
+                None => Some(Value::Bool(true)),
+            },
+            Setting::Config(_, a) if !a.conditional => Some(a.value.clone()),
+            _ => None,
+        }
+    }
+
+    /// Where the value is written in this file (flags and
+    /// `GUNICORN_CMD_ARGS`); config-file values are reported in their file.
+    pub fn span_here(&self) -> Option<Span> {
+        match self {
+            Setting::Flag(o) | Setting::EnvArgs(o) => Some(o.value_span()),
+            _ => None,
+        }
+    }
+}
+
+/// A flag's text as a value: a number when it reads as one.
+pub fn flag_value(text: &str) -> Value {
+    if let Ok(i) = text.trim().parse::<i64>() {
+        return Value::Int(i);
+    }
+    if let Ok(f) = text.trim().parse::<f64>() {
+        return Value::Float(f);
+    }
+    Value::Str(text.to_string())
+}
+
+/// Reads a file's text to slice spans for `sh -c` bodies.
+fn raw(file: &SourceFile) -> impl Fn(Span) -> String + '_ {
+    move |s: Span| file.text.get(s.start..s.end).unwrap_or("").to_string()
+}
+
+/// The options of `GUNICORN_CMD_ARGS` whose value is `word`.
+fn env_args_of(word: &Word, file: &SourceFile) -> Vec<Opt> {
+    let script = command::parse_word(word, &raw(file));
+    let words: Vec<Word> = script
+        .commands
+        .into_iter()
+        .flat_map(|c| c.assignments.into_iter().chain(c.argv))
+        .collect();
+    command::options(Server::Gunicorn, &words).0
+}
+
+/// The gunicorn configuration a command reads, looked up from `dir` (the
+/// folder the server starts in, or the build context).
+fn config_for(cmd: &ServerCommand, env_args: &[Opt], dir: &Path) -> ConfigFile {
+    if cmd.server != Server::Gunicorn {
+        return ConfigFile::None;
+    }
+    let named = cmd
+        .get("config")
+        .or_else(|| env_args.iter().rev().find(|o| o.setting == "config"));
+    let Some(named) = named else {
+        return match load_config(&dir.join("gunicorn.conf.py")) {
+            Some(c) => ConfigFile::Found(c),
+            None => ConfigFile::None,
+        };
+    };
+    let Some(value) = named.value.as_ref().filter(|v| !v.dynamic) else {
+        return ConfigFile::Unknown(named.flag.text.clone());
+    };
+    let path = value.text.strip_prefix("file:").unwrap_or(&value.text);
+    if value.text.starts_with("python:") {
+        return ConfigFile::Unknown(value.text.clone());
+    }
+    let as_given = Path::new(path);
+    let name = as_given.file_name().map(PathBuf::from).unwrap_or_default();
+    let mut candidates = Vec::new();
+    if as_given.is_relative() {
+        candidates.push(dir.join(as_given));
+    } else {
+        // A path inside the image: try its tail below the context.
+        let parts: Vec<_> = as_given.components().skip(1).collect();
+        for skip in 0..parts.len() {
+            let tail: PathBuf = parts[skip..].iter().collect();
+            candidates.push(dir.join(tail));
+        }
+    }
+    candidates.push(dir.join(&name));
+    for d in ["config", "conf", "deploy", "docker", "etc"] {
+        candidates.push(dir.join(d).join(&name));
+    }
+    // A process manager's file kept in a subfolder (`deploy/`) names
+    // the configuration at the project's root.
+    candidates.extend(dir.ancestors().skip(1).take(3).map(|a| a.join(&name)));
+    candidates
+        .iter()
+        .find_map(|p| load_config(p))
+        .map_or(ConfigFile::Unknown(value.text.clone()), ConfigFile::Found)
+}
+
+fn load_config(path: &Path) -> Option<Arc<(PathBuf, Module)>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(Arc::new((path.to_path_buf(), python::parse(&text))))
+}
+
+fn finish(
+    command: ServerCommand,
+    site: Site,
+    dir: &Path,
+    in_container: bool,
+    dev: bool,
+    env: BTreeMap<String, EnvVar>,
+    env_args: Vec<Opt>,
+) -> Launch {
+    let config = config_for(&command, &env_args, dir);
+    Launch {
+        command,
+        site,
+        in_container,
+        dev,
+        config,
+        env_args,
+        env,
+    }
+}
+
+/// Servers the final image of a Dockerfile starts.
+pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile) -> Vec<Launch> {
+    let raw = raw(file);
+    let entry = df.final_last(Keyword::Entrypoint).and_then(|i| i.command());
+    let cmd = df.final_last(Keyword::Cmd).and_then(|i| i.command());
+    let mut commands = Vec::new();
+    if let (Some(Command::Exec { argv: e, .. }), Some(Command::Exec { argv: c, .. })) = (entry, cmd)
+    {
+        let joined: Vec<Word> = e.iter().chain(c).cloned().collect();
+        commands = command::in_argv(&joined, &raw);
+    }
+    if commands.is_empty() {
+        for c in [entry, cmd].into_iter().flatten() {
+            commands.extend(match c {
+                Command::Exec { argv, .. } => command::in_argv(argv, &raw),
+                Command::Shell { script, .. } => command::in_script(script, &raw),
+            });
+        }
+    }
+    let mut env = BTreeMap::new();
+    let mut env_args = Vec::new();
+    for i in df
+        .final_instructions()
+        .filter(|i| i.keyword == Keyword::Env)
+    {
+        for p in i.pairs() {
+            let value = p.value.clone().unwrap_or_default();
+            if p.key == "GUNICORN_CMD_ARGS"
+                && let Some(span) = p.value_span
+            {
+                let word = Word {
+                    text: value.clone(),
+                    span,
+                    quoted: false,
+                    dynamic: false,
+                };
+                env_args = env_args_of(&word, file);
+            }
+            env.insert(
+                p.key.clone(),
+                EnvVar {
+                    value,
+                    span: p.value_span,
+                },
+            );
+        }
+    }
+    let dir = project::dir_of(&file.path);
+    let dev = project::is_dev_file(&file.path);
+    commands
+        .into_iter()
+        .map(|c| {
+            finish(
+                c,
+                Site::Dockerfile,
+                &dir,
+                true,
+                dev,
+                env.clone(),
+                env_args.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Servers a Procfile's processes start. Dynos get `PORT` (and, for
+/// Python apps, `WEB_CONCURRENCY`) from the platform.
+pub fn in_procfile(procfile: &Procfile, file: &SourceFile) -> Vec<Launch> {
+    let raw = raw(file);
+    let dir = project::dir_of(&file.path);
+    let dev_file = project::is_dev_file(&file.path);
+    let mut env = BTreeMap::new();
+    for name in ["PORT", "WEB_CONCURRENCY"] {
+        env.insert(
+            name.to_string(),
+            EnvVar {
+                value: String::new(),
+                span: None,
+            },
+        );
+    }
+    let mut out = Vec::new();
+    for p in &procfile.processes {
+        let dev = dev_file || project::is_dev_process(&p.name);
+        for c in command::in_script(&p.command, &raw) {
+            let site = Site::Procfile {
+                process: p.name.clone(),
+            };
+            out.push(finish(c, site, &dir, true, dev, env.clone(), Vec::new()));
+        }
+    }
+    out
+}
+
+/// The shell words of an INI entry's value, with file spans.
+pub fn entry_script(e: &Entry) -> shell::Script {
+    shell::parse(&e.value, &e.map)
+}
+
+/// `KEY="value",KEY2=value2` (supervisord) or `KEY=value KEY2=value`
+/// (systemd `Environment=`) into variables.
+fn env_pairs(e: &Entry, separators: &[char]) -> BTreeMap<String, EnvVar> {
+    let mut out = BTreeMap::new();
+    let mut at = 0;
+    for part in split_outside_quotes(&e.value, separators) {
+        let mut start = e.value[at..].find(part.as_str()).map_or(at, |i| at + i);
+        at = start + part.len();
+        // systemd quotes whole assignments: `"KEY=a b"`.
+        let mut part = part.as_str();
+        for q in ['"', '\''] {
+            if let Some(inner) = part.strip_prefix(q).and_then(|p| p.strip_suffix(q)) {
+                part = inner;
+                start += 1;
+            }
+        }
+        if let Some((k, v)) = part.split_once('=') {
+            let k = k.trim();
+            let lead = v.len() - v.trim_start().len();
+            let v_trim = v.trim();
+            let unquoted = v_trim.trim_matches(['"', '\'']);
+            let quote = (v_trim.len() - unquoted.len()) / 2;
+            let vstart = start + k.len() + 1 + lead + quote;
+            let span = e.map.span(vstart, vstart + unquoted.len());
+            out.insert(
+                k.to_string(),
+                EnvVar {
+                    value: unquoted.to_string(),
+                    span: Some(span),
+                },
+            );
+        }
+    }
+    out
+}
+
+fn split_outside_quotes(text: &str, seps: &[char]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            Some(_) => cur.push(c),
+            None if c == '"' || c == '\'' => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            None if seps.contains(&c) => {
+                if !cur.trim().is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                } else {
+                    cur.clear();
+                }
+            }
+            None => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn env_args_from(env: &BTreeMap<String, EnvVar>, file: &SourceFile) -> Vec<Opt> {
+    env.get("GUNICORN_CMD_ARGS")
+        .and_then(|v| {
+            v.span.map(|span| Word {
+                text: v.value.clone(),
+                span,
+                quoted: false,
+                dynamic: false,
+            })
+        })
+        .map(|w| env_args_of(&w, file))
+        .unwrap_or_default()
+}
+
+/// The server a supervisord `[program:x]` section starts.
+pub fn in_supervisor_program(section: &Section, file: &SourceFile) -> Vec<Launch> {
+    let Some(cmd) = section.get("command") else {
+        return Vec::new();
+    };
+    let raw = raw(file);
+    let env = section
+        .get("environment")
+        .map(|e| env_pairs(e, &[',']))
+        .unwrap_or_default();
+    let env_args = env_args_from(&env, file);
+    let mut dir = project::dir_of(&file.path);
+    if let Some(d) = section.value("directory")
+        && Path::new(d).is_relative()
+    {
+        dir = dir.join(d);
+    }
+    let program = section
+        .name
+        .split_once(':')
+        .map_or(section.name.as_str(), |(_, n)| n)
+        .to_string();
+    let in_container = project::containerized(&dir);
+    let dev = project::is_dev_file(&file.path);
+    command::in_script(&entry_script(cmd), &raw)
+        .into_iter()
+        .map(|c| {
+            let site = Site::Supervisor {
+                program: program.clone(),
+            };
+            finish(
+                c,
+                site,
+                &dir,
+                in_container,
+                dev,
+                env.clone(),
+                env_args.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The servers a systemd unit's `ExecStart=` lines start.
+pub fn in_systemd_service(service: &Section, file: &SourceFile) -> Vec<Launch> {
+    let raw = raw(file);
+    let mut env = BTreeMap::new();
+    for e in service.entries.iter().filter(|e| e.key == "Environment") {
+        env.extend(env_pairs(e, &[' ', '\t']));
+    }
+    let env_args = env_args_from(&env, file);
+    let mut dir = project::dir_of(&file.path);
+    if let Some(d) = service.value("WorkingDirectory")
+        && Path::new(d).is_relative()
+    {
+        dir = dir.join(d);
+    }
+    let dev = project::is_dev_file(&file.path);
+    let mut out = Vec::new();
+    for e in service.entries.iter().filter(|e| e.key == "ExecStart") {
+        // `-`, `@`, `:`, `+`, `!` prefixes change how systemd runs the
+        // command, not what it runs.
+        let prefix = e.value.len() - e.value.trim_start_matches(['-', '@', ':', '+', '!']).len();
+        let text = &e.value[prefix..];
+        let map = e.map.slice_from(prefix);
+        let script = shell::parse(text, &map);
+        for c in command::in_script(&script, &raw) {
+            out.push(finish(
+                c,
+                Site::Systemd,
+                &dir,
+                false,
+                dev,
+                env.clone(),
+                env_args.clone(),
+            ));
+        }
+    }
+    out
+}

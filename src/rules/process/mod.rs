@@ -1,0 +1,412 @@
+//! PM: servers and process managers. Rules see gunicorn configuration
+//! files, the servers that Dockerfiles, Procfiles, supervisord programs
+//! and systemd units start, and those process managers' own settings.
+//! Each rule overrides the hooks it needs; the others do nothing.
+
+pub mod launch;
+pub mod project;
+
+mod pm001_sync_worker_for_asgi_app;
+mod pm002_deprecated_uvicorn_worker;
+mod pm003_reload_in_production;
+mod pm004_timeout_disabled;
+mod pm005_workers_from_host_cpus;
+mod pm006_single_worker;
+mod pm007_bind_localhost_in_container;
+mod pm008_max_requests_without_jitter;
+mod pm009_forwarded_allow_ips_wildcard;
+mod pm010_access_log_missing;
+mod pm011_keepalive_below_proxy_idle;
+mod pm012_graceful_shutdown_unbounded;
+mod pm013_unknown_gunicorn_setting;
+mod pm020_supervisor_stop_signal;
+mod pm021_supervisor_orphan_workers;
+mod pm022_supervisor_stop_wait_short;
+mod pm023_supervisor_runs_as_root;
+mod pm024_supervisor_no_autorestart;
+mod pm025_supervisor_stdout_seek;
+mod pm026_supervisor_daemonizes_in_container;
+mod pm030_systemd_no_restart;
+mod pm031_systemd_runs_as_root;
+mod pm032_systemd_stop_timeout_short;
+
+use crate::config::Config;
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Edit, Findings};
+use crate::impl_meta;
+use crate::parse::command::{Opt, Server};
+use crate::parse::ini::{self, Ini, Section};
+use crate::parse::procfile;
+use crate::parse::python::{self, Assignment, Module, Value};
+use crate::registry::RuleMeta;
+use crate::rules::DockerContext;
+use crate::rules::meta::{FileSkipped, ParseError};
+use crate::select::Selection;
+use crate::source::{SourceFile, Span};
+use launch::{Launch, Setting};
+
+/// A gunicorn configuration file.
+pub struct ConfigContext<'a> {
+    pub file: &'a SourceFile,
+    pub module: &'a Module,
+    /// The project depends on FastAPI or Starlette (`None`: unknown).
+    pub asgi: Option<bool>,
+    /// The project builds a container image.
+    pub containerized: bool,
+    /// The file is meant for development.
+    pub dev: bool,
+    pub config: &'a Config,
+}
+
+/// A server started in the file being linted.
+pub struct LaunchContext<'a> {
+    pub file: &'a SourceFile,
+    pub launch: &'a Launch,
+    pub asgi: Option<bool>,
+    pub config: &'a Config,
+}
+
+/// One `[program:x]` of a supervisord configuration.
+pub struct Program<'a> {
+    pub section: &'a Section,
+    pub launches: Vec<Launch>,
+}
+
+pub struct SupervisorContext<'a> {
+    pub file: &'a SourceFile,
+    pub ini: &'a Ini,
+    pub programs: Vec<Program<'a>>,
+    pub config: &'a Config,
+}
+
+pub struct SystemdContext<'a> {
+    pub file: &'a SourceFile,
+    pub service: &'a Section,
+    /// The servers its `ExecStart=` lines start (empty: not a server unit).
+    pub launches: Vec<Launch>,
+    pub config: &'a Config,
+}
+
+pub trait ProcessRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn gunicorn_config(&self, _cx: &ConfigContext<'_>, _out: &mut Findings) {}
+    fn launch(&self, _cx: &LaunchContext<'_>, _out: &mut Findings) {}
+    fn supervisor(&self, _cx: &SupervisorContext<'_>, _out: &mut Findings) {}
+    fn systemd(&self, _cx: &SystemdContext<'_>, _out: &mut Findings) {}
+    fn dockerfile(&self, _cx: &DockerContext<'_>, _launches: &[Launch], _out: &mut Findings) {}
+}
+
+pub static RULES: &[&dyn ProcessRule] = &[
+    &pm001_sync_worker_for_asgi_app::SyncWorkerForAsgiApp,
+    &pm002_deprecated_uvicorn_worker::DeprecatedUvicornWorker,
+    &pm003_reload_in_production::ReloadInProduction,
+    &pm004_timeout_disabled::TimeoutDisabled,
+    &pm005_workers_from_host_cpus::WorkersFromHostCpus,
+    &pm006_single_worker::SingleWorker,
+    &pm007_bind_localhost_in_container::BindLocalhostInContainer,
+    &pm008_max_requests_without_jitter::MaxRequestsWithoutJitter,
+    &pm009_forwarded_allow_ips_wildcard::ForwardedAllowIpsWildcard,
+    &pm010_access_log_missing::AccessLogMissing,
+    &pm011_keepalive_below_proxy_idle::KeepaliveBelowProxyIdle,
+    &pm012_graceful_shutdown_unbounded::GracefulShutdownUnbounded,
+    &pm013_unknown_gunicorn_setting::UnknownGunicornSetting,
+    &pm020_supervisor_stop_signal::SupervisorStopSignal,
+    &pm021_supervisor_orphan_workers::SupervisorOrphanWorkers,
+    &pm022_supervisor_stop_wait_short::SupervisorStopWaitShort,
+    &pm023_supervisor_runs_as_root::SupervisorRunsAsRoot,
+    &pm024_supervisor_no_autorestart::SupervisorNoAutorestart,
+    &pm025_supervisor_stdout_seek::SupervisorStdoutSeek,
+    &pm026_supervisor_daemonizes_in_container::SupervisorDaemonizesInContainer,
+    &pm030_systemd_no_restart::SystemdNoRestart,
+    &pm031_systemd_runs_as_root::SystemdRunsAsRoot,
+    &pm032_systemd_stop_timeout_short::SystemdStopTimeoutShort,
+];
+
+fn enabled<'a>(selection: &'a Selection) -> impl Iterator<Item = &'static dyn ProcessRule> + 'a {
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| selection.is_enabled(r.meta().code))
+}
+
+fn run_launches(
+    file: &SourceFile,
+    launches: &[Launch],
+    config: &Config,
+    selection: &Selection,
+    out: &mut Findings,
+) {
+    if launches.is_empty() {
+        return;
+    }
+    let asgi = project::asgi(&project::dir_of(&file.path));
+    for l in launches {
+        let cx = LaunchContext {
+            file,
+            launch: l,
+            asgi,
+            config,
+        };
+        for rule in enabled(selection) {
+            rule.launch(&cx, out);
+        }
+    }
+}
+
+/// The PM rules over a Dockerfile: the servers its image starts.
+pub fn check_dockerfile(cx: &DockerContext<'_>, selection: &Selection, out: &mut Findings) {
+    let launches = launch::in_dockerfile(cx.dockerfile, cx.file);
+    run_launches(cx.file, &launches, cx.config, selection, out);
+    for rule in enabled(selection) {
+        rule.dockerfile(cx, &launches, out);
+    }
+}
+
+/// A gunicorn configuration file.
+pub fn check_gunicorn(
+    file: &SourceFile,
+    config: &Config,
+    selection: &Selection,
+    out: &mut Findings,
+) {
+    let module = python::parse(&file.text);
+    if let Some(why) = &module.skipped {
+        out.report(
+            &FileSkipped::META,
+            Span::empty(0),
+            format!("not linted: {why}"),
+        );
+        return;
+    }
+    for e in &module.errors {
+        out.report(
+            &ParseError::META,
+            e.span,
+            format!("Python syntax error: {}", e.message),
+        );
+    }
+    let dir = project::dir_of(&file.path);
+    let cx = ConfigContext {
+        file,
+        module: &module,
+        asgi: project::asgi(&dir),
+        containerized: project::containerized(&dir),
+        dev: project::is_dev_file(&file.path),
+        config,
+    };
+    for rule in enabled(selection) {
+        rule.gunicorn_config(&cx, out);
+    }
+}
+
+fn report_ini_errors(ini: &Ini, out: &mut Findings) {
+    for e in &ini.errors {
+        out.report(&ParseError::META, e.span, e.message.clone());
+    }
+}
+
+/// A supervisord configuration.
+pub fn check_supervisor(
+    file: &SourceFile,
+    config: &Config,
+    selection: &Selection,
+    out: &mut Findings,
+) {
+    let ini = ini::parse(&file.text, ini::Dialect::Supervisor);
+    report_ini_errors(&ini, out);
+    let programs: Vec<Program<'_>> = ini
+        .sections
+        .iter()
+        .filter(|s| s.name.starts_with("program:"))
+        .map(|s| Program {
+            section: s,
+            launches: launch::in_supervisor_program(s, file),
+        })
+        .collect();
+    let all: Vec<Launch> = programs.iter().flat_map(|p| p.launches.clone()).collect();
+    run_launches(file, &all, config, selection, out);
+    let cx = SupervisorContext {
+        file,
+        ini: &ini,
+        programs,
+        config,
+    };
+    for rule in enabled(selection) {
+        rule.supervisor(&cx, out);
+    }
+}
+
+/// A systemd unit.
+pub fn check_systemd(
+    file: &SourceFile,
+    config: &Config,
+    selection: &Selection,
+    out: &mut Findings,
+) {
+    let ini = ini::parse(&file.text, ini::Dialect::Systemd);
+    report_ini_errors(&ini, out);
+    let Some(service) = ini.section("Service") else {
+        return;
+    };
+    let launches = launch::in_systemd_service(service, file);
+    run_launches(file, &launches, config, selection, out);
+    let cx = SystemdContext {
+        file,
+        service,
+        launches,
+        config,
+    };
+    for rule in enabled(selection) {
+        rule.systemd(&cx, out);
+    }
+}
+
+/// A Procfile.
+pub fn check_procfile(
+    file: &SourceFile,
+    config: &Config,
+    selection: &Selection,
+    out: &mut Findings,
+) {
+    let p = procfile::parse(&file.text);
+    for e in &p.errors {
+        out.report(&ParseError::META, e.span, e.message.clone());
+    }
+    let launches = launch::in_procfile(&p, file);
+    run_launches(file, &launches, config, selection, out);
+}
+
+// ---- questions several rules ask ----
+
+/// Worker classes that run a WSGI app (and cannot serve an ASGI one).
+fn is_wsgi_worker(class: &str) -> bool {
+    matches!(
+        class,
+        "sync" | "gthread" | "gevent" | "eventlet" | "tornado"
+    ) || [
+        "SyncWorker",
+        "ThreadWorker",
+        "GeventWorker",
+        "EventletWorker",
+        "TornadoWorker",
+    ]
+    .iter()
+    .any(|s| class.ends_with(s) && class.starts_with("gunicorn."))
+}
+
+/// `uvicorn.workers.X` moved to the `uvicorn-worker` package.
+fn deprecated_worker(class: &str) -> Option<String> {
+    let name = class.strip_prefix("uvicorn.workers.")?;
+    matches!(name, "UvicornWorker" | "UvicornH11Worker").then(|| format!("uvicorn_worker.{name}"))
+}
+
+/// A host that only the container itself can reach.
+fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h == "localhost" || h == "::1" || h.starts_with("127.")
+}
+
+/// The host of a gunicorn/hypercorn bind (`HOST:PORT`, `[::1]:80`, `unix:…`).
+fn bind_host(bind: &str) -> Option<&str> {
+    if bind.starts_with("unix:") || bind.starts_with("fd://") {
+        return None;
+    }
+    if let Some(rest) = bind.strip_prefix('[') {
+        return rest.split_once(']').map(|(h, _)| h);
+    }
+    Some(bind.rsplit_once(':').map_or(bind, |(h, _)| h))
+}
+
+/// Log targets that reach the container's output.
+fn is_stream(target: &str) -> bool {
+    matches!(
+        target,
+        "-" | "/dev/stdout"
+            | "/dev/stderr"
+            | "/dev/fd/1"
+            | "/dev/fd/2"
+            | "/proc/self/fd/1"
+            | "/proc/self/fd/2"
+            | "/proc/1/fd/1"
+            | "/proc/1/fd/2"
+    )
+}
+
+/// The strings of a value (a string, or a list of them).
+fn strings(v: &Value) -> Vec<&str> {
+    match v {
+        Value::Str(s) => vec![s.as_str()],
+        Value::List(l) => l.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A known, unconditional assignment in a config file.
+fn assigned<'a>(cx: &'a ConfigContext<'_>, name: &str) -> Option<&'a Assignment> {
+    cx.module.get(name).filter(|a| !a.conditional)
+}
+
+/// Where a finding about a launch's setting points: the value written in
+/// this file, else the server's name.
+fn at(l: &Launch, setting: &Setting<'_>) -> Span {
+    setting.span_here().unwrap_or(l.command.program.span)
+}
+
+/// An option's literal integer value.
+fn int_of(o: &Opt) -> Option<i64> {
+    o.value
+        .as_ref()
+        .filter(|w| !w.dynamic)
+        .and_then(|w| w.text.trim().parse().ok())
+}
+
+/// How long the server waits for requests in flight at shutdown, when it
+/// is known: gunicorn's `graceful_timeout` (30 s by default), uvicorn's
+/// `--timeout-graceful-shutdown` (no default: unbounded).
+fn graceful_seconds(l: &Launch) -> Option<(i64, String)> {
+    match l.command.server {
+        Server::Gunicorn => match l.setting("graceful_timeout") {
+            Setting::Default => Some((30, "gunicorn's default graceful timeout".to_string())),
+            s => s
+                .value()
+                .and_then(|v| v.or_default().and_then(Value::as_int))
+                .map(|n| (n, "the graceful timeout set for gunicorn".to_string())),
+        },
+        Server::Uvicorn | Server::Hypercorn => {
+            let name = if l.command.server == Server::Uvicorn {
+                "timeout_graceful_shutdown"
+            } else {
+                "graceful_timeout"
+            };
+            l.command.get(name).and_then(int_of).map(|n| {
+                (
+                    n,
+                    format!("{}'s graceful shutdown timeout", l.command.server.name()),
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A program's server with the longest known graceful timeout.
+fn longest_graceful(launches: &[Launch]) -> Option<(i64, String)> {
+    launches
+        .iter()
+        .filter_map(graceful_seconds)
+        .max_by_key(|(n, _)| *n)
+}
+
+/// Replaces `old` with `new` inside `span` of the file: an edit when the
+/// source holds the text verbatim.
+fn replace_in(file: &SourceFile, span: Span, old: &str, new: &str) -> Option<Edit> {
+    let src = file.slice(span);
+    let at = src.find(old)?;
+    let start = span.start + at;
+    Some(Edit::replace(Span::new(start, start + old.len()), new))
+}
+
+/// Inserts a line after an INI entry or a Python statement.
+fn line_after(end: usize, text: String) -> Edit {
+    Edit::insert(end, format!("\n{text}"))
+}

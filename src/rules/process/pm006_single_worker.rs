@@ -1,0 +1,57 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// gunicorn started without a worker count anywhere: no `-w`/`--workers`,
+    /// none in `GUNICORN_CMD_ARGS` or the configuration file it reads, and no
+    /// `WEB_CONCURRENCY` set where it starts. Procfiles are not checked:
+    /// the platform sets `WEB_CONCURRENCY`.
+    ///
+    /// ## Why it matters in production
+    /// gunicorn then runs one worker. One slow request, one CPU-bound
+    /// handler or one crashed worker stalls the whole instance, and the
+    /// CPUs it was given sit idle.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD ["gunicorn", "-k", "uvicorn_worker.UvicornWorker", "app.main:app"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// ENV WEB_CONCURRENCY=2
+    /// CMD ["gunicorn", "-k", "uvicorn_worker.UvicornWorker", "app.main:app"]
+    /// ```
+    ///
+    /// ## Fix
+    /// None: the count depends on the CPUs the service gets.
+    ///
+    /// ## References
+    /// - [gunicorn: workers](https://docs.gunicorn.org/en/stable/settings.html#workers)
+    pub struct SingleWorker {
+        code: "PM006",
+        name: "single-worker",
+        severity: Info,
+        fix: None,
+        summary: "gunicorn runs its default single worker",
+    }
+}
+
+impl ProcessRule for SingleWorker {
+    impl_meta!();
+
+    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+        let l = cx.launch;
+        if l.command.server != Server::Gunicorn || l.has_env("WEB_CONCURRENCY") {
+            return;
+        }
+        if l.setting("workers").is_default() {
+            out.report(
+                &Self::META,
+                l.command.program.span,
+                "gunicorn runs a single worker: no worker count is set and `WEB_CONCURRENCY` is not set",
+            )
+            .help("set `--workers` or `WEB_CONCURRENCY` from the CPUs the service gets");
+        }
+    }
+}

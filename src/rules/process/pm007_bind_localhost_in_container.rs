@@ -1,0 +1,149 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A server in a container (started by a Dockerfile, a Procfile, or a
+    /// process manager of a project that builds an image) that listens on
+    /// the loopback interface: `127.0.0.1`, `localhost` or `::1` given to
+    /// `--bind`/`--host` or `bind =`, or no address at all where the
+    /// server's default is loopback. gunicorn's default is
+    /// `127.0.0.1:8000` unless `PORT` is set (then `0.0.0.0:$PORT`);
+    /// uvicorn's and hypercorn's is `127.0.0.1` (uvicorn also reads
+    /// `UVICORN_HOST`); `fastapi run` binds `0.0.0.0`.
+    ///
+    /// ## Why it matters in production
+    /// Loopback inside a container is the container's own: the published
+    /// port, the Service and the load balancer connect to the container's
+    /// network interface and find nothing listening. The container is
+    /// healthy to itself and unreachable to everyone else.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD ["uvicorn", "app.main:app", "--port", "8000"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [gunicorn: bind](https://docs.gunicorn.org/en/stable/settings.html#bind)
+    /// - [Uvicorn: settings](https://www.uvicorn.org/settings/)
+    pub struct BindLocalhostInContainer {
+        code: "PM007",
+        name: "bind-localhost-in-container",
+        severity: Error,
+        fix: None,
+        summary: "a server in a container listens on loopback only",
+    }
+}
+
+const HELP: &str = "listen on `0.0.0.0` (all interfaces) inside the container";
+
+fn loopback_of(binds: &[&str]) -> Option<String> {
+    binds
+        .iter()
+        .filter_map(|b| bind_host(b))
+        .find(|h| is_loopback(h))
+        .map(str::to_string)
+}
+
+impl ProcessRule for BindLocalhostInContainer {
+    impl_meta!();
+
+    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
+        if !cx.containerized || cx.dev {
+            return;
+        }
+        if let Some(a) = assigned(cx, "bind")
+            && let Some(v) = a.value.or_default()
+            && let Some(host) = loopback_of(&strings(v))
+        {
+            out.report(
+                &Self::META,
+                a.value_span,
+                format!("gunicorn binds `{host}` in a project that runs in a container: only the container itself can connect"),
+            )
+            .help(HELP);
+        }
+    }
+
+    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+        let l = cx.launch;
+        if !l.in_container || l.dev {
+            return;
+        }
+        let c = &l.command;
+        let name = c.server.name();
+        let found: Option<(Span, String)> = match c.server {
+            Server::Gunicorn => match l.setting("bind") {
+                s @ (Setting::Flag(_) | Setting::EnvArgs(_)) => {
+                    let binds: Vec<String> = c
+                        .options
+                        .iter()
+                        .chain(&l.env_args)
+                        .filter(|o| o.setting == "bind")
+                        .filter_map(|o| o.value.as_ref().filter(|w| !w.dynamic))
+                        .map(|w| w.text.clone())
+                        .collect();
+                    let refs: Vec<&str> = binds.iter().map(String::as_str).collect();
+                    loopback_of(&refs).map(|h| (at(l, &s), format!("{name} binds `{h}`")))
+                }
+                Setting::Default if !l.has_env("PORT") => Some((
+                    c.program.span,
+                    format!(
+                        "{name} binds its default `127.0.0.1:8000`: no `--bind`, and `PORT` is not set"
+                    ),
+                )),
+                _ => None,
+            },
+            Server::Uvicorn | Server::FastApiRun => {
+                if c.has("uds") || c.has("fd") {
+                    None
+                } else if let Some(o) = c.get("host") {
+                    o.value
+                        .as_ref()
+                        .filter(|w| !w.dynamic && is_loopback(&w.text))
+                        .map(|w| (w.span, format!("{name} listens on `{}`", w.text)))
+                } else if c.server == Server::Uvicorn && !l.has_env("UVICORN_HOST") {
+                    Some((
+                        c.program.span,
+                        format!("{name} listens on its default `127.0.0.1`: no `--host`"),
+                    ))
+                } else {
+                    None
+                }
+            }
+            Server::Hypercorn => {
+                let binds: Vec<&Opt> = c.options.iter().filter(|o| o.setting == "bind").collect();
+                if binds.is_empty() {
+                    (!c.has("config")).then(|| {
+                        (
+                            c.program.span,
+                            format!("{name} binds its default `127.0.0.1:8000`: no `--bind`"),
+                        )
+                    })
+                } else {
+                    binds.iter().find_map(|o| {
+                        let w = o.value.as_ref().filter(|w| !w.dynamic)?;
+                        let h = bind_host(&w.text).filter(|h| is_loopback(h))?;
+                        Some((w.span, format!("{name} binds `{h}`")))
+                    })
+                }
+            }
+            _ => None,
+        };
+        if let Some((span, what)) = found {
+            out.report(
+                &Self::META,
+                span,
+                format!("{what}; inside a container only the container itself can connect to it"),
+            )
+            .help(HELP);
+        }
+    }
+}

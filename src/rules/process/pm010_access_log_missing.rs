@@ -1,0 +1,99 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// gunicorn with no access log (`accesslog`/`--access-logfile` unset:
+    /// gunicorn's default writes none), and, where the server runs in a
+    /// container, an access or error log written to a file instead of
+    /// `-` (standard output/error).
+    ///
+    /// ## Why it matters in production
+    /// Without an access log there is no record of which requests came in,
+    /// how long they took and what they returned. A log file inside a
+    /// container is invisible to `docker logs`, `kubectl logs` and the log
+    /// collector, grows until the disk fills, and is lost with the
+    /// container.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD ["gunicorn", "--access-logfile", "/var/log/access.log", "app:app"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// CMD ["gunicorn", "--access-logfile", "-", "app:app"]
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [gunicorn: accesslog](https://docs.gunicorn.org/en/stable/settings.html#accesslog)
+    /// - [The Twelve-Factor App: logs](https://12factor.net/logs)
+    pub struct AccessLogMissing {
+        code: "PM010",
+        name: "access-log-missing",
+        severity: Info,
+        fix: None,
+        summary: "gunicorn writes no access log, or logs to a file inside a container",
+    }
+}
+
+const FILE_HELP: &str = "log to `-` and let the platform collect standard output";
+
+fn file_message(setting: &str, target: &str) -> String {
+    let what = if setting == "accesslog" {
+        "access"
+    } else {
+        "error"
+    };
+    format!(
+        "the {what} log goes to the file `{target}` inside the container, where log collectors do not look"
+    )
+}
+
+impl ProcessRule for AccessLogMissing {
+    impl_meta!();
+
+    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
+        if !cx.containerized {
+            return;
+        }
+        for setting in ["accesslog", "errorlog"] {
+            if let Some(a) = assigned(cx, setting)
+                && let Some(target) = a.value.or_default().and_then(Value::as_str)
+                && !is_stream(target)
+            {
+                out.report(&Self::META, a.value_span, file_message(setting, target))
+                    .help(FILE_HELP);
+            }
+        }
+    }
+
+    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+        let l = cx.launch;
+        if l.command.server != Server::Gunicorn {
+            return;
+        }
+        if l.setting("accesslog").is_default() {
+            out.report(
+                &Self::META,
+                l.command.program.span,
+                "gunicorn writes no access log: `--access-logfile` is not set",
+            )
+            .help("add `--access-logfile -` (standard output)");
+        }
+        if !l.in_container {
+            return;
+        }
+        for setting in ["accesslog", "errorlog"] {
+            let s = l.setting(setting);
+            if let (Some(span), Some(Value::Str(target))) = (s.span_here(), s.value())
+                && !is_stream(&target)
+            {
+                out.report(&Self::META, span, file_message(setting, &target))
+                    .help(FILE_HELP);
+            }
+        }
+    }
+}

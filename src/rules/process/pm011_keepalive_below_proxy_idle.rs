@@ -1,0 +1,125 @@
+use super::*;
+use crate::registry::{OptionKind, RuleOption};
+
+declare_rule! {
+    /// ## What it checks
+    /// A keep-alive timeout below `min-seconds` (5 by default): gunicorn's
+    /// `keepalive`/`--keep-alive` (its default is 2 s, which applies to
+    /// every worker class but `sync`, which does not keep connections),
+    /// uvicorn's `--timeout-keep-alive` and hypercorn's `--keep-alive`.
+    ///
+    /// ## Why it matters in production
+    /// A load balancer or reverse proxy keeps idle connections to the
+    /// server open for reuse (60 s on an AWS ALB, 75 s for nginx's client
+    /// side, 90 s on Heroku's router). When the server closes an idle
+    /// connection first, a request the proxy sends on it at that moment
+    /// fails: intermittent 502s that no log explains. The server's timeout
+    /// should exceed the proxy's.
+    ///
+    /// ## Example
+    /// ```python
+    /// keepalive = 2
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// keepalive = 75
+    /// ```
+    /// longer than the proxy's idle timeout.
+    ///
+    /// ## Options
+    /// - `min-seconds`: the shortest keep-alive accepted (default 5).
+    ///
+    /// ## Fix
+    /// None: the value depends on the proxy in front.
+    ///
+    /// ## References
+    /// - [gunicorn: keepalive](https://docs.gunicorn.org/en/stable/settings.html#keepalive)
+    /// - [AWS: Application Load Balancer idle timeout](https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout)
+    pub struct KeepaliveBelowProxyIdle {
+        code: "PM011",
+        name: "keepalive-below-proxy-idle",
+        severity: Info,
+        fix: None,
+        summary: "the server's keep-alive timeout is shorter than a proxy's idle timeout",
+        options: [RuleOption {
+            name: "min-seconds",
+            kind: OptionKind::Integer,
+            description: "the shortest keep-alive timeout accepted, in seconds (default 5)",
+        }],
+    }
+}
+
+const HELP: &str = "keep idle connections open longer than the load balancer does";
+
+fn message(what: &str, n: i64, min: i64) -> String {
+    format!(
+        "{what} is {n} s, below {min} s: a proxy reusing a connection the server just closed gets a 502"
+    )
+}
+
+impl ProcessRule for KeepaliveBelowProxyIdle {
+    impl_meta!();
+
+    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
+        let min = cx.config.option_u64(Self::META.code, "min-seconds", 5) as i64;
+        if let Some(a) = assigned(cx, "keepalive")
+            && let Some(n) = a.value.or_default().and_then(Value::as_int)
+            && n < min
+        {
+            out.report(&Self::META, a.value_span, message("`keepalive`", n, min))
+                .help(HELP);
+        }
+    }
+
+    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+        let l = cx.launch;
+        let min = cx.config.option_u64(Self::META.code, "min-seconds", 5) as i64;
+        let c = &l.command;
+        match c.server {
+            Server::Gunicorn => {
+                let s = l.setting("keepalive");
+                if let Some(span) = s.span_here() {
+                    if let Some(n) = s.value().and_then(|v| v.as_int())
+                        && n < min
+                    {
+                        out.report(&Self::META, span, message("gunicorn's keep-alive", n, min))
+                            .help(HELP);
+                    }
+                    return;
+                }
+                // The default matters to workers that keep connections.
+                let class = l.setting("worker_class").value();
+                let keeps =
+                    matches!(&class, Some(Value::Str(k)) if !is_wsgi_worker(k) || k == "gthread");
+                if s.is_default() && keeps && 2 < min {
+                    out.report(
+                        &Self::META,
+                        c.program.span,
+                        message("gunicorn's default keep-alive", 2, min),
+                    )
+                    .help(HELP);
+                }
+            }
+            Server::Uvicorn | Server::Hypercorn => {
+                let name = if c.server == Server::Uvicorn {
+                    "timeout_keep_alive"
+                } else {
+                    "keep_alive_timeout"
+                };
+                if let Some(o) = c.get(name)
+                    && let Some(n) = int_of(o)
+                    && n < min
+                {
+                    out.report(
+                        &Self::META,
+                        o.value_span(),
+                        message(&format!("{}'s keep-alive", c.server.name()), n, min),
+                    )
+                    .help(HELP);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,64 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// uvicorn run directly (not as a gunicorn worker) without
+    /// `--timeout-graceful-shutdown` or `UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN`,
+    /// outside development files.
+    ///
+    /// ## Why it matters in production
+    /// On SIGTERM uvicorn stops accepting connections and waits for the
+    /// requests and connections in flight, with no limit by default. A
+    /// long-poll, a WebSocket or a stuck request keeps it waiting until the
+    /// orchestrator's own grace period ends and it is killed with SIGKILL:
+    /// shutdown hooks never run, and every deploy waits the full grace
+    /// period.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--timeout-graceful-shutdown", "20"]
+    /// ```
+    /// shorter than the orchestrator's grace period (30 s on Kubernetes,
+    /// 10 s for docker stop).
+    ///
+    /// ## Fix
+    /// None: the limit depends on the orchestrator's grace period.
+    ///
+    /// ## References
+    /// - [Uvicorn: settings, timeouts](https://www.uvicorn.org/settings/#timeouts)
+    pub struct GracefulShutdownUnbounded {
+        code: "PM012",
+        name: "graceful-shutdown-unbounded",
+        severity: Info,
+        fix: None,
+        summary: "uvicorn waits without limit for requests in flight at shutdown",
+    }
+}
+
+impl ProcessRule for GracefulShutdownUnbounded {
+    impl_meta!();
+
+    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+        let l = cx.launch;
+        let c = &l.command;
+        if c.server != Server::Uvicorn
+            || l.dev
+            || c.has("reload")
+            || c.has("timeout_graceful_shutdown")
+            || l.has_env("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN")
+        {
+            return;
+        }
+        out.report(
+            &Self::META,
+            c.program.span,
+            "uvicorn has no `--timeout-graceful-shutdown`: at shutdown it waits for requests in flight without limit",
+        )
+        .help("set `--timeout-graceful-shutdown` below the orchestrator's grace period");
+    }
+}

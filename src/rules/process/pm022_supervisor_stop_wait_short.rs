@@ -1,0 +1,77 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A supervisord `[program:x]` whose `stopwaitsecs` (10 by default) is
+    /// shorter than the graceful timeout of the server it runs: gunicorn's
+    /// `graceful_timeout` (30 s by default, read from the command line, the
+    /// environment and its configuration file), or uvicorn's and
+    /// hypercorn's graceful shutdown timeout when one is given.
+    ///
+    /// ## Why it matters in production
+    /// supervisord sends the stop signal, waits `stopwaitsecs`, then sends
+    /// SIGKILL. The server was told it had longer to finish its requests:
+    /// they are cut off mid-response on every restart.
+    ///
+    /// ## Example
+    /// ```ini
+    /// [program:web]
+    /// command=gunicorn app:app
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```ini
+    /// [program:web]
+    /// command=gunicorn app:app
+    /// stopwaitsecs=35
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [supervisord: stopwaitsecs](https://supervisord.org/configuration.html#program-x-section-values)
+    /// - [gunicorn: graceful_timeout](https://docs.gunicorn.org/en/stable/settings.html#graceful-timeout)
+    pub struct SupervisorStopWaitShort {
+        code: "PM022",
+        name: "supervisor-stop-wait-short",
+        severity: Warning,
+        fix: None,
+        summary: "supervisord kills the server before its graceful timeout ends",
+    }
+}
+
+impl ProcessRule for SupervisorStopWaitShort {
+    impl_meta!();
+
+    fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {
+        for p in &cx.programs {
+            let Some((graceful, what)) = longest_graceful(&p.launches) else {
+                continue;
+            };
+            let entry = p.section.get("stopwaitsecs");
+            let wait = match entry {
+                Some(e) => match e.value.trim().parse::<i64>() {
+                    Ok(n) => n,
+                    Err(_) => continue,
+                },
+                None => 10,
+            };
+            if wait >= graceful {
+                continue;
+            }
+            let span = entry.map_or(p.section.header_span, |e| e.value_span);
+            let given = if entry.is_some() {
+                ""
+            } else {
+                " (the default)"
+            };
+            out.report(
+                &Self::META,
+                span,
+                format!("`stopwaitsecs` is {wait} s{given}, shorter than {what} ({graceful} s): requests in flight are killed"),
+            )
+            .help(format!("set `stopwaitsecs` above {graceful}"));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+use super::*;
+use std::path::{Path, PathBuf};
+
+declare_rule! {
+    /// ## What it checks
+    /// A Dockerfile whose final command starts `supervisord` without `-n`
+    /// (`--nodaemon`), when no supervisord configuration in the build
+    /// context (the file `-c` names, or `supervisord*.conf` /
+    /// `supervisor*.conf` beside the Dockerfile or in `supervisor/`,
+    /// `docker/`, `conf/`, `config/`, `deploy/`, `etc/`) sets
+    /// `nodaemon=true` in its `[supervisord]` section.
+    ///
+    /// ## Why it matters in production
+    /// By default supervisord forks into the background and its first
+    /// process exits. That process is the container's PID 1: the container
+    /// stops as soon as it starts, and the orchestrator restarts it in a
+    /// loop.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD ["supervisord", "-c", "/etc/supervisor/supervisord.conf"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// CMD ["supervisord", "-n", "-c", "/etc/supervisor/supervisord.conf"]
+    /// ```
+    /// or `nodaemon=true` in the `[supervisord]` section.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [supervisord: nodaemon](https://supervisord.org/configuration.html#supervisord-section-values)
+    pub struct SupervisorDaemonizesInContainer {
+        code: "PM026",
+        name: "supervisor-daemonizes-in-container",
+        severity: Warning,
+        fix: None,
+        summary: "supervisord started by a Dockerfile forks into the background and the container exits",
+    }
+}
+
+const FOLDERS: &[&str] = &[
+    "",
+    "supervisor",
+    "supervisord",
+    "docker",
+    "conf",
+    "config",
+    "deploy",
+    "etc",
+];
+
+/// supervisord configurations in the build context.
+fn configs(dir: &Path, named: Option<&str>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(n) = named {
+        let name = Path::new(n)
+            .file_name()
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        for f in FOLDERS {
+            out.push(dir.join(f).join(&name));
+        }
+    }
+    for f in FOLDERS {
+        let Ok(entries) = std::fs::read_dir(dir.join(f)) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("supervisor") && n.ends_with(".conf"))
+            })
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    out.retain(|p| p.is_file());
+    out.dedup();
+    out
+}
+
+fn sets_nodaemon(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| {
+        ini::parse(&t, ini::Dialect::Supervisor)
+            .section("supervisord")
+            .and_then(|s| s.flag("nodaemon"))
+            == Some(true)
+    })
+}
+
+impl ProcessRule for SupervisorDaemonizesInContainer {
+    impl_meta!();
+
+    fn dockerfile(&self, cx: &DockerContext<'_>, launches: &[Launch], out: &mut Findings) {
+        for l in launches {
+            let c = &l.command;
+            if c.server != Server::Supervisord || c.has("nodaemon") {
+                continue;
+            }
+            let named = c.get("configuration").and_then(Opt::value_text);
+            let dir = project::dir_of(&cx.file.path);
+            let found = configs(&dir, named);
+            if found.iter().any(|p| sets_nodaemon(p)) {
+                continue;
+            }
+            let why = match found.first().and_then(|p| p.file_name()) {
+                Some(n) => format!("`{}` does not set `nodaemon=true`", n.to_string_lossy()),
+                None => "no configuration in the build context sets `nodaemon=true`".to_string(),
+            };
+            out.report(
+                &Self::META,
+                c.program.span,
+                format!("supervisord forks into the background and the container exits: no `-n`, and {why}"),
+            )
+            .help("start it with `supervisord -n`, or set `nodaemon=true` under `[supervisord]`");
+        }
+    }
+}
