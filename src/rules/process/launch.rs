@@ -51,6 +51,9 @@ pub struct Launch {
     pub in_container: bool,
     /// The file or process is meant for development.
     pub dev: bool,
+    /// A reverse proxy starts beside the server (same command, same
+    /// supervisord file): loopback is how the proxy reaches it.
+    pub behind_local_proxy: bool,
     pub config: ConfigFile,
     /// Options from `GUNICORN_CMD_ARGS` set at the site.
     pub env_args: Vec<Opt>,
@@ -241,6 +244,7 @@ fn finish(
         site,
         in_container,
         dev,
+        behind_local_proxy: false,
         config,
         env_args,
         env,
@@ -296,10 +300,17 @@ pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile) -> Vec<Launch> {
     }
     let dir = project::dir_of(&file.path);
     let dev = project::is_dev_file(&file.path);
+    let proxy = [entry, cmd].into_iter().flatten().any(|c| match c {
+        Command::Exec { argv, .. } => argv.iter().any(|w| is_proxy(&w.text)),
+        Command::Shell { script, .. } => script
+            .commands
+            .iter()
+            .any(|c| c.argv.iter().any(|w| is_proxy(&w.text))),
+    });
     commands
         .into_iter()
         .map(|c| {
-            finish(
+            let mut l = finish(
                 c,
                 Site::Dockerfile,
                 &dir,
@@ -307,9 +318,31 @@ pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile) -> Vec<Launch> {
                 dev,
                 env.clone(),
                 env_args.clone(),
-            )
+            );
+            l.behind_local_proxy = proxy;
+            l
         })
         .collect()
+}
+
+/// Reverse proxies that front a server in the same container.
+const PROXIES: &[&str] = &[
+    "nginx",
+    "haproxy",
+    "caddy",
+    "httpd",
+    "apache2",
+    "apachectl",
+    "traefik",
+    "envoy",
+    "openresty",
+];
+
+/// A word that runs a reverse proxy (`nginx`, `/usr/sbin/nginx`, or a
+/// shell script's text that starts one).
+pub fn is_proxy(word: &str) -> bool {
+    word.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+        .any(|w| PROXIES.contains(&w.rsplit('/').next().unwrap_or(w)))
 }
 
 /// Servers a Procfile's processes start. Dynos get `PORT` (and, for

@@ -223,6 +223,18 @@ pub fn check_supervisor(
             launches: launch::in_supervisor_program(s, file),
         })
         .collect();
+    let proxy = ini
+        .sections
+        .iter()
+        .filter(|s| s.name.starts_with("program:"))
+        .filter_map(|s| s.value("command"))
+        .any(|c| c.split_whitespace().next().is_some_and(launch::is_proxy));
+    let mut programs = programs;
+    for p in &mut programs {
+        for l in &mut p.launches {
+            l.behind_local_proxy = proxy;
+        }
+    }
     let all: Vec<Launch> = programs.iter().flat_map(|p| p.launches.clone()).collect();
     run_launches(file, &all, config, selection, out);
     let cx = SupervisorContext {

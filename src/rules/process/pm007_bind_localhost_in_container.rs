@@ -9,7 +9,11 @@ declare_rule! {
     /// server's default is loopback. gunicorn's default is
     /// `127.0.0.1:8000` unless `PORT` is set (then `0.0.0.0:$PORT`);
     /// uvicorn's and hypercorn's is `127.0.0.1` (uvicorn also reads
-    /// `UVICORN_HOST`); `fastapi run` binds `0.0.0.0`.
+    /// `UVICORN_HOST`); `fastapi run` binds `0.0.0.0`. A server behind a
+    /// reverse proxy started in the same container (nginx, HAProxy, Caddy,
+    /// Apache, Traefik, Envoy, in the same command or supervisord file) may
+    /// listen on loopback and is not reported, nor is a bind read from an
+    /// environment variable in a configuration file.
     ///
     /// ## Why it matters in production
     /// Loopback inside a container is the container's own: the published
@@ -59,9 +63,10 @@ impl ProcessRule for BindLocalhostInContainer {
         if !cx.containerized || cx.dev {
             return;
         }
+        // A bind read from the environment is meant to be set per
+        // deployment: only a literal one is judged.
         if let Some(a) = assigned(cx, "bind")
-            && let Some(v) = a.value.or_default()
-            && let Some(host) = loopback_of(&strings(v))
+            && let Some(host) = loopback_of(&strings(&a.value))
         {
             out.report(
                 &Self::META,
@@ -74,7 +79,7 @@ impl ProcessRule for BindLocalhostInContainer {
 
     fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
-        if !l.in_container || l.dev {
+        if !l.in_container || l.dev || l.behind_local_proxy {
             return;
         }
         let c = &l.command;

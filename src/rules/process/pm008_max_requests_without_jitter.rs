@@ -89,12 +89,12 @@ impl ProcessRule for MaxRequestsWithoutJitter {
             return;
         };
         let b = out.report(&Self::META, span, message(n)).help(HELP);
-        let text = &cx.file.text;
         let jitter = n / 2;
-        let json_item = text[..span.start].ends_with('"') && text[span.end..].starts_with('"');
+        // An exec-form item (`"1000"` in a JSON array) takes a new item.
+        let json_item = cx.file.slice(span) == format!("\"{n}\"");
         let edit = if json_item {
             Some(Edit::insert(
-                span.end + 1,
+                span.end,
                 format!(", \"--max-requests-jitter\", \"{jitter}\""),
             ))
         } else if cx.file.slice(span) == n.to_string() {

@@ -68,8 +68,9 @@ impl ProcessRule for SupervisorOrphanWorkers {
                 &Self::META,
                 p.section.header_span,
                 format!(
-                    "{server} runs worker processes, but `{}` is not true: stopping the program can leave its workers running",
-                    missing.join("` and `")
+                    "{server} runs worker processes, but `{}` {} not true: stopping the program can leave its workers running",
+                    missing.join("` and `"),
+                    if missing.len() > 1 { "are" } else { "is" }
                 ),
             )
             .help("set `stopasgroup=true` and `killasgroup=true`");

@@ -1,0 +1,286 @@
+//! Server rules across files: a Dockerfile or a process manager starts a
+//! server, the gunicorn configuration it reads decides the rest.
+
+mod common;
+
+use prodlint::config::Config;
+use prodlint::discover;
+use prodlint::engine::{self, Settings};
+use prodlint::select::Selection;
+use std::path::Path;
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_default();
+    }
+    std::fs::write(p, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
+}
+
+/// `file:line:col CODE` for every finding whose code starts with `prefix`.
+fn findings(dir: &Path, prefix: &str) -> Vec<String> {
+    let config = Config {
+        root: dir.to_path_buf(),
+        ..Config::default()
+    };
+    let settings = Settings::new(config.clone(), Selection::new(None, &[], &[]));
+    let (candidates, errors) = discover::discover(&[dir.to_path_buf()], &config);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut out = Vec::new();
+    for r in engine::lint_files(&candidates, &settings) {
+        let rel = r
+            .source
+            .path
+            .strip_prefix(dir)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        for f in r.findings.iter().filter(|f| f.code().starts_with(prefix)) {
+            let p = r.source.region(f.span).start;
+            out.push(format!("{rel}:{}:{} {}", p.line, p.column, f.code()));
+        }
+    }
+    out
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    write(
+        dir.path(),
+        "requirements.txt",
+        "fastapi==0.115.6\ngunicorn==23.0.0\n",
+    );
+    dir
+}
+
+const DOCKERFILE_HEAD: &str = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nUSER 10001\n";
+
+#[test]
+fn the_configuration_file_answers_for_the_command_line() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!(
+            "{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"-c\", \"/app/gunicorn.conf.py\", \"app.main:app\"]\n"
+        ),
+    );
+    write(
+        d,
+        "gunicorn.conf.py",
+        "bind = \"0.0.0.0:8000\"\nworkers = 4\nworker_class = \"uvicorn_worker.UvicornWorker\"\naccesslog = \"-\"\nkeepalive = 75\n",
+    );
+    assert_eq!(findings(d, "PM"), Vec::<String>::new());
+}
+
+#[test]
+fn a_bare_gunicorn_in_an_image_misses_everything() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!("{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"app.main:app\"]\n"),
+    );
+    assert_eq!(
+        findings(d, "PM"),
+        [
+            "Dockerfile:5:6 PM001",
+            "Dockerfile:5:6 PM006",
+            "Dockerfile:5:6 PM007",
+            "Dockerfile:5:6 PM010",
+        ]
+    );
+    // `PORT` makes gunicorn bind 0.0.0.0:$PORT; WEB_CONCURRENCY sets workers.
+    write(
+        d,
+        "Dockerfile",
+        &format!(
+            "{DOCKERFILE_HEAD}ENV PORT=8000 WEB_CONCURRENCY=2\nCMD [\"gunicorn\", \"app.main:app\"]\n"
+        ),
+    );
+    assert_eq!(
+        findings(d, "PM"),
+        ["Dockerfile:6:6 PM001", "Dockerfile:6:6 PM010"]
+    );
+}
+
+#[test]
+fn gunicorn_cmd_args_in_the_image_are_read_with_their_positions() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!(
+            "{DOCKERFILE_HEAD}ENV GUNICORN_CMD_ARGS=\"--timeout 0 --max-requests 500 -k uvicorn_worker.UvicornWorker -w 2 -b 0.0.0.0:80 --access-logfile -\"\nCMD [\"gunicorn\", \"app.main:app\"]\n"
+        ),
+    );
+    assert_eq!(
+        findings(d, "PM"),
+        [
+            "Dockerfile:5:34 PM004",
+            "Dockerfile:5:51 PM008",
+            "Dockerfile:6:6 PM011",
+        ]
+    );
+}
+
+#[test]
+fn procfile_processes() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Procfile",
+        "web: uvicorn app.main:app --port $PORT\ndev: uvicorn app.main:app --reload\nrelease: python manage.py migrate\nworker: fastapi dev app/main.py\n",
+    );
+    assert_eq!(
+        findings(d, "PM"),
+        [
+            "Procfile:1:6 PM007",
+            "Procfile:1:6 PM012",
+            "Procfile:4:17 PM003",
+        ]
+    );
+}
+
+#[test]
+fn a_proxy_in_the_same_supervisord_file_may_reach_loopback() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!("{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-n\"]\n"),
+    );
+    let conf = "[program:web]\ncommand=gunicorn -b 127.0.0.1:8000 -w 2 -k uvicorn_worker.UvicornWorker --access-logfile - app.main:app\nuser=app\nstopasgroup=true\nkillasgroup=true\nstopwaitsecs=40\n";
+    write(d, "supervisord.conf", conf);
+    assert_eq!(findings(d, "PM007"), ["supervisord.conf:2:21 PM007"]);
+    write(
+        d,
+        "supervisord.conf",
+        &format!("{conf}\n[program:nginx]\ncommand=nginx -g \"daemon off;\"\nuser=www-data\n"),
+    );
+    assert_eq!(findings(d, "PM007"), Vec::<String>::new());
+}
+
+#[test]
+fn configuration_values_in_a_containerized_project() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!(
+            "{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"-w\", \"2\", \"-k\", \"uvicorn_worker.UvicornWorker\", \"--access-logfile\", \"-\", \"--keep-alive\", \"75\", \"app.main:app\"]\n"
+        ),
+    );
+    write(
+        d,
+        "deploy/gunicorn.conf.py",
+        "import os\nbind = \"127.0.0.1:8000\"\naccesslog = \"/var/log/app/access.log\"\nerrorlog = \"-\"\nbind_env = os.environ.get(\"BIND\", \"127.0.0.1:9000\")\n",
+    );
+    assert_eq!(
+        findings(d, "PM"),
+        [
+            "deploy/gunicorn.conf.py:2:8 PM007",
+            "deploy/gunicorn.conf.py:3:13 PM010",
+        ]
+    );
+}
+
+#[test]
+fn supervisord_in_an_image_needs_nodaemon() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!(
+            "{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-c\", \"/etc/supervisor/supervisord.conf\"]\n"
+        ),
+    );
+    write(
+        d,
+        "docker/supervisord.conf",
+        "[supervisord]\nlogfile=/tmp/supervisord.log\n",
+    );
+    assert_eq!(findings(d, "PM026"), ["Dockerfile:5:6 PM026"]);
+    write(
+        d,
+        "docker/supervisord.conf",
+        "[supervisord]\nnodaemon=true\nlogfile=/tmp/supervisord.log\n",
+    );
+    assert_eq!(findings(d, "PM026"), Vec::<String>::new());
+}
+
+#[test]
+fn development_files_may_reload() {
+    let dir = project();
+    let d = dir.path();
+    write(d, "gunicorn.dev.conf.py", "reload = True\n");
+    write(d, "gunicorn.conf.py", "reload = True\n");
+    assert_eq!(findings(d, "PM003"), ["gunicorn.conf.py:1:10 PM003"]);
+}
+
+#[test]
+fn systemd_reads_environment_and_continuations() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "api.service",
+        "[Service]\nUser=app\nRestart=always\nEnvironment=WEB_CONCURRENCY=2\nExecStart=/srv/.venv/bin/gunicorn \\\n  -k uvicorn.workers.UvicornWorker \\\n  --timeout 0 app.main:app\n",
+    );
+    assert_eq!(
+        findings(d, "PM"),
+        [
+            "api.service:5:11 PM010",
+            "api.service:5:11 PM011",
+            "api.service:6:6 PM002",
+            "api.service:7:13 PM004",
+        ]
+    );
+}
+
+#[test]
+fn fixes_keep_each_syntax() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!(
+            "{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"--max-requests\", \"1000\", \"-k\", \"uvicorn.workers.UvicornWorker\", \"app:app\"]\n"
+        ),
+    );
+    write(
+        d,
+        "web.service",
+        "[Service]\nExecStart=gunicorn --max-requests 400 app:app\n",
+    );
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(d)
+        .args([
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "PM002,PM008",
+        ])
+        .env("NO_COLOR", "1")
+        .status()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(status.code(), Some(0));
+    let df = std::fs::read_to_string(d.join("Dockerfile")).unwrap_or_default();
+    assert!(
+        df.ends_with("CMD [\"gunicorn\", \"--max-requests\", \"1000\", \"--max-requests-jitter\", \"500\", \"-k\", \"uvicorn_worker.UvicornWorker\", \"app:app\"]\n"),
+        "{df}"
+    );
+    let unit = std::fs::read_to_string(d.join("web.service")).unwrap_or_default();
+    assert_eq!(
+        unit,
+        "[Service]\nExecStart=gunicorn --max-requests 400 --max-requests-jitter 200 app:app\n"
+    );
+}
