@@ -491,11 +491,20 @@ pub fn lint_text(
 
 /// Lints every candidate, in parallel; the result is sorted by path.
 pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileReport> {
+    let configs = rules::process::named_configs(candidates);
     let mut reports: Vec<FileReport> = candidates
         .par_iter()
         .map(|c| {
             let text = load(&c.path, settings.config.max_file_size);
-            lint_text(&c.path, c.kind, text, settings)
+            let named = !configs.is_empty()
+                && c.kind == Some(FileKind::Text)
+                && std::fs::canonicalize(&c.path).is_ok_and(|p| configs.contains(&p));
+            let kind = if named {
+                Some(FileKind::Gunicorn)
+            } else {
+                c.kind
+            };
+            lint_text(&c.path, kind, text, settings)
         })
         .collect();
     reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));

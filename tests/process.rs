@@ -284,3 +284,23 @@ fn fixes_keep_each_syntax() {
         "[Service]\nExecStart=gunicorn --max-requests 400 --max-requests-jitter 200 app:app\n"
     );
 }
+
+#[test]
+fn a_python_file_named_by_dash_c_is_a_gunicorn_configuration() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!(
+            "{DOCKERFILE_HEAD}ENV WEB_CONCURRENCY=2\nCMD [\"gunicorn\", \"-c\", \"/app/deploy/web.py\", \"app.main:app\"]\n"
+        ),
+    );
+    write(
+        d,
+        "deploy/web.py",
+        "bind = \"0.0.0.0:8000\"\nworker_class = \"uvicorn_worker.UvicornWorker\"\naccesslog = \"-\"\nkeepalive = 75\ntimeout = 0\n",
+    );
+    write(d, "app/main.py", "timeout = 0\n");
+    assert_eq!(findings(d, "PM"), ["deploy/web.py:5:11 PM004"]);
+}

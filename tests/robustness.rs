@@ -385,3 +385,185 @@ proptest! {
         }
     }
 }
+
+/// Lints text as `kind` under `name` on a worker thread, every rule on.
+fn lint_kind_on_worker(name: &str, kind: FileKind, text: String) -> FileReport {
+    let settings = common::settings(&["ALL"]);
+    pool().install(|| engine::lint_text(Path::new(name), Some(kind), Ok(text), &settings))
+}
+
+const PROCESS_KINDS: &[(&str, FileKind)] = &[
+    ("gunicorn.conf.py", FileKind::Gunicorn),
+    ("supervisord.conf", FileKind::Supervisor),
+    ("api.service", FileKind::Systemd),
+    ("Procfile", FileKind::Procfile),
+];
+
+/// Pieces that stress the Python, INI and command-line readers.
+fn process_token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("(".to_string()),
+        Just(")".to_string()),
+        Just(" * ".to_string()),
+        Just("\"\"\"".to_string()),
+        Just("f\"{".to_string()),
+        Just("os.environ.get(\"X\", ".to_string()),
+        Just("multiprocessing.cpu_count()".to_string()),
+        Just("workers = ".to_string()),
+        Just("[program:".to_string()),
+        Just("]\n".to_string()),
+        Just("command=gunicorn -w ".to_string()),
+        Just("ExecStart=uvicorn --host ".to_string()),
+        Just("web: ".to_string()),
+        Just("%(ENV_X)s".to_string()),
+        Just("\\\n".to_string()),
+        Just("\n  ".to_string()),
+        Just(" ; ".to_string()),
+        Just("sh -c \"".to_string()),
+        Just("--max-requests=".to_string()),
+        Just("é".to_string()),
+        "[ -~]{0,8}",
+    ]
+}
+
+fn process_fixtures() -> Vec<(usize, String)> {
+    common::fixture_pairs()
+        .into_iter()
+        .filter(|(c, _, _)| c.starts_with("PM"))
+        .flat_map(|(_, b, g)| [b, g])
+        .filter_map(|p| {
+            let kind = common::fixture_kind(&p)?;
+            let k = PROCESS_KINDS.iter().position(|(_, pk)| *pk == kind)?;
+            Some((k, std::fs::read_to_string(p).ok()?))
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn process_files_survive_random_bytes(
+        kind in 0usize..4,
+        bytes in proptest::collection::vec(any::<u8>(), 0..1024),
+    ) {
+        let (name, k) = PROCESS_KINDS[kind];
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        assert_sane(&lint_kind_on_worker(name, k, text));
+    }
+
+    #[test]
+    fn process_files_survive_token_soup(
+        kind in 0usize..4,
+        tokens in proptest::collection::vec(process_token(), 0..64),
+    ) {
+        let (name, k) = PROCESS_KINDS[kind];
+        assert_sane(&lint_kind_on_worker(name, k, tokens.concat()));
+    }
+
+    #[test]
+    fn mutated_process_fixtures_survive(
+        pick in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), process_token()), 1..8),
+    ) {
+        let texts = process_fixtures();
+        let (kind, mut text) = texts[pick.index(texts.len())].clone();
+        for (at, piece) in edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) { i -= 1; }
+            text.insert_str(i, &piece);
+        }
+        let (name, k) = PROCESS_KINDS[kind];
+        assert_sane(&lint_kind_on_worker(name, k, text));
+    }
+}
+
+#[test]
+fn hostile_python_and_ini_complete() {
+    let cases: Vec<(&str, FileKind, String)> = vec![
+        (
+            "deep brackets",
+            FileKind::Gunicorn,
+            format!(
+                "workers = {}1{}\n",
+                "(".repeat(100_000),
+                ")".repeat(100_000)
+            ),
+        ),
+        (
+            "long sum",
+            FileKind::Gunicorn,
+            format!("workers = {}1\n", "1 + ".repeat(40_000)),
+        ),
+        (
+            "long unary",
+            FileKind::Gunicorn,
+            format!("workers = {}1\n", "not ".repeat(40_000)),
+        ),
+        (
+            "many assignments",
+            FileKind::Gunicorn,
+            "worker_classs = 1\n".repeat(50_000),
+        ),
+        (
+            "unterminated",
+            FileKind::Gunicorn,
+            "bind = \"0.0.0.0\n".repeat(1000),
+        ),
+        (
+            "huge number",
+            FileKind::Gunicorn,
+            format!("timeout = {}\n", "9".repeat(5000)),
+        ),
+        (
+            "endless continuation",
+            FileKind::Systemd,
+            format!("[Service]\nExecStart=gunicorn {}", "\\\n".repeat(100_000)),
+        ),
+        (
+            "many programs",
+            FileKind::Supervisor,
+            "[program:x]\ncommand=gunicorn app\n".repeat(20_000),
+        ),
+        (
+            "continuation lines",
+            FileKind::Supervisor,
+            format!(
+                "[program:x]\ncommand=gunicorn\n{}",
+                "  -w 2\n".repeat(50_000)
+            ),
+        ),
+        (
+            "long procfile",
+            FileKind::Procfile,
+            "web: uvicorn app:app --reload\n".repeat(50_000),
+        ),
+        (
+            "nested sh -c",
+            FileKind::Procfile,
+            format!("web: {}gunicorn app\n", "sh -c ".repeat(2000)),
+        ),
+    ];
+    for (name, kind, text) in cases {
+        let started = std::time::Instant::now();
+        let file = match kind {
+            FileKind::Gunicorn => "gunicorn.conf.py",
+            FileKind::Supervisor => "supervisord.conf",
+            FileKind::Systemd => "api.service",
+            _ => "Procfile",
+        };
+        let r = lint_kind_on_worker(file, kind, text);
+        assert_sane(&r);
+        eprintln!(
+            "{name}: {} findings in {:?}",
+            r.findings.len(),
+            started.elapsed()
+        );
+    }
+    let deep = lint_kind_on_worker(
+        "gunicorn.conf.py",
+        FileKind::Gunicorn,
+        format!("workers = {}1{}\n", "(".repeat(1000), ")".repeat(1000)),
+    );
+    assert_eq!(deep.findings.first().map(|f| f.code()), Some("PL003"));
+}

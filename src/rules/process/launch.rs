@@ -190,10 +190,19 @@ fn config_for(cmd: &ServerCommand, env_args: &[Opt], dir: &Path) -> ConfigFile {
     let Some(value) = named.value.as_ref().filter(|v| !v.dynamic) else {
         return ConfigFile::Unknown(named.flag.text.clone());
     };
-    let path = value.text.strip_prefix("file:").unwrap_or(&value.text);
     if value.text.starts_with("python:") {
         return ConfigFile::Unknown(value.text.clone());
     }
+    config_candidates(dir, &value.text)
+        .iter()
+        .find_map(|p| load_config(p))
+        .map_or(ConfigFile::Unknown(value.text.clone()), ConfigFile::Found)
+}
+
+/// Where the configuration file `named` (as given to `-c`) may be in the
+/// project, seen from `dir`: a path in the image is tried by its tail.
+pub fn config_candidates(dir: &Path, named: &str) -> Vec<PathBuf> {
+    let path = named.strip_prefix("file:").unwrap_or(named);
     let as_given = Path::new(path);
     let name = as_given.file_name().map(PathBuf::from).unwrap_or_default();
     let mut candidates = Vec::new();
@@ -215,9 +224,6 @@ fn config_for(cmd: &ServerCommand, env_args: &[Opt], dir: &Path) -> ConfigFile {
     // the configuration at the project's root.
     candidates.extend(dir.ancestors().skip(1).take(3).map(|a| a.join(&name)));
     candidates
-        .iter()
-        .find_map(|p| load_config(p))
-        .map_or(ConfigFile::Unknown(value.text.clone()), ConfigFile::Found)
 }
 
 fn load_config(path: &Path) -> Option<Arc<(PathBuf, Module)>> {

@@ -33,6 +33,7 @@ mod pm032_systemd_stop_timeout_short;
 use crate::config::Config;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings};
+use crate::discover::{Candidate, FileKind};
 use crate::impl_meta;
 use crate::parse::command::{Opt, Server};
 use crate::parse::ini::{self, Ini, Section};
@@ -44,6 +45,8 @@ use crate::rules::meta::{FileSkipped, ParseError};
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
 use launch::{Launch, Setting};
+use std::collections::HashSet;
+use std::path::PathBuf;
 
 /// A gunicorn configuration file.
 pub struct ConfigContext<'a> {
@@ -286,6 +289,58 @@ pub fn check_procfile(
     }
     let launches = launch::in_procfile(&p, file);
     run_launches(file, &launches, config, selection, out);
+}
+
+static CONFIG_FLAG: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?:^|[\s"'\[,])(?:-c|--config)[\s"',=]+(?:file:)?([^\s"',\]]+\.py)\b"#)
+        .ok()
+});
+
+/// Python files that a server command names with `-c`/`--config`: they
+/// are gunicorn configuration files whatever their name. Reads the files
+/// that start servers (Dockerfiles, Procfiles, supervisord, systemd)
+/// only when there is a Python file whose kind is in doubt.
+pub fn named_configs(candidates: &[Candidate]) -> HashSet<PathBuf> {
+    let mut out = HashSet::new();
+    let doubtful: HashSet<PathBuf> = candidates
+        .iter()
+        .filter(|c| c.kind == Some(FileKind::Text))
+        .filter(|c| c.path.extension().is_some_and(|e| e == "py"))
+        .filter_map(|c| std::fs::canonicalize(&c.path).ok())
+        .collect();
+    let Some(re) = CONFIG_FLAG.as_ref() else {
+        return out;
+    };
+    if doubtful.is_empty() {
+        return out;
+    }
+    let launchers = candidates.iter().filter(|c| {
+        matches!(
+            c.kind,
+            Some(
+                FileKind::Dockerfile
+                    | FileKind::Procfile
+                    | FileKind::Supervisor
+                    | FileKind::Systemd
+            )
+        ) || c.path.extension().is_some_and(|e| e == "conf")
+    });
+    for c in launchers {
+        let Ok(text) = std::fs::read_to_string(&c.path) else {
+            continue;
+        };
+        let dir = project::dir_of(&c.path);
+        for m in re.captures_iter(&text).filter_map(|m| m.get(1)) {
+            for p in launch::config_candidates(&dir, m.as_str()) {
+                if let Ok(abs) = std::fs::canonicalize(&p)
+                    && doubtful.contains(&abs)
+                {
+                    out.insert(abs);
+                }
+            }
+        }
+    }
+    out
 }
 
 // ---- questions several rules ask ----
