@@ -909,3 +909,19 @@ fn every_detected_secret_stays_hidden_in_every_format() {
     }
     assert!(checked >= 40);
 }
+
+#[test]
+fn the_readme_shows_the_demo_as_it_is() {
+    let out = prodlint()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "fixtures/demo", "--statistics"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let stats = String::from_utf8_lossy(&out.stdout).to_string();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_default();
+    assert!(
+        readme.contains(&stats),
+        "README.md's demo output is stale; it should read:\n{stats}"
+    );
+}
