@@ -304,3 +304,55 @@ fn a_python_file_named_by_dash_c_is_a_gunicorn_configuration() {
     write(d, "app/main.py", "timeout = 0\n");
     assert_eq!(findings(d, "PM"), ["deploy/web.py:5:11 PM004"]);
 }
+
+#[test]
+fn supervisord_expansions_are_unknown_values() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        &format!("{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-n\"]\n"),
+    );
+    write(
+        d,
+        "supervisord.conf",
+        "[program:web]\ncommand=gunicorn -b %(ENV_BIND)s -t %(ENV_TIMEOUT)s -w 2 -k uvicorn_worker.UvicornWorker --access-logfile - app:app\nuser=app\nstopasgroup=true\nkillasgroup=true\nstopwaitsecs=40\n",
+    );
+    assert_eq!(findings(d, "PM"), ["supervisord.conf:2:9 PM011"]);
+}
+
+#[test]
+fn the_keepalive_threshold_is_configurable() {
+    let dir = project();
+    let d = dir.path();
+    write(d, "gunicorn.conf.py", "keepalive = 60\n");
+    assert_eq!(findings(d, "PM011"), Vec::<String>::new());
+    write(d, "prodlint.toml", "[rules.PM011]\nmin-seconds = 65\n");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(d)
+        .args(["check", "--select", "PM011", "--format", "github"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("file=gunicorn.conf.py,line=1,endLine=1,col=13,endColumn=15,title=PM011"),
+        "{text}"
+    );
+    write(
+        d,
+        "prodlint.toml",
+        "[rules.PM011]\nmin-seconds = \"sixty\"\n",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(d)
+        .args(["check"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("prodlint.toml:2:15: `min-seconds` must be a whole number"),
+        "{err}"
+    );
+}

@@ -380,10 +380,6 @@ pub fn in_procfile(procfile: &Procfile, file: &SourceFile) -> Vec<Launch> {
     out
 }
 
-/// The shell words of an INI entry's value, with file spans.
-pub fn entry_script(e: &Entry) -> shell::Script {
-    shell::parse(&e.value, &e.map)
-}
 
 /// `KEY="value",KEY2=value2` (supervisord) or `KEY=value KEY2=value`
 /// (systemd `Environment=`) into variables.
@@ -466,6 +462,24 @@ fn env_args_from(env: &BTreeMap<String, EnvVar>, file: &SourceFile) -> Vec<Opt> 
         .unwrap_or_default()
 }
 
+/// `%(name)s` → `${name}s`, keeping every offset.
+fn expansions_as_variables(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("%(") {
+        let Some(close) = rest[i..].find(')') else {
+            break;
+        };
+        out.push_str(&rest[..i]);
+        out.push_str("${");
+        out.push_str(&rest[i + 2..i + close]);
+        out.push('}');
+        rest = &rest[i + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The server a supervisord `[program:x]` section starts.
 pub fn in_supervisor_program(section: &Section, file: &SourceFile) -> Vec<Launch> {
     let Some(cmd) = section.get("command") else {
@@ -490,7 +504,11 @@ pub fn in_supervisor_program(section: &Section, file: &SourceFile) -> Vec<Launch
         .to_string();
     let in_container = project::containerized(&dir);
     let dev = project::is_dev_file(&file.path);
-    command::in_script(&entry_script(cmd), &raw)
+    // `%(ENV_X)s` is filled in by supervisord at start-up; read as the
+    // same-length `${ENV_X}s`, the shell reader sees one unknown word.
+    let text = expansions_as_variables(&cmd.value);
+    let script = shell::parse(&text, &cmd.map);
+    command::in_script(&script, &raw)
         .into_iter()
         .map(|c| {
             let site = Site::Supervisor {
