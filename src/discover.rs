@@ -22,6 +22,10 @@ pub enum FileKind {
     Systemd,
     /// `Procfile`, `Procfile.*`
     Procfile,
+    /// `docker-compose*.yml`, `compose*.yaml`, `docker-stack*.yml`
+    Compose,
+    /// YAML with `apiVersion` and `kind`: Kubernetes manifests.
+    Kubernetes,
     /// Other text files where secrets leak (`*.json`, `*.toml`, `*.sh`,
     /// YAML of other kinds, keys): scanned for secrets only.
     Text,
@@ -38,6 +42,8 @@ impl FileKind {
         FileKind::Supervisor,
         FileKind::Systemd,
         FileKind::Procfile,
+        FileKind::Compose,
+        FileKind::Kubernetes,
         FileKind::Text,
     ];
 
@@ -52,6 +58,8 @@ impl FileKind {
             FileKind::Supervisor => "supervisord",
             FileKind::Systemd => "systemd",
             FileKind::Procfile => "procfile",
+            FileKind::Compose => "compose",
+            FileKind::Kubernetes => "kubernetes",
             FileKind::Text => "text",
         }
     }
@@ -72,6 +80,13 @@ impl FileKind {
             && (text.contains("[program:") || text.contains("[supervisord]"))
         {
             return FileKind::Supervisor;
+        }
+        let yaml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
+        if self == FileKind::Text && yaml && crate::parse::kube::looks_like_manifest(text) {
+            return FileKind::Kubernetes;
         }
         self
     }
@@ -132,6 +147,14 @@ impl FileKind {
                 .is_some_and(|n| n == ".github");
         if yaml && in_workflows {
             return Some(FileKind::Workflow);
+        }
+        if yaml
+            && (lower.contains("docker-compose")
+                || lower.starts_with("compose.")
+                || lower.starts_with("compose-")
+                || lower.starts_with("docker-stack"))
+        {
+            return Some(FileKind::Compose);
         }
         let ext = lower.rsplit_once('.').map(|(_, e)| e);
         let text_ext = ext.is_some_and(|e| TEXT_EXTENSIONS.contains(&e));
@@ -334,7 +357,22 @@ mod tests {
         );
         assert_eq!(
             FileKind::detect(Path::new("docker-compose.yml")),
-            Some(FileKind::Text)
+            Some(FileKind::Compose)
+        );
+        for name in [
+            "compose.yaml",
+            "docker-compose.prod.yml",
+            "compose.override.yml",
+        ] {
+            assert_eq!(
+                FileKind::detect(Path::new(name)),
+                Some(FileKind::Compose),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            FileKind::Text.refine(Path::new("k8s/app.yaml"), "apiVersion: v1\nkind: Pod\n"),
+            FileKind::Kubernetes
         );
         assert_eq!(
             FileKind::detect(Path::new("deploy/id_rsa")),

@@ -12,6 +12,8 @@ pub const FAMILIES: &[(&str, &str)] = &[
     ("EN", "environment files"),
     ("SE", "secrets, in every file"),
     ("PM", "servers and process managers"),
+    ("DC", "docker-compose files"),
+    ("KU", "Kubernetes manifests"),
 ];
 
 fn severity_cell(rule: &RuleMeta) -> String {

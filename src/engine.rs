@@ -4,9 +4,11 @@
 use crate::config::{Config, PathBase, glob_set};
 use crate::diagnostic::{Finding, Findings, Severity};
 use crate::discover::{Candidate, FileKind};
+use crate::parse::compose::Compose;
 use crate::parse::dockerfile;
 use crate::parse::dockerignore::{self, DockerIgnore};
 use crate::parse::dotenv;
+use crate::parse::kube;
 use crate::parse::workflow::{Action, Workflow};
 use crate::parse::yaml;
 use crate::rules::meta::{FileSkipped, InternalError, ParseError};
@@ -27,6 +29,9 @@ pub struct Settings {
     pub selection: Selection,
     per_file: Vec<(GlobSet, Vec<Selector>)>,
     base: PathBase,
+    /// Services, autoscalers and disruption budgets of every manifest of
+    /// the run, for rules that look across files.
+    kube: std::sync::RwLock<Arc<kube::Index>>,
 }
 
 impl Settings {
@@ -41,6 +46,18 @@ impl Settings {
             config,
             selection,
             per_file,
+            kube: std::sync::RwLock::new(Arc::new(kube::Index::default())),
+        }
+    }
+
+    /// The cross-file index of Kubernetes objects of this run.
+    pub fn kube_index(&self) -> Arc<kube::Index> {
+        self.kube.read().map(|i| Arc::clone(&i)).unwrap_or_default()
+    }
+
+    fn set_kube_index(&self, index: kube::Index) {
+        if let Ok(mut i) = self.kube.write() {
+            *i = Arc::new(index);
         }
     }
 
@@ -252,6 +269,45 @@ fn run_rules(
         }
         FileKind::Procfile => {
             rules::process::check_procfile(source, &settings.config, selection, &mut out)
+        }
+        FileKind::Compose => {
+            let tree = yaml::parse(&source.text);
+            report_yaml_errors(&tree, &mut out);
+            let root = tree.documents.first().and_then(Option::as_ref);
+            let syntax_ok = tree
+                .errors
+                .iter()
+                .all(|e| e.kind == yaml::ErrorKind::DuplicateKey);
+            if syntax_ok && let Some(compose) = root.and_then(Compose::from_root) {
+                rules::compose::check(source, &compose, &settings.config, selection, &mut out);
+            }
+        }
+        FileKind::Kubernetes => {
+            if kube::is_template(&source.text) {
+                out.report(
+                    &FileSkipped::META,
+                    Span::empty(0),
+                    "not linted: a template (`{{ … }}`, Helm or similar) is not a manifest until it is rendered; lint the output of `helm template`",
+                );
+            } else {
+                let tree = yaml::parse(&source.text);
+                report_yaml_errors(&tree, &mut out);
+                let syntax_ok = tree
+                    .errors
+                    .iter()
+                    .all(|e| e.kind == yaml::ErrorKind::DuplicateKey);
+                if syntax_ok {
+                    let index = settings.kube_index();
+                    rules::kube::check(
+                        source,
+                        &tree,
+                        &index,
+                        &settings.config,
+                        selection,
+                        &mut out,
+                    );
+                }
+            }
         }
         FileKind::Env => {
             let env = dotenv::parse(&source.text);
@@ -492,6 +548,7 @@ pub fn lint_text(
 /// Lints every candidate, in parallel; the result is sorted by path.
 pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileReport> {
     let configs = rules::process::named_configs(candidates);
+    settings.set_kube_index(kube_index(candidates, settings));
     let mut reports: Vec<FileReport> = candidates
         .par_iter()
         .map(|c| {
@@ -509,6 +566,37 @@ pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileRepo
         .collect();
     reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     reports
+}
+
+/// Reads every manifest among the candidates once, for the cross-file
+/// facts (a Service selecting a Deployment, an autoscaler, a budget).
+fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
+    let parts: Vec<kube::Index> = candidates
+        .par_iter()
+        .filter(|c| {
+            matches!(c.kind, Some(FileKind::Text | FileKind::Kubernetes))
+                && c.path
+                    .extension()
+                    .is_some_and(|e| e == "yml" || e == "yaml")
+        })
+        .filter_map(|c| {
+            let text = load(&c.path, settings.config.max_file_size).ok()?;
+            if !kube::looks_like_manifest(&text) || kube::is_template(&text) {
+                return None;
+            }
+            let tree = yaml::parse(&text);
+            let mut index = kube::Index::default();
+            index.add(&kube::objects(&tree));
+            Some(index)
+        })
+        .collect();
+    let mut all = kube::Index::default();
+    for p in parts {
+        all.services.extend(p.services);
+        all.autoscalers.extend(p.autoscalers);
+        all.budgets.extend(p.budgets);
+    }
+    all
 }
 
 /// Counts by severity over all reports.

@@ -50,8 +50,34 @@ fn corpus_has_no_internal_errors_and_no_unexpected_parse_errors() {
     assert!(workflows >= 290, "only {workflows} workflows were linted");
     assert!(internal.is_empty(), "internal errors: {internal:#?}");
     // The corpus holds Dockerfiles that build and workflows that run: none
-    // should fail to parse.
-    assert!(parse_errors.is_empty(), "parse errors: {parse_errors:#?}");
+    // should fail to parse. These files are broken for their own tools
+    // too: duplicate keys that `kubectl apply` rejects (strict field
+    // validation) and a `******` password that compose reads as an alias.
+    const KNOWN_BROKEN: &[(&str, &str)] = &[
+        ("openshift-origin/etcd-controller.yaml", "the key `selector` appears twice"),
+        ("openshift-origin/etcd-discovery-controller.yaml", "the key `selector` appears twice"),
+        ("openshift-origin/openshift-controller.yaml", "the key `selector` appears twice"),
+        ("quobyte/quobyte-admin-secret.yaml", "the key `type` appears twice"),
+        ("scaleio/sc-pvc.yaml", "the key `storageClassName` appears twice"),
+        ("calendso/docker-compose.yml", "unknown anchor"),
+    ];
+    let unexpected: Vec<&String> = parse_errors
+        .iter()
+        .filter(|e| {
+            !KNOWN_BROKEN
+                .iter()
+                .any(|(file, why)| e.contains(file) && e.contains(why))
+        })
+        .collect();
+    assert!(unexpected.is_empty(), "parse errors: {unexpected:#?}");
+    let count = |k: prodlint::discover::FileKind| reports.iter().filter(|r| r.kind == Some(k)).count();
+    let (compose, kube) = (
+        count(prodlint::discover::FileKind::Compose),
+        count(prodlint::discover::FileKind::Kubernetes),
+    );
+    eprintln!("corpus: {compose} compose files, {kube} Kubernetes manifests linted");
+    assert!(compose >= 541, "only {compose} compose files were linted");
+    assert!(kube >= 310, "only {kube} manifests were linted");
 }
 
 #[test]

@@ -109,6 +109,24 @@ impl ServerCommand {
         self.get(setting).is_some()
     }
 
+    /// The word that makes this a development server, and why: a
+    /// reloader flag, `fastapi dev`, `flask run`, `runserver`.
+    pub fn dev_marker(&self) -> Option<(&Word, &'static str)> {
+        let reload = self.get("reload").or_else(|| self.get("use_reloader"));
+        let sub = self.subcommand.as_ref();
+        match self.server {
+            Server::Gunicorn | Server::Uvicorn | Server::Hypercorn => {
+                reload.map(|o| (&o.flag, "`--reload` restarts the server on file changes"))
+            }
+            Server::FastApiDev => sub.map(|w| (w, "`fastapi dev` is the development server")),
+            Server::FlaskRun => sub.map(|w| (w, "`flask run` is Werkzeug's development server")),
+            Server::DjangoRunserver => {
+                sub.map(|w| (w, "`runserver` is Django's development server"))
+            }
+            Server::FastApiRun | Server::Supervisord => None,
+        }
+    }
+
     /// A variable set on the command line itself (`PORT=80 gunicorn …`).
     pub fn env_var(&self, name: &str) -> Option<&Word> {
         self.env

@@ -1,11 +1,13 @@
 //! One module per input kind: a lexer/parser and its typed model.
 
 pub mod command;
+pub mod compose;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod dotenv;
 pub mod expr;
 pub mod ini;
+pub mod kube;
 pub mod offsets;
 pub mod procfile;
 pub mod python;

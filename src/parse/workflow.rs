@@ -15,7 +15,7 @@ pub struct Spanned {
 }
 
 impl Spanned {
-    fn of(node: &Node) -> Option<Spanned> {
+    pub fn of(node: &Node) -> Option<Spanned> {
         Some(Spanned {
             text: node.as_str()?.to_string(),
             span: node.span,

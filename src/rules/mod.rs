@@ -1,7 +1,9 @@
 //! The registry: every rule, listed once.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod env;
+pub mod kube;
 pub mod meta;
 pub mod process;
 pub mod secrets;
@@ -100,6 +102,8 @@ pub fn all() -> &'static [&'static RuleMeta] {
         v.extend(WORKFLOW_RULES.iter().map(|r| r.meta()));
         v.extend(ENV_RULES.iter().map(|r| r.meta()));
         v.extend(process::RULES.iter().map(|r| r.meta()));
+        v.extend(compose::RULES.iter().map(|r| r.meta()));
+        v.extend(kube::RULES.iter().map(|r| r.meta()));
         v.extend(secrets::RULES.iter().copied());
         v.sort_by_key(|r| r.code);
         v

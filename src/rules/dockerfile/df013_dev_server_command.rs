@@ -1,5 +1,5 @@
 use super::*;
-use crate::parse::command::{self, Server, ServerCommand};
+use crate::parse::command;
 use crate::parse::dockerfile::Command;
 use crate::source::Span;
 
@@ -42,29 +42,6 @@ declare_rule! {
     }
 }
 
-/// The word that makes a server a development server, and why.
-fn dev_marker(cmd: &ServerCommand) -> Option<(&Word, &'static str)> {
-    let reload = cmd.get("reload").or_else(|| cmd.get("use_reloader"));
-    match cmd.server {
-        Server::Gunicorn | Server::Uvicorn | Server::Hypercorn => {
-            reload.map(|o| (&o.flag, "`--reload` restarts the server on file changes"))
-        }
-        Server::FastApiDev => cmd
-            .subcommand
-            .as_ref()
-            .map(|w| (w, "`fastapi dev` is the development server")),
-        Server::FlaskRun => cmd
-            .subcommand
-            .as_ref()
-            .map(|w| (w, "`flask run` is Werkzeug's development server")),
-        Server::DjangoRunserver => cmd
-            .subcommand
-            .as_ref()
-            .map(|w| (w, "`runserver` is Django's development server")),
-        Server::FastApiRun | Server::Supervisord => None,
-    }
-}
-
 impl DockerfileRule for DevServerCommand {
     impl_meta!();
 
@@ -77,7 +54,7 @@ impl DockerfileRule for DevServerCommand {
                 None => continue,
             };
             for server in &servers {
-                if let Some((word, why)) = dev_marker(server) {
+                if let Some((word, why)) = server.dev_marker() {
                     out.report(
                         &Self::META,
                         word.span,

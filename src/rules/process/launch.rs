@@ -21,6 +21,8 @@ pub enum Site {
     Procfile { process: String },
     Supervisor { program: String },
     Systemd,
+    Compose { service: String },
+    Kubernetes { container: String },
 }
 
 /// The gunicorn configuration file a server reads.
@@ -331,6 +333,125 @@ pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile) -> Vec<Launch> {
         .collect()
 }
 
+/// Variables a compose service or a Kubernetes container sets.
+fn env_of(pairs: Vec<(String, String, Option<Span>)>) -> BTreeMap<String, EnvVar> {
+    pairs
+        .into_iter()
+        .map(|(k, value, span)| (k, EnvVar { value, span }))
+        .collect()
+}
+
+/// The servers a compose service's `entrypoint` and `command` start.
+pub fn in_compose_service(
+    service: &crate::parse::compose::Service<'_>,
+    file: &SourceFile,
+    dev: bool,
+) -> Vec<Launch> {
+    let raw = raw(file);
+    let entry = service.argv("entrypoint", &raw);
+    let cmd = service.argv("command", &raw);
+    let argv: Vec<Word> = entry.iter().chain(cmd.iter()).flatten().cloned().collect();
+    let mut commands = command::in_argv(&argv, &raw);
+    if commands.is_empty()
+        && let Some(c) = &cmd
+    {
+        commands = command::in_argv(c, &raw);
+    }
+    let env = env_of(
+        service
+            .environment()
+            .into_iter()
+            .map(|v| {
+                let text = v.value.and_then(|n| n.as_str()).unwrap_or("");
+                let value = text
+                    .split_once('=')
+                    .filter(|(k, _)| *k == v.key.text)
+                    .map_or(text, |(_, v)| v)
+                    .to_string();
+                (v.key.text, value, v.value_span)
+            })
+            .collect(),
+    );
+    let env_args = env
+        .get("GUNICORN_CMD_ARGS")
+        .and_then(|v| v.span.map(|span| (v.value.clone(), span)))
+        .map(|(text, span)| {
+            env_args_of(
+                &Word {
+                    text,
+                    span,
+                    quoted: false,
+                    dynamic: false,
+                },
+                file,
+            )
+        })
+        .unwrap_or_default();
+    let dir = project::dir_of(&file.path);
+    commands
+        .into_iter()
+        .map(|c| {
+            let site = Site::Compose {
+                service: service.name.text.clone(),
+            };
+            finish(c, site, &dir, true, dev, env.clone(), env_args.clone())
+        })
+        .collect()
+}
+
+/// The servers a Kubernetes container's `command` and `args` start.
+pub fn in_kube_container(c: &crate::parse::kube::Container<'_>, file: &SourceFile) -> Vec<Launch> {
+    let raw = raw(file);
+    let words = |key: &str| {
+        c.get(key)
+            .and_then(|n| crate::parse::compose::argv_of(n, &raw))
+    };
+    let (cmd, args) = (words("command"), words("args"));
+    let argv: Vec<Word> = cmd.iter().chain(args.iter()).flatten().cloned().collect();
+    let mut commands = command::in_argv(&argv, &raw);
+    if commands.is_empty()
+        && cmd.is_none()
+        && let Some(a) = &args
+    {
+        commands = command::in_argv(a, &raw);
+    }
+    let env = env_of(
+        c.env()
+            .into_iter()
+            .map(|(k, v)| {
+                let value = v.and_then(|n| n.as_str()).unwrap_or("").to_string();
+                (k.text, value, v.map(|n| n.span))
+            })
+            .collect(),
+    );
+    let env_args = env
+        .get("GUNICORN_CMD_ARGS")
+        .and_then(|v| v.span.map(|span| (v.value.clone(), span)))
+        .map(|(text, span)| {
+            env_args_of(
+                &Word {
+                    text,
+                    span,
+                    quoted: false,
+                    dynamic: false,
+                },
+                file,
+            )
+        })
+        .unwrap_or_default();
+    let dir = project::dir_of(&file.path);
+    let dev = project::is_dev_file(&file.path);
+    commands
+        .into_iter()
+        .map(|l| {
+            let site = Site::Kubernetes {
+                container: c.name_text().to_string(),
+            };
+            finish(l, site, &dir, true, dev, env.clone(), env_args.clone())
+        })
+        .collect()
+}
+
 /// Reverse proxies that front a server in the same container.
 const PROXIES: &[&str] = &[
     "nginx",
@@ -379,7 +500,6 @@ pub fn in_procfile(procfile: &Procfile, file: &SourceFile) -> Vec<Launch> {
     }
     out
 }
-
 
 /// `KEY="value",KEY2=value2` (supervisord) or `KEY=value KEY2=value`
 /// (systemd `Environment=`) into variables.

@@ -132,7 +132,7 @@ fn enabled<'a>(selection: &'a Selection) -> impl Iterator<Item = &'static dyn Pr
         .filter(|r| selection.is_enabled(r.meta().code))
 }
 
-fn run_launches(
+pub fn run_launches(
     file: &SourceFile,
     launches: &[Launch],
     config: &Config,
@@ -457,7 +457,7 @@ fn graceful_seconds(l: &Launch) -> Option<(i64, String)> {
 }
 
 /// A program's server with the longest known graceful timeout.
-fn longest_graceful(launches: &[Launch]) -> Option<(i64, String)> {
+pub fn longest_graceful(launches: &[Launch]) -> Option<(i64, String)> {
     launches
         .iter()
         .filter_map(graceful_seconds)

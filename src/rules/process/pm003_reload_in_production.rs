@@ -8,7 +8,7 @@ declare_rule! {
     /// `flask run`, `manage.py runserver`. Files named `*.dev.*`,
     /// `*-local.*`, `*.override.*` and Procfile processes named `dev` or
     /// `local` are for development and are not checked. In Dockerfiles,
-    /// DF013 reports the same mistake.
+    /// DF013 reports the same mistake, and DC011 in compose files.
     ///
     /// ## Why it matters in production
     /// The reloader watches the file system and restarts workers on any
@@ -66,8 +66,13 @@ impl ProcessRule for ReloadInProduction {
 
     fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
-        // DF013 owns Dockerfiles.
-        if l.dev || l.site == launch::Site::Dockerfile {
+        // DF013 owns Dockerfiles, DC011 compose files.
+        if l.dev
+            || matches!(
+                l.site,
+                launch::Site::Dockerfile | launch::Site::Compose { .. }
+            )
+        {
             return;
         }
         let c = &l.command;

@@ -1,0 +1,388 @@
+//! A typed view with spans over docker-compose files, built on the YAML
+//! tree (anchors and merge keys already resolved there). Services keep
+//! their node, so rules can read any key; the keys with several shapes
+//! (ports, volumes, environment, depends_on, command) are normalised here.
+
+use crate::parse::shell::Word;
+use crate::parse::workflow::Spanned;
+use crate::parse::yaml::{Entry, Node, NodeKind};
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Port {
+    /// The host address the port is published on (`127.0.0.1` in
+    /// `127.0.0.1:5432:5432`); `None` means every interface.
+    pub host_ip: Option<String>,
+    /// The host port (`None`: only exposed to a random host port, or not
+    /// published in the long syntax).
+    pub published: Option<String>,
+    pub target: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    /// A host path or a named volume (`None` for an anonymous volume).
+    pub source: Option<String>,
+    pub target: String,
+    pub span: Span,
+    /// `./src`, `/var/run/docker.sock`: a path on the host.
+    pub bind: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvVar<'a> {
+    pub key: Spanned,
+    /// `None` for `- NAME` (taken from the shell) or `NAME:` with no value.
+    pub value: Option<&'a Node>,
+    /// The value's own span (after `=` in the list form).
+    pub value_span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub service: Spanned,
+    /// `service_started`, `service_healthy`, `service_completed_successfully`.
+    pub condition: Option<Spanned>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service<'a> {
+    pub name: Spanned,
+    /// The service's entry in `services:`.
+    pub entry: &'a Entry,
+    pub node: &'a Node,
+}
+
+impl<'a> Service<'a> {
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.node.get(key)
+    }
+
+    pub fn entry_of(&self, key: &str) -> Option<&'a Entry> {
+        self.node.entry(key)
+    }
+
+    pub fn str_of(&self, key: &str) -> Option<Spanned> {
+        self.get(key).and_then(Spanned::of)
+    }
+
+    /// `deploy.<path…>`
+    pub fn deploy(&self, path: &[&str]) -> Option<&'a Node> {
+        let mut n = self.get("deploy")?;
+        for p in path {
+            n = n.get(p)?;
+        }
+        Some(n)
+    }
+
+    pub fn image(&self) -> Option<Spanned> {
+        self.str_of("image")
+    }
+
+    pub fn ports(&self) -> Vec<Port> {
+        items(self.get("ports")).filter_map(port).collect()
+    }
+
+    pub fn volumes(&self) -> Vec<Volume> {
+        items(self.get("volumes")).filter_map(volume).collect()
+    }
+
+    /// `environment:` as a map or a list of `NAME=value`.
+    pub fn environment(&self) -> Vec<EnvVar<'a>> {
+        match self.get("environment").map(|n| &n.kind) {
+            Some(NodeKind::Map(entries)) => entries
+                .iter()
+                .filter_map(|e| {
+                    let value = (!e.value.is_null()).then_some(&e.value);
+                    Some(EnvVar {
+                        key: Spanned::of(&e.key)?,
+                        value,
+                        value_span: value.map(|v| v.span),
+                    })
+                })
+                .collect(),
+            Some(NodeKind::Seq(list)) => list
+                .iter()
+                .filter_map(|n| {
+                    let text = n.as_str()?;
+                    let key = text.split('=').next().unwrap_or(text);
+                    // Spans inside the item when it is written as it reads.
+                    let quote = usize::from(!matches!(
+                        &n.kind,
+                        NodeKind::Scalar {
+                            style: crate::parse::yaml::Style::Plain,
+                            ..
+                        }
+                    ));
+                    let verbatim = n.span.len() == text.len() + 2 * quote;
+                    let start = n.span.start + quote;
+                    let key_span = if verbatim {
+                        Span::new(start, start + key.len())
+                    } else {
+                        n.span
+                    };
+                    let value_span = text.contains('=').then(|| {
+                        if verbatim {
+                            Span::new(start + key.len() + 1, start + text.len())
+                        } else {
+                            n.span
+                        }
+                    });
+                    Some(EnvVar {
+                        key: Spanned {
+                            text: key.to_string(),
+                            span: key_span,
+                        },
+                        value: text.contains('=').then_some(n),
+                        value_span,
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The value of an `environment:` variable, as text.
+    pub fn env_value(&self, name: &str) -> Option<String> {
+        self.environment()
+            .into_iter()
+            .rev()
+            .find(|v| v.key.text == name)
+            .and_then(|v| v.value)
+            .and_then(Node::as_str)
+            .map(|t| {
+                t.split_once('=')
+                    .map_or(t, |(k, v)| if k == name { v } else { t })
+                    .to_string()
+            })
+    }
+
+    /// `depends_on:` as a list or a map with conditions.
+    pub fn depends_on(&self) -> Vec<Dependency> {
+        match self.get("depends_on").map(|n| &n.kind) {
+            Some(NodeKind::Seq(list)) => list
+                .iter()
+                .filter_map(Spanned::of)
+                .map(|service| Dependency {
+                    service,
+                    condition: None,
+                })
+                .collect(),
+            Some(NodeKind::Map(entries)) => entries
+                .iter()
+                .filter_map(|e| {
+                    Some(Dependency {
+                        service: Spanned::of(&e.key)?,
+                        condition: e.value.get("condition").and_then(Spanned::of),
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `command:` or `entrypoint:` as argv words: a list as written, a
+    /// string split as compose splits it (shell-like quoting, no shell).
+    pub fn argv(&self, key: &str, raw: &dyn Fn(Span) -> String) -> Option<Vec<Word>> {
+        argv_of(self.get(key)?, raw)
+    }
+
+    /// Strings of a key that holds one string or a list of them.
+    pub fn strings(&self, key: &str) -> Vec<Spanned> {
+        match self.get(key) {
+            Some(n) if n.as_seq().is_some() => items(Some(n)).filter_map(Spanned::of).collect(),
+            Some(n) => Spanned::of(n).into_iter().collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn is_true(&self, key: &str) -> bool {
+        self.get(key)
+            .is_some_and(|n| n.as_bool() == Some(true) || n.as_str().is_some_and(|s| s == "true"))
+    }
+}
+
+/// argv words from a command node: a sequence of scalars, or one string.
+pub fn argv_of(node: &Node, raw: &dyn Fn(Span) -> String) -> Option<Vec<Word>> {
+    match &node.kind {
+        NodeKind::Seq(list) => Some(
+            list.iter()
+                .filter_map(|n| {
+                    Some(Word {
+                        text: n.as_str()?.to_string(),
+                        span: n.span,
+                        quoted: true,
+                        dynamic: n.as_str()?.contains('$'),
+                    })
+                })
+                .collect(),
+        ),
+        NodeKind::Scalar { text, .. } => {
+            let word = Word {
+                text: text.clone(),
+                span: node.span,
+                quoted: false,
+                dynamic: false,
+            };
+            let script = crate::parse::command::parse_word(&word, raw);
+            Some(
+                script
+                    .commands
+                    .into_iter()
+                    .flat_map(|c| c.assignments.into_iter().chain(c.argv))
+                    .collect(),
+            )
+        }
+        NodeKind::Map(_) => None,
+    }
+}
+
+fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {
+    node.and_then(Node::as_seq).unwrap_or(&[]).iter()
+}
+
+/// `"8000"`, `"8000:8000"`, `"127.0.0.1:5432:5432"`, `"[::1]:80:80"`,
+/// `"8000-8010:8000-8010/tcp"`, or the long syntax.
+fn port(node: &Node) -> Option<Port> {
+    if node.as_map().is_some() {
+        let s = |k: &str| node.get(k).and_then(Node::as_str).map(str::to_string);
+        return Some(Port {
+            host_ip: s("host_ip").filter(|h| !h.is_empty()),
+            published: s("published"),
+            target: s("target")?,
+            span: node.span,
+        });
+    }
+    let text = node.as_str()?;
+    let text = text.split('/').next().unwrap_or(text);
+    let (host_ip, rest) = match text.strip_prefix('[') {
+        Some(r) => {
+            let (ip, rest) = r.split_once("]:")?;
+            (Some(ip.to_string()), rest)
+        }
+        None => {
+            let parts: Vec<&str> = text.split(':').collect();
+            if parts.len() == 3 {
+                let ip = parts[0];
+                (
+                    (!ip.is_empty()).then(|| ip.to_string()),
+                    &text[ip.len() + 1..],
+                )
+            } else {
+                (None, text)
+            }
+        }
+    };
+    let (published, target) = match rest.rsplit_once(':') {
+        Some((p, t)) => ((!p.is_empty()).then(|| p.to_string()), t.to_string()),
+        None => (None, rest.to_string()),
+    };
+    Some(Port {
+        host_ip,
+        published,
+        target,
+        span: node.span,
+    })
+}
+
+/// `"./src:/app:ro"`, `"data:/var/lib/x"`, `"/var/run/docker.sock:/var/run/docker.sock"`,
+/// `"/tmp"`, or the long syntax.
+fn volume(node: &Node) -> Option<Volume> {
+    if node.as_map().is_some() {
+        let s = |k: &str| node.get(k).and_then(Node::as_str).map(str::to_string);
+        let kind = s("type").unwrap_or_default();
+        let source = s("source");
+        return Some(Volume {
+            bind: kind == "bind" || source.as_deref().is_some_and(is_host_path),
+            source,
+            target: s("target")?,
+            span: node.span,
+        });
+    }
+    let text = node.as_str()?;
+    let mut parts = text.splitn(3, ':');
+    let first = parts.next()?.to_string();
+    match parts.next() {
+        Some(target) => Some(Volume {
+            bind: is_host_path(&first),
+            source: Some(first),
+            target: target.to_string(),
+            span: node.span,
+        }),
+        None => Some(Volume {
+            source: None,
+            target: first,
+            span: node.span,
+            bind: false,
+        }),
+    }
+}
+
+fn is_host_path(s: &str) -> bool {
+    s.starts_with('/') || s.starts_with('.') || s.starts_with('~') || s.starts_with('$')
+}
+
+/// A compose file: its services.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compose<'a> {
+    pub root: &'a Node,
+    pub services: Vec<Service<'a>>,
+}
+
+impl<'a> Compose<'a> {
+    pub fn from_root(root: &'a Node) -> Option<Compose<'a>> {
+        let services = root
+            .get("services")
+            .and_then(Node::as_map)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| {
+                let name = Spanned::of(&e.key)?;
+                if name.text.starts_with("x-") || e.value.as_map().is_none() {
+                    return None;
+                }
+                Some(Service {
+                    name,
+                    entry: e,
+                    node: &e.value,
+                })
+            })
+            .collect();
+        Some(Compose { root, services })
+    }
+
+    pub fn service(&self, name: &str) -> Option<&Service<'a>> {
+        self.services.iter().find(|s| s.name.text == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    #[test]
+    fn services_ports_volumes_env() {
+        let text = "services:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n      - \"127.0.0.1:6379:6379\"\n      - target: 80\n        published: \"8080\"\n    volumes:\n      - ./src:/app\n      - data:/var/lib/postgresql/data\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n    environment:\n      - POSTGRES_PASSWORD=x\n      - HOME\n    depends_on:\n      cache:\n        condition: service_healthy\nx-common: {}\n";
+        let y = yaml::parse(text);
+        let root = y.documents.first().and_then(Option::as_ref);
+        let c = root.and_then(Compose::from_root);
+        let Some(c) = c else { panic!("no compose") };
+        let db = &c.services[0];
+        let ports = db.ports();
+        assert_eq!(ports[0].host_ip, None);
+        assert_eq!(ports[0].published.as_deref(), Some("5432"));
+        assert_eq!(ports[1].host_ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(ports[2].target, "80");
+        let v = db.volumes();
+        assert!(v[0].bind && !v[1].bind && v[2].bind);
+        assert_eq!(db.env_value("POSTGRES_PASSWORD").as_deref(), Some("x"));
+        assert_eq!(db.environment()[1].value, None);
+        let d = db.depends_on();
+        assert_eq!(
+            d[0].condition.as_ref().map(|c| c.text.as_str()),
+            Some("service_healthy")
+        );
+    }
+}

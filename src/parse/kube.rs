@@ -1,0 +1,405 @@
+//! A typed view with spans over Kubernetes manifests: every object of
+//! every document (and the items of a `List`), the pod template of each
+//! workload, its containers, and the Services, HorizontalPodAutoscalers
+//! and PodDisruptionBudgets that refer to workloads by label or name.
+
+use crate::parse::workflow::Spanned;
+use crate::parse::yaml::{Node, YamlFile};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object<'a> {
+    pub node: &'a Node,
+    pub api_version: Spanned,
+    pub kind: Spanned,
+    pub name: Option<Spanned>,
+    pub namespace: Option<String>,
+}
+
+impl<'a> Object<'a> {
+    pub fn spec(&self) -> Option<&'a Node> {
+        self.node.get("spec")
+    }
+
+    pub fn name_text(&self) -> &str {
+        self.name.as_ref().map_or("", |n| n.text.as_str())
+    }
+}
+
+/// Every object in the file, in order (documents, then `List` items).
+pub fn objects(file: &YamlFile) -> Vec<Object<'_>> {
+    let mut out = Vec::new();
+    for root in file.documents.iter().flatten() {
+        collect(root, &mut out);
+    }
+    out
+}
+
+fn collect<'a>(node: &'a Node, out: &mut Vec<Object<'a>>) {
+    let (Some(api_version), Some(kind)) = (
+        node.get("apiVersion").and_then(Spanned::of),
+        node.get("kind").and_then(Spanned::of),
+    ) else {
+        return;
+    };
+    if kind.text.ends_with("List") {
+        for item in node.get("items").and_then(Node::as_seq).unwrap_or(&[]) {
+            collect(item, out);
+        }
+        return;
+    }
+    let meta = node.get("metadata");
+    out.push(Object {
+        node,
+        api_version,
+        kind,
+        name: meta.and_then(|m| m.get("name")).and_then(Spanned::of),
+        namespace: meta
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::as_str)
+            .map(str::to_string),
+    });
+}
+
+/// The pod template of a workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workload<'a> {
+    pub object: Object<'a>,
+    pub pod_spec: &'a Node,
+    /// The pod template's labels (`metadata.labels` for a bare Pod).
+    pub labels: BTreeMap<String, String>,
+}
+
+/// Kinds that run long-lived pods serving traffic.
+pub const SERVING_KINDS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
+
+impl<'a> Workload<'a> {
+    pub fn kind(&self) -> &str {
+        &self.object.kind.text
+    }
+
+    pub fn containers(&self) -> Vec<Container<'a>> {
+        containers_of(self.pod_spec.get("containers"), false)
+    }
+
+    pub fn init_containers(&self) -> Vec<Container<'a>> {
+        containers_of(self.pod_spec.get("initContainers"), true)
+    }
+
+    /// A kustomize patch or an overlay fragment: some container has no
+    /// image, so "missing" findings would be about what the base sets.
+    pub fn is_partial(&self) -> bool {
+        let c = self.containers();
+        c.is_empty() || c.iter().any(|c| c.node.get("image").is_none())
+    }
+
+    pub fn replicas(&self) -> Option<&'a Node> {
+        self.object.spec()?.get("replicas")
+    }
+
+    pub fn is_serving_kind(&self) -> bool {
+        SERVING_KINDS.contains(&self.kind())
+    }
+}
+
+/// The workloads among `objects`.
+pub fn workloads<'a>(objects: &[Object<'a>]) -> Vec<Workload<'a>> {
+    objects
+        .iter()
+        .filter_map(|o| {
+            let (template, labels_at): (&Node, Option<&Node>) = match o.kind.text.as_str() {
+                "Pod" => (o.node, o.node.get("metadata")),
+                "Deployment"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicaSet"
+                | "Job"
+                | "ReplicationController" => {
+                    let t = o.spec()?.get("template")?;
+                    (t, t.get("metadata"))
+                }
+                "CronJob" => {
+                    let t = o.spec()?.get("jobTemplate")?.get("spec")?.get("template")?;
+                    (t, t.get("metadata"))
+                }
+                _ => return None,
+            };
+            let pod_spec = template.get("spec")?;
+            Some(Workload {
+                object: o.clone(),
+                pod_spec,
+                labels: string_map(labels_at.and_then(|m| m.get("labels"))),
+            })
+        })
+        .collect()
+}
+
+/// A map of strings (labels, a selector's `matchLabels`).
+pub fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
+    node.and_then(Node::as_map)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|e| Some((e.key.as_str()?.to_string(), e.value.as_str()?.to_string())))
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub number: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Container<'a> {
+    pub node: &'a Node,
+    pub name: Option<Spanned>,
+    pub init: bool,
+}
+
+fn containers_of(node: Option<&Node>, init: bool) -> Vec<Container<'_>> {
+    node.and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter(|n| n.as_map().is_some())
+        .map(|n| Container {
+            node: n,
+            name: n.get("name").and_then(Spanned::of),
+            init,
+        })
+        .collect()
+}
+
+/// An integer in YAML (`8080`, `"8080"`).
+pub fn int(node: &Node) -> Option<i64> {
+    node.as_str()?.trim().parse().ok()
+}
+
+impl<'a> Container<'a> {
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.node.get(key)
+    }
+
+    pub fn name_text(&self) -> &str {
+        self.name.as_ref().map_or("", |n| n.text.as_str())
+    }
+
+    /// Where a finding about the container as a whole points: its name.
+    pub fn head(&self) -> crate::source::Span {
+        self.name.as_ref().map_or(self.node.span, |n| n.span)
+    }
+
+    pub fn ports(&self) -> Vec<ContainerPort> {
+        self.get("ports")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .map(|p| ContainerPort {
+                name: p.get("name").and_then(Node::as_str).map(str::to_string),
+                number: p.get("containerPort").and_then(int),
+            })
+            .collect()
+    }
+
+    pub fn security_context(&self) -> Option<&'a Node> {
+        self.get("securityContext")
+    }
+
+    /// `lifecycle.preStop`
+    pub fn pre_stop(&self) -> Option<&'a Node> {
+        self.get("lifecycle")?.get("preStop")
+    }
+
+    /// `env:` entries: name, literal value, and whether it comes from a
+    /// reference (`valueFrom`).
+    pub fn env(&self) -> Vec<(Spanned, Option<&'a Node>)> {
+        self.get("env")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| Some((Spanned::of(e.get("name")?)?, e.get("value"))))
+            .collect()
+    }
+}
+
+/// The port a probe or hook targets, as written: a number or a name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PortRef {
+    Number(i64),
+    Name(String),
+}
+
+/// What a probe does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe<'a> {
+    pub node: &'a Node,
+    /// `httpGet`, `tcpSocket`, `grpc`, `exec`.
+    pub handler: &'static str,
+    pub path: Option<String>,
+    pub port: Option<(PortRef, &'a Node)>,
+}
+
+impl<'a> Probe<'a> {
+    pub fn of(node: &'a Node) -> Option<Probe<'a>> {
+        for handler in ["httpGet", "tcpSocket", "grpc", "exec"] {
+            if let Some(h) = node.get(handler) {
+                let port = h.get("port").and_then(|p| {
+                    let r = match int(p) {
+                        Some(n) => PortRef::Number(n),
+                        None => PortRef::Name(p.as_str()?.to_string()),
+                    };
+                    Some((r, p))
+                });
+                return Some(Probe {
+                    node,
+                    handler,
+                    path: h.get("path").and_then(Node::as_str).map(str::to_string),
+                    port,
+                });
+            }
+        }
+        None
+    }
+
+    /// What it checks, comparable between probes: handler, port, path or
+    /// command.
+    pub fn target(&self) -> String {
+        let port = match &self.port {
+            Some((PortRef::Number(n), _)) => n.to_string(),
+            Some((PortRef::Name(s), _)) => s.clone(),
+            None => String::new(),
+        };
+        let exec = self
+            .node
+            .get("exec")
+            .and_then(|e| e.get("command"))
+            .and_then(Node::as_seq)
+            .map(|c| {
+                c.iter()
+                    .filter_map(Node::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        format!(
+            "{} {} {} {}",
+            self.handler,
+            port,
+            self.path.as_deref().unwrap_or(""),
+            exec
+        )
+    }
+}
+
+/// Cross-object facts: which workloads a Service, an autoscaler or a
+/// disruption budget refers to. Built from every manifest of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Index {
+    pub services: Vec<(Option<String>, BTreeMap<String, String>)>,
+    /// (namespace, target kind, target name)
+    pub autoscalers: Vec<(Option<String>, String, String)>,
+    pub budgets: Vec<(Option<String>, BTreeMap<String, String>)>,
+}
+
+fn same_namespace(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String>) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+impl Index {
+    pub fn add(&mut self, objects: &[Object<'_>]) {
+        for o in objects {
+            let spec = o.spec();
+            match o.kind.text.as_str() {
+                "Service" => self.services.push((
+                    o.namespace.clone(),
+                    string_map(spec.and_then(|s| s.get("selector"))),
+                )),
+                "HorizontalPodAutoscaler" => {
+                    let t = spec.and_then(|s| s.get("scaleTargetRef"));
+                    let s = |k: &str| {
+                        t.and_then(|t| t.get(k))
+                            .and_then(Node::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    };
+                    self.autoscalers
+                        .push((o.namespace.clone(), s("kind"), s("name")));
+                }
+                "PodDisruptionBudget" => self.budgets.push((
+                    o.namespace.clone(),
+                    string_map(
+                        spec.and_then(|s| s.get("selector"))
+                            .and_then(|s| s.get("matchLabels")),
+                    ),
+                )),
+                _ => {}
+            }
+        }
+    }
+
+    pub fn has_service_for(&self, w: &Workload<'_>) -> bool {
+        self.services
+            .iter()
+            .any(|(ns, sel)| same_namespace(ns, &w.object.namespace) && selects(sel, &w.labels))
+    }
+
+    pub fn has_autoscaler_for(&self, w: &Workload<'_>) -> bool {
+        self.autoscalers.iter().any(|(ns, kind, name)| {
+            same_namespace(ns, &w.object.namespace)
+                && kind == w.kind()
+                && name == w.object.name_text()
+        })
+    }
+
+    pub fn has_budget_for(&self, w: &Workload<'_>) -> bool {
+        self.budgets
+            .iter()
+            .any(|(ns, sel)| same_namespace(ns, &w.object.namespace) && selects(sel, &w.labels))
+    }
+}
+
+/// A Helm template or another file with template directives: not YAML
+/// until rendered.
+pub fn is_template(text: &str) -> bool {
+    text.contains("{{")
+}
+
+/// A YAML text that declares Kubernetes objects: `apiVersion:` and
+/// `kind:` at the start of a line.
+pub fn looks_like_manifest(text: &str) -> bool {
+    let starts = |key: &str| text.starts_with(key) || text.contains(&format!("\n{key}"));
+    starts("apiVersion:") && starts("kind:")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    #[test]
+    fn workloads_containers_probes_and_index() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: web\n          image: api:1.0\n          ports:\n            - {name: http, containerPort: 8000}\n          readinessProbe:\n            httpGet: {path: /ready, port: http}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: job, image: job:1}]\n";
+        let y = yaml::parse(text);
+        let objs = objects(&y);
+        assert_eq!(objs.len(), 3);
+        let w = workloads(&objs);
+        assert_eq!(w.len(), 2);
+        let c = w[0].containers();
+        assert_eq!(c[0].ports()[0].number, Some(8000));
+        let probe = c[0].get("readinessProbe").and_then(Probe::of);
+        let Some(probe) = probe else { panic!("probe") };
+        assert_eq!(probe.port.map(|p| p.0), Some(PortRef::Name("http".into())));
+        let mut index = Index::default();
+        index.add(&objs);
+        assert!(index.has_service_for(&w[0]));
+        assert!(!index.has_service_for(&w[1]));
+        assert!(looks_like_manifest(text));
+        assert!(!looks_like_manifest("services:\n  kind: x\n"));
+    }
+}

@@ -1,0 +1,89 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A service that serves requests (it publishes or exposes ports, or
+    /// its command starts a web server) with no `healthcheck:`, or with
+    /// `healthcheck: {disable: true}`, in a file that is not for
+    /// development. A `HEALTHCHECK` in the Dockerfile the service builds
+    /// counts.
+    ///
+    /// ## Why it matters in production
+    /// Without a health check Docker only knows whether the process is
+    /// alive. A server that deadlocks, loses its database or never finishes
+    /// starting stays "up"; `depends_on: condition: service_healthy` cannot
+    /// wait for it, and swarm or a restart policy never replaces it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     ports: ["8000:8000"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     ports: ["8000:8000"]
+    ///     healthcheck:
+    ///       test: ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"]
+    ///       interval: 10s
+    ///       retries: 3
+    /// ```
+    ///
+    /// ## Fix
+    /// None: the check depends on the service.
+    ///
+    /// ## References
+    /// - [Compose file reference: healthcheck](https://docs.docker.com/reference/compose-file/services/#healthcheck)
+    pub struct HealthcheckMissing {
+        code: "DC001",
+        name: "healthcheck-missing",
+        severity: Warning,
+        fix: None,
+        summary: "a serving service has no healthcheck",
+    }
+}
+
+impl ComposeRule for HealthcheckMissing {
+    impl_meta!();
+
+    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        if cx.dev {
+            return;
+        }
+        for (s, built, launches) in cx.services() {
+            if !is_serving(s, launches) || is_one_off(s) {
+                continue;
+            }
+            let disabled = s
+                .get("healthcheck")
+                .and_then(|h| h.get("disable"))
+                .and_then(|d| d.as_bool())
+                == Some(true);
+            if s.get("healthcheck").is_some() && !disabled {
+                continue;
+            }
+            if !disabled && built.is_some_and(|df| df.final_last(Keyword::Healthcheck).is_some()) {
+                continue;
+            }
+            let what = if disabled {
+                "has its healthcheck disabled"
+            } else {
+                "has no healthcheck"
+            };
+            out.report(
+                &Self::META,
+                s.name.span,
+                format!(
+                    "service `{}` serves requests but {what}: a hung server looks healthy",
+                    s.name.text
+                ),
+            )
+            .help("add a `healthcheck:` that requests the service's health endpoint");
+        }
+    }
+}

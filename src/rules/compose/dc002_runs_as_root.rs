@@ -1,0 +1,86 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A service with `user: root` (or `0`, `0:0`), reported as an error,
+    /// and, as information, a service with no `user:` whose image is not
+    /// known to set one: an `image:` only, or a built Dockerfile whose
+    /// final stage has no non-root `USER`. Files for development only get
+    /// the error.
+    ///
+    /// ## Why it matters in production
+    /// A process running as root inside the container is root on the host's
+    /// kernel: a container escape or a mounted host path gives away the
+    /// machine.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     build: .
+    ///     user: root
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     build: .
+    ///     user: "10001:10001"
+    /// ```
+    ///
+    /// ## Fix
+    /// None: the user must exist in the image and own what it writes.
+    ///
+    /// ## References
+    /// - [Compose file reference: user](https://docs.docker.com/reference/compose-file/services/#user)
+    pub struct RunsAsRoot {
+        code: "DC002",
+        name: "runs-as-root",
+        severity: Warning,
+        tags: ["security"],
+        security_severity: "6.5",
+        fix: None,
+        summary: "a service runs as root",
+    }
+}
+
+impl ComposeRule for RunsAsRoot {
+    impl_meta!();
+
+    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        for (s, built, _) in cx.services() {
+            match s.str_of("user") {
+                Some(u) => {
+                    let name = u.text.split(':').next().unwrap_or("");
+                    if name == "root" || name == "0" {
+                        out.report(
+                            &Self::META,
+                            u.span,
+                            format!("service `{}` runs as root", s.name.text),
+                        )
+                        .severity(Severity::Error)
+                        .help("run as an unprivileged user (`user: \"10001:10001\"`)");
+                    }
+                }
+                None if !cx.dev => {
+                    if built.is_some_and(image_user_is_non_root) {
+                        continue;
+                    }
+                    if s.image().is_some_and(|i| is_database(&i.text)) {
+                        // Database images drop to their own user at start.
+                        continue;
+                    }
+                    out.report(
+                        &Self::META,
+                        s.name.span,
+                        format!("service `{}` sets no `user:`: it runs as the image's user, root unless the image says otherwise", s.name.text),
+                    )
+                    .severity(Severity::Info)
+                    .help("set `user:` or a non-root `USER` in the image");
+                }
+                None => {}
+            }
+        }
+    }
+}

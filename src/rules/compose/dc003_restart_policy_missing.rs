@@ -1,0 +1,70 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A long-running service with neither `restart:` nor
+    /// `deploy.restart_policy`, in a file that is not for development.
+    /// Services behind a `profiles:` entry, services that run once (a name
+    /// or `restart: "no"` that says migration, test, init, seed) are
+    /// skipped.
+    ///
+    /// ## Why it matters in production
+    /// Compose's default is `no`: after a crash, an out-of-memory kill or a
+    /// host reboot the service stays down until someone runs `docker
+    /// compose up` again.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     restart: unless-stopped
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Compose file reference: restart](https://docs.docker.com/reference/compose-file/services/#restart)
+    pub struct RestartPolicyMissing {
+        code: "DC003",
+        name: "restart-policy-missing",
+        severity: Warning,
+        fix: None,
+        summary: "a long-running service is not restarted when it stops",
+    }
+}
+
+impl ComposeRule for RestartPolicyMissing {
+    impl_meta!();
+
+    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        if cx.dev {
+            return;
+        }
+        for (s, _, _) in cx.services() {
+            if s.get("restart").is_some()
+                || s.deploy(&["restart_policy"]).is_some()
+                || is_one_off(s)
+            {
+                continue;
+            }
+            out.report(
+                &Self::META,
+                s.name.span,
+                format!(
+                    "service `{}` has no restart policy: it stays down after a crash or a reboot",
+                    s.name.text
+                ),
+            )
+            .help("add `restart: unless-stopped` (or `deploy.restart_policy` for swarm)");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A volume that mounts the Docker (or containerd, Podman) socket:
+    /// `/var/run/docker.sock`, `/run/docker.sock`, `…/containerd.sock`,
+    /// `…/podman.sock`.
+    ///
+    /// ## Why it matters in production
+    /// Whoever can talk to the Docker socket can start a privileged
+    /// container that mounts `/`: the socket is root on the host, read-only
+    /// or not. A vulnerability in the service becomes a host takeover.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   agent:
+    ///     image: ghcr.io/acme/agent:2.1.0
+    ///     volumes:
+    ///       - /var/run/docker.sock:/var/run/docker.sock
+    /// ```
+    ///
+    /// ## Use instead
+    /// A socket proxy that allows only the API calls needed, or no access.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Docker: protect the Docker daemon socket](https://docs.docker.com/engine/security/protect-access/)
+    pub struct DockerSocketMounted {
+        code: "DC006",
+        name: "docker-socket-mounted",
+        severity: Error,
+        tags: ["security"],
+        security_severity: "9.0",
+        fix: None,
+        summary: "the container runtime's socket is mounted into a service",
+    }
+}
+
+pub fn is_runtime_socket(path: &str) -> bool {
+    ["docker.sock", "containerd.sock", "podman.sock", "crio.sock"]
+        .iter()
+        .any(|s| path.ends_with(s))
+}
+
+impl ComposeRule for DockerSocketMounted {
+    impl_meta!();
+
+    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        for (s, _, _) in cx.services() {
+            for v in s.volumes() {
+                if v.source.as_deref().is_some_and(is_runtime_socket) {
+                    out.report(&Self::META, v.span, format!("service `{}` mounts the container runtime's socket: that is root on the host", s.name.text))
+                        .help("use a socket proxy limited to the calls needed, or remove the mount");
+                }
+            }
+        }
+    }
+}

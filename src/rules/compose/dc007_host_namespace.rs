@@ -1,0 +1,73 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// `network_mode: host`, `pid: host` and `ipc: host`.
+    ///
+    /// ## Why it matters in production
+    /// The service then shares the host's network stack (every port it
+    /// opens is open on the host, and it reaches services bound to the
+    /// host's localhost), its process table (it can see and signal the
+    /// host's processes) or its shared memory. Isolation is gone for that
+    /// namespace.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     network_mode: host
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     image: ghcr.io/acme/api:1.4.2
+    ///     ports: ["8000:8000"]
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Compose file reference: network_mode, pid, ipc](https://docs.docker.com/reference/compose-file/services/#network_mode)
+    pub struct HostNamespace {
+        code: "DC007",
+        name: "host-namespace",
+        severity: Warning,
+        tags: ["security"],
+        security_severity: "6.0",
+        fix: None,
+        summary: "a service shares the host's network, process or IPC namespace",
+    }
+}
+
+impl ComposeRule for HostNamespace {
+    impl_meta!();
+
+    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        for (s, _, _) in cx.services() {
+            for key in ["network_mode", "pid", "ipc"] {
+                if let Some(v) = s.str_of(key)
+                    && v.text == "host"
+                {
+                    out.report(
+                        &Self::META,
+                        v.span,
+                        format!(
+                            "service `{}` uses the host's {} namespace (`{key}: host`)",
+                            s.name.text,
+                            match key {
+                                "network_mode" => "network",
+                                "pid" => "process",
+                                _ => "IPC",
+                            }
+                        ),
+                    )
+                    .help("remove it and publish the ports the service needs");
+                }
+            }
+        }
+    }
+}

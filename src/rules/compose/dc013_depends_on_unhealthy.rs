@@ -1,0 +1,160 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// `depends_on` a database or broker service (by its image) without
+    /// `condition: service_healthy`.
+    ///
+    /// ## Why it matters in production
+    /// Plain `depends_on` waits only until the database's container has
+    /// started, not until it accepts connections. The app starts first,
+    /// fails its first queries or migrations, and crash-loops (or worse,
+    /// starts half-initialised) on every cold start and host reboot.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     depends_on: [db]
+    ///   db:
+    ///     image: postgres:16
+    ///     healthcheck:
+    ///       test: ["CMD-SHELL", "pg_isready -U postgres"]
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   api:
+    ///     depends_on:
+    ///       db:
+    ///         condition: service_healthy
+    /// ```
+    ///
+    /// ## Fix
+    /// Unsafe: rewrites `depends_on` with `condition: service_healthy` for
+    /// the databases (other services keep `service_started`); offered only
+    /// when the database has a `healthcheck:`, which the condition needs.
+    /// Comments inside a rewritten list are not kept.
+    ///
+    /// ## References
+    /// - [Compose: control startup order](https://docs.docker.com/compose/how-tos/startup-order/)
+    pub struct DependsOnUnhealthy {
+        code: "DC013",
+        name: "depends-on-unhealthy",
+        severity: Info,
+        fix: Unsafe,
+        summary: "a service starts as soon as its database's container starts, not when it is ready",
+    }
+}
+
+fn column(file: &SourceFile, offset: usize) -> usize {
+    file.lines.position(&file.text, offset).column - 1
+}
+
+impl ComposeRule for DependsOnUnhealthy {
+    impl_meta!();
+
+    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        for (s, _, _) in cx.services() {
+            let deps = s.depends_on();
+            let is_db = |name: &str| {
+                cx.compose
+                    .service(name)
+                    .and_then(|d| d.image())
+                    .is_some_and(|i| is_database(&i.text))
+            };
+            let healthy = |name: &str| {
+                cx.compose
+                    .service(name)
+                    .is_some_and(|d| d.get("healthcheck").is_some())
+            };
+            let Some(entry) = s.entry_of("depends_on") else {
+                continue;
+            };
+            let list = entry.value.as_seq().is_some();
+            for d in &deps {
+                if !is_db(&d.service.text)
+                    || d.condition
+                        .as_ref()
+                        .is_some_and(|c| c.text == "service_healthy")
+                {
+                    continue;
+                }
+                let b = out
+                    .report(
+                        &Self::META,
+                        d.condition.as_ref().map_or(d.service.span, |c| c.span),
+                        format!(
+                            "service `{}` waits for `{}` to start, not to be ready",
+                            s.name.text, d.service.text
+                        ),
+                    )
+                    .help(format!(
+                        "use `condition: service_healthy` (with a healthcheck on `{}`)",
+                        d.service.text
+                    ));
+                if !healthy(&d.service.text) || d.condition.is_some() {
+                    continue;
+                }
+                let ind = " ".repeat(column(cx.file, entry.key.span.start));
+                let edit = if list {
+                    let mut block = String::from(":");
+                    for other in &deps {
+                        let cond = if is_db(&other.service.text) && healthy(&other.service.text) {
+                            "service_healthy"
+                        } else {
+                            "service_started"
+                        };
+                        block.push_str(&format!(
+                            "\n{ind}  {}:\n{ind}    condition: {cond}",
+                            other.service.text
+                        ));
+                    }
+                    Some(Edit::replace(
+                        crate::source::Span::new(entry.key.span.end, entry.value.span.end),
+                        block,
+                    ))
+                } else {
+                    // The map form: add the condition under this dependency.
+                    let dep = entry.value.entry(&d.service.text);
+                    dep.map(|dep| {
+                        let dind = " ".repeat(column(cx.file, dep.key.span.start));
+                        let line_end = cx.file.text[dep.key.span.end..]
+                            .find('\n')
+                            .map_or(cx.file.text.len(), |i| dep.key.span.end + i);
+                        if dep.value.as_map().is_some_and(|m| !m.is_empty()) {
+                            crate::parse::yaml_edit::insert_first_entry(
+                                cx.file,
+                                dep,
+                                "condition: service_healthy",
+                            )
+                            .unwrap_or_else(|| {
+                                Edit::insert(
+                                    line_end,
+                                    format!("\n{dind}  condition: service_healthy"),
+                                )
+                            })
+                        } else {
+                            Edit::replace(
+                                crate::source::Span::new(dep.key.span.end, line_end),
+                                format!(":\n{dind}  condition: service_healthy"),
+                            )
+                        }
+                    })
+                };
+                if let Some(e) = edit {
+                    b.fix(
+                        Applicability::Unsafe,
+                        "wait for the database to be healthy",
+                        vec![e],
+                    );
+                }
+                if list {
+                    // One rewrite covers every dependency of the list.
+                    break;
+                }
+            }
+        }
+    }
+}

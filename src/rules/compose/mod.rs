@@ -1,0 +1,207 @@
+//! DC: docker-compose rules, one per file. Each sees the whole file's
+//! services, the image each one builds (its Dockerfile, when the build
+//! context is in the project) and the servers each one starts.
+
+mod dc001_healthcheck_missing;
+mod dc002_runs_as_root;
+mod dc003_restart_policy_missing;
+mod dc004_image_unpinned;
+pub use dc004_image_unpinned::unpinned_tag;
+mod dc005_privileged;
+mod dc006_docker_socket_mounted;
+mod dc007_host_namespace;
+mod dc008_database_port_published;
+mod dc009_resource_limits_missing;
+mod dc010_stop_grace_too_short;
+mod dc011_dev_server_command;
+mod dc012_source_bind_mounted;
+mod dc013_depends_on_unhealthy;
+mod dc014_secret_in_environment;
+
+use crate::config::Config;
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Edit, Findings, Severity};
+use crate::impl_meta;
+use crate::parse::compose::{Compose, Service};
+use crate::parse::dockerfile::{self, Dockerfile, Keyword};
+use crate::registry::RuleMeta;
+use crate::rules::process::launch::{self, Launch};
+use crate::source::SourceFile;
+use std::path::{Path, PathBuf};
+
+/// What a compose rule can see.
+pub struct ComposeContext<'a> {
+    pub file: &'a SourceFile,
+    pub compose: &'a Compose<'a>,
+    /// The file is for development (`*.override.yml`, `*dev*`, `*local*`).
+    pub dev: bool,
+    /// Per service, in order: the Dockerfile its `build:` names.
+    pub built: Vec<Option<Dockerfile>>,
+    /// Per service, in order: the servers it starts (its `command`, else
+    /// its Dockerfile's `CMD`).
+    pub launches: Vec<Vec<Launch>>,
+    pub config: &'a Config,
+}
+
+impl<'a> ComposeContext<'a> {
+    /// Services with what is known of them.
+    pub fn services(&self) -> impl Iterator<Item = (&Service<'a>, Option<&Dockerfile>, &[Launch])> {
+        self.compose.services.iter().enumerate().map(|(i, s)| {
+            (
+                s,
+                self.built.get(i).and_then(Option::as_ref),
+                self.launches.get(i).map_or(&[][..], Vec::as_slice),
+            )
+        })
+    }
+}
+
+pub trait ComposeRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings);
+}
+
+pub static RULES: &[&dyn ComposeRule] = &[
+    &dc001_healthcheck_missing::HealthcheckMissing,
+    &dc002_runs_as_root::RunsAsRoot,
+    &dc003_restart_policy_missing::RestartPolicyMissing,
+    &dc004_image_unpinned::ImageUnpinned,
+    &dc005_privileged::Privileged,
+    &dc006_docker_socket_mounted::DockerSocketMounted,
+    &dc007_host_namespace::HostNamespace,
+    &dc008_database_port_published::DatabasePortPublished,
+    &dc009_resource_limits_missing::ResourceLimitsMissing,
+    &dc010_stop_grace_too_short::StopGraceTooShort,
+    &dc011_dev_server_command::DevServerCommand,
+    &dc012_source_bind_mounted::SourceBindMounted,
+    &dc013_depends_on_unhealthy::DependsOnUnhealthy,
+    &dc014_secret_in_environment::SecretInEnvironment,
+];
+
+/// The Dockerfile a service builds, when its context is a local folder.
+fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
+    let build = service.get("build")?;
+    let (context, file) = match build.as_str() {
+        Some(c) => (c.to_string(), None),
+        None => (
+            build
+                .get("context")
+                .and_then(|n| n.as_str())
+                .unwrap_or(".")
+                .to_string(),
+            build
+                .get("dockerfile")
+                .and_then(|n| n.as_str())
+                .map(str::to_string),
+        ),
+    };
+    if context.contains("://") || context.starts_with("git@") || context.contains('$') {
+        return None;
+    }
+    let ctx = dir.join(context);
+    Some(ctx.join(file.unwrap_or_else(|| "Dockerfile".to_string())))
+}
+
+fn built_dockerfile(service: &Service<'_>, dir: &Path) -> Option<Dockerfile> {
+    let path = dockerfile_path(service, dir)?;
+    let meta = std::fs::metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).ok()?;
+    Some(dockerfile::parse(&text))
+}
+
+/// Builds the context and runs the DC rules and the server (PM) rules
+/// over a compose file.
+pub fn check(
+    file: &SourceFile,
+    compose: &Compose<'_>,
+    config: &Config,
+    selection: &crate::select::Selection,
+    out: &mut Findings,
+) {
+    let dir = crate::rules::process::project::dir_of(&file.path);
+    let dev = is_dev_compose(&file.path);
+    let built: Vec<Option<Dockerfile>> = compose
+        .services
+        .iter()
+        .map(|s| built_dockerfile(s, &dir))
+        .collect();
+    let launches: Vec<Vec<Launch>> = compose
+        .services
+        .iter()
+        .map(|s| launch::in_compose_service(s, file, dev))
+        .collect();
+    let all: Vec<Launch> = launches.iter().flatten().cloned().collect();
+    crate::rules::process::run_launches(file, &all, config, selection, out);
+    let cx = ComposeContext {
+        file,
+        compose,
+        dev,
+        built,
+        launches,
+        config,
+    };
+    for rule in RULES {
+        if selection.is_enabled(rule.meta().code) {
+            rule.check(&cx, out);
+        }
+    }
+}
+
+/// `docker-compose.override.yml`, `compose.dev.yaml`, `docker-compose-local.yml`.
+pub fn is_dev_compose(path: &Path) -> bool {
+    crate::rules::process::project::is_dev_file(path)
+}
+
+/// Images of databases and brokers.
+pub fn is_database(image: &str) -> bool {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    let name = name.split([':', '@']).next().unwrap_or(name);
+    [
+        "postgres", "postgis", "mysql", "mariadb", "redis", "mongo", "rabbitmq", "valkey",
+    ]
+    .iter()
+    .any(|d| name.starts_with(d))
+}
+
+/// A service that serves requests: ports, `expose`, or a server command.
+pub fn is_serving(service: &Service<'_>, launches: &[Launch]) -> bool {
+    service.get("ports").is_some() || service.get("expose").is_some() || !launches.is_empty()
+}
+
+/// A service that runs once and exits (a migration, a test run, a
+/// one-off tool behind a profile).
+pub fn is_one_off(service: &Service<'_>) -> bool {
+    if service.get("profiles").is_some() {
+        return true;
+    }
+    let words = [
+        "migrate",
+        "migration",
+        "test",
+        "pytest",
+        "init",
+        "seed",
+        "setup",
+    ];
+    let name = service.name.text.to_ascii_lowercase();
+    if words.iter().any(|w| name.contains(w)) {
+        return true;
+    }
+    service
+        .get("restart")
+        .and_then(|n| n.as_str())
+        .is_some_and(|r| r == "no")
+}
+
+/// The final stage of a Dockerfile sets a user other than root.
+pub fn image_user_is_non_root(df: &Dockerfile) -> bool {
+    df.final_last(Keyword::User)
+        .and_then(|u| u.words().first())
+        .is_some_and(|w| {
+            let n = w.text.split(':').next().unwrap_or("");
+            n != "root" && n != "0"
+        })
+}

@@ -1,0 +1,88 @@
+use super::*;
+use crate::parse::kube::PortRef;
+
+declare_rule! {
+    /// ## What it checks
+    /// A probe (liveness, readiness, startup) whose port is a name the
+    /// container does not declare in `ports`, or a number that is not among
+    /// the ports the container declares (when it declares any).
+    ///
+    /// ## Why it matters in production
+    /// A named port that does not exist fails the probe on every attempt;
+    /// a probe on another number than the app listens on fails too. The
+    /// pod never becomes ready, or is restarted in a loop, and the cause is
+    /// a typo in the manifest.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ports: [{name: http, containerPort: 8000}]
+    /// readinessProbe:
+    ///   httpGet: {path: /health/ready, port: web}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// readinessProbe:
+    ///   httpGet: {path: /health/ready, port: http}
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Kubernetes: use a named port](https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#use-a-named-port)
+    pub struct ProbePortUnknown {
+        code: "KU004",
+        name: "probe-port-unknown",
+        severity: Error,
+        fix: None,
+        summary: "a probe targets a port the container does not declare",
+    }
+}
+
+impl KubeRule for ProbePortUnknown {
+    impl_meta!();
+
+    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+        for (w, c) in cx.every_container() {
+            let ports = c.ports();
+            for key in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                let Some(probe) = c.get(key).and_then(Probe::of) else {
+                    continue;
+                };
+                let Some((port, node)) = &probe.port else {
+                    continue;
+                };
+                let unknown = match port {
+                    PortRef::Name(n) => !ports.iter().any(|p| p.name.as_deref() == Some(n)),
+                    PortRef::Number(n) => {
+                        !ports.is_empty() && !ports.iter().any(|p| p.number == Some(*n))
+                    }
+                };
+                if unknown {
+                    let declared: Vec<String> = ports
+                        .iter()
+                        .map(|p| match (&p.name, p.number) {
+                            (Some(n), Some(x)) => format!("{n} ({x})"),
+                            (None, Some(x)) => x.to_string(),
+                            (Some(n), None) => n.clone(),
+                            (None, None) => String::new(),
+                        })
+                        .collect();
+                    let shown = node.as_str().unwrap_or("");
+                    let has = if declared.is_empty() {
+                        "none".to_string()
+                    } else {
+                        declared.join(", ")
+                    };
+                    out.report(
+                        &Self::META,
+                        node.span,
+                        format!("the {key} of {} targets port `{shown}`, which the container does not declare (it declares: {has})", describe(w, &c)),
+                    )
+                    .help("point the probe at a declared port name or number");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+use super::*;
+use crate::rules::compose::unpinned_tag;
+
+declare_rule! {
+    /// ## What it checks
+    /// A container image with no tag or the `latest` tag and no digest.
+    ///
+    /// ## Why it matters in production
+    /// Nodes pull the image when a pod lands on them: with `latest`, pods
+    /// of one Deployment run different code depending on when their node
+    /// pulled, a rollback restores nothing, and `imagePullPolicy` defaults
+    /// to `Always`, so a registry outage stops pods from starting.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// image: ghcr.io/acme/api:latest
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// image: ghcr.io/acme/api:1.4.2@sha256:…
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Kubernetes: images, updating images](https://kubernetes.io/docs/concepts/containers/images/#updating-images)
+    pub struct ImageUnpinned {
+        code: "KU012",
+        name: "image-unpinned",
+        severity: Warning,
+        fix: None,
+        summary: "a container image is `latest` or has no tag",
+    }
+}
+
+impl KubeRule for ImageUnpinned {
+    impl_meta!();
+
+    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+        for (w, c) in cx.every_container() {
+            let Some(image) = c.get("image") else {
+                continue;
+            };
+            let Some(text) = image.as_str() else { continue };
+            if let Some(why) = unpinned_tag(text) {
+                out.report(
+                    &Self::META,
+                    image.span,
+                    format!("the image of {} has {why}", describe(w, &c)),
+                )
+                .help("pin a version tag, or a digest (`@sha256:…`)");
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A Deployment with `replicas: 1`, or no `replicas` (the default is
+    /// 1), that no HorizontalPodAutoscaler among the checked manifests
+    /// targets. Kustomize patches are not checked.
+    ///
+    /// ## Why it matters in production
+    /// With one pod every rollout, node drain, eviction or crash is an
+    /// outage: there is no other pod to serve while it is replaced.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: Deployment
+    /// spec:
+    ///   replicas: 1
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// kind: Deployment
+    /// spec:
+    ///   replicas: 2
+    /// ```
+    /// or a HorizontalPodAutoscaler with `minReplicas: 2`.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Kubernetes: Deployments, replicas](https://kubernetes.io/docs/concepts/workloads/controllers/deployment/)
+    pub struct SingleReplica {
+        code: "KU013",
+        name: "single-replica",
+        severity: Warning,
+        fix: None,
+        summary: "a Deployment runs a single pod",
+    }
+}
+
+impl KubeRule for SingleReplica {
+    impl_meta!();
+
+    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+        for w in cx.workloads {
+            if w.kind() != "Deployment" || w.is_partial() || cx.has_autoscaler_for(w) {
+                continue;
+            }
+            let replicas = w.replicas();
+            let n = replicas.and_then(kube::int);
+            let (span, what) = match (replicas, n) {
+                (None, _) => (
+                    workload_head(w),
+                    "sets no `replicas` (the default is 1)".to_string(),
+                ),
+                (Some(r), Some(1)) => (r.span, "runs `replicas: 1`".to_string()),
+                _ => continue,
+            };
+            out.report(
+                &Self::META,
+                span,
+                format!(
+                    "Deployment `{}` {what}: every rollout or node drain is an outage",
+                    w.object.name_text()
+                ),
+            )
+            .help(
+                "run at least 2 replicas, or add a HorizontalPodAutoscaler with `minReplicas: 2`",
+            );
+        }
+    }
+}

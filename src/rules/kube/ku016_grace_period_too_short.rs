@@ -1,0 +1,95 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A pod whose `terminationGracePeriodSeconds` (30 by default) is not
+    /// above the longest `preStop` sleep of its containers (`sleep:
+    /// {seconds: N}`, or an `exec` of `sleep N`, directly or through
+    /// `sh -c`).
+    ///
+    /// ## Why it matters in production
+    /// The grace period counts from the start of `preStop`, not from
+    /// SIGTERM. When the sleep takes all of it, the server gets SIGKILL the
+    /// moment it would have started its graceful shutdown: every request in
+    /// flight is cut off.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// terminationGracePeriodSeconds: 30
+    /// containers:
+    ///   - lifecycle:
+    ///       preStop:
+    ///         exec: {command: ["sleep", "30"]}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// terminationGracePeriodSeconds: 45
+    /// containers:
+    ///   - lifecycle:
+    ///       preStop:
+    ///         exec: {command: ["sleep", "5"]}
+    /// ```
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [Kubernetes: hook handler execution](https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-execution)
+    pub struct GracePeriodTooShort {
+        code: "KU016",
+        name: "grace-period-too-short",
+        severity: Warning,
+        fix: None,
+        summary: "the grace period ends during the preStop sleep",
+    }
+}
+
+/// Seconds a `preStop` hook sleeps, when it is a sleep.
+fn sleep_seconds(pre_stop: &Node) -> Option<(i64, &Node)> {
+    if let Some(s) = pre_stop.get("sleep").and_then(|s| s.get("seconds")) {
+        return kube::int(s).map(|n| (n, s));
+    }
+    let cmd = pre_stop.get("exec")?.get("command")?;
+    let words: Vec<&str> = cmd.as_seq()?.iter().filter_map(Node::as_str).collect();
+    let text = words.join(" ");
+    let after = text.split("sleep").nth(1)?;
+    let n = after
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| !c.is_ascii_digit());
+    n.parse().ok().map(|n| (n, cmd))
+}
+
+impl KubeRule for GracePeriodTooShort {
+    impl_meta!();
+
+    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+        for w in cx.workloads {
+            let longest = w
+                .containers()
+                .iter()
+                .filter_map(|c| c.pre_stop())
+                .filter_map(sleep_seconds)
+                .max_by_key(|(n, _)| *n);
+            let Some((sleep, sleep_node)) = longest else {
+                continue;
+            };
+            let grace_node = w.pod_spec.get("terminationGracePeriodSeconds");
+            let grace = grace_node.and_then(kube::int).unwrap_or(30);
+            if grace > sleep {
+                continue;
+            }
+            let (span, given) = match grace_node {
+                Some(g) => (g.span, String::new()),
+                None => (sleep_node.span, " (the default)".to_string()),
+            };
+            out.report(
+                &Self::META,
+                span,
+                format!("the grace period is {grace} s{given}, and the preStop hook sleeps {sleep} s of it: the server is killed before it can shut down gracefully"),
+            )
+            .help("set `terminationGracePeriodSeconds` to the sleep plus the server's graceful timeout");
+        }
+    }
+}

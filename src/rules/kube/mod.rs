@@ -1,0 +1,202 @@
+//! KU: Kubernetes manifest rules, one per file. Rules see every object of
+//! the file, its workloads' pod templates and containers, and an index of
+//! the Services, autoscalers and disruption budgets of every manifest in
+//! the run.
+
+mod ku001_readiness_probe_missing;
+mod ku002_liveness_probe_missing;
+mod ku003_probes_identical;
+mod ku004_probe_port_unknown;
+mod ku005_runs_as_root;
+mod ku006_privilege_escalation_allowed;
+mod ku007_writable_root_filesystem;
+mod ku008_capabilities_not_dropped;
+mod ku009_privileged_container;
+mod ku010_host_namespace;
+mod ku011_resources_missing;
+mod ku012_image_unpinned;
+mod ku013_single_replica;
+mod ku014_unsafe_rollout;
+mod ku015_prestop_missing;
+mod ku016_grace_period_too_short;
+mod ku017_secret_in_env;
+mod ku018_pdb_missing;
+
+use crate::config::Config;
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Edit, Findings};
+use crate::impl_meta;
+use crate::parse::kube::{self, Container, Index, Object, Probe, Workload};
+use crate::parse::yaml::{Node, YamlFile};
+use crate::registry::RuleMeta;
+use crate::source::{SourceFile, Span};
+
+/// What a Kubernetes rule can see.
+pub struct KubeContext<'a> {
+    pub file: &'a SourceFile,
+    pub objects: &'a [Object<'a>],
+    pub workloads: &'a [Workload<'a>],
+    /// Every manifest of the run.
+    pub index: &'a Index,
+    /// This file's objects (also when the run's index does not hold them:
+    /// standard input, the editor).
+    pub local: &'a Index,
+    pub config: &'a Config,
+}
+
+impl KubeContext<'_> {
+    pub fn has_service_for(&self, w: &Workload<'_>) -> bool {
+        self.local.has_service_for(w) || self.index.has_service_for(w)
+    }
+
+    pub fn has_autoscaler_for(&self, w: &Workload<'_>) -> bool {
+        self.local.has_autoscaler_for(w) || self.index.has_autoscaler_for(w)
+    }
+
+    pub fn has_budget_for(&self, w: &Workload<'_>) -> bool {
+        self.local.has_budget_for(w) || self.index.has_budget_for(w)
+    }
+
+    /// Containers of long-running workloads that serve traffic: they
+    /// declare ports, or a Service selects their pods. Kustomize patches
+    /// and init containers are not serving containers.
+    pub fn serving(&self) -> Vec<(&Workload<'_>, Container<'_>)> {
+        let mut out = Vec::new();
+        for w in self.workloads {
+            if !w.is_serving_kind() || w.is_partial() {
+                continue;
+            }
+            let selected = self.has_service_for(w);
+            for c in w.containers() {
+                if selected || !c.ports().is_empty() {
+                    out.push((w, c));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every container and init container of complete workloads.
+    pub fn all_containers(&self) -> Vec<(&Workload<'_>, Container<'_>)> {
+        let mut out = Vec::new();
+        for w in self.workloads.iter().filter(|w| !w.is_partial()) {
+            for c in w.init_containers().into_iter().chain(w.containers()) {
+                out.push((w, c));
+            }
+        }
+        out
+    }
+
+    /// Every container, patches included (for rules about what is set,
+    /// not what is missing).
+    pub fn every_container(&self) -> Vec<(&Workload<'_>, Container<'_>)> {
+        let mut out = Vec::new();
+        for w in self.workloads {
+            for c in w.init_containers().into_iter().chain(w.containers()) {
+                out.push((w, c));
+            }
+        }
+        out
+    }
+}
+
+pub trait KubeRule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings);
+}
+
+pub static RULES: &[&dyn KubeRule] = &[
+    &ku001_readiness_probe_missing::ReadinessProbeMissing,
+    &ku002_liveness_probe_missing::LivenessProbeMissing,
+    &ku003_probes_identical::ProbesIdentical,
+    &ku004_probe_port_unknown::ProbePortUnknown,
+    &ku005_runs_as_root::RunsAsRoot,
+    &ku006_privilege_escalation_allowed::PrivilegeEscalationAllowed,
+    &ku007_writable_root_filesystem::WritableRootFilesystem,
+    &ku008_capabilities_not_dropped::CapabilitiesNotDropped,
+    &ku009_privileged_container::PrivilegedContainer,
+    &ku010_host_namespace::HostNamespace,
+    &ku011_resources_missing::ResourcesMissing,
+    &ku012_image_unpinned::ImageUnpinned,
+    &ku013_single_replica::SingleReplica,
+    &ku014_unsafe_rollout::UnsafeRollout,
+    &ku015_prestop_missing::PrestopMissing,
+    &ku016_grace_period_too_short::GracePeriodTooShort,
+    &ku017_secret_in_env::SecretInEnv,
+    &ku018_pdb_missing::PdbMissing,
+];
+
+/// Runs the KU rules and the server (PM) rules over a manifest file.
+pub fn check(
+    file: &SourceFile,
+    tree: &YamlFile,
+    index: &Index,
+    config: &Config,
+    selection: &crate::select::Selection,
+    out: &mut Findings,
+) {
+    let objects = kube::objects(tree);
+    let workloads = kube::workloads(&objects);
+    let mut local = Index::default();
+    local.add(&objects);
+    let launches: Vec<_> = workloads
+        .iter()
+        .flat_map(|w| w.containers())
+        .flat_map(|c| crate::rules::process::launch::in_kube_container(&c, file))
+        .collect();
+    crate::rules::process::run_launches(file, &launches, config, selection, out);
+    let cx = KubeContext {
+        file,
+        objects: &objects,
+        workloads: &workloads,
+        index,
+        local: &local,
+        config,
+    };
+    for rule in RULES {
+        if selection.is_enabled(rule.meta().code) {
+            rule.check(&cx, out);
+        }
+    }
+}
+
+/// A security-context field: the container's, else the pod's.
+pub fn effective<'a>(w: &Workload<'a>, c: &Container<'a>, key: &str) -> Option<&'a Node> {
+    c.security_context()
+        .and_then(|s| s.get(key))
+        .or_else(|| w.pod_spec.get("securityContext").and_then(|s| s.get(key)))
+}
+
+pub fn is_true(n: Option<&Node>) -> bool {
+    n.and_then(Node::as_bool) == Some(true)
+}
+
+/// Adds `line` (`key: value`) to the container's `securityContext`,
+/// creating it when absent. `None` for flow-style maps.
+pub fn add_to_security_context(file: &SourceFile, c: &Container<'_>, line: &str) -> Option<Edit> {
+    match c.node.entry("securityContext") {
+        Some(sc) => crate::parse::yaml_edit::insert_first_entry(file, sc, line),
+        None => {
+            let sibling = c.node.as_map()?.first()?;
+            crate::parse::yaml_edit::append_block(file, c.node, sibling, "securityContext", line)
+        }
+    }
+}
+
+/// `name` in messages.
+pub fn describe(w: &Workload<'_>, c: &Container<'_>) -> String {
+    format!(
+        "container `{}` of {} `{}`",
+        c.name_text(),
+        w.kind(),
+        w.object.name_text()
+    )
+}
+
+/// Where a finding about a whole workload points: its name, else its kind.
+pub fn workload_head(w: &Workload<'_>) -> Span {
+    w.object
+        .name
+        .as_ref()
+        .map_or(w.object.kind.span, |n| n.span)
+}
