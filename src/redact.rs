@@ -47,6 +47,7 @@ pub fn is_placeholder(value: &str) -> bool {
         ]
         .iter()
         .any(|p| lower.contains(p))
+        || lower.starts_with("your")
 }
 
 /// Shannon entropy in bits per character: random keys score above 4,

@@ -54,11 +54,26 @@ fn corpus_has_no_internal_errors_and_no_unexpected_parse_errors() {
     // too: duplicate keys that `kubectl apply` rejects (strict field
     // validation) and a `******` password that compose reads as an alias.
     const KNOWN_BROKEN: &[(&str, &str)] = &[
-        ("openshift-origin/etcd-controller.yaml", "the key `selector` appears twice"),
-        ("openshift-origin/etcd-discovery-controller.yaml", "the key `selector` appears twice"),
-        ("openshift-origin/openshift-controller.yaml", "the key `selector` appears twice"),
-        ("quobyte/quobyte-admin-secret.yaml", "the key `type` appears twice"),
-        ("scaleio/sc-pvc.yaml", "the key `storageClassName` appears twice"),
+        (
+            "openshift-origin/etcd-controller.yaml",
+            "the key `selector` appears twice",
+        ),
+        (
+            "openshift-origin/etcd-discovery-controller.yaml",
+            "the key `selector` appears twice",
+        ),
+        (
+            "openshift-origin/openshift-controller.yaml",
+            "the key `selector` appears twice",
+        ),
+        (
+            "quobyte/quobyte-admin-secret.yaml",
+            "the key `type` appears twice",
+        ),
+        (
+            "scaleio/sc-pvc.yaml",
+            "the key `storageClassName` appears twice",
+        ),
         ("calendso/docker-compose.yml", "unknown anchor"),
     ];
     let unexpected: Vec<&String> = parse_errors
@@ -70,7 +85,8 @@ fn corpus_has_no_internal_errors_and_no_unexpected_parse_errors() {
         })
         .collect();
     assert!(unexpected.is_empty(), "parse errors: {unexpected:#?}");
-    let count = |k: prodlint::discover::FileKind| reports.iter().filter(|r| r.kind == Some(k)).count();
+    let count =
+        |k: prodlint::discover::FileKind| reports.iter().filter(|r| r.kind == Some(k)).count();
     let (compose, kube) = (
         count(prodlint::discover::FileKind::Compose),
         count(prodlint::discover::FileKind::Kubernetes),

@@ -3,44 +3,7 @@
 
 mod common;
 
-use prodlint::config::Config;
-use prodlint::discover;
-use prodlint::engine::{self, Settings};
-use prodlint::select::Selection;
-use std::path::Path;
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_default();
-    }
-    std::fs::write(p, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
-}
-
-/// `file:line:col CODE` for every finding whose code starts with `prefix`.
-fn findings(dir: &Path, prefix: &str) -> Vec<String> {
-    let config = Config {
-        root: dir.to_path_buf(),
-        ..Config::default()
-    };
-    let settings = Settings::new(config.clone(), Selection::new(None, &[], &[]));
-    let (candidates, errors) = discover::discover(&[dir.to_path_buf()], &config);
-    assert!(errors.is_empty(), "{errors:?}");
-    let mut out = Vec::new();
-    for r in engine::lint_files(&candidates, &settings) {
-        let rel = r
-            .source
-            .path
-            .strip_prefix(dir)
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        for f in r.findings.iter().filter(|f| f.code().starts_with(prefix)) {
-            let p = r.source.region(f.span).start;
-            out.push(format!("{rel}:{}:{} {}", p.line, p.column, f.code()));
-        }
-    }
-    out
-}
+use common::{findings, write};
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
