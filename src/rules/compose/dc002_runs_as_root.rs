@@ -36,7 +36,7 @@ declare_rule! {
     /// - [Compose file reference: user](https://docs.docker.com/reference/compose-file/services/#user)
     pub struct RunsAsRoot {
         code: "DC002",
-        name: "runs-as-root",
+        name: "compose-runs-as-root",
         severity: Warning,
         tags: ["security"],
         security_severity: "6.5",

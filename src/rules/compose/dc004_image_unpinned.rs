@@ -32,7 +32,7 @@ declare_rule! {
     /// - [Docker: image tags and digests](https://docs.docker.com/reference/cli/docker/image/pull/#pull-an-image-by-digest-immutable-identifier)
     pub struct ImageUnpinned {
         code: "DC004",
-        name: "image-unpinned",
+        name: "compose-image-unpinned",
         severity: Warning,
         fix: None,
         summary: "a service's image is `latest` or has no tag",

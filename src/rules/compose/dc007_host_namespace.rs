@@ -34,7 +34,7 @@ declare_rule! {
     /// - [Compose file reference: network_mode, pid, ipc](https://docs.docker.com/reference/compose-file/services/#network_mode)
     pub struct HostNamespace {
         code: "DC007",
-        name: "host-namespace",
+        name: "compose-host-namespace",
         severity: Warning,
         tags: ["security"],
         security_severity: "6.0",

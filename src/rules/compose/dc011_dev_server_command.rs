@@ -36,7 +36,7 @@ declare_rule! {
     /// - [Docker: use multiple compose files](https://docs.docker.com/compose/how-tos/multiple-compose-files/merge/)
     pub struct DevServerCommand {
         code: "DC011",
-        name: "dev-server-command",
+        name: "compose-dev-server-command",
         severity: Error,
         fix: None,
         summary: "a service starts a development server",

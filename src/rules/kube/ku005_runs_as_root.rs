@@ -40,7 +40,7 @@ declare_rule! {
     /// - [Pod Security Standards: restricted](https://kubernetes.io/docs/concepts/security/pod-security-standards/)
     pub struct RunsAsRoot {
         code: "KU005",
-        name: "runs-as-root",
+        name: "container-runs-as-root",
         severity: Error,
         tags: ["security"],
         security_severity: "7.0",

@@ -28,7 +28,7 @@ declare_rule! {
     /// - [Pod Security Standards: host namespaces](https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline)
     pub struct HostNamespace {
         code: "KU010",
-        name: "host-namespace",
+        name: "pod-host-namespace",
         severity: Error,
         tags: ["security"],
         security_severity: "8.0",

@@ -28,7 +28,7 @@ declare_rule! {
     /// - [Kubernetes: images, updating images](https://kubernetes.io/docs/concepts/containers/images/#updating-images)
     pub struct ImageUnpinned {
         code: "KU012",
-        name: "image-unpinned",
+        name: "container-image-unpinned",
         severity: Warning,
         fix: None,
         summary: "a container image is `latest` or has no tag",
