@@ -567,3 +567,112 @@ fn hostile_python_and_ini_complete() {
     );
     assert_eq!(deep.findings.first().map(|f| f.code()), Some("PL003"));
 }
+
+const YAML_KINDS: &[(&str, FileKind)] = &[
+    ("docker-compose.yml", FileKind::Compose),
+    ("deployment.yaml", FileKind::Kubernetes),
+];
+
+/// Pieces of compose files and manifests.
+fn orchestration_token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("services:\n".to_string()),
+        Just("  api:\n".to_string()),
+        Just("    ports: [\"".to_string()),
+        Just("    volumes:\n      - ".to_string()),
+        Just("    depends_on: [db]\n".to_string()),
+        Just("    command: gunicorn -w ".to_string()),
+        Just("apiVersion: apps/v1\nkind: Deployment\n".to_string()),
+        Just("---\n".to_string()),
+        Just("spec:\n  template:\n    spec:\n      containers:\n".to_string()),
+        Just("        - name: web\n          image: x\n".to_string()),
+        Just("          readinessProbe: {httpGet: {port: ".to_string()),
+        Just("          securityContext:\n".to_string()),
+        Just("&a ".to_string()),
+        Just("*a".to_string()),
+        Just("<<: *a\n".to_string()),
+        Just("{{ .Values }}".to_string()),
+        Just(": ".to_string()),
+        Just("\n  ".to_string()),
+        Just("- ".to_string()),
+        Just("\"".to_string()),
+        "[ -~]{0,8}",
+    ]
+}
+
+fn orchestration_fixtures() -> Vec<(usize, String)> {
+    common::fixture_pairs()
+        .into_iter()
+        .filter(|(c, _, _)| c.starts_with("DC") || c.starts_with("KU"))
+        .flat_map(|(c, b, g)| {
+            let k = usize::from(c.starts_with("KU"));
+            [(k, b), (k, g)]
+        })
+        .filter_map(|(k, p)| Some((k, std::fs::read_to_string(p).ok()?)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn orchestration_files_survive_token_soup(
+        kind in 0usize..2,
+        tokens in proptest::collection::vec(orchestration_token(), 0..64),
+    ) {
+        let (name, k) = YAML_KINDS[kind];
+        assert_sane(&lint_kind_on_worker(name, k, tokens.concat()));
+    }
+
+    #[test]
+    fn mutated_orchestration_fixtures_survive(
+        pick in any::<prop::sample::Index>(),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), orchestration_token()), 1..8),
+    ) {
+        let texts = orchestration_fixtures();
+        let (kind, mut text) = texts[pick.index(texts.len())].clone();
+        for (at, piece) in edits {
+            let mut i = at.index(text.len() + 1);
+            while !text.is_char_boundary(i) { i -= 1; }
+            text.insert_str(i, &piece);
+        }
+        let (name, k) = YAML_KINDS[kind];
+        assert_sane(&lint_kind_on_worker(name, k, text));
+    }
+}
+
+#[test]
+fn hostile_manifests_complete() {
+    let many_docs = "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: {containers: [{name: a, image: b}]}\n---\n".repeat(900);
+    let many_containers = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: x}}\nspec:\n  containers:\n{}",
+        "    - {name: a, image: b, ports: [{containerPort: 1}], readinessProbe: {httpGet: {port: 2}}}\n".repeat(20_000)
+    );
+    let many_services = format!(
+        "services:\n{}",
+        (0..20_000)
+            .map(|i| format!("  s{i}:\n    image: x\n    depends_on: [s0]\n"))
+            .collect::<String>()
+    );
+    let billion = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nservices: {x: {<<: *e}}\n".to_string();
+    for (name, kind, text) in [
+        ("many documents", FileKind::Kubernetes, many_docs),
+        ("many containers", FileKind::Kubernetes, many_containers),
+        ("many services", FileKind::Compose, many_services),
+        ("alias bomb", FileKind::Compose, billion),
+    ] {
+        let started = std::time::Instant::now();
+        let file = if kind == FileKind::Compose {
+            "docker-compose.yml"
+        } else {
+            "pod.yaml"
+        };
+        let r = lint_kind_on_worker(file, kind, text);
+        assert_sane(&r);
+        eprintln!(
+            "{name}: {} findings in {:?}",
+            r.findings.len(),
+            started.elapsed()
+        );
+    }
+}

@@ -324,10 +324,12 @@ fn is_host_path(s: &str) -> bool {
 }
 
 /// A compose file: its services.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Compose<'a> {
     pub root: &'a Node,
     pub services: Vec<Service<'a>>,
+    /// Service name to its index in `services` (the last one wins).
+    by_name: std::collections::HashMap<String, usize>,
 }
 
 impl<'a> Compose<'a> {
@@ -348,12 +350,21 @@ impl<'a> Compose<'a> {
                     node: &e.value,
                 })
             })
+            .collect::<Vec<Service<'a>>>();
+        let by_name = services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.text.clone(), i))
             .collect();
-        Some(Compose { root, services })
+        Some(Compose {
+            root,
+            services,
+            by_name,
+        })
     }
 
     pub fn service(&self, name: &str) -> Option<&Service<'a>> {
-        self.services.iter().find(|s| s.name.text == name)
+        self.by_name.get(name).and_then(|i| self.services.get(*i))
     }
 }
 

@@ -155,6 +155,9 @@ enum Open {
         pending_key: Option<Node>,
         start: usize,
         anchor: usize,
+        /// Scalar keys seen so far and where, for duplicate detection in
+        /// constant time per key (large mappings are common in data).
+        keys: HashMap<String, Span>,
     },
 }
 
@@ -334,6 +337,7 @@ impl Builder<'_> {
                         pending_key: None,
                         start: span.start,
                         anchor,
+                        keys: HashMap::new(),
                     }
                 };
                 self.stack.push(open);
@@ -396,15 +400,17 @@ impl Builder<'_> {
             Some(Open::Map {
                 entries,
                 pending_key,
+                keys,
                 ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
-                    let duplicate = key.as_str().and_then(|k| {
-                        entries
-                            .iter()
-                            .find(|e| !e.merged && e.key.as_str() == Some(k))
-                            .map(|e| e.key.span)
+                    let duplicate = key.as_str().and_then(|k| match keys.get(k) {
+                        Some(first) => Some(*first),
+                        None => {
+                            keys.insert(k.to_string(), key.span);
+                            None
+                        }
                     });
                     if let (Some(first), Some(k)) = (duplicate, key.as_str()) {
                         self.out.errors.push(YamlError {
