@@ -3,7 +3,9 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A container (init containers included) without a CPU request, a
-    /// memory request or a memory limit. Kustomize patches are not checked.
+    /// memory request or a memory limit. A limit without a request counts
+    /// as both (Kubernetes then sets the request to the limit). Kustomize
+    /// patches are not checked.
     ///
     /// ## Why it matters in production
     /// Without requests the scheduler packs pods onto nodes that cannot
@@ -48,10 +50,11 @@ impl KubeRule for ResourcesMissing {
             let r = c.get("resources");
             let has = |a: &str, b: &str| r.and_then(|r| r.get(a)).and_then(|x| x.get(b)).is_some();
             let mut missing = Vec::new();
-            if !has("requests", "cpu") {
+            // A limit without a request also sets the request to the limit.
+            if !has("requests", "cpu") && !has("limits", "cpu") {
                 missing.push("CPU request");
             }
-            if !has("requests", "memory") {
+            if !has("requests", "memory") && !has("limits", "memory") {
                 missing.push("memory request");
             }
             if !has("limits", "memory") {
