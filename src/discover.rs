@@ -297,31 +297,46 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
                         .is_some_and(|n| SKIP_DIRS.contains(&n))
                         || is_virtualenv(e.path())))
             })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(e.to_string());
-                    continue;
+            .build_parallel();
+        // Folders are read on several threads; the list is sorted after.
+        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
+        walker.run(|| {
+            let found = &found;
+            let classifier = &classifier;
+            Box::new(move |entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        if let Ok(mut f) = found.lock() {
+                            f.1.push(e.to_string());
+                        }
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return ignore::WalkState::Continue;
                 }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let p = entry.path();
-            if classifier.excluded(p) {
-                continue;
-            }
-            if let Some(kind) = classifier.kind(p) {
-                out.push(Candidate {
-                    path: p.to_path_buf(),
-                    kind: Some(kind),
-                    explicit: false,
-                });
-            }
-        }
+                let p = entry.path();
+                if classifier.excluded(p) {
+                    return ignore::WalkState::Continue;
+                }
+                if let Some(kind) = classifier.kind(p)
+                    && let Ok(mut f) = found.lock()
+                {
+                    f.0.push(Candidate {
+                        path: p.to_path_buf(),
+                        kind: Some(kind),
+                        explicit: false,
+                    });
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let (files, errs) = found.into_inner().unwrap_or_default();
+        out.extend(files);
+        errors.extend(errs);
     }
+    errors.sort();
     out.sort();
     out.dedup_by(|a, b| a.path == b.path);
     (out, errors)

@@ -581,7 +581,11 @@ fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
         })
         .filter_map(|c| {
             let text = load(&c.path, settings.config.max_file_size).ok()?;
-            if !kube::looks_like_manifest(&text) || kube::is_template(&text) {
+            // Only these kinds feed the index: skip the parse otherwise.
+            let indexed = ["Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]
+                .iter()
+                .any(|k| text.contains(k));
+            if !indexed || !kube::looks_like_manifest(&text) || kube::is_template(&text) {
                 return None;
             }
             let tree = yaml::parse(&text);

@@ -1,5 +1,10 @@
 use clap::Parser;
 
+// Parsing allocates many small nodes per file on every worker thread:
+// mimalloc's per-thread heaps serve them faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     prodlint::engine::install_panic_hook();
     let cli = prodlint::cli::Cli::parse();

@@ -123,8 +123,13 @@ const MAX_OPERATORS: usize = 50_000;
 /// How deep the evaluator follows an expression.
 const MAX_EVAL_DEPTH: usize = 64;
 
-/// Why the text is too deep to parse safely, if it is.
-fn too_deep(text: &str) -> Option<String> {
+/// Below this many operators the syntax tree is shallow enough to parse
+/// and drop on the calling thread.
+const SMALL_OPERATORS: usize = 2_000;
+
+/// Why the text is too deep to parse safely, if it is; else its
+/// operator count.
+fn too_deep(text: &str) -> Result<usize, String> {
     let (mut depth, mut max, mut ops) = (0usize, 0usize, 0usize);
     for b in text.bytes() {
         match b {
@@ -140,27 +145,34 @@ fn too_deep(text: &str) -> Option<String> {
         }
     }
     if max > MAX_BRACKET_DEPTH {
-        return Some(format!(
+        return Err(format!(
             "brackets nest {max} deep, over the limit of {MAX_BRACKET_DEPTH}"
         ));
     }
     if ops > MAX_OPERATORS {
-        return Some(format!(
+        return Err(format!(
             "{ops} operators, over the limit of {MAX_OPERATORS} for a configuration file"
         ));
     }
-    None
+    Ok(ops)
 }
 
 /// Parses `text` and evaluates its module-level assignments. The parse
 /// runs on a thread with a large stack: the syntax tree of a long
 /// expression is deep, and so is dropping it.
 pub fn parse(text: &str) -> Module {
-    if let Some(why) = too_deep(text) {
-        return Module {
-            skipped: Some(why),
-            ..Module::default()
-        };
+    let ops = match too_deep(text) {
+        Err(why) => {
+            return Module {
+                skipped: Some(why),
+                ..Module::default()
+            };
+        }
+        Ok(ops) => ops,
+    };
+    // A short file cannot nest deeper than a worker's stack allows.
+    if ops < SMALL_OPERATORS {
+        return parse_here(text);
     }
     let owned = text.to_string();
     let worker = std::thread::Builder::new()

@@ -137,12 +137,28 @@ fn finding<'a>(src: &SourceFile, path: &str, f: &'a Finding) -> JsonFinding<'a> 
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
+    use rayon::prelude::*;
     let (errors, warnings, info) = crate::engine::counts(input.reports);
-    let mut findings = Vec::with_capacity(input.finding_count());
-    for r in input.reports {
-        let path = report_path(&r.source.path);
-        findings.extend(r.findings.iter().map(|f| finding(&r.source, &path, f)));
-    }
+    // Each finding is rendered on its own, in parallel, at the indentation
+    // it has in the document; the bytes are what one pretty serialisation
+    // of the whole document gives.
+    let items: Vec<String> = input
+        .reports
+        .par_iter()
+        .flat_map_iter(|r| {
+            let path = report_path(&r.source.path);
+            r.findings
+                .iter()
+                .map(|f| {
+                    indent(
+                        &serde_json::to_string_pretty(&finding(&r.source, &path, f))
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<String>>()
+        })
+        .collect();
+    let findings: Vec<JsonFinding<'_>> = Vec::new();
     let doc = Document {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -160,6 +176,28 @@ pub fn render(input: &ReportInput<'_>) -> String {
         findings,
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    if !items.is_empty() {
+        let tail = "\"findings\": []\n}";
+        if let Some(at) = s.rfind(tail) {
+            s.truncate(at);
+            s.push_str("\"findings\": [\n");
+            s.push_str(&items.join(",\n"));
+            s.push_str("\n  ]\n}");
+        }
+    }
     s.push('\n');
     s
+}
+
+/// A finding's JSON at the depth of the `findings` array.
+fn indent(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    for (i, line) in json.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
 }

@@ -139,6 +139,8 @@ pub const SETTINGS: &[&str] = &[
 fn closest(name: &str) -> Option<&'static str> {
     SETTINGS
         .iter()
+        // Two edits change the length by two at most.
+        .filter(|s| s.len().abs_diff(name.len()) <= 2)
         .map(|s| (edit_distance(name, s), *s))
         .filter(|(d, s)| *d > 0 && *d <= 2 && d * 4 <= s.len())
         .min()
