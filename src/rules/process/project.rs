@@ -46,7 +46,25 @@ pub fn asgi(dir: &Path) -> Option<bool> {
     {
         return *v;
     }
-    let found = upwards(dir).into_iter().find_map(|d| dependencies_in(&d));
+    let found = upwards(dir)
+        .into_iter()
+        .find_map(|d| dependencies_in_cached(&d));
+    if let Ok(mut c) = CACHE.lock() {
+        c.insert(dir.to_path_buf(), found);
+    }
+    found
+}
+
+/// `dependencies_in`, once per folder: many files share their parents.
+fn dependencies_in_cached(dir: &Path) -> Option<bool> {
+    static CACHE: LazyLock<Mutex<HashMap<PathBuf, Option<bool>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    if let Ok(c) = CACHE.lock()
+        && let Some(v) = c.get(dir)
+    {
+        return *v;
+    }
+    let found = dependencies_in(dir);
     if let Ok(mut c) = CACHE.lock() {
         c.insert(dir.to_path_buf(), found);
     }

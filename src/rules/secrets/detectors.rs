@@ -187,7 +187,19 @@ pub struct Compiled {
     /// Secret-like names, matched without regard to case.
     pub loose: AhoCorasick,
     pub loose_owner: Vec<usize>,
-    pub regexes: Vec<Regex>,
+    /// Each detector's confirming regex, compiled the first time its
+    /// prefix is seen: most runs need few of them.
+    regexes: Vec<std::sync::OnceLock<Option<Regex>>>,
+}
+
+impl Compiled {
+    pub fn regex(&self, detector: usize) -> Option<&Regex> {
+        let pattern = DETECTORS.get(detector)?.pattern;
+        self.regexes
+            .get(detector)?
+            .get_or_init(|| Regex::new(pattern).ok())
+            .as_ref()
+    }
 }
 
 fn automaton(
@@ -219,8 +231,8 @@ pub static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
     let (loose, loose_owner) = automaton(&loose_set, true)?;
     let regexes = DETECTORS
         .iter()
-        .map(|d| Regex::new(d.pattern).ok())
-        .collect::<Option<Vec<_>>>()?;
+        .map(|_| std::sync::OnceLock::new())
+        .collect();
     Some(Compiled {
         exact,
         exact_owner,
@@ -229,3 +241,23 @@ pub static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
         regexes,
     })
 });
+
+#[cfg(test)]
+mod compile_tests {
+    use super::*;
+
+    /// Regexes compile on first use: a broken one would silently turn its
+    /// detector off, so every one is compiled here.
+    #[test]
+    fn every_detector_regex_compiles() {
+        let c = COMPILED.as_ref();
+        assert!(c.is_some(), "the automata build");
+        for (i, d) in DETECTORS.iter().enumerate() {
+            assert!(
+                c.and_then(|c| c.regex(i)).is_some(),
+                "detector {i} ({}) has a broken regex",
+                d.pattern
+            );
+        }
+    }
+}

@@ -183,7 +183,8 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
             line_start
         };
         let window = &text[from..line_end];
-        for cap in c.regexes[d_index].captures_iter(window) {
+        let Some(re) = c.regex(d_index) else { continue };
+        for cap in re.captures_iter(window) {
             let Some(secret) = cap.name("secret").or_else(|| cap.get(0)) else {
                 continue;
             };
