@@ -139,23 +139,25 @@ fn finding<'a>(src: &SourceFile, path: &str, f: &'a Finding) -> JsonFinding<'a> 
 pub fn render(input: &ReportInput<'_>) -> String {
     use rayon::prelude::*;
     let (errors, warnings, info) = crate::engine::counts(input.reports);
-    // Each finding is rendered on its own, in parallel, at the indentation
-    // it has in the document; the bytes are what one pretty serialisation
-    // of the whole document gives.
-    let items: Vec<String> = input
+    // Each file's findings are rendered on their own, in parallel, at the
+    // indentation they have in the document; the bytes are what one pretty
+    // serialisation of the whole document gives.
+    let items: Vec<Vec<u8>> = input
         .reports
         .par_iter()
-        .flat_map_iter(|r| {
+        .filter(|r| !r.findings.is_empty())
+        .map(|r| {
             let path = report_path(&r.source.path);
-            r.findings
-                .iter()
-                .map(|f| {
-                    indent(
-                        &serde_json::to_string_pretty(&finding(&r.source, &path, f))
-                            .unwrap_or_default(),
-                    )
-                })
-                .collect::<Vec<String>>()
+            let mut out = Vec::new();
+            for (i, f) in r.findings.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b",\n");
+                }
+                out.extend_from_slice(b"    ");
+                let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
+                let _ = serde::Serialize::serialize(&finding(&r.source, &path, f), &mut ser);
+            }
+            out
         })
         .collect();
     let findings: Vec<JsonFinding<'_>> = Vec::new();
@@ -180,24 +182,105 @@ pub fn render(input: &ReportInput<'_>) -> String {
         let tail = "\"findings\": []\n}";
         if let Some(at) = s.rfind(tail) {
             s.truncate(at);
-            s.push_str("\"findings\": [\n");
-            s.push_str(&items.join(",\n"));
-            s.push_str("\n  ]\n}");
+            let size: usize = items.iter().map(Vec::len).sum();
+            let mut bytes = std::mem::take(&mut s).into_bytes();
+            bytes.reserve(size + 2 * items.len() + 32);
+            bytes.extend_from_slice(b"\"findings\": [\n");
+            for (i, chunk) in items.iter().enumerate() {
+                if i > 0 {
+                    bytes.extend_from_slice(b",\n");
+                }
+                bytes.extend_from_slice(chunk);
+            }
+            bytes.extend_from_slice(b"\n  ]\n}");
+            s = String::from_utf8(bytes).unwrap_or_default();
         }
     }
     s.push('\n');
     s
 }
 
-/// A finding's JSON at the depth of the `findings` array.
-fn indent(json: &str) -> String {
-    let mut out = String::with_capacity(json.len() + json.len() / 8);
-    for (i, line) in json.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
+/// serde_json's two-space pretty layout, starting `depth` levels deep:
+/// a finding written inside the `findings` array without a second pass
+/// to indent it.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Self {
+        Self {
+            depth,
+            has_value: false,
         }
-        out.push_str("    ");
-        out.push_str(line);
     }
-    out
+
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }

@@ -181,12 +181,12 @@ pub const DETECTORS: &[Detector] = &[
 ];
 
 pub struct Compiled {
-    /// Provider prefixes, matched exactly; `exact_owner[i]` is the detector of pattern `i`.
-    pub exact: AhoCorasick,
-    pub exact_owner: Vec<usize>,
-    /// Secret-like names, matched without regard to case.
-    pub loose: AhoCorasick,
-    pub loose_owner: Vec<usize>,
+    /// Provider prefixes and secret-like names, in one automaton that
+    /// ignores ASCII case (one pass over each file; the detectors' regexes
+    /// then decide, with their own case rules); `owner[i]` is the detector
+    /// of pattern `i`.
+    pub automaton: AhoCorasick,
+    pub owner: Vec<usize>,
     /// Each detector's confirming regex, compiled the first time its
     /// prefix is seen: most runs need few of them.
     regexes: Vec<std::sync::OnceLock<Option<Regex>>>,
@@ -224,20 +224,14 @@ fn automaton(
 
 pub static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
     let all: Vec<(usize, &Detector)> = DETECTORS.iter().enumerate().collect();
-    let (exact_set, loose_set): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .partition(|(_, d)| d.kind != Kind::GenericSecret);
-    let (exact, exact_owner) = automaton(&exact_set, false)?;
-    let (loose, loose_owner) = automaton(&loose_set, true)?;
+    let (automaton, owner) = automaton(&all, true)?;
     let regexes = DETECTORS
         .iter()
         .map(|_| std::sync::OnceLock::new())
         .collect();
     Some(Compiled {
-        exact,
-        exact_owner,
-        loose,
-        loose_owner,
+        automaton,
+        owner,
         regexes,
     })
 });

@@ -156,15 +156,11 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
     let mut candidates: Vec<(Kind, usize, Span, String)> = Vec::new();
     // Detectors that read a whole line (`name = value`, URLs) read it once.
     let mut lines_done: HashSet<(usize, usize)> = HashSet::new();
-    let exact = c
-        .exact
+    let hits = c
+        .automaton
         .find_overlapping_iter(text)
-        .map(|m| (m, c.exact_owner[m.pattern().as_usize()]));
-    let loose = c
-        .loose
-        .find_overlapping_iter(text)
-        .map(|m| (m, c.loose_owner[m.pattern().as_usize()]));
-    for (m, d_index) in exact.chain(loose) {
+        .map(|m| (m, c.owner[m.pattern().as_usize()]));
+    for (m, d_index) in hits {
         let d = &DETECTORS[d_index];
         if !selection.is_enabled(rule(d.kind).code) {
             continue;
