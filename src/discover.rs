@@ -262,12 +262,32 @@ fn is_virtualenv(dir: &Path) -> bool {
 
 /// Files to lint under `paths`, sorted; errors for paths that do not exist.
 pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<String>) {
+    let found = std::sync::Mutex::new(Vec::new());
+    let errors = walk(paths, config, &|c| {
+        if let Ok(mut f) = found.lock() {
+            f.push(c);
+        }
+    });
+    let mut out = found.into_inner().unwrap_or_default();
+    out.sort();
+    out.dedup_by(|a, b| a.path == b.path);
+    (out, errors)
+}
+
+/// Calls `found` for every file to lint under `paths` as the walk finds it
+/// (from several threads, in no order; a file named twice comes twice).
+/// Returns the errors, sorted.
+pub fn walk(paths: &[PathBuf], config: &Config, found: &(dyn Fn(Candidate) + Sync)) -> Vec<String> {
     let classifier = Classifier::new(config);
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
+    let errors = std::sync::Mutex::new(Vec::new());
+    let error = |e: String| {
+        if let Ok(mut v) = errors.lock() {
+            v.push(e);
+        }
+    };
     for path in paths {
         if path.is_file() {
-            out.push(Candidate {
+            found(Candidate {
                 path: path.clone(),
                 kind: classifier.kind(path),
                 explicit: true,
@@ -275,7 +295,7 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
             continue;
         }
         if !path.is_dir() {
-            errors.push(format!("{}: no such file or directory", path.display()));
+            error(format!("{}: no such file or directory", path.display()));
             continue;
         }
         let walker = ignore::WalkBuilder::new(path)
@@ -298,18 +318,14 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
                         || is_virtualenv(e.path())))
             })
             .build_parallel();
-        // Folders are read on several threads; the list is sorted after.
-        let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
         walker.run(|| {
-            let found = &found;
             let classifier = &classifier;
+            let error = &error;
             Box::new(move |entry| {
                 let entry = match entry {
                     Ok(e) => e,
                     Err(e) => {
-                        if let Ok(mut f) = found.lock() {
-                            f.1.push(e.to_string());
-                        }
+                        error(e.to_string());
                         return ignore::WalkState::Continue;
                     }
                 };
@@ -320,10 +336,8 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
                 if classifier.excluded(p) {
                     return ignore::WalkState::Continue;
                 }
-                if let Some(kind) = classifier.kind(p)
-                    && let Ok(mut f) = found.lock()
-                {
-                    f.0.push(Candidate {
+                if let Some(kind) = classifier.kind(p) {
+                    found(Candidate {
                         path: p.to_path_buf(),
                         kind: Some(kind),
                         explicit: false,
@@ -332,14 +346,10 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
                 ignore::WalkState::Continue
             })
         });
-        let (files, errs) = found.into_inner().unwrap_or_default();
-        out.extend(files);
-        errors.extend(errs);
     }
+    let mut errors = errors.into_inner().unwrap_or_default();
     errors.sort();
-    out.sort();
-    out.dedup_by(|a, b| a.path == b.path);
-    (out, errors)
+    errors
 }
 
 #[cfg(test)]

@@ -23,6 +23,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// A manifest's text and its YAML tree, read once.
+type Parsed = Arc<(String, yaml::YamlFile)>;
+
 /// Everything the engine needs to know besides the files.
 pub struct Settings {
     pub config: Config,
@@ -32,6 +35,9 @@ pub struct Settings {
     /// Services, autoscalers and disruption budgets of every manifest of
     /// the run, for rules that look across files.
     kube: std::sync::RwLock<Arc<kube::Index>>,
+    /// Manifests the index read, with their parse, so the lint does not
+    /// read and parse them twice.
+    parsed: std::sync::RwLock<HashMap<PathBuf, Parsed>>,
 }
 
 impl Settings {
@@ -47,12 +53,19 @@ impl Settings {
             selection,
             per_file,
             kube: std::sync::RwLock::new(Arc::new(kube::Index::default())),
+            parsed: std::sync::RwLock::new(HashMap::new()),
         }
     }
 
     /// The cross-file index of Kubernetes objects of this run.
     pub fn kube_index(&self) -> Arc<kube::Index> {
         self.kube.read().map(|i| Arc::clone(&i)).unwrap_or_default()
+    }
+
+    /// The parse of `path` made while indexing, if it was of this text.
+    fn parsed_yaml(&self, path: &Path, text: &str) -> Option<Parsed> {
+        let map = self.parsed.read().ok()?;
+        map.get(path).filter(|p| p.0 == text).cloned()
     }
 
     fn set_kube_index(&self, index: kube::Index) {
@@ -136,7 +149,7 @@ pub fn decode(bytes: Vec<u8>, max_size: u64) -> Result<String, Unlintable> {
             bytes.len()
         )));
     }
-    if bytes.iter().take(8192).any(|b| *b == 0) {
+    if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         return Err(Unlintable::content(
             "the file looks binary (it contains NUL bytes)".to_string(),
         ));
@@ -290,22 +303,23 @@ fn run_rules(
                     "not linted: a template (`{{ … }}`, Helm or similar) is not a manifest until it is rendered; lint the output of `helm template`",
                 );
             } else {
-                let tree = yaml::parse(&source.text);
-                report_yaml_errors(&tree, &mut out);
+                let cached = settings.parsed_yaml(&source.path, &source.text);
+                let fresh;
+                let tree = match &cached {
+                    Some(c) => &c.1,
+                    None => {
+                        fresh = yaml::parse(&source.text);
+                        &fresh
+                    }
+                };
+                report_yaml_errors(tree, &mut out);
                 let syntax_ok = tree
                     .errors
                     .iter()
                     .all(|e| e.kind == yaml::ErrorKind::DuplicateKey);
                 if syntax_ok {
                     let index = settings.kube_index();
-                    rules::kube::check(
-                        source,
-                        &tree,
-                        &index,
-                        &settings.config,
-                        selection,
-                        &mut out,
-                    );
+                    rules::kube::check(source, tree, &index, &settings.config, selection, &mut out);
                 }
             }
         }
@@ -548,37 +562,113 @@ pub fn lint_text(
 /// Lints every candidate, in parallel; the result is sorted by path.
 pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileReport> {
     let configs = rules::process::named_configs(candidates);
-    settings.set_kube_index(kube_index(candidates, settings));
-    let mut reports: Vec<FileReport> = candidates
-        .par_iter()
-        .map(|c| {
-            let text = load(&c.path, settings.config.max_file_size);
-            let named = !configs.is_empty()
-                && c.kind == Some(FileKind::Text)
-                && std::fs::canonicalize(&c.path).is_ok_and(|p| configs.contains(&p));
-            let kind = if named {
-                Some(FileKind::Gunicorn)
-            } else {
-                c.kind
-            };
-            lint_text(&c.path, kind, text, settings)
-        })
-        .collect();
+    let (index, mut reports) = rayon::join(
+        || kube_index(candidates, settings),
+        || {
+            candidates
+                .par_iter()
+                .filter(|c| !deferred(c))
+                .map(|c| lint_candidate(c, &configs, settings))
+                .collect::<Vec<FileReport>>()
+        },
+    );
+    settings.set_kube_index(index);
+    reports.par_extend(
+        candidates
+            .par_iter()
+            .filter(|c| deferred(c))
+            .map(|c| lint_candidate(c, &configs, settings)),
+    );
     reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
     reports
+}
+
+/// Walks `paths` and lints what it finds as it finds it; files whose
+/// checks need every other file (manifests, Python files a command may
+/// name as a gunicorn configuration) wait for the walk to end. Returns the
+/// reports, sorted by path, and the walk's errors.
+pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> (Vec<FileReport>, Vec<String>) {
+    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    let all = std::sync::Mutex::new(Vec::new());
+    let reports = std::sync::Mutex::new(Vec::new());
+    let no_configs = std::collections::HashSet::new();
+    let errors = rayon::scope(|scope| {
+        crate::discover::walk(paths, &settings.config, &|c: Candidate| {
+            let first = seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
+            if !first {
+                return;
+            }
+            if !deferred(&c) {
+                let (reports, no_configs) = (&reports, &no_configs);
+                let c2 = c.clone();
+                scope.spawn(move |_| {
+                    let r = lint_candidate(&c2, no_configs, settings);
+                    if let Ok(mut v) = reports.lock() {
+                        v.push(r);
+                    }
+                });
+            }
+            if let Ok(mut v) = all.lock() {
+                v.push(c);
+            }
+        })
+    });
+    let mut all = all.into_inner().unwrap_or_default();
+    all.sort();
+    let configs = rules::process::named_configs(&all);
+    settings.set_kube_index(kube_index(&all, settings));
+    let mut reports = reports.into_inner().unwrap_or_default();
+    reports.par_extend(
+        all.par_iter()
+            .filter(|c| deferred(c))
+            .map(|c| lint_candidate(c, &configs, settings)),
+    );
+    reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    (reports, errors)
+}
+
+/// Reads and lints one candidate; a Python file that a server command
+/// names with `-c` is a gunicorn configuration.
+fn lint_candidate(
+    c: &Candidate,
+    configs: &std::collections::HashSet<PathBuf>,
+    settings: &Settings,
+) -> FileReport {
+    let text = load(&c.path, settings.config.max_file_size);
+    let named = !configs.is_empty()
+        && c.kind == Some(FileKind::Text)
+        && std::fs::canonicalize(&c.path).is_ok_and(|p| configs.contains(&p));
+    let kind = if named {
+        Some(FileKind::Gunicorn)
+    } else {
+        c.kind
+    };
+    lint_text(&c.path, kind, text, settings)
+}
+
+/// Linted after every other file: manifests (their checks read the index
+/// of all manifests; any YAML may be one) and Python files (a command may
+/// name one as a gunicorn configuration).
+fn deferred(c: &Candidate) -> bool {
+    may_be_manifest(c)
+        || (c.kind == Some(FileKind::Text) && c.path.extension().is_some_and(|e| e == "py"))
+}
+
+/// A candidate that may be a Kubernetes manifest (its kind is decided by
+/// its contents).
+fn may_be_manifest(c: &Candidate) -> bool {
+    matches!(c.kind, Some(FileKind::Text | FileKind::Kubernetes))
+        && c.path
+            .extension()
+            .is_some_and(|e| e == "yml" || e == "yaml")
 }
 
 /// Reads every manifest among the candidates once, for the cross-file
 /// facts (a Service selecting a Deployment, an autoscaler, a budget).
 fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
-    let parts: Vec<kube::Index> = candidates
+    let parts: Vec<(PathBuf, Parsed, kube::Index)> = candidates
         .par_iter()
-        .filter(|c| {
-            matches!(c.kind, Some(FileKind::Text | FileKind::Kubernetes))
-                && c.path
-                    .extension()
-                    .is_some_and(|e| e == "yml" || e == "yaml")
-        })
+        .filter(|c| may_be_manifest(c))
         .filter_map(|c| {
             let text = load(&c.path, settings.config.max_file_size).ok()?;
             // Only these kinds feed the index: skip the parse otherwise.
@@ -591,14 +681,19 @@ fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
             let tree = yaml::parse(&text);
             let mut index = kube::Index::default();
             index.add(&kube::objects(&tree));
-            Some(index)
+            Some((c.path.clone(), Arc::new((text, tree)), index))
         })
         .collect();
     let mut all = kube::Index::default();
-    for p in parts {
+    let mut parsed = HashMap::new();
+    for (path, tree, p) in parts {
         all.services.extend(p.services);
         all.autoscalers.extend(p.autoscalers);
         all.budgets.extend(p.budgets);
+        parsed.insert(path, tree);
+    }
+    if let Ok(mut map) = settings.parsed.write() {
+        *map = parsed;
     }
     all
 }

@@ -2,7 +2,7 @@
 
 use crate::cli::{CheckArgs, Cli, Command, FailOnArg, Format, RulesArgs, RulesFormat};
 use crate::config::{self, Config};
-use crate::discover::{self, Classifier, FileKind};
+use crate::discover::{Classifier, FileKind};
 use crate::engine::{self, FileReport, Settings};
 use crate::fix;
 use crate::report::{self, ReportInput, human::HumanOptions};
@@ -124,9 +124,9 @@ fn check(args: CheckArgs) -> i32 {
             } else {
                 args.paths.clone()
             };
-            let (candidates, errs) = discover::discover(&paths, &settings.config);
+            let (reports, errs) = engine::lint_paths(&paths, &settings);
             errors.extend(errs);
-            engine::lint_files(&candidates, &settings)
+            reports
         }
     };
 
@@ -167,10 +167,9 @@ fn check(args: CheckArgs) -> i32 {
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| f.code() == "PL004");
-    if internal || !errors.is_empty() {
-        return EXIT_ERROR;
-    }
-    if reports
+    let code = if internal || !errors.is_empty() {
+        EXIT_ERROR
+    } else if reports
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| fail_on.fails(f.severity))
@@ -178,7 +177,13 @@ fn check(args: CheckArgs) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    }
+    };
+    // The process ends now: freeing every file, tree and finding one by
+    // one would only delay the exit.
+    std::mem::forget(reports);
+    std::mem::forget(text);
+    std::mem::forget(settings);
+    code
 }
 
 fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {

@@ -92,7 +92,8 @@ const ALWAYS_ON: &[&str] = &["PL004"];
 /// The set of enabled rule codes.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
-    enabled: BTreeSet<&'static str>,
+    /// Shared: every file gets the run's selection, copied cheaply.
+    enabled: std::sync::Arc<BTreeSet<&'static str>>,
 }
 
 impl Selection {
@@ -125,7 +126,9 @@ impl Selection {
                 enabled.insert(rule.code);
             }
         }
-        Self { enabled }
+        Self {
+            enabled: std::sync::Arc::new(enabled),
+        }
     }
 
     pub fn is_enabled(&self, code: &str) -> bool {
@@ -143,7 +146,9 @@ impl Selection {
                     || rules::find(code).is_none_or(|r| !ignore.iter().any(|s| s.matches(r)))
             })
             .collect();
-        Selection { enabled }
+        Selection {
+            enabled: std::sync::Arc::new(enabled),
+        }
     }
 }
 

@@ -135,12 +135,25 @@ pub const SETTINGS: &[&str] = &[
     "wsgi_app",
 ];
 
+/// Two edits change at most two of the letters: a cheap test before the
+/// edit distance (most names are far from every setting).
+fn shares_letters(a: &str, b: &str) -> bool {
+    let mut counts = [0i32; 128];
+    for c in a.bytes() {
+        counts[usize::from(c & 0x7f)] += 1;
+    }
+    for c in b.bytes() {
+        counts[usize::from(c & 0x7f)] -= 1;
+    }
+    counts.iter().map(|c| c.abs()).sum::<i32>() <= 4
+}
+
 /// The setting `name` is probably a misspelling of.
 fn closest(name: &str) -> Option<&'static str> {
     SETTINGS
         .iter()
         // Two edits change the length by two at most.
-        .filter(|s| s.len().abs_diff(name.len()) <= 2)
+        .filter(|s| s.len().abs_diff(name.len()) <= 2 && shares_letters(name, s))
         .map(|s| (edit_distance(name, s), *s))
         .filter(|(d, s)| *d > 0 && *d <= 2 && d * 4 <= s.len())
         .min()

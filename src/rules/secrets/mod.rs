@@ -165,14 +165,19 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
         if !selection.is_enabled(rule(d.kind).code) {
             continue;
         }
-        // Confirm within the line: secrets do not span lines (PEM headers included).
-        let line_end = text[m.start()..]
-            .find('\n')
-            .map_or(text.len(), |i| m.start() + i);
+        // Confirm within the line: secrets do not span lines (PEM headers
+        // included). The line index finds its bounds without rescanning.
+        let line = file.lines.line_of(m.start());
+        let next = file.lines.line_start(line + 1, text);
+        let line_end = if next > m.start() && text.as_bytes().get(next - 1) == Some(&b'\n') {
+            next - 1
+        } else {
+            next
+        };
         let from = if d.lookbehind == 0 {
             m.start()
         } else {
-            let line_start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            let line_start = file.lines.line_start(line, text);
             if !lines_done.insert((d_index, line_start)) {
                 continue;
             }

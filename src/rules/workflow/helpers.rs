@@ -130,13 +130,10 @@ pub fn truthy(node: &Node) -> bool {
     matches!(&node.kind, NodeKind::Scalar { text, .. } if matches!(text.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
 }
 
-/// The shell script of a `run:` step, parsed (offsets into the script text).
-pub fn run_script(step: &Step<'_>) -> Option<crate::parse::shell::Script> {
-    let text = step.run?.as_str()?;
-    Some(crate::parse::shell::parse(
-        text,
-        &crate::parse::offsets::OffsetMap::contiguous(0, text.len()),
-    ))
+/// The shell script of a `run:` step, parsed once by the model (offsets
+/// into the script text).
+pub fn run_script<'s>(step: &'s Step<'_>) -> Option<&'s crate::parse::shell::Script> {
+    step.script.as_ref()
 }
 
 const TEST_PROGRAMS: &[&str] = &["pytest", "tox", "nox", "py.test", "unittest"];
