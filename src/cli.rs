@@ -33,6 +33,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// A Markdown summary for job summaries and pull-request comments.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -159,6 +159,7 @@ fn check(args: CheckArgs) -> i32 {
         Format::Json => report::json::render(&input),
         Format::Sarif => report::sarif::render(&input, &report::sarif::srcroot_uri()),
         Format::Github => report::github::render(&input),
+        Format::Markdown => report::markdown::render(&input, &report::markdown::Links::from_env()),
     };
     if let Err(e) = write_output(args.output.as_ref(), &text) {
         return fail(e);

@@ -925,3 +925,51 @@ fn the_readme_shows_the_demo_as_it_is() {
         "README.md's demo output is stale; it should read:\n{stats}"
     );
 }
+
+#[test]
+fn markdown_report_of_the_demo() {
+    let out = prodlint()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("GITHUB_SHA")
+        .args(["check", "fixtures/demo", "--format", "markdown"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    // 70 findings: the first 50 in tables, the other 20 folded.
+    assert!(
+        text.contains("<details>\n<summary>20 more findings</summary>"),
+        "{text}"
+    );
+    let rows = text
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("/rules/"))
+        .count();
+    assert_eq!(rows, 70, "{text}");
+    insta::assert_snapshot!("markdown_demo", text);
+}
+
+#[test]
+fn markdown_links_lines_to_the_commit_in_a_workflow() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM python:3.12-slim\nUSER 10001\nCMD [\"app\"]\n",
+    );
+    let out = prodlint()
+        .current_dir(dir.path())
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "acme/api")
+        .env("GITHUB_SHA", "0123abc")
+        .args(["check", "--format", "markdown", "--select", "DF028"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        text.contains("| [1](https://github.com/acme/api/blob/0123abc/Dockerfile#L1) | [DF028](https://github.com/prodlint/prodlint/blob/main/rules/DF028.md) python-output-buffered | 🔵 info | Python buffers stdout here: logs arrive late and the last ones are lost on a crash |"),
+        "{text}"
+    );
+}
