@@ -191,7 +191,7 @@ fn discovery_respects_gitignore_and_reads_hidden_folders() {
 
 #[test]
 fn output_is_identical_for_any_thread_count() {
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "json", "sarif", "github", "markdown"] {
         let run = |jobs: &str| {
             prodlint()
                 .current_dir(common::root())
@@ -423,7 +423,7 @@ fn secrets_are_never_printed() {
         ),
     ];
     for (file, secret, shown) in cases {
-        for format in ["human", "json", "sarif", "github"] {
+        for format in ["human", "json", "sarif", "github", "markdown"] {
             let out = prodlint()
                 .current_dir(common::root())
                 .args(["check", "--format", format, file])
@@ -876,7 +876,7 @@ fn every_detected_secret_stays_hidden_in_every_format() {
         let dir = tempdir();
         let padded: String = text.lines().map(|l| format!("{l}  \n")).collect();
         write(dir.path(), "app.env", &padded);
-        let mut outputs: Vec<(String, String)> = ["human", "json", "sarif", "github"]
+        let mut outputs: Vec<(String, String)> = ["human", "json", "sarif", "github", "markdown"]
             .iter()
             .map(|format| {
                 let o = prodlint()
