@@ -25,6 +25,17 @@ pub enum Command {
         /// A rule code (`DF001`) or name (`final-stage-runs-as-root`).
         rule: String,
     },
+    /// Print a shell completion script (`prodlint completions bash > …`).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page, in roff (`prodlint man > prodlint.1`,
+    /// `prodlint man check > prodlint-check.1`).
+    Man {
+        /// A subcommand whose page to print (default: the main page).
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -35,6 +35,36 @@ pub fn main(cli: Cli) -> i32 {
                 EXIT_ERROR
             }
         },
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "prodlint", &mut out);
+            print_bytes(&out)
+        }
+        Command::Man { subcommand } => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let page = match &subcommand {
+                None => cmd,
+                Some(name) => match cmd.find_subcommand(name) {
+                    // `prodlint-check` is the page's name, as man(7) expects.
+                    Some(sub) => sub.clone().name(format!("prodlint-{name}")),
+                    None => return fail(format!("no subcommand `{name}`")),
+                },
+            };
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(page).render(&mut out) {
+                Ok(()) => print_bytes(&out),
+                Err(e) => fail(e),
+            }
+        }
+    }
+}
+
+/// Writes generated text to standard output.
+fn print_bytes(bytes: &[u8]) -> i32 {
+    match write_output(None, &String::from_utf8_lossy(bytes)) {
+        Ok(()) => EXIT_OK,
+        Err(e) => fail(e),
     }
 }
 

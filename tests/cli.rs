@@ -973,3 +973,48 @@ fn markdown_links_lines_to_the_commit_in_a_workflow() {
         "{text}"
     );
 }
+
+#[test]
+fn completions_and_manual_pages_come_from_the_command_line_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = prodlint()
+            .args(["completions", shell])
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            text.contains("select") && text.contains("fail-on"),
+            "{shell}: {text}"
+        );
+    }
+    // The bash script is valid bash.
+    let dir = tempdir();
+    let script = dir.path().join("prodlint.bash");
+    let out = prodlint()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    std::fs::write(&script, &out.stdout).unwrap_or_else(|e| panic!("write: {e}"));
+    if let Ok(status) = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .status()
+    {
+        assert!(status.success(), "bash -n rejects the completion script");
+    }
+    let man = prodlint()
+        .args(["man"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let page = String::from_utf8_lossy(&man.stdout).to_string();
+    assert!(page.contains(".TH prodlint 1"), "{page}");
+    let check = prodlint()
+        .args(["man", "check"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let page = String::from_utf8_lossy(&check.stdout).to_string();
+    assert!(page.contains(".TH prodlint-check 1"), "{page}");
+    assert!(page.contains("\\-\\-fail\\-on"), "{page}");
+    prodlint().args(["man", "nope"]).assert().code(2);
+}
