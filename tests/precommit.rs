@@ -1,0 +1,71 @@
+//! The pre-commit hook, run by pre-commit itself on a throwaway
+//! repository. Skipped, loudly, when `pre-commit` is not installed (CI
+//! installs it).
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(dir: &Path, program: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn pre_commit() -> Option<String> {
+    let candidates = [
+        std::env::var("PRE_COMMIT").unwrap_or_default(),
+        "pre-commit".to_string(),
+    ];
+    candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn pre_commit_runs_the_hook_on_the_files_it_is_given() {
+    let Some(pc) = pre_commit() else {
+        eprintln!("SKIPPED: pre-commit is not installed; the hook test did not run");
+        return;
+    };
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let d = dir.path();
+    let git = |args: &[&str]| {
+        let (ok, out) = run(d, "git", args);
+        assert!(ok, "git {args:?}: {out}");
+    };
+    git(&["init", "-q"]);
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM python:3.12-slim\nUSER 10001\nCMD gunicorn app:app\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    std::fs::write(d.join("notes.md"), "not linted\n").unwrap_or_else(|e| panic!("write: {e}"));
+    git(&["add", "."]);
+    let (ok, out) = run(d, &pc, &["try-repo", repo, "prodlint", "--all-files"]);
+    assert!(!ok, "the hook passed a bad Dockerfile:\n{out}");
+    assert!(out.contains("DF012 shell-form-entrypoint"), "{out}");
+    assert!(out.contains("Dockerfile"), "{out}");
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nUSER 10001\nHEALTHCHECK CMD [\"python\", \"-c\", \"print(1)\"]\nCMD [\"python\", \"-m\", \"app\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    std::fs::write(d.join(".dockerignore"), ".git\n.env*\n")
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    git(&["add", "."]);
+    let (ok, out) = run(d, &pc, &["try-repo", repo, "prodlint", "--all-files"]);
+    assert!(ok, "the hook failed a good Dockerfile:\n{out}");
+}
