@@ -123,10 +123,6 @@ const MAX_OPERATORS: usize = 50_000;
 /// How deep the evaluator follows an expression.
 const MAX_EVAL_DEPTH: usize = 64;
 
-/// Below this many operators the syntax tree is shallow enough to parse
-/// and drop on the calling thread.
-const SMALL_OPERATORS: usize = 2_000;
-
 /// Why the text is too deep to parse safely, if it is; else its
 /// operator count.
 fn too_deep(text: &str) -> Result<usize, String> {
@@ -144,6 +140,12 @@ fn too_deep(text: &str) -> Result<usize, String> {
             _ => {}
         }
     }
+    // Keywords that nest without brackets: `not not …`, chained
+    // conditional expressions, lambdas.
+    ops += ["not ", " if ", "lambda", "await "]
+        .iter()
+        .map(|k| text.matches(k).count())
+        .sum::<usize>();
     if max > MAX_BRACKET_DEPTH {
         return Err(format!(
             "brackets nest {max} deep, over the limit of {MAX_BRACKET_DEPTH}"
@@ -161,18 +163,11 @@ fn too_deep(text: &str) -> Result<usize, String> {
 /// runs on a thread with a large stack: the syntax tree of a long
 /// expression is deep, and so is dropping it.
 pub fn parse(text: &str) -> Module {
-    let ops = match too_deep(text) {
-        Err(why) => {
-            return Module {
-                skipped: Some(why),
-                ..Module::default()
-            };
-        }
-        Ok(ops) => ops,
-    };
-    // A short file cannot nest deeper than a worker's stack allows.
-    if ops < SMALL_OPERATORS {
-        return parse_here(text);
+    if let Err(why) = too_deep(text) {
+        return Module {
+            skipped: Some(why),
+            ..Module::default()
+        };
     }
     let owned = text.to_string();
     let worker = std::thread::Builder::new()
@@ -211,6 +206,8 @@ fn parse_here(text: &str) -> Module {
 
 #[derive(Default)]
 struct Evaluator {
+    /// How deep in nested blocks the reader is.
+    depth: usize,
     names: HashMap<String, Value>,
     /// Local names bound to `os.environ` / `os.getenv` / `cpu_count` by
     /// `from … import …`.
@@ -219,6 +216,15 @@ struct Evaluator {
 
 impl Evaluator {
     fn statement(&mut self, stmt: &Stmt, conditional: bool, out: &mut Module) {
+        self.depth += 1;
+        // Blocks nested this deep are not configuration: stop reading them.
+        if self.depth <= MAX_EVAL_DEPTH {
+            self.statement_here(stmt, conditional, out);
+        }
+        self.depth -= 1;
+    }
+
+    fn statement_here(&mut self, stmt: &Stmt, conditional: bool, out: &mut Module) {
         match stmt {
             Stmt::Assign(a) => {
                 let value = self.eval(&a.value, 0);
