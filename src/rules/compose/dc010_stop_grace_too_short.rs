@@ -78,18 +78,9 @@ impl ComposeRule for StopGraceTooShort {
     impl_meta!();
 
     fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
-        let dir = crate::rules::process::project::dir_of(&cx.file.path);
-        for (s, built, launches) in cx.services() {
-            let from_image;
+        for (i, (s, _, launches)) in cx.services().enumerate() {
             let launches = if launches.is_empty() {
-                let Some(df) = built else { continue };
-                let path = dockerfile_path(s, &dir).unwrap_or_default();
-                let Ok(text) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                let src = SourceFile::new(path, text);
-                from_image = launch::in_dockerfile(df, &src);
-                &from_image[..]
+                cx.image_launches.get(i).map_or(&[][..], Vec::as_slice)
             } else {
                 launches
             };

@@ -37,9 +37,11 @@ pub struct ComposeContext<'a> {
     pub dev: bool,
     /// Per service, in order: the Dockerfile its `build:` names.
     pub built: Vec<Option<Dockerfile>>,
-    /// Per service, in order: the servers it starts (its `command`, else
-    /// its Dockerfile's `CMD`).
+    /// Per service, in order: the servers its `command`/`entrypoint` start.
     pub launches: Vec<Vec<Launch>>,
+    /// Per service, in order: the servers the `CMD` of the image it builds
+    /// starts (what runs when the service sets no command).
+    pub image_launches: Vec<Vec<Launch>>,
     pub config: &'a Config,
 }
 
@@ -102,14 +104,18 @@ fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
     Some(ctx.join(file.unwrap_or_else(|| "Dockerfile".to_string())))
 }
 
-fn built_dockerfile(service: &Service<'_>, dir: &Path) -> Option<Dockerfile> {
+/// The Dockerfile a service builds, parsed, and the servers its image
+/// starts: read once for every rule.
+fn built_dockerfile(service: &Service<'_>, dir: &Path) -> Option<(Dockerfile, Vec<Launch>)> {
     let path = dockerfile_path(service, dir)?;
     let meta = std::fs::metadata(&path).ok()?;
     if !meta.is_file() || meta.len() > 1 << 20 {
         return None;
     }
     let text = std::fs::read_to_string(&path).ok()?;
-    Some(dockerfile::parse(&text))
+    let df = dockerfile::parse(&text);
+    let launches = launch::in_dockerfile(&df, &SourceFile::new(path, text));
+    Some((df, launches))
 }
 
 /// Builds the context and runs the DC rules and the server (PM) rules
@@ -123,11 +129,14 @@ pub fn check(
 ) {
     let dir = crate::rules::process::project::dir_of(&file.path);
     let dev = is_dev_compose(&file.path);
-    let built: Vec<Option<Dockerfile>> = compose
+    let (built, image_launches): (Vec<Option<Dockerfile>>, Vec<Vec<Launch>>) = compose
         .services
         .iter()
-        .map(|s| built_dockerfile(s, &dir))
-        .collect();
+        .map(|s| match built_dockerfile(s, &dir) {
+            Some((df, l)) => (Some(df), l),
+            None => (None, Vec::new()),
+        })
+        .unzip();
     let launches: Vec<Vec<Launch>> = compose
         .services
         .iter()
@@ -141,6 +150,7 @@ pub fn check(
         dev,
         built,
         launches,
+        image_launches,
         config,
     };
     for rule in RULES {
