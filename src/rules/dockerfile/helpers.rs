@@ -2,11 +2,8 @@
 //! image, what the container's process is, what a package manager call does.
 
 use crate::parse::dockerfile::{Command, Dockerfile, ImageRef, Instruction, Keyword};
-use crate::parse::offsets::OffsetMap;
-use crate::parse::shell::{self, Script, SimpleCommand, Word};
+use crate::parse::shell::{Script, SimpleCommand, Word};
 use crate::source::SourceFile;
-
-pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
 /// RUN instructions of the final image (its stage chain).
 pub fn final_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
@@ -70,27 +67,7 @@ pub fn process_scripts(cmd: &Command, file: &SourceFile) -> Vec<Script> {
 /// `["sh", "-c", "script"]`: the script, parsed, with spans into the file
 /// where the JSON string has no escapes.
 pub fn shell_c_script(argv: &[Word], file: &SourceFile) -> Option<Script> {
-    let prog = argv.first()?.text.rsplit('/').next()?;
-    if !SHELLS.contains(&prog) {
-        return None;
-    }
-    let c = argv.iter().position(|w| {
-        w.text == "-c"
-            || (w.text.starts_with('-') && w.text.ends_with('c') && !w.text.starts_with("--"))
-    })?;
-    let body = argv.get(c + 1)?;
-    let raw = file.slice(body.span);
-    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
-    let map = match inner {
-        Some(i) if i == body.text => OffsetMap::contiguous(body.span.start + 1, i.len()),
-        _ => {
-            // Escapes make offsets drift: point every word at the whole string.
-            let mut m = OffsetMap::default();
-            m.push(0, body.span.start, 0);
-            m
-        }
-    };
-    Some(shell::parse(&body.text, &map))
+    crate::parse::command::shell_c(argv, &|s| file.slice(s).to_string())
 }
 
 /// Short option clusters (`-qy`) and long options, for a flag check.

@@ -372,21 +372,7 @@ pub fn in_compose_service(
             })
             .collect(),
     );
-    let env_args = env
-        .get("GUNICORN_CMD_ARGS")
-        .and_then(|v| v.span.map(|span| (v.value.clone(), span)))
-        .map(|(text, span)| {
-            env_args_of(
-                &Word {
-                    text,
-                    span,
-                    quoted: false,
-                    dynamic: false,
-                },
-                file,
-            )
-        })
-        .unwrap_or_default();
+    let env_args = env_args_from(&env, file);
     let dir = project::dir_of(&file.path);
     commands
         .into_iter()
@@ -424,21 +410,7 @@ pub fn in_kube_container(c: &crate::parse::kube::Container<'_>, file: &SourceFil
             })
             .collect(),
     );
-    let env_args = env
-        .get("GUNICORN_CMD_ARGS")
-        .and_then(|v| v.span.map(|span| (v.value.clone(), span)))
-        .map(|(text, span)| {
-            env_args_of(
-                &Word {
-                    text,
-                    span,
-                    quoted: false,
-                    dynamic: false,
-                },
-                file,
-            )
-        })
-        .unwrap_or_default();
+    let env_args = env_args_from(&env, file);
     let dir = project::dir_of(&file.path);
     let dev = project::is_dev_file(&file.path);
     commands
