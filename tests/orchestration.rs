@@ -137,18 +137,7 @@ fn security_context_fixes_create_the_block() {
         "pod.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata: {name: one}\nspec:\n  containers:\n    - name: app\n      image: busybox:1.36\n",
     );
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
-        .current_dir(p)
-        .args([
-            "check",
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "KU006,KU007,KU008",
-        ])
-        .status()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(common::fix_all(p, "KU006,KU007,KU008"), Some(0));
     let fixed = std::fs::read_to_string(p.join("pod.yaml")).unwrap_or_default();
     assert_eq!(
         fixed,
@@ -208,12 +197,7 @@ fn depends_on_map_form_gets_its_condition() {
         "compose.yaml",
         "services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    depends_on:\n      db:\n        restart: true\n      cache:\n  db:\n    image: postgres:16\n    healthcheck: {test: [\"CMD\", \"pg_isready\"]}\n  cache:\n    image: redis:7\n    healthcheck: {test: [\"CMD\", \"redis-cli\", \"ping\"]}\n",
     );
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
-        .current_dir(p)
-        .args(["check", "--fix", "--unsafe-fixes", "--select", "DC013"])
-        .status()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(common::fix_all(p, "DC013"), Some(0));
     let fixed = std::fs::read_to_string(p.join("compose.yaml")).unwrap_or_default();
     assert!(
         fixed.starts_with("services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n    depends_on:\n      db:\n        condition: service_healthy\n        restart: true\n      cache:\n        condition: service_healthy\n  db:\n"),

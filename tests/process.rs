@@ -223,19 +223,7 @@ fn fixes_keep_each_syntax() {
         "web.service",
         "[Service]\nExecStart=gunicorn --max-requests 400 app:app\n",
     );
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
-        .current_dir(d)
-        .args([
-            "check",
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "PM002,PM008",
-        ])
-        .env("NO_COLOR", "1")
-        .status()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(common::fix_all(d, "PM002,PM008"), Some(0));
     let df = std::fs::read_to_string(d.join("Dockerfile")).unwrap_or_default();
     assert!(
         df.ends_with("CMD [\"gunicorn\", \"--max-requests\", \"1000\", \"--max-requests-jitter\", \"500\", \"-k\", \"uvicorn_worker.UvicornWorker\", \"app:app\"]\n"),

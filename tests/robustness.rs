@@ -386,6 +386,19 @@ proptest! {
     }
 }
 
+/// `text` with each piece inserted at its index (moved back to a character
+/// boundary): a mutation for the property tests.
+fn insert_pieces(mut text: String, edits: Vec<(prop::sample::Index, String)>) -> String {
+    for (at, piece) in edits {
+        let mut i = at.index(text.len() + 1);
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        text.insert_str(i, &piece);
+    }
+    text
+}
+
 /// Lints text as `kind` under `name` on a worker thread, every rule on.
 fn lint_kind_on_worker(name: &str, kind: FileKind, text: String) -> FileReport {
     let settings = common::settings(&["ALL"]);
@@ -467,12 +480,8 @@ proptest! {
         edits in proptest::collection::vec((any::<prop::sample::Index>(), process_token()), 1..8),
     ) {
         let texts = process_fixtures();
-        let (kind, mut text) = texts[pick.index(texts.len())].clone();
-        for (at, piece) in edits {
-            let mut i = at.index(text.len() + 1);
-            while !text.is_char_boundary(i) { i -= 1; }
-            text.insert_str(i, &piece);
-        }
+        let (kind, text) = texts[pick.index(texts.len())].clone();
+        let text = insert_pieces(text, edits);
         let (name, k) = PROCESS_KINDS[kind];
         assert_sane(&lint_kind_on_worker(name, k, text));
     }
@@ -630,12 +639,8 @@ proptest! {
         edits in proptest::collection::vec((any::<prop::sample::Index>(), orchestration_token()), 1..8),
     ) {
         let texts = orchestration_fixtures();
-        let (kind, mut text) = texts[pick.index(texts.len())].clone();
-        for (at, piece) in edits {
-            let mut i = at.index(text.len() + 1);
-            while !text.is_char_boundary(i) { i -= 1; }
-            text.insert_str(i, &piece);
-        }
+        let (kind, text) = texts[pick.index(texts.len())].clone();
+        let text = insert_pieces(text, edits);
         let (name, k) = YAML_KINDS[kind];
         assert_sane(&lint_kind_on_worker(name, k, text));
     }

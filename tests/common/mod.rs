@@ -152,3 +152,15 @@ pub fn findings(dir: &Path, prefix: &str) -> Vec<String> {
     }
     out
 }
+
+/// Runs `prodlint check --fix --unsafe-fixes --select <codes>` in `dir`
+/// and returns its exit code.
+pub fn fix_all(dir: &Path, codes: &str) -> Option<i32> {
+    std::process::Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(dir)
+        .args(["check", "--fix", "--unsafe-fixes", "--select", codes])
+        .env("NO_COLOR", "1")
+        .status()
+        .unwrap_or_else(|e| panic!("run: {e}"))
+        .code()
+}

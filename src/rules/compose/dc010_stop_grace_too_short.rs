@@ -84,32 +84,22 @@ impl ComposeRule for StopGraceTooShort {
             } else {
                 launches
             };
-            let Some((graceful, what)) = crate::rules::process::longest_graceful(launches) else {
-                continue;
-            };
-            let entry = s.str_of("stop_grace_period");
-            let wait = match &entry {
+            let wait = match s.str_of("stop_grace_period") {
                 Some(e) => match duration(&e.text) {
-                    Some(w) => w,
+                    Some(w) => Some((w, e.span)),
                     None => continue,
                 },
-                None => 10.0,
+                None => None,
             };
-            if wait >= graceful as f64 {
-                continue;
-            }
-            let span = entry.as_ref().map_or(s.name.span, |e| e.span);
-            let given = if entry.is_some() {
-                ""
-            } else {
-                " (the default)"
-            };
-            out.report(
+            crate::rules::process::report_short_stop_wait(
                 &Self::META,
-                span,
-                format!("`stop_grace_period` is {wait} s{given}, shorter than {what} ({graceful} s): requests in flight are killed"),
-            )
-            .help(format!("set `stop_grace_period` above {graceful}s"));
+                "stop_grace_period",
+                wait,
+                10.0,
+                s.name.span,
+                launches,
+                out,
+            );
         }
     }
 }

@@ -456,6 +456,36 @@ fn graceful_seconds(l: &Launch) -> Option<(i64, String)> {
     }
 }
 
+/// A process manager's stop wait (`key`, `wait` seconds, written at
+/// `at`, or its default reported on `head`) shorter than the longest
+/// graceful timeout of `launches`: the server is killed mid-shutdown.
+pub fn report_short_stop_wait(
+    rule: &'static RuleMeta,
+    key: &str,
+    wait: Option<(f64, Span)>,
+    default: f64,
+    head: Span,
+    launches: &[Launch],
+    out: &mut Findings,
+) {
+    let Some((graceful, what)) = longest_graceful(launches) else {
+        return;
+    };
+    let (seconds, span, given) = match wait {
+        Some((w, at)) => (w, at, ""),
+        None => (default, head, " (the default)"),
+    };
+    if seconds >= graceful as f64 {
+        return;
+    }
+    out.report(
+        rule,
+        span,
+        format!("`{key}` is {seconds} s{given}, shorter than {what} ({graceful} s): requests in flight are killed"),
+    )
+    .help(format!("set `{key}` above {graceful} s"));
+}
+
 /// A program's server with the longest known graceful timeout.
 pub fn longest_graceful(launches: &[Launch]) -> Option<(i64, String)> {
     launches

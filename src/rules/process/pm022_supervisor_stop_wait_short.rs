@@ -46,32 +46,23 @@ impl ProcessRule for SupervisorStopWaitShort {
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {
         for p in &cx.programs {
-            let Some((graceful, what)) = longest_graceful(&p.launches) else {
-                continue;
-            };
             let entry = p.section.get("stopwaitsecs");
             let wait = match entry {
-                Some(e) => match e.value.trim().parse::<i64>() {
-                    Ok(n) => n,
+                Some(e) => match e.value.trim().parse::<f64>() {
+                    Ok(n) => Some((n, e.value_span)),
                     Err(_) => continue,
                 },
-                None => 10,
+                None => None,
             };
-            if wait >= graceful {
-                continue;
-            }
-            let span = entry.map_or(p.section.header_span, |e| e.value_span);
-            let given = if entry.is_some() {
-                ""
-            } else {
-                " (the default)"
-            };
-            out.report(
+            report_short_stop_wait(
                 &Self::META,
-                span,
-                format!("`stopwaitsecs` is {wait} s{given}, shorter than {what} ({graceful} s): requests in flight are killed"),
-            )
-            .help(format!("set `stopwaitsecs` above {graceful}"));
+                "stopwaitsecs",
+                wait,
+                10.0,
+                p.section.header_span,
+                &p.launches,
+                out,
+            );
         }
     }
 }
