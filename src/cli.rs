@@ -25,6 +25,8 @@ pub enum Command {
         /// A rule code (`DF001`) or name (`final-stage-runs-as-root`).
         rule: String,
     },
+    /// Run the language server on standard input and output, for editors.
+    Server,
     /// Print a shell completion script (`prodlint completions bash > …`).
     Completions {
         /// The shell to complete in.

@@ -559,6 +559,14 @@ pub fn lint_text(
     }
 }
 
+/// Indexes the manifests under `dir` for a manifest linted on its own (in
+/// the editor), so that its Services, autoscalers and disruption budgets
+/// in neighbouring files count.
+pub fn index_manifests_in(dir: &Path, settings: &Settings) {
+    let (candidates, _) = crate::discover::discover(&[dir.to_path_buf()], &settings.config);
+    settings.set_kube_index(kube_index(&candidates, settings));
+}
+
 /// Lints every candidate, in parallel; the result is sorted by path.
 pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileReport> {
     let configs = rules::process::named_configs(candidates);

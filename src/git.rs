@@ -16,7 +16,7 @@ fn cache() -> &'static Mutex<HashMap<PathBuf, Tracked>> {
 
 /// The folder holding `.git` above `path`, if any.
 pub fn repo_root(path: &Path) -> Option<PathBuf> {
-    let abs = std::fs::canonicalize(path).ok()?;
+    let abs = absolute(path)?;
     abs.ancestors()
         .skip(1)
         .find(|d| d.join(".git").exists())
@@ -54,10 +54,19 @@ pub fn is_tracked(path: &Path) -> Option<bool> {
     tracked.as_ref().map(|set| set.contains(&abs))
 }
 
+/// The canonical path of a file, also of one not yet saved (an editor's
+/// new buffer) when its folder exists.
+fn absolute(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok().or_else(|| {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+        Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
+    })
+}
+
 /// Whether the `.gitignore` files from the file's folder up to the
 /// repository root (or the file-system root) ignore it.
 pub fn is_ignored(path: &Path) -> bool {
-    let Ok(abs) = std::fs::canonicalize(path) else {
+    let Some(abs) = absolute(path) else {
         return false;
     };
     let stop = repo_root(path);

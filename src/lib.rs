@@ -15,5 +15,6 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod select;
+pub mod server;
 pub mod source;
 pub mod suppress;

@@ -35,6 +35,7 @@ pub fn main(cli: Cli) -> i32 {
                 EXIT_ERROR
             }
         },
+        Command::Server => crate::server::run(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

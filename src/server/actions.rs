@@ -1,0 +1,170 @@
+//! Code actions (a finding's fix, "ignore this rule here") and hover.
+
+use super::diagnostics::diagnostic;
+use super::text::Lines;
+use crate::diagnostic::{Applicability, Finding};
+use crate::source::Span;
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Hover, HoverContents, MarkupContent,
+    MarkupKind, Range, TextEdit, Url, WorkspaceEdit,
+};
+use std::collections::HashMap;
+
+/// Whether a finding's span touches the editor's range (an empty span or
+/// range counts when it sits at the other's edge).
+fn touches(span: Span, range: Span) -> bool {
+    span.start <= range.end && range.start <= span.end
+}
+
+pub fn code_actions(
+    findings: &[Finding],
+    text: &str,
+    uri: &Url,
+    lines: &Lines,
+    range: Range,
+) -> Vec<CodeActionOrCommand> {
+    // A cursor (an empty range) asks about its line: widen to whole lines,
+    // as editors show a line's fixes wherever the cursor sits on it.
+    let asked = lines.span(range);
+    let start = lines.line_start_of(asked.start);
+    let end = text[asked.end..]
+        .find('\n')
+        .map_or(text.len(), |i| asked.end + i);
+    let wanted = Span::new(start, end);
+    let mut fixes = Vec::new();
+    let mut ignores = Vec::new();
+    for f in findings.iter().filter(|f| touches(f.span, wanted)) {
+        let diag = diagnostic(f, uri, lines);
+        if let Some(fix) = &f.fix {
+            let edits = fix
+                .edits
+                .iter()
+                .map(|e| TextEdit::new(lines.range(e.span), e.replacement.clone()))
+                .collect();
+            let safe = fix.applicability == Applicability::Safe;
+            fixes.push(CodeAction {
+                title: format!(
+                    "{} ({}{})",
+                    fix.message,
+                    f.code(),
+                    if safe { "" } else { ", unsafe" }
+                ),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diag.clone()]),
+                edit: Some(workspace_edit(uri, edits)),
+                is_preferred: Some(safe),
+                ..CodeAction::default()
+            });
+        }
+        // Suppressions of prodlint's own findings about suppressions would
+        // only hide a mistake in the comment itself.
+        if f.code().starts_with("PL") {
+            continue;
+        }
+        let edit = ignore_edit(text, lines, f);
+        let title = format!("Ignore {} on this line", f.code());
+        if ignores.iter().any(|a: &CodeAction| a.title == title) {
+            continue;
+        }
+        ignores.push(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diag]),
+            edit: Some(workspace_edit(uri, vec![edit])),
+            ..CodeAction::default()
+        });
+    }
+    fixes
+        .into_iter()
+        .chain(ignores)
+        .map(CodeActionOrCommand::CodeAction)
+        .collect()
+}
+
+fn workspace_edit(uri: &Url, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+/// The suppression comment for `finding`: its code added to the
+/// `prodlint: ignore[...]` comment on the line above when there is one,
+/// else a new comment line above the finding's line, indented like it.
+fn ignore_edit(text: &str, lines: &Lines, finding: &Finding) -> TextEdit {
+    let line_start = lines.line_start_of(finding.span.start);
+    if line_start > 0 {
+        let above_start = lines.line_start_of(line_start - 1);
+        let above = &text[above_start..line_start];
+        if let Some(close) = existing_list_end(above) {
+            let at = above_start + close;
+            let span = Span::new(at, at);
+            return TextEdit::new(lines.range(span), format!(",{}", finding.code()));
+        }
+    }
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = &text[line_start..line_end];
+    let indent = &line[..line.len() - line.trim_start().len()];
+    let at = Span::new(line_start, line_start);
+    TextEdit::new(
+        lines.range(at),
+        format!("{indent}# prodlint: ignore[{}]\n", finding.code()),
+    )
+}
+
+/// Where the `]` of an own-line `# prodlint: ignore[...]` comment is.
+fn existing_list_end(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let body = trimmed
+        .strip_prefix('#')?
+        .trim_start_matches('#')
+        .trim_start();
+    let list = body
+        .strip_prefix("prodlint:")?
+        .trim_start()
+        .strip_prefix("ignore[")?;
+    let close = list.find(']')?;
+    Some(line.len() - list.len() + close)
+}
+
+/// The documentation of the rules whose findings lie under the cursor.
+pub fn hover(findings: &[Finding], lines: &Lines, at: lsp_types::Position) -> Option<Hover> {
+    let offset = lines.offset(at);
+    let mut rules: Vec<_> = findings
+        .iter()
+        .filter(|f| f.span.start <= offset && offset <= f.span.end)
+        .map(|f| f.rule)
+        .collect();
+    rules.sort_by_key(|r| r.code);
+    rules.dedup_by_key(|r| r.code);
+    if rules.is_empty() {
+        return None;
+    }
+    let value = rules
+        .iter()
+        .map(|r| crate::docs::page(r))
+        .collect::<Vec<_>>()
+        .join("\n---\n\n");
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::existing_list_end;
+
+    #[test]
+    fn finds_the_code_list_of_an_own_line_suppression() {
+        let line = "  # prodlint: ignore[DF001] reason\n";
+        assert_eq!(existing_list_end(line), line.find(']'));
+        assert_eq!(existing_list_end("RUN x # prodlint: ignore[DF001]\n"), None);
+        assert_eq!(existing_list_end("# prodlint: ignore-file[DF001]\n"), None);
+    }
+}

@@ -1,0 +1,481 @@
+//! `prodlint server`: a Language Server over standard input and output.
+//! Open documents are linted from their unsaved text (after a short pause
+//! in typing), with the configuration found from the file's folder upward
+//! and the neighbouring files read from disk.
+
+mod actions;
+mod diagnostics;
+mod text;
+mod transport;
+
+use crate::config::{self, Config};
+use crate::diagnostic::Finding;
+use crate::discover::{Classifier, FileKind};
+use crate::engine::{self, Settings};
+use crate::select::Selection;
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument,
+    DidOpenTextDocument, DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
+};
+use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::{
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, MessageType, PositionEncodingKind, PublishDiagnosticsParams, SaveOptions,
+    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
+};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use text::{Encoding, Lines};
+use transport::Incoming;
+
+/// How long typing must pause before a changed document is linted again.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+const SERVER_NOT_INITIALIZED: i32 = -32002;
+
+/// Serves one client on standard input and output until it says `exit`
+/// or closes the stream. Returns the process exit code: 0 after a
+/// `shutdown` request, 1 otherwise, as the protocol asks.
+pub fn run() -> i32 {
+    let (tx, rx) = mpsc::channel();
+    // Reading blocks; the server's loop must also wake up when a pause in
+    // typing ends, so frames arrive through a channel.
+    let reader = std::thread::Builder::new()
+        .name("prodlint-lsp-reader".into())
+        .spawn(move || {
+            let mut input = io::BufReader::new(io::stdin().lock());
+            while let Ok(Some(frame)) = transport::read(&mut input) {
+                if tx.send(frame).is_err() {
+                    break;
+                }
+            }
+        });
+    if let Err(e) = reader {
+        eprintln!("prodlint: error: cannot start the server: {e}");
+        return 1;
+    }
+    let mut server = Server::new(io::stdout().lock());
+    server.serve(&rx)
+}
+
+struct Document {
+    path: PathBuf,
+    version: i32,
+    text: String,
+    /// The findings of the text as it was last linted.
+    findings: Vec<Finding>,
+    /// Whether `text` changed since the findings were made.
+    stale: bool,
+}
+
+struct Server<W: Write> {
+    out: W,
+    initialized: bool,
+    shutdown: bool,
+    encoding: Encoding,
+    /// A configuration file named in the client's initialization options,
+    /// used instead of the one found from each document's folder.
+    config_path: Option<PathBuf>,
+    documents: HashMap<Url, Document>,
+    /// Changed documents and when their pause in typing ends.
+    pending: BTreeMap<Url, Instant>,
+    /// Configuration errors already shown, so that each is shown once.
+    shown: HashSet<String>,
+}
+
+impl<W: Write> Server<W> {
+    fn new(out: W) -> Self {
+        Self {
+            out,
+            initialized: false,
+            shutdown: false,
+            encoding: Encoding::Utf16,
+            config_path: None,
+            documents: HashMap::new(),
+            pending: BTreeMap::new(),
+            shown: HashSet::new(),
+        }
+    }
+
+    fn serve(&mut self, rx: &mpsc::Receiver<Incoming>) -> i32 {
+        loop {
+            let frame = match self.pending.values().min().copied() {
+                Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                    Ok(frame) => frame,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        self.lint_due();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => return 1,
+                },
+                None => match rx.recv() {
+                    Ok(frame) => frame,
+                    Err(_) => return 1,
+                },
+            };
+            let result = match frame {
+                Incoming::Malformed { id, code, message } => {
+                    transport::write_error(&mut self.out, id, code, &message)
+                }
+                Incoming::Message(Message::Request(req)) => self.request(req),
+                Incoming::Message(Message::Notification(n)) if n.method == "exit" => {
+                    return if self.shutdown { 0 } else { 1 };
+                }
+                Incoming::Message(Message::Notification(n)) => self.notification(n),
+                // The server sends no requests, so responses are not awaited.
+                Incoming::Message(Message::Response(_)) => Ok(()),
+            };
+            if result.is_err() {
+                // The client is gone.
+                return 1;
+            }
+        }
+    }
+
+    fn send(&mut self, message: Message) -> io::Result<()> {
+        transport::write(&mut self.out, &message)
+    }
+
+    fn reply<T: serde::Serialize>(&mut self, id: RequestId, result: T) -> io::Result<()> {
+        self.send(Response::new_ok(id, result).into())
+    }
+
+    fn reply_error(&mut self, id: RequestId, code: i32, message: String) -> io::Result<()> {
+        self.send(Response::new_err(id, code, message).into())
+    }
+
+    fn notify<N: lsp_types::notification::Notification>(
+        &mut self,
+        params: N::Params,
+    ) -> io::Result<()> {
+        self.send(Notification::new(N::METHOD.to_string(), params).into())
+    }
+
+    fn request(&mut self, req: Request) -> io::Result<()> {
+        let id = req.id.clone();
+        if self.shutdown {
+            return self.reply_error(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            );
+        }
+        if !self.initialized && req.method != "initialize" {
+            return self.reply_error(
+                id,
+                SERVER_NOT_INITIALIZED,
+                "the server is not initialized".into(),
+            );
+        }
+        match req.method.as_str() {
+            "initialize" => match params::<InitializeParams>(&req) {
+                Ok(p) if !self.initialized => {
+                    let result = self.initialize(p);
+                    self.reply(id, result)
+                }
+                Ok(_) => self.reply_error(
+                    id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is already initialized".into(),
+                ),
+                Err(e) => self.reply_error(id, ErrorCode::InvalidParams as i32, e),
+            },
+            "shutdown" => {
+                self.shutdown = true;
+                self.reply(id, ())
+            }
+            CodeActionRequest::METHOD => match params::<CodeActionParams>(&req) {
+                Ok(p) => {
+                    let actions = self.code_actions(p);
+                    self.reply(id, actions)
+                }
+                Err(e) => self.reply_error(id, ErrorCode::InvalidParams as i32, e),
+            },
+            HoverRequest::METHOD => match params::<HoverParams>(&req) {
+                Ok(p) => {
+                    let hover = self.hover(p);
+                    self.reply(id, hover)
+                }
+                Err(e) => self.reply_error(id, ErrorCode::InvalidParams as i32, e),
+            },
+            other => self.reply_error(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("prodlint does not handle `{other}`"),
+            ),
+        }
+    }
+
+    fn notification(&mut self, n: Notification) -> io::Result<()> {
+        if !self.initialized {
+            return Ok(());
+        }
+        // A notification cannot be answered: one with bad parameters is
+        // dropped, as the protocol asks.
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                if let Ok(p) = notification_params::<DidOpenTextDocumentParams>(&n) {
+                    let doc = p.text_document;
+                    self.documents.insert(
+                        doc.uri.clone(),
+                        Document {
+                            path: path_of(&doc.uri),
+                            version: doc.version,
+                            text: doc.text,
+                            findings: Vec::new(),
+                            stale: true,
+                        },
+                    );
+                    return self.lint_and_publish(&doc.uri);
+                }
+            }
+            DidChangeTextDocument::METHOD => {
+                if let Ok(p) = notification_params::<DidChangeTextDocumentParams>(&n) {
+                    let encoding = self.encoding;
+                    if let Some(doc) = self.documents.get_mut(&p.text_document.uri) {
+                        text::apply_changes(&mut doc.text, p.content_changes, encoding);
+                        doc.version = p.text_document.version;
+                        doc.stale = true;
+                        self.pending
+                            .insert(p.text_document.uri, Instant::now() + DEBOUNCE);
+                    }
+                }
+            }
+            // A saved file may be another's neighbour (the Dockerfile of a
+            // compose service) or the configuration: every open document is
+            // linted again.
+            DidSaveTextDocument::METHOD
+                if notification_params::<DidSaveTextDocumentParams>(&n).is_ok() =>
+            {
+                return self.lint_all();
+            }
+            DidChangeConfiguration::METHOD | DidChangeWatchedFiles::METHOD => {
+                return self.lint_all();
+            }
+            DidCloseTextDocument::METHOD => {
+                if let Ok(p) = notification_params::<DidCloseTextDocumentParams>(&n) {
+                    let uri = p.text_document.uri;
+                    self.documents.remove(&uri);
+                    self.pending.remove(&uri);
+                    return self.notify::<PublishDiagnostics>(PublishDiagnosticsParams {
+                        uri,
+                        diagnostics: Vec::new(),
+                        version: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn initialize(&mut self, p: InitializeParams) -> InitializeResult {
+        let offers_utf8 = p
+            .capabilities
+            .general
+            .and_then(|g| g.position_encodings)
+            .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+        self.encoding = if offers_utf8 {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        self.config_path = p
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("config"))
+            .and_then(|c| c.as_str())
+            .map(PathBuf::from);
+        self.initialized = true;
+        InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::from(self.encoding.name())),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                            include_text: Some(false),
+                        })),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "prodlint".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+        }
+    }
+
+    fn lint_due(&mut self) {
+        let now = Instant::now();
+        let due: Vec<Url> = self
+            .pending
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(u, _)| u.clone())
+            .collect();
+        for uri in due {
+            let _ = self.lint_and_publish(&uri);
+        }
+    }
+
+    fn lint_all(&mut self) -> io::Result<()> {
+        let mut uris: Vec<Url> = self.documents.keys().cloned().collect();
+        uris.sort();
+        for uri in uris {
+            if let Some(doc) = self.documents.get_mut(&uri) {
+                doc.stale = true;
+            }
+            self.lint_and_publish(&uri)?;
+        }
+        Ok(())
+    }
+
+    /// Lints a document if its text changed since it was last linted.
+    fn refresh(&mut self, uri: &Url) {
+        self.pending.remove(uri);
+        let config_path = self.config_path.clone();
+        let Some(doc) = self.documents.get_mut(uri) else {
+            return;
+        };
+        if !doc.stale {
+            return;
+        }
+        let (findings, config_error) = analyse(&doc.path, &doc.text, config_path.as_deref());
+        doc.findings = findings;
+        doc.stale = false;
+        if let Some(message) = config_error
+            && self.shown.insert(message.clone())
+        {
+            let _ = self.notify::<ShowMessage>(ShowMessageParams {
+                typ: MessageType::ERROR,
+                message: format!("prodlint: {message} (using the default configuration)"),
+            });
+        }
+    }
+
+    fn lint_and_publish(&mut self, uri: &Url) -> io::Result<()> {
+        self.refresh(uri);
+        let encoding = self.encoding;
+        let Some(doc) = self.documents.get(uri) else {
+            return Ok(());
+        };
+        let lines = Lines::new(&doc.text, encoding);
+        let diagnostics = doc
+            .findings
+            .iter()
+            .map(|f| diagnostics::diagnostic(f, uri, &lines))
+            .collect();
+        let params = PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics,
+            version: Some(doc.version),
+        };
+        self.notify::<PublishDiagnostics>(params)
+    }
+
+    fn code_actions(&mut self, p: CodeActionParams) -> Vec<lsp_types::CodeActionOrCommand> {
+        let uri = p.text_document.uri;
+        self.refresh(&uri);
+        let Some(doc) = self.documents.get(&uri) else {
+            return Vec::new();
+        };
+        let quickfix_wanted = p
+            .context
+            .only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("quickfix")));
+        if !quickfix_wanted {
+            return Vec::new();
+        }
+        let lines = Lines::new(&doc.text, self.encoding);
+        actions::code_actions(&doc.findings, &doc.text, &uri, &lines, p.range)
+    }
+
+    fn hover(&mut self, p: HoverParams) -> Option<lsp_types::Hover> {
+        let at = p.text_document_position_params;
+        let uri = at.text_document.uri;
+        self.refresh(&uri);
+        let doc = self.documents.get(&uri)?;
+        let lines = Lines::new(&doc.text, self.encoding);
+        actions::hover(&doc.findings, &lines, at.position)
+    }
+}
+
+fn params<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, String> {
+    serde_json::from_value(req.params.clone())
+        .map_err(|e| format!("bad parameters for `{}`: {e}", req.method))
+}
+
+fn notification_params<T: serde::de::DeserializeOwned>(n: &Notification) -> Result<T, String> {
+    serde_json::from_value(n.params.clone()).map_err(|e| e.to_string())
+}
+
+/// The file a document is. Documents that are not files (`untitled:`)
+/// are classified by the last segment of their address.
+fn path_of(uri: &Url) -> PathBuf {
+    uri.to_file_path().unwrap_or_else(|_| {
+        let name = uri.path_segments().and_then(|mut s| s.next_back());
+        PathBuf::from(name.unwrap_or_default())
+    })
+}
+
+/// Lints a document's text; also returns a configuration error to show
+/// (the defaults are used then).
+fn analyse(path: &Path, text: &str, config_path: Option<&Path>) -> (Vec<Finding>, Option<String>) {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let loaded = match config_path {
+        Some(p) => config::load(p),
+        None => config::discover(&dir),
+    };
+    let (config, error) = match loaded {
+        Ok(c) => (c, None),
+        Err(e) => (Config::default(), Some(e.to_string())),
+    };
+    let selection = Selection::new(
+        config.select.as_deref(),
+        &config.extend_select,
+        &config.ignore,
+    );
+    let settings = Settings::new(config, selection);
+    let classifier = Classifier::new(&settings.config);
+    if classifier.excluded(path) {
+        return (Vec::new(), error);
+    }
+    // Files prodlint does not read get no diagnostics (not even "unknown
+    // kind"): the editor attaches the server by language, not by name.
+    let Some(kind) = classifier.kind(path).map(|k| k.refine(path, text)) else {
+        return (Vec::new(), error);
+    };
+    if kind == FileKind::Kubernetes {
+        engine::index_manifests_in(&dir, &settings);
+    }
+    let bytes = text.as_bytes().to_vec();
+    let report = engine::lint_text(
+        path,
+        Some(kind),
+        engine::decode(bytes, settings.config.max_file_size),
+        &settings,
+    );
+    (report.findings, error)
+}

@@ -1,0 +1,560 @@
+//! `prodlint server` driven over stdio as an editor drives it.
+
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: mpsc::Receiver<Value>,
+    /// Messages read while waiting for another one.
+    queued: VecDeque<Value>,
+    next_id: i64,
+}
+
+fn read_frame(out: &mut impl BufRead) -> Option<Value> {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if out.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            length = v.parse().ok()?;
+        }
+    }
+    let mut body = vec![0; length];
+    out.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+impl Client {
+    fn start(dir: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+            .arg("server")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start prodlint server");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut out = BufReader::new(stdout);
+            while let Some(v) = read_frame(&mut out) {
+                if tx.send(v).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            rx,
+            queued: VecDeque::new(),
+            next_id: 1,
+        }
+    }
+
+    fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).expect("write header");
+        self.stdin.write_all(body).expect("write body");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn send(&mut self, message: Value) {
+        self.send_raw(message.to_string().as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its whole response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait(|m| m["id"] == json!(id) && m.get("method").is_none())
+    }
+
+    /// The first message (queued or new) that `want` accepts.
+    fn wait(&mut self, want: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.queued.iter().position(&want) {
+            return self.queued.remove(i).expect("queued");
+        }
+        loop {
+            let m = self
+                .rx
+                .recv_timeout(WAIT)
+                .expect("the server answered in time");
+            if want(&m) {
+                return m;
+            }
+            self.queued.push_back(m);
+        }
+    }
+
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        m["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn initialize(&mut self, dir: &Path, capabilities: Value) -> Value {
+        let root = uri_of(dir);
+        let r = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": root, "capabilities": capabilities}),
+        );
+        self.notify("initialized", json!({}));
+        r
+    }
+
+    fn open(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+    }
+
+    /// Shuts down and exits; returns the exit code.
+    fn stop(mut self) -> i32 {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r["result"], Value::Null, "{r}");
+        self.notify("exit", Value::Null);
+        self.child.wait().expect("exit").code().unwrap_or(-1)
+    }
+}
+
+fn uri_of(path: &Path) -> String {
+    let canonical = path.canonicalize().expect("canonical path");
+    format!("file://{}", canonical.display())
+}
+
+/// Code, start line/character and end line/character of each diagnostic.
+fn summary(diagnostics: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let r = &d["range"];
+            let n = |v: &Value| v.as_u64().unwrap_or(u64::MAX);
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                n(&r["start"]["line"]),
+                n(&r["start"]["character"]),
+                n(&r["end"]["line"]),
+                n(&r["end"]["character"]),
+            )
+        })
+        .collect()
+}
+
+fn s(code: &str, a: u64, b: u64, c: u64, d: u64) -> (String, u64, u64, u64, u64) {
+    (code.to_string(), a, b, c, d)
+}
+
+/// Applies LSP text edits to ASCII text (character = byte).
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let line = p["line"].as_u64().unwrap_or(0) as usize;
+        let ch = p["character"].as_u64().unwrap_or(0) as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        start + ch
+    };
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    spans.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, new) in spans {
+        out.replace_range(start..end, new);
+    }
+    out
+}
+
+const BAD: &str = "FROM python:3.12\nRUN pip install flask\nCMD python app.py\n";
+const GOOD: &str = "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nRUN pip install --no-cache-dir flask==3.0.0\nUSER 10001\nCMD [\"python\", \"app.py\"]\n";
+
+#[test]
+fn open_fix_change_and_shut_down() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("Dockerfile");
+    std::fs::write(&file, BAD).expect("write");
+    let uri = uri_of(&file);
+    let mut client = Client::start(dir.path());
+
+    let init = client.initialize(dir.path(), json!({}));
+    let caps = &init["result"]["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
+    assert_eq!(
+        caps["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(init["result"]["serverInfo"]["name"], "prodlint");
+
+    client.open(&uri, "dockerfile", BAD);
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(
+        summary(&diagnostics),
+        [
+            s("DF001", 0, 0, 0, 16),
+            s("DF028", 0, 0, 0, 16),
+            s("DF004", 0, 5, 0, 16),
+            s("DF006", 1, 4, 1, 15),
+            s("DF012", 2, 4, 2, 17),
+        ]
+    );
+    let df001 = &diagnostics[0];
+    assert_eq!(df001["severity"], 1);
+    assert_eq!(df001["source"], "prodlint");
+    assert_eq!(
+        df001["codeDescription"]["href"],
+        "https://github.com/prodlint/prodlint/blob/main/rules/DF001.md"
+    );
+    assert_eq!(diagnostics[1]["severity"], 3, "info");
+    assert_eq!(diagnostics[2]["severity"], 2, "warning");
+
+    // The cursor on line 2: the pip fix first (preferred, safe), then the
+    // suppression.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
+            "context": {"diagnostics": []}
+        }),
+    );
+    let actions = actions["result"].as_array().cloned().unwrap_or_default();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "insert `--no-cache-dir` (DF006)",
+            "Ignore DF006 on this line"
+        ]
+    );
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "DF006");
+    let edits = actions[0]["edit"]["changes"][&uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let fixed = apply(BAD, &edits);
+    assert_eq!(
+        fixed,
+        "FROM python:3.12\nRUN pip install --no-cache-dir flask\nCMD python app.py\n"
+    );
+
+    // The unsafe exec-form rewrite is offered, not preferred.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 2, "character": 6}, "end": {"line": 2, "character": 6}},
+            "context": {"diagnostics": []}
+        }),
+    );
+    assert_eq!(
+        actions["result"][0]["title"],
+        "rewrite in exec form (DF012, unsafe)"
+    );
+    assert_eq!(actions["result"][0]["isPreferred"], false);
+
+    // Incremental change: the pip fix, applied by range.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": edits[0]["range"], "text": edits[0]["newText"]}]
+        }),
+    );
+    let codes: Vec<String> = summary(&client.diagnostics(&uri))
+        .into_iter()
+        .map(|d| d.0)
+        .collect();
+    assert_eq!(codes, ["DF001", "DF028", "DF004", "DF012"]);
+
+    // The whole fixed text: nothing left.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": GOOD}]}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn ignore_action_inserts_the_suppression_and_hover_shows_the_rule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nUSER 10001\n  CMD python app.py\n";
+    let uri = uri_of(dir.path()) + "/Dockerfile";
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "dockerfile", text);
+    assert_eq!(
+        summary(&client.diagnostics(&uri)),
+        [s("DF012", 3, 6, 3, 19)]
+    );
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 8}}),
+    );
+    assert_eq!(hover["result"]["contents"]["kind"], "markdown");
+    let doc = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(doc.starts_with("# DF012 shell-form-entrypoint\n"), "{doc}");
+    let nothing = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}}),
+    );
+    assert_eq!(nothing["result"], Value::Null);
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}},
+            "context": {"diagnostics": []}
+        }),
+    );
+    let ignore = &actions["result"][1];
+    assert_eq!(ignore["title"], "Ignore DF012 on this line");
+    let edits = ignore["edit"]["changes"][&uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let suppressed = apply(text, &edits);
+    assert_eq!(
+        suppressed,
+        "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nUSER 10001\n  # prodlint: ignore[DF012]\n  CMD python app.py\n"
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": suppressed}]}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+
+    // Closing clears the document's diagnostics.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(client.diagnostics(&uri), Vec::<Value>::new());
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn a_second_ignore_joins_the_comment_above() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(".gitignore"), ".env\n").expect("write");
+    let uri = uri_of(dir.path()) + "/.env";
+    let text = "A=1\n# prodlint: ignore[EN004]\nA = 2\n";
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "dotenv", text);
+    let diagnostics = client.diagnostics(&uri);
+    assert_eq!(summary(&diagnostics), [s("EN001", 2, 0, 2, 1)]);
+    // The earlier assignment is related information, in the same file.
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(related["message"], "first set here");
+    assert_eq!(related["location"]["uri"], uri);
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 1}},
+            "context": {"diagnostics": [], "only": ["quickfix"]}
+        }),
+    );
+    let titles: Vec<&str> = actions["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x["title"].as_str().unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        titles,
+        [
+            "delete the earlier line (EN001, unsafe)",
+            "Ignore EN001 on this line"
+        ]
+    );
+    let edits = actions["result"][1]["edit"]["changes"][&uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        apply(text, &edits),
+        "A=1\n# prodlint: ignore[EN004,EN001]\nA = 2\n"
+    );
+    // Refactoring actions are not offered.
+    let none = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 1}},
+            "context": {"diagnostics": [], "only": ["refactor"]}
+        }),
+    );
+    assert_eq!(none["result"], json!([]));
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uri = uri_of(dir.path()) + "/Dockerfile";
+    // "é" is two bytes and one UTF-16 unit.
+    let text = "# é\nFROM python:3.12-slim AS app\nENV PYTHONUNBUFFERED=1\nUSER 10001\nLABEL x=\"é\"  \nCMD python app.py\n";
+    for (offer, encoding) in [
+        (json!(["utf-8", "utf-16"]), "utf-8"),
+        (json!(["utf-32"]), "utf-16"),
+    ] {
+        let mut client = Client::start(dir.path());
+        let init = client.initialize(dir.path(), json!({"general": {"positionEncodings": offer}}));
+        assert_eq!(init["result"]["capabilities"]["positionEncoding"], encoding);
+        client.open(
+            &uri,
+            "dockerfile",
+            &text.replace("CMD python", "CMD  \"é\" && python"),
+        );
+        let d = summary(&client.diagnostics(&uri));
+        let df012 = d.iter().find(|x| x.0 == "DF012").cloned();
+        // `"é" && python app.py`: 21 bytes, 20 UTF-16 units.
+        let (start, end) = if encoding == "utf-8" {
+            (5, 26)
+        } else {
+            (5, 25)
+        };
+        assert_eq!(
+            df012,
+            Some(s("DF012", 5, start, 5, end)),
+            "{encoding}: {d:?}"
+        );
+        assert_eq!(client.stop(), 0);
+    }
+}
+
+#[test]
+fn workspace_configuration_applies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("prodlint.toml"),
+        "ignore = [\"DF004\", \"DF028\"]\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("svc")).expect("mkdir");
+    let uri = uri_of(dir.path()) + "/svc/Dockerfile";
+    let mut client = Client::start(Path::new("/"));
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "dockerfile", BAD);
+    let codes: Vec<String> = summary(&client.diagnostics(&uri))
+        .into_iter()
+        .map(|d| d.0)
+        .collect();
+    assert_eq!(codes, ["DF001", "DF006", "DF012"]);
+
+    // A broken configuration is shown once, and the defaults apply.
+    std::fs::write(dir.path().join("prodlint.toml"), "ignore = [\n").expect("write");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let shown = client.wait(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("prodlint: "), "{message}");
+    assert!(message.contains("prodlint.toml"), "{message}");
+    assert!(
+        message.ends_with("(using the default configuration)"),
+        "{message}"
+    );
+    assert_eq!(client.diagnostics(&uri).len(), 5);
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn malformed_messages_get_errors_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut client = Client::start(dir.path());
+
+    let early = client.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "before initialize: {early}");
+
+    client.send_raw(b"{this is not json");
+    let e = client.wait(|m| m["id"].is_null() && m.get("error").is_some());
+    assert_eq!(e["error"]["code"], -32700);
+    client.send_raw(b"[1, 2, 3]");
+    let e = client.wait(|m| m["id"].is_null() && m.get("error").is_some());
+    assert_eq!(e["error"]["code"], -32600);
+
+    client.initialize(dir.path(), json!({}));
+    let unknown = client.request("textDocument/formatting", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    let bad = client.request("textDocument/hover", json!({"position": "here"}));
+    assert_eq!(bad["error"]["code"], -32602);
+    // A notification with bad parameters is dropped; a binary document is
+    // reported, not a crash.
+    client.notify("textDocument/didOpen", json!({"textDocument": 7}));
+    let uri = uri_of(dir.path()) + "/Dockerfile";
+    client.open(&uri, "dockerfile", "FROM \u{0}\u{0}\u{0}\n");
+    let d = client.diagnostics(&uri);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "PL003");
+
+    // Still serving.
+    let again = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(again.get("error").is_none(), "{again}");
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_an_error_exit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.notify("exit", Value::Null);
+    assert_eq!(client.child.wait().expect("exit").code(), Some(1));
+}
