@@ -1,6 +1,7 @@
 //! The pre-commit hook, run by pre-commit itself on a throwaway
 //! repository. Skipped, loudly, when `pre-commit` is not installed (CI
-//! installs it).
+//! installs it and sets `PRODLINT_REQUIRE_CLIENTS`, which turns the skip
+//! into a failure).
 
 use std::path::Path;
 use std::process::Command;
@@ -36,6 +37,10 @@ fn pre_commit() -> Option<String> {
 #[test]
 fn pre_commit_runs_the_hook_on_the_files_it_is_given() {
     let Some(pc) = pre_commit() else {
+        assert!(
+            std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
+            "pre-commit is required here but is not installed"
+        );
         eprintln!("SKIPPED: pre-commit is not installed; the hook test did not run");
         return;
     };
