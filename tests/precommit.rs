@@ -11,6 +11,12 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> (bool, String) {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // Both hooks build prodlint in release mode: one target folder lets
+        // the second build reuse what the first compiled.
+        .env(
+            "CARGO_TARGET_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/target/hooks"),
+        )
         .output()
         .unwrap_or_else(|e| panic!("{program}: {e}"));
     let text = format!(
@@ -34,14 +40,15 @@ fn pre_commit() -> Option<String> {
     })
 }
 
-#[test]
-fn pre_commit_runs_the_hook_on_the_files_it_is_given() {
+/// A throwaway repository with a bad Dockerfile: the hook must fail and
+/// show the finding; with the Dockerfile fixed it must pass.
+fn hook_fails_then_passes(hook: &str) {
     let Some(pc) = pre_commit() else {
         assert!(
             std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
             "pre-commit is required here but is not installed"
         );
-        eprintln!("SKIPPED: pre-commit is not installed; the hook test did not run");
+        eprintln!("SKIPPED: pre-commit is not installed; the `{hook}` hook test did not run");
         return;
     };
     let repo = env!("CARGO_MANIFEST_DIR");
@@ -59,10 +66,10 @@ fn pre_commit_runs_the_hook_on_the_files_it_is_given() {
     .unwrap_or_else(|e| panic!("write: {e}"));
     std::fs::write(d.join("notes.md"), "not linted\n").unwrap_or_else(|e| panic!("write: {e}"));
     git(&["add", "."]);
-    let (ok, out) = run(d, &pc, &["try-repo", repo, "prodlint", "--all-files"]);
+    let (ok, out) = run(d, &pc, &["try-repo", repo, hook, "--all-files"]);
     assert!(!ok, "the hook passed a bad Dockerfile:\n{out}");
     assert!(out.contains("DF012 shell-form-entrypoint"), "{out}");
-    assert!(out.contains("Dockerfile"), "{out}");
+    assert!(out.contains("Dockerfile:3:5"), "{out}");
     std::fs::write(
         d.join("Dockerfile"),
         "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nUSER 10001\nHEALTHCHECK CMD [\"python\", \"-c\", \"print(1)\"]\nCMD [\"python\", \"-m\", \"app\"]\n",
@@ -71,6 +78,18 @@ fn pre_commit_runs_the_hook_on_the_files_it_is_given() {
     std::fs::write(d.join(".dockerignore"), ".git\n.env*\n")
         .unwrap_or_else(|e| panic!("write: {e}"));
     git(&["add", "."]);
-    let (ok, out) = run(d, &pc, &["try-repo", repo, "prodlint", "--all-files"]);
+    let (ok, out) = run(d, &pc, &["try-repo", repo, hook, "--all-files"]);
     assert!(ok, "the hook failed a good Dockerfile:\n{out}");
+}
+
+/// Built from source by pre-commit with cargo.
+#[test]
+fn the_rust_hook_checks_the_files_it_is_given() {
+    hook_fails_then_passes("prodlint");
+}
+
+/// Installed with pip: the wheel the maturin build backend makes.
+#[test]
+fn the_python_hook_checks_the_files_it_is_given() {
+    hook_fails_then_passes("prodlint-python");
 }
