@@ -6,7 +6,10 @@ declare_rule! {
     /// A `uses:` (a step's action or a job's reusable workflow) that is not
     /// pinned to a full 40-character commit SHA. Actions of the `actions`
     /// and `github` organisations are reported as info; owners listed in
-    /// `trusted-owners` are not reported. Branch refs are GH002's.
+    /// `trusted-owners` are not reported. Branch refs are GH002's. Actions
+    /// of the same repository (`./path` after a checkout, or the
+    /// self-repository form `$/path`, which runs the workflow's own commit)
+    /// are not reported.
     ///
     /// ## Why it matters in production
     /// A tag is a movable pointer: whoever controls the action's repository

@@ -18,7 +18,8 @@ pub enum Uses<'a> {
 }
 
 pub fn parse_uses(text: &str) -> Uses<'_> {
-    if text.starts_with("./") || text.starts_with("../") {
+    // `$/path` is the self-repository form: the running commit, no checkout.
+    if text.starts_with("./") || text.starts_with("../") || text.starts_with("$/") {
         return Uses::Local;
     }
     if let Some(image) = text.strip_prefix("docker://") {
@@ -279,6 +280,7 @@ mod tests {
     #[test]
     fn uses_forms() {
         assert_eq!(parse_uses("./.github/actions/x"), Uses::Local);
+        assert_eq!(parse_uses("$/.github/actions/x"), Uses::Local);
         assert_eq!(parse_uses("docker://alpine:3"), Uses::Docker("alpine:3"));
         assert_eq!(
             parse_uses("org/repo/.github/workflows/d.yml@v1"),

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The GitHub Action's check step (action.yml): runs prodlint once per
+# report the inputs ask for and sets the step's outputs. Inputs arrive as
+# environment variables only; lists are split into words, never evaluated.
+set -uo pipefail
+
+fail() {
+    echo "::error title=prodlint action::$1"
+    exit 2
+}
+
+for flag in INPUT_ANNOTATIONS INPUT_SUMMARY; do
+    case "${!flag}" in
+        true | false) ;;
+        *) fail "input ${flag#INPUT_} must be true or false, not '${!flag}'" ;;
+    esac
+done
+
+bin_dir="${RUNNER_TEMP:?}/prodlint-install/bin"
+prodlint="$bin_dir/prodlint"
+[ -x "$prodlint" ] || prodlint="$bin_dir/prodlint.exe"
+[ -x "$prodlint" ] || fail "prodlint is not installed in $bin_dir"
+
+set -f
+IFS=$' \t\n'
+# shellcheck disable=SC2206 # splitting into words is the point; globbing is off
+paths=(${INPUT_PATHS:-})
+# shellcheck disable=SC2206
+extra=(${INPUT_ARGS:-})
+set +f
+[ ${#paths[@]} -gt 0 ] || paths=(.)
+
+args=(check)
+# Bash 3.2 (macOS) calls an empty array unbound under `set -u`.
+args+=(${extra[@]+"${extra[@]}"})
+[ -z "${INPUT_FAIL_ON:-}" ] || args+=(--fail-on "$INPUT_FAIL_ON")
+
+report="$RUNNER_TEMP/prodlint-report.json"
+rm -f "$report"
+"$prodlint" "${args[@]}" --format json --output "$report" -- "${paths[@]}"
+code=$?
+findings=0
+if [ -f "$report" ]; then
+    # The summary comes first: its count is the first `"findings": N`.
+    findings=$(grep -m1 -Eo '"findings": *[0-9]+' "$report" | grep -Eo '[0-9]+$' || echo 0)
+fi
+
+if [ "$INPUT_ANNOTATIONS" = true ]; then
+    "$prodlint" "${args[@]}" --format github -- "${paths[@]}" || true
+fi
+if [ -n "${INPUT_SARIF_FILE:-}" ]; then
+    "$prodlint" "${args[@]}" --format sarif --output "$INPUT_SARIF_FILE" -- "${paths[@]}" || true
+    echo "sarif-file=$INPUT_SARIF_FILE" >>"${GITHUB_OUTPUT:?}"
+fi
+if [ "$INPUT_SUMMARY" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    "$prodlint" "${args[@]}" --format markdown -- "${paths[@]}" >>"$GITHUB_STEP_SUMMARY" || true
+fi
+
+{
+    echo "findings=$findings"
+    echo "exit-code=$code"
+} >>"${GITHUB_OUTPUT:?}"
+exit "$code"
