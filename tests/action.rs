@@ -19,6 +19,23 @@ struct Simulation {
     /// What the check step printed (workflow commands become annotations).
     stdout: String,
     exit_code: Option<i32>,
+    /// More environment for every step (pip's settings, say).
+    env: Vec<(String, String)>,
+}
+
+impl Simulation {
+    fn new() -> Simulation {
+        let temp = tempfile::tempdir().expect("tempdir");
+        let summary = temp.path().join("step-summary.md");
+        Simulation {
+            temp,
+            summary,
+            outputs: BTreeMap::new(),
+            stdout: String::new(),
+            exit_code: None,
+            env: Vec::new(),
+        }
+    }
 }
 
 fn text(node: Option<&Node>) -> String {
@@ -78,6 +95,10 @@ fn parse_outputs(file: &Path) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The tests build in `target/hooks` (cargo install, maturin): one build
+/// at a time, or one build's files vanish under the other's copy.
+static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs the action with `given` inputs (the rest take their defaults).
 fn run_action(given: &[(&str, &str)], sim: Option<Simulation>) -> Simulation {
     let source = action_source();
@@ -95,17 +116,7 @@ fn run_action(given: &[(&str, &str)], sim: Option<Simulation>) -> Simulation {
         assert!(inputs.contains_key(*k), "no input `{k}`");
         inputs.insert(k.to_string(), v.to_string());
     }
-    let mut sim = sim.unwrap_or_else(|| {
-        let temp = tempfile::tempdir().expect("tempdir");
-        let summary = temp.path().join("step-summary.md");
-        Simulation {
-            temp,
-            summary,
-            outputs: BTreeMap::new(),
-            stdout: String::new(),
-            exit_code: None,
-        }
-    });
+    let mut sim = sim.unwrap_or_else(Simulation::new);
     sim.outputs.clear();
     std::fs::write(&sim.summary, "").expect("summary");
     let workspace = Path::new(REPO).join("fixtures/demo");
@@ -140,6 +151,7 @@ fn run_action(given: &[(&str, &str)], sim: Option<Simulation>) -> Simulation {
             // The pre-commit and wheel tests build the release binary here
             // too: `cargo install` reuses it.
             .env("CARGO_TARGET_DIR", Path::new(REPO).join("target/hooks"));
+        cmd.envs(sim.env.iter().map(|(k, v)| (k, v)));
         if let Some(env) = step.env.and_then(Node::as_map) {
             for e in env {
                 cmd.env(
@@ -222,6 +234,7 @@ fn the_action_is_injection_safe_and_pinned() {
 
 #[test]
 fn the_action_reports_annotations_sarif_summary_and_outputs() {
+    let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().expect("tempdir");
     let sarif = dir.path().join("results.sarif");
     let sarif_arg = sarif.to_string_lossy().to_string();
@@ -324,5 +337,65 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
         ),
         "{}",
         sim.stdout
+    );
+}
+
+/// With `version`, the action installs that release with pip (here from a
+/// wheel built for the test: pip is told to look nowhere else) instead of
+/// building with cargo. Needs maturin: skipped loudly without it, a
+/// failure in CI.
+#[test]
+fn the_action_installs_a_released_version_with_pip() {
+    let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let maturin = std::env::var("MATURIN").unwrap_or_else(|_| "maturin".to_string());
+    let found = Command::new(&maturin)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
+            "maturin is required here but is not installed"
+        );
+        eprintln!("SKIPPED: maturin is not installed; the action's pip install was not tested");
+        return;
+    }
+    let mut sim = Simulation::new();
+    let wheels = sim.temp.path().join("wheels");
+    let out = Command::new(&maturin)
+        .args(["build", "--release", "--out"])
+        .arg(&wheels)
+        .current_dir(REPO)
+        .env("CARGO_TARGET_DIR", Path::new(REPO).join("target/hooks"))
+        .output()
+        .expect("maturin");
+    assert!(
+        out.status.success(),
+        "maturin build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    sim.env = vec![
+        ("PIP_NO_INDEX".into(), "1".into()),
+        (
+            "PIP_FIND_LINKS".into(),
+            wheels.to_string_lossy().into_owned(),
+        ),
+    ];
+    let sim = run_action(
+        &[("version", env!("CARGO_PKG_VERSION")), ("fail-on", "never")],
+        Some(sim),
+    );
+    assert_eq!(sim.exit_code, Some(0), "{}", sim.stdout);
+    assert_eq!(
+        sim.outputs["check"].get("findings").map(String::as_str),
+        Some("70")
+    );
+    // The cargo steps did not run: the binary is the virtualenv's.
+    assert!(!sim.outputs.contains_key("key"));
+    let installed = sim.temp.path().join("prodlint-install/bin");
+    let target = std::fs::canonicalize(&installed).expect("installed");
+    assert_eq!(
+        target,
+        std::fs::canonicalize(sim.temp.path().join("prodlint-venv/bin")).expect("venv")
     );
 }

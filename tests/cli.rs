@@ -1018,3 +1018,63 @@ fn completions_and_manual_pages_come_from_the_command_line_definition() {
     assert!(page.contains("\\-\\-fail\\-on"), "{page}");
     prodlint().args(["man", "nope"]).assert().code(2);
 }
+
+/// What pre-commit does: name a few files. Findings are reported for
+/// those files only, while rules that look across files still read the
+/// neighbours (here the gunicorn configuration the Dockerfile names).
+#[test]
+fn named_files_get_findings_and_their_neighbours_are_read() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nUSER 10001\nHEALTHCHECK CMD [\"python\", \"-c\", \"print(1)\"]\nCMD [\"gunicorn\", \"-c\", \"gunicorn.conf.py\", \"app:app\"]\n",
+    );
+    write(d, "requirements.txt", "fastapi\ngunicorn\n");
+    write(
+        d,
+        "gunicorn.conf.py",
+        "bind = \"127.0.0.1:8000\"\nworker_class = \"sync\"\nkeepalive = 1\n",
+    );
+    let located = |out: &[u8]| -> Vec<String> {
+        json_of(out)["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        format!(
+                            "{}:{}:{} {}",
+                            f["file"].as_str().unwrap_or_default(),
+                            f["start"]["line"],
+                            f["start"]["column"],
+                            f["code"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let out = prodlint()
+        .current_dir(d)
+        .args(["check", "--no-config", "--format", "json", "Dockerfile"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    // The configuration's own findings (PM001, PM007, PM011) stay out.
+    assert_eq!(
+        located(&out.stdout),
+        ["Dockerfile:5:6 PM006", "Dockerfile:5:6 PM010"]
+    );
+    // The Dockerfile's findings come from the configuration's content.
+    write(
+        d,
+        "gunicorn.conf.py",
+        "bind = \"0.0.0.0:8000\"\nworker_class = \"uvicorn_worker.UvicornWorker\"\nworkers = 4\naccesslog = \"-\"\nkeepalive = 75\n",
+    );
+    let out = prodlint()
+        .current_dir(d)
+        .args(["check", "--no-config", "--format", "json", "Dockerfile"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(located(&out.stdout), Vec::<String>::new());
+}

@@ -40,9 +40,14 @@ fn pre_commit() -> Option<String> {
     })
 }
 
+/// Both hooks build in `target/hooks`; one build at a time, or one
+/// build's files vanish under the other's copy.
+static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A throwaway repository with a bad Dockerfile: the hook must fail and
 /// show the finding; with the Dockerfile fixed it must pass.
 fn hook_fails_then_passes(hook: &str) {
+    let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let Some(pc) = pre_commit() else {
         assert!(
             std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
