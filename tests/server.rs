@@ -145,8 +145,9 @@ impl Client {
 }
 
 fn uri_of(path: &Path) -> String {
-    let canonical = path.canonicalize().expect("canonical path");
-    format!("file://{}", canonical.display())
+    lsp_types::Url::from_directory_path(path)
+        .map(|u| u.as_str().trim_end_matches('/').to_string())
+        .unwrap_or_else(|()| panic!("not absolute: {}", path.display()))
 }
 
 /// Code, start line/character and end line/character of each diagnostic.
@@ -476,7 +477,7 @@ fn utf8_positions_when_the_client_offers_them() {
 }
 
 #[test]
-fn workspace_configuration_applies() {
+fn workspace_configuration_applies_and_is_watched() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("prodlint.toml"),
@@ -486,19 +487,35 @@ fn workspace_configuration_applies() {
     std::fs::create_dir(dir.path().join("svc")).expect("mkdir");
     let uri = uri_of(dir.path()) + "/svc/Dockerfile";
     let mut client = Client::start(Path::new("/"));
-    client.initialize(dir.path(), json!({}));
-    client.open(&uri, "dockerfile", BAD);
-    let codes: Vec<String> = summary(&client.diagnostics(&uri))
-        .into_iter()
-        .map(|d| d.0)
-        .collect();
-    assert_eq!(codes, ["DF001", "DF006", "DF012"]);
+    client.initialize(
+        dir.path(),
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    // The server asks to be told when a configuration file changes.
+    let register = client.wait(|m| m["method"] == "client/registerCapability");
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"],
+        json!([
+            {"globPattern": "**/prodlint.toml"},
+            {"globPattern": "**/.prodlint.toml"},
+            {"globPattern": "**/pyproject.toml"}
+        ])
+    );
+    client.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
 
-    // A broken configuration is shown once, and the defaults apply.
+    client.open(&uri, "dockerfile", BAD);
+    let codes = |d: Vec<Value>| -> Vec<String> { summary(&d).into_iter().map(|d| d.0).collect() };
+    assert_eq!(codes(client.diagnostics(&uri)), ["DF001", "DF006", "DF012"]);
+
+    // A broken configuration, changed outside the editor: shown once, and
+    // the defaults apply.
     std::fs::write(dir.path().join("prodlint.toml"), "ignore = [\n").expect("write");
+    let config_uri = uri_of(dir.path()) + "/prodlint.toml";
     client.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": uri}}),
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
     );
     let shown = client.wait(|m| m["method"] == "window/showMessage");
     let message = shown["params"]["message"].as_str().unwrap_or_default();
@@ -509,6 +526,14 @@ fn workspace_configuration_applies() {
         "{message}"
     );
     assert_eq!(client.diagnostics(&uri).len(), 5);
+
+    // Mended and saved from the editor.
+    std::fs::write(dir.path().join("prodlint.toml"), "ignore = [\"DF\"]\n").expect("write");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    assert_eq!(codes(client.diagnostics(&uri)), Vec::<String>::new());
     assert_eq!(client.stop(), 0);
 }
 

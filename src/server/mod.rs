@@ -16,16 +16,19 @@ use crate::select::Selection;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument,
-    DidOpenTextDocument, DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
+    DidOpenTextDocument, DidSaveTextDocument, Initialized, Notification as _, PublishDiagnostics,
+    ShowMessage,
 };
-use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, HoverRequest, RegisterCapability, Request as _};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, MessageType, PositionEncodingKind, PublishDiagnosticsParams, SaveOptions,
-    ServerCapabilities, ServerInfo, ShowMessageParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesRegistrationOptions,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    FileSystemWatcher, GlobPattern, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, MessageType, PositionEncodingKind, PublishDiagnosticsParams, Registration,
+    RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Url,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
@@ -88,6 +91,9 @@ struct Server<W: Write> {
     pending: BTreeMap<Url, Instant>,
     /// Configuration errors already shown, so that each is shown once.
     shown: HashSet<String>,
+    /// The client can watch files for the server: configuration files
+    /// edited outside the editor then lint the open documents again.
+    watch_configs: bool,
 }
 
 impl<W: Write> Server<W> {
@@ -101,6 +107,7 @@ impl<W: Write> Server<W> {
             documents: HashMap::new(),
             pending: BTreeMap::new(),
             shown: HashSet::new(),
+            watch_configs: false,
         }
     }
 
@@ -220,6 +227,7 @@ impl<W: Write> Server<W> {
         // A notification cannot be answered: one with bad parameters is
         // dropped, as the protocol asks.
         match n.method.as_str() {
+            Initialized::METHOD if self.watch_configs => return self.register_watchers(),
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = notification_params::<DidOpenTextDocumentParams>(&n) {
                     let doc = p.text_document;
@@ -277,6 +285,13 @@ impl<W: Write> Server<W> {
     }
 
     fn initialize(&mut self, p: InitializeParams) -> InitializeResult {
+        self.watch_configs = p
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files)
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         let offers_utf8 = p
             .capabilities
             .general
@@ -321,6 +336,34 @@ impl<W: Write> Server<W> {
                 version: Some(env!("CARGO_PKG_VERSION").into()),
             }),
         }
+    }
+
+    fn register_watchers(&mut self) -> io::Result<()> {
+        let watchers = ["**/prodlint.toml", "**/.prodlint.toml", "**/pyproject.toml"]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.to_string()),
+                kind: None,
+            })
+            .collect();
+        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+        let params = RegistrationParams {
+            registrations: vec![Registration {
+                id: "prodlint-configuration".into(),
+                method: DidChangeWatchedFiles::METHOD.into(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
+        // The answer needs no handling: without it, saving the
+        // configuration in the editor still lints again.
+        self.send(
+            Request::new(
+                RequestId::from("prodlint-register".to_string()),
+                RegisterCapability::METHOD.to_string(),
+                params,
+            )
+            .into(),
+        )
     }
 
     fn lint_due(&mut self) {
