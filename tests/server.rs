@@ -215,7 +215,7 @@ fn open_fix_change_and_shut_down() {
     assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync");
     assert_eq!(
         caps["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix"])
+        json!(["quickfix", "source.fixAll.prodlint"])
     );
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(init["result"]["serverInfo"]["name"], "prodlint");
@@ -243,7 +243,7 @@ fn open_fix_change_and_shut_down() {
     assert_eq!(diagnostics[2]["severity"], 2, "warning");
 
     // The cursor on line 2: the pip fix first (preferred, safe), then the
-    // suppression.
+    // suppression, then fix-all.
     let actions = client.request(
         "textDocument/codeAction",
         json!({
@@ -257,11 +257,14 @@ fn open_fix_change_and_shut_down() {
         .iter()
         .map(|a| a["title"].as_str().unwrap_or_default())
         .collect();
+    // Without `only`, the fix-all action comes last (editors list it in
+    // their source-action menus).
     assert_eq!(
         titles,
         [
             "insert `--no-cache-dir` (DF006)",
-            "Ignore DF006 on this line"
+            "Ignore DF006 on this line",
+            "Apply every safe prodlint fix"
         ]
     );
     assert_eq!(actions[0]["kind"], "quickfix");
@@ -276,6 +279,29 @@ fn open_fix_change_and_shut_down() {
         fixed,
         "FROM python:3.12\nRUN pip install --no-cache-dir flask\nCMD python app.py\n"
     );
+
+    // Fix all on save (`source.fixAll`): every safe fix, one edit of the
+    // whole text; the unsafe exec-form rewrite is left alone.
+    let all = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]}
+        }),
+    );
+    let all = all["result"].as_array().cloned().unwrap_or_default();
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(all[0]["kind"], "source.fixAll.prodlint");
+    let whole = all[0]["edit"]["changes"][&uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        whole[0]["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}})
+    );
+    assert_eq!(apply(BAD, &whole), fixed);
 
     // The unsafe exec-form rewrite is offered, not preferred.
     let actions = client.request(
@@ -413,6 +439,7 @@ fn a_second_ignore_joins_the_comment_above() {
                 .collect()
         })
         .unwrap_or_default();
+    // No fix-all either: the only fix is unsafe.
     assert_eq!(
         titles,
         [

@@ -10,6 +10,21 @@ use lsp_types::{
 };
 use std::collections::HashMap;
 
+/// The kind of the action that applies every safe fix, which editors run
+/// on save (`source.fixAll`).
+pub const FIX_ALL: &str = "source.fixAll.prodlint";
+
+/// The document with every safe fix applied, as one edit.
+pub fn fix_all(uri: &Url, lines: &Lines, len: usize, fixed: String) -> CodeActionOrCommand {
+    let whole = lines.range(Span::new(0, len));
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: "Apply every safe prodlint fix".to_string(),
+        kind: Some(CodeActionKind::from(FIX_ALL)),
+        edit: Some(workspace_edit(uri, vec![TextEdit::new(whole, fixed)])),
+        ..CodeAction::default()
+    })
+}
+
 /// Whether a finding's span touches the editor's range (an empty span or
 /// range counts when it sits at the other's edge).
 fn touches(span: Span, range: Span) -> bool {

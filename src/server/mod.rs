@@ -4,15 +4,12 @@
 //! and the neighbouring files read from disk.
 
 mod actions;
+mod analysis;
 mod diagnostics;
 mod text;
 mod transport;
 
-use crate::config::{self, Config};
 use crate::diagnostic::Finding;
-use crate::discover::{Classifier, FileKind};
-use crate::engine::{self, Settings};
-use crate::select::Selection;
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument,
@@ -32,7 +29,7 @@ use lsp_types::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use text::{Encoding, Lines};
@@ -324,7 +321,10 @@ impl<W: Write> Server<W> {
                 )),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::from(actions::FIX_ALL),
+                        ]),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -401,7 +401,8 @@ impl<W: Write> Server<W> {
         if !doc.stale {
             return;
         }
-        let (findings, config_error) = analyse(&doc.path, &doc.text, config_path.as_deref());
+        let (findings, config_error) =
+            analysis::analyse(&doc.path, &doc.text, config_path.as_deref());
         doc.findings = findings;
         doc.stale = false;
         if let Some(message) = config_error
@@ -440,16 +441,27 @@ impl<W: Write> Server<W> {
         let Some(doc) = self.documents.get(&uri) else {
             return Vec::new();
         };
-        let quickfix_wanted = p
-            .context
-            .only
-            .as_ref()
-            .is_none_or(|only| only.iter().any(|k| k.as_str().starts_with("quickfix")));
-        if !quickfix_wanted {
-            return Vec::new();
-        }
+        // `only` lists kinds or their parents (`source` covers
+        // `source.fixAll.prodlint`).
+        let wanted = |kind: &str| {
+            p.context.only.as_ref().is_none_or(|only| {
+                only.iter()
+                    .any(|k| kind == k.as_str() || kind.starts_with(&format!("{}.", k.as_str())))
+            })
+        };
         let lines = Lines::new(&doc.text, self.encoding);
-        actions::code_actions(&doc.findings, &doc.text, &uri, &lines, p.range)
+        let mut out = Vec::new();
+        if wanted(CodeActionKind::QUICKFIX.as_str()) {
+            out = actions::code_actions(&doc.findings, &doc.text, &uri, &lines, p.range);
+        }
+        if wanted(actions::FIX_ALL)
+            && doc.findings.iter().any(|f| f.fix.is_some())
+            && let Some(fixed) =
+                analysis::fix_all(&doc.path, &doc.text, self.config_path.as_deref())
+        {
+            out.push(actions::fix_all(&uri, &lines, doc.text.len(), fixed));
+        }
+        out
     }
 
     fn hover(&mut self, p: HoverParams) -> Option<lsp_types::Hover> {
@@ -478,47 +490,4 @@ fn path_of(uri: &Url) -> PathBuf {
         let name = uri.path_segments().and_then(|mut s| s.next_back());
         PathBuf::from(name.unwrap_or_default())
     })
-}
-
-/// Lints a document's text; also returns a configuration error to show
-/// (the defaults are used then).
-fn analyse(path: &Path, text: &str, config_path: Option<&Path>) -> (Vec<Finding>, Option<String>) {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let loaded = match config_path {
-        Some(p) => config::load(p),
-        None => config::discover(&dir),
-    };
-    let (config, error) = match loaded {
-        Ok(c) => (c, None),
-        Err(e) => (Config::default(), Some(e.to_string())),
-    };
-    let selection = Selection::new(
-        config.select.as_deref(),
-        &config.extend_select,
-        &config.ignore,
-    );
-    let settings = Settings::new(config, selection);
-    let classifier = Classifier::new(&settings.config);
-    if classifier.excluded(path) {
-        return (Vec::new(), error);
-    }
-    // Files prodlint does not read get no diagnostics (not even "unknown
-    // kind"): the editor attaches the server by language, not by name.
-    let Some(kind) = classifier.kind(path).map(|k| k.refine(path, text)) else {
-        return (Vec::new(), error);
-    };
-    if kind == FileKind::Kubernetes {
-        engine::index_manifests_in(&dir, &settings);
-    }
-    let bytes = text.as_bytes().to_vec();
-    let report = engine::lint_text(
-        path,
-        Some(kind),
-        engine::decode(bytes, settings.config.max_file_size),
-        &settings,
-    );
-    (report.findings, error)
 }
