@@ -610,3 +610,78 @@ fn exit_without_shutdown_is_an_error_exit() {
     client.notify("exit", Value::Null);
     assert_eq!(client.child.wait().expect("exit").code(), Some(1));
 }
+
+/// Hostile input never takes the server down: bytes that are not UTF-8, a
+/// bad length, an endless header line, edits outside the document or
+/// backwards, requests about documents never opened, a deeply nested file.
+#[test]
+fn hostile_input_is_answered_and_the_server_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+
+    client.send_raw(&[0xff, 0xfe, 0x00, 0x80, b'{']);
+    let e = client.wait(|m| m["id"].is_null() && m.get("error").is_some());
+    assert_eq!(e["error"]["code"], -32700);
+    let header = format!(
+        "Content-Length: -5\r\nX-Long: {}\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    client.stdin.write_all(header.as_bytes()).expect("write");
+    let e = client.wait(|m| m["id"].is_null() && m.get("error").is_some());
+    assert_eq!(e["error"]["code"], -32700);
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Content-Length"),
+        "{e}"
+    );
+
+    let uri = uri_of(dir.path()) + "/.github/workflows/ci.yml";
+    let nested = format!(
+        "on: push\njobs: {}{}\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
+    client.open(&uri, "yaml", &nested);
+    let d = client.diagnostics(&uri);
+    assert!(
+        d.iter()
+            .all(|x| x["code"].as_str().is_some_and(|c| c.starts_with("PL"))),
+        "{d:?}"
+    );
+
+    // Edits past the end and backwards are clamped, not a crash.
+    client.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [
+                {"text": "on: push\n"},
+                {"range": {"start": {"line": 1000, "character": 5}, "end": {"line": 2000, "character": 0}}, "text": "jobs: {}\n"},
+                {"range": {"start": {"line": 0, "character": 9}, "end": {"line": 0, "character": 2}}, "text": ""}
+            ]
+        }),
+    );
+    client.diagnostics(&uri);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///never/opened", "version": 1}, "contentChanges": [{"text": "x"}]}),
+    );
+    let r = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": "file:///never/opened"},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": []}
+        }),
+    );
+    assert_eq!(r["result"], json!([]));
+    let r = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 4_000_000_000u64, "character": 4_000_000_000u64}}),
+    );
+    assert_eq!(r["result"], Value::Null);
+    assert_eq!(client.stop(), 0);
+}

@@ -53,11 +53,17 @@ pub fn read(input: &mut impl BufRead) -> io::Result<Option<Incoming>> {
             Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                 match value.trim().parse::<usize>() {
                     Ok(n) => length = Some(n),
-                    Err(_) => header_error = Some(format!("bad Content-Length `{}`", value.trim())),
+                    Err(_) => {
+                        header_error
+                            .get_or_insert(format!("bad Content-Length `{}`", value.trim()));
+                    }
                 }
             }
             Some(_) => {}
-            None => header_error = Some(format!("not a header line: `{}`", clip(text))),
+            // The first problem is the one worth reporting.
+            None => {
+                header_error.get_or_insert(format!("not a header line: `{}`", clip(text)));
+            }
         }
     }
     let Some(length) = length else {
