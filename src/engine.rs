@@ -57,6 +57,17 @@ impl Settings {
         }
     }
 
+    /// Settings whose rules are the configuration's own `select`,
+    /// `extend-select` and `ignore`.
+    pub fn from_config(config: Config) -> Self {
+        let selection = Selection::new(
+            config.select.as_deref(),
+            &config.extend_select,
+            &config.ignore,
+        );
+        Self::new(config, selection)
+    }
+
     /// The cross-file index of Kubernetes objects of this run.
     pub fn kube_index(&self) -> Arc<kube::Index> {
         self.kube.read().map(|i| Arc::clone(&i)).unwrap_or_default()

@@ -7,7 +7,7 @@ use crate::engine::{self, FileReport, Settings};
 use crate::fix;
 use crate::report::{self, ReportInput, human::HumanOptions};
 use crate::rules;
-use crate::select::{FailOn, Selection, Selector};
+use crate::select::{FailOn, Selector};
 use crate::source::SourceFile;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -117,12 +117,7 @@ fn check(args: CheckArgs) -> i32 {
         Some(FailOnArg::Never) => FailOn::Never,
         None => config.fail_on.unwrap_or(FailOn::Warning),
     };
-    let selection = Selection::new(
-        config.select.as_deref(),
-        &config.extend_select,
-        &config.ignore,
-    );
-    let settings = Settings::new(config, selection);
+    let settings = Settings::from_config(config);
     if let Some(n) = args.jobs {
         // A pool already built (tests, the editor server) keeps its size.
         let _ = rayon::ThreadPoolBuilder::new()

@@ -3,6 +3,8 @@
 //! per step and `GITHUB_STEP_SUMMARY`, the demo project as the workspace.
 //! `uses:` steps (the build cache) are skipped, as on a cache miss.
 
+mod common;
+
 use prodlint::parse::workflow::Action;
 use prodlint::parse::yaml::{self, Node};
 use std::collections::BTreeMap;
@@ -150,7 +152,7 @@ fn run_action(given: &[(&str, &str)], sim: Option<Simulation>) -> Simulation {
             .env("NO_COLOR", "1")
             // The pre-commit and wheel tests build the release binary here
             // too: `cargo install` reuses it.
-            .env("CARGO_TARGET_DIR", Path::new(REPO).join("target/hooks"));
+            .env("CARGO_TARGET_DIR", common::RELEASE_TARGET);
         cmd.envs(sim.env.iter().map(|(k, v)| (k, v)));
         if let Some(env) = step.env.and_then(Node::as_map) {
             for e in env {
@@ -347,26 +349,16 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
 #[test]
 fn the_action_installs_a_released_version_with_pip() {
     let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let maturin = std::env::var("MATURIN").unwrap_or_else(|_| "maturin".to_string());
-    let found = Command::new(&maturin)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
-            "maturin is required here but is not installed"
-        );
-        eprintln!("SKIPPED: maturin is not installed; the action's pip install was not tested");
+    let Some(maturin) = common::client_program("MATURIN", "maturin") else {
         return;
-    }
+    };
     let mut sim = Simulation::new();
     let wheels = sim.temp.path().join("wheels");
     let out = Command::new(&maturin)
         .args(["build", "--release", "--out"])
         .arg(&wheels)
         .current_dir(REPO)
-        .env("CARGO_TARGET_DIR", Path::new(REPO).join("target/hooks"))
+        .env("CARGO_TARGET_DIR", common::RELEASE_TARGET)
         .output()
         .expect("maturin");
     assert!(

@@ -3,30 +3,14 @@
 //! when Neovim is not installed; CI installs it and sets
 //! `PRODLINT_REQUIRE_CLIENTS`, which turns the skip into a failure.
 
+mod common;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn nvim() -> Option<String> {
-    let candidates = [
-        std::env::var("NVIM").unwrap_or_default(),
-        "nvim".to_string(),
-    ];
-    candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[test]
 fn neovim_shows_the_servers_diagnostics() {
-    let Some(nvim) = nvim() else {
-        assert!(
-            std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
-            "Neovim is required here but `nvim` is not installed"
-        );
-        eprintln!("SKIPPED: Neovim is not installed; the editor test did not run");
+    let Some(nvim) = common::client_program("NVIM", "nvim") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));

@@ -3,6 +3,8 @@
 //! installs it and sets `PRODLINT_REQUIRE_CLIENTS`, which turns the skip
 //! into a failure).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -13,10 +15,7 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> (bool, String) {
         .env("NO_COLOR", "1")
         // Both hooks build prodlint in release mode: one target folder lets
         // the second build reuse what the first compiled.
-        .env(
-            "CARGO_TARGET_DIR",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/target/hooks"),
-        )
+        .env("CARGO_TARGET_DIR", common::RELEASE_TARGET)
         .output()
         .unwrap_or_else(|e| panic!("{program}: {e}"));
     let text = format!(
@@ -27,19 +26,6 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-fn pre_commit() -> Option<String> {
-    let candidates = [
-        std::env::var("PRE_COMMIT").unwrap_or_default(),
-        "pre-commit".to_string(),
-    ];
-    candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 /// Both hooks build in `target/hooks`; one build at a time, or one
 /// build's files vanish under the other's copy.
 static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -48,12 +34,7 @@ static BUILD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// show the finding; with the Dockerfile fixed it must pass.
 fn hook_fails_then_passes(hook: &str) {
     let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(pc) = pre_commit() else {
-        assert!(
-            std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
-            "pre-commit is required here but is not installed"
-        );
-        eprintln!("SKIPPED: pre-commit is not installed; the `{hook}` hook test did not run");
+    let Some(pc) = common::client_program("PRE_COMMIT", "pre-commit") else {
         return;
     };
     let repo = env!("CARGO_MANIFEST_DIR");

@@ -3,21 +3,10 @@
 //! loudly, when maturin is not installed; CI installs it and sets
 //! `PRODLINT_REQUIRE_CLIENTS`, which turns the skip into a failure.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn maturin() -> Option<String> {
-    let candidates = [
-        std::env::var("MATURIN").unwrap_or_default(),
-        "maturin".to_string(),
-    ];
-    candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
 
 fn run(program: impl AsRef<std::ffi::OsStr>, args: &[&str], dir: &Path) -> Output {
     let program = program.as_ref();
@@ -25,10 +14,7 @@ fn run(program: impl AsRef<std::ffi::OsStr>, args: &[&str], dir: &Path) -> Outpu
         .args(args)
         .current_dir(dir)
         // The pre-commit hook tests build in release mode here too.
-        .env(
-            "CARGO_TARGET_DIR",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/target/hooks"),
-        )
+        .env("CARGO_TARGET_DIR", common::RELEASE_TARGET)
         .env("NO_COLOR", "1")
         .output()
         .unwrap_or_else(|e| panic!("{}: {e}", program.to_string_lossy()));
@@ -50,12 +36,7 @@ fn text(out: &Output) -> String {
 
 #[test]
 fn the_wheel_installs_and_runs_in_a_fresh_virtualenv() {
-    let Some(maturin) = maturin() else {
-        assert!(
-            std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
-            "maturin is required here but is not installed"
-        );
-        eprintln!("SKIPPED: maturin is not installed; the wheel test did not run");
+    let Some(maturin) = common::client_program("MATURIN", "maturin") else {
         return;
     };
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -5,7 +5,6 @@ use crate::diagnostic::Finding;
 use crate::discover::{Classifier, FileKind};
 use crate::engine::{self, Settings};
 use crate::fix;
-use crate::select::Selection;
 use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
 
@@ -29,12 +28,7 @@ fn prepare(path: &Path, text: &str, config_path: Option<&Path>) -> Prepared {
         Ok(c) => (c, None),
         Err(e) => (Config::default(), Some(e.to_string())),
     };
-    let selection = Selection::new(
-        config.select.as_deref(),
-        &config.extend_select,
-        &config.ignore,
-    );
-    let settings = Settings::new(config, selection);
+    let settings = Settings::from_config(config);
     let classifier = Classifier::new(&settings.config);
     // Files prodlint does not read get no diagnostics (not even "unknown
     // kind"): the editor attaches the server by language, not by name.

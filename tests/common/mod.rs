@@ -164,3 +164,30 @@ pub fn fix_all(dir: &Path, codes: &str) -> Option<i32> {
         .unwrap_or_else(|e| panic!("run: {e}"))
         .code()
 }
+
+/// Where the tests that build prodlint in release mode (the pre-commit
+/// hooks, the wheel, the action) build it: one folder, so each reuses what
+/// the others compiled.
+pub const RELEASE_TARGET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/hooks");
+
+/// A real client program (pre-commit, Neovim, maturin): the one named by
+/// the environment variable `var`, else `program` on the PATH, if it runs.
+/// Without it the test is skipped, loudly; where `PRODLINT_REQUIRE_CLIENTS`
+/// is set (CI) it fails instead.
+pub fn client_program(var: &str, program: &str) -> Option<String> {
+    let candidates = [std::env::var(var).unwrap_or_default(), program.to_string()];
+    let found = candidates.into_iter().filter(|c| !c.is_empty()).find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("PRODLINT_REQUIRE_CLIENTS").is_none(),
+            "{program} is required here but is not installed"
+        );
+        eprintln!("SKIPPED: {program} is not installed; a test that needs it did not run");
+    }
+    found
+}
