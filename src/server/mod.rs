@@ -133,7 +133,8 @@ impl<W: Write> Server<W> {
                     return if self.shutdown { 0 } else { 1 };
                 }
                 Incoming::Message(Message::Notification(n)) => self.notification(n),
-                // The server sends no requests, so responses are not awaited.
+                // The one request the server sends (to watch configuration
+                // files) needs no answer.
                 Incoming::Message(Message::Response(_)) => Ok(()),
             };
             if result.is_err() {
