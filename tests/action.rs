@@ -235,6 +235,7 @@ fn the_action_is_injection_safe_and_pinned() {
 }
 
 #[test]
+#[cfg_attr(not(unix), ignore = "simulates a Linux runner, with bash")]
 fn the_action_reports_annotations_sarif_summary_and_outputs() {
     let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().expect("tempdir");
@@ -347,6 +348,7 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
 /// building with cargo. Needs maturin: skipped loudly without it, a
 /// failure in CI.
 #[test]
+#[cfg_attr(not(unix), ignore = "simulates a Linux runner, with bash")]
 fn the_action_installs_a_released_version_with_pip() {
     let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
     let Some(maturin) = common::client_program("MATURIN", "maturin") else {
