@@ -14,6 +14,14 @@ fn cache() -> &'static Mutex<HashMap<PathBuf, Tracked>> {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
+/// Forgets what git said: a long-lived process (the editor server) asks
+/// again after files were saved or added.
+pub fn forget() {
+    if let Ok(mut c) = cache().lock() {
+        c.clear();
+    }
+}
+
 /// The folder holding `.git` above `path`, if any.
 pub fn repo_root(path: &Path) -> Option<PathBuf> {
     let abs = absolute(path)?;

@@ -685,3 +685,45 @@ fn hostile_input_is_answered_and_the_server_goes_on() {
     assert_eq!(r["result"], Value::Null);
     assert_eq!(client.stop(), 0);
 }
+
+/// A long-lived server asks git again after a save: an env file added to
+/// the index becomes a committed one (EN024).
+#[test]
+fn what_git_tracks_is_asked_again_after_a_save() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !git(&["init", "-q"]) {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    std::fs::write(dir.path().join(".gitignore"), ".env\n").expect("write");
+    let text = "DB_PASSWORD=Tr0ub4dor-and-3-horses\n";
+    std::fs::write(dir.path().join(".env"), text).expect("write");
+    let uri = uri_of(dir.path()) + "/.env";
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "dotenv", text);
+    let codes = |d: Vec<Value>| -> Vec<String> { summary(&d).into_iter().map(|d| d.0).collect() };
+    let before = codes(client.diagnostics(&uri));
+    assert!(!before.contains(&"EN024".to_string()), "{before:?}");
+    assert!(git(&["add", "-f", ".env"]));
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let diagnostics = client.diagnostics(&uri);
+    // Never the secret itself, in any message.
+    let all = serde_json::to_string(&diagnostics).unwrap_or_default();
+    assert!(!all.contains("Tr0ub4dor"), "{all}");
+    let after = codes(diagnostics);
+    assert_eq!(after, ["EN024", "SE004"]);
+    // Only EN024 is new.
+    assert_eq!(before, ["SE004"]);
+    assert_eq!(client.stop(), 0);
+}

@@ -381,6 +381,8 @@ impl<W: Write> Server<W> {
     }
 
     fn lint_all(&mut self) -> io::Result<()> {
+        // What git tracks may have changed too (`git add` of an env file).
+        crate::git::forget();
         let mut uris: Vec<Url> = self.documents.keys().cloned().collect();
         uris.sort();
         for uri in uris {
