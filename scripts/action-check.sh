@@ -53,6 +53,18 @@ if [ -n "${INPUT_SARIF_FILE:-}" ]; then
     echo "sarif-file=$INPUT_SARIF_FILE" >>"${GITHUB_OUTPUT:?}"
 fi
 if [ "$INPUT_SUMMARY" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    # GitHub shows at most 10 annotations of each level per step: say
+    # where the others are.
+    if [ "$INPUT_ANNOTATIONS" = true ] && [ -f "$report" ]; then
+        for level in errors warnings info; do
+            n=$(grep -m1 -Eo "\"$level\": *[0-9]+" "$report" | grep -Eo '[0-9]+$' || echo 0)
+            if [ "$n" -gt 10 ]; then
+                echo "> GitHub shows 10 annotations of each level per step: every finding is in the tables below (and in the SARIF report when one is uploaded)."
+                echo
+                break
+            fi
+        done >>"$GITHUB_STEP_SUMMARY"
+    fi
     "$prodlint" "${args[@]}" --format markdown -- "${paths[@]}" >>"$GITHUB_STEP_SUMMARY" || true
 fi
 

@@ -282,6 +282,11 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
     );
 
     let summary = std::fs::read_to_string(&sim.summary).expect("summary");
+    // 16 errors: more than the 10 annotations GitHub shows of a level.
+    assert!(
+        summary.starts_with("> GitHub shows 10 annotations of each level per step"),
+        "{summary}"
+    );
     assert!(
         summary.contains("70 findings: 16 errors, 31 warnings, 23 info"),
         "{summary}"
