@@ -133,12 +133,16 @@ fn check(args: CheckArgs) -> i32 {
                 return fail(format!("cannot read standard input: {e}"));
             }
             let kind = Classifier::new(&settings.config).kind(name);
-            let report = engine::lint_text(
-                name,
-                kind,
-                engine::decode(bytes, settings.config.max_file_size),
-                &settings,
-            );
+            let text = engine::decode(bytes, settings.config.max_file_size);
+            // A manifest read alone still sees the Services, autoscalers
+            // and budgets beside it, as in a whole-folder run.
+            if let (Some(k), Ok(t)) = (kind, &text)
+                && k.refine(name, t) == FileKind::Kubernetes
+            {
+                let dir = name.parent().filter(|d| !d.as_os_str().is_empty());
+                engine::index_manifests_in(dir.unwrap_or(std::path::Path::new(".")), &settings);
+            }
+            let report = engine::lint_text(name, kind, text, &settings);
             if (args.fix || args.diff) && report.skipped.is_none() {
                 return fix_stdin(&report, &settings, &args);
             }

@@ -63,6 +63,58 @@ fn a_service_in_another_file_makes_a_container_serving() {
     assert!(!findings(p, "KU018").iter().any(|f| f.contains("KU018")));
 }
 
+/// Standard input named as a manifest (an editor integration, a pipe)
+/// sees the budgets and Services of the manifests beside that name.
+#[test]
+fn a_manifest_on_standard_input_sees_its_neighbours() {
+    let d = dir();
+    let p = d.path();
+    write(
+        p,
+        "k8s/service.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8000}]\n",
+    );
+    let stdin_codes = || -> Vec<String> {
+        let out = assert_cmd::Command::cargo_bin("prodlint")
+            .unwrap_or_else(|e| panic!("binary: {e}"))
+            .current_dir(p)
+            .args([
+                "check",
+                "--no-config",
+                "--select",
+                "KU018",
+                "--format",
+                "json",
+            ])
+            .args(["--stdin-filename", "k8s/deployment.yaml"])
+            .write_stdin(DEPLOYMENT)
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        let report: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
+        report["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        format!(
+                            "{}:{} {}",
+                            f["start"]["line"], f["start"]["column"], f["code"]
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(stdin_codes(), ["4:9 \"KU018\""]);
+    write(
+        p,
+        "k8s/pdb.yaml",
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n",
+    );
+    assert_eq!(stdin_codes(), Vec::<String>::new());
+}
+
 #[test]
 fn server_rules_read_container_commands() {
     let d = dir();
