@@ -1037,24 +1037,6 @@ fn named_files_get_findings_and_their_neighbours_are_read() {
         "gunicorn.conf.py",
         "bind = \"127.0.0.1:8000\"\nworker_class = \"sync\"\nkeepalive = 1\n",
     );
-    let located = |out: &[u8]| -> Vec<String> {
-        json_of(out)["findings"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|f| {
-                        format!(
-                            "{}:{}:{} {}",
-                            f["file"].as_str().unwrap_or_default(),
-                            f["start"]["line"],
-                            f["start"]["column"],
-                            f["code"].as_str().unwrap_or_default()
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let out = prodlint()
         .current_dir(d)
         .args(["check", "--no-config", "--format", "json", "Dockerfile"])
@@ -1062,7 +1044,7 @@ fn named_files_get_findings_and_their_neighbours_are_read() {
         .unwrap_or_else(|e| panic!("run: {e}"));
     // The configuration's own findings (PM001, PM007, PM011) stay out.
     assert_eq!(
-        located(&out.stdout),
+        common::json_rows(&out.stdout),
         ["Dockerfile:5:6 PM006", "Dockerfile:5:6 PM010"]
     );
     // The Dockerfile's findings come from the configuration's content.
@@ -1076,5 +1058,5 @@ fn named_files_get_findings_and_their_neighbours_are_read() {
         .args(["check", "--no-config", "--format", "json", "Dockerfile"])
         .output()
         .unwrap_or_else(|e| panic!("run: {e}"));
-    assert_eq!(located(&out.stdout), Vec::<String>::new());
+    assert_eq!(common::json_rows(&out.stdout), Vec::<String>::new());
 }

@@ -90,23 +90,9 @@ fn a_manifest_on_standard_input_sees_its_neighbours() {
             .write_stdin(DEPLOYMENT)
             .output()
             .unwrap_or_else(|e| panic!("run: {e}"));
-        let report: serde_json::Value =
-            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
-        report["findings"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|f| {
-                        format!(
-                            "{}:{} {}",
-                            f["start"]["line"], f["start"]["column"], f["code"]
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        common::json_rows(&out.stdout)
     };
-    assert_eq!(stdin_codes(), ["4:9 \"KU018\""]);
+    assert_eq!(stdin_codes(), ["k8s/deployment.yaml:4:9 KU018"]);
     write(
         p,
         "k8s/pdb.yaml",

@@ -191,3 +191,26 @@ pub fn client_program(var: &str, program: &str) -> Option<String> {
     }
     found
 }
+
+/// The findings of a JSON report as `file:line:column CODE`, the shape
+/// `findings` gives.
+pub fn json_rows(report: &[u8]) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_slice(report)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(report)));
+    report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    format!(
+                        "{}:{}:{} {}",
+                        f["file"].as_str().unwrap_or_default(),
+                        f["start"]["line"],
+                        f["start"]["column"],
+                        f["code"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
