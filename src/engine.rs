@@ -570,10 +570,18 @@ pub fn lint_text(
     }
 }
 
-/// Indexes the manifests under `dir` for a manifest linted on its own (in
-/// the editor), so that its Services, autoscalers and disruption budgets
-/// in neighbouring files count.
-pub fn index_manifests_in(dir: &Path, settings: &Settings) {
+/// Prepares `settings` for a file of `kind` (already refined) linted on
+/// its own (standard input, the editor) as a whole-folder run would: a
+/// manifest gets the index of the manifests beside it, so that Services,
+/// autoscalers and disruption budgets in neighbouring files count.
+pub fn read_neighbours(path: &Path, kind: FileKind, settings: &Settings) {
+    if kind != FileKind::Kubernetes {
+        return;
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let (candidates, _) = crate::discover::discover(&[dir.to_path_buf()], &settings.config);
     settings.set_kube_index(kube_index(&candidates, settings));
 }

@@ -136,11 +136,8 @@ fn check(args: CheckArgs) -> i32 {
             let text = engine::decode(bytes, settings.config.max_file_size);
             // A manifest read alone still sees the Services, autoscalers
             // and budgets beside it, as in a whole-folder run.
-            if let (Some(k), Ok(t)) = (kind, &text)
-                && k.refine(name, t) == FileKind::Kubernetes
-            {
-                let dir = name.parent().filter(|d| !d.as_os_str().is_empty());
-                engine::index_manifests_in(dir.unwrap_or(std::path::Path::new(".")), &settings);
+            if let (Some(k), Ok(t)) = (kind, &text) {
+                engine::read_neighbours(name, k.refine(name, t), &settings);
             }
             let report = engine::lint_text(name, kind, text, &settings);
             if (args.fix || args.diff) && report.skipped.is_none() {

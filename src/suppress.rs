@@ -159,6 +159,27 @@ fn parse(
     out
 }
 
+/// The own-line comment that suppresses `code` on the line below it.
+pub fn comment_for(code: &str) -> String {
+    format!("# {MARKER} ignore[{code}]")
+}
+
+/// In a line that holds only a `# prodlint: ignore[...]` comment (not
+/// `ignore-file`), the offset of the list's `]`: where another code goes.
+pub fn own_line_list_end(line: &str) -> Option<usize> {
+    let hash = comment_start(line)?;
+    if !line[..hash].trim().is_empty() {
+        return None;
+    }
+    let body = line[hash..].trim_start_matches('#').trim_start();
+    let list = body
+        .strip_prefix(MARKER)?
+        .trim_start()
+        .strip_prefix("ignore[")?;
+    let close = list.find(']')?;
+    Some(line.len() - list.len() + close)
+}
+
 /// Where a `#` comment that mentions prodlint starts in a line.
 fn comment_start(line: &str) -> Option<usize> {
     let mut from = 0;
@@ -243,4 +264,18 @@ pub fn apply(
         }
     }
     kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{comment_for, own_line_list_end};
+
+    #[test]
+    fn finds_the_code_list_of_an_own_line_suppression() {
+        let line = "  # prodlint: ignore[DF001] reason\n";
+        assert_eq!(own_line_list_end(line), line.find(']'));
+        assert_eq!(own_line_list_end(&comment_for("EN001")), Some(24));
+        assert_eq!(own_line_list_end("RUN x # prodlint: ignore[DF001]\n"), None);
+        assert_eq!(own_line_list_end("# prodlint: ignore-file[DF001]\n"), None);
+    }
 }

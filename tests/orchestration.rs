@@ -34,6 +34,10 @@ spec:
             capabilities: {drop: [ALL]}
 ";
 
+/// A Service and a disruption budget that select DEPLOYMENT's pods.
+const SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8000}]\n";
+const BUDGET: &str = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n";
+
 #[test]
 fn a_service_in_another_file_makes_a_container_serving() {
     let d = dir();
@@ -41,11 +45,7 @@ fn a_service_in_another_file_makes_a_container_serving() {
     write(p, "k8s/deployment.yaml", DEPLOYMENT);
     // No ports and no Service: not a serving container.
     assert_eq!(findings(p, "KU00"), Vec::<String>::new());
-    write(
-        p,
-        "k8s/service.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8000}]\n",
-    );
+    write(p, "k8s/service.yaml", SERVICE);
     assert_eq!(
         findings(p, "KU0"),
         [
@@ -55,11 +55,7 @@ fn a_service_in_another_file_makes_a_container_serving() {
             "k8s/deployment.yaml:13:17 KU015",
         ]
     );
-    write(
-        p,
-        "k8s/pdb.yaml",
-        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n",
-    );
+    write(p, "k8s/pdb.yaml", BUDGET);
     assert!(!findings(p, "KU018").iter().any(|f| f.contains("KU018")));
 }
 
@@ -69,11 +65,7 @@ fn a_service_in_another_file_makes_a_container_serving() {
 fn a_manifest_on_standard_input_sees_its_neighbours() {
     let d = dir();
     let p = d.path();
-    write(
-        p,
-        "k8s/service.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8000}]\n",
-    );
+    write(p, "k8s/service.yaml", SERVICE);
     let stdin_codes = || -> Vec<String> {
         let out = assert_cmd::Command::cargo_bin("prodlint")
             .unwrap_or_else(|e| panic!("binary: {e}"))
@@ -93,11 +85,7 @@ fn a_manifest_on_standard_input_sees_its_neighbours() {
         common::json_rows(&out.stdout)
     };
     assert_eq!(stdin_codes(), ["k8s/deployment.yaml:4:9 KU018"]);
-    write(
-        p,
-        "k8s/pdb.yaml",
-        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}\n",
-    );
+    write(p, "k8s/pdb.yaml", BUDGET);
     assert_eq!(stdin_codes(), Vec::<String>::new());
 }
 

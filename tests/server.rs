@@ -118,6 +118,36 @@ impl Client {
             .unwrap_or_default()
     }
 
+    /// The code actions offered for a range (start and end as line and
+    /// character), asking only for the `only` kinds when some are given.
+    fn code_actions(
+        &mut self,
+        uri: &str,
+        start: (u32, u32),
+        end: (u32, u32),
+        only: &[&str],
+    ) -> Vec<Value> {
+        let mut context = json!({"diagnostics": []});
+        if !only.is_empty() {
+            context["only"] = json!(only);
+        }
+        let r = self.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {
+                    "start": {"line": start.0, "character": start.1},
+                    "end": {"line": end.0, "character": end.1}
+                },
+                "context": context
+            }),
+        );
+        r["result"]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("not a list of actions: {r}"))
+    }
+
     fn initialize(&mut self, dir: &Path, capabilities: Value) -> Value {
         let root = uri_of(dir);
         let r = self.request(
@@ -166,6 +196,26 @@ fn summary(diagnostics: &[Value]) -> Vec<(String, u64, u64, u64, u64)> {
             )
         })
         .collect()
+}
+
+/// The codes of the diagnostics, in order.
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    summary(diagnostics).into_iter().map(|d| d.0).collect()
+}
+
+fn titles(actions: &[Value]) -> Vec<&str> {
+    actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap_or_default())
+        .collect()
+}
+
+/// The text edits an action makes to `uri`.
+fn edits_of(action: &Value, uri: &str) -> Vec<Value> {
+    action["edit"]["changes"][uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn s(code: &str, a: u64, b: u64, c: u64, d: u64) -> (String, u64, u64, u64, u64) {
@@ -244,23 +294,11 @@ fn open_fix_change_and_shut_down() {
 
     // The cursor on line 2: the pip fix first (preferred, safe), then the
     // suppression, then fix-all.
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}},
-            "context": {"diagnostics": []}
-        }),
-    );
-    let actions = actions["result"].as_array().cloned().unwrap_or_default();
-    let titles: Vec<&str> = actions
-        .iter()
-        .map(|a| a["title"].as_str().unwrap_or_default())
-        .collect();
+    let actions = client.code_actions(&uri, (1, 0), (1, 0), &[]);
     // Without `only`, the fix-all action comes last (editors list it in
     // their source-action menus).
     assert_eq!(
-        titles,
+        titles(&actions),
         [
             "insert `--no-cache-dir` (DF006)",
             "Ignore DF006 on this line",
@@ -270,10 +308,7 @@ fn open_fix_change_and_shut_down() {
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["isPreferred"], true);
     assert_eq!(actions[0]["diagnostics"][0]["code"], "DF006");
-    let edits = actions[0]["edit"]["changes"][&uri]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let edits = edits_of(&actions[0], &uri);
     let fixed = apply(BAD, &edits);
     assert_eq!(
         fixed,
@@ -282,21 +317,10 @@ fn open_fix_change_and_shut_down() {
 
     // Fix all on save (`source.fixAll`): every safe fix, one edit of the
     // whole text; the unsafe exec-form rewrite is left alone.
-    let all = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-            "context": {"diagnostics": [], "only": ["source.fixAll"]}
-        }),
-    );
-    let all = all["result"].as_array().cloned().unwrap_or_default();
+    let all = client.code_actions(&uri, (0, 0), (0, 0), &["source.fixAll"]);
     assert_eq!(all.len(), 1, "{all:?}");
     assert_eq!(all[0]["kind"], "source.fixAll.prodlint");
-    let whole = all[0]["edit"]["changes"][&uri]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let whole = edits_of(&all[0], &uri);
     assert_eq!(
         whole[0]["range"],
         json!({"start": {"line": 0, "character": 0}, "end": {"line": 3, "character": 0}})
@@ -304,19 +328,9 @@ fn open_fix_change_and_shut_down() {
     assert_eq!(apply(BAD, &whole), fixed);
 
     // The unsafe exec-form rewrite is offered, not preferred.
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": {"line": 2, "character": 6}, "end": {"line": 2, "character": 6}},
-            "context": {"diagnostics": []}
-        }),
-    );
-    assert_eq!(
-        actions["result"][0]["title"],
-        "rewrite in exec form (DF012, unsafe)"
-    );
-    assert_eq!(actions["result"][0]["isPreferred"], false);
+    let actions = client.code_actions(&uri, (2, 6), (2, 6), &[]);
+    assert_eq!(actions[0]["title"], "rewrite in exec form (DF012, unsafe)");
+    assert_eq!(actions[0]["isPreferred"], false);
 
     // Incremental change: the pip fix, applied by range.
     client.notify(
@@ -326,11 +340,10 @@ fn open_fix_change_and_shut_down() {
             "contentChanges": [{"range": edits[0]["range"], "text": edits[0]["newText"]}]
         }),
     );
-    let codes: Vec<String> = summary(&client.diagnostics(&uri))
-        .into_iter()
-        .map(|d| d.0)
-        .collect();
-    assert_eq!(codes, ["DF001", "DF028", "DF004", "DF012"]);
+    assert_eq!(
+        codes(&client.diagnostics(&uri)),
+        ["DF001", "DF028", "DF004", "DF012"]
+    );
 
     // The whole fixed text: nothing left.
     client.notify(
@@ -370,20 +383,9 @@ fn ignore_action_inserts_the_suppression_and_hover_shows_the_rule() {
     );
     assert_eq!(nothing["result"], Value::Null);
 
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 0}},
-            "context": {"diagnostics": []}
-        }),
-    );
-    let ignore = &actions["result"][1];
-    assert_eq!(ignore["title"], "Ignore DF012 on this line");
-    let edits = ignore["edit"]["changes"][&uri]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let actions = client.code_actions(&uri, (3, 0), (3, 0), &[]);
+    assert_eq!(actions[1]["title"], "Ignore DF012 on this line");
+    let edits = edits_of(&actions[1], &uri);
     let suppressed = apply(text, &edits);
     assert_eq!(
         suppressed,
@@ -423,48 +425,23 @@ fn a_second_ignore_joins_the_comment_above() {
         related["location"]["range"]["start"],
         json!({"line": 0, "character": 0})
     );
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 1}},
-            "context": {"diagnostics": [], "only": ["quickfix"]}
-        }),
-    );
-    let titles: Vec<&str> = actions["result"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| x["title"].as_str().unwrap_or_default())
-                .collect()
-        })
-        .unwrap_or_default();
+    let actions = client.code_actions(&uri, (2, 0), (2, 1), &["quickfix"]);
     // No fix-all either: the only fix is unsafe.
     assert_eq!(
-        titles,
+        titles(&actions),
         [
             "delete the earlier line (EN001, unsafe)",
             "Ignore EN001 on this line"
         ]
     );
-    let edits = actions["result"][1]["edit"]["changes"][&uri]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let edits = edits_of(&actions[1], &uri);
     assert_eq!(
         apply(text, &edits),
         "A=1\n# prodlint: ignore[EN004,EN001]\nA = 2\n"
     );
     // Refactoring actions are not offered.
-    let none = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": uri},
-            "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 1}},
-            "context": {"diagnostics": [], "only": ["refactor"]}
-        }),
-    );
-    assert_eq!(none["result"], json!([]));
+    let none = client.code_actions(&uri, (2, 0), (2, 1), &["refactor"]);
+    assert_eq!(none, Vec::<Value>::new());
     assert_eq!(client.stop(), 0);
 }
 
@@ -533,8 +510,10 @@ fn workspace_configuration_applies_and_is_watched() {
     client.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
 
     client.open(&uri, "dockerfile", BAD);
-    let codes = |d: Vec<Value>| -> Vec<String> { summary(&d).into_iter().map(|d| d.0).collect() };
-    assert_eq!(codes(client.diagnostics(&uri)), ["DF001", "DF006", "DF012"]);
+    assert_eq!(
+        codes(&client.diagnostics(&uri)),
+        ["DF001", "DF006", "DF012"]
+    );
 
     // A broken configuration, changed outside the editor: shown once, and
     // the defaults apply.
@@ -560,7 +539,7 @@ fn workspace_configuration_applies_and_is_watched() {
         "textDocument/didSave",
         json!({"textDocument": {"uri": config_uri}}),
     );
-    assert_eq!(codes(client.diagnostics(&uri)), Vec::<String>::new());
+    assert_eq!(codes(&client.diagnostics(&uri)), Vec::<String>::new());
     assert_eq!(client.stop(), 0);
 }
 
@@ -669,15 +648,8 @@ fn hostile_input_is_answered_and_the_server_goes_on() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": "file:///never/opened", "version": 1}, "contentChanges": [{"text": "x"}]}),
     );
-    let r = client.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": {"uri": "file:///never/opened"},
-            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-            "context": {"diagnostics": []}
-        }),
-    );
-    assert_eq!(r["result"], json!([]));
+    let r = client.code_actions("file:///never/opened", (0, 0), (0, 0), &[]);
+    assert_eq!(r, Vec::<Value>::new());
     let r = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": 4_000_000_000u64, "character": 4_000_000_000u64}}),
@@ -709,8 +681,7 @@ fn what_git_tracks_is_asked_again_after_a_save() {
     let mut client = Client::start(dir.path());
     client.initialize(dir.path(), json!({}));
     client.open(&uri, "dotenv", text);
-    let codes = |d: Vec<Value>| -> Vec<String> { summary(&d).into_iter().map(|d| d.0).collect() };
-    let before = codes(client.diagnostics(&uri));
+    let before = codes(&client.diagnostics(&uri));
     assert!(!before.contains(&"EN024".to_string()), "{before:?}");
     assert!(git(&["add", "-f", ".env"]));
     client.notify(
@@ -721,7 +692,7 @@ fn what_git_tracks_is_asked_again_after_a_save() {
     // Never the secret itself, in any message.
     let all = serde_json::to_string(&diagnostics).unwrap_or_default();
     assert!(!all.contains("Tr0ub4dor"), "{all}");
-    let after = codes(diagnostics);
+    let after = codes(&diagnostics);
     assert_eq!(after, ["EN024", "SE004"]);
     // Only EN024 is new.
     assert_eq!(before, ["SE004"]);

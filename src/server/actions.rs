@@ -4,6 +4,7 @@ use super::diagnostics::diagnostic;
 use super::text::Lines;
 use crate::diagnostic::{Applicability, Finding};
 use crate::source::Span;
+use crate::suppress;
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Hover, HoverContents, MarkupContent,
     MarkupKind, Range, TextEdit, Url, WorkspaceEdit,
@@ -41,11 +42,10 @@ pub fn code_actions(
     // A cursor (an empty range) asks about its line: widen to whole lines,
     // as editors show a line's fixes wherever the cursor sits on it.
     let asked = lines.span(range);
-    let start = lines.line_start_of(asked.start);
-    let end = text[asked.end..]
-        .find('\n')
-        .map_or(text.len(), |i| asked.end + i);
-    let wanted = Span::new(start, end);
+    let wanted = Span::new(
+        lines.line_at(asked.start).start,
+        lines.line_at(asked.end).end,
+    );
     let mut fixes = Vec::new();
     let mut ignores = Vec::new();
     for f in findings.iter().filter(|f| touches(f.span, wanted)) {
@@ -107,41 +107,21 @@ fn workspace_edit(uri: &Url, edits: Vec<TextEdit>) -> WorkspaceEdit {
 /// `prodlint: ignore[...]` comment on the line above when there is one,
 /// else a new comment line above the finding's line, indented like it.
 fn ignore_edit(text: &str, lines: &Lines, finding: &Finding) -> TextEdit {
-    let line_start = lines.line_start_of(finding.span.start);
-    if line_start > 0 {
-        let above_start = lines.line_start_of(line_start - 1);
-        let above = &text[above_start..line_start];
-        if let Some(close) = existing_list_end(above) {
-            let at = above_start + close;
-            let span = Span::new(at, at);
-            return TextEdit::new(lines.range(span), format!(",{}", finding.code()));
+    let line = lines.line_at(finding.span.start);
+    if line.start > 0 {
+        let above = lines.line_at(line.start - 1);
+        if let Some(close) = suppress::own_line_list_end(&text[above.start..above.end]) {
+            let at = Span::empty(above.start + close);
+            return TextEdit::new(lines.range(at), format!(",{}", finding.code()));
         }
     }
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let line = &text[line_start..line_end];
-    let indent = &line[..line.len() - line.trim_start().len()];
-    let at = Span::new(line_start, line_start);
+    let content = &text[line.start..line.end];
+    let indent = &content[..content.len() - content.trim_start().len()];
+    let at = Span::empty(line.start);
     TextEdit::new(
         lines.range(at),
-        format!("{indent}# prodlint: ignore[{}]\n", finding.code()),
+        format!("{indent}{}\n", suppress::comment_for(finding.code())),
     )
-}
-
-/// Where the `]` of an own-line `# prodlint: ignore[...]` comment is.
-fn existing_list_end(line: &str) -> Option<usize> {
-    let trimmed = line.trim_start();
-    let body = trimmed
-        .strip_prefix('#')?
-        .trim_start_matches('#')
-        .trim_start();
-    let list = body
-        .strip_prefix("prodlint:")?
-        .trim_start()
-        .strip_prefix("ignore[")?;
-    let close = list.find(']')?;
-    Some(line.len() - list.len() + close)
 }
 
 /// The documentation of the rules whose findings lie under the cursor.
@@ -169,17 +149,4 @@ pub fn hover(findings: &[Finding], lines: &Lines, at: lsp_types::Position) -> Op
         }),
         range: None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::existing_list_end;
-
-    #[test]
-    fn finds_the_code_list_of_an_own_line_suppression() {
-        let line = "  # prodlint: ignore[DF001] reason\n";
-        assert_eq!(existing_list_end(line), line.find(']'));
-        assert_eq!(existing_list_end("RUN x # prodlint: ignore[DF001]\n"), None);
-        assert_eq!(existing_list_end("# prodlint: ignore-file[DF001]\n"), None);
-    }
 }

@@ -19,10 +19,9 @@ struct Prepared {
 }
 
 fn prepare(path: &Path, text: &str, config_path: Option<&Path>) -> Prepared {
-    let dir = folder(path);
     let loaded = match config_path {
         Some(p) => config::load(p),
-        None => config::discover(&dir),
+        None => config::discover(&folder(path)),
     };
     let (config, error) = match loaded {
         Ok(c) => (c, None),
@@ -37,8 +36,8 @@ fn prepare(path: &Path, text: &str, config_path: Option<&Path>) -> Prepared {
     } else {
         classifier.kind(path).map(|k| k.refine(path, text))
     };
-    if kind == Some(FileKind::Kubernetes) {
-        engine::index_manifests_in(&dir, &settings);
+    if let Some(k) = kind {
+        engine::read_neighbours(path, k, &settings);
     }
     Prepared {
         settings,

@@ -95,10 +95,10 @@ impl<'a> Lines<'a> {
         Span::new(start, end)
     }
 
-    /// The byte offset where the line holding `offset` starts.
-    pub fn line_start_of(&self, offset: usize) -> usize {
-        self.index
-            .line_start(self.index.line_of(offset.min(self.text.len())), self.text)
+    /// The line holding `offset`, without its line break.
+    pub fn line_at(&self, offset: usize) -> Span {
+        let line = self.index.line_of(offset.min(self.text.len()));
+        self.index.line_span(line, self.text)
     }
 }
 
