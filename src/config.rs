@@ -129,13 +129,19 @@ pub fn discover(start: &Path) -> Result<Config, ConfigError> {
     Ok(Config::default())
 }
 
+/// A configuration file: a regular file (a FIFO would block the run)
+/// within the default size limit (its own `max-file-size` is not known yet).
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let error = |message: String| ConfigError {
         path: display_path(path),
         line: 1,
         column: 1,
-        message: format!("cannot read the configuration: {e}"),
-    })
+        message,
+    };
+    let bytes = crate::read::bytes(path, DEFAULT_MAX_FILE_SIZE)
+        .map_err(|e| error(format!("cannot read the configuration: {e}")))?;
+    String::from_utf8(bytes)
+        .map_err(|_| error("cannot read the configuration: it is not valid UTF-8".to_string()))
 }
 
 /// Loads the configuration file at `path` (`pyproject.toml` reads `[tool.prodlint]`).

@@ -276,80 +276,156 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
 
 /// Calls `found` for every file to lint under `paths` as the walk finds it
 /// (from several threads, in no order; a file named twice comes twice).
-/// Returns the errors, sorted.
+/// Returns the errors, sorted; special files met on the way are skipped
+/// with a note on standard error.
 pub fn walk(paths: &[PathBuf], config: &Config, found: &(dyn Fn(Candidate) + Sync)) -> Vec<String> {
     let classifier = Classifier::new(config);
     let errors = std::sync::Mutex::new(Vec::new());
+    let notes = std::sync::Mutex::new(Vec::new());
     let error = |e: String| {
         if let Ok(mut v) = errors.lock() {
             v.push(e);
         }
     };
+    let note = |e: String| {
+        if let Ok(mut v) = notes.lock() {
+            v.push(e);
+        }
+    };
     for path in paths {
-        if path.is_file() {
-            found(Candidate {
-                path: path.clone(),
-                kind: classifier.kind(path),
-                explicit: true,
-            });
-            continue;
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {
+                found(Candidate {
+                    path: path.clone(),
+                    kind: classifier.kind(path),
+                    explicit: true,
+                });
+                continue;
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                error(format!(
+                    "{}: not a regular file (a FIFO, socket or device is never read)",
+                    path.display()
+                ));
+                continue;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                error(format!("{}: no such file or directory", path.display()));
+                continue;
+            }
+            Err(e) => {
+                error(format!("{}: cannot be read: {e}", path.display()));
+                continue;
+            }
         }
-        if !path.is_dir() {
-            error(format!("{}: no such file or directory", path.display()));
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(false)
-            .git_ignore(true)
-            .git_exclude(true)
-            .git_global(false)
-            .require_git(false)
-            .ignore(true)
-            .parents(true)
-            .follow_links(false)
-            .filter_entry(|e| {
-                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir
-                    && e.depth() > 0
-                    && (e
-                        .file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIP_DIRS.contains(&n))
-                        || is_virtualenv(e.path())))
-            })
-            .build_parallel();
-        walker.run(|| {
-            let classifier = &classifier;
-            let error = &error;
-            Box::new(move |entry| {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        error(e.to_string());
-                        return ignore::WalkState::Continue;
-                    }
-                };
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
-                    return ignore::WalkState::Continue;
-                }
-                let p = entry.path();
-                if classifier.excluded(p) {
-                    return ignore::WalkState::Continue;
-                }
-                if let Some(kind) = classifier.kind(p) {
-                    found(Candidate {
-                        path: p.to_path_buf(),
-                        kind: Some(kind),
-                        explicit: false,
-                    });
-                }
-                ignore::WalkState::Continue
-            })
-        });
+        walk_folder(path, &classifier, found, &error, &note);
+    }
+    let mut notes = notes.into_inner().unwrap_or_default();
+    notes.sort();
+    for n in notes {
+        eprintln!("prodlint: note: {n}");
     }
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.sort();
     errors
+}
+
+/// Walks one folder. Ignore files are read by [`IgnoreFiles`], never by
+/// the walker (see there why). A symbolic link is followed only to a
+/// regular file inside the folder walked.
+fn walk_folder(
+    root: &Path,
+    classifier: &Classifier,
+    found: &(dyn Fn(Candidate) + Sync),
+    error: &(dyn Fn(String) + Sync),
+    note: &(dyn Fn(String) + Sync),
+) {
+    let Ok(abs_root) = std::fs::canonicalize(root) else {
+        error(format!("{}: cannot be read", root.display()));
+        return;
+    };
+    let stop = crate::git::repo_root(&abs_root.join("x"));
+    let ignores = std::sync::Arc::new(crate::ignore_files::IgnoreFiles::default());
+    let absolute = {
+        let (root, abs_root) = (root.to_path_buf(), abs_root.clone());
+        move |p: &Path| {
+            p.strip_prefix(&root)
+                .map_or_else(|_| p.to_path_buf(), |rel| abs_root.join(rel))
+        }
+    };
+    let filter = {
+        let (ignores, absolute, stop) = (ignores.clone(), absolute.clone(), stop.clone());
+        move |e: &ignore::DirEntry| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if e.depth() == 0 {
+                return true;
+            }
+            let skipped_dir = is_dir
+                && (e
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIP_DIRS.contains(&n))
+                    || is_virtualenv(e.path()));
+            !skipped_dir && !ignores.is_ignored(&absolute(e.path()), is_dir, stop.as_deref())
+        }
+    };
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(false)
+        .git_exclude(false)
+        .git_global(false)
+        .ignore(false)
+        .parents(false)
+        .follow_links(false)
+        .filter_entry(filter)
+        .build_parallel();
+    walker.run(|| {
+        let abs_root = &abs_root;
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    error(e.to_string());
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let p = entry.path();
+            let Some(t) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if t.is_dir() || classifier.excluded(p) {
+                return ignore::WalkState::Continue;
+            }
+            let Some(kind) = classifier.kind(p) else {
+                return ignore::WalkState::Continue;
+            };
+            if t.is_symlink() {
+                let inside = std::fs::canonicalize(p)
+                    .ok()
+                    .filter(|target| target.starts_with(abs_root) && crate::read::is_regular(target));
+                if inside.is_none() {
+                    note(format!(
+                        "{}: skipped, a symbolic link to something other than a regular file in the folder checked",
+                        p.display()
+                    ));
+                    return ignore::WalkState::Continue;
+                }
+            } else if !t.is_file() {
+                note(format!(
+                    "{}: skipped, not a regular file (a FIFO, socket or device)",
+                    p.display()
+                ));
+                return ignore::WalkState::Continue;
+            }
+            found(Candidate {
+                path: p.to_path_buf(),
+                kind: Some(kind),
+                explicit: false,
+            });
+            ignore::WalkState::Continue
+        })
+    });
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ impl Settings {
             .iter()
             .map(|(g, sels)| (glob_set([g]), sels.clone()))
             .collect();
+        crate::read::set_context_limit(config.max_file_size);
         Self {
             base: PathBase::new(&config),
             config,
@@ -137,19 +138,17 @@ impl Unlintable {
 
 /// Reads a file with the loading guards: size, binary content, UTF-8.
 pub fn load(path: &Path, max_size: u64) -> Result<String, Unlintable> {
-    let io = |e: std::io::Error| Unlintable {
-        reason: format!("cannot read the file: {e}"),
-        io_error: true,
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > max_size {
-        return Err(Unlintable::content(format!(
-            "the file is {} bytes, over the {max_size}-byte limit (`max-file-size`)",
-            meta.len()
-        )));
+    use crate::read::ReadError;
+    match crate::read::bytes(path, max_size) {
+        Ok(bytes) => decode(bytes, max_size),
+        Err(ReadError::TooLarge(n)) => Err(Unlintable::content(format!(
+            "the file is {n} bytes, over the {max_size}-byte limit (`max-file-size`)"
+        ))),
+        Err(e) => Err(Unlintable {
+            reason: e.to_string(),
+            io_error: true,
+        }),
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    decode(bytes, max_size)
 }
 
 /// Turns bytes into text, or says why they are not lintable text.
@@ -208,8 +207,8 @@ fn companion(path: &Path, names: impl Fn(&str) -> Vec<String>) -> Option<(PathBu
     names(&name)
         .into_iter()
         .map(|n| dir.join(n))
-        .find(|p| p.is_file())
-        .and_then(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
+        .find(|p| crate::read::is_regular(p))
+        .and_then(|p| Some((p.clone(), crate::read::context(&p)?)))
 }
 
 /// The build-context ignore file for a Dockerfile: `<name>.dockerignore`
@@ -237,15 +236,17 @@ fn env_template_for(path: &Path) -> Option<(PathBuf, dotenv::EnvFile)> {
 }
 
 /// Runs the rules for one file's text; no suppression or selection yet.
-/// Returns the findings and the multi-line statements for suppressions.
+/// Returns the findings, the multi-line statements for suppressions and
+/// the secrets no finding marks (see [`hide_secrets`]).
 fn run_rules(
     source: &SourceFile,
     kind: FileKind,
     settings: &Settings,
     selection: &Selection,
-) -> (Vec<Finding>, Vec<(usize, usize)>) {
+) -> (Vec<Finding>, Vec<(usize, usize)>, Vec<Span>) {
     let mut out = Findings::new();
     let mut statements = Vec::new();
+    let mut hidden = Vec::new();
     // Lets the test suite prove that a crash in one file is contained.
     if std::env::var_os("PRODLINT_TEST_PANIC").is_some()
         && source.text.contains("prodlint-test: panic")
@@ -349,6 +350,13 @@ fn run_rules(
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             let environment = env.environment(&name);
+            // The engine's verdict, whichever EN rule shows the line.
+            hidden.extend(
+                env.entries
+                    .iter()
+                    .filter(|e| rules::secrets::is_secret_assignment(&e.key, &e.value, &[]))
+                    .map(|e| e.value_span),
+            );
             let template = (environment != dotenv::Environment::Template)
                 .then(|| env_template_for(&source.path))
                 .flatten();
@@ -395,8 +403,25 @@ fn run_rules(
             }
         }
     }
-    rules::secrets::scan(source, selection, &mut out);
-    (out.into_vec(), statements)
+    // Every detector runs: a secret is masked in every report even when
+    // the rule that would report it is off (its finding is dropped later).
+    rules::secrets::scan(source, &Selection::every_rule(), &mut out);
+    (out.into_vec(), statements, hidden)
+}
+
+/// Every secret of the file is masked wherever the file is shown, also
+/// when the finding that marked it was dropped (rule off, suppressed,
+/// over the cap) and when only the engine's verdict knows it (a secret
+/// value on a line an EN rule prints): the first finding kept carries
+/// them, and the reports mask the secrets of all findings of a file.
+fn hide_secrets(findings: &mut [Finding], mut hidden: Vec<Span>) {
+    let Some(first) = findings.first_mut() else {
+        return;
+    };
+    hidden.sort();
+    hidden.dedup();
+    hidden.retain(|s| !s.is_empty() && !first.secrets.contains(s));
+    first.secrets.extend(hidden);
 }
 
 /// YAML syntax errors and duplicate keys are PL001; a limit that stopped
@@ -429,24 +454,29 @@ fn report_yaml_errors(tree: &yaml::YamlFile, out: &mut Findings) {
 pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> Vec<Finding> {
     let selection = settings.selection_for(&source.path);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (findings, statements) = run_rules(source, kind, settings, &selection);
+        let (findings, statements, mut hidden) = run_rules(source, kind, settings, &selection);
+        hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
         let findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| selection.is_enabled(f.code()))
             .collect();
-        suppress::apply(source, &statements, findings, &selection)
+        (
+            suppress::apply(source, &statements, findings, &selection),
+            hidden,
+        )
     }));
-    let mut findings = match result {
+    let (mut findings, hidden) = match result {
         Ok(f) => f,
         Err(_) => {
             let why = LAST_PANIC
                 .with(|p| p.borrow_mut().take())
                 .unwrap_or_else(|| "unknown panic".to_string());
-            vec![Finding::new(
+            let crashed = Finding::new(
                 &InternalError::META,
                 Span::empty(0),
                 format!("prodlint crashed while checking this file ({why}); please report it"),
-            )]
+            );
+            (vec![crashed], Vec::new())
         }
     };
     for f in &mut findings {
@@ -458,7 +488,9 @@ pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> 
         f.span.start = f.span.start.min(f.span.end);
     }
     sort_findings(&mut findings);
-    cap_per_rule(findings)
+    let mut findings = cap_per_rule(findings);
+    hide_secrets(&mut findings, hidden);
+    findings
 }
 
 /// More findings of one rule in one file than anyone will read: the rest

@@ -40,11 +40,61 @@ pub fn apply_once(text: &str, findings: &[Finding], allow_unsafe: bool) -> (Stri
         applied += 1;
     }
     edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
+    let eol = crate::source::line_ending(text);
     let mut out = text.to_string();
     for e in edits {
-        out.replace_range(e.span.start..e.span.end, &e.replacement);
+        out.replace_range(
+            e.span.start..e.span.end,
+            &with_line_ending(&e.replacement, eol),
+        );
     }
     (out, applied)
+}
+
+/// A replacement whose line breaks are the file's own: a fix must not put
+/// LF lines into a CRLF file, nor break a file whose lines end in CR.
+fn with_line_ending(replacement: &str, eol: &str) -> String {
+    if eol == "\n" || !replacement.contains(['\n', '\r']) {
+        return replacement.to_string();
+    }
+    replacement
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', eol)
+}
+
+/// Writes `text` over the file at `path` without ever leaving it half
+/// written: a temporary file in the same folder, with the original's
+/// permissions, flushed to disk, then renamed over the original. On any
+/// error the original is untouched and the temporary file removed. A
+/// symbolic link is kept: its target is what gets replaced.
+pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let target = std::fs::canonicalize(path)?;
+    let meta = std::fs::metadata(&target)?;
+    let dir = target
+        .parent()
+        .ok_or_else(|| std::io::Error::other("the file has no folder"))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.prodlint-{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.set_permissions(meta.permissions())?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 /// The maximum number of lint-and-fix passes over one file.
@@ -82,21 +132,9 @@ pub fn masked_diff(
     findings: &[crate::diagnostic::Finding],
 ) -> String {
     // Line by line: a fix may change the blanks around a multi-line secret.
-    let mut secrets: Vec<&str> = findings
-        .iter()
-        .flat_map(|f| f.secrets.iter())
-        .filter_map(|s| old.get(s.start..s.end))
-        .flat_map(|s| s.lines().map(str::trim))
-        .filter(|s| s.len() >= 4)
-        .collect();
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mask = |text: &str| {
-        let mut t = text.to_string();
-        for s in &secrets {
-            t = t.replace(s, &crate::redact::redact(s));
-        }
-        t
-    };
+    let source = SourceFile::new(path, old.to_string());
+    let secrets = crate::report::secret_texts(&source, findings);
+    let mask = |text: &str| crate::report::mask_secrets(text, &secrets).into_owned();
     unified_diff(path, &mask(old), &mask(new))
 }
 

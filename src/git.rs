@@ -1,10 +1,9 @@
 //! What git knows about a file: whether it is tracked, whether
-//! `.gitignore` ignores it. Asked once per repository and cached.
+//! `.gitignore` ignores it. Read once per repository and cached; no
+//! program is ever run (see `git_index`).
 
-use ignore::gitignore::GitignoreBuilder;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 type Tracked = Option<HashSet<PathBuf>>;
@@ -20,6 +19,7 @@ pub fn forget() {
     if let Ok(mut c) = cache().lock() {
         c.clear();
     }
+    ignores().clear();
 }
 
 /// The folder holding `.git` above `path`, if any.
@@ -32,26 +32,11 @@ pub fn repo_root(path: &Path) -> Option<PathBuf> {
 }
 
 fn tracked_files(root: &Path) -> Tracked {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["ls-files", "-z"])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    Some(
-        out.stdout
-            .split(|b| *b == 0)
-            .filter(|p| !p.is_empty())
-            .map(|p| root.join(String::from_utf8_lossy(p).as_ref()))
-            .collect(),
-    )
+    Some(crate::git_index::tracked_paths(root)?.into_iter().collect())
 }
 
 /// `Some(true)` when git tracks the file, `None` outside a repository or
-/// when git cannot be run.
+/// when its index cannot be read.
 pub fn is_tracked(path: &Path) -> Option<bool> {
     let root = repo_root(path)?;
     let abs = std::fs::canonicalize(path).ok()?;
@@ -71,27 +56,17 @@ fn absolute(path: &Path) -> Option<PathBuf> {
     })
 }
 
+/// The ignore files read so far, for `is_ignored`.
+fn ignores() -> &'static crate::ignore_files::IgnoreFiles {
+    static FILES: OnceLock<crate::ignore_files::IgnoreFiles> = OnceLock::new();
+    FILES.get_or_init(Default::default)
+}
+
 /// Whether the `.gitignore` files from the file's folder up to the
 /// repository root (or the file-system root) ignore it.
 pub fn is_ignored(path: &Path) -> bool {
     let Some(abs) = absolute(path) else {
         return false;
     };
-    let stop = repo_root(path);
-    for dir in abs.ancestors().skip(1) {
-        let file = dir.join(".gitignore");
-        if file.is_file() {
-            let mut b = GitignoreBuilder::new(dir);
-            if b.add(&file).is_none()
-                && let Ok(gi) = b.build()
-                && gi.matched_path_or_any_parents(&abs, false).is_ignore()
-            {
-                return true;
-            }
-        }
-        if stop.as_deref() == Some(dir) {
-            break;
-        }
-    }
-    false
+    ignores().is_ignored(&abs, false, repo_root(path).as_deref())
 }

@@ -133,6 +133,9 @@ fn check(args: CheckArgs) -> i32 {
                 return fail(format!("cannot read standard input: {e}"));
             }
             let kind = Classifier::new(&settings.config).kind(name);
+            // `--fix` hands the text back even when it cannot be linted:
+            // an editor replaces its buffer with what it reads.
+            let original = (args.fix && !args.diff).then(|| bytes.clone());
             let text = engine::decode(bytes, settings.config.max_file_size);
             // A manifest read alone still sees the Services, autoscalers
             // and budgets beside it, as in a whole-folder run.
@@ -142,6 +145,9 @@ fn check(args: CheckArgs) -> i32 {
             let report = engine::lint_text(name, kind, text, &settings);
             if (args.fix || args.diff) && report.skipped.is_none() {
                 return fix_stdin(&report, &settings, &args);
+            }
+            if let Some(original) = original {
+                return unchanged_stdin(&original, report, &args);
             }
             vec![report]
         }
@@ -158,13 +164,17 @@ fn check(args: CheckArgs) -> i32 {
     };
 
     if args.fix || args.diff {
-        match apply_fixes(&mut reports, &settings, &args) {
-            Ok(changed) if args.diff => {
-                // `--diff` only shows; it fails when there is something to apply.
-                return if changed { EXIT_FINDINGS } else { EXIT_OK };
-            }
-            Ok(_) => {}
-            Err(e) => errors.push(e),
+        let (changed, failed) = apply_fixes(&mut reports, &settings, &args);
+        errors.extend(failed);
+        if args.diff {
+            // `--diff` only shows; it fails when there is something to apply.
+            return if !errors.is_empty() {
+                EXIT_ERROR
+            } else if changed {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            };
         }
     }
 
@@ -195,7 +205,9 @@ fn check(args: CheckArgs) -> i32 {
         .iter()
         .flat_map(|r| &r.findings)
         .any(|f| f.code() == "PL004");
-    let code = if internal || !errors.is_empty() {
+    // A file that could not be read is an error, not a finding.
+    let unreadable = reports.iter().any(|r| r.unreadable);
+    let code = if internal || unreadable || !errors.is_empty() {
         EXIT_ERROR
     } else if reports
         .iter()
@@ -233,17 +245,27 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
 
 /// Fixes files in place (`--fix`) or prints a diff (`--diff`). Fixed files
 /// are linted again so the report shows what remains. Returns whether
-/// anything changed (or would change).
+/// anything changed (or would change), and the files that could not be
+/// written (left as they were).
 fn apply_fixes(
     reports: &mut [FileReport],
     settings: &Settings,
     args: &CheckArgs,
-) -> Result<bool, String> {
+) -> (bool, Vec<String>) {
+    let mut errors = Vec::new();
     let mut changed = false;
     let mut diff = String::new();
+    // One file named through several paths (`Dockerfile ./Dockerfile`, a
+    // symbolic link) is fixed once.
+    let mut seen = std::collections::HashSet::new();
     for report in reports.iter_mut() {
         let Some(kind) = report.kind else { continue };
         if report.skipped.is_some() || !report.findings.iter().any(|f| f.fix.is_some()) {
+            continue;
+        }
+        let real = std::fs::canonicalize(&report.source.path)
+            .unwrap_or_else(|_| report.source.path.clone());
+        if !seen.insert(real) {
             continue;
         }
         let (fixed, n) = fix::fix_source(&report.source, kind, settings, args.unsafe_fixes);
@@ -261,8 +283,10 @@ fn apply_fixes(
             ));
             continue;
         }
-        std::fs::write(&report.source.path, &fixed)
-            .map_err(|e| format!("cannot write {path}: {e}"))?;
+        if let Err(e) = fix::write_atomically(&report.source.path, &fixed) {
+            errors.push(format!("cannot write {path} (the file is unchanged): {e}"));
+            continue;
+        }
         let source = SourceFile::new(report.source.path.clone(), fixed);
         report.findings = engine::lint_source(&source, kind, settings);
         report.source = Arc::new(source);
@@ -271,10 +295,44 @@ fn apply_fixes(
             report::plural(n, "finding", "findings")
         );
     }
-    if args.diff {
-        write_output(args.output.as_ref(), &diff)?;
+    if args.diff
+        && let Err(e) = write_output(args.output.as_ref(), &diff)
+    {
+        errors.push(e);
     }
-    Ok(changed)
+    (changed, errors)
+}
+
+/// `--fix` on standard input that cannot be linted (binary, too large,
+/// not UTF-8): the text goes back unchanged on standard output and the
+/// reason on standard error.
+fn unchanged_stdin(original: &[u8], report: FileReport, args: &CheckArgs) -> i32 {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(original).and_then(|_| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(format!("cannot write the text: {e}"));
+    }
+    let reports = [report];
+    let input = ReportInput {
+        reports: &reports,
+        errors: &[],
+    };
+    let text = report::human::render(
+        &input,
+        &HumanOptions {
+            color: false,
+            quiet: args.quiet,
+            statistics: false,
+            width: 100,
+        },
+    );
+    eprint!("{text}");
+    if reports.iter().any(|r| r.unreadable) {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
 }
 
 /// With standard input, `--fix` prints the fixed text and `--diff` the diff.

@@ -131,6 +131,15 @@ impl Selection {
         }
     }
 
+    /// Every rule on: what the secret scan runs with, so that a file's
+    /// secrets are known (and masked in every report) whichever rules
+    /// report them.
+    pub fn every_rule() -> Selection {
+        static ALL: std::sync::LazyLock<Selection> =
+            std::sync::LazyLock::new(|| Selection::new(Some(&[Selector::All]), &[], &[]));
+        ALL.clone()
+    }
+
     pub fn is_enabled(&self, code: &str) -> bool {
         self.enabled.contains(code)
     }

@@ -103,8 +103,24 @@ impl LineIndex {
     }
 }
 
+/// Where lines start after the first: after every LF, CRLF and lone CR,
+/// as YAML, Python and the editors count lines.
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes).map(|i| i + 1)
+    memchr::memchr2_iter(b'\n', b'\r', bytes).filter_map(|i| {
+        let crlf = bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n');
+        (!crlf).then_some(i + 1)
+    })
+}
+
+/// The line ending a file uses (its first one; LF when it has none), for
+/// text that fixes insert.
+pub fn line_ending(text: &str) -> &'static str {
+    let bytes = text.as_bytes();
+    match memchr::memchr2(b'\n', b'\r', bytes) {
+        Some(i) if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') => "\r\n",
+        Some(i) if bytes[i] == b'\r' => "\r",
+        _ => "\n",
+    }
 }
 
 fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -188,5 +204,23 @@ mod tests {
             Position { line: 2, column: 2 }
         );
         assert_eq!(f.line_text(0), "a");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let f = SourceFile::new("x", "a\rb\r\nc\nd".to_string());
+        assert_eq!(f.lines.line_count(), 4);
+        assert_eq!(
+            (
+                f.line_text(0),
+                f.line_text(1),
+                f.line_text(2),
+                f.line_text(3)
+            ),
+            ("a", "b", "c", "d")
+        );
+        assert_eq!(line_ending("a\rb"), "\r");
+        assert_eq!(line_ending("a\r\nb\n"), "\r\n");
+        assert_eq!(line_ending("ab"), "\n");
     }
 }

@@ -26,7 +26,9 @@ struct Edit<'a> {
     start: Position,
     end: Position,
     byte_range: ByteRange,
-    replacement: &'a str,
+    /// Secrets of the file are masked here too: a report is no place for
+    /// them, even inside a fix.
+    replacement: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -98,7 +100,12 @@ fn range(span: Span) -> ByteRange {
     }
 }
 
-fn finding<'a>(src: &SourceFile, path: &str, f: &'a Finding) -> JsonFinding<'a> {
+fn finding<'a>(
+    src: &SourceFile,
+    path: &str,
+    f: &'a Finding,
+    secrets: &[String],
+) -> JsonFinding<'a> {
     JsonFinding {
         file: path.to_string(),
         code: f.code(),
@@ -129,7 +136,7 @@ fn finding<'a>(src: &SourceFile, path: &str, f: &'a Finding) -> JsonFinding<'a> 
                     start: position(src, e.span.start),
                     end: position(src, e.span.end),
                     byte_range: range(e.span),
-                    replacement: &e.replacement,
+                    replacement: super::mask_secrets(&e.replacement, secrets),
                 })
                 .collect(),
         }),
@@ -148,6 +155,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         .filter(|r| !r.findings.is_empty())
         .map(|r| {
             let path = report_path(&r.source.path);
+            let secrets = super::secret_texts(&r.source, &r.findings);
             let mut out = Vec::new();
             for (i, f) in r.findings.iter().enumerate() {
                 if i > 0 {
@@ -155,7 +163,8 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 }
                 out.extend_from_slice(b"    ");
                 let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
-                let _ = serde::Serialize::serialize(&finding(&r.source, &path, f), &mut ser);
+                let _ =
+                    serde::Serialize::serialize(&finding(&r.source, &path, f, &secrets), &mut ser);
             }
             out
         })

@@ -43,6 +43,35 @@ pub fn masked_text(source: &SourceFile, findings: &[Finding]) -> String {
     text
 }
 
+/// The texts of a file's secrets, one line of a multi-line secret at a
+/// time, longest first: what fix replacements and diffs mask wherever it
+/// appears (a fix that rewrites a line carries its secret along). Pieces
+/// shorter than four characters would mask ordinary text and are left.
+pub fn secret_texts(source: &SourceFile, findings: &[Finding]) -> Vec<String> {
+    let mut out: Vec<String> = findings
+        .iter()
+        .flat_map(|f| f.secrets.iter())
+        .filter_map(|s| source.text.get(s.start..s.end))
+        .flat_map(|s| s.lines().map(str::trim))
+        .filter(|s| s.len() >= 4)
+        .map(str::to_string)
+        .collect();
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    out.dedup();
+    out
+}
+
+/// `text` with every occurrence of each secret redacted.
+pub fn mask_secrets<'a>(text: &'a str, secrets: &[String]) -> std::borrow::Cow<'a, str> {
+    let mut out = std::borrow::Cow::Borrowed(text);
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = std::borrow::Cow::Owned(out.replace(s.as_str(), &crate::redact::redact(s)));
+        }
+    }
+    out
+}
+
 /// A path relative to the working directory with `/` separators: what
 /// SARIF, annotations and JSON print.
 pub fn report_path(path: &Path) -> String {

@@ -142,7 +142,7 @@ fn fingerprint(
     format!("{base:016x}:{n}")
 }
 
-fn fix(path: &str, source: &SourceFile, f: &Finding) -> Option<Fix> {
+fn fix(path: &str, source: &SourceFile, f: &Finding, secrets: &[String]) -> Option<Fix> {
     let fix = f.fix.as_ref()?;
     let replacements = fix
         .edits
@@ -152,7 +152,7 @@ fn fix(path: &str, source: &SourceFile, f: &Finding) -> Option<Fix> {
                 .deleted_region(region(source, e.span))
                 .inserted_content(
                     ArtifactContent::builder()
-                        .text(e.replacement.clone())
+                        .text(super::mask_secrets(&e.replacement, secrets).into_owned())
                         .build(),
                 )
                 .build()
@@ -212,6 +212,7 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
             );
         }
         let masked = masked_text(&report.source, &report.findings);
+        let secrets = super::secret_texts(&report.source, &report.findings);
         let mut seen = HashMap::new();
         for f in &report.findings {
             if f.code() == "PL004" {
@@ -247,7 +248,7 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
             if !related.is_empty() {
                 result.related_locations = Some(related);
             }
-            result.fixes = fix(&path, &report.source, f).map(|x| vec![x]);
+            result.fixes = fix(&path, &report.source, f, &secrets).map(|x| vec![x]);
             results.push(result);
         }
     }

@@ -108,11 +108,7 @@ fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
 /// starts: read once for every rule.
 fn built_dockerfile(service: &Service<'_>, dir: &Path) -> Option<(Dockerfile, Vec<Launch>)> {
     let path = dockerfile_path(service, dir)?;
-    let meta = std::fs::metadata(&path).ok()?;
-    if !meta.is_file() || meta.len() > 1 << 20 {
-        return None;
-    }
-    let text = std::fs::read_to_string(&path).ok()?;
+    let text = crate::read::context(&path)?;
     let df = dockerfile::parse(&text);
     let launches = launch::in_dockerfile(&df, &SourceFile::new(path, text));
     Some((df, launches))

@@ -229,11 +229,7 @@ pub fn config_candidates(dir: &Path, named: &str) -> Vec<PathBuf> {
 }
 
 fn load_config(path: &Path) -> Option<Arc<(PathBuf, Module)>> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > 1 << 20 {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::read::context(path)?;
     Some(Arc::new((path.to_path_buf(), python::parse(&text))))
 }
 

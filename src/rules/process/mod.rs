@@ -326,7 +326,7 @@ pub fn named_configs(candidates: &[Candidate]) -> HashSet<PathBuf> {
         ) || c.path.extension().is_some_and(|e| e == "conf")
     });
     for c in launchers {
-        let Ok(text) = std::fs::read_to_string(&c.path) else {
+        let Some(text) = crate::read::context(&c.path) else {
             continue;
         };
         let dir = project::dir_of(&c.path);

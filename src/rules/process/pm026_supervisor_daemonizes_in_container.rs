@@ -85,7 +85,7 @@ fn configs(dir: &Path, named: Option<&str>) -> Vec<PathBuf> {
 }
 
 fn sets_nodaemon(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| {
+    crate::read::context(path).is_some_and(|t| {
         ini::parse(&t, ini::Dialect::Supervisor)
             .section("supervisord")
             .and_then(|s| s.flag("nodaemon"))

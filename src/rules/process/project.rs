@@ -90,14 +90,11 @@ fn dependencies_in(dir: &Path) -> Option<bool> {
     let re = ASGI_DEPENDENCY.as_ref()?;
     let mut any = false;
     for f in files {
-        let Ok(meta) = std::fs::metadata(&f) else {
+        let Some(text) = crate::read::context(&f) else {
             continue;
         };
-        if !meta.is_file() || meta.len() > 1 << 20 {
-            continue;
-        }
         any = true;
-        if std::fs::read_to_string(&f).is_ok_and(|t| re.is_match(&t)) {
+        if re.is_match(&text) {
             return Some(true);
         }
     }

@@ -1,0 +1,99 @@
+//! `.gitignore`, `.ignore` and `.git/info/exclude`, read by prodlint
+//! itself rather than by the walker library: the library opens whatever
+//! is named `.gitignore` (a FIFO blocks the run forever, a symlink to
+//! `/dev/zero` never ends). Here every ignore file is read through
+//! [`crate::read`]: regular files within the size limit only; git itself
+//! does not follow a `.gitignore` that is a symbolic link, nor do we.
+
+use ignore::Match;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// The ignore rules of the folders met so far, each read once.
+#[derive(Default)]
+pub struct IgnoreFiles {
+    folders: RwLock<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+}
+
+/// The text of an ignore file that is a regular file (not a symlink).
+fn ignore_text(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        if !meta.file_type().is_symlink() && !meta.is_dir() {
+            eprintln!(
+                "prodlint: note: {}: skipped, not a regular file",
+                path.display()
+            );
+        }
+        return None;
+    }
+    crate::read::context(path)
+}
+
+/// The rules one folder's files add, `None` when it has none.
+fn read_folder(dir: &Path) -> Option<Arc<Gitignore>> {
+    let mut builder = GitignoreBuilder::new(dir);
+    let mut any = false;
+    // Lowest precedence first: later lines win.
+    let files = [
+        dir.join(".git").join("info").join("exclude"),
+        dir.join(".gitignore"),
+        dir.join(".ignore"),
+    ];
+    for file in files {
+        let Some(text) = ignore_text(&file) else {
+            continue;
+        };
+        for line in text.lines() {
+            // A malformed line is skipped, as git skips it.
+            let _ = builder.add_line(Some(file.clone()), line);
+            any = true;
+        }
+    }
+    if !any {
+        return None;
+    }
+    builder.build().ok().map(Arc::new)
+}
+
+impl IgnoreFiles {
+    fn folder(&self, dir: &Path) -> Option<Arc<Gitignore>> {
+        if let Ok(map) = self.folders.read()
+            && let Some(found) = map.get(dir)
+        {
+            return found.clone();
+        }
+        let rules = read_folder(dir);
+        if let Ok(mut map) = self.folders.write() {
+            map.insert(dir.to_path_buf(), rules.clone());
+        }
+        rules
+    }
+
+    /// Whether the ignore files of the folders above `path` (an absolute
+    /// path), up to `stop` or the file-system root, ignore it: the
+    /// nearest folder that says something decides.
+    pub fn is_ignored(&self, path: &Path, is_dir: bool, stop: Option<&Path>) -> bool {
+        for dir in path.ancestors().skip(1) {
+            if let Some(rules) = self.folder(dir) {
+                match rules.matched_path_or_any_parents(path, is_dir) {
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                    Match::None => {}
+                }
+            }
+            if stop == Some(dir) {
+                break;
+            }
+        }
+        false
+    }
+
+    pub fn clear(&self) {
+        if let Ok(mut map) = self.folders.write() {
+            map.clear();
+        }
+    }
+}

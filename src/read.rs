@@ -1,0 +1,114 @@
+//! Every file prodlint reads goes through here: only regular files, never
+//! more than the size limit, whatever the file claims to be.
+//!
+//! A scanned repository can hold a FIFO named `.gitignore` (opening it
+//! blocks forever), a symlink to `/dev/zero` (reading it never ends) or a
+//! 9 MB `.dockerignore`: each is refused before a byte is read, and the
+//! read itself stops at the limit in case the file grew meanwhile.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The largest file read as context (ignore files, templates, the
+/// configuration a command names): the run's `max-file-size`.
+static CONTEXT_LIMIT: AtomicU64 = AtomicU64::new(crate::config::DEFAULT_MAX_FILE_SIZE);
+
+/// Sets the limit for files read as context (from `max-file-size`).
+pub fn set_context_limit(max: u64) {
+    CONTEXT_LIMIT.store(max, Ordering::Relaxed);
+}
+
+pub fn context_limit() -> u64 {
+    CONTEXT_LIMIT.load(Ordering::Relaxed)
+}
+
+/// Why a path could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Not there, or the system refused (permissions, a failing device).
+    Io(String),
+    /// A FIFO, socket, device or folder: never opened.
+    NotRegular,
+    /// Over the limit, in bytes.
+    TooLarge(u64),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "cannot read the file: {e}"),
+            ReadError::NotRegular => write!(f, "not a regular file"),
+            ReadError::TooLarge(n) => write!(f, "the file is {n} bytes"),
+        }
+    }
+}
+
+/// Whether `path` (symlinks followed) is a regular file.
+pub fn is_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// The bytes of a regular file of at most `max` bytes.
+pub fn bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    // Checked before opening: opening a FIFO blocks until a writer comes.
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    if meta.len() > max {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The path may have been replaced between the two calls.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut out = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(io)?;
+    if out.len() as u64 > max {
+        return Err(ReadError::TooLarge(out.len() as u64));
+    }
+    Ok(out)
+}
+
+/// The text of a file read as context for another (an ignore file, an
+/// env template, a configuration a command names): `None` unless it is a
+/// regular UTF-8 file within the limit.
+pub fn context(path: &Path) -> Option<String> {
+    match bytes(path, context_limit()) {
+        Ok(bytes) => String::from_utf8(bytes).ok(),
+        Err(ReadError::NotRegular) => {
+            eprintln!(
+                "prodlint: note: {}: skipped, not a regular file",
+                path.display()
+            );
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_regular_files_within_the_limit_are_read() {
+        assert_eq!(
+            bytes(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular)
+        );
+        assert_eq!(bytes(Path::new("/"), 10), Err(ReadError::NotRegular));
+        let dir = std::env::temp_dir().join(format!("prodlint-read-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let f = dir.join("f");
+        let _ = std::fs::write(&f, "12345");
+        assert_eq!(bytes(&f, 4), Err(ReadError::TooLarge(5)));
+        assert_eq!(bytes(&f, 5).ok(), Some(b"12345".to_vec()));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
