@@ -98,7 +98,7 @@ pub struct CheckArgs {
     /// Print findings only, no summary.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Print a count per rule instead of each finding.
+    /// Print a count per rule instead of each finding (human format only).
     #[arg(long)]
     pub statistics: bool,
     /// Apply safe fixes to the files.

@@ -89,7 +89,17 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
     }
 }
 
+/// The most worker threads `--jobs` may ask for: past a few per core
+/// more threads only cost memory (`-j 100000` once took minutes).
+fn max_jobs() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    (cores * 4).clamp(4, 256)
+}
+
 fn check(args: CheckArgs) -> i32 {
+    if args.statistics && !matches!(args.format, Format::Human) {
+        return fail("`--statistics` applies to the human format only (the others carry every finding; count them there)");
+    }
     let mut config = match load_config(&args) {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -121,7 +131,7 @@ fn check(args: CheckArgs) -> i32 {
     if let Some(n) = args.jobs {
         // A pool already built (tests, the editor server) keeps its size.
         let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n.clamp(1, max_jobs()))
             .build_global();
     }
 

@@ -1,16 +1,16 @@
 //! The terminal report: miette's graphical diagnostics with source
 //! snippets, then statistics or a summary line.
 
+use super::excerpt::{Excerpt, terminal_safe};
 use super::{ReportInput, masked_text, report_path, summary_line};
 use crate::diagnostic::{Finding, Severity};
-use crate::source::SourceFile;
+use crate::source::{LineIndex, Span};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
 pub struct HumanOptions {
     pub color: bool,
@@ -24,9 +24,10 @@ pub struct HumanOptions {
 /// quadratic on large files with many findings.
 struct IndexedSource {
     name: String,
-    /// The text with secrets masked; same length as the file's text.
-    text: Arc<str>,
-    file: Arc<SourceFile>,
+    /// The excerpt of the text with secrets masked: spans of the file go
+    /// through it (`excerpt.span`) before miette sees them.
+    excerpt: Excerpt,
+    lines: LineIndex,
 }
 
 impl SourceCode for IndexedSource {
@@ -36,8 +37,8 @@ impl SourceCode for IndexedSource {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text: &str = &self.text;
-        let lines = &self.file.lines;
+        let text: &str = &self.excerpt.text;
+        let lines = &self.lines;
         let (start, end) = (span.offset(), span.offset() + span.len());
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
@@ -81,13 +82,13 @@ struct Rendered<'a> {
 
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&terminal_safe(&self.finding.message))
     }
 }
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&terminal_safe(&self.finding.message))
     }
 }
 
@@ -110,7 +111,7 @@ impl Diagnostic for Rendered<'_> {
         self.finding
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(terminal_safe(h)) as Box<dyn fmt::Display>)
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -123,12 +124,18 @@ impl Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
+        let ex = &self.source.excerpt;
+        let span = ex.span(f.span);
         let primary = LabeledSpan::new_primary_with_span(
             Some(f.rule.summary.to_string()),
-            (f.span.start, f.span.len()),
+            (span.start, span.len()),
         );
         let related = f.related.iter().map(|r| {
-            LabeledSpan::new_with_span(Some(r.message.clone()), (r.span.start, r.span.len()))
+            let span = ex.span(r.span);
+            LabeledSpan::new_with_span(
+                Some(terminal_safe(&r.message).into_owned()),
+                (span.start, span.len()),
+            )
         });
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
@@ -146,7 +153,7 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
         .without_syntax_highlighting();
     let mut out = String::new();
     for e in input.errors {
-        out.push_str(&format!("error: {e}\n"));
+        out.push_str(&format!("error: {}\n", terminal_safe(e)));
     }
     if opts.statistics {
         out.push_str(&statistics(input));
@@ -155,11 +162,17 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
             if report.findings.is_empty() {
                 continue;
             }
-            let name = report_path(&report.source.path);
+            let name = terminal_safe(&report_path(&report.source.path)).into_owned();
+            let places: Vec<Span> = report
+                .findings
+                .iter()
+                .flat_map(|f| std::iter::once(f.span).chain(f.related.iter().map(|r| r.span)))
+                .collect();
+            let excerpt = Excerpt::new(&masked_text(&report.source, &report.findings), &places);
             let source = IndexedSource {
                 name: name.clone(),
-                text: masked_text(&report.source, &report.findings).into(),
-                file: report.source.clone(),
+                lines: LineIndex::new(&excerpt.text),
+                excerpt,
             };
             for f in &report.findings {
                 let r = Rendered {
@@ -174,7 +187,7 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
                         pos.line,
                         pos.column,
                         f.code(),
-                        f.message
+                        terminal_safe(&f.message)
                     ));
                 }
                 out.push('\n');

@@ -39,7 +39,10 @@ impl Links {
 
     fn line(&self, path: &str, line: usize) -> String {
         match &self.base {
-            Some(b) => format!("[{line}]({b}/{}#L{line})", path.trim_start_matches("./")),
+            Some(b) => format!(
+                "[{line}]({b}/{}#L{line})",
+                super::uri::encode_path(path.trim_start_matches("./"))
+            ),
             None => line.to_string(),
         }
     }
@@ -47,11 +50,32 @@ impl Links {
 
 /// Text safe inside a table cell: no pipes, no line breaks, no HTML.
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
+    super::excerpt::terminal_safe(text)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace(['\r', '\n'], " ")
+}
+
+/// A path as inline code in a heading: a fence longer than any run of
+/// backticks in it, no line break (it would end the heading), no
+/// control character.
+fn code(text: &str) -> String {
+    let safe = super::excerpt::terminal_safe(text).replace(['\r', '\n'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in safe.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if safe.starts_with('`') || safe.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{safe}{pad}{fence}")
 }
 
 fn icon(severity: Severity) -> &'static str {
@@ -108,8 +132,8 @@ pub fn render(input: &ReportInput<'_>, links: &Links) -> String {
             };
             let (now, later) = rest.split_at(take);
             out.push_str(&format!(
-                "### `{}`\n\n| Line | Rule | Severity | Message |\n|---:|---|---|---|\n",
-                cell(&path)
+                "### {}\n\n| Line | Rule | Severity | Message |\n|---:|---|---|---|\n",
+                code(&path)
             ));
             for f in now {
                 out.push_str(&row(r, &path, f, links));

@@ -1,10 +1,12 @@
 //! Renderers: pure functions of (file reports, registry, options).
 
+pub mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod uri;
 
 use crate::diagnostic::Finding;
 use crate::engine::FileReport;

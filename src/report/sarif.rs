@@ -88,7 +88,7 @@ fn region(source: &SourceFile, span: Span) -> Region {
 
 fn artifact(path: &str) -> ArtifactLocation {
     ArtifactLocation::builder()
-        .uri(path)
+        .uri(super::uri::encode_path(path))
         .uri_base_id(SRCROOT)
         .build()
 }
@@ -298,5 +298,5 @@ pub fn srcroot_uri() -> String {
     if !s.ends_with('/') {
         s.push('/');
     }
-    format!("file://{}", s.replace(' ', "%20"))
+    format!("file://{}", super::uri::encode_path(&s))
 }
