@@ -302,7 +302,7 @@ fn run_rules(
             let syntax_ok = tree
                 .errors
                 .iter()
-                .all(|e| e.kind == yaml::ErrorKind::DuplicateKey);
+                .all(|e| e.kind != yaml::ErrorKind::Syntax);
             if syntax_ok && let Some(compose) = root.and_then(Compose::from_root) {
                 rules::compose::check(source, &compose, &settings.config, selection, &mut out);
             }
@@ -328,7 +328,7 @@ fn run_rules(
                 let syntax_ok = tree
                     .errors
                     .iter()
-                    .all(|e| e.kind == yaml::ErrorKind::DuplicateKey);
+                    .all(|e| e.kind != yaml::ErrorKind::Syntax);
                 if syntax_ok {
                     let index = settings.kube_index();
                     rules::kube::check(source, tree, &index, &settings.config, selection, &mut out);
@@ -393,7 +393,7 @@ fn run_rules(
             if tree
                 .errors
                 .iter()
-                .all(|e| e.kind == yaml::ErrorKind::DuplicateKey)
+                .all(|e| e.kind != yaml::ErrorKind::Syntax)
             {
                 for rule in rules::WORKFLOW_RULES {
                     if selection.is_enabled(rule.meta().code) {
@@ -425,7 +425,8 @@ fn hide_secrets(findings: &mut [Finding], mut hidden: Vec<Span>) {
 }
 
 /// YAML syntax errors and duplicate keys are PL001; a limit that stopped
-/// the read is PL003 (the rest of the file was not linted).
+/// the read is PL003 (the rest of the file was not linted; the documents
+/// read before the limit are, so no finding before it is lost).
 fn report_yaml_errors(tree: &yaml::YamlFile, out: &mut Findings) {
     for e in &tree.errors {
         match e.kind {

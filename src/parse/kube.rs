@@ -373,7 +373,12 @@ pub fn is_template(text: &str) -> bool {
 /// A YAML text that declares Kubernetes objects: `apiVersion:` and
 /// `kind:` at the start of a line.
 pub fn looks_like_manifest(text: &str) -> bool {
-    let starts = |key: &str| text.starts_with(key) || text.contains(&format!("\n{key}"));
+    // A line starts after LF, CRLF or a lone CR, as YAML says.
+    let starts = |key: &str| {
+        text.starts_with(key)
+            || text.contains(&format!("\n{key}"))
+            || text.contains(&format!("\r{key}"))
+    };
     starts("apiVersion:") && starts("kind:")
 }
 
