@@ -98,7 +98,9 @@ fn max_jobs() -> usize {
 
 fn check(args: CheckArgs) -> i32 {
     if args.statistics && !matches!(args.format, Format::Human) {
-        return fail("`--statistics` applies to the human format only (the others carry every finding; count them there)");
+        return fail(
+            "`--statistics` applies to the human format only (the others carry every finding; count them there)",
+        );
     }
     let mut config = match load_config(&args) {
         Ok(c) => c,

@@ -179,7 +179,7 @@ pub fn parse(text: &str) -> EnvFile {
     if text.starts_with('\u{feff}') {
         cur.pos = '\u{feff}'.len_utf8();
     }
-    out.missing_final_newline = !text.is_empty() && !text.ends_with('\n');
+    out.missing_final_newline = !text.is_empty() && !text.ends_with(['\n', '\r']);
     let mut line_no = 0;
     let mut counted_to = 0;
     while cur.pos < text.len() {

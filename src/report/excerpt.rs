@@ -36,7 +36,13 @@ pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     }
     Cow::Owned(
         s.chars()
-            .map(|c| if is_unsafe(c) { escape(c) } else { c.to_string() })
+            .map(|c| {
+                if is_unsafe(c) {
+                    escape(c)
+                } else {
+                    c.to_string()
+                }
+            })
             .collect(),
     )
 }

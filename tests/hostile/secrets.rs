@@ -1,0 +1,119 @@
+//! No byte of a planted secret in any report format, in `--diff`, or in a
+//! fix's replacement text, whichever rule shows the line.
+
+use crate::harness::{run, temp, write};
+
+// Built from parts so that no scanner flags this source file.
+fn stripe() -> String {
+    format!("sk_{}_{}", "live", "Q7vT2mXk9LpR4sWz8NbY3cHd")
+}
+fn slack() -> String {
+    format!("xo{}-{}-{}", "xb", "1234567890", "Zp4Kq8Vn2Rt6Wm")
+}
+const SPACED: &str = "Zq8f xW3k pL9d mK2s vB7q nR4t";
+const ENV_KEY: &str = "hX7pQ2vN9kLm4RtZ8wYc3BfD6gJs1A";
+
+/// The part of a secret no report may show (redaction keeps a prefix).
+fn tail(secret: &str) -> &str {
+    &secret[secret.len() / 3..]
+}
+
+fn plant(dir: &std::path::Path) {
+    write(
+        dir,
+        "Dockerfile",
+        format!(
+            "FROM python:3.12-slim\nUSER app\nCMD gunicorn app:app --env STRIPE_KEY={}\n",
+            stripe()
+        ),
+    );
+    write(
+        dir,
+        ".github/workflows/ci.yml",
+        format!(
+            "on: push\npermissions: {{}}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - run: echo \"::set-output name=tok::{}\"\n",
+            slack()
+        ),
+    );
+    write(dir, "app/.env", format!("DB_PASSWORD={SPACED}\n"));
+    write(dir, "web/.env", format!("SECRET_KEY={ENV_KEY}\n"));
+}
+
+fn assert_clean(what: &str, text: &str) {
+    for secret in [stripe(), slack(), SPACED.to_string(), ENV_KEY.to_string()] {
+        assert!(
+            !text.contains(tail(&secret)),
+            "{what} shows a secret ({}…):\n{text}",
+            &secret[..4]
+        );
+    }
+}
+
+#[test]
+fn no_format_shows_a_planted_secret() {
+    let dir = temp();
+    plant(dir.path());
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        for select in ["ALL", "EN,DF012,GH020"] {
+            let r = run(
+                dir.path(),
+                &["check", "--select", select, "--format", format, "."],
+            );
+            assert!(matches!(r.code, Some(0 | 1)), "{format}: {}", r.stderr);
+            assert_clean(&format!("--format {format} --select {select}"), &r.all());
+        }
+    }
+    let stats = run(dir.path(), &["check", "--select", "ALL", "--statistics"]);
+    assert_clean("--statistics", &stats.all());
+}
+
+#[test]
+fn fix_replacements_and_diffs_are_masked() {
+    let dir = temp();
+    plant(dir.path());
+    let args = ["check", "--select", "ALL", "--unsafe-fixes"];
+    let json = run(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let report: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or(serde_json::Value::Null);
+    let replacements: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["fix"].is_object())
+        .flat_map(|f| f["fix"]["edits"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["replacement"].as_str().unwrap_or_default().to_string())
+        .collect();
+    // The rules that rewrite a secret's line do offer their fixes.
+    assert!(
+        replacements.iter().any(|r| r.contains("STRIPE_KEY=sk_l")),
+        "{replacements:?}"
+    );
+    assert_clean("JSON", &json.all());
+    let sarif = run(dir.path(), &[&args[..], &["--format", "sarif"]].concat());
+    assert!(sarif.out().contains("insertedContent"));
+    assert_clean("SARIF", &sarif.all());
+    let diff = run(dir.path(), &[&args[..], &["--diff"]].concat());
+    assert_eq!(diff.code, Some(1), "{}", diff.stderr);
+    assert!(diff.out().contains("+++ b/"), "{}", diff.out());
+    assert_clean("--diff", &diff.all());
+}
+
+#[test]
+fn an_env_rule_showing_a_secret_line_masks_it_with_the_secret_rules_off() {
+    let dir = temp();
+    write(
+        dir.path(),
+        ".env",
+        format!("SECRET_KEY={ENV_KEY}\nDEBUG=1\n"),
+    );
+    for select in ["EN024", "EN025", "EN010", "EN"] {
+        let r = run(dir.path(), &["check", "--select", select, "."]);
+        assert!(matches!(r.code, Some(0 | 1)), "{select}: {}", r.all());
+        assert!(
+            r.out().contains("SECRET_KEY="),
+            "{select} shows the line: {}",
+            r.out()
+        );
+        assert_clean(select, &r.all());
+    }
+}
