@@ -114,7 +114,16 @@ impl Finding {
 #[derive(Debug, Default)]
 pub struct Findings {
     items: Vec<Finding>,
+    /// Findings reported per rule so far.
+    counts: std::collections::HashMap<&'static str, usize>,
+    /// Where findings past [`KEPT_PER_RULE`] are built and dropped.
+    spare: Option<Finding>,
 }
+
+/// Findings of one rule in one file kept while rules run: reports show
+/// at most a hundred (the engine counts the rest), so a file that repeats
+/// one mistake half a million times costs no memory for them.
+pub const KEPT_PER_RULE: usize = 1000;
 
 impl Findings {
     pub fn new() -> Self {
@@ -127,7 +136,15 @@ impl Findings {
         span: Span,
         message: impl Into<String>,
     ) -> FindingBuilder<'_> {
-        self.items.push(Finding::new(rule, span, message));
+        let finding = Finding::new(rule, span, message);
+        let n = self.counts.entry(rule.code).or_default();
+        *n += 1;
+        if *n > KEPT_PER_RULE {
+            return FindingBuilder {
+                finding: self.spare.insert(finding),
+            };
+        }
+        self.items.push(finding);
         let last = self.items.len() - 1;
         FindingBuilder {
             finding: &mut self.items[last],
@@ -135,7 +152,23 @@ impl Findings {
     }
 
     pub fn push(&mut self, finding: Finding) {
-        self.items.push(finding);
+        let n = self.counts.entry(finding.rule.code).or_default();
+        *n += 1;
+        if *n <= KEPT_PER_RULE {
+            self.items.push(finding);
+        }
+    }
+
+    /// How many findings of each rule were reported but not kept.
+    pub fn dropped(&self) -> Vec<(&'static str, usize)> {
+        let mut out: Vec<_> = self
+            .counts
+            .iter()
+            .filter(|(_, n)| **n > KEPT_PER_RULE)
+            .map(|(c, n)| (*c, *n - KEPT_PER_RULE))
+            .collect();
+        out.sort();
+        out
     }
 
     /// Secrets that findings so far already report (so a scan can skip them).

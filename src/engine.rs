@@ -236,14 +236,15 @@ fn env_template_for(path: &Path) -> Option<(PathBuf, dotenv::EnvFile)> {
 }
 
 /// Runs the rules for one file's text; no suppression or selection yet.
-/// Returns the findings, the multi-line statements for suppressions and
-/// the secrets no finding marks (see [`hide_secrets`]).
+/// Returns the findings, the multi-line statements for suppressions, the
+/// secrets no finding marks (see [`hide_secrets`]) and how many findings
+/// of each rule were not kept (see `KEPT_PER_RULE`).
 fn run_rules(
     source: &SourceFile,
     kind: FileKind,
     settings: &Settings,
     selection: &Selection,
-) -> (Vec<Finding>, Vec<(usize, usize)>, Vec<Span>) {
+) -> RuleOutput {
     let mut out = Findings::new();
     let mut statements = Vec::new();
     let mut hidden = Vec::new();
@@ -406,8 +407,16 @@ fn run_rules(
     // Every detector runs: a secret is masked in every report even when
     // the rule that would report it is off (its finding is dropped later).
     rules::secrets::scan(source, &Selection::every_rule(), &mut out);
-    (out.into_vec(), statements, hidden)
+    let dropped = out.dropped();
+    (out.into_vec(), statements, hidden, dropped)
 }
+
+type RuleOutput = (
+    Vec<Finding>,
+    Vec<(usize, usize)>,
+    Vec<Span>,
+    Vec<(&'static str, usize)>,
+);
 
 /// Every secret of the file is masked wherever the file is shown, also
 /// when the finding that marked it was dropped (rule off, suppressed,
@@ -455,18 +464,17 @@ fn report_yaml_errors(tree: &yaml::YamlFile, out: &mut Findings) {
 pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> Vec<Finding> {
     let selection = settings.selection_for(&source.path);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (findings, statements, mut hidden) = run_rules(source, kind, settings, &selection);
+        let (findings, statements, mut hidden, dropped) =
+            run_rules(source, kind, settings, &selection);
         hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
         let findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| selection.is_enabled(f.code()))
             .collect();
-        (
-            suppress::apply(source, &statements, findings, &selection),
-            hidden,
-        )
+        let kept = suppress::apply(source, &statements, findings, &selection);
+        (kept, hidden, dropped)
     }));
-    let (mut findings, hidden) = match result {
+    let (mut findings, hidden, dropped) = match result {
         Ok(f) => f,
         Err(_) => {
             let why = LAST_PANIC
@@ -477,7 +485,7 @@ pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> 
                 Span::empty(0),
                 format!("prodlint crashed while checking this file ({why}); please report it"),
             );
-            (vec![crashed], Vec::new())
+            (vec![crashed], Vec::new(), Vec::new())
         }
     };
     for f in &mut findings {
@@ -489,7 +497,7 @@ pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> 
         f.span.start = f.span.start.min(f.span.end);
     }
     sort_findings(&mut findings);
-    let mut findings = cap_per_rule(findings);
+    let mut findings = cap_per_rule(findings, &dropped);
     hide_secrets(&mut findings, hidden);
     findings
 }
@@ -498,10 +506,15 @@ pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> 
 /// are counted on the last one kept, which bounds memory and output.
 pub const MAX_FINDINGS_PER_RULE: usize = 100;
 
-fn cap_per_rule(findings: Vec<Finding>) -> Vec<Finding> {
+fn cap_per_rule(findings: Vec<Finding>, dropped: &[(&'static str, usize)]) -> Vec<Finding> {
     let mut counts: HashMap<&'static str, usize> = HashMap::new();
     for f in &findings {
         *counts.entry(f.code()).or_default() += 1;
+    }
+    for (code, n) in dropped {
+        if let Some(c) = counts.get_mut(code) {
+            *c += n;
+        }
     }
     if counts.values().all(|n| *n <= MAX_FINDINGS_PER_RULE) {
         return findings;

@@ -279,11 +279,12 @@ fn large_files_of_many_small_instructions_complete() {
 #[test]
 fn reading_errors_are_io_errors_and_content_problems_are_not() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    // Reading a folder as a file fails the way an unreadable file does.
+    // A folder named as a file is never opened, and fails the way an
+    // unreadable file does.
     let err = engine::load(dir.path(), 1 << 20).err();
     assert!(
         err.as_ref()
-            .is_some_and(|e| e.io_error && e.reason.starts_with("cannot read the file")),
+            .is_some_and(|e| e.io_error && e.reason == "not a regular file"),
         "{err:?}"
     );
     let settings = common::settings(&[]);

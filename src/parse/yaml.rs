@@ -412,7 +412,11 @@ impl Builder<'_> {
                             None
                         }
                     });
-                    if let (Some(first), Some(k)) = (duplicate, key.as_str()) {
+                    // Past a thousand errors more are not worth their
+                    // memory (a file of nothing but one repeated key).
+                    if let (Some(first), Some(k)) = (duplicate, key.as_str())
+                        && self.out.errors.len() < 1000
+                    {
                         self.out.errors.push(YamlError {
                             kind: ErrorKind::DuplicateKey,
                             span: key.span,
