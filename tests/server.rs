@@ -698,3 +698,48 @@ fn what_git_tracks_is_asked_again_after_a_save() {
     assert_eq!(before, ["SE004"]);
     assert_eq!(client.stop(), 0);
 }
+
+/// Secrets never reach the editor outside the code-action edits that go
+/// back to it (an edit must hold the real text): not in diagnostics, their
+/// related information, action titles or hovers.
+#[test]
+fn the_editor_never_sees_a_secret_outside_edits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("Dockerfile");
+    // Built from parts so that no scanner flags this source file.
+    let key = format!("sk_{}_{}", "live", "Q7vT2mXk9LpR4sWz8NbY3cHd");
+    let text =
+        format!("FROM python:3.12-slim\nUSER app\nCMD gunicorn app:app --env STRIPE_KEY={key}\n");
+    std::fs::write(&file, &text).expect("write");
+    let uri = uri_of(&file);
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "dockerfile", &text);
+    let diagnostics = client.diagnostics(&uri);
+    assert!(
+        codes(&diagnostics).contains(&"SE001".to_string()),
+        "{diagnostics:?}"
+    );
+    let tail = &key[8..];
+    assert!(!Value::Array(diagnostics).to_string().contains(tail));
+    let actions = client.code_actions(&uri, (2, 0), (2, 10), &[]);
+    let mut edits_seen = false;
+    for action in &actions {
+        let mut shown = action.clone();
+        if let Some(edit) = shown.get_mut("edit") {
+            edits_seen |= edit.to_string().contains(&key);
+            *edit = Value::Null;
+        }
+        assert!(!shown.to_string().contains(tail), "{shown}");
+    }
+    assert!(
+        edits_seen,
+        "the rewrite of the CMD line carries the real text back"
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 30}}),
+    );
+    assert!(!hover.to_string().contains(tail), "{hover}");
+    assert_eq!(client.stop(), 0);
+}
