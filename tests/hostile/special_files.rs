@@ -214,3 +214,32 @@ fn jobs_far_out_of_range_are_clamped() {
     );
     assert_eq!(r.code, Some(1), "{}", r.all());
 }
+
+#[test]
+fn a_configuration_of_endless_globs_is_refused_cheaply() {
+    let dir = temp();
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    let globs: Vec<String> = (0..50_000)
+        .map(|i| format!("\"**/d{i}/**/*.py\""))
+        .collect();
+    write(
+        dir.path(),
+        "prodlint.toml",
+        format!("exclude = [{}]\n", globs.join(",")),
+    );
+    let r = run_with(
+        dir.path(),
+        &["check", "."],
+        b"",
+        Limits {
+            memory_kib: Some(1_000_000),
+            ..Limits::default()
+        },
+    );
+    assert_eq!(r.code, Some(2), "{}", r.all());
+    assert!(
+        r.stderr.contains("`exclude` has 50000 patterns"),
+        "{}",
+        r.stderr
+    );
+}
