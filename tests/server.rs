@@ -743,3 +743,33 @@ fn the_editor_never_sees_a_secret_outside_edits() {
     assert!(!hover.to_string().contains(tail), "{hover}");
     assert_eq!(client.stop(), 0);
 }
+
+/// Inputs that once took the server tens of seconds per change (a run of
+/// token prefixes, key headers without an END line) are answered within
+/// the client's wait, and a hover right after is too.
+#[test]
+fn hostile_documents_do_not_block_the_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    let prefix = format!("xo{}-a", "xb");
+    let header = format!("-----BEGIN RSA {} KEY-----\n", "PRIVATE");
+    let cases = [
+        ("a.env", "dotenv", format!("A={}\n", prefix.repeat(30_000))),
+        ("b.env", "dotenv", format!("B={}\n", "eyJa".repeat(40_000))),
+        ("c.env", "dotenv", header.repeat(20_000)),
+    ];
+    for (name, language, text) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, &text).expect("write");
+        let uri = uri_of(&file);
+        client.open(&uri, language, &text);
+        let _ = client.diagnostics(&uri);
+        let hover = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}}),
+        );
+        assert!(hover.get("error").is_none(), "{hover}");
+    }
+    assert_eq!(client.stop(), 0);
+}
