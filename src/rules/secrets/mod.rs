@@ -216,6 +216,9 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
     }
     // Where each key block ends, found once for all the headers.
     let ends = KeyEnds::new(file);
+    // Where the last key block masked so far ends (keys come first, in
+    // order of their headers).
+    let mut key_masked_to = 0;
     for (kind, d_index, span, name) in candidates {
         let (Some(d), Some(value)) = (DETECTORS.get(d_index), text.get(span.start..span.end))
         else {
@@ -253,9 +256,14 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
         };
         // The key material follows the header: mask the block up to its
         // END line, or to the end of the file when it has none (a key cut
-        // short is still a key).
-        let masked = if kind == Kind::PrivateKey {
-            Span::new(span.start, ends.block_end(span.end))
+        // short is still a key). A header inside a block already masked
+        // masks only itself: headers without END lines would otherwise each
+        // mask the rest of the file, and what reports derive from secrets
+        // would grow with the square of the file.
+        let masked = if kind == Kind::PrivateKey && span.start >= key_masked_to {
+            let block = Span::new(span.start, ends.block_end(span.end));
+            key_masked_to = block.end;
+            block
         } else {
             span
         };
