@@ -260,6 +260,9 @@ fn run_rules(
             for e in &df.errors {
                 out.report(&ParseError::META, e.span, e.message.clone());
             }
+            for l in &df.limits {
+                out.report(&FileSkipped::META, l.span, l.message.clone());
+            }
             for i in &df.instructions {
                 let a = source.lines.line_of(i.span.start);
                 let b = source

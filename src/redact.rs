@@ -26,6 +26,15 @@ pub fn mask_in_place(text: &mut String, start: usize, end: usize) {
     text.replace_range(start..end, &masked);
 }
 
+/// Masks every byte of `start..end` inside `text` in place (the rest of a
+/// secret whose beginning is already masked), keeping byte length.
+pub fn mask_in_place_fully(text: &mut String, start: usize, end: usize) {
+    if text.get(start..end).is_none() {
+        return;
+    }
+    text.replace_range(start..end, &"*".repeat(end - start));
+}
+
 /// Values that stand in for a secret rather than being one.
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.trim().trim_matches(|c| c == '"' || c == '\'');

@@ -6,6 +6,7 @@
 use crate::source::Span;
 use ruff_python_ast::{self as ast, Expr, Number, Operator, Stmt, UnaryOp};
 use ruff_text_size::Ranged;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// What is known of a value.
@@ -68,6 +69,30 @@ impl Value {
         }
     }
 
+    /// Bytes this value holds, counted no further than `limit` (a value
+    /// over the limit is not walked to its end).
+    fn weight_within(&self, limit: usize) -> usize {
+        // A share per value, so that lists of small values count too.
+        const NODE: usize = 16;
+        match self {
+            Value::Str(s) => NODE + s.len(),
+            Value::Env { var, default } => {
+                NODE + var.len() + default.as_ref().map_or(0, |d| d.weight_within(limit))
+            }
+            Value::List(items) => {
+                let mut total = NODE;
+                for v in items {
+                    total += v.weight_within(limit - total.min(limit));
+                    if total > limit {
+                        break;
+                    }
+                }
+                total
+            }
+            _ => NODE,
+        }
+    }
+
     /// Counts the host's CPUs, directly or as the fallback of a variable.
     pub fn counts_host_cpus(&self) -> bool {
         match self {
@@ -102,11 +127,14 @@ pub struct PyError {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Module {
     pub assignments: Vec<Assignment>,
-    /// Names read anywhere in the file (helpers, not settings).
+    /// Names read anywhere in the file (helpers, not settings), sorted.
     pub reads: Vec<String>,
     pub errors: Vec<PyError>,
     /// Set when the file was not parsed at all (too deeply nested).
     pub skipped: Option<String>,
+    /// Where the evaluator's budget ran out: values from there on are
+    /// unknown (PL003).
+    pub limit: Option<PyError>,
 }
 
 impl Module {
@@ -122,6 +150,11 @@ const MAX_BRACKET_DEPTH: usize = 200;
 const MAX_OPERATORS: usize = 50_000;
 /// How deep the evaluator follows an expression.
 const MAX_EVAL_DEPTH: usize = 64;
+/// How many bytes of values the evaluator may copy or concatenate in one
+/// file. `a = a + a` doubles `a`: forty of them would build a terabyte.
+/// Literals are not charged (the file bounds them); real configurations
+/// copy a few kilobytes.
+pub const EVAL_BUDGET: usize = 4 << 20;
 
 /// Why the text is too deep to parse safely, if it is; else its
 /// operator count.
@@ -196,7 +229,7 @@ fn parse_here(text: &str) -> Module {
             message: e.error.to_string(),
         });
     }
-    let mut ev = Evaluator::default();
+    let mut ev = Evaluator::new(EVAL_BUDGET);
     for stmt in parsed.suite() {
         ev.statement(stmt, false, &mut module);
     }
@@ -204,7 +237,6 @@ fn parse_here(text: &str) -> Module {
     module
 }
 
-#[derive(Default)]
 struct Evaluator {
     /// How deep in nested blocks the reader is.
     depth: usize,
@@ -212,14 +244,72 @@ struct Evaluator {
     /// Local names bound to `os.environ` / `os.getenv` / `cpu_count` by
     /// `from … import …`.
     aliases: HashMap<String, &'static str>,
+    /// Bytes of values the evaluator may still copy or concatenate. Once
+    /// a value does not fit, every later copy is unknown too (`spent`).
+    budget: Cell<usize>,
+    spent: Cell<bool>,
 }
 
 impl Evaluator {
+    fn new(budget: usize) -> Self {
+        Self {
+            depth: 0,
+            names: HashMap::new(),
+            aliases: HashMap::new(),
+            budget: Cell::new(budget),
+            spent: Cell::new(false),
+        }
+    }
+
+    /// Takes `n` bytes of the budget; `false` when it is (or is now) spent.
+    fn charge(&self, n: usize) -> bool {
+        if self.spent.get() {
+            return false;
+        }
+        match self.budget.get().checked_sub(n) {
+            Some(left) => {
+                self.budget.set(left);
+                true
+            }
+            None => {
+                self.spent.set(true);
+                false
+            }
+        }
+    }
+
+    /// A copy of the value bound to `name`, if the budget pays for it.
+    fn lookup(&self, name: &str) -> Option<Value> {
+        let v = self.names.get(name)?;
+        Some(self.copy(v))
+    }
+
+    /// A copy of `v`, if the budget pays for it; else unknown.
+    fn copy(&self, v: &Value) -> Value {
+        // Weighed no further than the budget: a larger value fails anyway.
+        let weight = v.weight_within(self.budget.get().saturating_add(1));
+        if self.charge(weight) {
+            v.clone()
+        } else {
+            Value::Unknown
+        }
+    }
+
     fn statement(&mut self, stmt: &Stmt, conditional: bool, out: &mut Module) {
         self.depth += 1;
+        let spent = self.spent.get();
         // Blocks nested this deep are not configuration: stop reading them.
         if self.depth <= MAX_EVAL_DEPTH {
             self.statement_here(stmt, conditional, out);
+        }
+        if !spent && self.spent.get() && out.limit.is_none() {
+            out.limit = Some(PyError {
+                span: span(stmt),
+                message: format!(
+                    "values are not evaluated past this point: they would build more than {} MiB (a name built from itself, like `a = a + a`, doubles each time), so what uses them is unknown",
+                    EVAL_BUDGET >> 20
+                ),
+            });
         }
         self.depth -= 1;
     }
@@ -228,9 +318,15 @@ impl Evaluator {
         match stmt {
             Stmt::Assign(a) => {
                 let value = self.eval(&a.value, 0);
-                for t in &a.targets {
-                    self.bind(t, &a.value, value.clone(), span(a), conditional, out);
+                let Some((last, first)) = a.targets.split_last() else {
+                    return;
+                };
+                // `a = b = c = …`: each target but the last takes a copy to pay for.
+                for t in first {
+                    let v = self.copy(&value);
+                    self.bind(t, &a.value, v, span(a), conditional, out);
                 }
+                self.bind(last, &a.value, value, span(a), conditional, out);
             }
             Stmt::AnnAssign(a) => {
                 if let Some(v) = &a.value {
@@ -240,10 +336,10 @@ impl Evaluator {
             }
             Stmt::AugAssign(a) => {
                 if let Expr::Name(n) = a.target.as_ref() {
-                    let old = self.names.get(n.id.as_str()).cloned();
+                    let old = self.lookup(n.id.as_str());
                     let rhs = self.eval(&a.value, 0);
                     let value = match old {
-                        Some(l) => arith(&l, a.op, &rhs),
+                        Some(l) => self.arith(&l, a.op, &rhs),
                         None => Value::Unknown,
                     };
                     self.bind(&a.target, &a.value, value, span(a), conditional, out);
@@ -373,11 +469,7 @@ impl Evaluator {
             Expr::NoneLiteral(_) => Value::None,
             Expr::List(l) => Value::List(l.elts.iter().map(|x| self.eval(x, d)).collect()),
             Expr::Tuple(l) => Value::List(l.elts.iter().map(|x| self.eval(x, d)).collect()),
-            Expr::Name(n) => self
-                .names
-                .get(n.id.as_str())
-                .cloned()
-                .unwrap_or(Value::Unknown),
+            Expr::Name(n) => self.lookup(n.id.as_str()).unwrap_or(Value::Unknown),
             Expr::UnaryOp(u) => match (u.op, self.eval(&u.operand, d)) {
                 (UnaryOp::USub, Value::Int(i)) => {
                     i.checked_neg().map_or(Value::Unknown, Value::Int)
@@ -391,7 +483,7 @@ impl Evaluator {
             Expr::BinOp(b) => {
                 let l = self.eval(&b.left, d);
                 let r = self.eval(&b.right, d);
-                arith(&l, b.op, &r)
+                self.arith(&l, b.op, &r)
             }
             Expr::Call(c) => self.call(c, d),
             Expr::Subscript(s) => {
@@ -483,9 +575,9 @@ impl Evaluator {
             Some(conv @ ("int" | "float" | "str" | "bool")) => match arg(0) {
                 Some(Value::Env { var, default }) => Value::Env {
                     var,
-                    default: default.map(|v| Box::new(convert(conv, &v))),
+                    default: default.map(|v| Box::new(convert(conv, *v))),
                 },
-                Some(v) => convert(conv, &v),
+                Some(v) => convert(conv, v),
                 None => Value::Unknown,
             },
             Some("max" | "min") => {
@@ -511,24 +603,62 @@ impl Evaluator {
     /// Every name read anywhere: a module-level name that is read is a
     /// helper variable, not a misspelt setting.
     fn collect_reads(&self, text: &str, out: &mut Module) {
-        let assigned: std::collections::HashSet<&str> =
-            out.assignments.iter().map(|a| a.name.as_str()).collect();
+        // Counted in one pass each: a scan of the text per assigned name
+        // would cost the square of a file of many assignments.
+        let mut writes: HashMap<&str, usize> = HashMap::new();
+        for a in &out.assignments {
+            *writes.entry(a.name.as_str()).or_default() += 1;
+        }
+        let words = identifier_counts(text);
         let mut reads = Vec::new();
-        for name in assigned {
-            let occurrences = word_occurrences(text, name);
-            let writes = out.assignments.iter().filter(|a| a.name == name).count();
+        for (name, writes) in writes {
+            // A name that is not one run of identifier characters (exotic
+            // Unicode) is not a key of `words`: count it the slow way.
+            let occurrences = if name.chars().all(is_identifier_char) {
+                words.get(name).copied().unwrap_or(0)
+            } else {
+                word_occurrences(text, name)
+            };
             if occurrences > writes {
                 reads.push(name.to_string());
             }
         }
+        // Sorted: rules look names up by binary search.
         reads.sort();
         out.reads = reads;
     }
 }
 
+fn is_identifier_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// How often each maximal run of identifier characters appears in `text`:
+/// the whole-identifier occurrences of every name at once.
+fn identifier_counts(text: &str) -> HashMap<&str, usize> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (start, is_identifier_char(c)) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                if let Some(word) = text.get(s..i) {
+                    *counts.entry(word).or_default() += 1;
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    counts
+}
+
 /// How often `name` appears as a whole identifier in `text`.
 fn word_occurrences(text: &str, name: &str) -> usize {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    let is_ident = is_identifier_char;
     text.match_indices(name)
         .filter(|(i, _)| {
             let before = text[..*i].chars().next_back();
@@ -538,18 +668,36 @@ fn word_occurrences(text: &str, name: &str) -> usize {
         .count()
 }
 
-/// `int(v)`, `float(v)`, `str(v)`, `bool(v)` of a known value.
-fn convert(conv: &str, v: &Value) -> Value {
-    match (conv, v) {
+/// `int(v)`, `float(v)`, `str(v)`, `bool(v)` of a known value (taken, not
+/// copied: `str()` of a long string costs nothing).
+fn convert(conv: &str, v: Value) -> Value {
+    match (conv, &v) {
         (_, Value::HostCpus) => Value::HostCpus,
         ("int", v) => v.as_int().map_or(Value::Unknown, Value::Int),
         ("float", Value::Int(i)) => Value::Float(*i as f64),
         ("float", Value::Float(f)) => Value::Float(*f),
         ("float", Value::Str(s)) => s.trim().parse().map_or(Value::Unknown, Value::Float),
-        ("str", Value::Str(s)) => Value::Str(s.clone()),
+        ("str", Value::Str(_)) => v,
         ("str", Value::Int(i)) => Value::Str(i.to_string()),
         ("bool", v) => v.truthy().map_or(Value::Unknown, Value::Bool),
         _ => Value::Unknown,
+    }
+}
+
+impl Evaluator {
+    /// Arithmetic on known values; anything computed from the CPU count
+    /// counts the host's CPUs. A concatenation is charged to the budget.
+    fn arith(&self, l: &Value, op: Operator, r: &Value) -> Value {
+        match (l, r) {
+            (Value::Str(a), Value::Str(b)) if op == Operator::Add => {
+                if self.charge(a.len() + b.len()) {
+                    Value::Str(format!("{a}{b}"))
+                } else {
+                    Value::Unknown
+                }
+            }
+            _ => arith(l, op, r),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use crate::parse::offsets::OffsetMap;
 use crate::parse::shell::{self, Script};
 use crate::parse::yaml::{Entry, Node, NodeKind};
 use crate::source::Span;
+use std::collections::HashMap;
 
 /// A name or value with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,24 +285,188 @@ impl<'a> Workflow<'a> {
         self.triggers.iter().any(|t| t.event.text == event)
     }
 
-    /// Every job that `job` needs, directly or through others.
+    /// Every job that `job` needs, directly or through others. Rules that
+    /// ask this of every job use [`Workflow::needs_graph`] instead: one walk
+    /// per job costs the square of a long chain of `needs`.
     pub fn ancestors(&self, job: &str) -> Vec<&Job<'a>> {
-        let mut seen: Vec<&str> = Vec::new();
-        let mut todo: Vec<&str> = self
-            .job(job)
-            .map(|j| j.needs.iter().map(|n| n.text.as_str()).collect())
-            .unwrap_or_default();
-        while let Some(id) = todo.pop() {
-            if seen.contains(&id) {
+        let graph = self.needs_graph();
+        let Some(start) = graph.node(job) else {
+            return Vec::new();
+        };
+        let mut seen: Vec<usize> = Vec::new();
+        let mut done = vec![false; self.jobs.len()];
+        let mut todo: Vec<usize> = graph.needs[start].clone();
+        while let Some(i) = todo.pop() {
+            if std::mem::replace(&mut done[i], true) {
                 continue;
             }
-            seen.push(id);
-            if let Some(j) = self.job(id) {
-                todo.extend(j.needs.iter().map(|n| n.text.as_str()));
+            seen.push(i);
+            todo.extend(&graph.needs[i]);
+        }
+        seen.iter().map(|&i| &self.jobs[i]).collect()
+    }
+
+    /// The `needs` between jobs, resolved once, with their cycles.
+    pub fn needs_graph(&self) -> NeedsGraph {
+        // A job id names the first job of that id (as `Workflow::job` does).
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, j) in self.jobs.iter().enumerate() {
+            index.entry(j.id.text.as_str()).or_insert(i);
+        }
+        let node_of: Vec<usize> = self
+            .jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| index.get(j.id.text.as_str()).copied().unwrap_or(i))
+            .collect();
+        let needs: Vec<Vec<usize>> = self
+            .jobs
+            .iter()
+            .map(|j| {
+                j.needs
+                    .iter()
+                    .filter_map(|n| index.get(n.text.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let component = components(&needs);
+        let count = component.iter().map(|c| c + 1).max().unwrap_or(0);
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+        for (i, c) in component.iter().enumerate() {
+            members[*c].push(i);
+        }
+        let cyclic = members
+            .iter()
+            .map(|m| m.len() > 1 || m.iter().any(|&i| needs[i].contains(&i)))
+            .collect();
+        NeedsGraph {
+            ids: index.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            node_of,
+            needs,
+            component,
+            members,
+            cyclic,
+        }
+    }
+}
+
+/// Jobs as nodes (indices into `Workflow::jobs`), `needs` as edges, and
+/// their strongly connected components: what lets a rule ask a question
+/// of every job's ancestors in one pass over the graph.
+#[derive(Debug, Clone)]
+pub struct NeedsGraph {
+    ids: HashMap<String, usize>,
+    /// The job that each job's id names (itself but for a duplicate id).
+    node_of: Vec<usize>,
+    needs: Vec<Vec<usize>>,
+    component: Vec<usize>,
+    /// Jobs of each component; components are numbered so that every
+    /// `needs` edge leads to the same component or a lower-numbered one.
+    members: Vec<Vec<usize>>,
+    /// Whether a component's jobs need themselves through `needs`.
+    cyclic: Vec<bool>,
+}
+
+impl NeedsGraph {
+    fn node(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
+
+    /// For each job of the workflow, in order: does a job it needs,
+    /// directly or through others, satisfy `pred`? `pred` runs once per job.
+    pub fn any_ancestor<'a>(&self, jobs: &[Job<'a>], pred: impl Fn(&Job<'a>) -> bool) -> Vec<bool> {
+        let holds: Vec<bool> = jobs.iter().map(pred).collect();
+        // Lower components first: each reads only the answers before it.
+        let mut has = vec![false; self.members.len()];
+        let mut below = vec![false; self.members.len()];
+        for (c, members) in self.members.iter().enumerate() {
+            has[c] = members
+                .iter()
+                .any(|&i| holds.get(i).copied().unwrap_or(false));
+            // In a cycle every member is an ancestor of every member.
+            let mut any = self.cyclic[c] && has[c];
+            for &i in members {
+                for &n in &self.needs[i] {
+                    let d = self.component[n];
+                    if d != c {
+                        any |= has[d] || below[d];
+                    }
+                }
+            }
+            below[c] = any;
+        }
+        self.node_of
+            .iter()
+            .map(|&i| below[self.component[i]])
+            .collect()
+    }
+
+    /// For each job of the workflow, in order: does it need itself,
+    /// directly or through others?
+    pub fn in_cycle(&self) -> Vec<bool> {
+        self.node_of
+            .iter()
+            .map(|&i| self.cyclic[self.component[i]])
+            .collect()
+    }
+}
+
+/// Strongly connected components (Tarjan's algorithm, with an explicit
+/// stack: a chain of thousands of `needs` must not overflow the thread's
+/// stack). A component is numbered after every component its edges reach.
+fn components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut order = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut component = vec![0; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let (mut next_order, mut next_component) = (0, 0);
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        // The walk: a node and how many of its edges it has followed.
+        let mut walk: Vec<(usize, usize)> = vec![(root, 0)];
+        order[root] = next_order;
+        low[root] = next_order;
+        next_order += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(top) = walk.last_mut() {
+            let v = top.0;
+            if let Some(&w) = edges[v].get(top.1) {
+                top.1 += 1;
+                if order[w] == UNSEEN {
+                    order[w] = next_order;
+                    low[w] = next_order;
+                    next_order += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    walk.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            walk.pop();
+            if let Some(&(parent, _)) = walk.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
             }
         }
-        seen.iter().filter_map(|id| self.job(id)).collect()
     }
+    component
 }
 
 impl<'a> Action<'a> {

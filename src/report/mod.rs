@@ -10,8 +10,8 @@ pub mod uri;
 
 use crate::diagnostic::Finding;
 use crate::engine::FileReport;
-use crate::redact::mask_in_place;
-use crate::source::{SourceFile, display_path};
+use crate::redact::{mask_in_place, mask_in_place_fully};
+use crate::source::{SourceFile, Span, display_path};
 use std::path::Path;
 
 /// What every renderer is given.
@@ -37,10 +37,32 @@ impl ReportInput<'_> {
 /// snippet or fingerprint can carry one.
 pub fn masked_text(source: &SourceFile, findings: &[Finding]) -> String {
     let mut text = source.text.clone();
-    for f in findings {
-        for s in &f.secrets {
+    let mut spans: Vec<Span> = findings
+        .iter()
+        .flat_map(|f| f.secrets.iter().copied())
+        .collect();
+    spans.sort_unstable();
+    // In order of start, each byte is masked once: a span inside one
+    // already masked (the headers of a key block cut short all mask to the
+    // end of the file) would otherwise mask it again, at the cost of the
+    // file's length per span. Disjoint spans are masked as before.
+    let mut masked_to = 0;
+    for s in spans {
+        if s.end <= masked_to {
+            continue;
+        }
+        // A span that does not fall on character boundaries masks nothing
+        // (as `mask_in_place` does) and so covers nothing for the next.
+        if text.get(s.start.max(masked_to)..s.end).is_none() {
+            continue;
+        }
+        if s.start < masked_to {
+            // The rest of a masked region: nothing of it is shown.
+            mask_in_place_fully(&mut text, masked_to, s.end);
+        } else {
             mask_in_place(&mut text, s.start, s.end);
         }
+        masked_to = s.end;
     }
     text
 }

@@ -13,7 +13,7 @@ use crate::parse::offsets::OffsetMap;
 use crate::parse::shell;
 use crate::source::Span;
 use std::collections::HashMap;
-use words::Vars;
+use words::{Budget, Scope, Vars};
 
 /// Instructions whose arguments Docker substitutes `$VAR` in.
 const SUBSTITUTED: &[Keyword] = &[
@@ -37,9 +37,13 @@ struct Parser<'a> {
     source: &'a str,
     escape: char,
     global: Vars,
-    /// Variables of each stage as they stand at its end (children inherit ENV).
-    stage_vars: Vec<Vars>,
+    /// Variables of each stage as they stand at its end (children inherit
+    /// ENV), with what copying them costs (see [`var_size`]).
+    stage_vars: Vec<(Vars, usize)>,
     current: Vars,
+    current_size: usize,
+    /// What substitution and inheritance may still copy in this file.
+    budget: Budget,
     /// Stage name -> the latest stage of that name, for `FROM <stage>`.
     latest_by_name: HashMap<String, usize>,
     dropped_errors: usize,
@@ -58,6 +62,8 @@ pub fn parse(text: &str) -> Dockerfile {
         global: Vars::new(),
         stage_vars: Vec::new(),
         current: Vars::new(),
+        current_size: 0,
+        budget: Budget::default(),
         latest_by_name: HashMap::new(),
         dropped_errors: 0,
         out: Dockerfile {
@@ -66,8 +72,18 @@ pub fn parse(text: &str) -> Dockerfile {
         },
     };
     while let Some(raw) = lexer.next_instruction() {
+        let spent = p.budget.is_spent();
         if let Some(instr) = p.instruction(&raw.text, &raw.map, raw.span, raw.heredocs, false) {
             p.push(instr);
+        }
+        if !spent && p.budget.is_spent() {
+            p.out.limits.push(ParseError {
+                span: raw.span,
+                message: format!(
+                    "variables are not substituted past this point: their values would copy more than {} MiB (a variable built from itself doubles each time), so what uses them is unknown",
+                    words::SUBSTITUTION_BUDGET >> 20
+                ),
+            });
         }
     }
     for (span, message) in std::mem::take(&mut lexer.errors) {
@@ -112,19 +128,46 @@ impl Parser<'_> {
         }
     }
 
+    /// The variables in scope, for a substitution charged to the budget.
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            vars: self.vars(),
+            budget: &self.budget,
+        }
+    }
+
+    /// Sets a variable of the current stage, keeping its size current.
+    fn set_var(&mut self, key: String, value: Option<String>) {
+        let added = var_size(&key, value.as_deref());
+        if let Some(old) = self.current.get(&key) {
+            self.current_size = self
+                .current_size
+                .saturating_sub(var_size(&key, old.as_deref()));
+        }
+        self.current.insert(key, value);
+        self.current_size += added;
+    }
+
     fn push(&mut self, mut instr: Instruction) {
         let index = self.out.instructions.len();
         if instr.keyword == Keyword::From {
             if let Some(last) = self.out.stages.last_mut() {
                 last.instructions.end = index;
-                self.stage_vars.push(std::mem::take(&mut self.current));
+                let vars = std::mem::take(&mut self.current);
+                self.stage_vars
+                    .push((vars, std::mem::take(&mut self.current_size)));
             }
             let stage = self.stage(&instr, index, self.out.stages.len());
-            // A stage built FROM another inherits its environment.
-            self.current = stage
-                .parent
-                .and_then(|p| self.stage_vars.get(p).cloned())
-                .unwrap_or_default();
+            // A stage built FROM another inherits its environment: a copy
+            // the budget pays for, or a chain of thousands of stages would
+            // copy every variable once per stage. Past the budget the
+            // stage starts with none (their values are unknown).
+            if let Some((vars, size)) = stage.parent.and_then(|p| self.stage_vars.get(p))
+                && self.budget.take(*size)
+            {
+                self.current = vars.clone();
+                self.current_size = *size;
+            }
             self.out.stages.push(stage);
         } else if self.out.stages.is_empty() && instr.keyword != Keyword::Arg {
             self.error(
@@ -147,11 +190,16 @@ impl Parser<'_> {
             Keyword::Arg => {
                 for pair in instr.pairs() {
                     if in_stage {
-                        let value = pair
-                            .value
-                            .clone()
-                            .or_else(|| self.global.get(&pair.key).cloned().flatten());
-                        self.current.insert(pair.key.clone(), value);
+                        // The global default is copied into the stage: a
+                        // copy the budget pays for (unknown past it).
+                        let value = pair.value.clone().or_else(|| {
+                            self.global
+                                .get(&pair.key)
+                                .and_then(|v| v.as_deref())
+                                .filter(|v| self.budget.take(v.len()))
+                                .map(str::to_string)
+                        });
+                        self.set_var(pair.key.clone(), value);
                     } else {
                         self.global.insert(pair.key.clone(), pair.value.clone());
                     }
@@ -159,7 +207,7 @@ impl Parser<'_> {
             }
             Keyword::Env => {
                 for pair in instr.pairs() {
-                    self.current.insert(pair.key.clone(), pair.value.clone());
+                    self.set_var(pair.key.clone(), pair.value.clone());
                 }
             }
             _ => {}
@@ -332,7 +380,11 @@ impl Parser<'_> {
                 }
             },
             Keyword::From => {
-                let w = words::split(args_text, &args_map, self.escape, Some(&self.global));
+                let scope = Scope {
+                    vars: &self.global,
+                    budget: &self.budget,
+                };
+                let w = words::split(args_text, &args_map, self.escape, Some(scope));
                 let ok = w.len() == 1 || (w.len() == 3 && w[1].text.eq_ignore_ascii_case("as"));
                 if !ok {
                     self.error(
@@ -346,7 +398,7 @@ impl Parser<'_> {
             Keyword::Copy | Keyword::Add => {
                 let w = match words::exec_form(args_text, &args_map) {
                     Some(w) => w,
-                    None => words::split(args_text, &args_map, self.escape, Some(self.vars())),
+                    None => words::split(args_text, &args_map, self.escape, Some(self.scope())),
                 };
                 if w.len() < 2 {
                     self.error(
@@ -358,14 +410,8 @@ impl Parser<'_> {
                 Args::Words(w)
             }
             _ => {
-                let vars = SUBSTITUTED.contains(&keyword).then(|| self.vars());
-                let vars = vars.cloned();
-                Args::Words(words::split(
-                    args_text,
-                    &args_map,
-                    self.escape,
-                    vars.as_ref(),
-                ))
+                let scope = SUBSTITUTED.contains(&keyword).then(|| self.scope());
+                Args::Words(words::split(args_text, &args_map, self.escape, scope))
             }
         };
         Some(Instruction {
@@ -427,26 +473,44 @@ impl Parser<'_> {
         map: &OffsetMap,
         span: Span,
     ) -> Option<Vec<Pair>> {
-        let vars = self.vars().clone();
+        match self.read_pairs(keyword, text, map, span) {
+            Ok(pairs) => Some(pairs),
+            Err((span, message)) => {
+                self.error(span, message);
+                None
+            }
+        }
+    }
+
+    /// The pairs of an ENV, LABEL or ARG, or the error that rejects it.
+    /// Reads the variables in place: a copy per instruction would cost
+    /// the square of a file of many ENV lines.
+    fn read_pairs(
+        &self,
+        keyword: Keyword,
+        text: &str,
+        map: &OffsetMap,
+        span: Span,
+    ) -> Result<Vec<Pair>, (Span, String)> {
+        let scope = self.scope();
         let raw_words = words::split(text, map, self.escape, None);
         let mut out = Vec::new();
         let legacy = raw_words.first().is_some_and(|w| !w.text.contains('='));
         if legacy && keyword != Keyword::Arg {
             // `ENV KEY value with spaces`: one pair, the rest of the line is the value.
             let Some(key) = raw_words.first() else {
-                return Some(out);
+                return Ok(out);
             };
             let key_len = text.trim_start().find(char::is_whitespace);
             let Some(key_len) = key_len else {
-                self.error(
+                return Err((
                     span,
                     format!(
                         "{} needs a value: {} KEY=value",
                         keyword.as_str(),
                         keyword.as_str()
                     ),
-                );
-                return None;
+                ));
             };
             let lead = text.len() - text.trim_start().len();
             let value_text = text[lead + key_len..].trim();
@@ -455,7 +519,7 @@ impl Parser<'_> {
                 value_text,
                 &map.slice_from(value_off),
                 self.escape,
-                Some(&vars),
+                Some(scope),
             );
             let value = value_words
                 .iter()
@@ -469,7 +533,7 @@ impl Parser<'_> {
                 value_span: Some(map.span(value_off, value_off + value_text.len())),
                 span,
             });
-            return Some(out);
+            return Ok(out);
         }
         for w in words::split_keeping_literal_dollars(text, map, self.escape) {
             let raw = &w.text;
@@ -478,7 +542,7 @@ impl Parser<'_> {
                     let key_span =
                         Span::new(w.span.start, (w.span.start + k.len()).min(w.span.end));
                     // Every substitution in one instruction sees the values from before it.
-                    let value = words::expand(v, &vars).unwrap_or_else(|| v.to_string());
+                    let value = words::expand(v, scope).unwrap_or_else(|| v.to_string());
                     out.push(Pair {
                         key: k.replace('\u{0}', ""),
                         key_span,
@@ -495,19 +559,25 @@ impl Parser<'_> {
                     span: w.span,
                 }),
                 None => {
-                    self.error(
+                    return Err((
                         w.span,
                         format!(
                             "`{raw}` has no `=`: {} takes KEY=value pairs",
                             keyword.as_str()
                         ),
-                    );
-                    return None;
+                    ));
                 }
             }
         }
-        Some(out)
+        Ok(out)
     }
+}
+
+/// What copying one variable costs against the budget: its bytes and a
+/// fixed share for the map entry, so that many empty variables count too.
+fn var_size(key: &str, value: Option<&str>) -> usize {
+    const ENTRY: usize = 32;
+    ENTRY + key.len() + value.map_or(0, str::len)
 }
 
 fn unquote(v: &str) -> String {

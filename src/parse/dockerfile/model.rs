@@ -310,6 +310,9 @@ pub struct Dockerfile {
     /// Stage name -> index of the first stage with that name.
     pub stage_names: std::collections::HashMap<String, usize>,
     pub errors: Vec<ParseError>,
+    /// Limits that left part of the file unanalysed (PL003): variable
+    /// values past the substitution budget.
+    pub limits: Vec<ParseError>,
 }
 
 impl Dockerfile {
@@ -327,10 +330,14 @@ impl Dockerfile {
     /// The final stage and the stages it is built FROM, root first.
     pub fn final_chain(&self) -> Vec<&Stage> {
         let mut chain = Vec::new();
+        // A set of visited stages, not a scan of the chain per step: a
+        // chain of thousands of `FROM <stage>` stays linear.
+        let mut seen = vec![false; self.stages.len()];
         let mut cur = self.stages.last();
         while let Some(s) = cur {
-            if chain.iter().any(|c: &&Stage| c.index == s.index) {
-                break;
+            match seen.get_mut(s.index) {
+                Some(v) if !*v => *v = true,
+                _ => break,
             }
             chain.push(s);
             cur = s.parent.and_then(|p| self.stages.get(p));
@@ -368,11 +375,13 @@ impl Dockerfile {
             .last()
     }
 
+    /// The first stage of this name (through the name index: a file of
+    /// thousands of stages would otherwise scan them all per lookup).
     pub fn stage_by_name(&self, name: &str) -> Option<&Stage> {
         let lower = name.to_ascii_lowercase();
-        self.stages
-            .iter()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+        self.stage_names
+            .get(&lower)
+            .and_then(|&i| self.stages.get(i))
     }
 
     /// Is this a multi-stage build whose final image copies from a builder?

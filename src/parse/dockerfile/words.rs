@@ -3,16 +3,74 @@
 
 use crate::parse::offsets::OffsetMap;
 use crate::parse::shell::Word;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Build-time variables in scope: `None` for an `ARG` without a value.
 pub type Vars = HashMap<String, Option<String>>;
 
+/// How many bytes of variable values one file's substitutions may copy,
+/// in all. `ENV A=${A}${A}` doubles `A`; thirty of them in a 500-byte
+/// Dockerfile would build gigabytes. Real files copy a few kilobytes.
+pub const SUBSTITUTION_BUDGET: usize = 4 << 20;
+
+/// What substitution may still copy in one file. Once a copy does not fit
+/// the budget is spent for good: every later value is unknown, so nothing
+/// past that point depends on which copies happened to be small.
+#[derive(Debug)]
+pub struct Budget {
+    left: Cell<usize>,
+    spent: Cell<bool>,
+}
+
+impl Budget {
+    pub fn new(bytes: usize) -> Self {
+        Self {
+            left: Cell::new(bytes),
+            spent: Cell::new(false),
+        }
+    }
+
+    /// Takes `n` bytes; `false` when the budget is (or is now) spent.
+    pub fn take(&self, n: usize) -> bool {
+        if self.spent.get() {
+            return false;
+        }
+        match self.left.get().checked_sub(n) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.spent.set(true);
+                false
+            }
+        }
+    }
+
+    pub fn is_spent(&self) -> bool {
+        self.spent.get()
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Self::new(SUBSTITUTION_BUDGET)
+    }
+}
+
+/// The variables a substitution reads and the budget it copies them from.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub vars: &'a Vars,
+    pub budget: &'a Budget,
+}
+
 /// Splits `text` into words as Docker does for FROM, COPY, USER and the like.
-/// With `vars`, `$VAR` references are substituted; a word that references
+/// With a scope, `$VAR` references are substituted; a word that references
 /// an unknown variable keeps its text and is marked dynamic.
-pub fn split(text: &str, map: &OffsetMap, escape: char, vars: Option<&Vars>) -> Vec<Word> {
-    split_inner(text, map, escape, vars, false)
+pub fn split(text: &str, map: &OffsetMap, escape: char, scope: Option<Scope<'_>>) -> Vec<Word> {
+    split_inner(text, map, escape, scope, false)
 }
 
 /// Like [`split`] without substitution, but a literal (escaped or
@@ -25,7 +83,7 @@ fn split_inner(
     text: &str,
     map: &OffsetMap,
     escape: char,
-    vars: Option<&Vars>,
+    scope: Option<Scope<'_>>,
     keep_markers: bool,
 ) -> Vec<Word> {
     let mut out = Vec::new();
@@ -76,8 +134,8 @@ fn split_inner(
                 (_, c) => word.push(c),
             }
         }
-        if let Some(vars) = vars {
-            match expand(&word, vars) {
+        if let Some(scope) = scope {
+            match expand(&word, scope) {
                 Some(v) => word = v,
                 None => {
                     dynamic = true;
@@ -104,16 +162,17 @@ fn split_inner(
 
 /// Substitutes `$NAME`, `${NAME}`, `${NAME:-x}`, `${NAME:+x}` (and the
 /// forms without a colon). `None` when a referenced variable has no known
-/// value and no default applies. A `\0` marks a literal `$`.
-pub fn expand(text: &str, vars: &Vars) -> Option<String> {
-    expand_at(text, vars, 0)
+/// value and no default applies, or when copying a value would overrun the
+/// scope's budget. A `\0` marks a literal `$`.
+pub fn expand(text: &str, scope: Scope<'_>) -> Option<String> {
+    expand_at(text, scope, 0)
 }
 
 /// Nesting deeper than this (`${a:-${b:-${c:-…}}}`) is left unresolved:
 /// the recursion must stay far from the 2 MiB worker stack.
 const MAX_EXPANSION_DEPTH: usize = 32;
 
-fn expand_at(text: &str, vars: &Vars, depth: usize) -> Option<String> {
+fn expand_at(text: &str, scope: Scope<'_>, depth: usize) -> Option<String> {
     if depth > MAX_EXPANSION_DEPTH {
         return None;
     }
@@ -134,7 +193,7 @@ fn expand_at(text: &str, vars: &Vars, depth: usize) -> Option<String> {
         if let Some(inner) = after.strip_prefix('{') {
             let close = matching_brace(inner)?;
             let body = &inner[..close];
-            out.push_str(&expand_braced(body, vars, depth)?);
+            out.push_str(&expand_braced(body, scope, depth)?);
             rest = &inner[close + 1..];
         } else {
             let len = after
@@ -145,7 +204,7 @@ fn expand_at(text: &str, vars: &Vars, depth: usize) -> Option<String> {
                 rest = after;
                 continue;
             }
-            out.push_str(lookup(&after[..len], vars)?);
+            out.push_str(copied(lookup(&after[..len], scope.vars)?, scope)?);
             rest = &after[len..];
         }
     }
@@ -171,7 +230,14 @@ fn lookup<'a>(name: &str, vars: &'a Vars) -> Option<&'a str> {
     vars.get(name).and_then(|v| v.as_deref())
 }
 
-fn expand_braced(body: &str, vars: &Vars, depth: usize) -> Option<String> {
+/// A variable's value, if the budget pays for copying it (only values
+/// are charged: literal text is bounded by the file itself).
+fn copied<'a>(value: &'a str, scope: Scope<'_>) -> Option<&'a str> {
+    scope.budget.take(value.len()).then_some(value)
+}
+
+fn expand_braced(body: &str, scope: Scope<'_>, depth: usize) -> Option<String> {
+    let vars = scope.vars;
     let name_len = body
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(body.len());
@@ -189,14 +255,14 @@ fn expand_braced(body: &str, vars: &Vars, depth: usize) -> Option<String> {
     };
     if let Some(word) = op.strip_prefix('-') {
         return if present {
-            value.map(str::to_string)
+            value.and_then(|v| copied(v, scope)).map(str::to_string)
         } else {
-            expand_at(word, vars, depth + 1)
+            expand_at(word, scope, depth + 1)
         };
     }
     if let Some(word) = op.strip_prefix('+') {
         return if present {
-            expand_at(word, vars, depth + 1)
+            expand_at(word, scope, depth + 1)
         } else if vars.contains_key(name) && value.is_none() {
             // An ARG without a value: whether it is set is unknown.
             None
@@ -208,7 +274,7 @@ fn expand_braced(body: &str, vars: &Vars, depth: usize) -> Option<String> {
         // Pattern operators (`${x#y}`, `${x%y}`) need the value.
         return None;
     }
-    value.map(str::to_string)
+    value.and_then(|v| copied(v, scope)).map(str::to_string)
 }
 
 /// The JSON exec form `["a", "b"]`: strings with their spans, or `None`
@@ -295,12 +361,35 @@ mod tests {
     #[test]
     fn expands_the_docker_forms() {
         let v = vars(&[("A", Some("1")), ("E", Some("")), ("U", None)]);
-        assert_eq!(expand("x$A-${A}", &v).as_deref(), Some("x1-1"));
-        assert_eq!(expand("${E:-d}${E-d}", &v).as_deref(), Some("d"));
-        assert_eq!(expand("${A:+yes}${Z:+no}", &v).as_deref(), Some("yes"));
-        assert_eq!(expand("${Z:-${A}}", &v).as_deref(), Some("1"));
-        assert_eq!(expand("$U", &v), None);
-        assert_eq!(expand("$Z", &v), None);
+        let budget = Budget::default();
+        let s = Scope {
+            vars: &v,
+            budget: &budget,
+        };
+        assert_eq!(expand("x$A-${A}", s).as_deref(), Some("x1-1"));
+        assert_eq!(expand("${E:-d}${E-d}", s).as_deref(), Some("d"));
+        assert_eq!(expand("${A:+yes}${Z:+no}", s).as_deref(), Some("yes"));
+        assert_eq!(expand("${Z:-${A}}", s).as_deref(), Some("1"));
+        assert_eq!(expand("$U", s), None);
+        assert_eq!(expand("$Z", s), None);
+    }
+
+    #[test]
+    fn a_spent_budget_leaves_values_unknown_for_good() {
+        let v = vars(&[("A", Some("0123456789")), ("B", Some("x"))]);
+        let budget = Budget::new(25);
+        let s = Scope {
+            vars: &v,
+            budget: &budget,
+        };
+        assert_eq!(expand("$A$A", s).as_deref(), Some("01234567890123456789"));
+        assert!(!budget.is_spent());
+        // 10 more bytes do not fit in the 5 left: unknown, and spent.
+        assert_eq!(expand("${A}", s), None);
+        assert!(budget.is_spent());
+        // Even a one-byte value is unknown now; literal text is not.
+        assert_eq!(expand("$B", s), None);
+        assert_eq!(expand("plain", s).as_deref(), Some("plain"));
     }
 
     #[test]
@@ -310,7 +399,10 @@ mod tests {
             text,
             &OffsetMap::contiguous(0, text.len()),
             '\\',
-            Some(&Vars::new()),
+            Some(Scope {
+                vars: &Vars::new(),
+                budget: &Budget::default(),
+            }),
         );
         let t: Vec<&str> = w.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(t, vec!["a", "b c", "$HOME", "x$y"]);

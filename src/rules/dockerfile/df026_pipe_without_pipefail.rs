@@ -44,55 +44,53 @@ fn sets_pipefail(cmd: &SimpleCommand) -> bool {
     }
 }
 
+/// A SHELL under which a failing pipeline fails the RUN: `-o pipefail`,
+/// or a Windows shell (which has no such pipelines).
+fn shell_fails_pipelines(s: &[Word]) -> bool {
+    let prog = s
+        .first()
+        .map(|p| {
+            p.text
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(&p.text)
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let windows =
+        prog.starts_with("cmd") || prog.starts_with("powershell") || prog.starts_with("pwsh");
+    windows
+        || s.windows(2)
+            .any(|w| w[0].text == "-o" && w[1].text == "pipefail")
+        || s.iter()
+            .any(|a| a.text == "-eo" || a.text == "-euo" || a.text.contains("pipefail"))
+}
+
 impl DockerfileRule for PipeWithoutPipefail {
     impl_meta!();
 
     fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
+        // Whether the SHELL in effect at the end of each stage fails a
+        // pipeline, in stage order: a stage's parent comes before it, so
+        // each stage inherits its parent's answer instead of walking (and
+        // copying the SHELL of) every stage above it.
+        let mut shell_ok_at_end: Vec<bool> = Vec::with_capacity(df.stages.len());
         for stage in &df.stages {
             // The SHELL in effect, inherited from a parent stage.
-            let mut shell: Option<Vec<String>> = None;
-            let mut chain = vec![stage.index];
-            let mut cur = stage.parent;
-            while let Some(p) = cur.filter(|p| !chain.contains(p)) {
-                chain.push(p);
-                cur = df.stages.get(p).and_then(|s| s.parent);
-            }
-            for s in chain.iter().rev().skip(1).filter_map(|i| df.stages.get(*i)) {
-                for i in df
-                    .stage_instructions(s)
-                    .iter()
-                    .filter(|i| i.keyword == Keyword::Shell)
-                {
-                    shell = Some(i.words().iter().map(|w| w.text.clone()).collect());
-                }
-            }
+            let mut shell_ok = stage
+                .parent
+                .filter(|&p| p < stage.index)
+                .and_then(|p| shell_ok_at_end.get(p).copied())
+                .unwrap_or(false);
             for instr in df.stage_instructions(stage) {
                 if instr.keyword == Keyword::Shell {
-                    shell = Some(instr.words().iter().map(|w| w.text.clone()).collect());
+                    shell_ok = shell_fails_pipelines(instr.words());
                     continue;
                 }
                 if instr.keyword != Keyword::Run {
                     continue;
                 }
-                let shell_ok = shell.as_ref().is_some_and(|s| {
-                    let prog = s
-                        .first()
-                        .map(|p| {
-                            p.rsplit(['/', '\\'])
-                                .next()
-                                .unwrap_or(p)
-                                .to_ascii_lowercase()
-                        })
-                        .unwrap_or_default();
-                    let windows = prog.starts_with("cmd")
-                        || prog.starts_with("powershell")
-                        || prog.starts_with("pwsh");
-                    windows
-                        || s.windows(2).any(|w| w[0] == "-o" && w[1] == "pipefail")
-                        || s.iter()
-                            .any(|a| a == "-eo" || a == "-euo" || a.contains("pipefail"))
-                });
                 if shell_ok {
                     continue;
                 }
@@ -111,6 +109,7 @@ impl DockerfileRule for PipeWithoutPipefail {
                     }
                 }
             }
+            shell_ok_at_end.push(shell_ok);
         }
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it checks
@@ -45,8 +46,12 @@ impl EnvRule for EnvKeysDrift {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        // Keys in sets: looking each one up in the other file's list
+        // would cost the product of the two files' lengths.
+        let documented: HashSet<&str> = template.entries.iter().map(|t| t.key.as_str()).collect();
+        let set: HashSet<&str> = cx.env.entries.iter().map(|e| e.key.as_str()).collect();
         for e in &cx.env.entries {
-            if template.get(&e.key).is_none() {
+            if !documented.contains(e.key.as_str()) {
                 out.report(
                     &Self::META,
                     e.key_span,
@@ -58,7 +63,7 @@ impl EnvRule for EnvKeysDrift {
         let missing: Vec<&str> = template
             .entries
             .iter()
-            .filter(|t| cx.env.get(&t.key).is_none())
+            .filter(|t| !set.contains(t.key.as_str()))
             .map(|t| t.key.as_str())
             .collect();
         if !missing.is_empty() {

@@ -188,6 +188,9 @@ pub fn check_gunicorn(
             format!("Python syntax error: {}", e.message),
         );
     }
+    if let Some(l) = &module.limit {
+        out.report(&FileSkipped::META, l.span, l.message.clone());
+    }
     let dir = project::dir_of(&file.path);
     let cx = ConfigContext {
         file,

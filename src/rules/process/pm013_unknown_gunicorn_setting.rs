@@ -170,7 +170,11 @@ impl ProcessRule for UnknownGunicornSetting {
             if n.starts_with('_')
                 || n.chars().any(|c| c.is_ascii_uppercase())
                 || SETTINGS.contains(&n)
-                || cx.module.reads.iter().any(|r| r == n)
+                || cx
+                    .module
+                    .reads
+                    .binary_search_by(|r| r.as_str().cmp(n))
+                    .is_ok()
                 || !seen.insert(n)
             {
                 continue;

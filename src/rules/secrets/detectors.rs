@@ -21,11 +21,11 @@ pub struct Detector {
     /// Literal text every match contains at its start (matched case-insensitively
     /// for generic detectors).
     pub prefixes: &'static [&'static str],
-    /// Confirms a match starting at the prefix; the `secret` group (or the
-    /// whole match) is what gets redacted.
+    /// Confirms and delimits a match on a line that holds a prefix; the
+    /// `secret` group (or the whole match) is what gets redacted. Not
+    /// anchored: it runs once over the whole line, so that a line made of
+    /// prefixes costs one pass rather than one pass per prefix.
     pub pattern: &'static str,
-    /// How far before the prefix the regex may start (for `name = value`).
-    pub lookbehind: usize,
 }
 
 pub const DETECTORS: &[Detector] = &[
@@ -33,134 +33,115 @@ pub const DETECTORS: &[Detector] = &[
         what: "AWS access key id",
         kind: Kind::ProviderToken,
         prefixes: &["AKIA", "ASIA", "ABIA", "ACCA"],
-        pattern: r"^(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
     },
     Detector {
         what: "AWS secret access key",
         kind: Kind::ProviderToken,
         prefixes: &["aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"],
-        pattern: r#"^(?i:aws_secret_access_key)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9/+=]{40})\b"#,
-        lookbehind: 0,
+        pattern: r#"(?i:aws_secret_access_key)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9/+=]{40})\b"#,
     },
     Detector {
         what: "GitHub token",
         kind: Kind::ProviderToken,
         prefixes: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-        pattern: r"^(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255})\b",
     },
     Detector {
         what: "GitHub fine-grained token",
         kind: Kind::ProviderToken,
         prefixes: &["github_pat_"],
-        pattern: r"^(?P<secret>github_pat_[A-Za-z0-9_]{60,255})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>github_pat_[A-Za-z0-9_]{60,255})\b",
     },
     Detector {
         what: "GitLab token",
         kind: Kind::ProviderToken,
         prefixes: &["glpat-"],
-        pattern: r"^(?P<secret>glpat-[A-Za-z0-9_-]{20,})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>glpat-[A-Za-z0-9_-]{20,})\b",
     },
     Detector {
         what: "Slack token",
         kind: Kind::ProviderToken,
         prefixes: &["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"],
-        pattern: r"^(?P<secret>(?:xox[bpars]|xapp)-[A-Za-z0-9-]{10,})",
-        lookbehind: 0,
+        pattern: r"(?P<secret>(?:xox[bpars]|xapp)-[A-Za-z0-9-]{10,})",
     },
     Detector {
         what: "Slack webhook URL",
         kind: Kind::ProviderToken,
         prefixes: &["https://hooks.slack.com/"],
-        pattern: r"^https://hooks\.slack\.com/(?:services|workflows)/(?P<secret>[A-Za-z0-9/_-]{20,})",
-        lookbehind: 0,
+        pattern: r"https://hooks\.slack\.com/(?:services|workflows)/(?P<secret>[A-Za-z0-9/_-]{20,})",
     },
     Detector {
         what: "Stripe live key",
         kind: Kind::ProviderToken,
         prefixes: &["sk_live_", "rk_live_"],
-        pattern: r"^(?P<secret>[sr]k_live_[A-Za-z0-9]{20,})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>[sr]k_live_[A-Za-z0-9]{20,})\b",
     },
     Detector {
         what: "Google API key",
         kind: Kind::ProviderToken,
         prefixes: &["AIza"],
-        pattern: r"^(?P<secret>AIza[0-9A-Za-z_-]{35})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>AIza[0-9A-Za-z_-]{35})\b",
     },
     Detector {
         what: "OpenAI API key",
         kind: Kind::ProviderToken,
         prefixes: &["sk-proj-", "sk-svcacct-", "sk-admin-"],
-        pattern: r"^(?P<secret>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})",
-        lookbehind: 0,
+        pattern: r"(?P<secret>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})",
     },
     Detector {
         what: "Anthropic API key",
         kind: Kind::ProviderToken,
         prefixes: &["sk-ant-"],
-        pattern: r"^(?P<secret>sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})",
-        lookbehind: 0,
+        pattern: r"(?P<secret>sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})",
     },
     Detector {
         what: "SendGrid API key",
         kind: Kind::ProviderToken,
         prefixes: &["SG."],
-        pattern: r"^(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b",
     },
     Detector {
         what: "Twilio API key",
         kind: Kind::ProviderToken,
         prefixes: &["SK"],
-        pattern: r"^(?P<secret>SK[0-9a-f]{32})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>SK[0-9a-f]{32})\b",
     },
     Detector {
         what: "npm token",
         kind: Kind::ProviderToken,
         prefixes: &["npm_"],
-        pattern: r"^(?P<secret>npm_[A-Za-z0-9]{36})\b",
-        lookbehind: 0,
+        pattern: r"(?P<secret>npm_[A-Za-z0-9]{36})\b",
     },
     Detector {
         what: "PyPI token",
         kind: Kind::ProviderToken,
         prefixes: &["pypi-AgEIcHlwaS5vcmc"],
-        pattern: r"^(?P<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})",
-        lookbehind: 0,
+        pattern: r"(?P<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})",
     },
     Detector {
         what: "Docker Hub token",
         kind: Kind::ProviderToken,
         prefixes: &["dckr_pat_"],
-        pattern: r"^(?P<secret>dckr_pat_[A-Za-z0-9_-]{27,})",
-        lookbehind: 0,
+        pattern: r"(?P<secret>dckr_pat_[A-Za-z0-9_-]{27,})",
     },
     Detector {
         what: "JSON Web Token",
         kind: Kind::ProviderToken,
         prefixes: &["eyJ"],
-        pattern: r"^(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
-        lookbehind: 0,
+        pattern: r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
     },
     Detector {
         what: "private key",
         kind: Kind::PrivateKey,
         prefixes: &["-----BEGIN "],
-        pattern: r"^(?P<secret>-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)",
-        lookbehind: 0,
+        pattern: r"(?P<secret>-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)",
     },
     Detector {
         what: "password in a URL",
         kind: Kind::CredentialInUrl,
         prefixes: &["://"],
         pattern: r"(?i)(?:postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|oracle|https?|ftp|sftp|smtp|ldap)://(?P<name>[^\s/:@'\x22]*):(?P<secret>[^\s/@'\x22]+)@",
-        lookbehind: 16,
     },
     Detector {
         what: "a random-looking value under a secret-like name",
@@ -176,7 +157,6 @@ pub const DETECTORS: &[Detector] = &[
             "access_key",
         ],
         pattern: r#"(?i)(?P<name>[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api_?key|private_?key|access_?key)[A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9+/=_.~!@#%^&*-]{16,})"#,
-        lookbehind: 48,
     },
 ];
 

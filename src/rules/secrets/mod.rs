@@ -14,7 +14,7 @@ use crate::registry::RuleMeta;
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
 use detectors::{COMPILED, DETECTORS, Kind};
-use std::collections::HashSet;
+use std::collections::BTreeMap;
 
 pub static RULES: &[&RuleMeta] = &[
     &ProviderToken::META,
@@ -154,36 +154,43 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
     let text = &file.text;
     // Candidates first, then the most specific detector wins an overlap.
     let mut candidates: Vec<(Kind, usize, Span, String)> = Vec::new();
-    // Detectors that read a whole line (`name = value`, URLs) read it once.
-    let mut lines_done: HashSet<(usize, usize)> = HashSet::new();
+    // Each detector reads a line once, however many of its prefixes the
+    // line holds: confirming from every prefix to the end of its line
+    // would cost the square of the line's length on a run of prefixes
+    // (`xoxb-xoxb-…`). Hits come in text order, so the last line read per
+    // detector is enough to tell.
+    let mut line_done: Vec<Option<usize>> = vec![None; DETECTORS.len()];
     let hits = c
         .automaton
         .find_overlapping_iter(text)
         .map(|m| (m, c.owner[m.pattern().as_usize()]));
     for (m, d_index) in hits {
-        let d = &DETECTORS[d_index];
+        let Some(d) = DETECTORS.get(d_index) else {
+            continue;
+        };
         if !selection.is_enabled(rule(d.kind).code) {
             continue;
         }
         // Confirm within the line: secrets do not span lines (PEM headers
         // included). The line index finds its bounds without rescanning.
         let line = file.lines.line_of(m.start());
+        let Some(done) = line_done.get_mut(d_index) else {
+            continue;
+        };
+        if *done == Some(line) {
+            continue;
+        }
+        *done = Some(line);
+        let from = file.lines.line_start(line, text);
         let next = file.lines.line_start(line + 1, text);
-        let line_end = if next > m.start() && text.as_bytes().get(next - 1) == Some(&b'\n') {
+        let line_end = if next > from && text.as_bytes().get(next - 1) == Some(&b'\n') {
             next - 1
         } else {
             next
         };
-        let from = if d.lookbehind == 0 {
-            m.start()
-        } else {
-            let line_start = file.lines.line_start(line, text);
-            if !lines_done.insert((d_index, line_start)) {
-                continue;
-            }
-            line_start
+        let Some(window) = text.get(from..line_end) else {
+            continue;
         };
-        let window = &text[from..line_end];
         let Some(re) = c.regex(d_index) else { continue };
         for cap in re.captures_iter(window) {
             let Some(secret) = cap.name("secret").or_else(|| cap.get(0)) else {
@@ -198,22 +205,26 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
                 Span::new(from + secret.start(), from + secret.end()),
                 name,
             ));
-            if d.lookbehind == 0 {
-                break;
-            }
         }
     }
     candidates.sort_by_key(|c| (c.0 as u8, c.2.start, c.1));
     candidates.dedup();
     // A secret a dedicated rule already reports (DF014, GH014, EN021) is not reported twice.
-    let mut reported: Vec<Span> = out.secret_spans();
+    let mut reported = Covered::default();
+    for r in out.secret_spans() {
+        reported.insert(r);
+    }
+    // Where each key block ends, found once for all the headers.
+    let ends = KeyEnds::new(file);
+    // Where the last key block masked so far ends (keys come first, in
+    // order of their headers).
+    let mut key_masked_to = 0;
     for (kind, d_index, span, name) in candidates {
-        let d = &DETECTORS[d_index];
-        let value = &text[span.start..span.end];
-        if reported
-            .iter()
-            .any(|r| r.start < span.end && span.start < r.end)
-        {
+        let (Some(d), Some(value)) = (DETECTORS.get(d_index), text.get(span.start..span.end))
+        else {
+            continue;
+        };
+        if reported.overlaps(span) {
             continue;
         }
         if kind != Kind::PrivateKey && is_stand_in(value) {
@@ -238,24 +249,103 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
         if kind == Kind::GenericSecret && entropy(value) < threshold {
             continue;
         }
-        reported.push(span);
+        reported.insert(span);
         let message = match kind {
             Kind::PrivateKey => "a private key is written into this file".to_string(),
             _ => format!("this file holds a secret: {} (`{}`)", d.what, redact(value)),
         };
-        // The key material follows the header: mask the block up to its END line.
-        let masked = if kind == Kind::PrivateKey {
-            let end = text[span.end..]
-                .find("-----END ")
-                .map(|i| span.end + i)
-                .map(|i| text[i..].find('\n').map_or(text.len(), |j| i + j))
-                .unwrap_or(span.end);
-            Span::new(span.start, end)
+        // The key material follows the header: mask the block up to its
+        // END line, or to the end of the file when it has none (a key cut
+        // short is still a key). A header inside a block already masked
+        // masks only itself: headers without END lines would otherwise each
+        // mask the rest of the file, and what reports derive from secrets
+        // would grow with the square of the file.
+        let masked = if kind == Kind::PrivateKey && span.start >= key_masked_to {
+            let block = Span::new(span.start, ends.block_end(span.end));
+            key_masked_to = block.end;
+            block
         } else {
             span
         };
         out.report(rule(kind), span, message)
             .secret(masked)
             .help("remove it, rotate it, and load it from the environment or a secret store");
+    }
+}
+
+/// Byte ranges already reported, kept disjoint and sorted so that the
+/// overlap test costs a logarithm rather than a pass over every earlier
+/// finding (a file of many keys would otherwise cost their square).
+#[derive(Default)]
+struct Covered {
+    /// Start to end of disjoint, non-empty ranges.
+    ranges: BTreeMap<usize, usize>,
+}
+
+impl Covered {
+    /// Does `span` overlap a range (`r.start < span.end && span.start < r.end`)?
+    /// Ranges are disjoint, so the last one starting before `span.end`
+    /// ends furthest: it alone decides.
+    fn overlaps(&self, span: Span) -> bool {
+        self.ranges
+            .range(..span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > span.start)
+    }
+
+    /// Adds `span`, merging the ranges it overlaps. An empty span overlaps
+    /// nothing it could hide, so it is not kept.
+    fn insert(&mut self, span: Span) {
+        if span.is_empty() {
+            return;
+        }
+        let (mut start, mut end) = (span.start, span.end);
+        let merged: Vec<(usize, usize)> = self
+            .ranges
+            .range(..span.end)
+            .rev()
+            .take_while(|(_, e)| **e > span.start)
+            .map(|(s, e)| (*s, *e))
+            .collect();
+        for (s, e) in merged {
+            self.ranges.remove(&s);
+            start = start.min(s);
+            end = end.max(e);
+        }
+        self.ranges.insert(start, end);
+    }
+}
+
+/// The `-----END ` markers of a file, found in one pass, so that each
+/// private-key header finds the end of its block by a binary search
+/// rather than by a scan to the end of the file.
+struct KeyEnds<'a> {
+    file: &'a SourceFile,
+    /// Offsets of every `-----END `, ascending.
+    markers: Vec<usize>,
+}
+
+impl<'a> KeyEnds<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        let markers = memchr::memmem::find_iter(file.text.as_bytes(), b"-----END ").collect();
+        Self { file, markers }
+    }
+
+    /// Where the block whose header ends at `from` ends: the end of the
+    /// line of the first END marker at or after `from` (without its
+    /// newline), or the end of the file.
+    fn block_end(&self, from: usize) -> usize {
+        let text = &self.file.text;
+        let i = self.markers.partition_point(|&m| m < from);
+        let Some(&marker) = self.markers.get(i) else {
+            return text.len();
+        };
+        let line = self.file.lines.line_of(marker);
+        let next = self.file.lines.line_start(line + 1, text);
+        if next > marker && text.as_bytes().get(next - 1) == Some(&b'\n') {
+            next - 1
+        } else {
+            next
+        }
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it checks
@@ -44,18 +45,12 @@ declare_rule! {
     }
 }
 
-/// `on: workflow_run` with a success condition: the tests ran elsewhere.
-fn gated_by_workflow_run(w: &Workflow<'_>, job: &Job<'_>, text: &str) -> bool {
-    if !w.has_trigger("workflow_run") {
-        return false;
-    }
-    let cond = |n: Option<&Node>| {
-        n.is_some_and(|n| {
-            text.get(n.span.start..n.span.end)
-                .is_some_and(|t| t.contains("success"))
-        })
-    };
-    cond(job.if_) || w.ancestors(&job.id.text).iter().any(|j| cond(j.if_))
+/// A success condition (`if: github.event.workflow_run.conclusion == 'success'`).
+fn success_condition(n: Option<&Node>, text: &str) -> bool {
+    n.is_some_and(|n| {
+        text.get(n.span.start..n.span.end)
+            .is_some_and(|t| t.contains("success"))
+    })
 }
 
 impl WorkflowRule for DeployWithoutTests {
@@ -69,11 +64,28 @@ impl WorkflowRule for DeployWithoutTests {
             .filter(|j| runs_tests(j))
             .map(|j| j.id.text.as_str())
             .collect();
-        for job in &w.jobs {
+        // What each job's ancestors do, found in one pass over the `needs`
+        // graph rather than one walk per job.
+        let graph = w.needs_graph();
+        let tests_before = {
+            let test_ids: HashSet<&str> = test_jobs.iter().copied().collect();
+            graph.any_ancestor(&w.jobs, |a| test_ids.contains(a.id.text.as_str()))
+        };
+        // `on: workflow_run` with a success condition: the tests ran elsewhere.
+        let workflow_run = w.has_trigger("workflow_run");
+        let gated_before = if workflow_run {
+            graph.any_ancestor(&w.jobs, |a| success_condition(a.if_, &cx.file.text))
+        } else {
+            Vec::new()
+        };
+        for (i, job) in w.jobs.iter().enumerate() {
             let Some((_, why)) = deploy_evidence(job) else {
                 continue;
             };
-            if runs_tests(job) || gated_by_workflow_run(w, job, &cx.file.text) {
+            let gated_by_workflow_run = workflow_run
+                && (success_condition(job.if_, &cx.file.text)
+                    || gated_before.get(i).copied().unwrap_or(false));
+            if runs_tests(job) || gated_by_workflow_run {
                 continue;
             }
             if test_jobs.is_empty() {
@@ -81,11 +93,7 @@ impl WorkflowRule for DeployWithoutTests {
                     .help("add a test job and `needs:` it, or trigger the deploy on `workflow_run` of the CI workflow when it succeeds");
                 continue;
             }
-            let ancestors = w.ancestors(&job.id.text);
-            if !ancestors
-                .iter()
-                .any(|a| test_jobs.contains(&a.id.text.as_str()))
-            {
+            if !tests_before.get(i).copied().unwrap_or(false) {
                 out.report(
                     &Self::META,
                     job.id.span,

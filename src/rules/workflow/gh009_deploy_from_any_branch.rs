@@ -82,14 +82,13 @@ impl WorkflowRule for DeployFromAnyBranch {
                     || t.contains("github.base_ref")
             })
         };
-        for job in &w.jobs {
+        // One pass over the `needs` graph answers every job.
+        let guarded_before = w.needs_graph().any_ancestor(&w.jobs, |a| guards(a.if_));
+        for (job, guarded_before) in w.jobs.iter().zip(guarded_before) {
             let Some((_, why)) = deploy_evidence(job) else {
                 continue;
             };
-            if job.environment.is_some()
-                || guards(job.if_)
-                || w.ancestors(&job.id.text).iter().any(|a| guards(a.if_))
-            {
+            if job.environment.is_some() || guards(job.if_) || guarded_before {
                 continue;
             }
             out.report(&Self::META, job.id.span, format!("job `{}` deploys ({why}) on every `{}`", job.id.text, trigger.text))

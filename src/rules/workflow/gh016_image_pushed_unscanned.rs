@@ -80,11 +80,11 @@ impl WorkflowRule for ImagePushedUnscanned {
 
     fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
-        for job in &w.jobs {
-            let scanned_before = w
-                .ancestors(&job.id.text)
-                .iter()
-                .any(|a| a.steps.iter().any(scans));
+        // One pass over the `needs` graph answers every job.
+        let scanned_before = w
+            .needs_graph()
+            .any_ancestor(&w.jobs, |a| a.steps.iter().any(scans));
+        for (job, scanned_before) in w.jobs.iter().zip(scanned_before) {
             let mut scanned = scanned_before;
             for step in &job.steps {
                 if scans(step) {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::suggestion;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 declare_rule! {
     /// ## What it checks
@@ -105,12 +105,13 @@ fn unknown_keys(node: &Node, valid: &[&str], what: &str, out: &mut Findings) {
 }
 
 /// A job on a `needs` cycle, if any.
+/// The first job that needs itself, directly or through others.
 fn cycle<'a>(w: &'a Workflow<'a>) -> Option<&'a Job<'a>> {
-    w.jobs.iter().find(|j| {
-        w.ancestors(&j.id.text)
-            .iter()
-            .any(|a| a.id.text == j.id.text)
-    })
+    let in_cycle = w.needs_graph().in_cycle();
+    w.jobs
+        .iter()
+        .zip(in_cycle)
+        .find_map(|(j, cyclic)| cyclic.then_some(j))
 }
 
 impl WorkflowRule for InvalidWorkflow {
@@ -131,6 +132,8 @@ impl WorkflowRule for InvalidWorkflow {
         }
         unknown_keys(w.root, TOP_KEYS, "workflow", out);
         let ids: Vec<&str> = w.jobs.iter().map(|j| j.id.text.as_str()).collect();
+        // Looked up once per `needs` entry: a set, not a scan of every job.
+        let known: HashSet<&str> = ids.iter().copied().collect();
         for job in &w.jobs {
             unknown_keys(job.node, JOB_KEYS, "job", out);
             if job.runs_on.is_none() && job.uses.is_none() {
@@ -141,7 +144,7 @@ impl WorkflowRule for InvalidWorkflow {
                 );
             }
             for need in &job.needs {
-                if !ids.contains(&need.text.as_str()) {
+                if !known.contains(need.text.as_str()) {
                     out.report(
                         &Self::META,
                         need.span,
