@@ -8,4 +8,5 @@ mod harness;
 mod output;
 mod secrets;
 mod special_files;
+mod time;
 mod writes;
