@@ -104,7 +104,7 @@ fn finding<'a>(
     src: &SourceFile,
     path: &str,
     f: &'a Finding,
-    secrets: &[String],
+    secrets: &super::SecretTexts,
 ) -> JsonFinding<'a> {
     JsonFinding {
         file: path.to_string(),

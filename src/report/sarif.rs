@@ -142,7 +142,7 @@ fn fingerprint(
     format!("{base:016x}:{n}")
 }
 
-fn fix(path: &str, source: &SourceFile, f: &Finding, secrets: &[String]) -> Option<Fix> {
+fn fix(path: &str, source: &SourceFile, f: &Finding, secrets: &super::SecretTexts) -> Option<Fix> {
     let fix = f.fix.as_ref()?;
     let replacements = fix
         .edits

@@ -117,3 +117,32 @@ fn an_env_rule_showing_a_secret_line_masks_it_with_the_secret_rules_off() {
         assert_clean(select, &r.all());
     }
 }
+
+#[test]
+fn passwords_on_command_lines_are_secrets() {
+    let dir = temp();
+    let pw = format!("Kp{}Vz", "9wQ3mX7r");
+    write(
+        dir.path(),
+        "deploy.sh",
+        format!(
+            "#!/bin/sh\ncurl -fsS -u deploy:{pw} https://ci.example.com/hook\nwget --password={pw} https://a.example.com/f\necho {pw} | true; docker login -u bot -p {pw} registry.example.com\n\
+             curl -u \"$USER:$TOKEN\" https://ok.example.com\ncurl -u deploy https://asks.example.com\ndocker login -u bot -p \"$REGISTRY_TOKEN\" r.example.com\n"
+        ),
+    );
+    let r = run(
+        dir.path(),
+        &["check", "--select", "SE003", "--format", "json", "."],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert_eq!(
+        crate::harness::json_codes(&r.stdout),
+        [
+            "deploy.sh:2:21 SE003",
+            "deploy.sh:3:17 SE003",
+            "deploy.sh:4:50 SE003"
+        ]
+    );
+    let human = run(dir.path(), &["check", "--select", "SE003", "."]);
+    assert!(!human.all().contains(&pw[3..]), "{}", human.all());
+}

@@ -193,7 +193,13 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
         };
         let Some(re) = c.regex(d_index) else { continue };
         for cap in re.captures_iter(window) {
-            let Some(secret) = cap.name("secret").or_else(|| cap.get(0)) else {
+            // Detectors with several forms name the secret of each one.
+            let secret = cap
+                .name("secret")
+                .or_else(|| cap.name("secret2"))
+                .or_else(|| cap.name("secret3"))
+                .or_else(|| cap.get(0));
+            let Some(secret) = secret else {
                 continue;
             };
             let name = cap

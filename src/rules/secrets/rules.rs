@@ -80,11 +80,15 @@ declare_rule! {
     /// ## What it checks
     /// A database, broker or service URL with an inline password:
     /// `postgresql://app:s3cret@db/app`, `redis://:pw@cache`,
-    /// `amqp://user:pw@mq`. `${VAR}` references and placeholders are fine.
+    /// `amqp://user:pw@mq`; and a password handed to a command in a
+    /// script, a `RUN` or a workflow step: `curl -u user:pw`,
+    /// `wget --password=pw`, `docker login -u user -p pw`. `${VAR}`
+    /// references and placeholders are fine.
     ///
     /// ## Why it matters in production
     /// Connection strings are copied into logs, error reports and
-    /// dashboards; the password travels with them.
+    /// dashboards, and command lines into shell history, process lists and
+    /// CI logs; the password travels with them.
     ///
     /// ## Example
     /// ```shell
