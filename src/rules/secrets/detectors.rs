@@ -144,9 +144,9 @@ pub const DETECTORS: &[Detector] = &[
         pattern: r"(?i)(?:postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|oracle|https?|ftp|sftp|smtp|ldap)://(?P<name>[^\s/:@'\x22]*):(?P<secret>[^\s/@'\x22]+)@",
     },
     // A password handed to a command: `curl -u user:pw`, `wget
-    // --password=pw`, `docker login -u user -p pw`. A `$VAR` (or `${{ … }}`)
-    // in its place is a reference, not a secret; `-u user` with no `:` has
-    // no password.
+    // --password=pw`, `docker login -u user -p pw`. A `$VAR`, `${{ … }}`,
+    // `{name}` (an f-string or a format), `<pw>` or `%s` in its place is a
+    // reference, not a secret; `-u user` with no `:` has no password.
     Detector {
         what: "password on a command line",
         kind: Kind::CredentialInUrl,
@@ -164,7 +164,7 @@ pub const DETECTORS: &[Detector] = &[
             "--proxy-password",
             " -p ",
         ],
-        pattern: r#"(?:(?:^|[\s;&|(])(?:-u|-U|--user|--proxy-user)(?:\s+|=)["']?(?P<name>[^\s:"'$`]+):(?P<secret>[^\s"'$`]+)|(?:^|\s)--(?:http-|ftp-|proxy-)?password(?:\s+|=)["']?(?P<secret2>[^\s"'$`-][^\s"'$`]*)|\blogin\b[^\n]*?\s(?:-p|--password)\s+["']?(?P<secret3>[^\s"'$`-][^\s"'$`]*))"#,
+        pattern: r#"(?:(?:^|[\s;&|(])(?:-u|-U|--user|--proxy-user)(?:\s+|=)["']?(?P<name>[^\s:"'$`{<%]+):(?P<secret>[^\s"'$`{<%][^\s"'$`]*)|(?:^|\s)--(?:http-|ftp-|proxy-)?password(?:\s+|=)["']?(?P<secret2>[^\s"'$`{<%-][^\s"'$`]*)|\blogin\b[^\n]*?\s(?:-p|--password)\s+["']?(?P<secret3>[^\s"'$`{<%-][^\s"'$`]*))"#,
     },
     Detector {
         what: "a random-looking value under a secret-like name",

@@ -92,6 +92,21 @@ pub fn is_secret_assignment(name: &str, value: &str, extra_names: &[String]) -> 
         && !looks_like_path_or_name(value)
 }
 
+/// (A URL's password that starts with `{` or `%` is a format placeholder,
+/// `f"…://{user}:{credentials}@…"`, checked beside this.)
+///
+/// `123456789012-auth-token`, `my_password`: a value that names what
+/// belongs in its place (a word of it is `token`, `password`, …) is a
+/// stand-in written by hand in tests and docs, not a credential.
+fn describes_a_secret(value: &str) -> bool {
+    value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        [
+            "token", "password", "passwd", "secret", "auth", "pass", "pwd",
+        ]
+        .contains(&w.to_ascii_lowercase().as_str())
+    })
+}
+
 /// Passwords that only ever appear in local-development examples.
 const WEAK_DEV_PASSWORDS: &[&str] = &[
     "password", "pass", "passwd", "secret", "changeme", "mypass", "example",
@@ -242,7 +257,10 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
             continue;
         }
         if kind == Kind::CredentialInUrl
-            && (value == name || WEAK_DEV_PASSWORDS.contains(&value.to_ascii_lowercase().as_str()))
+            && (value == name
+                || WEAK_DEV_PASSWORDS.contains(&value.to_ascii_lowercase().as_str())
+                || describes_a_secret(value)
+                || value.starts_with(['{', '%']))
         {
             continue;
         }
