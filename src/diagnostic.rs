@@ -118,6 +118,8 @@ pub struct Findings {
     counts: std::collections::HashMap<&'static str, usize>,
     /// Where findings past [`KEPT_PER_RULE`] are built and dropped.
     spare: Option<Finding>,
+    /// The secrets those dropped findings marked: still masked everywhere.
+    dropped_secrets: Vec<Span>,
 }
 
 /// Findings of one rule in one file kept while rules run: reports show
@@ -140,6 +142,9 @@ impl Findings {
         let n = self.counts.entry(rule.code).or_default();
         *n += 1;
         if *n > KEPT_PER_RULE {
+            if let Some(old) = self.spare.take() {
+                self.dropped_secrets.extend(old.secrets);
+            }
             return FindingBuilder {
                 finding: self.spare.insert(finding),
             };
@@ -156,7 +161,17 @@ impl Findings {
         *n += 1;
         if *n <= KEPT_PER_RULE {
             self.items.push(finding);
+        } else {
+            self.dropped_secrets.extend(finding.secrets);
         }
+    }
+
+    /// The secrets of findings not kept (see [`KEPT_PER_RULE`]).
+    pub fn take_dropped_secrets(&mut self) -> Vec<Span> {
+        if let Some(old) = self.spare.take() {
+            self.dropped_secrets.extend(old.secrets);
+        }
+        std::mem::take(&mut self.dropped_secrets)
     }
 
     /// How many findings of each rule were reported but not kept.

@@ -411,6 +411,7 @@ fn run_rules(
     // the rule that would report it is off (its finding is dropped later).
     rules::secrets::scan(source, &Selection::every_rule(), &mut out);
     let dropped = out.dropped();
+    hidden.extend(out.take_dropped_secrets());
     (out.into_vec(), statements, hidden, dropped)
 }
 

@@ -146,3 +146,28 @@ fn passwords_on_command_lines_are_secrets() {
     let human = run(dir.path(), &["check", "--select", "SE003", "."]);
     assert!(!human.all().contains(&pw[3..]), "{}", human.all());
 }
+
+#[test]
+fn secrets_of_findings_past_the_caps_stay_masked() {
+    let dir = temp();
+    let tokens: Vec<String> = (0..1200)
+        .map(|i| format!("xo{}-{}-{i:06}Zp4Kq8Vn2Rt6Wm", "xb", 1_234_567_890u64 + i))
+        .collect();
+    let text: String = tokens.iter().map(|t| format!("T={t}\n")).collect();
+    write(dir.path(), "notes.env", &text);
+    for format in ["human", "json", "sarif"] {
+        let r = run(
+            dir.path(),
+            &["check", "--select", "SE", "--format", format, "."],
+        );
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        let all = r.all();
+        assert!(all.contains("more SE001 findings"), "{format}");
+        for t in &tokens {
+            assert!(
+                !all.contains(&t[8..]),
+                "{format} shows a token past the cap"
+            );
+        }
+    }
+}
