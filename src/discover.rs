@@ -107,6 +107,17 @@ impl FileKind {
         {
             return Some(FileKind::Dockerfile);
         }
+        // A patch, a diff or a merge leftover is never an env file; a
+        // `.orig` copy may still hold secrets.
+        if [".patch", ".diff", ".rej"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            return None;
+        }
+        if lower.ends_with(".orig") {
+            return Some(FileKind::Text);
+        }
         // `.envrc` (direnv) is a shell script, not an env file.
         if lower == ".env"
             || (lower.starts_with(".env.") && lower != ".envrc")
@@ -346,6 +357,9 @@ fn walk_folder(
         return;
     };
     let stop = crate::git::repo_root(&abs_root.join("x"));
+    // Files git tracks are read even when an ignore file matches them: a
+    // `.env` committed before it was ignored is exactly the leaked one.
+    let tracked = stop.as_deref().and_then(crate::git::tracked_set);
     let ignores = std::sync::Arc::new(crate::ignore_files::IgnoreFiles::default());
     let absolute = {
         let (root, abs_root) = (root.to_path_buf(), abs_root.clone());
@@ -356,6 +370,7 @@ fn walk_folder(
     };
     let filter = {
         let (ignores, absolute, stop) = (ignores.clone(), absolute.clone(), stop.clone());
+        let tracked = tracked.clone();
         move |e: &ignore::DirEntry| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             if e.depth() == 0 {
@@ -367,7 +382,14 @@ fn walk_folder(
                     .to_str()
                     .is_some_and(|n| SKIP_DIRS.contains(&n))
                     || is_virtualenv(e.path()));
-            !skipped_dir && !ignores.is_ignored(&absolute(e.path()), is_dir, stop.as_deref())
+            if skipped_dir {
+                return false;
+            }
+            let abs = absolute(e.path());
+            !ignores.is_ignored(&abs, is_dir, stop.as_deref())
+                || tracked
+                    .as_ref()
+                    .is_some_and(|t| crate::git::holds(t, &abs, is_dir))
         }
     };
     let walker = ignore::WalkBuilder::new(root)

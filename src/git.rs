@@ -2,11 +2,11 @@
 //! `.gitignore` ignores it. Read once per repository and cached; no
 //! program is ever run (see `git_index`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-type Tracked = Option<HashSet<PathBuf>>;
+type Tracked = Option<Arc<BTreeSet<PathBuf>>>;
 
 fn cache() -> &'static Mutex<HashMap<PathBuf, Tracked>> {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Tracked>>> = OnceLock::new();
@@ -32,7 +32,30 @@ pub fn repo_root(path: &Path) -> Option<PathBuf> {
 }
 
 fn tracked_files(root: &Path) -> Tracked {
-    Some(crate::git_index::tracked_paths(root)?.into_iter().collect())
+    Some(Arc::new(
+        crate::git_index::tracked_paths(root)?.into_iter().collect(),
+    ))
+}
+
+/// The files git tracks in the repository at `root` (a canonical path),
+/// read once.
+pub fn tracked_set(root: &Path) -> Tracked {
+    let mut cache = cache().lock().ok()?;
+    cache
+        .entry(root.to_path_buf())
+        .or_insert_with(|| tracked_files(root))
+        .clone()
+}
+
+/// Whether `path` is tracked or, for a folder, holds a tracked file.
+pub fn holds(tracked: &BTreeSet<PathBuf>, path: &Path, is_dir: bool) -> bool {
+    if !is_dir {
+        return tracked.contains(path);
+    }
+    tracked
+        .range(path.to_path_buf()..)
+        .next()
+        .is_some_and(|t| t.starts_with(path) && t != path)
 }
 
 /// `Some(true)` when git tracks the file, `None` outside a repository or
@@ -40,11 +63,7 @@ fn tracked_files(root: &Path) -> Tracked {
 pub fn is_tracked(path: &Path) -> Option<bool> {
     let root = repo_root(path)?;
     let abs = std::fs::canonicalize(path).ok()?;
-    let mut cache = cache().lock().ok()?;
-    let tracked = cache
-        .entry(root.clone())
-        .or_insert_with(|| tracked_files(&root));
-    tracked.as_ref().map(|set| set.contains(&abs))
+    tracked_set(&root).map(|set| set.contains(&abs))
 }
 
 /// The canonical path of a file, also of one not yet saved (an editor's
