@@ -89,6 +89,10 @@ pub struct CheckArgs {
     /// Lint standard input as if it were this file.
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
+    /// `all` lints every file as production, tests, examples and
+    /// development files included (default: `guess` each file's purpose).
+    #[arg(long, value_enum)]
+    pub purpose: Option<PurposeArg>,
     /// Worker threads (default: one per CPU).
     #[arg(long, short)]
     pub jobs: Option<usize>,
@@ -126,4 +130,11 @@ pub struct RulesArgs {
     pub family: Option<String>,
     #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
     pub format: RulesFormat,
+}
+
+/// `--purpose`: guess each file's purpose, or lint all as production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PurposeArg {
+    Guess,
+    All,
 }

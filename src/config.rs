@@ -33,6 +33,11 @@ pub struct Config {
     pub rule_options: BTreeMap<&'static str, BTreeMap<String, Vec<String>>>,
     pub max_file_size: u64,
     pub file_kinds: Vec<(String, FileKind)>,
+    /// `[purposes]`: globs whose files have this purpose, whatever the guess.
+    pub purposes: Vec<(String, crate::purpose::Purpose)>,
+    /// `purpose = "all"` (or `--purpose all`): every file is linted as
+    /// production.
+    pub purpose_all: bool,
 }
 
 impl Default for Config {
@@ -50,6 +55,8 @@ impl Default for Config {
             rule_options: BTreeMap::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             file_kinds: Vec::new(),
+            purposes: Vec::new(),
+            purpose_all: false,
         }
     }
 }
@@ -104,6 +111,8 @@ const KEYS: &[&str] = &[
     "rules",
     "max-file-size",
     "file-kinds",
+    "purpose",
+    "purposes",
 ];
 
 /// Finds the configuration from `start` upward: the first folder with
@@ -312,6 +321,35 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
                     config.file_kinds.push((glob.get_ref().to_string(), k));
                 }
                 too_many_globs(&cx, "file-kinds", config.file_kinds.len(), value.span())?;
+            }
+            "purpose" => {
+                let s = string(&cx, value)?;
+                config.purpose_all = match s.as_str() {
+                    "all" => true,
+                    "guess" => false,
+                    _ => {
+                        return Err(cx.err(
+                            value.span(),
+                            format!("`purpose` is `{s}`: use guess (the default) or all"),
+                        ));
+                    }
+                };
+            }
+            "purposes" => {
+                for (glob, purpose) in table_of(&cx, value)?.iter() {
+                    check_glob(&cx, glob.get_ref(), glob.span())?;
+                    let s = string(&cx, purpose)?;
+                    let p = crate::purpose::Purpose::parse(&s).ok_or_else(|| {
+                        cx.err(
+                            purpose.span(),
+                            format!(
+                                "unknown purpose `{s}`: use production, development, test or example"
+                            ),
+                        )
+                    })?;
+                    config.purposes.push((glob.get_ref().to_string(), p));
+                }
+                too_many_globs(&cx, "purposes", config.purposes.len(), value.span())?;
             }
             other => {
                 return Err(cx.err(

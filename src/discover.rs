@@ -205,6 +205,9 @@ pub struct Candidate {
     pub kind: Option<FileKind>,
     /// Named on the command line: linted even when ignored.
     pub explicit: bool,
+    /// The folder named on the command line that the walk found it in:
+    /// its purpose is judged on the path below it.
+    pub root: Option<PathBuf>,
 }
 
 /// Folders never worth reading.
@@ -310,6 +313,7 @@ pub fn walk(paths: &[PathBuf], config: &Config, found: &(dyn Fn(Candidate) + Syn
                     path: path.clone(),
                     kind: classifier.kind(path),
                     explicit: true,
+                    root: None,
                 });
                 continue;
             }
@@ -444,6 +448,7 @@ fn walk_folder(
                 path: p.to_path_buf(),
                 kind: Some(kind),
                 explicit: false,
+                root: Some(root.to_path_buf()),
             });
             ignore::WalkState::Continue
         })

@@ -39,6 +39,11 @@ pub fn page(rule: &RuleMeta) -> String {
     if let Some(ss) = rule.security_severity {
         out.push_str(&format!("| Security severity | {ss} |\n"));
     }
+    let purposes: Vec<&str> = rule.purposes.iter().map(|p| p.as_str()).collect();
+    out.push_str(&format!(
+        "| Files checked | {} (see [purposes](../README.md#file-purposes)) |\n",
+        purposes.join(", ")
+    ));
     out.push_str(&format!("| Fix | {} |\n\n", rule.fix.as_str()));
     out.push_str(&rule.doc_markdown());
     if !rule.options.is_empty() && !rule.doc.contains("## Options") {

@@ -11,6 +11,7 @@ use crate::parse::dotenv;
 use crate::parse::kube;
 use crate::parse::workflow::{Action, Workflow};
 use crate::parse::yaml;
+use crate::purpose::Purpose;
 use crate::rules::meta::{FileSkipped, InternalError, ParseError};
 use crate::rules::{self, DockerContext, EnvContext, WorkflowContext};
 use crate::select::{Selection, Selector};
@@ -31,6 +32,8 @@ pub struct Settings {
     pub config: Config,
     pub selection: Selection,
     per_file: Vec<(GlobSet, Vec<Selector>)>,
+    /// `[purposes]`: globs that decide a file's purpose.
+    purposes: Vec<(GlobSet, Purpose)>,
     base: PathBase,
     /// Services, autoscalers and disruption budgets of every manifest of
     /// the run, for rules that look across files.
@@ -48,7 +51,13 @@ impl Settings {
             .map(|(g, sels)| (glob_set([g]), sels.clone()))
             .collect();
         crate::read::set_context_limit(config.max_file_size);
+        let purposes = config
+            .purposes
+            .iter()
+            .map(|(g, p)| (glob_set([g]), *p))
+            .collect();
         Self {
+            purposes,
             base: PathBase::new(&config),
             config,
             selection,
@@ -84,6 +93,37 @@ impl Settings {
         if let Ok(mut i) = self.kube.write() {
             *i = Arc::new(index);
         }
+    }
+
+    /// What a file is for: `[purposes]` first, else the guess from the
+    /// path below the folder the user named (`below`) and its text.
+    pub fn purpose_of(
+        &self,
+        path: &Path,
+        below: &Path,
+        kind: Option<FileKind>,
+        text: &str,
+    ) -> Purpose {
+        if self.config.purpose_all {
+            return Purpose::Production;
+        }
+        if !self.purposes.is_empty() {
+            let rel = self.base.relative(path);
+            if let Some((_, p)) = self
+                .purposes
+                .iter()
+                .find(|(set, _)| set.is_match(&rel) || set.is_match(path))
+            {
+                return *p;
+            }
+        }
+        crate::purpose::guess(below, kind, text)
+    }
+
+    /// Whether a rule checks a file of this purpose (with `--purpose all`
+    /// every file is production).
+    fn checks(&self, rule: &crate::registry::RuleMeta, purpose: Purpose) -> bool {
+        rule.purposes.contains(&purpose)
     }
 
     /// The selection for one file, after `per-file-ignores`.
@@ -471,9 +511,11 @@ pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> 
         let (findings, statements, mut hidden, dropped) =
             run_rules(source, kind, settings, &selection);
         hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
+        // Purposes apply at the finding's own location (its file).
         let findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| selection.is_enabled(f.code()))
+            .filter(|f| settings.checks(f.rule, source.purpose))
             .collect();
         let kept = suppress::apply(source, &statements, findings, &selection);
         (kept, hidden, dropped)
@@ -584,9 +626,29 @@ fn skipped(
     }
 }
 
-/// Lints text that did not come from the walk (standard input, the editor).
+/// Lints text that did not come from the walk (standard input, the
+/// editor): its purpose is judged on its path below the configuration's
+/// folder (or its name alone outside it).
 pub fn lint_text(
     path: &Path,
+    kind: Option<FileKind>,
+    text: Result<String, Unlintable>,
+    settings: &Settings,
+) -> FileReport {
+    let rel = settings.base.relative(path);
+    let below = if rel.is_absolute() {
+        PathBuf::from(path.file_name().unwrap_or_default())
+    } else {
+        rel
+    };
+    lint_text_below(path, &below, kind, text, settings)
+}
+
+/// Lints a file's text, its purpose judged on `below`: its path below
+/// the folder the user named.
+pub fn lint_text_below(
+    path: &Path,
+    below: &Path,
     kind: Option<FileKind>,
     text: Result<String, Unlintable>,
     settings: &Settings,
@@ -607,7 +669,9 @@ pub fn lint_text(
         (Some(_), Ok(t)) => t,
     };
     let kind = kind.map(|k| k.refine(path, &text));
-    let source = SourceFile::new(path, text);
+    let purpose = settings.purpose_of(path, below, kind, &text);
+    let mut source = SourceFile::new(path, text);
+    source.purpose = purpose;
     let findings = kind
         .map(|k| lint_source(&source, k, settings))
         .unwrap_or_default();
@@ -720,7 +784,14 @@ fn lint_candidate(
     } else {
         c.kind
     };
-    lint_text(&c.path, kind, text, settings)
+    // A file named on its own is judged by its name.
+    let below = c
+        .root
+        .as_ref()
+        .and_then(|r| c.path.strip_prefix(r).ok())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(c.path.file_name().unwrap_or_default()));
+    lint_text_below(&c.path, &below, kind, text, settings)
 }
 
 /// Linted after every other file: manifests (their checks read the index

@@ -111,7 +111,8 @@ pub fn fix_source(
     let mut text = source.text.clone();
     let mut total = 0;
     for _ in 0..MAX_PASSES {
-        let current = SourceFile::new(source.path.clone(), text.clone());
+        let mut current = SourceFile::new(source.path.clone(), text.clone());
+        current.purpose = source.purpose;
         let findings = lint_source(&current, kind, settings);
         let (next, n) = apply_once(&text, &findings, allow_unsafe);
         if n == 0 || next == text {

@@ -50,6 +50,9 @@ pub struct RuleMeta {
     pub tags: &'static [&'static str],
     /// GitHub's `security-severity` (0.0–10.0) for security rules.
     pub security_severity: Option<&'static str>,
+    /// The purposes of the files it checks (production only unless the
+    /// rule says otherwise): see `purpose`.
+    pub purposes: &'static [crate::purpose::Purpose],
     pub fix: FixKind,
     /// One line, shown in the index and as SARIF's shortDescription.
     pub summary: &'static str,
@@ -112,6 +115,7 @@ macro_rules! declare_rule {
             $(enabled: $enabled:literal,)?
             $(tags: [$($tag:literal),* $(,)?],)?
             $(security_severity: $ss:literal,)?
+            $(purposes: $purposes:ident,)?
             fix: $fix:ident,
             summary: $summary:literal
             $(, options: [$($opt:expr),* $(,)?])?
@@ -130,6 +134,7 @@ macro_rules! declare_rule {
                 enabled_by_default: $crate::declare_rule!(@enabled $($enabled)?),
                 tags: &[$($($tag),*)?],
                 security_severity: $crate::declare_rule!(@ss $($ss)?),
+                purposes: $crate::declare_rule!(@purposes $($purposes)?),
                 fix: $crate::registry::FixKind::$fix,
                 summary: $summary,
                 doc: concat!($($doc, "\n"),*),
@@ -139,6 +144,8 @@ macro_rules! declare_rule {
     };
     (@enabled) => { true };
     (@enabled $e:literal) => { $e };
+    (@purposes) => { $crate::purpose::PRODUCTION };
+    (@purposes $p:ident) => { $crate::purpose::$p };
     (@ss) => { None };
     (@ss $s:literal) => { Some($s) };
 }

@@ -120,6 +120,9 @@ fn check(args: CheckArgs) -> i32 {
     if let Some(s) = cli_select {
         config.select = Some(s);
     }
+    if let Some(p) = args.purpose {
+        config.purpose_all = p == crate::cli::PurposeArg::All;
+    }
     config.ignore.extend(cli_ignore);
     config.extend_select.extend(cli_extend);
     let fail_on = match args.fail_on {
@@ -299,7 +302,8 @@ fn apply_fixes(
             errors.push(format!("cannot write {path} (the file is unchanged): {e}"));
             continue;
         }
-        let source = SourceFile::new(report.source.path.clone(), fixed);
+        let mut source = SourceFile::new(report.source.path.clone(), fixed);
+        source.purpose = report.source.purpose;
         report.findings = engine::lint_source(&source, kind, settings);
         report.source = Arc::new(source);
         eprintln!(

@@ -138,6 +138,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub lines: LineIndex,
+    /// What the file is for (production unless the engine judged otherwise).
+    pub purpose: crate::purpose::Purpose,
 }
 
 impl SourceFile {
@@ -147,6 +149,7 @@ impl SourceFile {
             path: path.into(),
             text,
             lines,
+            purpose: crate::purpose::Purpose::Production,
         }
     }
 

@@ -30,10 +30,14 @@ fn judged_findings_replay() {
         };
         let line: usize = line.parse().unwrap_or_else(|e| panic!("{row}: {e}"));
         let file = shared.join(path);
-        let settings = common::settings(&[code]);
+        let mut settings = common::settings(&[code]);
+        // Judged as `prodlint check <app>` judges: purposes from the path
+        // below the app's folder (`apps/<app>/…`, `corpus/<repo>/…`).
+        settings.config.purpose_all = false;
+        let below: std::path::PathBuf = std::path::Path::new(path).components().skip(2).collect();
         let kind = Classifier::new(&settings.config).kind(&file);
         let text = engine::load(&file, settings.config.max_file_size);
-        let report = engine::lint_text(&file, kind, text, &settings);
+        let report = engine::lint_text_below(&file, &below, kind, text, &settings);
         let reported = report
             .findings
             .iter()

@@ -197,6 +197,10 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
     if !opts.quiet {
         out.push_str(&summary_line(input));
         out.push('\n');
+        if let Some(line) = super::purposes_line(input) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     out
 }

@@ -103,6 +103,9 @@ pub fn render(input: &ReportInput<'_>, links: &Links) -> String {
     let (errors, warnings, info) = crate::engine::counts(input.reports);
     let mut out = String::from("## prodlint\n\n");
     out.push_str(&format!("**{}**\n\n", summary_line(input)));
+    if let Some(line) = super::purposes_line(input) {
+        out.push_str(&format!("{line}\n\n"));
+    }
     out.push_str("| Severity | Findings |\n|---|---:|\n");
     out.push_str(&format!("| {} | {errors} |\n", icon(Severity::Error)));
     out.push_str(&format!("| {} | {warnings} |\n", icon(Severity::Warning)));

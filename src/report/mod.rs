@@ -65,6 +65,31 @@ pub fn summary_line(input: &ReportInput<'_>) -> String {
     )
 }
 
+/// How many files were judged other than production, by purpose, and how
+/// to lint them as production; `None` when every file is production.
+pub fn purposes_line(input: &ReportInput<'_>) -> Option<String> {
+    use crate::purpose::Purpose;
+    let mut counts = std::collections::BTreeMap::new();
+    for r in input.reports.iter().filter(|r| r.skipped.is_none()) {
+        if r.source.purpose != Purpose::Production {
+            *counts.entry(r.source.purpose).or_insert(0usize) += 1;
+        }
+    }
+    let n: usize = counts.values().sum();
+    if n == 0 {
+        return None;
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(p, k)| format!("{k} {}", p.as_str()))
+        .collect();
+    Some(format!(
+        "{n} {} judged non-production ({}): only what is dangerous anywhere was checked there; `--purpose all` checks them as production",
+        plural(n, "file", "files"),
+        parts.join(", ")
+    ))
+}
+
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }

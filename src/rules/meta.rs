@@ -37,6 +37,7 @@ declare_rule! {
         code: "PL001",
         name: "parse-error",
         severity: Error,
+        purposes: EVERYWHERE,
         fix: None,
         summary: "the file has a syntax error",
     }
@@ -71,6 +72,7 @@ declare_rule! {
         code: "PL002",
         name: "unused-suppression",
         severity: Warning,
+        purposes: EVERYWHERE,
         fix: None,
         summary: "a suppression comment matches no finding",
     }
@@ -101,6 +103,7 @@ declare_rule! {
         code: "PL003",
         name: "file-skipped",
         severity: Warning,
+        purposes: EVERYWHERE,
         fix: None,
         summary: "a file could not be linted and was skipped",
     }
@@ -130,6 +133,7 @@ declare_rule! {
         code: "PL004",
         name: "internal-error",
         severity: Error,
+        purposes: EVERYWHERE,
         fix: None,
         summary: "prodlint failed while checking this file",
     }
@@ -165,6 +169,7 @@ declare_rule! {
         code: "PL005",
         name: "invalid-suppression",
         severity: Warning,
+        purposes: EVERYWHERE,
         fix: None,
         summary: "a suppression comment names an unknown rule or is malformed",
     }

@@ -13,7 +13,9 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Settings with the default rules plus `extra`.
+/// Settings with the default rules plus `extra`. Every file is linted as
+/// production: the rule fixtures live in `fixtures/`, which a guess would
+/// take for test files (purposes have tests of their own).
 pub fn settings(extra: &[&str]) -> Settings {
     let extend: Vec<Selector> = extra
         .iter()
@@ -21,6 +23,7 @@ pub fn settings(extra: &[&str]) -> Settings {
         .collect();
     let config = Config {
         root: root(),
+        purpose_all: true,
         ..Config::default()
     };
     let selection = Selection::new(None, &extend, &[]);

@@ -37,6 +37,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
+        purposes: PRODUCTION_AND_DEVELOPMENT,
         fix: None,
         summary: "a service runs privileged or with all capabilities",
     }

@@ -34,6 +34,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
+        purposes: PRODUCTION_AND_DEVELOPMENT,
         fix: None,
         summary: "the container runtime's socket is mounted into a service",
     }

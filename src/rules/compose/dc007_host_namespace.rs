@@ -38,6 +38,7 @@ declare_rule! {
         severity: Warning,
         tags: ["security"],
         security_severity: "6.0",
+        purposes: PRODUCTION_AND_DEVELOPMENT,
         fix: None,
         summary: "a service shares the host's network, process or IPC namespace",
     }

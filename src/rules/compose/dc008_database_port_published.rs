@@ -35,6 +35,7 @@ declare_rule! {
         severity: Warning,
         tags: ["security"],
         security_severity: "7.5",
+        purposes: PRODUCTION_AND_DEVELOPMENT,
         fix: None,
         summary: "a database port is published on every network interface",
     }

@@ -36,6 +36,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
+        purposes: PRODUCTION_AND_DEVELOPMENT,
         fix: None,
         summary: "a container runs privileged or adds dangerous capabilities",
     }

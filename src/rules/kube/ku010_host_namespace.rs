@@ -32,6 +32,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "8.0",
+        purposes: PRODUCTION_AND_DEVELOPMENT,
         fix: None,
         summary: "a pod shares the node's namespaces or mounts the runtime socket",
     }

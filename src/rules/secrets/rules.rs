@@ -39,6 +39,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
+        purposes: EVERYWHERE,
         fix: None,
         summary: "a provider's token or key is written into a file",
     }
@@ -71,6 +72,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
+        purposes: EVERYWHERE,
         fix: None,
         summary: "a private key is written into a file",
     }

@@ -1,0 +1,263 @@
+//! What a file is for. Production files get every rule; a development
+//! compose file, a test fixture or an example in the docs gets only what
+//! is dangerous wherever it sits. Judged from the path below the folder
+//! the user names (`prodlint check fixtures/demo` lints the demo as a
+//! project; `prodlint check .` sees it as a fixture) and cheap content
+//! signals; `[purposes]` in the configuration wins over the guess.
+
+use crate::discover::FileKind;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Purpose {
+    Production,
+    Development,
+    Test,
+    Example,
+}
+
+impl Purpose {
+    pub const ALL: [Purpose; 4] = [
+        Purpose::Production,
+        Purpose::Development,
+        Purpose::Test,
+        Purpose::Example,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Production => "production",
+            Purpose::Development => "development",
+            Purpose::Test => "test",
+            Purpose::Example => "example",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Purpose> {
+        Purpose::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// The purposes of the rules that are about production only.
+pub const PRODUCTION: &[Purpose] = &[Purpose::Production];
+/// What is dangerous in a development setup too: a published database
+/// port, the Docker socket, privileged containers, host namespaces.
+pub const PRODUCTION_AND_DEVELOPMENT: &[Purpose] = &[Purpose::Production, Purpose::Development];
+/// A live provider token or a private key is a leak wherever it is
+/// committed; parse and limit diagnostics concern every file.
+pub const EVERYWHERE: &[Purpose] = &Purpose::ALL;
+
+/// Folder names that hold tests.
+const TEST_DIRS: &[&str] = &[
+    "tests",
+    "test",
+    "testdata",
+    "testing",
+    "fixtures",
+    "__tests__",
+    "e2e",
+    "spec",
+];
+/// Folder names that hold examples and documentation.
+const EXAMPLE_DIRS: &[&str] = &[
+    "examples", "example", "docs", "docs_src", "doc", "samples", "sample",
+];
+
+/// Images run only to give a project its dependencies locally: databases,
+/// caches, queues, mail catchers and their admin UIs.
+const STOCK_SERVICES: &[&str] = &[
+    "postgres",
+    "postgis",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongo-express",
+    "redis",
+    "valkey",
+    "memcached",
+    "rabbitmq",
+    "elasticsearch",
+    "opensearch",
+    "kibana",
+    "minio",
+    "mailhog",
+    "mailpit",
+    "maildev",
+    "adminer",
+    "pgadmin4",
+    "phpmyadmin",
+    "redis-commander",
+    "redisinsight",
+    "localstack",
+    "zookeeper",
+    "kafka",
+    "cp-kafka",
+    "cp-zookeeper",
+    "nats",
+    "etcd",
+    "dynamodb-local",
+    "azurite",
+    "jaeger",
+    "all-in-one",
+    "otel-collector",
+    "opentelemetry-collector-contrib",
+    "prometheus",
+    "grafana",
+];
+
+/// A folder name that says "tests": one of [`TEST_DIRS`], or one that
+/// begins or ends with `test`/`tests` (`_integration-test`, `test_files`).
+fn is_test_dir(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    TEST_DIRS.contains(&n.as_str())
+        || n.starts_with("test_")
+        || n.starts_with("test-")
+        || n.starts_with("tests_")
+        || n.starts_with("tests-")
+        || n.ends_with("_test")
+        || n.ends_with("-test")
+        || n.ends_with("_tests")
+        || n.ends_with("-tests")
+}
+
+/// The purpose of a file from the path below the folder the user named
+/// (`rel`), its kind and its text.
+pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let dirs: Vec<String> = rel
+        .parent()
+        .map(|p| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    // Workflows run with real credentials whatever their name or folder.
+    if matches!(kind, Some(FileKind::Workflow | FileKind::Action)) {
+        return Purpose::Production;
+    }
+    let test_name = name == "conftest.py"
+        || (name.starts_with("test_") && name.ends_with(".py"))
+        || name.ends_with("_test.py");
+    if test_name || dirs.iter().any(|d| is_test_dir(d)) {
+        return Purpose::Test;
+    }
+    let example_name = [".example", ".sample", ".dist"]
+        .iter()
+        .any(|s| name.ends_with(s));
+    if example_name
+        || dirs
+            .iter()
+            .any(|d| EXAMPLE_DIRS.contains(&d.to_ascii_lowercase().as_str()))
+    {
+        return Purpose::Example;
+    }
+    let dev_name = name == "docker-compose.override.yml"
+        || name == "docker-compose.override.yaml"
+        || name == "compose.override.yml"
+        || name == "compose.override.yaml"
+        || name.ends_with(".dev")
+        || name.starts_with("dev.")
+        || name.contains(".dev.")
+        || name.contains("-dev.")
+        || name.contains("_dev.")
+        || name.contains(".local.");
+    if dev_name || dirs.iter().any(|d| d == ".devcontainer") {
+        return Purpose::Development;
+    }
+    if kind == Some(FileKind::Compose) && compose_is_development(text) {
+        return Purpose::Development;
+    }
+    Purpose::Production
+}
+
+/// A compose file named as a development project (`name: app-dev`), or
+/// whose services all run stock backing services and none is built from
+/// the repository: how a project starts its dependencies locally.
+fn compose_is_development(text: &str) -> bool {
+    let mut images = 0;
+    let mut stock = 0;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent == 0
+            && let Some(v) = trimmed.strip_prefix("name:")
+        {
+            let v = v.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+            if v.ends_with("-dev") || v.ends_with("_dev") || v == "dev" {
+                return true;
+            }
+        }
+        if indent > 0 && (trimmed.starts_with("build:") || trimmed == "build") {
+            return false;
+        }
+        if indent > 0
+            && let Some(v) = trimmed.strip_prefix("image:")
+        {
+            images += 1;
+            let image = v.trim().trim_matches(['"', '\'']);
+            let repo = image.split(['@', ':']).next().unwrap_or(image);
+            let base = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+            if STOCK_SERVICES.contains(&base.as_str()) {
+                stock += 1;
+            }
+        }
+    }
+    images > 0 && images == stock
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(path: &str, kind: Option<FileKind>, text: &str) -> Purpose {
+        guess(Path::new(path), kind, text)
+    }
+
+    #[test]
+    fn paths_say_what_a_file_is_for() {
+        assert_eq!(p("Dockerfile", None, ""), Purpose::Production);
+        assert_eq!(p("tests/fixtures/deploy.yaml", None, ""), Purpose::Test);
+        assert_eq!(p("src/_integration-test/a.yaml", None, ""), Purpose::Test);
+        assert_eq!(p("test_files/Dockerfile", None, ""), Purpose::Test);
+        assert_eq!(p("app/test_settings.py", None, ""), Purpose::Test);
+        assert_eq!(p("contest/Dockerfile", None, ""), Purpose::Production);
+        assert_eq!(p("docs_src/app/Dockerfile", None, ""), Purpose::Example);
+        assert_eq!(p(".env.example", None, ""), Purpose::Example);
+        assert_eq!(p("Dockerfile.dev", None, ""), Purpose::Development);
+        assert_eq!(p("dev.Dockerfile", None, ""), Purpose::Development);
+        assert_eq!(p("docker-compose.dev.yml", None, ""), Purpose::Development);
+        assert_eq!(
+            p(".devcontainer/Dockerfile", None, ""),
+            Purpose::Development
+        );
+        assert_eq!(
+            p("docker-compose.override.yml", None, ""),
+            Purpose::Development
+        );
+        let wf = Some(FileKind::Workflow);
+        assert_eq!(
+            p(".github/workflows/cd.dev.yaml", wf, ""),
+            Purpose::Production
+        );
+    }
+
+    #[test]
+    fn compose_files_of_stock_services_are_development() {
+        let c = Some(FileKind::Compose);
+        let deps = "services:\n  db:\n    image: postgres:16\n  cache:\n    image: \"redis:7-alpine\"\n  ui:\n    image: dpage/pgadmin4\n";
+        assert_eq!(p("docker-compose.yml", c, deps), Purpose::Development);
+        let app = format!("{deps}  api:\n    build: .\n");
+        assert_eq!(p("docker-compose.yml", c, &app), Purpose::Production);
+        let own = format!("{deps}  api:\n    image: ghcr.io/acme/api:1.2\n");
+        assert_eq!(p("docker-compose.yml", c, &own), Purpose::Production);
+        let named = "name: shop-dev\nservices:\n  api:\n    build: .\n";
+        assert_eq!(p("compose.yaml", c, named), Purpose::Development);
+    }
+}
