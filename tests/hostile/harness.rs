@@ -132,26 +132,9 @@ pub fn temp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
 }
 
-/// The codes of a JSON report's findings, `line:column CODE`.
+/// The findings of a JSON report as `file:line:column CODE`.
 pub fn json_codes(report: &[u8]) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_slice(report)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(report)));
-    v["findings"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|f| {
-                    format!(
-                        "{}:{}:{} {}",
-                        f["file"].as_str().unwrap_or_default(),
-                        f["start"]["line"],
-                        f["start"]["column"],
-                        f["code"].as_str().unwrap_or_default()
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::common::json_rows(report)
 }
 
 /// Makes a FIFO at `path` with `mkfifo`.

@@ -4,6 +4,8 @@
 //! cap on the child: data never lost by `--fix`, secrets never shown,
 //! nothing of the repository's run, special files and limits handled.
 
+#[path = "../common/mod.rs"]
+mod common;
 mod harness;
 mod output;
 mod secrets;
