@@ -820,15 +820,23 @@ fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
         .filter_map(|c| {
             let text = load(&c.path, settings.config.max_file_size).ok()?;
             // Only these kinds feed the index: skip the parse otherwise.
-            let indexed = ["Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"]
-                .iter()
-                .any(|k| text.contains(k));
+            let indexed = [
+                "Service",
+                "HorizontalPodAutoscaler",
+                "PodDisruptionBudget",
+                "ScaledObject",
+            ]
+            .iter()
+            .any(|k| text.contains(k));
             if !indexed || !kube::looks_like_manifest(&text) || kube::is_template(&text) {
                 return None;
             }
             let tree = yaml::parse(&text);
             let mut index = kube::Index::default();
-            index.add(&kube::objects(&tree));
+            let folder = std::fs::canonicalize(crate::rules::process::project::dir_of(&c.path))
+                .ok()
+                .map(|d| kube::app_folder(&d));
+            index.add_in(&kube::objects(&tree), folder);
             Some((c.path.clone(), Arc::new((text, tree)), index))
         })
         .collect();

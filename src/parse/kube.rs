@@ -294,10 +294,44 @@ impl<'a> Probe<'a> {
 /// disruption budget refers to. Built from every manifest of a run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Index {
-    pub services: Vec<(Option<String>, BTreeMap<String, String>)>,
-    /// (namespace, target kind, target name)
-    pub autoscalers: Vec<(Option<String>, String, String)>,
-    pub budgets: Vec<(Option<String>, BTreeMap<String, String>)>,
+    pub services: Vec<(Option<String>, BTreeMap<String, String>, Scope)>,
+    /// (namespace, target kind, target name): HorizontalPodAutoscalers and
+    /// KEDA ScaledObjects.
+    pub autoscalers: Vec<(Option<String>, String, String, Scope)>,
+    pub budgets: Vec<(Option<String>, BTreeMap<String, String>, Scope)>,
+}
+
+/// The application folder an object was declared in: it applies to the
+/// workloads of that folder and its subfolders only (a Service in
+/// `team-a/` gives no duty to a Deployment in `team-b/`, an autoscaler in
+/// `testdata/` silences nothing elsewhere). `None`: the file itself.
+pub type Scope = Option<std::path::PathBuf>;
+
+/// Whether an object of `scope` applies to a workload declared in the
+/// folder `at` (canonical; `None` when unknown).
+fn in_scope(scope: &Scope, at: Option<&std::path::Path>) -> bool {
+    match (scope, at) {
+        (Some(s), Some(a)) => a.starts_with(s),
+        _ => true,
+    }
+}
+
+/// The application folder of a manifest in the canonical folder `dir`:
+/// the nearest folder above holding a `kustomization.yaml` (within the
+/// repository), else `dir` itself.
+pub fn app_folder(dir: &std::path::Path) -> std::path::PathBuf {
+    for d in dir.ancestors().take(8) {
+        let kustomized = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+            .iter()
+            .any(|n| d.join(n).is_file());
+        if kustomized {
+            return d.to_path_buf();
+        }
+        if d.join(".git").exists() {
+            break;
+        }
+    }
+    dir.to_path_buf()
 }
 
 fn same_namespace(a: &Option<String>, b: &Option<String>) -> bool {
@@ -312,15 +346,23 @@ fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String
 }
 
 impl Index {
+    /// Adds the objects of one file, which apply to its own workloads.
     pub fn add(&mut self, objects: &[Object<'_>]) {
+        self.add_in(objects, None);
+    }
+
+    /// Adds the objects of a file of the application folder `scope`.
+    pub fn add_in(&mut self, objects: &[Object<'_>], scope: Scope) {
         for o in objects {
             let spec = o.spec();
             match o.kind.text.as_str() {
                 "Service" => self.services.push((
                     o.namespace.clone(),
                     string_map(spec.and_then(|s| s.get("selector"))),
+                    scope.clone(),
                 )),
-                "HorizontalPodAutoscaler" => {
+                // KEDA's ScaledObject scales a Deployment by default.
+                kind @ ("HorizontalPodAutoscaler" | "ScaledObject") => {
                     let t = spec.and_then(|s| s.get("scaleTargetRef"));
                     let s = |k: &str| {
                         t.and_then(|t| t.get(k))
@@ -328,8 +370,12 @@ impl Index {
                             .unwrap_or("")
                             .to_string()
                     };
+                    let mut target = s("kind");
+                    if target.is_empty() && kind == "ScaledObject" {
+                        target = "Deployment".to_string();
+                    }
                     self.autoscalers
-                        .push((o.namespace.clone(), s("kind"), s("name")));
+                        .push((o.namespace.clone(), target, s("name"), scope.clone()));
                 }
                 "PodDisruptionBudget" => self.budgets.push((
                     o.namespace.clone(),
@@ -337,30 +383,38 @@ impl Index {
                         spec.and_then(|s| s.get("selector"))
                             .and_then(|s| s.get("matchLabels")),
                     ),
+                    scope.clone(),
                 )),
                 _ => {}
             }
         }
     }
 
-    pub fn has_service_for(&self, w: &Workload<'_>) -> bool {
-        self.services
-            .iter()
-            .any(|(ns, sel)| same_namespace(ns, &w.object.namespace) && selects(sel, &w.labels))
+    /// Whether a Service selects the workload, declared in the folder
+    /// `at` (canonical, when known).
+    pub fn has_service_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
+        self.services.iter().any(|(ns, sel, scope)| {
+            in_scope(scope, at)
+                && same_namespace(ns, &w.object.namespace)
+                && selects(sel, &w.labels)
+        })
     }
 
-    pub fn has_autoscaler_for(&self, w: &Workload<'_>) -> bool {
-        self.autoscalers.iter().any(|(ns, kind, name)| {
-            same_namespace(ns, &w.object.namespace)
+    pub fn has_autoscaler_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
+        self.autoscalers.iter().any(|(ns, kind, name, scope)| {
+            in_scope(scope, at)
+                && same_namespace(ns, &w.object.namespace)
                 && kind == w.kind()
                 && name == w.object.name_text()
         })
     }
 
-    pub fn has_budget_for(&self, w: &Workload<'_>) -> bool {
-        self.budgets
-            .iter()
-            .any(|(ns, sel)| same_namespace(ns, &w.object.namespace) && selects(sel, &w.labels))
+    pub fn has_budget_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
+        self.budgets.iter().any(|(ns, sel, scope)| {
+            in_scope(scope, at)
+                && same_namespace(ns, &w.object.namespace)
+                && selects(sel, &w.labels)
+        })
     }
 }
 
@@ -402,8 +456,8 @@ mod tests {
         assert_eq!(probe.port.map(|p| p.0), Some(PortRef::Name("http".into())));
         let mut index = Index::default();
         index.add(&objs);
-        assert!(index.has_service_for(&w[0]));
-        assert!(!index.has_service_for(&w[1]));
+        assert!(index.has_service_for(&w[0], None));
+        assert!(!index.has_service_for(&w[1], None));
         assert!(looks_like_manifest(text));
         assert!(!looks_like_manifest("services:\n  kind: x\n"));
     }

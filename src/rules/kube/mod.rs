@@ -41,20 +41,25 @@ pub struct KubeContext<'a> {
     /// This file's objects (also when the run's index does not hold them:
     /// standard input, the editor).
     pub local: &'a Index,
+    /// The file's folder (canonical), which the run's index scopes by.
+    pub folder: Option<std::path::PathBuf>,
     pub config: &'a Config,
 }
 
 impl KubeContext<'_> {
     pub fn has_service_for(&self, w: &Workload<'_>) -> bool {
-        self.local.has_service_for(w) || self.index.has_service_for(w)
+        let at = self.folder.as_deref();
+        self.local.has_service_for(w, at) || self.index.has_service_for(w, at)
     }
 
     pub fn has_autoscaler_for(&self, w: &Workload<'_>) -> bool {
-        self.local.has_autoscaler_for(w) || self.index.has_autoscaler_for(w)
+        let at = self.folder.as_deref();
+        self.local.has_autoscaler_for(w, at) || self.index.has_autoscaler_for(w, at)
     }
 
     pub fn has_budget_for(&self, w: &Workload<'_>) -> bool {
-        self.local.has_budget_for(w) || self.index.has_budget_for(w)
+        let at = self.folder.as_deref();
+        self.local.has_budget_for(w, at) || self.index.has_budget_for(w, at)
     }
 
     /// Containers of long-running workloads that serve traffic: they
@@ -151,6 +156,7 @@ pub fn check(
         workloads: &workloads,
         index,
         local: &local,
+        folder: std::fs::canonicalize(crate::rules::process::project::dir_of(&file.path)).ok(),
         config,
     };
     for rule in RULES {
