@@ -9,10 +9,11 @@ use crate::parse::dockerfile;
 use crate::parse::dockerignore::{self, DockerIgnore};
 use crate::parse::dotenv;
 use crate::parse::kube;
+use crate::parse::template;
 use crate::parse::workflow::{Action, Workflow};
 use crate::parse::yaml;
 use crate::purpose::Purpose;
-use crate::rules::meta::{FileSkipped, InternalError, ParseError};
+use crate::rules::meta::{FileSkipped, InternalError, ParseError, TemplateNotLinted};
 use crate::rules::{self, DockerContext, EnvContext, WorkflowContext};
 use crate::select::{Selection, Selector};
 use crate::source::{SourceFile, Span};
@@ -294,6 +295,24 @@ fn run_rules(
     {
         panic!("test panic requested by the file");
     }
+    // A template is not what will run: one note, nothing else (its
+    // secrets are still masked wherever its lines are shown).
+    let template_at = match kind {
+        FileKind::Dockerfile => template::first_directive(&source.text, false),
+        FileKind::Compose | FileKind::Kubernetes => template::first_directive(&source.text, true),
+        _ => None,
+    };
+    if let Some(at) = template_at {
+        let mut scratch = Findings::new();
+        rules::secrets::scan(source, &Selection::every_rule(), &mut scratch);
+        hidden.extend(scratch.secret_spans());
+        out.report(
+            &TemplateNotLinted::META,
+            Span::new(at, (at + 2).min(source.text.len())),
+            "not linted: a template (`{{ … }}`, `{% … %}`: Helm, Jinja, cookiecutter) is not the file that runs until it is rendered; lint the rendered output",
+        );
+        return (out.into_vec(), statements, hidden, Vec::new());
+    }
     match kind {
         FileKind::Dockerfile => {
             let df = dockerfile::parse(&source.text);
@@ -352,31 +371,23 @@ fn run_rules(
             }
         }
         FileKind::Kubernetes => {
-            if kube::is_template(&source.text) {
-                out.report(
-                    &FileSkipped::META,
-                    Span::empty(0),
-                    "not linted: a template (`{{ … }}`, Helm or similar) is not a manifest until it is rendered; lint the output of `helm template`",
-                );
-            } else {
-                let cached = settings.parsed_yaml(&source.path, &source.text);
-                let fresh;
-                let tree = match &cached {
-                    Some(c) => &c.1,
-                    None => {
-                        fresh = yaml::parse(&source.text);
-                        &fresh
-                    }
-                };
-                report_yaml_errors(tree, &mut out);
-                let syntax_ok = tree
-                    .errors
-                    .iter()
-                    .all(|e| e.kind != yaml::ErrorKind::Syntax);
-                if syntax_ok {
-                    let index = settings.kube_index();
-                    rules::kube::check(source, tree, &index, &settings.config, selection, &mut out);
+            let cached = settings.parsed_yaml(&source.path, &source.text);
+            let fresh;
+            let tree = match &cached {
+                Some(c) => &c.1,
+                None => {
+                    fresh = yaml::parse(&source.text);
+                    &fresh
                 }
+            };
+            report_yaml_errors(tree, &mut out);
+            let syntax_ok = tree
+                .errors
+                .iter()
+                .all(|e| e.kind != yaml::ErrorKind::Syntax);
+            if syntax_ok {
+                let index = settings.kube_index();
+                rules::kube::check(source, tree, &index, &settings.config, selection, &mut out);
             }
         }
         FileKind::Env => {
@@ -828,7 +839,8 @@ fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
             ]
             .iter()
             .any(|k| text.contains(k));
-            if !indexed || !kube::looks_like_manifest(&text) || kube::is_template(&text) {
+            let template = template::first_directive(&text, true).is_some();
+            if !indexed || !kube::looks_like_manifest(&text) || template {
                 return None;
             }
             let tree = yaml::parse(&text);

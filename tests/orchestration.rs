@@ -143,7 +143,7 @@ fn templates_patches_lists_and_cronjobs() {
     assert_eq!(
         findings(p, ""),
         [
-            "chart/templates/deployment.yaml:1:1 PL003",
+            "chart/templates/deployment.yaml:4:9 PL006",
             "list.yaml:13:25 KU005",
             "list.yaml:13:25 KU006",
             "list.yaml:13:25 KU007",

@@ -418,12 +418,6 @@ impl Index {
     }
 }
 
-/// A Helm template or another file with template directives: not YAML
-/// until rendered.
-pub fn is_template(text: &str) -> bool {
-    text.contains("{{")
-}
-
 /// A YAML text that declares Kubernetes objects: `apiVersion:` and
 /// `kind:` at the start of a line.
 pub fn looks_like_manifest(text: &str) -> bool {

@@ -12,6 +12,7 @@ pub mod offsets;
 pub mod procfile;
 pub mod python;
 pub mod shell;
+pub mod template;
 pub mod workflow;
 pub mod yaml;
 pub mod yaml_edit;

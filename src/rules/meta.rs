@@ -175,10 +175,52 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it checks
+    /// A Dockerfile, compose file or Kubernetes manifest with template
+    /// directives (`{{ … }}`, `{% … %}`: Helm, Jinja, cookiecutter) outside
+    /// quoted strings and YAML block scalars. It is not what will run until
+    /// it is rendered, so it gets this one note and no other finding (no
+    /// parse error either). `{{` inside a quoted argument or a block scalar
+    /// (a chat template in a ConfigMap) and GitHub's `${{ … }}` do not make
+    /// a file a template. In a Helm chart only `templates/` holds
+    /// templates: its `values.yaml` ships as configuration and is read as
+    /// such.
+    ///
+    /// ## Why it matters in production
+    /// Linting a template as if it were the file yields parse errors and
+    /// findings about placeholders; the rendered output is what runs.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:{{ cookiecutter.python_version }}-slim
+    /// ```
+    ///
+    /// ## Use instead
+    /// Lint the rendered output: `helm template . | prodlint check
+    /// --stdin-filename rendered.yaml`, or the project a cookiecutter
+    /// generates.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [File purposes](../README.md#file-purposes)
+    pub struct TemplateNotLinted {
+        code: "PL006",
+        name: "template-not-linted",
+        severity: Info,
+        purposes: EVERYWHERE,
+        fix: None,
+        summary: "a template is not linted until it is rendered",
+    }
+}
+
 pub static RULES: &[&RuleMeta] = &[
     &ParseError::META,
     &UnusedSuppression::META,
     &FileSkipped::META,
     &InternalError::META,
     &InvalidSuppression::META,
+    &TemplateNotLinted::META,
 ];
