@@ -243,3 +243,31 @@ fn a_configuration_of_endless_globs_is_refused_cheaply() {
         r.stderr
     );
 }
+
+/// Within the size limit, memory follows the file: a compose file of one
+/// repeated key and an env file of half a million entries (near 5 MB
+/// each) once took more than a gigabyte each.
+#[test]
+fn memory_stays_proportional_to_large_files() {
+    let dir = temp();
+    let compose = format!(
+        "services:\n  web:\n    image: x\n    environment:\n{}",
+        "      A: b\n".repeat(440_000)
+    );
+    write(dir.path(), "compose/docker-compose.yml", compose);
+    let env: String = (0..460_000).map(|i| format!("K=v{i}\n")).collect();
+    write(dir.path(), "env/.env", env);
+    for folder in ["compose", "env"] {
+        let r = run_with(
+            dir.path(),
+            &["check", "--no-config", "--format", "json", folder],
+            b"",
+            Limits {
+                memory_kib: Some(1_200_000),
+                ..Limits::default()
+            },
+        );
+        assert_eq!(r.code, Some(1), "{folder}: {}", r.stderr);
+        assert!(r.out().contains("more"), "{folder}: the rest is counted");
+    }
+}
