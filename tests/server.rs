@@ -773,3 +773,37 @@ fn hostile_documents_do_not_block_the_server() {
     }
     assert_eq!(client.stop(), 0);
 }
+
+/// What the project depends on is read again when a dependency file
+/// changes: adding FastAPI to `pyproject.toml` makes sync workers a
+/// finding without restarting the server.
+#[test]
+fn an_edited_pyproject_is_seen_without_restart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pyproject = dir.path().join("pyproject.toml");
+    std::fs::write(
+        &pyproject,
+        "[project]\nname = \"svc\"\ndependencies = [\"gunicorn\"]\n",
+    )
+    .expect("write");
+    let config =
+        "bind = \"0.0.0.0:8000\"\nworkers = 4\nworker_class = \"sync\"\naccesslog = \"-\"\n";
+    let file = dir.path().join("gunicorn.conf.py");
+    std::fs::write(&file, config).expect("write");
+    let uri = uri_of(&file);
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "python", config);
+    assert!(!codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    std::fs::write(
+        &pyproject,
+        "[project]\nname = \"svc\"\ndependencies = [\n  \"gunicorn\",\n  \"fastapi>=0.115\",\n]\n",
+    )
+    .expect("write");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&pyproject), "type": 2}]}),
+    );
+    assert!(codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    assert_eq!(client.stop(), 0);
+}

@@ -381,8 +381,10 @@ impl<W: Write> Server<W> {
     }
 
     fn lint_all(&mut self) -> io::Result<()> {
-        // What git tracks may have changed too (`git add` of an env file).
+        // What git tracks may have changed too (`git add` of an env file),
+        // and what the project depends on (an edited `pyproject.toml`).
         crate::git::forget();
+        crate::rules::process::project::forget();
         let mut uris: Vec<Url> = self.documents.keys().cloned().collect();
         uris.sort();
         for uri in uris {

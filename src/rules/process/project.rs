@@ -36,12 +36,31 @@ static ASGI_DEPENDENCY: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"(?im)^\s*["']?(fastapi|starlette)(?:\[[^\]]*\])?(?:["'\s=<>~!;,@]|$)"#).ok()
 });
 
+type FolderCache<T> = LazyLock<Mutex<HashMap<PathBuf, T>>>;
+
+/// What each folder's project depends on, and what its dependency files
+/// say, and whether it runs in a container: read once per folder and run.
+static ASGI: FolderCache<Option<bool>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static DEPENDENCIES: FolderCache<Option<bool>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+static CONTAINERIZED: FolderCache<bool> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Forgets what the folders said: a long-lived process (the editor
+/// server) asks again after a dependency file or a Dockerfile changed.
+pub fn forget() {
+    for cache in [&ASGI, &DEPENDENCIES] {
+        if let Ok(mut c) = cache.lock() {
+            c.clear();
+        }
+    }
+    if let Ok(mut c) = CONTAINERIZED.lock() {
+        c.clear();
+    }
+}
+
 /// Does the project depend on FastAPI or Starlette? `None` when no
 /// dependency file was found: nothing is known.
 pub fn asgi(dir: &Path) -> Option<bool> {
-    static CACHE: LazyLock<Mutex<HashMap<PathBuf, Option<bool>>>> =
-        LazyLock::new(|| Mutex::new(HashMap::new()));
-    if let Ok(c) = CACHE.lock()
+    if let Ok(c) = ASGI.lock()
         && let Some(v) = c.get(dir)
     {
         return *v;
@@ -49,7 +68,7 @@ pub fn asgi(dir: &Path) -> Option<bool> {
     let found = upwards(dir)
         .into_iter()
         .find_map(|d| dependencies_in_cached(&d));
-    if let Ok(mut c) = CACHE.lock() {
+    if let Ok(mut c) = ASGI.lock() {
         c.insert(dir.to_path_buf(), found);
     }
     found
@@ -57,15 +76,13 @@ pub fn asgi(dir: &Path) -> Option<bool> {
 
 /// `dependencies_in`, once per folder: many files share their parents.
 fn dependencies_in_cached(dir: &Path) -> Option<bool> {
-    static CACHE: LazyLock<Mutex<HashMap<PathBuf, Option<bool>>>> =
-        LazyLock::new(|| Mutex::new(HashMap::new()));
-    if let Ok(c) = CACHE.lock()
+    if let Ok(c) = DEPENDENCIES.lock()
         && let Some(v) = c.get(dir)
     {
         return *v;
     }
     let found = dependencies_in(dir);
-    if let Ok(mut c) = CACHE.lock() {
+    if let Ok(mut c) = DEPENDENCIES.lock() {
         c.insert(dir.to_path_buf(), found);
     }
     found
@@ -104,9 +121,7 @@ fn dependencies_in(dir: &Path) -> Option<bool> {
 /// Is there a Dockerfile (or Containerfile) beside the file or above it:
 /// does the code run in a container?
 pub fn containerized(dir: &Path) -> bool {
-    static CACHE: LazyLock<Mutex<HashMap<PathBuf, bool>>> =
-        LazyLock::new(|| Mutex::new(HashMap::new()));
-    if let Ok(c) = CACHE.lock()
+    if let Ok(c) = CONTAINERIZED.lock()
         && let Some(v) = c.get(dir)
     {
         return *v;
@@ -116,7 +131,7 @@ pub fn containerized(dir: &Path) -> bool {
             .iter()
             .any(|n| d.join(n).is_file())
     });
-    if let Ok(mut c) = CACHE.lock() {
+    if let Ok(mut c) = CONTAINERIZED.lock() {
         c.insert(dir.to_path_buf(), found);
     }
     found
