@@ -210,6 +210,9 @@ pub struct Candidate {
     pub root: Option<PathBuf>,
 }
 
+/// How deep the walk goes below a folder named on the command line.
+const MAX_DEPTH: usize = 64;
+
 /// Folders never worth reading.
 const SKIP_DIRS: &[&str] = &[
     ".git",
@@ -339,7 +342,12 @@ pub fn walk(paths: &[PathBuf], config: &Config, found: &(dyn Fn(Candidate) + Syn
     let mut notes = notes.into_inner().unwrap_or_default();
     notes.sort();
     for n in notes {
-        eprintln!("prodlint: note: {n}");
+        // Paths come from the scanned tree: no control character reaches
+        // the terminal.
+        eprintln!(
+            "prodlint: note: {}",
+            crate::report::excerpt::terminal_safe(&n)
+        );
     }
     let mut errors = errors.into_inner().unwrap_or_default();
     errors.sort();
@@ -360,10 +368,14 @@ fn walk_folder(
         error(format!("{}: cannot be read", root.display()));
         return;
     };
-    let stop = crate::git::repo_root(&abs_root.join("x"));
+    // Ignore files count up to the repository's root; outside a
+    // repository, only those of the folder checked and below (git reads
+    // none there, and a `/tmp/.gitignore` is anyone's).
+    let repo = crate::git::repo_root(&abs_root.join("x"));
+    let stop = repo.clone().or_else(|| Some(abs_root.clone()));
     // Files git tracks are read even when an ignore file matches them: a
     // `.env` committed before it was ignored is exactly the leaked one.
-    let tracked = stop.as_deref().and_then(crate::git::tracked_set);
+    let tracked = repo.as_deref().and_then(crate::git::tracked_set);
     let ignores = std::sync::Arc::new(crate::ignore_files::IgnoreFiles::default());
     let absolute = {
         let (root, abs_root) = (root.to_path_buf(), abs_root.clone());
@@ -404,6 +416,9 @@ fn walk_folder(
         .ignore(false)
         .parents(false)
         .follow_links(false)
+        // Deeper than any real project: bounds the ignore checks, which
+        // cost the depth for each entry.
+        .max_depth(Some(MAX_DEPTH))
         .filter_entry(filter)
         .build_parallel();
     walker.run(|| {

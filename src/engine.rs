@@ -303,9 +303,10 @@ fn run_rules(
         _ => None,
     };
     if let Some(at) = template_at {
-        let mut scratch = Findings::new();
-        rules::secrets::scan(source, &Selection::every_rule(), &mut scratch);
-        hidden.extend(scratch.secret_spans());
+        // Secrets are reported in templates too (a live token is a leak
+        // wherever it is committed); the selection and purposes decide.
+        rules::secrets::scan(source, &Selection::every_rule(), &mut out);
+        hidden.extend(out.take_dropped_secrets());
         out.report(
             &TemplateNotLinted::META,
             Span::new(at, (at + 2).min(source.text.len())),
@@ -542,7 +543,18 @@ pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> 
                 Span::empty(0),
                 format!("prodlint crashed while checking this file ({why}); please report it"),
             );
-            (vec![crashed], Vec::new(), Vec::new())
+            // The report shows the top of the file: its secrets are still
+            // masked, found by a scan of their own (or, should that fail
+            // too, the whole text is).
+            let hidden = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut scratch = Findings::new();
+                rules::secrets::scan(source, &Selection::every_rule(), &mut scratch);
+                let mut spans = scratch.secret_spans();
+                spans.extend(scratch.take_dropped_secrets());
+                spans
+            }))
+            .unwrap_or_else(|_| vec![Span::new(0, source.text.len())]);
+            (vec![crashed], hidden, Vec::new())
         }
     };
     for f in &mut findings {

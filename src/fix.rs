@@ -75,11 +75,8 @@ pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<(
     let dir = target
         .parent()
         .ok_or_else(|| std::io::Error::other("the file has no folder"))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.prodlint-{}.tmp", std::process::id()));
+    // A short name: the file's own may be near the file system's limit.
+    let temp = dir.join(format!(".prodlint-{}.tmp", std::process::id()));
     let written = (|| {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
@@ -133,10 +130,13 @@ pub fn masked_diff(
     findings: &[crate::diagnostic::Finding],
 ) -> String {
     // Line by line: a fix may change the blanks around a multi-line secret.
+    // The old text masked where the secrets are, then wherever their text
+    // appears; the new one wherever their text appears.
     let source = SourceFile::new(path, old.to_string());
     let secrets = crate::report::secret_texts(&source, findings);
-    let mask = |text: &str| crate::report::mask_secrets(text, &secrets).into_owned();
-    unified_diff(path, &mask(old), &mask(new))
+    let old_masked = crate::report::masked_text(&source, findings);
+    let new_masked = crate::report::mask_secrets(new, &secrets);
+    unified_diff(path, &old_masked, &new_masked)
 }
 
 /// A unified diff between two versions of a file.

@@ -16,6 +16,9 @@ use std::path::{Path, PathBuf};
 /// bytes per tracked file: this is millions of files).
 const MAX_INDEX_BYTES: u64 = 512 * 1024 * 1024;
 
+/// The longest path name git writes (PATH_MAX).
+const MAX_NAME: usize = 4096;
+
 /// The folder holding the repository's metadata: `.git` itself, or the
 /// folder a `.git` file (`gitdir: …`, worktrees and submodules) names.
 fn git_dir(root: &Path) -> Option<PathBuf> {
@@ -52,11 +55,7 @@ fn uses_sha256(git_dir: &Path) -> bool {
 pub fn tracked_paths(root: &Path) -> Option<Vec<PathBuf>> {
     let dir = git_dir(root)?;
     let index = dir.join("index");
-    let meta = std::fs::metadata(&index).ok()?;
-    if !meta.is_file() || meta.len() > MAX_INDEX_BYTES {
-        return None;
-    }
-    let bytes = std::fs::read(&index).ok()?;
+    let bytes = crate::read::bytes(&index, MAX_INDEX_BYTES).ok()?;
     let hash_len = if uses_sha256(&dir) { 32 } else { 20 };
     let names = parse(&bytes, hash_len)?;
     Some(
@@ -91,6 +90,12 @@ pub fn parse(bytes: &[u8], hash_len: usize) -> Option<Vec<Vec<u8>>> {
     // and the 16-bit flags.
     let fixed = 40 + hash_len + 2;
     let body_end = bytes.len().checked_sub(hash_len)?;
+    // Version 4 names share prefixes: a crafted index could make them add
+    // up to far more than the file. Real names stay under PATH_MAX, and
+    // their total under the index's size (each entry also holds 62 bytes
+    // of stat data): four times it is a generous bound.
+    let budget = bytes.len().saturating_mul(4).saturating_add(1 << 20);
+    let mut spent = 0usize;
     let mut names: Vec<Vec<u8>> = Vec::new();
     let mut previous: Vec<u8> = Vec::new();
     let mut at = 12;
@@ -121,7 +126,8 @@ pub fn parse(bytes: &[u8], hash_len: usize) -> Option<Vec<Vec<u8>>> {
             at = start + (len / 8 + 1) * 8;
             name
         };
-        if at > body_end {
+        spent = spent.saturating_add(name.len());
+        if at > body_end || name.len() > MAX_NAME || spent > budget {
             return None;
         }
         if version == 4 {
@@ -222,5 +228,22 @@ mod tests {
         assert_eq!(parse(&lying, 20), None);
         assert_eq!(varint(&[0x80, 0x80]), None);
         assert_eq!(varint(&[0x81, 0x00]), Some((256, 2)));
+    }
+
+    #[test]
+    fn shared_prefixes_cannot_blow_up() {
+        // A long first name, then entries that keep all of it and add
+        // nothing: each costs 63 bytes in the file and 4,000 in memory.
+        let entry = |strip: u8, suffix: &[u8]| {
+            let mut e = vec![0u8; 40 + 20];
+            e.extend_from_slice(&0u16.to_be_bytes());
+            e.push(strip);
+            e.extend_from_slice(suffix);
+            e.push(0);
+            e
+        };
+        let mut entries = vec![entry(0, &[b'a'; 4000])];
+        entries.extend((0..20_000).map(|_| entry(0, b"")));
+        assert_eq!(parse(&index(4, &entries), 20), None);
     }
 }

@@ -24,7 +24,7 @@ fn ignore_text(path: &Path) -> Option<String> {
         if !meta.file_type().is_symlink() && !meta.is_dir() {
             eprintln!(
                 "prodlint: note: {}: skipped, not a regular file",
-                path.display()
+                crate::report::excerpt::terminal_safe(&path.to_string_lossy())
             );
         }
         return None;

@@ -60,7 +60,17 @@ pub fn bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > max {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(io)?;
+    // Opened without blocking: a path swapped for a FIFO after the check
+    // above must not hang the run (the type is checked again below).
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(io)?;
     // The path may have been replaced between the two calls.
     if !file.metadata().map_err(io)?.is_file() {
         return Err(ReadError::NotRegular);
@@ -84,7 +94,7 @@ pub fn context(path: &Path) -> Option<String> {
         Err(ReadError::NotRegular) => {
             eprintln!(
                 "prodlint: note: {}: skipped, not a regular file",
-                path.display()
+                crate::report::excerpt::terminal_safe(&path.to_string_lossy())
             );
             None
         }

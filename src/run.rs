@@ -70,7 +70,10 @@ fn print_bytes(bytes: &[u8]) -> i32 {
 }
 
 fn fail(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("prodlint: error: {msg}");
+    eprintln!(
+        "prodlint: error: {}",
+        crate::report::excerpt::terminal_safe(&msg.to_string())
+    );
     EXIT_ERROR
 }
 
@@ -307,8 +310,9 @@ fn apply_fixes(
         report.findings = engine::lint_source(&source, kind, settings);
         report.source = Arc::new(source);
         eprintln!(
-            "prodlint: fixed {n} {} in {path}",
-            report::plural(n, "finding", "findings")
+            "prodlint: fixed {n} {} in {}",
+            report::plural(n, "finding", "findings"),
+            report::excerpt::terminal_safe(&path)
         );
     }
     if args.diff

@@ -25,12 +25,17 @@ pub fn first_directive(text: &str, yaml: bool) -> Option<usize> {
             }
             block_parent = None;
         }
+        // A comment is not template syntax (`# {{ x }}` in a Dockerfile).
+        if trimmed.starts_with('#') {
+            continue;
+        }
         if let Some(at) = directive_in_line(body) {
             return Some(start + at);
         }
         if yaml && opens_block_scalar(trimmed) {
-            // A list item's scalar belongs to the item's key.
-            block_parent = Some(indent);
+            // A list item's scalar belongs to the item's key, further in.
+            let key = trimmed.trim_start_matches(['-', ' ']);
+            block_parent = Some(indent + (trimmed.len() - key.len()));
         }
     }
     None
@@ -60,6 +65,10 @@ fn directive_in_line(line: &str) -> Option<usize> {
             Some(b'"') if b == b'\\' => i += 1,
             Some(_) => {}
             None if b == b'"' || b == b'\'' => quote = Some(b),
+            // A comment after the content ends what can be a directive.
+            None if b == b'#' && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') => {
+                return None;
+            }
             None if b == b'{'
                 && matches!(bytes.get(i + 1), Some(b'{' | b'%'))
                 && (i == 0 || bytes[i - 1] != b'$') =>
@@ -92,5 +101,11 @@ mod tests {
             first_directive("image: {{ .Values.image }}\n", true),
             Some(7)
         );
+        assert_eq!(
+            first_directive("# {{ x }}\nFROM a # {{ y }}\n", false),
+            None
+        );
+        let item = "args:\n    - run: |\n        {{ ok }}\n      image: {{ .Values.i }}\n";
+        assert_eq!(first_directive(item, true), Some(49));
     }
 }

@@ -13,8 +13,8 @@ const MAX_REPEATED: usize = 64 * 1024;
 use std::borrow::Cow;
 
 /// The texts of a file's secrets, one line of a multi-line secret at a
-/// time, found all at once wherever they appear. Pieces shorter than six
-/// characters would mask ordinary words and are left to their spans, as
+/// time, found all at once wherever they appear. Pieces shorter than four
+/// characters would mask ordinary text and are left to their spans, as
 /// are pieces longer than `MAX_REPEATED`.
 pub struct SecretTexts {
     texts: Vec<String>,
@@ -26,7 +26,7 @@ pub fn secret_texts(source: &SourceFile, findings: &[Finding]) -> SecretTexts {
         .into_iter()
         .filter_map(|s| source.text.get(s.start..s.end))
         .flat_map(|s| s.lines().map(str::trim))
-        .filter(|s| (6..=MAX_REPEATED).contains(&s.len()))
+        .filter(|s| (4..=MAX_REPEATED).contains(&s.len()))
         .map(str::to_string)
         .collect();
     texts.sort_unstable();

@@ -171,3 +171,41 @@ fn secrets_of_findings_past_the_caps_stay_masked() {
         }
     }
 }
+
+#[test]
+fn a_template_still_reports_a_live_token_and_a_comment_is_no_template() {
+    let dir = temp();
+    let token = format!("gh{}_{}", "p", "R8mQ2xK7vN4pL9wZ3tY6bC1dF5gH0jS2aE8k");
+    write(
+        dir.path(),
+        "tpl/Dockerfile",
+        format!("FROM python:{{{{ version }}}}-slim\nENV GITHUB_TOKEN={token}\n"),
+    );
+    write(
+        dir.path(),
+        "plain/Dockerfile",
+        format!("# {{{{ not a template }}}}\nFROM python:3.12-slim\nENV GITHUB_TOKEN={token}\n"),
+    );
+    let r = run(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "PL006,SE001,DF001",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    assert_eq!(
+        crate::harness::json_codes(&r.stdout),
+        [
+            "plain/Dockerfile:2:1 DF001",
+            "plain/Dockerfile:3:18 SE001",
+            "tpl/Dockerfile:1:13 PL006",
+            "tpl/Dockerfile:2:18 SE001"
+        ]
+    );
+    let human = run(dir.path(), &["check", "."]);
+    assert!(!human.all().contains(&token[8..]), "{}", human.all());
+}

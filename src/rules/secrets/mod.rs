@@ -99,12 +99,40 @@ pub fn is_secret_assignment(name: &str, value: &str, extra_names: &[String]) -> 
 /// belongs in its place (a word of it is `token`, `password`, …) is a
 /// stand-in written by hand in tests and docs, not a credential.
 fn describes_a_secret(value: &str) -> bool {
-    value.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
-        [
-            "token", "password", "passwd", "secret", "auth", "pass", "pwd",
-        ]
-        .contains(&w.to_ascii_lowercase().as_str())
-    })
+    const NOUNS: &[&str] = &["token", "password", "passwd", "secret", "pass", "pwd"];
+    const WORDS: &[&str] = &[
+        "my", "your", "the", "a", "test", "fake", "dummy", "sample", "deploy", "personal",
+        "access", "api", "auth", "user", "app", "bot", "ci", "oauth", "x",
+    ];
+    // Every word describes (`my-personal-token`, `123456789012-auth-token`);
+    // one random-looking word (`pass-7Hq2xLz9`) makes it a value.
+    let words: Vec<String> = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.iter().any(|w| NOUNS.contains(&w.as_str()))
+        && words.iter().all(|w| {
+            NOUNS.contains(&w.as_str())
+                || WORDS.contains(&w.as_str())
+                || w.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
+/// `{credentials}`, `{settings.db_password}`, `%s`, `%(pw)s`: a format
+/// placeholder in a URL template.
+fn is_format_placeholder(value: &str) -> bool {
+    let inner = value
+        .strip_prefix('{')
+        .and_then(|v| v.strip_suffix('}'))
+        .unwrap_or("");
+    let braced = !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']' | '\'' | '"'));
+    let printf =
+        value == "%s" || value == "%d" || (value.starts_with("%(") && value.ends_with(")s"));
+    braced || printf
 }
 
 /// Passwords that only ever appear in local-development examples.
@@ -260,7 +288,7 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
             && (value == name
                 || WEAK_DEV_PASSWORDS.contains(&value.to_ascii_lowercase().as_str())
                 || describes_a_secret(value)
-                || value.starts_with(['{', '%']))
+                || is_format_placeholder(value))
         {
             continue;
         }
