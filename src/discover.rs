@@ -402,7 +402,7 @@ fn walk_folder(
                 return false;
             }
             let abs = absolute(e.path());
-            !ignores.is_ignored(&abs, is_dir, stop.as_deref())
+            !ignores.is_ignored(&abs, is_dir, stop.as_deref(), true)
                 || tracked
                     .as_ref()
                     .is_some_and(|t| crate::git::holds(t, &abs, is_dir))

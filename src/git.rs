@@ -87,5 +87,5 @@ pub fn is_ignored(path: &Path) -> bool {
     let Some(abs) = absolute(path) else {
         return false;
     };
-    ignores().is_ignored(&abs, false, repo_root(path).as_deref())
+    ignores().is_ignored(&abs, false, repo_root(path).as_deref(), false)
 }

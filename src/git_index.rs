@@ -178,6 +178,17 @@ mod tests {
         e
     }
 
+    /// One version-4 entry: strip `strip` bytes of the previous name, then
+    /// add `suffix`.
+    fn entry(strip: u8, suffix: &[u8]) -> Vec<u8> {
+        let mut e = vec![0u8; 40 + 20];
+        e.extend_from_slice(&0u16.to_be_bytes());
+        e.push(strip);
+        e.extend_from_slice(suffix);
+        e.push(0);
+        e
+    }
+
     fn index(version: u32, entries: &[Vec<u8>]) -> Vec<u8> {
         let mut b = b"DIRC".to_vec();
         b.extend_from_slice(&version.to_be_bytes());
@@ -200,14 +211,6 @@ mod tests {
 
     #[test]
     fn version_4_names_share_prefixes() {
-        let entry = |strip: u8, suffix: &[u8]| {
-            let mut e = vec![0u8; 40 + 20];
-            e.extend_from_slice(&0u16.to_be_bytes());
-            e.push(strip);
-            e.extend_from_slice(suffix);
-            e.push(0);
-            e
-        };
         let b = index(4, &[entry(0, b"app/a.py"), entry(4, b"b.py")]);
         assert_eq!(
             parse(&b, 20),
@@ -234,14 +237,6 @@ mod tests {
     fn shared_prefixes_cannot_blow_up() {
         // A long first name, then entries that keep all of it and add
         // nothing: each costs 63 bytes in the file and 4,000 in memory.
-        let entry = |strip: u8, suffix: &[u8]| {
-            let mut e = vec![0u8; 40 + 20];
-            e.extend_from_slice(&0u16.to_be_bytes());
-            e.push(strip);
-            e.extend_from_slice(suffix);
-            e.push(0);
-            e
-        };
         let mut entries = vec![entry(0, &[b'a'; 4000])];
         entries.extend((0..20_000).map(|_| entry(0, b"")));
         assert_eq!(parse(&index(4, &entries), 20), None);

@@ -15,6 +15,7 @@ use std::sync::{Arc, RwLock};
 #[derive(Default)]
 pub struct IgnoreFiles {
     folders: RwLock<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
+    stacks: RwLock<HashMap<PathBuf, Stack>>,
 }
 
 /// The text of an ignore file that is a regular file (not a symlink).
@@ -58,6 +59,10 @@ fn read_folder(dir: &Path) -> Option<Arc<Gitignore>> {
     builder.build().ok().map(Arc::new)
 }
 
+/// The rules that apply in one folder: its own, then its parents',
+/// nearest first.
+type Stack = Arc<Vec<Arc<Gitignore>>>;
+
 impl IgnoreFiles {
     fn folder(&self, dir: &Path) -> Option<Arc<Gitignore>> {
         if let Ok(map) = self.folders.read()
@@ -72,20 +77,54 @@ impl IgnoreFiles {
         rules
     }
 
+    /// The rules of `dir` and the folders above it up to `stop` (or the
+    /// file-system root), built once per folder from its parent's: an
+    /// entry costs one lookup, not one per folder above it.
+    fn stack(&self, dir: &Path, stop: Option<&Path>) -> Stack {
+        if let Ok(map) = self.stacks.read()
+            && let Some(found) = map.get(dir)
+        {
+            return found.clone();
+        }
+        let parent = dir
+            .parent()
+            .filter(|_| stop != Some(dir))
+            .map(|p| self.stack(p, stop));
+        let mut rules: Vec<Arc<Gitignore>> = self.folder(dir).into_iter().collect();
+        if let Some(p) = parent {
+            rules.extend(p.iter().cloned());
+        }
+        let stack = Arc::new(rules);
+        if let Ok(mut map) = self.stacks.write() {
+            map.insert(dir.to_path_buf(), stack.clone());
+        }
+        stack
+    }
+
     /// Whether the ignore files of the folders above `path` (an absolute
     /// path), up to `stop` or the file-system root, ignore it: the
-    /// nearest folder that says something decides.
-    pub fn is_ignored(&self, path: &Path, is_dir: bool, stop: Option<&Path>) -> bool {
-        for dir in path.ancestors().skip(1) {
-            if let Some(rules) = self.folder(dir) {
-                match rules.matched_path_or_any_parents(path, is_dir) {
-                    Match::Ignore(_) => return true,
-                    Match::Whitelist(_) => return false,
-                    Match::None => {}
-                }
-            }
-            if stop == Some(dir) {
-                break;
+    /// nearest folder that says something decides. `parents_checked`: the
+    /// walk already knows no folder above is ignored.
+    pub fn is_ignored(
+        &self,
+        path: &Path,
+        is_dir: bool,
+        stop: Option<&Path>,
+        parents_checked: bool,
+    ) -> bool {
+        let Some(dir) = path.parent() else {
+            return false;
+        };
+        for rules in self.stack(dir, stop).iter() {
+            let found = if parents_checked {
+                rules.matched(path, is_dir)
+            } else {
+                rules.matched_path_or_any_parents(path, is_dir)
+            };
+            match found {
+                Match::Ignore(_) => return true,
+                Match::Whitelist(_) => return false,
+                Match::None => {}
             }
         }
         false
@@ -93,6 +132,9 @@ impl IgnoreFiles {
 
     pub fn clear(&self) {
         if let Ok(mut map) = self.folders.write() {
+            map.clear();
+        }
+        if let Ok(mut map) = self.stacks.write() {
             map.clear();
         }
     }

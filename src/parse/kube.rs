@@ -346,6 +346,13 @@ fn selects(selector: &BTreeMap<String, String>, labels: &BTreeMap<String, String
 }
 
 impl Index {
+    /// Whether any object was added with a folder scope.
+    pub fn is_scoped(&self) -> bool {
+        self.services.iter().any(|s| s.2.is_some())
+            || self.autoscalers.iter().any(|a| a.3.is_some())
+            || self.budgets.iter().any(|b| b.2.is_some())
+    }
+
     /// Adds the objects of one file, which apply to its own workloads.
     pub fn add(&mut self, objects: &[Object<'_>]) {
         self.add_in(objects, None);

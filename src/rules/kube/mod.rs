@@ -156,7 +156,11 @@ pub fn check(
         workloads: &workloads,
         index,
         local: &local,
-        folder: std::fs::canonicalize(crate::rules::process::project::dir_of(&file.path)).ok(),
+        // Only the run's index is scoped by folder: resolve it only then.
+        folder: index
+            .is_scoped()
+            .then(|| std::fs::canonicalize(crate::rules::process::project::dir_of(&file.path)).ok())
+            .flatten(),
         config,
     };
     for rule in RULES {
