@@ -837,6 +837,26 @@ fn may_be_manifest(c: &Candidate) -> bool {
 /// Reads every manifest among the candidates once, for the cross-file
 /// facts (a Service selecting a Deployment, an autoscaler, a budget).
 fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
+    // Each folder's application folder, found once: manifests share them.
+    let folders: std::sync::Mutex<HashMap<PathBuf, Option<PathBuf>>> = Default::default();
+    let app_folder = |c: &Candidate| -> Option<PathBuf> {
+        let dir = crate::rules::process::project::dir_of(&c.path);
+        if let Ok(map) = folders.lock()
+            && let Some(found) = map.get(&dir)
+        {
+            return found.clone();
+        }
+        // Absolute without resolving links (no system call per folder
+        // level), as the manifests' own folders are when matched.
+        let top = c.root.as_ref().and_then(|r| std::path::absolute(r).ok());
+        let found = std::path::absolute(&dir)
+            .ok()
+            .map(|d| kube::app_folder(&d, top.as_deref()));
+        if let Ok(mut map) = folders.lock() {
+            map.insert(dir, found.clone());
+        }
+        found
+    };
     let parts: Vec<(PathBuf, Parsed, kube::Index)> = candidates
         .par_iter()
         .filter(|c| may_be_manifest(c))
@@ -857,10 +877,7 @@ fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
             }
             let tree = yaml::parse(&text);
             let mut index = kube::Index::default();
-            let folder = std::fs::canonicalize(crate::rules::process::project::dir_of(&c.path))
-                .ok()
-                .map(|d| kube::app_folder(&d));
-            index.add_in(&kube::objects(&tree), folder);
+            index.add_in(&kube::objects(&tree), app_folder(c));
             Some((c.path.clone(), Arc::new((text, tree)), index))
         })
         .collect();

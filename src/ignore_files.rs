@@ -33,16 +33,18 @@ fn ignore_text(path: &Path) -> Option<String> {
     crate::read::context(path)
 }
 
-/// The rules one folder's files add, `None` when it has none.
-fn read_folder(dir: &Path) -> Option<Arc<Gitignore>> {
+/// The rules one folder's files add, `None` when it has none. The
+/// repository's own exclude file is read at its root (`top`) only.
+fn read_folder(dir: &Path, top: bool) -> Option<Arc<Gitignore>> {
     let mut builder = GitignoreBuilder::new(dir);
     let mut any = false;
     // Lowest precedence first: later lines win.
-    let files = [
-        dir.join(".git").join("info").join("exclude"),
-        dir.join(".gitignore"),
-        dir.join(".ignore"),
-    ];
+    let mut files = Vec::with_capacity(3);
+    if top {
+        files.push(dir.join(".git").join("info").join("exclude"));
+    }
+    files.push(dir.join(".gitignore"));
+    files.push(dir.join(".ignore"));
     for file in files {
         let Some(text) = ignore_text(&file) else {
             continue;
@@ -64,13 +66,13 @@ fn read_folder(dir: &Path) -> Option<Arc<Gitignore>> {
 type Stack = Arc<Vec<Arc<Gitignore>>>;
 
 impl IgnoreFiles {
-    fn folder(&self, dir: &Path) -> Option<Arc<Gitignore>> {
+    fn folder(&self, dir: &Path, top: bool) -> Option<Arc<Gitignore>> {
         if let Ok(map) = self.folders.read()
             && let Some(found) = map.get(dir)
         {
             return found.clone();
         }
-        let rules = read_folder(dir);
+        let rules = read_folder(dir, top);
         if let Ok(mut map) = self.folders.write() {
             map.insert(dir.to_path_buf(), rules.clone());
         }
@@ -90,7 +92,8 @@ impl IgnoreFiles {
             .parent()
             .filter(|_| stop != Some(dir))
             .map(|p| self.stack(p, stop));
-        let mut rules: Vec<Arc<Gitignore>> = self.folder(dir).into_iter().collect();
+        let top = stop == Some(dir);
+        let mut rules: Vec<Arc<Gitignore>> = self.folder(dir, top).into_iter().collect();
         if let Some(p) = parent {
             rules.extend(p.iter().cloned());
         }

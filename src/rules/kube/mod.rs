@@ -159,7 +159,7 @@ pub fn check(
         // Only the run's index is scoped by folder: resolve it only then.
         folder: index
             .is_scoped()
-            .then(|| std::fs::canonicalize(crate::rules::process::project::dir_of(&file.path)).ok())
+            .then(|| std::path::absolute(crate::rules::process::project::dir_of(&file.path)).ok())
             .flatten(),
         config,
     };
