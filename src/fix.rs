@@ -134,7 +134,7 @@ pub fn masked_diff(
     // appears; the new one wherever their text appears.
     let source = SourceFile::new(path, old.to_string());
     let secrets = crate::report::secret_texts(&source, findings);
-    let old_masked = crate::report::masked_text(&source, findings);
+    let old_masked = crate::report::masked_text(&source, findings, &secrets);
     let new_masked = crate::report::mask_secrets(new, &secrets);
     unified_diff(path, &old_masked, &new_masked)
 }

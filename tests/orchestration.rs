@@ -110,7 +110,7 @@ fn an_autoscaler_elsewhere_answers_for_replicas() {
     write(
         p,
         "k8s/deployment.yaml",
-        &DEPLOYMENT.replace("  replicas: 3\n", ""),
+        DEPLOYMENT.replace("  replicas: 3\n", ""),
     );
     assert_eq!(findings(p, "KU013"), ["k8s/deployment.yaml:4:9 KU013"]);
     write(

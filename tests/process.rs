@@ -24,7 +24,7 @@ fn the_configuration_file_answers_for_the_command_line() {
     write(
         d,
         "Dockerfile",
-        &format!(
+        format!(
             "{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"-c\", \"/app/gunicorn.conf.py\", \"app.main:app\"]\n"
         ),
     );
@@ -43,7 +43,7 @@ fn a_bare_gunicorn_in_an_image_misses_everything() {
     write(
         d,
         "Dockerfile",
-        &format!("{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"app.main:app\"]\n"),
+        format!("{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"app.main:app\"]\n"),
     );
     assert_eq!(
         findings(d, "PM"),
@@ -58,7 +58,7 @@ fn a_bare_gunicorn_in_an_image_misses_everything() {
     write(
         d,
         "Dockerfile",
-        &format!(
+        format!(
             "{DOCKERFILE_HEAD}ENV PORT=8000 WEB_CONCURRENCY=2\nCMD [\"gunicorn\", \"app.main:app\"]\n"
         ),
     );
@@ -75,7 +75,7 @@ fn gunicorn_cmd_args_in_the_image_are_read_with_their_positions() {
     write(
         d,
         "Dockerfile",
-        &format!(
+        format!(
             "{DOCKERFILE_HEAD}ENV GUNICORN_CMD_ARGS=\"--timeout 0 --max-requests 500 -k uvicorn_worker.UvicornWorker -w 2 -b 0.0.0.0:80 --access-logfile -\"\nCMD [\"gunicorn\", \"app.main:app\"]\n"
         ),
     );
@@ -115,7 +115,7 @@ fn a_proxy_in_the_same_supervisord_file_may_reach_loopback() {
     write(
         d,
         "Dockerfile",
-        &format!("{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-n\"]\n"),
+        format!("{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-n\"]\n"),
     );
     let conf = "[program:web]\ncommand=gunicorn -b 127.0.0.1:8000 -w 2 -k uvicorn_worker.UvicornWorker --access-logfile - app.main:app\nuser=app\nstopasgroup=true\nkillasgroup=true\nstopwaitsecs=40\n";
     write(d, "supervisord.conf", conf);
@@ -123,7 +123,7 @@ fn a_proxy_in_the_same_supervisord_file_may_reach_loopback() {
     write(
         d,
         "supervisord.conf",
-        &format!("{conf}\n[program:nginx]\ncommand=nginx -g \"daemon off;\"\nuser=www-data\n"),
+        format!("{conf}\n[program:nginx]\ncommand=nginx -g \"daemon off;\"\nuser=www-data\n"),
     );
     assert_eq!(findings(d, "PM007"), Vec::<String>::new());
 }
@@ -135,7 +135,7 @@ fn configuration_values_in_a_containerized_project() {
     write(
         d,
         "Dockerfile",
-        &format!(
+        format!(
             "{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"-w\", \"2\", \"-k\", \"uvicorn_worker.UvicornWorker\", \"--access-logfile\", \"-\", \"--keep-alive\", \"75\", \"app.main:app\"]\n"
         ),
     );
@@ -160,7 +160,7 @@ fn supervisord_in_an_image_needs_nodaemon() {
     write(
         d,
         "Dockerfile",
-        &format!(
+        format!(
             "{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-c\", \"/etc/supervisor/supervisord.conf\"]\n"
         ),
     );
@@ -214,7 +214,7 @@ fn fixes_keep_each_syntax() {
     write(
         d,
         "Dockerfile",
-        &format!(
+        format!(
             "{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"--max-requests\", \"1000\", \"-k\", \"uvicorn.workers.UvicornWorker\", \"app:app\"]\n"
         ),
     );
@@ -243,7 +243,7 @@ fn a_python_file_named_by_dash_c_is_a_gunicorn_configuration() {
     write(
         d,
         "Dockerfile",
-        &format!(
+        format!(
             "{DOCKERFILE_HEAD}ENV WEB_CONCURRENCY=2\nCMD [\"gunicorn\", \"-c\", \"/app/deploy/web.py\", \"app.main:app\"]\n"
         ),
     );
@@ -263,7 +263,7 @@ fn supervisord_expansions_are_unknown_values() {
     write(
         d,
         "Dockerfile",
-        &format!("{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-n\"]\n"),
+        format!("{DOCKERFILE_HEAD}CMD [\"supervisord\", \"-n\"]\n"),
     );
     write(
         d,

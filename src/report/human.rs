@@ -168,7 +168,9 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
                 .iter()
                 .flat_map(|f| std::iter::once(f.span).chain(f.related.iter().map(|r| r.span)))
                 .collect();
-            let excerpt = Excerpt::new(&masked_text(&report.source, &report.findings), &places);
+            let secrets = super::secret_texts(&report.source, &report.findings);
+            let masked = masked_text(&report.source, &report.findings, &secrets);
+            let excerpt = Excerpt::new(&masked, &places);
             let source = IndexedSource {
                 name: name.clone(),
                 lines: LineIndex::new(&excerpt.text),

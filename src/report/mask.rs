@@ -88,7 +88,7 @@ pub fn mask_secrets<'a>(text: &'a str, secrets: &SecretTexts) -> Cow<'a, str> {
 /// The file's text with every secret of its findings masked, in place
 /// (same length, so spans stay valid): so that no snippet or fingerprint
 /// can carry one.
-pub fn masked_text(source: &SourceFile, findings: &[Finding]) -> String {
+pub fn masked_text(source: &SourceFile, findings: &[Finding], secrets: &SecretTexts) -> String {
     let mut text = source.text.clone();
     let mut spans: Vec<Span> = findings
         .iter()
@@ -117,7 +117,6 @@ pub fn masked_text(source: &SourceFile, findings: &[Finding]) -> String {
         }
         masked_to = s.end;
     }
-    let secrets = secret_texts(source, findings);
     if let Some(finder) = &secrets.finder {
         let places: Vec<(usize, usize)> = finder
             .find_iter(source.text.as_str())

@@ -211,8 +211,8 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
                     .build(),
             );
         }
-        let masked = masked_text(&report.source, &report.findings);
         let secrets = super::secret_texts(&report.source, &report.findings);
+        let masked = masked_text(&report.source, &report.findings, &secrets);
         let mut seen = HashMap::new();
         for f in &report.findings {
             if f.code() == "PL004" {

@@ -123,7 +123,7 @@ pub fn fixture_pairs() -> Vec<(String, PathBuf, PathBuf)> {
     out
 }
 
-pub fn write(dir: &Path, rel: &str, text: &str) {
+pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
     let p = dir.join(rel);
     if let Some(parent) = p.parent() {
         std::fs::create_dir_all(parent).unwrap_or_default();

@@ -120,13 +120,7 @@ pub fn run_ok(dir: &Path, args: &[&str]) -> Run {
     r
 }
 
-pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
-    let p = dir.join(rel);
-    if let Some(parent) = p.parent() {
-        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
-    }
-    std::fs::write(p, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
-}
+pub use crate::common::write;
 
 pub fn temp() -> tempfile::TempDir {
     tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"))
