@@ -156,10 +156,27 @@ fn names_a_reference(name: &str) -> bool {
 /// (`POLAR_API_KEY`) rather than a value.
 fn looks_like_path_or_name(value: &str) -> bool {
     value.starts_with(['/', '.', '~'])
+        || is_dotted_reference(value)
         || (value.contains('_')
             && value
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+}
+
+/// `settings.SECRET_KEY`, `var.slack_bot_token`, `self.access_token`,
+/// `TokenType.client_token`: code or configuration naming where a secret
+/// lives, not the secret. Identifiers joined by dots, each short (a JWT's
+/// dotted segments are long and start `eyJ`).
+fn is_dotted_reference(value: &str) -> bool {
+    let mut parts = value.split('.');
+    let identifier = |p: &str| {
+        !p.is_empty()
+            && p.len() <= 48
+            && !p.starts_with("eyJ")
+            && p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    value.contains('.') && parts.all(identifier)
 }
 
 /// Not a secret: a reference, a template, a placeholder, a run of one
@@ -277,6 +294,11 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
             continue;
         }
         if kind != Kind::PrivateKey && is_stand_in(value) {
+            continue;
+        }
+        // `xoxb-test-token`: a provider's prefix on a described stand-in.
+        let after_prefix = value.split_once(['-', '_']).map_or("", |(_, rest)| rest);
+        if kind == Kind::ProviderToken && describes_a_secret(after_prefix) {
             continue;
         }
         if kind == Kind::GenericSecret
@@ -399,5 +421,22 @@ impl<'a> KeyEnds<'a> {
         } else {
             next
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_and_described_stand_ins_are_not_secrets() {
+        assert!(is_dotted_reference("settings.TINYBIRD_READ_TOKEN"));
+        assert!(is_dotted_reference("var.slo_report_config.slack_bot_token"));
+        assert!(!is_dotted_reference(
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+        ));
+        assert!(!is_dotted_reference("Zq8fxW3kpL9dmK2s"));
+        assert!(describes_a_secret("test-token"));
+        assert!(!describes_a_secret("pass-7Hq2xLz9"));
     }
 }
