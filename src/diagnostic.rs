@@ -76,6 +76,45 @@ pub struct Fix {
 pub struct Related {
     pub span: Span,
     pub message: String,
+    /// The file the span is in, when it is not the finding's own.
+    pub file: Option<Elsewhere>,
+}
+
+/// Another file a related location points into: its path and text (for
+/// lines, columns and a snippet). Compared by path.
+#[derive(Debug, Clone)]
+pub struct Elsewhere(pub std::sync::Arc<crate::source::SourceFile>);
+
+impl PartialEq for Elsewhere {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.path == other.0.path
+    }
+}
+impl Eq for Elsewhere {}
+impl PartialOrd for Elsewhere {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Elsewhere {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.path.cmp(&other.0.path)
+    }
+}
+impl std::hash::Hash for Elsewhere {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.path.hash(state);
+    }
+}
+
+impl Related {
+    /// The file this location is in: `own` unless it is elsewhere.
+    pub fn source<'a>(
+        &'a self,
+        own: &'a crate::source::SourceFile,
+    ) -> &'a crate::source::SourceFile {
+        self.file.as_ref().map_or(own, |e| e.0.as_ref())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,6 +233,13 @@ impl Findings {
             .collect()
     }
 
+    /// The findings kept since the first `from` (to add what the rule
+    /// could not know, such as where a configuration is used).
+    pub fn kept_since_mut(&mut self, from: usize) -> &mut [Finding] {
+        let from = from.min(self.items.len());
+        &mut self.items[from..]
+    }
+
     pub fn into_vec(self) -> Vec<Finding> {
         self.items
     }
@@ -221,6 +267,22 @@ impl FindingBuilder<'_> {
         self.finding.related.push(Related {
             span,
             message: message.into(),
+            file: None,
+        });
+        self
+    }
+
+    /// A related location in another file (`span` is in `file`'s text).
+    pub fn related_in(
+        self,
+        file: &std::sync::Arc<crate::source::SourceFile>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        self.finding.related.push(Related {
+            span,
+            message: message.into(),
+            file: Some(Elsewhere(std::sync::Arc::clone(file))),
         });
         self
     }

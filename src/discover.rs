@@ -26,6 +26,10 @@ pub enum FileKind {
     Compose,
     /// YAML with `apiVersion` and `kind`: Kubernetes manifests.
     Kubernetes,
+    /// `requirements*.txt`, `constraints*.txt`, `pyproject.toml`,
+    /// `Pipfile`, `setup.cfg`: what the project installs (a fact of the
+    /// project; scanned for secrets like text).
+    Dependencies,
     /// Other text files where secrets leak (`*.json`, `*.toml`, `*.sh`,
     /// YAML of other kinds, keys): scanned for secrets only.
     Text,
@@ -44,6 +48,7 @@ impl FileKind {
         FileKind::Procfile,
         FileKind::Compose,
         FileKind::Kubernetes,
+        FileKind::Dependencies,
         FileKind::Text,
     ];
 
@@ -60,6 +65,7 @@ impl FileKind {
             FileKind::Procfile => "procfile",
             FileKind::Compose => "compose",
             FileKind::Kubernetes => "kubernetes",
+            FileKind::Dependencies => "dependencies",
             FileKind::Text => "text",
         }
     }
@@ -166,6 +172,9 @@ impl FileKind {
                 || lower.starts_with("docker-stack"))
         {
             return Some(FileKind::Compose);
+        }
+        if crate::parse::dependencies::Format::of(&lower).is_some() {
+            return Some(FileKind::Dependencies);
         }
         let ext = lower.rsplit_once('.').map(|(_, e)| e);
         let text_ext = ext.is_some_and(|e| TEXT_EXTENSIONS.contains(&e));

@@ -8,10 +8,10 @@ use crate::parse::compose::Compose;
 use crate::parse::dockerfile;
 use crate::parse::dockerignore::{self, DockerIgnore};
 use crate::parse::dotenv;
-use crate::parse::kube;
 use crate::parse::template;
 use crate::parse::workflow::{Action, Workflow};
 use crate::parse::yaml;
+use crate::project::Project;
 use crate::purpose::Purpose;
 use crate::rules::meta::{FileSkipped, InternalError, ParseError, TemplateNotLinted};
 use crate::rules::{self, DockerContext, EnvContext, WorkflowContext};
@@ -25,9 +25,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A manifest's text and its YAML tree, read once.
-type Parsed = Arc<(String, yaml::YamlFile)>;
-
 /// Everything the engine needs to know besides the files.
 pub struct Settings {
     pub config: Config,
@@ -36,12 +33,6 @@ pub struct Settings {
     /// `[purposes]`: globs that decide a file's purpose.
     purposes: Vec<(GlobSet, Purpose)>,
     base: PathBase,
-    /// Services, autoscalers and disruption budgets of every manifest of
-    /// the run, for rules that look across files.
-    kube: std::sync::RwLock<Arc<kube::Index>>,
-    /// Manifests the index read, with their parse, so the lint does not
-    /// read and parse them twice.
-    parsed: std::sync::RwLock<HashMap<PathBuf, Parsed>>,
 }
 
 impl Settings {
@@ -63,8 +54,6 @@ impl Settings {
             config,
             selection,
             per_file,
-            kube: std::sync::RwLock::new(Arc::new(kube::Index::default())),
-            parsed: std::sync::RwLock::new(HashMap::new()),
         }
     }
 
@@ -77,23 +66,6 @@ impl Settings {
             &config.ignore,
         );
         Self::new(config, selection)
-    }
-
-    /// The cross-file index of Kubernetes objects of this run.
-    pub fn kube_index(&self) -> Arc<kube::Index> {
-        self.kube.read().map(|i| Arc::clone(&i)).unwrap_or_default()
-    }
-
-    /// The parse of `path` made while indexing, if it was of this text.
-    fn parsed_yaml(&self, path: &Path, text: &str) -> Option<Parsed> {
-        let map = self.parsed.read().ok()?;
-        map.get(path).filter(|p| p.0 == text).cloned()
-    }
-
-    fn set_kube_index(&self, index: kube::Index) {
-        if let Ok(mut i) = self.kube.write() {
-            *i = Arc::new(index);
-        }
     }
 
     /// What a file is for: `[purposes]` first, else the guess from the
@@ -284,6 +256,7 @@ fn run_rules(
     source: &SourceFile,
     kind: FileKind,
     settings: &Settings,
+    project: &Project,
     selection: &Selection,
 ) -> RuleOutput {
     let mut out = Findings::new();
@@ -316,7 +289,16 @@ fn run_rules(
     }
     match kind {
         FileKind::Dockerfile => {
-            let df = dockerfile::parse(&source.text);
+            // Parsed once: the project read it for its launches.
+            let built = project.parsed_dockerfile(&source.path, &source.text);
+            let fresh;
+            let df = match &built {
+                Some(b) => &b.dockerfile,
+                None => {
+                    fresh = dockerfile::parse(&source.text);
+                    &fresh
+                }
+            };
             for e in &df.errors {
                 out.report(&ParseError::META, e.span, e.message.clone());
             }
@@ -335,9 +317,10 @@ fn run_rules(
             let ignore = dockerignore_for(&source.path);
             let cx = DockerContext {
                 file: source,
-                dockerfile: &df,
+                dockerfile: df,
                 dockerignore: ignore.as_ref(),
                 config: &settings.config,
+                project,
             };
             for rule in rules::DOCKERFILE_RULES {
                 if selection.is_enabled(rule.meta().code) {
@@ -346,33 +329,48 @@ fn run_rules(
             }
             rules::process::check_dockerfile(&cx, selection, &mut out);
         }
-        FileKind::DockerIgnore | FileKind::Text => {}
+        FileKind::DockerIgnore | FileKind::Dependencies | FileKind::Text => {}
         FileKind::Gunicorn => {
-            rules::process::check_gunicorn(source, &settings.config, selection, &mut out)
+            rules::process::check_gunicorn(source, &settings.config, project, selection, &mut out)
         }
         FileKind::Supervisor => {
-            rules::process::check_supervisor(source, &settings.config, selection, &mut out)
+            rules::process::check_supervisor(source, &settings.config, project, selection, &mut out)
         }
         FileKind::Systemd => {
-            rules::process::check_systemd(source, &settings.config, selection, &mut out)
+            rules::process::check_systemd(source, &settings.config, project, selection, &mut out)
         }
         FileKind::Procfile => {
-            rules::process::check_procfile(source, &settings.config, selection, &mut out)
+            rules::process::check_procfile(source, &settings.config, project, selection, &mut out)
         }
         FileKind::Compose => {
-            let tree = yaml::parse(&source.text);
-            report_yaml_errors(&tree, &mut out);
+            let cached = project.parsed_compose(&source.path, &source.text);
+            let fresh;
+            let tree = match &cached {
+                Some(c) => &c.1,
+                None => {
+                    fresh = yaml::parse(&source.text);
+                    &fresh
+                }
+            };
+            report_yaml_errors(tree, &mut out);
             let root = tree.documents.first().and_then(Option::as_ref);
             let syntax_ok = tree
                 .errors
                 .iter()
                 .all(|e| e.kind != yaml::ErrorKind::Syntax);
             if syntax_ok && let Some(compose) = root.and_then(Compose::from_root) {
-                rules::compose::check(source, &compose, &settings.config, selection, &mut out);
+                rules::compose::check(
+                    source,
+                    &compose,
+                    &settings.config,
+                    project,
+                    selection,
+                    &mut out,
+                );
             }
         }
         FileKind::Kubernetes => {
-            let cached = settings.parsed_yaml(&source.path, &source.text);
+            let cached = project.parsed_yaml(&source.path, &source.text);
             let fresh;
             let tree = match &cached {
                 Some(c) => &c.1,
@@ -387,8 +385,7 @@ fn run_rules(
                 .iter()
                 .all(|e| e.kind != yaml::ErrorKind::Syntax);
             if syntax_ok {
-                let index = settings.kube_index();
-                rules::kube::check(source, tree, &index, &settings.config, selection, &mut out);
+                rules::kube::check(source, tree, project, &settings.config, selection, &mut out);
             }
         }
         FileKind::Env => {
@@ -517,11 +514,16 @@ fn report_yaml_errors(tree: &yaml::YamlFile, out: &mut Findings) {
 
 /// Lints one file's text as `kind`: rules, suppressions, selection,
 /// severity overrides, sorted. A panic becomes a PL004 finding.
-pub fn lint_source(source: &SourceFile, kind: FileKind, settings: &Settings) -> Vec<Finding> {
+pub fn lint_source(
+    source: &SourceFile,
+    kind: FileKind,
+    settings: &Settings,
+    project: &Project,
+) -> Vec<Finding> {
     let selection = settings.selection_for(&source.path);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let (findings, statements, mut hidden, dropped) =
-            run_rules(source, kind, settings, &selection);
+            run_rules(source, kind, settings, project, &selection);
         hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
         // Purposes apply at the finding's own location (its file).
         let findings: Vec<Finding> = findings
@@ -657,6 +659,7 @@ pub fn lint_text(
     kind: Option<FileKind>,
     text: Result<String, Unlintable>,
     settings: &Settings,
+    project: &Project,
 ) -> FileReport {
     let rel = settings.base.relative(path);
     let below = if rel.is_absolute() {
@@ -664,7 +667,7 @@ pub fn lint_text(
     } else {
         rel
     };
-    lint_text_below(path, &below, kind, text, settings)
+    lint_text_below(path, &below, kind, text, settings, project)
 }
 
 /// Lints a file's text, its purpose judged on `below`: its path below
@@ -675,6 +678,7 @@ pub fn lint_text_below(
     kind: Option<FileKind>,
     text: Result<String, Unlintable>,
     settings: &Settings,
+    project: &Project,
 ) -> FileReport {
     let text = match (kind, text) {
         (_, Err(why)) => return skipped(path, kind, why, settings),
@@ -692,11 +696,18 @@ pub fn lint_text_below(
         (Some(_), Ok(t)) => t,
     };
     let kind = kind.map(|k| k.refine(path, &text));
+    // A Python file a server command names with `-c` is a gunicorn
+    // configuration, whatever its name (on the command line, on standard
+    // input and in the editor alike).
+    let kind = match kind {
+        Some(FileKind::Text) if project.is_named_config(path) => Some(FileKind::Gunicorn),
+        k => k,
+    };
     let purpose = settings.purpose_of(path, below, kind, &text);
     let mut source = SourceFile::new(path, text);
     source.purpose = purpose;
     let findings = kind
-        .map(|k| lint_source(&source, k, settings))
+        .map(|k| lint_source(&source, k, settings, project))
         .unwrap_or_default();
     FileReport {
         source: Arc::new(source),
@@ -707,68 +718,129 @@ pub fn lint_text_below(
     }
 }
 
-/// Prepares `settings` for a file of `kind` (already refined) linted on
-/// its own (standard input, the editor) as a whole-folder run would: a
-/// manifest gets the index of the manifests beside it, so that Services,
-/// autoscalers and disruption budgets in neighbouring files count.
-pub fn read_neighbours(path: &Path, kind: FileKind, settings: &Settings) {
-    if kind != FileKind::Kubernetes {
-        return;
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let (candidates, _) = crate::discover::discover(&[dir.to_path_buf()], &settings.config);
-    settings.set_kube_index(kube_index(&candidates, settings));
+/// Lints one file's text read on its own (standard input, the editor)
+/// as a whole-folder run would: the project is built from the files of
+/// its repository (or its folder), with this text in place of the file's.
+pub fn lint_alone(
+    path: &Path,
+    kind: Option<FileKind>,
+    text: Result<String, Unlintable>,
+    settings: &Settings,
+) -> FileReport {
+    let project = project_alone(path, kind, text.as_deref().ok(), settings);
+    lint_text(path, kind, text, settings, &project)
 }
 
-/// Lints every candidate, in parallel; the result is sorted by path.
+/// The project around a file read on its own, holding `text` as its
+/// content.
+pub fn project_alone(
+    path: &Path,
+    kind: Option<FileKind>,
+    text: Option<&str>,
+    settings: &Settings,
+) -> Project {
+    let mut project = crate::project::load::project_around(path, &settings.config);
+    if let (Some(k), Some(t)) = (kind, text) {
+        project.replace(crate::project::Input {
+            path: path.to_path_buf(),
+            kind: k.refine(path, t),
+            text: Arc::from(t),
+            root: None,
+        });
+    }
+    project
+}
+
+/// Lints every candidate, in parallel, once the project of all of them is
+/// built; the result is sorted by path. The one scheduler: the command
+/// line (`lint_paths`), the tests and the editor's folder runs use it.
 pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileReport> {
-    let configs = rules::process::named_configs(candidates);
-    let (index, mut reports) = rayon::join(
-        || kube_index(candidates, settings),
+    lint_project(candidates, settings).0
+}
+
+/// `lint_files`, also returning the project (fixes lint again with it).
+pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileReport>, Project) {
+    // Files whose rules ask nothing of other files are linted while the
+    // project is built; the others once it is.
+    let (alone, linked): (Vec<&Candidate>, Vec<&Candidate>) =
+        candidates.iter().partition(|c| stands_alone(c));
+    let (project, mut reports) = rayon::join(
+        || crate::project::load::project(candidates, settings.config.max_file_size),
         || {
-            candidates
+            let nothing = Project::default();
+            alone
                 .par_iter()
-                .filter(|c| !deferred(c))
-                .map(|c| lint_candidate(c, &configs, settings))
+                .map(|c| lint_candidate(c, &nothing, settings))
                 .collect::<Vec<FileReport>>()
         },
     );
-    settings.set_kube_index(index);
     reports.par_extend(
-        candidates
+        linked
             .par_iter()
-            .filter(|c| deferred(c))
-            .map(|c| lint_candidate(c, &configs, settings)),
+            .map(|c| lint_candidate(c, &project, settings)),
     );
     reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    reports
+    (reports, project)
 }
 
-/// Walks `paths` and lints what it finds as it finds it; files whose
-/// checks need every other file (manifests, Python files a command may
-/// name as a gunicorn configuration) wait for the walk to end. Returns the
-/// reports, sorted by path, and the walk's errors.
-pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> (Vec<FileReport>, Vec<String>) {
+/// A file whose checks read no fact of another file: env files,
+/// workflows, actions, ignore files, dependency files, and text scanned
+/// for secrets only (not YAML that may be a manifest, not Python that a
+/// command may name, not a `.conf` that may be supervisord's).
+fn stands_alone(c: &Candidate) -> bool {
+    match c.kind {
+        Some(
+            FileKind::Env
+            | FileKind::Workflow
+            | FileKind::Action
+            | FileKind::DockerIgnore
+            | FileKind::Dependencies,
+        ) => true,
+        Some(FileKind::Text) => !c.path.extension().is_some_and(|e| {
+            ["py", "yml", "yaml", "conf", "ini"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        }),
+        _ => false,
+    }
+}
+
+/// Walks `paths` and lints what it finds. Returns the reports, sorted by
+/// path, and the walk's errors.
+pub fn lint_paths(
+    paths: &[PathBuf],
+    settings: &Settings,
+) -> (Vec<FileReport>, Vec<String>, Project) {
+    let max = settings.config.max_file_size;
     let seen = std::sync::Mutex::new(std::collections::HashSet::new());
     let all = std::sync::Mutex::new(Vec::new());
     let reports = std::sync::Mutex::new(Vec::new());
-    let no_configs = std::collections::HashSet::new();
+    let facts = std::sync::Mutex::new(Vec::new());
+    // As the walk finds files: those that stand alone are linted, those
+    // with facts are read and parsed for the project.
     let errors = rayon::scope(|scope| {
         crate::discover::walk(paths, &settings.config, &|c: Candidate| {
             let first = seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
             if !first {
                 return;
             }
-            if !deferred(&c) {
-                let (reports, no_configs) = (&reports, &no_configs);
-                let c2 = c.clone();
+            if stands_alone(&c) {
+                let (reports, c) = (&reports, c.clone());
                 scope.spawn(move |_| {
-                    let r = lint_candidate(&c2, no_configs, settings);
+                    let r = lint_candidate(&c, &Project::default(), settings);
                     if let Ok(mut v) = reports.lock() {
                         v.push(r);
+                    }
+                });
+            }
+            // A dependency file stands alone and feeds the project.
+            if crate::project::load::may_feed(&c) {
+                let (facts, c) = (&facts, c.clone());
+                scope.spawn(move |_| {
+                    if let Some(f) = crate::project::load::feed(&c, max)
+                        && let Ok(mut v) = facts.lock()
+                    {
+                        v.push(f);
                     }
                 });
             }
@@ -779,34 +851,27 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> (Vec<FileReport>, V
     });
     let mut all = all.into_inner().unwrap_or_default();
     all.sort();
-    let configs = rules::process::named_configs(&all);
-    settings.set_kube_index(kube_index(&all, settings));
+    let facts = facts.into_inner().unwrap_or_default();
+    let project = crate::project::load::finish(facts, &all, max);
     let mut reports = reports.into_inner().unwrap_or_default();
     reports.par_extend(
         all.par_iter()
-            .filter(|c| deferred(c))
-            .map(|c| lint_candidate(c, &configs, settings)),
+            .filter(|c| !stands_alone(c))
+            .map(|c| lint_candidate(c, &project, settings)),
     );
     reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-    (reports, errors)
+    (reports, errors, project)
 }
 
 /// Reads and lints one candidate; a Python file that a server command
-/// names with `-c` is a gunicorn configuration.
-fn lint_candidate(
-    c: &Candidate,
-    configs: &std::collections::HashSet<PathBuf>,
-    settings: &Settings,
-) -> FileReport {
-    let text = load(&c.path, settings.config.max_file_size);
-    let named = !configs.is_empty()
-        && c.kind == Some(FileKind::Text)
-        && std::fs::canonicalize(&c.path).is_ok_and(|p| configs.contains(&p));
-    let kind = if named {
-        Some(FileKind::Gunicorn)
-    } else {
-        c.kind
+/// names with `-c` is a gunicorn configuration. A file the project read
+/// is not read again.
+fn lint_candidate(c: &Candidate, project: &Project, settings: &Settings) -> FileReport {
+    let text = match project.text(&c.path) {
+        Some(t) => Ok(t.to_string()),
+        None => load(&c.path, settings.config.max_file_size),
     };
+    let kind = c.kind;
     // A file named on its own is judged by its name.
     let below = c
         .root
@@ -814,85 +879,16 @@ fn lint_candidate(
         .and_then(|r| c.path.strip_prefix(r).ok())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(c.path.file_name().unwrap_or_default()));
-    lint_text_below(&c.path, &below, kind, text, settings)
-}
-
-/// Linted after every other file: manifests (their checks read the index
-/// of all manifests; any YAML may be one) and Python files (a command may
-/// name one as a gunicorn configuration).
-fn deferred(c: &Candidate) -> bool {
-    may_be_manifest(c)
-        || (c.kind == Some(FileKind::Text) && c.path.extension().is_some_and(|e| e == "py"))
-}
-
-/// A candidate that may be a Kubernetes manifest (its kind is decided by
-/// its contents).
-fn may_be_manifest(c: &Candidate) -> bool {
-    matches!(c.kind, Some(FileKind::Text | FileKind::Kubernetes))
-        && c.path
-            .extension()
-            .is_some_and(|e| e == "yml" || e == "yaml")
-}
-
-/// Reads every manifest among the candidates once, for the cross-file
-/// facts (a Service selecting a Deployment, an autoscaler, a budget).
-fn kube_index(candidates: &[Candidate], settings: &Settings) -> kube::Index {
-    // Each folder's application folder, found once: manifests share them.
-    let folders: std::sync::Mutex<HashMap<PathBuf, Option<PathBuf>>> = Default::default();
-    let app_folder = |c: &Candidate| -> Option<PathBuf> {
-        let dir = crate::rules::process::project::dir_of(&c.path);
-        if let Ok(map) = folders.lock()
-            && let Some(found) = map.get(&dir)
-        {
-            return found.clone();
-        }
-        // Absolute without resolving links (no system call per folder
-        // level), as the manifests' own folders are when matched.
-        let top = c.root.as_ref().and_then(|r| std::path::absolute(r).ok());
-        let found = std::path::absolute(&dir)
-            .ok()
-            .map(|d| kube::app_folder(&d, top.as_deref()));
-        if let Ok(mut map) = folders.lock() {
-            map.insert(dir, found.clone());
-        }
-        found
-    };
-    let parts: Vec<(PathBuf, Parsed, kube::Index)> = candidates
-        .par_iter()
-        .filter(|c| may_be_manifest(c))
-        .filter_map(|c| {
-            let text = load(&c.path, settings.config.max_file_size).ok()?;
-            // Only these kinds feed the index: skip the parse otherwise.
-            let indexed = [
-                "Service",
-                "HorizontalPodAutoscaler",
-                "PodDisruptionBudget",
-                "ScaledObject",
-            ]
-            .iter()
-            .any(|k| text.contains(k));
-            let template = template::first_directive(&text, true).is_some();
-            if !indexed || !kube::looks_like_manifest(&text) || template {
-                return None;
-            }
-            let tree = yaml::parse(&text);
-            let mut index = kube::Index::default();
-            index.add_in(&kube::objects(&tree), app_folder(c));
-            Some((c.path.clone(), Arc::new((text, tree)), index))
-        })
-        .collect();
-    let mut all = kube::Index::default();
-    let mut parsed = HashMap::new();
-    for (path, tree, p) in parts {
-        all.services.extend(p.services);
-        all.autoscalers.extend(p.autoscalers);
-        all.budgets.extend(p.budgets);
-        parsed.insert(path, tree);
+    let mut report = lint_text_below(&c.path, &below, kind, text, settings, project);
+    // What is kept of a file without findings is its name: its text is
+    // not shown, and holding every source until the report would make
+    // memory grow with the tree rather than with the findings.
+    if report.findings.is_empty() && report.skipped.is_none() {
+        let mut empty = SourceFile::new(&report.source.path, String::new());
+        empty.purpose = report.source.purpose;
+        report.source = Arc::new(empty);
     }
-    if let Ok(mut map) = settings.parsed.write() {
-        *map = parsed;
-    }
-    all
+    report
 }
 
 /// Counts by severity over all reports.

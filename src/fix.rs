@@ -103,6 +103,7 @@ pub fn fix_source(
     source: &SourceFile,
     kind: FileKind,
     settings: &Settings,
+    project: &crate::project::Project,
     allow_unsafe: bool,
 ) -> (String, usize) {
     let mut text = source.text.clone();
@@ -110,7 +111,7 @@ pub fn fix_source(
     for _ in 0..MAX_PASSES {
         let mut current = SourceFile::new(source.path.clone(), text.clone());
         current.purpose = source.purpose;
-        let findings = lint_source(&current, kind, settings);
+        let findings = lint_source(&current, kind, settings, project);
         let (next, n) = apply_once(&text, &findings, allow_unsafe);
         if n == 0 || next == text {
             break;

@@ -11,6 +11,7 @@ pub mod git;
 pub mod git_index;
 pub mod ignore_files;
 pub mod parse;
+pub mod project;
 pub mod purpose;
 pub mod read;
 pub mod redact;

@@ -5,6 +5,7 @@ use crate::config::{self, Config};
 use crate::discover::{Classifier, FileKind};
 use crate::engine::{self, FileReport, Settings};
 use crate::fix;
+use crate::project::Project;
 use crate::report::{self, ReportInput, human::HumanOptions};
 use crate::rules;
 use crate::select::{FailOn, Selector};
@@ -144,6 +145,7 @@ fn check(args: CheckArgs) -> i32 {
     }
 
     let mut errors = Vec::new();
+    let project: Project;
     let mut reports = match &args.stdin_filename {
         Some(name) => {
             let mut bytes = Vec::new();
@@ -155,14 +157,13 @@ fn check(args: CheckArgs) -> i32 {
             // an editor replaces its buffer with what it reads.
             let original = (args.fix && !args.diff).then(|| bytes.clone());
             let text = engine::decode(bytes, settings.config.max_file_size);
-            // A manifest read alone still sees the Services, autoscalers
-            // and budgets beside it, as in a whole-folder run.
-            if let (Some(k), Ok(t)) = (kind, &text) {
-                engine::read_neighbours(name, k.refine(name, t), &settings);
-            }
-            let report = engine::lint_text(name, kind, text, &settings);
+            // Text read alone still sees the files around it (the
+            // Services beside a manifest, the launch that names a
+            // configuration), as in a whole-folder run.
+            project = engine::project_alone(name, kind, text.as_deref().ok(), &settings);
+            let report = engine::lint_text(name, kind, text, &settings, &project);
             if (args.fix || args.diff) && report.skipped.is_none() {
-                return fix_stdin(&report, &settings, &args);
+                return fix_stdin(&report, &settings, &project, &args);
             }
             if let Some(original) = original {
                 return unchanged_stdin(&original, report, &args);
@@ -175,14 +176,15 @@ fn check(args: CheckArgs) -> i32 {
             } else {
                 args.paths.clone()
             };
-            let (reports, errs) = engine::lint_paths(&paths, &settings);
+            let (reports, errs, p) = engine::lint_paths(&paths, &settings);
+            project = p;
             errors.extend(errs);
             reports
         }
     };
 
     if args.fix || args.diff {
-        let (changed, failed) = apply_fixes(&mut reports, &settings, &args);
+        let (changed, failed) = apply_fixes(&mut reports, &settings, &project, &args);
         errors.extend(failed);
         if args.diff {
             // `--diff` only shows; it fails when there is something to apply.
@@ -268,6 +270,7 @@ fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
 fn apply_fixes(
     reports: &mut [FileReport],
     settings: &Settings,
+    project: &Project,
     args: &CheckArgs,
 ) -> (bool, Vec<String>) {
     let mut errors = Vec::new();
@@ -286,7 +289,8 @@ fn apply_fixes(
         if !seen.insert(real) {
             continue;
         }
-        let (fixed, n) = fix::fix_source(&report.source, kind, settings, args.unsafe_fixes);
+        let (fixed, n) =
+            fix::fix_source(&report.source, kind, settings, project, args.unsafe_fixes);
         if n == 0 || fixed == report.source.text {
             continue;
         }
@@ -307,7 +311,7 @@ fn apply_fixes(
         }
         let mut source = SourceFile::new(report.source.path.clone(), fixed);
         source.purpose = report.source.purpose;
-        report.findings = engine::lint_source(&source, kind, settings);
+        report.findings = engine::lint_source(&source, kind, settings, project);
         report.source = Arc::new(source);
         eprintln!(
             "prodlint: fixed {n} {} in {}",
@@ -356,11 +360,11 @@ fn unchanged_stdin(original: &[u8], report: FileReport, args: &CheckArgs) -> i32
 }
 
 /// With standard input, `--fix` prints the fixed text and `--diff` the diff.
-fn fix_stdin(report: &FileReport, settings: &Settings, args: &CheckArgs) -> i32 {
+fn fix_stdin(report: &FileReport, settings: &Settings, project: &Project, args: &CheckArgs) -> i32 {
     let Some(kind) = report.kind.or(Some(FileKind::Dockerfile)) else {
         return EXIT_ERROR;
     };
-    let (fixed, _) = fix::fix_source(&report.source, kind, settings, args.unsafe_fixes);
+    let (fixed, _) = fix::fix_source(&report.source, kind, settings, project, args.unsafe_fixes);
     let text = if args.diff {
         fix::masked_diff(
             &report::report_path(&report.source.path),

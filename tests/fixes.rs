@@ -7,6 +7,7 @@ use common::{fixture_pairs, settings};
 use prodlint::discover::FileKind;
 use prodlint::engine::{lint_source, load};
 use prodlint::fix::fix_source;
+use prodlint::project::Project;
 use prodlint::registry::FixKind;
 use prodlint::rules;
 use prodlint::source::SourceFile;
@@ -25,16 +26,21 @@ fn fixes_converge_and_remove_their_findings() {
         let kind = common::fixture_kind(&bad).unwrap_or(FileKind::Dockerfile);
         let text = load(&bad, u64::MAX).unwrap_or_default();
         let source = SourceFile::new(&bad, text);
-        let before = lint_source(&source, kind, &s);
+        let before = lint_source(&source, kind, &s, &Project::default());
         let parse_errors_before = before.iter().filter(|f| f.code() == "PL001").count();
         assert!(
             before.iter().any(|f| f.code() == code && f.fix.is_some()),
             "{code}: no fixable finding"
         );
 
-        let (fixed, n) = fix_source(&source, kind, &s, true);
+        let (fixed, n) = fix_source(&source, kind, &s, &Project::default(), true);
         assert!(n > 0, "{code}: no fix applied");
-        let after = lint_source(&SourceFile::new(&bad, fixed.clone()), kind, &s);
+        let after = lint_source(
+            &SourceFile::new(&bad, fixed.clone()),
+            kind,
+            &s,
+            &Project::default(),
+        );
         // Every fixable finding is gone; findings without a fix may remain.
         let count =
             |v: &[prodlint::diagnostic::Finding]| v.iter().filter(|f| f.code() == code).count();
@@ -56,7 +62,13 @@ fn fixes_converge_and_remove_their_findings() {
             parse_errors_before,
             "{code}: the fix broke the syntax:\n{fixed}"
         );
-        let (again, n2) = fix_source(&SourceFile::new(&bad, fixed.clone()), kind, &s, true);
+        let (again, n2) = fix_source(
+            &SourceFile::new(&bad, fixed.clone()),
+            kind,
+            &s,
+            &Project::default(),
+            true,
+        );
         assert_eq!(
             (n2, &again),
             (0, &fixed),
@@ -75,12 +87,18 @@ fn safe_mode_leaves_unsafe_fixes_alone() {
     let path = common::root().join("fixtures/dockerfile/DF012.bad.Dockerfile");
     let s = settings(&[]);
     let source = SourceFile::new(&path, load(&path, u64::MAX).unwrap_or_default());
-    let (fixed, _) = fix_source(&source, FileKind::Dockerfile, &s, false);
+    let (fixed, _) = fix_source(
+        &source,
+        FileKind::Dockerfile,
+        &s,
+        &Project::default(),
+        false,
+    );
     assert!(
         fixed.contains("CMD gunicorn app.main:app --bind 0.0.0.0:8000"),
         "{fixed}"
     );
-    let (fixed, _) = fix_source(&source, FileKind::Dockerfile, &s, true);
+    let (fixed, _) = fix_source(&source, FileKind::Dockerfile, &s, &Project::default(), true);
     assert!(
         fixed.contains(r#"CMD ["gunicorn", "app.main:app", "--bind", "0.0.0.0:8000"]"#),
         "{fixed}"

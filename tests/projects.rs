@@ -59,3 +59,56 @@ fn project_fixtures_give_exactly_their_expected_findings() {
         }
     }
 }
+
+/// A configuration named with `-c` is a gunicorn configuration whether
+/// the whole folder is checked, the file alone, or its text on standard
+/// input; its findings name the launch in the Dockerfile.
+#[test]
+fn a_named_configuration_is_one_however_it_is_read() {
+    let dir = common::root().join("fixtures/project/linked");
+    let want = vec![
+        "conf/prod.py:4:16 PM001 -> Dockerfile:4:6".to_string(),
+        "conf/prod.py:5:11 PM004 -> Dockerfile:4:6".to_string(),
+    ];
+    assert_eq!(check(&dir, &[]).split_off(8), want);
+    let alone = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .arg("conf/prod.py")
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(common::json_rows(&alone.stdout), want);
+    let text = std::fs::read(dir.join("conf/prod.py")).unwrap_or_default();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--stdin-filename", "conf/prod.py"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(&text)
+            .unwrap_or_else(|e| panic!("stdin: {e}"));
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(common::json_rows(&out.stdout), want);
+}

@@ -27,6 +27,7 @@ fn lint_on_worker(text: String) -> FileReport {
             Some(FileKind::Dockerfile),
             Ok(text),
             &settings,
+            &prodlint::project::Project::default(),
         )
     })
 }
@@ -222,6 +223,7 @@ fn non_utf8_binary_and_oversized_input_is_skipped_with_a_reason() {
             Some(FileKind::Dockerfile),
             engine::decode(bytes, settings.config.max_file_size),
             &settings,
+            &prodlint::project::Project::default(),
         );
         assert_eq!(r.findings.len(), 1);
         assert_eq!(r.findings[0].code(), "PL003");
@@ -293,6 +295,7 @@ fn reading_errors_are_io_errors_and_content_problems_are_not() {
         Some(FileKind::Dockerfile),
         engine::load(dir.path(), 1 << 20),
         &settings,
+        &prodlint::project::Project::default(),
     );
     assert!(r.unreadable);
     assert_eq!(r.findings[0].code(), "PL003");
@@ -403,7 +406,15 @@ fn insert_pieces(mut text: String, edits: Vec<(prop::sample::Index, String)>) ->
 /// Lints text as `kind` under `name` on a worker thread, every rule on.
 fn lint_kind_on_worker(name: &str, kind: FileKind, text: String) -> FileReport {
     let settings = common::settings(&["ALL"]);
-    pool().install(|| engine::lint_text(Path::new(name), Some(kind), Ok(text), &settings))
+    pool().install(|| {
+        engine::lint_text(
+            Path::new(name),
+            Some(kind),
+            Ok(text),
+            &settings,
+            &prodlint::project::Project::default(),
+        )
+    })
 }
 
 const PROCESS_KINDS: &[(&str, FileKind)] = &[

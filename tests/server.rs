@@ -807,3 +807,40 @@ fn an_edited_pyproject_is_seen_without_restart() {
     assert!(codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
     assert_eq!(client.stop(), 0);
 }
+
+/// A Python file that a Dockerfile's command names with `-c` is a
+/// gunicorn configuration in the editor too, and its findings name the
+/// launch in the Dockerfile as related information, with that file's URI.
+#[test]
+fn a_named_configuration_is_linted_with_its_launch_as_related() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("conf")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12-slim\nCMD [\"gunicorn\", \"-c\", \"conf/prod.py\", \"app:app\"]\n",
+    )
+    .expect("write");
+    let config = "bind = \"0.0.0.0:8000\"\nworkers = 4\ntimeout = 0\naccesslog = \"-\"\n";
+    let file = dir.path().join("conf/prod.py");
+    std::fs::write(&file, config).expect("write");
+    let uri = uri_of(&file);
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "python", config);
+    let diagnostics = client.diagnostics(&uri);
+    let pm004 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "PM004")
+        .unwrap_or_else(|| panic!("no PM004 in {diagnostics:?}"));
+    assert_eq!(pm004["range"]["start"], json!({"line": 2, "character": 10}));
+    let related = &pm004["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["uri"],
+        json!(uri_of(&dir.path().join("Dockerfile")))
+    );
+    assert_eq!(
+        related["location"]["range"],
+        json!({"start": {"line": 1, "character": 5}, "end": {"line": 1, "character": 48}})
+    );
+    assert_eq!(client.stop(), 0);
+}

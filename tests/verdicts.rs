@@ -20,6 +20,9 @@ fn judged_findings_replay() {
         .unwrap_or_else(|e| panic!("verdicts.tsv: {e}"));
     let mut wrong = Vec::new();
     let mut judged = 0;
+    // The project of each app, built once, as `prodlint check <app>` does.
+    let mut projects: std::collections::HashMap<String, prodlint::project::Project> =
+        Default::default();
     for row in table
         .lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -35,9 +38,20 @@ fn judged_findings_replay() {
         // below the app's folder (`apps/<app>/…`, `corpus/<repo>/…`).
         settings.config.purpose_all = false;
         let below: std::path::PathBuf = std::path::Path::new(path).components().skip(2).collect();
-        let kind = Classifier::new(&settings.config).kind(&file);
+        let app: std::path::PathBuf = std::path::Path::new(path).components().take(2).collect();
+        let project = projects
+            .entry(app.to_string_lossy().to_string())
+            .or_insert_with(|| {
+                let (candidates, _) =
+                    prodlint::discover::discover(&[shared.join(&app)], &settings.config);
+                prodlint::project::load::project(&candidates, settings.config.max_file_size)
+            });
+        let mut kind = Classifier::new(&settings.config).kind(&file);
+        if kind == Some(prodlint::discover::FileKind::Text) && project.is_named_config(&file) {
+            kind = Some(prodlint::discover::FileKind::Gunicorn);
+        }
         let text = engine::load(&file, settings.config.max_file_size);
-        let report = engine::lint_text_below(&file, &below, kind, text, &settings);
+        let report = engine::lint_text_below(&file, &below, kind, text, &settings, project);
         let reported = report
             .findings
             .iter()

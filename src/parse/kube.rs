@@ -319,19 +319,17 @@ fn in_scope(scope: &Scope, at: Option<&std::path::Path>) -> bool {
 /// The application folder of a manifest in the canonical folder `dir`:
 /// the nearest folder above holding a `kustomization.yaml` (within the
 /// repository and the folder checked, `top`), else `dir` itself.
-pub fn app_folder(dir: &std::path::Path, top: Option<&std::path::Path>) -> std::path::PathBuf {
+pub fn app_folder(
+    dir: &std::path::Path,
+    top: Option<&std::path::Path>,
+    kustomized: impl Fn(&std::path::Path) -> bool,
+) -> std::path::PathBuf {
     for d in dir.ancestors().take(8) {
         if top.is_some_and(|t| !d.starts_with(t)) {
             break;
         }
-        let kustomized = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-            .iter()
-            .any(|n| d.join(n).is_file());
-        if kustomized {
+        if kustomized(d) {
             return d.to_path_buf();
-        }
-        if d.join(".git").exists() {
-            break;
         }
     }
     dir.to_path_buf()

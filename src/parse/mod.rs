@@ -2,6 +2,7 @@
 
 pub mod command;
 pub mod compose;
+pub mod dependencies;
 pub mod dockerfile;
 pub mod dockerignore;
 pub mod dotenv;

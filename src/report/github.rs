@@ -42,6 +42,9 @@ pub fn render(input: &ReportInput<'_>) -> String {
         if let Some(h) = &f.help {
             msg.push_str(&format!("\nhelp: {h}"));
         }
+        for also in super::see_also(f) {
+            msg.push_str(&format!("\nsee also {also}"));
+        }
         msg.push_str(&format!("\n{}", f.rule.help_uri()));
         out.push_str(&format!(
             "::{level} file={},line={},endLine={},col={},endColumn={},title={}::{}\n",

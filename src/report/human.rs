@@ -78,6 +78,64 @@ struct Rendered<'a> {
     finding: &'a Finding,
     code: String,
     source: &'a IndexedSource,
+    /// Related locations in other files, each with its own snippet.
+    elsewhere: Vec<Elsewhere>,
+}
+
+/// A related location in another file, shown after the finding as a
+/// snippet of that file.
+struct Elsewhere {
+    message: String,
+    span: Span,
+    source: IndexedSource,
+}
+
+impl fmt::Debug for Elsewhere {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Elsewhere {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "see also {}", self.source.name)
+    }
+}
+
+impl std::error::Error for Elsewhere {}
+
+impl Diagnostic for Elsewhere {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.source.excerpt.span(self.span);
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(terminal_safe(&self.message).into_owned()),
+            (span.start, span.len()),
+        ))))
+    }
+}
+
+impl Elsewhere {
+    fn new(r: &crate::diagnostic::Related, other: &crate::source::SourceFile) -> Self {
+        let masked = super::mask::masked_elsewhere(other);
+        let excerpt = Excerpt::new(&masked, &[r.span]);
+        Self {
+            message: r.message.clone(),
+            span: r.span,
+            source: IndexedSource {
+                name: terminal_safe(&report_path(&other.path)).into_owned(),
+                lines: LineIndex::new(&excerpt.text),
+                excerpt,
+            },
+        }
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -122,6 +180,15 @@ impl Diagnostic for Rendered<'_> {
         Some(self.source)
     }
 
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.elsewhere.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.elsewhere.iter().map(|e| e as &dyn Diagnostic),
+        ))
+    }
+
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
         let ex = &self.source.excerpt;
@@ -130,7 +197,7 @@ impl Diagnostic for Rendered<'_> {
             Some(f.rule.summary.to_string()),
             (span.start, span.len()),
         );
-        let related = f.related.iter().map(|r| {
+        let related = f.related.iter().filter(|r| r.file.is_none()).map(|r| {
             let span = ex.span(r.span);
             LabeledSpan::new_with_span(
                 Some(terminal_safe(&r.message).into_owned()),
@@ -166,7 +233,14 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
             let places: Vec<Span> = report
                 .findings
                 .iter()
-                .flat_map(|f| std::iter::once(f.span).chain(f.related.iter().map(|r| r.span)))
+                .flat_map(|f| {
+                    std::iter::once(f.span).chain(
+                        f.related
+                            .iter()
+                            .filter(|r| r.file.is_none())
+                            .map(|r| r.span),
+                    )
+                })
                 .collect();
             let secrets = super::secret_texts(&report.source, &report.findings);
             let masked = masked_text(&report.source, &report.findings, &secrets);
@@ -181,6 +255,11 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
                     finding: f,
                     code: format!("{} {}", f.code(), f.rule.name),
                     source: &source,
+                    elsewhere: f
+                        .related
+                        .iter()
+                        .filter_map(|r| Some(Elsewhere::new(r, &r.file.as_ref()?.0)))
+                        .collect(),
                 };
                 if handler.render_report(&mut out, &r).is_err() {
                     let pos = report.source.region(f.span).start;

@@ -40,6 +40,8 @@ struct Fix<'a> {
 
 #[derive(Serialize)]
 struct Related<'a> {
+    /// The file the location is in (the finding's own, or another).
+    file: String,
     message: &'a str,
     start: Position,
     end: Position,
@@ -120,10 +122,17 @@ fn finding<'a>(
         related: f
             .related
             .iter()
-            .map(|r| Related {
-                message: &r.message,
-                start: position(src, r.span.start),
-                end: position(src, r.span.end),
+            .map(|r| {
+                let at = r.source(src);
+                Related {
+                    file: match &r.file {
+                        Some(e) => super::report_path(&e.0.path),
+                        None => path.to_string(),
+                    },
+                    message: &r.message,
+                    start: position(at, r.span.start),
+                    end: position(at, r.span.end),
+                }
             })
             .collect(),
         fix: f.fix.as_ref().map(|fix| Fix {

@@ -88,6 +88,10 @@ fn icon(severity: Severity) -> &'static str {
 
 fn row(report: &FileReport, path: &str, f: &Finding, links: &Links) -> String {
     let line = report.source.region(f.span).start.line;
+    let mut message = cell(&f.message);
+    for also in super::see_also(f) {
+        message.push_str(&format!("<br>see also {}", cell(&also)));
+    }
     format!(
         "| {} | [{}]({}) {} | {} | {} |\n",
         links.line(path, line),
@@ -95,7 +99,7 @@ fn row(report: &FileReport, path: &str, f: &Finding, links: &Links) -> String {
         f.rule.help_uri(),
         f.rule.name,
         icon(f.severity),
-        cell(&f.message),
+        message,
     )
 }
 

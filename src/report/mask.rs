@@ -128,3 +128,22 @@ pub fn masked_text(source: &SourceFile, findings: &[Finding], secrets: &SecretTe
     }
     text
 }
+
+/// Another file's text (one a related location points into) with its
+/// secrets masked: its own findings are not at hand, so the secret
+/// detectors run on it here.
+pub fn masked_elsewhere(source: &SourceFile) -> String {
+    let mut found = crate::diagnostic::Findings::new();
+    crate::rules::secrets::scan(source, &crate::select::Selection::every_rule(), &mut found);
+    let mut spans = found.secret_spans();
+    spans.extend(found.take_dropped_secrets());
+    let mut carrier = Finding::new(
+        &crate::rules::meta::InternalError::META,
+        Span::empty(0),
+        String::new(),
+    );
+    carrier.secrets = spans;
+    let findings = [carrier];
+    let secrets = secret_texts(source, &findings);
+    masked_text(source, &findings, &secrets)
+}

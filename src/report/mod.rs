@@ -93,3 +93,20 @@ pub fn purposes_line(input: &ReportInput<'_>) -> Option<String> {
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
+
+/// The related locations of a finding that are in other files, as
+/// `path:line: message` items, for the formats without snippets.
+pub fn see_also(f: &crate::diagnostic::Finding) -> Vec<String> {
+    f.related
+        .iter()
+        .filter_map(|r| {
+            let other = &r.file.as_ref()?.0;
+            let line = other.region(r.span).start.line;
+            Some(format!(
+                "{}:{line}: {}",
+                report_path(&other.path),
+                r.message
+            ))
+        })
+        .collect()
+}

@@ -228,7 +228,15 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
                 .iter()
                 .enumerate()
                 .map(|(i, r)| {
-                    let mut l = location(&path, &report.source, r.span, Some(&r.message));
+                    let mut l = match &r.file {
+                        Some(e) => location(
+                            &super::report_path(&e.0.path),
+                            &e.0,
+                            r.span,
+                            Some(&r.message),
+                        ),
+                        None => location(&path, &report.source, r.span, Some(&r.message)),
+                    };
                     l.id = Some(i as i64);
                     l
                 })

@@ -28,6 +28,8 @@ pub struct DockerContext<'a> {
     /// `.dockerignore` beside the Dockerfile), if there is one.
     pub dockerignore: Option<&'a (PathBuf, DockerIgnore)>,
     pub config: &'a Config,
+    /// What other files say (dependencies, configurations, …).
+    pub project: &'a crate::project::Project,
 }
 
 pub trait DockerfileRule: Sync + Send {

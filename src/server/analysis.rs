@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 /// What linting one document needs.
 struct Prepared {
     settings: Settings,
+    /// The files around the document, with the document's text in place
+    /// of what is on disk.
+    project: crate::project::Project,
     /// `None`: a file prodlint does not read, or one the configuration
     /// excludes.
     kind: Option<FileKind>,
@@ -36,11 +39,13 @@ fn prepare(path: &Path, text: &str, config_path: Option<&Path>) -> Prepared {
     } else {
         classifier.kind(path).map(|k| k.refine(path, text))
     };
-    if let Some(k) = kind {
-        engine::read_neighbours(path, k, &settings);
-    }
+    let project = match kind {
+        Some(k) => engine::project_alone(path, Some(k), Some(text), &settings),
+        None => crate::project::Project::default(),
+    };
     Prepared {
         settings,
+        project,
         kind,
         error,
     }
@@ -67,6 +72,7 @@ pub fn analyse(
         Some(kind),
         engine::decode(text.as_bytes().to_vec(), p.settings.config.max_file_size),
         &p.settings,
+        &p.project,
     );
     (report.findings, p.error)
 }
@@ -76,6 +82,6 @@ pub fn fix_all(path: &Path, text: &str, config_path: Option<&Path>) -> Option<St
     let p = prepare(path, text, config_path);
     let kind = p.kind?;
     let source = SourceFile::new(path, text.to_string());
-    let (fixed, applied) = fix::fix_source(&source, kind, &p.settings, false);
+    let (fixed, applied) = fix::fix_source(&source, kind, &p.settings, &p.project, false);
     (applied > 0 && fixed != text).then_some(fixed)
 }

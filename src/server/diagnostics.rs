@@ -26,9 +26,25 @@ pub fn diagnostic(finding: &Finding, uri: &Url, lines: &Lines) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related
         .iter()
-        .map(|r| DiagnosticRelatedInformation {
-            location: Location::new(uri.clone(), lines.range(r.span)),
-            message: r.message.clone(),
+        .map(|r| {
+            // Another file: its own URI, and its own lines for the range.
+            let location = match &r.file {
+                Some(e) => {
+                    let other = Lines::new(&e.0.text, lines.encoding());
+                    let path = std::path::absolute(&e.0.path).unwrap_or_else(|_| e.0.path.clone());
+                    match Url::from_file_path(&path) {
+                        Ok(u) => Location::new(u, other.range(r.span)),
+                        Err(()) => {
+                            Location::new(uri.clone(), lines.range(crate::source::Span::empty(0)))
+                        }
+                    }
+                }
+                None => Location::new(uri.clone(), lines.range(r.span)),
+            };
+            DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            }
         })
         .collect();
     Diagnostic {

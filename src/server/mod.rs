@@ -384,7 +384,6 @@ impl<W: Write> Server<W> {
         // What git tracks may have changed too (`git add` of an env file),
         // and what the project depends on (an edited `pyproject.toml`).
         crate::git::forget();
-        crate::rules::process::project::forget();
         let mut uris: Vec<Url> = self.documents.keys().cloned().collect();
         uris.sort();
         for uri in uris {

@@ -38,6 +38,11 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// The encoding positions are counted in.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
     /// The byte offset of an editor position. Positions past the end of a
     /// line mean its end, past the last line the end of the text, as the
     /// protocol asks; a position inside a character means its start.

@@ -34,7 +34,24 @@ pub fn settings(extra: &[&str]) -> Settings {
 pub fn lint(path: &Path, extra: &[&str]) -> FileReport {
     let s = settings(extra);
     let kind = fixture_kind(path);
-    engine::lint_text(path, kind, engine::load(path, s.config.max_file_size), &s)
+    // Linted as `prodlint check <file>` lints it: with the project of
+    // that one file (and what its launches name beside it).
+    let candidate = prodlint::discover::Candidate {
+        path: path.to_path_buf(),
+        kind,
+        explicit: true,
+        root: None,
+    };
+    let mut reports = engine::lint_files(&[candidate], &s);
+    reports.pop().unwrap_or_else(|| {
+        engine::lint_text(
+            path,
+            kind,
+            engine::load(path, s.config.max_file_size),
+            &s,
+            &prodlint::project::Project::default(),
+        )
+    })
 }
 
 /// A fixture's kind: from its family folder (`fixtures/workflow/GH001.bad.yml`
@@ -205,13 +222,25 @@ pub fn json_rows(report: &[u8]) -> Vec<String> {
         .map(|a| {
             a.iter()
                 .map(|f| {
-                    format!(
+                    let file = f["file"].as_str().unwrap_or_default();
+                    let mut row = format!(
                         "{}:{}:{} {}",
-                        f["file"].as_str().unwrap_or_default(),
+                        file,
                         f["start"]["line"],
                         f["start"]["column"],
                         f["code"].as_str().unwrap_or_default()
-                    )
+                    );
+                    // Related locations in other files: ` -> file:line:column`.
+                    for r in f["related"].as_array().into_iter().flatten() {
+                        let other = r["file"].as_str().unwrap_or_default();
+                        if other != file {
+                            row.push_str(&format!(
+                                " -> {}:{}:{}",
+                                other, r["start"]["line"], r["start"]["column"]
+                            ));
+                        }
+                    }
+                    row
                 })
                 .collect()
         })

@@ -5,8 +5,9 @@ declare_rule! {
     /// A service with `user: root` (or `0`, `0:0`), reported as an error,
     /// and, as information, a service with no `user:` whose image is not
     /// known to set one: an `image:` only, or a built Dockerfile whose
-    /// final stage has no non-root `USER`. Files for development only get
-    /// the error.
+    /// final stage has no non-root `USER` (the finding then names that
+    /// stage's `FROM` in the Dockerfile as a related location). Files for
+    /// development only get the error.
     ///
     /// ## Why it matters in production
     /// A process running as root inside the container is root on the host's
@@ -49,7 +50,7 @@ impl ComposeRule for RunsAsRoot {
     impl_meta!();
 
     fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
-        for (s, built, _) in cx.services() {
+        for (i, (s, built, _)) in cx.services().enumerate() {
             match s.str_of("user") {
                 Some(u) => {
                     let name = u.text.split(':').next().unwrap_or("");
@@ -71,13 +72,27 @@ impl ComposeRule for RunsAsRoot {
                         // Database images drop to their own user at start.
                         continue;
                     }
-                    out.report(
+                    let b = out.report(
                         &Self::META,
                         s.name.span,
                         format!("service `{}` sets no `user:`: it runs as the image's user, root unless the image says otherwise", s.name.text),
                     )
                     .severity(Severity::Info)
                     .help("set `user:` or a non-root `USER` in the image");
+                    // The image it builds is in the project: its final
+                    // stage is where a `USER` would go.
+                    if let Some(built) = cx.built(i)
+                        && let Some(from) = built
+                            .dockerfile
+                            .final_stage()
+                            .and_then(|st| built.dockerfile.instructions.get(st.from))
+                    {
+                        b.related_in(
+                            &built.file,
+                            from.span,
+                            "the image this service builds sets no non-root `USER` after this",
+                        );
+                    }
                 }
                 None => {}
             }

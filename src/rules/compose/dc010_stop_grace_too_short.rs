@@ -7,7 +7,9 @@ declare_rule! {
     /// shorter than gunicorn's graceful timeout (`graceful_timeout`, 30 s by
     /// default, read from the command line, `GUNICORN_CMD_ARGS` and the
     /// configuration file), or a uvicorn service with a longer
-    /// `--timeout-graceful-shutdown`.
+    /// `--timeout-graceful-shutdown`. When the server comes from the image,
+    /// the finding names the Dockerfile's command as a related location in
+    /// that file.
     ///
     /// ## Why it matters in production
     /// `docker compose stop` and every redeploy send SIGTERM, wait the
@@ -79,11 +81,13 @@ impl ComposeRule for StopGraceTooShort {
 
     fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (i, (s, _, launches)) in cx.services().enumerate() {
-            let launches = if launches.is_empty() {
+            let from_image = launches.is_empty();
+            let launches = if from_image {
                 cx.image_launches.get(i).map_or(&[][..], Vec::as_slice)
             } else {
                 launches
             };
+            let before = out.len();
             let wait = match s.str_of("stop_grace_period") {
                 Some(e) => match duration(&e.text) {
                     Some(w) => Some((w, e.span)),
@@ -100,6 +104,22 @@ impl ComposeRule for StopGraceTooShort {
                 launches,
                 out,
             );
+            // The server comes from the image the service builds: the
+            // Dockerfile's command is the other end of the chain.
+            if let (true, Some(built)) = (from_image, cx.built(i)) {
+                for f in out.kept_since_mut(before) {
+                    for l in launches {
+                        f.related.push(crate::diagnostic::Related {
+                            span: l.command.span,
+                            message: "the image this service builds starts the server here"
+                                .to_string(),
+                            file: Some(crate::diagnostic::Elsewhere(std::sync::Arc::clone(
+                                &built.file,
+                            ))),
+                        });
+                    }
+                }
+            }
         }
     }
 }

@@ -23,11 +23,13 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings, Severity};
 use crate::impl_meta;
 use crate::parse::compose::{Compose, Service};
-use crate::parse::dockerfile::{self, Dockerfile, Keyword};
+use crate::parse::dockerfile::{Dockerfile, Keyword};
+use crate::project::{Built, Project};
 use crate::registry::RuleMeta;
 use crate::rules::process::launch::{self, Launch};
 use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What a compose rule can see.
 pub struct ComposeContext<'a> {
@@ -36,7 +38,7 @@ pub struct ComposeContext<'a> {
     /// The file is for development (`*.override.yml`, `*dev*`, `*local*`).
     pub dev: bool,
     /// Per service, in order: the Dockerfile its `build:` names.
-    pub built: Vec<Option<Dockerfile>>,
+    pub built: Vec<Option<Arc<Built>>>,
     /// Per service, in order: the servers its `command`/`entrypoint` start.
     pub launches: Vec<Vec<Launch>>,
     /// Per service, in order: the servers the `CMD` of the image it builds
@@ -46,12 +48,20 @@ pub struct ComposeContext<'a> {
 }
 
 impl<'a> ComposeContext<'a> {
+    /// The Dockerfile the `i`th service builds, with its text.
+    pub fn built(&self, i: usize) -> Option<&Built> {
+        self.built.get(i).and_then(Option::as_deref)
+    }
+
     /// Services with what is known of them.
     pub fn services(&self) -> impl Iterator<Item = (&Service<'a>, Option<&Dockerfile>, &[Launch])> {
         self.compose.services.iter().enumerate().map(|(i, s)| {
             (
                 s,
-                self.built.get(i).and_then(Option::as_ref),
+                self.built
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .map(|b| &b.dockerfile),
                 self.launches.get(i).map_or(&[][..], Vec::as_slice),
             )
         })
@@ -81,7 +91,7 @@ pub static RULES: &[&dyn ComposeRule] = &[
 ];
 
 /// The Dockerfile a service builds, when its context is a local folder.
-fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
+pub fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
     let build = service.get("build")?;
     let (context, file) = match build.as_str() {
         Some(c) => (c.to_string(), None),
@@ -106,12 +116,15 @@ fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
 
 /// The Dockerfile a service builds, parsed, and the servers its image
 /// starts: read once for every rule.
-fn built_dockerfile(service: &Service<'_>, dir: &Path) -> Option<(Dockerfile, Vec<Launch>)> {
+fn built_dockerfile(
+    service: &Service<'_>,
+    dir: &Path,
+    project: &Project,
+) -> Option<(Arc<Built>, Vec<Launch>)> {
     let path = dockerfile_path(service, dir)?;
-    let text = crate::read::context(&path)?;
-    let df = dockerfile::parse(&text);
-    let launches = launch::in_dockerfile(&df, &SourceFile::new(path, text));
-    Some((df, launches))
+    let built = project.dockerfile(&path)?;
+    let launches = launch::in_dockerfile(&built.dockerfile, &built.file, project);
+    Some((built, launches))
 }
 
 /// Builds the context and runs the DC rules and the server (PM) rules
@@ -120,15 +133,16 @@ pub fn check(
     file: &SourceFile,
     compose: &Compose<'_>,
     config: &Config,
+    project: &Project,
     selection: &crate::select::Selection,
     out: &mut Findings,
 ) {
-    let dir = crate::rules::process::project::dir_of(&file.path);
+    let dir = crate::project::dir_of(&file.path);
     let dev = is_dev_compose(&file.path);
-    let (built, image_launches): (Vec<Option<Dockerfile>>, Vec<Vec<Launch>>) = compose
+    let (built, image_launches): (Vec<Option<Arc<Built>>>, Vec<Vec<Launch>>) = compose
         .services
         .iter()
-        .map(|s| match built_dockerfile(s, &dir) {
+        .map(|s| match built_dockerfile(s, &dir, project) {
             Some((df, l)) => (Some(df), l),
             None => (None, Vec::new()),
         })
@@ -136,10 +150,10 @@ pub fn check(
     let launches: Vec<Vec<Launch>> = compose
         .services
         .iter()
-        .map(|s| launch::in_compose_service(s, file, dev))
+        .map(|s| launch::in_compose_service(s, file, dev, project))
         .collect();
     let all: Vec<Launch> = launches.iter().flatten().cloned().collect();
-    crate::rules::process::run_launches(file, &all, config, selection, out);
+    crate::rules::process::run_launches(file, &all, config, project, selection, out);
     let cx = ComposeContext {
         file,
         compose,
@@ -158,7 +172,7 @@ pub fn check(
 
 /// `docker-compose.override.yml`, `compose.dev.yaml`, `docker-compose-local.yml`.
 pub fn is_dev_compose(path: &Path) -> bool {
-    crate::rules::process::project::is_dev_file(path)
+    crate::rules::process::dev_files::is_dev_file(path)
 }
 
 /// Images of databases and brokers.

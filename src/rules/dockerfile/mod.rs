@@ -50,6 +50,7 @@ pub(crate) fn check_text(rule: &dyn DockerfileRule, text: &str) -> Vec<crate::di
         dockerfile: &dockerfile,
         dockerignore: None,
         config: &config,
+        project: &crate::project::Project::default(),
     };
     let mut out = Findings::new();
     rule.check(&cx, &mut out);

@@ -135,11 +135,13 @@ pub static RULES: &[&dyn KubeRule] = &[
 pub fn check(
     file: &SourceFile,
     tree: &YamlFile,
-    index: &Index,
+    project: &crate::project::Project,
     config: &Config,
     selection: &crate::select::Selection,
     out: &mut Findings,
 ) {
+    let index = project.kube_index();
+    let index = index.as_ref();
     let objects = kube::objects(tree);
     let workloads = kube::workloads(&objects);
     let mut local = Index::default();
@@ -147,9 +149,9 @@ pub fn check(
     let launches: Vec<_> = workloads
         .iter()
         .flat_map(|w| w.containers())
-        .flat_map(|c| crate::rules::process::launch::in_kube_container(&c, file))
+        .flat_map(|c| crate::rules::process::launch::in_kube_container(&c, file, project))
         .collect();
-    crate::rules::process::run_launches(file, &launches, config, selection, out);
+    crate::rules::process::run_launches(file, &launches, config, project, selection, out);
     let cx = KubeContext {
         file,
         objects: &objects,
@@ -159,8 +161,7 @@ pub fn check(
         // Only the run's index is scoped by folder: resolve it only then.
         folder: index
             .is_scoped()
-            .then(|| std::path::absolute(crate::rules::process::project::dir_of(&file.path)).ok())
-            .flatten(),
+            .then(|| crate::project::key(&crate::project::dir_of(&file.path))),
         config,
     };
     for rule in RULES {

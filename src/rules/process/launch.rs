@@ -3,13 +3,14 @@
 //! configuration file it reads, and what the site implies (a container,
 //! a development file).
 
-use super::project;
+use super::dev_files;
 use crate::parse::command::{self, Opt, Server, ServerCommand};
 use crate::parse::dockerfile::{Command, Dockerfile, Keyword};
 use crate::parse::ini::{Entry, Section};
 use crate::parse::procfile::Procfile;
-use crate::parse::python::{self, Assignment, Module, Value};
+use crate::parse::python::{Assignment, Module, Value};
 use crate::parse::shell::{self, Word};
+use crate::project::Project;
 use crate::source::{SourceFile, Span};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,9 @@ pub struct Launch {
     /// supervisord file): loopback is how the proxy reaches it.
     pub behind_local_proxy: bool,
     pub config: ConfigFile,
+    /// Where the configuration file it names may be (empty when it names
+    /// none, or a name prodlint cannot follow): the project's question.
+    pub config_candidates: Vec<PathBuf>,
     /// Options from `GUNICORN_CMD_ARGS` set at the site.
     pub env_args: Vec<Opt>,
     /// Variables set at the site (Dockerfile `ENV`, `environment=`, …).
@@ -176,29 +180,37 @@ fn env_args_of(word: &Word, file: &SourceFile) -> Vec<Opt> {
 
 /// The gunicorn configuration a command reads, looked up from `dir` (the
 /// folder the server starts in, or the build context).
-fn config_for(cmd: &ServerCommand, env_args: &[Opt], dir: &Path) -> ConfigFile {
+fn config_for(
+    cmd: &ServerCommand,
+    env_args: &[Opt],
+    dir: &Path,
+    project: &Project,
+) -> (ConfigFile, Vec<PathBuf>) {
     if cmd.server != Server::Gunicorn {
-        return ConfigFile::None;
+        return (ConfigFile::None, Vec::new());
     }
     let named = cmd
         .get("config")
         .or_else(|| env_args.iter().rev().find(|o| o.setting == "config"));
     let Some(named) = named else {
-        return match load_config(&dir.join("gunicorn.conf.py")) {
-            Some(c) => ConfigFile::Found(c),
-            None => ConfigFile::None,
+        // gunicorn reads `gunicorn.conf.py` where it starts by default.
+        let default = vec![dir.join("gunicorn.conf.py")];
+        return match project.config(&default) {
+            Some(c) => (ConfigFile::Found(c), default),
+            None => (ConfigFile::None, default),
         };
     };
     let Some(value) = named.value.as_ref().filter(|v| !v.dynamic) else {
-        return ConfigFile::Unknown(named.flag.text.clone());
+        return (ConfigFile::Unknown(named.flag.text.clone()), Vec::new());
     };
     if value.text.starts_with("python:") {
-        return ConfigFile::Unknown(value.text.clone());
+        return (ConfigFile::Unknown(value.text.clone()), Vec::new());
     }
-    config_candidates(dir, &value.text)
-        .iter()
-        .find_map(|p| load_config(p))
-        .map_or(ConfigFile::Unknown(value.text.clone()), ConfigFile::Found)
+    let candidates = config_candidates(dir, &value.text);
+    let found = project
+        .config(&candidates)
+        .map_or(ConfigFile::Unknown(value.text.clone()), ConfigFile::Found);
+    (found, candidates)
 }
 
 /// Where the configuration file `named` (as given to `-c`) may be in the
@@ -228,11 +240,9 @@ pub fn config_candidates(dir: &Path, named: &str) -> Vec<PathBuf> {
     candidates
 }
 
-fn load_config(path: &Path) -> Option<Arc<(PathBuf, Module)>> {
-    let text = crate::read::context(path)?;
-    Some(Arc::new((path.to_path_buf(), python::parse(&text))))
-}
-
+// Every launcher fills in the same facts; a struct for them would only
+// move the list to each call.
+#[allow(clippy::too_many_arguments)]
 fn finish(
     command: ServerCommand,
     site: Site,
@@ -241,8 +251,9 @@ fn finish(
     dev: bool,
     env: BTreeMap<String, EnvVar>,
     env_args: Vec<Opt>,
+    project: &Project,
 ) -> Launch {
-    let config = config_for(&command, &env_args, dir);
+    let (config, config_candidates) = config_for(&command, &env_args, dir, project);
     Launch {
         command,
         site,
@@ -250,13 +261,14 @@ fn finish(
         dev,
         behind_local_proxy: false,
         config,
+        config_candidates,
         env_args,
         env,
     }
 }
 
 /// Servers the final image of a Dockerfile starts.
-pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile) -> Vec<Launch> {
+pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile, project: &Project) -> Vec<Launch> {
     let raw = raw(file);
     let entry = df.final_last(Keyword::Entrypoint).and_then(|i| i.command());
     let cmd = df.final_last(Keyword::Cmd).and_then(|i| i.command());
@@ -302,8 +314,8 @@ pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile) -> Vec<Launch> {
             );
         }
     }
-    let dir = project::dir_of(&file.path);
-    let dev = project::is_dev_file(&file.path);
+    let dir = crate::project::dir_of(&file.path);
+    let dev = dev_files::is_dev_file(&file.path);
     let proxy = [entry, cmd].into_iter().flatten().any(|c| match c {
         Command::Exec { argv, .. } => argv.iter().any(|w| is_proxy(&w.text)),
         Command::Shell { script, .. } => script
@@ -322,6 +334,7 @@ pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile) -> Vec<Launch> {
                 dev,
                 env.clone(),
                 env_args.clone(),
+                project,
             );
             l.behind_local_proxy = proxy;
             l
@@ -342,6 +355,7 @@ pub fn in_compose_service(
     service: &crate::parse::compose::Service<'_>,
     file: &SourceFile,
     dev: bool,
+    project: &Project,
 ) -> Vec<Launch> {
     let raw = raw(file);
     let entry = service.argv("entrypoint", &raw);
@@ -369,20 +383,33 @@ pub fn in_compose_service(
             .collect(),
     );
     let env_args = env_args_from(&env, file);
-    let dir = project::dir_of(&file.path);
+    let dir = crate::project::dir_of(&file.path);
     commands
         .into_iter()
         .map(|c| {
             let site = Site::Compose {
                 service: service.name.text.clone(),
             };
-            finish(c, site, &dir, true, dev, env.clone(), env_args.clone())
+            finish(
+                c,
+                site,
+                &dir,
+                true,
+                dev,
+                env.clone(),
+                env_args.clone(),
+                project,
+            )
         })
         .collect()
 }
 
 /// The servers a Kubernetes container's `command` and `args` start.
-pub fn in_kube_container(c: &crate::parse::kube::Container<'_>, file: &SourceFile) -> Vec<Launch> {
+pub fn in_kube_container(
+    c: &crate::parse::kube::Container<'_>,
+    file: &SourceFile,
+    project: &Project,
+) -> Vec<Launch> {
     let raw = raw(file);
     let words = |key: &str| {
         c.get(key)
@@ -407,15 +434,24 @@ pub fn in_kube_container(c: &crate::parse::kube::Container<'_>, file: &SourceFil
             .collect(),
     );
     let env_args = env_args_from(&env, file);
-    let dir = project::dir_of(&file.path);
-    let dev = project::is_dev_file(&file.path);
+    let dir = crate::project::dir_of(&file.path);
+    let dev = dev_files::is_dev_file(&file.path);
     commands
         .into_iter()
         .map(|l| {
             let site = Site::Kubernetes {
                 container: c.name_text().to_string(),
             };
-            finish(l, site, &dir, true, dev, env.clone(), env_args.clone())
+            finish(
+                l,
+                site,
+                &dir,
+                true,
+                dev,
+                env.clone(),
+                env_args.clone(),
+                project,
+            )
         })
         .collect()
 }
@@ -442,10 +478,10 @@ pub fn is_proxy(word: &str) -> bool {
 
 /// Servers a Procfile's processes start. Dynos get `PORT` (and, for
 /// Python apps, `WEB_CONCURRENCY`) from the platform.
-pub fn in_procfile(procfile: &Procfile, file: &SourceFile) -> Vec<Launch> {
+pub fn in_procfile(procfile: &Procfile, file: &SourceFile, project: &Project) -> Vec<Launch> {
     let raw = raw(file);
-    let dir = project::dir_of(&file.path);
-    let dev_file = project::is_dev_file(&file.path);
+    let dir = crate::project::dir_of(&file.path);
+    let dev_file = dev_files::is_dev_file(&file.path);
     let mut env = BTreeMap::new();
     for name in ["PORT", "WEB_CONCURRENCY"] {
         env.insert(
@@ -458,12 +494,21 @@ pub fn in_procfile(procfile: &Procfile, file: &SourceFile) -> Vec<Launch> {
     }
     let mut out = Vec::new();
     for p in &procfile.processes {
-        let dev = dev_file || project::is_dev_process(&p.name);
+        let dev = dev_file || dev_files::is_dev_process(&p.name);
         for c in command::in_script(&p.command, &raw) {
             let site = Site::Procfile {
                 process: p.name.clone(),
             };
-            out.push(finish(c, site, &dir, true, dev, env.clone(), Vec::new()));
+            out.push(finish(
+                c,
+                site,
+                &dir,
+                true,
+                dev,
+                env.clone(),
+                Vec::new(),
+                project,
+            ));
         }
     }
     out
@@ -569,7 +614,11 @@ fn expansions_as_variables(text: &str) -> String {
 }
 
 /// The server a supervisord `[program:x]` section starts.
-pub fn in_supervisor_program(section: &Section, file: &SourceFile) -> Vec<Launch> {
+pub fn in_supervisor_program(
+    section: &Section,
+    file: &SourceFile,
+    project: &Project,
+) -> Vec<Launch> {
     let Some(cmd) = section.get("command") else {
         return Vec::new();
     };
@@ -579,7 +628,7 @@ pub fn in_supervisor_program(section: &Section, file: &SourceFile) -> Vec<Launch
         .map(|e| env_pairs(e, &[',']))
         .unwrap_or_default();
     let env_args = env_args_from(&env, file);
-    let mut dir = project::dir_of(&file.path);
+    let mut dir = crate::project::dir_of(&file.path);
     if let Some(d) = section.value("directory")
         && Path::new(d).is_relative()
     {
@@ -590,8 +639,8 @@ pub fn in_supervisor_program(section: &Section, file: &SourceFile) -> Vec<Launch
         .split_once(':')
         .map_or(section.name.as_str(), |(_, n)| n)
         .to_string();
-    let in_container = project::containerized(&dir);
-    let dev = project::is_dev_file(&file.path);
+    let in_container = project.containerized(&dir);
+    let dev = dev_files::is_dev_file(&file.path);
     // `%(ENV_X)s` is filled in by supervisord at start-up; read as the
     // same-length `${ENV_X}s`, the shell reader sees one unknown word.
     let text = expansions_as_variables(&cmd.value);
@@ -610,26 +659,27 @@ pub fn in_supervisor_program(section: &Section, file: &SourceFile) -> Vec<Launch
                 dev,
                 env.clone(),
                 env_args.clone(),
+                project,
             )
         })
         .collect()
 }
 
 /// The servers a systemd unit's `ExecStart=` lines start.
-pub fn in_systemd_service(service: &Section, file: &SourceFile) -> Vec<Launch> {
+pub fn in_systemd_service(service: &Section, file: &SourceFile, project: &Project) -> Vec<Launch> {
     let raw = raw(file);
     let mut env = BTreeMap::new();
     for e in service.entries.iter().filter(|e| e.key == "Environment") {
         env.extend(env_pairs(e, &[' ', '\t']));
     }
     let env_args = env_args_from(&env, file);
-    let mut dir = project::dir_of(&file.path);
+    let mut dir = crate::project::dir_of(&file.path);
     if let Some(d) = service.value("WorkingDirectory")
         && Path::new(d).is_relative()
     {
         dir = dir.join(d);
     }
-    let dev = project::is_dev_file(&file.path);
+    let dev = dev_files::is_dev_file(&file.path);
     let mut out = Vec::new();
     for e in service.entries.iter().filter(|e| e.key == "ExecStart") {
         // `-`, `@`, `:`, `+`, `!` prefixes change how systemd runs the
@@ -647,6 +697,7 @@ pub fn in_systemd_service(service: &Section, file: &SourceFile) -> Vec<Launch> {
                 dev,
                 env.clone(),
                 env_args.clone(),
+                project,
             ));
         }
     }

@@ -3,8 +3,8 @@
 //! and systemd units start, and those process managers' own settings.
 //! Each rule overrides the hooks it needs; the others do nothing.
 
+pub mod dev_files;
 pub mod launch;
-pub mod project;
 
 mod pm001_sync_worker_for_asgi_app;
 mod pm002_deprecated_uvicorn_worker;
@@ -33,20 +33,18 @@ mod pm032_systemd_stop_timeout_short;
 use crate::config::Config;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings};
-use crate::discover::{Candidate, FileKind};
 use crate::impl_meta;
 use crate::parse::command::{Opt, Server};
 use crate::parse::ini::{self, Ini, Section};
 use crate::parse::procfile;
 use crate::parse::python::{self, Assignment, Module, Value};
+use crate::project::Project;
 use crate::registry::RuleMeta;
 use crate::rules::DockerContext;
 use crate::rules::meta::{FileSkipped, ParseError};
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
 use launch::{Launch, Setting};
-use std::collections::HashSet;
-use std::path::PathBuf;
 
 /// A gunicorn configuration file.
 pub struct ConfigContext<'a> {
@@ -136,13 +134,14 @@ pub fn run_launches(
     file: &SourceFile,
     launches: &[Launch],
     config: &Config,
+    project: &Project,
     selection: &Selection,
     out: &mut Findings,
 ) {
     if launches.is_empty() {
         return;
     }
-    let asgi = project::asgi(&project::dir_of(&file.path));
+    let asgi = project.asgi(&crate::project::dir_of(&file.path));
     for l in launches {
         let cx = LaunchContext {
             file,
@@ -158,8 +157,8 @@ pub fn run_launches(
 
 /// The PM rules over a Dockerfile: the servers its image starts.
 pub fn check_dockerfile(cx: &DockerContext<'_>, selection: &Selection, out: &mut Findings) {
-    let launches = launch::in_dockerfile(cx.dockerfile, cx.file);
-    run_launches(cx.file, &launches, cx.config, selection, out);
+    let launches = launch::in_dockerfile(cx.dockerfile, cx.file, cx.project);
+    run_launches(cx.file, &launches, cx.config, cx.project, selection, out);
     for rule in enabled(selection) {
         rule.dockerfile(cx, &launches, out);
     }
@@ -169,6 +168,7 @@ pub fn check_dockerfile(cx: &DockerContext<'_>, selection: &Selection, out: &mut
 pub fn check_gunicorn(
     file: &SourceFile,
     config: &Config,
+    project: &Project,
     selection: &Selection,
     out: &mut Findings,
 ) {
@@ -191,19 +191,35 @@ pub fn check_gunicorn(
     if let Some(l) = &module.limit {
         out.report(&FileSkipped::META, l.span, l.message.clone());
     }
-    let dir = project::dir_of(&file.path);
+    let dir = crate::project::dir_of(&file.path);
     let cx = ConfigContext {
         file,
         module: &module,
-        asgi: project::asgi(&dir),
-        containerized: project::containerized(&dir),
-        dev: project::is_dev_file(&file.path),
+        asgi: project.asgi(&dir),
+        containerized: project.containerized(&dir),
+        dev: dev_files::is_dev_file(&file.path),
         config,
     };
+    let before = out.len();
     for rule in enabled(selection) {
         rule.gunicorn_config(&cx, out);
     }
+    // The servers that read this file are where its settings take
+    // effect: each finding names them (the first few).
+    let sites = project.launched_by(&file.path);
+    for f in out.kept_since_mut(before) {
+        for s in sites.iter().take(MAX_SITES) {
+            f.related.push(crate::diagnostic::Related {
+                span: s.span,
+                message: "a server started here reads this configuration".to_string(),
+                file: Some(crate::diagnostic::Elsewhere(std::sync::Arc::clone(&s.file))),
+            });
+        }
+    }
 }
+
+/// How many launch sites a configuration finding names.
+const MAX_SITES: usize = 3;
 
 fn report_ini_errors(ini: &Ini, out: &mut Findings) {
     for e in &ini.errors {
@@ -215,6 +231,7 @@ fn report_ini_errors(ini: &Ini, out: &mut Findings) {
 pub fn check_supervisor(
     file: &SourceFile,
     config: &Config,
+    project: &Project,
     selection: &Selection,
     out: &mut Findings,
 ) {
@@ -226,7 +243,7 @@ pub fn check_supervisor(
         .filter(|s| s.name.starts_with("program:"))
         .map(|s| Program {
             section: s,
-            launches: launch::in_supervisor_program(s, file),
+            launches: launch::in_supervisor_program(s, file, project),
         })
         .collect();
     let proxy = ini
@@ -242,7 +259,7 @@ pub fn check_supervisor(
         }
     }
     let all: Vec<Launch> = programs.iter().flat_map(|p| p.launches.clone()).collect();
-    run_launches(file, &all, config, selection, out);
+    run_launches(file, &all, config, project, selection, out);
     let cx = SupervisorContext {
         file,
         ini: &ini,
@@ -258,6 +275,7 @@ pub fn check_supervisor(
 pub fn check_systemd(
     file: &SourceFile,
     config: &Config,
+    project: &Project,
     selection: &Selection,
     out: &mut Findings,
 ) {
@@ -266,8 +284,8 @@ pub fn check_systemd(
     let Some(service) = ini.section("Service") else {
         return;
     };
-    let launches = launch::in_systemd_service(service, file);
-    run_launches(file, &launches, config, selection, out);
+    let launches = launch::in_systemd_service(service, file, project);
+    run_launches(file, &launches, config, project, selection, out);
     let cx = SystemdContext {
         file,
         service,
@@ -283,6 +301,7 @@ pub fn check_systemd(
 pub fn check_procfile(
     file: &SourceFile,
     config: &Config,
+    project: &Project,
     selection: &Selection,
     out: &mut Findings,
 ) {
@@ -290,60 +309,8 @@ pub fn check_procfile(
     for e in &p.errors {
         out.report(&ParseError::META, e.span, e.message.clone());
     }
-    let launches = launch::in_procfile(&p, file);
-    run_launches(file, &launches, config, selection, out);
-}
-
-static CONFIG_FLAG: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#"(?:^|[\s"'\[,])(?:-c|--config)[\s"',=]+(?:file:)?([^\s"',\]]+\.py)\b"#)
-        .ok()
-});
-
-/// Python files that a server command names with `-c`/`--config`: they
-/// are gunicorn configuration files whatever their name. Reads the files
-/// that start servers (Dockerfiles, Procfiles, supervisord, systemd)
-/// only when there is a Python file whose kind is in doubt.
-pub fn named_configs(candidates: &[Candidate]) -> HashSet<PathBuf> {
-    let mut out = HashSet::new();
-    let doubtful: HashSet<PathBuf> = candidates
-        .iter()
-        .filter(|c| c.kind == Some(FileKind::Text))
-        .filter(|c| c.path.extension().is_some_and(|e| e == "py"))
-        .filter_map(|c| std::fs::canonicalize(&c.path).ok())
-        .collect();
-    let Some(re) = CONFIG_FLAG.as_ref() else {
-        return out;
-    };
-    if doubtful.is_empty() {
-        return out;
-    }
-    let launchers = candidates.iter().filter(|c| {
-        matches!(
-            c.kind,
-            Some(
-                FileKind::Dockerfile
-                    | FileKind::Procfile
-                    | FileKind::Supervisor
-                    | FileKind::Systemd
-            )
-        ) || c.path.extension().is_some_and(|e| e == "conf")
-    });
-    for c in launchers {
-        let Some(text) = crate::read::context(&c.path) else {
-            continue;
-        };
-        let dir = project::dir_of(&c.path);
-        for m in re.captures_iter(&text).filter_map(|m| m.get(1)) {
-            for p in launch::config_candidates(&dir, m.as_str()) {
-                if let Ok(abs) = std::fs::canonicalize(&p)
-                    && doubtful.contains(&abs)
-                {
-                    out.insert(abs);
-                }
-            }
-        }
-    }
-    out
+    let launches = launch::in_procfile(&p, file, project);
+    run_launches(file, &launches, config, project, selection, out);
 }
 
 // ---- questions several rules ask ----

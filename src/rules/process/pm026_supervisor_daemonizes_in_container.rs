@@ -52,8 +52,14 @@ const FOLDERS: &[&str] = &[
     "etc",
 ];
 
-/// supervisord configurations in the build context.
-fn configs(dir: &Path, named: Option<&str>) -> Vec<PathBuf> {
+/// supervisord configurations in the build context, with whether each
+/// sets `nodaemon=true`: the one named (by its file name, in the usual
+/// folders), then every `supervisor*.conf` there.
+fn configs(
+    project: &crate::project::Project,
+    dir: &Path,
+    named: Option<&str>,
+) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     if let Some(n) = named {
         let name = Path::new(n)
@@ -61,36 +67,17 @@ fn configs(dir: &Path, named: Option<&str>) -> Vec<PathBuf> {
             .map(PathBuf::from)
             .unwrap_or_default();
         for f in FOLDERS {
-            out.push(dir.join(f).join(&name));
+            let p = dir.join(f).join(&name);
+            if let Some(nodaemon) = project.supervisord_nodaemon(&p) {
+                out.push((p, nodaemon));
+            }
         }
     }
     for f in FOLDERS {
-        let Ok(entries) = std::fs::read_dir(dir.join(f)) else {
-            continue;
-        };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("supervisor") && n.ends_with(".conf"))
-            })
-            .collect();
-        found.sort();
-        out.extend(found);
+        out.extend(project.supervisord_in(&dir.join(f)));
     }
-    out.retain(|p| p.is_file());
-    out.dedup();
+    out.dedup_by(|a, b| a.0 == b.0);
     out
-}
-
-fn sets_nodaemon(path: &Path) -> bool {
-    crate::read::context(path).is_some_and(|t| {
-        ini::parse(&t, ini::Dialect::Supervisor)
-            .section("supervisord")
-            .and_then(|s| s.flag("nodaemon"))
-            == Some(true)
-    })
 }
 
 impl ProcessRule for SupervisorDaemonizesInContainer {
@@ -103,12 +90,12 @@ impl ProcessRule for SupervisorDaemonizesInContainer {
                 continue;
             }
             let named = c.get("configuration").and_then(Opt::value_text);
-            let dir = project::dir_of(&cx.file.path);
-            let found = configs(&dir, named);
-            if found.iter().any(|p| sets_nodaemon(p)) {
+            let dir = crate::project::dir_of(&cx.file.path);
+            let found = configs(cx.project, &dir, named);
+            if found.iter().any(|(_, nodaemon)| *nodaemon) {
                 continue;
             }
-            let why = match found.first().and_then(|p| p.file_name()) {
+            let why = match found.first().and_then(|(p, _)| p.file_name()) {
                 Some(n) => format!("`{}` does not set `nodaemon=true`", n.to_string_lossy()),
                 None => "no configuration in the build context sets `nodaemon=true`".to_string(),
             };

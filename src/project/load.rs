@@ -1,0 +1,210 @@
+//! Reading what the project is built from. The walk's files that hold
+//! facts are read once (their text is reused when they are linted); the
+//! dependency files and Dockerfiles of the folders above the one checked
+//! (up to the repository's root) count too; and files a launch or a
+//! service names that the walk did not reach are read when they exist.
+//! Only regular files within `max-file-size` are read (`crate::read`).
+
+use super::{FileFacts, Input, Project};
+use crate::discover::{Candidate, FileKind};
+use crate::parse::template;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How many folders above the one checked are read for dependency files
+/// when no repository root stops the climb first.
+const MAX_LEVELS: usize = 6;
+
+/// Kinds of Kubernetes objects that give other objects duties: only
+/// manifests holding one are parsed for the index.
+const INDEXED: [&str; 4] = [
+    "Service",
+    "HorizontalPodAutoscaler",
+    "PodDisruptionBudget",
+    "ScaledObject",
+];
+
+/// A YAML candidate that may be a Kubernetes manifest.
+pub fn may_be_manifest(c: &Candidate) -> bool {
+    matches!(c.kind, Some(FileKind::Text | FileKind::Kubernetes))
+        && c.path
+            .extension()
+            .is_some_and(|e| e == "yml" || e == "yaml")
+}
+
+/// Whether a candidate may hold facts, before it is read.
+pub fn may_feed(c: &Candidate) -> bool {
+    match c.kind {
+        Some(
+            FileKind::Dockerfile
+            | FileKind::Compose
+            | FileKind::Supervisor
+            | FileKind::Systemd
+            | FileKind::Procfile
+            | FileKind::Gunicorn
+            | FileKind::Dependencies,
+        ) => true,
+        Some(FileKind::Text) => {
+            may_be_manifest(c)
+                || c.path.file_name().is_some_and(|n| n == "setup.py")
+                || c.path.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("conf") || e.eq_ignore_ascii_case("ini")
+                })
+        }
+        _ => false,
+    }
+}
+
+/// The input a file makes once read, if its text holds facts.
+fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) -> Option<Input> {
+    let kind = kind.refine(path, &text);
+    let keep = match kind {
+        FileKind::Kubernetes => {
+            INDEXED.iter().any(|k| text.contains(k))
+                && template::first_directive(&text, true).is_none()
+        }
+        FileKind::Text => path.file_name().is_some_and(|n| n == "setup.py"),
+        _ => true,
+    };
+    keep.then(|| Input {
+        path: path.to_path_buf(),
+        kind,
+        text: Arc::from(text),
+        root,
+    })
+}
+
+/// Reads and parses one candidate for the project, if it may hold facts.
+pub fn feed(c: &Candidate, max_file_size: u64) -> Option<FileFacts> {
+    if !may_feed(c) {
+        return None;
+    }
+    let text = crate::engine::load(&c.path, max_file_size).ok()?;
+    let input = input_of(&c.path, c.kind?, text, c.root.clone())?;
+    Some(Project::parse(input))
+}
+
+/// Builds the project of a run from its candidates.
+pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
+    let parsed: Vec<FileFacts> = candidates
+        .par_iter()
+        .filter_map(|c| feed(c, max_file_size))
+        .collect();
+    finish(parsed, candidates, max_file_size)
+}
+
+/// Builds the project from the candidates' facts (`parsed`, from
+/// [`feed`]): adds what is above the folders checked, then what launches
+/// and services name outside the walk.
+pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_size: u64) -> Project {
+    let _ = max_file_size;
+    let known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
+    let seen: BTreeSet<PathBuf> = candidates.iter().map(|c| super::key(&c.path)).collect();
+    for (path, kind) in above(candidates) {
+        if seen.contains(&super::key(&path)) {
+            continue;
+        }
+        if let Some(text) = crate::read::context(&path)
+            && let Some(i) = input_of(&path, kind, text, None)
+        {
+            parsed.push(Project::parse(i));
+        }
+    }
+    let mut project = Project::assemble(parsed, known);
+    // What launches and services name outside the walk: two rounds (a
+    // Dockerfile a compose service builds may name a configuration).
+    for _ in 0..2 {
+        let extra: Vec<Input> = project
+            .wanted()
+            .filter(|(p, _)| crate::read::is_regular(p))
+            .filter_map(|(p, kind)| {
+                let text = crate::read::context(p)?;
+                Some(Input {
+                    path: p.clone(),
+                    kind: *kind,
+                    text: Arc::from(text),
+                    root: None,
+                })
+            })
+            .collect();
+        if extra.is_empty() {
+            break;
+        }
+        project.add(extra);
+    }
+    project
+}
+
+/// Files with facts in the folders above the ones checked, up to the
+/// repository's root (not below them): dependency files and the
+/// launchers (a Dockerfile at the root names `-c conf/prod.py` for a
+/// run of `conf/`).
+fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind)> {
+    let starts: BTreeSet<PathBuf> = candidates
+        .iter()
+        .map(|c| match &c.root {
+            Some(r) if c.path != *r => r.clone(),
+            _ => super::dir_of(&c.path),
+        })
+        .filter_map(|d| std::path::absolute(d).ok())
+        .collect();
+    let mut folders = BTreeSet::new();
+    for s in &starts {
+        for d in s.ancestors().take(MAX_LEVELS) {
+            folders.insert(d.to_path_buf());
+            if d.join(".git").exists() {
+                break;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for d in folders {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut found: Vec<(PathBuf, FileKind)> = entries
+            .filter_map(Result::ok)
+            // Files only: a folder named `dockerfile` is not one.
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| {
+                let path = e.path();
+                let kind = match FileKind::detect(&path)? {
+                    FileKind::Text if path.file_name().is_some_and(|n| n == "setup.py") => {
+                        FileKind::Text
+                    }
+                    k @ (FileKind::Dependencies
+                    | FileKind::Dockerfile
+                    | FileKind::Compose
+                    | FileKind::Procfile
+                    | FileKind::Supervisor
+                    | FileKind::Systemd) => k,
+                    _ => return None,
+                };
+                Some((path, kind))
+            })
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    out
+}
+
+/// The project around one file read on its own (standard input, the
+/// editor): the files of its folder and below, what is above it, and
+/// what their launches name, as a run of that folder would see them.
+pub fn project_around(path: &Path, config: &crate::config::Config) -> Project {
+    let dir = super::dir_of(path);
+    let (mut candidates, _) = crate::discover::discover(&[dir], config);
+    // Standard input names a file that may not exist.
+    if !candidates.iter().any(|c| c.path == path) {
+        candidates.push(Candidate {
+            path: path.to_path_buf(),
+            kind: FileKind::detect(path),
+            explicit: true,
+            root: None,
+        });
+    }
+    project(&candidates, config.max_file_size)
+}

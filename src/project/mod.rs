@@ -1,0 +1,478 @@
+//! The project: every fact that crosses files, built once from the files
+//! the run read, with no file-system access of its own (the loader in
+//! `load.rs` does the reading). Rules ask it instead of reading other
+//! files: what the project depends on, whether code runs in a container,
+//! which Python file a server reads as its gunicorn configuration (and
+//! that configuration, parsed once), the Dockerfile a compose service
+//! builds, the supervisord files beside an image, and the Kubernetes
+//! objects that give workloads duties. The language server replaces one
+//! file and the facts are rebuilt from the texts held here, so nothing is
+//! ever stale.
+
+pub mod deps;
+pub mod load;
+pub mod servers;
+
+use crate::discover::FileKind;
+use crate::parse::dockerfile::{self, Dockerfile};
+use crate::parse::python::{self, Module};
+use crate::parse::{ini, kube, procfile, yaml};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// A manifest's text and its YAML tree, parsed once for the index and
+/// reused when the manifest is linted.
+pub type ParsedYaml = Arc<(Arc<str>, yaml::YamlFile)>;
+
+/// A Dockerfile of the project: its text (findings elsewhere point into
+/// it) and its parse.
+#[derive(Debug)]
+pub struct Built {
+    pub file: Arc<crate::source::SourceFile>,
+    pub dockerfile: Dockerfile,
+}
+
+/// A file the project reads facts from.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: Arc<str>,
+    /// The folder named on the command line it was found in (the bound
+    /// for application folders).
+    pub root: Option<PathBuf>,
+}
+
+/// What one file says, parsed once (in parallel with the other files,
+/// while the walk goes on).
+#[derive(Debug)]
+pub struct FileFacts {
+    input: Input,
+    deps: Option<deps::FileDeps>,
+    dockerfile: Option<Arc<Built>>,
+    /// A supervisord file, and whether it sets `nodaemon=true`.
+    supervisord: Option<(ini::Ini, bool)>,
+    systemd: Option<ini::Ini>,
+    procfile: Option<procfile::Procfile>,
+    compose: Option<ParsedYaml>,
+    /// A gunicorn configuration by name (`gunicorn*.py`).
+    gunicorn: Option<Arc<(PathBuf, Module)>>,
+    /// A manifest's parse (its objects feed the index).
+    kube: Option<ParsedYaml>,
+}
+
+/// The facts. Paths are keys made by [`key`]: absolute, `.` and `..`
+/// resolved by name (no system call, links not followed).
+#[derive(Debug, Default)]
+pub struct Project {
+    files: BTreeMap<PathBuf, FileFacts>,
+    /// Every file of the run, facts or not: a Python file that exists is a
+    /// candidate for a server's `-c`.
+    known: std::collections::HashSet<PathBuf>,
+    deps: deps::Dependencies,
+    /// Folders holding a `Dockerfile` or `Containerfile`.
+    container_dirs: BTreeSet<PathBuf>,
+    /// Folders holding a `kustomization.yaml`.
+    kustomized: BTreeSet<PathBuf>,
+    /// Python files servers read as gunicorn configuration.
+    named_configs: BTreeSet<PathBuf>,
+    /// Per configuration file, the launches that read it.
+    launch_sites: BTreeMap<PathBuf, Vec<servers::LaunchSite>>,
+    /// Gunicorn configurations, parsed once.
+    configs: BTreeMap<PathBuf, Arc<(PathBuf, Module)>>,
+    kube: Arc<kube::Index>,
+    /// Files some launch or service names that the run did not read
+    /// (outside the folders checked): the loader may read them.
+    wanted: BTreeMap<PathBuf, FileKind>,
+}
+
+/// A path as the project's key: absolute, with `.` and `..` resolved by
+/// name.
+pub fn key(path: &Path) -> PathBuf {
+    // The working folder, asked once: `std::path::absolute` asks the
+    // system for it on every call.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        match CWD.get_or_init(|| std::env::current_dir().ok()) {
+            Some(cwd) => cwd.join(path),
+            None => path.to_path_buf(),
+        }
+    };
+    if !has_dots(&abs) {
+        return abs;
+    }
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether a path has a `.` or `..` component (a byte scan: cheaper
+/// than walking its components, which most paths do not need).
+fn has_dots(path: &Path) -> bool {
+    let b = path.as_os_str().as_encoded_bytes();
+    b.windows(2).any(|w| w == b"/.") || b.starts_with(b".")
+}
+
+/// The folder of a file (`.` for a bare name).
+pub fn dir_of(path: &Path) -> PathBuf {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+impl Project {
+    /// Builds the facts from the files read (`inputs`) and the paths of
+    /// every file of the run (`known`).
+    pub fn build(inputs: Vec<Input>, known: impl IntoIterator<Item = PathBuf>) -> Self {
+        let parsed: Vec<FileFacts> = inputs.into_par_iter().map(Project::parse).collect();
+        Project::assemble(parsed, known)
+    }
+
+    /// Builds the project from files already parsed ([`Project::parse`])
+    /// and the paths of every file of the run.
+    pub fn assemble(parsed: Vec<FileFacts>, known: impl IntoIterator<Item = PathBuf>) -> Self {
+        let mut p = Project {
+            known: known.into_iter().map(|k| key(&k)).collect(),
+            ..Project::default()
+        };
+        for f in parsed {
+            let k = key(&f.input.path);
+            p.known.insert(k.clone());
+            p.files.insert(k, f);
+        }
+        p.index_names();
+        p.link();
+        p
+    }
+
+    /// One file changed (the editor's buffer, standard input): its facts
+    /// are read again from its new text and the links between files are
+    /// made again from what the project holds (no file is read).
+    pub fn replace(&mut self, input: Input) {
+        self.add(vec![input]);
+    }
+
+    /// Adds (or replaces) files: the loader read them because the project
+    /// wanted them, or the editor changed one.
+    pub fn add(&mut self, inputs: Vec<Input>) {
+        if inputs.is_empty() {
+            return;
+        }
+        let parsed: Vec<FileFacts> = inputs.into_par_iter().map(Project::parse).collect();
+        for f in parsed {
+            let k = key(&f.input.path);
+            self.known.insert(k.clone());
+            self.files.insert(k, f);
+        }
+        self.index_names();
+        self.link();
+    }
+
+    /// Files named by a launch or a service that the run did not read.
+    pub fn wanted(&self) -> impl Iterator<Item = (&PathBuf, &FileKind)> {
+        self.wanted.iter()
+    }
+
+    /// The text of a file the project read (a linter reuses it).
+    pub fn text(&self, path: &Path) -> Option<Arc<str>> {
+        self.files
+            .get(&key(path))
+            .map(|f| Arc::clone(&f.input.text))
+    }
+
+    /// Facts from file names alone: folders with a Dockerfile, with a
+    /// kustomization.
+    fn index_names(&mut self) {
+        self.container_dirs.clear();
+        self.kustomized.clear();
+        for k in &self.known {
+            let name = k
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            if matches!(
+                name.as_ref(),
+                "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+            ) {
+                self.kustomized.insert(dir_of(k));
+            }
+            if matches!(name.as_ref(), "Dockerfile" | "Containerfile" | "dockerfile") {
+                self.container_dirs.insert(dir_of(k));
+            }
+        }
+    }
+
+    /// Parses one file for its facts (no other file is needed).
+    pub fn parse(input: Input) -> FileFacts {
+        let k = key(&input.path);
+        let mut f = FileFacts {
+            input,
+            deps: None,
+            dockerfile: None,
+            supervisord: None,
+            systemd: None,
+            procfile: None,
+            compose: None,
+            gunicorn: None,
+            kube: None,
+        };
+        let text = Arc::clone(&f.input.text);
+        match f.input.kind {
+            FileKind::Dependencies => f.deps = deps::FileDeps::read(&k, &text),
+            FileKind::Text if k.file_name().is_some_and(|n| n == "setup.py") => {
+                f.deps = deps::FileDeps::read(&k, &text)
+            }
+            FileKind::Dockerfile => {
+                let dockerfile = dockerfile::parse(&text);
+                let file = Arc::new(crate::source::SourceFile::new(
+                    &f.input.path,
+                    text.to_string(),
+                ));
+                f.dockerfile = Some(Arc::new(Built { file, dockerfile }));
+            }
+            FileKind::Supervisor => {
+                let ini = ini::parse(&text, ini::Dialect::Supervisor);
+                let nodaemon =
+                    ini.section("supervisord").and_then(|s| s.flag("nodaemon")) == Some(true);
+                f.supervisord = Some((ini, nodaemon));
+            }
+            FileKind::Systemd => f.systemd = Some(ini::parse(&text, ini::Dialect::Systemd)),
+            FileKind::Procfile => f.procfile = Some(procfile::parse(&text)),
+            FileKind::Compose => {
+                f.compose = Some(Arc::new((Arc::clone(&text), yaml::parse(&text))));
+            }
+            FileKind::Gunicorn => {
+                f.gunicorn = Some(Arc::new((f.input.path.clone(), python::parse(&text))));
+            }
+            FileKind::Kubernetes => {
+                f.kube = Some(Arc::new((Arc::clone(&text), yaml::parse(&text))));
+            }
+            _ => {}
+        }
+        f
+    }
+
+    /// The facts that link files: what each folder depends on, which
+    /// Python file each server reads, the index of Kubernetes objects.
+    fn link(&mut self) {
+        self.deps = deps::Dependencies::default();
+        self.configs.clear();
+        self.named_configs.clear();
+        self.wanted.clear();
+        for (k, f) in &self.files {
+            if let Some(d) = &f.deps {
+                self.deps.add(k, d.clone());
+            }
+            if let Some(g) = &f.gunicorn {
+                self.configs.insert(k.clone(), Arc::clone(g));
+            }
+        }
+        // Each manifest's objects apply within its application folder.
+        let parts: Vec<kube::Index> = self
+            .files
+            .par_iter()
+            .filter_map(|(k, f)| {
+                let parsed = f.kube.as_ref()?;
+                let top = f.input.root.as_deref().map(key);
+                let folder =
+                    kube::app_folder(&dir_of(k), top.as_deref(), |d| self.kustomized.contains(d));
+                let mut index = kube::Index::default();
+                index.add_in(&kube::objects(&parsed.1), Some(folder));
+                Some(index)
+            })
+            .collect();
+        let mut index = kube::Index::default();
+        for part in parts {
+            index.services.extend(part.services);
+            index.autoscalers.extend(part.autoscalers);
+            index.budgets.extend(part.budgets);
+        }
+        self.kube = Arc::new(index);
+        let servers::Named {
+            configs: named,
+            wanted,
+            sites,
+        } = servers::named_configs(self);
+        self.launch_sites = sites;
+        for n in named {
+            match self.files.get(&n) {
+                Some(f) if !self.configs.contains_key(&n) => {
+                    let module = python::parse(&f.input.text);
+                    self.configs
+                        .insert(n.clone(), Arc::new((f.input.path.clone(), module)));
+                }
+                Some(_) => {}
+                // Named, in the run, but not read yet: the loader reads it.
+                None => {
+                    self.wanted.insert(n.clone(), FileKind::Text);
+                }
+            }
+            self.named_configs.insert(n);
+        }
+        self.wanted.extend(wanted);
+    }
+
+    // ---- questions rules ask ----
+
+    /// Does the project around `dir` depend on FastAPI or Starlette?
+    /// `None` when no dependency file declares anything there.
+    pub fn asgi(&self, dir: &Path) -> Option<bool> {
+        self.deps.asgi(&key(dir))
+    }
+
+    /// What the project around `dir` declares, nearest folder first.
+    pub fn dependencies(&self, dir: &Path) -> Option<&[deps::Declared]> {
+        self.deps.nearest(&key(dir))
+    }
+
+    /// Is there a Dockerfile in `dir` or above it: does code here run in
+    /// a container?
+    pub fn containerized(&self, dir: &Path) -> bool {
+        key(dir)
+            .ancestors()
+            .any(|d| self.container_dirs.contains(d))
+    }
+
+    /// Is `path` a Python file a server command reads as its gunicorn
+    /// configuration?
+    pub fn is_named_config(&self, path: &Path) -> bool {
+        self.named_configs.contains(&key(path))
+    }
+
+    /// Where servers that read the configuration file `path` are started.
+    pub fn launched_by(&self, path: &Path) -> &[servers::LaunchSite] {
+        self.launch_sites
+            .get(&key(path))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The gunicorn configuration at the first of `candidates` the
+    /// project holds.
+    pub fn config(&self, candidates: &[PathBuf]) -> Option<Arc<(PathBuf, Module)>> {
+        candidates
+            .iter()
+            .find_map(|c| self.configs.get(&key(c)).cloned())
+    }
+
+    /// The first of `candidates` that is a file of the run.
+    pub fn first_known<'a>(&self, candidates: &'a [PathBuf]) -> Option<&'a PathBuf> {
+        candidates.iter().find(|c| self.known.contains(&key(c)))
+    }
+
+    /// A Dockerfile of the project, parsed, with its text.
+    pub fn dockerfile(&self, path: &Path) -> Option<Arc<Built>> {
+        self.files.get(&key(path))?.dockerfile.clone()
+    }
+
+    /// supervisord files directly in `dir` whose name starts with
+    /// `supervisor` and ends with `.conf`, sorted, with their `nodaemon`.
+    pub fn supervisord_in(&self, dir: &Path) -> Vec<(PathBuf, bool)> {
+        let d = key(dir);
+        self.files
+            .range(d.clone()..)
+            .take_while(|(k, _)| k.starts_with(&d))
+            .filter(|(k, _)| k.parent() == Some(d.as_path()))
+            .filter(|(k, _)| {
+                k.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("supervisor") && n.ends_with(".conf"))
+            })
+            .filter_map(|(k, f)| Some((k.clone(), f.supervisord.as_ref()?.1)))
+            .collect()
+    }
+
+    /// Whether the supervisord file at `path` sets `nodaemon=true`
+    /// (`None`: not a supervisord file of the project).
+    pub fn supervisord_nodaemon(&self, path: &Path) -> Option<bool> {
+        Some(self.files.get(&key(path))?.supervisord.as_ref()?.1)
+    }
+
+    /// The Services, autoscalers and disruption budgets of the run.
+    pub fn kube_index(&self) -> Arc<kube::Index> {
+        Arc::clone(&self.kube)
+    }
+
+    /// The parse of a compose file made for its launches, if it is of
+    /// this text.
+    pub fn parsed_compose(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
+        let parsed = self.files.get(&key(path))?.compose.as_ref()?;
+        (*parsed.0 == *text).then(|| Arc::clone(parsed))
+    }
+
+    /// The parse of a Dockerfile made for its launches, if it is of this
+    /// text.
+    pub fn parsed_dockerfile(&self, path: &Path, text: &str) -> Option<Arc<Built>> {
+        let built = self.files.get(&key(path))?.dockerfile.as_ref()?;
+        (built.file.text == text).then(|| Arc::clone(built))
+    }
+
+    /// The parse of a manifest made for the index, if it is of this text.
+    pub fn parsed_yaml(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
+        let parsed = self.files.get(&key(path))?.kube.as_ref()?;
+        (*parsed.0 == *text).then(|| Arc::clone(parsed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(path: &str, kind: FileKind, text: &str) -> Input {
+        Input {
+            path: PathBuf::from(path),
+            kind,
+            text: Arc::from(text),
+            root: None,
+        }
+    }
+
+    #[test]
+    fn keys_resolve_dots_by_name() {
+        let k = key(Path::new("/a/b/../c/./d"));
+        assert_eq!(k, PathBuf::from("/a/c/d"));
+    }
+
+    #[test]
+    fn a_launch_names_its_config_and_an_edit_is_seen() {
+        let mut p = Project::build(
+            vec![
+                input(
+                    "/p/Dockerfile",
+                    FileKind::Dockerfile,
+                    "FROM python:3.12\nCMD [\"gunicorn\", \"-c\", \"conf/prod.py\", \"app:app\"]\n",
+                ),
+                input("/p/conf/prod.py", FileKind::Text, "workers = 4\n"),
+                input("/p/requirements.txt", FileKind::Dependencies, "flask\n"),
+            ],
+            [PathBuf::from("/p/conf/prod.py")],
+        );
+        assert!(p.is_named_config(Path::new("/p/conf/prod.py")));
+        assert!(p.containerized(Path::new("/p/conf")));
+        assert_eq!(p.asgi(Path::new("/p/app")), Some(false));
+        p.replace(input(
+            "/p/requirements.txt",
+            FileKind::Dependencies,
+            "fastapi\n",
+        ));
+        assert_eq!(p.asgi(Path::new("/p/app")), Some(true));
+        p.replace(input(
+            "/p/Dockerfile",
+            FileKind::Dockerfile,
+            "FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n",
+        ));
+        assert!(!p.is_named_config(Path::new("/p/conf/prod.py")));
+    }
+}

@@ -1,0 +1,158 @@
+//! Which Python files servers read as their gunicorn configuration: every
+//! launch the project's launchers hold (Dockerfile `CMD`, compose
+//! `command`, Procfile, supervisord program, systemd `ExecStart=`) is read
+//! by the command analyser, and the file its `-c` names is looked up among
+//! the run's files. Also collects the files launches and services name
+//! that the run did not read (the loader may read them).
+
+use super::{FileFacts, Project, key};
+use crate::discover::FileKind;
+use crate::parse::compose::Compose;
+use crate::rules::compose::dockerfile_path;
+use crate::rules::process::launch::{self, Launch};
+use crate::source::{SourceFile, Span};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where a server that reads a configuration file is started: the
+/// launcher's text and the command's span in it.
+#[derive(Debug, Clone)]
+pub struct LaunchSite {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+/// What the launches say about configuration files.
+#[derive(Debug, Default)]
+pub struct Named {
+    /// Python files servers read as configuration (keys).
+    pub configs: BTreeSet<PathBuf>,
+    /// Files named that the run did not read, with the kind to read them as.
+    pub wanted: BTreeMap<PathBuf, FileKind>,
+    /// Per configuration file (key), the launches that read it.
+    pub sites: BTreeMap<PathBuf, Vec<LaunchSite>>,
+}
+
+/// The named configurations (keys of files of the run), the paths wanted
+/// and the launch sites. Launchers are read in parallel; the result is in
+/// the order of their paths.
+pub fn named_configs(project: &Project) -> Named {
+    let parts: Vec<Named> = project
+        .files
+        .par_iter()
+        .map(|(_, f)| named_in(project, f))
+        .collect();
+    let mut named = Named::default();
+    for p in parts {
+        named.configs.extend(p.configs);
+        named.wanted.extend(p.wanted);
+        for (k, v) in p.sites {
+            named.sites.entry(k).or_default().extend(v);
+        }
+    }
+    named
+}
+
+fn named_in(project: &Project, f: &FileFacts) -> Named {
+    let mut named = Named::default();
+    let launcher = f.dockerfile.is_some()
+        || f.procfile.is_some()
+        || f.supervisord.is_some()
+        || f.systemd.is_some()
+        || f.compose.is_some();
+    if !launcher {
+        return named;
+    }
+    // The launcher's text, made once and only when a launch names a file
+    // of the run (a related location points into it).
+    let mut shared: Option<Arc<SourceFile>> = None;
+    let file = SourceFile::new(&f.input.path, String::new());
+    let text = &f.input.text;
+    let raw_file;
+    let file = if f.input.kind == FileKind::Dockerfile {
+        &file
+    } else {
+        raw_file = SourceFile::new(&f.input.path, text.to_string());
+        &raw_file
+    };
+    let launches = launches_in(project, f, file, &mut named.wanted);
+    for l in launches {
+        if l.config_candidates.is_empty() {
+            continue;
+        }
+        match project.first_known(&l.config_candidates) {
+            Some(found) => {
+                let k = key(found);
+                let site = shared
+                    .get_or_insert_with(|| match &f.dockerfile {
+                        Some(b) => Arc::clone(&b.file),
+                        None => Arc::new(SourceFile::new(&f.input.path, text.to_string())),
+                    })
+                    .clone();
+                named.sites.entry(k.clone()).or_default().push(LaunchSite {
+                    file: site,
+                    span: l.command.span,
+                });
+                named.configs.insert(k);
+            }
+            None => named.wanted.extend(l.config_candidates.iter().map(|c| {
+                let kind = FileKind::detect(c).unwrap_or(FileKind::Text);
+                (key(c), kind)
+            })),
+        }
+    }
+    named
+}
+
+fn launches_in(
+    project: &Project,
+    f: &FileFacts,
+    file: &SourceFile,
+    wanted: &mut BTreeMap<PathBuf, FileKind>,
+) -> Vec<Launch> {
+    if let Some(b) = &f.dockerfile {
+        return launch::in_dockerfile(&b.dockerfile, &b.file, project);
+    }
+    if let Some(p) = &f.procfile {
+        return launch::in_procfile(p, file, project);
+    }
+    if let Some((ini, _)) = &f.supervisord {
+        return ini
+            .sections
+            .iter()
+            .filter(|s| s.name.starts_with("program:"))
+            .flat_map(|s| launch::in_supervisor_program(s, file, project))
+            .collect();
+    }
+    if let Some(ini) = &f.systemd {
+        return ini
+            .section("Service")
+            .map(|s| launch::in_systemd_service(s, file, project))
+            .unwrap_or_default();
+    }
+    if let Some(parsed) = &f.compose {
+        let Some(compose) = parsed
+            .1
+            .documents
+            .first()
+            .and_then(Option::as_ref)
+            .and_then(Compose::from_root)
+        else {
+            return Vec::new();
+        };
+        let dir = super::dir_of(&file.path);
+        let mut out = Vec::new();
+        for s in &compose.services {
+            if let Some(p) = dockerfile_path(s, &dir)
+                && project.dockerfile(&p).is_none()
+            {
+                wanted.insert(key(&p), FileKind::Dockerfile);
+            }
+            out.extend(launch::in_compose_service(s, file, false, project));
+        }
+        return out;
+    }
+    Vec::new()
+}
