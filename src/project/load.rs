@@ -44,6 +44,7 @@ pub fn may_feed(c: &Candidate) -> bool {
             | FileKind::Systemd
             | FileKind::Procfile
             | FileKind::Gunicorn
+            | FileKind::Workflow
             | FileKind::Dependencies,
         ) => true,
         Some(FileKind::Text) => {
@@ -62,10 +63,15 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
     let kind = kind.refine(path, &text);
     let keep = match kind {
         FileKind::Kubernetes => {
-            INDEXED.iter().any(|k| text.contains(k))
+            (INDEXED.iter().any(|k| text.contains(k)) || text.contains("image:"))
                 && template::first_directive(&text, true).is_none()
         }
         FileKind::Text => path.file_name().is_some_and(|n| n == "setup.py"),
+        // A workflow counts for the images it builds.
+        FileKind::Workflow => {
+            text.contains("build-push-action")
+                || (text.contains("docker") && text.contains("build"))
+        }
         _ => true,
     };
     keep.then(|| Input {

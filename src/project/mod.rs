@@ -10,6 +10,7 @@
 //! ever stale.
 
 pub mod deps;
+pub mod facts;
 pub mod load;
 pub mod servers;
 
@@ -61,6 +62,8 @@ pub struct FileFacts {
     gunicorn: Option<Arc<(PathBuf, Module)>>,
     /// A manifest's parse (its objects feed the index).
     kube: Option<ParsedYaml>,
+    /// What the file says about images, ports and shutdown.
+    stated: facts::Stated,
 }
 
 /// The facts. Paths are keys made by [`key`]: absolute, `.` and `..`
@@ -83,6 +86,8 @@ pub struct Project {
     /// Gunicorn configurations, parsed once.
     configs: BTreeMap<PathBuf, Arc<(PathBuf, Module)>>,
     kube: Arc<kube::Index>,
+    /// One per Dockerfile: what builds, runs and serves it.
+    units: Vec<facts::units::Unit>,
     /// Files some launch or service names that the run did not read
     /// (outside the folders checked): the loader may read them.
     wanted: BTreeMap<PathBuf, FileKind>,
@@ -228,6 +233,7 @@ impl Project {
             compose: None,
             gunicorn: None,
             kube: None,
+            stated: facts::Stated::default(),
         };
         let text = Arc::clone(&f.input.text);
         match f.input.kind {
@@ -252,13 +258,36 @@ impl Project {
             FileKind::Systemd => f.systemd = Some(ini::parse(&text, ini::Dialect::Systemd)),
             FileKind::Procfile => f.procfile = Some(procfile::parse(&text)),
             FileKind::Compose => {
-                f.compose = Some(Arc::new((Arc::clone(&text), yaml::parse(&text))));
+                let tree = yaml::parse(&text);
+                if let Some(c) = tree
+                    .documents
+                    .first()
+                    .and_then(Option::as_ref)
+                    .and_then(crate::parse::compose::Compose::from_root)
+                {
+                    facts::images::from_compose(&f.input.path, &c, &mut f.stated);
+                }
+                f.compose = Some(Arc::new((Arc::clone(&text), tree)));
+            }
+            FileKind::Workflow => {
+                // Only what it builds is kept: the tree is not.
+                let tree = yaml::parse(&text);
+                if let Some(w) = tree
+                    .documents
+                    .first()
+                    .and_then(Option::as_ref)
+                    .and_then(crate::parse::workflow::Workflow::from_root)
+                {
+                    facts::images::from_workflow(&f.input.path, &w, &mut f.stated);
+                }
             }
             FileKind::Gunicorn => {
                 f.gunicorn = Some(Arc::new((f.input.path.clone(), python::parse(&text))));
             }
             FileKind::Kubernetes => {
-                f.kube = Some(Arc::new((Arc::clone(&text), yaml::parse(&text))));
+                let tree = yaml::parse(&text);
+                facts::images::from_manifest(&f.input.path, &kube::objects(&tree), &mut f.stated);
+                f.kube = Some(Arc::new((Arc::clone(&text), tree)));
             }
             _ => {}
         }
@@ -305,8 +334,10 @@ impl Project {
             configs: named,
             wanted,
             sites,
+            mut servers,
         } = servers::named_configs(self);
         self.launch_sites = sites;
+        let before = self.configs.len();
         for n in named {
             match self.files.get(&n) {
                 Some(f) if !self.configs.contains_key(&n) => {
@@ -323,6 +354,68 @@ impl Project {
             self.named_configs.insert(n);
         }
         self.wanted.extend(wanted);
+        // Configurations found only through `-c` are parsed now: the
+        // servers that read them are read again, with their settings.
+        if self.configs.len() > before {
+            servers = servers::named_configs(self).servers;
+        }
+        self.units = self.link_units(servers);
+    }
+
+    /// The units: each Dockerfile with what builds, runs and serves it.
+    fn link_units(
+        &self,
+        mut servers: BTreeMap<PathBuf, Vec<facts::units::Server>>,
+    ) -> Vec<facts::units::Unit> {
+        let mut builds = Vec::new();
+        let mut runs = Vec::new();
+        let mut services = Vec::new();
+        for f in self.files.values() {
+            builds.extend(f.stated.builds.iter().cloned());
+            runs.extend(f.stated.runs.iter().cloned());
+            services.extend(f.stated.services.iter().cloned());
+        }
+        let dockerfiles = self
+            .files
+            .iter()
+            .filter_map(|(k, f)| {
+                let b = f.dockerfile.as_ref()?;
+                let df = &b.dockerfile;
+                let at = |span| facts::Loc {
+                    file: f.input.path.clone(),
+                    span,
+                };
+                let final_stage = df
+                    .final_stage()
+                    .and_then(|s| df.instructions.get(s.from))
+                    .map(|i| at(i.span));
+                let exposed = df
+                    .final_instructions()
+                    .filter(|i| i.keyword == crate::parse::dockerfile::Keyword::Expose)
+                    .flat_map(|i| i.words().iter())
+                    .filter_map(|w| {
+                        let port = w.text.split('/').next()?.parse().ok()?;
+                        Some(facts::ports::PortClaim {
+                            port,
+                            role: facts::ports::Role::Expose,
+                            at: at(w.span),
+                        })
+                    })
+                    .collect();
+                Some(facts::units::Image {
+                    dockerfile: k.clone(),
+                    final_stage,
+                    servers: servers.remove(k).unwrap_or_default(),
+                    exposed,
+                })
+            })
+            .collect();
+        facts::units::link(dockerfiles, &builds, &runs, &services)
+    }
+
+    /// The deployables of the project, one per Dockerfile, in path order.
+    pub fn units(&self) -> &[facts::units::Unit] {
+        &self.units
     }
 
     // ---- questions rules ask ----

@@ -33,6 +33,8 @@ pub struct Named {
     pub wanted: BTreeMap<PathBuf, FileKind>,
     /// Per configuration file (key), the launches that read it.
     pub sites: BTreeMap<PathBuf, Vec<LaunchSite>>,
+    /// Per Dockerfile (key), the servers its image starts.
+    pub servers: BTreeMap<PathBuf, Vec<crate::project::facts::units::Server>>,
 }
 
 /// The named configurations (keys of files of the run), the paths wanted
@@ -51,6 +53,7 @@ pub fn named_configs(project: &Project) -> Named {
         for (k, v) in p.sites {
             named.sites.entry(k).or_default().extend(v);
         }
+        named.servers.extend(p.servers);
     }
     named
 }
@@ -78,6 +81,13 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         &raw_file
     };
     let launches = launches_in(project, f, file, &mut named.wanted);
+    if f.dockerfile.is_some() {
+        let servers = launches
+            .iter()
+            .map(|l| crate::project::facts::units::Server::of(l, &f.input.path))
+            .collect();
+        named.servers.insert(key(&f.input.path), servers);
+    }
     for l in launches {
         if l.config_candidates.is_empty() {
             continue;

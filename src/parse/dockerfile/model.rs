@@ -229,55 +229,7 @@ impl Instruction {
 }
 
 /// The image a FROM names, after ARG substitution.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
-    /// As written after substitution: `python:3.12-slim@sha256:...`.
-    pub text: String,
-    /// Registry and repository: `python`, `ghcr.io/org/app`.
-    pub name: String,
-    pub tag: Option<String>,
-    pub digest: Option<String>,
-    /// A variable without a value stays in the reference: nothing is known.
-    pub unresolved: bool,
-    pub span: Span,
-}
-
-impl ImageRef {
-    pub fn parse(text: &str, span: Span, unresolved: bool) -> ImageRef {
-        let (rest, digest) = match text.split_once('@') {
-            Some((r, d)) => (r, Some(d.to_string())),
-            None => (text, None),
-        };
-        // A colon after the last slash separates the tag; one before it is a registry port.
-        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match rest[last_slash..].rfind(':') {
-            Some(i) => (
-                rest[..last_slash + i].to_string(),
-                Some(rest[last_slash + i + 1..].to_string()),
-            ),
-            None => (rest.to_string(), None),
-        };
-        ImageRef {
-            text: text.to_string(),
-            name,
-            tag,
-            digest,
-            unresolved,
-            span,
-        }
-    }
-
-    /// The repository without registry and `library/`: `python` for
-    /// `docker.io/library/python`.
-    pub fn short_name(&self) -> &str {
-        let n = self.name.strip_prefix("docker.io/").unwrap_or(&self.name);
-        n.strip_prefix("library/").unwrap_or(n)
-    }
-
-    pub fn is_scratch(&self) -> bool {
-        self.name.eq_ignore_ascii_case("scratch")
-    }
-}
+pub use crate::parse::image::ImageRef;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stage {

@@ -46,36 +46,6 @@ declare_rule! {
     }
 }
 
-/// A compose duration (`10s`, `1m30s`, `500ms`, `1h`) in seconds.
-pub fn duration(text: &str) -> Option<f64> {
-    let mut total = 0.0;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let n: f64 = rest[..end].parse().ok()?;
-        rest = &rest[end..];
-        let unit_end = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let f = match &rest[..unit_end] {
-            "" | "s" => 1.0,
-            "ms" => 0.001,
-            "us" | "µs" => 0.000_001,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += n * f;
-        rest = &rest[unit_end..];
-    }
-    Some(total)
-}
-
 impl ComposeRule for StopGraceTooShort {
     impl_meta!();
 
@@ -89,7 +59,7 @@ impl ComposeRule for StopGraceTooShort {
             };
             let before = out.len();
             let wait = match s.str_of("stop_grace_period") {
-                Some(e) => match duration(&e.text) {
+                Some(e) => match crate::parse::duration::compose(&e.text) {
                     Some(w) => Some((w, e.span)),
                     None => continue,
                 },
@@ -121,16 +91,5 @@ impl ComposeRule for StopGraceTooShort {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn durations() {
-        assert_eq!(super::duration("10s"), Some(10.0));
-        assert_eq!(super::duration("1m30s"), Some(90.0));
-        assert_eq!(super::duration("500ms"), Some(0.5));
-        assert_eq!(super::duration("soon"), None);
     }
 }

@@ -52,13 +52,7 @@ fn sleep_seconds(pre_stop: &Node) -> Option<(i64, &Node)> {
     }
     let cmd = pre_stop.get("exec")?.get("command")?;
     let words: Vec<&str> = cmd.as_seq()?.iter().filter_map(Node::as_str).collect();
-    let text = words.join(" ");
-    let after = text.split("sleep").nth(1)?;
-    let n = after
-        .split_whitespace()
-        .next()?
-        .trim_matches(|c: char| !c.is_ascii_digit());
-    n.parse().ok().map(|n| (n, cmd))
+    crate::parse::duration::sleep_in(&words.join(" ")).map(|n| (n, cmd))
 }
 
 impl KubeRule for GracePeriodTooShort {

@@ -400,7 +400,7 @@ fn int_of(o: &Opt) -> Option<i64> {
 /// How long the server waits for requests in flight at shutdown, when it
 /// is known: gunicorn's `graceful_timeout` (30 s by default), uvicorn's
 /// `--timeout-graceful-shutdown` (no default: unbounded).
-fn graceful_seconds(l: &Launch) -> Option<(i64, String)> {
+pub fn graceful_seconds(l: &Launch) -> Option<(i64, String)> {
     match l.command.server {
         Server::Gunicorn => match l.setting("graceful_timeout") {
             Setting::Default => Some((30, "gunicorn's default graceful timeout".to_string())),

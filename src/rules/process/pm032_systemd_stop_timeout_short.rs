@@ -42,42 +42,6 @@ declare_rule! {
     }
 }
 
-/// A systemd time span in seconds (`90`, `1min 30s`, `500ms`); `None` for
-/// `infinity` or what does not parse.
-pub fn seconds(span: &str) -> Option<f64> {
-    let s = span.trim();
-    if s.is_empty() || s == "infinity" {
-        return None;
-    }
-    if let Ok(n) = s.parse::<f64>() {
-        return Some(n);
-    }
-    let mut total = 0.0;
-    let mut rest = s;
-    while !rest.is_empty() {
-        rest = rest.trim_start();
-        let num_end = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let n: f64 = rest[..num_end].parse().ok()?;
-        rest = rest[num_end..].trim_start();
-        let unit_end = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let factor = match &rest[..unit_end] {
-            "" | "s" | "sec" | "second" | "seconds" => 1.0,
-            "ms" | "msec" => 0.001,
-            "us" | "usec" => 0.000_001,
-            "m" | "min" | "minute" | "minutes" => 60.0,
-            "h" | "hr" | "hour" | "hours" => 3600.0,
-            _ => return None,
-        };
-        total += n * factor;
-        rest = &rest[unit_end..];
-    }
-    Some(total)
-}
-
 impl ProcessRule for SystemdStopTimeoutShort {
     impl_meta!();
 
@@ -92,7 +56,7 @@ impl ProcessRule for SystemdStopTimeoutShort {
         else {
             return;
         };
-        let Some(wait) = seconds(&e.value) else {
+        let Some(wait) = crate::parse::duration::systemd(&e.value) else {
             return;
         };
         if wait < graceful as f64 {
@@ -106,20 +70,5 @@ impl ProcessRule for SystemdStopTimeoutShort {
             )
             .help(format!("set `TimeoutStopSec` above {graceful}s"));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::seconds;
-
-    #[test]
-    fn time_spans() {
-        assert_eq!(seconds("90"), Some(90.0));
-        assert_eq!(seconds("1min 30s"), Some(90.0));
-        assert_eq!(seconds("2m"), Some(120.0));
-        assert_eq!(seconds("500ms"), Some(0.5));
-        assert_eq!(seconds("infinity"), None);
-        assert_eq!(seconds("soon"), None);
     }
 }

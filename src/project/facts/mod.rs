@@ -1,0 +1,48 @@
+//! Facts one file states about deployables, read when the file is parsed
+//! (in parallel with the others) and linked into units by the project.
+//! Every fact carries the place it comes from, so that a finding resting
+//! on it can point there.
+
+pub mod images;
+pub mod ports;
+pub mod units;
+
+use crate::source::Span;
+use std::path::PathBuf;
+
+/// A place in a file of the project (the path as the user gave it).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: PathBuf,
+    pub span: Span,
+}
+
+/// Where a value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Written in the file at `at` (a flag, a key).
+    Written,
+    /// From `GUNICORN_CMD_ARGS` at the launch.
+    EnvArgs,
+    /// From the configuration file the server reads.
+    ConfigFile,
+    /// Not written anywhere: the program's default.
+    Default,
+}
+
+/// A value with where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub at: Option<Loc>,
+    pub origin: Origin,
+}
+
+/// What one file says about images, ports and shutdown.
+#[derive(Debug, Clone, Default)]
+pub struct Stated {
+    pub builds: Vec<images::Build>,
+    pub runs: Vec<images::Run>,
+    /// Services that route to pods: namespace, selector, target ports.
+    pub services: Vec<ports::ServicePorts>,
+}

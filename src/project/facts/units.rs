@@ -1,0 +1,237 @@
+//! Units: one deployable each. A Dockerfile of the project, the names its
+//! image is built as (workflows, compose), the compose services and
+//! Kubernetes containers that run one of those images, the servers its
+//! command starts and every port and shutdown fact along the way. This is
+//! what cross-file rules compare; a fact nobody states stays unknown.
+
+use super::images::{Build, Run, Runner};
+use super::ports::{PortClaim, Role, ServicePorts, port_of_bind};
+use super::{Loc, Located, Origin};
+use crate::parse::command::Server as Program;
+use crate::rules::process::launch::{Launch, Setting};
+use std::path::PathBuf;
+
+/// A server a unit's image starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// The command that starts it.
+    pub site: Loc,
+    pub program: Program,
+    /// The address it binds (`None`: unknown).
+    pub bind: Option<Located<String>>,
+    pub workers: Option<Located<String>>,
+    pub worker_class: Option<Located<String>>,
+    /// Seconds it waits for requests in flight after SIGTERM.
+    pub graceful_timeout: Option<Located<f64>>,
+    /// The configuration file it reads (a project key).
+    pub config: Option<PathBuf>,
+}
+
+/// One deployable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    /// The Dockerfile (a project key).
+    pub dockerfile: PathBuf,
+    /// Its final stage's `FROM`.
+    pub final_stage: Option<Loc>,
+    pub builds: Vec<Build>,
+    pub runs: Vec<Run>,
+    pub servers: Vec<Server>,
+    /// Every port claim of the unit: binds, `EXPOSE`, compose ports,
+    /// container ports, probes, and the Services that select its pods.
+    pub ports: Vec<PortClaim>,
+}
+
+impl Server {
+    /// The facts of a launch (`file` is the path of the launcher as the
+    /// user gave it).
+    pub fn of(launch: &Launch, file: &std::path::Path) -> Server {
+        let at = |span| Loc {
+            file: file.to_path_buf(),
+            span,
+        };
+        let text = |name: &str, default: Option<&str>| -> Option<Located<String>> {
+            match launch.setting(name) {
+                Setting::Flag(o) => Some(Located {
+                    value: o.value_text()?.to_string(),
+                    at: Some(at(o.value_span())),
+                    origin: Origin::Written,
+                }),
+                Setting::EnvArgs(o) => Some(Located {
+                    value: o.value_text()?.to_string(),
+                    at: Some(at(o.value_span())),
+                    origin: Origin::EnvArgs,
+                }),
+                Setting::Config(path, a) if !a.conditional => Some(Located {
+                    value: match &a.value {
+                        crate::parse::python::Value::Str(s) => s.clone(),
+                        crate::parse::python::Value::Int(n) => n.to_string(),
+                        crate::parse::python::Value::HostCpus => "host CPUs".to_string(),
+                        _ => return None,
+                    },
+                    at: Some(Loc {
+                        file: path.to_path_buf(),
+                        span: a.value_span,
+                    }),
+                    origin: Origin::ConfigFile,
+                }),
+                Setting::Default => default.map(|d| Located {
+                    value: d.to_string(),
+                    at: None,
+                    origin: Origin::Default,
+                }),
+                _ => None,
+            }
+        };
+        let gunicorn = launch.command.server == Program::Gunicorn;
+        let bind = if gunicorn {
+            text("bind", Some("127.0.0.1:8000"))
+        } else {
+            // uvicorn and hypercorn: `--host`/`--port` (or `--bind`).
+            let port = launch.command.get("port");
+            let host = launch.command.get("host");
+            match (port, launch.command.get("bind")) {
+                (_, Some(b)) => b.value_text().map(|v| Located {
+                    value: v.to_string(),
+                    at: Some(at(b.value_span())),
+                    origin: Origin::Written,
+                }),
+                (Some(p), None) => p.value_text().map(|v| Located {
+                    value: format!(
+                        "{}:{v}",
+                        host.and_then(|h| h.value_text()).unwrap_or("127.0.0.1")
+                    ),
+                    at: Some(at(p.value_span())),
+                    origin: Origin::Written,
+                }),
+                (None, None) => Some(Located {
+                    value: "127.0.0.1:8000".to_string(),
+                    at: None,
+                    origin: Origin::Default,
+                }),
+            }
+        };
+        let graceful_timeout = crate::rules::process::graceful_seconds(launch).map(|(n, _)| {
+            let (at_, origin) = match launch.setting(if gunicorn {
+                "graceful_timeout"
+            } else {
+                "timeout_graceful_shutdown"
+            }) {
+                Setting::Flag(o) => (Some(at(o.value_span())), Origin::Written),
+                Setting::EnvArgs(o) => (Some(at(o.value_span())), Origin::EnvArgs),
+                Setting::Config(p, a) => (
+                    Some(Loc {
+                        file: p.to_path_buf(),
+                        span: a.value_span,
+                    }),
+                    Origin::ConfigFile,
+                ),
+                _ => (None, Origin::Default),
+            };
+            Located {
+                value: n as f64,
+                at: at_,
+                origin,
+            }
+        });
+        Server {
+            site: at(launch.command.span),
+            program: launch.command.server,
+            bind,
+            workers: gunicorn.then(|| text("workers", Some("1"))).flatten(),
+            worker_class: gunicorn
+                .then(|| text("worker_class", Some("sync")))
+                .flatten(),
+            graceful_timeout,
+            config: match &launch.config {
+                crate::rules::process::launch::ConfigFile::Found(c) => {
+                    Some(crate::project::key(&c.0))
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What a Dockerfile says of its own image.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// The Dockerfile (a project key).
+    pub dockerfile: PathBuf,
+    pub final_stage: Option<Loc>,
+    pub servers: Vec<Server>,
+    /// Its `EXPOSE` ports.
+    pub exposed: Vec<PortClaim>,
+}
+
+/// Links the builds and runs of every file to the Dockerfiles.
+pub fn link(
+    images: Vec<Image>,
+    builds: &[Build],
+    runs: &[Run],
+    services: &[ServicePorts],
+) -> Vec<Unit> {
+    let mut units = Vec::new();
+    for image in images {
+        let Image {
+            dockerfile,
+            final_stage,
+            servers,
+            exposed: mut ports,
+        } = image;
+        let unit_builds: Vec<Build> = builds
+            .iter()
+            .filter(|b| b.dockerfile == dockerfile)
+            .cloned()
+            .collect();
+        let unit_runs: Vec<Run> = runs
+            .iter()
+            .filter(|r| {
+                // A compose service that builds the image runs it.
+                unit_builds.iter().any(|b| match (&r.runner, &b.service) {
+                    (Runner::Compose { service }, Some(s))
+                        if s == service && r.at.file == b.at.file =>
+                    {
+                        true
+                    }
+                    _ => b.image.as_ref().is_some_and(|i| i.same_image(&r.image)),
+                })
+            })
+            .cloned()
+            .collect();
+        for s in &servers {
+            if let Some(b) = &s.bind
+                && let Some(port) = port_of_bind(&b.value)
+                && let Some(at) = b.at.clone().or_else(|| Some(s.site.clone()))
+            {
+                ports.push(PortClaim {
+                    port,
+                    role: Role::Bind,
+                    at,
+                });
+            }
+        }
+        for r in &unit_runs {
+            ports.extend(r.ports.iter().cloned());
+            if let Runner::Kubernetes {
+                namespace, labels, ..
+            } = &r.runner
+            {
+                for s in services.iter().filter(|s| s.selects(namespace, labels)) {
+                    ports.extend(s.targets.iter().cloned());
+                }
+            }
+        }
+        ports.sort_by(|a, b| (a.role, &a.at, a.port).cmp(&(b.role, &b.at, b.port)));
+        ports.dedup();
+        units.push(Unit {
+            dockerfile,
+            final_stage,
+            builds: unit_builds,
+            runs: unit_runs,
+            servers,
+            ports,
+        });
+    }
+    units
+}

@@ -1,0 +1,113 @@
+//! The project's units: one deployable per Dockerfile, linked to the
+//! names a workflow and compose build it as, the compose services and
+//! Kubernetes containers that run it, and every port claim along the way
+//! (`fixtures/project/unit`).
+
+mod common;
+
+use prodlint::project::facts::ports::Role;
+use prodlint::project::facts::units::Unit;
+
+fn units_of(case: &str) -> Vec<Unit> {
+    let dir = common::root().join("fixtures/project").join(case);
+    let config = prodlint::config::Config::default();
+    let (candidates, errors) = prodlint::discover::discover(&[dir], &config);
+    assert!(errors.is_empty(), "{errors:?}");
+    let project = prodlint::project::load::project(&candidates, config.max_file_size);
+    project.units().to_vec()
+}
+
+/// `file:line role port`, the file below the fixture.
+fn claims(unit: &Unit) -> Vec<String> {
+    unit.ports
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p.at.file).unwrap_or_default();
+            let line = text[..p.at.span.start.min(text.len())]
+                .matches('\n')
+                .count()
+                + 1;
+            let name = p.at.file.to_string_lossy();
+            let name = name
+                .split("fixtures/project/unit/")
+                .nth(1)
+                .unwrap_or(&name)
+                .to_string();
+            format!("{name}:{line} {:?} {}", p.role, p.port)
+        })
+        .collect()
+}
+
+#[test]
+fn a_dockerfile_its_builds_its_runs_and_its_ports_are_one_unit() {
+    let units = units_of("unit");
+    assert_eq!(units.len(), 1, "{units:#?}");
+    let u = &units[0];
+    assert!(u.dockerfile.ends_with("unit/docker/Dockerfile"));
+    // Built by the workflow (as `ghcr.io/acme/api:<sha>`) and by compose.
+    let builders: Vec<String> = u
+        .builds
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {}",
+                b.at.file.file_name().unwrap_or_default().to_string_lossy(),
+                b.image.as_ref().map_or("?", |i| i.text.as_str())
+            )
+        })
+        .collect();
+    assert_eq!(
+        builders,
+        [
+            "deploy.yml ghcr.io/acme/api:${{ github.sha }}",
+            "compose.yaml unit-api"
+        ]
+    );
+    // Run by the compose service that builds it and by the Deployment
+    // whose image the workflow's name matches.
+    let runners: Vec<String> = u.runs.iter().map(|r| format!("{:?}", r.runner)).collect();
+    assert_eq!(runners.len(), 2, "{runners:?}");
+    assert!(
+        runners[0].starts_with("Compose { service: \"api\""),
+        "{runners:?}"
+    );
+    assert!(
+        runners[1].starts_with("Kubernetes { namespace: Some(\"shop\")"),
+        "{runners:?}"
+    );
+    // The server the image starts binds 8000; the container says 8080.
+    assert_eq!(u.servers.len(), 1);
+    assert_eq!(
+        u.servers[0].bind.as_ref().map(|b| b.value.as_str()),
+        Some("0.0.0.0:8000")
+    );
+    assert_eq!(
+        claims(u),
+        [
+            "docker/Dockerfile:10 Bind 8000",
+            "docker/Dockerfile:8 Expose 8000",
+            "compose.yaml:7 Publish 8000",
+            "k8s/api.yaml:20 ContainerPort 8080",
+            "k8s/api.yaml:36 ServiceTarget 8080",
+            "k8s/api.yaml:24 Probe 8000",
+        ]
+    );
+    // The stop waits of both runners: compose's 40 s, Kubernetes' default.
+    let waits: Vec<f64> = u
+        .runs
+        .iter()
+        .filter_map(|r| r.stop_wait.as_ref().map(|w| w.0))
+        .collect();
+    assert_eq!(waits, [40.0, 30.0]);
+    assert!(u.ports.iter().any(|p| p.role == Role::Probe));
+}
+
+/// A Dockerfile nothing builds or runs is a unit of its own, with what it
+/// says itself.
+#[test]
+fn an_unlinked_dockerfile_is_a_unit_alone() {
+    let units = units_of("linked");
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0].runs.len(), 1, "the compose service that builds it");
+    assert!(units[0].servers[0].config.is_some());
+}
