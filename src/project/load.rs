@@ -119,6 +119,7 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
         }
     }
     let mut project = Project::assemble(parsed, known);
+
     // What launches and services name outside the walk: two rounds (a
     // Dockerfile a compose service builds may name a configuration).
     for _ in 0..2 {

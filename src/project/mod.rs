@@ -35,6 +35,31 @@ pub struct Built {
     pub dockerfile: Dockerfile,
 }
 
+/// A parse held for the file's own lint, which takes it: after that the
+/// project no longer holds it.
+#[derive(Debug, Default)]
+pub struct Parked(std::sync::Mutex<Option<ParsedYaml>>);
+
+impl Parked {
+    fn new(parsed: ParsedYaml) -> Self {
+        Parked(std::sync::Mutex::new(Some(parsed)))
+    }
+
+    /// The parse, while it is held.
+    fn peek(&self) -> Option<ParsedYaml> {
+        self.0.lock().ok()?.as_ref().map(Arc::clone)
+    }
+
+    /// Takes the parse if it is of `text`.
+    fn take_if(&self, text: &str) -> Option<ParsedYaml> {
+        let mut held = self.0.lock().ok()?;
+        if held.as_ref().is_some_and(|p| *p.0 == *text) {
+            return held.take();
+        }
+        None
+    }
+}
+
 /// A file the project reads facts from.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -57,11 +82,13 @@ pub struct FileFacts {
     supervisord: Option<(ini::Ini, bool)>,
     systemd: Option<ini::Ini>,
     procfile: Option<procfile::Procfile>,
-    compose: Option<ParsedYaml>,
+    /// A compose file's parse, until its own lint takes it (so that the
+    /// project does not hold every tree to the end of the run).
+    compose: Parked,
     /// A gunicorn configuration by name (`gunicorn*.py`).
     gunicorn: Option<Arc<(PathBuf, Module)>>,
     /// A manifest's parse (its objects feed the index).
-    kube: Option<ParsedYaml>,
+    kube: Parked,
     /// What the file says about images, ports and shutdown.
     stated: facts::Stated,
 }
@@ -230,9 +257,9 @@ impl Project {
             supervisord: None,
             systemd: None,
             procfile: None,
-            compose: None,
+            compose: Parked::default(),
             gunicorn: None,
-            kube: None,
+            kube: Parked::default(),
             stated: facts::Stated::default(),
         };
         let text = Arc::clone(&f.input.text);
@@ -267,7 +294,7 @@ impl Project {
                 {
                     facts::images::from_compose(&f.input.path, &c, &mut f.stated);
                 }
-                f.compose = Some(Arc::new((Arc::clone(&text), tree)));
+                f.compose = Parked::new(Arc::new((Arc::clone(&text), tree)));
             }
             FileKind::Workflow => {
                 // Only what it builds is kept: the tree is not.
@@ -287,7 +314,7 @@ impl Project {
             FileKind::Kubernetes => {
                 let tree = yaml::parse(&text);
                 facts::images::from_manifest(&f.input.path, &kube::objects(&tree), &mut f.stated);
-                f.kube = Some(Arc::new((Arc::clone(&text), tree)));
+                f.kube = Parked::new(Arc::new((Arc::clone(&text), tree)));
             }
             _ => {}
         }
@@ -314,7 +341,7 @@ impl Project {
             .files
             .par_iter()
             .filter_map(|(k, f)| {
-                let parsed = f.kube.as_ref()?;
+                let parsed = f.kube.peek()?;
                 let top = f.input.root.as_deref().map(key);
                 let folder =
                     kube::app_folder(&dir_of(k), top.as_deref(), |d| self.kustomized.contains(d));
@@ -501,8 +528,7 @@ impl Project {
     /// The parse of a compose file made for its launches, if it is of
     /// this text.
     pub fn parsed_compose(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
-        let parsed = self.files.get(&key(path))?.compose.as_ref()?;
-        (*parsed.0 == *text).then(|| Arc::clone(parsed))
+        self.files.get(&key(path))?.compose.take_if(text)
     }
 
     /// The parse of a Dockerfile made for its launches, if it is of this
@@ -514,8 +540,7 @@ impl Project {
 
     /// The parse of a manifest made for the index, if it is of this text.
     pub fn parsed_yaml(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
-        let parsed = self.files.get(&key(path))?.kube.as_ref()?;
-        (*parsed.0 == *text).then(|| Arc::clone(parsed))
+        self.files.get(&key(path))?.kube.take_if(text)
     }
 }
 

@@ -64,7 +64,7 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         || f.procfile.is_some()
         || f.supervisord.is_some()
         || f.systemd.is_some()
-        || f.compose.is_some();
+        || f.compose.peek().is_some();
     if !launcher {
         return named;
     }
@@ -142,7 +142,7 @@ fn launches_in(
             .map(|s| launch::in_systemd_service(s, file, project))
             .unwrap_or_default();
     }
-    if let Some(parsed) = &f.compose {
+    if let Some(parsed) = f.compose.peek() {
         let Some(compose) = parsed
             .1
             .documents

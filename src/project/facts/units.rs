@@ -9,6 +9,7 @@ use super::ports::{PortClaim, Role, ServicePorts, port_of_bind};
 use super::{Loc, Located, Origin};
 use crate::parse::command::Server as Program;
 use crate::rules::process::launch::{Launch, Setting};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// A server a unit's image starts.
@@ -171,6 +172,19 @@ pub fn link(
     runs: &[Run],
     services: &[ServicePorts],
 ) -> Vec<Unit> {
+    // Indexed once: builds by Dockerfile, runs by repository (a unit
+    // looks only at the runs of the repositories it is built as).
+    let mut builds_of: HashMap<&PathBuf, Vec<&Build>> = HashMap::new();
+    for b in builds {
+        builds_of.entry(&b.dockerfile).or_default().push(b);
+    }
+    let mut runs_of: HashMap<String, Vec<(usize, &Run)>> = HashMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        runs_of
+            .entry(r.image.repository())
+            .or_default()
+            .push((i, r));
+    }
     let mut units = Vec::new();
     for image in images {
         let Image {
@@ -179,26 +193,27 @@ pub fn link(
             servers,
             exposed: mut ports,
         } = image;
-        let unit_builds: Vec<Build> = builds
-            .iter()
-            .filter(|b| b.dockerfile == dockerfile)
-            .cloned()
-            .collect();
-        let unit_runs: Vec<Run> = runs
-            .iter()
-            .filter(|r| {
+        let unit_builds: Vec<Build> = builds_of
+            .get(&dockerfile)
+            .map(|v| v.iter().map(|b| (*b).clone()).collect())
+            .unwrap_or_default();
+        let mut matched: Vec<(usize, &Run)> = Vec::new();
+        for b in &unit_builds {
+            let Some(name) = &b.image else { continue };
+            for (i, r) in runs_of.get(&name.repository()).into_iter().flatten() {
                 // A compose service that builds the image runs it.
-                unit_builds.iter().any(|b| match (&r.runner, &b.service) {
-                    (Runner::Compose { service }, Some(s))
-                        if s == service && r.at.file == b.at.file =>
-                    {
-                        true
-                    }
-                    _ => b.image.as_ref().is_some_and(|i| i.same_image(&r.image)),
-                })
-            })
-            .cloned()
-            .collect();
+                let builds_it = matches!(
+                    (&r.runner, &b.service),
+                    (Runner::Compose { service }, Some(s)) if s == service && r.at.file == b.at.file
+                );
+                if builds_it || name.same_image(&r.image) {
+                    matched.push((*i, r));
+                }
+            }
+        }
+        matched.sort_by_key(|(i, _)| *i);
+        matched.dedup_by_key(|(i, _)| *i);
+        let unit_runs: Vec<Run> = matched.into_iter().map(|(_, r)| r.clone()).collect();
         for s in &servers {
             if let Some(b) = &s.bind
                 && let Some(port) = port_of_bind(&b.value)
