@@ -324,7 +324,7 @@ fn run_rules(
             };
             for rule in rules::DOCKERFILE_RULES {
                 if selection.is_enabled(rule.meta().code) {
-                    rule.check(&cx, &mut out);
+                    rule.dockerfile(&cx, &mut out);
                 }
             }
             rules::process::check_dockerfile(&cx, selection, &mut out);
@@ -422,7 +422,7 @@ fn run_rules(
             };
             for rule in rules::ENV_RULES {
                 if selection.is_enabled(rule.meta().code) {
-                    rule.check(&cx, &mut out);
+                    rule.env(&cx, &mut out);
                 }
             }
         }
@@ -450,7 +450,7 @@ fn run_rules(
             {
                 for rule in rules::WORKFLOW_RULES {
                     if selection.is_enabled(rule.meta().code) {
-                        rule.check(&cx, &mut out);
+                        rule.workflow(&cx, &mut out);
                     }
                 }
             }

@@ -6,11 +6,12 @@ pub mod env;
 pub mod kube;
 pub mod meta;
 pub mod process;
+mod rule;
 pub mod secrets;
 pub mod workflow;
 
 use crate::config::Config;
-use crate::diagnostic::Findings;
+
 use crate::parse::dockerfile::Dockerfile;
 use crate::parse::dockerignore::DockerIgnore;
 use crate::parse::dotenv::{EnvFile, Environment};
@@ -30,11 +31,6 @@ pub struct DockerContext<'a> {
     pub config: &'a Config,
     /// What other files say (dependencies, configurations, …).
     pub project: &'a crate::project::Project,
-}
-
-pub trait DockerfileRule: Sync + Send {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings);
 }
 
 /// What a workflow or action rule can see.
@@ -72,16 +68,6 @@ pub struct EnvContext<'a> {
     pub config: &'a Config,
 }
 
-pub trait EnvRule: Sync + Send {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings);
-}
-
-pub trait WorkflowRule: Sync + Send {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings);
-}
-
 /// Implements the `meta()` of a rule trait from the declared `META`.
 #[macro_export]
 macro_rules! impl_meta {
@@ -91,6 +77,8 @@ macro_rules! impl_meta {
         }
     };
 }
+
+pub use rule::Rule;
 
 pub use dockerfile::RULES as DOCKERFILE_RULES;
 pub use env::RULES as ENV_RULES;

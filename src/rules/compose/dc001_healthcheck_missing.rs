@@ -48,10 +48,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for HealthcheckMissing {
+impl Rule for HealthcheckMissing {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         if cx.dev {
             return;
         }

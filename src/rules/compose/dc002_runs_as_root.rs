@@ -46,10 +46,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for RunsAsRoot {
+impl Rule for RunsAsRoot {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (i, (s, built, _)) in cx.services().enumerate() {
             match s.str_of("user") {
                 Some(u) => {

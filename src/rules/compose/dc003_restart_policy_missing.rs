@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for RestartPolicyMissing {
+impl Rule for RestartPolicyMissing {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         if cx.dev {
             return;
         }

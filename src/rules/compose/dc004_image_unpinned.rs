@@ -52,10 +52,10 @@ pub fn unpinned_tag(image: &str) -> Option<&'static str> {
     }
 }
 
-impl ComposeRule for ImageUnpinned {
+impl Rule for ImageUnpinned {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
             if s.get("build").is_some() {
                 continue;

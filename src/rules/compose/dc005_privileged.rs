@@ -43,10 +43,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for Privileged {
+impl Rule for Privileged {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
             if s.is_true("privileged")
                 && let Some(p) = s.get("privileged")

@@ -46,10 +46,10 @@ pub fn is_runtime_socket(path: &str) -> bool {
         .any(|s| path.ends_with(s))
 }
 
-impl ComposeRule for DockerSocketMounted {
+impl Rule for DockerSocketMounted {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
             for v in s.volumes() {
                 if v.source.as_deref().is_some_and(is_runtime_socket) {

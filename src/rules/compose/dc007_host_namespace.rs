@@ -44,10 +44,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for HostNamespace {
+impl Rule for HostNamespace {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
             for key in ["network_mode", "pid", "ipc"] {
                 if let Some(v) = s.str_of(key)

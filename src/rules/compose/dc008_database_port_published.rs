@@ -41,10 +41,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for DatabasePortPublished {
+impl Rule for DatabasePortPublished {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
             let Some(image) = s.image() else { continue };
             if !is_database(&image.text) {

@@ -46,10 +46,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for StopGraceTooShort {
+impl Rule for StopGraceTooShort {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (i, (s, _, launches)) in cx.services().enumerate() {
             let from_image = launches.is_empty();
             let launches = if from_image {

@@ -43,10 +43,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for DevServerCommand {
+impl Rule for DevServerCommand {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         if cx.dev {
             return;
         }

@@ -50,10 +50,10 @@ fn is_source_folder(source: &str) -> bool {
     !rest.is_empty() && !rest.rsplit('/').next().unwrap_or(rest).contains('.')
 }
 
-impl ComposeRule for SourceBindMounted {
+impl Rule for SourceBindMounted {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         if cx.dev {
             return;
         }

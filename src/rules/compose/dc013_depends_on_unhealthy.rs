@@ -52,10 +52,10 @@ fn column(file: &SourceFile, offset: usize) -> usize {
     file.lines.position(&file.text, offset).column - 1
 }
 
-impl ComposeRule for DependsOnUnhealthy {
+impl Rule for DependsOnUnhealthy {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
             let deps = s.depends_on();
             let is_db = |name: &str| {

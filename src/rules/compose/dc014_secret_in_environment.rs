@@ -49,10 +49,10 @@ declare_rule! {
     }
 }
 
-impl ComposeRule for SecretInEnvironment {
+impl Rule for SecretInEnvironment {
     impl_meta!();
 
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+    fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         let extra: &[String] = &[];
         for (s, _, _) in cx.services() {
             for v in s.environment() {

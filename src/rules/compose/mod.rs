@@ -25,7 +25,7 @@ use crate::impl_meta;
 use crate::parse::compose::{Compose, Service};
 use crate::parse::dockerfile::{Dockerfile, Keyword};
 use crate::project::{Built, Project};
-use crate::registry::RuleMeta;
+use crate::rules::Rule;
 use crate::rules::process::launch::{self, Launch};
 use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
@@ -68,12 +68,7 @@ impl<'a> ComposeContext<'a> {
     }
 }
 
-pub trait ComposeRule: Sync + Send {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &ComposeContext<'_>, out: &mut Findings);
-}
-
-pub static RULES: &[&dyn ComposeRule] = &[
+pub static RULES: &[&dyn Rule] = &[
     &dc001_healthcheck_missing::HealthcheckMissing,
     &dc002_runs_as_root::RunsAsRoot,
     &dc003_restart_policy_missing::RestartPolicyMissing,
@@ -165,7 +160,7 @@ pub fn check(
     };
     for rule in RULES {
         if selection.is_enabled(rule.meta().code) {
-            rule.check(&cx, out);
+            rule.compose(&cx, out);
         }
     }
 }

@@ -45,10 +45,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for FinalStageRunsAsRoot {
+impl Rule for FinalStageRunsAsRoot {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         let Some(stage) = df.final_stage() else {
             return;

@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for BaseImageNotDigestPinned {
+impl Rule for BaseImageNotDigestPinned {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for image in pinnable_final_images(cx.dockerfile) {
             if image.digest.is_some() {
                 continue;

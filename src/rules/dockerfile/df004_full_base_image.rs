@@ -82,10 +82,10 @@ fn slim_tag(image: &str, tag: &str) -> Option<String> {
     })
 }
 
-impl DockerfileRule for FullBaseImage {
+impl Rule for FullBaseImage {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let Some(root) = cx.dockerfile.final_chain().first().copied() else {
             return;
         };

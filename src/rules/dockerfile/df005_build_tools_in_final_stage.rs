@@ -128,10 +128,10 @@ impl<'a> Removals<'a> {
     }
 }
 
-impl DockerfileRule for BuildToolsInFinalStage {
+impl Rule for BuildToolsInFinalStage {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             let removals = Removals::of(run);
             for cmd in commands(run) {

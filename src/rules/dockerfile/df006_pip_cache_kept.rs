@@ -40,10 +40,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for PipCacheKept {
+impl Rule for PipCacheKept {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         let pip_env = env_first_set(df, "PIP_NO_CACHE_DIR");
         let uv_env = env_first_set(df, "UV_NO_CACHE");

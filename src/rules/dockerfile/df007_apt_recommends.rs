@@ -34,10 +34,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for AptRecommendsInstalled {
+impl Rule for AptRecommendsInstalled {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             for cmd in commands(run) {
                 let Some(sub) = apt_subcommand(cmd, &["install"]) else {

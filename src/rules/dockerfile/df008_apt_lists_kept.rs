@@ -37,10 +37,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for AptListsKept {
+impl Rule for AptListsKept {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             if has_cache_mount(run, &["/var/lib/apt"]) {
                 continue;

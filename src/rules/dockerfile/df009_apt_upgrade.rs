@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for AptUpgrade {
+impl Rule for AptUpgrade {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             for cmd in commands(run) {
                 if let Some(sub) = apt_subcommand(cmd, &["upgrade", "dist-upgrade", "full-upgrade"])

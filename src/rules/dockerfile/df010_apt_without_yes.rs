@@ -34,10 +34,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for AptWithoutYes {
+impl Rule for AptWithoutYes {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             let cmds = commands(run);
             for (i, cmd) in cmds.iter().enumerate() {

@@ -33,10 +33,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for ApkCacheKept {
+impl Rule for ApkCacheKept {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             if has_cache_mount(run, &["/var/cache/apk", "/etc/apk/cache"]) {
                 continue;

@@ -109,10 +109,10 @@ impl ShellFormEntrypoint {
     }
 }
 
-impl DockerfileRule for ShellFormEntrypoint {
+impl Rule for ShellFormEntrypoint {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         let entrypoint = df.final_last(Keyword::Entrypoint);
         if let Some(e) = entrypoint {

@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for DevServerCommand {
+impl Rule for DevServerCommand {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let raw = |s: Span| cx.file.slice(s).to_string();
         for instr in process_instructions(cx.dockerfile) {
             let servers = match instr.command() {

@@ -55,10 +55,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for SecretInEnvOrArg {
+impl Rule for SecretInEnvOrArg {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let extra = cx.config.option(Self::META.code, "extra-names");
         let allowed = cx.config.option(Self::META.code, "allowed-names");
         for instr in &cx.dockerfile.instructions {

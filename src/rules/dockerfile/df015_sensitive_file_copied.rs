@@ -99,10 +99,10 @@ pub(super) fn sensitive(path: &str) -> Option<&'static str> {
     None
 }
 
-impl DockerfileRule for SensitiveFileCopied {
+impl Rule for SensitiveFileCopied {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for instr in &cx.dockerfile.instructions {
             if !matches!(instr.keyword, Keyword::Copy | Keyword::Add)
                 || instr.flag("from").is_some()

@@ -47,10 +47,10 @@ fn is_whole_context(src: &str) -> bool {
     matches!(src, "." | "./" | "*" | "./*" | "./.")
 }
 
-impl DockerfileRule for ContextCopiedWithoutDockerignore {
+impl Rule for ContextCopiedWithoutDockerignore {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let copy_all = cx.dockerfile.instructions.iter().find_map(|i| {
             if !matches!(i.keyword, Keyword::Copy | Keyword::Add) || i.flag("from").is_some() {
                 return None;

@@ -42,10 +42,10 @@ const ARCHIVES: &[&str] = &[
     ".gz", ".bz2", ".xz",
 ];
 
-impl DockerfileRule for AddInsteadOfCopy {
+impl Rule for AddInsteadOfCopy {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for instr in cx.dockerfile.instructions_of(Keyword::Add) {
             let words = instr.words();
             let Some((_, sources)) = words.split_last() else {

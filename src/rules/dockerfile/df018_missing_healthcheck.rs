@@ -38,10 +38,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for MissingHealthcheck {
+impl Rule for MissingHealthcheck {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         if df.final_last(Keyword::Healthcheck).is_some() {
             return;

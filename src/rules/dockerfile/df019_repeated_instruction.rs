@@ -35,10 +35,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for RepeatedInstruction {
+impl Rule for RepeatedInstruction {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         for stage in &df.stages {
             for kw in [Keyword::Cmd, Keyword::Entrypoint, Keyword::Healthcheck] {

@@ -40,10 +40,10 @@ fn is_absolute(path: &str) -> bool {
         || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
 }
 
-impl DockerfileRule for RelativeWorkdir {
+impl Rule for RelativeWorkdir {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for instr in cx.dockerfile.instructions_of(Keyword::Workdir) {
             let Some(w) = instr.words().first() else {
                 continue;

@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for CdInRun {
+impl Rule for CdInRun {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in all_runs(cx.dockerfile) {
             let cmds = commands(run);
             // Indices of the `rm` commands, to look only at those after each `cd`.

@@ -37,10 +37,10 @@ declare_rule! {
     }
 }
 
-impl DockerfileRule for SudoInRun {
+impl Rule for SudoInRun {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in all_runs(cx.dockerfile) {
             for cmd in commands(run) {
                 if cmd.program() == Some("sudo")

@@ -105,10 +105,10 @@ impl InsecureDownload {
     }
 }
 
-impl DockerfileRule for InsecureDownload {
+impl Rule for InsecureDownload {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for instr in &cx.dockerfile.instructions {
             match instr.keyword {
                 Keyword::Env | Keyword::Arg => {

@@ -71,10 +71,10 @@ fn close_to(a: &str, b: &str) -> bool {
     crate::config::suggestion(a, &[b]).contains(b)
 }
 
-impl DockerfileRule for InvalidStageReference {
+impl Rule for InvalidStageReference {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         for (i, stage) in df.stages.iter().enumerate() {
             if let (Some(name), Some(span)) = (&stage.name, stage.name_span)

@@ -63,10 +63,10 @@ fn check_port(text: &str) -> Result<(u32, u32), String> {
     Ok((a, b))
 }
 
-impl DockerfileRule for InvalidExposedPort {
+impl Rule for InvalidExposedPort {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for instr in cx.dockerfile.instructions_of(Keyword::Expose) {
             for w in instr.words() {
                 if w.dynamic {

@@ -66,10 +66,10 @@ fn shell_fails_pipelines(s: &[Word]) -> bool {
             .any(|a| a.text == "-eo" || a.text == "-euo" || a.text.contains("pipefail"))
 }
 
-impl DockerfileRule for PipeWithoutPipefail {
+impl Rule for PipeWithoutPipefail {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         // Whether the SHELL in effect at the end of each stage fails a
         // pipeline, in stage order: a stage's parent comes before it, so

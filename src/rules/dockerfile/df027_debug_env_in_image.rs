@@ -57,10 +57,10 @@ fn development_switch(key: &str, value: &str) -> bool {
     }
 }
 
-impl DockerfileRule for DebugEnvInImage {
+impl Rule for DebugEnvInImage {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         // Only the value that takes effect counts: the last one per key.
         let mut last: HashMap<&str, &Pair> = HashMap::new();
         let envs = cx

@@ -50,10 +50,10 @@ const PY_PROGRAMS: &[&str] = &[
     "granian",
 ];
 
-impl DockerfileRule for PythonOutputBuffered {
+impl Rule for PythonOutputBuffered {
     impl_meta!();
 
-    fn check(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+    fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let df = cx.dockerfile;
         let Some(root) = df.final_chain().first().copied() else {
             return;

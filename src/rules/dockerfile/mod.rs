@@ -31,7 +31,7 @@ mod df026_pipe_without_pipefail;
 mod df027_debug_env_in_image;
 mod df028_python_output_buffered;
 
-use super::{DockerContext, DockerfileRule};
+use super::{DockerContext, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings, Severity};
 use crate::impl_meta;
@@ -41,7 +41,7 @@ use helpers::*;
 
 /// Runs one rule on Dockerfile text, for the rules' unit tests.
 #[cfg(test)]
-pub(crate) fn check_text(rule: &dyn DockerfileRule, text: &str) -> Vec<crate::diagnostic::Finding> {
+pub(crate) fn check_text(rule: &dyn Rule, text: &str) -> Vec<crate::diagnostic::Finding> {
     let file = crate::source::SourceFile::new("Dockerfile", text.to_string());
     let dockerfile = crate::parse::dockerfile::parse(text);
     let config = crate::config::Config::default();
@@ -53,11 +53,11 @@ pub(crate) fn check_text(rule: &dyn DockerfileRule, text: &str) -> Vec<crate::di
         project: &crate::project::Project::default(),
     };
     let mut out = Findings::new();
-    rule.check(&cx, &mut out);
+    rule.dockerfile(&cx, &mut out);
     out.into_vec()
 }
 
-pub static RULES: &[&dyn DockerfileRule] = &[
+pub static RULES: &[&dyn Rule] = &[
     &df001_final_stage_root::FinalStageRunsAsRoot,
     &df002_base_image_unpinned::BaseImageUnpinned,
     &df003_base_image_digest::BaseImageNotDigestPinned,

@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for DuplicateKey {
+impl Rule for DuplicateKey {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         let mut first: HashMap<&str, &Entry> = HashMap::new();
         for e in &cx.env.entries {
             let Some(earlier) = first.insert(e.key.as_str(), e) else {

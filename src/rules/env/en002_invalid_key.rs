@@ -39,10 +39,10 @@ pub(super) fn valid_key(key: &str) -> bool {
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-impl EnvRule for InvalidKey {
+impl Rule for InvalidKey {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for e in cx.env.entries.iter().filter(|e| !valid_key(&e.key)) {
             let why = if e.key.is_empty() {
                 "the key is empty".to_string()

@@ -33,10 +33,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for LowercaseKey {
+impl Rule for LowercaseKey {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for e in &cx.env.entries {
             if e.key.chars().any(|c| c.is_ascii_lowercase()) {
                 out.report(

@@ -33,10 +33,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for SpaceAroundEquals {
+impl Rule for SpaceAroundEquals {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for e in &cx.env.entries {
             let spans: Vec<_> = [e.space_before_eq, e.space_after_eq]
                 .into_iter()

@@ -34,10 +34,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for UnquotedValueWithSpaces {
+impl Rule for UnquotedValueWithSpaces {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for e in &cx.env.entries {
             if e.quote != Quote::None || !e.value.contains([' ', '\t']) {
                 continue;

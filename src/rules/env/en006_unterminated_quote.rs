@@ -34,10 +34,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for UnterminatedQuote {
+impl Rule for UnterminatedQuote {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for e in cx.env.entries.iter().filter(|e| e.unterminated) {
             let open = crate::source::Span::new(e.value_span.start, e.value_span.start + 1);
             out.report(

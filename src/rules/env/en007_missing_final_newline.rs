@@ -28,10 +28,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for MissingFinalNewline {
+impl Rule for MissingFinalNewline {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.env.missing_final_newline {
             let end = cx.file.text.len();
             out.report(

@@ -28,10 +28,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for TrailingWhitespace {
+impl Rule for TrailingWhitespace {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for span in &cx.env.trailing_whitespace {
             out.report(&Self::META, *span, "this line ends with blanks")
                 .fix(

@@ -32,10 +32,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for LineWithoutAssignment {
+impl Rule for LineWithoutAssignment {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for line in &cx.env.lines {
             if let Line::Invalid(span) = line {
                 out.report(&Self::META, *span, "this line sets nothing: it has no `=`")

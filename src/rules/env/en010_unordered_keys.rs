@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for UnorderedKeys {
+impl Rule for UnorderedKeys {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         let mut previous: Option<&Entry> = None;
         for line in &cx.env.lines {
             match line {

@@ -35,10 +35,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for InvalidSubstitution {
+impl Rule for InvalidSubstitution {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         for e in &cx.env.entries {
             for s in e.substitutions.iter().filter(|s| !s.valid) {
                 out.report(

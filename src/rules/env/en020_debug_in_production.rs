@@ -38,10 +38,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for DebugInProduction {
+impl Rule for DebugInProduction {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.environment != Environment::Production {
             return;
         }

@@ -98,10 +98,10 @@ fn weakness(value: &str) -> Option<&'static str> {
     None
 }
 
-impl EnvRule for WeakSecretKey {
+impl Rule for WeakSecretKey {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.environment == Environment::Template {
             return;
         }

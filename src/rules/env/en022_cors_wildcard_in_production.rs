@@ -43,10 +43,10 @@ const ORIGIN_KEYS: &[&str] = &[
     "CORS_ALLOW_ORIGINS",
 ];
 
-impl EnvRule for CorsWildcardInProduction {
+impl Rule for CorsWildcardInProduction {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.environment != Environment::Production {
             return;
         }

@@ -35,10 +35,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for SqliteInProduction {
+impl Rule for SqliteInProduction {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.environment != Environment::Production {
             return;
         }

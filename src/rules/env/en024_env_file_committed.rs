@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for EnvFileCommitted {
+impl Rule for EnvFileCommitted {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.environment == Environment::Template {
             return;
         }

@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for EnvNotGitignored {
+impl Rule for EnvNotGitignored {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.environment == Environment::Template || crate::git::is_ignored(&cx.file.path) {
             return;
         }

@@ -35,10 +35,10 @@ declare_rule! {
     }
 }
 
-impl EnvRule for EnvKeysDrift {
+impl Rule for EnvKeysDrift {
     impl_meta!();
 
-    fn check(&self, cx: &EnvContext<'_>, out: &mut Findings) {
+    fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         let Some((path, template)) = cx.template else {
             return;
         };

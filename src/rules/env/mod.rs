@@ -19,7 +19,7 @@ mod en024_env_file_committed;
 mod en025_env_not_gitignored;
 mod en026_env_keys_drift;
 
-use super::{EnvContext, EnvRule};
+use super::{EnvContext, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings};
 use crate::impl_meta;
@@ -53,7 +53,7 @@ fn whole_lines(cx: &EnvContext<'_>, span: Span) -> Span {
     Span::new(span.start, end)
 }
 
-pub static RULES: &[&dyn EnvRule] = &[
+pub static RULES: &[&dyn Rule] = &[
     &en001_duplicate_key::DuplicateKey,
     &en002_invalid_key::InvalidKey,
     &en003_lowercase_key::LowercaseKey,

@@ -45,10 +45,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for ReadinessProbeMissing {
+impl Rule for ReadinessProbeMissing {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.serving() {
             if c.get("readinessProbe").is_none() {
                 out.report(

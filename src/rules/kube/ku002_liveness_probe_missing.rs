@@ -41,10 +41,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for LivenessProbeMissing {
+impl Rule for LivenessProbeMissing {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.serving() {
             if c.get("livenessProbe").is_none() {
                 out.report(

@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for ProbesIdentical {
+impl Rule for ProbesIdentical {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.every_container() {
             let (Some(live), Some(ready)) = (
                 c.get("livenessProbe").and_then(Probe::of),

@@ -40,10 +40,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for ProbePortUnknown {
+impl Rule for ProbePortUnknown {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.every_container() {
             let ports = c.ports();
             for key in ["livenessProbe", "readinessProbe", "startupProbe"] {

@@ -49,10 +49,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for RunsAsRoot {
+impl Rule for RunsAsRoot {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.all_containers() {
             let user = effective(w, &c, "runAsUser");
             if let Some(u) = user

@@ -43,10 +43,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for WritableRootFilesystem {
+impl Rule for WritableRootFilesystem {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.all_containers() {
             let setting = c
                 .security_context()

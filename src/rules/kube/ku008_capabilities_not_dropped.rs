@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for CapabilitiesNotDropped {
+impl Rule for CapabilitiesNotDropped {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.all_containers() {
             let caps = c.security_context().and_then(|s| s.get("capabilities"));
             let drop = caps.and_then(|c| c.get("drop"));

@@ -52,10 +52,10 @@ const DANGEROUS: &[&str] = &[
     "BPF",
 ];
 
-impl KubeRule for PrivilegedContainer {
+impl Rule for PrivilegedContainer {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.every_container() {
             let sc = c.security_context();
             if let Some(p) = sc.and_then(|s| s.get("privileged"))

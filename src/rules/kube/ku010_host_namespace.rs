@@ -38,10 +38,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for HostNamespace {
+impl Rule for HostNamespace {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for w in cx.workloads {
             for key in ["hostNetwork", "hostPID", "hostIPC"] {
                 if let Some(v) = w.pod_spec.get(key)

@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for ResourcesMissing {
+impl Rule for ResourcesMissing {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.all_containers() {
             let r = c.get("resources");
             let has = |a: &str, b: &str| r.and_then(|r| r.get(a)).and_then(|x| x.get(b)).is_some();

@@ -35,10 +35,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for ImageUnpinned {
+impl Rule for ImageUnpinned {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.every_container() {
             let Some(image) = c.get("image") else {
                 continue;

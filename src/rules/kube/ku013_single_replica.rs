@@ -39,10 +39,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for SingleReplica {
+impl Rule for SingleReplica {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for w in cx.workloads {
             if w.kind() != "Deployment" || w.is_partial() || cx.has_autoscaler_for(w) {
                 continue;

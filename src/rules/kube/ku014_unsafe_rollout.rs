@@ -40,10 +40,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for UnsafeRollout {
+impl Rule for UnsafeRollout {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for w in cx.workloads.iter().filter(|w| w.kind() == "Deployment") {
             let Some(strategy) = w.object.spec().and_then(|s| s.get("strategy")) else {
                 continue;

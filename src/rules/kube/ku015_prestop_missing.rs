@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for PrestopMissing {
+impl Rule for PrestopMissing {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.serving() {
             if c.pre_stop().is_none() {
                 out.report(

@@ -55,10 +55,10 @@ fn sleep_seconds(pre_stop: &Node) -> Option<(i64, &Node)> {
     crate::parse::duration::sleep_in(&words.join(" ")).map(|n| (n, cmd))
 }
 
-impl KubeRule for GracePeriodTooShort {
+impl Rule for GracePeriodTooShort {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for w in cx.workloads {
             let longest = w
                 .containers()

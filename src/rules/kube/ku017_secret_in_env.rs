@@ -45,10 +45,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for SecretInEnv {
+impl Rule for SecretInEnv {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.every_container() {
             for (name, value) in c.env() {
                 let Some(v) = value else { continue };

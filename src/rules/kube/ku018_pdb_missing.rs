@@ -42,10 +42,10 @@ declare_rule! {
     }
 }
 
-impl KubeRule for PdbMissing {
+impl Rule for PdbMissing {
     impl_meta!();
 
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for w in cx.workloads {
             if !matches!(w.kind(), "Deployment" | "StatefulSet") || w.is_partial() {
                 continue;

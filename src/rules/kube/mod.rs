@@ -28,7 +28,7 @@ use crate::diagnostic::{Applicability, Edit, Findings};
 use crate::impl_meta;
 use crate::parse::kube::{self, Container, Index, Object, Probe, Workload};
 use crate::parse::yaml::{Node, YamlFile};
-use crate::registry::RuleMeta;
+use crate::rules::Rule;
 use crate::source::{SourceFile, Span};
 
 /// What a Kubernetes rule can see.
@@ -105,12 +105,7 @@ impl KubeContext<'_> {
     }
 }
 
-pub trait KubeRule: Sync + Send {
-    fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, cx: &KubeContext<'_>, out: &mut Findings);
-}
-
-pub static RULES: &[&dyn KubeRule] = &[
+pub static RULES: &[&dyn Rule] = &[
     &ku001_readiness_probe_missing::ReadinessProbeMissing,
     &ku002_liveness_probe_missing::LivenessProbeMissing,
     &ku003_probes_identical::ProbesIdentical,
@@ -166,7 +161,7 @@ pub fn check(
     };
     for rule in RULES {
         if selection.is_enabled(rule.meta().code) {
-            rule.check(&cx, out);
+            rule.kube(&cx, out);
         }
     }
 }

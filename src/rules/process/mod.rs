@@ -40,8 +40,8 @@ use crate::parse::procfile;
 use crate::parse::python::{self, Assignment, Module, Value};
 use crate::project::Project;
 use crate::registry::RuleMeta;
-use crate::rules::DockerContext;
 use crate::rules::meta::{FileSkipped, ParseError};
+use crate::rules::{DockerContext, Rule};
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
 use launch::{Launch, Setting};
@@ -88,16 +88,7 @@ pub struct SystemdContext<'a> {
     pub config: &'a Config,
 }
 
-pub trait ProcessRule: Sync + Send {
-    fn meta(&self) -> &'static RuleMeta;
-    fn gunicorn_config(&self, _cx: &ConfigContext<'_>, _out: &mut Findings) {}
-    fn launch(&self, _cx: &LaunchContext<'_>, _out: &mut Findings) {}
-    fn supervisor(&self, _cx: &SupervisorContext<'_>, _out: &mut Findings) {}
-    fn systemd(&self, _cx: &SystemdContext<'_>, _out: &mut Findings) {}
-    fn dockerfile(&self, _cx: &DockerContext<'_>, _launches: &[Launch], _out: &mut Findings) {}
-}
-
-pub static RULES: &[&dyn ProcessRule] = &[
+pub static RULES: &[&dyn Rule] = &[
     &pm001_sync_worker_for_asgi_app::SyncWorkerForAsgiApp,
     &pm002_deprecated_uvicorn_worker::DeprecatedUvicornWorker,
     &pm003_reload_in_production::ReloadInProduction,
@@ -123,7 +114,7 @@ pub static RULES: &[&dyn ProcessRule] = &[
     &pm032_systemd_stop_timeout_short::SystemdStopTimeoutShort,
 ];
 
-fn enabled<'a>(selection: &'a Selection) -> impl Iterator<Item = &'static dyn ProcessRule> + 'a {
+fn enabled<'a>(selection: &'a Selection) -> impl Iterator<Item = &'static dyn Rule> + 'a {
     RULES
         .iter()
         .copied()
@@ -150,7 +141,7 @@ pub fn run_launches(
             config,
         };
         for rule in enabled(selection) {
-            rule.launch(&cx, out);
+            rule.server(&cx, out);
         }
     }
 }
@@ -160,7 +151,7 @@ pub fn check_dockerfile(cx: &DockerContext<'_>, selection: &Selection, out: &mut
     let launches = launch::in_dockerfile(cx.dockerfile, cx.file, cx.project);
     run_launches(cx.file, &launches, cx.config, cx.project, selection, out);
     for rule in enabled(selection) {
-        rule.dockerfile(cx, &launches, out);
+        rule.dockerfile_servers(cx, &launches, out);
     }
 }
 

@@ -42,7 +42,7 @@ declare_rule! {
 
 const HELP: &str = "use `-k uvicorn_worker.UvicornWorker` (package `uvicorn-worker`)";
 
-impl ProcessRule for SyncWorkerForAsgiApp {
+impl Rule for SyncWorkerForAsgiApp {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -62,7 +62,7 @@ impl ProcessRule for SyncWorkerForAsgiApp {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         if l.command.server != Server::Gunicorn || cx.asgi != Some(true) {
             return;

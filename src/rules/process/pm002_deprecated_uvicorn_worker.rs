@@ -55,7 +55,7 @@ fn report(file: &SourceFile, span: Span, class: &str, out: &mut Findings) {
     }
 }
 
-impl ProcessRule for DeprecatedUvicornWorker {
+impl Rule for DeprecatedUvicornWorker {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -71,7 +71,7 @@ impl ProcessRule for DeprecatedUvicornWorker {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         if !matches!(l.command.server, Server::Gunicorn) {
             return;

@@ -45,7 +45,7 @@ declare_rule! {
 
 const HELP: &str = "drop the reloader; restart the service to deploy new code";
 
-impl ProcessRule for ReloadInProduction {
+impl Rule for ReloadInProduction {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -64,7 +64,7 @@ impl ProcessRule for ReloadInProduction {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         // DF013 owns Dockerfiles, DC011 compose files.
         if l.dev

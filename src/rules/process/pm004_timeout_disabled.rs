@@ -40,7 +40,7 @@ declare_rule! {
 const MESSAGE: &str = "`timeout` 0 disables gunicorn's check on stuck workers";
 const HELP: &str = "set a finite timeout (the default is 30 s)";
 
-impl ProcessRule for TimeoutDisabled {
+impl Rule for TimeoutDisabled {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -57,7 +57,7 @@ impl ProcessRule for TimeoutDisabled {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         if l.command.server != Server::Gunicorn {
             return;

@@ -45,7 +45,7 @@ declare_rule! {
 const HELP: &str =
     "read the count from `WEB_CONCURRENCY` (set from the CPU limit) or write a number";
 
-impl ProcessRule for WorkersFromHostCpus {
+impl Rule for WorkersFromHostCpus {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -66,7 +66,7 @@ impl ProcessRule for WorkersFromHostCpus {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let c = &cx.launch.command;
         let opts = c.options.iter().chain(&cx.launch.env_args);
         for o in opts.filter(|o| o.setting == "workers") {

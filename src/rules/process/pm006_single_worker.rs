@@ -37,10 +37,10 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SingleWorker {
+impl Rule for SingleWorker {
     impl_meta!();
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         if l.command.server != Server::Gunicorn || l.has_env("WEB_CONCURRENCY") {
             return;

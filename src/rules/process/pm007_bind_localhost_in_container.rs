@@ -56,7 +56,7 @@ fn loopback_of(binds: &[&str]) -> Option<String> {
         .map(str::to_string)
 }
 
-impl ProcessRule for BindLocalhostInContainer {
+impl Rule for BindLocalhostInContainer {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -77,7 +77,7 @@ impl ProcessRule for BindLocalhostInContainer {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         if !l.in_container || l.dev || l.behind_local_proxy {
             return;

@@ -46,7 +46,7 @@ fn message(n: i64) -> String {
     )
 }
 
-impl ProcessRule for MaxRequestsWithoutJitter {
+impl Rule for MaxRequestsWithoutJitter {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -76,7 +76,7 @@ impl ProcessRule for MaxRequestsWithoutJitter {
             );
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         if l.command.server != Server::Gunicorn || !l.setting("max_requests_jitter").is_default() {
             return;

@@ -48,7 +48,7 @@ fn wildcard(text: &str) -> bool {
     text.split(',').any(|p| p.trim() == "*")
 }
 
-impl ProcessRule for ForwardedAllowIpsWildcard {
+impl Rule for ForwardedAllowIpsWildcard {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -60,7 +60,7 @@ impl ProcessRule for ForwardedAllowIpsWildcard {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         let opts = l.command.options.iter().chain(&l.env_args);
         let mut reported = false;

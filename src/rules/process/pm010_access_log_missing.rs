@@ -52,7 +52,7 @@ fn file_message(setting: &str, target: &str) -> String {
     )
 }
 
-impl ProcessRule for AccessLogMissing {
+impl Rule for AccessLogMissing {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -70,7 +70,7 @@ impl ProcessRule for AccessLogMissing {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         if l.command.server != Server::Gunicorn {
             return;

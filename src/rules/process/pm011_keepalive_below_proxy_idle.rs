@@ -58,7 +58,7 @@ fn message(what: &str, n: i64, min: i64) -> String {
     )
 }
 
-impl ProcessRule for KeepaliveBelowProxyIdle {
+impl Rule for KeepaliveBelowProxyIdle {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
@@ -72,7 +72,7 @@ impl ProcessRule for KeepaliveBelowProxyIdle {
         }
     }
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         let min = cx.config.option_u64(Self::META.code, "min-seconds", 5) as i64;
         let c = &l.command;

@@ -40,10 +40,10 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for GracefulShutdownUnbounded {
+impl Rule for GracefulShutdownUnbounded {
     impl_meta!();
 
-    fn launch(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+    fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
         let l = cx.launch;
         let c = &l.command;
         if c.server != Server::Uvicorn

@@ -160,7 +160,7 @@ fn closest(name: &str) -> Option<&'static str> {
         .map(|(_, s)| s)
 }
 
-impl ProcessRule for UnknownGunicornSetting {
+impl Rule for UnknownGunicornSetting {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {

@@ -42,7 +42,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SupervisorStopSignal {
+impl Rule for SupervisorStopSignal {
     impl_meta!();
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {

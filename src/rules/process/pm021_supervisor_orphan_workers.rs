@@ -40,7 +40,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SupervisorOrphanWorkers {
+impl Rule for SupervisorOrphanWorkers {
     impl_meta!();
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {

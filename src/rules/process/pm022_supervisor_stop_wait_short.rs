@@ -41,7 +41,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SupervisorStopWaitShort {
+impl Rule for SupervisorStopWaitShort {
     impl_meta!();
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {

@@ -38,7 +38,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SupervisorRunsAsRoot {
+impl Rule for SupervisorRunsAsRoot {
     impl_meta!();
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {

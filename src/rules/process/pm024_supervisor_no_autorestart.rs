@@ -38,7 +38,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SupervisorNoAutorestart {
+impl Rule for SupervisorNoAutorestart {
     impl_meta!();
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {

@@ -71,7 +71,7 @@ fn check(section: &Section, key: &str, out: &mut Findings) {
     );
 }
 
-impl ProcessRule for SupervisorStdoutSeek {
+impl Rule for SupervisorStdoutSeek {
     impl_meta!();
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {

@@ -80,10 +80,10 @@ fn configs(
     out
 }
 
-impl ProcessRule for SupervisorDaemonizesInContainer {
+impl Rule for SupervisorDaemonizesInContainer {
     impl_meta!();
 
-    fn dockerfile(&self, cx: &DockerContext<'_>, launches: &[Launch], out: &mut Findings) {
+    fn dockerfile_servers(&self, cx: &DockerContext<'_>, launches: &[Launch], out: &mut Findings) {
         for l in launches {
             let c = &l.command;
             if c.server != Server::Supervisord || c.has("nodaemon") {

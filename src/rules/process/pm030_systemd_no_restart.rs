@@ -37,7 +37,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SystemdNoRestart {
+impl Rule for SystemdNoRestart {
     impl_meta!();
 
     fn systemd(&self, cx: &SystemdContext<'_>, out: &mut Findings) {

@@ -38,7 +38,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SystemdRunsAsRoot {
+impl Rule for SystemdRunsAsRoot {
     impl_meta!();
 
     fn systemd(&self, cx: &SystemdContext<'_>, out: &mut Findings) {

@@ -42,7 +42,7 @@ declare_rule! {
     }
 }
 
-impl ProcessRule for SystemdStopTimeoutShort {
+impl Rule for SystemdStopTimeoutShort {
     impl_meta!();
 
     fn systemd(&self, cx: &SystemdContext<'_>, out: &mut Findings) {

@@ -56,10 +56,10 @@ pub(super) fn is_sha(r: &str) -> bool {
     r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-impl WorkflowRule for UnpinnedAction {
+impl Rule for UnpinnedAction {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let trusted = cx.config.option(Self::META.code, "trusted-owners");
         for uses in all_uses(cx) {
             let Uses::Remote { owner, git_ref, .. } = parse_uses(&uses.text) else {

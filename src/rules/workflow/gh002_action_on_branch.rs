@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for ActionOnBranch {
+impl Rule for ActionOnBranch {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         for uses in all_uses(cx) {
             if let Uses::Remote {
                 git_ref: Some(r), ..

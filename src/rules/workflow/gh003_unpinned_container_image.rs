@@ -39,10 +39,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for UnpinnedContainerImage {
+impl Rule for UnpinnedContainerImage {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let mut images: Vec<(String, crate::source::Span)> = Vec::new();
         for uses in all_uses(cx) {
             if let Uses::Docker(image) = parse_uses(&uses.text) {

@@ -45,10 +45,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for PermissionsMissing {
+impl Rule for PermissionsMissing {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         if w.permissions.is_some() {
             return;

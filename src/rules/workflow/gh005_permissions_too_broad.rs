@@ -43,10 +43,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for PermissionsTooBroad {
+impl Rule for PermissionsTooBroad {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         let all = w
             .permissions

@@ -66,10 +66,10 @@ fn reads_head(text: &str, span: crate::source::Span, source: &str) -> bool {
     }) || (text.contains("refs/pull/") && text.contains("merge"))
 }
 
-impl WorkflowRule for UntrustedCheckout {
+impl Rule for UntrustedCheckout {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         let Some(trigger) = w
             .triggers

@@ -125,10 +125,10 @@ fn move_to_env(
     Some(edits)
 }
 
-impl WorkflowRule for ScriptInjection {
+impl Rule for ScriptInjection {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let composite = cx
             .action
             .is_some_and(|a| a.using.as_ref().is_some_and(|u| u.text == "composite"));

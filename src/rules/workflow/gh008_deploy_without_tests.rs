@@ -53,10 +53,10 @@ fn success_condition(n: Option<&Node>, text: &str) -> bool {
     })
 }
 
-impl WorkflowRule for DeployWithoutTests {
+impl Rule for DeployWithoutTests {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         let test_jobs: Vec<&str> = w
             .jobs

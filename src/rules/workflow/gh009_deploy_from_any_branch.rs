@@ -66,10 +66,10 @@ fn any_branch_trigger<'a>(w: &'a Workflow<'a>) -> Option<&'a Spanned> {
         })
 }
 
-impl WorkflowRule for DeployFromAnyBranch {
+impl Rule for DeployFromAnyBranch {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         let Some(trigger) = any_branch_trigger(w) else {
             return;

@@ -39,10 +39,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for JobTimeoutMissing {
+impl Rule for JobTimeoutMissing {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         for job in w
             .jobs

@@ -40,10 +40,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for DeployConcurrencyMissing {
+impl Rule for DeployConcurrencyMissing {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         if w.concurrency.is_some() {
             return;

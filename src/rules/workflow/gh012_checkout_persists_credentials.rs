@@ -55,10 +55,10 @@ fn fix_edit(cx: &WorkflowContext<'_>, step: &Step<'_>) -> Option<Edit> {
     }
 }
 
-impl WorkflowRule for CheckoutPersistsCredentials {
+impl Rule for CheckoutPersistsCredentials {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         for step in cx.steps() {
             if !step_uses(step, "actions/checkout") {
                 continue;

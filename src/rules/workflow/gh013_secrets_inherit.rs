@@ -39,10 +39,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for SecretsInherit {
+impl Rule for SecretsInherit {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         for job in &w.jobs {
             if let Some(s) = job.secrets.filter(|s| s.as_str() == Some("inherit")) {

@@ -55,10 +55,10 @@ impl HardcodedCredentials {
     }
 }
 
-impl WorkflowRule for HardcodedCredentials {
+impl Rule for HardcodedCredentials {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let mut envs = Vec::new();
         if let Some(w) = cx.workflow {
             envs.push(w.env);

@@ -49,10 +49,10 @@ fn latest_only(tags: &[&str]) -> bool {
         })
 }
 
-impl WorkflowRule for ImageTaggedLatestOnly {
+impl Rule for ImageTaggedLatestOnly {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         for step in w.jobs.iter().flat_map(|j| &j.steps) {
             if step_uses(step, "docker/build-push-action")

@@ -75,10 +75,10 @@ fn pushes(step: &Step<'_>) -> bool {
         })
 }
 
-impl WorkflowRule for ImagePushedUnscanned {
+impl Rule for ImagePushedUnscanned {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         // One pass over the `needs` graph answers every job.
         let scanned_before = w

@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for InsecureCommands {
+impl Rule for InsecureCommands {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let mut envs = Vec::new();
         if let Some(w) = cx.workflow {
             envs.push(w.env);

@@ -40,10 +40,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for CurlPipeShell {
+impl Rule for CurlPipeShell {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         for step in cx.steps() {
             let (Some(run), Some(script)) = (step.run, run_script(step)) else {
                 continue;

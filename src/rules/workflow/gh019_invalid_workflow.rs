@@ -114,10 +114,10 @@ fn cycle<'a>(w: &'a Workflow<'a>) -> Option<&'a Job<'a>> {
         .find_map(|(j, cyclic)| cyclic.then_some(j))
 }
 
-impl WorkflowRule for InvalidWorkflow {
+impl Rule for InvalidWorkflow {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         let start = crate::source::Span::new(w.root.span.start, w.root.span.start);
         if w.on_key.is_none() {

@@ -92,10 +92,10 @@ fn rewrite(
     ))
 }
 
-impl WorkflowRule for DeprecatedWorkflowCommand {
+impl Rule for DeprecatedWorkflowCommand {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         for step in cx.steps() {
             let Some(run) = step.run else { continue };
             // The raw source keeps offsets exact inside block scalars.

@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for UnsoundCondition {
+impl Rule for UnsoundCondition {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let mut conditions: Vec<&Node> = cx.steps().iter().filter_map(|s| s.if_).collect();
         if let Some(w) = cx.workflow {
             conditions.extend(w.jobs.iter().filter_map(|j| j.if_));

@@ -36,10 +36,10 @@ declare_rule! {
     }
 }
 
-impl WorkflowRule for RunnerImageUnpinned {
+impl Rule for RunnerImageUnpinned {
     impl_meta!();
 
-    fn check(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
+    fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let Some(w) = cx.workflow else { return };
         for job in &w.jobs {
             let Some(runs_on) = job.runs_on else { continue };

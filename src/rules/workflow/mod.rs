@@ -25,7 +25,7 @@ mod gh020_deprecated_workflow_command;
 mod gh021_unsound_condition;
 mod gh022_runner_image_unpinned;
 
-use super::{WorkflowContext, WorkflowRule};
+use super::{Rule, WorkflowContext};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings, Severity};
 use crate::impl_meta;
@@ -36,7 +36,7 @@ use helpers::*;
 
 /// Runs one rule on workflow text, for the rules' unit tests.
 #[cfg(test)]
-pub(crate) fn check_text(rule: &dyn WorkflowRule, text: &str) -> Vec<crate::diagnostic::Finding> {
+pub(crate) fn check_text(rule: &dyn Rule, text: &str) -> Vec<crate::diagnostic::Finding> {
     let file = crate::source::SourceFile::new(".github/workflows/t.yml", text.to_string());
     let tree = crate::parse::yaml::parse(text);
     let root = tree.documents.first().and_then(Option::as_ref);
@@ -49,14 +49,14 @@ pub(crate) fn check_text(rule: &dyn WorkflowRule, text: &str) -> Vec<crate::diag
         config: &config,
     };
     let mut out = Findings::new();
-    rule.check(&cx, &mut out);
+    rule.workflow(&cx, &mut out);
     out.into_vec()
 }
 
 /// Refs that name a branch rather than a release.
 const BRANCH_REFS: &[&str] = &["main", "master", "develop", "dev", "trunk", "HEAD"];
 
-pub static RULES: &[&dyn WorkflowRule] = &[
+pub static RULES: &[&dyn Rule] = &[
     &gh001_unpinned_action::UnpinnedAction,
     &gh002_action_on_branch::ActionOnBranch,
     &gh003_unpinned_container_image::UnpinnedContainerImage,

@@ -1,0 +1,54 @@
+//! The one rule trait. Every hook does nothing by default; a rule
+//! overrides the hooks of the files and facts it checks, and the engine
+//! calls each hook for the rules the selection enables.
+
+use super::compose::ComposeContext;
+use super::kube::KubeContext;
+use super::process::launch::Launch;
+use super::process::{ConfigContext, LaunchContext, SupervisorContext, SystemdContext};
+use super::{DockerContext, EnvContext, WorkflowContext};
+use crate::diagnostic::Findings;
+use crate::registry::RuleMeta;
+
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// A Dockerfile.
+    fn dockerfile(&self, _cx: &DockerContext<'_>, _out: &mut Findings) {}
+
+    /// A Dockerfile, with the servers its final image starts.
+    fn dockerfile_servers(
+        &self,
+        _cx: &DockerContext<'_>,
+        _servers: &[Launch],
+        _out: &mut Findings,
+    ) {
+    }
+
+    /// An env file.
+    fn env(&self, _cx: &EnvContext<'_>, _out: &mut Findings) {}
+
+    /// A workflow or an action's metadata.
+    fn workflow(&self, _cx: &WorkflowContext<'_>, _out: &mut Findings) {}
+
+    /// A compose file.
+    fn compose(&self, _cx: &ComposeContext<'_>, _out: &mut Findings) {}
+
+    /// A Kubernetes manifest.
+    fn kube(&self, _cx: &KubeContext<'_>, _out: &mut Findings) {}
+
+    /// A gunicorn configuration file.
+    fn gunicorn_config(&self, _cx: &ConfigContext<'_>, _out: &mut Findings) {}
+
+    /// A server, once wherever it is started (a Dockerfile `CMD`, a
+    /// compose `command`, a Kubernetes container, a Procfile process, a
+    /// supervisord program, a systemd unit): its command line, the
+    /// variables set beside it and the configuration file it reads.
+    fn server(&self, _cx: &LaunchContext<'_>, _out: &mut Findings) {}
+
+    /// A supervisord configuration.
+    fn supervisor(&self, _cx: &SupervisorContext<'_>, _out: &mut Findings) {}
+
+    /// A systemd unit.
+    fn systemd(&self, _cx: &SystemdContext<'_>, _out: &mut Findings) {}
+}
