@@ -50,13 +50,17 @@ impl Parked {
         self.0.lock().ok()?.as_ref().map(Arc::clone)
     }
 
-    /// Takes the parse if it is of `text`.
-    fn take_if(&self, text: &str) -> Option<ParsedYaml> {
+    /// Takes the parse if it is of `text` (shares it when `keep`).
+    fn take_if(&self, text: &str, keep: bool) -> Option<ParsedYaml> {
         let mut held = self.0.lock().ok()?;
-        if held.as_ref().is_some_and(|p| *p.0 == *text) {
-            return held.take();
+        if held.as_ref().is_none_or(|p| *p.0 != *text) {
+            return None;
         }
-        None
+        if keep {
+            held.as_ref().map(Arc::clone)
+        } else {
+            held.take()
+        }
     }
 }
 
@@ -118,6 +122,9 @@ pub struct Project {
     /// Files some launch or service names that the run did not read
     /// (outside the folders checked): the loader may read them.
     wanted: BTreeMap<PathBuf, FileKind>,
+    /// Lints share the parses instead of taking them (the editor keeps
+    /// one project across changes).
+    keep_parses: bool,
 }
 
 /// A path as the project's key: absolute, with `.` and `..` resolved by
@@ -188,6 +195,12 @@ impl Project {
         p.index_names();
         p.link();
         p
+    }
+
+    /// Keeps every parse for later lints (a project that lives across
+    /// changes, in the editor).
+    pub fn keep_parses(&mut self) {
+        self.keep_parses = true;
     }
 
     /// One file changed (the editor's buffer, standard input): its facts
@@ -528,7 +541,10 @@ impl Project {
     /// The parse of a compose file made for its launches, if it is of
     /// this text.
     pub fn parsed_compose(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
-        self.files.get(&key(path))?.compose.take_if(text)
+        self.files
+            .get(&key(path))?
+            .compose
+            .take_if(text, self.keep_parses)
     }
 
     /// The parse of a Dockerfile made for its launches, if it is of this
@@ -540,7 +556,10 @@ impl Project {
 
     /// The parse of a manifest made for the index, if it is of this text.
     pub fn parsed_yaml(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
-        self.files.get(&key(path))?.kube.take_if(text)
+        self.files
+            .get(&key(path))?
+            .kube
+            .take_if(text, self.keep_parses)
     }
 }
 

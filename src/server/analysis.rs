@@ -11,14 +11,49 @@ use std::path::{Path, PathBuf};
 /// What linting one document needs.
 struct Prepared {
     settings: Settings,
-    /// The files around the document, with the document's text in place
-    /// of what is on disk.
-    project: crate::project::Project,
     /// `None`: a file prodlint does not read, or one the configuration
     /// excludes.
     kind: Option<FileKind>,
     /// A configuration error to show (the defaults are used then).
     error: Option<String>,
+}
+
+/// The projects the editor built, by folder: built once from disk, then
+/// kept up to date with the documents' texts; forgotten when a file is
+/// saved or changes on disk.
+#[derive(Default)]
+pub struct Projects(std::collections::HashMap<PathBuf, crate::project::Project>);
+
+impl Projects {
+    pub fn forget(&mut self) {
+        self.0.clear();
+    }
+
+    /// The project around `path`, with `text` as its content.
+    fn around(
+        &mut self,
+        path: &Path,
+        kind: FileKind,
+        text: &str,
+        settings: &Settings,
+    ) -> &crate::project::Project {
+        // Bounded: a session that visits many folders keeps the latest.
+        if self.0.len() > 16 {
+            self.0.clear();
+        }
+        let project = self.0.entry(folder(path)).or_insert_with(|| {
+            let mut p = crate::project::load::project_around(path, &settings.config);
+            p.keep_parses();
+            p
+        });
+        project.replace(crate::project::Input {
+            path: path.to_path_buf(),
+            kind: kind.refine(path, text),
+            text: std::sync::Arc::from(text),
+            root: None,
+        });
+        project
+    }
 }
 
 fn prepare(path: &Path, text: &str, config_path: Option<&Path>) -> Prepared {
@@ -39,13 +74,8 @@ fn prepare(path: &Path, text: &str, config_path: Option<&Path>) -> Prepared {
     } else {
         classifier.kind(path).map(|k| k.refine(path, text))
     };
-    let project = match kind {
-        Some(k) => engine::project_alone(path, Some(k), Some(text), &settings),
-        None => crate::project::Project::default(),
-    };
     Prepared {
         settings,
-        project,
         kind,
         error,
     }
@@ -62,26 +92,34 @@ pub fn analyse(
     path: &Path,
     text: &str,
     config_path: Option<&Path>,
+    projects: &mut Projects,
 ) -> (Vec<Finding>, Option<String>) {
     let p = prepare(path, text, config_path);
     let Some(kind) = p.kind else {
         return (Vec::new(), p.error);
     };
+    let project = projects.around(path, kind, text, &p.settings);
     let report = engine::lint_text(
         path,
         Some(kind),
         engine::decode(text.as_bytes().to_vec(), p.settings.config.max_file_size),
         &p.settings,
-        &p.project,
+        project,
     );
     (report.findings, p.error)
 }
 
 /// The text with every safe fix applied, when at least one applies.
-pub fn fix_all(path: &Path, text: &str, config_path: Option<&Path>) -> Option<String> {
+pub fn fix_all(
+    path: &Path,
+    text: &str,
+    config_path: Option<&Path>,
+    projects: &mut Projects,
+) -> Option<String> {
     let p = prepare(path, text, config_path);
     let kind = p.kind?;
+    let project = projects.around(path, kind, text, &p.settings);
     let source = SourceFile::new(path, text.to_string());
-    let (fixed, applied) = fix::fix_source(&source, kind, &p.settings, &p.project, false);
+    let (fixed, applied) = fix::fix_source(&source, kind, &p.settings, project, false);
     (applied > 0 && fixed != text).then_some(fixed)
 }

@@ -91,6 +91,8 @@ struct Server<W: Write> {
     /// The client can watch files for the server: configuration files
     /// edited outside the editor then lint the open documents again.
     watch_configs: bool,
+    /// The projects around the open documents.
+    projects: analysis::Projects,
 }
 
 impl<W: Write> Server<W> {
@@ -105,6 +107,7 @@ impl<W: Write> Server<W> {
             pending: BTreeMap::new(),
             shown: HashSet::new(),
             watch_configs: false,
+            projects: analysis::Projects::default(),
         }
     }
 
@@ -384,6 +387,7 @@ impl<W: Write> Server<W> {
         // What git tracks may have changed too (`git add` of an env file),
         // and what the project depends on (an edited `pyproject.toml`).
         crate::git::forget();
+        self.projects.forget();
         let mut uris: Vec<Url> = self.documents.keys().cloned().collect();
         uris.sort();
         for uri in uris {
@@ -405,8 +409,12 @@ impl<W: Write> Server<W> {
         if !doc.stale {
             return;
         }
-        let (findings, config_error) =
-            analysis::analyse(&doc.path, &doc.text, config_path.as_deref());
+        let (findings, config_error) = analysis::analyse(
+            &doc.path,
+            &doc.text,
+            config_path.as_deref(),
+            &mut self.projects,
+        );
         doc.findings = findings;
         doc.stale = false;
         if let Some(message) = config_error
@@ -460,8 +468,12 @@ impl<W: Write> Server<W> {
         }
         if wanted(actions::FIX_ALL)
             && doc.findings.iter().any(|f| f.fix.is_some())
-            && let Some(fixed) =
-                analysis::fix_all(&doc.path, &doc.text, self.config_path.as_deref())
+            && let Some(fixed) = analysis::fix_all(
+                &doc.path,
+                &doc.text,
+                self.config_path.as_deref(),
+                &mut self.projects,
+            )
         {
             out.push(actions::fix_all(&uri, &lines, doc.text.len(), fixed));
         }
