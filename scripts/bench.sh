@@ -84,3 +84,32 @@ echo "zizmor $("$venv/bin/zizmor" --version | awk '{print $NF}'): ${z}s"
 a=$(best_of "$venv/bin/actionlint" "${workflows[@]}")
 echo "actionlint $("$venv/bin/actionlint" --version | head -1 | awk '{print $NF}'): ${a}s"
 awk -v z="$z" -v a="$a" -v p="$p" 'BEGIN { printf "prodlint is %.0fx faster than zizmor, %.1fx faster than actionlint\n", z / p, a / p }'
+
+# Whole trees, as `prodlint check <tree>` runs: the corpus and the ten
+# apps (every Python file read), wall time and peak memory. With
+# BASE=/path/to/an/older/prodlint, that build is measured beside this one
+# (interleaved runs, medians) to show what a change costs.
+apps=${APPS:-../shared/apps}
+peak_kib() {
+  /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1
+}
+median_of() {
+  local times=()
+  for _ in $(seq "$runs"); do
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    times+=($(( end - start )))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1e9 }'
+}
+echo
+for tree in "$corpus" "$apps"; do
+  [ -d "$tree" ] || continue
+  for bin in "$prodlint" ${BASE:+"$BASE"}; do
+    t=$(median_of "$bin" check --no-config --fail-on never --format json "$tree")
+    m=$(peak_kib "$bin" check --no-config --fail-on never --format json "$tree")
+    awk -v b="$bin" -v tree="$tree" -v t="$t" -v m="$m" 'BEGIN { printf "%s on %s: median %.3fs, peak RSS %.0f MiB\n", b, tree, t, m / 1024 }'
+  done
+done

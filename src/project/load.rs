@@ -106,13 +106,17 @@ pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
 /// and services name outside the walk.
 pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_size: u64) -> Project {
     let _ = max_file_size;
-    let known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
+    let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
     let seen: BTreeSet<PathBuf> = candidates.iter().map(|c| super::key(&c.path)).collect();
-    for (path, kind) in above(candidates) {
+    for (path, kind, read) in above(candidates) {
         if seen.contains(&super::key(&path)) {
             continue;
         }
-        if let Some(text) = crate::read::context(&path)
+        if !read {
+            // Its name is the fact (a Dockerfile: code here runs in a
+            // container).
+            known.push(path);
+        } else if let Some(text) = crate::read::context(&path)
             && let Some(i) = input_of(&path, kind, text, None)
         {
             parsed.push(Project::parse(i));
@@ -148,7 +152,13 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
 /// repository's root (not below them): dependency files and the
 /// launchers (a Dockerfile at the root names `-c conf/prod.py` for a
 /// run of `conf/`).
-fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind)> {
+fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind, bool)> {
+    // Launchers above matter only to name a Python file of the run as a
+    // configuration; dependency files always (what does this code use?).
+    let launchers = candidates.iter().any(|c| {
+        c.kind == Some(FileKind::Gunicorn)
+            || (c.kind == Some(FileKind::Text) && c.path.extension().is_some_and(|e| e == "py"))
+    });
     let starts: BTreeSet<PathBuf> = candidates
         .iter()
         .map(|c| match &c.root {
@@ -171,25 +181,33 @@ fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind)> {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
-        let mut found: Vec<(PathBuf, FileKind)> = entries
+        let mut found: Vec<(PathBuf, FileKind, bool)> = entries
             .filter_map(Result::ok)
             // Files only: a folder named `dockerfile` is not one.
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .filter_map(|e| {
                 let path = e.path();
-                let kind = match FileKind::detect(&path)? {
-                    FileKind::Text if path.file_name().is_some_and(|n| n == "setup.py") => {
-                        FileKind::Text
+                let kind = FileKind::detect(&path)?;
+                let read = match kind {
+                    FileKind::Text => path.file_name().is_some_and(|n| n == "setup.py"),
+                    FileKind::Dependencies => true,
+                    FileKind::Dockerfile => {
+                        if !launchers {
+                            return matches!(
+                                path.file_name().and_then(|n| n.to_str()),
+                                Some("Dockerfile" | "Containerfile" | "dockerfile")
+                            )
+                            .then_some((path, kind, false));
+                        }
+                        true
                     }
-                    k @ (FileKind::Dependencies
-                    | FileKind::Dockerfile
-                    | FileKind::Compose
+                    FileKind::Compose
                     | FileKind::Procfile
                     | FileKind::Supervisor
-                    | FileKind::Systemd) => k,
-                    _ => return None,
+                    | FileKind::Systemd => launchers,
+                    _ => false,
                 };
-                Some((path, kind))
+                read.then_some((path, kind, true))
             })
             .collect();
         found.sort();
