@@ -112,3 +112,50 @@ fn a_named_configuration_is_one_however_it_is_read() {
         .unwrap_or_else(|e| panic!("run: {e}"));
     assert_eq!(common::json_rows(&out.stdout), want);
 }
+
+/// A manifest read on standard input sees the gunicorn configuration its
+/// container's command reads from the folder above, as a run of the
+/// whole folder does (PM011 comes from that file's keep-alive).
+#[test]
+fn a_manifest_alone_reads_the_configuration_above_it() {
+    let dir = common::root().join("fixtures/demo");
+    let text = std::fs::read(dir.join("k8s/deployment.yaml")).unwrap_or_default();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--stdin-filename", "k8s/deployment.yaml"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(&text)
+            .unwrap_or_else(|e| panic!("stdin: {e}"));
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let whole = check(&dir, &[]);
+    let alone = common::json_rows(&out.stdout);
+    let in_whole: Vec<String> = whole
+        .iter()
+        .filter(|r| r.starts_with("k8s/deployment.yaml:"))
+        .cloned()
+        .collect();
+    assert!(
+        alone
+            .iter()
+            .any(|r| r.starts_with("k8s/deployment.yaml:15:")),
+        "{alone:?}"
+    );
+    assert_eq!(alone, in_whole);
+}

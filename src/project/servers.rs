@@ -64,7 +64,8 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         || f.procfile.is_some()
         || f.supervisord.is_some()
         || f.systemd.is_some()
-        || f.compose.peek().is_some();
+        || f.compose.peek().is_some()
+        || f.kube.peek().is_some();
     if !launcher {
         return named;
     }
@@ -141,6 +142,14 @@ fn launches_in(
             .section("Service")
             .map(|s| launch::in_systemd_service(s, file, project))
             .unwrap_or_default();
+    }
+    if let Some(parsed) = f.kube.peek() {
+        let objects = crate::parse::kube::objects(&parsed.1);
+        return crate::parse::kube::workloads(&objects)
+            .iter()
+            .flat_map(|w| w.containers())
+            .flat_map(|c| launch::in_kube_container(&c, file, project))
+            .collect();
     }
     if let Some(parsed) = f.compose.peek() {
         let Some(compose) = parsed
