@@ -343,15 +343,8 @@ fn run_rules(
             rules::process::check_procfile(source, &settings.config, project, selection, &mut out)
         }
         FileKind::Compose => {
-            let cached = project.parsed_compose(&source.path, &source.text);
-            let fresh;
-            let tree = match &cached {
-                Some(c) => &c.1,
-                None => {
-                    fresh = yaml::parse(&source.text);
-                    &fresh
-                }
-            };
+            let tree = Tree::of(project.parsed_compose(&source.path, &source.text), source);
+            let tree = tree.get();
             report_yaml_errors(tree, &mut out);
             let root = tree.documents.first().and_then(Option::as_ref);
             let syntax_ok = tree
@@ -370,15 +363,8 @@ fn run_rules(
             }
         }
         FileKind::Kubernetes => {
-            let cached = project.parsed_yaml(&source.path, &source.text);
-            let fresh;
-            let tree = match &cached {
-                Some(c) => &c.1,
-                None => {
-                    fresh = yaml::parse(&source.text);
-                    &fresh
-                }
-            };
+            let tree = Tree::of(project.parsed_yaml(&source.path, &source.text), source);
+            let tree = tree.get();
             report_yaml_errors(tree, &mut out);
             let syntax_ok = tree
                 .errors
@@ -462,6 +448,28 @@ fn run_rules(
     let dropped = out.dropped();
     hidden.extend(out.take_dropped_secrets());
     (out.into_vec(), statements, hidden, dropped)
+}
+
+/// A YAML tree the project parsed already, or one parsed now.
+enum Tree {
+    Shared(crate::project::ParsedYaml),
+    Own(yaml::YamlFile),
+}
+
+impl Tree {
+    fn of(shared: Option<crate::project::ParsedYaml>, source: &SourceFile) -> Tree {
+        match shared {
+            Some(p) => Tree::Shared(p),
+            None => Tree::Own(yaml::parse(&source.text)),
+        }
+    }
+
+    fn get(&self) -> &yaml::YamlFile {
+        match self {
+            Tree::Shared(p) => &p.1,
+            Tree::Own(t) => t,
+        }
+    }
 }
 
 type RuleOutput = (

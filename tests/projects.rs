@@ -32,6 +32,36 @@ fn check(dir: &Path, extra: &[&str]) -> Vec<String> {
     common::json_rows(&out.stdout)
 }
 
+/// Runs `prodlint check` in `dir` on `text` given as standard input under
+/// `name`; the findings as `json_rows`.
+fn check_stdin(dir: &Path, name: &str, text: &[u8]) -> Vec<String> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(dir)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--stdin-filename", name])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(text)
+            .unwrap_or_else(|e| panic!("stdin: {e}"));
+    }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    common::json_rows(&out.stdout)
+}
+
 fn expected(path: &Path) -> Option<Vec<String>> {
     let text = std::fs::read_to_string(path).ok()?;
     Some(text.lines().map(str::to_string).collect())
@@ -86,31 +116,7 @@ fn a_named_configuration_is_one_however_it_is_read() {
         .unwrap_or_else(|e| panic!("run: {e}"));
     assert_eq!(common::json_rows(&alone.stdout), want);
     let text = std::fs::read(dir.join("conf/prod.py")).unwrap_or_default();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
-        .current_dir(&dir)
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ])
-        .args(["--stdin-filename", "conf/prod.py"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        use std::io::Write;
-        stdin
-            .write_all(&text)
-            .unwrap_or_else(|e| panic!("stdin: {e}"));
-    }
-    let out = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    assert_eq!(common::json_rows(&out.stdout), want);
+    assert_eq!(check_stdin(&dir, "conf/prod.py", &text), want);
 }
 
 /// A manifest read on standard input sees the gunicorn configuration its
@@ -120,32 +126,8 @@ fn a_named_configuration_is_one_however_it_is_read() {
 fn a_manifest_alone_reads_the_configuration_above_it() {
     let dir = common::root().join("fixtures/demo");
     let text = std::fs::read(dir.join("k8s/deployment.yaml")).unwrap_or_default();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
-        .current_dir(&dir)
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ])
-        .args(["--stdin-filename", "k8s/deployment.yaml"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    if let Some(mut stdin) = child.stdin.take() {
-        use std::io::Write;
-        stdin
-            .write_all(&text)
-            .unwrap_or_else(|e| panic!("stdin: {e}"));
-    }
-    let out = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("run: {e}"));
+    let alone = check_stdin(&dir, "k8s/deployment.yaml", &text);
     let whole = check(&dir, &[]);
-    let alone = common::json_rows(&out.stdout);
     let in_whole: Vec<String> = whole
         .iter()
         .filter(|r| r.starts_with("k8s/deployment.yaml:"))

@@ -20,7 +20,7 @@ use crate::parse::python::{self, Module};
 use crate::parse::{ini, kube, procfile, yaml};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A manifest's text and its YAML tree, parsed once for the index and
@@ -144,17 +144,7 @@ pub fn key(path: &Path) -> PathBuf {
     if !has_dots(&abs) {
         return abs;
     }
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::config::normalize(&abs)
 }
 
 /// Whether a path has a `.` or `..` component (a byte scan: cheaper
