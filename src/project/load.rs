@@ -68,10 +68,14 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         }
         FileKind::Text => path.file_name().is_some_and(|n| n == "setup.py"),
         // A workflow counts for the images it builds.
-        FileKind::Workflow => {
-            text.contains("build-push-action")
-                || (text.contains("docker") && text.contains("build"))
-        }
+        FileKind::Workflow => [
+            "build-push-action",
+            "docker build",
+            "docker buildx build",
+            "docker image build",
+        ]
+        .iter()
+        .any(|w| text.contains(w)),
         _ => true,
     };
     keep.then(|| Input {
@@ -107,7 +111,8 @@ pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
 pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_size: u64) -> Project {
     let _ = max_file_size;
     let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
-    let seen: BTreeSet<PathBuf> = candidates.iter().map(|c| super::key(&c.path)).collect();
+    let seen: std::collections::HashSet<PathBuf> =
+        candidates.iter().map(|c| super::key(&c.path)).collect();
     for (path, kind, read) in above(candidates) {
         if seen.contains(&super::key(&path)) {
             continue;

@@ -101,21 +101,21 @@ pub struct FileFacts {
 /// resolved by name (no system call, links not followed).
 #[derive(Debug, Default)]
 pub struct Project {
-    files: BTreeMap<PathBuf, FileFacts>,
+    files: BTreeMap<Key, FileFacts>,
     /// Every file of the run, facts or not: a Python file that exists is a
     /// candidate for a server's `-c`.
-    known: std::collections::HashSet<PathBuf>,
+    known: std::collections::HashSet<Key>,
     deps: deps::Dependencies,
     /// Folders holding a `Dockerfile` or `Containerfile`.
-    container_dirs: BTreeSet<PathBuf>,
+    container_dirs: BTreeSet<Key>,
     /// Folders holding a `kustomization.yaml`.
-    kustomized: BTreeSet<PathBuf>,
+    kustomized: BTreeSet<Key>,
     /// Python files servers read as gunicorn configuration.
-    named_configs: BTreeSet<PathBuf>,
+    named_configs: BTreeSet<Key>,
     /// Per configuration file, the launches that read it.
-    launch_sites: BTreeMap<PathBuf, Vec<servers::LaunchSite>>,
+    launch_sites: BTreeMap<Key, Vec<servers::LaunchSite>>,
     /// Gunicorn configurations, parsed once.
-    configs: BTreeMap<PathBuf, Arc<(PathBuf, Module)>>,
+    configs: BTreeMap<Key, Arc<(PathBuf, Module)>>,
     kube: Arc<kube::Index>,
     /// One per Dockerfile: what builds, runs and serves it.
     units: Vec<facts::units::Unit>,
@@ -125,6 +125,67 @@ pub struct Project {
     /// Lints share the parses instead of taking them (the editor keeps
     /// one project across changes).
     keep_parses: bool,
+}
+
+/// A project key as a map key: compared, ordered and hashed by its bytes
+/// (a path compared component by component costs a walk of both paths on
+/// every step of a tree lookup). Keys are normalised, so equal paths have
+/// equal bytes.
+#[derive(Debug, Clone)]
+pub struct Key(PathBuf);
+
+impl Key {
+    fn bytes(&self) -> &[u8] {
+        self.0.as_os_str().as_encoded_bytes()
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bytes().cmp(other.bytes())
+    }
+}
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+    }
+}
+impl std::borrow::Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+impl AsRef<Path> for Key {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+impl std::ops::Deref for Key {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+/// The map key of a path.
+fn key_of(path: &Path) -> Key {
+    Key(key(path))
+}
+
+/// A path's bytes, to look a key up without making one.
+fn b(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }
 
 /// A path as the project's key: absolute, with `.` and `..` resolved by
@@ -151,7 +212,7 @@ pub fn key(path: &Path) -> PathBuf {
 /// than walking its components, which most paths do not need).
 fn has_dots(path: &Path) -> bool {
     let b = path.as_os_str().as_encoded_bytes();
-    b.windows(2).any(|w| w == b"/.") || b.starts_with(b".")
+    b.windows(2).any(|w| w == b"/." || w == b"//") || b.starts_with(b".") || b.ends_with(b"/")
 }
 
 /// The folder of a file (`.` for a bare name).
@@ -174,11 +235,11 @@ impl Project {
     /// and the paths of every file of the run.
     pub fn assemble(parsed: Vec<FileFacts>, known: impl IntoIterator<Item = PathBuf>) -> Self {
         let mut p = Project {
-            known: known.into_iter().map(|k| key(&k)).collect(),
+            known: known.into_iter().map(|p| key_of(&p)).collect(),
             ..Project::default()
         };
         for f in parsed {
-            let k = key(&f.input.path);
+            let k = key_of(&f.input.path);
             p.known.insert(k.clone());
             p.files.insert(k, f);
         }
@@ -208,7 +269,7 @@ impl Project {
         }
         let parsed: Vec<FileFacts> = inputs.into_par_iter().map(Project::parse).collect();
         for f in parsed {
-            let k = key(&f.input.path);
+            let k = key_of(&f.input.path);
             self.known.insert(k.clone());
             self.files.insert(k, f);
         }
@@ -224,7 +285,7 @@ impl Project {
     /// The text of a file the project read (a linter reuses it).
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
         self.files
-            .get(&key(path))
+            .get(b(&key(path)))
             .map(|f| Arc::clone(&f.input.text))
     }
 
@@ -242,10 +303,10 @@ impl Project {
                 name.as_ref(),
                 "kustomization.yaml" | "kustomization.yml" | "Kustomization"
             ) {
-                self.kustomized.insert(dir_of(k));
+                self.kustomized.insert(Key(dir_of(k)));
             }
             if matches!(name.as_ref(), "Dockerfile" | "Containerfile" | "dockerfile") {
-                self.container_dirs.insert(dir_of(k));
+                self.container_dirs.insert(Key(dir_of(k)));
             }
         }
     }
@@ -346,8 +407,9 @@ impl Project {
             .filter_map(|(k, f)| {
                 let parsed = f.kube.peek()?;
                 let top = f.input.root.as_deref().map(key);
-                let folder =
-                    kube::app_folder(&dir_of(k), top.as_deref(), |d| self.kustomized.contains(d));
+                let folder = kube::app_folder(&dir_of(k), top.as_deref(), |d| {
+                    self.kustomized.contains(b(d))
+                });
                 let mut index = kube::Index::default();
                 index.add_in(&kube::objects(&parsed.1), Some(folder));
                 Some(index)
@@ -366,9 +428,10 @@ impl Project {
             sites,
             mut servers,
         } = servers::named_configs(self);
-        self.launch_sites = sites;
+        self.launch_sites = sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         let before = self.configs.len();
         for n in named {
+            let n = Key(n);
             match self.files.get(&n) {
                 Some(f) if !self.configs.contains_key(&n) => {
                     let module = python::parse(&f.input.text);
@@ -378,7 +441,7 @@ impl Project {
                 Some(_) => {}
                 // Named, in the run, but not read yet: the loader reads it.
                 None => {
-                    self.wanted.insert(n.clone(), FileKind::Text);
+                    self.wanted.insert(n.0.clone(), FileKind::Text);
                 }
             }
             self.named_configs.insert(n);
@@ -433,9 +496,9 @@ impl Project {
                     })
                     .collect();
                 Some(facts::units::Image {
-                    dockerfile: k.clone(),
+                    dockerfile: k.0.clone(),
                     final_stage,
-                    servers: servers.remove(k).unwrap_or_default(),
+                    servers: servers.remove(&k.0).unwrap_or_default(),
                     exposed,
                 })
             })
@@ -466,19 +529,19 @@ impl Project {
     pub fn containerized(&self, dir: &Path) -> bool {
         key(dir)
             .ancestors()
-            .any(|d| self.container_dirs.contains(d))
+            .any(|d| self.container_dirs.contains(b(d)))
     }
 
     /// Is `path` a Python file a server command reads as its gunicorn
     /// configuration?
     pub fn is_named_config(&self, path: &Path) -> bool {
-        self.named_configs.contains(&key(path))
+        self.named_configs.contains(b(&key(path)))
     }
 
     /// Where servers that read the configuration file `path` are started.
     pub fn launched_by(&self, path: &Path) -> &[servers::LaunchSite] {
         self.launch_sites
-            .get(&key(path))
+            .get(b(&key(path)))
             .map_or(&[][..], Vec::as_slice)
     }
 
@@ -487,40 +550,44 @@ impl Project {
     pub fn config(&self, candidates: &[PathBuf]) -> Option<Arc<(PathBuf, Module)>> {
         candidates
             .iter()
-            .find_map(|c| self.configs.get(&key(c)).cloned())
+            .find_map(|c| self.configs.get(b(&key(c))).cloned())
     }
 
     /// The first of `candidates` that is a file of the run.
     pub fn first_known<'a>(&self, candidates: &'a [PathBuf]) -> Option<&'a PathBuf> {
-        candidates.iter().find(|c| self.known.contains(&key(c)))
+        candidates.iter().find(|c| self.known.contains(b(&key(c))))
     }
 
     /// A Dockerfile of the project, parsed, with its text.
     pub fn dockerfile(&self, path: &Path) -> Option<Arc<Built>> {
-        self.files.get(&key(path))?.dockerfile.clone()
+        self.files.get(b(&key(path)))?.dockerfile.clone()
     }
 
     /// supervisord files directly in `dir` whose name starts with
     /// `supervisor` and ends with `.conf`, sorted, with their `nodaemon`.
     pub fn supervisord_in(&self, dir: &Path) -> Vec<(PathBuf, bool)> {
-        let d = key(dir);
+        // The files below `dir` follow `dir/` in byte order.
+        let mut prefix = key(dir).into_os_string();
+        prefix.push("/");
+        let start = Key(PathBuf::from(prefix.clone()));
+        let prefix = prefix.as_encoded_bytes();
         self.files
-            .range(d.clone()..)
-            .take_while(|(k, _)| k.starts_with(&d))
-            .filter(|(k, _)| k.parent() == Some(d.as_path()))
+            .range(start..)
+            .take_while(|(k, _)| k.bytes().starts_with(prefix))
+            .filter(|(k, _)| !k.bytes()[prefix.len()..].contains(&b'/'))
             .filter(|(k, _)| {
                 k.file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with("supervisor") && n.ends_with(".conf"))
             })
-            .filter_map(|(k, f)| Some((k.clone(), f.supervisord.as_ref()?.1)))
+            .filter_map(|(k, f)| Some((k.0.clone(), f.supervisord.as_ref()?.1)))
             .collect()
     }
 
     /// Whether the supervisord file at `path` sets `nodaemon=true`
     /// (`None`: not a supervisord file of the project).
     pub fn supervisord_nodaemon(&self, path: &Path) -> Option<bool> {
-        Some(self.files.get(&key(path))?.supervisord.as_ref()?.1)
+        Some(self.files.get(b(&key(path)))?.supervisord.as_ref()?.1)
     }
 
     /// The Services, autoscalers and disruption budgets of the run.
@@ -532,7 +599,7 @@ impl Project {
     /// this text.
     pub fn parsed_compose(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
         self.files
-            .get(&key(path))?
+            .get(b(&key(path)))?
             .compose
             .take_if(text, self.keep_parses)
     }
@@ -540,14 +607,14 @@ impl Project {
     /// The parse of a Dockerfile made for its launches, if it is of this
     /// text.
     pub fn parsed_dockerfile(&self, path: &Path, text: &str) -> Option<Arc<Built>> {
-        let built = self.files.get(&key(path))?.dockerfile.as_ref()?;
+        let built = self.files.get(b(&key(path)))?.dockerfile.as_ref()?;
         (built.file.text == text).then(|| Arc::clone(built))
     }
 
     /// The parse of a manifest made for the index, if it is of this text.
     pub fn parsed_yaml(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
         self.files
-            .get(&key(path))?
+            .get(b(&key(path)))?
             .kube
             .take_if(text, self.keep_parses)
     }
