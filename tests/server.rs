@@ -844,3 +844,34 @@ fn a_named_configuration_is_linted_with_its_launch_as_related() {
     );
     assert_eq!(client.stop(), 0);
 }
+
+/// A save keeps the projects whose files are unchanged, and reads again
+/// one whose file changed on disk: a requirements file edited outside the
+/// editor (no watched-files notice) is seen at the next save.
+#[test]
+fn a_save_reads_again_what_changed_on_disk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reqs = dir.path().join("requirements.txt");
+    std::fs::write(&reqs, "gunicorn\n").expect("write");
+    let config =
+        "bind = \"0.0.0.0:8000\"\nworkers = 4\nworker_class = \"sync\"\naccesslog = \"-\"\n";
+    let file = dir.path().join("gunicorn.conf.py");
+    std::fs::write(&file, config).expect("write");
+    let uri = uri_of(&file);
+    let mut client = Client::start(dir.path());
+    client.initialize(dir.path(), json!({}));
+    client.open(&uri, "python", config);
+    assert!(!codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(!codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    std::fs::write(&reqs, "gunicorn\nfastapi>=0.115\n").expect("write");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    assert_eq!(client.stop(), 0);
+}

@@ -277,6 +277,11 @@ impl Project {
         self.link();
     }
 
+    /// The files the project read its facts from.
+    pub fn read_paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.values().map(|f| f.input.path.as_path())
+    }
+
     /// Files named by a launch or a service that the run did not read.
     pub fn wanted(&self) -> impl Iterator<Item = (&PathBuf, &FileKind)> {
         self.wanted.iter()

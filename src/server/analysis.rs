@@ -22,11 +22,41 @@ struct Prepared {
 /// kept up to date with the documents' texts; forgotten when a file is
 /// saved or changes on disk.
 #[derive(Default)]
-pub struct Projects(std::collections::HashMap<PathBuf, crate::project::Project>);
+pub struct Projects(std::collections::HashMap<PathBuf, Kept>);
+
+/// A project and what the files it read looked like then.
+struct Kept {
+    project: crate::project::Project,
+    built: std::time::Instant,
+    /// Each file read: its modification time and length.
+    stamps: Vec<(PathBuf, Option<(std::time::SystemTime, u64)>)>,
+}
+
+/// How long a project is kept across saves when no file it read changed:
+/// files added meanwhile are seen after that (or at once with a client
+/// that reports changed files).
+const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
 
 impl Projects {
     pub fn forget(&mut self) {
         self.0.clear();
+    }
+
+    /// After a save: keeps the projects whose files are as they were read
+    /// (the open documents' texts come from the editor, not the disk).
+    pub fn refresh(&mut self, open: &std::collections::HashSet<PathBuf>) {
+        self.0.retain(|_, kept| {
+            kept.built.elapsed() < KEEP_FOR
+                && kept
+                    .stamps
+                    .iter()
+                    .all(|(p, s)| open.contains(p) || stamp(p) == *s)
+        });
     }
 
     /// The project around `path`, with `text` as its content.
@@ -41,11 +71,20 @@ impl Projects {
         if self.0.len() > 16 {
             self.0.clear();
         }
-        let project = self.0.entry(folder(path)).or_insert_with(|| {
-            let mut p = crate::project::load::project_around(path, &settings.config);
-            p.keep_parses();
-            p
+        let kept = self.0.entry(folder(path)).or_insert_with(|| {
+            let mut project = crate::project::load::project_around(path, &settings.config);
+            project.keep_parses();
+            let stamps = project
+                .read_paths()
+                .map(|p| (p.to_path_buf(), stamp(p)))
+                .collect();
+            Kept {
+                project,
+                built: std::time::Instant::now(),
+                stamps,
+            }
         });
+        let project = &mut kept.project;
         project.replace(crate::project::Input {
             path: path.to_path_buf(),
             kind: kind.refine(path, text),

@@ -263,7 +263,11 @@ impl<W: Write> Server<W> {
             DidSaveTextDocument::METHOD
                 if notification_params::<DidSaveTextDocumentParams>(&n).is_ok() =>
             {
-                return self.lint_all();
+                // The projects are kept unless a file they read changed on
+                // disk (the open documents' texts are already in them).
+                let open = self.documents.values().map(|d| d.path.clone()).collect();
+                self.projects.refresh(&open);
+                return self.lint_all_keeping_projects();
             }
             DidChangeConfiguration::METHOD | DidChangeWatchedFiles::METHOD => {
                 return self.lint_all();
@@ -384,10 +388,14 @@ impl<W: Write> Server<W> {
     }
 
     fn lint_all(&mut self) -> io::Result<()> {
+        self.projects.forget();
+        self.lint_all_keeping_projects()
+    }
+
+    fn lint_all_keeping_projects(&mut self) -> io::Result<()> {
         // What git tracks may have changed too (`git add` of an env file),
         // and what the project depends on (an edited `pyproject.toml`).
         crate::git::forget();
-        self.projects.forget();
         let mut uris: Vec<Url> = self.documents.keys().cloned().collect();
         uris.sort();
         for uri in uris {
