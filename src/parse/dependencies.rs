@@ -159,7 +159,11 @@ fn setup_cfg(text: &str) -> Vec<Requirement> {
             section = trimmed[1..trimmed.len() - 1].trim().to_ascii_lowercase();
             in_list = false;
         } else if !indented && !trimmed.is_empty() {
-            let (key, value) = trimmed.split_once(['=', ':']).unwrap_or((trimmed, ""));
+            // Without a separator the value is the empty end of the line
+            // (still a slice of it, for the offset below).
+            let (key, value) = trimmed
+                .split_once(['=', ':'])
+                .unwrap_or((trimmed, &trimmed[trimmed.len()..]));
             let key = key.trim().to_ascii_lowercase();
             in_list = (section == "options" && key == "install_requires")
                 || section == "options.extras_require";
@@ -169,7 +173,8 @@ fn setup_cfg(text: &str) -> Vec<Requirement> {
                     .any(|w| key.contains(w));
             // `install_requires = fastapi` on the key's own line: `value`
             // is a slice of `line`, so its offset is their distance.
-            let value_at = offset + (value.as_ptr() as usize - line.as_ptr() as usize);
+            let value_at =
+                offset + (value.as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
             if in_list && let Some(r) = pep508(value, value_at, dev) {
                 out.push(r);
             }
@@ -378,7 +383,7 @@ mypy = "*"
                 ("pytest".into(), "".into(), "pytest".into(), true),
             ]
         );
-        let cfg = "[metadata]\nname = x\n[options]\ninstall_requires =\n    starlette>=0.30\n    httpx\npython_requires = >=3.9\n";
+        let cfg = "[metadata]\nname = x\nbare\n[options]\ninstall_requires =\n    starlette>=0.30\n    httpx\npython_requires = >=3.9\n[\n]\n";
         assert_eq!(
             names(Format::SetupCfg, "setup.cfg", cfg),
             vec![
@@ -391,5 +396,27 @@ mypy = "*"
                 ("httpx".into(), "".into(), "httpx".into(), false),
             ]
         );
+    }
+
+    /// Every cut of hostile text parses without a panic, in every format.
+    #[test]
+    fn cuts_never_panic() {
+        let samples = [
+            "[options]\ninstall_requires = fästapi[ß]>=1 ; x\n  é\n[options.extras_require]\ndev =\n  ruff\n[",
+            "fastapi[standard\n-r\n \\\né==1 #x\nhttps://x\n",
+            "[project]\ndependencies = [\"é\", 3, \"fastapi (>=1)\"]\n[tool.poetry.group.x.dependencies]\n\"ü\" = {version=\"1\"}\n",
+        ];
+        for text in samples {
+            for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+                for format in [
+                    Format::Requirements,
+                    Format::Pyproject,
+                    Format::Pipfile,
+                    Format::SetupCfg,
+                ] {
+                    let _ = parse(format, "requirements.txt", &text[..end]);
+                }
+            }
+        }
     }
 }
