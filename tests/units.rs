@@ -75,8 +75,22 @@ fn a_dockerfile_its_builds_its_runs_and_its_ports_are_one_unit() {
         runners[1].starts_with("Kubernetes { namespace: Some(\"shop\")"),
         "{runners:?}"
     );
-    // The server the image starts binds 8000; the container says 8080.
+    // The server the image starts binds 8000; the Deployment's own
+    // command binds 8080 (its server is the run's).
     assert_eq!(u.servers.len(), 1);
+    assert_eq!(
+        u.runs[0].servers.len(),
+        0,
+        "compose runs the image's command"
+    );
+    assert_eq!(
+        u.runs[1]
+            .servers
+            .iter()
+            .map(|s| s.bind.as_ref().map(|b| b.value.clone()))
+            .collect::<Vec<_>>(),
+        [Some("0.0.0.0:8080".to_string())]
+    );
     assert_eq!(
         u.servers[0].bind.as_ref().map(|b| b.value.as_str()),
         Some("0.0.0.0:8000")
@@ -85,11 +99,12 @@ fn a_dockerfile_its_builds_its_runs_and_its_ports_are_one_unit() {
         claims(u),
         [
             "docker/Dockerfile:10 Bind 8000",
+            "k8s/api.yaml:20 Bind 8080",
             "docker/Dockerfile:8 Expose 8000",
             "compose.yaml:7 Publish 8000",
-            "k8s/api.yaml:20 ContainerPort 8080",
-            "k8s/api.yaml:36 ServiceTarget 8080",
-            "k8s/api.yaml:24 Probe 8000",
+            "k8s/api.yaml:22 ContainerPort 8080",
+            "k8s/api.yaml:38 ServiceTarget 8080",
+            "k8s/api.yaml:26 Probe 8000",
         ]
     );
     // The stop waits of both runners: compose's 40 s, Kubernetes' default.

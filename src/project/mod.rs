@@ -432,6 +432,7 @@ impl Project {
             wanted,
             sites,
             mut servers,
+            mut run_servers,
         } = servers::named_configs(self);
         self.launch_sites = sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         let before = self.configs.len();
@@ -455,15 +456,22 @@ impl Project {
         // Configurations found only through `-c` are parsed now: the
         // servers that read them are read again, with their settings.
         if self.configs.len() > before {
-            servers = servers::named_configs(self).servers;
+            let again = servers::named_configs(self);
+            servers = again.servers;
+            run_servers = again.run_servers;
         }
-        self.units = self.link_units(servers);
+        self.units = self.link_units(servers, run_servers);
     }
 
     /// The units: each Dockerfile with what builds, runs and serves it.
     fn link_units(
         &self,
         mut servers: BTreeMap<PathBuf, Vec<facts::units::Server>>,
+        run_servers: Vec<(
+            PathBuf,
+            crate::rules::process::launch::Site,
+            facts::units::Server,
+        )>,
     ) -> Vec<facts::units::Unit> {
         let mut builds = Vec::new();
         let mut runs = Vec::new();
@@ -472,6 +480,24 @@ impl Project {
             builds.extend(f.stated.builds.iter().cloned());
             runs.extend(f.stated.runs.iter().cloned());
             services.extend(f.stated.services.iter().cloned());
+        }
+        // Each run gets the servers its own command starts.
+        for (file, site, server) in run_servers {
+            use crate::rules::process::launch::Site;
+            use facts::images::Runner;
+            for r in runs.iter_mut().filter(|r| key(&r.at.file) == file) {
+                let same = match (&site, &r.runner) {
+                    (Site::Compose { service: a }, Runner::Compose { service: b }) => a == b,
+                    (
+                        Site::Kubernetes { container: a },
+                        Runner::Kubernetes { container: b, .. },
+                    ) => a == b,
+                    _ => false,
+                };
+                if same {
+                    r.servers.push(server.clone());
+                }
+            }
         }
         let dockerfiles = self
             .files

@@ -35,6 +35,9 @@ pub struct Named {
     pub sites: BTreeMap<PathBuf, Vec<LaunchSite>>,
     /// Per Dockerfile (key), the servers its image starts.
     pub servers: BTreeMap<PathBuf, Vec<crate::project::facts::units::Server>>,
+    /// Servers that compose services and Kubernetes containers start with
+    /// their own command: the file (key), where, and the server.
+    pub run_servers: Vec<(PathBuf, launch::Site, crate::project::facts::units::Server)>,
 }
 
 /// The named configurations (keys of files of the run), the paths wanted
@@ -54,6 +57,7 @@ pub fn named_configs(project: &Project) -> Named {
             named.sites.entry(k).or_default().extend(v);
         }
         named.servers.extend(p.servers);
+        named.run_servers.extend(p.run_servers);
     }
     named
 }
@@ -88,6 +92,19 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
             .map(|l| crate::project::facts::units::Server::of(l, &f.input.path))
             .collect();
         named.servers.insert(key(&f.input.path), servers);
+    } else {
+        for l in &launches {
+            if matches!(
+                l.site,
+                launch::Site::Compose { .. } | launch::Site::Kubernetes { .. }
+            ) {
+                named.run_servers.push((
+                    key(&f.input.path),
+                    l.site.clone(),
+                    crate::project::facts::units::Server::of(l, &f.input.path),
+                ));
+            }
+        }
     }
     for l in launches {
         if l.config_candidates.is_empty() {

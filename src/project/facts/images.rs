@@ -39,6 +39,9 @@ pub struct Run {
     pub stop_wait: Option<(f64, Option<Loc>)>,
     /// Seconds a `preStop` hook sleeps first.
     pub pre_stop_sleep: Option<(f64, Loc)>,
+    /// The servers its own command starts (a compose `command`, a
+    /// container's `command`/`args`), linked by the project.
+    pub servers: Vec<super::units::Server>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,6 +351,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             ports,
             stop_wait,
             pre_stop_sleep: None,
+            servers: Vec::new(),
         });
     }
 }
@@ -419,6 +423,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                 ports,
                 stop_wait: stop_wait.clone(),
                 pre_stop_sleep,
+                servers: Vec::new(),
             });
         }
     }

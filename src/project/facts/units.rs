@@ -214,7 +214,10 @@ pub fn link(
         matched.sort_by_key(|(i, _)| *i);
         matched.dedup_by_key(|(i, _)| *i);
         let unit_runs: Vec<Run> = matched.into_iter().map(|(_, r)| r.clone()).collect();
-        for s in &servers {
+        for s in servers
+            .iter()
+            .chain(unit_runs.iter().flat_map(|r| &r.servers))
+        {
             if let Some(b) = &s.bind
                 && let Some(port) = port_of_bind(&b.value)
                 && let Some(at) = b.at.clone().or_else(|| Some(s.site.clone()))
