@@ -708,7 +708,11 @@ pub fn lint_text_below(
     // configuration, whatever its name (on the command line, on standard
     // input and in the editor alike).
     let kind = match kind {
-        Some(FileKind::Text) if project.is_named_config(path) => Some(FileKind::Gunicorn),
+        Some(FileKind::Text)
+            if path.extension().is_some_and(|e| e == "py") && project.is_named_config(path) =>
+        {
+            Some(FileKind::Gunicorn)
+        }
         k => k,
     };
     let purpose = settings.purpose_of(path, below, kind, &text);
@@ -875,7 +879,11 @@ pub fn lint_paths(
 /// names with `-c` is a gunicorn configuration. A file the project read
 /// is not read again.
 fn lint_candidate(c: &Candidate, project: &Project, settings: &Settings) -> FileReport {
-    let text = match project.text(&c.path) {
+    // Only a file that may hold facts can be in the project.
+    let held = crate::project::load::may_feed(c)
+        .then(|| project.text(&c.path))
+        .flatten();
+    let text = match held {
         Some(t) => Ok(t.to_string()),
         None => load(&c.path, settings.config.max_file_size),
     };

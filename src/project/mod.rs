@@ -481,11 +481,17 @@ impl Project {
             runs.extend(f.stated.runs.iter().cloned());
             services.extend(f.stated.services.iter().cloned());
         }
-        // Each run gets the servers its own command starts.
+        // Each run gets the servers its own command starts (runs indexed
+        // by file once).
+        let mut runs_in: std::collections::HashMap<PathBuf, Vec<usize>> = Default::default();
+        for (i, r) in runs.iter().enumerate() {
+            runs_in.entry(key(&r.at.file)).or_default().push(i);
+        }
         for (file, site, server) in run_servers {
             use crate::rules::process::launch::Site;
             use facts::images::Runner;
-            for r in runs.iter_mut().filter(|r| key(&r.at.file) == file) {
+            for &i in runs_in.get(&file).into_iter().flatten() {
+                let r = &mut runs[i];
                 let same = match (&site, &r.runner) {
                     (Site::Compose { service: a }, Runner::Compose { service: b }) => a == b,
                     (

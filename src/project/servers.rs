@@ -69,7 +69,9 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         || f.supervisord.is_some()
         || f.systemd.is_some()
         || f.compose.peek().is_some()
-        || f.kube.peek().is_some();
+        // A container starts a server of its own only with a command.
+        || (f.kube.peek().is_some()
+            && (f.input.text.contains("command") || f.input.text.contains("args")));
     if !launcher {
         return named;
     }
