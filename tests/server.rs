@@ -774,6 +774,21 @@ fn hostile_documents_do_not_block_the_server() {
     assert_eq!(client.stop(), 0);
 }
 
+/// Opens a gunicorn configuration with sync workers in `dir` (a project
+/// that does not depend on FastAPI yet: no PM001).
+fn open_sync_worker_config(dir: &Path) -> (Client, String) {
+    let config =
+        "bind = \"0.0.0.0:8000\"\nworkers = 4\nworker_class = \"sync\"\naccesslog = \"-\"\n";
+    let file = dir.join("gunicorn.conf.py");
+    std::fs::write(&file, config).expect("write");
+    let uri = uri_of(&file);
+    let mut client = Client::start(dir);
+    client.initialize(dir, json!({}));
+    client.open(&uri, "python", config);
+    assert!(!codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    (client, uri)
+}
+
 /// What the project depends on is read again when a dependency file
 /// changes: adding FastAPI to `pyproject.toml` makes sync workers a
 /// finding without restarting the server.
@@ -786,15 +801,7 @@ fn an_edited_pyproject_is_seen_without_restart() {
         "[project]\nname = \"svc\"\ndependencies = [\"gunicorn\"]\n",
     )
     .expect("write");
-    let config =
-        "bind = \"0.0.0.0:8000\"\nworkers = 4\nworker_class = \"sync\"\naccesslog = \"-\"\n";
-    let file = dir.path().join("gunicorn.conf.py");
-    std::fs::write(&file, config).expect("write");
-    let uri = uri_of(&file);
-    let mut client = Client::start(dir.path());
-    client.initialize(dir.path(), json!({}));
-    client.open(&uri, "python", config);
-    assert!(!codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    let (mut client, uri) = open_sync_worker_config(dir.path());
     std::fs::write(
         &pyproject,
         "[project]\nname = \"svc\"\ndependencies = [\n  \"gunicorn\",\n  \"fastapi>=0.115\",\n]\n",
@@ -853,15 +860,7 @@ fn a_save_reads_again_what_changed_on_disk() {
     let dir = tempfile::tempdir().expect("tempdir");
     let reqs = dir.path().join("requirements.txt");
     std::fs::write(&reqs, "gunicorn\n").expect("write");
-    let config =
-        "bind = \"0.0.0.0:8000\"\nworkers = 4\nworker_class = \"sync\"\naccesslog = \"-\"\n";
-    let file = dir.path().join("gunicorn.conf.py");
-    std::fs::write(&file, config).expect("write");
-    let uri = uri_of(&file);
-    let mut client = Client::start(dir.path());
-    client.initialize(dir.path(), json!({}));
-    client.open(&uri, "python", config);
-    assert!(!codes(&client.diagnostics(&uri)).contains(&"PM001".to_string()));
+    let (mut client, uri) = open_sync_worker_config(dir.path());
     client.notify(
         "textDocument/didSave",
         json!({"textDocument": {"uri": uri}}),
