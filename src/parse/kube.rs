@@ -147,6 +147,8 @@ pub fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
 pub struct ContainerPort {
     pub name: Option<String>,
     pub number: Option<i64>,
+    /// Where `containerPort` is written (the entry when it is not).
+    pub span: crate::source::Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +198,7 @@ impl<'a> Container<'a> {
             .map(|p| ContainerPort {
                 name: p.get("name").and_then(Node::as_str).map(str::to_string),
                 number: p.get("containerPort").and_then(int),
+                span: p.get("containerPort").map_or(p.span, |n| n.span),
             })
             .collect()
     }
@@ -207,6 +210,18 @@ impl<'a> Container<'a> {
     /// `lifecycle.preStop`
     pub fn pre_stop(&self) -> Option<&'a Node> {
         self.get("lifecycle")?.get("preStop")
+    }
+
+    /// Seconds the `preStop` hook sleeps, when it is a sleep (`sleep:` or
+    /// an exec command that runs `sleep N`), and the node that says so.
+    pub fn pre_stop_sleep(&self) -> Option<(i64, &'a Node)> {
+        let pre_stop = self.pre_stop()?;
+        if let Some(s) = pre_stop.get("sleep").and_then(|s| s.get("seconds")) {
+            return int(s).map(|n| (n, s));
+        }
+        let cmd = pre_stop.get("exec")?.get("command")?;
+        let words: Vec<&str> = cmd.as_seq()?.iter().filter_map(Node::as_str).collect();
+        crate::parse::duration::sleep_in(&words.join(" ")).map(|n| (n, cmd))
     }
 
     /// `env:` entries: name, literal value, and whether it comes from a

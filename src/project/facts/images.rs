@@ -356,16 +356,6 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
     }
 }
 
-/// The port a probe targets, when it is a number.
-fn probe_port(probe: &Node) -> Option<(u16, Span)> {
-    let port = probe
-        .get("httpGet")
-        .or_else(|| probe.get("tcpSocket"))
-        .or_else(|| probe.get("grpc"))?
-        .get("port")?;
-    Some((kube::int(port)?.try_into().ok()?, port.span))
-}
-
 /// Images Kubernetes containers run, with their ports, probes, preStop
 /// sleep and grace period; and the ports Services route to.
 pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated) {
@@ -380,36 +370,42 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             let Some(image) = c.get("image").and_then(|n| n.as_str().map(|t| (t, n.span))) else {
                 continue;
             };
-            let mut ports = Vec::new();
-            for p in c.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
-                if let Some(n) = p.get("containerPort")
-                    && let Some(v) = kube::int(n).and_then(|v| u16::try_from(v).ok())
-                {
-                    ports.push(PortClaim {
-                        port: v,
+            let declared = c.ports();
+            let mut ports: Vec<PortClaim> = declared
+                .iter()
+                .filter_map(|p| {
+                    Some(PortClaim {
+                        port: u16::try_from(p.number?).ok()?,
                         role: Role::ContainerPort,
-                        at: loc(path, n.span),
-                    });
-                }
-            }
+                        at: loc(path, p.span),
+                    })
+                })
+                .collect();
             for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
-                if let Some((n, span)) = c.get(probe).and_then(probe_port) {
+                let Some((port, node)) =
+                    c.get(probe).and_then(kube::Probe::of).and_then(|p| p.port)
+                else {
+                    continue;
+                };
+                // A named port is the container's port of that name.
+                let number = match port {
+                    kube::PortRef::Number(n) => Some(n),
+                    kube::PortRef::Name(name) => declared
+                        .iter()
+                        .find(|p| p.name.as_deref() == Some(name.as_str()))
+                        .and_then(|p| p.number),
+                };
+                if let Some(n) = number.and_then(|n| u16::try_from(n).ok()) {
                     ports.push(PortClaim {
                         port: n,
                         role: Role::Probe,
-                        at: loc(path, span),
+                        at: loc(path, node.span),
                     });
                 }
             }
-            let pre_stop_sleep = c.pre_stop().and_then(|p| {
-                if let Some(s) = p.get("sleep").and_then(|s| s.get("seconds")) {
-                    return kube::int(s).map(|n| (n as f64, loc(path, s.span)));
-                }
-                let cmd = p.get("exec")?.get("command")?;
-                let words: Vec<&str> = cmd.as_seq()?.iter().filter_map(Node::as_str).collect();
-                crate::parse::duration::sleep_in(&words.join(" "))
-                    .map(|n| (n as f64, loc(path, cmd.span)))
-            });
+            let pre_stop_sleep = c
+                .pre_stop_sleep()
+                .map(|(n, node)| (n as f64, loc(path, node.span)));
             out.runs.push(Run {
                 image: image_of(image.0, image.1),
                 at: loc(path, image.1),

@@ -45,16 +45,6 @@ declare_rule! {
     }
 }
 
-/// Seconds a `preStop` hook sleeps, when it is a sleep.
-fn sleep_seconds(pre_stop: &Node) -> Option<(i64, &Node)> {
-    if let Some(s) = pre_stop.get("sleep").and_then(|s| s.get("seconds")) {
-        return kube::int(s).map(|n| (n, s));
-    }
-    let cmd = pre_stop.get("exec")?.get("command")?;
-    let words: Vec<&str> = cmd.as_seq()?.iter().filter_map(Node::as_str).collect();
-    crate::parse::duration::sleep_in(&words.join(" ")).map(|n| (n, cmd))
-}
-
 impl Rule for GracePeriodTooShort {
     impl_meta!();
 
@@ -63,8 +53,7 @@ impl Rule for GracePeriodTooShort {
             let longest = w
                 .containers()
                 .iter()
-                .filter_map(|c| c.pre_stop())
-                .filter_map(sleep_seconds)
+                .filter_map(|c| c.pre_stop_sleep())
                 .max_by_key(|(n, _)| *n);
             let Some((sleep, sleep_node)) = longest else {
                 continue;
