@@ -118,8 +118,8 @@ fn image_of(text: &str, span: Span) -> ImageRef {
 
 /// Literal `env:` values of a workflow, job or step mapping.
 fn env_of(node: Option<&Node>, into: &mut BTreeMap<String, String>) {
-    for e in node.and_then(Node::as_map).unwrap_or(&[]) {
-        if let (Some(k), Some(v)) = (e.key.as_str(), e.value.as_str()) {
+    for (k, v) in crate::rules::workflow::helpers::env_entries(node) {
+        if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
             into.insert(k.to_string(), v.to_string());
         }
     }
@@ -158,7 +158,7 @@ pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
             let mut env = job_env.clone();
             env_of(step.env, &mut env);
             if let Some(uses) = &step.uses
-                && uses.text.starts_with("docker/build-push-action")
+                && crate::rules::workflow::helpers::step_uses(step, "docker/build-push-action")
             {
                 let with = |k: &str| step.with.and_then(|w| w.get(k)).and_then(Node::as_str);
                 let context = with("context").unwrap_or(".");

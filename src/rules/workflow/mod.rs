@@ -1,6 +1,6 @@
 //! GH: GitHub Actions workflow and action rules, one per file.
 
-mod helpers;
+pub(crate) mod helpers;
 
 mod gh001_unpinned_action;
 mod gh002_action_on_branch;
