@@ -675,7 +675,7 @@ pub fn lint_text(
     } else {
         rel
     };
-    lint_text_below(path, &below, kind, text, settings, project)
+    lint_text_below(path, &below, kind, text.map(Arc::from), settings, project)
 }
 
 /// Lints a file's text, its purpose judged on `below`: its path below
@@ -684,7 +684,7 @@ pub fn lint_text_below(
     path: &Path,
     below: &Path,
     kind: Option<FileKind>,
-    text: Result<String, Unlintable>,
+    text: Result<Arc<str>, Unlintable>,
     settings: &Settings,
     project: &Project,
 ) -> FileReport {
@@ -824,7 +824,7 @@ pub fn lint_paths(
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
     let max = settings.config.max_file_size;
-    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    let seen = std::sync::Mutex::new(crate::hashing::FastSet::default());
     let all = std::sync::Mutex::new(Vec::new());
     let reports = std::sync::Mutex::new(Vec::new());
     let facts = std::sync::Mutex::new(Vec::new());
@@ -884,8 +884,8 @@ fn lint_candidate(c: &Candidate, project: &Project, settings: &Settings) -> File
         .then(|| project.text(&c.path))
         .flatten();
     let text = match held {
-        Some(t) => Ok(t.to_string()),
-        None => load(&c.path, settings.config.max_file_size),
+        Some(t) => Ok(t),
+        None => load(&c.path, settings.config.max_file_size).map(Arc::from),
     };
     let kind = c.kind;
     // A file named on its own is judged by its name.

@@ -106,7 +106,7 @@ pub fn fix_source(
     project: &crate::project::Project,
     allow_unsafe: bool,
 ) -> (String, usize) {
-    let mut text = source.text.clone();
+    let mut text = source.text.to_string();
     let mut total = 0;
     for _ in 0..MAX_PASSES {
         let mut current = SourceFile::new(source.path.clone(), text.clone());

@@ -5,17 +5,17 @@
 //! [`crate::read`]: regular files within the size limit only; git itself
 //! does not follow a `.gitignore` that is a symbolic link, nor do we.
 
+use crate::hashing::FastMap;
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 /// The ignore rules of the folders met so far, each read once.
 #[derive(Default)]
 pub struct IgnoreFiles {
-    folders: RwLock<HashMap<PathBuf, Option<Arc<Gitignore>>>>,
-    stacks: RwLock<HashMap<PathBuf, Stack>>,
+    folders: RwLock<FastMap<PathBuf, Option<Arc<Gitignore>>>>,
+    stacks: RwLock<FastMap<PathBuf, Stack>>,
 }
 
 /// The text of an ignore file that is a regular file (not a symlink).

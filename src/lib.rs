@@ -9,6 +9,7 @@ pub mod engine;
 pub mod fix;
 pub mod git;
 pub mod git_index;
+pub mod hashing;
 pub mod ignore_files;
 pub mod parse;
 pub mod project;

@@ -291,7 +291,7 @@ fn apply_fixes(
         }
         let (fixed, n) =
             fix::fix_source(&report.source, kind, settings, project, args.unsafe_fixes);
-        if n == 0 || fixed == report.source.text {
+        if n == 0 || *fixed == *report.source.text {
             continue;
         }
         changed = true;
@@ -378,7 +378,7 @@ fn fix_stdin(report: &FileReport, settings: &Settings, project: &Project, args: 
     if let Err(e) = write_output(args.output.as_ref(), &text) {
         return fail(e);
     }
-    if args.diff && fixed != report.source.text {
+    if args.diff && *fixed != *report.source.text {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -136,14 +136,16 @@ fn clamp_to_char_boundary(text: &str, mut offset: usize) -> usize {
 pub struct SourceFile {
     /// The path as the user sees it (relative to the working directory when possible).
     pub path: PathBuf,
-    pub text: String,
+    /// Shared with the project when it read the file first (one copy).
+    pub text: std::sync::Arc<str>,
     pub lines: LineIndex,
     /// What the file is for (production unless the engine judged otherwise).
     pub purpose: crate::purpose::Purpose,
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<std::sync::Arc<str>>) -> Self {
+        let text = text.into();
         let lines = LineIndex::new(&text);
         Self {
             path: path.into(),

@@ -326,7 +326,19 @@ pub type Scope = Option<std::path::PathBuf>;
 /// folder `at` (canonical; `None` when unknown).
 fn in_scope(scope: &Scope, at: Option<&std::path::Path>) -> bool {
     match (scope, at) {
-        (Some(s), Some(a)) => a.starts_with(s),
+        // Both are normalised: a byte prefix ending at a separator is a
+        // folder prefix (and costs far less than a component walk; every
+        // workload is checked against every object of the index).
+        (Some(s), Some(a)) if !cfg!(unix) => a.starts_with(s),
+        (Some(s), Some(a)) => {
+            let (s, a) = (
+                s.as_os_str().as_encoded_bytes(),
+                a.as_os_str().as_encoded_bytes(),
+            );
+            let s = s.strip_suffix(b"/").unwrap_or(s);
+            a.starts_with(s)
+                && (a.len() == s.len() || a.get(s.len()) == Some(&b'/') || s.is_empty())
+        }
         _ => true,
     }
 }

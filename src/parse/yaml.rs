@@ -7,9 +7,9 @@
 //! reported at the second key and do not stop the parse; anchors, aliases
 //! and merge keys (`<<: *base`) are resolved.
 
+use crate::hashing::FastMap;
 use crate::source::{LineIndex, Span};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -157,7 +157,7 @@ enum Open {
         anchor: usize,
         /// Scalar keys seen so far and where, for duplicate detection in
         /// constant time per key (large mappings are common in data).
-        keys: HashMap<String, Span>,
+        keys: FastMap<String, Span>,
     },
 }
 
@@ -166,7 +166,7 @@ struct Builder<'a> {
     lines: LineIndex,
     ascii: bool,
     limits: Limits,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: FastMap<usize, (Node, usize)>,
     alias_nodes: usize,
     stack: Vec<Open>,
     out: YamlFile,
@@ -182,7 +182,7 @@ pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
         lines: LineIndex::new(text),
         ascii: text.is_ascii(),
         limits,
-        anchors: HashMap::new(),
+        anchors: FastMap::default(),
         alias_nodes: 0,
         stack: Vec::new(),
         out: YamlFile::default(),
@@ -337,7 +337,7 @@ impl Builder<'_> {
                         pending_key: None,
                         start: span.start,
                         anchor,
-                        keys: HashMap::new(),
+                        keys: FastMap::default(),
                     }
                 };
                 self.stack.push(open);

@@ -164,12 +164,16 @@ fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind, bool)> {
         c.kind == Some(FileKind::Gunicorn)
             || (c.kind == Some(FileKind::Text) && c.path.extension().is_some_and(|e| e == "py"))
     });
+    // Distinct folders first: `absolute` asks the system for the working
+    // folder on every call.
     let starts: BTreeSet<PathBuf> = candidates
         .iter()
         .map(|c| match &c.root {
             Some(r) if c.path != *r => r.clone(),
             _ => super::dir_of(&c.path),
         })
+        .collect::<BTreeSet<PathBuf>>()
+        .into_iter()
         .filter_map(|d| std::path::absolute(d).ok())
         .collect();
     let mut folders = BTreeSet::new();

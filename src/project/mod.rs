@@ -194,25 +194,53 @@ pub fn key(path: &Path) -> PathBuf {
     // The working folder, asked once: `std::path::absolute` asks the
     // system for it on every call.
     static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        match CWD.get_or_init(|| std::env::current_dir().ok()) {
-            Some(cwd) => cwd.join(path),
-            None => path.to_path_buf(),
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
+    if cfg!(unix)
+        && let Some(text) = path.to_str()
+    {
+        if path.is_absolute() {
+            return PathBuf::from(normalize_text(text, ""));
         }
-    };
-    if !has_dots(&abs) {
-        return abs;
+        if let Some(base) = cwd.as_deref().and_then(Path::to_str) {
+            return PathBuf::from(normalize_text(base, text));
+        }
     }
+    let abs = match cwd {
+        Some(cwd) if !path.is_absolute() => cwd.join(path),
+        _ => path.to_path_buf(),
+    };
     crate::config::normalize(&abs)
 }
 
-/// Whether a path has a `.` or `..` component (a byte scan: cheaper
-/// than walking its components, which most paths do not need).
-fn has_dots(path: &Path) -> bool {
-    let b = path.as_os_str().as_encoded_bytes();
-    b.windows(2).any(|w| w == b"/." || w == b"//") || b.starts_with(b".") || b.ends_with(b"/")
+/// The absolute path `base` + `/` + `rest` with its `.`, `..` and empty
+/// segments resolved by name, in one pass over the bytes (`Path::join`,
+/// `Path::components` and `PathBuf::push` cost many times more, and
+/// every file of a run checked as `../repo` is keyed).
+fn normalize_text(base: &str, rest: &str) -> String {
+    let mut out = String::with_capacity(base.len() + rest.len() + 1);
+    for text in [base, rest] {
+        let mut from = 0;
+        let ends = memchr::memchr_iter(b'/', text.as_bytes()).chain([text.len()]);
+        for end in ends {
+            // Split at ASCII `/`: every slice is on character boundaries.
+            match text.get(from..end).unwrap_or("") {
+                "" | "." => {}
+                ".." => {
+                    let cut = out.rfind('/').unwrap_or(0);
+                    out.truncate(cut);
+                }
+                part => {
+                    out.push('/');
+                    out.push_str(part);
+                }
+            }
+            from = end + 1;
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
 /// The folder of a file (`.` for a bare name).
@@ -341,7 +369,7 @@ impl Project {
                 let dockerfile = dockerfile::parse(&text);
                 let file = Arc::new(crate::source::SourceFile::new(
                     &f.input.path,
-                    text.to_string(),
+                    Arc::clone(&text),
                 ));
                 f.dockerfile = Some(Arc::new(Built { file, dockerfile }));
             }
@@ -645,7 +673,7 @@ impl Project {
     /// text.
     pub fn parsed_dockerfile(&self, path: &Path, text: &str) -> Option<Arc<Built>> {
         let built = self.files.get(b(&key(path)))?.dockerfile.as_ref()?;
-        (built.file.text == text).then(|| Arc::clone(built))
+        (*built.file.text == *text).then(|| Arc::clone(built))
     }
 
     /// The parse of a manifest made for the index, if it is of this text.
@@ -659,6 +687,27 @@ impl Project {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_normalising_agrees_with_the_component_walk() {
+        for p in [
+            "/a/../b/./c",
+            "/a/b/../../..",
+            "/..",
+            "/a//b/",
+            "/work/main/../shared/corpus/x/Dockerfile",
+            "/./a/.",
+            "/",
+        ] {
+            assert_eq!(
+                PathBuf::from(super::normalize_text(p, "")),
+                crate::config::normalize(Path::new(p)),
+                "{p}"
+            );
+        }
+        assert_eq!(super::normalize_text("/w/main", "../x/./y/"), "/w/x/y");
+        assert_eq!(super::normalize_text("/w", "a"), "/w/a");
+    }
+
     use super::*;
 
     fn input(path: &str, kind: FileKind, text: &str) -> Input {

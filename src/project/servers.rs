@@ -77,17 +77,12 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
     }
     // The launcher's text, made once and only when a launch names a file
     // of the run (a related location points into it).
-    let mut shared: Option<Arc<SourceFile>> = None;
-    let file = SourceFile::new(&f.input.path, String::new());
-    let text = &f.input.text;
-    let raw_file;
-    let file = if f.input.kind == FileKind::Dockerfile {
-        &file
-    } else {
-        raw_file = SourceFile::new(&f.input.path, text.to_string());
-        &raw_file
+    // (A Dockerfile's launches read its parse's own file.)
+    let file: Arc<SourceFile> = match &f.dockerfile {
+        Some(b) => Arc::clone(&b.file),
+        None => Arc::new(SourceFile::new(&f.input.path, Arc::clone(&f.input.text))),
     };
-    let launches = launches_in(project, f, file, &mut named.wanted);
+    let launches = launches_in(project, f, &file, &mut named.wanted);
     if f.dockerfile.is_some() {
         let servers = launches
             .iter()
@@ -115,14 +110,8 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         match project.first_known(&l.config_candidates) {
             Some(found) => {
                 let k = key(found);
-                let site = shared
-                    .get_or_insert_with(|| match &f.dockerfile {
-                        Some(b) => Arc::clone(&b.file),
-                        None => Arc::new(SourceFile::new(&f.input.path, text.to_string())),
-                    })
-                    .clone();
                 named.sites.entry(k.clone()).or_default().push(LaunchSite {
-                    file: site,
+                    file: Arc::clone(&file),
                     span: l.command.span,
                 });
                 named.configs.insert(k);

@@ -89,7 +89,7 @@ pub fn mask_secrets<'a>(text: &'a str, secrets: &SecretTexts) -> Cow<'a, str> {
 /// (same length, so spans stay valid): so that no snippet or fingerprint
 /// can carry one.
 pub fn masked_text(source: &SourceFile, findings: &[Finding], secrets: &SecretTexts) -> String {
-    let mut text = source.text.clone();
+    let mut text = source.text.to_string();
     let mut spans: Vec<Span> = findings
         .iter()
         .flat_map(|f| f.secrets.iter().copied())
@@ -119,7 +119,7 @@ pub fn masked_text(source: &SourceFile, findings: &[Finding], secrets: &SecretTe
     }
     if let Some(finder) = &secrets.finder {
         let places: Vec<(usize, usize)> = finder
-            .find_iter(source.text.as_str())
+            .find_iter(&*source.text)
             .map(|m| (m.start(), m.end()))
             .collect();
         for (a, b) in places {

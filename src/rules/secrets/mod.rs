@@ -211,7 +211,7 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
         return;
     }
     let Some(c) = COMPILED.as_ref() else { return };
-    let text = &file.text;
+    let text: &str = &file.text;
     // Candidates first, then the most specific detector wins an overlap.
     let mut candidates: Vec<(Kind, usize, Span, String)> = Vec::new();
     // Each detector reads a line once, however many of its prefixes the
