@@ -275,6 +275,11 @@ fn run_rules(
         FileKind::Compose | FileKind::Kubernetes => template::first_directive(&source.text, true),
         _ => None,
     };
+    // A Python file is parsed once: the gunicorn rules and the secret
+    // scan read the same parse.
+    let is_python = matches!(kind, FileKind::Gunicorn | FileKind::Text)
+        && source.path.extension().is_some_and(|e| e == "py");
+    let mut python: Option<crate::parse::python::PyFile> = None;
     if let Some(at) = template_at {
         // Secrets are reported in templates too (a live token is a leak
         // wherever it is committed); the selection and purposes decide.
@@ -331,7 +336,16 @@ fn run_rules(
         }
         FileKind::DockerIgnore | FileKind::Dependencies | FileKind::Text => {}
         FileKind::Gunicorn => {
-            rules::process::check_gunicorn(source, &settings.config, project, selection, &mut out)
+            let module =
+                python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text));
+            rules::process::check_gunicorn(
+                source,
+                &module.module,
+                &settings.config,
+                project,
+                selection,
+                &mut out,
+            )
         }
         FileKind::Supervisor => {
             rules::process::check_supervisor(source, &settings.config, project, selection, &mut out)
@@ -444,7 +458,17 @@ fn run_rules(
     }
     // Every detector runs: a secret is masked in every report even when
     // the rule that would report it is off (its finding is dropped later).
-    rules::secrets::scan(source, &Selection::every_rule(), &mut out);
+    if is_python {
+        let py = python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text));
+        rules::secrets::scan_in(
+            source,
+            py.literals.as_ref(),
+            &Selection::every_rule(),
+            &mut out,
+        );
+    } else {
+        rules::secrets::scan(source, &Selection::every_rule(), &mut out);
+    }
     let dropped = out.dropped();
     hidden.extend(out.take_dropped_secrets());
     (out.into_vec(), statements, hidden, dropped)

@@ -57,6 +57,29 @@ pub fn is_placeholder(value: &str) -> bool {
         .iter()
         .any(|p| lower.contains(p))
         || lower.starts_with("your")
+        || says_change_me(&lower)
+}
+
+/// `change-this-in-production`, `ThisShouldBeChangedInProduction`,
+/// `set_me`, `not-a-secret`: a phrase that asks for a value, whatever
+/// its separators and case.
+fn says_change_me(lower: &str) -> bool {
+    let letters: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    [
+        "changethis",
+        "changeit",
+        "changeinprod",
+        "shouldbechanged",
+        "mustbechanged",
+        "tobechanged",
+        "setme",
+        "fillme",
+        "notasecret",
+        "insertyour",
+        "putyour",
+    ]
+    .iter()
+    .any(|p| letters.contains(p))
 }
 
 /// Shannon entropy in bits per character: random keys score above 4,

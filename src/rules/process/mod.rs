@@ -37,7 +37,7 @@ use crate::impl_meta;
 use crate::parse::command::{Opt, Server};
 use crate::parse::ini::{self, Ini, Section};
 use crate::parse::procfile;
-use crate::parse::python::{self, Assignment, Module, Value};
+use crate::parse::python::{Assignment, Module, Value};
 use crate::project::Project;
 use crate::registry::RuleMeta;
 use crate::rules::meta::{FileSkipped, ParseError};
@@ -158,12 +158,12 @@ pub fn check_dockerfile(cx: &DockerContext<'_>, selection: &Selection, out: &mut
 /// A gunicorn configuration file.
 pub fn check_gunicorn(
     file: &SourceFile,
+    module: &Module,
     config: &Config,
     project: &Project,
     selection: &Selection,
     out: &mut Findings,
 ) {
-    let module = python::parse(&file.text);
     if let Some(why) = &module.skipped {
         out.report(
             &FileSkipped::META,
@@ -185,7 +185,7 @@ pub fn check_gunicorn(
     let dir = crate::project::dir_of(&file.path);
     let cx = ConfigContext {
         file,
-        module: &module,
+        module,
         asgi: project.asgi(&dir),
         containerized: project.containerized(&dir),
         dev: dev_files::is_dev_file(&file.path),

@@ -9,6 +9,7 @@ mod rules;
 pub use rules::{CredentialInUrl, GenericSecret, PrivateKey, ProviderToken};
 
 use crate::diagnostic::Findings;
+use crate::parse::python::literals::Literals;
 use crate::redact::{entropy, is_placeholder, redact};
 use crate::registry::RuleMeta;
 use crate::select::Selection;
@@ -38,20 +39,71 @@ fn rule(kind: Kind) -> &'static RuleMeta {
     }
 }
 
-const FRAGMENTS: &[&str] = &[
+/// Words that name a secret when a key's main word ends with one
+/// (`DB_PASSWORD`, `PGPASSWORD`, `githubToken`, `STRIPE_API_KEY`).
+const SECRET_WORDS: &[&str] = &[
     "PASSWORD",
+    "PASSWORDS",
     "PASSWD",
+    "PASSPHRASE",
+    "PWD",
     "SECRET",
+    "SECRETS",
     "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "ACCESS_KEY",
+    "TOKENS",
     "CREDENTIALS",
-    "AUTH_KEY",
-    "SIGNING_KEY",
-    "ENCRYPTION_KEY",
-    "MASTER_KEY",
+    "APIKEY",
+    "APIKEYS",
+    "SECRETKEY",
+    "PRIVATEKEY",
+    "ACCESSKEY",
+    "AUTHKEY",
+    "SIGNINGKEY",
+    "ENCRYPTIONKEY",
+    "MASTERKEY",
+];
+/// `KEY` names a secret after one of these (`API_KEY`, `SECRET_KEY`).
+const KEY_KINDS: &[&str] = &[
+    "API",
+    "SECRET",
+    "PRIVATE",
+    "ACCESS",
+    "AUTH",
+    "SIGNING",
+    "ENCRYPTION",
+    "MASTER",
+    "APP",
+];
+/// Words after the main one that only say which copy it is
+/// (`DB_PASSWORD_PROD`, `SECRET_KEY_BASE`, `TOKEN_2`).
+const QUALIFIERS: &[&str] = &[
+    "PROD",
+    "PRODUCTION",
+    "DEV",
+    "DEVELOPMENT",
+    "STAGING",
+    "STAGE",
+    "TEST",
+    "LIVE",
+    "BASE",
+    "B64",
+    "BASE64",
+    "RAW",
+    "VALUE",
+    "OLD",
+    "NEW",
+    "PRIMARY",
+    "SECONDARY",
+    "RO",
+    "RW",
+    "ENCODED",
+    "HEX",
+];
+/// First words of flags and counters, not secrets (`USE_ID_TOKEN`,
+/// `MAX_TOTAL_TOKENS`, `ENABLE_TOKEN_AUTH`).
+const NOT_HOLDERS: &[&str] = &[
+    "USE", "ENABLE", "ENABLED", "DISABLE", "DISABLED", "IS", "HAS", "ALLOW", "REQUIRE", "VERIFY",
+    "VALIDATE", "SKIP", "NO", "SHOW", "LOG", "MAX", "MIN", "NUM", "COUNT", "TOTAL",
 ];
 /// Names that point at a secret rather than hold one.
 const POINTER_SUFFIXES: &[&str] = &[
@@ -68,17 +120,119 @@ const POINTER_SUFFIXES: &[&str] = &[
     "_EXPIRES",
 ];
 
+/// The words of a key, upper-cased: split at separators and at camel
+/// case (`stripeApiKey`, `APIKey`, `db.password`).
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut word = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+            let next = chars.get(i + 1);
+            let boundary = c.is_ascii_uppercase()
+                && prev.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                });
+            if boundary && !word.is_empty() {
+                out.push(std::mem::take(&mut word));
+            }
+            word.push(c.to_ascii_uppercase());
+        }
+        if !word.is_empty() {
+            out.push(word);
+        }
+    }
+    out
+}
+
 /// Does a variable name say it holds a secret (`DB_PASSWORD`,
-/// `STRIPE_API_KEY`)? Names that point at one (`*_FILE`, `*_URL`) do not.
+/// `STRIPE_API_KEY`)? The secret word must be the name's main word, whole
+/// (`MAX_TOTAL_TOKENS`, `tokenizer`, `token_count`, `SECRET_VERSION`,
+/// `USE_ID_TOKEN` are not secret names); names that point at one
+/// (`*_FILE`, `*_URL`) are not either. `extra`: the configuration's own
+/// fragments, matched anywhere in the name.
 pub fn is_secret_name(name: &str, extra: &[String]) -> bool {
     let upper = name.to_ascii_uppercase();
     if POINTER_SUFFIXES.iter().any(|s| upper.ends_with(s)) {
         return false;
     }
-    FRAGMENTS.iter().any(|f| upper.contains(f))
-        || extra
-            .iter()
-            .any(|f| upper.contains(&f.to_ascii_uppercase()))
+    if extra
+        .iter()
+        .any(|f| upper.contains(&f.to_ascii_uppercase()))
+    {
+        return true;
+    }
+    let mut w = words(name);
+    if w.first().is_some_and(|f| NOT_HOLDERS.contains(&f.as_str())) {
+        return false;
+    }
+    while w.len() > 1
+        && w.last().is_some_and(|l| {
+            QUALIFIERS.contains(&l.as_str()) || l.bytes().all(|b| b.is_ascii_digit())
+        })
+    {
+        w.pop();
+    }
+    let Some(main) = w.last() else {
+        return false;
+    };
+    if SECRET_WORDS.iter().any(|s| main.ends_with(s)) {
+        return true;
+    }
+    (main == "KEY" || main == "KEYS")
+        && w.len() >= 2
+        && w.get(w.len() - 2)
+            .is_some_and(|k| KEY_KINDS.iter().any(|q| k.ends_with(q)))
+}
+
+/// Values that are not secrets whatever their name: numbers, booleans,
+/// `latest`, and the key's own name (`SECRET_KEY: secret_key`).
+pub fn is_plain_value(name: &str, value: &str) -> bool {
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    let lower = v.to_ascii_lowercase();
+    let normal = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    v.parse::<f64>().is_ok()
+        || matches!(
+            lower.as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "none" | "null" | "latest"
+        )
+        || {
+            // The key's own name, bare or as part of a label
+            // (`access_token = "polar_access_token"`, an enum member).
+            let (v, n) = (normal(v), normal(name));
+            !v.is_empty() && (v == n || (n.len() >= 6 && v.contains(&n)))
+        }
+}
+
+/// `polar_cl_e2e_seed_checkout_link`, `prefect-api-auth-string`: a
+/// label made of lower-case words, as code names things; generated keys
+/// mix case or run without separators.
+fn is_label(value: &str) -> bool {
+    let segments: Vec<&str> = value.split(['_', '-']).collect();
+    segments.len() >= 3
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.bytes().any(|b| b.is_ascii_lowercase())
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// A value that could be generated (a generic secret's shape): at least
+/// 16 characters of the sets keys are written in, no spaces.
+fn looks_generated(value: &str) -> bool {
+    value.len() >= 16
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=_.~!@#%^&*-".contains(c))
 }
 
 /// The engine's verdict on `name = value` for rules that read assignments
@@ -88,6 +242,7 @@ pub fn is_secret_assignment(name: &str, value: &str, extra_names: &[String]) -> 
     is_secret_name(name, extra_names)
         && !names_a_reference(name)
         && !value.is_empty()
+        && !is_plain_value(name, value)
         && !is_stand_in(value)
         && !looks_like_path_or_name(value)
 }
@@ -137,7 +292,14 @@ fn is_format_placeholder(value: &str) -> bool {
 
 /// Passwords that only ever appear in local-development examples.
 const WEAK_DEV_PASSWORDS: &[&str] = &[
-    "password", "pass", "passwd", "secret", "changeme", "mypass", "example",
+    "password",
+    "pass",
+    "passwd",
+    "secret",
+    "changeme",
+    "mypass",
+    "example",
+    "supersecret",
 ];
 
 /// `PASSWORD_FILE`, `secretName`, `SECRET_KEY_PATH`: the name says the
@@ -207,6 +369,19 @@ pub fn is_stand_in(value: &str) -> bool {
 
 /// Scans `file` and reports what the enabled SE rules find.
 pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
+    scan_in(file, None, selection, out)
+}
+
+/// Scans `file`, read through its Python parse when there is one: a
+/// secret is a value, so only literals and comments hold one, and a
+/// generic secret is a literal written under a secret name (never a
+/// call, a name, an attribute, an annotation or a parameter).
+pub fn scan_in(
+    file: &SourceFile,
+    python: Option<&Literals>,
+    selection: &Selection,
+    out: &mut Findings,
+) {
     if !RULES.iter().any(|r| selection.is_enabled(r.code)) {
         return;
     }
@@ -273,6 +448,21 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
             ));
         }
     }
+    if let Some(py) = python {
+        // Text matches outside values are code; generic secrets come from
+        // the parse alone.
+        candidates.retain(|c| c.0 != Kind::GenericSecret && py.holds(c.2));
+        if selection.is_enabled(GenericSecret::META.code)
+            && let Some(generic) = DETECTORS.iter().position(|d| d.kind == Kind::GenericSecret)
+        {
+            candidates.extend(
+                py.named
+                    .iter()
+                    .filter(|n| looks_generated(&n.value) && !is_label(&n.value))
+                    .map(|n| (Kind::GenericSecret, generic, n.span, n.name.clone())),
+            );
+        }
+    }
     candidates.sort_by_key(|c| (c.0 as u8, c.2.start, c.1));
     candidates.dedup();
     // A secret a dedicated rule already reports (DF014, GH014, EN021) is not reported twice.
@@ -301,8 +491,26 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
         if kind == Kind::ProviderToken && describes_a_secret(after_prefix) {
             continue;
         }
+        // A webhook URL whose secret part says what belongs there
+        // (`…/T1234/B5678/abcdefghijk`, `…/secrettoken`).
+        if kind == Kind::ProviderToken
+            && let Some((_, tail)) = value.rsplit_once('/')
+        {
+            let lower = tail.to_ascii_lowercase();
+            if is_stand_in(tail)
+                || describes_a_secret(tail)
+                || ["secret", "token", "webhook"]
+                    .iter()
+                    .any(|w| lower.contains(w))
+            {
+                continue;
+            }
+        }
         if kind == Kind::GenericSecret
-            && (names_a_reference(&name) || looks_like_path_or_name(value))
+            && (!is_secret_name(&name, &[])
+                || names_a_reference(&name)
+                || looks_like_path_or_name(value)
+                || is_plain_value(&name, value))
         {
             continue;
         }
@@ -427,6 +635,63 @@ impl<'a> KeyEnds<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_word_must_be_the_names_main_word() {
+        for yes in [
+            "DB_PASSWORD",
+            "PGPASSWORD",
+            "githubToken",
+            "STRIPE_API_KEY",
+            "stripeApiKey",
+            "APIKey",
+            "SECRET_KEY",
+            "SECRET_KEY_BASE",
+            "AWS_SECRET_ACCESS_KEY",
+            "db.password",
+            "x-api-key",
+            "JWT_SECRET_2",
+            "client_secret",
+            "LDAP_PASSWORDS",
+            "LT_API_KEYS",
+        ] {
+            assert!(is_secret_name(yes, &[]), "{yes}");
+        }
+        for no in [
+            "MAX_TOTAL_TOKENS",
+            "tokenizer",
+            "token_count",
+            "SECRET_VERSION",
+            "USE_ID_TOKEN",
+            "PASSWORD_FILE",
+            "secret_name",
+            "KEY",
+            "CACHE_KEY",
+            "password_confirm",
+        ] {
+            assert!(!is_secret_name(no, &[]), "{no}");
+        }
+        assert!(is_secret_name("X_MYVAULT_THING", &["myvault".to_string()]));
+    }
+
+    #[test]
+    fn plain_values_are_not_secrets() {
+        for (name, value) in [
+            ("SECRET_KEY", "secret_key"),
+            ("API_TOKEN", "1234567890123456789"),
+            ("TOKEN", "true"),
+            ("IMAGE_TOKEN", "latest"),
+        ] {
+            assert!(is_plain_value(name, value), "{name}={value}");
+            assert!(!is_secret_assignment(name, value, &[]), "{name}={value}");
+        }
+        assert!(is_plain_value("access_token", "polar_access_token"));
+        assert!(!is_plain_value("API_TOKEN", "Zq8fxW3kpL9dmK2s"));
+        assert!(is_label("polar_cl_e2e_seed_checkout_link"));
+        assert!(is_label("prefect-api-auth-string"));
+        assert!(!is_label("550e8400-e29b-41d4-a716-446655440000"));
+        assert!(!is_label("3f9c2b7a1e4d8f6093b1c5a7e2d4f8b6"));
+    }
 
     #[test]
     fn references_and_described_stand_ins_are_not_secrets() {

@@ -121,9 +121,27 @@ declare_rule! {
 declare_rule! {
     /// ## What it checks
     /// A high-entropy value of at least 16 characters assigned to a
-    /// secret-like name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*API_KEY*`,
-    /// `*PRIVATE_KEY*`, `*ACCESS_KEY*`) with `=` or `:`, in any file.
-    /// Placeholders, references and low-entropy words are ignored.
+    /// secret-like name with `=` or `:`, in any file. The secret word must
+    /// be the name's main word, whole: `DB_PASSWORD`, `PGPASSWORD`,
+    /// `stripeApiKey`, `SECRET_KEY_BASE` are secret names; `MAX_TOTAL_TOKENS`,
+    /// `tokenizer`, `token_count`, `SECRET_VERSION`, `USE_ID_TOKEN` and
+    /// names that point at a secret (`*_FILE`, `*_PATH`, `*_URL`) are not.
+    /// Numbers, booleans, `latest`, a value that repeats its name
+    /// (`SECRET_KEY: secret_key`), placeholders (`change-this-in-production`,
+    /// `ThisShouldBeChangedInProduction`), references and low-entropy words
+    /// are ignored.
+    ///
+    /// Python is read through its parse, never as text: only a string
+    /// literal is a value. It is a secret when it is assigned to a secret
+    /// name (`API_KEY = "…"`, `api_key: str = "…"`, `self.token = "…"`),
+    /// passed as a keyword argument of that name, a dict value under that
+    /// key, a parameter's default, or compared with that name; a comment
+    /// that is commented-out code (`# client_secret = "…"`) counts as code.
+    /// Calls, names, attributes, annotations and parameters are never
+    /// secrets (`token = jwt.encode(…)`, `password=form.password`,
+    /// `access_token: str`), nor are lower-case labels such as enum values
+    /// (`access_token = "app_access_token"`). In Python, the other SE rules
+    /// report only what sits in a literal or a comment.
     ///
     /// ## Why it matters in production
     /// Most leaked credentials have no recognisable prefix: database

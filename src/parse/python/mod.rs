@@ -1,7 +1,11 @@
-//! Module-level assignments of a Python file, with what can be known of
-//! their values without running it: literals, arithmetic, the environment
-//! (`os.environ.get("X", default)`) and the host's CPU count. Used for
-//! gunicorn configuration files, which are plain Python modules.
+//! One parse of a Python file, never run or imported, and the views read
+//! from it: module-level assignments with what can be known of their
+//! values without running it (literals, arithmetic, the environment
+//! `os.environ.get("X", default)`, the host's CPU count), which is how
+//! gunicorn configuration files are read; and where the file holds
+//! values at all (`literals`), which is how secrets are looked for.
+
+pub mod literals;
 
 use crate::source::Span;
 use ruff_python_ast::{self as ast, Expr, Number, Operator, Stmt, UnaryOp};
@@ -192,26 +196,55 @@ fn too_deep(text: &str) -> Result<usize, String> {
     Ok(ops)
 }
 
-/// Parses `text` and evaluates its module-level assignments. The parse
-/// runs on a thread with a large stack: the syntax tree of a long
-/// expression is deep, and so is dropping it.
+/// A Python file read once: its module-level assignments (the gunicorn
+/// configuration view) and where it holds values (the secrets view;
+/// `None` when the file was not parsed).
+#[derive(Debug, Clone, Default)]
+pub struct PyFile {
+    pub module: Module,
+    pub literals: Option<literals::Literals>,
+}
+
+/// Parses `text` and evaluates its module-level assignments.
 pub fn parse(text: &str) -> Module {
+    parse_file(text).module
+}
+
+/// Parses `text` once and reads every view from the parse. The parse
+/// runs on a thread with a large stack: the syntax tree of a long
+/// expression is deep, and so is walking and dropping it.
+pub fn parse_file(text: &str) -> PyFile {
     if let Err(why) = too_deep(text) {
-        return Module {
-            skipped: Some(why),
-            ..Module::default()
+        return PyFile {
+            module: Module {
+                skipped: Some(why),
+                ..Module::default()
+            },
+            literals: None,
         };
     }
-    let owned = text.to_string();
+    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
-        .spawn(move || parse_here(&owned));
+        .spawn(move || parse_file_here(&text));
     match worker.map(|h| h.join()) {
-        Ok(Ok(m)) => m,
-        _ => Module {
-            skipped: Some("the Python parser failed on this file".to_string()),
-            ..Module::default()
+        Ok(Ok(f)) => f,
+        _ => PyFile {
+            module: Module {
+                skipped: Some("the Python parser failed on this file".to_string()),
+                ..Module::default()
+            },
+            literals: None,
         },
+    }
+}
+
+fn parse_file_here(text: &str) -> PyFile {
+    let parsed = ruff_python_parser::parse_unchecked_source(text, ast::PySourceType::Python);
+    let literals = literals::read(text, parsed.suite(), parsed.tokens(), 0);
+    PyFile {
+        module: module_of(text, &parsed),
+        literals: Some(literals),
     }
 }
 
@@ -220,8 +253,7 @@ fn span(r: impl Ranged) -> Span {
     Span::new(r.start().to_usize(), r.end().to_usize())
 }
 
-fn parse_here(text: &str) -> Module {
-    let parsed = ruff_python_parser::parse_unchecked_source(text, ast::PySourceType::Python);
+fn module_of(text: &str, parsed: &ruff_python_parser::Parsed<ast::ModModule>) -> Module {
     let mut module = Module::default();
     for e in parsed.errors().iter().take(100) {
         module.errors.push(PyError {
