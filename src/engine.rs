@@ -337,7 +337,7 @@ fn run_rules(
         FileKind::DockerIgnore | FileKind::Dependencies | FileKind::Text => {}
         FileKind::Gunicorn => {
             let module =
-                python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text));
+                python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, true));
             rules::process::check_gunicorn(
                 source,
                 &module.module,
@@ -459,7 +459,8 @@ fn run_rules(
     // Every detector runs: a secret is masked in every report even when
     // the rule that would report it is off (its finding is dropped later).
     if is_python {
-        let py = python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text));
+        let py =
+            python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, false));
         rules::secrets::scan_in(
             source,
             py.literals.as_ref(),

@@ -207,13 +207,15 @@ pub struct PyFile {
 
 /// Parses `text` and evaluates its module-level assignments.
 pub fn parse(text: &str) -> Module {
-    parse_file(text).module
+    parse_file(text, true).module
 }
 
-/// Parses `text` once and reads every view from the parse. The parse
-/// runs on a thread with a large stack: the syntax tree of a long
-/// expression is deep, and so is walking and dropping it.
-pub fn parse_file(text: &str) -> PyFile {
+/// Parses `text` once and reads the views from the parse: the literals
+/// always, the configuration's assignments when `config` (evaluating
+/// every module of an app as a configuration would cost more than the
+/// parse). The parse runs on a thread with a large stack: the syntax
+/// tree of a long expression is deep, and so is walking and dropping it.
+pub fn parse_file(text: &str, config: bool) -> PyFile {
     if let Err(why) = too_deep(text) {
         return PyFile {
             module: Module {
@@ -226,7 +228,7 @@ pub fn parse_file(text: &str) -> PyFile {
     let text: std::sync::Arc<str> = std::sync::Arc::from(text);
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
-        .spawn(move || parse_file_here(&text));
+        .spawn(move || parse_file_here(&text, config));
     match worker.map(|h| h.join()) {
         Ok(Ok(f)) => f,
         _ => PyFile {
@@ -239,11 +241,16 @@ pub fn parse_file(text: &str) -> PyFile {
     }
 }
 
-fn parse_file_here(text: &str) -> PyFile {
+fn parse_file_here(text: &str, config: bool) -> PyFile {
     let parsed = ruff_python_parser::parse_unchecked_source(text, ast::PySourceType::Python);
     let literals = literals::read(text, parsed.suite(), parsed.tokens(), 0);
+    let module = if config {
+        module_of(text, &parsed)
+    } else {
+        Module::default()
+    };
     PyFile {
-        module: module_of(text, &parsed),
+        module,
         literals: Some(literals),
     }
 }
