@@ -459,14 +459,13 @@ fn run_rules(
     // Every detector runs: a secret is masked in every report even when
     // the rule that would report it is off (its finding is dropped later).
     if is_python {
-        let py =
-            python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, false));
-        rules::secrets::scan_in(
-            source,
-            py.literals.as_ref(),
-            &Selection::every_rule(),
-            &mut out,
-        );
+        // Parsed here only if the scan asks (a configuration is already).
+        let held = python.as_ref().map(|p| p.literals.clone());
+        let parse = || match &held {
+            Some(l) => l.clone(),
+            None => crate::parse::python::parse_file(&source.text, false).literals,
+        };
+        rules::secrets::scan_in(source, Some(&parse), &Selection::every_rule(), &mut out);
     } else {
         rules::secrets::scan(source, &Selection::every_rule(), &mut out);
     }

@@ -225,13 +225,9 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
             literals: None,
         };
     }
-    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
-    let worker = std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || parse_file_here(&text, config));
-    match worker.map(|h| h.join()) {
-        Ok(Ok(f)) => f,
-        _ => PyFile {
+    match parse_on_large_stack(std::sync::Arc::from(text), config) {
+        Some(f) => f,
+        None => PyFile {
             module: Module {
                 skipped: Some("the Python parser failed on this file".to_string()),
                 ..Module::default()
@@ -239,6 +235,69 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
             literals: None,
         },
     }
+}
+
+/// A thread with a large stack that parses for one calling thread, kept
+/// for the run: spawning a thread per file cost more than parsing most
+/// files.
+struct ParserThread {
+    jobs: std::sync::mpsc::Sender<(std::sync::Arc<str>, bool)>,
+    done: std::sync::mpsc::Receiver<std::thread::Result<PyFile>>,
+}
+
+impl ParserThread {
+    fn spawn() -> Option<Self> {
+        let (jobs, inbox) = std::sync::mpsc::channel::<(std::sync::Arc<str>, bool)>();
+        let (outbox, done) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("prodlint-python".to_string())
+            .stack_size(64 << 20)
+            .spawn(move || {
+                for (text, config) in inbox {
+                    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        parse_file_here(&text, config)
+                    }));
+                    if outbox.send(parsed).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Self { jobs, done })
+    }
+
+    fn parse(&self, text: std::sync::Arc<str>, config: bool) -> Result<Option<PyFile>, ()> {
+        self.jobs.send((text, config)).map_err(|_| ())?;
+        match self.done.recv() {
+            Ok(Ok(f)) => Ok(Some(f)),
+            // The parse panicked: this file is not parsed, the thread lives.
+            Ok(Err(_)) => Ok(None),
+            Err(_) => Err(()),
+        }
+    }
+}
+
+thread_local! {
+    static PARSER: std::cell::RefCell<Option<ParserThread>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Parses on this thread's parser thread (started on first use; started
+/// again if it is gone).
+fn parse_on_large_stack(text: std::sync::Arc<str>, config: bool) -> Option<PyFile> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            *slot = ParserThread::spawn();
+        }
+        let result = slot.as_ref()?.parse(text, config);
+        match result {
+            Ok(f) => f,
+            Err(()) => {
+                *slot = None;
+                None
+            }
+        }
+    })
 }
 
 fn parse_file_here(text: &str, config: bool) -> PyFile {

@@ -169,6 +169,9 @@ pub const DETECTORS: &[Detector] = &[
     Detector {
         what: "a random-looking value under a secret-like name",
         kind: Kind::GenericSecret,
+        // The last ones never confirm here (the pattern names its own
+        // words); they tell the Python scan that a secret name may be
+        // written in the file.
         prefixes: &[
             "password",
             "passwd",
@@ -178,6 +181,17 @@ pub const DETECTORS: &[Detector] = &[
             "apikey",
             "private_key",
             "access_key",
+            "pwd",
+            "passphrase",
+            "credential",
+            "api-key",
+            "auth_key",
+            "authkey",
+            "signing_key",
+            "encryption_key",
+            "master_key",
+            "app_key",
+            "appkey",
         ],
         pattern: r#"(?i)(?P<name>[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api_?key|private_?key|access_?key)[A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9+/=_.~!@#%^&*-]{16,})"#,
     },

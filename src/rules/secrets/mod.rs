@@ -378,7 +378,7 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
 /// call, a name, an attribute, an annotation or a parameter).
 pub fn scan_in(
     file: &SourceFile,
-    python: Option<&Literals>,
+    python: Option<&dyn Fn() -> Option<Literals>>,
     selection: &Selection,
     out: &mut Findings,
 ) {
@@ -399,10 +399,19 @@ pub fn scan_in(
         .automaton
         .find_overlapping_iter(text)
         .map(|m| (m, c.owner[m.pattern().as_usize()]));
+    // A word a secret name is made of (`password`, `apiKey`…) was seen
+    // with a quote after it on its line: a literal may be written under it.
+    let mut secret_word = false;
     for (m, d_index) in hits {
         let Some(d) = DETECTORS.get(d_index) else {
             continue;
         };
+        if !secret_word && d.kind == Kind::GenericSecret {
+            let rest = text.as_bytes().get(m.end()..).unwrap_or_default();
+            let line =
+                memchr::memchr(b'\n', rest).map_or(rest, |n| rest.get(..n).unwrap_or_default());
+            secret_word = memchr::memchr2(b'"', b'\'', line).is_some();
+        }
         if !selection.is_enabled(rule(d.kind).code) {
             continue;
         }
@@ -448,18 +457,23 @@ pub fn scan_in(
             ));
         }
     }
-    if let Some(py) = python {
+    // The parse is asked for only when the text could hold a secret: a
+    // confirmed match, or a secret word a literal could be written under
+    // (most modules have neither, and the parse costs more than the scan).
+    let generic = selection.is_enabled(GenericSecret::META.code);
+    let literals = python
+        .filter(|_| !candidates.is_empty() || (generic && secret_word))
+        .and_then(|parse| parse());
+    if let Some(py) = &literals {
         // Text matches outside values are code; generic secrets come from
         // the parse alone.
         candidates.retain(|c| c.0 != Kind::GenericSecret && py.holds(c.2));
-        if selection.is_enabled(GenericSecret::META.code)
-            && let Some(generic) = DETECTORS.iter().position(|d| d.kind == Kind::GenericSecret)
-        {
+        if generic && let Some(d) = DETECTORS.iter().position(|d| d.kind == Kind::GenericSecret) {
             candidates.extend(
                 py.named
                     .iter()
                     .filter(|n| looks_generated(&n.value) && !is_label(&n.value))
-                    .map(|n| (Kind::GenericSecret, generic, n.span, n.name.clone())),
+                    .map(|n| (Kind::GenericSecret, d, n.span, n.name.clone())),
             );
         }
     }
