@@ -14,6 +14,7 @@ pub const FAMILIES: &[(&str, &str)] = &[
     ("PM", "servers and process managers"),
     ("DC", "docker-compose files"),
     ("KU", "Kubernetes manifests"),
+    ("PY", "the app's Python code"),
 ];
 
 fn severity_cell(rule: &RuleMeta) -> String {

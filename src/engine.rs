@@ -458,6 +458,18 @@ fn run_rules(
     }
     // Every detector runs: a secret is masked in every report even when
     // the rule that would report it is off (its finding is dropped later).
+    if is_python && rules::python::any_enabled(selection) && rules::python::may_matter(&source.text)
+    {
+        let py =
+            python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, false));
+        let cx = rules::python::PythonContext {
+            file: source,
+            calls: &py.calls,
+            settings: &py.settings,
+            config: &settings.config,
+        };
+        rules::python::check(&cx, selection, &mut out);
+    }
     if is_python {
         // Parsed here only if the scan asks (a configuration is already).
         let held = python.as_ref().map(|p| p.literals.clone());

@@ -144,7 +144,9 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     }
     let test_name = name == "conftest.py"
         || (name.starts_with("test_") && name.ends_with(".py"))
-        || name.ends_with("_test.py");
+        || name.ends_with("_test.py")
+        // `.env.test`, `.env.testing`: the test suite's environment.
+        || (name.starts_with(".env") && (name.ends_with(".test") || name.ends_with(".testing")));
     if test_name || dirs.iter().any(|d| is_test_dir(d)) {
         return Purpose::Test;
     }
@@ -167,8 +169,18 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
         || name.contains(".dev.")
         || name.contains("-dev.")
         || name.contains("_dev.")
-        || name.contains(".local.");
-    if dev_name || dirs.iter().any(|d| d == ".devcontainer") {
+        || name.contains(".local.")
+        || (name.starts_with(".env")
+            && (name.ends_with(".development") || name.ends_with(".local")));
+    // `.devcontainer/`, and folders that say they hold the development
+    // set-up (`dev/docker/…`, `deploy/overlays/dev/`, `local/`).
+    let dev_dir = |d: &String| {
+        matches!(
+            d.to_ascii_lowercase().as_str(),
+            ".devcontainer" | "dev" | "development" | "local"
+        )
+    };
+    if dev_name || dirs.iter().any(dev_dir) {
         return Purpose::Development;
     }
     if kind == Some(FileKind::Compose) && compose_is_development(text) {
@@ -231,6 +243,15 @@ mod tests {
         assert_eq!(p("docs_src/app/Dockerfile", None, ""), Purpose::Example);
         assert_eq!(p(".env.example", None, ""), Purpose::Example);
         assert_eq!(p("Dockerfile.dev", None, ""), Purpose::Development);
+        assert_eq!(p("dev/docker/compose.yml", None, ""), Purpose::Development);
+        assert_eq!(
+            p("k8s/overlays/dev/deployment.yaml", None, ""),
+            Purpose::Development
+        );
+        assert_eq!(p("devices/Dockerfile", None, ""), Purpose::Production);
+        assert_eq!(p("server/.env.testing", None, ""), Purpose::Test);
+        assert_eq!(p(".env.local", None, ""), Purpose::Development);
+        assert_eq!(p(".env.production", None, ""), Purpose::Production);
         assert_eq!(p("dev.Dockerfile", None, ""), Purpose::Development);
         assert_eq!(p("docker-compose.dev.yml", None, ""), Purpose::Development);
         assert_eq!(

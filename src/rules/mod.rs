@@ -6,6 +6,7 @@ pub mod env;
 pub mod kube;
 pub mod meta;
 pub mod process;
+pub mod python;
 mod rule;
 pub mod secrets;
 pub mod workflow;
@@ -94,6 +95,7 @@ pub fn all() -> &'static [&'static RuleMeta] {
         v.extend(process::RULES.iter().map(|r| r.meta()));
         v.extend(compose::RULES.iter().map(|r| r.meta()));
         v.extend(kube::RULES.iter().map(|r| r.meta()));
+        v.extend(python::RULES.iter().map(|r| r.meta()));
         v.extend(secrets::RULES.iter().copied());
         v.sort_by_key(|r| r.code);
         v

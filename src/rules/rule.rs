@@ -6,6 +6,7 @@ use super::compose::ComposeContext;
 use super::kube::KubeContext;
 use super::process::launch::Launch;
 use super::process::{ConfigContext, LaunchContext, SupervisorContext, SystemdContext};
+use super::python::PythonContext;
 use super::{DockerContext, EnvContext, WorkflowContext};
 use crate::diagnostic::Findings;
 use crate::registry::RuleMeta;
@@ -51,4 +52,7 @@ pub trait Rule: Sync + Send {
 
     /// A systemd unit.
     fn systemd(&self, _cx: &SystemdContext<'_>, _out: &mut Findings) {}
+
+    /// A Python module of the app, read through its parse.
+    fn python(&self, _cx: &PythonContext<'_>, _out: &mut Findings) {}
 }

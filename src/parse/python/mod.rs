@@ -5,7 +5,9 @@
 //! gunicorn configuration files are read; and where the file holds
 //! values at all (`literals`), which is how secrets are looked for.
 
+pub mod calls;
 pub mod literals;
+pub mod settings;
 
 use crate::source::Span;
 use ruff_python_ast::{self as ast, Expr, Number, Operator, Stmt, UnaryOp};
@@ -203,6 +205,10 @@ fn too_deep(text: &str) -> Result<usize, String> {
 pub struct PyFile {
     pub module: Module,
     pub literals: Option<literals::Literals>,
+    /// Every call, for the app rules (empty when the file was not parsed).
+    pub calls: Vec<calls::Call>,
+    /// Its pydantic settings classes.
+    pub settings: Vec<settings::SettingsClass>,
 }
 
 /// Parses `text` and evaluates its module-level assignments.
@@ -223,6 +229,8 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
                 ..Module::default()
             },
             literals: None,
+            calls: Vec::new(),
+            settings: Vec::new(),
         };
     }
     match parse_on_large_stack(std::sync::Arc::from(text), config) {
@@ -233,6 +241,8 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
                 ..Module::default()
             },
             literals: None,
+            calls: Vec::new(),
+            settings: Vec::new(),
         },
     }
 }
@@ -311,6 +321,8 @@ fn parse_file_here(text: &str, config: bool) -> PyFile {
     PyFile {
         module,
         literals: Some(literals),
+        calls: calls::read(parsed.suite()),
+        settings: settings::read(text, parsed.suite()),
     }
 }
 

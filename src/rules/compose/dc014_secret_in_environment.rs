@@ -1,6 +1,6 @@
 use super::*;
 use crate::redact::redact;
-use crate::rules::secrets::is_secret_assignment;
+use crate::rules::secrets::{is_secret_assignment, is_weak_password};
 
 declare_rule! {
     /// ## What it checks
@@ -8,7 +8,10 @@ declare_rule! {
     /// a secret-looking name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`,
     /// `*API_KEY*`, …) with a literal value that is not a placeholder, a
     /// `${VARIABLE}` or a path, judged by the same code as the secret scan
-    /// (SE rules). The value is shown redacted.
+    /// (SE rules). A password set to one of the passwords every scanner
+    /// tries first (`123456`, `admin`, `guest`, `password`, `root`, …) or
+    /// to the user name set beside it is reported as weak. The value is
+    /// shown redacted.
     ///
     /// ## Why it matters in production
     /// Compose files are committed and copied between machines; a password
@@ -55,13 +58,46 @@ impl Rule for SecretInEnvironment {
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         let extra: &[String] = &[];
         for (s, _, _) in cx.services() {
-            for v in s.environment() {
+            let env = s.environment();
+            let value_of = |v: &crate::parse::compose::EnvVar<'_>| -> Option<String> {
+                let text = v.value?.as_str()?;
+                Some(
+                    text.split_once('=')
+                        .filter(|(k, _)| *k == v.key.text)
+                        .map_or(text, |(_, v)| v)
+                        .to_string(),
+                )
+            };
+            // The user names set beside a password: a password equal to
+            // its user is the first one tried.
+            let users: Vec<String> = env
+                .iter()
+                .filter(|v| {
+                    let k = v.key.text.to_ascii_uppercase();
+                    k.ends_with("USER") || k.ends_with("USERNAME")
+                })
+                .filter_map(value_of)
+                .collect();
+            let users: Vec<&str> = users.iter().map(String::as_str).collect();
+            for v in &env {
                 let Some(node) = v.value else { continue };
-                let Some(text) = node.as_str() else { continue };
-                let value = text
-                    .split_once('=')
-                    .filter(|(k, _)| *k == v.key.text)
-                    .map_or(text, |(_, v)| v);
+                let Some(value) = value_of(v) else { continue };
+                let value = value.as_str();
+                if is_weak_password(&v.key.text, value, &users) {
+                    out.report(
+                        &Self::META,
+                        v.key.span,
+                        format!(
+                            "`{}` is set to a weak password (`{}`) in service `{}`: the first one anyone tries",
+                            v.key.text,
+                            redact(value),
+                            s.name.text
+                        ),
+                    )
+                    .secret(v.value_span.unwrap_or(node.span))
+                    .help("generate a strong password and read it from a compose secret (`*_FILE`) or an uncommitted `.env` (`${VAR}`)");
+                    continue;
+                }
                 if value.is_empty() || !is_secret_assignment(&v.key.text, value, extra) {
                     continue;
                 }

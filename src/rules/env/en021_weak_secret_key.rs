@@ -7,8 +7,11 @@ declare_rule! {
     /// `*_SECRET_KEY`, `SESSION_SECRET`, `APP_KEY` and the like set to a
     /// placeholder (`change-this-in-production`, `changeme`, `secret`,
     /// `dev-secret`, `password`, …), to fewer than 32 characters, or to a
-    /// low-entropy value. Empty values and `${…}` references are left to
-    /// the environment. The value is shown redacted.
+    /// low-entropy value; and a password (`*_PASSWORD`, `*_PWD`, `*_PASS`)
+    /// set to one of the passwords every scanner tries first (`123456`,
+    /// `admin`, `guest`, `password`, `postgres`, …) or to the user name set
+    /// beside it. Empty values and `${…}` references are left to the
+    /// environment. The value is shown redacted.
     ///
     /// ## Why it matters in production
     /// The secret key signs sessions, password-reset links and JWTs. A
@@ -111,6 +114,32 @@ impl Rule for WeakSecretKey {
                 .iter()
                 .any(|n| k == *n || k.strip_suffix(n).is_some_and(|p| p.ends_with('_')))
         };
+        // Weak passwords: the first ones tried, or the user's own name.
+        let users: Vec<&str> = cx
+            .env
+            .entries
+            .iter()
+            .filter(|e| {
+                let k = e.key.to_ascii_uppercase();
+                k.ends_with("USER") || k.ends_with("USERNAME")
+            })
+            .map(|e| e.value.as_str())
+            .collect();
+        for e in cx.env.entries.iter().filter(|e| !is_secret_key(&e.key)) {
+            if crate::rules::secrets::is_weak_password(&e.key, &e.value, &users) {
+                out.report(
+                    &Self::META,
+                    e.key_span,
+                    format!(
+                        "`{}` is a weak password (`{}`): the first one anyone tries",
+                        e.key,
+                        redact(&e.value)
+                    ),
+                )
+                .secret(e.value_span)
+                .help("generate a strong password and keep it out of the repository");
+            }
+        }
         for e in cx.env.entries.iter().filter(|e| is_secret_key(&e.key)) {
             if e.value.is_empty() || e.value.contains("${") {
                 continue;

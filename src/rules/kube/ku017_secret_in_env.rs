@@ -1,13 +1,16 @@
 use super::*;
 use crate::redact::redact;
-use crate::rules::secrets::is_secret_assignment;
+use crate::rules::secrets::{is_secret_assignment, is_weak_password};
 
 declare_rule! {
     /// ## What it checks
     /// A container `env` entry with a literal `value` that is a secret: a
     /// secret-looking name (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`,
     /// `*API_KEY*`, …) and a value that is not a placeholder, judged by the
-    /// same code as the secret scan. The value is shown redacted.
+    /// same code as the secret scan. A password set to one of the
+    /// passwords every scanner tries first (`123456`, `admin`, `guest`,
+    /// `password`, `root`, …) or to the user name set beside it is
+    /// reported as weak. The value is shown redacted.
     ///
     /// ## Why it matters in production
     /// Manifests are committed, applied by CI and readable by anyone with
@@ -50,9 +53,34 @@ impl Rule for SecretInEnv {
 
     fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.every_container() {
-            for (name, value) in c.env() {
+            let env = c.env();
+            // The user names set beside a password.
+            let users: Vec<&str> = env
+                .iter()
+                .filter(|(n, _)| {
+                    let k = n.text.to_ascii_uppercase();
+                    k.ends_with("USER") || k.ends_with("USERNAME")
+                })
+                .filter_map(|(_, v)| v.and_then(|v| v.as_str()))
+                .collect();
+            for (name, value) in &env {
                 let Some(v) = value else { continue };
                 let Some(text) = v.as_str() else { continue };
+                if is_weak_password(&name.text, text, &users) {
+                    out.report(
+                        &Self::META,
+                        name.span,
+                        format!(
+                            "`{}` is set to a weak password (`{}`) in {}: the first one anyone tries",
+                            name.text,
+                            redact(text),
+                            describe(w, &c)
+                        ),
+                    )
+                    .secret(v.span)
+                    .help("generate a strong password, keep it in a Secret and read it with `valueFrom.secretKeyRef`");
+                    continue;
+                }
                 if text.is_empty() || !is_secret_assignment(&name.text, text, &[]) {
                     continue;
                 }

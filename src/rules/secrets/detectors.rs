@@ -96,6 +96,42 @@ pub const DETECTORS: &[Detector] = &[
         pattern: r"(?P<secret>sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})",
     },
     Detector {
+        what: "Hugging Face token",
+        kind: Kind::ProviderToken,
+        prefixes: &["hf_"],
+        pattern: r"\b(?P<secret>hf_[A-Za-z0-9]{34})\b",
+    },
+    Detector {
+        what: "Groq API key",
+        kind: Kind::ProviderToken,
+        prefixes: &["gsk_"],
+        pattern: r"\b(?P<secret>gsk_[A-Za-z0-9]{52})\b",
+    },
+    Detector {
+        what: "xAI API key",
+        kind: Kind::ProviderToken,
+        prefixes: &["xai-"],
+        pattern: r"\b(?P<secret>xai-[A-Za-z0-9]{80})\b",
+    },
+    Detector {
+        what: "Replicate API token",
+        kind: Kind::ProviderToken,
+        prefixes: &["r8_"],
+        pattern: r"\b(?P<secret>r8_[A-Za-z0-9]{37})\b",
+    },
+    Detector {
+        what: "OpenRouter API key",
+        kind: Kind::ProviderToken,
+        prefixes: &["sk-or-v1-"],
+        pattern: r"(?P<secret>sk-or-v1-[a-f0-9]{64})\b",
+    },
+    Detector {
+        what: "Perplexity API key",
+        kind: Kind::ProviderToken,
+        prefixes: &["pplx-"],
+        pattern: r"\b(?P<secret>pplx-[A-Za-z0-9]{48})\b",
+    },
+    Detector {
         what: "SendGrid API key",
         kind: Kind::ProviderToken,
         prefixes: &["SG."],

@@ -226,6 +226,58 @@ fn is_label(value: &str) -> bool {
         })
 }
 
+/// Passwords every scanner tries first.
+const WEAK_PASSWORDS: &[&str] = &[
+    "123456",
+    "1234567",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "12345",
+    "1234",
+    "password",
+    "passw0rd",
+    "password1",
+    "admin",
+    "administrator",
+    "root",
+    "guest",
+    "toor",
+    "qwerty",
+    "letmein",
+    "changeme",
+    "secret",
+    "default",
+    "test",
+    "pass",
+    "postgres",
+    "mysql",
+    "redis",
+    "rabbitmq",
+    "minio",
+    "minioadmin",
+    "welcome",
+    "abc123",
+];
+
+/// Is `value`, under the password name `name`, a weak password: one of
+/// the passwords every scanner tries first, or the user name set beside
+/// it (`users`)? Names whose main word is not a password word are never
+/// judged here.
+pub fn is_weak_password(name: &str, value: &str, users: &[&str]) -> bool {
+    let main = words(name);
+    let is_password_name = main.last().is_some_and(|w| {
+        ["PASSWORD", "PASSWD", "PWD", "PASS", "PASSPHRASE"]
+            .iter()
+            .any(|p| w.ends_with(p))
+    });
+    if !is_password_name || value.is_empty() || value.contains("${") {
+        return false;
+    }
+    let lower = value.to_ascii_lowercase();
+    WEAK_PASSWORDS.contains(&lower.as_str()) || users.iter().any(|u| !u.is_empty() && *u == value)
+}
+
 /// A value that could be generated (a generic secret's shape): at least
 /// 16 characters of the sets keys are written in, no spaces.
 fn looks_generated(value: &str) -> bool {
@@ -686,6 +738,20 @@ mod tests {
             assert!(!is_secret_name(no, &[]), "{no}");
         }
         assert!(is_secret_name("X_MYVAULT_THING", &["myvault".to_string()]));
+    }
+
+    #[test]
+    fn weak_passwords_are_judged_under_password_names_only() {
+        assert!(is_weak_password("POSTGRES_PASSWORD", "postgres", &[]));
+        assert!(is_weak_password("DB_PASS", "123456", &[]));
+        assert!(is_weak_password("MYSQL_PASSWORD", "app", &["app"]));
+        assert!(!is_weak_password("API_TOKEN", "123456", &[]));
+        assert!(!is_weak_password(
+            "DB_PASSWORD",
+            "Zq8fxW3kpL9dmK2s",
+            &["app"]
+        ));
+        assert!(!is_weak_password("DB_PASSWORD", "${DB_PASSWORD}", &[]));
     }
 
     #[test]

@@ -8,7 +8,10 @@ declare_rule! {
     /// AWS access key ids (and secret keys next to their name), GitHub
     /// (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), GitLab
     /// (`glpat-`), Slack tokens and webhook URLs, Stripe live and restricted
-    /// keys, Google API keys, OpenAI and Anthropic keys, SendGrid, Twilio,
+    /// keys, Google API keys (Google AI Studio's included), OpenAI,
+    /// Anthropic, Hugging Face (`hf_`), Groq (`gsk_`), xAI (`xai-`),
+    /// Replicate (`r8_`), OpenRouter (`sk-or-v1-`) and Perplexity
+    /// (`pplx-`) keys, SendGrid, Twilio,
     /// npm, PyPI and Docker Hub tokens, and JSON Web Tokens. Placeholders
     /// and vendors' documented example keys are ignored. The value is never
     /// printed: every report shows its first characters and a mask.

@@ -1,0 +1,408 @@
+//! The app rules' view of a Python file: every call, with its callee
+//! resolved through the file's imports (`CORSMiddleware` imported from
+//! `fastapi.middleware.cors` is `fastapi.middleware.cors.CORSMiddleware`),
+//! the literal values of its arguments, and where it sits (inside an
+//! `async def`, under `if __name__ == "__main__":`, as a decorator).
+//! Only what the code says literally is known; anything else is
+//! `Lit::Other` and no rule guesses.
+
+use super::span;
+use crate::source::Span;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, Expr, Stmt};
+use std::collections::HashMap;
+
+/// A literal argument, as far as it is one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lit {
+    Str(String),
+    Bool(bool),
+    Int(i64),
+    None,
+    /// A list, tuple or set of values.
+    List(Vec<Lit>),
+    /// A name or attribute, resolved through the imports (`ssl.CERT_NONE`).
+    Ref(String),
+    Other,
+}
+
+impl Lit {
+    pub fn is_true(&self) -> bool {
+        matches!(self, Lit::Bool(true))
+    }
+
+    /// The strings of a list (or the string itself).
+    pub fn strings(&self) -> Vec<&str> {
+        match self {
+            Lit::Str(s) => vec![s.as_str()],
+            Lit::List(items) => items
+                .iter()
+                .filter_map(|i| match i {
+                    Lit::Str(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arg {
+    pub value: Lit,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// The callee, dotted and resolved: `requests.get`, `uvicorn.run`,
+    /// `app.add_middleware` (a local name stays as written).
+    pub callee: String,
+    pub callee_span: Span,
+    pub span: Span,
+    pub args: Vec<Arg>,
+    /// Keyword arguments in order, with the span of `name=value`.
+    pub keywords: Vec<(String, Arg, Span)>,
+    /// `**kwargs` is passed: any keyword may be set.
+    pub splat: bool,
+    /// The innermost function around it is an `async def`.
+    pub in_async: bool,
+    /// Inside a function or lambda: it runs when that is called, not when
+    /// the module is imported.
+    pub in_function: bool,
+    /// Under `if __name__ == "__main__":`.
+    pub in_main_guard: bool,
+    /// A decorator (`@app.on_event("startup")`).
+    pub decorator: bool,
+    /// The names the tests of the `if`s and conditional expressions around
+    /// it read (`self.verify` in `a if self.verify else b`): the call may
+    /// be an option the code honours rather than what it always does.
+    pub guards: Vec<String>,
+}
+
+impl Call {
+    pub fn keyword(&self, name: &str) -> Option<&Arg> {
+        self.keywords
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, a, _)| a)
+    }
+
+    /// The callee's last name (`add_middleware`, `FastAPI`).
+    pub fn name(&self) -> &str {
+        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+    }
+
+    /// The callee's module path, resolved (`requests` for `requests.get`).
+    pub fn module(&self) -> &str {
+        self.callee.rsplit_once('.').map_or("", |(m, _)| m)
+    }
+}
+
+/// Nesting past which the walk does not descend (a chain of thousands
+/// of operators is a tree that deep; no call worth a rule sits there).
+const MAX_DEPTH: usize = 100;
+
+/// Reads every call of a parsed module.
+pub fn read(suite: &[Stmt]) -> Vec<Call> {
+    let mut imports = Imports::default();
+    for stmt in suite {
+        imports.visit_stmt(stmt);
+    }
+    let mut v = Calls {
+        imports: imports.names,
+        out: Vec::new(),
+        asyncs: Vec::new(),
+        main_guard: 0,
+        decorator: false,
+        depth: 0,
+        guards: Vec::new(),
+    };
+    for stmt in suite {
+        v.visit_stmt(stmt);
+    }
+    v.out
+}
+
+/// Local names bound by imports, anywhere in the file, to what they name.
+#[derive(Default)]
+struct Imports {
+    names: HashMap<String, String>,
+}
+
+impl<'a> Visitor<'a> for Imports {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Import(i) => {
+                for a in &i.names {
+                    let full = a.name.to_string();
+                    let local = a
+                        .asname
+                        .as_ref()
+                        .map(|n| n.to_string())
+                        // `import a.b` binds `a`.
+                        .unwrap_or_else(|| full.split('.').next().unwrap_or("").to_string());
+                    let target = if a.asname.is_some() {
+                        full
+                    } else {
+                        local.clone()
+                    };
+                    self.names.insert(local, target);
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                for a in &i.names {
+                    let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
+                    let full = if module.is_empty() {
+                        a.name.to_string()
+                    } else {
+                        format!("{module}.{}", a.name)
+                    };
+                    self.names.insert(local, full);
+                }
+            }
+            // Imports inside functions and classes count too.
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+}
+
+struct Calls {
+    imports: HashMap<String, String>,
+    out: Vec<Call>,
+    /// Whether each enclosing function is `async def`, innermost last.
+    asyncs: Vec<bool>,
+    main_guard: usize,
+    decorator: bool,
+    depth: usize,
+    guards: Vec<String>,
+}
+
+impl Calls {
+    /// `a.b.c` with `a` resolved through the imports; `None` for anything
+    /// that is not a dotted name.
+    fn dotted(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(n) => {
+                let id = n.id.as_str();
+                Some(
+                    self.imports
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| id.to_string()),
+                )
+            }
+            Expr::Attribute(a) => Some(format!("{}.{}", self.dotted(&a.value)?, a.attr)),
+            _ => None,
+        }
+    }
+
+    fn lit(&self, e: &Expr) -> Lit {
+        match e {
+            Expr::StringLiteral(s) => Lit::Str(s.value.to_str().to_string()),
+            Expr::BooleanLiteral(b) => Lit::Bool(b.value),
+            Expr::NoneLiteral(_) => Lit::None,
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => i.as_i64().map_or(Lit::Other, Lit::Int),
+                _ => Lit::Other,
+            },
+            Expr::List(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
+            Expr::Tuple(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
+            Expr::Set(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
+            e => self.dotted(e).map_or(Lit::Other, Lit::Ref),
+        }
+    }
+
+    fn record(&mut self, c: &ast::ExprCall) {
+        let Some(callee) = self.dotted(&c.func) else {
+            return;
+        };
+        let args = c
+            .arguments
+            .args
+            .iter()
+            .map(|a| Arg {
+                value: self.lit(a),
+                span: span(a),
+            })
+            .collect();
+        let mut splat = false;
+        let mut keywords = Vec::new();
+        for k in &c.arguments.keywords {
+            match &k.arg {
+                Some(name) => keywords.push((
+                    name.to_string(),
+                    Arg {
+                        value: self.lit(&k.value),
+                        span: span(&k.value),
+                    },
+                    span(k),
+                )),
+                None => splat = true,
+            }
+        }
+        self.out.push(Call {
+            callee,
+            callee_span: span(c.func.as_ref()),
+            span: span(c),
+            args,
+            keywords,
+            splat,
+            in_async: self.asyncs.last().copied().unwrap_or(false),
+            in_function: !self.asyncs.is_empty(),
+            in_main_guard: self.main_guard > 0,
+            decorator: self.decorator,
+            guards: self.guards.clone(),
+        });
+    }
+}
+
+/// The dotted names an `if` test reads (`self.verify`, `settings.debug`).
+fn names_in(e: &Expr, out: &mut Vec<String>) {
+    struct Names<'o>(&'o mut Vec<String>);
+    impl<'a> Visitor<'a> for Names<'_> {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Name(n) => self.0.push(n.id.to_string()),
+                Expr::Attribute(a) => self.0.push(a.attr.to_string()),
+                _ => visitor::walk_expr(self, e),
+            }
+        }
+    }
+    // Tests are short; a long one is not followed past a few names.
+    if out.len() < 64 {
+        Names(out).visit_expr(e);
+    }
+}
+
+/// `__name__ == "__main__"` (either way round).
+fn is_main_test(e: &Expr) -> bool {
+    let Expr::Compare(c) = e else { return false };
+    let (Some(right), 1) = (c.comparators.first(), c.comparators.len()) else {
+        return false;
+    };
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    (is_name(&c.left) && is_main(right)) || (is_main(&c.left) && is_name(right))
+}
+
+impl<'a> Visitor<'a> for Calls {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                self.decorator = true;
+                for d in &f.decorator_list {
+                    self.visit_expr(&d.expression);
+                }
+                self.decorator = false;
+                self.asyncs.push(f.is_async);
+                for s in &f.body {
+                    self.visit_stmt(s);
+                }
+                self.asyncs.pop();
+            }
+            Stmt::If(i) if is_main_test(&i.test) => {
+                self.main_guard += 1;
+                for s in &i.body {
+                    self.visit_stmt(s);
+                }
+                self.main_guard -= 1;
+                for clause in &i.elif_else_clauses {
+                    for s in &clause.body {
+                        self.visit_stmt(s);
+                    }
+                }
+            }
+            Stmt::If(i) => {
+                let before = self.guards.len();
+                names_in(&i.test, &mut self.guards);
+                visitor::walk_stmt(self, stmt);
+                self.guards.truncate(before);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        if let Expr::Call(c) = expr {
+            self.record(c);
+        }
+        // Arguments of a decorator are not decorators themselves.
+        let decorator = std::mem::replace(&mut self.decorator, false);
+        match expr {
+            // A lambda's body is its own (synchronous) function.
+            Expr::Lambda(_) => {
+                self.asyncs.push(false);
+                visitor::walk_expr(self, expr);
+                self.asyncs.pop();
+            }
+            Expr::If(x) => {
+                let before = self.guards.len();
+                names_in(&x.test, &mut self.guards);
+                visitor::walk_expr(self, expr);
+                self.guards.truncate(before);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+        self.decorator = decorator;
+        self.depth -= 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::python::parse_file;
+
+    fn calls(text: &str) -> Vec<(String, bool, bool, bool)> {
+        parse_file(text, false)
+            .calls
+            .into_iter()
+            .map(|c| (c.callee, c.in_async, c.in_function, c.in_main_guard))
+            .collect()
+    }
+
+    #[test]
+    fn callees_resolve_through_imports_and_aliases() {
+        let found = calls(
+            "import requests as r\nfrom fastapi import FastAPI as F\nimport os.path\nF()\nr.get(u)\nos.path.join(a)\n",
+        );
+        let names: Vec<&str> = found.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(names, ["fastapi.FastAPI", "requests.get", "os.path.join"]);
+    }
+
+    #[test]
+    fn where_a_call_sits() {
+        let found = calls(
+            "async def f():\n    a()\n    def g():\n        b()\n    h = lambda: c()\nif __name__ == \"__main__\":\n    d()\n",
+        );
+        assert_eq!(
+            found,
+            [
+                ("a".to_string(), true, true, false),
+                ("b".to_string(), false, true, false),
+                ("c".to_string(), false, true, false),
+                ("d".to_string(), false, false, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn guards_name_what_the_tests_read() {
+        let f = parse_file("x = a() if self.verify else b()\n", false);
+        let b = f.calls.iter().find(|c| c.callee == "b");
+        assert_eq!(
+            b.map(|c| c.guards.clone()),
+            Some(vec!["verify".to_string()])
+        );
+    }
+}

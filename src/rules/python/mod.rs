@@ -1,0 +1,121 @@
+//! PY: the app's own code, read through its Python parse (never run or
+//! imported). Rules see every call of a module with its callee resolved
+//! through the imports and the literal values of its arguments; what the
+//! code does not say literally stays unknown and no rule guesses.
+
+mod py001_debug_enabled;
+mod py002_cors_credentials_any_origin;
+mod py003_cors_any_origin;
+mod py004_reload_in_app_code;
+mod py006_session_cookie_insecure;
+mod py007_trusted_hosts_any;
+mod py008_on_event_deprecated;
+mod py009_blocking_call_in_async;
+mod py010_http_call_without_timeout;
+mod py011_tls_verify_disabled;
+mod py012_secret_default_in_settings;
+mod py013_secret_setting_plain_str;
+mod py014_debug_default_on;
+
+use crate::config::Config;
+use crate::declare_rule;
+use crate::diagnostic::Findings;
+use crate::impl_meta;
+use crate::parse::python::calls::{Call, Lit};
+use crate::parse::python::settings::SettingsClass;
+use crate::rules::Rule;
+use crate::select::Selection;
+use crate::source::SourceFile;
+
+pub static RULES: &[&dyn Rule] = &[
+    &py001_debug_enabled::DebugEnabled,
+    &py002_cors_credentials_any_origin::CorsCredentialsAnyOrigin,
+    &py003_cors_any_origin::CorsAnyOrigin,
+    &py004_reload_in_app_code::ReloadInAppCode,
+    &py006_session_cookie_insecure::SessionCookieInsecure,
+    &py007_trusted_hosts_any::TrustedHostsAny,
+    &py008_on_event_deprecated::OnEventDeprecated,
+    &py009_blocking_call_in_async::BlockingCallInAsync,
+    &py010_http_call_without_timeout::HttpCallWithoutTimeout,
+    &py011_tls_verify_disabled::TlsVerifyDisabled,
+    &py012_secret_default_in_settings::SecretDefaultInSettings,
+    &py013_secret_setting_plain_str::SecretSettingPlainStr,
+    &py014_debug_default_on::DebugDefaultOn,
+];
+
+/// What a Python rule can see.
+pub struct PythonContext<'a> {
+    pub file: &'a SourceFile,
+    pub calls: &'a [Call],
+    /// The module's pydantic settings classes.
+    pub settings: &'a [SettingsClass],
+    pub config: &'a Config,
+}
+
+/// A settings field whose name says it holds a secret (the rule every
+/// family uses for names).
+pub fn is_secret_setting(name: &str) -> bool {
+    crate::rules::secrets::is_secret_name(name, &[])
+}
+
+/// Runs the enabled PY rules on one module's calls.
+pub fn check(cx: &PythonContext<'_>, selection: &Selection, out: &mut Findings) {
+    for rule in RULES {
+        if selection.is_enabled(rule.meta().code) {
+            rule.python(cx, out);
+        }
+    }
+}
+
+/// Whether any PY rule is enabled.
+pub fn any_enabled(selection: &Selection) -> bool {
+    RULES.iter().any(|r| selection.is_enabled(r.meta().code))
+}
+
+/// Text a module must hold for any PY rule to find something in it: a
+/// cheap test before the parse (most modules hold none of it).
+pub fn may_matter(text: &str) -> bool {
+    let has = |w: &str| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some();
+    let literal_kw = |k: &str, v: &str| has(&format!("{k}={v}")) || has(&format!("{k} = {v}"));
+    literal_kw("debug", "True")
+        || has("allow_origin")
+        || literal_kw("reload", "True")
+        || has("SessionMiddleware")
+        || has("allowed_hosts")
+        || has("on_event")
+        || has("requests.")
+        || literal_kw("timeout", "None")
+        || literal_kw("verify", "False")
+        || has("_create_unverified_context")
+        || has("BaseSettings")
+        || (has("async def") && (has("time.sleep") || has("from time import") || has("urlopen")))
+}
+
+/// A middleware added to an app: `app.add_middleware(X, …)` or
+/// `Middleware(X, …)`, with `X`'s resolved name.
+pub struct MiddlewareCall<'a> {
+    pub call: &'a Call,
+    pub class: &'a str,
+}
+
+/// Every middleware the module adds, of a class whose name is `class`.
+pub fn middleware<'a>(calls: &'a [Call], class: &'a str) -> Vec<MiddlewareCall<'a>> {
+    calls
+        .iter()
+        .filter(|c| c.name() == "add_middleware" || c.name() == "Middleware")
+        .filter_map(|c| match c.args.first().map(|a| &a.value) {
+            Some(Lit::Ref(name)) if name.rsplit('.').next() == Some(class) => {
+                Some(MiddlewareCall { call: c, class })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A module path is `name` or inside it (`requests`, `requests.api`).
+pub fn in_module(module: &str, name: &str) -> bool {
+    module == name
+        || module
+            .strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with('.'))
+}

@@ -1,0 +1,94 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// A `requests` call (`requests.get`, …, `requests.request`) without
+    /// `timeout=`, and an `httpx` call or client built with
+    /// `timeout=None`. Calls that pass `**kwargs` are not judged.
+    ///
+    /// ## Why it matters in production
+    /// `requests` has no default timeout: a call to an upstream that stops
+    /// answering waits forever, holding a worker (or a thread) until the
+    /// process is restarted. `httpx` waits 5 seconds by default, unless
+    /// `timeout=None` turns that off.
+    ///
+    /// ## Example
+    /// ```python
+    /// requests.get(RATES_URL)
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```python
+    /// requests.get(RATES_URL, timeout=10)
+    /// ```
+    ///
+    /// ## Fix
+    /// Unsafe: adds `timeout=10` to a `requests` call (the right limit
+    /// depends on the upstream).
+    ///
+    /// ## References
+    /// - [Requests: timeouts](https://requests.readthedocs.io/en/latest/user/advanced/#timeouts)
+    /// - [HTTPX: timeouts](https://www.python-httpx.org/advanced/timeouts/)
+    pub struct HttpCallWithoutTimeout {
+        code: "PY010",
+        name: "http-call-without-timeout",
+        severity: Warning,
+        fix: Unsafe,
+        summary: "an HTTP call can wait forever",
+    }
+}
+
+const VERBS: [&str; 8] = [
+    "get", "post", "put", "patch", "delete", "head", "options", "request",
+];
+
+impl Rule for HttpCallWithoutTimeout {
+    impl_meta!();
+
+    fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
+        for c in cx.calls {
+            let (module, name) = (c.module(), c.name());
+            if module == "requests"
+                && VERBS.contains(&name)
+                && !c.splat
+                && c.keyword("timeout").is_none()
+            {
+                // Insert before the closing parenthesis.
+                let end = c.span.end.saturating_sub(1);
+                let inner = cx.file.text.get(c.span.start..end).unwrap_or("").trim_end();
+                let sep = if inner.ends_with('(') {
+                    ""
+                } else if inner.ends_with(',') {
+                    " "
+                } else {
+                    ", "
+                };
+                out.report(
+                    &Self::META,
+                    c.callee_span,
+                    format!("`requests.{name}` without `timeout=` waits forever on an upstream that stops answering"),
+                )
+                .help("pass `timeout=` (seconds)")
+                .fix(
+                    crate::diagnostic::Applicability::Unsafe,
+                    "add `timeout=10`",
+                    vec![crate::diagnostic::Edit::insert(end, format!("{sep}timeout=10"))],
+                );
+                continue;
+            }
+            let httpx = in_module(module, "httpx")
+                && (VERBS.contains(&name) || matches!(name, "stream" | "Client" | "AsyncClient"));
+            if httpx
+                && let Some(t) = c.keyword("timeout")
+                && t.value == Lit::None
+            {
+                out.report(
+                    &Self::META,
+                    t.span,
+                    "`timeout=None` turns off httpx's 5-second default: the call can wait forever",
+                )
+                .help("set a timeout in seconds, or an `httpx.Timeout`");
+            }
+        }
+    }
+}
