@@ -466,6 +466,7 @@ fn run_rules(
             file: source,
             calls: &py.calls,
             settings: &py.settings,
+            served: project.served_apps(&source.path),
             config: &settings.config,
         };
         rules::python::check(&cx, selection, &mut out);

@@ -119,6 +119,8 @@ pub struct Project {
     kube: Arc<kube::Index>,
     /// One per Dockerfile: what builds, runs and serves it.
     units: Vec<facts::units::Unit>,
+    /// The applications launches start (`app.main:app`, `main.py`).
+    apps: BTreeSet<String>,
     /// Files some launch or service names that the run did not read
     /// (outside the folders checked): the loader may read them.
     wanted: BTreeMap<PathBuf, FileKind>,
@@ -461,7 +463,9 @@ impl Project {
             sites,
             mut servers,
             mut run_servers,
+            apps,
         } = servers::named_configs(self);
+        self.apps = apps;
         self.launch_sites = sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         let before = self.configs.len();
         for n in named {
@@ -569,6 +573,41 @@ impl Project {
             })
             .collect();
         facts::units::link(dockerfiles, &builds, &runs, &services)
+    }
+
+    /// The apps of the Python file `path` that launches of the project
+    /// serve, by name (`app.main:app` names `app` of `…/app/main.py`;
+    /// `fastapi run main.py` names every app of `…/main.py`, as `*`).
+    /// `None` when no launch names an app at all: what serves it is
+    /// unknown.
+    pub fn served_apps(&self, path: &Path) -> Option<Vec<String>> {
+        if self.apps.is_empty() {
+            return None;
+        }
+        let file = path.to_string_lossy().replace('\\', "/");
+        let module = file.strip_suffix(".py").unwrap_or(&file);
+        let package = module.strip_suffix("/__init__").unwrap_or(module);
+        let names = self
+            .apps
+            .iter()
+            .filter_map(|spec| {
+                let (target, attr) = spec.split_once(':').unwrap_or((spec.as_str(), "*"));
+                let target = target.trim_start_matches("./");
+                let as_path = match target.strip_suffix(".py") {
+                    Some(p) => p.to_string(),
+                    None => target.replace('.', "/"),
+                };
+                let hit = !as_path.is_empty()
+                    && [module, package].iter().any(|m| {
+                        *m == as_path
+                            || m.strip_suffix(as_path.as_str())
+                                .is_some_and(|rest| rest.ends_with('/'))
+                    });
+                // `app:create_app()`: a factory, named without its call.
+                hit.then(|| attr.trim_end_matches("()").to_string())
+            })
+            .collect();
+        Some(names)
     }
 
     /// The deployables of the project, one per Dockerfile, in path order.
@@ -687,6 +726,29 @@ impl Project {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn launches_name_the_apps_they_serve() {
+        let mut p = Project::default();
+        assert_eq!(p.served_apps(Path::new("/r/app/main.py")), None);
+        p.apps = ["app.main:app", "worker.py", "svc.api:create_app()"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            p.served_apps(Path::new("/r/app/main.py")),
+            Some(vec!["app".to_string()])
+        );
+        assert_eq!(
+            p.served_apps(Path::new("/r/worker.py")),
+            Some(vec!["*".to_string()])
+        );
+        assert_eq!(
+            p.served_apps(Path::new("/r/svc/api/__init__.py")),
+            Some(vec!["create_app".to_string()])
+        );
+        assert_eq!(p.served_apps(Path::new("/r/myapp/main.py")), Some(vec![]));
+    }
+
     #[test]
     fn text_normalising_agrees_with_the_component_walk() {
         for p in [

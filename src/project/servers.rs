@@ -38,6 +38,9 @@ pub struct Named {
     /// Servers that compose services and Kubernetes containers start with
     /// their own command: the file (key), where, and the server.
     pub run_servers: Vec<(PathBuf, launch::Site, crate::project::facts::units::Server)>,
+    /// The applications servers are started with (`app.main:app`,
+    /// `main.py`), as written.
+    pub apps: BTreeSet<String>,
 }
 
 /// The named configurations (keys of files of the run), the paths wanted
@@ -58,6 +61,7 @@ pub fn named_configs(project: &Project) -> Named {
         }
         named.servers.extend(p.servers);
         named.run_servers.extend(p.run_servers);
+        named.apps.extend(p.apps);
     }
     named
 }
@@ -102,6 +106,15 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
                 ));
             }
         }
+    }
+    for l in &launches {
+        named.apps.extend(
+            l.command
+                .args
+                .iter()
+                .filter(|w| !w.dynamic && (w.text.contains(':') || w.text.ends_with(".py")))
+                .map(|w| w.text.clone()),
+        );
     }
     for l in launches {
         if l.config_candidates.is_empty() {

@@ -78,6 +78,8 @@ pub struct Call {
     /// it read (`self.verify` in `a if self.verify else b`): the call may
     /// be an option the code honours rather than what it always does.
     pub guards: Vec<String>,
+    /// The name it is assigned to (`app` in `app = FastAPI()`).
+    pub assigned_to: Option<String>,
 }
 
 impl Call {
@@ -117,6 +119,7 @@ pub fn read(suite: &[Stmt]) -> Vec<Call> {
         decorator: false,
         depth: 0,
         guards: Vec::new(),
+        target: None,
     };
     for stmt in suite {
         v.visit_stmt(stmt);
@@ -177,6 +180,8 @@ struct Calls {
     decorator: bool,
     depth: usize,
     guards: Vec<String>,
+    /// `name = <call>` being visited: the call at that span binds `name`.
+    target: Option<(String, Span)>,
 }
 
 impl Calls {
@@ -254,6 +259,10 @@ impl Calls {
             in_main_guard: self.main_guard > 0,
             decorator: self.decorator,
             guards: self.guards.clone(),
+            assigned_to: self
+                .target
+                .take_if(|(_, at)| *at == span(c))
+                .map(|(name, _)| name),
         });
     }
 }
@@ -317,6 +326,30 @@ impl<'a> Visitor<'a> for Calls {
                         self.visit_stmt(s);
                     }
                 }
+            }
+            Stmt::Assign(a)
+                if matches!(
+                    (&a.targets[..], a.value.as_ref()),
+                    ([Expr::Name(_)], Expr::Call(_))
+                ) =>
+            {
+                if let Some(Expr::Name(n)) = a.targets.first() {
+                    self.target = Some((n.id.to_string(), span(a.value.as_ref())));
+                }
+                visitor::walk_stmt(self, stmt);
+                self.target = None;
+            }
+            Stmt::AnnAssign(a)
+                if matches!(
+                    (a.target.as_ref(), a.value.as_deref()),
+                    (Expr::Name(_), Some(Expr::Call(_)))
+                ) =>
+            {
+                if let (Expr::Name(n), Some(v)) = (a.target.as_ref(), a.value.as_deref()) {
+                    self.target = Some((n.id.to_string(), span(v)));
+                }
+                visitor::walk_stmt(self, stmt);
+                self.target = None;
             }
             Stmt::If(i) => {
                 let before = self.guards.len();

@@ -16,6 +16,7 @@ mod py011_tls_verify_disabled;
 mod py012_secret_default_in_settings;
 mod py013_secret_setting_plain_str;
 mod py014_debug_default_on;
+mod py015_health_routes_missing;
 
 use crate::config::Config;
 use crate::declare_rule;
@@ -41,6 +42,7 @@ pub static RULES: &[&dyn Rule] = &[
     &py012_secret_default_in_settings::SecretDefaultInSettings,
     &py013_secret_setting_plain_str::SecretSettingPlainStr,
     &py014_debug_default_on::DebugDefaultOn,
+    &py015_health_routes_missing::HealthRoutesMissing,
 ];
 
 /// What a Python rule can see.
@@ -49,6 +51,9 @@ pub struct PythonContext<'a> {
     pub calls: &'a [Call],
     /// The module's pydantic settings classes.
     pub settings: &'a [SettingsClass],
+    /// The apps of this module that launches of the project serve, by
+    /// name (`*`: every one); `None` when no launch names an app.
+    pub served: Option<Vec<String>>,
     pub config: &'a Config,
 }
 
@@ -88,6 +93,8 @@ pub fn may_matter(text: &str) -> bool {
         || literal_kw("verify", "False")
         || has("_create_unverified_context")
         || has("BaseSettings")
+        || has("FastAPI(")
+        || has("Starlette(")
         || (has("async def") && (has("time.sleep") || has("from time import") || has("urlopen")))
 }
 
