@@ -458,8 +458,12 @@ fn run_rules(
     }
     // Every detector runs: a secret is masked in every report even when
     // the rule that would report it is off (its finding is dropped later).
-    if is_python && rules::python::any_enabled(selection) && rules::python::may_matter(&source.text)
-    {
+    // The app rules check production files only (by default): a test
+    // module is not parsed for them.
+    let py_rules = rules::python::RULES
+        .iter()
+        .any(|r| selection.is_enabled(r.meta().code) && settings.checks(r.meta(), source.purpose));
+    if is_python && py_rules && rules::python::may_matter(&source.text) {
         let py =
             python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, false));
         let cx = rules::python::PythonContext {

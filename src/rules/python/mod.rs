@@ -72,11 +72,6 @@ pub fn check(cx: &PythonContext<'_>, selection: &Selection, out: &mut Findings) 
     }
 }
 
-/// Whether any PY rule is enabled.
-pub fn any_enabled(selection: &Selection) -> bool {
-    RULES.iter().any(|r| selection.is_enabled(r.meta().code))
-}
-
 /// Text a module must hold for any PY rule to find something in it: a
 /// cheap test before the parse (most modules hold none of it).
 pub fn may_matter(text: &str) -> bool {
@@ -117,6 +112,16 @@ pub fn middleware<'a>(calls: &'a [Call], class: &'a str) -> Vec<MiddlewareCall<'
             _ => None,
         })
         .collect()
+}
+
+/// The HTTP methods, as `requests`, `httpx` and the routers spell their
+/// functions and decorators.
+pub const HTTP_METHODS: [&str; 7] = ["get", "post", "put", "patch", "delete", "head", "options"];
+
+/// A function of `requests`/`httpx` that sends a request: a method, or
+/// the generic `request`.
+pub fn sends_request(name: &str) -> bool {
+    HTTP_METHODS.contains(&name) || name == "request"
 }
 
 /// A module path is `name` or inside it (`requests`, `requests.api`).

@@ -44,9 +44,6 @@ declare_rule! {
 
 /// Calls that block the thread they run on.
 fn blocking(callee: &str) -> Option<&'static str> {
-    const REQUESTS: [&str; 8] = [
-        "get", "post", "put", "patch", "delete", "head", "options", "request",
-    ];
     if callee == "time.sleep" {
         return Some("`time.sleep` blocks; use `await asyncio.sleep(…)`");
     }
@@ -54,7 +51,7 @@ fn blocking(callee: &str) -> Option<&'static str> {
         return Some("`urllib.request.urlopen` blocks; use an async HTTP client");
     }
     let (module, name) = callee.rsplit_once('.')?;
-    (module == "requests" && REQUESTS.contains(&name))
+    (module == "requests" && sends_request(name))
         .then_some("`requests` blocks; use `httpx.AsyncClient` (or run it in a thread)")
 }
 

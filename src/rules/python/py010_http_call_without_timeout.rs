@@ -38,10 +38,6 @@ declare_rule! {
     }
 }
 
-const VERBS: [&str; 8] = [
-    "get", "post", "put", "patch", "delete", "head", "options", "request",
-];
-
 impl Rule for HttpCallWithoutTimeout {
     impl_meta!();
 
@@ -49,7 +45,7 @@ impl Rule for HttpCallWithoutTimeout {
         for c in cx.calls {
             let (module, name) = (c.module(), c.name());
             if module == "requests"
-                && VERBS.contains(&name)
+                && sends_request(name)
                 && !c.splat
                 && c.keyword("timeout").is_none()
             {
@@ -77,7 +73,7 @@ impl Rule for HttpCallWithoutTimeout {
                 continue;
             }
             let httpx = in_module(module, "httpx")
-                && (VERBS.contains(&name) || matches!(name, "stream" | "Client" | "AsyncClient"));
+                && (sends_request(name) || matches!(name, "stream" | "Client" | "AsyncClient"));
             if httpx
                 && let Some(t) = c.keyword("timeout")
                 && t.value == Lit::None

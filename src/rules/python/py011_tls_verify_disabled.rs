@@ -43,23 +43,6 @@ declare_rule! {
     }
 }
 
-/// Methods of `requests`/`httpx` and their sessions and clients that take
-/// `verify=`.
-const HTTP: [&str; 12] = [
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "options",
-    "request",
-    "stream",
-    "Client",
-    "AsyncClient",
-    "Session",
-];
-
 impl Rule for TlsVerifyDisabled {
     impl_meta!();
 
@@ -82,7 +65,9 @@ impl Rule for TlsVerifyDisabled {
                 .help("use `ssl.create_default_context()` (with `cafile=` for a private CA)");
                 continue;
             }
-            if !HTTP.contains(&c.name()) {
+            if !(sends_request(c.name())
+                || matches!(c.name(), "stream" | "Client" | "AsyncClient" | "Session"))
+            {
                 continue;
             }
             if let Some(v) = c.keyword("verify")

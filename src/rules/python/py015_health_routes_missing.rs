@@ -72,20 +72,6 @@ const READINESS: &[&str] = &[
     "/health/ready",
     "/health/readiness",
 ];
-/// Decorator and method names that add a route.
-const ROUTE_METHODS: &[&str] = &[
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "options",
-    "api_route",
-    "route",
-    "add_api_route",
-    "add_route",
-];
 
 impl Rule for HealthRoutesMissing {
     impl_meta!();
@@ -126,7 +112,13 @@ impl Rule for HealthRoutesMissing {
                 .calls
                 .iter()
                 .filter(on_app)
-                .filter(|c| ROUTE_METHODS.contains(&c.name()))
+                .filter(|c| {
+                    HTTP_METHODS.contains(&c.name())
+                        || matches!(
+                            c.name(),
+                            "api_route" | "route" | "add_api_route" | "add_route"
+                        )
+                })
                 .filter_map(|c| match c.args.first().map(|a| &a.value) {
                     Some(Lit::Str(p)) => Some(p.trim_end_matches('/')),
                     _ => None,
