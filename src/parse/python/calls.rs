@@ -351,10 +351,26 @@ impl<'a> Visitor<'a> for Calls {
                 visitor::walk_stmt(self, stmt);
                 self.target = None;
             }
+            // Every branch depends on the `if` test; an `elif` branch on
+            // its own test too.
             Stmt::If(i) => {
                 let before = self.guards.len();
                 names_in(&i.test, &mut self.guards);
-                visitor::walk_stmt(self, stmt);
+                self.visit_expr(&i.test);
+                for s in &i.body {
+                    self.visit_stmt(s);
+                }
+                for clause in &i.elif_else_clauses {
+                    let inner = self.guards.len();
+                    if let Some(t) = &clause.test {
+                        names_in(t, &mut self.guards);
+                        self.visit_expr(t);
+                    }
+                    for s in &clause.body {
+                        self.visit_stmt(s);
+                    }
+                    self.guards.truncate(inner);
+                }
                 self.guards.truncate(before);
             }
             _ => visitor::walk_stmt(self, stmt),

@@ -310,8 +310,53 @@ fn parse_on_large_stack(text: std::sync::Arc<str>, config: bool) -> Option<PyFil
     })
 }
 
+/// Nesting and operators counted on the tokens, which a string cannot
+/// fool (`too_deep` reads bytes: a `)` inside a string cancels a real
+/// `[`). Past the limits the tree is too deep to walk and drop.
+fn too_deep_tokens(tokens: &[ruff_python_ast::token::Token]) -> Result<(), String> {
+    use ruff_python_ast::token::TokenKind as K;
+    let (mut depth, mut max, mut ops) = (0usize, 0usize, 0usize);
+    for t in tokens {
+        match t.kind() {
+            K::Lpar | K::Lsqb | K::Lbrace => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            K::Rpar | K::Rsqb | K::Rbrace => depth = depth.saturating_sub(1),
+            K::Not | K::If | K::Lambda | K::Await | K::Dot => ops += 1,
+            k if k.is_operator() => ops += 1,
+            _ => {}
+        }
+    }
+    if max > MAX_BRACKET_DEPTH {
+        return Err(format!(
+            "brackets nest {max} deep, over the limit of {MAX_BRACKET_DEPTH}"
+        ));
+    }
+    if ops > MAX_OPERATORS {
+        return Err(format!(
+            "{ops} operators, over the limit of {MAX_OPERATORS} for one file"
+        ));
+    }
+    Ok(())
+}
+
 fn parse_file_here(text: &str, config: bool) -> PyFile {
     let parsed = ruff_python_parser::parse_unchecked_source(text, ast::PySourceType::Python);
+    if let Err(why) = too_deep_tokens(parsed.tokens()) {
+        // Dropping a tree this deep would overflow the stack: it is left
+        // to the process's end (its size is bounded by the file's).
+        std::mem::forget(parsed);
+        return PyFile {
+            module: Module {
+                skipped: Some(why),
+                ..Module::default()
+            },
+            literals: None,
+            calls: Vec::new(),
+            settings: Vec::new(),
+        };
+    }
     let literals = literals::read(text, parsed.suite(), parsed.tokens(), 0);
     let module = if config {
         module_of(text, &parsed)

@@ -52,6 +52,10 @@ impl Rule for HttpCallWithoutTimeout {
                 // Insert before the closing parenthesis.
                 let end = c.span.end.saturating_sub(1);
                 let inner = cx.file.text.get(c.span.start..end).unwrap_or("").trim_end();
+                // Only a call that ends with its `)` and holds no comment
+                // is edited (a comment would swallow the new argument).
+                let editable =
+                    cx.file.text.get(end..c.span.end) == Some(")") && !inner.contains('#');
                 let sep = if inner.ends_with('(') {
                     ""
                 } else if inner.ends_with(',') {
@@ -59,16 +63,23 @@ impl Rule for HttpCallWithoutTimeout {
                 } else {
                     ", "
                 };
-                out.report(
-                    &Self::META,
-                    c.callee_span,
-                    format!("`requests.{name}` without `timeout=` waits forever on an upstream that stops answering"),
-                )
-                .help("pass `timeout=` (seconds)")
-                .fix(
+                let b = out
+                    .report(
+                        &Self::META,
+                        c.callee_span,
+                        format!("`requests.{name}` without `timeout=` waits forever on an upstream that stops answering"),
+                    )
+                    .help("pass `timeout=` (seconds)");
+                if !editable {
+                    continue;
+                }
+                b.fix(
                     crate::diagnostic::Applicability::Unsafe,
                     "add `timeout=10`",
-                    vec![crate::diagnostic::Edit::insert(end, format!("{sep}timeout=10"))],
+                    vec![crate::diagnostic::Edit::insert(
+                        end,
+                        format!("{sep}timeout=10"),
+                    )],
                 );
                 continue;
             }

@@ -207,8 +207,16 @@ pub fn is_plain_value(name: &str, value: &str) -> bool {
         || {
             // The key's own name, bare or as part of a label
             // (`access_token = "polar_access_token"`, an enum member).
+            // What the value adds to the name must be a word (`the`,
+            // `polar_`), not a random tail (`apiToken_Xy9Kq2Lm8`).
             let (v, n) = (normal(v), normal(name));
-            !v.is_empty() && (v == n || (n.len() >= 6 && v.contains(&n)))
+            let rest = v.replacen(&n, "", 1);
+            !v.is_empty()
+                && (v == n
+                    || (n.len() >= 6
+                        && v.contains(&n)
+                        && rest.len() <= 12
+                        && rest.bytes().all(|b| b.is_ascii_alphabetic())))
         }
 }
 
@@ -385,7 +393,7 @@ fn is_dotted_reference(value: &str) -> bool {
     let mut parts = value.split('.');
     let identifier = |p: &str| {
         !p.is_empty()
-            && p.len() <= 48
+            && p.len() <= 64
             && !p.starts_with("eyJ")
             && p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -766,6 +774,8 @@ mod tests {
             assert!(!is_secret_assignment(name, value, &[]), "{name}={value}");
         }
         assert!(is_plain_value("access_token", "polar_access_token"));
+        assert!(is_plain_value("SENTRY_SECRET_KEY", "theSentrySecretKey"));
+        assert!(!is_plain_value("api_token", "apiToken_Xy9Kq2Lm8Pz3Rt7W"));
         assert!(!is_plain_value("API_TOKEN", "Zq8fxW3kpL9dmK2s"));
         assert!(is_label("polar_cl_e2e_seed_checkout_link"));
         assert!(is_label("prefect-api-auth-string"));
