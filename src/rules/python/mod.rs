@@ -7,6 +7,7 @@ mod py001_debug_enabled;
 mod py002_cors_credentials_any_origin;
 mod py003_cors_any_origin;
 mod py004_reload_in_app_code;
+mod py005_api_docs_public;
 mod py006_session_cookie_insecure;
 mod py007_trusted_hosts_any;
 mod py008_on_event_deprecated;
@@ -33,6 +34,7 @@ pub static RULES: &[&dyn Rule] = &[
     &py002_cors_credentials_any_origin::CorsCredentialsAnyOrigin,
     &py003_cors_any_origin::CorsAnyOrigin,
     &py004_reload_in_app_code::ReloadInAppCode,
+    &py005_api_docs_public::ApiDocsPublic,
     &py006_session_cookie_insecure::SessionCookieInsecure,
     &py007_trusted_hosts_any::TrustedHostsAny,
     &py008_on_event_deprecated::OnEventDeprecated,
@@ -89,6 +91,7 @@ pub fn may_matter(text: &str) -> bool {
         || has("_create_unverified_context")
         || has("BaseSettings")
         || has("FastAPI(")
+        || has("fastapi.security")
         || has("Starlette(")
         || (has("async def") && (has("time.sleep") || has("from time import") || has("urlopen")))
 }
