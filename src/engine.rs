@@ -458,12 +458,17 @@ fn run_rules(
     }
     // Every detector runs: a secret is masked in every report even when
     // the rule that would report it is off (its finding is dropped later).
-    // The app rules check production files only (by default): a test
-    // module is not parsed for them.
-    let py_rules = rules::python::RULES
-        .iter()
-        .any(|r| selection.is_enabled(r.meta().code) && settings.checks(r.meta(), source.purpose));
-    if is_python && py_rules && rules::python::may_matter(&source.text) {
+    // The app rules that check a file of this purpose and may find
+    // something in its text: a module none of them wants is not parsed
+    // for them.
+    let py_rules = if is_python {
+        rules::python::wanted(&source.text, |r| {
+            selection.is_enabled(r.code) && settings.checks(r, source.purpose)
+        })
+    } else {
+        Vec::new()
+    };
+    if !py_rules.is_empty() {
         let py =
             python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, false));
         let cx = rules::python::PythonContext {
@@ -473,16 +478,17 @@ fn run_rules(
             served: project.served_apps(&source.path),
             config: &settings.config,
         };
-        rules::python::check(&cx, selection, &mut out);
+        rules::python::check(&cx, &py_rules, &mut out);
     }
     if is_python {
-        // Parsed here only if the scan asks (a configuration is already).
-        let held = python.as_ref().map(|p| p.literals.clone());
-        let parse = || match &held {
-            Some(l) => l.clone(),
+        // Parsed here only if the scan asks (and only once: the app
+        // rules' parse is handed over).
+        let mut held = python.take().map(|p| p.literals);
+        let mut parse = || match held.take() {
+            Some(l) => l,
             None => crate::parse::python::parse_file(&source.text, false).literals,
         };
-        rules::secrets::scan_in(source, Some(&parse), &Selection::every_rule(), &mut out);
+        rules::secrets::scan_in(source, Some(&mut parse), &Selection::every_rule(), &mut out);
     } else {
         rules::secrets::scan(source, &Selection::every_rule(), &mut out);
     }

@@ -32,19 +32,24 @@ fn check(dir: &Path, extra: &[&str]) -> Vec<String> {
     common::json_rows(&out.stdout)
 }
 
+/// `prodlint check --no-config` in `dir`, reporting JSON, never failing.
+fn prodlint_json(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_prodlint"));
+    c.current_dir(dir).args([
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    c
+}
+
 /// Runs `prodlint check` in `dir` on `text` given as standard input under
 /// `name`; the findings as `json_rows`.
 fn check_stdin(dir: &Path, name: &str, text: &[u8]) -> Vec<String> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_prodlint"))
-        .current_dir(dir)
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ])
+    let mut child = prodlint_json(dir)
         .args(["--stdin-filename", name])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -101,16 +106,7 @@ fn a_named_configuration_is_one_however_it_is_read() {
         "conf/prod.py:5:11 PM004 -> Dockerfile:4:6".to_string(),
     ];
     assert_eq!(check(&dir, &[]).split_off(8), want);
-    let alone = Command::new(env!("CARGO_BIN_EXE_prodlint"))
-        .current_dir(&dir)
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ])
+    let alone = prodlint_json(&dir)
         .arg("conf/prod.py")
         .output()
         .unwrap_or_else(|e| panic!("run: {e}"));

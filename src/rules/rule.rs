@@ -55,4 +55,10 @@ pub trait Rule: Sync + Send {
 
     /// A Python module of the app, read through its parse.
     fn python(&self, _cx: &PythonContext<'_>, _out: &mut Findings) {}
+
+    /// Text a module must hold for `python` to find anything in it (any
+    /// one of them): a module holding none is not parsed for the rule.
+    fn python_needs(&self) -> &'static [&'static str] {
+        &[]
+    }
 }

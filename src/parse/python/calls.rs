@@ -106,13 +106,9 @@ impl Call {
 const MAX_DEPTH: usize = 100;
 
 /// Reads every call of a parsed module.
-pub fn read(suite: &[Stmt]) -> Vec<Call> {
-    let mut imports = Imports::default();
-    for stmt in suite {
-        imports.visit_stmt(stmt);
-    }
+pub fn read(suite: &[Stmt], imports: &Imports) -> Vec<Call> {
     let mut v = Calls {
-        imports: imports.names,
+        imports,
         out: Vec::new(),
         asyncs: Vec::new(),
         main_guard: 0,
@@ -127,14 +123,68 @@ pub fn read(suite: &[Stmt]) -> Vec<Call> {
     v.out
 }
 
-/// Local names bound by imports, anywhere in the file, to what they name.
-#[derive(Default)]
-struct Imports {
+/// Local names bound by imports, anywhere in the file, to what they
+/// name: how every view of the module resolves a name.
+#[derive(Debug, Default)]
+pub struct Imports {
     names: HashMap<String, String>,
+    depth: usize,
+}
+
+impl Imports {
+    pub fn of(suite: &[Stmt]) -> Imports {
+        let mut imports = Imports::default();
+        for stmt in suite {
+            imports.visit_stmt(stmt);
+        }
+        imports
+    }
+
+    /// `a.b.c` with `a` resolved through the imports; `None` for anything
+    /// that is not a dotted name.
+    pub fn dotted(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::Name(n) => {
+                let id = n.id.as_str();
+                Some(
+                    self.names
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| id.to_string()),
+                )
+            }
+            Expr::Attribute(a) => Some(format!("{}.{}", self.dotted(&a.value)?, a.attr)),
+            _ => None,
+        }
+    }
+
+    /// What an expression is, as far as it is a literal (or a name).
+    pub fn lit(&self, e: &Expr) -> Lit {
+        match e {
+            Expr::StringLiteral(s) => Lit::Str(s.value.to_str().to_string()),
+            Expr::BooleanLiteral(b) => Lit::Bool(b.value),
+            Expr::NoneLiteral(_) => Lit::None,
+            Expr::NumberLiteral(n) => match &n.value {
+                ast::Number::Int(i) => i.as_i64().map_or(Lit::Other, Lit::Int),
+                _ => Lit::Other,
+            },
+            Expr::List(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
+            Expr::Tuple(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
+            Expr::Set(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
+            e => self.dotted(e).map_or(Lit::Other, Lit::Ref),
+        }
+    }
 }
 
 impl<'a> Visitor<'a> for Imports {
+    // Imports are statements: expressions are not walked.
+    fn visit_expr(&mut self, _: &'a Expr) {}
+
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
         match stmt {
             Stmt::Import(i) => {
                 for a in &i.names {
@@ -168,11 +218,12 @@ impl<'a> Visitor<'a> for Imports {
             // Imports inside functions and classes count too.
             _ => visitor::walk_stmt(self, stmt),
         }
+        self.depth -= 1;
     }
 }
 
-struct Calls {
-    imports: HashMap<String, String>,
+struct Calls<'i> {
+    imports: &'i Imports,
     out: Vec<Call>,
     /// Whether each enclosing function is `async def`, innermost last.
     asyncs: Vec<bool>,
@@ -184,43 +235,9 @@ struct Calls {
     target: Option<(String, Span)>,
 }
 
-impl Calls {
-    /// `a.b.c` with `a` resolved through the imports; `None` for anything
-    /// that is not a dotted name.
-    fn dotted(&self, e: &Expr) -> Option<String> {
-        match e {
-            Expr::Name(n) => {
-                let id = n.id.as_str();
-                Some(
-                    self.imports
-                        .get(id)
-                        .cloned()
-                        .unwrap_or_else(|| id.to_string()),
-                )
-            }
-            Expr::Attribute(a) => Some(format!("{}.{}", self.dotted(&a.value)?, a.attr)),
-            _ => None,
-        }
-    }
-
-    fn lit(&self, e: &Expr) -> Lit {
-        match e {
-            Expr::StringLiteral(s) => Lit::Str(s.value.to_str().to_string()),
-            Expr::BooleanLiteral(b) => Lit::Bool(b.value),
-            Expr::NoneLiteral(_) => Lit::None,
-            Expr::NumberLiteral(n) => match &n.value {
-                ast::Number::Int(i) => i.as_i64().map_or(Lit::Other, Lit::Int),
-                _ => Lit::Other,
-            },
-            Expr::List(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
-            Expr::Tuple(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
-            Expr::Set(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
-            e => self.dotted(e).map_or(Lit::Other, Lit::Ref),
-        }
-    }
-
+impl Calls<'_> {
     fn record(&mut self, c: &ast::ExprCall) {
-        let Some(callee) = self.dotted(&c.func) else {
+        let Some(callee) = self.imports.dotted(&c.func) else {
             return;
         };
         let args = c
@@ -228,7 +245,7 @@ impl Calls {
             .args
             .iter()
             .map(|a| Arg {
-                value: self.lit(a),
+                value: self.imports.lit(a),
                 span: span(a),
             })
             .collect();
@@ -239,7 +256,7 @@ impl Calls {
                 Some(name) => keywords.push((
                     name.to_string(),
                     Arg {
-                        value: self.lit(&k.value),
+                        value: self.imports.lit(&k.value),
                         span: span(&k.value),
                     },
                     span(k),
@@ -296,7 +313,7 @@ fn is_main_test(e: &Expr) -> bool {
     (is_name(&c.left) && is_main(right)) || (is_main(&c.left) && is_name(right))
 }
 
-impl<'a> Visitor<'a> for Calls {
+impl<'a> Visitor<'a> for Calls<'_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         if self.depth >= MAX_DEPTH {
             return;

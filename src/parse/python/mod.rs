@@ -185,6 +185,12 @@ fn too_deep(text: &str) -> Result<usize, String> {
         .iter()
         .map(|k| text.matches(k).count())
         .sum::<usize>();
+    within_limits(max, ops).map(|()| ops)
+}
+
+/// Whether a file whose brackets nest `max` deep and that holds `ops`
+/// operators has a tree shallow enough to walk and drop.
+fn within_limits(max: usize, ops: usize) -> Result<(), String> {
     if max > MAX_BRACKET_DEPTH {
         return Err(format!(
             "brackets nest {max} deep, over the limit of {MAX_BRACKET_DEPTH}"
@@ -192,10 +198,10 @@ fn too_deep(text: &str) -> Result<usize, String> {
     }
     if ops > MAX_OPERATORS {
         return Err(format!(
-            "{ops} operators, over the limit of {MAX_OPERATORS} for a configuration file"
+            "{ops} operators, over the limit of {MAX_OPERATORS} for one file"
         ));
     }
-    Ok(ops)
+    Ok(())
 }
 
 /// A Python file read once: its module-level assignments (the gunicorn
@@ -328,17 +334,7 @@ fn too_deep_tokens(tokens: &[ruff_python_ast::token::Token]) -> Result<(), Strin
             _ => {}
         }
     }
-    if max > MAX_BRACKET_DEPTH {
-        return Err(format!(
-            "brackets nest {max} deep, over the limit of {MAX_BRACKET_DEPTH}"
-        ));
-    }
-    if ops > MAX_OPERATORS {
-        return Err(format!(
-            "{ops} operators, over the limit of {MAX_OPERATORS} for one file"
-        ));
-    }
-    Ok(())
+    within_limits(max, ops)
 }
 
 fn parse_file_here(text: &str, config: bool) -> PyFile {
@@ -358,6 +354,7 @@ fn parse_file_here(text: &str, config: bool) -> PyFile {
         };
     }
     let literals = literals::read(text, parsed.suite(), parsed.tokens(), 0);
+    let imports = calls::Imports::of(parsed.suite());
     let module = if config {
         module_of(text, &parsed)
     } else {
@@ -366,8 +363,8 @@ fn parse_file_here(text: &str, config: bool) -> PyFile {
     PyFile {
         module,
         literals: Some(literals),
-        calls: calls::read(parsed.suite()),
-        settings: settings::read(text, parsed.suite()),
+        calls: calls::read(parsed.suite(), &imports),
+        settings: settings::read(text, parsed.suite(), &imports),
     }
 }
 

@@ -6,10 +6,9 @@
 //! when the deployment does not set it.
 
 use super::span;
-use crate::parse::python::calls::Lit;
+use crate::parse::python::calls::{Imports, Lit};
 use crate::source::Span;
 use ruff_python_ast::{Expr, Stmt};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -41,44 +40,8 @@ fn is_base_settings(resolved: &str) -> bool {
 
 /// Reads the settings classes of a module (top level; a class built on
 /// another settings class of the same module counts too).
-pub fn read(text: &str, suite: &[Stmt]) -> Vec<SettingsClass> {
-    let mut imports: HashMap<String, String> = HashMap::new();
-    for stmt in suite {
-        if let Stmt::ImportFrom(i) = stmt {
-            let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
-            for a in &i.names {
-                let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
-                imports.insert(local, format!("{module}.{}", a.name));
-            }
-        }
-        if let Stmt::Import(i) = stmt {
-            for a in &i.names {
-                let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
-                imports.insert(local, a.name.to_string());
-            }
-        }
-    }
-    let resolve = |e: &Expr| -> Option<String> {
-        match e {
-            Expr::Name(n) => Some(
-                imports
-                    .get(n.id.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| n.id.to_string()),
-            ),
-            Expr::Attribute(a) => match a.value.as_ref() {
-                Expr::Name(n) => {
-                    let m = imports
-                        .get(n.id.as_str())
-                        .cloned()
-                        .unwrap_or_else(|| n.id.to_string());
-                    Some(format!("{m}.{}", a.attr))
-                }
-                _ => None,
-            },
-            _ => None,
-        }
-    };
+pub fn read(text: &str, suite: &[Stmt], imports: &Imports) -> Vec<SettingsClass> {
+    let resolve = |e: &Expr| imports.dotted(e);
     let mut settings_names: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for stmt in suite {
@@ -104,7 +67,7 @@ pub fn read(text: &str, suite: &[Stmt]) -> Vec<SettingsClass> {
                 continue;
             }
             let ann = span(a.annotation.as_ref());
-            let default = a.value.as_deref().and_then(default_of);
+            let default = a.value.as_deref().and_then(|v| default_of(v, imports));
             fields.push(Field {
                 name: n.id.to_string(),
                 name_span: span(a.target.as_ref()),
@@ -124,22 +87,18 @@ pub fn read(text: &str, suite: &[Stmt]) -> Vec<SettingsClass> {
 
 /// A literal default: the value itself, or `Field("…")` /
 /// `Field(default="…")`.
-fn default_of(v: &Expr) -> Option<(Lit, Span)> {
-    let lit = |e: &Expr| match e {
-        Expr::StringLiteral(s) => Some(Lit::Str(s.value.to_str().to_string())),
-        Expr::BooleanLiteral(b) => Some(Lit::Bool(b.value)),
-        Expr::NoneLiteral(_) => Some(Lit::None),
+fn default_of(v: &Expr, imports: &Imports) -> Option<(Lit, Span)> {
+    let lit = |e: &Expr| match imports.lit(e) {
+        l @ (Lit::Str(_) | Lit::Bool(_) | Lit::None) => Some((l, span(e))),
         _ => None,
     };
     if let Some(l) = lit(v) {
-        return Some((l, span(v)));
+        return Some(l);
     }
     let Expr::Call(c) = v else { return None };
-    let is_field = match c.func.as_ref() {
-        Expr::Name(n) => n.id.as_str() == "Field",
-        Expr::Attribute(a) => a.attr.as_str() == "Field",
-        _ => false,
-    };
+    let is_field = imports
+        .dotted(&c.func)
+        .is_some_and(|f| f == "Field" || f.ends_with(".Field"));
     if !is_field {
         return None;
     }
@@ -150,5 +109,5 @@ fn default_of(v: &Expr) -> Option<(Lit, Span)> {
         .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "default"))
         .map(|k| &k.value)
         .or_else(|| c.arguments.args.first())?;
-    lit(arg).map(|l| (l, span(arg)))
+    lit(arg)
 }

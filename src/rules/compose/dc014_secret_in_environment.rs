@@ -1,6 +1,6 @@
 use super::*;
 use crate::redact::redact;
-use crate::rules::secrets::{is_secret_assignment, is_weak_password};
+use crate::rules::secrets::{is_secret_assignment, is_weak_password, user_names};
 
 declare_rule! {
     /// ## What it checks
@@ -70,15 +70,11 @@ impl Rule for SecretInEnvironment {
             };
             // The user names set beside a password: a password equal to
             // its user is the first one tried.
-            let users: Vec<String> = env
+            let values: Vec<(&str, String)> = env
                 .iter()
-                .filter(|v| {
-                    let k = v.key.text.to_ascii_uppercase();
-                    k.ends_with("USER") || k.ends_with("USERNAME")
-                })
-                .filter_map(value_of)
+                .filter_map(|v| Some((v.key.text.as_str(), value_of(v)?)))
                 .collect();
-            let users: Vec<&str> = users.iter().map(String::as_str).collect();
+            let users = user_names(values.iter().map(|(k, v)| (*k, v.as_str())));
             for v in &env {
                 let Some(node) = v.value else { continue };
                 let Some(value) = value_of(v) else { continue };

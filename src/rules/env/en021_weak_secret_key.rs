@@ -115,16 +115,12 @@ impl Rule for WeakSecretKey {
                 .any(|n| k == *n || k.strip_suffix(n).is_some_and(|p| p.ends_with('_')))
         };
         // Weak passwords: the first ones tried, or the user's own name.
-        let users: Vec<&str> = cx
-            .env
-            .entries
-            .iter()
-            .filter(|e| {
-                let k = e.key.to_ascii_uppercase();
-                k.ends_with("USER") || k.ends_with("USERNAME")
-            })
-            .map(|e| e.value.as_str())
-            .collect();
+        let users = crate::rules::secrets::user_names(
+            cx.env
+                .entries
+                .iter()
+                .map(|e| (e.key.as_str(), e.value.as_str())),
+        );
         for e in cx.env.entries.iter().filter(|e| !is_secret_key(&e.key)) {
             if crate::rules::secrets::is_weak_password(&e.key, &e.value, &users) {
                 out.report(

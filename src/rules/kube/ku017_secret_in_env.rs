@@ -1,6 +1,6 @@
 use super::*;
 use crate::redact::redact;
-use crate::rules::secrets::{is_secret_assignment, is_weak_password};
+use crate::rules::secrets::{is_secret_assignment, is_weak_password, user_names};
 
 declare_rule! {
     /// ## What it checks
@@ -55,14 +55,10 @@ impl Rule for SecretInEnv {
         for (w, c) in cx.every_container() {
             let env = c.env();
             // The user names set beside a password.
-            let users: Vec<&str> = env
-                .iter()
-                .filter(|(n, _)| {
-                    let k = n.text.to_ascii_uppercase();
-                    k.ends_with("USER") || k.ends_with("USERNAME")
-                })
-                .filter_map(|(_, v)| v.and_then(|v| v.as_str()))
-                .collect();
+            let users = user_names(
+                env.iter()
+                    .filter_map(|(n, v)| Some((n.text.as_str(), v.and_then(|v| v.as_str())?))),
+            );
             for (name, value) in &env {
                 let Some(v) = value else { continue };
                 let Some(text) = v.as_str() else { continue };

@@ -26,7 +26,6 @@ use crate::impl_meta;
 use crate::parse::python::calls::{Call, Lit};
 use crate::parse::python::settings::SettingsClass;
 use crate::rules::Rule;
-use crate::select::Selection;
 use crate::source::SourceFile;
 
 pub static RULES: &[&dyn Rule] = &[
@@ -65,35 +64,55 @@ pub fn is_secret_setting(name: &str) -> bool {
     crate::rules::secrets::is_secret_name(name, &[])
 }
 
-/// Runs the enabled PY rules on one module's calls.
-pub fn check(cx: &PythonContext<'_>, selection: &Selection, out: &mut Findings) {
-    for rule in RULES {
-        if selection.is_enabled(rule.meta().code) {
-            rule.python(cx, out);
-        }
+/// Runs the given PY rules (from [`wanted`]) on one module.
+pub fn check(cx: &PythonContext<'_>, rules: &[&dyn Rule], out: &mut Findings) {
+    for rule in rules {
+        rule.python(cx, out);
     }
 }
 
-/// Text a module must hold for any PY rule to find something in it: a
-/// cheap test before the parse (most modules hold none of it).
-pub fn may_matter(text: &str) -> bool {
-    let has = |w: &str| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some();
-    let literal_kw = |k: &str, v: &str| has(&format!("{k}={v}")) || has(&format!("{k} = {v}"));
-    literal_kw("debug", "True")
-        || has("allow_origin")
-        || literal_kw("reload", "True")
-        || has("SessionMiddleware")
-        || has("allowed_hosts")
-        || has("on_event")
-        || has("requests.")
-        || literal_kw("timeout", "None")
-        || literal_kw("verify", "False")
-        || has("_create_unverified_context")
-        || has("BaseSettings")
-        || has("FastAPI(")
-        || has("fastapi.security")
-        || has("Starlette(")
-        || (has("async def") && (has("time.sleep") || has("from time import") || has("urlopen")))
+/// The PY rules that check a file of this purpose under this selection
+/// and may find something in its text: a module none of them needs is
+/// not parsed for them (most modules hold none of what they look for).
+pub fn wanted<'r>(
+    text: &str,
+    enabled: impl Fn(&'static crate::registry::RuleMeta) -> bool,
+) -> Vec<&'r dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| enabled(r.meta()))
+        .filter(|r| {
+            r.python_needs()
+                .iter()
+                .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+        })
+        .collect()
+}
+
+/// `FastAPI(…)` or `Starlette(…)`.
+pub fn is_app(c: &Call) -> bool {
+    matches!(
+        c.callee.as_str(),
+        "fastapi.FastAPI"
+            | "fastapi.applications.FastAPI"
+            | "starlette.applications.Starlette"
+            | "starlette.Starlette"
+    )
+}
+
+/// The argument of a CORS middleware that lets every origin in, if one
+/// does: `"*"` among `allow_origins`, or an `allow_origin_regex` that
+/// matches anything.
+pub fn any_origin(c: &Call) -> Option<&crate::parse::python::calls::Arg> {
+    if let Some(a) = c.keyword("allow_origins")
+        && a.value.strings().contains(&"*")
+    {
+        return Some(a);
+    }
+    c.keyword("allow_origin_regex").filter(|a| {
+        matches!(&a.value, Lit::Str(r) if matches!(r.as_str(), ".*" | ".+" | "^.*$" | "^.+$" | "(.*)" | "https?://.*"))
+    })
 }
 
 /// A middleware added to an app: `app.add_middleware(X, …)` or

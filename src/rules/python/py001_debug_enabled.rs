@@ -40,16 +40,13 @@ declare_rule! {
 impl Rule for DebugEnabled {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["debug=True", "debug = True"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for c in cx.calls {
-            let app = matches!(
-                c.callee.as_str(),
-                "fastapi.FastAPI" | "starlette.applications.Starlette"
-            ) || matches!(
-                c.callee.as_str(),
-                "fastapi.applications.FastAPI" | "starlette.Starlette"
-            );
-            if !app {
+            if !is_app(c) {
                 continue;
             }
             if let Some(d) = c.keyword("debug")

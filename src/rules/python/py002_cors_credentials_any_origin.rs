@@ -45,19 +45,12 @@ declare_rule! {
     }
 }
 
-/// The argument that lets every origin in, if one does.
-pub(super) fn any_origin(c: &Call) -> Option<&crate::parse::python::calls::Arg> {
-    if let Some(a) = c.keyword("allow_origins")
-        && a.value.strings().contains(&"*")
-    {
-        return Some(a);
-    }
-    c.keyword("allow_origin_regex")
-        .filter(|a| matches!(&a.value, Lit::Str(r) if matches!(r.as_str(), ".*" | ".+" | "^.*$" | "^.+$" | "(.*)" | "https?://.*")))
-}
-
 impl Rule for CorsCredentialsAnyOrigin {
     impl_meta!();
+
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["allow_origin"]
+    }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for m in middleware(cx.calls, "CORSMiddleware") {

@@ -40,13 +40,17 @@ declare_rule! {
 impl Rule for CorsAnyOrigin {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["allow_origin"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for m in middleware(cx.calls, "CORSMiddleware") {
             let credentials = m.call.keyword("allow_credentials").map(|a| &a.value);
             if credentials.is_some_and(Lit::is_true) {
                 continue;
             }
-            if let Some(origin) = super::py002_cors_credentials_any_origin::any_origin(m.call) {
+            if let Some(origin) = any_origin(m.call) {
                 out.report(
                     &Self::META,
                     origin.span,

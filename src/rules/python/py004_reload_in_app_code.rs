@@ -42,6 +42,10 @@ declare_rule! {
 impl Rule for ReloadInAppCode {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["reload=True", "reload = True"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for c in cx.calls {
             if c.callee != "uvicorn.run" || c.in_main_guard || c.in_function {

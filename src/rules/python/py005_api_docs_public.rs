@@ -62,6 +62,10 @@ const AUTH: &[&str] = &[
 impl Rule for ApiDocsPublic {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["fastapi.security"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         let auth = cx
             .calls
@@ -73,7 +77,7 @@ impl Rule for ApiDocsPublic {
         for app in cx
             .calls
             .iter()
-            .filter(|c| c.name() == "FastAPI" && super::py015_health_routes_missing::is_app(c))
+            .filter(|c| c.name() == "FastAPI" && is_app(c))
         {
             if app.splat {
                 continue;

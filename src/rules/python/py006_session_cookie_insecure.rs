@@ -41,6 +41,10 @@ declare_rule! {
 impl Rule for SessionCookieInsecure {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["SessionMiddleware"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for m in middleware(cx.calls, "SessionMiddleware") {
             // `**options` may set it: unknown.

@@ -38,6 +38,10 @@ declare_rule! {
 impl Rule for TrustedHostsAny {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["allowed_hosts"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for m in middleware(cx.calls, "TrustedHostMiddleware") {
             if let Some(h) = m.call.keyword("allowed_hosts")

@@ -46,6 +46,10 @@ declare_rule! {
 impl Rule for OnEventDeprecated {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["on_event"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for c in cx
             .calls

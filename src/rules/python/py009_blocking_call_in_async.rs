@@ -58,6 +58,10 @@ fn blocking(callee: &str) -> Option<&'static str> {
 impl Rule for BlockingCallInAsync {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["time.sleep", "from time import", "requests.", "urlopen"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for c in cx.calls.iter().filter(|c| c.in_async) {
             if let Some(why) = blocking(&c.callee) {

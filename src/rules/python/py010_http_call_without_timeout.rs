@@ -41,6 +41,10 @@ declare_rule! {
 impl Rule for HttpCallWithoutTimeout {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["requests.", "timeout=None", "timeout = None"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for c in cx.calls {
             let (module, name) = (c.module(), c.name());

@@ -46,6 +46,14 @@ declare_rule! {
 impl Rule for TlsVerifyDisabled {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &[
+            "verify=False",
+            "verify = False",
+            "_create_unverified_context",
+        ]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         let opted = |c: &Call| {
             c.guards.iter().any(|g| {

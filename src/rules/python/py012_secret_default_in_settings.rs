@@ -46,6 +46,10 @@ declare_rule! {
 impl Rule for SecretDefaultInSettings {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["BaseSettings"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for f in cx.settings.iter().flat_map(|s| &s.fields) {
             if !is_secret_setting(&f.name) {

@@ -41,6 +41,10 @@ declare_rule! {
 impl Rule for DebugDefaultOn {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["BaseSettings"]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for f in cx.settings.iter().flat_map(|s| &s.fields) {
             if !f.name.eq_ignore_ascii_case("debug") {

@@ -76,6 +76,10 @@ const READINESS: &[&str] = &[
 impl Rule for HealthRoutesMissing {
     impl_meta!();
 
+    fn python_needs(&self) -> &'static [&'static str] {
+        &["FastAPI(", "Starlette("]
+    }
+
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for app in cx.calls.iter().filter(|c| is_app(c)) {
             let Some(name) = &app.assigned_to else {
@@ -140,15 +144,4 @@ impl Rule for HealthRoutesMissing {
             .help("add a liveness route that only answers, and a readiness route that checks the app's dependencies");
         }
     }
-}
-
-/// `FastAPI(…)` or `Starlette(…)`.
-pub(super) fn is_app(c: &Call) -> bool {
-    matches!(
-        c.callee.as_str(),
-        "fastapi.FastAPI"
-            | "fastapi.applications.FastAPI"
-            | "starlette.applications.Starlette"
-            | "starlette.Starlette"
-    )
 }

@@ -268,6 +268,19 @@ const WEAK_PASSWORDS: &[&str] = &[
     "abc123",
 ];
 
+/// The values of the user names among `entries` (`POSTGRES_USER`,
+/// `DB_USERNAME`): a password equal to one is the first one tried.
+pub fn user_names<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<&'a str> {
+    entries
+        .into_iter()
+        .filter(|(k, _)| {
+            let k = k.to_ascii_uppercase();
+            k.ends_with("USER") || k.ends_with("USERNAME")
+        })
+        .map(|(_, v)| v)
+        .collect()
+}
+
 /// Is `value`, under the password name `name`, a weak password: one of
 /// the passwords every scanner tries first, or the user name set beside
 /// it (`users`)? Names whose main word is not a password word are never
@@ -438,7 +451,7 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
 /// call, a name, an attribute, an annotation or a parameter).
 pub fn scan_in(
     file: &SourceFile,
-    python: Option<&dyn Fn() -> Option<Literals>>,
+    python: Option<&mut dyn FnMut() -> Option<Literals>>,
     selection: &Selection,
     out: &mut Findings,
 ) {
