@@ -60,6 +60,8 @@ const TEST_DIRS: &[&str] = &[
     "__tests__",
     "e2e",
     "spec",
+    // A blockchain's regression-test network: a local stack for tests.
+    "regtest",
 ];
 /// Folder names that hold examples and documentation.
 const EXAMPLE_DIRS: &[&str] = &[
@@ -250,6 +252,10 @@ mod tests {
         );
         assert_eq!(p("devices/Dockerfile", None, ""), Purpose::Production);
         assert_eq!(p("server/.env.testing", None, ""), Purpose::Test);
+        assert_eq!(
+            p("docker/regtest/docker-compose.yml", None, ""),
+            Purpose::Test
+        );
         assert_eq!(p(".env.local", None, ""), Purpose::Development);
         assert_eq!(p(".env.production", None, ""), Purpose::Production);
         assert_eq!(p("dev.Dockerfile", None, ""), Purpose::Development);
