@@ -128,6 +128,9 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// Byte ranges holding a secret: every report masks them.
     pub secrets: Vec<Span>,
+    /// Reported whatever the file's purpose (a real-looking key in an
+    /// example env file, which people copy unchanged).
+    pub any_purpose: bool,
 }
 
 impl Finding {
@@ -141,6 +144,7 @@ impl Finding {
             related: Vec::new(),
             fix: None,
             secrets: Vec::new(),
+            any_purpose: false,
         }
     }
 
@@ -284,6 +288,12 @@ impl FindingBuilder<'_> {
             message: message.into(),
             file: Some(Elsewhere(std::sync::Arc::clone(file))),
         });
+        self
+    }
+
+    /// Keeps the finding in files of every purpose.
+    pub fn any_purpose(self) -> Self {
+        self.finding.any_purpose = true;
         self
     }
 

@@ -279,7 +279,13 @@ fn run_rules(
     // scan read the same parse.
     let is_python = matches!(kind, FileKind::Gunicorn | FileKind::Text)
         && source.path.extension().is_some_and(|e| e == "py");
-    let mut python: Option<crate::parse::python::PyFile> = None;
+    // The project's parse of this module, when it made one.
+    let mut python: Option<Arc<crate::parse::python::PyFile>> =
+        if kind == FileKind::Text && is_python {
+            project.python(&source.path, &source.text)
+        } else {
+            None
+        };
     if let Some(at) = template_at {
         // Secrets are reported in templates too (a live token is a leak
         // wherever it is committed); the selection and purposes decide.
@@ -336,8 +342,9 @@ fn run_rules(
         }
         FileKind::DockerIgnore | FileKind::Dependencies | FileKind::Text => {}
         FileKind::Gunicorn => {
-            let module =
-                python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, true));
+            let module = python.get_or_insert_with(|| {
+                Arc::new(crate::parse::python::parse_file(&source.text, true))
+            });
             rules::process::check_gunicorn(
                 source,
                 &module.module,
@@ -469,9 +476,11 @@ fn run_rules(
         Vec::new()
     };
     if !py_rules.is_empty() {
-        let py =
-            python.get_or_insert_with(|| crate::parse::python::parse_file(&source.text, false));
+        let py = python
+            .get_or_insert_with(|| Arc::new(crate::parse::python::parse_file(&source.text, false)));
         let cx = rules::python::PythonContext {
+            py,
+            project,
             file: source,
             calls: &py.calls,
             settings: &py.settings,
@@ -483,7 +492,9 @@ fn run_rules(
     if is_python {
         // Parsed here only if the scan asks (and only once: the app
         // rules' parse is handed over).
-        let mut held = python.take().map(|p| p.literals);
+        let mut held = python
+            .take()
+            .map(|p| Arc::try_unwrap(p).map_or_else(|p| p.literals.clone(), |p| p.literals));
         let mut parse = || match held.take() {
             Some(l) => l,
             None => crate::parse::python::parse_file(&source.text, false).literals,
@@ -584,7 +595,7 @@ pub fn lint_source(
         let findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| selection.is_enabled(f.code()))
-            .filter(|f| settings.checks(f.rule, source.purpose))
+            .filter(|f| f.any_purpose || settings.checks(f.rule, source.purpose))
             .collect();
         let kept = suppress::apply(source, &statements, findings, &selection);
         (kept, hidden, dropped)

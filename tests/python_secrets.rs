@@ -43,3 +43,46 @@ fn calls_names_parameters_annotations_labels_and_placeholders_are_not_secrets() 
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn an_example_env_file_with_a_real_looking_key_is_reported_whatever_its_purpose() {
+    // Example files are judged non-production, where only provider tokens
+    // and private keys count; a random key in one is the exception.
+    let out = assert_cmd::Command::cargo_bin("prodlint")
+        .unwrap_or_else(|e| panic!("binary: {e}"))
+        .current_dir(common::root())
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "fixtures/secrets/env-example",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            format!(
+                "{} {}:{}:{}",
+                f["code"].as_str().unwrap_or(""),
+                f["file"].as_str().unwrap_or(""),
+                f["start"]["line"],
+                f["start"]["column"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        ["SE004 fixtures/secrets/env-example/.env.example:3:12"]
+    );
+    // Never printed.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("Vq3xT9mZp2Lr8Kw4Nd7Hs1Gy6Bf0Jc5A"), "{text}");
+}

@@ -45,13 +45,20 @@ pub fn may_feed(c: &Candidate) -> bool {
             | FileKind::Procfile
             | FileKind::Gunicorn
             | FileKind::Workflow
-            | FileKind::Dependencies,
+            | FileKind::Dependencies
+            | FileKind::Env,
         ) => true,
         Some(FileKind::Text) => {
             may_be_manifest(c)
-                || c.path.file_name().is_some_and(|n| n == "setup.py")
                 || c.path.extension().is_some_and(|e| {
-                    e.eq_ignore_ascii_case("conf") || e.eq_ignore_ascii_case("ini")
+                    e.eq_ignore_ascii_case("conf")
+                        || e.eq_ignore_ascii_case("ini")
+                        || e == "py"
+                        // A logging configuration (`log_config.json`).
+                        || (e == "json"
+                            && c.path
+                                .file_name()
+                                .is_some_and(|n| n.to_string_lossy().contains("log")))
                 })
         }
         _ => false,
@@ -66,7 +73,17 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
             (INDEXED.iter().any(|k| text.contains(k)) || text.contains("image:"))
                 && template::first_directive(&text, true).is_none()
         }
-        FileKind::Text => path.file_name().is_some_and(|n| n == "setup.py"),
+        FileKind::Text => {
+            path.file_name().is_some_and(|n| n == "setup.py")
+                || if path.extension().is_some_and(|e| e == "py") {
+                    crate::project::facts::app::python_may_say(&text)
+                } else {
+                    crate::project::facts::app::Module::text_may_signal(&text)
+                }
+        }
+        // An env file counts for the values it sets (the settings and the
+        // proxies the server trusts).
+        FileKind::Env => true,
         // A workflow counts for the images it builds.
         FileKind::Workflow => [
             "build-push-action",

@@ -9,6 +9,7 @@
 //! file and the facts are rebuilt from the texts held here, so nothing is
 //! ever stale.
 
+pub mod apps;
 pub mod deps;
 pub mod facts;
 pub mod load;
@@ -95,6 +96,38 @@ pub struct FileFacts {
     kube: Parked,
     /// What the file says about images, ports and shutdown.
     stated: facts::Stated,
+    /// What a Python module (or a logging or proxy configuration) says
+    /// about the app.
+    app: Option<facts::app::Module>,
+    /// A Python module's parse, until its own lint takes it.
+    python: ParkedPy,
+    /// The file names `FORWARDED_ALLOW_IPS` / `forwarded_allow_ips`: the
+    /// servers' trusted proxies may be set from here.
+    names_forwarded: bool,
+    /// An env file meant for production (not a template, not a
+    /// development or test file): its keys and values.
+    env: Option<Vec<(String, String)>>,
+    /// The file names a logging configuration for a server
+    /// (`--log-config`, `logconfig`, `log_config`).
+    names_log_config: bool,
+    /// A launcher that starts its server under a tracing agent
+    /// (`opentelemetry-instrument`, `ddtrace-run`): where it says so.
+    traced: Option<crate::source::Span>,
+}
+
+/// A Python module's parse, held for its own lint.
+#[derive(Debug, Default)]
+pub struct ParkedPy(std::sync::Mutex<Option<Arc<python::PyFile>>>);
+
+impl ParkedPy {
+    fn take(&self, keep: bool) -> Option<Arc<python::PyFile>> {
+        let mut held = self.0.lock().ok()?;
+        if keep {
+            held.as_ref().map(Arc::clone)
+        } else {
+            held.take()
+        }
+    }
 }
 
 /// The facts. Paths are keys made by [`key`]: absolute, `.` and `..`
@@ -119,8 +152,14 @@ pub struct Project {
     kube: Arc<kube::Index>,
     /// One per Dockerfile: what builds, runs and serves it.
     units: Vec<facts::units::Unit>,
-    /// The applications launches start (`app.main:app`, `main.py`).
-    apps: BTreeSet<String>,
+    /// The applications launches start (`app.main:app`, `main.py`), the
+    /// folder of the launcher that names each, and whether a module under
+    /// that folder answers to the name (then only those do: a
+    /// `server:app` in `scripts/proxy-test/Dockerfile` is that folder's
+    /// `server.py`, not every `server.py` of the repository).
+    apps: Vec<(String, PathBuf, bool)>,
+    /// The app model: apps, routes, set-up, across modules.
+    app_model: apps::Apps,
     /// Files some launch or service names that the run did not read
     /// (outside the folders checked): the loader may read them.
     wanted: BTreeMap<PathBuf, FileKind>,
@@ -183,6 +222,29 @@ impl std::ops::Deref for Key {
 /// The map key of a path.
 fn key_of(path: &Path) -> Key {
     Key(key(path))
+}
+
+/// The app a launch's `spec` names in the module at key `k`, if it names
+/// that module (`app.main:app` names `app` of `…/app/main.py`; `fastapi
+/// run main.py` names every app of `…/main.py`, as `*`; the factory of
+/// `app:create_app()` as `create_app`).
+fn spec_names(spec: &str, k: &Path) -> Option<String> {
+    let file = k.to_string_lossy().replace('\\', "/");
+    let module = file.strip_suffix(".py").unwrap_or(&file);
+    let package = module.strip_suffix("/__init__").unwrap_or(module);
+    let (target, attr) = spec.split_once(':').unwrap_or((spec, "*"));
+    let target = target.trim_start_matches("./");
+    let as_path = match target.strip_suffix(".py") {
+        Some(p) => p.to_string(),
+        None => target.replace('.', "/"),
+    };
+    let hit = !as_path.is_empty()
+        && [module, package].iter().any(|m| {
+            *m == as_path
+                || m.strip_suffix(as_path.as_str())
+                    .is_some_and(|rest| rest.ends_with('/'))
+        });
+    hit.then(|| attr.trim_end_matches("()").to_string())
 }
 
 /// A path's bytes, to look a key up without making one.
@@ -317,6 +379,16 @@ impl Project {
         self.wanted.iter()
     }
 
+    /// A file the project read, as a source a finding can point into
+    /// (with the path as the user gave it).
+    pub fn source_of(&self, path: &Path) -> Option<Arc<crate::source::SourceFile>> {
+        let f = self.files.get(b(&key(path)))?;
+        Some(Arc::new(crate::source::SourceFile::new(
+            &f.input.path,
+            Arc::clone(&f.input.text),
+        )))
+    }
+
     /// The text of a file the project read (a linter reuses it).
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
         self.files
@@ -360,8 +432,35 @@ impl Project {
             gunicorn: None,
             kube: Parked::default(),
             stated: facts::Stated::default(),
+            app: None,
+            python: ParkedPy::default(),
+            names_forwarded: false,
+            names_log_config: false,
+            env: None,
+            traced: None,
         };
         let text = Arc::clone(&f.input.text);
+        f.names_forwarded = [
+            "FORWARDED_ALLOW_IPS",
+            "forwarded_allow_ips",
+            "forwarded-allow-ips",
+        ]
+        .iter()
+        .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some());
+        if !matches!(
+            f.input.kind,
+            FileKind::Text | FileKind::Dependencies | FileKind::Env
+        ) {
+            f.names_log_config = ["--log-config", "logconfig", "log_config", "LOG_CONFIG"]
+                .iter()
+                .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some());
+            f.traced = ["opentelemetry-instrument", "ddtrace-run"]
+                .iter()
+                .find_map(|w| {
+                    memchr::memmem::find(text.as_bytes(), w.as_bytes()).map(|at| (at, w.len()))
+                })
+                .map(|(at, n)| crate::source::Span::new(at, at + n));
+        }
         match f.input.kind {
             FileKind::Dependencies => f.deps = deps::FileDeps::read(&k, &text),
             FileKind::Text if k.file_name().is_some_and(|n| n == "setup.py") => {
@@ -408,7 +507,42 @@ impl Project {
                 }
             }
             FileKind::Gunicorn => {
-                f.gunicorn = Some(Arc::new((f.input.path.clone(), python::parse(&text))));
+                let py = python::parse_file(&text, true);
+                let app = facts::app::Module::read(&py);
+                f.app = (!app.is_empty()).then_some(app);
+                f.gunicorn = Some(Arc::new((f.input.path.clone(), py.module)));
+            }
+            FileKind::Text if k.extension().is_some_and(|e| e == "py") => {
+                let py = python::parse_file(&text, false);
+                let app = facts::app::Module::read(&py);
+                f.app = (!app.is_empty()).then_some(app);
+                // Held for the module's own lint: it is parsed once.
+                *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
+            }
+            FileKind::Env => {
+                let env = crate::parse::dotenv::parse(&text);
+                let name = k
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default();
+                let local = name.split(['.', '_', '-']).any(|p| {
+                    matches!(
+                        p,
+                        "dev" | "development" | "local" | "test" | "testing" | "ci"
+                    )
+                });
+                if !local && env.environment(&name) != crate::parse::dotenv::Environment::Template {
+                    f.env = Some(
+                        env.entries
+                            .iter()
+                            .map(|e| (e.key.clone(), e.value.clone()))
+                            .collect(),
+                    );
+                }
+            }
+            FileKind::Text => {
+                let app = facts::app::Module::from_text(&text);
+                f.app = (!app.is_empty()).then_some(app);
             }
             FileKind::Kubernetes => {
                 let tree = yaml::parse(&text);
@@ -450,6 +584,12 @@ impl Project {
                 Some(index)
             })
             .collect();
+        let modules = self
+            .files
+            .iter()
+            .filter_map(|(k, f)| Some((k.0.clone(), f.app.clone()?)))
+            .collect();
+        self.app_model = apps::Apps::build(modules, self.known.iter().map(|k| k.0.as_path()));
         let mut index = kube::Index::default();
         for part in parts {
             index.services.extend(part.services);
@@ -465,7 +605,22 @@ impl Project {
             mut run_servers,
             apps,
         } = servers::named_configs(self);
-        self.apps = apps;
+        let modules: Vec<&Key> = self
+            .known
+            .iter()
+            .filter(|k| k.extension().is_some_and(|e| e == "py"))
+            .collect();
+        let mut apps = apps;
+        apps.extend(self.app_model.runs());
+        self.apps = apps
+            .into_iter()
+            .map(|(spec, dir)| {
+                let near = modules
+                    .iter()
+                    .any(|m| m.starts_with(&dir) && spec_names(&spec, m).is_some());
+                (spec, dir, near)
+            })
+            .collect();
         self.launch_sites = sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         let before = self.configs.len();
         for n in named {
@@ -584,30 +739,110 @@ impl Project {
         if self.apps.is_empty() {
             return None;
         }
-        let file = path.to_string_lossy().replace('\\', "/");
-        let module = file.strip_suffix(".py").unwrap_or(&file);
-        let package = module.strip_suffix("/__init__").unwrap_or(module);
+        let k = key(path);
         let names = self
             .apps
             .iter()
-            .filter_map(|spec| {
-                let (target, attr) = spec.split_once(':').unwrap_or((spec.as_str(), "*"));
-                let target = target.trim_start_matches("./");
-                let as_path = match target.strip_suffix(".py") {
-                    Some(p) => p.to_string(),
-                    None => target.replace('.', "/"),
-                };
-                let hit = !as_path.is_empty()
-                    && [module, package].iter().any(|m| {
-                        *m == as_path
-                            || m.strip_suffix(as_path.as_str())
-                                .is_some_and(|rest| rest.ends_with('/'))
-                    });
-                // `app:create_app()`: a factory, named without its call.
-                hit.then(|| attr.trim_end_matches("()").to_string())
-            })
+            .filter(|(_, dir, near)| !near || k.starts_with(dir))
+            .filter_map(|(spec, _, _)| spec_names(spec, &k))
             .collect();
         Some(names)
+    }
+
+    /// The app model: apps, their routes, the set-up their code does.
+    pub fn app_model(&self) -> &apps::Apps {
+        &self.app_model
+    }
+
+    /// The project key of a path (for the app model's questions).
+    pub fn key(&self, path: &Path) -> PathBuf {
+        key(path)
+    }
+
+    /// The parse of the Python module `path`, when the project made it
+    /// from this text (its lint takes it; the editor's shares it).
+    pub fn python(&self, path: &Path, text: &str) -> Option<Arc<python::PyFile>> {
+        let f = self.files.get(b(&key(path)))?;
+        if *f.input.text != *text {
+            return None;
+        }
+        f.python.take(self.keep_parses)
+    }
+
+    /// Some file of the project names the servers' trusted proxies
+    /// (`FORWARDED_ALLOW_IPS`, `--forwarded-allow-ips`,
+    /// `forwarded_allow_ips`).
+    pub fn names_forwarded_ips(&self) -> bool {
+        self.files.values().any(|f| f.names_forwarded)
+    }
+
+    /// What the project's env files that may be used in production (not
+    /// templates, not development or test files) set `names` to (compared
+    /// without case unless `case_sensitive`): each file, key and value,
+    /// files named for production first, then in path order.
+    pub fn env_values(
+        &self,
+        names: &[String],
+        case_sensitive: bool,
+    ) -> Vec<(PathBuf, String, String)> {
+        let same = |a: &str, b: &str| {
+            if case_sensitive {
+                a == b
+            } else {
+                a.eq_ignore_ascii_case(b)
+            }
+        };
+        let mut out: Vec<(bool, PathBuf, String, String)> = self
+            .files
+            .values()
+            .filter_map(|f| Some((f, f.env.as_ref()?)))
+            .flat_map(|(f, env)| {
+                let production = f
+                    .input
+                    .path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains("prod"));
+                env.iter()
+                    .filter(|(k, _)| names.iter().any(|n| same(k, n)))
+                    .map(move |(k, v)| (!production, f.input.path.clone(), k.clone(), v.clone()))
+            })
+            .collect();
+        // Files named for production first.
+        out.sort_by_key(|a| a.0);
+        out.into_iter().map(|(_, p, k, v)| (p, k, v)).collect()
+    }
+
+    /// A deploy file (Dockerfile, compose file, manifest, launcher)
+    /// names one of `names`: the value may be set there.
+    pub fn deploy_names(&self, names: &[String]) -> bool {
+        self.files.values().any(|f| {
+            !matches!(
+                f.input.kind,
+                FileKind::Text | FileKind::Dependencies | FileKind::Env | FileKind::Gunicorn
+            ) && names.iter().any(|n| {
+                let upper = n.to_ascii_uppercase();
+                memchr::memmem::find(f.input.text.as_bytes(), upper.as_bytes()).is_some()
+            })
+        })
+    }
+
+    /// Some launcher or server configuration names a logging
+    /// configuration (`--log-config`, gunicorn's `logconfig`).
+    pub fn names_log_config(&self) -> bool {
+        self.files.values().any(|f| f.names_log_config)
+    }
+
+    /// Launchers that start a server under a tracing agent.
+    pub fn traced_launches(&self) -> Vec<facts::Loc> {
+        self.files
+            .values()
+            .filter_map(|f| {
+                Some(facts::Loc {
+                    file: f.input.path.clone(),
+                    span: f.traced?,
+                })
+            })
+            .collect()
     }
 
     /// The deployables of the project, one per Dockerfile, in path order.
@@ -732,7 +967,7 @@ mod tests {
         assert_eq!(p.served_apps(Path::new("/r/app/main.py")), None);
         p.apps = ["app.main:app", "worker.py", "svc.api:create_app()"]
             .iter()
-            .map(|s| s.to_string())
+            .map(|s| (s.to_string(), PathBuf::from("/r"), false))
             .collect();
         assert_eq!(
             p.served_apps(Path::new("/r/app/main.py")),

@@ -39,9 +39,19 @@ pub struct Named {
     /// their own command: the file (key), where, and the server.
     pub run_servers: Vec<(PathBuf, launch::Site, crate::project::facts::units::Server)>,
     /// The applications servers are started with (`app.main:app`,
-    /// `main.py`), as written.
-    pub apps: BTreeSet<String>,
+    /// `main.py`), as written, with the folder (key) of the launcher.
+    pub apps: BTreeSet<(String, PathBuf)>,
 }
+
+/// Where `fastapi run` looks for the app when it is given no path.
+const FASTAPI_DEFAULT_PATHS: [&str; 6] = [
+    "main.py",
+    "app.py",
+    "api.py",
+    "app/main.py",
+    "app/app.py",
+    "app/api.py",
+];
 
 /// The named configurations (keys of files of the run), the paths wanted
 /// and the launch sites. Launchers are read in parallel; the result is in
@@ -108,12 +118,27 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         }
     }
     for l in &launches {
+        // `fastapi run` without a path serves the first of these it finds
+        // in its working folder (fastapi-cli's default paths).
+        if l.command.server == crate::parse::command::Server::FastApiRun
+            && !l
+                .command
+                .args
+                .iter()
+                .any(|w| w.text.ends_with(".py") || w.dynamic)
+        {
+            named.apps.extend(
+                FASTAPI_DEFAULT_PATHS
+                    .iter()
+                    .map(|p| (p.to_string(), super::dir_of(&key(&f.input.path)))),
+            );
+        }
         named.apps.extend(
             l.command
                 .args
                 .iter()
                 .filter(|w| !w.dynamic && (w.text.contains(':') || w.text.ends_with(".py")))
-                .map(|w| w.text.clone()),
+                .map(|w| (w.text.clone(), super::dir_of(&key(&f.input.path)))),
         );
     }
     for l in launches {

@@ -80,6 +80,70 @@ pub struct Call {
     pub guards: Vec<String>,
     /// The name it is assigned to (`app` in `app = FastAPI()`).
     pub assigned_to: Option<String>,
+    /// The innermost function whose body holds it (an index into the
+    /// view's functions).
+    pub function: Option<usize>,
+    /// The function it decorates, or whose parameter default or
+    /// annotation it is (`Depends(get_db)`): evaluated when the function
+    /// is defined, it says what the function uses.
+    pub owner: Option<usize>,
+}
+
+/// A function (or method) of the module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    pub name: String,
+    pub name_span: Span,
+    pub is_async: bool,
+    /// Its decorators, resolved (`functools.lru_cache`, `app.get`).
+    pub decorators: Vec<String>,
+    /// The function around it, if it is nested.
+    pub parent: Option<usize>,
+    /// Its body awaits something.
+    pub awaits: bool,
+    /// Its body raises.
+    pub raises: bool,
+    /// Its body says 503 (the number, or a `…_503_…` status name).
+    pub says_503: bool,
+}
+
+/// What the app rules read of a module: its calls, its functions and the
+/// string literals that name a logging formatter or a security header
+/// (`"pythonjsonlogger.jsonlogger.JsonFormatter"` in a `dictConfig`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct View {
+    pub calls: Vec<Call>,
+    pub functions: Vec<Function>,
+    pub marks: Vec<(Mark, Span)>,
+}
+
+/// A string literal that says something about the app's set-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A JSON log formatter's class name.
+    JsonFormatter,
+    /// A security response header's name (HSTS, CSP, nosniff).
+    SecurityHeader,
+}
+
+/// The mark a string literal makes, if any.
+fn mark_of(s: &str) -> Option<Mark> {
+    if s.len() > 200 {
+        return None;
+    }
+    let lower = s.to_ascii_lowercase();
+    if lower.contains("jsonformatter")
+        || lower.contains("jsonlogger")
+        || lower.contains("json_log_formatter")
+        || lower.contains("ecs_logging")
+    {
+        return Some(Mark::JsonFormatter);
+    }
+    matches!(
+        lower.as_str(),
+        "strict-transport-security" | "content-security-policy" | "x-content-type-options"
+    )
+    .then_some(Mark::SecurityHeader)
 }
 
 impl Call {
@@ -105,12 +169,14 @@ impl Call {
 /// of operators is a tree that deep; no call worth a rule sits there).
 const MAX_DEPTH: usize = 100;
 
-/// Reads every call of a parsed module.
-pub fn read(suite: &[Stmt], imports: &Imports) -> Vec<Call> {
+/// Reads every call and function of a parsed module.
+pub fn read(suite: &[Stmt], imports: &Imports) -> View {
     let mut v = Calls {
         imports,
-        out: Vec::new(),
+        out: View::default(),
         asyncs: Vec::new(),
+        functions: Vec::new(),
+        owner: None,
         main_guard: 0,
         decorator: false,
         depth: 0,
@@ -204,11 +270,19 @@ impl<'a> Visitor<'a> for Imports {
                 }
             }
             Stmt::ImportFrom(i) => {
-                let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                // A relative import keeps its dots (`.api.router`): the
+                // project resolves it against the module's package.
+                let module = format!(
+                    "{}{}",
+                    ".".repeat(i.level as usize),
+                    i.module.as_ref().map(|m| m.to_string()).unwrap_or_default()
+                );
                 for a in &i.names {
                     let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
                     let full = if module.is_empty() {
                         a.name.to_string()
+                    } else if module.ends_with('.') {
+                        format!("{module}{}", a.name)
                     } else {
                         format!("{module}.{}", a.name)
                     };
@@ -224,9 +298,13 @@ impl<'a> Visitor<'a> for Imports {
 
 struct Calls<'i> {
     imports: &'i Imports,
-    out: Vec<Call>,
+    out: View,
     /// Whether each enclosing function is `async def`, innermost last.
     asyncs: Vec<bool>,
+    /// The enclosing functions (indices into the view's), innermost last.
+    functions: Vec<usize>,
+    /// The function whose decorators or parameters are being visited.
+    owner: Option<usize>,
     main_guard: usize,
     decorator: bool,
     depth: usize,
@@ -264,7 +342,7 @@ impl Calls<'_> {
                 None => splat = true,
             }
         }
-        self.out.push(Call {
+        self.out.calls.push(Call {
             callee,
             callee_span: span(c.func.as_ref()),
             span: span(c),
@@ -280,7 +358,15 @@ impl Calls<'_> {
                 .target
                 .take_if(|(_, at)| *at == span(c))
                 .map(|(name, _)| name),
+            function: self.functions.last().copied(),
+            owner: self.owner,
         });
+    }
+
+    /// The innermost function being visited.
+    fn current(&mut self) -> Option<&mut Function> {
+        let i = *self.functions.last()?;
+        self.out.functions.get_mut(i)
     }
 }
 
@@ -321,16 +407,53 @@ impl<'a> Visitor<'a> for Calls<'_> {
         self.depth += 1;
         match stmt {
             Stmt::FunctionDef(f) => {
+                let index = self.out.functions.len();
+                let decorators = f
+                    .decorator_list
+                    .iter()
+                    .filter_map(|d| match &d.expression {
+                        Expr::Call(c) => self.imports.dotted(&c.func),
+                        e => self.imports.dotted(e),
+                    })
+                    .collect();
+                self.out.functions.push(Function {
+                    name: f.name.to_string(),
+                    name_span: span(&f.name),
+                    is_async: f.is_async,
+                    decorators,
+                    parent: self.functions.last().copied(),
+                    awaits: false,
+                    raises: false,
+                    says_503: false,
+                });
+                let owner = self.owner.replace(index);
                 self.decorator = true;
                 for d in &f.decorator_list {
                     self.visit_expr(&d.expression);
                 }
                 self.decorator = false;
+                for p in f.parameters.iter_non_variadic_params() {
+                    if let Some(a) = &p.parameter.annotation {
+                        self.visit_expr(a);
+                    }
+                    if let Some(d) = &p.default {
+                        self.visit_expr(d);
+                    }
+                }
+                self.owner = owner;
                 self.asyncs.push(f.is_async);
+                self.functions.push(index);
                 for s in &f.body {
                     self.visit_stmt(s);
                 }
+                self.functions.pop();
                 self.asyncs.pop();
+            }
+            Stmt::Raise(_) => {
+                if let Some(f) = self.current() {
+                    f.raises = true;
+                }
+                visitor::walk_stmt(self, stmt);
             }
             Stmt::If(i) if is_main_test(&i.test) => {
                 self.main_guard += 1;
@@ -400,8 +523,37 @@ impl<'a> Visitor<'a> for Calls<'_> {
             return;
         }
         self.depth += 1;
-        if let Expr::Call(c) = expr {
-            self.record(c);
+        match expr {
+            Expr::Call(c) => self.record(c),
+            Expr::Await(_) => {
+                if let Some(f) = self.current() {
+                    f.awaits = true;
+                }
+            }
+            Expr::NumberLiteral(n) => {
+                if matches!(&n.value, ast::Number::Int(i) if i.as_u16() == Some(503))
+                    && let Some(f) = self.current()
+                {
+                    f.says_503 = true;
+                }
+            }
+            Expr::Name(_) | Expr::Attribute(_)
+                if match expr {
+                    Expr::Name(n) => n.id.as_str().contains("_503"),
+                    Expr::Attribute(a) => a.attr.as_str().contains("_503"),
+                    _ => false,
+                } =>
+            {
+                if let Some(f) = self.current() {
+                    f.says_503 = true;
+                }
+            }
+            Expr::StringLiteral(s) => {
+                if let Some(m) = mark_of(s.value.to_str()) {
+                    self.out.marks.push((m, span(expr)));
+                }
+            }
+            _ => {}
         }
         // Arguments of a decorator are not decorators themselves.
         let decorator = std::mem::replace(&mut self.decorator, false);

@@ -211,8 +211,12 @@ fn within_limits(max: usize, ops: usize) -> Result<(), String> {
 pub struct PyFile {
     pub module: Module,
     pub literals: Option<literals::Literals>,
-    /// Every call, for the app rules (empty when the file was not parsed).
+    /// Every call and function, for the app rules (empty when the file
+    /// was not parsed).
     pub calls: Vec<calls::Call>,
+    pub functions: Vec<calls::Function>,
+    /// String literals that name a JSON log formatter or a security header.
+    pub marks: Vec<(calls::Mark, crate::source::Span)>,
     /// Its pydantic settings classes.
     pub settings: Vec<settings::SettingsClass>,
 }
@@ -228,15 +232,16 @@ pub fn parse(text: &str) -> Module {
 /// parse). The parse runs on a thread with a large stack: the syntax
 /// tree of a long expression is deep, and so is walking and dropping it.
 pub fn parse_file(text: &str, config: bool) -> PyFile {
+    if std::env::var_os("PRODLINT_COUNT").is_some() {
+        eprintln!("PARSE {}", text.len());
+    }
     if let Err(why) = too_deep(text) {
         return PyFile {
             module: Module {
                 skipped: Some(why),
                 ..Module::default()
             },
-            literals: None,
-            calls: Vec::new(),
-            settings: Vec::new(),
+            ..PyFile::default()
         };
     }
     match parse_on_large_stack(std::sync::Arc::from(text), config) {
@@ -246,9 +251,7 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
                 skipped: Some("the Python parser failed on this file".to_string()),
                 ..Module::default()
             },
-            literals: None,
-            calls: Vec::new(),
-            settings: Vec::new(),
+            ..PyFile::default()
         },
     }
 }
@@ -348,13 +351,12 @@ fn parse_file_here(text: &str, config: bool) -> PyFile {
                 skipped: Some(why),
                 ..Module::default()
             },
-            literals: None,
-            calls: Vec::new(),
-            settings: Vec::new(),
+            ..PyFile::default()
         };
     }
     let literals = literals::read(text, parsed.suite(), parsed.tokens(), 0);
     let imports = calls::Imports::of(parsed.suite());
+    let view = calls::read(parsed.suite(), &imports);
     let module = if config {
         module_of(text, &parsed)
     } else {
@@ -363,7 +365,9 @@ fn parse_file_here(text: &str, config: bool) -> PyFile {
     PyFile {
         module,
         literals: Some(literals),
-        calls: calls::read(parsed.suite(), &imports),
+        calls: view.calls,
+        functions: view.functions,
+        marks: view.marks,
         settings: settings::read(text, parsed.suite(), &imports),
     }
 }

@@ -19,6 +19,22 @@ pub struct Field {
     pub annotation_span: Span,
     /// The default, when it is a literal (or `Field(default=…)`'s).
     pub default: Option<(Lit, Span)>,
+    /// The environment variables it reads, as pydantic names them: the
+    /// class's `env_prefix` and the field's name, or the field's own
+    /// `alias` / `validation_alias` (v2, no prefix) or `env=` (v1).
+    /// Compared without case unless the class is `case_sensitive`.
+    pub env: Vec<String>,
+}
+
+/// What a settings class says about where it reads: `model_config`
+/// (a `SettingsConfigDict(…)` call or a dict literal) or v1's inner
+/// `class Config`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingsConfig {
+    pub env_prefix: Option<String>,
+    pub case_sensitive: Option<bool>,
+    /// `env_file`: one name or several.
+    pub env_file: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +42,9 @@ pub struct SettingsClass {
     pub name: String,
     pub name_span: Span,
     pub fields: Vec<Field>,
+    /// Its configuration, with what it inherits from a settings class of
+    /// the same module filled in.
+    pub config: SettingsConfig,
 }
 
 /// Names that mean pydantic's `BaseSettings` once imports are resolved.
@@ -47,14 +66,20 @@ pub fn read(text: &str, suite: &[Stmt], imports: &Imports) -> Vec<SettingsClass>
     for stmt in suite {
         let Stmt::ClassDef(c) = stmt else { continue };
         let bases = c.arguments.as_ref().map(|a| &a.args[..]).unwrap_or(&[]);
-        let is_settings = bases
+        let resolved: Vec<String> = bases.iter().filter_map(&resolve).collect();
+        let is_settings = resolved
             .iter()
-            .filter_map(&resolve)
-            .any(|b| is_base_settings(&b) || settings_names.contains(&b));
+            .any(|b| is_base_settings(b) || settings_names.contains(b));
         if !is_settings {
             continue;
         }
         settings_names.push(c.name.to_string());
+        let inherited = resolved
+            .iter()
+            .find_map(|b| out.iter().find(|k: &&SettingsClass| &k.name == b))
+            .map(|k| k.config.clone())
+            .unwrap_or_default();
+        let config = config_of(&c.body, imports, inherited);
         let mut fields = Vec::new();
         for s in &c.body {
             let Stmt::AnnAssign(a) = s else { continue };
@@ -68,18 +93,31 @@ pub fn read(text: &str, suite: &[Stmt], imports: &Imports) -> Vec<SettingsClass>
             }
             let ann = span(a.annotation.as_ref());
             let default = a.value.as_deref().and_then(|v| default_of(v, imports));
+            let name = n.id.to_string();
+            let env = a
+                .value
+                .as_deref()
+                .and_then(|v| aliases_of(v, imports))
+                .unwrap_or_else(|| {
+                    vec![format!(
+                        "{}{name}",
+                        config.env_prefix.as_deref().unwrap_or("")
+                    )]
+                });
             fields.push(Field {
-                name: n.id.to_string(),
+                name,
                 name_span: span(a.target.as_ref()),
                 annotation: text.get(ann.start..ann.end).unwrap_or("").to_string(),
                 annotation_span: ann,
                 default,
+                env,
             });
         }
         out.push(SettingsClass {
             name: c.name.to_string(),
             name_span: span(&c.name),
             fields,
+            config,
         });
     }
     out
@@ -110,4 +148,93 @@ fn default_of(v: &Expr, imports: &Imports) -> Option<(Lit, Span)> {
         .map(|k| &k.value)
         .or_else(|| c.arguments.args.first())?;
     lit(arg)
+}
+
+/// The class's configuration over what it inherits: `model_config =
+/// SettingsConfigDict(…)`, `model_config = {…}` or `class Config:`.
+fn config_of(body: &[Stmt], imports: &Imports, mut config: SettingsConfig) -> SettingsConfig {
+    let mut set = |key: &str, value: Lit| match (key, value) {
+        ("env_prefix", Lit::Str(p)) => config.env_prefix = Some(p),
+        ("case_sensitive", Lit::Bool(b)) => config.case_sensitive = Some(b),
+        ("env_file", v @ (Lit::Str(_) | Lit::List(_))) => {
+            config.env_file = v.strings().iter().map(|s| s.to_string()).collect()
+        }
+        _ => {}
+    };
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(a) if is_model_config(&a.targets) => {
+                read_config(&a.value, imports, &mut set)
+            }
+            Stmt::AnnAssign(a) if is_model_config(std::slice::from_ref(&*a.target)) => {
+                if let Some(v) = &a.value {
+                    read_config(v, imports, &mut set)
+                }
+            }
+            Stmt::ClassDef(inner) if inner.name.as_str() == "Config" => {
+                for s in &inner.body {
+                    if let Stmt::Assign(a) = s
+                        && let [Expr::Name(n)] = &a.targets[..]
+                    {
+                        set(n.id.as_str(), imports.lit(&a.value));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    config
+}
+
+fn is_model_config(targets: &[Expr]) -> bool {
+    matches!(targets, [Expr::Name(n)] if n.id.as_str() == "model_config")
+}
+
+/// `SettingsConfigDict(key=…)` or `{"key": …}`.
+fn read_config(v: &Expr, imports: &Imports, set: &mut impl FnMut(&str, Lit)) {
+    match v {
+        Expr::Call(c) => {
+            for k in &c.arguments.keywords {
+                if let Some(name) = &k.arg {
+                    set(name.as_str(), imports.lit(&k.value));
+                }
+            }
+        }
+        Expr::Dict(d) => {
+            for item in d.iter() {
+                if let Some(Expr::StringLiteral(key)) = &item.key {
+                    set(key.value.to_str(), imports.lit(&item.value));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names a `Field(…)` reads instead of the field's own: `alias` or
+/// a string `validation_alias` (v2), `env` (v1).
+fn aliases_of(v: &Expr, imports: &Imports) -> Option<Vec<String>> {
+    let Expr::Call(c) = v else { return None };
+    let is_field = imports
+        .dotted(&c.func)
+        .is_some_and(|f| f == "Field" || f.ends_with(".Field"));
+    if !is_field {
+        return None;
+    }
+    ["validation_alias", "alias", "env"]
+        .iter()
+        .find_map(|name| {
+            let k = c
+                .arguments
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == *name))?;
+            let names: Vec<String> = imports
+                .lit(&k.value)
+                .strings()
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            (!names.is_empty()).then_some(names)
+        })
 }

@@ -3,6 +3,7 @@
 //! Every fact carries the place it comes from, so that a finding resting
 //! on it can point there.
 
+pub mod app;
 pub mod images;
 pub mod ports;
 pub mod units;

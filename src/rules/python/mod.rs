@@ -18,6 +18,17 @@ mod py012_secret_default_in_settings;
 mod py013_secret_setting_plain_str;
 mod py014_debug_default_on;
 mod py015_health_routes_missing;
+mod py016_readiness_checks_nothing;
+mod py017_logs_not_structured;
+mod py018_metrics_missing;
+mod py019_error_tracking_missing;
+mod py020_tracing_missing;
+mod py021_https_redirect_behind_proxy;
+mod py022_compression_missing;
+mod py023_security_headers_missing;
+mod py024_pool_pre_ping_off;
+mod py025_resources_not_closed;
+mod py026_settings_rebuilt_per_request;
 
 use crate::config::Config;
 use crate::declare_rule;
@@ -25,6 +36,7 @@ use crate::diagnostic::Findings;
 use crate::impl_meta;
 use crate::parse::python::calls::{Call, Lit};
 use crate::parse::python::settings::SettingsClass;
+use crate::project::facts::app::{AppDef, Module as AppModule, Signal};
 use crate::rules::Rule;
 use crate::source::SourceFile;
 
@@ -44,11 +56,26 @@ pub static RULES: &[&dyn Rule] = &[
     &py013_secret_setting_plain_str::SecretSettingPlainStr,
     &py014_debug_default_on::DebugDefaultOn,
     &py015_health_routes_missing::HealthRoutesMissing,
+    &py016_readiness_checks_nothing::ReadinessChecksNothing,
+    &py017_logs_not_structured::LogsNotStructured,
+    &py018_metrics_missing::MetricsMissing,
+    &py019_error_tracking_missing::ErrorTrackingMissing,
+    &py020_tracing_missing::TracingMissing,
+    &py021_https_redirect_behind_proxy::HttpsRedirectBehindProxy,
+    &py022_compression_missing::CompressionMissing,
+    &py023_security_headers_missing::SecurityHeadersMissing,
+    &py024_pool_pre_ping_off::PoolPrePingOff,
+    &py025_resources_not_closed::ResourcesNotClosed,
+    &py026_settings_rebuilt_per_request::SettingsRebuiltPerRequest,
 ];
 
 /// What a Python rule can see.
 pub struct PythonContext<'a> {
     pub file: &'a SourceFile,
+    /// The module's parse (its functions, its marks).
+    pub py: &'a crate::parse::python::PyFile,
+    /// The project: the app model across modules.
+    pub project: &'a crate::project::Project,
     pub calls: &'a [Call],
     /// The module's pydantic settings classes.
     pub settings: &'a [SettingsClass],
@@ -152,4 +179,131 @@ pub fn in_module(module: &str, name: &str) -> bool {
         || module
             .strip_prefix(name)
             .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The app-model facts of this module: the project's, or read now when
+/// the project does not hold the module.
+pub fn module_facts<'a>(cx: &'a PythonContext<'_>) -> std::borrow::Cow<'a, AppModule> {
+    match cx
+        .project
+        .app_model()
+        .module(&cx.project.key(&cx.file.path))
+    {
+        Some(m) => std::borrow::Cow::Borrowed(m),
+        None => std::borrow::Cow::Owned(AppModule::read(cx.py)),
+    }
+}
+
+/// The routes the app `name` of this module serves.
+pub fn app_routes(cx: &PythonContext<'_>, name: &str) -> crate::project::apps::App {
+    let k = cx.project.key(&cx.file.path);
+    if cx.project.app_model().module(&k).is_some() {
+        return cx.project.app_model().app(&k, name);
+    }
+    let one = std::collections::BTreeMap::from([(k.clone(), AppModule::read(cx.py))]);
+    crate::project::apps::Apps::build(one, std::iter::empty()).app(&k, name)
+}
+
+/// The apps of this module that are served: a launch of the project
+/// names them (by name, by the factory that makes them, or the whole
+/// module), or the module runs them itself (`uvicorn.run(app)`). Sub-apps
+/// another app mounts are not served on their own.
+pub fn served_apps(cx: &PythonContext<'_>) -> Vec<AppDef> {
+    module_facts(cx)
+        .apps
+        .iter()
+        .filter(|app| {
+            // Run by the module itself, as a program: a `uvicorn.run` in a
+            // function is an embedded helper server (a worker's status
+            // page), not the service.
+            let runs_itself = cx.calls.iter().any(|c| {
+                c.callee == "uvicorn.run"
+                    && (!c.in_function || c.in_main_guard)
+                    && match c.args.first().map(|a| &a.value) {
+                        Some(Lit::Ref(r)) => *r == app.name,
+                        Some(Lit::Str(spec)) => spec.ends_with(&format!(":{}", app.name)),
+                        _ => false,
+                    }
+            });
+            let launched = cx.served.as_ref().is_some_and(|names| {
+                names
+                    .iter()
+                    .any(|a| *a == app.name || a == "*" || Some(a) == app.factory.as_ref())
+            });
+            runs_itself || launched
+        })
+        .cloned()
+        .collect()
+}
+
+/// The set-up the app's code does: signals of the modules of its package,
+/// and of the repository's configuration files (a proxy's, a logging
+/// configuration's).
+pub fn signals(cx: &PythonContext<'_>) -> Vec<(Signal, crate::project::facts::Loc)> {
+    let model = cx.project.app_model();
+    let k = cx.project.key(&cx.file.path);
+    let mut out = if model.module(&k).is_some() {
+        model.signals_near(&k)
+    } else {
+        AppModule::read(cx.py)
+            .signals
+            .into_iter()
+            .map(|(s, span)| {
+                (
+                    s,
+                    crate::project::facts::Loc {
+                        file: k.clone(),
+                        span,
+                    },
+                )
+            })
+            .collect()
+    };
+    out.extend(model.config_signals(&k));
+    out
+}
+
+/// The first place the app's code does `signal`, if it does.
+pub fn signal(
+    all: &[(Signal, crate::project::facts::Loc)],
+    signal: Signal,
+) -> Option<&crate::project::facts::Loc> {
+    all.iter().find(|(s, _)| *s == signal).map(|(_, at)| at)
+}
+
+/// Reports a "missing" finding once per served app of the module, at its
+/// construction, unless the app's code does `wanted`.
+pub fn report_missing(
+    cx: &PythonContext<'_>,
+    meta: &'static crate::registry::RuleMeta,
+    wanted: Signal,
+    message: &str,
+    help: &str,
+    out: &mut Findings,
+) {
+    let apps = served_apps(cx);
+    if apps.is_empty() || signal(&signals(cx), wanted).is_some() {
+        return;
+    }
+    for app in apps {
+        out.report(meta, app.at, message.to_string())
+            .help(help.to_string());
+    }
+}
+
+/// Adds a related location at `span` of the module `file` (a project
+/// key): in this file, or in the other file when the project holds its
+/// text.
+pub fn related_at(
+    cx: &PythonContext<'_>,
+    b: crate::diagnostic::FindingBuilder<'_>,
+    file: &std::path::Path,
+    span: crate::source::Span,
+    message: &str,
+) {
+    if *file == cx.project.key(&cx.file.path) {
+        b.related(span, message);
+    } else if let Some(other) = cx.project.source_of(file) {
+        b.related_in(&other, span, message);
+    }
 }

@@ -2,7 +2,15 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// A FastAPI or Starlette application constructed with `debug=True`.
+    /// A FastAPI or Starlette application constructed with `debug=True`,
+    /// or with `debug=` read from a pydantic settings field (in the app's
+    /// package) whose default is `True` while no env file that may be
+    /// used in production (not a template, not a `.env.development`,
+    /// `.env.local` or `.env.test`) sets its variable (`APP_DEBUG` with
+    /// `env_prefix="APP_"`, an `alias`) to a false value. A production env
+    /// file that sets it true is named in the message. When no env file
+    /// sets it but a Dockerfile, compose file or manifest names the
+    /// variable, the value is the deployment's and the rule stays silent.
     ///
     /// ## Why it matters in production
     /// In debug mode Starlette's `ServerErrorMiddleware` answers every
@@ -41,13 +49,18 @@ impl Rule for DebugEnabled {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["debug=True", "debug = True"]
+        &["debug="]
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for c in cx.calls {
             if !is_app(c) {
                 continue;
+            }
+            if let Some(d) = c.keyword("debug")
+                && let Lit::Ref(r) = &d.value
+            {
+                from_setting(cx, r, d.span, out);
             }
             if let Some(d) = c.keyword("debug")
                 && d.value.is_true()
@@ -66,4 +79,68 @@ impl Rule for DebugEnabled {
             }
         }
     }
+}
+
+/// `debug=settings.debug`: reported when the settings field it reads
+/// defaults to true and no production env file turns it off.
+fn from_setting(
+    cx: &PythonContext<'_>,
+    reference: &str,
+    at: crate::source::Span,
+    out: &mut Findings,
+) {
+    let field = crate::project::facts::app::last(reference);
+    let k = cx.project.key(&cx.file.path);
+    let own = module_facts(cx);
+    let near: Vec<(std::path::PathBuf, &crate::project::facts::app::Flag)> = own
+        .flags
+        .iter()
+        .map(|f| (k.clone(), f))
+        .chain(
+            cx.project
+                .app_model()
+                .near(&k)
+                .flat_map(|(mk, m)| m.flags.iter().map(move |f| (mk.clone(), f))),
+        )
+        .collect();
+    let Some((file, flag)) = near
+        .into_iter()
+        .find(|(_, f)| f.default && f.field.eq_ignore_ascii_case(field))
+    else {
+        return;
+    };
+    let values = cx.project.env_values(&flag.env, flag.case_sensitive);
+    let truthy = |v: &str| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on");
+    if values.iter().any(|(_, _, v)| !truthy(v)) {
+        // Turned off (or set to something prodlint cannot read).
+        return;
+    }
+    let name = flag
+        .env
+        .first()
+        .cloned()
+        .unwrap_or_else(|| flag.field.clone());
+    // Environment variables are spelt in capitals unless the class is
+    // case-sensitive.
+    let name = if flag.case_sensitive {
+        name
+    } else {
+        name.to_ascii_uppercase()
+    };
+    let message = match values.first() {
+        Some((env_file, key, v)) => format!(
+            "debug comes from the setting `{}`, true by default, and {} sets `{key}={v}`: tracebacks in every 500 response",
+            flag.field,
+            env_file.display()
+        ),
+        None if cx.project.deploy_names(&flag.env) => return,
+        None => format!(
+            "debug comes from the setting `{}`, true by default, and no production env file sets `{name}` to false: tracebacks in every 500 response",
+            flag.field
+        ),
+    };
+    let b = out
+        .report(&DebugEnabled::META, at, message)
+        .help("default the setting to false and turn it on only in development");
+    related_at(cx, b, &file, flag.at, "the setting's default");
 }

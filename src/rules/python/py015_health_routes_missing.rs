@@ -5,15 +5,19 @@ declare_rule! {
     /// A FastAPI or Starlette app without a liveness route and a readiness
     /// route, in any common spelling: liveness `/health`, `/healthz`,
     /// `/livez`, `/live`, `/liveness`, `/ping`, `/heartbeat`,
-    /// `/health/live`; readiness `/ready`, `/readyz`, `/readiness`,
-    /// `/health/ready`. Reported once per app, at its construction, and
-    /// only for an app that is served and whose routes are all in its own
-    /// module. Served: a launch of the project names it (`gunicorn
-    /// app.main:app` in a Dockerfile, a compose `command`, a Procfile, …)
-    /// or the module runs it itself (`uvicorn.run(app)`); sub-apps that
-    /// another app mounts are not served on their own. An app that
-    /// includes routers or mounts sub-apps gets routes prodlint does not
-    /// follow yet, and is not judged.
+    /// `/health/live`, `/healthcheck`, `/health-check`; readiness `/ready`,
+    /// `/readyz`, `/readiness`, `/health/ready` (the path's last segment
+    /// decides, under any prefix). Reported once per app, at its
+    /// construction, and only for an app that is served. Served: a launch
+    /// of the project names it (`gunicorn app.main:app` in a Dockerfile, a
+    /// compose `command`, a Procfile, the factory of `app:create_app()`,
+    /// …) or the module runs it itself (`uvicorn.run(app)`); sub-apps that
+    /// another app mounts are not served on their own. Routes count
+    /// wherever they are declared: routers are followed through
+    /// `include_router` and sub-apps through `mount`, across modules and
+    /// their imports. An app with a router or sub-app prodlint cannot
+    /// follow (from another package, or a `routes=[…]` list) is not
+    /// judged.
     ///
     /// ## Why it matters in production
     /// The platform decides with these two questions: is the process
@@ -52,26 +56,25 @@ declare_rule! {
     }
 }
 
-const LIVENESS: &[&str] = &[
-    "/health",
-    "/healthz",
-    "/livez",
-    "/live",
-    "/liveness",
-    "/ping",
-    "/heartbeat",
-    "/health/live",
-    "/health/liveness",
-    "/healthcheck",
-    "/_health",
+/// The last segment of a liveness route's path (`/health`, `/api/livez`,
+/// `/health/live`, `/utils/health-check/`).
+pub const LIVENESS: &[&str] = &[
+    "health",
+    "healthz",
+    "livez",
+    "live",
+    "liveness",
+    "ping",
+    "heartbeat",
+    "healthcheck",
+    "health-check",
+    "health_check",
+    "_health",
+    "alive",
 ];
-const READINESS: &[&str] = &[
-    "/ready",
-    "/readyz",
-    "/readiness",
-    "/health/ready",
-    "/health/readiness",
-];
+/// The last segment of a readiness route's path (`/ready`, `/readyz`,
+/// `/health/ready`).
+pub const READINESS: &[&str] = &["ready", "readyz", "readiness"];
 
 impl Rule for HealthRoutesMissing {
     impl_meta!();
@@ -81,55 +84,20 @@ impl Rule for HealthRoutesMissing {
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
-        for app in cx.calls.iter().filter(|c| is_app(c)) {
-            let Some(name) = &app.assigned_to else {
-                continue;
-            };
-            // Served by a launch, or run by the module itself.
-            let runs_itself = cx.calls.iter().any(|c| {
-                c.callee == "uvicorn.run"
-                    && match c.args.first().map(|a| &a.value) {
-                        Some(Lit::Ref(r)) => r == name,
-                        Some(Lit::Str(spec)) => spec.ends_with(&format!(":{name}")),
-                        _ => false,
-                    }
-            });
-            let launched = cx
-                .served
-                .as_ref()
-                .is_some_and(|apps| apps.iter().any(|a| a == name || a == "*"));
-            if !launched && !runs_itself {
+        for app in served_apps(cx) {
+            let served = app_routes(cx, &app.name);
+            // Routes prodlint cannot follow may hold the health routes.
+            if !served.complete {
                 continue;
             }
-            let on_app = |c: &&Call| c.module() == name;
-            // Routes added elsewhere: not judged.
-            let composed = cx
-                .calls
+            let tails: Vec<&str> = served
+                .routes
                 .iter()
-                .filter(on_app)
-                .any(|c| matches!(c.name(), "include_router" | "mount" | "host"))
-                || app.keyword("routes").is_some();
-            if composed {
-                continue;
-            }
-            let paths: Vec<&str> = cx
-                .calls
-                .iter()
-                .filter(on_app)
-                .filter(|c| {
-                    HTTP_METHODS.contains(&c.name())
-                        || matches!(
-                            c.name(),
-                            "api_route" | "route" | "add_api_route" | "add_route"
-                        )
-                })
-                .filter_map(|c| match c.args.first().map(|a| &a.value) {
-                    Some(Lit::Str(p)) => Some(p.trim_end_matches('/')),
-                    _ => None,
-                })
+                .filter_map(|r| r.own.as_deref())
+                .map(crate::project::apps::tail)
                 .collect();
-            let live = paths.iter().any(|p| LIVENESS.contains(p));
-            let ready = paths.iter().any(|p| READINESS.contains(p));
+            let live = tails.iter().any(|t| LIVENESS.contains(t));
+            let ready = tails.iter().any(|t| READINESS.contains(t));
             let missing = match (live, ready) {
                 (true, true) => continue,
                 (true, false) => "readiness route (`/ready`, `/health/ready`, …)",
@@ -138,7 +106,7 @@ impl Rule for HealthRoutesMissing {
             };
             out.report(
                 &Self::META,
-                app.callee_span,
+                app.at,
                 format!("this app has no {missing}: the platform cannot tell a dead instance from one that cannot serve yet"),
             )
             .help("add a liveness route that only answers, and a readiness route that checks the app's dependencies");

@@ -557,6 +557,13 @@ pub fn scan_in(
     for r in out.secret_spans() {
         reported.insert(r);
     }
+    // `.env.example`, `.env.sample`, `example.env`: an example env file.
+    let example_env = file.path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy().to_ascii_lowercase();
+        (n.starts_with(".env") || n.ends_with(".env"))
+            && n.split(['.', '_', '-'])
+                .any(|p| matches!(p, "example" | "sample" | "template" | "dist"))
+    });
     // Where each key block ends, found once for all the headers.
     let ends = KeyEnds::new(file);
     // Where the last key block masked so far ends (keys come first, in
@@ -619,8 +626,15 @@ pub fn scan_in(
             continue;
         }
         reported.insert(span);
+        // An example env file is copied into production unchanged: a
+        // real-looking random key there is reported whatever its purpose.
+        let copied = kind == Kind::GenericSecret && example_env && looks_generated(value);
         let message = match kind {
             Kind::PrivateKey => "a private key is written into this file".to_string(),
+            _ if copied => format!(
+                "this example env file holds a real-looking key (`{}`): example files are copied into production unchanged",
+                redact(value)
+            ),
             _ => format!("this file holds a secret: {} (`{}`)", d.what, redact(value)),
         };
         // The key material follows the header: mask the block up to its
@@ -636,9 +650,14 @@ pub fn scan_in(
         } else {
             span
         };
-        out.report(rule(kind), span, message)
+        let b = out
+            .report(rule(kind), span, message)
             .secret(masked)
             .help("remove it, rotate it, and load it from the environment or a secret store");
+        if copied {
+            b.any_purpose()
+                .help("put a placeholder there (`SECRET_KEY=change-me`) and generate the real key where the service is deployed");
+        }
     }
 }
 

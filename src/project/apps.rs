@@ -1,0 +1,375 @@
+//! The app model across modules: every app with every route it serves,
+//! routers followed through `include_router` and sub-apps through
+//! `mount`, however the modules import each other (`from .api import
+//! router`, `from app.api.routes import users` then `users.router`); and
+//! the set-up the app's code does anywhere in its package (logging,
+//! metrics, error tracking, tracing, middleware). What cannot be followed
+//! (a router from another package, a prefix that is not a literal) makes
+//! the app's routes incomplete, and rules that need them all stay silent.
+
+use super::facts::Loc;
+use super::facts::app::{AppDef, Handler, Module, Signal};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Past this depth of includes the walk stops (and the routes are
+/// incomplete): real apps nest routers a few levels.
+const MAX_INCLUDES: usize = 16;
+
+/// A route of an app, with the prefixes of the routers and mounts above
+/// it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// The full path (`None`: a prefix or the path is not a literal).
+    pub path: Option<String>,
+    /// The path as the route itself writes it.
+    pub own: Option<String>,
+    pub at: Loc,
+    pub handler: Option<Handler>,
+}
+
+/// An app and what it serves.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub routes: Vec<Route>,
+    /// Every include and mount was followed.
+    pub complete: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Apps {
+    modules: BTreeMap<PathBuf, Module>,
+    /// Module keys by the name they are imported by (a file's stem, a
+    /// package's folder name).
+    by_name: HashMap<String, Vec<PathBuf>>,
+    /// Routes and includes by the app or router they are declared on
+    /// (module key, name): (module key, index).
+    routes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>>,
+    includes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>>,
+    /// Folders holding an `__init__.py`.
+    packages: BTreeSet<PathBuf>,
+    /// Folders holding a `.github` folder: repositories.
+    repos: BTreeSet<PathBuf>,
+}
+
+/// The name a module is imported by: `users` for `…/users.py` and
+/// `…/users/__init__.py`.
+fn import_name(k: &Path) -> Option<String> {
+    let stem = k.file_stem()?.to_string_lossy();
+    if stem == "__init__" {
+        return Some(k.parent()?.file_name()?.to_string_lossy().to_string());
+    }
+    Some(stem.to_string())
+}
+
+impl Apps {
+    /// `known`: the keys of every file of the run (its packages are the
+    /// folders with an `__init__.py`).
+    pub fn build<'k>(
+        modules: BTreeMap<PathBuf, Module>,
+        known: impl Iterator<Item = &'k Path>,
+    ) -> Apps {
+        let (mut packages, mut repos) = (BTreeSet::new(), BTreeSet::new());
+        for k in known {
+            if k.file_name().is_some_and(|n| n == "__init__.py")
+                && let Some(p) = k.parent()
+            {
+                packages.insert(p.to_path_buf());
+            }
+            if let Some(at) = k.components().position(|c| c.as_os_str() == ".github") {
+                repos.insert(k.components().take(at).collect::<PathBuf>());
+            }
+        }
+        let mut apps = Apps {
+            packages,
+            repos,
+            modules,
+            ..Apps::default()
+        };
+        for k in apps.modules.keys() {
+            if let Some(n) = import_name(k) {
+                apps.by_name.entry(n).or_default().push(k.clone());
+            }
+        }
+        let mut routes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>> = HashMap::new();
+        let mut includes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>> = HashMap::new();
+        for (k, m) in &apps.modules {
+            for (i, r) in m.routes.iter().enumerate() {
+                if let Some(owner) = apps.resolve(k, &r.owner) {
+                    routes_on.entry(owner).or_default().push((k.clone(), i));
+                }
+            }
+            for (i, inc) in m.includes.iter().enumerate() {
+                if let Some(owner) = apps.resolve(k, &inc.owner) {
+                    includes_on.entry(owner).or_default().push((k.clone(), i));
+                }
+            }
+        }
+        apps.routes_on = routes_on;
+        apps.includes_on = includes_on;
+        apps
+    }
+
+    pub fn module(&self, k: &Path) -> Option<&Module> {
+        self.modules.get(k)
+    }
+
+    /// The module and name a reference written in module `from` means:
+    /// a local name, a relative reference (`.api.router`) or an absolute
+    /// one (`app.api.router`, matched against the project's paths, the
+    /// candidate nearest `from` first).
+    pub fn resolve(&self, from: &Path, reference: &str) -> Option<(PathBuf, String)> {
+        if !reference.contains('.') {
+            return Some((from.to_path_buf(), reference.to_string()));
+        }
+        let (module, attr) = reference.rsplit_once('.')?;
+        if attr.is_empty() {
+            return None;
+        }
+        if let Some(rest) = module.strip_prefix('.').or_else(|| {
+            // `.x` alone: `from . import x` then `x` is `.x`.
+            (module.is_empty() && reference.starts_with('.')).then_some("")
+        }) {
+            let ups = rest.chars().take_while(|c| *c == '.').count();
+            let rest = &rest[ups..];
+            let mut base = from.parent()?.to_path_buf();
+            for _ in 0..ups {
+                base = base.parent()?.to_path_buf();
+            }
+            for part in rest.split('.').filter(|p| !p.is_empty()) {
+                base.push(part);
+            }
+            let as_file = base.with_extension("py");
+            if !rest.is_empty() && self.modules.contains_key(&as_file) {
+                return Some((as_file, attr.to_string()));
+            }
+            let init = base.join("__init__.py");
+            return self
+                .modules
+                .contains_key(&init)
+                .then(|| (init, attr.to_string()));
+        }
+        let parts: Vec<&str> = module.split('.').collect();
+        let name = parts.last()?;
+        let tail_file = format!("/{}.py", parts.join("/"));
+        let tail_init = format!("/{}/__init__.py", parts.join("/"));
+        let from_text = from.to_string_lossy();
+        self.by_name
+            .get(*name)?
+            .iter()
+            .filter(|k| {
+                let t = k.to_string_lossy();
+                t.ends_with(&tail_file) || t.ends_with(&tail_init)
+            })
+            .max_by_key(|k| {
+                let t = k.to_string_lossy();
+                let shared = t
+                    .bytes()
+                    .zip(from_text.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                // Nearest first; then the first path, for determinism.
+                (shared, std::cmp::Reverse(t.to_string()))
+            })
+            .map(|k| (k.clone(), attr.to_string()))
+    }
+
+    /// Apps modules start by name (`uvicorn.run("app:app")`), with the
+    /// module's folder.
+    pub fn runs(&self) -> impl Iterator<Item = (String, PathBuf)> + '_ {
+        self.modules.iter().flat_map(|(k, m)| {
+            let dir = k.parent().map(Path::to_path_buf).unwrap_or_default();
+            m.runs.iter().map(move |spec| (spec.clone(), dir.clone()))
+        })
+    }
+
+    /// Every app of the project: (module key, its definition).
+    pub fn apps(&self) -> impl Iterator<Item = (&PathBuf, &AppDef)> {
+        self.modules
+            .iter()
+            .flat_map(|(k, m)| m.apps.iter().map(move |a| (k, a)))
+    }
+
+    /// The routes app `name` of module `k` serves.
+    pub fn app(&self, k: &Path, name: &str) -> App {
+        let mut out = App {
+            routes: Vec::new(),
+            complete: true,
+        };
+        let opaque = self
+            .modules
+            .get(k)
+            .and_then(|m| m.apps.iter().find(|a| a.name == name))
+            .is_some_and(|a| a.opaque);
+        if opaque {
+            out.complete = false;
+        }
+        let mut seen = BTreeSet::new();
+        self.collect(k, name, Some(String::new()), 0, &mut seen, &mut out);
+        out
+    }
+
+    fn collect(
+        &self,
+        k: &Path,
+        name: &str,
+        prefix: Option<String>,
+        depth: usize,
+        seen: &mut BTreeSet<(PathBuf, String)>,
+        out: &mut App,
+    ) {
+        let owner = (k.to_path_buf(), name.to_string());
+        if depth > MAX_INCLUDES || !seen.insert(owner.clone()) {
+            out.complete &= depth <= MAX_INCLUDES;
+            return;
+        }
+        // A router's own prefix.
+        let own_prefix = self
+            .modules
+            .get(k)
+            .and_then(|m| m.routers.iter().find(|(n, _)| n == name))
+            .map_or(Some(String::new()), |(_, p)| p.clone());
+        let prefix = join(prefix.as_deref(), own_prefix.as_deref());
+        for (mk, i) in self.routes_on.get(&owner).into_iter().flatten() {
+            let Some(r) = self.modules.get(mk).and_then(|m| m.routes.get(*i)) else {
+                continue;
+            };
+            out.routes.push(Route {
+                path: join(prefix.as_deref(), r.path.as_deref()),
+                own: r.path.clone(),
+                at: Loc {
+                    file: mk.clone(),
+                    span: r.at,
+                },
+                handler: r.handler.clone(),
+            });
+        }
+        for (mk, i) in self.includes_on.get(&owner).into_iter().flatten() {
+            let Some(inc) = self.modules.get(mk).and_then(|m| m.includes.get(*i)) else {
+                continue;
+            };
+            let target = inc.target.as_deref().and_then(|t| self.resolve(mk, t));
+            match target {
+                Some((tk, tn)) if self.declares(&tk, &tn) => {
+                    let p = join(prefix.as_deref(), inc.prefix.as_deref());
+                    self.collect(&tk, &tn, p, depth + 1, seen, out);
+                }
+                // Static files, another package's router: not followed.
+                _ => out.complete = false,
+            }
+        }
+        seen.remove(&owner);
+    }
+
+    /// Module `k` makes an app or router called `name`.
+    fn declares(&self, k: &Path, name: &str) -> bool {
+        self.modules.get(k).is_some_and(|m| {
+            m.apps.iter().any(|a| a.name == name) || m.routers.iter().any(|(n, _)| n == name)
+        })
+    }
+
+    /// The set-up done by the modules of the package `k` belongs to: the
+    /// folder above its top-most package (a folder with `__init__.py`
+    /// counts as one; a flat layout is its own folder).
+    pub fn signals_near(&self, k: &Path) -> Vec<(Signal, Loc)> {
+        let root = self.package_root(k);
+        self.modules
+            .range(root.clone()..)
+            .take_while(|(mk, _)| mk.starts_with(&root))
+            .flat_map(|(mk, m)| {
+                m.signals.iter().map(move |(s, span)| {
+                    (
+                        *s,
+                        Loc {
+                            file: mk.clone(),
+                            span: *span,
+                        },
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// The set-up configuration files state (a proxy's, a logging
+    /// configuration's): they count for every app of the repository that
+    /// holds module `k` (the folder with a `.github` folder above it; the
+    /// package's folder when none is known).
+    pub fn config_signals(&self, k: &Path) -> Vec<(Signal, Loc)> {
+        let repo = self
+            .repos
+            .iter()
+            .filter(|r| k.starts_with(r))
+            .max_by_key(|r| r.as_os_str().len())
+            .cloned()
+            .unwrap_or_else(|| self.package_root(k));
+        self.modules
+            .range(repo.clone()..)
+            .take_while(|(mk, _)| mk.starts_with(&repo))
+            .filter(|(k, _)| k.extension().is_none_or(|e| e != "py"))
+            .flat_map(|(k, m)| {
+                m.signals.iter().map(move |(s, span)| {
+                    (
+                        *s,
+                        Loc {
+                            file: k.clone(),
+                            span: *span,
+                        },
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Names closed, dependencies and settings constructors anywhere in
+    /// `k`'s package.
+    pub fn near<'a>(&'a self, k: &Path) -> impl Iterator<Item = (&'a PathBuf, &'a Module)> {
+        let root = self.package_root(k);
+        self.modules
+            .range(root.clone()..)
+            .take_while(move |(mk, _)| mk.starts_with(&root))
+    }
+
+    /// The folder above the top-most package holding `k`.
+    pub fn package_root(&self, k: &Path) -> PathBuf {
+        let mut dir = k.parent().map(Path::to_path_buf).unwrap_or_default();
+        while self.packages.contains(&dir) {
+            match dir.parent() {
+                Some(p) => dir = p.to_path_buf(),
+                None => break,
+            }
+        }
+        dir
+    }
+
+    /// The app `name` of module `k` is made in a function (a factory):
+    /// its name.
+    pub fn factory(&self, k: &Path, name: &str) -> Option<&str> {
+        self.modules
+            .get(k)?
+            .apps
+            .iter()
+            .find(|a| a.name == name)?
+            .factory
+            .as_deref()
+    }
+}
+
+/// `a` + `b` as URL paths (`/api` + `/users` = `/api/users`); unknown if
+/// either is.
+fn join(a: Option<&str>, b: Option<&str>) -> Option<String> {
+    let (a, b) = (a?, b?);
+    let a = a.trim_end_matches('/');
+    if b.is_empty() {
+        return Some(a.to_string());
+    }
+    if b.starts_with('/') {
+        Some(format!("{a}{b}"))
+    } else {
+        Some(format!("{a}/{b}"))
+    }
+}
+
+/// The last segment of a route's path (`health` for `/api/health/`).
+pub fn tail(path: &str) -> &str {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+}

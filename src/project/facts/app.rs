@@ -1,0 +1,541 @@
+//! What one Python module says about the app: the apps and routers it
+//! makes, the routes it declares on them, what it includes or mounts
+//! (by reference, resolved across modules by the project), and the
+//! set-up it does (logging, metrics, error tracking, tracing, middleware,
+//! clients it opens and closes). Read from the module's one parse; only
+//! what the code says literally is known.
+
+use crate::parse::python::PyFile;
+use crate::parse::python::calls::{Call, Function, Lit, Mark};
+use crate::source::Span;
+
+/// `FastAPI(…)` or `Starlette(…)` bound to a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppDef {
+    pub name: String,
+    /// The constructor's callee (where findings about the app go).
+    pub at: Span,
+    /// Its routes are (also) given as a list to the constructor
+    /// (`Starlette(routes=[…])`), which prodlint does not follow.
+    pub opaque: bool,
+    /// The function that makes it (`create_app`), if one does.
+    pub factory: Option<String>,
+}
+
+/// A route declared on an app or router of the module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteDef {
+    /// The app or router it is declared on: a local name, or a reference
+    /// to another module's (`.deps.router`, `app.api.router`).
+    pub owner: String,
+    /// Its path as written (`None`: not a literal).
+    pub path: Option<String>,
+    pub at: Span,
+    pub handler: Option<Handler>,
+}
+
+/// The function that answers a route.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handler {
+    pub name: String,
+    pub at: Span,
+    /// It uses something beyond building its answer: a dependency
+    /// (`Depends(…)`), an awaited call, or a call that is not a response
+    /// or a plain value.
+    pub touches: bool,
+    /// It can answer an error: it raises, or says 503.
+    pub can_fail: bool,
+}
+
+/// `owner.include_router(target, prefix=…)` or `owner.mount(path, target)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    pub owner: String,
+    /// The router or app included (`None`: not a name).
+    pub target: Option<String>,
+    /// The prefix it adds: `Some("")` when none is given, `None` when it
+    /// is not a literal.
+    pub prefix: Option<String>,
+}
+
+/// A kind of set-up the module does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Signal {
+    /// A JSON log renderer or formatter.
+    JsonLogs,
+    /// structlog's console renderer.
+    ConsoleLogs,
+    /// Logging configured from something prodlint does not read
+    /// (`dictConfig(load(…))`, `fileConfig(…)`, uvicorn's `log_config=`):
+    /// whether it is JSON is unknown.
+    LogConfig,
+    Metrics,
+    ErrorTracking,
+    Tracing,
+    Compression,
+    SecurityHeaders,
+    HttpsRedirect,
+}
+
+/// A settings field with a literal boolean default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub field: String,
+    pub env: Vec<String>,
+    pub case_sensitive: bool,
+    pub default: bool,
+    pub at: Span,
+}
+
+/// A module-level engine, pool or client, bound to a name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    pub name: String,
+    pub callee: String,
+    pub at: Span,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Module {
+    pub apps: Vec<AppDef>,
+    /// Routers by name, with their literal prefix (`None`: not literal).
+    pub routers: Vec<(String, Option<String>)>,
+    pub routes: Vec<RouteDef>,
+    pub includes: Vec<Include>,
+    pub signals: Vec<(Signal, Span)>,
+    pub resources: Vec<Resource>,
+    /// Names whose `close()`/`dispose()`/`aclose()` a function calls.
+    pub closed: Vec<String>,
+    /// Functions named in `Depends(…)` (last names).
+    pub dependencies: Vec<String>,
+    /// Its pydantic settings classes, by name.
+    pub settings_classes: Vec<String>,
+    /// Settings fields with a literal boolean default: (field, the env
+    /// names it reads, case-sensitive, the default, where the field is).
+    pub flags: Vec<Flag>,
+    /// Apps it starts by name (`uvicorn.run("app.main:app")`, wherever
+    /// the call sits): launches, like a Dockerfile's `CMD`.
+    pub runs: Vec<String>,
+}
+
+/// Words one of which a module must hold to say anything here: a module
+/// without them is not parsed for the project.
+pub const WORDS: &[&str] = &[
+    "FastAPI",
+    "Starlette",
+    "Router",
+    "include_router",
+    "mount(",
+    "Renderer",
+    "JsonFormatter",
+    "jsonlogger",
+    "serialize=",
+    "dictConfig",
+    "fileConfig",
+    "log_config",
+    "json_log_formatter",
+    "prometheus",
+    "opentelemetry",
+    "sentry_sdk",
+    "rollbar",
+    "bugsnag",
+    "ddtrace",
+    "logfire",
+    "elasticapm",
+    "newrelic",
+    "Middleware",
+    "create_engine",
+    "create_async_engine",
+    "Redis",
+    "from_url",
+    "Client(",
+    "ClientSession",
+    "dispose(",
+    "aclose(",
+    "disconnect(",
+    "Depends(",
+    "BaseSettings",
+    "Strict-Transport-Security",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+];
+
+/// The last segment of a dotted name.
+pub fn last(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+fn is_app(c: &Call) -> bool {
+    matches!(
+        c.callee.as_str(),
+        "fastapi.FastAPI"
+            | "fastapi.applications.FastAPI"
+            | "starlette.applications.Starlette"
+            | "starlette.Starlette"
+    )
+}
+
+fn is_router(c: &Call) -> bool {
+    matches!(
+        c.callee.as_str(),
+        "fastapi.APIRouter" | "fastapi.routing.APIRouter" | "starlette.routing.Router"
+    )
+}
+
+/// Route decorators and registration calls: `get`…`options`, `api_route`,
+/// `route`, `websocket`, `add_api_route`, `add_route`.
+pub fn is_route_call(name: &str) -> bool {
+    matches!(
+        name,
+        "get"
+            | "post"
+            | "put"
+            | "patch"
+            | "delete"
+            | "head"
+            | "options"
+            | "api_route"
+            | "route"
+            | "websocket"
+            | "add_api_route"
+            | "add_route"
+            | "add_websocket_route"
+    )
+}
+
+/// Calls a handler makes that touch nothing: building the answer.
+const PLAIN: &[&str] = &[
+    "dict",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "len",
+    "list",
+    "JSONResponse",
+    "ORJSONResponse",
+    "UJSONResponse",
+    "PlainTextResponse",
+    "Response",
+    "HTMLResponse",
+    "now",
+    "utcnow",
+    "time",
+    "monotonic",
+    "isoformat",
+    "strftime",
+    "info",
+    "debug",
+    "getenv",
+    "get",
+    "format",
+    "Query",
+    "Path",
+    "Header",
+];
+
+fn lit_prefix(v: Option<&Lit>) -> Option<String> {
+    match v {
+        None => Some(String::new()),
+        Some(Lit::Str(s)) => Some(s.clone()),
+        Some(_) => None,
+    }
+}
+
+fn middleware_class(c: &Call) -> Option<&str> {
+    if c.name() != "add_middleware" && c.name() != "Middleware" {
+        return None;
+    }
+    match c.args.first().map(|a| &a.value) {
+        Some(Lit::Ref(name)) => Some(last(name)),
+        _ => None,
+    }
+}
+
+/// The signal a call gives, if any.
+fn signal_of(c: &Call) -> Option<Signal> {
+    let callee = c.callee.as_str();
+    let name = c.name();
+    let under = |m: &str| {
+        callee == m
+            || callee
+                .strip_prefix(m)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    if name == "JSONRenderer" || name.eq_ignore_ascii_case("JsonFormatter") {
+        return Some(Signal::JsonLogs);
+    }
+    if matches!(name, "add" | "configure")
+        && under("loguru")
+        && c.keyword("serialize").is_some_and(|a| a.value.is_true())
+    {
+        return Some(Signal::JsonLogs);
+    }
+    if name == "ConsoleRenderer" {
+        return Some(Signal::ConsoleLogs);
+    }
+    if matches!(
+        callee,
+        "logging.config.dictConfig" | "logging.config.fileConfig"
+    ) || (matches!(callee, "uvicorn.run" | "uvicorn.Config")
+        && c.keyword("log_config")
+            .is_some_and(|a| a.value != Lit::None))
+    {
+        return Some(Signal::LogConfig);
+    }
+    if [
+        "prometheus_client",
+        "prometheus_fastapi_instrumentator",
+        "starlette_exporter",
+        "starlette_prometheus",
+        "aioprometheus",
+        "opentelemetry.metrics",
+        "opentelemetry.sdk.metrics",
+        "opentelemetry.exporter.prometheus",
+    ]
+    .iter()
+    .any(|m| under(m))
+    {
+        return Some(Signal::Metrics);
+    }
+    if matches!(
+        callee,
+        "sentry_sdk.init"
+            | "rollbar.init"
+            | "bugsnag.configure"
+            | "honeybadger.honeybadger.configure"
+            | "newrelic.agent.initialize"
+    ) || under("sentry_sdk.integrations")
+        || under("elasticapm")
+    {
+        return Some(Signal::ErrorTracking);
+    }
+    if under("opentelemetry.instrumentation")
+        || under("opentelemetry.sdk.trace")
+        || callee == "opentelemetry.trace.set_tracer_provider"
+        || under("ddtrace")
+        || (under("logfire") && name.starts_with("instrument"))
+    {
+        return Some(Signal::Tracing);
+    }
+    match middleware_class(c)? {
+        "GZipMiddleware" | "BrotliMiddleware" | "CompressMiddleware" => Some(Signal::Compression),
+        "HTTPSRedirectMiddleware" => Some(Signal::HttpsRedirect),
+        m if m.contains("SecureHeaders")
+            || m.contains("SecurityHeaders")
+            || m.contains("SecurityMiddleware")
+            || m.contains("CSPMiddleware")
+            || m.contains("HSTS") =>
+        {
+            Some(Signal::SecurityHeaders)
+        }
+        _ => None,
+    }
+}
+
+/// Engines, pools and clients that hold connections open.
+fn is_resource(callee: &str) -> bool {
+    matches!(
+        callee,
+        "sqlalchemy.create_engine"
+            | "sqlalchemy.ext.asyncio.create_async_engine"
+            | "sqlmodel.create_engine"
+            | "redis.Redis"
+            | "redis.StrictRedis"
+            | "redis.from_url"
+            | "redis.Redis.from_url"
+            | "redis.asyncio.Redis"
+            | "redis.asyncio.from_url"
+            | "redis.asyncio.Redis.from_url"
+            | "aioredis.from_url"
+            | "httpx.Client"
+            | "httpx.AsyncClient"
+            | "aiohttp.ClientSession"
+            | "motor.motor_asyncio.AsyncIOMotorClient"
+    )
+}
+
+fn handler_of(py: &PyFile, index: usize) -> Option<Handler> {
+    let f: &Function = py.functions.get(index)?;
+    let deps = py
+        .calls
+        .iter()
+        .any(|c| c.owner == Some(index) && c.name() == "Depends");
+    let body_calls = py
+        .calls
+        .iter()
+        .any(|c| c.function == Some(index) && !c.decorator && !PLAIN.contains(&c.name()));
+    Some(Handler {
+        name: f.name.clone(),
+        at: f.name_span,
+        touches: deps || body_calls || f.awaits,
+        can_fail: f.raises || f.says_503,
+    })
+}
+
+impl Module {
+    /// Reads the facts of one parsed module.
+    pub fn read(py: &PyFile) -> Module {
+        let mut m = Module::default();
+        for c in &py.calls {
+            if let Some(name) = &c.assigned_to {
+                if is_app(c) {
+                    m.apps.push(AppDef {
+                        name: name.clone(),
+                        at: c.callee_span,
+                        opaque: c.keyword("routes").is_some() || c.splat,
+                        factory: c
+                            .function
+                            .and_then(|i| py.functions.get(i))
+                            .map(|f| f.name.clone()),
+                    });
+                } else if is_router(c) {
+                    m.routers.push((
+                        name.clone(),
+                        lit_prefix(c.keyword("prefix").map(|a| &a.value)),
+                    ));
+                } else if is_resource(&c.callee) && !c.in_function {
+                    m.resources.push(Resource {
+                        name: name.clone(),
+                        callee: c.callee.clone(),
+                        at: c.callee_span,
+                    });
+                }
+            }
+            if let Some(s) = signal_of(c) {
+                m.signals.push((s, c.callee_span));
+            }
+            let name = c.name();
+            if c.callee == "uvicorn.run"
+                && let Some(Lit::Str(spec)) = c.args.first().map(|a| &a.value)
+            {
+                m.runs.push(spec.clone());
+            }
+            if c.in_function && matches!(name, "close" | "aclose" | "dispose" | "disconnect") {
+                let receiver = last(c.module());
+                if !receiver.is_empty() {
+                    m.closed.push(receiver.to_string());
+                }
+            }
+            if name == "Depends"
+                && let Some(Lit::Ref(r)) = c.args.first().map(|a| &a.value)
+            {
+                m.dependencies.push(last(r).to_string());
+            }
+            let owner = c.module();
+            if owner.is_empty() {
+                continue;
+            }
+            if is_route_call(name) && (c.decorator || name.starts_with("add_")) {
+                // A decorator's route is the function it decorates; a
+                // registration names its endpoint.
+                let handler = if c.decorator {
+                    c.owner.and_then(|i| handler_of(py, i))
+                } else {
+                    None
+                };
+                m.routes.push(RouteDef {
+                    owner: owner.to_string(),
+                    path: match c.args.first().map(|a| &a.value) {
+                        Some(Lit::Str(p)) => Some(p.clone()),
+                        _ => c.keyword("path").and_then(|a| match &a.value {
+                            Lit::Str(p) => Some(p.clone()),
+                            _ => None,
+                        }),
+                    },
+                    at: c.span,
+                    handler,
+                });
+            } else if name == "include_router" {
+                m.includes.push(Include {
+                    owner: owner.to_string(),
+                    target: match c.args.first().map(|a| &a.value) {
+                        Some(Lit::Ref(r)) => Some(r.clone()),
+                        _ => None,
+                    },
+                    prefix: lit_prefix(c.keyword("prefix").map(|a| &a.value)),
+                });
+            } else if name == "mount" || name == "host" {
+                m.includes.push(Include {
+                    owner: owner.to_string(),
+                    target: match c.args.get(1).or(c.keyword("app")).map(|a| &a.value) {
+                        Some(Lit::Ref(r)) => Some(r.clone()),
+                        _ => None,
+                    },
+                    prefix: (name == "mount")
+                        .then(|| lit_prefix(c.args.first().map(|a| &a.value)))
+                        .flatten(),
+                });
+            }
+        }
+        m.settings_classes = py.settings.iter().map(|c| c.name.clone()).collect();
+        for class in &py.settings {
+            for f in &class.fields {
+                if let Some((Lit::Bool(b), _)) = &f.default {
+                    m.flags.push(Flag {
+                        field: f.name.clone(),
+                        env: f.env.clone(),
+                        case_sensitive: class.config.case_sensitive == Some(true),
+                        default: *b,
+                        at: f.name_span,
+                    });
+                }
+            }
+        }
+        for (mark, at) in &py.marks {
+            m.signals.push((
+                match mark {
+                    Mark::JsonFormatter => Signal::JsonLogs,
+                    Mark::SecurityHeader => Signal::SecurityHeaders,
+                },
+                *at,
+            ));
+        }
+        m
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Module::default()
+    }
+}
+
+/// Words in configuration files (a logging config, a proxy's) that say
+/// the set-up is done there.
+const TEXT_SIGNALS: &[(&str, Signal)] = &[
+    ("jsonlogger", Signal::JsonLogs),
+    ("JsonFormatter", Signal::JsonLogs),
+    ("json_log_formatter", Signal::JsonLogs),
+    ("gzip on", Signal::Compression),
+    ("Strict-Transport-Security", Signal::SecurityHeaders),
+    ("Content-Security-Policy", Signal::SecurityHeaders),
+];
+
+impl Module {
+    /// The set-up a configuration file (not Python) states.
+    pub fn from_text(text: &str) -> Module {
+        let mut m = Module::default();
+        for (word, signal) in TEXT_SIGNALS {
+            if let Some(at) = memchr::memmem::find(text.as_bytes(), word.as_bytes()) {
+                m.signals.push((*signal, Span::new(at, at + word.len())));
+            }
+        }
+        m
+    }
+
+    /// Might a configuration file's text state some set-up?
+    pub fn text_may_signal(text: &str) -> bool {
+        TEXT_SIGNALS
+            .iter()
+            .any(|(w, _)| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+    }
+}
+
+/// Might a Python module's text say anything the app model reads?
+pub fn python_may_say(text: &str) -> bool {
+    static WORDS_AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    WORDS_AC
+        .get_or_init(|| aho_corasick::AhoCorasick::new(WORDS).ok())
+        .as_ref()
+        .is_none_or(|ac| ac.is_match(text))
+}
