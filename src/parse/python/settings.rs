@@ -238,3 +238,39 @@ fn aliases_of(v: &Expr, imports: &Imports) -> Option<Vec<String>> {
             (!names.is_empty()).then_some(names)
         })
 }
+
+#[cfg(test)]
+mod env_name_tests {
+    use crate::parse::python::parse_file;
+
+    fn env(text: &str) -> Vec<(String, Vec<String>)> {
+        parse_file(text, false)
+            .settings
+            .iter()
+            .flat_map(|c| c.fields.iter().map(|f| (f.name.clone(), f.env.clone())))
+            .collect()
+    }
+
+    #[test]
+    fn fields_read_their_prefixed_name_or_their_alias() {
+        let v2 = "from pydantic import Field\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\
+class S(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix=\"APP_\", env_file=\".env\")\n    debug: bool = False\n    url: str = Field(\"x\", alias=\"DATABASE_URL\")\n";
+        assert_eq!(
+            env(v2),
+            [
+                ("debug".to_string(), vec!["APP_debug".to_string()]),
+                ("url".to_string(), vec!["DATABASE_URL".to_string()]),
+            ]
+        );
+        let dict = "from pydantic_settings import BaseSettings\nclass S(BaseSettings):\n    model_config = {\"env_prefix\": \"SVC_\", \"case_sensitive\": True}\n    port: int = 8000\nclass T(S):\n    host: str = \"h\"\n";
+        let parsed = parse_file(dict, false);
+        assert_eq!(
+            parsed.settings[1].config.env_prefix.as_deref(),
+            Some("SVC_")
+        );
+        assert_eq!(parsed.settings[1].config.case_sensitive, Some(true));
+        assert_eq!(parsed.settings[1].fields[0].env, ["SVC_host"]);
+        let v1 = "from pydantic import BaseSettings, Field\nclass S(BaseSettings):\n    key: str = Field(..., env=\"SECRET\")\n    class Config:\n        env_prefix = \"OLD_\"\n";
+        assert_eq!(env(v1), [("key".to_string(), vec!["SECRET".to_string()])]);
+    }
+}

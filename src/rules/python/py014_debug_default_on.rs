@@ -46,15 +46,27 @@ impl Rule for DebugDefaultOn {
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
-        for f in cx.settings.iter().flat_map(|s| &s.fields) {
-            if !f.name.eq_ignore_ascii_case("debug") {
-                continue;
-            }
-            if let Some((Lit::Bool(true), at)) = &f.default {
+        for class in cx.settings {
+            for f in &class.fields {
+                if !f.name.eq_ignore_ascii_case("debug") {
+                    continue;
+                }
+                let Some((Lit::Bool(true), at)) = &f.default else {
+                    continue;
+                };
+                // The variable pydantic reads (`APP_DEBUG` with
+                // `env_prefix="APP_"`), spelt in capitals unless the class
+                // is case-sensitive.
+                let var = f.env.first().cloned().unwrap_or_else(|| f.name.clone());
+                let var = if class.config.case_sensitive == Some(true) {
+                    var
+                } else {
+                    var.to_ascii_uppercase()
+                };
                 out.report(
                     &Self::META,
                     *at,
-                    "`debug` defaults to `True`: a deployment that does not set `DEBUG` runs in debug mode",
+                    format!("`{}` defaults to `True`: a deployment that does not set `{var}` runs in debug mode", f.name),
                 )
                 .help("default to `False` and turn it on in development")
                 .fix(

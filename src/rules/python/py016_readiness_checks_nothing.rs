@@ -50,7 +50,7 @@ impl Rule for ReadinessChecksNothing {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["ready", "readiness"]
+        &["/ready", "/readiness"]
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {

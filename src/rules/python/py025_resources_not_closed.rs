@@ -53,10 +53,11 @@ impl Rule for ResourcesNotClosed {
         &[
             "create_engine",
             "create_async_engine",
-            "Redis",
-            "redis",
+            "Redis(",
+            "from_url(",
             "Client(",
-            "ClientSession",
+            "ClientSession(",
+            "AsyncIOMotorClient(",
         ]
     }
 

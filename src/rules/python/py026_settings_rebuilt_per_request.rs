@@ -57,7 +57,7 @@ impl Rule for SettingsRebuiltPerRequest {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["Settings", "Config"]
+        &["Settings(", "Config("]
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
