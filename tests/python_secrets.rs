@@ -86,3 +86,12 @@ fn an_example_env_file_with_a_real_looking_key_is_reported_whatever_its_purpose(
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("Vq3xT9mZp2Lr8Kw4Nd7Hs1Gy6Bf0Jc5A"), "{text}");
 }
+
+#[test]
+fn json_values_are_whole_strings_under_their_key_and_terraform_references_are_not_secrets() {
+    assert_eq!(
+        rows("fixtures/secrets/json/settings.json"),
+        ["SE004 2:15", "SE004 4:23"]
+    );
+    assert_eq!(rows("fixtures/secrets/json/main.tf"), ["SE004 3:22"]);
+}

@@ -557,6 +557,12 @@ pub fn scan_in(
     for r in out.secret_spans() {
         reported.insert(r);
     }
+    // In JSON a value is a whole string under its key; `password=…`
+    // inside a longer string is prose.
+    let json = file
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     // `.env.example`, `.env.sample`, `example.env`: an example env file.
     let example_env = file.path.file_name().is_some_and(|n| {
         let n = n.to_string_lossy().to_ascii_lowercase();
@@ -604,7 +610,8 @@ pub fn scan_in(
             && (!is_secret_name(&name, &[])
                 || names_a_reference(&name)
                 || looks_like_path_or_name(value)
-                || is_plain_value(&name, value))
+                || is_plain_value(&name, value)
+                || (json && !is_json_member(text, &name, span)))
         {
             continue;
         }
@@ -659,6 +666,23 @@ pub fn scan_in(
                 .help("put a placeholder there (`SECRET_KEY=change-me`) and generate the real key where the service is deployed");
         }
     }
+}
+
+/// `"name": "value"` with `value` at `span`: the whole string of a JSON
+/// member (not text inside a longer string).
+fn is_json_member(text: &str, name: &str, span: Span) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return false;
+    };
+    let key = before
+        .strip_suffix('"')
+        .map(str::trim_end)
+        .and_then(|b| b.strip_suffix(':'))
+        .map(str::trim_end)
+        .and_then(|b| b.strip_suffix('"'))
+        .and_then(|b| b.strip_suffix(name))
+        .is_some_and(|b| b.ends_with('"'));
+    key && after.starts_with('"')
 }
 
 /// Byte ranges already reported, kept disjoint and sorted so that the

@@ -146,6 +146,18 @@ declare_rule! {
     /// (`access_token = "app_access_token"`). In Python, the other SE rules
     /// report only what sits in a literal or a comment.
     ///
+    /// In JSON a value is the whole string of a member under a secret-like
+    /// key (`"password": "…"`); `password=…` inside a longer string is
+    /// prose. In Terraform only string literals are values
+    /// (`data.aws_secretsmanager_secret_version.db.secret_string` and
+    /// `var.api_token` are references).
+    ///
+    /// In test and example files only provider tokens and private keys are
+    /// reported, with one exception: an example env file (`.env.example`,
+    /// `.env.sample`, `.env.template`) whose secret-named value is a
+    /// real-looking random key rather than a placeholder is reported,
+    /// because example files are copied into production unchanged.
+    ///
     /// ## Why it matters in production
     /// Most leaked credentials have no recognisable prefix: database
     /// passwords, internal API keys, signing secrets. The name next to them
