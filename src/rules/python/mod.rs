@@ -105,15 +105,47 @@ pub fn wanted<'r>(
     text: &str,
     enabled: impl Fn(&'static crate::registry::RuleMeta) -> bool,
 ) -> Vec<&'r dyn Rule> {
+    // One pass over the text for the words of every rule (a search per
+    // word would read each module some sixty times).
+    static NEEDS: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<usize>)>> =
+        std::sync::OnceLock::new();
+    let Some((ac, owner)) = NEEDS
+        .get_or_init(|| {
+            let mut words = Vec::new();
+            let mut owner = Vec::new();
+            for (i, r) in RULES.iter().enumerate() {
+                for w in r.python_needs() {
+                    words.push(*w);
+                    owner.push(i);
+                }
+            }
+            aho_corasick::AhoCorasick::new(&words)
+                .ok()
+                .map(|ac| (ac, owner))
+        })
+        .as_ref()
+    else {
+        return RULES.iter().copied().filter(|r| enabled(r.meta())).collect();
+    };
+    let mut hit = vec![false; RULES.len()];
+    let mut left = RULES.len();
+    for m in ac.find_overlapping_iter(text) {
+        if let Some(&i) = owner.get(m.pattern().as_usize())
+            && let Some(h) = hit.get_mut(i)
+            && !*h
+        {
+            *h = true;
+            left -= 1;
+            if left == 0 {
+                break;
+            }
+        }
+    }
     RULES
         .iter()
-        .copied()
-        .filter(|r| enabled(r.meta()))
-        .filter(|r| {
-            r.python_needs()
-                .iter()
-                .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
-        })
+        .zip(hit)
+        .filter(|(r, h)| *h && enabled(r.meta()))
+        .map(|(r, _)| *r)
         .collect()
 }
 
