@@ -8,13 +8,17 @@
 //! the app's routes incomplete, and rules that need them all stay silent.
 
 use super::facts::Loc;
-use super::facts::app::{AppDef, Handler, Module, Signal};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use super::facts::app::{AppDef, Flag, Handler, Module, Signal};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Past this depth of includes the walk stops (and the routes are
 /// incomplete): real apps nest routers a few levels.
 const MAX_INCLUDES: usize = 16;
+
+/// Modules of one name a reference is matched against, at most.
+const MAX_CANDIDATES: usize = 4096;
 
 /// A route of an app, with the prefixes of the routers and mounts above
 /// it.
@@ -50,6 +54,25 @@ pub struct Apps {
     packages: BTreeSet<PathBuf>,
     /// Folders holding a `.github` folder: repositories.
     repos: BTreeSet<PathBuf>,
+    /// What each package says together, made on first ask.
+    near: std::sync::Mutex<HashMap<PathBuf, Arc<Near>>>,
+}
+
+/// What the modules of one package say together.
+#[derive(Debug, Default)]
+pub struct Near {
+    /// Set-up signals, in path order (the package's modules, then the
+    /// repository's configuration files).
+    pub signals: Vec<(Signal, Loc)>,
+    /// Names some function closes.
+    pub closed: HashSet<String>,
+    /// Functions named in `Depends(…)`.
+    pub dependencies: HashSet<String>,
+    pub settings_classes: HashSet<String>,
+    /// Boolean settings fields, with their module.
+    pub flags: Vec<(PathBuf, Flag)>,
+    /// Some module makes a FastAPI or Starlette app.
+    pub has_app: bool,
 }
 
 /// The name a module is imported by: `users` for `…/users.py` and
@@ -157,6 +180,9 @@ impl Apps {
         self.by_name
             .get(*name)?
             .iter()
+            // Bounded: a crafted tree of thousands of same-named modules
+            // must not make every reference cost a pass over all of them.
+            .take(MAX_CANDIDATES)
             .filter(|k| {
                 let t = k.to_string_lossy();
                 t.ends_with(&tail_file) || t.ends_with(&tail_init)
@@ -268,65 +294,66 @@ impl Apps {
         })
     }
 
-    /// The set-up done by the modules of the package `k` belongs to: the
-    /// folder above its top-most package (a folder with `__init__.py`
-    /// counts as one; a flat layout is its own folder).
-    pub fn signals_near(&self, k: &Path) -> Vec<(Signal, Loc)> {
+    /// What the modules of the package `k` belongs to say together (the
+    /// folder above its top-most package: a folder with `__init__.py`
+    /// counts as one; a flat layout is its own folder), with the
+    /// configuration files of its repository. Made once per package and
+    /// shared: every module of a package asks the same question.
+    pub fn near(&self, k: &Path) -> Arc<Near> {
         let root = self.package_root(k);
-        self.modules
-            .range(root.clone()..)
-            .take_while(|(mk, _)| mk.starts_with(&root))
-            .flat_map(|(mk, m)| {
-                m.signals.iter().map(move |(s, span)| {
-                    (
-                        *s,
-                        Loc {
-                            file: mk.clone(),
-                            span: *span,
-                        },
-                    )
-                })
-            })
-            .collect()
+        if let Ok(cache) = self.near.lock()
+            && let Some(n) = cache.get(&root)
+        {
+            return Arc::clone(n);
+        }
+        let made = Arc::new(self.make_near(&root));
+        if let Ok(mut cache) = self.near.lock() {
+            cache.insert(root, Arc::clone(&made));
+        }
+        made
     }
 
-    /// The set-up configuration files state (a proxy's, a logging
-    /// configuration's): they count for every app of the repository that
-    /// holds module `k` (the folder with a `.github` folder above it; the
-    /// package's folder when none is known).
-    pub fn config_signals(&self, k: &Path) -> Vec<(Signal, Loc)> {
+    fn make_near(&self, root: &Path) -> Near {
+        let mut near = Near::default();
+        let loc = |k: &PathBuf, span: &crate::source::Span| Loc {
+            file: k.clone(),
+            span: *span,
+        };
+        for (mk, m) in self
+            .modules
+            .range(root.to_path_buf()..)
+            .take_while(|(mk, _)| mk.starts_with(root))
+        {
+            near.signals
+                .extend(m.signals.iter().map(|(s, span)| (*s, loc(mk, span))));
+            near.closed.extend(m.closed.iter().cloned());
+            near.dependencies.extend(m.dependencies.iter().cloned());
+            near.settings_classes
+                .extend(m.settings_classes.iter().cloned());
+            near.flags
+                .extend(m.flags.iter().map(|f| (mk.clone(), f.clone())));
+            near.has_app |= !m.apps.is_empty();
+        }
+        // The repository's configuration files (a proxy's, a logging
+        // configuration's): the folder with a `.github` folder above the
+        // package, else the package's folder.
         let repo = self
             .repos
             .iter()
-            .filter(|r| k.starts_with(r))
+            .filter(|r| root.starts_with(r))
             .max_by_key(|r| r.as_os_str().len())
             .cloned()
-            .unwrap_or_else(|| self.package_root(k));
-        self.modules
+            .unwrap_or_else(|| root.to_path_buf());
+        for (mk, m) in self
+            .modules
             .range(repo.clone()..)
             .take_while(|(mk, _)| mk.starts_with(&repo))
-            .filter(|(k, _)| k.extension().is_none_or(|e| e != "py"))
-            .flat_map(|(k, m)| {
-                m.signals.iter().map(move |(s, span)| {
-                    (
-                        *s,
-                        Loc {
-                            file: k.clone(),
-                            span: *span,
-                        },
-                    )
-                })
-            })
-            .collect()
-    }
-
-    /// Names closed, dependencies and settings constructors anywhere in
-    /// `k`'s package.
-    pub fn near<'a>(&'a self, k: &Path) -> impl Iterator<Item = (&'a PathBuf, &'a Module)> {
-        let root = self.package_root(k);
-        self.modules
-            .range(root.clone()..)
-            .take_while(move |(mk, _)| mk.starts_with(&root))
+            .filter(|(mk, _)| mk.extension().is_none_or(|e| e != "py"))
+        {
+            near.signals
+                .extend(m.signals.iter().map(|(s, span)| (*s, loc(mk, span))));
+        }
+        near
     }
 
     /// The folder above the top-most package holding `k`.

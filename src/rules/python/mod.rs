@@ -125,7 +125,11 @@ pub fn wanted<'r>(
         })
         .as_ref()
     else {
-        return RULES.iter().copied().filter(|r| enabled(r.meta())).collect();
+        return RULES
+            .iter()
+            .copied()
+            .filter(|r| enabled(r.meta()))
+            .collect();
     };
     let mut hit = vec![false; RULES.len()];
     let mut left = RULES.len();
@@ -274,25 +278,22 @@ pub fn served_apps(cx: &PythonContext<'_>) -> Vec<AppDef> {
 pub fn signals(cx: &PythonContext<'_>) -> Vec<(Signal, crate::project::facts::Loc)> {
     let model = cx.project.app_model();
     let k = cx.project.key(&cx.file.path);
-    let mut out = if model.module(&k).is_some() {
-        model.signals_near(&k)
-    } else {
-        AppModule::read(cx.py)
-            .signals
-            .into_iter()
-            .map(|(s, span)| {
-                (
-                    s,
-                    crate::project::facts::Loc {
-                        file: k.clone(),
-                        span,
-                    },
-                )
-            })
-            .collect()
-    };
-    out.extend(model.config_signals(&k));
-    out
+    if model.module(&k).is_some() {
+        return model.near(&k).signals.clone();
+    }
+    AppModule::read(cx.py)
+        .signals
+        .into_iter()
+        .map(|(s, span)| {
+            (
+                s,
+                crate::project::facts::Loc {
+                    file: k.clone(),
+                    span,
+                },
+            )
+        })
+        .collect()
 }
 
 /// The first place the app's code does `signal`, if it does.

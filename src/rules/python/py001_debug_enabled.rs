@@ -92,19 +92,12 @@ fn from_setting(
     let field = crate::project::facts::app::last(reference);
     let k = cx.project.key(&cx.file.path);
     let own = module_facts(cx);
-    let near: Vec<(std::path::PathBuf, &crate::project::facts::app::Flag)> = own
+    let near = cx.project.app_model().near(&k);
+    let Some((file, flag)) = own
         .flags
         .iter()
-        .map(|f| (k.clone(), f))
-        .chain(
-            cx.project
-                .app_model()
-                .near(&k)
-                .flat_map(|(mk, m)| m.flags.iter().map(move |f| (mk.clone(), f))),
-        )
-        .collect();
-    let Some((file, flag)) = near
-        .into_iter()
+        .map(|f| (&k, f))
+        .chain(near.flags.iter().map(|(mk, f)| (mk, f)))
         .find(|(_, f)| f.default && f.field.eq_ignore_ascii_case(field))
     else {
         return;
@@ -142,5 +135,5 @@ fn from_setting(
     let b = out
         .report(&DebugEnabled::META, at, message)
         .help("default the setting to false and turn it on only in development");
-    related_at(cx, b, &file, flag.at, "the setting's default");
+    related_at(cx, b, file, flag.at, "the setting's default");
 }

@@ -66,18 +66,12 @@ impl Rule for ResourcesNotClosed {
         if facts.resources.is_empty() {
             return;
         }
-        let model = cx.project.app_model();
-        let k = cx.project.key(&cx.file.path);
-        let (mut has_app, mut closed) = (!facts.apps.is_empty(), facts.closed.clone());
-        for (_, m) in model.near(&k) {
-            has_app |= !m.apps.is_empty();
-            closed.extend(m.closed.iter().cloned());
-        }
-        if !has_app {
+        let near = cx.project.app_model().near(&cx.project.key(&cx.file.path));
+        if !near.has_app && facts.apps.is_empty() {
             return;
         }
         for r in &facts.resources {
-            if closed.contains(&r.name) {
+            if near.closed.contains(&r.name) || facts.closed.contains(&r.name) {
                 continue;
             }
             let what = crate::project::facts::app::last(&r.callee);

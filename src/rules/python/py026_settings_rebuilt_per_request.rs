@@ -61,28 +61,23 @@ impl Rule for SettingsRebuiltPerRequest {
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
-        let model = cx.project.app_model();
-        let k = cx.project.key(&cx.file.path);
+        let near = cx.project.app_model().near(&cx.project.key(&cx.file.path));
         let own = module_facts(cx);
-        let mut classes: Vec<String> = own.settings_classes.clone();
-        let mut dependencies: Vec<String> = own.dependencies.clone();
-        for (_, m) in model.near(&k) {
-            classes.extend(m.settings_classes.iter().cloned());
-            dependencies.extend(m.dependencies.iter().cloned());
-        }
-        if classes.is_empty() {
-            return;
-        }
+        let is_class = |n: &str| {
+            near.settings_classes.contains(n) || own.settings_classes.iter().any(|c| c == n)
+        };
+        let is_dependency =
+            |n: &str| near.dependencies.contains(n) || own.dependencies.iter().any(|d| d == n);
         let last = crate::project::facts::app::last;
         for c in cx.calls {
-            if !classes.iter().any(|s| s == c.name()) {
+            if !is_class(c.name()) {
                 continue;
             }
             let Some(f) = c.function.and_then(|i| cx.py.functions.get(i)) else {
                 continue;
             };
             let cached = f.decorators.iter().any(|d| CACHES.contains(&last(d)));
-            if cached || !dependencies.contains(&f.name) {
+            if cached || !is_dependency(&f.name) {
                 continue;
             }
             out.report(
