@@ -56,6 +56,16 @@ pub struct Apps {
     repos: BTreeSet<PathBuf>,
     /// What each package says together, made on first ask.
     near: std::sync::Mutex<HashMap<PathBuf, Arc<Near>>>,
+    /// The path ends each app and router serves, made on first ask.
+    tails: std::sync::Mutex<HashMap<(PathBuf, String), Arc<Tails>>>,
+}
+
+/// The last segments of the paths an app or router serves.
+#[derive(Debug, Default)]
+pub struct Tails {
+    pub tails: BTreeSet<String>,
+    /// Every include and mount below was followed.
+    pub complete: bool,
 }
 
 /// What the modules of one package say together.
@@ -287,6 +297,73 @@ impl Apps {
         seen.remove(&owner);
     }
 
+    /// The last segments of the paths app or router `name` of module `k`
+    /// serves, itself and through what it includes and mounts, and
+    /// whether every include was followed. Made once per router and
+    /// shared: many apps including one router tree cost one walk of it.
+    pub fn tails(&self, k: &Path, name: &str) -> Arc<Tails> {
+        let mut stack = BTreeSet::new();
+        self.tails_of(k, name, &mut stack)
+    }
+
+    fn tails_of(
+        &self,
+        k: &Path,
+        name: &str,
+        stack: &mut BTreeSet<(PathBuf, String)>,
+    ) -> Arc<Tails> {
+        let owner = (k.to_path_buf(), name.to_string());
+        if let Ok(memo) = self.tails.lock()
+            && let Some(t) = memo.get(&owner)
+        {
+            return Arc::clone(t);
+        }
+        // A cycle, or nesting past the limit: not followed.
+        if stack.len() > MAX_INCLUDES || !stack.insert(owner.clone()) {
+            return Arc::new(Tails::default());
+        }
+        let mut out = Tails {
+            tails: BTreeSet::new(),
+            complete: !self
+                .modules
+                .get(k)
+                .and_then(|m| m.apps.iter().find(|a| a.name == name))
+                .is_some_and(|a| a.opaque),
+        };
+        for (mk, i) in self.routes_on.get(&owner).into_iter().flatten() {
+            if let Some(p) = self
+                .modules
+                .get(mk)
+                .and_then(|m| m.routes.get(*i))
+                .and_then(|r| r.path.as_deref())
+            {
+                out.tails.insert(tail(p).to_string());
+            }
+        }
+        for (mk, i) in self.includes_on.get(&owner).into_iter().flatten() {
+            let target = self
+                .modules
+                .get(mk)
+                .and_then(|m| m.includes.get(*i))
+                .and_then(|inc| inc.target.as_deref())
+                .and_then(|t| self.resolve(mk, t));
+            match target {
+                Some((tk, tn)) if self.declares(&tk, &tn) => {
+                    let inner = self.tails_of(&tk, &tn, stack);
+                    out.tails.extend(inner.tails.iter().cloned());
+                    out.complete &= inner.complete;
+                }
+                _ => out.complete = false,
+            }
+        }
+        stack.remove(&owner);
+        let out = Arc::new(out);
+        if let Ok(mut memo) = self.tails.lock() {
+            memo.insert(owner, Arc::clone(&out));
+        }
+        out
+    }
+
     /// Module `k` makes an app or router called `name`.
     fn declares(&self, k: &Path, name: &str) -> bool {
         self.modules.get(k).is_some_and(|m| {
@@ -450,6 +527,40 @@ mod tests {
             apps.resolve(main, "app"),
             Some((main.to_path_buf(), "app".into()))
         );
+    }
+
+    #[test]
+    fn routes_get_the_prefixes_of_the_routers_above_them() {
+        use crate::parse::python::parse_file;
+        let read = |t: &str| Module::read(&parse_file(t, false));
+        let modules = BTreeMap::from([
+            (
+                PathBuf::from("/r/app/main.py"),
+                read(
+                    "from fastapi import FastAPI\nfrom .api import router\napp = FastAPI()\napp.include_router(router, prefix=\"/api\")\n",
+                ),
+            ),
+            (
+                PathBuf::from("/r/app/api/__init__.py"),
+                read(
+                    "from fastapi import APIRouter\nfrom . import health\nrouter = APIRouter(prefix=\"/v1\")\nrouter.include_router(health.router)\n",
+                ),
+            ),
+            (
+                PathBuf::from("/r/app/api/health.py"),
+                read(
+                    "from fastapi import APIRouter\nrouter = APIRouter(prefix=\"/health\")\n@router.get(\"/ready\")\nasync def ready(): ...\n",
+                ),
+            ),
+        ]);
+        let apps = Apps::build(modules, std::iter::empty());
+        let app = apps.app(Path::new("/r/app/main.py"), "app");
+        assert!(app.complete);
+        let paths: Vec<_> = app.routes.iter().map(|r| r.path.clone()).collect();
+        assert_eq!(paths, [Some("/api/v1/health/ready".to_string())]);
+        let tails = apps.tails(Path::new("/r/app/main.py"), "app");
+        assert!(tails.complete);
+        assert_eq!(tails.tails.iter().collect::<Vec<_>>(), ["ready"]);
     }
 
     #[test]

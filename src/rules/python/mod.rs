@@ -230,14 +230,18 @@ pub fn module_facts<'a>(cx: &'a PythonContext<'_>) -> std::borrow::Cow<'a, AppMo
     }
 }
 
-/// The routes the app `name` of this module serves.
-pub fn app_routes(cx: &PythonContext<'_>, name: &str) -> crate::project::apps::App {
+/// The last segments of the paths the app `name` of this module serves
+/// (through its routers too), and whether all of them are known.
+pub fn app_tails(
+    cx: &PythonContext<'_>,
+    name: &str,
+) -> std::sync::Arc<crate::project::apps::Tails> {
     let k = cx.project.key(&cx.file.path);
     if cx.project.app_model().module(&k).is_some() {
-        return cx.project.app_model().app(&k, name);
+        return cx.project.app_model().tails(&k, name);
     }
     let one = std::collections::BTreeMap::from([(k.clone(), AppModule::read(cx.py))]);
-    crate::project::apps::Apps::build(one, std::iter::empty()).app(&k, name)
+    crate::project::apps::Apps::build(one, std::iter::empty()).tails(&k, name)
 }
 
 /// The apps of this module that are served: a launch of the project

@@ -85,19 +85,13 @@ impl Rule for HealthRoutesMissing {
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
         for app in served_apps(cx) {
-            let served = app_routes(cx, &app.name);
+            let served = app_tails(cx, &app.name);
             // Routes prodlint cannot follow may hold the health routes.
             if !served.complete {
                 continue;
             }
-            let tails: Vec<&str> = served
-                .routes
-                .iter()
-                .filter_map(|r| r.own.as_deref())
-                .map(crate::project::apps::tail)
-                .collect();
-            let live = tails.iter().any(|t| LIVENESS.contains(t));
-            let ready = tails.iter().any(|t| READINESS.contains(t));
+            let live = served.tails.iter().any(|t| LIVENESS.contains(&t.as_str()));
+            let ready = served.tails.iter().any(|t| READINESS.contains(&t.as_str()));
             let missing = match (live, ready) {
                 (true, true) => continue,
                 (true, false) => "readiness route (`/ready`, `/health/ready`, …)",
