@@ -17,6 +17,16 @@ use std::sync::Arc;
 /// incomplete): real apps nest routers a few levels.
 const MAX_INCLUDES: usize = 16;
 
+/// A walk of an app's routers: the routers on the current path (cycles)
+/// and the visits left.
+struct Walk {
+    seen: BTreeSet<(PathBuf, String)>,
+    budget: usize,
+}
+
+/// Routers an app's route walk enters, at most.
+const MAX_VISITS: usize = 10_000;
+
 /// Modules of one name a reference is matched against, at most.
 const MAX_CANDIDATES: usize = 4096;
 
@@ -163,8 +173,14 @@ impl Apps {
             // `.x` alone: `from . import x` then `x` is `.x`.
             (module.is_empty() && reference.starts_with('.')).then_some("")
         }) {
-            let ups = rest.chars().take_while(|c| *c == '.').count();
-            let rest = &rest[ups..];
+            // `..x` splits into `.` and `x`: a module of dots alone names
+            // a package that many levels up (one dot went to the split).
+            let (ups, rest) = if !module.is_empty() && module.bytes().all(|b| b == b'.') {
+                (module.len(), "")
+            } else {
+                let ups = rest.chars().take_while(|c| *c == '.').count();
+                (ups, &rest[ups..])
+            };
             let mut base = from.parent()?.to_path_buf();
             for _ in 0..ups {
                 base = base.parent()?.to_path_buf();
@@ -240,8 +256,11 @@ impl Apps {
         if opaque {
             out.complete = false;
         }
-        let mut seen = BTreeSet::new();
-        self.collect(k, name, Some(String::new()), 0, &mut seen, &mut out);
+        let mut walk = Walk {
+            seen: BTreeSet::new(),
+            budget: MAX_VISITS,
+        };
+        self.collect(k, name, Some(String::new()), 0, &mut walk, &mut out);
         out
     }
 
@@ -251,14 +270,18 @@ impl Apps {
         name: &str,
         prefix: Option<String>,
         depth: usize,
-        seen: &mut BTreeSet<(PathBuf, String)>,
+        walk: &mut Walk,
         out: &mut App,
     ) {
         let owner = (k.to_path_buf(), name.to_string());
-        if depth > MAX_INCLUDES || !seen.insert(owner.clone()) {
-            out.complete &= depth <= MAX_INCLUDES;
+        // A router included many times over at every level is walked
+        // once per inclusion: past the budget the routes are incomplete
+        // rather than exponential.
+        if walk.budget == 0 || depth > MAX_INCLUDES || !walk.seen.insert(owner.clone()) {
+            out.complete &= walk.budget > 0 && depth <= MAX_INCLUDES;
             return;
         }
+        walk.budget -= 1;
         // A router's own prefix.
         let own_prefix = self
             .modules
@@ -288,13 +311,13 @@ impl Apps {
             match target {
                 Some((tk, tn)) if self.declares(&tk, &tn) => {
                     let p = join(prefix.as_deref(), inc.prefix.as_deref());
-                    self.collect(&tk, &tn, p, depth + 1, seen, out);
+                    self.collect(&tk, &tn, p, depth + 1, walk, out);
                 }
                 // Static files, another package's router: not followed.
                 _ => out.complete = false,
             }
         }
-        seen.remove(&owner);
+        walk.seen.remove(&owner);
     }
 
     /// The last segments of the paths app or router `name` of module `k`
@@ -347,14 +370,43 @@ impl Apps {
                 .and_then(|m| m.includes.get(*i))
                 .and_then(|inc| inc.target.as_deref())
                 .and_then(|t| self.resolve(mk, t));
+            let prefix = self
+                .modules
+                .get(mk)
+                .and_then(|m| m.includes.get(*i))
+                .and_then(|inc| inc.prefix.as_deref())
+                .map(tail)
+                .unwrap_or("");
             match target {
                 Some((tk, tn)) if self.declares(&tk, &tn) => {
                     let inner = self.tails_of(&tk, &tn, stack);
-                    out.tails.extend(inner.tails.iter().cloned());
+                    // A route at the included router's root
+                    // (`@router.get("")`) ends where the include's prefix
+                    // does (`prefix="/healthz"`).
+                    out.tails.extend(inner.tails.iter().map(|t| {
+                        if t.is_empty() {
+                            prefix.to_string()
+                        } else {
+                            t.clone()
+                        }
+                    }));
                     out.complete &= inner.complete;
                 }
                 _ => out.complete = false,
             }
+        }
+        // Routes at this router's root end where its own prefix does
+        // (`APIRouter(prefix="/health")` with `@router.get("/")`).
+        if let Some(own) = self
+            .modules
+            .get(k)
+            .and_then(|m| m.routers.iter().find(|(n, _)| n == name))
+            .and_then(|(_, p)| p.as_deref())
+            .map(tail)
+            .filter(|t| !t.is_empty())
+            && out.tails.remove("")
+        {
+            out.tails.insert(own.to_string());
         }
         stack.remove(&owner);
         let out = Arc::new(out);
@@ -522,6 +574,21 @@ mod tests {
             apps.resolve(Path::new("/r/a/app/api/__init__.py"), "..main.app"),
             Some((PathBuf::from("/r/a/app/main.py"), "app".into()))
         );
+        // `from .. import x` in a module of `app/api/`: `app/__init__`'s.
+        let modules = BTreeMap::from([
+            (PathBuf::from("/p/app/__init__.py"), module(&["router"])),
+            (PathBuf::from("/p/app/api/__init__.py"), module(&["router"])),
+            (PathBuf::from("/p/app/api/users.py"), Module::default()),
+        ]);
+        let nested = Apps::build(modules, std::iter::empty());
+        assert_eq!(
+            nested.resolve(Path::new("/p/app/api/users.py"), "..router"),
+            Some((PathBuf::from("/p/app/__init__.py"), "router".into()))
+        );
+        assert_eq!(
+            nested.resolve(Path::new("/p/app/api/users.py"), ".router"),
+            Some((PathBuf::from("/p/app/api/__init__.py"), "router".into()))
+        );
         assert_eq!(apps.resolve(main, "elsewhere.router"), None);
         assert_eq!(
             apps.resolve(main, "app"),
@@ -561,6 +628,30 @@ mod tests {
         let tails = apps.tails(Path::new("/r/app/main.py"), "app");
         assert!(tails.complete);
         assert_eq!(tails.tails.iter().collect::<Vec<_>>(), ["ready"]);
+    }
+
+    #[test]
+    fn a_route_at_a_routers_root_ends_where_its_prefix_does() {
+        use crate::parse::python::parse_file;
+        let read = |t: &str| Module::read(&parse_file(t, false));
+        let modules = BTreeMap::from([
+            (
+                PathBuf::from("/r/main.py"),
+                read(
+                    "from fastapi import FastAPI\nimport probes\napp = FastAPI()\napp.include_router(probes.live, prefix=\"/livez\")\napp.include_router(probes.ready)\n",
+                ),
+            ),
+            (
+                PathBuf::from("/r/probes.py"),
+                read(
+                    "from fastapi import APIRouter\nlive = APIRouter()\nready = APIRouter(prefix=\"/readyz\")\n@live.get(\"\")\ndef a(): ...\n@ready.get(\"/\")\ndef b(): ...\n",
+                ),
+            ),
+        ]);
+        let apps = Apps::build(modules, std::iter::empty());
+        let tails = apps.tails(Path::new("/r/main.py"), "app");
+        assert!(tails.complete);
+        assert_eq!(tails.tails.iter().collect::<Vec<_>>(), ["livez", "readyz"]);
     }
 
     #[test]

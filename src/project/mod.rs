@@ -157,7 +157,9 @@ pub struct Project {
     /// that folder answers to the name (then only those do: a
     /// `server:app` in `scripts/proxy-test/Dockerfile` is that folder's
     /// `server.py`, not every `server.py` of the repository).
-    apps: Vec<(String, PathBuf, bool)>,
+    served: std::collections::HashMap<PathBuf, Vec<String>>,
+    /// Some launch names an app at all.
+    any_app_named: bool,
     /// The app model: apps, routes, set-up, across modules.
     app_model: apps::Apps,
     /// Files some launch or service names that the run did not read
@@ -222,6 +224,61 @@ impl std::ops::Deref for Key {
 /// The map key of a path.
 fn key_of(path: &Path) -> Key {
     Key(key(path))
+}
+
+/// The modules (keys) launches serve, with the names of the apps each
+/// serves. A spec is looked up by its module's file name (`main.py`, or
+/// `main/__init__.py` for a package), not against every file; when
+/// modules below the launcher's folder answer to it, only they do.
+fn served_modules(
+    apps: &BTreeSet<(String, PathBuf)>,
+    known: &std::collections::HashSet<Key>,
+) -> std::collections::HashMap<PathBuf, Vec<String>> {
+    let mut by_name: std::collections::HashMap<String, Vec<&Key>> = Default::default();
+    for k in known
+        .iter()
+        .filter(|k| k.extension().is_some_and(|e| e == "py"))
+    {
+        let name = k.file_name().map(|n| n.to_string_lossy().to_string());
+        let entry = match name.as_deref() {
+            Some("__init__.py") => k
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|d| format!("{}/__init__.py", d.to_string_lossy())),
+            other => other.map(str::to_string),
+        };
+        if let Some(e) = entry {
+            by_name.entry(e).or_default().push(k);
+        }
+    }
+    let mut served: std::collections::HashMap<PathBuf, Vec<String>> = Default::default();
+    for (spec, dir) in apps {
+        let target = spec.split_once(':').map_or(spec.as_str(), |(t, _)| t);
+        let target = target.trim_start_matches("./");
+        let last = match target.strip_suffix(".py") {
+            Some(p) => p.rsplit(['/', '\\']).next().unwrap_or(p),
+            None => target.rsplit('.').next().unwrap_or(target),
+        };
+        let mut matches: Vec<(&Key, String)> =
+            [format!("{last}.py"), format!("{last}/__init__.py")]
+                .iter()
+                .filter_map(|n| by_name.get(n))
+                .flatten()
+                .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
+                .collect();
+        if matches.iter().any(|(k, _)| k.starts_with(dir)) {
+            matches.retain(|(k, _)| k.starts_with(dir));
+        }
+        // In key order: the same served list whatever the set's order.
+        matches.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, name) in matches {
+            let names = served.entry(k.0.clone()).or_default();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    served
 }
 
 /// The app a launch's `spec` names in the module at key `k`, if it names
@@ -605,22 +662,10 @@ impl Project {
             mut run_servers,
             apps,
         } = servers::named_configs(self);
-        let modules: Vec<&Key> = self
-            .known
-            .iter()
-            .filter(|k| k.extension().is_some_and(|e| e == "py"))
-            .collect();
         let mut apps = apps;
         apps.extend(self.app_model.runs());
-        self.apps = apps
-            .into_iter()
-            .map(|(spec, dir)| {
-                let near = modules
-                    .iter()
-                    .any(|m| m.starts_with(&dir) && spec_names(&spec, m).is_some());
-                (spec, dir, near)
-            })
-            .collect();
+        self.served = served_modules(&apps, &self.known);
+        self.any_app_named = !apps.is_empty();
         self.launch_sites = sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         let before = self.configs.len();
         for n in named {
@@ -736,17 +781,10 @@ impl Project {
     /// `None` when no launch names an app at all: what serves it is
     /// unknown.
     pub fn served_apps(&self, path: &Path) -> Option<Vec<String>> {
-        if self.apps.is_empty() {
+        if !self.any_app_named {
             return None;
         }
-        let k = key(path);
-        let names = self
-            .apps
-            .iter()
-            .filter(|(_, dir, near)| !near || k.starts_with(dir))
-            .filter_map(|(spec, _, _)| spec_names(spec, &k))
-            .collect();
-        Some(names)
+        Some(self.served.get(&key(path)).cloned().unwrap_or_default())
     }
 
     /// The app model: apps, their routes, the set-up their code does.
@@ -820,8 +858,15 @@ impl Project {
                 f.input.kind,
                 FileKind::Text | FileKind::Dependencies | FileKind::Env | FileKind::Gunicorn
             ) && names.iter().any(|n| {
+                // The whole name (`DEBUG`, not inside `PYTHONDEBUG`).
                 let upper = n.to_ascii_uppercase();
-                memchr::memmem::find(f.input.text.as_bytes(), upper.as_bytes()).is_some()
+                let text = f.input.text.as_bytes();
+                let word =
+                    |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+                memchr::memmem::find_iter(text, upper.as_bytes()).any(|at| {
+                    !word(at.checked_sub(1).and_then(|i| text.get(i)))
+                        && !word(text.get(at + upper.len()))
+                })
             })
         })
     }
@@ -965,10 +1010,22 @@ mod tests {
     fn launches_name_the_apps_they_serve() {
         let mut p = Project::default();
         assert_eq!(p.served_apps(Path::new("/r/app/main.py")), None);
-        p.apps = ["app.main:app", "worker.py", "svc.api:create_app()"]
-            .iter()
-            .map(|s| (s.to_string(), PathBuf::from("/r"), false))
-            .collect();
+        let apps: BTreeSet<(String, PathBuf)> =
+            ["app.main:app", "worker.py", "svc.api:create_app()"]
+                .iter()
+                .map(|s| (s.to_string(), PathBuf::from("/r")))
+                .collect();
+        let known = [
+            "/r/app/main.py",
+            "/r/worker.py",
+            "/r/svc/api/__init__.py",
+            "/r/myapp/main.py",
+        ]
+        .iter()
+        .map(|p| Key(PathBuf::from(p)))
+        .collect();
+        p.served = served_modules(&apps, &known);
+        p.any_app_named = true;
         assert_eq!(
             p.served_apps(Path::new("/r/app/main.py")),
             Some(vec!["app".to_string()])

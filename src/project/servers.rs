@@ -127,11 +127,16 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
                 .iter()
                 .any(|w| w.text.ends_with(".py") || w.dynamic)
         {
-            named.apps.extend(
-                FASTAPI_DEFAULT_PATHS
-                    .iter()
-                    .map(|p| (p.to_string(), super::dir_of(&key(&f.input.path)))),
-            );
+            // The first that exists beside the launcher (its working
+            // folder, as far as prodlint can tell), named exactly.
+            let dir = super::dir_of(&key(&f.input.path));
+            let candidates: Vec<PathBuf> =
+                FASTAPI_DEFAULT_PATHS.iter().map(|p| dir.join(p)).collect();
+            if let Some(found) = project.first_known(&candidates) {
+                named
+                    .apps
+                    .insert((key(found).to_string_lossy().to_string(), dir));
+            }
         }
         named.apps.extend(
             l.command

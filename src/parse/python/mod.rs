@@ -247,9 +247,6 @@ pub fn parse(text: &str) -> Module {
 /// parse). The parse runs on a thread with a large stack: the syntax
 /// tree of a long expression is deep, and so is walking and dropping it.
 pub fn parse_file(text: &str, config: bool) -> PyFile {
-    if std::env::var_os("PRODLINT_COUNT").is_some() {
-        eprintln!("PARSE {}", text.len());
-    }
     if let Err(why) = too_deep(text) {
         return PyFile {
             module: Module {

@@ -356,20 +356,32 @@ fn is_resource(callee: &str) -> bool {
     )
 }
 
-fn handler_of(py: &PyFile, index: usize) -> Option<Handler> {
+/// What each function uses, from one pass over the module's calls: a
+/// `Depends(…)` among its parameters, a call in its body beyond building
+/// its answer.
+fn uses(py: &PyFile) -> Vec<bool> {
+    let mut used = vec![false; py.functions.len()];
+    for c in &py.calls {
+        let hit = if c.name() == "Depends" {
+            c.owner
+        } else if !c.decorator && !PLAIN.contains(&c.name()) {
+            c.function
+        } else {
+            None
+        };
+        if let Some(u) = hit.and_then(|i| used.get_mut(i)) {
+            *u = true;
+        }
+    }
+    used
+}
+
+fn handler_of(py: &PyFile, used: &[bool], index: usize) -> Option<Handler> {
     let f: &Function = py.functions.get(index)?;
-    let deps = py
-        .calls
-        .iter()
-        .any(|c| c.owner == Some(index) && c.name() == "Depends");
-    let body_calls = py
-        .calls
-        .iter()
-        .any(|c| c.function == Some(index) && !c.decorator && !PLAIN.contains(&c.name()));
     Some(Handler {
         name: f.name.clone(),
         at: f.name_span,
-        touches: deps || body_calls || f.awaits,
+        touches: used.get(index).copied().unwrap_or(false) || f.awaits,
         can_fail: f.raises || f.says_503,
     })
 }
@@ -378,6 +390,7 @@ impl Module {
     /// Reads the facts of one parsed module.
     pub fn read(py: &PyFile) -> Module {
         let mut m = Module::default();
+        let used = uses(py);
         for c in &py.calls {
             if let Some(name) = &c.assigned_to {
                 if is_app(c) {
@@ -431,7 +444,7 @@ impl Module {
                 // A decorator's route is the function it decorates; a
                 // registration names its endpoint.
                 let handler = if c.decorator {
-                    c.owner.and_then(|i| handler_of(py, i))
+                    c.owner.and_then(|i| handler_of(py, &used, i))
                 } else {
                     None
                 };

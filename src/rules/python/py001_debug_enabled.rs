@@ -103,7 +103,12 @@ fn from_setting(
         return;
     };
     let values = cx.project.env_values(&flag.env, flag.case_sensitive);
-    let truthy = |v: &str| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on");
+    let truthy = |v: &str| {
+        matches!(
+            v.to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on" | "t" | "y"
+        )
+    };
     if values.iter().any(|(_, _, v)| !truthy(v)) {
         // Turned off (or set to something prodlint cannot read).
         return;

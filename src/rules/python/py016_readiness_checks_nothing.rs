@@ -59,7 +59,19 @@ impl Rule for ReadinessChecksNothing {
             let (Some(path), Some(h)) = (&r.path, &r.handler) else {
                 continue;
             };
-            let tail = crate::project::apps::tail(path);
+            // A route at its router's root ends where the router's prefix
+            // does (`APIRouter(prefix="/ready")` with `@router.get("")`).
+            let own = crate::project::apps::tail(path);
+            let tail = if own.is_empty() {
+                facts
+                    .routers
+                    .iter()
+                    .find(|(n, _)| *n == r.owner)
+                    .and_then(|(_, p)| p.as_deref())
+                    .map_or("", crate::project::apps::tail)
+            } else {
+                own
+            };
             if !super::py015_health_routes_missing::READINESS.contains(&tail)
                 || h.touches
                 || h.can_fail

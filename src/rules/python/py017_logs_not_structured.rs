@@ -61,6 +61,9 @@ impl Rule for LogsNotStructured {
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
+        if served_apps(cx).is_empty() {
+            return;
+        }
         let all = signals(cx);
         // Logging set up from a file prodlint does not read, here or by
         // the launch (`--log-config`, gunicorn's `logconfig`): unknown.

@@ -563,10 +563,10 @@ pub fn scan_in(
         .path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    // `.env.example`, `.env.sample`, `example.env`: an example env file.
+    // `.env.example`, `env.sample`, `example.env`: an example env file.
     let example_env = file.path.file_name().is_some_and(|n| {
         let n = n.to_string_lossy().to_ascii_lowercase();
-        (n.starts_with(".env") || n.ends_with(".env"))
+        (n.starts_with(".env") || n.starts_with("env.") || n.ends_with(".env"))
             && n.split(['.', '_', '-'])
                 .any(|p| matches!(p, "example" | "sample" | "template" | "dist"))
     });
