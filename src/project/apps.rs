@@ -464,15 +464,8 @@ impl Apps {
             near.has_app |= !m.apps.is_empty();
         }
         // The repository's configuration files (a proxy's, a logging
-        // configuration's): the folder with a `.github` folder above the
-        // package, else the package's folder.
-        let repo = self
-            .repos
-            .iter()
-            .filter(|r| root.starts_with(r))
-            .max_by_key(|r| r.as_os_str().len())
-            .cloned()
-            .unwrap_or_else(|| root.to_path_buf());
+        // configuration's).
+        let repo = self.repo_of_root(root);
         for (mk, m) in self
             .modules
             .range(repo.clone()..)
@@ -483,6 +476,21 @@ impl Apps {
                 .extend(m.signals.iter().map(|(s, span)| (*s, loc(mk, span))));
         }
         near
+    }
+
+    /// The repository of module `k`: the folder with a `.github` folder
+    /// above its package, else its package's folder.
+    pub fn repo_of(&self, k: &Path) -> PathBuf {
+        self.repo_of_root(&self.package_root(k))
+    }
+
+    fn repo_of_root(&self, root: &Path) -> PathBuf {
+        self.repos
+            .iter()
+            .filter(|r| root.starts_with(r))
+            .max_by_key(|r| r.as_os_str().len())
+            .cloned()
+            .unwrap_or_else(|| root.to_path_buf())
     }
 
     /// The folder above the top-most package holding `k`.

@@ -814,14 +814,15 @@ impl Project {
         self.files.values().any(|f| f.names_forwarded)
     }
 
-    /// What the project's env files that may be used in production (not
-    /// templates, not development or test files) set `names` to (compared
+    /// What the env files below `within` that may be used in production
+    /// (not templates, not development or test files) set `names` to (compared
     /// without case unless `case_sensitive`): each file, key and value,
     /// files named for production first, then in path order.
     pub fn env_values(
         &self,
         names: &[String],
         case_sensitive: bool,
+        within: &Path,
     ) -> Vec<(PathBuf, String, String)> {
         let same = |a: &str, b: &str| {
             if case_sensitive {
@@ -834,6 +835,7 @@ impl Project {
             .files
             .values()
             .filter_map(|f| Some((f, f.env.as_ref()?)))
+            .filter(|(f, _)| key(&f.input.path).starts_with(within))
             .flat_map(|(f, env)| {
                 let production = f
                     .input

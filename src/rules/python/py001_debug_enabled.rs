@@ -57,8 +57,11 @@ impl Rule for DebugEnabled {
             if !is_app(c) {
                 continue;
             }
+            // `debug=settings.debug`: an attribute of a settings object
+            // (a bare name is a parameter or a local, not a setting).
             if let Some(d) = c.keyword("debug")
                 && let Lit::Ref(r) = &d.value
+                && r.contains('.')
             {
                 from_setting(cx, r, d.span, out);
             }
@@ -102,7 +105,11 @@ fn from_setting(
     else {
         return;
     };
-    let values = cx.project.env_values(&flag.env, flag.case_sensitive);
+    let values = cx.project.env_values(
+        &flag.env,
+        flag.case_sensitive,
+        &cx.project.app_model().repo_of(&k),
+    );
     let truthy = |v: &str| {
         matches!(
             v.to_ascii_lowercase().as_str(),

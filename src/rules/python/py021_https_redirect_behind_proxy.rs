@@ -6,7 +6,8 @@ declare_rule! {
     /// nothing in the repository sets which proxies the server trusts:
     /// no `--forwarded-allow-ips` flag, no `FORWARDED_ALLOW_IPS` variable
     /// (in a Dockerfile, compose file, manifest or env file), no
-    /// `forwarded_allow_ips` in a gunicorn configuration.
+    /// `forwarded_allow_ips` in a gunicorn configuration, no uvicorn
+    /// `ProxyHeadersMiddleware` added by the app.
     ///
     /// ## Why it matters in production
     /// Behind a load balancer that terminates TLS, the app receives plain
@@ -52,7 +53,14 @@ impl Rule for HttpsRedirectBehindProxy {
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
-        if cx.project.names_forwarded_ips() {
+        // Trusted proxies set in the deployment, or by the app itself
+        // (uvicorn's `ProxyHeadersMiddleware(trusted_hosts=…)`).
+        if cx.project.names_forwarded_ips()
+            || cx.calls.iter().any(|c| {
+                c.name() == "ProxyHeadersMiddleware"
+                    || !middleware(std::slice::from_ref(c), "ProxyHeadersMiddleware").is_empty()
+            })
+        {
             return;
         }
         let apps = served_apps(cx);

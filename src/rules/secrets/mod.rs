@@ -635,7 +635,11 @@ pub fn scan_in(
         reported.insert(span);
         // An example env file is copied into production unchanged: a
         // real-looking random key there is reported whatever its purpose.
-        let copied = kind == Kind::GenericSecret && example_env && looks_generated(value);
+        // (A test's example file is not copied anywhere.)
+        let copied = kind == Kind::GenericSecret
+            && example_env
+            && file.purpose != crate::purpose::Purpose::Test
+            && looks_generated(value);
         let message = match kind {
             Kind::PrivateKey => "a private key is written into this file".to_string(),
             _ if copied => format!(
