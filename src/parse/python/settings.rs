@@ -133,13 +133,7 @@ fn default_of(v: &Expr, imports: &Imports) -> Option<(Lit, Span)> {
     if let Some(l) = lit(v) {
         return Some(l);
     }
-    let Expr::Call(c) = v else { return None };
-    let is_field = imports
-        .dotted(&c.func)
-        .is_some_and(|f| f == "Field" || f.ends_with(".Field"));
-    if !is_field {
-        return None;
-    }
+    let c = field_call(v, imports)?;
     let arg = c
         .arguments
         .keywords
@@ -214,13 +208,7 @@ fn read_config(v: &Expr, imports: &Imports, set: &mut impl FnMut(&str, Lit)) {
 /// The names a `Field(…)` reads instead of the field's own: `alias` or
 /// a string `validation_alias` (v2), `env` (v1).
 fn aliases_of(v: &Expr, imports: &Imports) -> Option<Vec<String>> {
-    let Expr::Call(c) = v else { return None };
-    let is_field = imports
-        .dotted(&c.func)
-        .is_some_and(|f| f == "Field" || f.ends_with(".Field"));
-    if !is_field {
-        return None;
-    }
+    let c = field_call(v, imports)?;
     ["validation_alias", "alias", "env"]
         .iter()
         .find_map(|name| {
@@ -237,6 +225,15 @@ fn aliases_of(v: &Expr, imports: &Imports) -> Option<Vec<String>> {
                 .collect();
             (!names.is_empty()).then_some(names)
         })
+}
+
+/// `Field(…)` (pydantic's), if `v` is that call.
+fn field_call<'e>(v: &'e Expr, imports: &Imports) -> Option<&'e ruff_python_ast::ExprCall> {
+    let Expr::Call(c) = v else { return None };
+    imports
+        .dotted(&c.func)
+        .is_some_and(|f| f == "Field" || f.ends_with(".Field"))
+        .then_some(c)
 }
 
 #[cfg(test)]

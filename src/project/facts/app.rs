@@ -166,7 +166,8 @@ pub fn last(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)
 }
 
-fn is_app(c: &Call) -> bool {
+/// `FastAPI(…)` or `Starlette(…)`.
+pub fn is_app(c: &Call) -> bool {
     matches!(
         c.callee.as_str(),
         "fastapi.FastAPI"

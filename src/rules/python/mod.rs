@@ -153,16 +153,7 @@ pub fn wanted<'r>(
         .collect()
 }
 
-/// `FastAPI(…)` or `Starlette(…)`.
-pub fn is_app(c: &Call) -> bool {
-    matches!(
-        c.callee.as_str(),
-        "fastapi.FastAPI"
-            | "fastapi.applications.FastAPI"
-            | "starlette.applications.Starlette"
-            | "starlette.Starlette"
-    )
-}
+pub use crate::project::facts::app::is_app;
 
 /// The argument of a CORS middleware that lets every origin in, if one
 /// does: `"*"` among `allow_origins`, or an `allow_origin_regex` that

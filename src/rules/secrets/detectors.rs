@@ -132,6 +132,13 @@ pub const DETECTORS: &[Detector] = &[
         pattern: r"\b(?P<secret>pplx-[A-Za-z0-9]{48})\b",
     },
     Detector {
+        what: "Tavily API key",
+        kind: Kind::ProviderToken,
+        prefixes: &["tvly-"],
+        // `tvly-` then the key, newer ones with their type (`tvly-dev-…`).
+        pattern: r"\b(?P<secret>tvly-(?:dev-|prod-)?[A-Za-z0-9]{24,64})\b",
+    },
+    Detector {
         what: "SendGrid API key",
         kind: Kind::ProviderToken,
         prefixes: &["SG."],

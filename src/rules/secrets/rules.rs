@@ -10,8 +10,8 @@ declare_rule! {
     /// (`glpat-`), Slack tokens and webhook URLs, Stripe live and restricted
     /// keys, Google API keys (Google AI Studio's included), OpenAI,
     /// Anthropic, Hugging Face (`hf_`), Groq (`gsk_`), xAI (`xai-`),
-    /// Replicate (`r8_`), OpenRouter (`sk-or-v1-`) and Perplexity
-    /// (`pplx-`) keys, SendGrid, Twilio,
+    /// Replicate (`r8_`), OpenRouter (`sk-or-v1-`), Perplexity
+    /// (`pplx-`) and Tavily (`tvly-`) keys, SendGrid, Twilio,
     /// npm, PyPI and Docker Hub tokens, and JSON Web Tokens. Placeholders
     /// and vendors' documented example keys are ignored. The value is never
     /// printed: every report shows its first characters and a mask.
