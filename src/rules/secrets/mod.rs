@@ -301,6 +301,43 @@ pub fn is_weak_password(name: &str, value: &str, users: &[&str]) -> bool {
 
 /// A value that could be generated (a generic secret's shape): at least
 /// 16 characters of the sets keys are written in, no spaces.
+/// Does the text hold a quoted run that [`looks_generated`] and is not
+/// low-entropy: the only literals the parse could report as generic
+/// secrets. (One pass: each run is read from the quote before it.)
+fn has_generated_literal(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let generated = |b: u8| b.is_ascii_alphanumeric() || b"+/=_.~!@#%^&*-".contains(&b);
+    let mut from = 0;
+    while let Some(at) = memchr::memchr2(b'"', b'\'', bytes.get(from..).unwrap_or_default()) {
+        let open = from + at;
+        let quote = bytes.get(open).copied().unwrap_or(b'"');
+        let start = open + 1;
+        let mut end = start;
+        while bytes.get(end).is_some_and(|b| generated(*b)) {
+            end += 1;
+        }
+        if end - start >= 16
+            && bytes.get(end) == Some(&quote)
+            && text.get(start..end).is_some_and(|run| {
+                // The value filters a generic secret must pass later.
+                let threshold = if run.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    3.0
+                } else {
+                    3.5
+                };
+                crate::redact::entropy(run) >= threshold
+                    && !is_label(run)
+                    && !looks_like_path_or_name(run)
+                    && !is_stand_in(run)
+            })
+        {
+            return true;
+        }
+        from = end.max(start);
+    }
+    false
+}
+
 fn looks_generated(value: &str) -> bool {
     value.len() >= 16
         && value
@@ -533,10 +570,21 @@ pub fn scan_in(
     // The parse is asked for only when the text could hold a secret: a
     // confirmed match, or a secret word a literal could be written under
     // (most modules have neither, and the parse costs more than the scan).
+    // A generic secret in Python is a literal the parse finds under a
+    // secret name, and only a quoted run that looks generated can be one:
+    // without such a run the parse could find none.
     let generic = selection.is_enabled(GenericSecret::META.code);
+    let is_python = python.is_some();
+    let confirmed = candidates.iter().any(|c| c.0 != Kind::GenericSecret);
+    let could_be_generic =
+        generic && (secret_word || !candidates.is_empty()) && has_generated_literal(text);
     let literals = python
-        .filter(|_| !candidates.is_empty() || (generic && secret_word))
+        .filter(|_| confirmed || could_be_generic)
         .and_then(|parse| parse());
+    if is_python && !confirmed && !could_be_generic {
+        // Not parsed: a text match is no secret of Python's.
+        candidates.retain(|c| c.0 != Kind::GenericSecret);
+    }
     if let Some(py) = &literals {
         // Text matches outside values are code; generic secrets come from
         // the parse alone.
@@ -769,6 +817,23 @@ impl<'a> KeyEnds<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_generated_looking_quoted_run_can_be_a_generic_secret() {
+        assert!(has_generated_literal("KEY = 'q8Yx2mN7pL4wR8tY3zAb6c'\n"));
+        assert!(has_generated_literal(
+            "# client_secret = \"Zq81mR4vT0pXw2LkN7bY\""
+        ));
+        assert!(!has_generated_literal(
+            "password = form.password  # 'short'\n"
+        ));
+        assert!(!has_generated_literal(
+            "x = \"application/json\"; y = \"sqlalchemy.orm.Session\""
+        ));
+        assert!(!has_generated_literal("t = \"app_access_token_value\""));
+        // Unterminated: no closing quote after the run.
+        assert!(!has_generated_literal("k = \"q8Yx2mN7pL4wR8tY3zAb6c"));
+    }
 
     #[test]
     fn a_secret_word_must_be_the_names_main_word() {
