@@ -20,6 +20,32 @@ pub struct AppDef {
     pub opaque: bool,
     /// The function that makes it (`create_app`), if one does.
     pub factory: Option<String>,
+    /// The constructor's literal arguments (`debug`, `docs_url`,
+    /// `lifespan`, …): what the code says, the rest unknown.
+    pub arguments: Vec<(String, Lit)>,
+}
+
+/// A middleware added to an app or router: `owner.add_middleware(X, …)`
+/// or `Middleware(X, …)` (in a list given to the constructor: no owner).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MiddlewareDef {
+    pub owner: Option<String>,
+    /// The class's last name (`CORSMiddleware`).
+    pub class: String,
+    pub arguments: Vec<(String, Lit)>,
+    pub at: Span,
+}
+
+/// A start-up or shutdown handler: `@app.on_event("shutdown")`, or the
+/// `lifespan=` an app is given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lifecycle {
+    pub owner: String,
+    /// `startup`, `shutdown` or `lifespan`.
+    pub event: String,
+    /// The handler's name, when the code names it.
+    pub handler: Option<String>,
+    pub at: Span,
 }
 
 /// A route declared on an app or router of the module.
@@ -113,6 +139,10 @@ pub struct Module {
     /// Settings fields with a literal boolean default: (field, the env
     /// names it reads, case-sensitive, the default, where the field is).
     pub flags: Vec<Flag>,
+    /// Middlewares added, with their literal arguments.
+    pub middleware: Vec<MiddlewareDef>,
+    /// Start-up and shutdown handlers.
+    pub lifecycle: Vec<Lifecycle>,
     /// Apps it starts by name (`uvicorn.run("app.main:app")`, wherever
     /// the call sits): launches, like a Dockerfile's `CMD`.
     pub runs: Vec<String>,
@@ -242,6 +272,16 @@ fn lit_prefix(v: Option<&Lit>) -> Option<String> {
         Some(Lit::Str(s)) => Some(s.clone()),
         Some(_) => None,
     }
+}
+
+/// A call's keyword arguments whose values are literals (names and
+/// references included, `Other` left out).
+fn literal_keywords(c: &Call) -> Vec<(String, Lit)> {
+    c.keywords
+        .iter()
+        .filter(|(_, a, _)| a.value != Lit::Other)
+        .map(|(n, a, _)| (n.clone(), a.value.clone()))
+        .collect()
 }
 
 fn middleware_class(c: &Call) -> Option<&str> {
@@ -395,6 +435,17 @@ impl Module {
         for c in &py.calls {
             if let Some(name) = &c.assigned_to {
                 if is_app(c) {
+                    if let Some(l) = c.keyword("lifespan") {
+                        m.lifecycle.push(Lifecycle {
+                            owner: name.clone(),
+                            event: "lifespan".to_string(),
+                            handler: match &l.value {
+                                Lit::Ref(r) => Some(last(r).to_string()),
+                                _ => None,
+                            },
+                            at: l.span,
+                        });
+                    }
                     m.apps.push(AppDef {
                         name: name.clone(),
                         at: c.callee_span,
@@ -403,6 +454,7 @@ impl Module {
                             .function
                             .and_then(|i| py.functions.get(i))
                             .map(|f| f.name.clone()),
+                        arguments: literal_keywords(c),
                     });
                 } else if is_router(c) {
                     m.routers.push((
@@ -419,6 +471,28 @@ impl Module {
             }
             if let Some(s) = signal_of(c) {
                 m.signals.push((s, c.callee_span));
+            }
+            if let Some(class) = middleware_class(c) {
+                m.middleware.push(MiddlewareDef {
+                    owner: (c.name() == "add_middleware").then(|| c.module().to_string()),
+                    class: class.to_string(),
+                    arguments: literal_keywords(c),
+                    at: c.span,
+                });
+            }
+            if c.decorator
+                && c.name() == "on_event"
+                && let Some(Lit::Str(event)) = c.args.first().map(|a| &a.value)
+            {
+                m.lifecycle.push(Lifecycle {
+                    owner: c.module().to_string(),
+                    event: event.clone(),
+                    handler: c
+                        .owner
+                        .and_then(|i| py.functions.get(i))
+                        .map(|f| f.name.clone()),
+                    at: c.span,
+                });
             }
             let name = c.name();
             if c.callee == "uvicorn.run"
@@ -553,4 +627,57 @@ pub fn python_may_say(text: &str) -> bool {
         .get_or_init(|| aho_corasick::AhoCorasick::new(WORDS).ok())
         .as_ref()
         .is_none_or(|ac| ac.is_match(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::python::parse_file;
+
+    #[test]
+    fn apps_middleware_and_lifecycle_are_read_with_their_literal_arguments() {
+        let m = Module::read(&parse_file(
+            "from fastapi import FastAPI\n\
+             from fastapi.middleware.cors import CORSMiddleware\n\
+             from fastapi.middleware.gzip import GZipMiddleware\n\
+             app = FastAPI(debug=False, docs_url=None, lifespan=lifespan, title=name())\n\
+             app.add_middleware(CORSMiddleware, allow_origins=[\"*\"], allow_credentials=True)\n\
+             app.add_middleware(GZipMiddleware, minimum_size=1000)\n\
+             @app.on_event(\"shutdown\")\n\
+             async def close(): ...\n",
+            false,
+        ));
+        let app = &m.apps[0];
+        assert_eq!(app.name, "app");
+        assert_eq!(
+            app.arguments,
+            [
+                ("debug".to_string(), Lit::Bool(false)),
+                ("docs_url".to_string(), Lit::None),
+                ("lifespan".to_string(), Lit::Ref("lifespan".to_string())),
+            ]
+        );
+        let classes: Vec<_> = m
+            .middleware
+            .iter()
+            .map(|d| (d.owner.as_deref(), d.class.as_str(), d.arguments.len()))
+            .collect();
+        assert_eq!(
+            classes,
+            [
+                (Some("app"), "CORSMiddleware", 2),
+                (Some("app"), "GZipMiddleware", 1)
+            ]
+        );
+        let events: Vec<_> = m
+            .lifecycle
+            .iter()
+            .map(|l| (l.event.as_str(), l.handler.as_deref()))
+            .collect();
+        assert_eq!(
+            events,
+            [("lifespan", Some("lifespan")), ("shutdown", Some("close"))]
+        );
+        assert!(m.signals.iter().any(|(s, _)| *s == Signal::Compression));
+    }
 }
