@@ -103,8 +103,10 @@ fn a_dockerfile_its_builds_its_runs_and_its_ports_are_one_unit() {
             "docker/Dockerfile:8 Expose 8000",
             "compose.yaml:7 Publish 8000",
             "k8s/api.yaml:22 ContainerPort 8080",
-            "k8s/api.yaml:38 ServiceTarget 8080",
-            "k8s/api.yaml:26 Probe 8000",
+            "k8s/api.yaml:39 ServiceTarget 8080",
+            // `targetPort: http`: the container's port named `http`.
+            "k8s/api.yaml:42 ServiceTarget 8080",
+            "k8s/api.yaml:27 Probe 8000",
         ]
     );
     // The stop waits of both runners: compose's 40 s, Kubernetes' default.

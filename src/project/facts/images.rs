@@ -42,6 +42,9 @@ pub struct Run {
     /// The servers its own command starts (a compose `command`, a
     /// container's `command`/`args`), linked by the project.
     pub servers: Vec<super::units::Server>,
+    /// A container's named ports (`name: http`, `containerPort: 8000`):
+    /// what a Service's `targetPort: http` means.
+    pub port_names: Vec<(String, u16)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,6 +355,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             stop_wait,
             pre_stop_sleep: None,
             servers: Vec::new(),
+            port_names: Vec::new(),
         });
     }
 }
@@ -420,6 +424,10 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                 stop_wait: stop_wait.clone(),
                 pre_stop_sleep,
                 servers: Vec::new(),
+                port_names: declared
+                    .iter()
+                    .filter_map(|p| Some((p.name.clone()?, u16::try_from(p.number?).ok()?)))
+                    .collect(),
             });
         }
     }
@@ -427,6 +435,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
         let Some(spec) = o.spec() else { continue };
         let selector = kube::string_map(spec.get("selector"));
         let mut targets = Vec::new();
+        let mut named = Vec::new();
         for p in spec.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
             let node = p.get("targetPort").or_else(|| p.get("port"));
             if let Some(n) = node
@@ -437,6 +446,12 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     role: Role::ServiceTarget,
                     at: loc(path, n.span),
                 });
+            } else if let Some(n) = p.get("targetPort")
+                && let Some(name) = n.as_str()
+            {
+                // A container port's name: resolved against each pod the
+                // Service selects, when units are linked.
+                named.push((name.to_string(), loc(path, n.span)));
             }
         }
         if !selector.is_empty() {
@@ -444,6 +459,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                 namespace: o.namespace.clone(),
                 selector,
                 targets,
+                named_targets: named,
             });
         }
     }

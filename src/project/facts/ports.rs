@@ -34,6 +34,9 @@ pub struct ServicePorts {
     pub namespace: Option<String>,
     pub selector: BTreeMap<String, String>,
     pub targets: Vec<PortClaim>,
+    /// `targetPort: http`: a container port's name, and where it is
+    /// written.
+    pub named_targets: Vec<(String, Loc)>,
 }
 
 impl ServicePorts {

@@ -237,6 +237,15 @@ pub fn link(
             {
                 for s in services.iter().filter(|s| s.selects(namespace, labels)) {
                     ports.extend(s.targets.iter().cloned());
+                    // A named target is this container's port of that name.
+                    ports.extend(s.named_targets.iter().filter_map(|(name, at)| {
+                        let (_, port) = r.port_names.iter().find(|(n, _)| n == name)?;
+                        Some(PortClaim {
+                            port: *port,
+                            role: Role::ServiceTarget,
+                            at: at.clone(),
+                        })
+                    }));
                 }
             }
         }
