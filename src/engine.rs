@@ -280,12 +280,14 @@ fn run_rules(
     let is_python = matches!(kind, FileKind::Gunicorn | FileKind::Text)
         && source.path.extension().is_some_and(|e| e == "py");
     // The project's parse of this module, when it made one.
-    let mut python: Option<Arc<crate::parse::python::PyFile>> =
-        if kind == FileKind::Text && is_python {
-            project.python(&source.path, &source.text)
-        } else {
-            None
-        };
+    // (A gunicorn configuration's parse has its configuration view.)
+    let mut python: Option<Arc<crate::parse::python::PyFile>> = if is_python {
+        project
+            .python(&source.path, &source.text)
+            .filter(|p| kind != FileKind::Gunicorn || p.configured)
+    } else {
+        None
+    };
     if let Some(at) = template_at {
         // Secrets are reported in templates too (a live token is a leak
         // wherever it is committed); the selection and purposes decide.

@@ -567,7 +567,9 @@ impl Project {
                 let py = python::parse_file(&text, true);
                 let app = facts::app::Module::read(&py);
                 f.app = (!app.is_empty()).then_some(app);
-                f.gunicorn = Some(Arc::new((f.input.path.clone(), py.module)));
+                f.gunicorn = Some(Arc::new((f.input.path.clone(), py.module.clone())));
+                // Held for the file's own lint: a configuration is parsed once.
+                *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
             }
             FileKind::Text if k.extension().is_some_and(|e| e == "py") => {
                 let py = python::parse_file(&text, false);
@@ -670,11 +672,16 @@ impl Project {
         let before = self.configs.len();
         for n in named {
             let n = Key(n);
-            match self.files.get(&n) {
+            match self.files.get_mut(&n) {
                 Some(f) if !self.configs.contains_key(&n) => {
-                    let module = python::parse(&f.input.text);
-                    self.configs
-                        .insert(n.clone(), Arc::new((f.input.path.clone(), module)));
+                    // One parse with the configuration's view, held for the
+                    // file's own lint too (it is linted as a configuration).
+                    let py = python::parse_file(&f.input.text, true);
+                    self.configs.insert(
+                        n.clone(),
+                        Arc::new((f.input.path.clone(), py.module.clone())),
+                    );
+                    *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
                 }
                 Some(_) => {}
                 // Named, in the run, but not read yet: the loader reads it.

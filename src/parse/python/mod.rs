@@ -234,6 +234,8 @@ pub struct PyFile {
     pub marks: Vec<(calls::Mark, crate::source::Span)>,
     /// Its pydantic settings classes.
     pub settings: Vec<settings::SettingsClass>,
+    /// Parsed with the configuration's view (`module` is evaluated).
+    pub configured: bool,
 }
 
 /// Parses `text` and evaluates its module-level assignments.
@@ -381,6 +383,7 @@ fn parse_file_here(text: &str, config: bool) -> PyFile {
         functions: view.functions,
         marks: view.marks,
         settings: settings::read(text, parsed.suite(), &imports),
+        configured: config,
     }
 }
 
