@@ -251,6 +251,10 @@ fn served_modules(
             by_name.entry(e).or_default().push(k);
         }
     }
+    // In path order: what the bound below keeps is the same every run.
+    for ks in by_name.values_mut() {
+        ks.sort();
+    }
     let mut served: std::collections::HashMap<PathBuf, Vec<String>> = Default::default();
     for (spec, dir) in apps {
         let target = spec.split_once(':').map_or(spec.as_str(), |(t, _)| t);
@@ -263,7 +267,9 @@ fn served_modules(
             [format!("{last}.py"), format!("{last}/__init__.py")]
                 .iter()
                 .filter_map(|n| by_name.get(n))
-                .flatten()
+                // Bounded: thousands of same-named modules and launches
+                // must not cost their product.
+                .flat_map(|ks| ks.iter().take(4096))
                 .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
                 .collect();
         if matches.iter().any(|(k, _)| k.starts_with(dir)) {
