@@ -663,6 +663,35 @@ mod tests {
     }
 
     #[test]
+    fn a_router_included_many_times_over_stops_at_the_budget() {
+        use crate::parse::python::parse_file;
+        let mut text = String::from("from fastapi import APIRouter, FastAPI\napp = FastAPI()\n");
+        for i in 0..14 {
+            text.push_str(&format!("r{i} = APIRouter()\n"));
+        }
+        text.push_str("app.include_router(r0)\n");
+        for i in 0..13 {
+            for _ in 0..4 {
+                text.push_str(&format!("r{i}.include_router(r{})\n", i + 1));
+            }
+        }
+        text.push_str("@r13.get(\"/x\")\ndef x(): ...\n");
+        let k = PathBuf::from("/r/main.py");
+        let apps = Apps::build(
+            BTreeMap::from([(k.clone(), Module::read(&parse_file(&text, false)))]),
+            std::iter::empty(),
+        );
+        // 4^13 paths to the route: the walk gives up, incomplete.
+        let app = apps.app(&k, "app");
+        assert!(!app.complete);
+        assert!(app.routes.len() <= MAX_VISITS);
+        // The path ends are memoised per router: complete, one route.
+        let tails = apps.tails(&k, "app");
+        assert!(tails.complete);
+        assert_eq!(tails.tails.iter().collect::<Vec<_>>(), ["x"]);
+    }
+
+    #[test]
     fn paths_join_and_end() {
         assert_eq!(
             join(Some("/api/"), Some("/users")),

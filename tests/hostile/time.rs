@@ -291,3 +291,31 @@ fn a_self_doubling_gunicorn_value_is_capped() {
         assert!(r.stdout.contains("not evaluated"), "{}", r.stdout);
     }
 }
+
+/// Fourteen routers, each including the next four times, under a served
+/// app: a walk that follows every inclusion is 4^14 visits. The route
+/// walk is bounded (and memoised per router), so the run ends and the app
+/// is still judged.
+#[test]
+fn routers_included_many_times_at_every_level_do_not_explode() {
+    let mut routers = String::from("from fastapi import APIRouter\n");
+    for i in 0..14 {
+        routers.push_str(&format!("r{i} = APIRouter(prefix=\"/p{i}\")\n"));
+    }
+    for i in 0..13 {
+        for _ in 0..4 {
+            routers.push_str(&format!("r{i}.include_router(r{})\n", i + 1));
+        }
+    }
+    routers.push_str("@r13.get(\"/health\")\ndef health(): ...\n");
+    let main = "from fastapi import FastAPI\nfrom routers import r0\n\
+                app = FastAPI()\napp.include_router(r0)\n\
+                if __name__ == \"__main__\":\n    import uvicorn\n    uvicorn.run(app)\n";
+    let out = run_json(
+        &[("routers.py", &routers), ("main.py", main)],
+        "PY015",
+        true,
+    );
+    // The liveness route is found under the fourteen prefixes; no readiness.
+    out.assert_reports("routers included many times", "PY015");
+}
