@@ -23,6 +23,8 @@ pub enum Lit {
     List(Vec<Lit>),
     /// A name or attribute, resolved through the imports (`ssl.CERT_NONE`).
     Ref(String),
+    /// A dict display (`{"version": 1, …}`), its contents not read.
+    Dict,
     Other,
 }
 
@@ -246,6 +248,7 @@ impl Imports {
             Expr::List(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
             Expr::Tuple(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
             Expr::Set(l) => Lit::List(l.elts.iter().map(|x| self.lit(x)).collect()),
+            Expr::Dict(_) => Lit::Dict,
             e => self.dotted(e).map_or(Lit::Other, Lit::Ref),
         }
     }

@@ -316,12 +316,15 @@ fn signal_of(c: &Call) -> Option<Signal> {
     if name == "ConsoleRenderer" {
         return Some(Signal::ConsoleLogs);
     }
-    if matches!(
-        callee,
-        "logging.config.dictConfig" | "logging.config.fileConfig"
-    ) || (matches!(callee, "uvicorn.run" | "uvicorn.Config")
-        && c.keyword("log_config")
-            .is_some_and(|a| a.value != Lit::None))
+    // `dictConfig({…})` written out in the code is read (its JSON
+    // formatter, if any, is a string the module holds); one built or
+    // loaded elsewhere is not.
+    let dict_config_arg = c.args.first().or(c.keyword("config")).map(|a| &a.value);
+    if (callee == "logging.config.dictConfig" && dict_config_arg != Some(&Lit::Dict))
+        || callee == "logging.config.fileConfig"
+        || (matches!(callee, "uvicorn.run" | "uvicorn.Config")
+            && c.keyword("log_config")
+                .is_some_and(|a| a.value != Lit::None))
     {
         return Some(Signal::LogConfig);
     }

@@ -8,10 +8,12 @@ declare_rule! {
     /// configuration file), no loguru `serialize=True`, anywhere in the
     /// app's package or the repository's logging configuration files.
     /// When structlog renders with `ConsoleRenderer` only, the finding
-    /// says so. Logging configured from what prodlint does not read
-    /// (`logging.config.dictConfig`/`fileConfig`, uvicorn's `log_config=`
-    /// or `--log-config`, gunicorn's `logconfig`) may be JSON: the rule
-    /// stays silent. Reported once per served app (see PY015), at its
+    /// says so. A `logging.config.dictConfig({…})` written out in the code
+    /// is read: without a JSON formatter named in it, logs are text.
+    /// Logging configured from what prodlint does not read (`dictConfig`
+    /// of a dict built or loaded elsewhere, `fileConfig`, uvicorn's
+    /// `log_config=` or `--log-config`, gunicorn's `logconfig`) may be
+    /// JSON: the rule stays silent. Reported once per served app (see PY015), at its
     /// construction, for production files.
     ///
     /// ## Why it matters in production
