@@ -488,6 +488,7 @@ fn run_rules(
             settings: &py.settings,
             served: project.served_apps(&source.path),
             config: &settings.config,
+            shared: Default::default(),
         };
         rules::python::check(&cx, &py_rules, &mut out);
     }

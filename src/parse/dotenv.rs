@@ -84,6 +84,15 @@ const TEMPLATE_MARKERS: &[&str] = &["example", "sample", "template", "dist", "tm
 const PRODUCTION_MARKERS: &[&str] = &["prod", "production", "prd"];
 const ENVIRONMENT_KEYS: &[&str] = &["ENVIRONMENT", "APP_ENV", "ENV", "APP_ENVIRONMENT"];
 
+/// `.env.example`, `env.sample`, `example.env`, `.env.template`…: a name
+/// that says the file documents keys rather than setting them.
+pub fn is_template_name(file_name: &str) -> bool {
+    file_name
+        .to_ascii_lowercase()
+        .split(['.', '_', '-'])
+        .any(|p| TEMPLATE_MARKERS.contains(&p))
+}
+
 impl EnvFile {
     /// The last entry with exactly this key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
@@ -106,7 +115,7 @@ impl EnvFile {
             .split(['.', '_', '-'])
             .filter(|p| !p.is_empty())
             .collect();
-        if parts.iter().any(|p| TEMPLATE_MARKERS.contains(p)) {
+        if is_template_name(file_name) {
             return Environment::Template;
         }
         if parts.iter().any(|p| PRODUCTION_MARKERS.contains(p)) {

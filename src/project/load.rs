@@ -65,25 +65,6 @@ pub fn may_feed(c: &Candidate) -> bool {
     }
 }
 
-/// A test module by its path below the folder checked: under a
-/// `tests`/`test` folder, or named
-/// `test_*.py`, `*_test.py`, `conftest.py`.
-fn looks_like_test(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    name.starts_with("test_")
-        || name.ends_with("_test.py")
-        || name == "conftest.py"
-        || path.components().any(|c| {
-            matches!(
-                c.as_os_str().to_str(),
-                Some("tests" | "test" | "testing" | "regtest")
-            )
-        })
-}
-
 /// The input a file makes once read, if its text holds facts.
 fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) -> Option<Input> {
     let kind = kind.refine(path, &text);
@@ -96,10 +77,13 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
             path.file_name().is_some_and(|n| n == "setup.py")
                 || if path.extension().is_some_and(|e| e == "py") {
                     // A test module's apps and clients are the test's.
-                    !looks_like_test(
+                    crate::purpose::guess(
                         path.strip_prefix(root.as_deref().unwrap_or(Path::new("")))
                             .unwrap_or(path),
-                    ) && crate::project::facts::app::python_may_say(&text)
+                        Some(kind),
+                        "",
+                    ) != crate::purpose::Purpose::Test
+                        && crate::project::facts::app::python_may_say(&text)
                 } else {
                     crate::project::facts::app::Module::text_may_signal(&text)
                 }

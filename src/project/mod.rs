@@ -585,18 +585,23 @@ impl Project {
                 *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
             }
             FileKind::Env => {
-                let env = crate::parse::dotenv::parse(&text);
+                // A development, test or example env file does not set
+                // what production runs with (purposes say which is which).
+                let rel = f
+                    .input
+                    .root
+                    .as_deref()
+                    .and_then(|r| f.input.path.strip_prefix(r).ok())
+                    .unwrap_or(&f.input.path);
                 let name = k
                     .file_name()
-                    .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                    .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                let local = name.split(['.', '_', '-']).any(|p| {
-                    matches!(
-                        p,
-                        "dev" | "development" | "local" | "test" | "testing" | "ci"
-                    )
-                });
-                if !local && env.environment(&name) != crate::parse::dotenv::Environment::Template {
+                if crate::purpose::guess(rel, Some(FileKind::Env), "")
+                    == crate::purpose::Purpose::Production
+                    && !crate::parse::dotenv::is_template_name(&name)
+                {
+                    let env = crate::parse::dotenv::parse(&text);
                     f.env = Some(
                         env.entries
                             .iter()

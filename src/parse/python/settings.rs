@@ -26,6 +26,18 @@ pub struct Field {
     pub env: Vec<String>,
 }
 
+/// The variable a field reads, as people spell it: its first env name
+/// (the field's own name when it has none), in capitals unless the class
+/// is case-sensitive (`APP_DEBUG` for `debug` under `env_prefix="APP_"`).
+pub fn env_var(env: &[String], field: &str, case_sensitive: bool) -> String {
+    let name = env.first().map_or(field, String::as_str);
+    if case_sensitive {
+        name.to_string()
+    } else {
+        name.to_ascii_uppercase()
+    }
+}
+
 /// What a settings class says about where it reads: `model_config`
 /// (a `SettingsConfigDict(…)` call or a dict literal) or v1's inner
 /// `class Config`.

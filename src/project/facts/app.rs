@@ -284,7 +284,9 @@ fn literal_keywords(c: &Call) -> Vec<(String, Lit)> {
         .collect()
 }
 
-fn middleware_class(c: &Call) -> Option<&str> {
+/// The class of a middleware a call adds (`add_middleware(X, …)`,
+/// `Middleware(X, …)`): `X`'s last name.
+pub fn middleware_class(c: &Call) -> Option<&str> {
     if c.name() != "add_middleware" && c.name() != "Middleware" {
         return None;
     }

@@ -76,6 +76,8 @@ pub struct PythonContext<'a> {
     pub py: &'a crate::parse::python::PyFile,
     /// The project: the app model across modules.
     pub project: &'a crate::project::Project,
+    /// What the module's app rules work out once.
+    pub shared: Shared,
     pub calls: &'a [Call],
     /// The module's pydantic settings classes.
     pub settings: &'a [SettingsClass],
@@ -180,13 +182,8 @@ pub struct MiddlewareCall<'a> {
 pub fn middleware<'a>(calls: &'a [Call], class: &'a str) -> Vec<MiddlewareCall<'a>> {
     calls
         .iter()
-        .filter(|c| c.name() == "add_middleware" || c.name() == "Middleware")
-        .filter_map(|c| match c.args.first().map(|a| &a.value) {
-            Some(Lit::Ref(name)) if name.rsplit('.').next() == Some(class) => {
-                Some(MiddlewareCall { call: c, class })
-            }
-            _ => None,
-        })
+        .filter(|c| crate::project::facts::app::middleware_class(c) == Some(class))
+        .map(|c| MiddlewareCall { call: c, class })
         .collect()
 }
 
@@ -208,16 +205,30 @@ pub fn in_module(module: &str, name: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
-/// The app-model facts of this module: the project's, or read now when
-/// the project does not hold the module.
-pub fn module_facts<'a>(cx: &'a PythonContext<'_>) -> std::borrow::Cow<'a, AppModule> {
+/// The text a module that makes an app holds: what the app-wide rules
+/// need to look at it.
+pub const APP_CONSTRUCTORS: &[&str] = &["FastAPI(", "Starlette("];
+
+/// What the app rules of one module work out once and share (every
+/// app-wide rule asks which apps are served and what the package sets up).
+#[derive(Default)]
+pub struct Shared {
+    /// The module's facts, when the project does not hold them.
+    facts: std::cell::OnceCell<AppModule>,
+    served: std::cell::OnceCell<Vec<AppDef>>,
+    signals: std::cell::OnceCell<Vec<(Signal, crate::project::facts::Loc)>>,
+}
+
+/// The app-model facts of this module: the project's, or read once from
+/// the module's parse when the project does not hold it.
+pub fn module_facts<'a>(cx: &'a PythonContext<'_>) -> &'a AppModule {
     match cx
         .project
         .app_model()
         .module(&cx.project.key(&cx.file.path))
     {
-        Some(m) => std::borrow::Cow::Borrowed(m),
-        None => std::borrow::Cow::Owned(AppModule::read(cx.py)),
+        Some(m) => m,
+        None => cx.shared.facts.get_or_init(|| AppModule::read(cx.py)),
     }
 }
 
@@ -231,64 +242,69 @@ pub fn app_tails(
     if cx.project.app_model().module(&k).is_some() {
         return cx.project.app_model().tails(&k, name);
     }
-    let one = std::collections::BTreeMap::from([(k.clone(), AppModule::read(cx.py))]);
+    let one = std::collections::BTreeMap::from([(k.clone(), module_facts(cx).clone())]);
     crate::project::apps::Apps::build(one, std::iter::empty()).tails(&k, name)
 }
 
 /// The apps of this module that are served: a launch of the project
 /// names them (by name, by the factory that makes them, or the whole
-/// module), or the module runs them itself (`uvicorn.run(app)`). Sub-apps
-/// another app mounts are not served on their own.
-pub fn served_apps(cx: &PythonContext<'_>) -> Vec<AppDef> {
-    module_facts(cx)
-        .apps
-        .iter()
-        .filter(|app| {
-            // Run by the module itself, as a program: a `uvicorn.run` in a
-            // function is an embedded helper server (a worker's status
-            // page), not the service.
-            let runs_itself = cx.calls.iter().any(|c| {
-                c.callee == "uvicorn.run"
-                    && (!c.in_function || c.in_main_guard)
-                    && match c.args.first().map(|a| &a.value) {
-                        Some(Lit::Ref(r)) => *r == app.name,
-                        Some(Lit::Str(spec)) => spec.ends_with(&format!(":{}", app.name)),
-                        _ => false,
-                    }
-            });
-            let launched = cx.served.as_ref().is_some_and(|names| {
-                names
-                    .iter()
-                    .any(|a| *a == app.name || a == "*" || Some(a) == app.factory.as_ref())
-            });
-            runs_itself || launched
-        })
-        .cloned()
-        .collect()
+/// module), or the module runs them itself (`uvicorn.run(app)` at its top
+/// level or under `if __name__ == "__main__":`). Sub-apps another app
+/// mounts are not served on their own.
+pub fn served_apps<'a>(cx: &'a PythonContext<'_>) -> &'a [AppDef] {
+    cx.shared.served.get_or_init(|| {
+        module_facts(cx)
+            .apps
+            .iter()
+            .filter(|app| {
+                // Run by the module itself, as a program: a `uvicorn.run`
+                // in a function is an embedded helper server (a worker's
+                // status page), not the service.
+                let runs_itself = cx.calls.iter().any(|c| {
+                    c.callee == "uvicorn.run"
+                        && (!c.in_function || c.in_main_guard)
+                        && match c.args.first().map(|a| &a.value) {
+                            Some(Lit::Ref(r)) => *r == app.name,
+                            Some(Lit::Str(spec)) => spec.ends_with(&format!(":{}", app.name)),
+                            _ => false,
+                        }
+                });
+                let launched = cx.served.as_ref().is_some_and(|names| {
+                    names
+                        .iter()
+                        .any(|a| *a == app.name || a == "*" || Some(a) == app.factory.as_ref())
+                });
+                runs_itself || launched
+            })
+            .cloned()
+            .collect()
+    })
 }
 
 /// The set-up the app's code does: signals of the modules of its package,
 /// and of the repository's configuration files (a proxy's, a logging
 /// configuration's).
-pub fn signals(cx: &PythonContext<'_>) -> Vec<(Signal, crate::project::facts::Loc)> {
-    let model = cx.project.app_model();
-    let k = cx.project.key(&cx.file.path);
-    if model.module(&k).is_some() {
-        return model.near(&k).signals.clone();
-    }
-    AppModule::read(cx.py)
-        .signals
-        .into_iter()
-        .map(|(s, span)| {
-            (
-                s,
-                crate::project::facts::Loc {
-                    file: k.clone(),
-                    span,
-                },
-            )
-        })
-        .collect()
+pub fn signals<'a>(cx: &'a PythonContext<'_>) -> &'a [(Signal, crate::project::facts::Loc)] {
+    cx.shared.signals.get_or_init(|| {
+        let model = cx.project.app_model();
+        let k = cx.project.key(&cx.file.path);
+        if model.module(&k).is_some() {
+            return model.near(&k).signals.clone();
+        }
+        module_facts(cx)
+            .signals
+            .iter()
+            .map(|(s, span)| {
+                (
+                    *s,
+                    crate::project::facts::Loc {
+                        file: k.clone(),
+                        span: *span,
+                    },
+                )
+            })
+            .collect()
+    })
 }
 
 /// The first place the app's code does `signal`, if it does.
@@ -310,7 +326,7 @@ pub fn report_missing(
     out: &mut Findings,
 ) {
     let apps = served_apps(cx);
-    if apps.is_empty() || signal(&signals(cx), wanted).is_some() {
+    if apps.is_empty() || signal(signals(cx), wanted).is_some() {
         return;
     }
     for app in apps {

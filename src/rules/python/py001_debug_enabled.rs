@@ -120,18 +120,7 @@ fn from_setting(
         // Turned off (or set to something prodlint cannot read).
         return;
     }
-    let name = flag
-        .env
-        .first()
-        .cloned()
-        .unwrap_or_else(|| flag.field.clone());
-    // Environment variables are spelt in capitals unless the class is
-    // case-sensitive.
-    let name = if flag.case_sensitive {
-        name
-    } else {
-        name.to_ascii_uppercase()
-    };
+    let name = crate::parse::python::settings::env_var(&flag.env, &flag.field, flag.case_sensitive);
     let message = match values.first() {
         Some((env_file, key, v)) => format!(
             "debug comes from the setting `{}`, true by default, and {} sets `{key}={v}`: tracebacks in every 500 response",

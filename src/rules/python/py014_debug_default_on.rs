@@ -57,12 +57,11 @@ impl Rule for DebugDefaultOn {
                 // The variable pydantic reads (`APP_DEBUG` with
                 // `env_prefix="APP_"`), spelt in capitals unless the class
                 // is case-sensitive.
-                let var = f.env.first().cloned().unwrap_or_else(|| f.name.clone());
-                let var = if class.config.case_sensitive == Some(true) {
-                    var
-                } else {
-                    var.to_ascii_uppercase()
-                };
+                let var = crate::parse::python::settings::env_var(
+                    &f.env,
+                    &f.name,
+                    class.config.case_sensitive == Some(true),
+                );
                 out.report(
                     &Self::META,
                     *at,

@@ -80,7 +80,7 @@ impl Rule for HealthRoutesMissing {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["FastAPI(", "Starlette("]
+        APP_CONSTRUCTORS
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {

@@ -59,7 +59,7 @@ impl Rule for LogsNotStructured {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["FastAPI(", "Starlette("]
+        APP_CONSTRUCTORS
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
@@ -69,10 +69,10 @@ impl Rule for LogsNotStructured {
         let all = signals(cx);
         // Logging set up from a file prodlint does not read, here or by
         // the launch (`--log-config`, gunicorn's `logconfig`): unknown.
-        if signal(&all, Signal::LogConfig).is_some() || cx.project.names_log_config() {
+        if signal(all, Signal::LogConfig).is_some() || cx.project.names_log_config() {
             return;
         }
-        let message = match signal(&all, Signal::ConsoleLogs) {
+        let message = match signal(all, Signal::ConsoleLogs) {
             Some(_) => {
                 "structlog renders logs for a console only (`ConsoleRenderer`), and nothing renders JSON: collectors get text lines, not fields"
             }

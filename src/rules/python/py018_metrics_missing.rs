@@ -46,7 +46,7 @@ impl Rule for MetricsMissing {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["FastAPI(", "Starlette("]
+        APP_CONSTRUCTORS
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {

@@ -47,7 +47,7 @@ impl Rule for TracingMissing {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["FastAPI(", "Starlette("]
+        APP_CONSTRUCTORS
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {

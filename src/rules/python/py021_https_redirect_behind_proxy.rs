@@ -58,7 +58,8 @@ impl Rule for HttpsRedirectBehindProxy {
         if cx.project.names_forwarded_ips()
             || cx.calls.iter().any(|c| {
                 c.name() == "ProxyHeadersMiddleware"
-                    || !middleware(std::slice::from_ref(c), "ProxyHeadersMiddleware").is_empty()
+                    || crate::project::facts::app::middleware_class(c)
+                        == Some("ProxyHeadersMiddleware")
             })
         {
             return;

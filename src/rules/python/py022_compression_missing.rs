@@ -42,7 +42,7 @@ impl Rule for CompressionMissing {
     impl_meta!();
 
     fn python_needs(&self) -> &'static [&'static str] {
-        &["FastAPI(", "Starlette("]
+        APP_CONSTRUCTORS
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {

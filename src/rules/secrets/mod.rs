@@ -615,8 +615,7 @@ pub fn scan_in(
     let example_env = file.path.file_name().is_some_and(|n| {
         let n = n.to_string_lossy().to_ascii_lowercase();
         (n.starts_with(".env") || n.starts_with("env.") || n.ends_with(".env"))
-            && n.split(['.', '_', '-'])
-                .any(|p| matches!(p, "example" | "sample" | "template" | "dist"))
+            && crate::parse::dotenv::is_template_name(&n)
     });
     // Where each key block ends, found once for all the headers.
     let ends = KeyEnds::new(file);
