@@ -950,12 +950,7 @@ fn lint_candidate(c: &Candidate, project: &Project, settings: &Settings) -> File
     };
     let kind = c.kind;
     // A file named on its own is judged by its name.
-    let below = c
-        .root
-        .as_ref()
-        .and_then(|r| c.path.strip_prefix(r).ok())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from(c.path.file_name().unwrap_or_default()));
+    let below = crate::purpose::below(&c.path, c.root.as_deref());
     let mut report = lint_text_below(&c.path, &below, kind, text, settings, project);
     // What is kept of a file without findings is its name: its text is
     // not shown, and holding every source until the report would make

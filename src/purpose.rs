@@ -125,6 +125,15 @@ fn is_test_dir(name: &str) -> bool {
         || n.ends_with("-tests")
 }
 
+/// The path a file's purpose is judged on: below the folder the user
+/// named (`root`), or its name alone for a file named on its own.
+pub fn below(path: &Path, root: Option<&Path>) -> std::path::PathBuf {
+    match root.and_then(|r| path.strip_prefix(r).ok()) {
+        Some(rel) => rel.to_path_buf(),
+        None => std::path::PathBuf::from(path.file_name().unwrap_or_default()),
+    }
+}
+
 /// The purpose of a file from the path below the folder the user named
 /// (`rel`), its kind and its text.
 pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {

@@ -78,8 +78,7 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
                 || if path.extension().is_some_and(|e| e == "py") {
                     // A test module's apps and clients are the test's.
                     crate::purpose::guess(
-                        path.strip_prefix(root.as_deref().unwrap_or(Path::new("")))
-                            .unwrap_or(path),
+                        &crate::purpose::below(path, root.as_deref()),
                         Some(kind),
                         "",
                     ) != crate::purpose::Purpose::Test

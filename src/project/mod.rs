@@ -587,17 +587,12 @@ impl Project {
             FileKind::Env => {
                 // A development, test or example env file does not set
                 // what production runs with (purposes say which is which).
-                let rel = f
-                    .input
-                    .root
-                    .as_deref()
-                    .and_then(|r| f.input.path.strip_prefix(r).ok())
-                    .unwrap_or(&f.input.path);
+                let rel = crate::purpose::below(&f.input.path, f.input.root.as_deref());
                 let name = k
                     .file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
-                if crate::purpose::guess(rel, Some(FileKind::Env), "")
+                if crate::purpose::guess(&rel, Some(FileKind::Env), "")
                     == crate::purpose::Purpose::Production
                     && !crate::parse::dotenv::is_template_name(&name)
                 {
