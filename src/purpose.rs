@@ -161,9 +161,12 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     if test_name || dirs.iter().any(|d| is_test_dir(d)) {
         return Purpose::Test;
     }
+    // An env file named as a template (`.env.template`, `template.env`)
+    // documents keys like an example does.
     let example_name = [".example", ".sample", ".dist"]
         .iter()
-        .any(|s| name.ends_with(s));
+        .any(|s| name.ends_with(s))
+        || (kind == Some(FileKind::Env) && crate::parse::dotenv::is_template_name(&name));
     if example_name
         || dirs
             .iter()
@@ -253,6 +256,14 @@ mod tests {
         assert_eq!(p("contest/Dockerfile", None, ""), Purpose::Production);
         assert_eq!(p("docs_src/app/Dockerfile", None, ""), Purpose::Example);
         assert_eq!(p(".env.example", None, ""), Purpose::Example);
+        assert_eq!(
+            crate::purpose::guess(Path::new("server/.env.template"), Some(FileKind::Env), ""),
+            Purpose::Example
+        );
+        assert_eq!(
+            crate::purpose::guess(Path::new("frontend/template.env"), Some(FileKind::Env), ""),
+            Purpose::Example
+        );
         assert_eq!(p("Dockerfile.dev", None, ""), Purpose::Development);
         assert_eq!(p("dev/docker/compose.yml", None, ""), Purpose::Development);
         assert_eq!(
