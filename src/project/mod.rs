@@ -106,7 +106,7 @@ pub struct FileFacts {
     names_forwarded: bool,
     /// An env file meant for production (not a template, not a
     /// development or test file): its keys and values.
-    env: Option<Vec<(String, String)>>,
+    env: Option<Vec<(String, String, crate::source::Span)>>,
     /// The file names a logging configuration for a server
     /// (`--log-config`, `logconfig`, `log_config`).
     names_log_config: bool,
@@ -116,6 +116,16 @@ pub struct FileFacts {
 }
 
 /// A Python module's parse, held for its own lint.
+/// One value a production env file sets: where, which key, what value.
+#[derive(Debug, Clone)]
+pub struct EnvValue {
+    pub file: PathBuf,
+    pub key: String,
+    pub value: String,
+    /// The entry's line in `file`.
+    pub at: crate::source::Span,
+}
+
 #[derive(Debug, Default)]
 pub struct ParkedPy(std::sync::Mutex<Option<Arc<python::PyFile>>>);
 
@@ -600,7 +610,7 @@ impl Project {
                     f.env = Some(
                         env.entries
                             .iter()
-                            .map(|e| (e.key.clone(), e.value.clone()))
+                            .map(|e| (e.key.clone(), e.value.clone(), e.span))
                             .collect(),
                     );
                 }
@@ -836,7 +846,7 @@ impl Project {
         names: &[String],
         case_sensitive: bool,
         within: &Path,
-    ) -> Vec<(PathBuf, String, String)> {
+    ) -> Vec<EnvValue> {
         let same = |a: &str, b: &str| {
             if case_sensitive {
                 a == b
@@ -844,7 +854,7 @@ impl Project {
                 a.eq_ignore_ascii_case(b)
             }
         };
-        let mut out: Vec<(bool, PathBuf, String, String)> = self
+        let mut out: Vec<(bool, EnvValue)> = self
             .files
             .values()
             .filter_map(|f| Some((f, f.env.as_ref()?)))
@@ -856,13 +866,21 @@ impl Project {
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().contains("prod"));
                 env.iter()
-                    .filter(|(k, _)| names.iter().any(|n| same(k, n)))
-                    .map(move |(k, v)| (!production, f.input.path.clone(), k.clone(), v.clone()))
+                    .filter(|(k, _, _)| names.iter().any(|n| same(k, n)))
+                    .map(move |(k, v, at)| {
+                        let value = EnvValue {
+                            file: f.input.path.clone(),
+                            key: k.clone(),
+                            value: v.clone(),
+                            at: *at,
+                        };
+                        (!production, value)
+                    })
             })
             .collect();
         // Files named for production first.
         out.sort_by_key(|a| a.0);
-        out.into_iter().map(|(_, p, k, v)| (p, k, v)).collect()
+        out.into_iter().map(|(_, v)| v).collect()
     }
 
     /// A deploy file (Dockerfile, compose file, manifest, launcher)

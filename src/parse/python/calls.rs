@@ -105,8 +105,51 @@ pub struct Function {
     pub awaits: bool,
     /// Its body raises.
     pub raises: bool,
-    /// Its body says 503 (the number, or a `…_503_…` status name).
-    pub says_503: bool,
+    /// The HTTP statuses its body names, sorted and once each: a
+    /// `status.HTTP_404_NOT_FOUND`-style name, a literal `status_code=`,
+    /// an `HTTPException`'s literal first argument, or a bare `503`
+    /// (`return Response(status_code=503)` and its spellings).
+    pub statuses: Vec<u16>,
+}
+
+impl Function {
+    fn says(&mut self, status: u16) {
+        if let Err(i) = self.statuses.binary_search(&status) {
+            self.statuses.insert(i, status);
+        }
+    }
+}
+
+/// The status a name spells: `HTTP_503_SERVICE_UNAVAILABLE` and
+/// `status.HTTP_200_OK` (Starlette's and FastAPI's constants, the last
+/// part of a dotted name), or a home-made `…_503` name for the one
+/// status readiness code spells its own way (`NOT_READY_503`); other
+/// numbers in names are not statuses (`MAX_100_ITEMS`).
+pub fn status_in_name(name: &str) -> Option<u16> {
+    let name = name.rsplit('.').next().unwrap_or(name);
+    if let Some(rest) = name.strip_prefix("HTTP_") {
+        let digits = rest.get(..3)?;
+        let code = digits
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| digits.parse::<u16>().ok())
+            .flatten()?;
+        return (100..600).contains(&code).then_some(code);
+    }
+    name.split('_').any(|part| part == "503").then_some(503)
+}
+
+/// A literal HTTP status (an int from 100 to 599).
+fn status_of(e: &Expr) -> Option<u16> {
+    match e {
+        Expr::NumberLiteral(n) => match &n.value {
+            ast::Number::Int(i) => i.as_u16().filter(|c| (100..600).contains(c)),
+            _ => None,
+        },
+        Expr::Name(n) => status_in_name(n.id.as_str()),
+        Expr::Attribute(a) => status_in_name(a.attr.as_str()),
+        _ => None,
+    }
 }
 
 /// What the app rules read of a module: its calls, its functions and the
@@ -339,6 +382,25 @@ impl Calls<'_> {
                 span: span(a),
             })
             .collect();
+        // The statuses a call in a body answers with. A decorator's
+        // `status_code=` is its route's, not its function's.
+        if !self.decorator {
+            let exception = callee.ends_with("HTTPException");
+            let said = c
+                .arguments
+                .keywords
+                .iter()
+                .filter(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "status_code"))
+                .map(|k| &k.value)
+                .chain(c.arguments.args.first().filter(|_| exception))
+                .filter_map(status_of)
+                .collect::<Vec<_>>();
+            if let Some(f) = self.current() {
+                for code in said {
+                    f.says(code);
+                }
+            }
+        }
         let mut splat = false;
         let mut keywords = Vec::new();
         for k in &c.arguments.keywords {
@@ -436,7 +498,7 @@ impl<'a> Visitor<'a> for Calls<'_> {
                     parent: self.functions.last().copied(),
                     awaits: false,
                     raises: false,
-                    says_503: false,
+                    statuses: Vec::new(),
                 });
                 let owner = self.owner.replace(index);
                 self.decorator = true;
@@ -542,22 +604,20 @@ impl<'a> Visitor<'a> for Calls<'_> {
                     f.awaits = true;
                 }
             }
+            // A bare 503 anywhere in the body (a tuple, a constant
+            // compared): readiness code says it in many ways.
             Expr::NumberLiteral(n) => {
                 if matches!(&n.value, ast::Number::Int(i) if i.as_u16() == Some(503))
                     && let Some(f) = self.current()
                 {
-                    f.says_503 = true;
+                    f.says(503);
                 }
             }
-            Expr::Name(_) | Expr::Attribute(_)
-                if match expr {
-                    Expr::Name(n) => n.id.as_str().contains("_503"),
-                    Expr::Attribute(a) => a.attr.as_str().contains("_503"),
-                    _ => false,
-                } =>
-            {
-                if let Some(f) = self.current() {
-                    f.says_503 = true;
+            Expr::Name(_) | Expr::Attribute(_) => {
+                if let Some(code) = status_of(expr)
+                    && let Some(f) = self.current()
+                {
+                    f.says(code);
                 }
             }
             Expr::StringLiteral(s) => {

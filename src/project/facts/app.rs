@@ -69,8 +69,13 @@ pub struct Handler {
     /// (`Depends(…)`), an awaited call, or a call that is not a response
     /// or a plain value.
     pub touches: bool,
-    /// It can answer an error: it raises, or says 503.
+    /// It can answer an error: it raises, or names a status of 400 or
+    /// more (what a probe counts as a failure).
     pub can_fail: bool,
+    /// The statuses it can answer with, as the code says them: the
+    /// route's `status_code=` (200 when none is given) and the statuses
+    /// its body names. Sorted, once each.
+    pub statuses: Vec<u16>,
 }
 
 /// `owner.include_router(target, prefix=…)` or `owner.mount(path, target)`.
@@ -422,13 +427,21 @@ fn uses(py: &PyFile) -> Vec<bool> {
     used
 }
 
-fn handler_of(py: &PyFile, used: &[bool], index: usize) -> Option<Handler> {
+/// The function a route registration names, with what it answers:
+/// `route` is the status its registration declares (`status_code=201`).
+fn handler_of(py: &PyFile, used: &[bool], index: usize, route: Option<u16>) -> Option<Handler> {
     let f: &Function = py.functions.get(index)?;
+    let mut statuses = f.statuses.clone();
+    let success = route.unwrap_or(200);
+    if let Err(i) = statuses.binary_search(&success) {
+        statuses.insert(i, success);
+    }
     Some(Handler {
         name: f.name.clone(),
         at: f.name_span,
         touches: used.get(index).copied().unwrap_or(false) || f.awaits,
-        can_fail: f.raises || f.says_503,
+        can_fail: f.raises || f.statuses.iter().any(|s| *s >= 400),
+        statuses,
     })
 }
 
@@ -524,7 +537,12 @@ impl Module {
                 // A decorator's route is the function it decorates; a
                 // registration names its endpoint.
                 let handler = if c.decorator {
-                    c.owner.and_then(|i| handler_of(py, &used, i))
+                    let declared = match c.keyword("status_code").map(|a| &a.value) {
+                        Some(Lit::Int(n)) => u16::try_from(*n).ok(),
+                        Some(Lit::Ref(r)) => crate::parse::python::calls::status_in_name(r),
+                        _ => None,
+                    };
+                    c.owner.and_then(|i| handler_of(py, &used, i, declared))
                 } else {
                     None
                 };
@@ -684,5 +702,40 @@ mod tests {
             [("lifespan", Some("lifespan")), ("shutdown", Some("close"))]
         );
         assert!(m.signals.iter().any(|(s, _)| *s == Signal::Compression));
+    }
+
+    #[test]
+    fn handlers_carry_the_statuses_they_can_answer_with() {
+        let m = Module::read(&parse_file(
+            "from fastapi import APIRouter, HTTPException, status\n\
+             from fastapi.responses import JSONResponse\n\
+             router = APIRouter()\n\
+             @router.post(\"/items\", status_code=status.HTTP_201_CREATED)\n\
+             def create():\n    \
+                 raise HTTPException(404, detail=\"no\")\n\
+             @router.get(\"/ready\")\n\
+             async def ready():\n    \
+                 if not ok():\n        \
+                     return JSONResponse({}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE)\n    \
+                 return {\"MAX_100_ITEMS\": 1}\n\
+             @router.get(\"/live\", status_code=204)\n\
+             def live():\n    \
+                 return None\n",
+            false,
+        ));
+        let seen: Vec<_> = m
+            .routes
+            .iter()
+            .filter_map(|r| r.handler.as_ref())
+            .map(|h| (h.name.as_str(), h.statuses.clone(), h.can_fail))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("create", vec![201, 404], true),
+                ("ready", vec![200, 503], true),
+                ("live", vec![204], false),
+            ]
+        );
     }
 }

@@ -338,16 +338,18 @@ pub fn report_missing(
 /// Adds a related location at `span` of the module `file` (a project
 /// key): in this file, or in the other file when the project holds its
 /// text.
-pub fn related_at(
+pub fn related_at<'a>(
     cx: &PythonContext<'_>,
-    b: crate::diagnostic::FindingBuilder<'_>,
+    b: crate::diagnostic::FindingBuilder<'a>,
     file: &std::path::Path,
     span: crate::source::Span,
     message: &str,
-) {
+) -> crate::diagnostic::FindingBuilder<'a> {
     if *file == cx.project.key(&cx.file.path) {
-        b.related(span, message);
+        b.related(span, message)
     } else if let Some(other) = cx.project.source_of(file) {
-        b.related_in(&other, span, message);
+        b.related_in(&other, span, message)
+    } else {
+        b
     }
 }

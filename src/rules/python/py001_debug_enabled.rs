@@ -116,16 +116,22 @@ fn from_setting(
             "1" | "true" | "yes" | "on" | "t" | "y"
         )
     };
-    if values.iter().any(|(_, _, v)| !truthy(v)) {
+    if values.iter().any(|e| !truthy(&e.value)) {
         // Turned off (or set to something prodlint cannot read).
         return;
     }
     let name = crate::parse::python::settings::env_var(&flag.env, &flag.field, flag.case_sensitive);
     let message = match values.first() {
-        Some((env_file, key, v)) => format!(
-            "debug comes from the setting `{}`, true by default, and {} sets `{key}={v}`: tracebacks in every 500 response",
+        // The env file by its name; the related location gives its path.
+        Some(e) => format!(
+            "debug comes from the setting `{}`, true by default, and {} sets `{}={}`: tracebacks in every 500 response",
             flag.field,
-            env_file.display()
+            e.file.file_name().map_or_else(
+                || e.file.display().to_string(),
+                |n| n.to_string_lossy().to_string()
+            ),
+            e.key,
+            e.value
         ),
         None if cx.project.deploy_names(&flag.env) => return,
         None => format!(
@@ -136,5 +142,8 @@ fn from_setting(
     let b = out
         .report(&DebugEnabled::META, at, message)
         .help("default the setting to false and turn it on only in development");
-    related_at(cx, b, file, flag.at, "the setting's default");
+    let b = related_at(cx, b, file, flag.at, "the setting's default");
+    if let Some(e) = values.first() {
+        related_at(cx, b, &cx.project.key(&e.file), e.at, "set here");
+    }
 }
