@@ -24,3 +24,4 @@ pub mod select;
 pub mod server;
 pub mod source;
 pub mod suppress;
+pub mod words;

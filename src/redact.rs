@@ -89,14 +89,28 @@ pub fn entropy(value: &str) -> f64 {
     if n == 0 {
         return 0.0;
     }
-    let mut counts = std::collections::HashMap::new();
+    // Counted in a table for ASCII (every value this is asked about is
+    // mostly ASCII), in a sorted list beyond it; summed in that order.
+    let mut ascii = [0usize; 128];
+    let mut other: Vec<char> = Vec::new();
     for c in value.chars() {
-        *counts.entry(c).or_insert(0usize) += 1;
+        match ascii.get_mut(c as usize) {
+            Some(k) => *k += 1,
+            None => other.push(c),
+        }
     }
-    counts
-        .values()
+    other.sort_unstable();
+    let mut others: Vec<usize> = Vec::new();
+    for run in other.chunk_by(|a, b| a == b) {
+        others.push(run.len());
+    }
+    ascii
+        .iter()
+        .copied()
+        .filter(|k| *k > 0)
+        .chain(others)
         .map(|k| {
-            let p = *k as f64 / n as f64;
+            let p = k as f64 / n as f64;
             -p * p.log2()
         })
         .sum()

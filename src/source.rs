@@ -55,7 +55,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
+        // Room for lines of some 40 bytes: most files then never regrow.
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
         starts.extend(memchr_newlines(text.as_bytes()));
         Self { starts }
     }

@@ -62,7 +62,14 @@ fn parse(
     errors: &mut Findings,
 ) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for line_no in 0..file.lines.line_count() {
+    // Only a line holding the marker can hold a suppression: the lines
+    // are found from the marker's occurrences (one pass over the text)
+    // rather than by reading every line's comments.
+    let mut lines: Vec<usize> = memchr::memmem::find_iter(file.text.as_bytes(), MARKER.as_bytes())
+        .map(|at| file.lines.line_of(at))
+        .collect();
+    lines.dedup();
+    for line_no in lines {
         let span = file.lines.line_span(line_no, &file.text);
         let line = file.slice(span);
         let Some(hash) = comment_start(line) else {

@@ -65,6 +65,12 @@ pub fn may_feed(c: &Candidate) -> bool {
     }
 }
 
+/// A test module, by its path below the folder checked.
+fn is_test_module(path: &Path, root: Option<&Path>) -> bool {
+    crate::purpose::guess(&crate::purpose::below(path, root), Some(FileKind::Text), "")
+        == crate::purpose::Purpose::Test
+}
+
 /// The input a file makes once read, if its text holds facts.
 fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) -> Option<Input> {
     let kind = kind.refine(path, &text);
@@ -76,12 +82,7 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         FileKind::Text => {
             path.file_name().is_some_and(|n| n == "setup.py")
                 || if path.extension().is_some_and(|e| e == "py") {
-                    // A test module's apps and clients are the test's.
-                    crate::purpose::guess(
-                        &crate::purpose::below(path, root.as_deref()),
-                        Some(kind),
-                        "",
-                    ) != crate::purpose::Purpose::Test
+                    !is_test_module(path, root.as_deref())
                         && crate::project::facts::app::python_may_say(&text)
                 } else {
                     crate::project::facts::app::Module::text_may_signal(&text)
@@ -112,6 +113,15 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
 /// Reads and parses one candidate for the project, if it may hold facts.
 pub fn feed(c: &Candidate, max_file_size: u64) -> Option<FileFacts> {
     if !may_feed(c) {
+        return None;
+    }
+    // A test module's apps and clients are the test's: told by its path,
+    // before it is read.
+    if c.kind == Some(FileKind::Text)
+        && c.path.extension().is_some_and(|e| e == "py")
+        && c.path.file_name().is_some_and(|n| n != "setup.py")
+        && is_test_module(&c.path, c.root.as_deref())
+    {
         return None;
     }
     let text = crate::engine::load(&c.path, max_file_size).ok()?;

@@ -10,7 +10,6 @@ use super::span;
 use crate::source::Span;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, Stmt};
-use std::collections::HashMap;
 
 /// A literal argument, as far as it is one.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +125,11 @@ impl Function {
 /// status readiness code spells its own way (`NOT_READY_503`); other
 /// numbers in names are not statuses (`MAX_100_ITEMS`).
 pub fn status_in_name(name: &str) -> Option<u16> {
+    // Every name and attribute of a module comes here: the cheap test
+    // first.
+    if !name.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let name = name.rsplit('.').next().unwrap_or(name);
     if let Some(rest) = name.strip_prefix("HTTP_") {
         let digits = rest.get(..3)?;
@@ -238,7 +242,7 @@ pub fn read(suite: &[Stmt], imports: &Imports) -> View {
 /// name: how every view of the module resolves a name.
 #[derive(Debug, Default)]
 pub struct Imports {
-    names: HashMap<String, String>,
+    names: crate::hashing::FastMap<String, String>,
     depth: usize,
 }
 
@@ -254,7 +258,7 @@ impl Imports {
     /// `a.b.c` with `a` resolved through the imports; `None` for anything
     /// that is not a dotted name.
     pub fn dotted(&self, e: &Expr) -> Option<String> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(32);
         self.dotted_into(e, &mut out).then_some(out)
     }
 

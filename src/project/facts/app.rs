@@ -183,8 +183,8 @@ pub const WORDS: &[&str] = &[
     "create_async_engine",
     "Redis(",
     "from_url",
-    "AsyncClient(",
-    "httpx.",
+    // `httpx.Client(`, `AsyncClient(`: a client built at module level.
+    "Client(",
     "ClientSession(",
     "AsyncIOMotorClient(",
     "dispose(",
@@ -644,12 +644,11 @@ impl Module {
 
 /// Might a Python module's text say anything the app model reads?
 pub fn python_may_say(text: &str) -> bool {
-    static WORDS_AC: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::OnceLock::new();
+    static WORDS_AC: std::sync::OnceLock<Option<crate::words::Words>> = std::sync::OnceLock::new();
     WORDS_AC
-        .get_or_init(|| aho_corasick::AhoCorasick::new(WORDS).ok())
+        .get_or_init(|| crate::words::Words::new(WORDS, false))
         .as_ref()
-        .is_none_or(|ac| ac.is_match(text))
+        .is_none_or(|w| w.any(text))
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ pub fn wanted<'r>(
 ) -> Vec<&'r dyn Rule> {
     // One pass over the text for the words of every rule (a search per
     // word would read each module some sixty times).
-    static NEEDS: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<usize>)>> =
+    static NEEDS: std::sync::OnceLock<Option<(crate::words::Words, Vec<usize>)>> =
         std::sync::OnceLock::new();
     let Some((ac, owner)) = NEEDS
         .get_or_init(|| {
@@ -121,9 +121,7 @@ pub fn wanted<'r>(
                     owner.push(i);
                 }
             }
-            aho_corasick::AhoCorasick::new(&words)
-                .ok()
-                .map(|ac| (ac, owner))
+            crate::words::Words::new(&words, false).map(|w| (w, owner))
         })
         .as_ref()
     else {
@@ -135,18 +133,16 @@ pub fn wanted<'r>(
     };
     let mut hit = vec![false; RULES.len()];
     let mut left = RULES.len();
-    for m in ac.find_overlapping_iter(text) {
-        if let Some(&i) = owner.get(m.pattern().as_usize())
+    ac.each(text, |w, _| {
+        if let Some(&i) = owner.get(w)
             && let Some(h) = hit.get_mut(i)
             && !*h
         {
             *h = true;
             left -= 1;
-            if left == 0 {
-                break;
-            }
         }
-    }
+        left > 0
+    });
     RULES
         .iter()
         .zip(hit)

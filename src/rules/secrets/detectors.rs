@@ -1,7 +1,6 @@
 //! The secret detectors: literal prefixes for one aho-corasick pass, and a
 //! regex per detector to confirm and delimit the secret.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -40,6 +39,14 @@ pub const DETECTORS: &[Detector] = &[
         kind: Kind::ProviderToken,
         prefixes: &["aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"],
         pattern: r#"(?i:aws_secret_access_key)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9/+=]{40})\b"#,
+    },
+    // Cohere keys have no prefix: one is known by the variable Cohere's
+    // SDKs read it from (`CO_API_KEY`) or the name most code gives it.
+    Detector {
+        what: "Cohere API key",
+        kind: Kind::ProviderToken,
+        prefixes: &["co_api_key", "cohere_api_key"],
+        pattern: r#"(?i:\b(?:co|cohere)_api_key)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9]{40})\b"#,
     },
     Detector {
         what: "GitHub token",
@@ -241,15 +248,42 @@ pub const DETECTORS: &[Detector] = &[
 ];
 
 pub struct Compiled {
-    /// Provider prefixes and secret-like names, in one automaton that
-    /// ignores ASCII case (one pass over each file; the detectors' regexes
-    /// then decide, with their own case rules); `owner[i]` is the detector
-    /// of pattern `i`.
-    pub automaton: AhoCorasick,
-    pub owner: Vec<usize>,
+    /// The prefixes and names of the detectors whose regexes ignore case,
+    /// searched with ASCII case ignored, and the others' as written (a
+    /// provider's `AKIA`, `ghp_`: the regex would not confirm another
+    /// case). One pass each over every file; the regexes then decide.
+    pub groups: [Prefixes; 2],
     /// Each detector's confirming regex, compiled the first time its
     /// prefix is seen: most runs need few of them.
     regexes: Vec<std::sync::OnceLock<Option<Regex>>>,
+}
+
+/// Prefixes searched together: `owner[i]` is the detector of word `i`
+/// and `len[i]` its length.
+pub struct Prefixes {
+    pub words: crate::words::Words,
+    pub owner: Vec<usize>,
+    pub len: Vec<usize>,
+}
+
+impl Prefixes {
+    fn new(case_insensitive: bool) -> Option<Prefixes> {
+        let mut prefixes = Vec::new();
+        let mut owner = Vec::new();
+        for (i, d) in DETECTORS.iter().enumerate() {
+            if d.pattern.contains("(?i") == case_insensitive {
+                for p in d.prefixes {
+                    prefixes.push(*p);
+                    owner.push(i);
+                }
+            }
+        }
+        Some(Prefixes {
+            words: crate::words::Words::new(&prefixes, case_insensitive)?,
+            owner,
+            len: prefixes.iter().map(|p| p.len()).collect(),
+        })
+    }
 }
 
 impl Compiled {
@@ -262,36 +296,13 @@ impl Compiled {
     }
 }
 
-fn automaton(
-    detectors: &[(usize, &Detector)],
-    case_insensitive: bool,
-) -> Option<(AhoCorasick, Vec<usize>)> {
-    let mut prefixes = Vec::new();
-    let mut owner = Vec::new();
-    for (i, d) in detectors {
-        for p in d.prefixes {
-            prefixes.push(*p);
-            owner.push(*i);
-        }
-    }
-    let ac = AhoCorasickBuilder::new()
-        .ascii_case_insensitive(case_insensitive)
-        .match_kind(MatchKind::Standard)
-        .build(&prefixes)
-        .ok()?;
-    Some((ac, owner))
-}
-
 pub static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
-    let all: Vec<(usize, &Detector)> = DETECTORS.iter().enumerate().collect();
-    let (automaton, owner) = automaton(&all, true)?;
     let regexes = DETECTORS
         .iter()
         .map(|_| std::sync::OnceLock::new())
         .collect();
     Some(Compiled {
-        automaton,
-        owner,
+        groups: [Prefixes::new(true)?, Prefixes::new(false)?],
         regexes,
     })
 });

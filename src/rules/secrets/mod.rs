@@ -505,10 +505,17 @@ pub fn scan_in(
     // (`xoxb-xoxb-…`). Hits come in text order, so the last line read per
     // detector is enough to tell.
     let mut line_done: Vec<Option<usize>> = vec![None; DETECTORS.len()];
-    let hits = c
-        .automaton
-        .find_overlapping_iter(text)
-        .map(|m| (m, c.owner[m.pattern().as_usize()]));
+    let mut hits: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    for g in &c.groups {
+        g.words.each(text, |w, start| {
+            if let (Some(&d), Some(&len)) = (g.owner.get(w), g.len.get(w)) {
+                hits.push((start..start + len, d));
+            }
+            true
+        });
+    }
+    // In text order (stable: a detector's hits stay in order).
+    hits.sort_by_key(|h| h.0.start);
     // A word a secret name is made of (`password`, `apiKey`…) was seen
     // with a quote after it on its line: a literal may be written under it.
     let mut secret_word = false;
@@ -517,7 +524,7 @@ pub fn scan_in(
             continue;
         };
         if !secret_word && d.kind == Kind::GenericSecret {
-            let rest = text.as_bytes().get(m.end()..).unwrap_or_default();
+            let rest = text.as_bytes().get(m.end..).unwrap_or_default();
             let line =
                 memchr::memchr(b'\n', rest).map_or(rest, |n| rest.get(..n).unwrap_or_default());
             secret_word = memchr::memchr2(b'"', b'\'', line).is_some();
@@ -527,7 +534,7 @@ pub fn scan_in(
         }
         // Confirm within the line: secrets do not span lines (PEM headers
         // included). The line index finds its bounds without rescanning.
-        let line = file.lines.line_of(m.start());
+        let line = file.lines.line_of(m.start);
         let Some(done) = line_done.get_mut(d_index) else {
             continue;
         };

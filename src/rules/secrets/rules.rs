@@ -11,7 +11,9 @@ declare_rule! {
     /// keys, Google API keys (Google AI Studio's included), OpenAI,
     /// Anthropic, Hugging Face (`hf_`), Groq (`gsk_`), xAI (`xai-`),
     /// Replicate (`r8_`), OpenRouter (`sk-or-v1-`), Perplexity
-    /// (`pplx-`) and Tavily (`tvly-`) keys, SendGrid, Twilio,
+    /// (`pplx-`) and Tavily (`tvly-`) keys, Cohere keys (they have no
+    /// prefix: 40 characters under `CO_API_KEY`, the variable Cohere's SDKs
+    /// read, or `COHERE_API_KEY`), SendGrid, Twilio,
     /// npm, PyPI and Docker Hub tokens, and JSON Web Tokens. Placeholders
     /// and vendors' documented example keys are ignored. The value is never
     /// printed: every report shows its first characters and a mask.
