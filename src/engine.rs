@@ -6,7 +6,6 @@ use crate::diagnostic::{Finding, Findings, Severity};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::compose::Compose;
 use crate::parse::dockerfile;
-use crate::parse::dockerignore::{self, DockerIgnore};
 use crate::parse::dotenv;
 use crate::parse::template;
 use crate::parse::workflow::{Action, Workflow};
@@ -208,46 +207,6 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// The first existing companion of `path` among `names` (built from the
-/// file's own name), read as text: `Dockerfile.dockerignore`,
-/// `.env.example`, …
-fn companion(path: &Path, names: impl Fn(&str) -> Vec<String>) -> Option<(PathBuf, String)> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name()?.to_string_lossy().to_string();
-    names(&name)
-        .into_iter()
-        .map(|n| dir.join(n))
-        .find(|p| crate::read::is_regular(p))
-        .and_then(|p| Some((p.clone(), crate::read::context(&p)?)))
-}
-
-/// The build-context ignore file for a Dockerfile: `<name>.dockerignore`
-/// beside it, else `.dockerignore`.
-fn dockerignore_for(path: &Path) -> Option<(PathBuf, DockerIgnore)> {
-    let (p, text) = companion(path, |name| {
-        vec![format!("{name}.dockerignore"), ".dockerignore".to_string()]
-    })?;
-    Some((p, dockerignore::parse(&text)))
-}
-
-/// The template that documents an env file's keys: `<file>.example` (or
-/// `.sample`, `.template`, `.dist`) beside it, else `.env.example` (…) in
-/// the same folder.
-fn env_template_for(path: &Path) -> Option<(PathBuf, dotenv::EnvFile)> {
-    const SUFFIXES: [&str; 4] = ["example", "sample", "template", "dist"];
-    let (p, text) = companion(path, |name| {
-        SUFFIXES
-            .iter()
-            .map(|s| format!("{name}.{s}"))
-            .chain(SUFFIXES.iter().map(|s| format!(".env.{s}")))
-            .collect()
-    })?;
-    Some((p, dotenv::parse(&text)))
-}
-
 /// Runs the rules for one file's text; no suppression or selection yet.
 /// Returns the findings, the multi-line statements for suppressions, the
 /// secrets no finding marks (see [`hide_secrets`]) and how many findings
@@ -327,7 +286,7 @@ fn run_rules(
                     statements.push((a, b));
                 }
             }
-            let ignore = dockerignore_for(&source.path);
+            let ignore = project.dockerignore_for(&source.path);
             let cx = DockerContext {
                 file: source,
                 dockerfile: df,
@@ -420,7 +379,7 @@ fn run_rules(
                     .map(|e| e.value_span),
             );
             let template = (environment != dotenv::Environment::Template)
-                .then(|| env_template_for(&source.path))
+                .then(|| project.env_template_for(&source.path))
                 .flatten();
             let cx = EnvContext {
                 file: source,
@@ -856,18 +815,14 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
     (reports, project)
 }
 
-/// A file whose checks read no fact of another file: env files,
-/// workflows, actions, ignore files, dependency files, and text scanned
+/// A file whose checks read no fact of another file: workflows, actions, ignore files, dependency files, and text scanned
 /// for secrets only (not YAML that may be a manifest, not Python that a
 /// command may name, not a `.conf` that may be supervisord's).
 fn stands_alone(c: &Candidate) -> bool {
     match c.kind {
+        // An env file reads its template from the project.
         Some(
-            FileKind::Env
-            | FileKind::Workflow
-            | FileKind::Action
-            | FileKind::DockerIgnore
-            | FileKind::Dependencies,
+            FileKind::Workflow | FileKind::Action | FileKind::DockerIgnore | FileKind::Dependencies,
         ) => true,
         Some(FileKind::Text) => !c.path.extension().is_some_and(|e| {
             ["py", "yml", "yaml", "conf", "ini"]

@@ -115,6 +115,61 @@ fn a_named_configuration_is_one_however_it_is_read() {
     assert_eq!(check_stdin(&dir, "conf/prod.py", &text), want);
 }
 
+/// Companions come from the project however the file is read: a
+/// Dockerfile named on its own, or read on standard input, still reads its
+/// own `api.Dockerfile.dockerignore` (which wins over `.dockerignore`),
+/// and an env file its own template (`.env.production.example`, which
+/// wins over `.env.example`).
+#[test]
+fn companions_are_read_however_the_file_is_read() {
+    let dir = common::root().join("fixtures/project/companions");
+    let messages = |out: &[u8]| -> Vec<String> {
+        let report: serde_json::Value = serde_json::from_slice(out).unwrap_or_default();
+        report["findings"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|f| matches!(f["code"].as_str(), Some("DF016" | "EN026")))
+                    .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let alone = prodlint_json(&dir)
+        .args([
+            "--extend-select",
+            "EN026",
+            "api.Dockerfile",
+            ".env.production",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let want = vec![
+        "`.env.production.example` lists keys this file does not set: `DATABASE_URL`".to_string(),
+        "`FEATURE_X` is not in `.env.production.example`".to_string(),
+        "the whole build context is copied and `api.Dockerfile.dockerignore` does not exclude `.env`"
+            .to_string(),
+    ];
+    assert_eq!(messages(&alone.stdout), want);
+    let text = std::fs::read(dir.join("api.Dockerfile")).unwrap_or_default();
+    let stdin = {
+        let mut child = prodlint_json(&dir)
+            .args(["--stdin-filename", "api.Dockerfile"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        if let Some(mut i) = child.stdin.take() {
+            use std::io::Write;
+            i.write_all(&text).unwrap_or_else(|e| panic!("stdin: {e}"));
+        }
+        child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("run: {e}"))
+    };
+    assert_eq!(messages(&stdin.stdout), want[2..].to_vec());
+}
+
 /// A manifest read on standard input sees the gunicorn configuration its
 /// container's command reads from the folder above, as a run of the
 /// whole folder does (PM011 comes from that file's keep-alive).

@@ -46,7 +46,8 @@ pub fn may_feed(c: &Candidate) -> bool {
             | FileKind::Gunicorn
             | FileKind::Workflow
             | FileKind::Dependencies
-            | FileKind::Env,
+            | FileKind::Env
+            | FileKind::DockerIgnore,
         ) => true,
         Some(FileKind::Text) => {
             may_be_manifest(c)

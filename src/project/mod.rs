@@ -10,6 +10,7 @@
 //! ever stale.
 
 pub mod apps;
+pub mod companions;
 pub mod deps;
 pub mod facts;
 pub mod load;
@@ -113,6 +114,9 @@ pub struct FileFacts {
     /// A launcher that starts its server under a tracing agent
     /// (`opentelemetry-instrument`, `ddtrace-run`): where it says so.
     traced: Option<crate::source::Span>,
+    /// A `.dockerignore` or an env template, parsed for the files it
+    /// accompanies.
+    companion: Option<companions::Companion>,
 }
 
 /// A Python module's parse, held for its own lint.
@@ -511,6 +515,7 @@ impl Project {
             names_log_config: false,
             env: None,
             traced: None,
+            companion: None,
         };
         let text = Arc::clone(&f.input.text);
         f.names_forwarded = [
@@ -534,6 +539,13 @@ impl Project {
                 })
                 .map(|(at, n)| crate::source::Span::new(at, at + n));
         }
+        f.companion = companions::parse(
+            f.input.kind,
+            &k.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            &text,
+        );
         match f.input.kind {
             FileKind::Dependencies => f.deps = deps::FileDeps::read(&k, &text),
             FileKind::Text if k.file_name().is_some_and(|n| n == "setup.py") => {
@@ -708,6 +720,7 @@ impl Project {
             self.named_configs.insert(n);
         }
         self.wanted.extend(wanted);
+        self.wanted.extend(self.wanted_companions());
         // Configurations found only through `-c` are parsed now: the
         // servers that read them are read again, with their settings.
         if self.configs.len() > before {

@@ -28,7 +28,7 @@ pub struct DockerContext<'a> {
     pub dockerfile: &'a Dockerfile,
     /// The ignore file of the build context (`<name>.dockerignore` or
     /// `.dockerignore` beside the Dockerfile), if there is one.
-    pub dockerignore: Option<&'a (PathBuf, DockerIgnore)>,
+    pub dockerignore: Option<&'a (PathBuf, std::sync::Arc<DockerIgnore>)>,
     pub config: &'a Config,
     /// What other files say (dependencies, configurations, …).
     pub project: &'a crate::project::Project,
@@ -65,7 +65,7 @@ pub struct EnvContext<'a> {
     /// What the file is for, from its name and its contents.
     pub environment: Environment,
     /// The template beside it (`.env.example`, …), for non-template files.
-    pub template: Option<&'a (PathBuf, EnvFile)>,
+    pub template: Option<&'a (PathBuf, std::sync::Arc<EnvFile>)>,
     pub config: &'a Config,
 }
 

@@ -1,0 +1,117 @@
+//! Companions: files another file's rules read beside it. A Dockerfile's
+//! build-context ignore file (`<name>.dockerignore`, else `.dockerignore`)
+//! and the template that documents an env file's keys (`<file>.example`,
+//! `.sample`, `.template` or `.dist` beside it, else `.env.example` and
+//! its kin in the same folder). The project holds them parsed, like any
+//! other fact: the lint reads no file itself, and an edit in the editor
+//! counts before it is saved.
+
+use super::{Project, dir_of, key};
+use crate::discover::FileKind;
+use crate::parse::{dockerignore::DockerIgnore, dotenv::EnvFile};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What a companion file holds, parsed.
+#[derive(Debug, Clone)]
+pub enum Companion {
+    DockerIgnore(Arc<DockerIgnore>),
+    EnvTemplate(Arc<EnvFile>),
+}
+
+const TEMPLATE_SUFFIXES: [&str; 4] = ["example", "sample", "template", "dist"];
+
+/// The names a Dockerfile's ignore file may have, first match wins.
+fn dockerignore_names(name: &str) -> Vec<String> {
+    vec![format!("{name}.dockerignore"), ".dockerignore".to_string()]
+}
+
+/// The names an env file's template may have, first match wins.
+fn template_names(name: &str) -> Vec<String> {
+    TEMPLATE_SUFFIXES
+        .iter()
+        .map(|s| format!("{name}.{s}"))
+        .chain(TEMPLATE_SUFFIXES.iter().map(|s| format!(".env.{s}")))
+        .collect()
+}
+
+/// The paths of `path`'s companions by `names`, beside it and spelt as
+/// the user gave `path`.
+fn beside(path: &Path, names: fn(&str) -> Vec<String>) -> Vec<PathBuf> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(name) = path.file_name() else {
+        return Vec::new();
+    };
+    names(&name.to_string_lossy())
+        .into_iter()
+        .map(|n| dir.join(n))
+        .collect()
+}
+
+/// The companion a file of this kind and name is, parsed (`None`: the
+/// file is no companion).
+pub fn parse(kind: FileKind, name: &str, text: &str) -> Option<Companion> {
+    match kind {
+        FileKind::DockerIgnore => Some(Companion::DockerIgnore(Arc::new(
+            crate::parse::dockerignore::parse(text),
+        ))),
+        FileKind::Env if crate::parse::dotenv::is_template_name(name) => Some(
+            Companion::EnvTemplate(Arc::new(crate::parse::dotenv::parse(text))),
+        ),
+        _ => None,
+    }
+}
+
+impl Project {
+    fn companion_of(&self, path: &Path) -> Option<&Companion> {
+        self.files.get(super::b(&key(path)))?.companion.as_ref()
+    }
+
+    /// The ignore file of a Dockerfile's build context, with its path.
+    pub fn dockerignore_for(&self, dockerfile: &Path) -> Option<(PathBuf, Arc<DockerIgnore>)> {
+        beside(dockerfile, dockerignore_names)
+            .into_iter()
+            .find_map(|p| match self.companion_of(&p)? {
+                Companion::DockerIgnore(d) => Some((p, Arc::clone(d))),
+                Companion::EnvTemplate(_) => None,
+            })
+    }
+
+    /// The template that documents an env file's keys, with its path.
+    pub fn env_template_for(&self, env_file: &Path) -> Option<(PathBuf, Arc<EnvFile>)> {
+        beside(env_file, template_names)
+            .into_iter()
+            .find_map(|p| match self.companion_of(&p)? {
+                Companion::EnvTemplate(t) => Some((p, Arc::clone(t))),
+                Companion::DockerIgnore(_) => None,
+            })
+    }
+
+    /// The companions of the project's Dockerfiles and env files that it
+    /// did not read (the loader reads those that exist), with the kind to
+    /// read them as.
+    pub(super) fn wanted_companions(&self) -> Vec<(PathBuf, FileKind)> {
+        let mut out = Vec::new();
+        for f in self.files.values() {
+            let (names, kind): (fn(&str) -> Vec<String>, FileKind) = match f.input.kind {
+                FileKind::Dockerfile => (dockerignore_names, FileKind::DockerIgnore),
+                FileKind::Env if f.companion.is_none() => (template_names, FileKind::Env),
+                _ => continue,
+            };
+            let dir = dir_of(&key(&f.input.path));
+            let Some(name) = f.input.path.file_name() else {
+                continue;
+            };
+            for n in names(&name.to_string_lossy()) {
+                let p = dir.join(n);
+                if !self.files.contains_key(super::b(&p)) {
+                    out.push((p, kind));
+                }
+            }
+        }
+        out
+    }
+}
