@@ -128,3 +128,75 @@ fn an_unlinked_dockerfile_is_a_unit_alone() {
     assert_eq!(units[0].runs.len(), 1, "the compose service that builds it");
     assert!(units[0].servers[0].config.is_some());
 }
+
+/// `file:line` of a location, the file below `fixtures/project/<case>/`.
+fn line_of(at: &prodlint::project::facts::Loc, case: &str) -> String {
+    let text = std::fs::read_to_string(&at.file).unwrap_or_default();
+    let line = text[..at.span.start.min(text.len())].matches('\n').count() + 1;
+    let name = at.file.to_string_lossy();
+    let marker = format!("fixtures/project/{case}/");
+    let name = name.split(&marker).nth(1).unwrap_or(&name).to_string();
+    format!("{name}:{line}")
+}
+
+/// Servers a process manager starts carry its stop wait (written or its
+/// default, located), beside their own graceful timeout: the links of a
+/// shutdown chain. An image whose `CMD` starts supervisord hosts the
+/// programs of the supervisord file of its build context.
+#[test]
+fn supervisord_and_systemd_servers_carry_their_stop_waits() {
+    use prodlint::project::facts::Origin;
+    use prodlint::project::facts::units::Manager;
+    let units = units_of("hosted");
+    assert_eq!(units.len(), 1, "{units:#?}");
+    let chain: Vec<String> = units[0]
+        .hosted
+        .iter()
+        .map(|h| {
+            let program = match &h.manager {
+                Manager::Supervisor { program } => program.clone(),
+                Manager::Systemd => "systemd".to_string(),
+            };
+            let graceful = h
+                .server
+                .graceful_timeout
+                .as_ref()
+                .map_or("-".to_string(), |g| {
+                    format!(
+                        "{} {:?} {}",
+                        g.value,
+                        g.origin,
+                        g.at.as_ref()
+                            .map_or("-".to_string(), |a| line_of(a, "hosted"))
+                    )
+                });
+            format!(
+                "{program} {} stop {} {:?} {} graceful {graceful}",
+                h.server.program.name(),
+                h.stop_wait.value,
+                h.stop_wait.origin,
+                h.stop_wait
+                    .at
+                    .as_ref()
+                    .map_or("-".to_string(), |a| line_of(a, "hosted")),
+            )
+        })
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            "web gunicorn stop 5 Written supervisord.conf:6 graceful 30 ConfigFile gunicorn.conf.py:4",
+            "worker uvicorn stop 10 Default supervisord.conf:9 graceful 20 Written supervisord.conf:10",
+        ]
+    );
+    // The systemd unit: `1min 30s` read as 90 seconds.
+    let dir = common::root().join("fixtures/project/hosted");
+    let config = prodlint::config::Config::default();
+    let (candidates, _) = prodlint::discover::discover(std::slice::from_ref(&dir), &config);
+    let project = prodlint::project::load::project(&candidates, config.max_file_size);
+    let service = project.hosted_in(&dir.join("deploy/api.service"));
+    assert_eq!(service.len(), 1);
+    assert_eq!(service[0].manager, Manager::Systemd);
+    assert_eq!(service[0].stop_wait.value, 90.0);
+    assert_eq!(service[0].stop_wait.origin, Origin::Written);
+}

@@ -166,6 +166,8 @@ pub struct Project {
     kube: Arc<kube::Index>,
     /// One per Dockerfile: what builds, runs and serves it.
     units: Vec<facts::units::Unit>,
+    /// Per supervisord or systemd file, the servers it starts.
+    hosted: BTreeMap<Key, Vec<facts::units::Hosted>>,
     /// The applications launches start (`app.main:app`, `main.py`), the
     /// folder of the launcher that names each, and whether a module under
     /// that folder answers to the name (then only those do: a
@@ -691,6 +693,8 @@ impl Project {
             mut servers,
             mut run_servers,
             apps,
+            mut hosted,
+            mut supervised,
         } = servers::named_configs(self);
         let mut apps = apps;
         apps.extend(self.app_model.runs());
@@ -727,8 +731,25 @@ impl Project {
             let again = servers::named_configs(self);
             servers = again.servers;
             run_servers = again.run_servers;
+            hosted = again.hosted;
+            supervised = again.supervised;
         }
         self.units = self.link_units(servers, run_servers);
+        // An image that starts supervisord hosts the servers of the
+        // supervisord files of its build context.
+        for u in &mut self.units {
+            for f in supervised.get(&u.dockerfile).into_iter().flatten() {
+                u.hosted
+                    .extend(hosted.get(&key(f)).into_iter().flatten().cloned());
+            }
+        }
+        self.hosted = hosted.into_iter().map(|(k, v)| (Key(k), v)).collect();
+    }
+
+    /// The servers a supervisord or systemd file starts, with their stop
+    /// waits.
+    pub fn hosted_in(&self, path: &Path) -> &[facts::units::Hosted] {
+        self.hosted.get(b(&key(path))).map_or(&[], Vec::as_slice)
     }
 
     /// The units: each Dockerfile with what builds, runs and serves it.
@@ -1012,6 +1033,43 @@ impl Project {
             })
             .filter_map(|(k, f)| Some((k.0.clone(), f.supervisord.as_ref()?.1)))
             .collect()
+    }
+
+    /// supervisord configurations in the build context of the Dockerfile
+    /// in `dir`, with whether each sets `nodaemon=true`: the one named
+    /// (by its file name, in the usual folders), then every
+    /// `supervisor*.conf` there. (Where the `COPY` puts them is not
+    /// followed: these are the files an image that starts supervisord
+    /// most likely reads.)
+    pub fn supervisord_for(&self, dir: &Path, named: Option<&str>) -> Vec<(PathBuf, bool)> {
+        const FOLDERS: &[&str] = &[
+            "",
+            "supervisor",
+            "supervisord",
+            "docker",
+            "conf",
+            "config",
+            "deploy",
+            "etc",
+        ];
+        let mut out = Vec::new();
+        if let Some(n) = named {
+            let name = Path::new(n)
+                .file_name()
+                .map(PathBuf::from)
+                .unwrap_or_default();
+            for f in FOLDERS {
+                let p = dir.join(f).join(&name);
+                if let Some(nodaemon) = self.supervisord_nodaemon(&p) {
+                    out.push((p, nodaemon));
+                }
+            }
+        }
+        for f in FOLDERS {
+            out.extend(self.supervisord_in(&dir.join(f)));
+        }
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
     }
 
     /// Whether the supervisord file at `path` sets `nodaemon=true`

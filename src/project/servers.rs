@@ -8,6 +8,7 @@
 use super::{FileFacts, Project, key};
 use crate::discover::FileKind;
 use crate::parse::compose::Compose;
+use crate::project::facts::units::Hosted;
 use crate::rules::compose::dockerfile_path;
 use crate::rules::process::launch::{self, Launch};
 use crate::source::{SourceFile, Span};
@@ -41,6 +42,12 @@ pub struct Named {
     /// The applications servers are started with (`app.main:app`,
     /// `main.py`), as written, with the folder (key) of the launcher.
     pub apps: BTreeSet<(String, PathBuf)>,
+    /// Per supervisord or systemd file (key), the servers it starts with
+    /// their stop waits.
+    pub hosted: BTreeMap<PathBuf, Vec<Hosted>>,
+    /// Per Dockerfile (key) whose image starts supervisord, the
+    /// supervisord files (keys) of its build context it may read.
+    pub supervised: BTreeMap<PathBuf, Vec<PathBuf>>,
 }
 
 /// Where `fastapi run` looks for the app when it is given no path.
@@ -72,6 +79,8 @@ pub fn named_configs(project: &Project) -> Named {
         named.servers.extend(p.servers);
         named.run_servers.extend(p.run_servers);
         named.apps.extend(p.apps);
+        named.hosted.extend(p.hosted);
+        named.supervised.extend(p.supervised);
     }
     named
 }
@@ -96,13 +105,33 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         Some(b) => Arc::clone(&b.file),
         None => Arc::new(SourceFile::new(&f.input.path, Arc::clone(&f.input.text))),
     };
-    let launches = launches_in(project, f, &file, &mut named.wanted);
+    let mut hosted = Vec::new();
+    let launches = launches_in(project, f, &file, &mut named.wanted, &mut hosted);
+    if !hosted.is_empty() {
+        named.hosted.insert(key(&f.input.path), hosted);
+    }
     if f.dockerfile.is_some() {
         let servers = launches
             .iter()
             .map(|l| crate::project::facts::units::Server::of(l, &f.input.path))
             .collect();
         named.servers.insert(key(&f.input.path), servers);
+        let dir = super::dir_of(&key(&f.input.path));
+        let supervised: Vec<PathBuf> = launches
+            .iter()
+            .filter(|l| l.command.server == crate::parse::command::Server::Supervisord)
+            .flat_map(|l| {
+                let named = l
+                    .command
+                    .get("configuration")
+                    .and_then(crate::parse::command::Opt::value_text);
+                project.supervisord_for(&dir, named)
+            })
+            .map(|(p, _)| p)
+            .collect();
+        if !supervised.is_empty() {
+            named.supervised.insert(key(&f.input.path), supervised);
+        }
     } else {
         for l in &launches {
             if matches!(
@@ -173,6 +202,7 @@ fn launches_in(
     f: &FileFacts,
     file: &SourceFile,
     wanted: &mut BTreeMap<PathBuf, FileKind>,
+    hosted: &mut Vec<Hosted>,
 ) -> Vec<Launch> {
     if let Some(b) = &f.dockerfile {
         return launch::in_dockerfile(&b.dockerfile, &b.file, project);
@@ -181,18 +211,25 @@ fn launches_in(
         return launch::in_procfile(p, file, project);
     }
     if let Some((ini, _)) = &f.supervisord {
-        return ini
+        let mut out = Vec::new();
+        for s in ini
             .sections
             .iter()
             .filter(|s| s.name.starts_with("program:"))
-            .flat_map(|s| launch::in_supervisor_program(s, file, project))
-            .collect();
+        {
+            let launches = launch::in_supervisor_program(s, file, project);
+            hosted.extend(Hosted::of_program(s, &launches, &f.input.path).unwrap_or_default());
+            out.extend(launches);
+        }
+        return out;
     }
     if let Some(ini) = &f.systemd {
-        return ini
-            .section("Service")
-            .map(|s| launch::in_systemd_service(s, file, project))
-            .unwrap_or_default();
+        let Some(s) = ini.section("Service") else {
+            return Vec::new();
+        };
+        let launches = launch::in_systemd_service(s, file, project);
+        hosted.extend(Hosted::of_service(s, &launches, &f.input.path).unwrap_or_default());
+        return launches;
     }
     if let Some(parsed) = f.kube.peek() {
         let objects = crate::parse::kube::objects(&parsed.1);

@@ -28,6 +28,116 @@ pub struct Server {
     pub config: Option<PathBuf>,
 }
 
+/// What starts and stops a server outside a container platform's own
+/// lifecycle: a supervisord `[program:x]` or a systemd service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Manager {
+    Supervisor { program: String },
+    Systemd,
+}
+
+/// A server a process manager starts, with how long the manager waits
+/// after the stop signal before it kills it (supervisord `stopwaitsecs`,
+/// 10 s by default; systemd `TimeoutStopSec=` or `TimeoutSec=`, 90 s by
+/// default): the last link of its shutdown chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hosted {
+    pub manager: Manager,
+    pub server: Server,
+    /// Seconds; `at` is the entry, or the section header for a default.
+    pub stop_wait: Located<f64>,
+}
+
+/// supervisord's `stopwaitsecs` when none is set.
+pub const SUPERVISOR_STOP_WAIT: f64 = 10.0;
+/// systemd's `DefaultTimeoutStopSec` when a unit sets no stop timeout.
+pub const SYSTEMD_STOP_WAIT: f64 = 90.0;
+
+impl Hosted {
+    /// The servers a supervisord `[program:x]` starts, each with the
+    /// program's stop wait (`None`: a stop wait prodlint cannot read).
+    pub fn of_program(
+        section: &crate::parse::ini::Section,
+        launches: &[Launch],
+        file: &std::path::Path,
+    ) -> Option<Vec<Hosted>> {
+        let stop_wait = match section.get("stopwaitsecs") {
+            Some(e) => Located {
+                value: e.value.trim().parse::<f64>().ok()?,
+                at: Some(Loc {
+                    file: file.to_path_buf(),
+                    span: e.value_span,
+                }),
+                origin: Origin::Written,
+            },
+            None => Located {
+                value: SUPERVISOR_STOP_WAIT,
+                at: Some(Loc {
+                    file: file.to_path_buf(),
+                    span: section.header_span,
+                }),
+                origin: Origin::Default,
+            },
+        };
+        let program = section
+            .name
+            .strip_prefix("program:")
+            .unwrap_or(&section.name)
+            .to_string();
+        Some(
+            launches
+                .iter()
+                .map(|l| Hosted {
+                    manager: Manager::Supervisor {
+                        program: program.clone(),
+                    },
+                    server: Server::of(l, file),
+                    stop_wait: stop_wait.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    /// The servers a systemd `[Service]` starts, with its stop timeout.
+    pub fn of_service(
+        section: &crate::parse::ini::Section,
+        launches: &[Launch],
+        file: &std::path::Path,
+    ) -> Option<Vec<Hosted>> {
+        let entry = section
+            .get("TimeoutStopSec")
+            .or_else(|| section.get("TimeoutSec"));
+        let stop_wait = match entry {
+            Some(e) => Located {
+                value: crate::parse::duration::systemd(&e.value)?,
+                at: Some(Loc {
+                    file: file.to_path_buf(),
+                    span: e.value_span,
+                }),
+                origin: Origin::Written,
+            },
+            None => Located {
+                value: SYSTEMD_STOP_WAIT,
+                at: Some(Loc {
+                    file: file.to_path_buf(),
+                    span: section.header_span,
+                }),
+                origin: Origin::Default,
+            },
+        };
+        Some(
+            launches
+                .iter()
+                .map(|l| Hosted {
+                    manager: Manager::Systemd,
+                    server: Server::of(l, file),
+                    stop_wait: stop_wait.clone(),
+                })
+                .collect(),
+        )
+    }
+}
+
 /// One deployable.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
@@ -41,6 +151,10 @@ pub struct Unit {
     /// Every port claim of the unit: binds, `EXPOSE`, compose ports,
     /// container ports, probes, and the Services that select its pods.
     pub ports: Vec<PortClaim>,
+    /// The servers supervisord starts in its image (its `CMD` starts
+    /// supervisord with a configuration of the build context), each with
+    /// its stop wait.
+    pub hosted: Vec<Hosted>,
 }
 
 impl Server {
@@ -258,6 +372,7 @@ pub fn link(
             runs: unit_runs,
             servers,
             ports,
+            hosted: Vec::new(),
         });
     }
     units

@@ -1,5 +1,4 @@
 use super::*;
-use std::path::{Path, PathBuf};
 
 declare_rule! {
     /// ## What it checks
@@ -41,45 +40,6 @@ declare_rule! {
     }
 }
 
-const FOLDERS: &[&str] = &[
-    "",
-    "supervisor",
-    "supervisord",
-    "docker",
-    "conf",
-    "config",
-    "deploy",
-    "etc",
-];
-
-/// supervisord configurations in the build context, with whether each
-/// sets `nodaemon=true`: the one named (by its file name, in the usual
-/// folders), then every `supervisor*.conf` there.
-fn configs(
-    project: &crate::project::Project,
-    dir: &Path,
-    named: Option<&str>,
-) -> Vec<(PathBuf, bool)> {
-    let mut out = Vec::new();
-    if let Some(n) = named {
-        let name = Path::new(n)
-            .file_name()
-            .map(PathBuf::from)
-            .unwrap_or_default();
-        for f in FOLDERS {
-            let p = dir.join(f).join(&name);
-            if let Some(nodaemon) = project.supervisord_nodaemon(&p) {
-                out.push((p, nodaemon));
-            }
-        }
-    }
-    for f in FOLDERS {
-        out.extend(project.supervisord_in(&dir.join(f)));
-    }
-    out.dedup_by(|a, b| a.0 == b.0);
-    out
-}
-
 impl Rule for SupervisorDaemonizesInContainer {
     impl_meta!();
 
@@ -91,7 +51,7 @@ impl Rule for SupervisorDaemonizesInContainer {
             }
             let named = c.get("configuration").and_then(Opt::value_text);
             let dir = crate::project::dir_of(&cx.file.path);
-            let found = configs(cx.project, &dir, named);
+            let found = cx.project.supervisord_for(&dir, named);
             if found.iter().any(|(_, nodaemon)| *nodaemon) {
                 continue;
             }
