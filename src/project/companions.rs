@@ -70,24 +70,33 @@ impl Project {
         self.files.get(super::b(&key(path)))?.companion.as_ref()
     }
 
+    /// The first of `path`'s companions by `names` that the project holds
+    /// as `pick` reads it, with its path.
+    fn first_companion<T>(
+        &self,
+        path: &Path,
+        names: fn(&str) -> Vec<String>,
+        pick: fn(&Companion) -> Option<&Arc<T>>,
+    ) -> Option<(PathBuf, Arc<T>)> {
+        beside(path, names)
+            .into_iter()
+            .find_map(|p| pick(self.companion_of(&p)?).map(|c| (p, Arc::clone(c))))
+    }
+
     /// The ignore file of a Dockerfile's build context, with its path.
     pub fn dockerignore_for(&self, dockerfile: &Path) -> Option<(PathBuf, Arc<DockerIgnore>)> {
-        beside(dockerfile, dockerignore_names)
-            .into_iter()
-            .find_map(|p| match self.companion_of(&p)? {
-                Companion::DockerIgnore(d) => Some((p, Arc::clone(d))),
-                Companion::EnvTemplate(_) => None,
-            })
+        self.first_companion(dockerfile, dockerignore_names, |c| match c {
+            Companion::DockerIgnore(d) => Some(d),
+            Companion::EnvTemplate(_) => None,
+        })
     }
 
     /// The template that documents an env file's keys, with its path.
     pub fn env_template_for(&self, env_file: &Path) -> Option<(PathBuf, Arc<EnvFile>)> {
-        beside(env_file, template_names)
-            .into_iter()
-            .find_map(|p| match self.companion_of(&p)? {
-                Companion::EnvTemplate(t) => Some((p, Arc::clone(t))),
-                Companion::DockerIgnore(_) => None,
-            })
+        self.first_companion(env_file, template_names, |c| match c {
+            Companion::EnvTemplate(t) => Some(t),
+            Companion::DockerIgnore(_) => None,
+        })
     }
 
     /// The companions of the project's Dockerfiles and env files that it

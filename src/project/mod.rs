@@ -733,6 +733,8 @@ impl Project {
             run_servers = again.run_servers;
             hosted = again.hosted;
             supervised = again.supervised;
+            // The launches now read the configurations parsed since.
+            self.launch_sites = again.sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         }
         self.units = self.link_units(servers, run_servers);
         // An image that starts supervisord hosts the servers of the

@@ -38,13 +38,21 @@ pub trait Rule: Sync + Send {
     /// A Kubernetes manifest.
     fn kube(&self, _cx: &KubeContext<'_>, _out: &mut Findings) {}
 
-    /// A gunicorn configuration file.
+    /// A gunicorn configuration file as a file (what its names are);
+    /// the values of its settings are the `server` hook's.
     fn gunicorn_config(&self, _cx: &ConfigContext<'_>, _out: &mut Findings) {}
 
-    /// A server, once wherever it is started (a Dockerfile `CMD`, a
-    /// compose `command`, a Kubernetes container, a Procfile process, a
+    /// A server, wherever it is started (a Dockerfile `CMD`, a compose
+    /// `command`, a Kubernetes container, a Procfile process, a
     /// supervisord program, a systemd unit): its command line, the
-    /// variables set beside it and the configuration file it reads.
+    /// variables set beside it and the configuration file it reads. The
+    /// hook runs in the lint of each file that says something of the
+    /// server: the launcher (`cx.here` is `Launcher`) and the gunicorn
+    /// configuration it reads (`Config`, once per server that reads it;
+    /// a configuration nobody is seen to start is read as `gunicorn -c`
+    /// it); a setting is reported in the file where it is written
+    /// (`cx.span_of`), so each fact is checked by one hook and reported
+    /// once, where its fix belongs.
     fn server(&self, _cx: &LaunchContext<'_>, _out: &mut Findings) {}
 
     /// A supervisord configuration.

@@ -19,11 +19,21 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Site {
     Dockerfile,
-    Procfile { process: String },
-    Supervisor { program: String },
+    Procfile {
+        process: String,
+    },
+    Supervisor {
+        program: String,
+    },
     Systemd,
-    Compose { service: String },
-    Kubernetes { container: String },
+    Compose {
+        service: String,
+    },
+    Kubernetes {
+        container: String,
+    },
+    /// Nowhere prodlint can see (a configuration nobody is seen to start).
+    Unseen,
 }
 
 /// The gunicorn configuration file a server reads.
@@ -83,6 +93,36 @@ pub enum Setting<'a> {
 }
 
 impl Launch {
+    /// gunicorn started with `config` and nothing else, nowhere prodlint
+    /// can see: how a configuration nobody is seen to start is read.
+    pub fn of_config(config: ConfigFile, in_container: bool, dev: bool) -> Launch {
+        let program = Word {
+            text: "gunicorn".to_string(),
+            span: Span::empty(0),
+            quoted: false,
+            dynamic: false,
+        };
+        Launch {
+            command: ServerCommand {
+                server: Server::Gunicorn,
+                program,
+                subcommand: None,
+                options: Vec::new(),
+                args: Vec::new(),
+                env: Vec::new(),
+                span: Span::empty(0),
+            },
+            site: Site::Unseen,
+            in_container,
+            dev,
+            behind_local_proxy: false,
+            config,
+            config_candidates: Vec::new(),
+            env_args: Vec::new(),
+            env: BTreeMap::new(),
+        }
+    }
+
     /// A gunicorn setting, by precedence: command line, then
     /// `GUNICORN_CMD_ARGS`, then the configuration file.
     pub fn setting(&self, name: &str) -> Setting<'_> {
@@ -137,15 +177,6 @@ impl Setting<'_> {
                 None => Some(Value::Bool(true)),
             },
             Setting::Config(_, a) if !a.conditional => Some(a.value.clone()),
-            _ => None,
-        }
-    }
-
-    /// Where the value is written in this file (flags and
-    /// `GUNICORN_CMD_ARGS`); config-file values are reported in their file.
-    pub fn span_here(&self) -> Option<Span> {
-        match self {
-            Setting::Flag(o) | Setting::EnvArgs(o) => Some(o.value_span()),
             _ => None,
         }
     }

@@ -45,6 +45,7 @@ use crate::rules::{DockerContext, Rule};
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
 use launch::{Launch, Setting};
+use std::sync::Arc;
 
 /// A gunicorn configuration file.
 pub struct ConfigContext<'a> {
@@ -59,12 +60,56 @@ pub struct ConfigContext<'a> {
     pub config: &'a Config,
 }
 
-/// A server started in the file being linted.
+/// A server, seen from the file being linted: the file that starts it,
+/// or the gunicorn configuration it reads. A rule's `server` hook reports
+/// what is written in that file (see [`LaunchContext::span_of`]): one
+/// hook checks a setting wherever it is set, and each finding lands in
+/// the file where its fix belongs.
 pub struct LaunchContext<'a> {
     pub file: &'a SourceFile,
     pub launch: &'a Launch,
     pub asgi: Option<bool>,
     pub config: &'a Config,
+    pub here: Here<'a>,
+}
+
+/// Which of a server's files is being linted.
+#[derive(Clone, Copy)]
+pub enum Here<'a> {
+    /// The file that starts it: its command line and the variables set
+    /// beside it.
+    Launcher,
+    /// The gunicorn configuration it reads, with what is known of it
+    /// (its module, whether the project runs in a container, whether the
+    /// file is for development).
+    Config(&'a ConfigContext<'a>),
+}
+
+impl LaunchContext<'_> {
+    /// Where `s` is written in the file being linted: a flag or
+    /// `GUNICORN_CMD_ARGS` in the launcher, an assignment (not under an
+    /// `if`) in the configuration.
+    pub fn span_of(&self, s: &Setting<'_>) -> Option<Span> {
+        match (self.here, s) {
+            (Here::Launcher, Setting::Flag(o) | Setting::EnvArgs(o)) => Some(o.value_span()),
+            (Here::Config(_), Setting::Config(_, a)) if !a.conditional => Some(a.value_span),
+            _ => None,
+        }
+    }
+
+    /// The file being linted starts the server: findings about the
+    /// command itself (a default it leaves) belong here.
+    pub fn in_launcher(&self) -> bool {
+        matches!(self.here, Here::Launcher)
+    }
+
+    /// The configuration module being linted, if it is one.
+    pub fn module(&self) -> Option<&Module> {
+        match self.here {
+            Here::Config(c) => Some(c.module),
+            Here::Launcher => None,
+        }
+    }
 }
 
 /// One `[program:x]` of a supervisord configuration.
@@ -139,6 +184,7 @@ pub fn run_launches(
             launch: l,
             asgi,
             config,
+            here: Here::Launcher,
         };
         for rule in enabled(selection) {
             rule.server(&cx, out);
@@ -195,9 +241,44 @@ pub fn check_gunicorn(
     for rule in enabled(selection) {
         rule.gunicorn_config(&cx, out);
     }
+    // The servers that read this file, each with this file's text as its
+    // configuration; a configuration nobody is seen to start is read as
+    // `gunicorn -c` it would be.
+    let sites = project.launched_by(&file.path);
+    let found = launch::ConfigFile::Found(Arc::new((file.path.clone(), module.clone())));
+    let launches: Vec<Launch> = if sites.is_empty() {
+        vec![launch::Launch::of_config(found, cx.containerized, cx.dev)]
+    } else {
+        sites
+            .iter()
+            .map(|s| Launch {
+                config: found.clone(),
+                ..(*s.launch).clone()
+            })
+            .collect()
+    };
+    let mut seen: std::collections::HashSet<(&'static str, Span, String)> = Default::default();
+    for l in &launches {
+        let lcx = LaunchContext {
+            file,
+            launch: l,
+            asgi: cx.asgi,
+            config,
+            here: Here::Config(&cx),
+        };
+        let mut found = Findings::new();
+        for rule in enabled(selection) {
+            rule.server(&lcx, &mut found);
+        }
+        // One finding per fact, however many servers read the file.
+        for f in found.into_vec() {
+            if seen.insert((f.rule.code, f.span, f.message.clone())) {
+                out.push(f);
+            }
+        }
+    }
     // The servers that read this file are where its settings take
     // effect: each finding names them (the first few).
-    let sites = project.launched_by(&file.path);
     for f in out.kept_since_mut(before) {
         for s in sites.iter().take(MAX_SITES) {
             f.related.push(crate::diagnostic::Related {
@@ -375,9 +456,10 @@ fn assigned<'a>(cx: &'a ConfigContext<'_>, name: &str) -> Option<&'a Assignment>
 }
 
 /// Where a finding about a launch's setting points: the value written in
-/// this file, else the server's name.
-fn at(l: &Launch, setting: &Setting<'_>) -> Span {
-    setting.span_here().unwrap_or(l.command.program.span)
+/// the file being linted, else the server's name.
+fn at(cx: &LaunchContext<'_>, setting: &Setting<'_>) -> Span {
+    cx.span_of(setting)
+        .unwrap_or(cx.launch.command.program.span)
 }
 
 /// An option's literal integer value.

@@ -45,50 +45,55 @@ const HELP: &str = "use `-k uvicorn_worker.UvicornWorker` (package `uvicorn-work
 impl Rule for SyncWorkerForAsgiApp {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        if cx.asgi != Some(true) {
-            return;
-        }
-        if let Some(a) = assigned(cx, "worker_class")
-            && let Some(class) = a.value.or_default().and_then(Value::as_str)
-            && is_wsgi_worker(class)
-        {
-            out.report(
-                &Self::META,
-                a.value_span,
-                format!("`{class}` workers cannot serve the project's ASGI app"),
-            )
-            .help(HELP);
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        if l.command.server != Server::Gunicorn || cx.asgi != Some(true) {
-            return;
-        }
-        match l.setting("worker_class") {
-            s @ (Setting::Flag(_) | Setting::EnvArgs(_)) => {
-                if let Some(Value::Str(class)) = s.value()
-                    && is_wsgi_worker(&class)
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                if cx.asgi != Some(true) {
+                    return;
+                }
+                if let Some(a) = assigned(cx, "worker_class")
+                    && let Some(class) = a.value.or_default().and_then(Value::as_str)
+                    && is_wsgi_worker(class)
                 {
                     out.report(
                         &Self::META,
-                        at(l, &s),
+                        a.value_span,
                         format!("`{class}` workers cannot serve the project's ASGI app"),
                     )
                     .help(HELP);
                 }
             }
-            Setting::Default => {
-                out.report(
-                    &Self::META,
-                    l.command.program.span,
-                    "gunicorn runs its default `sync` workers, which cannot serve the project's ASGI app",
-                )
-                .help(HELP);
+            Here::Launcher => {
+                let l = cx.launch;
+                if l.command.server != Server::Gunicorn || cx.asgi != Some(true) {
+                    return;
+                }
+                match l.setting("worker_class") {
+                    s @ (Setting::Flag(_) | Setting::EnvArgs(_)) => {
+                        if let Some(Value::Str(class)) = s.value()
+                            && is_wsgi_worker(&class)
+                        {
+                            out.report(
+                                &Self::META,
+                                at(cx, &s),
+                                format!("`{class}` workers cannot serve the project's ASGI app"),
+                            )
+                            .help(HELP);
+                        }
+                    }
+                    Setting::Default => {
+                        out.report(
+                                    &Self::META,
+                                    l.command.program.span,
+                                    "gunicorn runs its default `sync` workers, which cannot serve the project's ASGI app",
+                                )
+                                .help(HELP);
+                    }
+                    _ => {}
+                }
             }
-            _ => {}
         }
     }
 }

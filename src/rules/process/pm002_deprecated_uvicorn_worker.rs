@@ -58,28 +58,33 @@ fn report(file: &SourceFile, span: Span, class: &str, out: &mut Findings) {
 impl Rule for DeprecatedUvicornWorker {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        for a in cx
-            .module
-            .assignments
-            .iter()
-            .filter(|a| a.name == "worker_class")
-        {
-            if let Some(class) = a.value.or_default().and_then(Value::as_str) {
-                report(cx.file, a.value_span, class, out);
-            }
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        if !matches!(l.command.server, Server::Gunicorn) {
-            return;
-        }
-        let opts = l.command.options.iter().chain(&l.env_args);
-        for o in opts.filter(|o| o.setting == "worker_class") {
-            if let Some(v) = o.value.as_ref() {
-                report(cx.file, v.span, &v.text, out);
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                for a in cx
+                    .module
+                    .assignments
+                    .iter()
+                    .filter(|a| a.name == "worker_class")
+                {
+                    if let Some(class) = a.value.or_default().and_then(Value::as_str) {
+                        report(cx.file, a.value_span, class, out);
+                    }
+                }
+            }
+            Here::Launcher => {
+                let l = cx.launch;
+                if !matches!(l.command.server, Server::Gunicorn) {
+                    return;
+                }
+                let opts = l.command.options.iter().chain(&l.env_args);
+                for o in opts.filter(|o| o.setting == "worker_class") {
+                    if let Some(v) = o.value.as_ref() {
+                        report(cx.file, v.span, &v.text, out);
+                    }
+                }
             }
         }
     }

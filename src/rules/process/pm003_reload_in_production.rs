@@ -48,56 +48,61 @@ const HELP: &str = "drop the reloader; restart the service to deploy new code";
 impl Rule for ReloadInProduction {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        if cx.dev {
-            return;
-        }
-        if let Some(a) = assigned(cx, "reload")
-            && a.value.or_default().and_then(Value::truthy) == Some(true)
-        {
-            out.report(
-                &Self::META,
-                a.value_span,
-                "`reload` restarts gunicorn's workers on every file change",
-            )
-            .help(HELP);
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        // DF013 owns Dockerfiles, DC011 compose files.
-        if l.dev
-            || matches!(
-                l.site,
-                launch::Site::Dockerfile | launch::Site::Compose { .. }
-            )
-        {
-            return;
-        }
-        let c = &l.command;
-        let server = c.server.name();
-        let reload = c.get("reload").or_else(|| c.get("use_reloader"));
-        let env_reload = l.env_args.iter().find(|o| o.setting == "reload");
-        if let Some(o) = reload.or(env_reload) {
-            out.report(
-                &Self::META,
-                o.flag.span,
-                format!("`--reload` runs {server} with its development reloader"),
-            )
-            .help(HELP);
-        }
-        if matches!(
-            c.server,
-            Server::FastApiDev | Server::FlaskRun | Server::DjangoRunserver
-        ) {
-            let span = c.subcommand.as_ref().map_or(c.program.span, |w| w.span);
-            out.report(
-                &Self::META,
-                span,
-                format!("`{server}` is a development server"),
-            )
-            .help("run gunicorn with uvicorn workers, or `fastapi run`");
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                if cx.dev {
+                    return;
+                }
+                if let Some(a) = assigned(cx, "reload")
+                    && a.value.or_default().and_then(Value::truthy) == Some(true)
+                {
+                    out.report(
+                        &Self::META,
+                        a.value_span,
+                        "`reload` restarts gunicorn's workers on every file change",
+                    )
+                    .help(HELP);
+                }
+            }
+            Here::Launcher => {
+                let l = cx.launch;
+                // DF013 owns Dockerfiles, DC011 compose files.
+                if l.dev
+                    || matches!(
+                        l.site,
+                        launch::Site::Dockerfile | launch::Site::Compose { .. }
+                    )
+                {
+                    return;
+                }
+                let c = &l.command;
+                let server = c.server.name();
+                let reload = c.get("reload").or_else(|| c.get("use_reloader"));
+                let env_reload = l.env_args.iter().find(|o| o.setting == "reload");
+                if let Some(o) = reload.or(env_reload) {
+                    out.report(
+                        &Self::META,
+                        o.flag.span,
+                        format!("`--reload` runs {server} with its development reloader"),
+                    )
+                    .help(HELP);
+                }
+                if matches!(
+                    c.server,
+                    Server::FastApiDev | Server::FlaskRun | Server::DjangoRunserver
+                ) {
+                    let span = c.subcommand.as_ref().map_or(c.program.span, |w| w.span);
+                    out.report(
+                        &Self::META,
+                        span,
+                        format!("`{server}` is a development server"),
+                    )
+                    .help("run gunicorn with uvicorn workers, or `fastapi run`");
+                }
+            }
         }
     }
 }

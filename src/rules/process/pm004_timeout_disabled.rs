@@ -43,30 +43,35 @@ const HELP: &str = "set a finite timeout (the default is 30 s)";
 impl Rule for TimeoutDisabled {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        let Some(a) = assigned(cx, "timeout") else {
-            return;
-        };
-        let fallback = match &a.value {
-            Value::Env { var, .. } => format!(" when `{var}` is unset"),
-            _ => String::new(),
-        };
-        if a.value.or_default().and_then(Value::as_int) == Some(0) {
-            out.report(&Self::META, a.value_span, format!("{MESSAGE}{fallback}"))
-                .help(HELP);
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        if l.command.server != Server::Gunicorn {
-            return;
-        }
-        let s = l.setting("timeout");
-        if let Some(span) = s.span_here()
-            && s.value().and_then(|v| v.as_int()) == Some(0)
-        {
-            out.report(&Self::META, span, MESSAGE).help(HELP);
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                let Some(a) = assigned(cx, "timeout") else {
+                    return;
+                };
+                let fallback = match &a.value {
+                    Value::Env { var, .. } => format!(" when `{var}` is unset"),
+                    _ => String::new(),
+                };
+                if a.value.or_default().and_then(Value::as_int) == Some(0) {
+                    out.report(&Self::META, a.value_span, format!("{MESSAGE}{fallback}"))
+                        .help(HELP);
+                }
+            }
+            Here::Launcher => {
+                let l = cx.launch;
+                if l.command.server != Server::Gunicorn {
+                    return;
+                }
+                let s = l.setting("timeout");
+                if let Some(span) = cx.span_of(&s)
+                    && s.value().and_then(|v| v.as_int()) == Some(0)
+                {
+                    out.report(&Self::META, span, MESSAGE).help(HELP);
+                }
+            }
         }
     }
 }

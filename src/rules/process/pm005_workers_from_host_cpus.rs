@@ -48,36 +48,41 @@ const HELP: &str =
 impl Rule for WorkersFromHostCpus {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        let Some(a) = cx.module.get("workers") else {
-            return;
-        };
-        if a.value.counts_host_cpus() {
-            let when = match &a.value {
-                Value::Env { var, .. } => format!(" when `{var}` is unset"),
-                _ => String::new(),
-            };
-            out.report(
-                &Self::META,
-                a.value_span,
-                format!("`workers` counts the host's CPUs{when}: in a container that is every core of the node, not the CPU limit"),
-            )
-            .help(HELP);
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let c = &cx.launch.command;
-        let opts = c.options.iter().chain(&cx.launch.env_args);
-        for o in opts.filter(|o| o.setting == "workers") {
-            let Some(v) = &o.value else { continue };
-            if v.text.contains("nproc") || v.text.contains("cpu_count") {
-                out.report(
-                    &Self::META,
-                    v.span,
-                    "the worker count counts the host's CPUs: in a container that is every core of the node, not the CPU limit",
-                )
-                .help(HELP);
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                let Some(a) = cx.module.get("workers") else {
+                    return;
+                };
+                if a.value.counts_host_cpus() {
+                    let when = match &a.value {
+                        Value::Env { var, .. } => format!(" when `{var}` is unset"),
+                        _ => String::new(),
+                    };
+                    out.report(
+                                &Self::META,
+                                a.value_span,
+                                format!("`workers` counts the host's CPUs{when}: in a container that is every core of the node, not the CPU limit"),
+                            )
+                            .help(HELP);
+                }
+            }
+            Here::Launcher => {
+                let c = &cx.launch.command;
+                let opts = c.options.iter().chain(&cx.launch.env_args);
+                for o in opts.filter(|o| o.setting == "workers") {
+                    let Some(v) = &o.value else { continue };
+                    if v.text.contains("nproc") || v.text.contains("cpu_count") {
+                        out.report(
+                                    &Self::META,
+                                    v.span,
+                                    "the worker count counts the host's CPUs: in a container that is every core of the node, not the CPU limit",
+                                )
+                                .help(HELP);
+                    }
+                }
             }
         }
     }

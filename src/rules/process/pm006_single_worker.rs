@@ -41,6 +41,10 @@ impl Rule for SingleWorker {
     impl_meta!();
 
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+        // A default the command leaves is reported where it is started.
+        if !cx.in_launcher() {
+            return;
+        }
         let l = cx.launch;
         if l.command.server != Server::Gunicorn || l.has_env("WEB_CONCURRENCY") {
             return;

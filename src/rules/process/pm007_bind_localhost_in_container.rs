@@ -59,96 +59,106 @@ fn loopback_of(binds: &[&str]) -> Option<String> {
 impl Rule for BindLocalhostInContainer {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        if !cx.containerized || cx.dev {
-            return;
-        }
-        // A bind read from the environment is meant to be set per
-        // deployment: only a literal one is judged.
-        if let Some(a) = assigned(cx, "bind")
-            && let Some(host) = loopback_of(&strings(&a.value))
-        {
-            out.report(
-                &Self::META,
-                a.value_span,
-                format!("gunicorn binds `{host}` in a project that runs in a container: only the container itself can connect"),
-            )
-            .help(HELP);
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        if !l.in_container || l.dev || l.behind_local_proxy {
-            return;
-        }
-        let c = &l.command;
-        let name = c.server.name();
-        let found: Option<(Span, String)> = match c.server {
-            Server::Gunicorn => match l.setting("bind") {
-                s @ (Setting::Flag(_) | Setting::EnvArgs(_)) => {
-                    let binds: Vec<String> = c
-                        .options
-                        .iter()
-                        .chain(&l.env_args)
-                        .filter(|o| o.setting == "bind")
-                        .filter_map(|o| o.value.as_ref().filter(|w| !w.dynamic))
-                        .map(|w| w.text.clone())
-                        .collect();
-                    let refs: Vec<&str> = binds.iter().map(String::as_str).collect();
-                    loopback_of(&refs).map(|h| (at(l, &s), format!("{name} binds `{h}`")))
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                if !cx.containerized || cx.dev {
+                    return;
                 }
-                Setting::Default if !l.has_env("PORT") => Some((
-                    c.program.span,
-                    format!(
-                        "{name} binds its default `127.0.0.1:8000`: no `--bind`, and `PORT` is not set"
-                    ),
-                )),
-                _ => None,
-            },
-            Server::Uvicorn | Server::FastApiRun => {
-                if c.has("uds") || c.has("fd") {
-                    None
-                } else if let Some(o) = c.get("host") {
-                    o.value
-                        .as_ref()
-                        .filter(|w| !w.dynamic && is_loopback(&w.text))
-                        .map(|w| (w.span, format!("{name} listens on `{}`", w.text)))
-                } else if c.server == Server::Uvicorn && !l.has_env("UVICORN_HOST") {
-                    Some((
-                        c.program.span,
-                        format!("{name} listens on its default `127.0.0.1`: no `--host`"),
-                    ))
-                } else {
-                    None
+                // A bind read from the environment is meant to be set per
+                // deployment: only a literal one is judged.
+                if let Some(a) = assigned(cx, "bind")
+                    && let Some(host) = loopback_of(&strings(&a.value))
+                {
+                    out.report(
+                                &Self::META,
+                                a.value_span,
+                                format!("gunicorn binds `{host}` in a project that runs in a container: only the container itself can connect"),
+                            )
+                            .help(HELP);
                 }
             }
-            Server::Hypercorn => {
-                let binds: Vec<&Opt> = c.options.iter().filter(|o| o.setting == "bind").collect();
-                if binds.is_empty() {
-                    (!c.has("config")).then(|| {
-                        (
+            Here::Launcher => {
+                let l = cx.launch;
+                if !l.in_container || l.dev || l.behind_local_proxy {
+                    return;
+                }
+                let c = &l.command;
+                let name = c.server.name();
+                let found: Option<(Span, String)> = match c.server {
+                    Server::Gunicorn => match l.setting("bind") {
+                        s @ (Setting::Flag(_) | Setting::EnvArgs(_)) => {
+                            let binds: Vec<String> = c
+                                .options
+                                .iter()
+                                .chain(&l.env_args)
+                                .filter(|o| o.setting == "bind")
+                                .filter_map(|o| o.value.as_ref().filter(|w| !w.dynamic))
+                                .map(|w| w.text.clone())
+                                .collect();
+                            let refs: Vec<&str> = binds.iter().map(String::as_str).collect();
+                            loopback_of(&refs).map(|h| (at(cx, &s), format!("{name} binds `{h}`")))
+                        }
+                        Setting::Default if !l.has_env("PORT") => Some((
                             c.program.span,
-                            format!("{name} binds its default `127.0.0.1:8000`: no `--bind`"),
-                        )
-                    })
-                } else {
-                    binds.iter().find_map(|o| {
-                        let w = o.value.as_ref().filter(|w| !w.dynamic)?;
-                        let h = bind_host(&w.text).filter(|h| is_loopback(h))?;
-                        Some((w.span, format!("{name} binds `{h}`")))
-                    })
+                            format!(
+                                "{name} binds its default `127.0.0.1:8000`: no `--bind`, and `PORT` is not set"
+                            ),
+                        )),
+                        _ => None,
+                    },
+                    Server::Uvicorn | Server::FastApiRun => {
+                        if c.has("uds") || c.has("fd") {
+                            None
+                        } else if let Some(o) = c.get("host") {
+                            o.value
+                                .as_ref()
+                                .filter(|w| !w.dynamic && is_loopback(&w.text))
+                                .map(|w| (w.span, format!("{name} listens on `{}`", w.text)))
+                        } else if c.server == Server::Uvicorn && !l.has_env("UVICORN_HOST") {
+                            Some((
+                                c.program.span,
+                                format!("{name} listens on its default `127.0.0.1`: no `--host`"),
+                            ))
+                        } else {
+                            None
+                        }
+                    }
+                    Server::Hypercorn => {
+                        let binds: Vec<&Opt> =
+                            c.options.iter().filter(|o| o.setting == "bind").collect();
+                        if binds.is_empty() {
+                            (!c.has("config")).then(|| {
+                                (
+                                    c.program.span,
+                                    format!(
+                                        "{name} binds its default `127.0.0.1:8000`: no `--bind`"
+                                    ),
+                                )
+                            })
+                        } else {
+                            binds.iter().find_map(|o| {
+                                let w = o.value.as_ref().filter(|w| !w.dynamic)?;
+                                let h = bind_host(&w.text).filter(|h| is_loopback(h))?;
+                                Some((w.span, format!("{name} binds `{h}`")))
+                            })
+                        }
+                    }
+                    _ => None,
+                };
+                if let Some((span, what)) = found {
+                    out.report(
+                        &Self::META,
+                        span,
+                        format!(
+                            "{what}; inside a container only the container itself can connect to it"
+                        ),
+                    )
+                    .help(HELP);
                 }
             }
-            _ => None,
-        };
-        if let Some((span, what)) = found {
-            out.report(
-                &Self::META,
-                span,
-                format!("{what}; inside a container only the container itself can connect to it"),
-            )
-            .help(HELP);
         }
     }
 }

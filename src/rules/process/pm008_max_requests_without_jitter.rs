@@ -49,68 +49,75 @@ fn message(n: i64) -> String {
 impl Rule for MaxRequestsWithoutJitter {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        let Some(a) = assigned(cx, "max_requests") else {
-            return;
-        };
-        let Some(n) = a
-            .value
-            .or_default()
-            .and_then(Value::as_int)
-            .filter(|n| *n > 0)
-        else {
-            return;
-        };
-        if cx.module.get("max_requests_jitter").is_some() {
-            return;
-        }
-        out.report(&Self::META, a.value_span, message(n))
-            .help(HELP)
-            .fix(
-                Applicability::Unsafe,
-                format!("add `max_requests_jitter = {}`", n / 2),
-                vec![line_after(
-                    a.stmt_span.end,
-                    format!("max_requests_jitter = {}", n / 2),
-                )],
-            );
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        if l.command.server != Server::Gunicorn || !l.setting("max_requests_jitter").is_default() {
-            return;
-        }
-        let s = l.setting("max_requests");
-        let (Some(span), Some(n)) = (
-            s.span_here(),
-            s.value().and_then(|v| v.as_int()).filter(|n| *n > 0),
-        ) else {
-            return;
-        };
-        let b = out.report(&Self::META, span, message(n)).help(HELP);
-        let jitter = n / 2;
-        // An exec-form item (`"1000"` in a JSON array) takes a new item.
-        let json_item = cx.file.slice(span) == format!("\"{n}\"");
-        let edit = if json_item {
-            Some(Edit::insert(
-                span.end,
-                format!(", \"--max-requests-jitter\", \"{jitter}\""),
-            ))
-        } else if cx.file.slice(span) == n.to_string() {
-            Some(Edit::insert(
-                span.end,
-                format!(" --max-requests-jitter {jitter}"),
-            ))
-        } else {
-            None
-        };
-        if let Some(e) = edit {
-            b.fix(
-                Applicability::Unsafe,
-                format!("add `--max-requests-jitter {jitter}`"),
-                vec![e],
-            );
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                let Some(a) = assigned(cx, "max_requests") else {
+                    return;
+                };
+                let Some(n) = a
+                    .value
+                    .or_default()
+                    .and_then(Value::as_int)
+                    .filter(|n| *n > 0)
+                else {
+                    return;
+                };
+                if cx.module.get("max_requests_jitter").is_some() {
+                    return;
+                }
+                out.report(&Self::META, a.value_span, message(n))
+                    .help(HELP)
+                    .fix(
+                        Applicability::Unsafe,
+                        format!("add `max_requests_jitter = {}`", n / 2),
+                        vec![line_after(
+                            a.stmt_span.end,
+                            format!("max_requests_jitter = {}", n / 2),
+                        )],
+                    );
+            }
+            Here::Launcher => {
+                let l = cx.launch;
+                if l.command.server != Server::Gunicorn
+                    || !l.setting("max_requests_jitter").is_default()
+                {
+                    return;
+                }
+                let s = l.setting("max_requests");
+                let (Some(span), Some(n)) = (
+                    cx.span_of(&s),
+                    s.value().and_then(|v| v.as_int()).filter(|n| *n > 0),
+                ) else {
+                    return;
+                };
+                let b = out.report(&Self::META, span, message(n)).help(HELP);
+                let jitter = n / 2;
+                // An exec-form item (`"1000"` in a JSON array) takes a new item.
+                let json_item = cx.file.slice(span) == format!("\"{n}\"");
+                let edit = if json_item {
+                    Some(Edit::insert(
+                        span.end,
+                        format!(", \"--max-requests-jitter\", \"{jitter}\""),
+                    ))
+                } else if cx.file.slice(span) == n.to_string() {
+                    Some(Edit::insert(
+                        span.end,
+                        format!(" --max-requests-jitter {jitter}"),
+                    ))
+                } else {
+                    None
+                };
+                if let Some(e) = edit {
+                    b.fix(
+                        Applicability::Unsafe,
+                        format!("add `--max-requests-jitter {jitter}`"),
+                        vec![e],
+                    );
+                }
+            }
         }
     }
 }

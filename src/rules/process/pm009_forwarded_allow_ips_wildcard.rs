@@ -51,31 +51,36 @@ fn wildcard(text: &str) -> bool {
 impl Rule for ForwardedAllowIpsWildcard {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        if let Some(a) = assigned(cx, "forwarded_allow_ips")
-            && let Some(v) = a.value.or_default()
-            && strings(v).iter().any(|s| wildcard(s))
-        {
-            out.report(&Self::META, a.value_span, MESSAGE).help(HELP);
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        let opts = l.command.options.iter().chain(&l.env_args);
-        let mut reported = false;
-        for o in opts.filter(|o| o.setting == "forwarded_allow_ips") {
-            if let Some(v) = o.value.as_ref().filter(|v| wildcard(&v.text)) {
-                out.report(&Self::META, v.span, MESSAGE).help(HELP);
-                reported = true;
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                if let Some(a) = assigned(cx, "forwarded_allow_ips")
+                    && let Some(v) = a.value.or_default()
+                    && strings(v).iter().any(|s| wildcard(s))
+                {
+                    out.report(&Self::META, a.value_span, MESSAGE).help(HELP);
+                }
             }
-        }
-        if !reported
-            && let Some(var) = l.env.get("FORWARDED_ALLOW_IPS")
-            && let Some(span) = var.span
-            && wildcard(&var.value)
-        {
-            out.report(&Self::META, span, MESSAGE).help(HELP);
+            Here::Launcher => {
+                let l = cx.launch;
+                let opts = l.command.options.iter().chain(&l.env_args);
+                let mut reported = false;
+                for o in opts.filter(|o| o.setting == "forwarded_allow_ips") {
+                    if let Some(v) = o.value.as_ref().filter(|v| wildcard(&v.text)) {
+                        out.report(&Self::META, v.span, MESSAGE).help(HELP);
+                        reported = true;
+                    }
+                }
+                if !reported
+                    && let Some(var) = l.env.get("FORWARDED_ALLOW_IPS")
+                    && let Some(span) = var.span
+                    && wildcard(&var.value)
+                {
+                    out.report(&Self::META, span, MESSAGE).help(HELP);
+                }
+            }
         }
     }
 }

@@ -55,44 +55,49 @@ fn file_message(setting: &str, target: &str) -> String {
 impl Rule for AccessLogMissing {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        if !cx.containerized {
-            return;
-        }
-        for setting in ["accesslog", "errorlog"] {
-            if let Some(a) = assigned(cx, setting)
-                && let Some(target) = a.value.or_default().and_then(Value::as_str)
-                && !is_stream(target)
-            {
-                out.report(&Self::META, a.value_span, file_message(setting, target))
-                    .help(FILE_HELP);
-            }
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        if l.command.server != Server::Gunicorn {
-            return;
-        }
-        if l.setting("accesslog").is_default() {
-            out.report(
-                &Self::META,
-                l.command.program.span,
-                "gunicorn writes no access log: `--access-logfile` is not set",
-            )
-            .help("add `--access-logfile -` (standard output)");
-        }
-        if !l.in_container {
-            return;
-        }
-        for setting in ["accesslog", "errorlog"] {
-            let s = l.setting(setting);
-            if let (Some(span), Some(Value::Str(target))) = (s.span_here(), s.value())
-                && !is_stream(&target)
-            {
-                out.report(&Self::META, span, file_message(setting, &target))
-                    .help(FILE_HELP);
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                if !cx.containerized {
+                    return;
+                }
+                for setting in ["accesslog", "errorlog"] {
+                    if let Some(a) = assigned(cx, setting)
+                        && let Some(target) = a.value.or_default().and_then(Value::as_str)
+                        && !is_stream(target)
+                    {
+                        out.report(&Self::META, a.value_span, file_message(setting, target))
+                            .help(FILE_HELP);
+                    }
+                }
+            }
+            Here::Launcher => {
+                let l = cx.launch;
+                if l.command.server != Server::Gunicorn {
+                    return;
+                }
+                if l.setting("accesslog").is_default() {
+                    out.report(
+                        &Self::META,
+                        l.command.program.span,
+                        "gunicorn writes no access log: `--access-logfile` is not set",
+                    )
+                    .help("add `--access-logfile -` (standard output)");
+                }
+                if !l.in_container {
+                    return;
+                }
+                for setting in ["accesslog", "errorlog"] {
+                    let s = l.setting(setting);
+                    if let (Some(span), Some(Value::Str(target))) = (cx.span_of(&s), s.value())
+                        && !is_stream(&target)
+                    {
+                        out.report(&Self::META, span, file_message(setting, &target))
+                            .help(FILE_HELP);
+                    }
+                }
             }
         }
     }

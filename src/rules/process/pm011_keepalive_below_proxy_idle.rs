@@ -61,65 +61,73 @@ fn message(what: &str, n: i64, min: i64) -> String {
 impl Rule for KeepaliveBelowProxyIdle {
     impl_meta!();
 
-    fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        let min = cx.config.option_u64(Self::META.code, "min-seconds", 5) as i64;
-        if let Some(a) = assigned(cx, "keepalive")
-            && let Some(n) = a.value.or_default().and_then(Value::as_int)
-            && n < min
-        {
-            out.report(&Self::META, a.value_span, message("`keepalive`", n, min))
-                .help(HELP);
-        }
-    }
-
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
-        let l = cx.launch;
-        let min = cx.config.option_u64(Self::META.code, "min-seconds", 5) as i64;
-        let c = &l.command;
-        match c.server {
-            Server::Gunicorn => {
-                let s = l.setting("keepalive");
-                if let Some(span) = s.span_here() {
-                    if let Some(n) = s.value().and_then(|v| v.as_int())
-                        && n < min
-                    {
-                        out.report(&Self::META, span, message("gunicorn's keep-alive", n, min))
-                            .help(HELP);
-                    }
-                    return;
-                }
-                // The default matters to workers that keep connections.
-                let class = l.setting("worker_class").value();
-                let keeps =
-                    matches!(&class, Some(Value::Str(k)) if !is_wsgi_worker(k) || k == "gthread");
-                if s.is_default() && keeps && 2 < min {
-                    out.report(
-                        &Self::META,
-                        c.program.span,
-                        message("gunicorn's default keep-alive", 2, min),
-                    )
-                    .help(HELP);
-                }
-            }
-            Server::Uvicorn | Server::Hypercorn => {
-                let name = if c.server == Server::Uvicorn {
-                    "timeout_keep_alive"
-                } else {
-                    "keep_alive_timeout"
-                };
-                if let Some(o) = c.get(name)
-                    && let Some(n) = int_of(o)
+        // The settings written in the configuration being linted, or
+        // those on the command line of the file that starts the server.
+        match cx.here {
+            Here::Config(cx) => {
+                let min = cx.config.option_u64(Self::META.code, "min-seconds", 5) as i64;
+                if let Some(a) = assigned(cx, "keepalive")
+                    && let Some(n) = a.value.or_default().and_then(Value::as_int)
                     && n < min
                 {
-                    out.report(
-                        &Self::META,
-                        o.value_span(),
-                        message(&format!("{}'s keep-alive", c.server.name()), n, min),
-                    )
-                    .help(HELP);
+                    out.report(&Self::META, a.value_span, message("`keepalive`", n, min))
+                        .help(HELP);
                 }
             }
-            _ => {}
+            Here::Launcher => {
+                let l = cx.launch;
+                let min = cx.config.option_u64(Self::META.code, "min-seconds", 5) as i64;
+                let c = &l.command;
+                match c.server {
+                    Server::Gunicorn => {
+                        let s = l.setting("keepalive");
+                        if let Some(span) = cx.span_of(&s) {
+                            if let Some(n) = s.value().and_then(|v| v.as_int())
+                                && n < min
+                            {
+                                out.report(
+                                    &Self::META,
+                                    span,
+                                    message("gunicorn's keep-alive", n, min),
+                                )
+                                .help(HELP);
+                            }
+                            return;
+                        }
+                        // The default matters to workers that keep connections.
+                        let class = l.setting("worker_class").value();
+                        let keeps = matches!(&class, Some(Value::Str(k)) if !is_wsgi_worker(k) || k == "gthread");
+                        if s.is_default() && keeps && 2 < min {
+                            out.report(
+                                &Self::META,
+                                c.program.span,
+                                message("gunicorn's default keep-alive", 2, min),
+                            )
+                            .help(HELP);
+                        }
+                    }
+                    Server::Uvicorn | Server::Hypercorn => {
+                        let name = if c.server == Server::Uvicorn {
+                            "timeout_keep_alive"
+                        } else {
+                            "keep_alive_timeout"
+                        };
+                        if let Some(o) = c.get(name)
+                            && let Some(n) = int_of(o)
+                            && n < min
+                        {
+                            out.report(
+                                &Self::META,
+                                o.value_span(),
+                                message(&format!("{}'s keep-alive", c.server.name()), n, min),
+                            )
+                            .help(HELP);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 }

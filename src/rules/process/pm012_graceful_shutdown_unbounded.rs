@@ -44,6 +44,10 @@ impl Rule for GracefulShutdownUnbounded {
     impl_meta!();
 
     fn server(&self, cx: &LaunchContext<'_>, out: &mut Findings) {
+        // A default the command leaves is reported where it is started.
+        if !cx.in_launcher() {
+            return;
+        }
         let l = cx.launch;
         let c = &l.command;
         if c.server != Server::Uvicorn
