@@ -166,8 +166,11 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
     // What launches and services name outside the walk: two rounds (a
     // Dockerfile a compose service builds may name a configuration).
     for _ in 0..2 {
-        let extra: Vec<Input> = project
-            .wanted()
+        // Most wanted paths do not exist: they are asked of the system on
+        // every core.
+        let wanted: Vec<(&PathBuf, &FileKind)> = project.wanted().collect();
+        let extra: Vec<Input> = wanted
+            .into_par_iter()
             .filter(|(p, _)| crate::read::is_regular(p))
             .filter_map(|(p, kind)| {
                 let text = crate::read::context(p)?;

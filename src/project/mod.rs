@@ -180,7 +180,7 @@ pub struct Project {
     app_model: apps::Apps,
     /// Files some launch or service names that the run did not read
     /// (outside the folders checked): the loader may read them.
-    wanted: BTreeMap<PathBuf, FileKind>,
+    wanted: BTreeMap<Key, FileKind>,
     /// Lints share the parses instead of taking them (the editor keeps
     /// one project across changes).
     keep_parses: bool,
@@ -455,7 +455,7 @@ impl Project {
 
     /// Files named by a launch or a service that the run did not read.
     pub fn wanted(&self) -> impl Iterator<Item = (&PathBuf, &FileKind)> {
-        self.wanted.iter()
+        self.wanted.iter().map(|(k, kind)| (&k.0, kind))
     }
 
     /// A file the project read, as a source a finding can point into
@@ -718,13 +718,15 @@ impl Project {
                 Some(_) => {}
                 // Named, in the run, but not read yet: the loader reads it.
                 None => {
-                    self.wanted.insert(n.0.clone(), FileKind::Text);
+                    self.wanted.insert(n.clone(), FileKind::Text);
                 }
             }
             self.named_configs.insert(n);
         }
         self.wanted.extend(wanted);
-        self.wanted.extend(self.wanted_companions());
+        let companions = self.wanted_companions();
+        self.wanted
+            .extend(companions.into_iter().map(|(p, kind)| (Key(p), kind)));
         // Configurations found only through `-c` are parsed now: the
         // servers that read them are read again, with their settings.
         if self.configs.len() > before {

@@ -5,7 +5,7 @@
 //! the run's files. Also collects the files launches and services name
 //! that the run did not read (the loader may read them).
 
-use super::{FileFacts, Project, key};
+use super::{FileFacts, Key, Project, key};
 use crate::discover::FileKind;
 use crate::parse::compose::Compose;
 use crate::project::facts::units::Hosted;
@@ -34,7 +34,7 @@ pub struct Named {
     /// Python files servers read as configuration (keys).
     pub configs: BTreeSet<PathBuf>,
     /// Files named that the run did not read, with the kind to read them as.
-    pub wanted: BTreeMap<PathBuf, FileKind>,
+    pub wanted: BTreeMap<Key, FileKind>,
     /// Per configuration file (key), the launches that read it.
     pub sites: BTreeMap<PathBuf, Vec<LaunchSite>>,
     /// Per Dockerfile (key), the servers its image starts.
@@ -194,7 +194,7 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
             }
             None => named.wanted.extend(l.config_candidates.iter().map(|c| {
                 let kind = FileKind::detect(c).unwrap_or(FileKind::Text);
-                (key(c), kind)
+                (Key(key(c)), kind)
             })),
         }
     }
@@ -205,7 +205,7 @@ fn launches_in(
     project: &Project,
     f: &FileFacts,
     file: &SourceFile,
-    wanted: &mut BTreeMap<PathBuf, FileKind>,
+    wanted: &mut BTreeMap<Key, FileKind>,
     hosted: &mut Vec<Hosted>,
 ) -> Vec<Launch> {
     if let Some(b) = &f.dockerfile {
@@ -259,7 +259,7 @@ fn launches_in(
             if let Some(p) = dockerfile_path(s, &dir)
                 && project.dockerfile(&p).is_none()
             {
-                wanted.insert(key(&p), FileKind::Dockerfile);
+                wanted.insert(Key(key(&p)), FileKind::Dockerfile);
             }
             out.extend(launch::in_compose_service(s, file, false, project));
         }
