@@ -811,8 +811,28 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
             .par_iter()
             .map(|c| lint_candidate(c, &project, settings)),
     );
-    reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    sort_by_path(&mut reports, |r| &r.source.path);
     (reports, project)
+}
+
+/// Sorts by path in `Path`'s order (component by component), splitting
+/// each path once: comparing paths splits both on every comparison.
+fn sort_by_path<T>(items: &mut Vec<T>, path: impl Fn(&T) -> &Path) {
+    let order: Vec<usize> = {
+        let keys: Vec<Vec<std::path::Component<'_>>> = items
+            .iter()
+            .map(|i| path(i).components().collect())
+            .collect();
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&a, &b| keys.get(a).cmp(&keys.get(b)));
+        order
+    };
+    let mut taken: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(
+        order
+            .iter()
+            .filter_map(|&i| taken.get_mut(i).and_then(Option::take)),
+    );
 }
 
 /// A file whose checks read no fact of another file: workflows, actions, ignore files, dependency files, and text scanned
@@ -878,7 +898,8 @@ pub fn lint_paths(
         })
     });
     let mut all = all.into_inner().unwrap_or_default();
-    all.sort();
+    // One path per candidate (the walk saw each once).
+    sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
     let project = crate::project::load::finish(facts, &all, max);
     let mut reports = reports.into_inner().unwrap_or_default();
@@ -887,7 +908,7 @@ pub fn lint_paths(
             .filter(|c| !stands_alone(c))
             .map(|c| lint_candidate(c, &project, settings)),
     );
-    reports.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    sort_by_path(&mut reports, |r| &r.source.path);
     (reports, errors, project)
 }
 
