@@ -145,8 +145,8 @@ pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
 pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_size: u64) -> Project {
     let _ = max_file_size;
     let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
-    let seen: std::collections::HashSet<PathBuf> =
-        candidates.iter().map(|c| super::key(&c.path)).collect();
+    let seen: crate::hashing::FastSet<PathBuf> =
+        candidates.par_iter().map(|c| super::key(&c.path)).collect();
     for (path, kind, read) in above(candidates) {
         if seen.contains(&super::key(&path)) {
             continue;

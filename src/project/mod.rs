@@ -405,12 +405,16 @@ impl Project {
     /// Builds the project from files already parsed ([`Project::parse`])
     /// and the paths of every file of the run.
     pub fn assemble(parsed: Vec<FileFacts>, known: impl IntoIterator<Item = PathBuf>) -> Self {
+        // Keys are made on every core: normalising thousands of paths is
+        // most of the serial part of building a project.
+        let known: Vec<PathBuf> = known.into_iter().collect();
+        let known_keys: Vec<Key> = known.par_iter().map(|p| key_of(p)).collect();
+        let file_keys: Vec<Key> = parsed.par_iter().map(|f| key_of(&f.input.path)).collect();
         let mut p = Project {
-            known: known.into_iter().map(|p| key_of(&p)).collect(),
+            known: known_keys.into_iter().collect(),
             ..Project::default()
         };
-        for f in parsed {
-            let k = key_of(&f.input.path);
+        for (k, f) in file_keys.into_iter().zip(parsed) {
             p.known.insert(k.clone());
             p.files.insert(k, f);
         }
