@@ -542,6 +542,16 @@ pub fn tail(path: &str) -> &str {
 mod tests {
     use super::*;
 
+    /// The app model of modules given as (path, source).
+    fn apps_of(modules: &[(&str, &str)]) -> Apps {
+        let read = |t: &str| Module::read(&crate::parse::python::parse_file(t, false));
+        let modules: BTreeMap<PathBuf, Module> = modules
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), read(t)))
+            .collect();
+        Apps::build(modules, std::iter::empty())
+    }
+
     fn module(routers: &[&str]) -> Module {
         Module {
             routers: routers
@@ -606,29 +616,20 @@ mod tests {
 
     #[test]
     fn routes_get_the_prefixes_of_the_routers_above_them() {
-        use crate::parse::python::parse_file;
-        let read = |t: &str| Module::read(&parse_file(t, false));
-        let modules = BTreeMap::from([
+        let apps = apps_of(&[
             (
-                PathBuf::from("/r/app/main.py"),
-                read(
-                    "from fastapi import FastAPI\nfrom .api import router\napp = FastAPI()\napp.include_router(router, prefix=\"/api\")\n",
-                ),
+                "/r/app/main.py",
+                "from fastapi import FastAPI\nfrom .api import router\napp = FastAPI()\napp.include_router(router, prefix=\"/api\")\n",
             ),
             (
-                PathBuf::from("/r/app/api/__init__.py"),
-                read(
-                    "from fastapi import APIRouter\nfrom . import health\nrouter = APIRouter(prefix=\"/v1\")\nrouter.include_router(health.router)\n",
-                ),
+                "/r/app/api/__init__.py",
+                "from fastapi import APIRouter\nfrom . import health\nrouter = APIRouter(prefix=\"/v1\")\nrouter.include_router(health.router)\n",
             ),
             (
-                PathBuf::from("/r/app/api/health.py"),
-                read(
-                    "from fastapi import APIRouter\nrouter = APIRouter(prefix=\"/health\")\n@router.get(\"/ready\")\nasync def ready(): ...\n",
-                ),
+                "/r/app/api/health.py",
+                "from fastapi import APIRouter\nrouter = APIRouter(prefix=\"/health\")\n@router.get(\"/ready\")\nasync def ready(): ...\n",
             ),
         ]);
-        let apps = Apps::build(modules, std::iter::empty());
         let app = apps.app(Path::new("/r/app/main.py"), "app");
         assert!(app.complete);
         let paths: Vec<_> = app.routes.iter().map(|r| r.path.clone()).collect();
@@ -640,23 +641,16 @@ mod tests {
 
     #[test]
     fn a_route_at_a_routers_root_ends_where_its_prefix_does() {
-        use crate::parse::python::parse_file;
-        let read = |t: &str| Module::read(&parse_file(t, false));
-        let modules = BTreeMap::from([
+        let apps = apps_of(&[
             (
-                PathBuf::from("/r/main.py"),
-                read(
-                    "from fastapi import FastAPI\nimport probes\napp = FastAPI()\napp.include_router(probes.live, prefix=\"/livez\")\napp.include_router(probes.ready)\n",
-                ),
+                "/r/main.py",
+                "from fastapi import FastAPI\nimport probes\napp = FastAPI()\napp.include_router(probes.live, prefix=\"/livez\")\napp.include_router(probes.ready)\n",
             ),
             (
-                PathBuf::from("/r/probes.py"),
-                read(
-                    "from fastapi import APIRouter\nlive = APIRouter()\nready = APIRouter(prefix=\"/readyz\")\n@live.get(\"\")\ndef a(): ...\n@ready.get(\"/\")\ndef b(): ...\n",
-                ),
+                "/r/probes.py",
+                "from fastapi import APIRouter\nlive = APIRouter()\nready = APIRouter(prefix=\"/readyz\")\n@live.get(\"\")\ndef a(): ...\n@ready.get(\"/\")\ndef b(): ...\n",
             ),
         ]);
-        let apps = Apps::build(modules, std::iter::empty());
         let tails = apps.tails(Path::new("/r/main.py"), "app");
         assert!(tails.complete);
         assert_eq!(tails.tails.iter().collect::<Vec<_>>(), ["livez", "readyz"]);
