@@ -1076,7 +1076,9 @@ impl Project {
         for f in FOLDERS {
             out.extend(self.supervisord_in(&dir.join(f)));
         }
-        out.dedup_by(|a, b| a.0 == b.0);
+        // Once each, the named one first.
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|(p, _)| seen.insert(key(p)));
         out
     }
 

@@ -23,9 +23,6 @@ use std::sync::Arc;
 pub struct LaunchSite {
     pub file: Arc<SourceFile>,
     pub span: Span,
-    /// The server started there, with the configuration it reads: the
-    /// configuration's own lint runs the server rules for it.
-    pub launch: Arc<Launch>,
 }
 
 /// What the launches say about configuration files.
@@ -188,7 +185,6 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
                 named.sites.entry(k.clone()).or_default().push(LaunchSite {
                     file: Arc::clone(&file),
                     span: l.command.span,
-                    launch: Arc::new(l.clone()),
                 });
                 named.configs.insert(k);
             }

@@ -48,9 +48,9 @@ pub trait Rule: Sync + Send {
     /// variables set beside it and the configuration file it reads. The
     /// hook runs in the lint of each file that says something of the
     /// server: the launcher (`cx.here` is `Launcher`) and the gunicorn
-    /// configuration it reads (`Config`, once per server that reads it;
-    /// a configuration nobody is seen to start is read as `gunicorn -c`
-    /// it); a setting is reported in the file where it is written
+    /// configuration it reads (`Config`, once: there it checks the
+    /// settings written in that file, whichever server reads it); a
+    /// setting is reported in the file where it is written
     /// (`cx.span_of`), so each fact is checked by one hook and reported
     /// once, where its fix belongs.
     fn server(&self, _cx: &LaunchContext<'_>, _out: &mut Findings) {}

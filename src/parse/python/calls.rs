@@ -104,10 +104,10 @@ pub struct Function {
     pub awaits: bool,
     /// Its body raises.
     pub raises: bool,
-    /// The HTTP statuses its body names, sorted and once each: a
-    /// `status.HTTP_404_NOT_FOUND`-style name, a literal `status_code=`,
-    /// an `HTTPException`'s literal first argument, or a bare `503`
-    /// (`return Response(status_code=503)` and its spellings).
+    /// The HTTP statuses its body answers with, sorted and once each: a
+    /// literal (or `status.HTTP_…`) `status_code=`, an `HTTPException`'s
+    /// first argument, or 503 named anywhere (a bare `503`, an
+    /// `HTTP_503_…` or `…_503` name).
     pub statuses: Vec<u16>,
 }
 
@@ -132,6 +132,10 @@ pub fn status_in_name(name: &str) -> Option<u16> {
     }
     let name = name.rsplit('.').next().unwrap_or(name);
     if let Some(rest) = name.strip_prefix("HTTP_") {
+        // Three digits, then `_` or the end (`HTTP_5000` is no status).
+        if !matches!(rest.as_bytes().get(3), None | Some(b'_')) {
+            return None;
+        }
         let digits = rest.get(..3)?;
         let code = digits
             .bytes()
@@ -617,11 +621,16 @@ impl<'a> Visitor<'a> for Calls<'_> {
                     f.says(503);
                 }
             }
+            // A name alone says 503 only (`HTTP_503_…`, `NOT_READY_503`):
+            // other status names in a body are as often compared with an
+            // upstream's answer as answered (`r.status_code ==
+            // status.HTTP_500_…`); those come from `status_code=` and
+            // `HTTPException(…)` above.
             Expr::Name(_) | Expr::Attribute(_) => {
-                if let Some(code) = status_of(expr)
+                if status_of(expr) == Some(503)
                     && let Some(f) = self.current()
                 {
-                    f.says(code);
+                    f.says(503);
                 }
             }
             Expr::StringLiteral(s) => {

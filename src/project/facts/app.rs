@@ -719,6 +719,8 @@ mod tests {
                  return {\"MAX_100_ITEMS\": 1}\n\
              @router.get(\"/live\", status_code=204)\n\
              def live():\n    \
+                 if upstream().status_code == status.HTTP_500_INTERNAL_SERVER_ERROR:\n        \
+                     log(HTTP_5000)\n    \
                  return None\n",
             false,
         ));

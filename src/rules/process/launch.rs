@@ -32,7 +32,8 @@ pub enum Site {
     Kubernetes {
         container: String,
     },
-    /// Nowhere prodlint can see (a configuration nobody is seen to start).
+    /// Nowhere prodlint can see (the server a configuration's lint
+    /// checks its settings for).
     Unseen,
 }
 
@@ -94,7 +95,7 @@ pub enum Setting<'a> {
 
 impl Launch {
     /// gunicorn started with `config` and nothing else, nowhere prodlint
-    /// can see: how a configuration nobody is seen to start is read.
+    /// can see: the server as a configuration's own lint sees it.
     pub fn of_config(config: ConfigFile, in_container: bool, dev: bool) -> Launch {
         let program = Word {
             text: "gunicorn".to_string(),

@@ -45,7 +45,6 @@ use crate::rules::{DockerContext, Rule};
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
 use launch::{Launch, Setting};
-use std::sync::Arc;
 
 /// A gunicorn configuration file.
 pub struct ConfigContext<'a> {
@@ -101,14 +100,6 @@ impl LaunchContext<'_> {
     /// command itself (a default it leaves) belong here.
     pub fn in_launcher(&self) -> bool {
         matches!(self.here, Here::Launcher)
-    }
-
-    /// The configuration module being linted, if it is one.
-    pub fn module(&self) -> Option<&Module> {
-        match self.here {
-            Here::Config(c) => Some(c.module),
-            Here::Launcher => None,
-        }
     }
 }
 
@@ -241,42 +232,21 @@ pub fn check_gunicorn(
     for rule in enabled(selection) {
         rule.gunicorn_config(&cx, out);
     }
-    // The servers that read this file, each with this file's text as its
-    // configuration; a configuration nobody is seen to start is read as
-    // `gunicorn -c` it would be.
-    let sites = project.launched_by(&file.path);
-    let found = launch::ConfigFile::Found(Arc::new((file.path.clone(), module.clone())));
-    let launches: Vec<Launch> = if sites.is_empty() {
-        vec![launch::Launch::of_config(found, cx.containerized, cx.dev)]
-    } else {
-        sites
-            .iter()
-            .map(|s| Launch {
-                config: found.clone(),
-                ..(*s.launch).clone()
-            })
-            .collect()
+    // The server hooks, once, from the configuration's side: what they
+    // check there is the settings written in this file, whichever server
+    // reads it (the launches are named below as related locations).
+    let seen_as = launch::Launch::of_config(launch::ConfigFile::None, cx.containerized, cx.dev);
+    let lcx = LaunchContext {
+        file,
+        launch: &seen_as,
+        asgi: cx.asgi,
+        config,
+        here: Here::Config(&cx),
     };
-    let mut seen: std::collections::HashSet<(&'static str, Span, String)> = Default::default();
-    for l in &launches {
-        let lcx = LaunchContext {
-            file,
-            launch: l,
-            asgi: cx.asgi,
-            config,
-            here: Here::Config(&cx),
-        };
-        let mut found = Findings::new();
-        for rule in enabled(selection) {
-            rule.server(&lcx, &mut found);
-        }
-        // One finding per fact, however many servers read the file.
-        for f in found.into_vec() {
-            if seen.insert((f.rule.code, f.span, f.message.clone())) {
-                out.push(f);
-            }
-        }
+    for rule in enabled(selection) {
+        rule.server(&lcx, out);
     }
+    let sites = project.launched_by(&file.path);
     // The servers that read this file are where its settings take
     // effect: each finding names them (the first few).
     for f in out.kept_since_mut(before) {

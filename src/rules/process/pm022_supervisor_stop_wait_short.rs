@@ -58,7 +58,7 @@ impl Rule for SupervisorStopWaitShort {
                 &Self::META,
                 "stopwaitsecs",
                 wait,
-                10.0,
+                crate::project::facts::units::SUPERVISOR_STOP_WAIT,
                 p.section.header_span,
                 &p.launches,
                 out,
