@@ -550,8 +550,10 @@ pub fn lint_source(
 ) -> Vec<Finding> {
     let selection = settings.selection_for(&source.path);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (findings, statements, mut hidden, dropped) =
+        let (mut findings, statements, mut hidden, dropped) =
             run_rules(source, kind, settings, project, &selection);
+        // What the project hooks found here is judged here, like the rest.
+        findings.extend(project.rule_findings_in(&source.path).iter().cloned());
         hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
         // Purposes apply at the finding's own location (its file).
         let findings: Vec<Finding> = findings
@@ -780,7 +782,24 @@ pub fn project_alone(
             root: None,
         });
     }
+    for e in run_project_rules(&mut project, settings) {
+        eprintln!("prodlint: {e}");
+    }
     project
+}
+
+/// Runs the rules' project hooks on a built (or changed) project and
+/// keeps their findings in it for the lint of each file; returns what
+/// went wrong (a crashed rule).
+pub fn run_project_rules(project: &mut Project, settings: &Settings) -> Vec<String> {
+    let (found, errors) = rules::project_pass::run(
+        rules::project_pass::PROJECT_RULES,
+        project,
+        &settings.config,
+        &settings.selection,
+    );
+    project.set_rule_findings(found);
+    errors
 }
 
 /// Lints every candidate, in parallel, once the project of all of them is
@@ -797,7 +816,14 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
     let (alone, linked): (Vec<&Candidate>, Vec<&Candidate>) =
         candidates.iter().partition(|c| stands_alone(c));
     let (project, mut reports) = rayon::join(
-        || crate::project::load::project(candidates, settings.config.max_file_size),
+        || {
+            let mut project =
+                crate::project::load::project(candidates, settings.config.max_file_size);
+            for e in run_project_rules(&mut project, settings) {
+                eprintln!("prodlint: {e}");
+            }
+            project
+        },
         || {
             let nothing = Project::default();
             alone
@@ -811,8 +837,32 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
             .par_iter()
             .map(|c| lint_candidate(c, &project, settings)),
     );
+    lint_again_where_found(&mut reports, &alone, &project, settings);
     sort_by_path(&mut reports, |r| &r.source.path);
     (reports, project)
+}
+
+/// A file linted while the project was built (it stands alone) is
+/// linted again when a project hook reported in it.
+fn lint_again_where_found(
+    reports: &mut [FileReport],
+    alone: &[&Candidate],
+    project: &Project,
+    settings: &Settings,
+) {
+    if !project.has_rule_findings() {
+        return;
+    }
+    let again: crate::hashing::FastMap<&Path, &Candidate> = alone
+        .iter()
+        .filter(|c| !project.rule_findings_in(&c.path).is_empty())
+        .map(|c| (c.path.as_path(), *c))
+        .collect();
+    for r in reports.iter_mut() {
+        if let Some(c) = again.get(r.source.path.as_path()) {
+            *r = lint_candidate(c, project, settings);
+        }
+    }
 }
 
 /// Sorts by path in `Path`'s order (component by component), splitting
@@ -901,13 +951,17 @@ pub fn lint_paths(
     // One path per candidate (the walk saw each once).
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
-    let project = crate::project::load::finish(facts, &all, max);
+    let mut project = crate::project::load::finish(facts, &all, max);
+    let mut errors = errors;
+    errors.extend(run_project_rules(&mut project, settings));
     let mut reports = reports.into_inner().unwrap_or_default();
     reports.par_extend(
         all.par_iter()
             .filter(|c| !stands_alone(c))
             .map(|c| lint_candidate(c, &project, settings)),
     );
+    let alone: Vec<&Candidate> = all.iter().filter(|c| stands_alone(c)).collect();
+    lint_again_where_found(&mut reports, &alone, &project, settings);
     sort_by_path(&mut reports, |r| &r.source.path);
     (reports, errors, project)
 }

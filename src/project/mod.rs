@@ -184,6 +184,9 @@ pub struct Project {
     /// Lints share the parses instead of taking them (the editor keeps
     /// one project across changes).
     keep_parses: bool,
+    /// What the rules' project hooks found, by file key (set by the
+    /// engine once the project is built or changed).
+    rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
 }
 
 /// A project key as a map key: compared, ordered and hashed by its bytes
@@ -421,6 +424,27 @@ impl Project {
         p.index_names();
         p.link();
         p
+    }
+
+    /// Sets what the rules' project hooks found (see
+    /// `rules::project_pass`).
+    pub fn set_rule_findings(&mut self, found: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>) {
+        self.rule_findings = found;
+    }
+
+    /// Some project hook found something.
+    pub fn has_rule_findings(&self) -> bool {
+        !self.rule_findings.is_empty()
+    }
+
+    /// What the rules' project hooks found in `path`.
+    pub fn rule_findings_in(&self, path: &Path) -> &[crate::diagnostic::Finding] {
+        if self.rule_findings.is_empty() {
+            return &[];
+        }
+        self.rule_findings
+            .get(&key(path))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Keeps every parse for later lints (a project that lives across

@@ -6,6 +6,7 @@ pub mod env;
 pub mod kube;
 pub mod meta;
 pub mod process;
+pub mod project_pass;
 pub mod python;
 mod rule;
 pub mod secrets;

@@ -6,6 +6,7 @@ use super::compose::ComposeContext;
 use super::kube::KubeContext;
 use super::process::launch::Launch;
 use super::process::{ConfigContext, LaunchContext, SupervisorContext, SystemdContext};
+use super::project_pass::{ProjectContext, ProjectFindings};
 use super::python::PythonContext;
 use super::{DockerContext, EnvContext, WorkflowContext};
 use crate::diagnostic::Findings;
@@ -63,6 +64,14 @@ pub trait Rule: Sync + Send {
 
     /// A Python module of the app, read through its parse.
     fn python(&self, _cx: &PythonContext<'_>, _out: &mut Findings) {}
+
+    /// The whole project, once per run after every file is read: facts
+    /// that span files (a unit's Dockerfile, manifests and server). A
+    /// finding goes in the file where its fix belongs, with a related
+    /// location for each other fact it rests on; it is then kept or
+    /// dropped there like any other finding of that file (selection,
+    /// purpose, suppression comments).
+    fn project(&self, _cx: &ProjectContext<'_>, _out: &mut ProjectFindings) {}
 
     /// Text a module must hold for `python` to find anything in it (any
     /// one of them): a module holding none is not parsed for the rule.

@@ -91,6 +91,11 @@ impl Projects {
             text: std::sync::Arc::from(text),
             root: None,
         });
+        // The hooks see the changed file (their errors have no document
+        // to go to: the log has them).
+        for e in crate::engine::run_project_rules(project, settings) {
+            eprintln!("prodlint: {e}");
+        }
         project
     }
 }
