@@ -461,7 +461,21 @@ fn run_rules(
             Some(l) => l,
             None => crate::parse::python::parse_file(&source.text, false).literals,
         };
-        rules::secrets::scan_in(source, Some(&mut parse), &Selection::every_rule(), &mut out);
+        // A generic secret in a module matters when SE004 reports in a
+        // file of this purpose, or when some finding will show the
+        // module's lines (it is masked there): in a test module with
+        // nothing to show, looking for one is a parse for nothing.
+        let generic_matters = settings.checks(&rules::secrets::GenericSecret::META, source.purpose)
+            || !out.is_empty()
+            || !project.rule_findings_in(&source.path).is_empty()
+            || memchr::memmem::find(source.text.as_bytes(), b"prodlint:").is_some();
+        rules::secrets::scan_in(
+            source,
+            Some(&mut parse),
+            generic_matters,
+            &Selection::every_rule(),
+            &mut out,
+        );
     } else {
         rules::secrets::scan(source, &Selection::every_rule(), &mut out);
     }
@@ -910,6 +924,7 @@ pub fn lint_paths(
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
     let max = settings.config.max_file_size;
+    let t0 = std::time::Instant::now();
     let seen = std::sync::Mutex::new(crate::hashing::FastSet::default());
     let all = std::sync::Mutex::new(Vec::new());
     let reports = std::sync::Mutex::new(Vec::new());
@@ -951,7 +966,9 @@ pub fn lint_paths(
     // One path per candidate (the walk saw each once).
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
+    let t1 = t0.elapsed();
     let mut project = crate::project::load::finish(facts, &all, max);
+    let t2 = t0.elapsed();
     let mut errors = errors;
     errors.extend(run_project_rules(&mut project, settings));
     let mut reports = reports.into_inner().unwrap_or_default();
@@ -963,6 +980,13 @@ pub fn lint_paths(
     let alone: Vec<&Candidate> = all.iter().filter(|c| stands_alone(c)).collect();
     lint_again_where_found(&mut reports, &alone, &project, settings);
     sort_by_path(&mut reports, |r| &r.source.path);
+    if std::env::var_os("PRODLINT_PHASES").is_some() {
+        eprintln!(
+            "walk+feed {t1:?} project {:?} lint {:?}",
+            t2 - t1,
+            t0.elapsed() - t2
+        );
+    }
     (reports, errors, project)
 }
 

@@ -95,3 +95,40 @@ fn json_values_are_whole_strings_under_their_key_and_terraform_references_are_no
     );
     assert_eq!(rows("fixtures/secrets/json/main.tf"), ["SE004 3:22"]);
 }
+
+#[test]
+fn generic_secrets_of_a_test_module_stay_masked_wherever_its_lines_are_shown() {
+    // In a test module SE004 is not reported, so its generic secrets are
+    // looked for only when something else shows the module's lines: an
+    // unused suppression on the line, a provider token beside them.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let tests = dir.path().join("tests");
+    std::fs::create_dir_all(&tests).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    std::fs::write(
+        tests.join("test_login.py"),
+        concat!(
+            "API_PASSWORD = \"hX9kQ2mZ7vL4pR8tW3nY6bJ1\"  # prodlint: ignore[SE004]\n",
+            "OTHER_SECRET = \"Zq8Wv3Lm9Tn2Xb7Kc4Rp1Yd6\"\n",
+            "GITHUB_TOKEN = \"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\"\n",
+        ),
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        let out = assert_cmd::Command::cargo_bin("prodlint")
+            .unwrap_or_else(|e| panic!("binary: {e}"))
+            .current_dir(dir.path())
+            .args(["check", "--no-config", "--select", "ALL", "--fail-on", "never"])
+            .args(["--format", format, "."])
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("SE001"), "{format}: {text}");
+        for secret in [
+            "hX9kQ2mZ7vL4pR8tW3nY6bJ1",
+            "Zq8Wv3Lm9Tn2Xb7Kc4Rp1Yd6",
+            "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5",
+        ] {
+            assert!(!text.contains(secret), "{format} shows {secret}: {text}");
+        }
+    }
+}

@@ -479,16 +479,20 @@ pub fn is_stand_in(value: &str) -> bool {
 
 /// Scans `file` and reports what the enabled SE rules find.
 pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
-    scan_in(file, None, selection, out)
+    scan_in(file, None, true, selection, out)
 }
 
 /// Scans `file`, read through its Python parse when there is one: a
 /// secret is a value, so only literals and comments hold one, and a
 /// generic secret is a literal written under a secret name (never a
 /// call, a name, an attribute, an annotation or a parameter).
+/// `generic_matters` is false when no generic secret of the file could be
+/// reported or shown: the parse is then not made for generic secrets
+/// alone (it still is for a provider token, whose lines are shown).
 pub fn scan_in(
     file: &SourceFile,
     python: Option<&mut dyn FnMut() -> Option<Literals>>,
+    generic_matters: bool,
     selection: &Selection,
     out: &mut Findings,
 ) {
@@ -583,8 +587,10 @@ pub fn scan_in(
     let generic = selection.is_enabled(GenericSecret::META.code);
     let is_python = python.is_some();
     let confirmed = candidates.iter().any(|c| c.0 != Kind::GenericSecret);
-    let could_be_generic =
-        generic && (secret_word || !candidates.is_empty()) && has_generated_literal(text);
+    let could_be_generic = generic
+        && generic_matters
+        && (secret_word || !candidates.is_empty())
+        && has_generated_literal(text);
     let literals = python
         .filter(|_| confirmed || could_be_generic)
         .and_then(|parse| parse());
