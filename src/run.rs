@@ -64,7 +64,7 @@ pub fn main(cli: Cli) -> i32 {
 
 /// Writes generated text to standard output.
 fn print_bytes(bytes: &[u8]) -> i32 {
-    match write_output(None, &String::from_utf8_lossy(bytes)) {
+    match write_output(None, &[String::from_utf8_lossy(bytes).as_bytes()]) {
         Ok(()) => EXIT_OK,
         Err(e) => fail(e),
     }
@@ -203,20 +203,9 @@ fn check(args: CheckArgs) -> i32 {
         errors: &errors,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let text = match args.format {
-        Format::Human => report::human::render(
-            &input,
-            &HumanOptions {
-                color: to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none(),
-                quiet: args.quiet,
-                statistics: args.statistics,
-                width: 100,
-            },
-        ),
-        Format::Json => report::json::render(&input),
-        Format::Sarif => report::sarif::render(&input, &report::sarif::srcroot_uri()),
-        Format::Github => report::github::render(&input),
-        Format::Markdown => report::markdown::render(&input, &report::markdown::Links::from_env()),
+    let text: Vec<Vec<u8>> = match args.format {
+        Format::Json => report::json::render_chunks(&input),
+        _ => vec![render_text(&input, &args, to_terminal).into_bytes()],
     };
     if let Err(e) = write_output(args.output.as_ref(), &text) {
         return fail(e);
@@ -246,14 +235,40 @@ fn check(args: CheckArgs) -> i32 {
     code
 }
 
-fn write_output(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
-    match path {
-        Some(p) => {
-            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+/// Every format but JSON, rendered whole (JSON is written in pieces).
+fn render_text(input: &ReportInput<'_>, args: &CheckArgs, to_terminal: bool) -> String {
+    match args.format {
+        Format::Human => report::human::render(
+            input,
+            &HumanOptions {
+                color: to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none(),
+                quiet: args.quiet,
+                statistics: args.statistics,
+                width: 100,
+            },
+        ),
+        Format::Json => report::json::render(input),
+        Format::Sarif => report::sarif::render(input, &report::sarif::srcroot_uri()),
+        Format::Github => report::github::render(input),
+        Format::Markdown => report::markdown::render(input, &report::markdown::Links::from_env()),
+    }
+}
+
+/// Writes the report's pieces one after the other.
+fn write_output<C: AsRef<[u8]>>(path: Option<&PathBuf>, chunks: &[C]) -> Result<(), String> {
+    let write_all = |out: &mut dyn Write| -> std::io::Result<()> {
+        for c in chunks {
+            out.write_all(c.as_ref())?;
         }
+        out.flush()
+    };
+    match path {
+        Some(p) => std::fs::File::create(p)
+            .and_then(|mut f| write_all(&mut f))
+            .map_err(|e| format!("cannot write {}: {e}", p.display())),
         None => {
             let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            match write_all(&mut out) {
                 Ok(()) => Ok(()),
                 // A closed pipe (`| head`) is not an error worth a message.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -320,7 +335,7 @@ fn apply_fixes(
         );
     }
     if args.diff
-        && let Err(e) = write_output(args.output.as_ref(), &diff)
+        && let Err(e) = write_output(args.output.as_ref(), &[diff.as_bytes()])
     {
         errors.push(e);
     }
@@ -375,7 +390,7 @@ fn fix_stdin(report: &FileReport, settings: &Settings, project: &Project, args: 
     } else {
         fixed.clone()
     };
-    if let Err(e) = write_output(args.output.as_ref(), &text) {
+    if let Err(e) = write_output(args.output.as_ref(), &[text.as_bytes()]) {
         return fail(e);
     }
     if args.diff && *fixed != *report.source.text {
@@ -449,7 +464,7 @@ fn list_rules(args: &RulesArgs) -> i32 {
             s
         }
     };
-    match write_output(None, &text) {
+    match write_output(None, &[text.as_bytes()]) {
         Ok(()) => EXIT_OK,
         Err(e) => fail(e),
     }

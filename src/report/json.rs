@@ -153,6 +153,13 @@ fn finding<'a>(
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
+    String::from_utf8(render_chunks(input).concat()).unwrap_or_default()
+}
+
+/// The report as consecutive pieces (the document's head, each file's
+/// findings, its tail): written one after the other they are `render`'s
+/// bytes, without a copy of the whole document in memory.
+pub fn render_chunks(input: &ReportInput<'_>) -> Vec<Vec<u8>> {
     use rayon::prelude::*;
     let (errors, warnings, info) = crate::engine::counts(input.reports);
     // Each file's findings are rendered on their own, in parallel, at the
@@ -195,27 +202,25 @@ pub fn render(input: &ReportInput<'_>) -> String {
         errors: input.errors,
         findings,
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    if !items.is_empty() {
-        let tail = "\"findings\": []\n}";
-        if let Some(at) = s.rfind(tail) {
-            s.truncate(at);
-            let size: usize = items.iter().map(Vec::len).sum();
-            let mut bytes = std::mem::take(&mut s).into_bytes();
-            bytes.reserve(size + 2 * items.len() + 32);
-            bytes.extend_from_slice(b"\"findings\": [\n");
-            for (i, chunk) in items.iter().enumerate() {
-                if i > 0 {
-                    bytes.extend_from_slice(b",\n");
-                }
-                bytes.extend_from_slice(chunk);
-            }
-            bytes.extend_from_slice(b"\n  ]\n}");
-            s = String::from_utf8(bytes).unwrap_or_default();
+    let mut head = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    let tail: &[u8] = b"\"findings\": []\n}";
+    let cut = head.len().checked_sub(tail.len()).filter(|at| head.get(*at..) == Some(tail));
+    let (Some(at), false) = (cut, items.is_empty()) else {
+        head.push(b'\n');
+        return vec![head];
+    };
+    head.truncate(at);
+    head.extend_from_slice(b"\"findings\": [\n");
+    let mut chunks = Vec::with_capacity(2 * items.len() + 1);
+    chunks.push(head);
+    for (i, chunk) in items.into_iter().enumerate() {
+        if i > 0 {
+            chunks.push(b",\n".to_vec());
         }
+        chunks.push(chunk);
     }
-    s.push('\n');
-    s
+    chunks.push(b"\n  ]\n}\n".to_vec());
+    chunks
 }
 
 /// serde_json's two-space pretty layout, starting `depth` levels deep:
