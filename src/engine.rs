@@ -927,26 +927,15 @@ pub fn lint_paths(
     let t0 = std::time::Instant::now();
     let seen = std::sync::Mutex::new(crate::hashing::FastSet::default());
     let all = std::sync::Mutex::new(Vec::new());
-    let reports = std::sync::Mutex::new(Vec::new());
     let facts = std::sync::Mutex::new(Vec::new());
-    // As the walk finds files: those that stand alone are linted, those
-    // with facts are read and parsed for the project.
+    // As the walk finds files, those with facts are read and parsed for
+    // the project.
     let errors = rayon::scope(|scope| {
         crate::discover::walk(paths, &settings.config, &|c: Candidate| {
             let first = seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
             if !first {
                 return;
             }
-            if stands_alone(&c) {
-                let (reports, c) = (&reports, c.clone());
-                scope.spawn(move |_| {
-                    let r = lint_candidate(&c, &Project::default(), settings);
-                    if let Ok(mut v) = reports.lock() {
-                        v.push(r);
-                    }
-                });
-            }
-            // A dependency file stands alone and feeds the project.
             if crate::project::load::may_feed(&c) {
                 let (facts, c) = (&facts, c.clone());
                 scope.spawn(move |_| {
@@ -967,25 +956,35 @@ pub fn lint_paths(
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
     let t1 = t0.elapsed();
-    let mut project = crate::project::load::finish(facts, &all, max);
+    let (alone, linked): (Vec<&Candidate>, Vec<&Candidate>) =
+        all.iter().partition(|c| stands_alone(c));
+    // Files that stand alone are linted while the project is built (much
+    // of its building is one core's work).
+    let ((project, errors), mut reports) = rayon::join(
+        || {
+            let mut project = crate::project::load::finish(facts, &all, max);
+            let mut errors = errors;
+            errors.extend(run_project_rules(&mut project, settings));
+            (project, errors)
+        },
+        || {
+            let nothing = Project::default();
+            alone
+                .par_iter()
+                .map(|c| lint_candidate(c, &nothing, settings))
+                .collect::<Vec<FileReport>>()
+        },
+    );
     let t2 = t0.elapsed();
-    let mut errors = errors;
-    errors.extend(run_project_rules(&mut project, settings));
-    let mut reports = reports.into_inner().unwrap_or_default();
     reports.par_extend(
-        all.par_iter()
-            .filter(|c| !stands_alone(c))
+        linked
+            .par_iter()
             .map(|c| lint_candidate(c, &project, settings)),
     );
-    let alone: Vec<&Candidate> = all.iter().filter(|c| stands_alone(c)).collect();
     lint_again_where_found(&mut reports, &alone, &project, settings);
     sort_by_path(&mut reports, |r| &r.source.path);
     if std::env::var_os("PRODLINT_PHASES").is_some() {
-        eprintln!(
-            "walk+feed {t1:?} project {:?} lint {:?}",
-            t2 - t1,
-            t0.elapsed() - t2
-        );
+        eprintln!("walk+feed {t1:?} project {:?} lint {:?}", t2 - t1, t0.elapsed() - t2);
     }
     (reports, errors, project)
 }

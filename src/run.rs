@@ -198,6 +198,9 @@ fn check(args: CheckArgs) -> i32 {
         }
     }
 
+    // The report needs the findings and their files, not the project:
+    // its memory is given back for the report to reuse.
+    drop(project);
     let input = ReportInput {
         reports: &reports,
         errors: &errors,
