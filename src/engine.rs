@@ -984,7 +984,11 @@ pub fn lint_paths(
     lint_again_where_found(&mut reports, &alone, &project, settings);
     sort_by_path(&mut reports, |r| &r.source.path);
     if std::env::var_os("PRODLINT_PHASES").is_some() {
-        eprintln!("walk+feed {t1:?} project {:?} lint {:?}", t2 - t1, t0.elapsed() - t2);
+        eprintln!(
+            "walk+feed {t1:?} project {:?} lint {:?}",
+            t2 - t1,
+            t0.elapsed() - t2
+        );
     }
     (reports, errors, project)
 }

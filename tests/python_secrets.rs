@@ -117,7 +117,14 @@ fn generic_secrets_of_a_test_module_stay_masked_wherever_its_lines_are_shown() {
         let out = assert_cmd::Command::cargo_bin("prodlint")
             .unwrap_or_else(|e| panic!("binary: {e}"))
             .current_dir(dir.path())
-            .args(["check", "--no-config", "--select", "ALL", "--fail-on", "never"])
+            .args([
+                "check",
+                "--no-config",
+                "--select",
+                "ALL",
+                "--fail-on",
+                "never",
+            ])
             .args(["--format", format, "."])
             .output()
             .unwrap_or_else(|e| panic!("run: {e}"));

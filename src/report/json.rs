@@ -204,7 +204,10 @@ pub fn render_chunks(input: &ReportInput<'_>) -> Vec<Vec<u8>> {
     };
     let mut head = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     let tail: &[u8] = b"\"findings\": []\n}";
-    let cut = head.len().checked_sub(tail.len()).filter(|at| head.get(*at..) == Some(tail));
+    let cut = head
+        .len()
+        .checked_sub(tail.len())
+        .filter(|at| head.get(*at..) == Some(tail));
     let (Some(at), false) = (cut, items.is_empty()) else {
         head.push(b'\n');
         return vec![head];
