@@ -817,26 +817,51 @@ pub fn run_project_rules(project: &mut Project, settings: &Settings) -> Vec<Stri
 }
 
 /// Lints every candidate, in parallel, once the project of all of them is
-/// built; the result is sorted by path. The one scheduler: the command
-/// line (`lint_paths`), the tests and the editor's folder runs use it.
+/// built; the result is sorted by path. The tests and the editor's folder
+/// runs call it with the files they have; the command line walks first
+/// (`lint_paths`); both end in [`lint_walked`].
 pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileReport> {
     lint_project(candidates, settings).0
 }
 
 /// `lint_files`, also returning the project (fixes lint again with it).
 pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileReport>, Project) {
-    // Files whose rules ask nothing of other files are linted while the
-    // project is built; the others once it is.
+    let max = settings.config.max_file_size;
+    let facts: Vec<crate::project::FileFacts> = candidates
+        .par_iter()
+        .filter(|c| crate::project::load::may_feed(c))
+        .filter_map(|c| crate::project::load::feed(c, max))
+        .collect();
+    let mut all = candidates.to_vec();
+    sort_by_path(&mut all, |c| &c.path);
+    all.dedup_by(|a, b| a.path == b.path);
+    let (reports, errors, project) = lint_walked(&all, facts, settings);
+    for e in errors {
+        eprintln!("prodlint: {e}");
+    }
+    (reports, project)
+}
+
+/// The one scheduler, once the files are known and those with facts are
+/// read and parsed (`facts`): the project is built while the files that
+/// stand alone are linted, then the files that need it are linted, and
+/// files a project hook reported in are linted again if they were linted
+/// without it. `all` is sorted by path, one candidate per path.
+fn lint_walked(
+    all: &[Candidate],
+    facts: Vec<crate::project::FileFacts>,
+    settings: &Settings,
+) -> (Vec<FileReport>, Vec<String>, Project) {
+    let max = settings.config.max_file_size;
     let (alone, linked): (Vec<&Candidate>, Vec<&Candidate>) =
-        candidates.iter().partition(|c| stands_alone(c));
-    let (project, mut reports) = rayon::join(
+        all.iter().partition(|c| stands_alone(c));
+    // Building the project is mostly one core's work: the files that
+    // stand alone are linted beside it.
+    let ((project, errors), mut reports) = rayon::join(
         || {
-            let mut project =
-                crate::project::load::project(candidates, settings.config.max_file_size);
-            for e in run_project_rules(&mut project, settings) {
-                eprintln!("prodlint: {e}");
-            }
-            project
+            let mut project = crate::project::load::finish(facts, all, max);
+            let errors = run_project_rules(&mut project, settings);
+            (project, errors)
         },
         || {
             let nothing = Project::default();
@@ -853,7 +878,7 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
     );
     lint_again_where_found(&mut reports, &alone, &project, settings);
     sort_by_path(&mut reports, |r| &r.source.path);
-    (reports, project)
+    (reports, errors, project)
 }
 
 /// A file linted while the project was built (it stands alone) is
@@ -930,7 +955,7 @@ pub fn lint_paths(
     let facts = std::sync::Mutex::new(Vec::new());
     // As the walk finds files, those with facts are read and parsed for
     // the project.
-    let errors = rayon::scope(|scope| {
+    let mut errors = rayon::scope(|scope| {
         crate::discover::walk(paths, &settings.config, &|c: Candidate| {
             let first = seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
             if !first {
@@ -955,39 +980,13 @@ pub fn lint_paths(
     // One path per candidate (the walk saw each once).
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
-    let t1 = t0.elapsed();
-    let (alone, linked): (Vec<&Candidate>, Vec<&Candidate>) =
-        all.iter().partition(|c| stands_alone(c));
-    // Files that stand alone are linted while the project is built (much
-    // of its building is one core's work).
-    let ((project, errors), mut reports) = rayon::join(
-        || {
-            let mut project = crate::project::load::finish(facts, &all, max);
-            let mut errors = errors;
-            errors.extend(run_project_rules(&mut project, settings));
-            (project, errors)
-        },
-        || {
-            let nothing = Project::default();
-            alone
-                .par_iter()
-                .map(|c| lint_candidate(c, &nothing, settings))
-                .collect::<Vec<FileReport>>()
-        },
-    );
-    let t2 = t0.elapsed();
-    reports.par_extend(
-        linked
-            .par_iter()
-            .map(|c| lint_candidate(c, &project, settings)),
-    );
-    lint_again_where_found(&mut reports, &alone, &project, settings);
-    sort_by_path(&mut reports, |r| &r.source.path);
+    let walked = t0.elapsed();
+    let (reports, more, project) = lint_walked(&all, facts, settings);
+    errors.extend(more);
     if std::env::var_os("PRODLINT_PHASES").is_some() {
         eprintln!(
-            "walk+feed {t1:?} project {:?} lint {:?}",
-            t2 - t1,
-            t0.elapsed() - t2
+            "walk (reading and parsing the files with facts) {walked:?}, project and lint {:?}",
+            t0.elapsed() - walked
         );
     }
     (reports, errors, project)

@@ -139,3 +139,55 @@ fn generic_secrets_of_a_test_module_stay_masked_wherever_its_lines_are_shown() {
         }
     }
 }
+
+#[test]
+fn a_json_web_token_in_a_test_module_is_a_fixture_masked_but_not_reported() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let jwt = concat!(
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdXN0b21lci00MiJ9",
+        ".Qm9ndXNTaWduYXR1cmVGb3JUZXN0aW5nT25seQ"
+    );
+    for folder in ["tests", "app"] {
+        let at = dir.path().join(folder);
+        std::fs::create_dir_all(&at).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(
+            at.join("tokens.py"),
+            format!("TOKEN = \"{jwt}\"  # prodlint: ignore[SE004]\n"),
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    }
+    let out = assert_cmd::Command::cargo_bin("prodlint")
+        .unwrap_or_else(|e| panic!("binary: {e}"))
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--select", "ALL", "--fail-on", "never"])
+        .args(["--format", "json", "."])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap_or(""),
+                f["file"].as_str().unwrap_or(""),
+                f["start"]["line"]
+            )
+        })
+        .collect();
+    // The unused suppression in the test module shows its line.
+    assert_eq!(
+        rows,
+        [
+            "SE001 app/tokens.py:1",
+            "PL002 app/tokens.py:1",
+            "PL002 tests/tokens.py:1"
+        ],
+        "{text}"
+    );
+    assert!(!text.contains(jwt.get(8..).unwrap_or(jwt)), "{text}");
+}

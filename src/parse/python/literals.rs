@@ -28,6 +28,8 @@ pub struct Literals {
     /// String literals, f-string literal parts and comments, in order.
     pub values: Vec<Span>,
     pub named: Vec<Named>,
+    /// Comments that are prose, not commented-out code, in order.
+    pub prose: Vec<Span>,
 }
 
 impl Literals {
@@ -35,6 +37,15 @@ impl Literals {
     pub fn holds(&self, span: Span) -> bool {
         let i = self.values.partition_point(|r| r.end <= span.start);
         self.values
+            .get(i)
+            .is_some_and(|r| r.start <= span.start && span.end <= r.end)
+    }
+
+    /// Is `span` inside a comment that is prose (a description, an
+    /// example in words), not code left behind?
+    pub fn in_prose(&self, span: Span) -> bool {
+        let i = self.prose.partition_point(|r| r.end <= span.start);
+        self.prose
             .get(i)
             .is_some_and(|r| r.start <= span.start && span.end <= r.end)
     }
@@ -81,11 +92,14 @@ pub fn read(
         let code = body.trim_start_matches('#');
         let lead = body.len() - code.trim_start().len();
         let code = code.trim_start();
+        let prose = Span::new(s.start + offset, s.end + offset);
         if !(code.contains('=') || code.contains(':')) || !code.contains(['"', '\'']) {
+            out.prose.push(prose);
             continue;
         }
         let parsed = ruff_python_parser::parse_unchecked_source(code, ast::PySourceType::Python);
         if !parsed.errors().is_empty() {
+            out.prose.push(prose);
             continue;
         }
         let mut v = NamedLiterals {

@@ -10,6 +10,7 @@ pub use rules::{CredentialInUrl, GenericSecret, PrivateKey, ProviderToken};
 
 use crate::diagnostic::Findings;
 use crate::parse::python::literals::Literals;
+use crate::purpose::Purpose;
 use crate::redact::{entropy, is_placeholder, redact};
 use crate::registry::RuleMeta;
 use crate::select::Selection;
@@ -646,6 +647,27 @@ pub fn scan_in(
         if kind != Kind::PrivateKey && is_stand_in(value) {
             continue;
         }
+        // A header that no key material follows describes the format (`#
+        // -----BEGIN PRIVATE KEY----- / <encoded data> / -----END …`).
+        if kind == Kind::PrivateKey && !ends.has_material(span.end) {
+            continue;
+        }
+        // A JSON Web Token is signed by whoever made it, with whatever
+        // key: in a test or an example it is a fixture, not a provider's
+        // credential. Masked all the same.
+        if d.what == JWT && matches!(file.purpose, Purpose::Test | Purpose::Example) {
+            out.mask_only(span);
+            continue;
+        }
+        // A URL in a comment that is prose is an example of the format
+        // (`# parse postgres://app:postgres@localhost/app`): only a
+        // password that looks generated is a leak there.
+        if kind == Kind::CredentialInUrl
+            && literals.as_ref().is_some_and(|py| py.in_prose(span))
+            && !looks_generated(value)
+        {
+            continue;
+        }
         // `xoxb-test-token`: a provider's prefix on a described stand-in.
         let after_prefix = value.split_once(['-', '_']).map_or("", |(_, rest)| rest);
         if kind == Kind::ProviderToken && describes_a_secret(after_prefix) {
@@ -732,6 +754,9 @@ pub fn scan_in(
     }
 }
 
+/// The JSON Web Token detector's name.
+const JWT: &str = "JSON Web Token";
+
 /// `"name": "value"` with `value` at `span`: the whole string of a JSON
 /// member (not text inside a longer string).
 fn is_json_member(text: &str, name: &str, span: Span) -> bool {
@@ -805,6 +830,28 @@ impl<'a> KeyEnds<'a> {
     fn new(file: &'a SourceFile) -> Self {
         let markers = memchr::memmem::find_iter(file.text.as_bytes(), b"-----END ").collect();
         Self { file, markers }
+    }
+
+    /// Whether key material follows the header that ends at `from`: a run
+    /// of base64 (40 characters or more) before the block's END line,
+    /// within the kilobyte after the header (the body starts there, after
+    /// at most a few `Proc-Type:`/`DEK-Info:` lines; a bound keeps a file
+    /// of headers linear).
+    fn has_material(&self, from: usize) -> bool {
+        let text = self.file.text.as_bytes();
+        let end = self.block_end(from).min(from.saturating_add(1024)).min(text.len());
+        let mut run = 0;
+        for &c in text.get(from..end).unwrap_or_default() {
+            if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=' {
+                run += 1;
+                if run >= 40 {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        false
     }
 
     /// Where the block whose header ends at `from` ends: the end of the

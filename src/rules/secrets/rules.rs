@@ -18,6 +18,12 @@ declare_rule! {
     /// and vendors' documented example keys are ignored. The value is never
     /// printed: every report shows its first characters and a mask.
     ///
+    /// Provider tokens are reported in files of every purpose, tests and
+    /// examples included (a live key is a leak wherever it is committed),
+    /// except JSON Web Tokens: anyone signs one with any key, and in a
+    /// test or an example it is a fixture (still masked in every report);
+    /// `--purpose all` reports them there too.
+    ///
     /// ## Why it matters in production
     /// A token in a repository is a token in every clone, fork and CI log.
     /// Bots scan public pushes within minutes; private repositories leak
@@ -52,8 +58,14 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it checks
-    /// A PEM private key block (`-----BEGIN … PRIVATE KEY-----`), in any
-    /// file prodlint reads.
+    /// A PEM private key block (`-----BEGIN … PRIVATE KEY-----` followed by
+    /// key material: a run of 40 or more base64 characters before its END
+    /// line, within the kilobyte after the header), in any file prodlint
+    /// reads, tests included. A header that no material follows describes
+    /// the format (`# -----BEGIN PRIVATE KEY----- / <encoded data> /
+    /// -----END PRIVATE KEY-----` in a comment) and is not reported. The
+    /// whole block is masked in every report, up to the end of the file
+    /// when the END line is missing.
     ///
     /// ## Why it matters in production
     /// Whoever has the key can impersonate the server or the deploy user it
@@ -90,7 +102,10 @@ declare_rule! {
     /// `amqp://user:pw@mq`; and a password handed to a command in a
     /// script, a `RUN` or a workflow step: `curl -u user:pw`,
     /// `wget --password=pw`, `docker login -u user -p pw`. `${VAR}`
-    /// references and placeholders are fine.
+    /// references and placeholders are fine. In a Python comment that is
+    /// prose rather than commented-out code (`# parse
+    /// postgres://app:postgres@localhost/app`), a URL is an example of the
+    /// format: only a password that looks generated is reported there.
     ///
     /// ## Why it matters in production
     /// Connection strings are copied into logs, error reports and
