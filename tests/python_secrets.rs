@@ -159,7 +159,14 @@ fn a_json_web_token_in_a_test_module_is_a_fixture_masked_but_not_reported() {
     let out = assert_cmd::Command::cargo_bin("prodlint")
         .unwrap_or_else(|e| panic!("binary: {e}"))
         .current_dir(dir.path())
-        .args(["check", "--no-config", "--select", "ALL", "--fail-on", "never"])
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "ALL",
+            "--fail-on",
+            "never",
+        ])
         .args(["--format", "json", "."])
         .output()
         .unwrap_or_else(|e| panic!("run: {e}"));

@@ -187,7 +187,15 @@ pub struct Project {
     /// What the rules' project hooks found, by file key (set by the
     /// engine once the project is built or changed).
     rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
+    /// Python scripts Dockerfiles run while building or as their health
+    /// check, with the first place one is named.
+    docker_scripts: BTreeMap<Key, (facts::scripts::ScriptRun, facts::Loc)>,
 }
+
+/// Scripts Dockerfiles run that are looked up, and files of one name
+/// among which one is looked for (more cannot be told apart by a tail).
+const MAX_DOCKER_SCRIPTS: usize = 1000;
+const MAX_NAMESAKES: usize = 256;
 
 /// A project key as a map key: compared, ordered and hashed by its bytes
 /// (a path compared component by component costs a walk of both paths on
@@ -424,6 +432,75 @@ impl Project {
         p.index_names();
         p.link();
         p
+    }
+
+    /// Where a Dockerfile runs the Python file `path` outside the service
+    /// (while building, or as its health check), if one does.
+    pub fn run_by_docker(&self, path: &Path) -> Option<&(facts::scripts::ScriptRun, facts::Loc)> {
+        if self.docker_scripts.is_empty() {
+            return None;
+        }
+        self.docker_scripts.get(b(&key(path)))
+    }
+
+    /// The Python files the Dockerfiles' `RUN` and `HEALTHCHECK`
+    /// instructions run, found by name among the files of the run.
+    fn scripts_run_by_dockerfiles(&self) -> BTreeMap<Key, (facts::scripts::ScriptRun, facts::Loc)> {
+        let mut out = BTreeMap::new();
+        let named: Vec<(&Key, &FileFacts, Vec<facts::scripts::NamedScript>)> = self
+            .files
+            .iter()
+            .filter_map(|(k, f)| {
+                let b = f.dockerfile.as_ref()?;
+                let named = facts::scripts::named_in(&b.dockerfile);
+                (!named.is_empty()).then_some((k, f, named))
+            })
+            .collect();
+        if named.is_empty() {
+            return out;
+        }
+        // Files by name: a script is looked for among its namesakes only.
+        let mut by_name: std::collections::HashMap<&std::ffi::OsStr, Vec<&Path>> =
+            std::collections::HashMap::new();
+        for k in &self.known {
+            if let Some(n) =
+                k.0.file_name()
+                    .filter(|n| n.as_encoded_bytes().ends_with(b".py"))
+            {
+                by_name.entry(n).or_default().push(k.0.as_path());
+            }
+        }
+        for v in by_name.values_mut() {
+            v.sort();
+        }
+        // Bounded, so that a crafted repository (thousands of `RUN python
+        // x.py` and of `x.py` files) costs no more than a real one.
+        let scripts = named
+            .into_iter()
+            .flat_map(|(k, f, scripts)| scripts.into_iter().map(move |s| (k, f, s)))
+            .take(MAX_DOCKER_SCRIPTS);
+        for (k, f, s) in scripts {
+            let dir = dir_of(&k.0);
+            {
+                let Some(name) = s.tail.last() else { continue };
+                let Some(namesakes) = by_name
+                    .get(std::ffi::OsStr::new(name.as_str()))
+                    .filter(|n| n.len() <= MAX_NAMESAKES)
+                else {
+                    continue;
+                };
+                if let Some(p) = facts::scripts::resolve(&s.tail, &dir, namesakes.iter().copied()) {
+                    out.entry(Key(p.to_path_buf())).or_insert((
+                        s.run,
+                        facts::Loc {
+                            file: f.input.path.clone(),
+                            span: s.span,
+                        },
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// Sets what the rules' project hooks found (see
@@ -707,6 +784,7 @@ impl Project {
             .filter_map(|(k, f)| Some((k.0.clone(), f.app.clone()?)))
             .collect();
         self.app_model = apps::Apps::build(modules, self.known.iter().map(|k| k.0.as_path()));
+        self.docker_scripts = self.scripts_run_by_dockerfiles();
         let mut index = kube::Index::default();
         for part in parts {
             index.services.extend(part.services);

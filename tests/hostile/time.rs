@@ -176,8 +176,9 @@ fn a_line_of_jwt_prefixes_is_read_once() {
 fn private_key_headers_without_end_lines() {
     // 3.4 MB of headers, each with a line of material, and no END: each
     // header used to search the rest of the file for one.
-    let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq0Zx7Hd9JkLmNoPqRsTuVwXyZ0123456789\n"
-        .repeat(40_000);
+    let pem =
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAq0Zx7Hd9JkLmNoPqRsTuVwXyZ0123456789\n"
+            .repeat(40_000);
     let r = run_json(&[("keys.pem", &pem)], "SE", false);
     r.assert_reports("headers without END", "SE002");
 }

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod images;
 pub mod ports;
+pub mod scripts;
 pub mod units;
 
 use crate::source::Span;

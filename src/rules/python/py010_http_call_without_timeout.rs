@@ -4,7 +4,14 @@ declare_rule! {
     /// ## What it checks
     /// A `requests` call (`requests.get`, …, `requests.request`) without
     /// `timeout=`, and an `httpx` call or client built with
-    /// `timeout=None`. Calls that pass `**kwargs` are not judged.
+    /// `timeout=None`. Calls that pass `**kwargs` are not judged, nor are
+    /// scripts a Dockerfile runs outside the service: while the image is
+    /// built (`RUN python scripts/fetch_model.py`) or as its health check
+    /// (`HEALTHCHECK CMD python app/scripts/healthcheck.py`), where the
+    /// build or the check's own timeout bounds the call. Such a script is
+    /// found by its path's tail among the repository's files (variables
+    /// and the image's folders dropped: `$APP_HOME/app/scripts/x.py`
+    /// names `app/scripts/x.py`).
     ///
     /// ## Why it matters in production
     /// `requests` has no default timeout: a call to an upstream that stops
@@ -46,6 +53,12 @@ impl Rule for HttpCallWithoutTimeout {
     }
 
     fn python(&self, cx: &PythonContext<'_>, out: &mut Findings) {
+        // A script a Dockerfile runs while building or as its health
+        // check is not the service: the build or the check's timeout
+        // bounds it.
+        if cx.project.run_by_docker(&cx.file.path).is_some() {
+            return;
+        }
         for c in cx.calls {
             let (module, name) = (c.module(), c.name());
             if module == "requests"

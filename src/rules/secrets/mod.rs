@@ -839,7 +839,10 @@ impl<'a> KeyEnds<'a> {
     /// of headers linear).
     fn has_material(&self, from: usize) -> bool {
         let text = self.file.text.as_bytes();
-        let end = self.block_end(from).min(from.saturating_add(1024)).min(text.len());
+        let end = self
+            .block_end(from)
+            .min(from.saturating_add(1024))
+            .min(text.len());
         let mut run = 0;
         for &c in text.get(from..end).unwrap_or_default() {
             if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=' {
