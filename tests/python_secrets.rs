@@ -198,3 +198,70 @@ fn a_json_web_token_in_a_test_module_is_a_fixture_masked_but_not_reported() {
     );
     assert!(!text.contains(jwt.get(8..).unwrap_or(jwt)), "{text}");
 }
+
+#[test]
+fn a_made_up_key_in_a_test_module_is_a_fixture_a_random_one_is_a_key() {
+    let made_up = "abcdefabcdef0123456789abcdefabcdef0123456789abcdefabcdef012345";
+    let random = concat!(
+        "UvImZaYMEtKJGF2VDuiBNgkWb2sRPReNbA/TkB/yOaGglfIPk5VlDPk4C47bIkpr",
+        "JIoekk6P0K4uGpSSozBfGIy2EJAPnjR/rohtxlB3lex0XEw/yy6yxz4Uk0yGfuBX"
+    );
+    let key = |body: &str| {
+        format!(
+            "\"\"\"\n-----BEGIN RSA {} KEY-----\nProc-Type: 4,ENCRYPTED\n\n{body}\n-----END RSA {} KEY-----\n\"\"\"",
+            "PRIVATE", "PRIVATE"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    for folder in ["tests", "app"] {
+        let at = dir.path().join(folder);
+        std::fs::create_dir_all(&at).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(
+            at.join("keys.py"),
+            format!("MADE_UP = {}\nRANDOM = {}\n", key(made_up), key(random)),
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    }
+    let out = assert_cmd::Command::cargo_bin("prodlint")
+        .unwrap_or_else(|e| panic!("binary: {e}"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "SE",
+            "--fail-on",
+            "never",
+        ])
+        .args(["--format", "json", "."])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap_or(""),
+                f["file"].as_str().unwrap_or(""),
+                f["start"]["line"]
+            )
+        })
+        .collect();
+    // In production code a header with material is a key whatever it
+    // holds; in a test module only the random one is.
+    assert_eq!(
+        rows,
+        [
+            "SE002 app/keys.py:2",
+            "SE002 app/keys.py:9",
+            "SE002 tests/keys.py:9"
+        ],
+        "{text}"
+    );
+    assert!(!text.contains(random.get(4..).unwrap_or(random)), "{text}");
+}

@@ -61,7 +61,9 @@ declare_rule! {
     /// A PEM private key block (`-----BEGIN … PRIVATE KEY-----` followed by
     /// key material: a run of 40 or more base64 characters before its END
     /// line, within the kilobyte after the header), in any file prodlint
-    /// reads, tests included. A header that no material follows describes
+    /// reads, tests included (there, only material that looks like a key:
+    /// DER, an OpenSSH key, or base64 as random as an encrypted key's, not
+    /// typed filler under a real header). A header that no material follows describes
     /// the format (`# -----BEGIN PRIVATE KEY----- / <encoded data> /
     /// -----END PRIVATE KEY-----` in a comment) and is not reported. The
     /// whole block is masked in every report, up to the end of the file
