@@ -106,6 +106,8 @@ pub enum Signal {
     Compression,
     SecurityHeaders,
     HttpsRedirect,
+    /// A database engine made with `pool_pre_ping=True`.
+    PrePingEngine,
 }
 
 /// A settings field with a literal boolean default.
@@ -322,6 +324,13 @@ fn signal_of(c: &Call) -> Option<Signal> {
     }
     if name == "ConsoleRenderer" {
         return Some(Signal::ConsoleLogs);
+    }
+    if matches!(name, "create_engine" | "create_async_engine")
+        && is_resource(callee)
+        && c.keyword("pool_pre_ping")
+            .is_some_and(|a| a.value.is_true())
+    {
+        return Some(Signal::PrePingEngine);
     }
     // `dictConfig({…})` written out in the code is read (its JSON
     // formatter, if any, is a string the module holds); one built or

@@ -284,13 +284,12 @@ pub fn signals<'a>(cx: &'a PythonContext<'_>) -> &'a [(Signal, crate::project::f
     cx.shared.signals.get_or_init(|| {
         let model = cx.project.app_model();
         let k = cx.project.key(&cx.file.path);
-        if model.module(&k).is_some() {
-            return model.near(&k).signals.clone();
-        }
-        module_facts(cx)
-            .signals
-            .iter()
-            .map(|(s, span)| {
+        // The package's set-up, this module's included when the model
+        // holds it (a module with nothing of its own to say is not held:
+        // it still sees its package's).
+        let mut all = model.near(&k).signals.clone();
+        if model.module(&k).is_none() {
+            all.extend(module_facts(cx).signals.iter().map(|(s, span)| {
                 (
                     *s,
                     crate::project::facts::Loc {
@@ -298,8 +297,9 @@ pub fn signals<'a>(cx: &'a PythonContext<'_>) -> &'a [(Signal, crate::project::f
                         span: *span,
                     },
                 )
-            })
-            .collect()
+            }));
+        }
+        all
     })
 }
 

@@ -9,7 +9,11 @@ declare_rule! {
     /// installs a driver for one (`psycopg`, `asyncpg`, `pymysql`, …).
     /// SQLite, a `poolclass=` of the code's choice, `**kwargs` and an
     /// engine bound to a local name inside a function (a script's or a
-    /// one-off export's, gone after the call) are left alone.
+    /// one-off export's, gone after the call) are left alone; so is an
+    /// engine made inside a function or method when the app's own engine,
+    /// somewhere in its package, is made with `pool_pre_ping=True` (the
+    /// team knows the setting: the other engine serves a task, such as a
+    /// backup exporter's, and is dropped with it).
     ///
     /// ## Why it matters in production
     /// The pool keeps connections open. When the database restarts, fails
@@ -84,7 +88,16 @@ impl Rule for PoolPrePingOff {
             // An engine bound to a local name in a function serves that
             // call (a script, a one-off export) and is gone after it.
             let one_off = c.in_function && c.assigned_to.is_some();
+            // The app's engine checks its connections (somewhere in its
+            // package): an engine made inside a function or method
+            // without it is a special-purpose one (an export, a
+            // migration), made for a task and dropped after it.
+            let secondary = c.in_function
+                && signal(signals(cx), Signal::PrePingEngine).is_some_and(|at| {
+                    at.span != c.callee_span || at.file != cx.project.key(&cx.file.path)
+                });
             if one_off
+                || secondary
                 || c.splat
                 || c.keyword("pool_pre_ping").is_some()
                 || c.keyword("poolclass").is_some()
