@@ -19,6 +19,47 @@ fn rows(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// `prodlint check` with `args` in `dir`, as JSON: the findings as
+/// `CODE file:line` (with `:column` when `column` is set) and the
+/// whole output (to prove that no secret is in it).
+fn json_rows(dir: &std::path::Path, args: &[&str], column: bool) -> (Vec<String>, String) {
+    let out = assert_cmd::Command::cargo_bin("prodlint")
+        .unwrap_or_else(|e| panic!("binary: {e}"))
+        .current_dir(dir)
+        .args([
+            "check",
+            "--no-config",
+            "--fail-on",
+            "never",
+            "--format",
+            "json",
+        ])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
+    let rows = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let at = format!(
+                "{} {}:{}",
+                f["code"].as_str().unwrap_or(""),
+                f["file"].as_str().unwrap_or(""),
+                f["start"]["line"]
+            );
+            if column {
+                format!("{at}:{}", f["start"]["column"])
+            } else {
+                at
+            }
+        })
+        .collect();
+    (rows, String::from_utf8_lossy(&out.stdout).to_string())
+}
+
 #[test]
 fn literals_under_secret_names_provider_tokens_and_commented_out_code_are_reported() {
     assert_eq!(
@@ -48,42 +89,12 @@ fn calls_names_parameters_annotations_labels_and_placeholders_are_not_secrets() 
 fn an_example_env_file_with_a_real_looking_key_is_reported_whatever_its_purpose() {
     // Example files are judged non-production, where only provider tokens
     // and private keys count; a random key in one is the exception.
-    let out = assert_cmd::Command::cargo_bin("prodlint")
-        .unwrap_or_else(|e| panic!("binary: {e}"))
-        .current_dir(common::root())
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "fixtures/secrets/env-example",
-        ])
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
-    let rows: Vec<String> = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| {
-            format!(
-                "{} {}:{}:{}",
-                f["code"].as_str().unwrap_or(""),
-                f["file"].as_str().unwrap_or(""),
-                f["start"]["line"],
-                f["start"]["column"]
-            )
-        })
-        .collect();
+    let (rows, text) = json_rows(&common::root(), &["fixtures/secrets/env-example"], true);
     assert_eq!(
         rows,
         ["SE004 fixtures/secrets/env-example/.env.example:3:12"]
     );
     // Never printed.
-    let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("Vq3xT9mZp2Lr8Kw4Nd7Hs1Gy6Bf0Jc5A"), "{text}");
 }
 
@@ -156,36 +167,7 @@ fn a_json_web_token_in_a_test_module_is_a_fixture_masked_but_not_reported() {
         )
         .unwrap_or_else(|e| panic!("write: {e}"));
     }
-    let out = assert_cmd::Command::cargo_bin("prodlint")
-        .unwrap_or_else(|e| panic!("binary: {e}"))
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "--no-config",
-            "--select",
-            "ALL",
-            "--fail-on",
-            "never",
-        ])
-        .args(["--format", "json", "."])
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    let text = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
-    let rows: Vec<String> = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["code"].as_str().unwrap_or(""),
-                f["file"].as_str().unwrap_or(""),
-                f["start"]["line"]
-            )
-        })
-        .collect();
+    let (rows, text) = json_rows(dir.path(), &["--select", "ALL", "."], false);
     // The unused suppression in the test module shows its line.
     assert_eq!(
         rows,
@@ -222,36 +204,7 @@ fn a_made_up_key_in_a_test_module_is_a_fixture_a_random_one_is_a_key() {
         )
         .unwrap_or_else(|e| panic!("write: {e}"));
     }
-    let out = assert_cmd::Command::cargo_bin("prodlint")
-        .unwrap_or_else(|e| panic!("binary: {e}"))
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "--no-config",
-            "--select",
-            "SE",
-            "--fail-on",
-            "never",
-        ])
-        .args(["--format", "json", "."])
-        .output()
-        .unwrap_or_else(|e| panic!("run: {e}"));
-    let text = String::from_utf8_lossy(&out.stdout);
-    let report: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
-    let rows: Vec<String> = report["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["code"].as_str().unwrap_or(""),
-                f["file"].as_str().unwrap_or(""),
-                f["start"]["line"]
-            )
-        })
-        .collect();
+    let (rows, text) = json_rows(dir.path(), &["--select", "SE", "."], false);
     // In production code a header with material is a key whatever it
     // holds; in a test module only the random one is.
     assert_eq!(
