@@ -177,6 +177,90 @@ pub fn parse(text: &str) -> YamlFile {
 }
 
 pub fn parse_with(text: &str, limits: Limits) -> YamlFile {
+    let mut out = parse_once(text, limits);
+    // libyaml (PyYAML) and go-yaml (Docker Compose) accept a flow
+    // collection's closing bracket at its key's indentation:
+    //     test: [
+    //       "CMD", "curl", "http://localhost"
+    //     ]
+    // saphyr does not. Joining the bracket's line to the one before
+    // (its line break becomes a space: same length, same offsets) reads
+    // it as they do. Bounded: each retry parses the file again.
+    let mut mended: Option<String> = None;
+    for _ in 0..MAX_FLOW_MENDS {
+        let current = mended.as_deref().unwrap_or(text);
+        let Some(at) = under_indented_flow_end(&out, current) else {
+            break;
+        };
+        let mut joined = current.to_string();
+        if !join_to_line_before(&mut joined, at) {
+            break;
+        }
+        out = parse_once(&joined, limits);
+        mended = Some(joined);
+    }
+    out
+}
+
+/// Closing brackets at their key's indentation mended in one file.
+const MAX_FLOW_MENDS: usize = 16;
+
+/// Where the parse stopped at a `]` or `}` it found under-indented.
+fn under_indented_flow_end(file: &YamlFile, text: &str) -> Option<usize> {
+    let e = file.errors.iter().find(|e| e.kind == ErrorKind::Syntax)?;
+    if !e.message.ends_with("invalid indentation") {
+        return None;
+    }
+    let at = e.span.start;
+    matches!(text.as_bytes().get(at), Some(b']' | b'}')).then_some(at)
+}
+
+/// Turns the line break before `at` (with only blanks between them) into
+/// a space, unless the line before holds a `#` (a comment would swallow
+/// the bracket).
+fn join_to_line_before(text: &mut String, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let Some(head) = bytes.get(..at) else {
+        return false;
+    };
+    let Some(nl) = memchr::memrchr(b'\n', head) else {
+        return false;
+    };
+    if head
+        .get(nl + 1..)
+        .is_none_or(|blank| blank.iter().any(|c| !matches!(c, b' ' | b'\t')))
+    {
+        return false;
+    }
+    let line_start = head
+        .get(..nl)
+        .and_then(|h| memchr::memrchr(b'\n', h))
+        .map_or(0, |i| i + 1);
+    if head.get(line_start..nl).is_none_or(|l| l.contains(&b'#')) {
+        return false;
+    }
+    let cr = nl > 0 && bytes.get(nl - 1) == Some(&b'\r');
+    // ASCII bytes replaced by ASCII spaces: still UTF-8, same length.
+    let mut raw = std::mem::take(text).into_bytes();
+    if let Some(b) = raw.get_mut(nl) {
+        *b = b' ';
+    }
+    if cr && let Some(b) = raw.get_mut(nl - 1) {
+        *b = b' ';
+    }
+    match String::from_utf8(raw) {
+        Ok(t) => {
+            *text = t;
+            true
+        }
+        Err(e) => {
+            *text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            false
+        }
+    }
+}
+
+fn parse_once(text: &str, limits: Limits) -> YamlFile {
     let mut b = Builder {
         text,
         lines: LineIndex::new(text),
@@ -480,6 +564,53 @@ mod tests {
 
     fn text_at(text: &str, s: Span) -> String {
         text[s.start..s.end].to_string()
+    }
+
+    #[test]
+    fn a_closing_bracket_at_its_keys_indentation_parses_as_libyaml_reads_it() {
+        for nl in ["\n", "\r\n"] {
+            let text = [
+                "services:",
+                "  web:",
+                "    healthcheck:",
+                "      test: [",
+                "        \"CMD\", \"curl\", \"-f\", \"http://localhost/healthz\"",
+                "      ]",
+                "      interval: 10s",
+                "      env: {",
+                "        a: 1",
+                "      }",
+                "",
+            ]
+            .join(nl);
+            let y = parse(&text);
+            assert!(y.errors.is_empty(), "{:?}", y.errors);
+            let check = y.documents[0]
+                .as_ref()
+                .and_then(|r| r.get("services"))
+                .and_then(|s| s.get("web"))
+                .and_then(|w| w.get("healthcheck"));
+            let test = check.and_then(|c| c.get("test"));
+            let items: Vec<&str> = match test.map(|t| &t.kind) {
+                Some(NodeKind::Seq(items)) => items.iter().filter_map(Node::as_str).collect(),
+                _ => Vec::new(),
+            };
+            assert_eq!(items, ["CMD", "curl", "-f", "http://localhost/healthz"]);
+            // Spans are the original text's.
+            let interval = check.and_then(|c| c.get("interval"));
+            assert_eq!(
+                interval.map(|i| text_at(&text, i.span)).as_deref(),
+                Some("10s")
+            );
+        }
+    }
+
+    #[test]
+    fn a_bracket_after_a_comment_line_stays_an_error() {
+        // Joined to a line that ends in a comment, the bracket would be
+        // part of the comment.
+        let text = "test: [\n  \"CMD\", # the probe\n]\nnext: 1\n";
+        assert!(!parse(text).errors.is_empty());
     }
 
     #[test]
