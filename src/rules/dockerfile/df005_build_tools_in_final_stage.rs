@@ -5,7 +5,8 @@ declare_rule! {
     /// A RUN of the final image installs compilers or development headers
     /// (`gcc`, `g++`, `make`, `build-essential`, `clang`, `cmake`,
     /// `build-base`, `*-dev`, `*-devel`) and the same RUN does not remove
-    /// them again.
+    /// them again. One finding per RUN, at its first build tool, with the
+    /// others as related locations.
     ///
     /// ## Why it matters in production
     /// Build tools add hundreds of megabytes to every pull, and a compiler
@@ -128,12 +129,30 @@ impl<'a> Removals<'a> {
     }
 }
 
+/// `a`, `b` and `c`; past three, `a`, `b`, `c` and N more.
+fn named(pkgs: &[&Word]) -> String {
+    let shown: Vec<String> = pkgs
+        .iter()
+        .take(3)
+        .map(|p| format!("`{}`", p.text))
+        .collect();
+    let more = pkgs.len().saturating_sub(3);
+    match (shown.split_last(), more) {
+        (Some((last, init)), 0) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        (_, 0) => shown.join(""),
+        _ => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
 impl Rule for BuildToolsInFinalStage {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
             let removals = Removals::of(run);
+            // One finding per RUN: its first build tool, the others as
+            // related locations.
+            let mut found: Vec<&Word> = Vec::new();
             for cmd in commands(run) {
                 let Some(sub) = install_word(cmd) else {
                     continue;
@@ -150,14 +169,29 @@ impl Rule for BuildToolsInFinalStage {
                 {
                     continue;
                 }
-                for pkg in packages(cmd, sub) {
-                    if is_build_tool(&pkg.text)
-                        && !removals.removes_after(&pkg.text, cmd.span.start)
-                    {
-                        out.report(&Self::META, pkg.span, format!("`{}` is a build tool installed in the final image", pkg.text))
-                            .help("build in a separate stage and copy only the artefacts (wheels, binaries) into the final one");
-                    }
-                }
+                found.extend(packages(cmd, sub).into_iter().filter(|pkg| {
+                    is_build_tool(&pkg.text) && !removals.removes_after(&pkg.text, cmd.span.start)
+                }));
+            }
+            let Some((first, rest)) = found.split_first() else {
+                continue;
+            };
+            let message = if rest.is_empty() {
+                format!(
+                    "`{}` is a build tool installed in the final image",
+                    first.text
+                )
+            } else {
+                format!(
+                    "{} are build tools installed in the final image",
+                    named(&found)
+                )
+            };
+            let mut b = out
+                .report(&Self::META, first.span, message)
+                .help("build in a separate stage and copy only the artefacts (wheels, binaries) into the final one");
+            for pkg in rest {
+                b = b.related(pkg.span, format!("`{}` too", pkg.text));
             }
         }
     }

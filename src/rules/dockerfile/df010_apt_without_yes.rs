@@ -3,7 +3,10 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// `apt-get install` (or `apt install`) in the final image without
-    /// `-y`, `--yes`, `--assume-yes` or `-qq`, and not fed by `yes |`.
+    /// `-y`, `--yes`, `--assume-yes`, and not fed by `yes |`. Quiet level 2
+    /// implies `-y` (apt-get(8): "-qq … implies -y"), however it is
+    /// spelled: `-qq`, `-q -q`, `-yqq`, `--quiet --quiet`, `--quiet=2`,
+    /// `-q=2`.
     ///
     /// ## Why it matters in production
     /// Without a terminal, apt asks "Do you want to continue?" and reads
@@ -45,12 +48,11 @@ impl Rule for AptWithoutYes {
                     continue;
                 };
                 let yes = has_flag(cmd, &['y'], &["yes", "assume-yes"])
-                    || cmd.args().iter().any(|w| {
-                        w.text == "-qq"
-                            || w.text == "--quiet=2"
-                            || w.text == "-q=2"
-                            || w.text.contains("Assume-Yes=true")
-                    });
+                    || quiet_level(cmd) >= 2
+                    || cmd
+                        .args()
+                        .iter()
+                        .any(|w| w.text.contains("Assume-Yes=true"));
                 let piped_yes = i > 0
                     && cmds[i - 1].next == Some(Connector::Pipe)
                     && cmds[i - 1].program() == Some("yes");
@@ -70,5 +72,56 @@ impl Rule for AptWithoutYes {
                 );
             }
         }
+    }
+}
+
+/// apt's quiet level: each `q` of a short-option cluster and each
+/// `--quiet` adds one; `-q=N` and `--quiet=N` set it.
+fn quiet_level(cmd: &crate::parse::shell::SimpleCommand) -> usize {
+    let mut level = 0;
+    for w in cmd.args() {
+        let t = w.text.as_str();
+        if let Some(n) = t.strip_prefix("--quiet=").or_else(|| t.strip_prefix("-q=")) {
+            level = n.parse().unwrap_or(level);
+        } else if t == "--quiet" {
+            level += 1;
+        } else if let Some(cluster) = t.strip_prefix('-').filter(|c| !c.starts_with('-')) {
+            // Only a cluster of letters (not `-o=…`'s value).
+            if cluster.chars().all(|c| c.is_ascii_alphabetic()) {
+                level += cluster.chars().filter(|c| *c == 'q').count();
+            }
+        }
+    }
+    level
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(line: &str) -> usize {
+        let map = crate::parse::offsets::OffsetMap::contiguous(0, line.len());
+        let script = crate::parse::shell::parse(line, &map);
+        script.commands.first().map_or(0, quiet_level)
+    }
+
+    #[test]
+    fn every_spelling_of_quiet_level_two_is_counted() {
+        for l in [
+            "apt-get -qq install curl",
+            "apt-get -q -q install curl",
+            "apt-get -yqq install curl",
+            "apt-get --quiet --quiet install curl",
+            "apt-get --quiet=2 install curl",
+            "apt-get -q=2 install curl",
+            "apt-get -qqq install curl",
+        ] {
+            assert!(level(l) >= 2, "{l}");
+        }
+        assert_eq!(level("apt-get -q install curl"), 1);
+        assert_eq!(
+            level("apt-get -o Dpkg::Options::=--force-confdef install curl"),
+            0
+        );
     }
 }

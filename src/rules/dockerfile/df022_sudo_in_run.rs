@@ -2,7 +2,8 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// `sudo` in a RUN.
+    /// `sudo` in a RUN: one finding per RUN, at its first `sudo`, with the
+    /// others as related locations.
     ///
     /// ## Why it matters in production
     /// Build steps already run as the current `USER`; switch with `USER`
@@ -42,13 +43,20 @@ impl Rule for SudoInRun {
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in all_runs(cx.dockerfile) {
-            for cmd in commands(run) {
-                if cmd.program() == Some("sudo")
-                    && let Some(w) = cmd.argv.first()
-                {
-                    out.report(&Self::META, w.span, "`sudo` in a build step: switch users with USER instead")
-                        .help("run the step before `USER app`, or add a `USER root` … `USER app` pair around it");
-                }
+            // One finding per RUN, at its first `sudo`; the others related.
+            let sudos: Vec<&Word> = commands(run)
+                .iter()
+                .filter(|cmd| cmd.program() == Some("sudo"))
+                .filter_map(|cmd| cmd.argv.first())
+                .collect();
+            let Some((first, rest)) = sudos.split_first() else {
+                continue;
+            };
+            let mut b = out
+                .report(&Self::META, first.span, "`sudo` in a build step: switch users with USER instead")
+                .help("run the step before `USER app`, or add a `USER root` … `USER app` pair around it");
+            for w in rest {
+                b = b.related(w.span, "`sudo` again");
             }
         }
     }
