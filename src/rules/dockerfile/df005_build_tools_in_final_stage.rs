@@ -169,7 +169,7 @@ impl Rule for BuildToolsInFinalStage {
                 {
                     continue;
                 }
-                found.extend(packages(cmd, sub).into_iter().filter(|pkg| {
+                found.extend(packages(cmd, sub).filter(|pkg| {
                     is_build_tool(&pkg.text) && !removals.removes_after(&pkg.text, cmd.span.start)
                 }));
             }
