@@ -216,7 +216,9 @@ impl Instruction {
             .iter()
             .filter(|f| f.name == "mount")
             .filter_map(|f| f.value.as_deref())
-            .filter(|v| v.split(',').any(|p| p == "type=cache"))
+            // A cache or tmpfs mount: what is written there stays out of
+            // the layer.
+            .filter(|v| v.split(',').any(|p| p == "type=cache" || p == "type=tmpfs"))
             .filter_map(|v| {
                 v.split(',').find_map(|p| {
                     p.strip_prefix("target=")

@@ -189,18 +189,6 @@ pub fn has_cache_mount(run: &Instruction, parts: &[&str]) -> bool {
         .any(|t| parts.is_empty() || parts.iter().any(|p| t.contains(p)))
 }
 
-/// Where the final image first sets `key` to a non-empty value with ENV.
-pub fn env_first_set(df: &Dockerfile, key: &str) -> Option<usize> {
-    df.final_instructions()
-        .filter(|i| i.keyword == Keyword::Env)
-        .find(|i| {
-            i.pairs()
-                .iter()
-                .any(|p| p.key == key && p.value.as_deref().is_some_and(|v| !v.is_empty()))
-        })
-        .map(|i| i.span.start)
-}
-
 /// Is the process a known web server (gunicorn, uvicorn, ...)?
 pub fn is_server_command(cmd: &SimpleCommand) -> bool {
     const SERVERS: &[&str] = &[
