@@ -3,7 +3,10 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A container whose liveness and readiness probes check the same
-    /// thing: the same handler, port, and path or command.
+    /// thing: the same handler, port, and path or command. Two
+    /// `tcpSocket` probes are left alone: an open port says only that the
+    /// process listens, it checks no dependency, so both probes answering
+    /// alike restarts nothing on a database outage.
     ///
     /// ## Why it matters in production
     /// Readiness should fail when a dependency is down (stop sending
@@ -53,7 +56,7 @@ impl Rule for ProbesIdentical {
             ) else {
                 continue;
             };
-            if live.target() == ready.target() {
+            if live.handler != "tcpSocket" && live.target() == ready.target() {
                 let what = live
                     .path
                     .as_deref()

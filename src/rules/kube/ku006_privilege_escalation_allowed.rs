@@ -4,6 +4,9 @@ declare_rule! {
     /// ## What it checks
     /// A container whose `securityContext` does not set
     /// `allowPrivilegeEscalation: false`. Kustomize patches are not checked.
+    /// A `privileged: true` container is left to KU009: it escalates by
+    /// definition, and the API server rejects `allowPrivilegeEscalation:
+    /// false` beside `privileged: true`.
     ///
     /// ## Why it matters in production
     /// Escalation is allowed by default: a setuid binary in the image (or
@@ -52,6 +55,17 @@ impl Rule for PrivilegeEscalationAllowed {
                 .security_context()
                 .and_then(|s| s.get("allowPrivilegeEscalation"));
             if setting.and_then(Node::as_bool) == Some(false) {
+                continue;
+            }
+            // A privileged container escalates by definition, and the API
+            // server rejects `allowPrivilegeEscalation: false` beside
+            // `privileged: true`: KU009 says what matters there.
+            let privileged = c
+                .security_context()
+                .and_then(|s| s.get("privileged"))
+                .and_then(Node::as_bool)
+                == Some(true);
+            if privileged {
                 continue;
             }
             let span = setting.map_or(c.head(), |s| s.span);

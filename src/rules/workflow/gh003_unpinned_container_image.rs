@@ -5,8 +5,12 @@ declare_rule! {
     /// ## What it checks
     /// Container images a workflow runs without a digest: `docker://`
     /// actions, job `container:` and `services:` images. An image with no
-    /// tag or with `latest` is an error; a tag without a digest a warning.
-    /// Images computed by an expression are skipped.
+    /// tag or with `latest` is a warning. A version tag without a digest is
+    /// a warning on a `docker://` step (its code runs with the job's
+    /// token) and info on a job container or service (what DF003, off by
+    /// default, says of a `FROM`: the database a test runs against on a
+    /// version tag is a reasonable choice). Images computed by an
+    /// expression are skipped.
     ///
     /// ## Why it matters in production
     /// The job runs whatever the tag points at on the day: tests pass
@@ -43,10 +47,12 @@ impl Rule for UnpinnedContainerImage {
     impl_meta!();
 
     fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
-        let mut images: Vec<(String, crate::source::Span)> = Vec::new();
+        // (image, where, whether a step runs it as an action: its code
+        // runs with the job's token, where a service only serves the test).
+        let mut images: Vec<(String, crate::source::Span, bool)> = Vec::new();
         for uses in all_uses(cx) {
             if let Uses::Docker(image) = parse_uses(&uses.text) {
-                images.push((image.to_string(), uses.span));
+                images.push((image.to_string(), uses.span, true));
             }
         }
         if let Some(w) = cx.workflow {
@@ -58,11 +64,11 @@ impl Rule for UnpinnedContainerImage {
                 images.extend(
                     containers
                         .filter_map(|c| c.image.as_ref())
-                        .map(|i| (i.text.clone(), i.span)),
+                        .map(|i| (i.text.clone(), i.span, false)),
                 );
             }
         }
-        for (text, span) in images {
+        for (text, span, runs_as_step) in images {
             if text.contains("${{") || text.is_empty() {
                 continue;
             }
@@ -77,16 +83,23 @@ impl Rule for UnpinnedContainerImage {
                         span,
                         format!("`{text}` follows `latest`: each run may use a different image"),
                     )
-                    .severity(Severity::Error)
                     .help("pin a version tag and a digest");
                 }
                 Some(tag) => {
-                    out.report(
-                        &Self::META,
-                        span,
-                        format!("`{text}` is pinned to the tag `{tag}`, which can be republished"),
-                    )
-                    .help("append `@sha256:…`");
+                    let b = out
+                        .report(
+                            &Self::META,
+                            span,
+                            format!(
+                                "`{text}` is pinned to the tag `{tag}`, which can be republished"
+                            ),
+                        )
+                        .help("append `@sha256:…`");
+                    // A service or job container on a version tag is what
+                    // DF003 (off by default) says of a FROM: a note.
+                    if !runs_as_step {
+                        b.severity(Severity::Info);
+                    }
                 }
             }
         }

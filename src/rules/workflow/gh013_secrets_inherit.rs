@@ -2,7 +2,10 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// `secrets: inherit` on a call to a reusable workflow.
+    /// `secrets: inherit` on a call to a reusable workflow. A workflow of
+    /// the same repository (`uses: ./.github/workflows/…`) is reviewed with
+    /// it and gets no secret a third party could read: that call is info,
+    /// a note that passing names would still narrow what it receives.
     ///
     /// ## Why it matters in production
     /// The called workflow receives every secret of the repository and
@@ -46,6 +49,20 @@ impl Rule for SecretsInherit {
         let Some(w) = cx.workflow else { return };
         for job in &w.jobs {
             if let Some(s) = job.secrets.filter(|s| s.as_str() == Some("inherit")) {
+                let local = job.uses.as_ref().is_some_and(|u| u.text.starts_with("./"));
+                if local {
+                    out.report(
+                        &Self::META,
+                        s.span,
+                        format!(
+                            "job `{}` passes every secret to a workflow of this repository: no third party reads them, but naming the ones it needs keeps it from reading the rest",
+                            job.id.text
+                        ),
+                    )
+                    .severity(crate::diagnostic::Severity::Info)
+                    .help("pass only the secrets it needs, by name");
+                    continue;
+                }
                 out.report(
                     &Self::META,
                     s.span,
