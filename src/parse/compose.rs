@@ -255,28 +255,28 @@ fn port(node: &Node) -> Option<Port> {
         });
     }
     let text = node.as_str()?;
-    let text = text.split('/').next().unwrap_or(text);
+    // `/tcp` ends the text; a `:` or `/` inside `${VAR:-default}` is the
+    // variable's, not the mapping's.
+    let text = outside_braces(text, '/').into_iter().next().unwrap_or(text);
     let (host_ip, rest) = match text.strip_prefix('[') {
         Some(r) => {
             let (ip, rest) = r.split_once("]:")?;
             (Some(ip.to_string()), rest)
         }
         None => {
-            let parts: Vec<&str> = text.split(':').collect();
-            if parts.len() == 3 {
-                let ip = parts[0];
-                (
+            let parts = outside_braces(text, ':');
+            match parts.as_slice() {
+                [ip, _, _] => (
                     (!ip.is_empty()).then(|| ip.to_string()),
-                    &text[ip.len() + 1..],
-                )
-            } else {
-                (None, text)
+                    text.get(ip.len() + 1..).unwrap_or_default(),
+                ),
+                _ => (None, text),
             }
         }
     };
-    let (published, target) = match rest.rsplit_once(':') {
-        Some((p, t)) => ((!p.is_empty()).then(|| p.to_string()), t.to_string()),
-        None => (None, rest.to_string()),
+    let (published, target) = match outside_braces(rest, ':').as_slice() {
+        [p, t] => ((!p.is_empty()).then(|| p.to_string()), t.to_string()),
+        _ => (None, rest.to_string()),
     };
     Some(Port {
         host_ip,
@@ -284,6 +284,26 @@ fn port(node: &Node) -> Option<Port> {
         target,
         span: node.span,
     })
+}
+
+/// `text` split at each `sep` that is not inside `${…}`.
+fn outside_braces(text: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut from) = (0usize, 0);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(|(_, n)| *n == '{') {
+            depth += 1;
+            chars.next();
+        } else if c == '}' && depth > 0 {
+            depth -= 1;
+        } else if c == sep && depth == 0 {
+            parts.push(text.get(from..i).unwrap_or_default());
+            from = i + c.len_utf8();
+        }
+    }
+    parts.push(text.get(from..).unwrap_or_default());
+    parts
 }
 
 /// `"./src:/app:ro"`, `"data:/var/lib/x"`, `"/var/run/docker.sock:/var/run/docker.sock"`,
@@ -372,6 +392,30 @@ impl<'a> Compose<'a> {
 mod tests {
     use super::*;
     use crate::parse::yaml;
+
+    #[test]
+    fn ports_in_every_short_form() {
+        let y = yaml::parse(
+            "ports:\n  - \"${DB_PORT:-5432}:5432\"\n  - \"127.0.0.1::6379\"\n  - \"${IP:-0.0.0.0}:${P:-80}:8080/tcp\"\n  - \"[::1]:9000:9000\"\n  - \"3000\"\n",
+        );
+        let root = y.documents.first().and_then(Option::as_ref);
+        let ports: Vec<(Option<String>, Option<String>, String)> =
+            items(root.and_then(|r| r.get("ports")))
+                .filter_map(port)
+                .map(|p| (p.host_ip, p.published, p.target))
+                .collect();
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            ports,
+            [
+                (None, s("${DB_PORT:-5432}"), "5432".to_string()),
+                (s("127.0.0.1"), None, "6379".to_string()),
+                (s("${IP:-0.0.0.0}"), s("${P:-80}"), "8080".to_string()),
+                (s("::1"), s("9000"), "9000".to_string()),
+                (None, None, "3000".to_string()),
+            ]
+        );
+    }
 
     #[test]
     fn services_ports_volumes_env() {
