@@ -3,7 +3,10 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// `depends_on` a database or broker service (by its image) without
-    /// `condition: service_healthy`.
+    /// `condition: service_healthy`, unless the service's `command` or
+    /// `entrypoint` waits for its dependency itself (`wait-for-it`,
+    /// `wait-for`, `dockerize -wait`, `pg_isready`, `nc -z`, an `until` or
+    /// `while` retry loop).
     ///
     /// ## Why it matters in production
     /// Plain `depends_on` waits only until the database's container has
@@ -48,6 +51,37 @@ declare_rule! {
     }
 }
 
+/// Words of a command that waits for a dependency before it starts.
+const WAITS: &[&str] = &[
+    "wait-for-it",
+    "wait-for ",
+    "wait-for.sh",
+    "dockerize",
+    "pg_isready",
+    "mysqladmin ping",
+    "nc -z",
+    "until ",
+    "while ",
+];
+
+/// The service's command or entrypoint waits for its dependencies.
+fn waits_itself(s: &crate::parse::compose::Service<'_>) -> bool {
+    ["command", "entrypoint"].iter().any(|k| {
+        let text = match s.get(k) {
+            Some(n) => match n.as_seq() {
+                Some(items) => items
+                    .iter()
+                    .filter_map(crate::parse::yaml::Node::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => n.as_str().unwrap_or_default().to_string(),
+            },
+            None => return false,
+        };
+        WAITS.iter().any(|w| text.contains(w))
+    })
+}
+
 fn column(file: &SourceFile, offset: usize) -> usize {
     file.lines.position(&file.text, offset).column - 1
 }
@@ -57,6 +91,9 @@ impl Rule for DependsOnUnhealthy {
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
+            if waits_itself(&s) {
+                continue;
+            }
             let deps = s.depends_on();
             let is_db = |name: &str| {
                 cx.compose
