@@ -91,7 +91,7 @@ impl Rule for DependsOnUnhealthy {
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
-            if waits_itself(&s) {
+            if waits_itself(s) {
                 continue;
             }
             let deps = s.depends_on();
