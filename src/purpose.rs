@@ -108,6 +108,24 @@ const STOCK_SERVICES: &[&str] = &[
     "opentelemetry-collector-contrib",
     "prometheus",
     "grafana",
+    "loki",
+    "zipkin",
+    "opentelemetry-collector",
+    // Local emulators of hosted services, and their clients.
+    "minio-client",
+    "mc",
+    "tinybird-local",
+    "elasticmq",
+    "elasticmq-native",
+    "fake-gcs-server",
+    "wiremock",
+    "smtp4dev",
+    // Data stores run as they ship.
+    "clickhouse-server",
+    "cassandra",
+    "meilisearch",
+    "typesense",
+    "qdrant",
 ];
 
 /// A folder name that says "tests": one of [`TEST_DIRS`], or one that
@@ -306,5 +324,8 @@ mod tests {
         assert_eq!(p("docker-compose.yml", c, &own), Purpose::Production);
         let named = "name: shop-dev\nservices:\n  api:\n    build: .\n";
         assert_eq!(p("compose.yaml", c, named), Purpose::Development);
+        // Local emulators of hosted services count as stock services.
+        let emulators = "services:\n  s3:\n    image: bitnamilegacy/minio-client:2024.5.24\n  events:\n    image: tinybirdco/tinybird-local:latest\n  aws:\n    image: localstack/localstack:4.4.0\n";
+        assert_eq!(p("docker-compose.yml", c, emulators), Purpose::Development);
     }
 }

@@ -4,9 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// A long-running service with neither `restart:` nor
     /// `deploy.restart_policy`, in a file that is not for development.
-    /// Services behind a `profiles:` entry, services that run once (a name
-    /// or `restart: "no"` that says migration, test, init, seed) are
-    /// skipped.
+    /// Services that run once (a name or `restart: "no"` that says
+    /// migration, test, init, seed) are skipped; a service behind
+    /// `profiles:` is a service like any other (a profile chooses which
+    /// services start, not how long they run).
     ///
     /// ## Why it matters in production
     /// Compose's default is `no`: after a crash, an out-of-memory kill or a

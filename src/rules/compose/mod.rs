@@ -187,11 +187,10 @@ pub fn is_serving(service: &Service<'_>, launches: &[Launch]) -> bool {
 }
 
 /// A service that runs once and exits (a migration, a test run, a
-/// one-off tool behind a profile).
+/// seed). A service behind `profiles:` is a service like any other
+/// (`docker compose --profile prod up` starts it for good): only its name
+/// or `restart: "no"` says it runs once.
 pub fn is_one_off(service: &Service<'_>) -> bool {
-    if service.get("profiles").is_some() {
-        return true;
-    }
     let words = [
         "migrate",
         "migration",
