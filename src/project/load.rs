@@ -45,6 +45,7 @@ pub fn may_feed(c: &Candidate) -> bool {
             | FileKind::Procfile
             | FileKind::Gunicorn
             | FileKind::Workflow
+            | FileKind::Action
             | FileKind::Dependencies
             | FileKind::Env
             | FileKind::DockerIgnore,
@@ -92,6 +93,8 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         // An env file counts for the values it sets (the settings and the
         // proxies the server trusts).
         FileKind::Env => true,
+        // A Docker action counts for the image it builds.
+        FileKind::Action => text.contains("docker"),
         // A workflow counts for the images it builds.
         FileKind::Workflow => [
             "build-push-action",

@@ -190,6 +190,8 @@ pub struct Project {
     /// Python scripts Dockerfiles run while building or as their health
     /// check, with the first place one is named.
     docker_scripts: BTreeMap<Key, (facts::scripts::ScriptRun, facts::Loc)>,
+    /// Dockerfiles Docker actions build, with the action's `runs.image`.
+    action_images: BTreeMap<Key, facts::Loc>,
 }
 
 /// Scripts Dockerfiles run that are looked up, and files of one name
@@ -432,6 +434,15 @@ impl Project {
         p.index_names();
         p.link();
         p
+    }
+
+    /// The Docker action that builds the Dockerfile `path`, if one does
+    /// (where its `runs.image` names it).
+    pub fn built_by_action(&self, path: &Path) -> Option<&facts::Loc> {
+        if self.action_images.is_empty() {
+            return None;
+        }
+        self.action_images.get(b(&key(path)))
     }
 
     /// Where a Dockerfile runs the Python file `path` outside the service
@@ -686,6 +697,29 @@ impl Project {
                 }
                 f.compose = Parked::new(Arc::new((Arc::clone(&text), tree)));
             }
+            FileKind::Action => {
+                // Only the Dockerfile a Docker action builds is kept.
+                let tree = yaml::parse(&text);
+                let action = tree
+                    .documents
+                    .first()
+                    .and_then(Option::as_ref)
+                    .and_then(crate::parse::workflow::Action::from_root);
+                if let Some(a) = action
+                    && a.using.as_ref().is_some_and(|u| u.text == "docker")
+                    && let Some(image) = a.image.as_ref()
+                    && !image.text.starts_with("docker://")
+                {
+                    let dir = dir_of(&f.input.path);
+                    f.stated.action_builds.push((
+                        key(&dir.join(&image.text)),
+                        facts::Loc {
+                            file: f.input.path.clone(),
+                            span: image.span,
+                        },
+                    ));
+                }
+            }
             FileKind::Workflow => {
                 // Only what it builds is kept: the tree is not.
                 let tree = yaml::parse(&text);
@@ -752,6 +786,7 @@ impl Project {
     /// Python file each server reads, the index of Kubernetes objects.
     fn link(&mut self) {
         self.deps = deps::Dependencies::default();
+        self.action_images.clear();
         self.configs.clear();
         self.named_configs.clear();
         self.wanted.clear();
@@ -761,6 +796,11 @@ impl Project {
             }
             if let Some(g) = &f.gunicorn {
                 self.configs.insert(k.clone(), Arc::clone(g));
+            }
+            for (d, at) in &f.stated.action_builds {
+                self.action_images
+                    .entry(Key(d.clone()))
+                    .or_insert_with(|| at.clone());
             }
         }
         // Each manifest's objects apply within its application folder.

@@ -47,4 +47,7 @@ pub struct Stated {
     pub runs: Vec<images::Run>,
     /// Services that route to pods: namespace, selector, target ports.
     pub services: Vec<ports::ServicePorts>,
+    /// Dockerfiles a Docker action builds (`runs.using: docker` with a
+    /// local `runs.image`), as project keys, with where the action says so.
+    pub action_builds: Vec<(PathBuf, Loc)>,
 }

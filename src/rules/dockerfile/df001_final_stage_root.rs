@@ -6,6 +6,12 @@ declare_rule! {
     /// stages it is built `FROM`, or the last `USER` is `root`, `0` or
     /// `root:root` (after `ARG`/`ENV` substitution).
     ///
+    /// Silent on the image of a GitHub Docker action (an `action.yml` with
+    /// `runs.using: docker` whose `runs.image` names this Dockerfile): the
+    /// runner starts it as root and GitHub's Dockerfile support
+    /// documentation says not to set `USER` there, or the action cannot
+    /// write the workspace.
+    ///
     /// ## Why it matters in production
     /// A process that escapes the app through a bug in it or a dependency
     /// owns the container as root, can rewrite the image's files and is one
@@ -32,6 +38,7 @@ declare_rule! {
     /// None: the right user depends on the image.
     ///
     /// ## References
+    /// - [GitHub: Dockerfile support for GitHub Actions (`USER`)](https://docs.github.com/en/actions/sharing-automations/creating-actions/dockerfile-support-for-github-actions#user)
     /// - [Dockerfile `USER`](https://docs.docker.com/reference/dockerfile/#user)
     /// - [Kubernetes: run as non-root](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)
     pub struct FinalStageRunsAsRoot {
@@ -53,6 +60,11 @@ impl Rule for FinalStageRunsAsRoot {
         let Some(stage) = df.final_stage() else {
             return;
         };
+        // GitHub runs a Docker action's container as root, and documents
+        // that an action's Dockerfile must not set USER.
+        if cx.project.built_by_action(&cx.file.path).is_some() {
+            return;
+        }
         let root_image = df.final_chain().first().map(|s| s.image.clone());
         // Images built to run unprivileged (distroless `:nonroot`, ...) already set a user.
         if root_image
