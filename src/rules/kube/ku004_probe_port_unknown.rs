@@ -4,8 +4,13 @@ use crate::parse::kube::PortRef;
 declare_rule! {
     /// ## What it checks
     /// A probe (liveness, readiness, startup) whose port is a name the
-    /// container does not declare in `ports`, or a number that is not among
-    /// the ports the container declares (when it declares any).
+    /// container does not declare in `ports` (an error: the kubelet cannot
+    /// resolve it), or a number that is not among the ports the container
+    /// declares, when it declares any (a warning: a number is probed
+    /// whether declared or not). A number another container of the pod
+    /// declares (they share its network), or that the container's
+    /// `command`/`args` open (`--port 8000`,
+    /// `--health-probe-bind-address=:8081`), is fine.
     ///
     /// ## Why it matters in production
     /// A named port that does not exist fails the probe on every attempt;
@@ -46,6 +51,30 @@ impl Rule for ProbePortUnknown {
     fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.every_container() {
             let ports = c.ports();
+            // Containers of a pod share its network: a number a sibling
+            // declares, or one the container's arguments open
+            // (`--port 8000`, `--health-probe-bind-address=:8081`), is
+            // served.
+            let siblings: Vec<i64> = w
+                .containers()
+                .iter()
+                .flat_map(|s| s.ports())
+                .filter_map(|p| p.number)
+                .collect();
+            let opened = |n: i64| {
+                let n = n.to_string();
+                ["command", "args"].iter().any(|k| {
+                    c.get(k)
+                        .and_then(Node::as_seq)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Node::as_str)
+                        .any(|a| {
+                            a.split(|ch: char| !ch.is_ascii_digit())
+                                .any(|part| part == n)
+                        })
+                })
+            };
             for key in ["livenessProbe", "readinessProbe", "startupProbe"] {
                 let Some(probe) = c.get(key).and_then(Probe::of) else {
                     continue;
@@ -56,7 +85,10 @@ impl Rule for ProbePortUnknown {
                 let unknown = match port {
                     PortRef::Name(n) => !ports.iter().any(|p| p.name.as_deref() == Some(n)),
                     PortRef::Number(n) => {
-                        !ports.is_empty() && !ports.iter().any(|p| p.number == Some(*n))
+                        !ports.is_empty()
+                            && !ports.iter().any(|p| p.number == Some(*n))
+                            && !siblings.contains(n)
+                            && !opened(*n)
                     }
                 };
                 if unknown {
@@ -75,12 +107,19 @@ impl Rule for ProbePortUnknown {
                     } else {
                         declared.join(", ")
                     };
-                    out.report(
-                        &Self::META,
-                        node.span,
-                        format!("the {key} of {} targets port `{shown}`, which the container does not declare (it declares: {has})", describe(w, &c)),
-                    )
-                    .help("point the probe at a declared port name or number");
+                    let b = out
+                        .report(
+                            &Self::META,
+                            node.span,
+                            format!("the {key} of {} targets port `{shown}`, which the container does not declare (it declares: {has})", describe(w, &c)),
+                        )
+                        .help("point the probe at a declared port name or number");
+                    // A name the container does not declare cannot be
+                    // resolved: the probe fails. A number is probed all the
+                    // same, and works if something listens there.
+                    if matches!(port, PortRef::Number(_)) {
+                        b.severity(crate::diagnostic::Severity::Warning);
+                    }
                 }
             }
         }
