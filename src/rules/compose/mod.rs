@@ -170,6 +170,58 @@ pub fn is_dev_compose(path: &Path) -> bool {
     crate::rules::process::dev_files::is_dev_file(path)
 }
 
+/// Images that do not run their service as root: their Dockerfile sets a
+/// non-root `USER`, or their entrypoint steps down to the service's own
+/// user before it starts it (as the official database images do).
+pub fn image_drops_root(image: &str) -> bool {
+    if is_database(image) {
+        return true;
+    }
+    let repo = image.split(['@']).next().unwrap_or(image);
+    // `registry:5000/org/name:tag`: the tag is after the last `/`.
+    let repo = match repo.rsplit_once('/') {
+        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
+        None => repo.split(':').next().unwrap_or(repo).to_string(),
+    };
+    // Publishers whose images all run unprivileged.
+    if ["bitnami/", "bitnamilegacy/", "selenium/", "confluentinc/"]
+        .iter()
+        .any(|p| repo.starts_with(p) || repo.contains(&format!("/{p}")))
+    {
+        return true;
+    }
+    let name = repo.rsplit('/').next().unwrap_or(&repo);
+    [
+        // Elastic and OpenSearch: uid 1000.
+        "elasticsearch",
+        "kibana",
+        "logstash",
+        "opensearch",
+        "opensearch-dashboards",
+        // Monitoring: `USER nobody` or their own uid.
+        "grafana",
+        "prometheus",
+        "alertmanager",
+        "node-exporter",
+        "pushgateway",
+        // Step down (gosu/su-exec) or set their own user.
+        "memcached",
+        "zookeeper",
+        "cassandra",
+        "couchdb",
+        "influxdb",
+        "neo4j",
+        "clickhouse-server",
+        "jenkins",
+        "sonarqube",
+        "keycloak",
+        "adminer",
+        "pgadmin4",
+        "mongo-express",
+    ]
+    .contains(&name)
+}
+
 /// Images of databases and brokers.
 pub fn is_database(image: &str) -> bool {
     let name = image.rsplit('/').next().unwrap_or(image);
