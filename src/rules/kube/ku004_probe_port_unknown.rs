@@ -49,18 +49,24 @@ impl Rule for ProbePortUnknown {
     impl_meta!();
 
     fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+        // Containers of a pod share its network: a number a sibling
+        // declares, or one the container's arguments open (`--port 8000`,
+        // `--health-probe-bind-address=:8081`), is served. The numbers
+        // each workload's containers declare, gathered once per workload.
+        let mut declared: Option<(*const Workload<'_>, std::collections::HashSet<i64>)> = None;
         for (w, c) in cx.every_container() {
             let ports = c.ports();
-            // Containers of a pod share its network: a number a sibling
-            // declares, or one the container's arguments open
-            // (`--port 8000`, `--health-probe-bind-address=:8081`), is
-            // served.
-            let siblings: Vec<i64> = w
-                .containers()
-                .iter()
-                .flat_map(|s| s.ports())
-                .filter_map(|p| p.number)
-                .collect();
+            let key: *const Workload<'_> = w;
+            if declared.as_ref().is_none_or(|(k, _)| *k != key) {
+                let numbers = w
+                    .containers()
+                    .iter()
+                    .flat_map(|s| s.ports())
+                    .filter_map(|p| p.number)
+                    .collect();
+                declared = Some((key, numbers));
+            }
+            let siblings = declared.as_ref().map(|(_, n)| n);
             let opened = |n: i64| {
                 let n = n.to_string();
                 ["command", "args"].iter().any(|k| {
@@ -87,7 +93,7 @@ impl Rule for ProbePortUnknown {
                     PortRef::Number(n) => {
                         !ports.is_empty()
                             && !ports.iter().any(|p| p.number == Some(*n))
-                            && !siblings.contains(n)
+                            && !siblings.is_some_and(|s| s.contains(n))
                             && !opened(*n)
                     }
                 };
