@@ -258,7 +258,7 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
     );
     assert_eq!(
         notes.iter().filter(|l| l.starts_with("::warning ")).count(),
-        35
+        34
     );
     assert_eq!(
         notes.iter().filter(|l| l.starts_with("::notice ")).count(),
