@@ -235,11 +235,13 @@ impl Findings {
         out
     }
 
-    /// Secrets that findings so far already report (so a scan can skip them).
+    /// Secrets that findings so far already report, or that a rule masks
+    /// without a finding (so a scan can skip them).
     pub fn secret_spans(&self) -> Vec<Span> {
         self.items
             .iter()
             .flat_map(|f| f.secrets.iter().copied())
+            .chain(self.dropped_secrets.iter().copied())
             .collect()
     }
 

@@ -8,7 +8,12 @@ declare_rule! {
     /// `services:` entry, and a literal value for a secret-like name
     /// (`*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*API_KEY*`, …) in any `env:`.
     /// Expressions (`${{ secrets.X }}`) and placeholders are fine. The
-    /// value is shown redacted.
+    /// value is shown redacted. Credentials a test job gives the services
+    /// it starts are the test's own and stay silent (masked all the same):
+    /// an `env:` of a job that has `services:`, or of a block that points
+    /// at `localhost`/`127.0.0.1`, in a job that deploys nothing (no
+    /// production environment, deploy action, deploy command or image
+    /// push). In a job that deploys, a literal secret stays a finding.
     ///
     /// ## Why it matters in production
     /// Workflow files are readable by everyone who can read the repository,
@@ -55,15 +60,37 @@ impl HardcodedCredentials {
     }
 }
 
+/// Whether an env block points at this machine (`localhost`,
+/// `127.0.0.1`, `::1`): the services a test starts.
+fn names_localhost(env: Option<&Node>) -> bool {
+    env_entries(env).any(|(_, v)| {
+        v.as_str().is_some_and(|t| {
+            t.contains("localhost") || t.contains("127.0.0.1") || t.contains("[::1]")
+        })
+    })
+}
+
 impl Rule for HardcodedCredentials {
     impl_meta!();
 
     fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
-        let mut envs = Vec::new();
+        // Env blocks, each with whether its job runs a test against
+        // local services and deploys nothing (then its credentials are
+        // the test's own: the services it starts, a localhost URL).
+        let mut envs: Vec<(Option<&Node>, bool)> = Vec::new();
         if let Some(w) = cx.workflow {
-            envs.push(w.env);
+            envs.push((w.env, false));
             for job in &w.jobs {
-                envs.push(job.env);
+                let test_only = deploy_evidence(job).is_none();
+                let services = !job.services.is_empty();
+                let local = |env: Option<&Node>| test_only && (services || names_localhost(env));
+                envs.push((job.env, local(job.env)));
+                for step in &job.steps {
+                    envs.push((
+                        step.env,
+                        local(step.env) || (test_only && names_localhost(job.env)),
+                    ));
+                }
                 let containers = job
                     .container
                     .iter()
@@ -87,21 +114,32 @@ impl Rule for HardcodedCredentials {
                 }
             }
         }
-        envs.extend(cx.steps().iter().map(|s| s.env));
-        for (k, v) in envs.into_iter().flat_map(env_entries) {
-            let (Some(name), Some(value)) = (k.as_str(), Self::literal(v)) else {
-                continue;
-            };
-            if is_secret_assignment(name, value, &[])
-                && !THROWAWAY.contains(&value.to_ascii_lowercase().as_str())
-            {
-                out.report(
-                    &Self::META,
-                    k.span,
-                    format!("`{name}` is set to a literal secret (`{}`)", redact(value)),
-                )
-                .secret(v.span)
-                .help(format!("use `${{{{ secrets.{name} }}}}`"));
+        // A composite action's steps.
+        if let Some(a) = cx.action {
+            envs.extend(a.steps.iter().map(|s| (s.env, false)));
+        }
+        for (env, local) in envs {
+            for (k, v) in env_entries(env) {
+                let (Some(name), Some(value)) = (k.as_str(), Self::literal(v)) else {
+                    continue;
+                };
+                if is_secret_assignment(name, value, &[])
+                    && !THROWAWAY.contains(&value.to_ascii_lowercase().as_str())
+                {
+                    if local {
+                        // The test's own credential: masked, not reported
+                        // (and not reported again as a generic secret).
+                        out.mask_only(v.span);
+                        continue;
+                    }
+                    out.report(
+                        &Self::META,
+                        k.span,
+                        format!("`{name}` is set to a literal secret (`{}`)", redact(value)),
+                    )
+                    .secret(v.span)
+                    .help(format!("use `${{{{ secrets.{name} }}}}`"));
+                }
             }
         }
     }
