@@ -11,8 +11,11 @@ declare_rule! {
     /// ## Why it matters in production
     /// Without a health check Docker only knows whether the process is
     /// alive. A server that deadlocks, loses its database or never finishes
-    /// starting stays "up"; `depends_on: condition: service_healthy` cannot
-    /// wait for it, and swarm or a restart policy never replaces it.
+    /// starting stays "up". With one, Docker marks it `unhealthy`:
+    /// `depends_on: condition: service_healthy` waits for `healthy`,
+    /// monitoring sees the status, and Docker Swarm replaces unhealthy
+    /// tasks. (A restart policy acts on exits only: it does not restart an
+    /// unhealthy container.)
     ///
     /// ## Example
     /// ```yaml
@@ -79,7 +82,7 @@ impl Rule for HealthcheckMissing {
                 &Self::META,
                 s.name.span,
                 format!(
-                    "service `{}` serves requests but {what}: a hung server looks healthy",
+                    "service `{}` serves requests but {what}: a hung server shows as up, and nothing can wait for it to be healthy or act on it being unhealthy",
                     s.name.text
                 ),
             )

@@ -7,10 +7,15 @@ declare_rule! {
     /// counts as a deliberate choice.
     ///
     /// ## Why it matters in production
-    /// Without a health check, Docker and compose consider a hung server
-    /// "running" and never restart it, and `depends_on: condition:
-    /// service_healthy` cannot work. Kubernetes ignores `HEALTHCHECK` (it
-    /// uses probes), so this rule is informational.
+    /// Without a health check Docker knows only whether the process is
+    /// alive: a server that hangs, loses its database or never finishes
+    /// starting shows as "up". With one, Docker marks the container
+    /// `unhealthy`: `docker ps` and monitoring show it, compose's
+    /// `depends_on: condition: service_healthy` waits for `healthy`, and
+    /// Docker Swarm replaces unhealthy tasks. (A plain restart policy acts
+    /// on exits only: it does not restart an unhealthy container.)
+    /// Kubernetes ignores `HEALTHCHECK` (it uses probes), so this rule is
+    /// informational.
     ///
     /// ## Example
     /// ```dockerfile
@@ -65,7 +70,7 @@ impl Rule for MissingHealthcheck {
         out.report(
             &Self::META,
             span,
-            "this server image has no HEALTHCHECK: a hung server is never restarted",
+            "this server image has no HEALTHCHECK: a hung server shows as up, and nothing can wait for it to be healthy or act on it being unhealthy",
         )
         .help("add a HEALTHCHECK that requests the app's health endpoint");
     }
