@@ -5,6 +5,11 @@ declare_rule! {
     /// A container with `securityContext.privileged: true`, or whose
     /// `capabilities.add` includes `ALL`, `SYS_ADMIN`, `NET_ADMIN`,
     /// `SYS_PTRACE`, `SYS_MODULE`, `DAC_READ_SEARCH` or `BPF`.
+    /// An error on Deployments, StatefulSets, Jobs and Pods; information on
+    /// a DaemonSet, which runs one pod per node as a node agent (log and
+    /// metrics collectors, CNI and storage drivers, driver installers)
+    /// whose job is often that host access: the message asks to check
+    /// that this one needs it.
     ///
     /// ## Why it matters in production
     /// A privileged container sees every device of the node and has every
@@ -61,15 +66,20 @@ impl Rule for PrivilegedContainer {
             if let Some(p) = sc.and_then(|s| s.get("privileged"))
                 && p.as_bool() == Some(true)
             {
-                out.report(
-                    &Self::META,
-                    p.span,
-                    format!(
-                        "{} runs privileged: it has the node's devices and every capability",
-                        describe(w, &c)
-                    ),
-                )
-                .help("remove `privileged: true`");
+                let b = out
+                    .report(
+                        &Self::META,
+                        p.span,
+                        format!(
+                            "{} runs privileged: it has the node's devices and every capability{}",
+                            describe(w, &c),
+                            node_agent_note(w)
+                        ),
+                    )
+                    .help("remove `privileged: true`");
+                if is_node_agent(w) {
+                    b.severity(crate::diagnostic::Severity::Info);
+                }
             }
             let added = sc
                 .and_then(|s| s.get("capabilities"))
@@ -81,12 +91,20 @@ impl Rule for PrivilegedContainer {
                 let upper = text.to_ascii_uppercase();
                 let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
                 if DANGEROUS.contains(&name) {
-                    out.report(
-                        &Self::META,
-                        cap.span,
-                        format!("{} adds the capability `{text}`", describe(w, &c)),
-                    )
-                    .help("add only narrow capabilities (`NET_BIND_SERVICE`), if any");
+                    let b = out
+                        .report(
+                            &Self::META,
+                            cap.span,
+                            format!(
+                                "{} adds the capability `{text}`{}",
+                                describe(w, &c),
+                                node_agent_note(w)
+                            ),
+                        )
+                        .help("add only narrow capabilities (`NET_BIND_SERVICE`), if any");
+                    if is_node_agent(w) {
+                        b.severity(crate::diagnostic::Severity::Info);
+                    }
                 }
             }
         }

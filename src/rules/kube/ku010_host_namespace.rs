@@ -5,6 +5,11 @@ declare_rule! {
     /// A pod with `hostNetwork`, `hostPID` or `hostIPC` set to true, or a
     /// `hostPath` volume that mounts the container runtime's socket
     /// (`docker.sock`, `containerd.sock`, `crio.sock`).
+    /// An error on Deployments, StatefulSets, Jobs and Pods; information on
+    /// a DaemonSet, which runs one pod per node as a node agent (log and
+    /// metrics collectors, CNI and storage drivers, driver installers)
+    /// whose job is often that host access: the message asks to check
+    /// that this one needs it.
     ///
     /// ## Why it matters in production
     /// The pod then shares the node's network stack, process table or
@@ -47,16 +52,21 @@ impl Rule for HostNamespace {
                 if let Some(v) = w.pod_spec.get(key)
                     && v.as_bool() == Some(true)
                 {
-                    out.report(
-                        &Self::META,
-                        v.span,
-                        format!(
-                            "{} `{}` shares the node's namespace (`{key}: true`)",
-                            w.kind(),
-                            w.object.name_text()
-                        ),
-                    )
-                    .help(format!("remove `{key}`"));
+                    let b = out
+                        .report(
+                            &Self::META,
+                            v.span,
+                            format!(
+                                "{} `{}` shares the node's namespace (`{key}: true`){}",
+                                w.kind(),
+                                w.object.name_text(),
+                                node_agent_note(w)
+                            ),
+                        )
+                        .help(format!("remove `{key}`"));
+                    if is_node_agent(w) {
+                        b.severity(crate::diagnostic::Severity::Info);
+                    }
                 }
             }
             for vol in w
@@ -72,8 +82,12 @@ impl Rule for HostNamespace {
                             .any(|x| s.ends_with(x))
                     })
                 {
-                    out.report(&Self::META, p.span, format!("{} `{}` mounts the container runtime's socket: that is root on the node", w.kind(), w.object.name_text()))
+                    let b = out
+                        .report(&Self::META, p.span, format!("{} `{}` mounts the container runtime's socket: that is root on the node{}", w.kind(), w.object.name_text(), node_agent_note(w)))
                         .help("remove the hostPath volume");
+                    if is_node_agent(w) {
+                        b.severity(crate::diagnostic::Severity::Info);
+                    }
                 }
             }
         }

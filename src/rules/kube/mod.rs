@@ -105,6 +105,23 @@ impl KubeContext<'_> {
     }
 }
 
+/// A DaemonSet runs one pod per node: a node agent (a log or metrics
+/// collector, a CNI or storage driver, a driver installer), whose job is
+/// often the host access the security rules report. There they say so,
+/// as information.
+pub fn is_node_agent(w: &Workload<'_>) -> bool {
+    w.kind() == "DaemonSet"
+}
+
+/// The reason appended to a host-access finding on a node agent.
+pub fn node_agent_note(w: &Workload<'_>) -> &'static str {
+    if is_node_agent(w) {
+        " (a DaemonSet: host access is often a node agent's job; check that this one needs it)"
+    } else {
+        ""
+    }
+}
+
 pub static RULES: &[&dyn Rule] = &[
     &ku001_readiness_probe_missing::ReadinessProbeMissing,
     &ku002_liveness_probe_missing::LivenessProbeMissing,
