@@ -425,7 +425,8 @@ fn base(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
 }
 
-fn is_python(prog: &str) -> bool {
+/// `python`, `python3`, `python3.12`, `pypy3`, by path or name.
+pub fn is_python(prog: &str) -> bool {
     let p = base(prog);
     p == "python"
         || p == "pypy3"

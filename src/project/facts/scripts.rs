@@ -63,7 +63,10 @@ pub fn named_in(df: &Dockerfile) -> Vec<NamedScript> {
 
 /// The `.py` words after an interpreter in one command.
 fn scripts_of(argv: &[Word], run: ScriptRun, out: &mut Vec<NamedScript>) {
-    let Some(at) = argv.iter().position(|w| is_interpreter(&w.text)) else {
+    let Some(at) = argv
+        .iter()
+        .position(|w| crate::parse::command::is_python(&w.text))
+    else {
         return;
     };
     for w in argv.iter().skip(at + 1) {
@@ -86,14 +89,6 @@ fn scripts_of(argv: &[Word], run: ScriptRun, out: &mut Vec<NamedScript>) {
             span: w.span,
         });
     }
-}
-
-fn is_interpreter(word: &str) -> bool {
-    let name = word.rsplit('/').next().unwrap_or(word);
-    name == "python"
-        || name
-            .strip_prefix("python")
-            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 /// The repository file a script tail names: the longest tail (two

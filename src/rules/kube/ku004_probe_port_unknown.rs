@@ -53,20 +53,30 @@ impl Rule for ProbePortUnknown {
         // declares, or one the container's arguments open (`--port 8000`,
         // `--health-probe-bind-address=:8081`), is served. The numbers
         // each workload's containers declare, gathered once per workload.
-        let mut declared: Option<(*const Workload<'_>, std::collections::HashSet<i64>)> = None;
-        for (w, c) in cx.every_container() {
-            let ports = c.ports();
-            let key: *const Workload<'_> = w;
-            if declared.as_ref().is_none_or(|(k, _)| *k != key) {
-                let numbers = w
-                    .containers()
-                    .iter()
-                    .flat_map(|s| s.ports())
-                    .filter_map(|p| p.number)
-                    .collect();
-                declared = Some((key, numbers));
+        for w in cx.workloads {
+            let siblings: std::collections::HashSet<i64> = w
+                .containers()
+                .iter()
+                .flat_map(|s| s.ports())
+                .filter_map(|p| p.number)
+                .collect();
+            for c in w.init_containers().into_iter().chain(w.containers()) {
+                self.check(w, &c, &siblings, out);
             }
-            let siblings = declared.as_ref().map(|(_, n)| n);
+        }
+    }
+}
+
+impl ProbePortUnknown {
+    fn check(
+        &self,
+        w: &Workload<'_>,
+        c: &Container<'_>,
+        siblings: &std::collections::HashSet<i64>,
+        out: &mut Findings,
+    ) {
+        {
+            let ports = c.ports();
             let opened = |n: i64| {
                 let n = n.to_string();
                 ["command", "args"].iter().any(|k| {
@@ -93,7 +103,7 @@ impl Rule for ProbePortUnknown {
                     PortRef::Number(n) => {
                         !ports.is_empty()
                             && !ports.iter().any(|p| p.number == Some(*n))
-                            && !siblings.is_some_and(|s| s.contains(n))
+                            && !siblings.contains(n)
                             && !opened(*n)
                     }
                 };
@@ -117,7 +127,7 @@ impl Rule for ProbePortUnknown {
                         .report(
                             &Self::META,
                             node.span,
-                            format!("the {key} of {} targets port `{shown}`, which the container does not declare (it declares: {has})", describe(w, &c)),
+                            format!("the {key} of {} targets port `{shown}`, which the container does not declare (it declares: {has})", describe(w, c)),
                         )
                         .help("point the probe at a declared port name or number");
                     // A name the container does not declare cannot be

@@ -66,20 +66,17 @@ impl Rule for PrivilegedContainer {
             if let Some(p) = sc.and_then(|s| s.get("privileged"))
                 && p.as_bool() == Some(true)
             {
-                let b = out
-                    .report(
-                        &Self::META,
-                        p.span,
-                        format!(
-                            "{} runs privileged: it has the node's devices and every capability{}",
-                            describe(w, &c),
-                            node_agent_note(w)
-                        ),
-                    )
-                    .help("remove `privileged: true`");
-                if is_node_agent(w) {
-                    b.severity(crate::diagnostic::Severity::Info);
-                }
+                report_host_access(
+                    out,
+                    &Self::META,
+                    w,
+                    p.span,
+                    format!(
+                        "{} runs privileged: it has the node's devices and every capability",
+                        describe(w, &c)
+                    ),
+                    "remove `privileged: true`",
+                );
             }
             let added = sc
                 .and_then(|s| s.get("capabilities"))
@@ -91,20 +88,14 @@ impl Rule for PrivilegedContainer {
                 let upper = text.to_ascii_uppercase();
                 let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
                 if DANGEROUS.contains(&name) {
-                    let b = out
-                        .report(
-                            &Self::META,
-                            cap.span,
-                            format!(
-                                "{} adds the capability `{text}`{}",
-                                describe(w, &c),
-                                node_agent_note(w)
-                            ),
-                        )
-                        .help("add only narrow capabilities (`NET_BIND_SERVICE`), if any");
-                    if is_node_agent(w) {
-                        b.severity(crate::diagnostic::Severity::Info);
-                    }
+                    report_host_access(
+                        out,
+                        &Self::META,
+                        w,
+                        cap.span,
+                        format!("{} adds the capability `{text}`", describe(w, &c)),
+                        "add only narrow capabilities (`NET_BIND_SERVICE`), if any",
+                    );
                 }
             }
         }

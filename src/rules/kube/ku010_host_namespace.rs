@@ -52,21 +52,18 @@ impl Rule for HostNamespace {
                 if let Some(v) = w.pod_spec.get(key)
                     && v.as_bool() == Some(true)
                 {
-                    let b = out
-                        .report(
-                            &Self::META,
-                            v.span,
-                            format!(
-                                "{} `{}` shares the node's namespace (`{key}: true`){}",
-                                w.kind(),
-                                w.object.name_text(),
-                                node_agent_note(w)
-                            ),
-                        )
-                        .help(format!("remove `{key}`"));
-                    if is_node_agent(w) {
-                        b.severity(crate::diagnostic::Severity::Info);
-                    }
+                    report_host_access(
+                        out,
+                        &Self::META,
+                        w,
+                        v.span,
+                        format!(
+                            "{} `{}` shares the node's namespace (`{key}: true`)",
+                            w.kind(),
+                            w.object.name_text()
+                        ),
+                        &format!("remove `{key}`"),
+                    );
                 }
             }
             for vol in w
@@ -82,12 +79,18 @@ impl Rule for HostNamespace {
                             .any(|x| s.ends_with(x))
                     })
                 {
-                    let b = out
-                        .report(&Self::META, p.span, format!("{} `{}` mounts the container runtime's socket: that is root on the node{}", w.kind(), w.object.name_text(), node_agent_note(w)))
-                        .help("remove the hostPath volume");
-                    if is_node_agent(w) {
-                        b.severity(crate::diagnostic::Severity::Info);
-                    }
+                    report_host_access(
+                        out,
+                        &Self::META,
+                        w,
+                        p.span,
+                        format!(
+                            "{} `{}` mounts the container runtime's socket: that is root on the node",
+                            w.kind(),
+                            w.object.name_text()
+                        ),
+                        "remove the hostPath volume",
+                    );
                 }
             }
         }

@@ -105,20 +105,28 @@ impl KubeContext<'_> {
     }
 }
 
-/// A DaemonSet runs one pod per node: a node agent (a log or metrics
-/// collector, a CNI or storage driver, a driver installer), whose job is
-/// often the host access the security rules report. There they say so,
-/// as information.
-pub fn is_node_agent(w: &Workload<'_>) -> bool {
-    w.kind() == "DaemonSet"
-}
-
-/// The reason appended to a host-access finding on a node agent.
-pub fn node_agent_note(w: &Workload<'_>) -> &'static str {
-    if is_node_agent(w) {
-        " (a DaemonSet: host access is often a node agent's job; check that this one needs it)"
+/// Reports host access (KU009, KU010) at `span`: an error on most
+/// workloads, information on a DaemonSet, which runs one pod per node as
+/// a node agent (a log or metrics collector, a CNI or storage driver, a
+/// driver installer) whose job is often that access; the message says so.
+pub fn report_host_access(
+    out: &mut Findings,
+    meta: &'static crate::registry::RuleMeta,
+    w: &Workload<'_>,
+    span: crate::source::Span,
+    message: String,
+    help: &str,
+) {
+    if w.kind() == "DaemonSet" {
+        out.report(
+            meta,
+            span,
+            format!("{message} (a DaemonSet: host access is often a node agent's job; check that this one needs it)"),
+        )
+        .severity(crate::diagnostic::Severity::Info)
+        .help(help.to_string());
     } else {
-        ""
+        out.report(meta, span, message).help(help.to_string());
     }
 }
 

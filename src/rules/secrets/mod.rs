@@ -841,19 +841,31 @@ impl<'a> KeyEnds<'a> {
         Self { file, markers }
     }
 
+    /// The text after the header that ends at `from`, up to its block's
+    /// END line and at most a kilobyte (the body starts there; the bound
+    /// keeps a file of headers linear).
+    fn body(&self, from: usize) -> &str {
+        let text = &self.file.text;
+        let end = self
+            .block_end(from)
+            .min(from.saturating_add(1024))
+            .min(text.len());
+        // A cut inside a character moves back to its start.
+        let end = (from..=end)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(from);
+        text.get(from..end).unwrap_or_default()
+    }
+
     /// Whether key material follows the header that ends at `from`: a run
     /// of base64 (40 characters or more) before the block's END line,
     /// within the kilobyte after the header (the body starts there, after
     /// at most a few `Proc-Type:`/`DEK-Info:` lines; a bound keeps a file
     /// of headers linear).
     fn has_material(&self, from: usize) -> bool {
-        let text = self.file.text.as_bytes();
-        let end = self
-            .block_end(from)
-            .min(from.saturating_add(1024))
-            .min(text.len());
         let mut run = 0;
-        for &c in text.get(from..end).unwrap_or_default() {
+        for &c in self.body(from).as_bytes() {
             if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=' {
                 run += 1;
                 if run >= 40 {
@@ -872,14 +884,9 @@ impl<'a> KeyEnds<'a> {
     /// 128 characters; random base64 gives about 5.6, typed filler 3).
     /// `Proc-Type:`-style header lines are skipped.
     fn material_looks_real(&self, from: usize) -> bool {
-        let text = &self.file.text;
-        let end = self
-            .block_end(from)
-            .min(from.saturating_add(1024))
-            .min(text.len());
         let mut body = String::new();
         // A key in a one-line string has `\n` escapes for line breaks.
-        let region = text.get(from..end).unwrap_or_default().replace("\\n", "\n");
+        let region = self.body(from).replace("\\n", "\n");
         for line in region.lines() {
             // Up to the END marker, if it is on this line.
             let line = line.split("-----").next().unwrap_or_default();
