@@ -70,6 +70,15 @@ impl Config {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// A string-list option from `[rules.CODE]`, or `None` when the
+    /// configuration does not set it (an empty list is a setting).
+    pub fn option_set(&self, code: &str, name: &str) -> Option<&[String]> {
+        self.rule_options
+            .get(code)
+            .and_then(|o| o.get(name))
+            .map(Vec::as_slice)
+    }
+
     /// A whole-number option from `[rules.CODE]`, or `default`.
     pub fn option_u64(&self, code: &str, name: &str, default: u64) -> u64 {
         self.option(code, name)

@@ -4,9 +4,10 @@ use crate::registry::{OptionKind, RuleOption};
 declare_rule! {
     /// ## What it checks
     /// A `uses:` (a step's action or a job's reusable workflow) that is not
-    /// pinned to a full 40-character commit SHA. Actions of the `actions`
-    /// and `github` organisations are reported as info; owners listed in
-    /// `trusted-owners` are not reported. Branch refs are GH002's. Actions
+    /// pinned to a full 40-character commit SHA. Owners listed in
+    /// `trusted-owners` are not reported; by default that is GitHub's own
+    /// organisations (`actions`, `github`), whose tags GitHub itself
+    /// maintains. Branch refs are GH002's. Actions
     /// of the same repository (`./path` after a checkout, or the
     /// self-repository form `$/path`, which runs the workflow's own commit)
     /// are not reported.
@@ -29,7 +30,15 @@ declare_rule! {
     /// and let Dependabot or Renovate update the SHA and the comment.
     ///
     /// ## Options
-    /// - `trusted-owners`: owners whose actions may use tags (`["my-org"]`).
+    /// - `trusted-owners`: owners whose actions may use tags. Default
+    ///   `["actions", "github"]`; set `[]` to require SHAs everywhere, or
+    ///   `["actions", "github", "my-org"]` to add your own organisation.
+    ///
+    /// ## Differences from zizmor
+    /// zizmor's `unpinned-uses` default policy also lets `actions/*` and
+    /// `github/*` be pinned by tag; prodlint's default matches it. zizmor
+    /// reports a ref-less `uses:` of those owners too; so does prodlint
+    /// (a missing ref is not a tag anyone maintains).
     ///
     /// ## Fix
     /// None: resolving a tag to a SHA needs the network.
@@ -52,6 +61,10 @@ declare_rule! {
     }
 }
 
+/// The owners whose tags are trusted when the configuration says nothing:
+/// GitHub's own organisations, as in zizmor's default policy.
+const DEFAULT_TRUSTED: &[&str] = &["actions", "github"];
+
 pub(super) fn is_sha(r: &str) -> bool {
     r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit())
 }
@@ -60,12 +73,18 @@ impl Rule for UnpinnedAction {
     impl_meta!();
 
     fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
-        let trusted = cx.config.option(Self::META.code, "trusted-owners");
+        let configured = cx.config.option_set(Self::META.code, "trusted-owners");
+        let trusted = |owner: &str| match configured {
+            Some(set) => set.iter().any(|t| t.eq_ignore_ascii_case(owner)),
+            None => DEFAULT_TRUSTED
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(owner)),
+        };
         for uses in all_uses(cx) {
             let Uses::Remote { owner, git_ref, .. } = parse_uses(&uses.text) else {
                 continue;
             };
-            if trusted.iter().any(|t| t.eq_ignore_ascii_case(owner)) {
+            if git_ref.is_some() && trusted(owner) {
                 continue;
             }
             let message = match git_ref {
@@ -77,14 +96,8 @@ impl Rule for UnpinnedAction {
                 ),
                 None => format!("`{}` names no ref at all", uses.text),
             };
-            let first_party =
-                owner.eq_ignore_ascii_case("actions") || owner.eq_ignore_ascii_case("github");
-            let b = out
-                .report(&Self::META, uses.span, message)
+            out.report(&Self::META, uses.span, message)
                 .help("pin the full commit SHA and keep the tag in a comment");
-            if first_party {
-                b.severity(Severity::Info);
-            }
         }
     }
 }

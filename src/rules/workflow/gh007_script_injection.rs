@@ -1,3 +1,5 @@
+use super::env_move::{env_name, in_single_quotes, move_to_env};
+use super::taint::{Origin, Scope, Trail};
 use super::*;
 use crate::parse::expr;
 
@@ -7,9 +9,23 @@ declare_rule! {
     /// `github.event.issue.title`, `pull_request.title/body/head.ref`,
     /// comment and review bodies, commit messages and authors,
     /// `github.head_ref`, `workflow_run.head_branch`, … — expanded inside a
-    /// `run:` script or the `script:` of `actions/github-script`. Inside a
-    /// composite action, `inputs.*` expanded in `run:` is a warning: the
-    /// caller may pass such data.
+    /// `run:` script or the `script:` of `actions/github-script`, directly
+    /// or after travelling through `env:` (workflow, job or step level,
+    /// read back as `${{ env.X }}`), a `matrix` value, or a step output
+    /// the step writes from such data (`echo "t=${{ … }}" >> $GITHUB_OUTPUT`
+    /// read as `${{ steps.id.outputs.t }}`); the message names the path.
+    ///
+    /// Severity follows who chooses the data and what they gain: event
+    /// data is an error, except in a workflow that runs only on
+    /// `pull_request`, `push` or `merge_group` (the author of a pull request
+    /// runs the workflow of their own branch and could edit it; a pusher
+    /// has write access), where it is info. Free-text `inputs.*` (type
+    /// `string` or none) of a `workflow_call` or `workflow_dispatch`
+    /// workflow are info: whoever starts it has write access, and a caller
+    /// passes what its own review allowed (the note is for callers that
+    /// forward event data); booleans, numbers and choices cannot carry
+    /// code. Inside a composite action, `inputs.*` is
+    /// a warning: the caller may pass such data.
     ///
     /// ## Why it matters in production
     /// `${{ }}` is substituted into the script text before the shell runs
@@ -29,13 +45,20 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Unsafe: moves a bare context expression of a `run:` script into the
-    /// step's `env:` (`ISSUE_TITLE: ${{ github.event.issue.title }}`) and
+    /// Unsafe: `${{ env.X }}` becomes `${X}` (the value is already in the
+    /// environment); a bare context expression of a `run:` script moves
+    /// into the step's `env:` (`ISSUE_TITLE: ${{ github.event.issue.title }}`) and
     /// uses `${ISSUE_TITLE}` in the script, keeping the file's indentation.
     /// Unsafe because the value is no longer pasted as code: a script that
     /// relied on that (or on word splitting) behaves differently. Not
     /// offered inside single quotes, in `github-script`, or for flow-style
     /// steps.
+    ///
+    /// ## Differences from zizmor
+    /// zizmor's `template-injection` reports the same expansions at every
+    /// trigger; prodlint lowers those of workflows that only run on pull
+    /// requests and pushes to info (no privilege is gained there) and says
+    /// why.
     ///
     /// ## References
     /// - [GitHub: understanding the risk of script injections](https://docs.github.com/en/actions/security-for-github-actions/security-guides/security-hardening-for-github-actions#understanding-the-risk-of-script-injections)
@@ -50,79 +73,79 @@ declare_rule! {
     }
 }
 
-/// The environment variable a context moves to: its last two segments,
-/// upper-cased (`github.event.issue.title` -> `ISSUE_TITLE`,
-/// `github.head_ref` -> `HEAD_REF`).
-fn env_name(context: &str) -> String {
-    // `GITHUB_*` names are reserved by the runner: drop the `github.event` prefix.
-    let segments: Vec<&str> = context
-        .split('.')
-        .filter(|s| *s != "*")
-        .skip_while(|s| *s == "github" || *s == "event")
-        .collect();
-    let tail = &segments[segments.len().saturating_sub(2)..];
-    tail.join("_")
-        .to_ascii_uppercase()
-        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-}
+/// Triggers where the author of the data could as well edit the workflow
+/// (a pull request runs the workflow of its own branch) or already has
+/// write access (a push): injection there gains nobody anything.
+const UNPRIVILEGED: &[&str] = &["pull_request", "push", "merge_group"];
 
-/// Is `offset` inside single quotes on its line (where `$VAR` does not expand)?
-fn in_single_quotes(text: &str, line_start: usize, offset: usize) -> bool {
-    let mut single = false;
-    let mut double = false;
-    for c in text.get(line_start..offset).unwrap_or("").chars() {
-        match c {
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            _ => {}
+/// The message and severity for a path from a source to a script.
+fn judge(
+    trail: &Trail,
+    context: &str,
+    w: Option<&Workflow<'_>>,
+    composite: bool,
+) -> (Severity, String) {
+    let reach = if trail.via.is_empty() {
+        "is pasted into the script".to_string()
+    } else {
+        format!("reaches the script through {}", trail.path())
+    };
+    match trail.origin {
+        Origin::Event => {
+            let harmless = w.is_some_and(|w| {
+                !w.triggers.is_empty()
+                    && w.triggers
+                        .iter()
+                        .all(|t| UNPRIVILEGED.contains(&t.event.text.as_str()))
+            });
+            let who = format!(
+                "`{}` is chosen by whoever opens the issue or pull request, and {reach}",
+                trail.source
+            );
+            if harmless {
+                (
+                    Severity::Info,
+                    format!(
+                        "{who}; this workflow runs only on pull requests and pushes, whose authors could change the workflow itself, so it is a bug rather than a breach"
+                    ),
+                )
+            } else {
+                (Severity::Error, who)
+            }
+        }
+        Origin::Caller if composite => (
+            Severity::Warning,
+            format!("`{context}` is pasted into the script; a caller may pass untrusted data"),
+        ),
+        Origin::Caller => {
+            let called = w.is_some_and(|w| w.has_trigger("workflow_call"));
+            (
+                Severity::Info,
+                format!(
+                    "`{}` is chosen by whoever {} this workflow, and {reach}",
+                    trail.source,
+                    if called { "calls" } else { "starts" }
+                ),
+            )
         }
     }
-    single
 }
 
-/// Moves the expression into the step's `env:` and uses the variable: the
-/// edits, when the step is in block style and the expression is a bare
-/// context in a `run:` script.
-fn move_to_env(
-    cx: &WorkflowContext<'_>,
-    step: &Step<'_>,
-    e: &expr::Expression,
-    context: &str,
-) -> Option<Vec<Edit>> {
-    let file = cx.file;
-    step.run?;
-    if e.inner.to_ascii_lowercase() != context {
+/// The edit that replaces `${{ env.NAME }}` with `${NAME}`: the value is
+/// already in the environment.
+fn use_env(cx: &WorkflowContext<'_>, e: &expr::Expression) -> Option<Vec<Edit>> {
+    let name = e.inner.strip_prefix("env.")?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }
+    let file = cx.file;
     let line_start = file
         .lines
         .line_start(file.lines.line_of(e.span.start), &file.text);
     if in_single_quotes(&file.text, line_start, e.span.start) {
         return None;
     }
-    let name = env_name(context);
-    let setting = format!("{name}: ${{{{ {} }}}}", e.inner);
-    let mut edits = vec![Edit::replace(e.span, format!("${{{name}}}"))];
-    match step.node.entry("env") {
-        Some(env) => {
-            let present = env
-                .value
-                .as_map()?
-                .iter()
-                .any(|x| x.key.as_str() == Some(name.as_str()));
-            if !present {
-                edits.push(yaml_edit::insert_first_entry(file, env, &setting)?);
-            }
-        }
-        None => edits.push(yaml_edit::append_block(
-            file,
-            step.node,
-            step.node.entry("run")?,
-            "env",
-            &setting,
-        )?),
-    }
-    Some(edits)
+    Some(vec![Edit::replace(e.span, format!("${{{name}}}"))])
 }
 
 impl Rule for ScriptInjection {
@@ -132,44 +155,55 @@ impl Rule for ScriptInjection {
         let composite = cx
             .action
             .is_some_and(|a| a.using.as_ref().is_some_and(|u| u.text == "composite"));
-        for step in cx.steps() {
+        let mut steps: Vec<(Option<&Job<'_>>, &Step<'_>)> = Vec::new();
+        if let Some(w) = cx.workflow {
+            steps.extend(
+                w.jobs
+                    .iter()
+                    .flat_map(|j| j.steps.iter().map(move |s| (Some(j), s))),
+            );
+        }
+        if let Some(a) = cx.action {
+            steps.extend(a.steps.iter().map(|s| (None, s)));
+        }
+        for (job, step) in steps {
             let Some(script) = script_node(step) else {
                 continue;
             };
+            let scope = Scope {
+                workflow: cx.workflow,
+                job,
+                step,
+                composite,
+                source: &cx.file.text,
+            };
             for e in expr::find(&cx.file.text, script.span) {
-                let (context, severity, message) = if let Some(c) =
-                    e.contexts.iter().find(|c| is_untrusted(c))
-                {
-                    (
-                        c,
-                        Severity::Error,
-                        format!(
-                            "`{c}` is chosen by whoever opens the issue or pull request, and is pasted into the script"
-                        ),
-                    )
-                } else if composite
-                    && let Some(c) = e.contexts.iter().find(|c| c.starts_with("inputs."))
-                {
-                    (
-                        c,
-                        Severity::Warning,
-                        format!(
-                            "`{c}` is pasted into the script; a caller may pass untrusted data"
-                        ),
-                    )
-                } else {
+                let Some((context, trail)) = e
+                    .contexts
+                    .iter()
+                    .find_map(|c| scope.trace(c).map(|t| (c, t)))
+                else {
                     continue;
                 };
+                let (severity, message) = judge(&trail, context, cx.workflow, composite);
                 let b = out
                     .report(&Self::META, e.span, message)
                     .severity(severity)
                     .help("pass it through `env:` and use the variable, quoted, in the script");
-                if let Some(edits) = move_to_env(cx, step, &e, context) {
+                let direct = trail.via.is_empty();
+                if direct && let Some(edits) = move_to_env(cx, step, &e, context) {
                     b.fix(
                         Applicability::Unsafe,
                         format!("move it to `env: {}`", env_name(context)),
                         edits,
                     );
+                } else if !direct
+                    && context.starts_with("env.")
+                    && e.inner.to_ascii_lowercase() == *context
+                    && step.run.is_some()
+                    && let Some(edits) = use_env(cx, &e)
+                {
+                    b.fix(Applicability::Unsafe, "use the environment variable", edits);
                 }
             }
         }

@@ -9,7 +9,12 @@ declare_rule! {
     /// directly or through other jobs, a job that runs the tests (pytest,
     /// tox, nox, `make test`, …) while the workflow has one. A deploying
     /// workflow with no test job at all is reported too, unless it runs on
-    /// `workflow_run` of another workflow with a success condition.
+    /// `workflow_run` of another workflow with a success condition, or it
+    /// only publishes an image and runs only on a published release, a tag
+    /// push, a manual dispatch or a call from another workflow (the release was tested before
+    /// its tag; the caller orders the call after its own tests). A job that
+    /// only reports status over SSH (`docker ps`, `systemctl status`)
+    /// deploys nothing.
     ///
     /// ## Why it matters in production
     /// Jobs run in parallel unless `needs:` orders them: the deploy ships
@@ -78,8 +83,14 @@ impl Rule for DeployWithoutTests {
         } else {
             Vec::new()
         };
+        let release = release_triggered(w);
         for (i, job) in w.jobs.iter().enumerate() {
-            let Some((_, why)) = deploy_evidence(job) else {
+            let Some(Deploy {
+                span,
+                why,
+                publishes_only,
+            }) = deploy_evidence(job)
+            else {
                 continue;
             };
             let gated_by_workflow_run = workflow_run
@@ -88,8 +99,14 @@ impl Rule for DeployWithoutTests {
             if runs_tests(job) || gated_by_workflow_run {
                 continue;
             }
+            // A release published on a tag (or by a caller) was tested before
+            // the tag; the workflow only ships the artefact.
+            if publishes_only && release && test_jobs.is_empty() {
+                continue;
+            }
             if test_jobs.is_empty() {
                 out.report(&Self::META, job.id.span, format!("job `{}` deploys ({why}) and this workflow runs no tests", job.id.text))
+                    .related(span, "deploys here")
                     .help("add a test job and `needs:` it, or trigger the deploy on `workflow_run` of the CI workflow when it succeeds");
                 continue;
             }
@@ -102,8 +119,58 @@ impl Rule for DeployWithoutTests {
                         job.id.text, test_jobs[0]
                     ),
                 )
+                .related(span, "deploys here")
                 .help(format!("add `needs: {}`", test_jobs[0]));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<(usize, String)> {
+        let file = crate::source::SourceFile::new("t.yml", text.to_string());
+        check_text(&DeployWithoutTests, text)
+            .iter()
+            .map(|f| (file.lines.line_of(f.span.start) + 1, f.code().to_string()))
+            .collect()
+    }
+
+    const PUSH_IMAGE: &str = "jobs:\n  publish:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: docker push ghcr.io/o/app:${{ github.ref_name }}\n";
+
+    #[test]
+    fn publishing_on_a_release_or_tag_needs_no_tests_here() {
+        for on in [
+            "on:\n  release:\n    types: [published]\n",
+            "on:\n  push:\n    tags: ['v*']\n",
+            "on:\n  workflow_call:\n  workflow_dispatch:\n",
+        ] {
+            assert!(codes(&format!("{on}{PUSH_IMAGE}")).is_empty(), "{on}");
+        }
+    }
+
+    #[test]
+    fn publishing_on_a_branch_push_still_needs_tests() {
+        let text = format!("on:\n  push:\n    branches: [main]\n{PUSH_IMAGE}");
+        assert_eq!(codes(&text), vec![(5, "GH008".to_string())]);
+        // A tag filter beside a branch filter still runs for the branch.
+        let text = format!("on:\n  push:\n    branches: [main]\n    tags: ['v*']\n{PUSH_IMAGE}");
+        assert_eq!(codes(&text), vec![(6, "GH008".to_string())]);
+    }
+
+    #[test]
+    fn a_real_deploy_on_a_tag_still_needs_tests() {
+        let text = "on:\n  push:\n    tags: ['v*']\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: kubectl apply -f k8s/\n";
+        assert_eq!(codes(text), vec![(5, "GH008".to_string())]);
+    }
+
+    #[test]
+    fn an_ssh_step_that_only_reports_status_deploys_nothing() {
+        let status = "on: push\njobs:\n  status:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: appleboy/ssh-action@v1\n        with:\n          script: |\n            docker ps\n            systemctl status app\n            df -h\n";
+        assert!(codes(status).is_empty());
+        let deploy = status.replace("df -h", "docker compose up -d");
+        assert_eq!(codes(&deploy), vec![(3, "GH008".to_string())]);
     }
 }

@@ -85,7 +85,7 @@ impl Rule for DeployFromAnyBranch {
         // One pass over the `needs` graph answers every job.
         let guarded_before = w.needs_graph().any_ancestor(&w.jobs, |a| guards(a.if_));
         for (job, guarded_before) in w.jobs.iter().zip(guarded_before) {
-            let Some((_, why)) = deploy_evidence(job) else {
+            let Some(Deploy { why, .. }) = deploy_evidence(job) else {
                 continue;
             };
             if job.environment.is_some() || guards(job.if_) || guarded_before {

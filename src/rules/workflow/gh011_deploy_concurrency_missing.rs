@@ -3,7 +3,9 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A deploy job (see GH008) with no `concurrency:` on the job or the
-    /// workflow.
+    /// workflow. A job that only pushes an image, in a workflow that runs
+    /// only on a published release, a tag push, a manual dispatch or a
+    /// call from another workflow, is not reported: each run publishes its own version.
     ///
     /// ## Why it matters in production
     /// Two pushes in quick succession start two deploys that race: the
@@ -48,8 +50,13 @@ impl Rule for DeployConcurrencyMissing {
         if w.concurrency.is_some() {
             return;
         }
+        // Publishing on a tag or release pushes a version of its own: two runs
+        // publish two versions, nothing to race for.
+        let release = release_triggered(w);
         for job in w.jobs.iter().filter(|j| j.concurrency.is_none()) {
-            if let Some((_, why)) = deploy_evidence(job) {
+            if let Some(Deploy { why, .. }) =
+                deploy_evidence(job).filter(|d| !(d.publishes_only && release))
+            {
                 out.report(
                     &Self::META,
                     job.id.span,

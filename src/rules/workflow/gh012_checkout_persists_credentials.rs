@@ -2,7 +2,12 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// `actions/checkout` without `persist-credentials: false`.
+    /// `actions/checkout` without `persist-credentials: false`, in a job
+    /// whose token can write (the job's or the workflow's `permissions:`
+    /// grant a write scope, or say nothing and the repository default
+    /// applies) or whose workspace leaves the runner (an artifact upload,
+    /// an image build). A read-only token that stays on the runner is
+    /// what every later step can already ask for: not reported.
     ///
     /// ## Why it matters in production
     /// By default checkout writes the job's token into `.git/config` of the
@@ -22,9 +27,17 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Safe: adds `persist-credentials: false` under the step's `with:`
-    /// (creating it when missing), keeping the file's indentation. Steps in
-    /// flow style (`{uses: …}`) are left to you.
+    /// Adds `persist-credentials: false` under the step's `with:` (creating
+    /// it when missing), keeping the file's indentation. Safe, unless a
+    /// later step of the job runs `git push`, `git tag` or `git commit`, or
+    /// a push action: those use the persisted credentials, and stop working
+    /// without them (the message says so; give that step a token of its
+    /// own). Steps in flow style (`{uses: …}`) are left to you.
+    ///
+    /// ## Differences from zizmor
+    /// zizmor's `artipacked` reports every checkout that persists its
+    /// credentials; prodlint leaves out read-only tokens that never leave
+    /// the runner.
     ///
     /// ## References
     /// - [actions/checkout: `persist-credentials`](https://github.com/actions/checkout#usage)
@@ -34,7 +47,7 @@ declare_rule! {
         severity: Warning,
         tags: ["security"],
         security_severity: "5.0",
-        fix: Safe,
+        fix: Unsafe,
         summary: "`actions/checkout` leaves the token in `.git/config`",
     }
 }
@@ -55,35 +68,137 @@ fn fix_edit(cx: &WorkflowContext<'_>, step: &Step<'_>) -> Option<Edit> {
     }
 }
 
+/// Actions that commit or push with the checkout's credentials.
+const PUSH_ACTIONS: &[&str] = &[
+    "stefanzweifel/git-auto-commit-action",
+    "endbug/add-and-commit",
+    "ad-m/github-push-action",
+    "actions-js/push",
+];
+
+/// Does a step use the persisted credentials (`git push`, `git tag`,
+/// `git commit`, a push action)?
+fn uses_git_credentials(step: &Step<'_>) -> bool {
+    if let Some(u) = &step.uses {
+        let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+        if PUSH_ACTIONS.contains(&path.as_str()) {
+            return true;
+        }
+    }
+    run_script(step).is_some_and(|s| {
+        s.commands.iter().any(|c| {
+            c.program() == Some("git")
+                && c.args()
+                    .iter()
+                    .any(|a| matches!(a.text.as_str(), "push" | "tag" | "commit"))
+        })
+    })
+}
+
+/// Does the job's token grant no write scope? `None` when neither the job
+/// nor the workflow says (the repository's default, possibly write).
+fn read_only(w: Option<&Workflow<'_>>, job: &Job<'_>) -> bool {
+    let Some(p) = job
+        .permissions
+        .as_ref()
+        .or(w.and_then(|w| w.permissions.as_ref()))
+    else {
+        return false;
+    };
+    match p {
+        Permissions::All(s) => s.text == "read-all",
+        Permissions::Scopes(..) => p.write_scopes().is_empty(),
+    }
+}
+
+/// Does a step carry the workspace off the runner (an artifact, an image)?
+fn ships_workspace(step: &Step<'_>) -> bool {
+    if let Some(u) = &step.uses {
+        let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+        if path.starts_with("actions/upload-artifact")
+            || path.starts_with("actions/upload-pages-artifact")
+            || path.starts_with("docker/build-push-action")
+        {
+            return true;
+        }
+    }
+    run_script(step).is_some_and(|s| {
+        s.commands.iter().any(|c| {
+            let args: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            matches!(c.program(), Some("docker" | "podman" | "buildah"))
+                && args.iter().any(|a| matches!(*a, "build" | "buildx"))
+        })
+    })
+}
+
 impl Rule for CheckoutPersistsCredentials {
     impl_meta!();
 
     fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
-        for step in cx.steps() {
-            if !step_uses(step, "actions/checkout") {
+        let jobs: Vec<(Option<&Job<'_>>, &[Step<'_>])> = match (cx.workflow, cx.action) {
+            (Some(w), _) => w
+                .jobs
+                .iter()
+                .map(|j| (Some(j), j.steps.as_slice()))
+                .collect(),
+            (None, Some(a)) => vec![(None, a.steps.as_slice())],
+            (None, None) => Vec::new(),
+        };
+        for (job, steps) in jobs {
+            let quiet = job.is_some_and(|j| read_only(cx.workflow, j))
+                && !steps.iter().any(ships_workspace);
+            if quiet {
                 continue;
             }
-            let setting = step.with.and_then(|w| w.get("persist-credentials"));
-            if setting.is_some_and(|s| s.as_bool() == Some(false) || s.as_str() == Some("false")) {
-                continue;
+            for (i, step) in steps.iter().enumerate() {
+                self.check_step(cx, step, &steps[i + 1..], out);
             }
-            let Some(uses) = &step.uses else { continue };
-            let b = out
-                .report(
-                    &Self::META,
-                    uses.span,
-                    "checkout leaves the job's token in `.git/config` for every later step",
-                )
-                .help("add `persist-credentials: false` under `with:`");
-            if setting.is_none()
-                && let Some(edit) = fix_edit(cx, step)
-            {
-                b.fix(
-                    Applicability::Safe,
-                    "add `persist-credentials: false`",
-                    vec![edit],
-                );
-            }
+        }
+    }
+}
+
+impl CheckoutPersistsCredentials {
+    fn check_step(
+        &self,
+        cx: &WorkflowContext<'_>,
+        step: &Step<'_>,
+        later: &[Step<'_>],
+        out: &mut Findings,
+    ) {
+        if !step_uses(step, "actions/checkout") {
+            return;
+        }
+        let setting = step.with.and_then(|w| w.get("persist-credentials"));
+        if setting.is_some_and(|s| s.as_bool() == Some(false) || s.as_str() == Some("false")) {
+            return;
+        }
+        let Some(uses) = &step.uses else { return };
+        let pusher = later.iter().find(|s| uses_git_credentials(s));
+        let message = if pusher.is_some() {
+            "checkout leaves the job's token in `.git/config` for every later step; a later step pushes with it, so give that step a token of its own before turning it off"
+        } else {
+            "checkout leaves the job's token in `.git/config` for every later step"
+        };
+        let mut b = out
+            .report(&Self::META, uses.span, message)
+            .help("add `persist-credentials: false` under `with:`");
+        if let Some(p) = pusher {
+            let span = p.run.map_or(p.node.span, |r| r.span);
+            b = b.related(span, "pushes with the persisted credentials");
+        }
+        if setting.is_none()
+            && let Some(edit) = fix_edit(cx, step)
+        {
+            let applicability = if pusher.is_some() {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            b.fix(
+                applicability,
+                "add `persist-credentials: false`",
+                vec![edit],
+            );
         }
     }
 }

@@ -174,43 +174,143 @@ const DEPLOY_ACTIONS: &[&str] = &[
     "amondnet/vercel-action",
 ];
 
+/// Why a job deploys, with where it says so.
+#[derive(Debug, Clone)]
+pub struct Deploy {
+    pub span: crate::source::Span,
+    pub why: String,
+    /// The job only publishes an artefact (pushes an image): nothing
+    /// running changes until something deploys it.
+    pub publishes_only: bool,
+}
+
+/// Programs an SSH step may run that only look at the server.
+const STATUS_PROGRAMS: &[&str] = &[
+    "echo",
+    "printf",
+    "uptime",
+    "df",
+    "du",
+    "free",
+    "whoami",
+    "hostname",
+    "ls",
+    "cat",
+    "date",
+    "ps",
+    "top",
+    "curl",
+    "wget",
+    "journalctl",
+    "tail",
+    "head",
+    "uname",
+    "true",
+    "exit",
+];
+/// `docker` subcommands that only look.
+const DOCKER_STATUS: &[&str] = &[
+    "ps", "logs", "inspect", "stats", "images", "info", "version",
+];
+
+/// Does the script of an SSH action (`appleboy/ssh-action`'s `script:`)
+/// change the server? A script that only reports status (`docker ps`,
+/// `systemctl status`, `df -h`) deploys nothing; one that cannot be read
+/// counts as a deploy.
+fn ssh_script_changes(step: &Step<'_>) -> bool {
+    let Some(script) = step
+        .with
+        .and_then(|w| w.get("script"))
+        .and_then(Node::as_str)
+    else {
+        return true;
+    };
+    let map = crate::parse::offsets::OffsetMap::contiguous(0, script.len());
+    let parsed = crate::parse::shell::parse(script, &map);
+    if parsed.commands.is_empty() {
+        return true;
+    }
+    !parsed.commands.iter().all(|c| {
+        let args: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+        match c.program().unwrap_or("") {
+            "docker" => {
+                args.get(1).is_some_and(|a| DOCKER_STATUS.contains(a))
+                    || (args.get(1) == Some(&"compose")
+                        && args.iter().skip(2).any(|a| matches!(*a, "ps" | "logs")))
+            }
+            "systemctl" => args
+                .iter()
+                .skip(1)
+                .any(|a| matches!(*a, "status" | "is-active")),
+            p => STATUS_PROGRAMS.contains(&p),
+        }
+    })
+}
+
 /// Why a job deploys, with where it says so: an `environment:` named like
-/// production, a deploy action, a deploy command, an image push.
-pub fn deploy_evidence(job: &Job<'_>) -> Option<(crate::source::Span, String)> {
+/// production, a deploy action, a deploy command, or (publishing only) an
+/// image push. Deploy detection lives here for every GH rule.
+pub fn deploy_evidence(job: &Job<'_>) -> Option<Deploy> {
+    let deploy = |span, why: String| Deploy {
+        span,
+        why,
+        publishes_only: false,
+    };
     if let Some(env) = &job.environment {
         let lower = env.text.to_ascii_lowercase();
         if lower.contains("prod") || lower.contains("live") {
-            return Some((
+            return Some(deploy(
                 env.span,
                 format!("it targets the `{}` environment", env.text),
             ));
         }
     }
+    let mut publish: Option<Deploy> = None;
+    let mut published = |span, why: &str| {
+        publish.get_or_insert(Deploy {
+            span,
+            why: why.to_string(),
+            publishes_only: true,
+        });
+    };
     for step in &job.steps {
         if let Some(u) = &step.uses {
             let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
-            if DEPLOY_ACTIONS.iter().any(|a| path.starts_with(a)) {
-                return Some((u.span, format!("it runs `{path}`")));
+            if DEPLOY_ACTIONS.iter().any(|a| path.starts_with(a))
+                && (path != "appleboy/ssh-action" || ssh_script_changes(step))
+            {
+                return Some(deploy(u.span, format!("it runs `{path}`")));
             }
             if path == "docker/build-push-action"
                 && step.with.and_then(|w| w.get("push")).is_some_and(truthy)
             {
-                return Some((u.span, "it pushes an image".to_string()));
+                published(u.span, "it pushes an image");
             }
         }
         let Some(script) = run_script(step) else {
             continue;
         };
+        let span = step.run.map_or(job.id.span, |r| r.span);
         for c in &script.commands {
             let args: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            let what = || {
+                format!(
+                    "it runs `{}`",
+                    args.iter().take(3).copied().collect::<Vec<_>>().join(" ")
+                )
+            };
             let deploys = match c.program().unwrap_or("") {
                 "kubectl" => args
                     .iter()
                     .any(|a| matches!(*a, "apply" | "rollout" | "set" | "replace" | "create")),
                 "helm" => args.iter().any(|a| matches!(*a, "upgrade" | "install")),
                 "docker" => {
-                    args.get(1) == Some(&"push")
+                    if args.get(1) == Some(&"push")
                         || (args.contains(&"buildx") && args.contains(&"--push"))
+                    {
+                        published(span, &what());
+                    }
+                    false
                 }
                 "gcloud" => args.contains(&"deploy"),
                 "aws" => args
@@ -227,18 +327,28 @@ pub fn deploy_evidence(job: &Job<'_>) -> Option<(crate::source::Span, String)> {
                 _ => false,
             };
             if deploys {
-                let span = step.run.map_or(job.id.span, |r| r.span);
-                return Some((
-                    span,
-                    format!(
-                        "it runs `{}`",
-                        args.iter().take(3).copied().collect::<Vec<_>>().join(" ")
-                    ),
-                ));
+                return Some(deploy(span, what()));
             }
         }
     }
-    None
+    publish
+}
+
+/// Does the workflow ship releases rather than branches: it runs only when
+/// a release is published, a tag is pushed, or another workflow calls it
+/// (the caller orders it after its tests)? Publishing there is the end of
+/// a release process whose tests ran before the tag.
+pub fn release_triggered(w: &crate::parse::workflow::Workflow<'_>) -> bool {
+    !w.triggers.is_empty()
+        && w.triggers.iter().all(|t| match t.event.text.as_str() {
+            "release" | "workflow_call" | "workflow_dispatch" => true,
+            "push" => t.filters.is_some_and(|f| {
+                f.get("tags").is_some()
+                    && f.get("branches").is_none()
+                    && f.get("branches-ignore").is_none()
+            }),
+            _ => false,
+        })
 }
 
 /// Maps an offset in a scalar's text back into the file: exact for

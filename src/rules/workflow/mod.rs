@@ -1,6 +1,8 @@
 //! GH: GitHub Actions workflow and action rules, one per file.
 
+mod env_move;
 pub(crate) mod helpers;
+mod taint;
 
 mod gh001_unpinned_action;
 mod gh002_action_on_branch;
@@ -24,6 +26,9 @@ mod gh019_invalid_workflow;
 mod gh020_deprecated_workflow_command;
 mod gh021_unsound_condition;
 mod gh022_runner_image_unpinned;
+mod gh023_secret_in_script;
+mod gh024_host_key_check_disabled;
+mod gh025_job_output_unset;
 
 use super::{Rule, WorkflowContext};
 use crate::declare_rule;
@@ -79,4 +84,7 @@ pub static RULES: &[&dyn Rule] = &[
     &gh020_deprecated_workflow_command::DeprecatedWorkflowCommand,
     &gh021_unsound_condition::UnsoundCondition,
     &gh022_runner_image_unpinned::RunnerImageUnpinned,
+    &gh023_secret_in_script::SecretInScript,
+    &gh024_host_key_check_disabled::HostKeyCheckDisabled,
+    &gh025_job_output_unset::JobOutputUnset,
 ];
