@@ -97,6 +97,19 @@ impl<'a> Workload<'a> {
         self.object.spec()?.get("replicas")
     }
 
+    /// The labels the workload's controller selects (`matchLabels`, or a
+    /// ReplicationController's plain map), when there are any.
+    pub fn selector(&self) -> Option<BTreeMap<String, String>> {
+        let sel = self.object.spec()?.get("selector")?;
+        let map = string_map(sel.get("matchLabels").or(Some(sel)));
+        let map: BTreeMap<String, String> = map
+            .into_iter()
+            .filter(|(k, _)| k != "matchLabels" && k != "matchExpressions")
+            .collect();
+        // Expressions narrow the selection: two selectors are not known equal.
+        (!map.is_empty() && sel.get("matchExpressions").is_none()).then_some(map)
+    }
+
     pub fn is_serving_kind(&self) -> bool {
         SERVING_KINDS.contains(&self.kind())
     }
@@ -314,6 +327,28 @@ pub struct Index {
     /// KEDA ScaledObjects.
     pub autoscalers: Vec<(Option<String>, String, String, Scope)>,
     pub budgets: Vec<(Option<String>, BTreeMap<String, String>, Scope)>,
+    /// Image names a kustomization's `images:` or a skaffold config's
+    /// `build.artifacts` rewrite at deploy time (the repository's, not
+    /// scoped: an overlay rewrites the images of a base elsewhere).
+    pub rewritten_images: std::collections::BTreeSet<String>,
+    /// (namespace, name) of PersistentVolumeClaims that one node at a time
+    /// can mount (`ReadWriteOnce`, `ReadWriteOncePod`).
+    pub exclusive_claims: Vec<(Option<String>, String, Scope)>,
+    /// Controllers with their selectors: namespace, kind, name, selected
+    /// labels, scope, and the file they are declared in (set by the
+    /// project; `None` for the file being linted).
+    pub controllers: Vec<Controller>,
+}
+
+/// A workload controller and the labels it selects.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Controller {
+    pub namespace: Option<String>,
+    pub kind: String,
+    pub name: String,
+    pub selector: BTreeMap<String, String>,
+    pub scope: Scope,
+    pub file: Option<String>,
 }
 
 /// The application folder an object was declared in: it applies to the
@@ -388,6 +423,25 @@ impl Index {
 
     /// Adds the objects of a file of the application folder `scope`.
     pub fn add_in(&mut self, objects: &[Object<'_>], scope: Scope) {
+        for w in workloads(objects) {
+            if !matches!(
+                w.kind(),
+                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+            ) || w.is_partial()
+            {
+                continue;
+            }
+            if let Some(selector) = w.selector() {
+                self.controllers.push(Controller {
+                    namespace: w.object.namespace.clone(),
+                    kind: w.kind().to_string(),
+                    name: w.object.name_text().to_string(),
+                    selector,
+                    scope: scope.clone(),
+                    file: None,
+                });
+            }
+        }
         for o in objects {
             let spec = o.spec();
             match o.kind.text.as_str() {
@@ -411,6 +465,53 @@ impl Index {
                     }
                     self.autoscalers
                         .push((o.namespace.clone(), target, s("name"), scope.clone()));
+                }
+                "Kustomization" => {
+                    let images = o.node.get("images").and_then(Node::as_seq).unwrap_or(&[]);
+                    self.rewritten_images.extend(
+                        images
+                            .iter()
+                            .filter_map(|i| i.get("name").and_then(Node::as_str))
+                            .map(str::to_string),
+                    );
+                }
+                "Config"
+                    if o.node
+                        .get("apiVersion")
+                        .and_then(Node::as_str)
+                        .is_some_and(|v| v.starts_with("skaffold/")) =>
+                {
+                    let profiles = o.node.get("profiles").and_then(Node::as_seq).unwrap_or(&[]);
+                    let builds = std::iter::once(o.node.get("build"))
+                        .chain(profiles.iter().map(|p| p.get("build")))
+                        .flatten();
+                    for build in builds {
+                        let artifacts =
+                            build.get("artifacts").and_then(Node::as_seq).unwrap_or(&[]);
+                        self.rewritten_images.extend(
+                            artifacts
+                                .iter()
+                                .filter_map(|a| a.get("image").and_then(Node::as_str))
+                                .map(str::to_string),
+                        );
+                    }
+                }
+                "PersistentVolumeClaim" => {
+                    let modes = spec
+                        .and_then(|s| s.get("accessModes"))
+                        .and_then(Node::as_seq)
+                        .unwrap_or(&[]);
+                    let exclusive = !modes.is_empty()
+                        && modes.iter().all(|m| {
+                            matches!(m.as_str(), Some("ReadWriteOnce" | "ReadWriteOncePod"))
+                        });
+                    if exclusive {
+                        self.exclusive_claims.push((
+                            o.namespace.clone(),
+                            o.name_text().to_string(),
+                            scope.clone(),
+                        ));
+                    }
                 }
                 "PodDisruptionBudget" => self.budgets.push((
                     o.namespace.clone(),
@@ -442,6 +543,59 @@ impl Index {
                 && kind == w.kind()
                 && name == w.object.name_text()
         })
+    }
+
+    /// Another controller of the workload's namespace and folder with the
+    /// same selector (not a variant of the workload itself: same kind and
+    /// name).
+    pub fn same_selector(
+        &self,
+        w: &Workload<'_>,
+        selector: &BTreeMap<String, String>,
+        at: Option<&std::path::Path>,
+    ) -> Option<&Controller> {
+        self.controllers.iter().find(|c| {
+            &c.selector == selector
+                && !(c.kind == w.kind() && c.name == w.object.name_text())
+                && in_scope(&c.scope, at)
+                // Unknown namespaces (set at apply time) are not known equal.
+                && c.namespace == w.object.namespace
+        })
+    }
+
+    /// Whether a kustomization or skaffold config rewrites `image` (its
+    /// name without tag or digest) at deploy time.
+    pub fn rewrites_image(&self, image: &str) -> bool {
+        let name = image.split('@').next().unwrap_or(image);
+        // A tag follows the last `:` after the last `/` (a registry port does not).
+        let name = match name.rfind(':') {
+            Some(i) if !name[i..].contains('/') => &name[..i],
+            _ => name,
+        };
+        self.rewritten_images.contains(name)
+    }
+
+    /// The ReadWriteOnce claim the workload mounts, if any: its pods
+    /// cannot run on two nodes at once.
+    pub fn exclusive_claim_of(
+        &self,
+        w: &Workload<'_>,
+        at: Option<&std::path::Path>,
+    ) -> Option<String> {
+        let volumes = w
+            .pod_spec
+            .get("volumes")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
+        volumes
+            .iter()
+            .filter_map(|v| v.get("persistentVolumeClaim")?.get("claimName")?.as_str())
+            .find(|claim| {
+                self.exclusive_claims.iter().any(|(ns, name, scope)| {
+                    name == claim && in_scope(scope, at) && same_namespace(ns, &w.object.namespace)
+                })
+            })
+            .map(str::to_string)
     }
 
     pub fn has_budget_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {

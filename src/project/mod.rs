@@ -814,7 +814,18 @@ impl Project {
                     self.kustomized.contains(b(d))
                 });
                 let mut index = kube::Index::default();
+                let shown = k.strip_prefix(&folder).unwrap_or(k).display().to_string();
+                // Files of a kustomization are applied together; a plain
+                // folder may hold alternatives (examples, variants), so
+                // selectors are compared across files only under one.
+                let together = self.kustomized.contains(b(&folder));
                 index.add_in(&kube::objects(&parsed.1), Some(folder));
+                if !together {
+                    index.controllers.clear();
+                }
+                for c in &mut index.controllers {
+                    c.file = Some(shown.clone());
+                }
                 Some(index)
             })
             .collect();
@@ -830,6 +841,9 @@ impl Project {
             index.services.extend(part.services);
             index.autoscalers.extend(part.autoscalers);
             index.budgets.extend(part.budgets);
+            index.rewritten_images.extend(part.rewritten_images);
+            index.exclusive_claims.extend(part.exclusive_claims);
+            index.controllers.extend(part.controllers);
         }
         self.kube = Arc::new(index);
         let servers::Named {

@@ -2,10 +2,13 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// A serving container — it declares ports, or a Service among the
-    /// checked manifests selects its pods — of a Deployment, StatefulSet or
-    /// DaemonSet without a `readinessProbe`. Kustomize patches (containers
-    /// without an image) are not checked.
+    /// A serving container — it declares a port that is not only scraped
+    /// for metrics, or a Service among the checked manifests selects its
+    /// pods and it is the pod's only container — of a Deployment,
+    /// StatefulSet or DaemonSet without a `readinessProbe`. Metrics
+    /// exporters (an `*exporter*` image, or every port named for metrics),
+    /// sidecars without ports, queue workers without ports and kustomize
+    /// patches (containers without an image) are not checked.
     ///
     /// ## Why it matters in production
     /// Without a readiness probe a pod receives traffic as soon as its

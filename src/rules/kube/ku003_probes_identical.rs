@@ -6,7 +6,12 @@ declare_rule! {
     /// thing: the same handler, port, and path or command. Two
     /// `tcpSocket` probes are left alone: an open port says only that the
     /// process listens, it checks no dependency, so both probes answering
-    /// alike restarts nothing on a database outage.
+    /// alike restarts nothing on a database outage. So are probes whose
+    /// endpoint says it checks only the process: a `grpc` probe without a
+    /// `service` name (the server's overall status), or a path named for
+    /// liveness (`/livez`, `/healthz`, `/ping`, `/alive`, `/heartbeat`). A
+    /// path named for readiness (`/ready`, `/readyz`) used for liveness is
+    /// the case the rule is for.
     ///
     /// ## Why it matters in production
     /// Readiness should fail when a dependency is down (stop sending
@@ -45,6 +50,35 @@ declare_rule! {
     }
 }
 
+/// Path words that name a check of the process alone.
+const LIVENESS_WORDS: &[&str] = &[
+    "live",
+    "livez",
+    "liveness",
+    "alive",
+    "healthz",
+    "ping",
+    "heartbeat",
+];
+
+/// Does the probe's endpoint say it checks only the process?
+fn process_only(p: &Probe<'_>) -> bool {
+    if p.handler == "grpc" {
+        let service = p
+            .node
+            .get("grpc")
+            .and_then(|g| g.get("service"))
+            .and_then(Node::as_str);
+        return service.is_none_or(str::is_empty);
+    }
+    p.path.as_deref().is_some_and(|path| {
+        let lower = path.to_ascii_lowercase();
+        lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| LIVENESS_WORDS.contains(&w))
+    })
+}
+
 impl Rule for ProbesIdentical {
     impl_meta!();
 
@@ -56,7 +90,10 @@ impl Rule for ProbesIdentical {
             ) else {
                 continue;
             };
-            if live.handler != "tcpSocket" && live.target() == ready.target() {
+            if live.handler != "tcpSocket"
+                && !process_only(&live)
+                && live.target() == ready.target()
+            {
                 let what = live
                     .path
                     .as_deref()

@@ -4,6 +4,9 @@ use crate::rules::compose::unpinned_tag;
 declare_rule! {
     /// ## What it checks
     /// A container image with no tag or the `latest` tag and no digest.
+    /// Images a kustomization's `images:` or a skaffold config's
+    /// `build.artifacts` in the repository rewrite at deploy time are not
+    /// reported: the manifest's reference is a placeholder.
     ///
     /// ## Why it matters in production
     /// Nodes pull the image when a pod lands on them: with `latest`, pods
@@ -44,6 +47,10 @@ impl Rule for ImageUnpinned {
                 continue;
             };
             let Some(text) = image.as_str() else { continue };
+            // Kustomize or skaffold sets the real reference at deploy time.
+            if cx.rewrites_image(text) {
+                continue;
+            }
             if let Some(why) = unpinned_tag(text) {
                 out.report(
                     &Self::META,

@@ -4,7 +4,12 @@ declare_rule! {
     /// ## What it checks
     /// A Deployment with `replicas: 1`, or no `replicas` (the default is
     /// 1), that no HorizontalPodAutoscaler among the checked manifests
-    /// targets. Kustomize patches are not checked.
+    /// targets, when it serves traffic (a container declares a port that is
+    /// not only scraped for metrics, or a Service selects its only
+    /// container: see KU001). Metrics exporters, queue workers and load
+    /// generators are not checked, nor are kustomize patches. A Deployment
+    /// that mounts a ReadWriteOnce claim cannot run a second copy: info,
+    /// with that reason.
     ///
     /// ## Why it matters in production
     /// With one pod every rollout, node drain, eviction or crash is an
@@ -44,7 +49,11 @@ impl Rule for SingleReplica {
 
     fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for w in cx.workloads {
-            if w.kind() != "Deployment" || w.is_partial() || cx.has_autoscaler_for(w) {
+            if w.kind() != "Deployment"
+                || w.is_partial()
+                || cx.has_autoscaler_for(w)
+                || cx.serving_in(w).is_empty()
+            {
                 continue;
             }
             let replicas = w.replicas();
@@ -57,6 +66,20 @@ impl Rule for SingleReplica {
                 (Some(r), Some(1)) => (r.span, "runs `replicas: 1`".to_string()),
                 _ => continue,
             };
+            // One node at a time can mount the claim: a second copy cannot run.
+            if let Some(claim) = cx.exclusive_claim_of(w) {
+                out.report(
+                    &Self::META,
+                    span,
+                    format!(
+                        "Deployment `{}` {what}: it mounts the ReadWriteOnce claim `{claim}`, so a second copy could not run beside it; rollouts and node drains are outages by design",
+                        w.object.name_text()
+                    ),
+                )
+                .severity(crate::diagnostic::Severity::Info)
+                .help("keep one replica, or move the state to storage several pods can share");
+                continue;
+            }
             out.report(
                 &Self::META,
                 span,

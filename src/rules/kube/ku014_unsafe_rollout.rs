@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// A Deployment with `strategy.type: Recreate`, or a rolling update
     /// whose `maxUnavailable` can take every replica down: `100%`, or a
-    /// number at least `replicas`.
+    /// number at least `replicas`. `Recreate` on a single-replica
+    /// Deployment that mounts a ReadWriteOnce claim is right (a new pod
+    /// could not mount the volume while the old one holds it): info, with
+    /// that reason.
     ///
     /// ## Why it matters in production
     /// `Recreate` stops every old pod before starting new ones: every
@@ -52,8 +55,21 @@ impl Rule for UnsafeRollout {
             if let Some(t) = strategy.get("type")
                 && t.as_str() == Some("Recreate")
             {
-                out.report(&Self::META, t.span, format!("Deployment `{name}` uses `Recreate`: every deploy stops all pods before starting new ones"))
-                    .help("use `RollingUpdate` with `maxUnavailable: 0`");
+                let single =
+                    w.replicas().and_then(kube::int).unwrap_or(1) <= 1 && !cx.has_autoscaler_for(w);
+                match cx.exclusive_claim_of(w).filter(|_| single) {
+                    // A rolling update would start the new pod while the old
+                    // one holds the volume: it could not mount it.
+                    Some(claim) => {
+                        out.report(&Self::META, t.span, format!("Deployment `{name}` uses `Recreate`, which is right here: its one pod mounts the ReadWriteOnce claim `{claim}`, which a new pod could not mount while the old one runs"))
+                            .severity(crate::diagnostic::Severity::Info)
+                            .help("keep `Recreate`; expect a short outage at each deploy");
+                    }
+                    None => {
+                        out.report(&Self::META, t.span, format!("Deployment `{name}` uses `Recreate`: every deploy stops all pods before starting new ones"))
+                            .help("use `RollingUpdate` with `maxUnavailable: 0`");
+                    }
+                }
                 continue;
             }
             let Some(mu) = strategy

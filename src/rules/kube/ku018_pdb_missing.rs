@@ -6,6 +6,10 @@ declare_rule! {
     /// autoscaler) that no PodDisruptionBudget among the checked manifests
     /// selects.
     ///
+    /// Only workloads that serve traffic are checked (the scope of KU001):
+    /// a budget keeps capacity for requests, which exporters, workers and
+    /// load generators do not answer.
+    ///
     /// ## Why it matters in production
     /// Node drains (upgrades, autoscaler scale-downs) evict pods without
     /// looking at how many of a service are left: without a budget a drain
@@ -47,7 +51,10 @@ impl Rule for PdbMissing {
 
     fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for w in cx.workloads {
-            if !matches!(w.kind(), "Deployment" | "StatefulSet") || w.is_partial() {
+            if !matches!(w.kind(), "Deployment" | "StatefulSet")
+                || w.is_partial()
+                || cx.serving_in(w).is_empty()
+            {
                 continue;
             }
             let replicas = w.replicas().and_then(kube::int).unwrap_or(1);

@@ -21,6 +21,9 @@ mod ku015_prestop_missing;
 mod ku016_grace_period_too_short;
 mod ku017_secret_in_env;
 mod ku018_pdb_missing;
+mod ku019_env_shell_syntax;
+mod ku020_selector_overlap;
+mod ku021_memory_volume_unbounded;
 
 use crate::config::Config;
 use crate::declare_rule;
@@ -62,23 +65,73 @@ impl KubeContext<'_> {
         self.local.has_budget_for(w, at) || self.index.has_budget_for(w, at)
     }
 
+    /// Whether a kustomization or skaffold config of the repository
+    /// rewrites this image at deploy time.
+    pub fn rewrites_image(&self, image: &str) -> bool {
+        self.local.rewrites_image(image) || self.index.rewrites_image(image)
+    }
+
+    /// Another controller with the workload's selector: its kind, name
+    /// and file (`None`: this file).
+    pub fn same_selector(
+        &self,
+        w: &Workload<'_>,
+        selector: &std::collections::BTreeMap<String, String>,
+    ) -> Option<(String, String, Option<String>)> {
+        let at = self.folder.as_deref();
+        let found = self.local.same_selector(w, selector, at).or_else(|| {
+            // The project's index holds this file's workloads too, by path.
+            self.index.same_selector(w, selector, at).filter(|c| {
+                !self
+                    .local
+                    .controllers
+                    .iter()
+                    .any(|l| l.kind == c.kind && l.name == c.name && l.selector == c.selector)
+            })
+        })?;
+        Some((found.kind.clone(), found.name.clone(), found.file.clone()))
+    }
+
+    /// The ReadWriteOnce claim the workload mounts, if any.
+    pub fn exclusive_claim_of(&self, w: &Workload<'_>) -> Option<String> {
+        let at = self.folder.as_deref();
+        self.local
+            .exclusive_claim_of(w, at)
+            .or_else(|| self.index.exclusive_claim_of(w, at))
+    }
+
     /// Containers of long-running workloads that serve traffic: they
-    /// declare ports, or a Service selects their pods. Kustomize patches
-    /// and init containers are not serving containers.
+    /// declare a port that is not only scraped for metrics, or a Service
+    /// selects the pods and the container is the pod's only one (a Service
+    /// needs no declared port). Metrics exporters, sidecars without ports
+    /// beside a main container, queue workers without ports, kustomize
+    /// patches and init containers are not serving containers.
     pub fn serving(&self) -> Vec<(&Workload<'_>, Container<'_>)> {
         let mut out = Vec::new();
         for w in self.workloads {
-            if !w.is_serving_kind() || w.is_partial() {
-                continue;
-            }
-            let selected = self.has_service_for(w);
-            for c in w.containers() {
-                if selected || !c.ports().is_empty() {
-                    out.push((w, c));
-                }
-            }
+            out.extend(self.serving_in(w).into_iter().map(|c| (w, c)));
         }
         out
+    }
+
+    /// The serving containers of one workload (see [`Self::serving`]).
+    pub fn serving_in<'w>(&self, w: &Workload<'w>) -> Vec<Container<'w>> {
+        if !w.is_serving_kind() || w.is_partial() {
+            return Vec::new();
+        }
+        let selected = self.has_service_for(w);
+        let containers = w.containers();
+        let sole = containers.len() == 1;
+        containers
+            .into_iter()
+            .filter(|c| {
+                if c.ports().is_empty() {
+                    selected && sole
+                } else {
+                    !scraped_only(c)
+                }
+            })
+            .collect()
     }
 
     /// Every container and init container of complete workloads.
@@ -103,6 +156,24 @@ impl KubeContext<'_> {
         }
         out
     }
+}
+
+/// Is a container's only business to be scraped: an exporter image, or
+/// every declared port named for metrics (`metrics`, `http-metrics`,
+/// `prometheus`)?
+fn scraped_only(c: &Container<'_>) -> bool {
+    let image = c.get("image").and_then(Node::as_str).unwrap_or("");
+    let name = image.rsplit('/').next().unwrap_or(image);
+    if name.contains("exporter") {
+        return true;
+    }
+    let ports = c.ports();
+    !ports.is_empty()
+        && ports.iter().all(|p| {
+            p.name
+                .as_deref()
+                .is_some_and(|n| n.contains("metric") || n.contains("prom"))
+        })
 }
 
 /// Reports host access (KU009, KU010) at `span`: an error on most
@@ -149,6 +220,9 @@ pub static RULES: &[&dyn Rule] = &[
     &ku016_grace_period_too_short::GracePeriodTooShort,
     &ku017_secret_in_env::SecretInEnv,
     &ku018_pdb_missing::PdbMissing,
+    &ku019_env_shell_syntax::EnvShellSyntax,
+    &ku020_selector_overlap::SelectorOverlap,
+    &ku021_memory_volume_unbounded::MemoryVolumeUnbounded,
 ];
 
 /// Runs the KU rules and the server (PM) rules over a manifest file.

@@ -1,0 +1,75 @@
+use super::*;
+
+declare_rule! {
+    /// ## What it checks
+    /// An `emptyDir` volume with `medium: Memory` and no `sizeLimit`.
+    ///
+    /// ## Why it matters in production
+    /// A memory-backed `emptyDir` is a tmpfs: what the pod writes there is
+    /// RAM, charged to the pod's memory. Without a size limit a cache or
+    /// upload folder grows until the container is OOM-killed — with a
+    /// memory limit set, sooner than anyone expects, because the files
+    /// count against it too — or, without one, until the node evicts pods.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// volumes:
+    ///   - name: scratch
+    ///     emptyDir: {medium: Memory}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    ///   - name: scratch
+    ///     emptyDir: {medium: Memory, sizeLimit: 64Mi}
+    /// ```
+    ///
+    /// ## Fix
+    /// None: the size is yours to choose.
+    ///
+    /// ## References
+    /// - [Kubernetes: emptyDir](https://kubernetes.io/docs/concepts/storage/volumes/#emptydir)
+    pub struct MemoryVolumeUnbounded {
+        code: "KU021",
+        name: "memory-volume-unbounded",
+        severity: Warning,
+        fix: None,
+        summary: "a memory-backed `emptyDir` has no `sizeLimit`",
+    }
+}
+
+impl Rule for MemoryVolumeUnbounded {
+    impl_meta!();
+
+    fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
+        for w in cx.workloads {
+            let volumes = w
+                .pod_spec
+                .get("volumes")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[]);
+            for v in volumes {
+                let Some(dir) = v.get("emptyDir") else {
+                    continue;
+                };
+                let Some(medium) = dir.get("medium") else {
+                    continue;
+                };
+                if medium.as_str() != Some("Memory") || dir.get("sizeLimit").is_some() {
+                    continue;
+                }
+                let name = v.get("name").and_then(Node::as_str).unwrap_or("?");
+                out.report(
+                    &Self::META,
+                    medium.span,
+                    format!(
+                        "volume `{name}` of {} `{}` is RAM with no `sizeLimit`: what is written there counts as the pod's memory until it is killed",
+                        w.kind(),
+                        w.object.name_text()
+                    ),
+                )
+                .help("add `sizeLimit:` to the `emptyDir`");
+            }
+        }
+    }
+}
