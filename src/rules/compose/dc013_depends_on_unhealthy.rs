@@ -6,7 +6,10 @@ declare_rule! {
     /// `condition: service_healthy`, unless the service's `command` or
     /// `entrypoint` waits for its dependency itself (`wait-for-it`,
     /// `wait-for`, `dockerize -wait`, `pg_isready`, `nc -z`, an `until` or
-    /// `while` retry loop).
+    /// `while` retry loop). Database admin UIs (adminer, pgAdmin,
+    /// phpMyAdmin, …), which connect only when someone logs in, and Swarm
+    /// stack files (`docker-stack*.yml`: `docker stack deploy` ignores
+    /// `depends_on`) are not reported.
     ///
     /// ## Why it matters in production
     /// Plain `depends_on` waits only until the database's container has
@@ -86,12 +89,44 @@ fn column(file: &SourceFile, offset: usize) -> usize {
     file.lines.position(&file.text, offset).column - 1
 }
 
+/// A Swarm stack file (`docker-stack.yml`, `stack.yml`): `docker stack
+/// deploy` ignores `depends_on`; Swarm restarts tasks until they connect.
+fn is_stack_file(cx: &ComposeContext<'_>) -> bool {
+    cx.file
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|n| n.starts_with("docker-stack") || n.starts_with("stack."))
+}
+
+/// Database admin UIs connect when someone logs in, not at start-up.
+const ADMIN_UIS: &[&str] = &[
+    "adminer",
+    "pgadmin4",
+    "pgadmin",
+    "phpmyadmin",
+    "mongo-express",
+    "redis-commander",
+    "redisinsight",
+];
+
+fn is_admin_ui(s: &crate::parse::compose::Service<'_>) -> bool {
+    s.image().is_some_and(|i| {
+        let repo = i.text.split(['@', ':']).next().unwrap_or(&i.text);
+        let base = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+        ADMIN_UIS.contains(&base.as_str())
+    })
+}
+
 impl Rule for DependsOnUnhealthy {
     impl_meta!();
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        if is_stack_file(cx) {
+            return;
+        }
         for (s, _, _) in cx.services() {
-            if waits_itself(s) {
+            if waits_itself(s) || is_admin_ui(s) {
                 continue;
             }
             let deps = s.depends_on();

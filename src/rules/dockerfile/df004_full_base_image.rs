@@ -5,7 +5,8 @@ declare_rule! {
     /// ## What it checks
     /// The final stage is built on a full distribution image where a slim
     /// variant exists: `python:3.12`, `python:3.12-bookworm`, `node:20`,
-    /// `ruby:3.3`, `debian:bookworm`.
+    /// `ruby:3.3`. Debian's own `debian:bookworm` is not reported: it has no
+    /// compilers, and `-slim` only drops documentation and locales.
     ///
     /// ## Why it matters in production
     /// `python:3.12` is about 1 GB with compilers, headers and tools the app
@@ -47,7 +48,10 @@ declare_rule! {
     }
 }
 
-const WITH_SLIM: &[&str] = &["python", "node", "ruby", "debian", "perl", "pypy"];
+/// Language images whose full variant is built on `buildpack-deps`
+/// (compilers, headers). Debian's own full image carries none: `-slim`
+/// saves its documentation and locales only, tens of megabytes.
+const WITH_SLIM: &[&str] = &["python", "node", "ruby", "perl", "pypy"];
 const DEBIAN_RELEASES: &[&str] = &["bookworm", "bullseye", "buster", "trixie", "stretch"];
 
 /// The slim tag for a full one, or `None` when the tag is already small.

@@ -2,9 +2,13 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// `cd` in a RUN where `WORKDIR` would do. A `cd` into a folder that
-    /// the same RUN later deletes (build in a temporary folder, then clean
-    /// up) and a `cd` into `/tmp` are fine.
+    /// `cd` into the same folder two or more times in the final stage (in
+    /// several RUNs, or again and again in one), where one `WORKDIR` would
+    /// do; one finding per RUN. A `cd` into a
+    /// folder that the same RUN later deletes (build in a temporary folder,
+    /// then clean up), a `cd` into `/tmp`, relative and computed folders,
+    /// and a folder entered once are fine: there, `cd` keeps
+    /// the later instructions in the folder they expect.
     ///
     /// ## Why it matters in production
     /// A `cd` lasts for one RUN only; the next instruction starts back in
@@ -25,6 +29,10 @@ declare_rule! {
     /// ## Fix
     /// None.
     ///
+    /// ## Differences from hadolint
+    /// DL3003 reports every `cd`; prodlint only the folders the final
+    /// stage keeps returning to, where `WORKDIR` is the better tool.
+    ///
     /// ## References
     /// - [Docker: WORKDIR best practices](https://docs.docker.com/build/building/best-practices/#workdir)
     pub struct CdInRun {
@@ -40,7 +48,9 @@ impl Rule for CdInRun {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for run in all_runs(cx.dockerfile) {
+        // Every lasting `cd`: (folder, where, as written, which RUN).
+        let mut entered: Vec<(String, crate::source::Span, String, usize)> = Vec::new();
+        for (r, run) in final_runs(cx.dockerfile).enumerate() {
             let cmds = commands(run);
             // Indices of the `rm` commands, to look only at those after each `cd`.
             let rms: Vec<usize> = (0..cmds.len())
@@ -54,12 +64,7 @@ impl Rule for CdInRun {
                     continue;
                 };
                 let target = dir.text.trim_end_matches('/');
-                if target.is_empty()
-                    || target == "-"
-                    || target == ".."
-                    || target.starts_with("/tmp")
-                    || dir.dynamic
-                {
+                if !target.starts_with('/') || target.starts_with("/tmp") || dir.dynamic {
                     continue;
                 }
                 let leaf = target.rsplit('/').next().unwrap_or(target);
@@ -72,14 +77,31 @@ impl Rule for CdInRun {
                         .any(|w| !w.text.starts_with('-') && w.text.contains(leaf))
                 });
                 if !cleaned {
-                    out.report(
-                        &Self::META,
-                        cmd.span,
-                        format!("`cd {}` lasts for this RUN only", dir.text),
-                    )
-                    .help(format!("use `WORKDIR {}` before the RUN", dir.text));
+                    entered.push((target.to_string(), cmd.span, dir.text.clone(), r));
                 }
             }
+        }
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (t, _, _, _) in &entered {
+            *counts.entry(t.as_str()).or_default() += 1;
+        }
+        let mut reported: std::collections::HashSet<(&str, usize)> = Default::default();
+        for (target, span, shown, run) in &entered {
+            let n = counts.get(target.as_str()).copied().unwrap_or(0);
+            // One finding per RUN and folder.
+            if n < 2 || !reported.insert((target.as_str(), *run)) {
+                continue;
+            }
+            out.report(
+                &Self::META,
+                *span,
+                format!(
+                    "`cd {shown}` lasts for one RUN only, and the final stage enters it {n} times"
+                ),
+            )
+            .help(format!(
+                "use `WORKDIR {shown}` once, before the RUNs that need it"
+            ));
         }
     }
 }

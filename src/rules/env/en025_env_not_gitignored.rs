@@ -2,8 +2,12 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// An env file that is not a template and that no `.gitignore` (in its
-    /// folder or above, up to the repository root) ignores.
+    /// An env file that is not a template, holds at least one real-looking
+    /// secret (a key named like a credential with a value that is not
+    /// empty, a placeholder or a reference), and that no `.gitignore` (in
+    /// its folder or above, up to the repository root) ignores. A file of
+    /// settings only (`VITE_API_URL=…`), or of empty or `changeme` secrets,
+    /// is meant to be committed: it is not reported.
     ///
     /// ## Why it matters in production
     /// The next `git add .` commits it, with whatever real credentials a
@@ -43,12 +47,21 @@ impl Rule for EnvNotGitignored {
         if cx.environment == Environment::Template || crate::git::is_ignored(&cx.file.path) {
             return;
         }
+        // Settings and placeholders are committed on purpose.
+        let secret = cx.env.entries.iter().find(|e| {
+            !e.value.contains("${")
+                && crate::rules::secrets::is_secret_assignment(&e.key, &e.value, &[])
+        });
+        let Some(secret) = secret else { return };
         let name = file_name(cx);
         let at = file_head(cx);
         out.report(
             &Self::META,
             at,
-            format!("no `.gitignore` ignores `{name}`: the next `git add .` commits it"),
+            format!(
+                "no `.gitignore` ignores `{name}`, which holds a value for `{}`: the next `git add .` commits it",
+                secret.key
+            ),
         )
         .help("add `.env` and `.env.*` (with `!.env.example`) to `.gitignore`");
     }

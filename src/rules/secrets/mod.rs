@@ -74,6 +74,10 @@ const KEY_KINDS: &[&str] = &[
     "ENCRYPTION",
     "MASTER",
     "APP",
+    // Symmetric keys named for their scheme (`FERNET_KEY`, `JWT_KEY`).
+    "FERNET",
+    "HMAC",
+    "JWT",
 ];
 /// Words after the main one that only say which copy it is
 /// (`DB_PASSWORD_PROD`, `SECRET_KEY_BASE`, `TOKEN_2`).

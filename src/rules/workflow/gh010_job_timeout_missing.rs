@@ -3,7 +3,11 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A job without `timeout-minutes` (reusable-workflow calls, which
-    /// cannot set one, are skipped).
+    /// cannot set one, are skipped). A job whose every step either has its
+    /// own `timeout-minutes` or cannot hang — first-party setup and
+    /// artifact actions, `actions/github-script`, scripts of shell
+    /// built-ins and local tools (`echo`, `test`, `jq`, `git diff`) — is
+    /// not reported: there is nothing left to bound.
     ///
     /// ## Why it matters in production
     /// The default is 360 minutes. A hung test or a deploy waiting on a
@@ -39,6 +43,59 @@ declare_rule! {
     }
 }
 
+/// Actions that finish in seconds or bound themselves.
+const QUICK_ACTIONS: &[&str] = &[
+    "actions/checkout",
+    "actions/setup-",
+    "actions/cache",
+    "actions/upload-artifact",
+    "actions/download-artifact",
+    "actions/github-script",
+    "actions/stale",
+    "actions/labeler",
+    "actions/add-to-project",
+];
+
+/// Programs that do not wait on the network or a build.
+const QUICK_PROGRAMS: &[&str] = &[
+    "echo", "printf", "test", "[", "true", "false", "exit", "cat", "jq", "grep", "sed", "awk",
+    "cut", "sort", "head", "tail", "wc", "ls", "mkdir", "cp", "mv", "rm", "date", "basename",
+    "dirname", "tr", "export", "set", "if", "then", "fi",
+];
+
+/// `git` subcommands that read the local repository.
+const QUICK_GIT: &[&str] = &[
+    "diff",
+    "log",
+    "rev-parse",
+    "status",
+    "show",
+    "describe",
+    "config",
+];
+
+/// Does a step have its own limit, or no way to hang?
+fn bounded(step: &Step<'_>) -> bool {
+    if step.node.get("timeout-minutes").is_some() {
+        return true;
+    }
+    if let Some(u) = &step.uses {
+        let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+        return QUICK_ACTIONS.iter().any(|a| path.starts_with(a));
+    }
+    run_script(step).is_some_and(|s| {
+        !s.commands.is_empty()
+            && s.commands.iter().all(|c| match c.program() {
+                Some("git") => c
+                    .args()
+                    .first()
+                    .is_some_and(|a| QUICK_GIT.contains(&a.text.as_str())),
+                Some(p) => QUICK_PROGRAMS.contains(&p),
+                None => true,
+            })
+    })
+}
+
 impl Rule for JobTimeoutMissing {
     impl_meta!();
 
@@ -49,6 +106,9 @@ impl Rule for JobTimeoutMissing {
             .iter()
             .filter(|j| j.timeout_minutes.is_none() && j.uses.is_none())
         {
+            if !job.steps.is_empty() && job.steps.iter().all(bounded) {
+                continue;
+            }
             out.report(
                 &Self::META,
                 job.id.span,

@@ -5,7 +5,9 @@ declare_rule! {
     /// A deploy job (see GH008) with no `concurrency:` on the job or the
     /// workflow. A job that only pushes an image, in a workflow that runs
     /// only on a published release, a tag push, a manual dispatch or a
-    /// call from another workflow, is not reported: each run publishes its own version.
+    /// call from another workflow, is not reported unless it moves a
+    /// `latest` tag: each run publishes its own version, and only a tag
+    /// that moves can be taken back by an older run finishing last.
     ///
     /// ## Why it matters in production
     /// Two pushes in quick succession start two deploys that race: the
@@ -42,6 +44,22 @@ declare_rule! {
     }
 }
 
+/// Does the workflow push a tag that moves (`latest`, as a tag value or an
+/// input's default)? Two release runs then race for it: an older build
+/// finishing last takes `latest` back. Runner labels (`ubuntu-latest`),
+/// `latest=false` and tags enabled only on the default branch (never on a
+/// tag or release run) do not count.
+fn moves_latest(cx: &WorkflowContext<'_>) -> bool {
+    cx.file.text.lines().any(|line| {
+        if line.contains("latest=false") || line.contains("is_default_branch") {
+            return false;
+        }
+        line.match_indices("latest").any(|(i, _)| {
+            !line[..i].ends_with(['-', '_', '.']) && !line[i + 6..].starts_with(['-', '_'])
+        })
+    })
+}
+
 impl Rule for DeployConcurrencyMissing {
     impl_meta!();
 
@@ -55,7 +73,7 @@ impl Rule for DeployConcurrencyMissing {
         let release = release_triggered(w);
         for job in w.jobs.iter().filter(|j| j.concurrency.is_none()) {
             if let Some(Deploy { why, .. }) =
-                deploy_evidence(job).filter(|d| !(d.publishes_only && release))
+                deploy_evidence(job).filter(|d| !(d.publishes_only && release && !moves_latest(cx)))
             {
                 out.report(
                     &Self::META,

@@ -2,11 +2,10 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// `secrets: inherit` on a call to a reusable workflow of another
-    /// repository. A workflow of the same repository
-    /// (`uses: ./.github/workflows/…`) runs at the same commit and is
-    /// reviewed with the caller: it crosses no trust boundary and is not
-    /// reported.
+    /// `secrets: inherit` on a call to a reusable workflow. A workflow of
+    /// the same repository (`uses: ./.github/workflows/…`) is reviewed with
+    /// it and gets no secret a third party could read: that call is info,
+    /// a note that passing names would still narrow what it receives.
     ///
     /// ## Why it matters in production
     /// The called workflow receives every secret of the repository and
@@ -51,8 +50,17 @@ impl Rule for SecretsInherit {
         for job in &w.jobs {
             if let Some(s) = job.secrets.filter(|s| s.as_str() == Some("inherit")) {
                 let local = job.uses.as_ref().is_some_and(|u| u.text.starts_with("./"));
-                // Same repository, same commit, same review: nobody new reads them.
                 if local {
+                    out.report(
+                        &Self::META,
+                        s.span,
+                        format!(
+                            "job `{}` passes every secret to a workflow of this repository: no third party reads them, but naming the ones it needs keeps it from reading the rest",
+                            job.id.text
+                        ),
+                    )
+                    .severity(crate::diagnostic::Severity::Info)
+                    .help("pass only the secrets it needs, by name");
                     continue;
                 }
                 out.report(
