@@ -45,6 +45,10 @@ pub struct Run {
     /// A container's named ports (`name: http`, `containerPort: 8000`):
     /// what a Service's `targetPort: http` means.
     pub port_names: Vec<(String, u16)>,
+    /// The platform checks the container's health itself: a compose
+    /// `healthcheck:` (not disabled) or a Kubernetes liveness or readiness
+    /// probe (Kubernetes ignores the image's `HEALTHCHECK`).
+    pub health_checked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,6 +344,14 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 });
             }
         }
+        let health_checked = s.get("healthcheck").is_some_and(|h| {
+            h.get("disable").and_then(Node::as_bool) != Some(true)
+                && h.get("test")
+                    .and_then(Node::as_seq)
+                    .and_then(|t| t.first())
+                    .and_then(Node::as_str)
+                    != Some("NONE")
+        });
         let stop_wait = match s.str_of("stop_grace_period") {
             Some(g) => {
                 crate::parse::duration::compose(&g.text).map(|w| (w, Some(loc(path, g.span))))
@@ -356,6 +368,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             pre_stop_sleep: None,
             servers: Vec::new(),
             port_names: Vec::new(),
+            health_checked,
         });
     }
 }
@@ -428,6 +441,8 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     .iter()
                     .filter_map(|p| Some((p.name.clone()?, u16::try_from(p.number?).ok()?)))
                     .collect(),
+                health_checked: c.get("livenessProbe").is_some()
+                    || c.get("readinessProbe").is_some(),
             });
         }
     }

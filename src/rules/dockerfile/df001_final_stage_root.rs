@@ -12,6 +12,13 @@ declare_rule! {
     /// documentation says not to set `USER` there, or the action cannot
     /// write the workspace.
     ///
+    /// An image that is a command-line tool (its `ENTRYPOINT` is a program
+    /// that is not a server, its `CMD` passes only flags such as `--help`,
+    /// nothing is exposed, no server starts and no deployment in the
+    /// repository publishes a port) is information, with
+    /// that reason: it is not a long-lived target, and what root still
+    /// costs is files it writes to mounted folders owned by root.
+    ///
     /// ## Why it matters in production
     /// A process that escapes the app through a bug in it or a dependency
     /// owns the container as root, can rewrite the image's files and is one
@@ -89,7 +96,16 @@ impl Rule for FinalStageRunsAsRoot {
             }
             None => {
                 let from = &df.instructions[stage.from];
-                out.report(&Self::META, from.keyword_span.cover(stage.image.span), "no USER in the final stage: the container runs as root")
+                let span = from.keyword_span.cover(stage.image.span);
+                // A tool run per invocation is not a long-lived target; what
+                // root still costs is files owned by root in mounted folders.
+                if image_role::role(cx) == image_role::Role::Tool {
+                    out.report(&Self::META, span, "no USER in the final stage of this command-line tool (no port, no server): it runs as root, and files it writes to mounted folders belong to root")
+                        .severity(Severity::Info)
+                        .help("add an unprivileged USER, or document `docker run --user $(id -u)`");
+                    return;
+                }
+                out.report(&Self::META, span, "no USER in the final stage: the container runs as root")
                     .help("add `RUN useradd --uid 10001 app` and `USER app` after the steps that need root");
             }
         }

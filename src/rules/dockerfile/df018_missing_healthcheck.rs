@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// A server image (it `EXPOSE`s a port or starts a web server such as
     /// gunicorn, uvicorn or nginx) has no `HEALTHCHECK`. `HEALTHCHECK NONE`
-    /// counts as a deliberate choice.
+    /// counts as a deliberate choice. Not reported where every deployment
+    /// of the image in the repository checks health itself (a compose
+    /// `healthcheck:`, Kubernetes liveness or readiness probes), nor for
+    /// images that run no server (command-line tools).
     ///
     /// ## Why it matters in production
     /// Without a health check Docker knows only whether the process is
@@ -53,14 +56,12 @@ impl Rule for MissingHealthcheck {
         }
         let expose = df.final_last(Keyword::Expose);
         let process = process_instructions(df);
-        let serves = process.iter().any(|i| {
-            i.command().is_some_and(|c| {
-                process_scripts(c, cx.file)
-                    .iter()
-                    .any(|s| s.commands.iter().any(|c| is_server_command(&strip_exec(c))))
-            })
-        });
-        if expose.is_none() && !serves {
+        if expose.is_none() && !image_role::starts_server(cx) {
+            return;
+        }
+        // Kubernetes ignores HEALTHCHECK, and a compose healthcheck replaces
+        // it: where every deployment checks health itself, nothing is missing.
+        if image_role::health_checked_everywhere(cx) {
             return;
         }
         let at = process.first().or(expose.as_ref()).map(|i| i.keyword_span);

@@ -4,7 +4,8 @@ declare_rule! {
     /// ## What it checks
     /// A Python final image (built on a `python` or `pypy` image, or running
     /// python, gunicorn or uvicorn) without `ENV PYTHONUNBUFFERED=1` and not
-    /// started with `python -u`.
+    /// started with `python -u`. Command-line tool images (see DF001) are
+    /// not reported: they write to a terminal or a pipe per run.
     ///
     /// ## Why it matters in production
     /// With a pipe as stdout, Python buffers output in 8 KB blocks: logs
@@ -58,6 +59,10 @@ impl Rule for PythonOutputBuffered {
         let Some(root) = df.final_chain().first().copied() else {
             return;
         };
+        // A command-line tool writes to a terminal or a pipe, per run.
+        if image_role::role(cx) == image_role::Role::Tool {
+            return;
+        }
         let base_is_python = matches!(root.image.short_name(), "python" | "pypy");
         let scripts: Vec<_> = process_instructions(df)
             .iter()

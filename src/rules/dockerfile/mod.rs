@@ -1,6 +1,7 @@
 //! DF: Dockerfile rules, one per file.
 
 mod helpers;
+mod image_role;
 
 mod df001_final_stage_root;
 mod df002_base_image_unpinned;

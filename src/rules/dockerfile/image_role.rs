@@ -1,0 +1,185 @@
+//! What an image is for, from its Dockerfile and the project: a server, a
+//! command-line tool, or something prodlint cannot tell. Rules about
+//! serving (health checks, buffered logs, running as root for long) read
+//! it instead of each guessing.
+
+use super::*;
+
+/// What the final image runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// It exposes a port, starts a web server, or a deployment publishes
+    /// its ports.
+    Server,
+    /// Its ENTRYPOINT is a program that is not a server or a launcher, its
+    /// CMD (if any) passes only flags, nothing is exposed, no server starts
+    /// and no deployment publishes a port: a command-line tool run per
+    /// invocation.
+    Tool,
+    Unknown,
+}
+
+/// Programs an ENTRYPOINT starts that run other commands (or a shell):
+/// they say nothing about what the image is.
+const LAUNCHERS: &[&str] = &[
+    "sh",
+    "bash",
+    "ash",
+    "dash",
+    "tini",
+    "dumb-init",
+    "gosu",
+    "su-exec",
+    "env",
+    "supervisord",
+    "docker-entrypoint.sh",
+    "entrypoint.sh",
+    "python",
+    "python3",
+    "node",
+    "java",
+    "dotnet",
+    "ruby",
+    "php",
+    "perl",
+    "deno",
+    "bun",
+    "uv",
+    "poetry",
+    "runit_bootstrap",
+    "runsvdir",
+    "s6-svscan",
+    "init",
+];
+
+/// Network daemons often started without an `EXPOSE` beside them.
+const DAEMONS: &[&str] = &[
+    "coredns",
+    "dnsmasq",
+    "consul",
+    "vault",
+    "nomad",
+    "clair",
+    "prometheus",
+    "grafana-server",
+    "traefik",
+    "haproxy",
+    "envoy",
+    "etcd",
+    "minio",
+    "mosquitto",
+    "squid",
+    "tor",
+    "privoxy",
+    "redis-server",
+    "mongod",
+    "postgres",
+    "mysqld",
+    "memcached",
+    "rabbitmq-server",
+    "nats-server",
+    "openvpn",
+    "pomerium",
+    "watchtower",
+    "postfix",
+    "snort",
+    "delegated",
+];
+
+/// Words of the arguments that start a long-running process.
+const SERVING_ARGS: &[&str] = &[
+    "serve",
+    "server",
+    "agent",
+    "daemon",
+    "start",
+    "run",
+    "-f",
+    "--foreground",
+    "-D",
+    "web",
+    "-l",
+    "--listen",
+    "-p",
+    "--port",
+    "0.0.0.0",
+];
+
+/// Is `program` (with its arguments) a daemon rather than a tool: a known
+/// one, a `…d`/`…-server` name, or arguments that start serving?
+fn daemon(program: &str, args: &[String]) -> bool {
+    DAEMONS.contains(&program)
+        || program.ends_with("-server")
+        || program.ends_with("server")
+        || program.contains("proxy")
+        || (program.len() > 4 && program.ends_with('d') && !program.ends_with("ed"))
+        || args.iter().any(|a| SERVING_ARGS.contains(&a.as_str()))
+}
+
+/// Does the CMD or ENTRYPOINT start a known web server?
+pub fn starts_server(cx: &DockerContext<'_>) -> bool {
+    process_instructions(cx.dockerfile).iter().any(|i| {
+        i.command().is_some_and(|c| {
+            process_scripts(c, cx.file)
+                .iter()
+                .any(|s| s.commands.iter().any(|c| is_server_command(&strip_exec(c))))
+        })
+    })
+}
+
+/// The role of the image `cx` builds.
+pub fn role(cx: &DockerContext<'_>) -> Role {
+    let df = cx.dockerfile;
+    let me = cx.project.key(&cx.file.path);
+    let published = cx
+        .project
+        .units()
+        .iter()
+        .filter(|u| u.dockerfile == me)
+        .any(|u| !u.runs.is_empty() && u.runs.iter().any(|r| !r.ports.is_empty()));
+    if df.final_last(Keyword::Expose).is_some() || starts_server(cx) || published {
+        return Role::Server;
+    }
+    // The ENTRYPOINT's program, and the words of ENTRYPOINT and CMD after it.
+    let first = |k: Keyword| {
+        df.final_last(k)
+            .and_then(|i| i.command())
+            .and_then(|c| process_scripts(c, cx.file).into_iter().next())
+            .and_then(|s| s.commands.first().map(strip_exec))
+    };
+    let Some(cmd) = first(Keyword::Entrypoint) else {
+        return Role::Unknown;
+    };
+    let Some(program) = cmd.program().map(str::to_string) else {
+        return Role::Unknown;
+    };
+    let mut args: Vec<String> = cmd.args().iter().map(|w| w.text.clone()).collect();
+    if let Some(c) = first(Keyword::Cmd) {
+        // A default subcommand (`CMD ["trade"]`) runs something by itself;
+        // a tool's default is a flag (`--help`) or nothing.
+        if c.argv.first().is_some_and(|w| !w.text.starts_with('-')) {
+            return Role::Unknown;
+        }
+        args.extend(c.argv.iter().map(|w| w.text.clone()));
+    }
+    if LAUNCHERS.contains(&program.as_str()) || program.ends_with(".sh") || daemon(&program, &args)
+    {
+        return Role::Unknown;
+    }
+    Role::Tool
+}
+
+/// Do all the deployments of the image check its health themselves
+/// (compose `healthcheck:`, Kubernetes probes)? `false` when nothing in
+/// the project runs it.
+pub fn health_checked_everywhere(cx: &DockerContext<'_>) -> bool {
+    let me = cx.project.key(&cx.file.path);
+    let runs: Vec<_> = cx
+        .project
+        .units()
+        .iter()
+        .filter(|u| u.dockerfile == me)
+        .flat_map(|u| u.runs.iter())
+        .collect();
+    !runs.is_empty() && runs.iter().all(|r| r.health_checked)
+}
