@@ -658,9 +658,63 @@ pub fn in_argv(argv: &[Word], raw: &dyn Fn(Span) -> String) -> Vec<ServerCommand
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
+/// Does `shell -c "script"` end by replacing itself with the script's
+/// last command, so that the command is PID 1 and receives SIGTERM?
+/// (`body` is the script's text.) Checked on the shells themselves:
+/// - bash (5.1 and later: Debian bullseye, Ubuntu 22.04 and newer) execs
+///   the last command of a plain list (`a && b`, `a; b`): bash 5.2 leaves
+///   `sleep` as the process of `bash -c 'true && sleep 2'`;
+/// - BusyBox's ash (`/bin/sh` of Alpine and BusyBox images) execs a single
+///   plain command;
+/// - dash (`/bin/sh` of Debian and Ubuntu images, python and node and
+///   their `-slim` variants included) never does: dash 0.5.12 keeps
+///   `sleep` as the child of `dash -c 'sleep 2'`.
+///
+/// `alpine`: whether the image's `/bin/sh` is BusyBox.
+pub fn shell_execs_last(shell: &str, alpine: bool, script: &Script, body: &str) -> bool {
+    let single = script.commands.len() == 1 && !script.uses_shell_syntax;
+    match base(shell) {
+        "bash" => {
+            // A plain list: every link `&&` or `;`, no compound command,
+            // no trap (which keeps the shell to run it).
+            let plain_links = script.commands.iter().all(|c| {
+                matches!(
+                    c.next,
+                    None | Some(
+                        crate::parse::shell::Connector::And | crate::parse::shell::Connector::Seq
+                    )
+                )
+            });
+            let compound = [
+                "while ", "until ", "for ", "if ", "case ", "(", "{", "trap ",
+            ]
+            .iter()
+            .any(|k| body.contains(k));
+            single || (!script.commands.is_empty() && plain_links && !compound)
+        }
+        "ash" | "busybox" => single,
+        "sh" => alpine && single,
+        _ => false,
+    }
+}
+
+/// Is `/bin/sh` of this image BusyBox (an Alpine or BusyBox image)?
+pub fn image_has_busybox_sh(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    let repo = lower.split(['@', ':']).next().unwrap_or(&lower);
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    name == "alpine" || name == "busybox" || lower.contains("alpine")
+}
+
 /// `sh -c "script"`: the script, parsed, with spans into the file where
 /// the source holds it verbatim (bare, or in plain quotes).
 pub fn shell_c(argv: &[Word], raw: &dyn Fn(Span) -> String) -> Option<Script> {
+    Some(parse_word(shell_c_body(argv)?, raw))
+}
+
+/// The script word of `sh -c "script"` (also `-ec`, `-xc`), when `argv`
+/// starts a shell that way.
+pub fn shell_c_body(argv: &[Word]) -> Option<&Word> {
     let prog = base(&argv.first()?.text);
     if !SHELLS.contains(&prog) {
         return None;
@@ -669,8 +723,7 @@ pub fn shell_c(argv: &[Word], raw: &dyn Fn(Span) -> String) -> Option<Script> {
         w.text == "-c"
             || (w.text.starts_with('-') && w.text.ends_with('c') && !w.text.starts_with("--"))
     })?;
-    let body = argv.get(c + 1)?;
-    Some(parse_word(body, raw))
+    argv.get(c + 1)
 }
 
 /// Parses the text of `word` as shell, mapping offsets into the file.

@@ -17,6 +17,7 @@ mod dc011_dev_server_command;
 mod dc012_source_bind_mounted;
 mod dc013_depends_on_unhealthy;
 mod dc014_secret_in_environment;
+mod dc015_shell_as_pid1;
 
 use crate::config::Config;
 use crate::declare_rule;
@@ -83,6 +84,7 @@ pub static RULES: &[&dyn Rule] = &[
     &dc012_source_bind_mounted::SourceBindMounted,
     &dc013_depends_on_unhealthy::DependsOnUnhealthy,
     &dc014_secret_in_environment::SecretInEnvironment,
+    &dc015_shell_as_pid1::ShellAsPid1,
 ];
 
 /// The Dockerfile a service builds, when its context is a local folder.

@@ -3,7 +3,13 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// The container's process is started in shell form (`CMD gunicorn …`),
-    /// or in exec form through `sh -c` whose last command is not `exec`.
+    /// or in exec form through `sh -c` whose last command is not `exec`. A
+    /// script is fine where the shell replaces itself with its last command:
+    /// `bash -c` with a plain list (`a && b`: bash 5.1 and later exec the
+    /// last command), and `sh -c` of one plain command on Alpine or BusyBox
+    /// images (BusyBox ash). Debian's and Ubuntu's `/bin/sh` is dash, which
+    /// forks every command and stays PID 1 (checked with dash 0.5.12):
+    /// reported.
     /// Both the final ENTRYPOINT and the final CMD are judged; a CMD is
     /// skipped only behind a shell-form ENTRYPOINT, which ignores it. A
     /// shell-form CMD behind an exec-form ENTRYPOINT (`tini --`, an
@@ -98,9 +104,18 @@ impl ShellFormEntrypoint {
                     .commands
                     .last()
                     .is_some_and(|c| c.name() == Some("exec"));
-                // A script of one plain command is exec'd by bash and dash.
-                let single = script.commands.len() == 1 && !script.uses_shell_syntax;
-                if !execs && !single {
+                // bash and BusyBox replace themselves with the last command
+                // (see `shell_execs_last`); dash (Debian's `/bin/sh`) does not.
+                let alpine =
+                    cx.dockerfile.final_chain().first().is_some_and(|s| {
+                        crate::parse::command::image_has_busybox_sh(&s.image.text)
+                    });
+                let shell = argv.first().map_or("sh", |w| w.text.as_str());
+                let body =
+                    crate::parse::command::shell_c_body(argv).map_or("", |w| w.text.as_str());
+                let replaced =
+                    crate::parse::command::shell_execs_last(shell, alpine, &script, body);
+                if !execs && !replaced {
                     out.report(&Self::META, *span, format!("{kw} runs `sh -c` without `exec`: the shell stays PID 1 and may swallow SIGTERM"))
                         .help("start the server with `exec` as the last command of the script");
                 }
@@ -159,7 +174,26 @@ mod tests {
     #[test]
     fn exec_and_exec_prefixed_shell_forms_are_fine() {
         assert!(messages("FROM a\nCMD exec gunicorn app:app\n").is_empty());
-        assert!(messages("FROM a\nCMD [\"sh\", \"-c\", \"gunicorn app:app\"]\n").is_empty());
+        // One plain command: exec'd by bash and BusyBox, not by dash.
+        assert!(messages("FROM a\nCMD [\"bash\", \"-c\", \"gunicorn app:app\"]\n").is_empty());
+        // bash 5.1+ execs the last command of a plain list.
+        assert!(
+            messages("FROM a\nCMD [\"bash\", \"-c\", \"migrate && gunicorn app:app\"]\n")
+                .is_empty()
+        );
+        assert_eq!(
+            messages("FROM a\nCMD [\"bash\", \"-c\", \"migrate & gunicorn app:app; wait\"]\n")
+                .len(),
+            1
+        );
+        assert!(
+            messages("FROM python:3.12-alpine\nCMD [\"sh\", \"-c\", \"gunicorn app:app\"]\n")
+                .is_empty()
+        );
+        assert_eq!(
+            messages("FROM python:3.12-slim\nCMD [\"sh\", \"-c\", \"gunicorn app:app\"]\n").len(),
+            1
+        );
         assert_eq!(
             messages("FROM a\nCMD [\"sh\", \"-c\", \"migrate && gunicorn app:app\"]\n").len(),
             1
