@@ -1126,6 +1126,31 @@ impl Project {
         &self.units
     }
 
+    /// The Dockerfile of this repository that builds `image` (a workflow
+    /// or compose build tags it with that repository name), other than
+    /// `from` itself: a base image built here, whose `USER` and `ENV` the
+    /// images built on it inherit.
+    pub fn built_here(
+        &self,
+        image: &crate::parse::image::ImageRef,
+        from: &Path,
+    ) -> Option<(PathBuf, Arc<Built>)> {
+        if image.unresolved {
+            return None;
+        }
+        let repo = image.repository();
+        let me = key(from);
+        self.units
+            .iter()
+            .filter(|u| u.dockerfile != me)
+            .find(|u| {
+                u.builds
+                    .iter()
+                    .any(|b| b.image.as_ref().is_some_and(|i| i.repository() == repo))
+            })
+            .and_then(|u| Some((u.dockerfile.clone(), self.dockerfile(&u.dockerfile)?)))
+    }
+
     // ---- questions rules ask ----
 
     /// Does the project around `dir` depend on FastAPI or Starlette?

@@ -6,6 +6,11 @@ declare_rule! {
     /// stages it is built `FROM`, or the last `USER` is `root`, `0` or
     /// `root:root` (after `ARG`/`ENV` substitution).
     ///
+    /// The final stage inherits the `USER` of a base image built in the
+    /// same repository (a workflow or compose file tags a Dockerfile of the
+    /// repository with the name it is built `FROM`): a base that sets an
+    /// unprivileged user answers the rule.
+    ///
     /// Silent on the image of a GitHub Docker action (an `action.yml` with
     /// `runs.using: docker` whose `runs.image` names this Dockerfile): the
     /// runner starts it as root and GitHub's Dockerfile support
@@ -95,6 +100,15 @@ impl Rule for FinalStageRunsAsRoot {
                 }
             }
             None => {
+                // A base image built in this repository passes its USER on.
+                let base = root_image
+                    .as_ref()
+                    .and_then(|i| cx.project.built_here(i, &cx.file.path));
+                if base.is_some_and(|(_, b)| {
+                    crate::rules::compose::image_user_is_non_root(&b.dockerfile)
+                }) {
+                    return;
+                }
                 let from = &df.instructions[stage.from];
                 let span = from.keyword_span.cover(stage.image.span);
                 // A tool run per invocation is not a long-lived target; what

@@ -12,7 +12,10 @@ declare_rule! {
     ///
     /// pip sees a variable set by an earlier `ENV` of the final stage, by an
     /// assignment before the command (`PIP_NO_CACHE_DIR=1 pip install …`)
-    /// or by an `export` earlier in the same RUN; a plain `PIP_NO_CACHE_DIR=1;`
+    /// or by an `export` earlier in the same RUN, or by an `ENV` of a base
+    /// image built in the same repository (a workflow or compose file tags
+    /// one of its Dockerfiles with the name this one is built `FROM`); a
+    /// plain `PIP_NO_CACHE_DIR=1;`
     /// is a shell variable, not exported, and pip never sees it. A mount over
     /// another folder (`/var/cache/apt`) does not keep pip's cache out.
     ///
@@ -103,6 +106,21 @@ fn setting<'a>(
         .and_then(|p| Some((p.value.as_deref()?, p.span, p.value_span)))
 }
 
+/// Does the base image, when a Dockerfile of this repository builds it,
+/// set `name` to a truthy value in its final stage?
+fn base_sets(cx: &DockerContext<'_>, name: &str) -> bool {
+    let Some(root) = cx.dockerfile.final_chain().first().map(|s| s.image.clone()) else {
+        return false;
+    };
+    cx.project
+        .built_here(&root, &cx.file.path)
+        .and_then(|(_, b)| {
+            let (pair, _) = b.dockerfile.final_env(name)?;
+            boolish(pair.value.as_deref()?)
+        })
+        .unwrap_or(false)
+}
+
 /// How pip and uv read a boolean: `Some(true)` for a truthy word,
 /// `Some(false)` for a falsy one.
 fn boolish(value: &str) -> Option<bool> {
@@ -154,6 +172,10 @@ impl Rule for PipCacheKept {
                 }
                 let set = setting(df, run, cmds.get(..i).unwrap_or_default(), cmd, env)
                     .filter(|(v, ..)| !v.is_empty());
+                // An ENV of a base image built in this repository counts too.
+                if set.is_none() && base_sets(cx, env) {
+                    continue;
+                }
                 match set.map(|(v, at, own)| (boolish(v), v, at, own)) {
                     Some((Some(true), ..)) => continue,
                     // pip checks that the value is a boolean, then turns the
