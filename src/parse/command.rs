@@ -672,11 +672,20 @@ const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 ///
 /// `alpine`: whether the image's `/bin/sh` is BusyBox.
 pub fn shell_execs_last(shell: &str, alpine: bool, script: &Script, body: &str) -> bool {
-    let single = script.commands.len() == 1 && !script.uses_shell_syntax;
+    // No compound command, no trap (which keeps the shell to run it);
+    // expansions (`$HOSTNAME`) do not stop the shell from exec'ing.
+    let compound = [
+        "while ", "until ", "for ", "if ", "case ", "(", "{", "trap ",
+    ]
+    .iter()
+    .any(|k| body.contains(k));
+    let single = script.commands.len() == 1
+        && script.commands[0].next.is_none()
+        && script.commands[0].redirects.is_empty()
+        && !compound;
     match base(shell) {
         "bash" => {
-            // A plain list: every link `&&` or `;`, no compound command,
-            // no trap (which keeps the shell to run it).
+            // A plain list: every link `&&` or `;`.
             let plain_links = script.commands.iter().all(|c| {
                 matches!(
                     c.next,
@@ -685,11 +694,6 @@ pub fn shell_execs_last(shell: &str, alpine: bool, script: &Script, body: &str) 
                     )
                 )
             });
-            let compound = [
-                "while ", "until ", "for ", "if ", "case ", "(", "{", "trap ",
-            ]
-            .iter()
-            .any(|k| body.contains(k));
             single || (!script.commands.is_empty() && plain_links && !compound)
         }
         "ash" | "busybox" => single,

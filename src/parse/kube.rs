@@ -577,11 +577,7 @@ impl Index {
 
     /// The ReadWriteOnce claim the workload mounts, if any: its pods
     /// cannot run on two nodes at once.
-    pub fn exclusive_claim_of(
-        &self,
-        w: &Workload<'_>,
-        at: Option<&std::path::Path>,
-    ) -> Option<String> {
+    pub fn exclusive_claim_of(&self, w: &Workload<'_>) -> Option<String> {
         let volumes = w
             .pod_spec
             .get("volumes")
@@ -591,9 +587,11 @@ impl Index {
             .iter()
             .filter_map(|v| v.get("persistentVolumeClaim")?.get("claimName")?.as_str())
             .find(|claim| {
-                self.exclusive_claims.iter().any(|(ns, name, scope)| {
-                    name == claim && in_scope(scope, at) && same_namespace(ns, &w.object.namespace)
-                })
+                // Claims are looked up across the repository: a claim is
+                // often declared in a folder of its own (`storage/`).
+                self.exclusive_claims
+                    .iter()
+                    .any(|(ns, name, _)| name == claim && same_namespace(ns, &w.object.namespace))
             })
             .map(str::to_string)
     }

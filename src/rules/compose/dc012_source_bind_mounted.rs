@@ -10,7 +10,9 @@ declare_rule! {
     /// (`./nginx.conf:…`), of folders named for data, logs, configuration
     /// or certificates (`./data`, `./logs`, `./config`), and onto a path
     /// the image declares as a `VOLUME` are not code. A mount shared
-    /// through a YAML anchor is reported once, where it is written.
+    /// through a YAML anchor is reported once, where it is written. A
+    /// service built from a development stage (`build.target: dev…`) is
+    /// a development set-up: not reported.
     ///
     /// ## Why it matters in production
     /// The container then runs whatever is in the checkout on the host, not
@@ -54,6 +56,15 @@ fn is_source_folder(source: &str) -> bool {
     };
     // A folder: no extension on its last segment.
     !rest.is_empty() && !rest.rsplit('/').next().unwrap_or(rest).contains('.')
+}
+
+/// A service built from a development stage (`build.target: dev…`): a
+/// development set-up, whatever the file's name.
+fn builds_dev_target(s: &crate::parse::compose::Service<'_>) -> bool {
+    s.get("build")
+        .and_then(|b| b.get("target"))
+        .and_then(crate::parse::yaml::Node::as_str)
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("dev"))
 }
 
 /// Folder names that hold what the app reads or writes, not its code.
@@ -174,7 +185,7 @@ impl Rule for SourceBindMounted {
         // An anchor's mounts come back with every alias: report each once.
         let mut seen = std::collections::HashSet::new();
         for (s, dockerfile, _) in cx.services() {
-            if s.get("build").is_none() {
+            if s.get("build").is_none() || builds_dev_target(s) {
                 continue;
             }
             let layout = dockerfile.map(code_and_data);

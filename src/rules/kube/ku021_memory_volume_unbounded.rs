@@ -2,7 +2,9 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// An `emptyDir` volume with `medium: Memory` and no `sizeLimit`.
+    /// An `emptyDir` volume with `medium: Memory` and no `sizeLimit`. A
+    /// volume mounted only at `/dev/shm` by containers that all have a
+    /// memory limit is information: the limit bounds it.
     ///
     /// ## Why it matters in production
     /// A memory-backed `emptyDir` is a tmpfs: what the pod writes there is
@@ -59,6 +61,48 @@ impl Rule for MemoryVolumeUnbounded {
                     continue;
                 }
                 let name = v.get("name").and_then(Node::as_str).unwrap_or("?");
+                // `/dev/shm` for containers that all have a memory limit:
+                // the limit already bounds it (the files count against it).
+                let mounts: Vec<_> = w
+                    .containers()
+                    .into_iter()
+                    .filter(|c| {
+                        c.get("volumeMounts")
+                            .and_then(Node::as_seq)
+                            .unwrap_or(&[])
+                            .iter()
+                            .any(|m| m.get("name").and_then(Node::as_str) == Some(name))
+                    })
+                    .collect();
+                let shm_only = !mounts.is_empty()
+                    && mounts.iter().all(|c| {
+                        c.get("volumeMounts")
+                            .and_then(Node::as_seq)
+                            .unwrap_or(&[])
+                            .iter()
+                            .all(|m| {
+                                m.get("name").and_then(Node::as_str) != Some(name)
+                                    || m.get("mountPath").and_then(Node::as_str) == Some("/dev/shm")
+                            })
+                            && c.get("resources")
+                                .and_then(|r| r.get("limits"))
+                                .and_then(|l| l.get("memory"))
+                                .is_some()
+                    });
+                if shm_only {
+                    out.report(
+                        &Self::META,
+                        medium.span,
+                        format!(
+                            "volume `{name}` of {} `{}` is RAM with no `sizeLimit`; the containers' memory limits bound it, so a full `/dev/shm` ends in an OOM kill rather than an eviction that names the volume",
+                            w.kind(),
+                            w.object.name_text()
+                        ),
+                    )
+                    .severity(crate::diagnostic::Severity::Info)
+                    .help("add `sizeLimit:` to the `emptyDir`");
+                    continue;
+                }
                 out.report(
                     &Self::META,
                     medium.span,

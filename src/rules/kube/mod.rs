@@ -94,10 +94,9 @@ impl KubeContext<'_> {
 
     /// The ReadWriteOnce claim the workload mounts, if any.
     pub fn exclusive_claim_of(&self, w: &Workload<'_>) -> Option<String> {
-        let at = self.folder.as_deref();
         self.local
-            .exclusive_claim_of(w, at)
-            .or_else(|| self.index.exclusive_claim_of(w, at))
+            .exclusive_claim_of(w)
+            .or_else(|| self.index.exclusive_claim_of(w))
     }
 
     /// Containers of long-running workloads that serve traffic: they
@@ -258,11 +257,52 @@ pub fn check(
             .then(|| crate::project::key(&crate::project::dir_of(&file.path))),
         config,
     };
+    // Debug pods and client helpers follow the test purpose: rules that
+    // skip test files skip them too.
+    let production: Vec<Workload<'_>> = workloads
+        .iter()
+        .filter(|w| !is_helper(w))
+        .cloned()
+        .collect();
+    let prod_cx = KubeContext {
+        file,
+        objects: &objects,
+        workloads: &production,
+        index,
+        local: &local,
+        folder: cx.folder.clone(),
+        config,
+    };
     for rule in RULES {
-        if selection.is_enabled(rule.meta().code) {
+        if !selection.is_enabled(rule.meta().code) {
+            continue;
+        }
+        if rule
+            .meta()
+            .purposes
+            .contains(&crate::purpose::Purpose::Test)
+        {
             rule.kube(&cx, out);
+        } else {
+            rule.kube(&prod_cx, out);
         }
     }
+}
+
+/// A Pod or Job named as a debugging or client helper (`debug-*`,
+/// `*-debug`, `*-client`, `*-cli`, `test-*`, `*-test`): run by hand to
+/// look at or talk to the service, not part of it. Labels such as
+/// `env: test` do not count: they describe where a workload runs.
+pub fn is_helper(w: &Workload<'_>) -> bool {
+    if !matches!(w.kind(), "Pod" | "Job") {
+        return false;
+    }
+    let name = w.object.name_text().to_ascii_lowercase();
+    name.starts_with("debug-")
+        || name.starts_with("test-")
+        || ["-debug", "-client", "-cli", "-test"]
+            .iter()
+            .any(|s| name.ends_with(s))
 }
 
 /// A security-context field: the container's, else the pod's.

@@ -4,9 +4,9 @@ declare_rule! {
     /// ## What it checks
     /// `actions/checkout` without `persist-credentials: false`, in a job
     /// whose token can write (the job's or the workflow's `permissions:`
-    /// grant a write scope, or say nothing and the repository default
-    /// applies) or whose workspace leaves the runner (an artifact upload,
-    /// an image build). A read-only token that stays on the runner is
+    /// grant a write scope other than `id-token`, or say nothing and the
+    /// repository default applies) or whose workspace leaves the runner (an
+    /// artifact upload of the workspace itself, an image build). A read-only token that stays on the runner is
     /// what every later step can already ask for: not reported.
     ///
     /// ## Why it matters in production
@@ -107,7 +107,9 @@ fn read_only(w: Option<&Workflow<'_>>, job: &Job<'_>) -> bool {
     };
     match p {
         Permissions::All(s) => s.text == "read-all",
-        Permissions::Scopes(..) => p.write_scopes().is_empty(),
+        // `id-token: write` lets the job ask for an OIDC token; the token in
+        // `.git/config` gains nothing from it.
+        Permissions::Scopes(..) => p.write_scopes().iter().all(|s| s.text == "id-token"),
     }
 }
 
@@ -117,8 +119,19 @@ fn ships_workspace(step: &Step<'_>) -> bool {
         let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
         if path.starts_with("actions/upload-artifact")
             || path.starts_with("actions/upload-pages-artifact")
-            || path.starts_with("docker/build-push-action")
         {
+            // Named files leave `.git` behind; the workspace does not.
+            let paths = step
+                .with
+                .and_then(|w| w.get("path"))
+                .and_then(Node::as_str)
+                .unwrap_or(".");
+            return paths
+                .lines()
+                .map(str::trim)
+                .any(|p| matches!(p, "." | "./" | "*" | "**" | "${{ github.workspace }}"));
+        }
+        if path.starts_with("docker/build-push-action") {
             return true;
         }
     }

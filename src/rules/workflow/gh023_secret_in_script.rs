@@ -10,7 +10,8 @@ declare_rule! {
     /// passed through `env:` and read as a variable. Only secrets named
     /// like credentials (`…_TOKEN`, `…_KEY`, `…PASSWORD`, `…SECRET`, …,
     /// not `…PUBLIC_KEY`) are reported: repositories keep identifiers such
-    /// as `VERCEL_ORG_ID` in secrets too.
+    /// as `VERCEL_ORG_ID` in secrets too. `secrets.GITHUB_TOKEN`, the
+    /// job's own short-lived token, is not reported.
     ///
     /// ## Why it matters in production
     /// `${{ }}` is substituted into the script text before the shell runs
@@ -85,6 +86,10 @@ const CREDENTIAL_WORDS: &[&str] = &[
 /// Is `secrets.NAME` named like a credential (and not a public key)?
 fn credential_name(context: &str) -> bool {
     let name = context.trim_start_matches("secrets.");
+    // The job's own token: short-lived, masked, and given to every step.
+    if name == "github_token" {
+        return false;
+    }
     let words: Vec<&str> = name.split(['_', '-']).collect();
     !words.contains(&"public") && words.iter().any(|w| CREDENTIAL_WORDS.contains(w))
 }
