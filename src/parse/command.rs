@@ -13,6 +13,8 @@ pub enum Server {
     Gunicorn,
     Uvicorn,
     Hypercorn,
+    /// Granian (Rust HTTP server for ASGI, RSGI and WSGI apps).
+    Granian,
     FastApiRun,
     FastApiDev,
     Supervisord,
@@ -28,6 +30,7 @@ impl Server {
             Server::Gunicorn => "gunicorn",
             Server::Uvicorn => "uvicorn",
             Server::Hypercorn => "hypercorn",
+            Server::Granian => "granian",
             Server::FastApiRun => "fastapi run",
             Server::FastApiDev => "fastapi dev",
             Server::Supervisord => "supervisord",
@@ -48,9 +51,11 @@ impl Server {
     pub fn default_host(self) -> Option<&'static str> {
         match self {
             // gunicorn binds 0.0.0.0:$PORT when PORT is set: callers check.
-            Server::Gunicorn | Server::Uvicorn | Server::Hypercorn | Server::FastApiDev => {
-                Some("127.0.0.1")
-            }
+            Server::Gunicorn
+            | Server::Uvicorn
+            | Server::Hypercorn
+            | Server::Granian
+            | Server::FastApiDev => Some("127.0.0.1"),
             Server::FastApiRun => Some("0.0.0.0"),
             Server::FlaskRun | Server::DjangoRunserver => Some("127.0.0.1"),
             Server::Supervisord => None,
@@ -115,7 +120,7 @@ impl ServerCommand {
         let reload = self.get("reload").or_else(|| self.get("use_reloader"));
         let sub = self.subcommand.as_ref();
         match self.server {
-            Server::Gunicorn | Server::Uvicorn | Server::Hypercorn => {
+            Server::Gunicorn | Server::Uvicorn | Server::Hypercorn | Server::Granian => {
                 reload.map(|o| (&o.flag, "`--reload` restarts the server on file changes"))
             }
             Server::FastApiDev => sub.map(|w| (w, "`fastapi dev` is the development server")),
@@ -302,6 +307,73 @@ const UVICORN: &[Spec] = &[
     (&["--factory"], "factory", false),
 ];
 
+/// granian's command line (`granian --interface asgi app.main:app`); the
+/// settings carry uvicorn's names where they mean the same, so rules read
+/// both alike. The graceful stop was `--workers-graceful-timeout` before
+/// granian 2.3 and `--workers-kill-timeout` since.
+const GRANIAN: &[Spec] = &[
+    (&["--host"], "host", true),
+    (&["--port"], "port", true),
+    (&["--uds"], "uds", true),
+    (&["--interface"], "interface", true),
+    (&["--http"], "http", true),
+    (&["--ws", "--no-ws"], "ws", false),
+    (&["--workers"], "workers", true),
+    (&["--blocking-threads"], "blocking_threads", true),
+    (&["--runtime-threads", "--threads"], "threads", true),
+    (
+        &["--runtime-mode", "--threading-mode"],
+        "threading_mode",
+        true,
+    ),
+    (&["--loop"], "loop", true),
+    (&["--task-impl"], "task_impl", true),
+    (&["--backlog"], "backlog", true),
+    (&["--backpressure"], "backpressure", true),
+    (&["--log", "--no-log"], "log", false),
+    (&["--log-level"], "log_level", true),
+    (&["--log-config"], "log_config", true),
+    (&["--access-log"], "access_log", false),
+    (&["--no-access-log"], "no_access_log", false),
+    (&["--access-log-fmt"], "access_log_format", true),
+    (
+        &["--ssl-certificate", "--ssl-certfile"],
+        "ssl_certfile",
+        true,
+    ),
+    (&["--ssl-keyfile"], "ssl_keyfile", true),
+    (&["--ssl-keyfile-password"], "ssl_keyfile_password", true),
+    (&["--url-path-prefix"], "root_path", true),
+    (
+        &["--respawn-failed-workers", "--no-respawn-failed-workers"],
+        "respawn_failed_workers",
+        false,
+    ),
+    (&["--respawn-interval"], "respawn_interval", true),
+    (&["--workers-lifetime"], "workers_lifetime", true),
+    (&["--workers-max-rss"], "workers_max_rss", true),
+    (
+        &["--workers-kill-timeout", "--workers-graceful-timeout"],
+        "timeout_graceful_shutdown",
+        true,
+    ),
+    (&["--factory", "--no-factory"], "factory", false),
+    (&["--working-dir"], "working_dir", true),
+    (&["--env-files"], "env_file", true),
+    (&["--reload"], "reload", false),
+    (&["--no-reload"], "no_reload", false),
+    (&["--reload-paths"], "reload_dirs", true),
+    (&["--reload-ignore-dirs"], "reload_ignore_dirs", true),
+    (
+        &["--reload-ignore-patterns"],
+        "reload_ignore_patterns",
+        true,
+    ),
+    (&["--reload-ignore-paths"], "reload_ignore_paths", true),
+    (&["--process-name"], "process_name", true),
+    (&["--pid-file"], "pid_file", true),
+];
+
 const HYPERCORN: &[Spec] = &[
     (&["-c", "--config"], "config", true),
     (&["-b", "--bind"], "bind", true),
@@ -386,6 +458,7 @@ fn specs(server: Server) -> &'static [Spec] {
         Server::Gunicorn => GUNICORN,
         Server::Uvicorn => UVICORN,
         Server::Hypercorn => HYPERCORN,
+        Server::Granian => GRANIAN,
         Server::FastApiRun | Server::FastApiDev => FASTAPI,
         Server::Supervisord => SUPERVISORD,
         Server::FlaskRun | Server::DjangoRunserver => &[],
@@ -439,6 +512,7 @@ fn server_named(name: &str) -> Option<Server> {
         "gunicorn" => Some(Server::Gunicorn),
         "uvicorn" => Some(Server::Uvicorn),
         "hypercorn" => Some(Server::Hypercorn),
+        "granian" => Some(Server::Granian),
         "fastapi" => Some(Server::FastApiRun),
         "supervisord" => Some(Server::Supervisord),
         "flask" => Some(Server::FlaskRun),
@@ -842,6 +916,34 @@ mod tests {
             cmd("hypercorn -b 0.0.0.0:80 app:app").server,
             Server::Hypercorn
         );
+    }
+
+    #[test]
+    fn granian_reads_like_uvicorn() {
+        let c = cmd(
+            "granian --interface asgi --host 0.0.0.0 --workers 4 --workers-kill-timeout 20 app.main:app",
+        );
+        assert_eq!(c.server, Server::Granian);
+        assert_eq!(c.get("host").and_then(Opt::value_text), Some("0.0.0.0"));
+        assert_eq!(c.get("workers").and_then(Opt::value_text), Some("4"));
+        assert_eq!(
+            c.get("timeout_graceful_shutdown").and_then(Opt::value_text),
+            Some("20")
+        );
+        assert!(cmd("python -m granian --reload app:app").has("reload"));
+    }
+
+    #[test]
+    fn shells_that_exec_their_last_command() {
+        let script = |t: &str| crate::parse::shell::parse(t, &OffsetMap::contiguous(0, t.len()));
+        let one = "gunicorn app:app";
+        let list = "migrate && gunicorn app:app";
+        assert!(shell_execs_last("bash", false, &script(list), list));
+        assert!(shell_execs_last("/bin/sh", true, &script(one), one));
+        assert!(!shell_execs_last("/bin/sh", false, &script(one), one));
+        assert!(!shell_execs_last("sh", true, &script(list), list));
+        let looped = "while true; do work; done";
+        assert!(!shell_execs_last("bash", false, &script(looped), looped));
     }
 
     #[test]

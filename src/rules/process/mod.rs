@@ -442,7 +442,8 @@ fn int_of(o: &Opt) -> Option<i64> {
 
 /// How long the server waits for requests in flight at shutdown, when it
 /// is known: gunicorn's `graceful_timeout` (30 s by default), uvicorn's
-/// `--timeout-graceful-shutdown` (no default: unbounded).
+/// `--timeout-graceful-shutdown` and granian's `--workers-kill-timeout`
+/// (no default: unbounded).
 pub fn graceful_seconds(l: &Launch) -> Option<(i64, String)> {
     match l.command.server {
         Server::Gunicorn => match l.setting("graceful_timeout") {
@@ -452,11 +453,11 @@ pub fn graceful_seconds(l: &Launch) -> Option<(i64, String)> {
                 .and_then(|v| v.or_default().and_then(Value::as_int))
                 .map(|n| (n, "the graceful timeout set for gunicorn".to_string())),
         },
-        Server::Uvicorn | Server::Hypercorn => {
-            let name = if l.command.server == Server::Uvicorn {
-                "timeout_graceful_shutdown"
-            } else {
+        Server::Uvicorn | Server::Hypercorn | Server::Granian => {
+            let name = if l.command.server == Server::Hypercorn {
                 "graceful_timeout"
+            } else {
+                "timeout_graceful_shutdown"
             };
             l.command.get(name).and_then(int_of).map(|n| {
                 (

@@ -4,7 +4,7 @@ declare_rule! {
     /// ## What it checks
     /// A server started with its code reloader or as a development server,
     /// outside files meant for development: gunicorn `reload = True` or
-    /// `--reload`, uvicorn and hypercorn `--reload`, `fastapi dev`,
+    /// `--reload`, uvicorn, granian and hypercorn `--reload`, `fastapi dev`,
     /// `flask run`, `manage.py runserver`. Files named `*.dev.*`,
     /// `*-local.*`, `*.override.*` and Procfile processes named `dev` or
     /// `local` are for development and are not checked. In Dockerfiles,

@@ -8,7 +8,7 @@ declare_rule! {
     /// `--bind`/`--host` or `bind =`, or no address at all where the
     /// server's default is loopback. gunicorn's default is
     /// `127.0.0.1:8000` unless `PORT` is set (then `0.0.0.0:$PORT`);
-    /// uvicorn's and hypercorn's is `127.0.0.1` (uvicorn also reads
+    /// uvicorn's, granian's and hypercorn's is `127.0.0.1` (uvicorn also reads
     /// `UVICORN_HOST`); `fastapi run` binds `0.0.0.0`. A server behind a
     /// reverse proxy started in the same container (nginx, HAProxy, Caddy,
     /// Apache, Traefik, Envoy, in the same command or supervisord file) may
@@ -109,7 +109,7 @@ impl Rule for BindLocalhostInContainer {
                         )),
                         _ => None,
                     },
-                    Server::Uvicorn | Server::FastApiRun => {
+                    Server::Uvicorn | Server::FastApiRun | Server::Granian => {
                         if c.has("uds") || c.has("fd") {
                             None
                         } else if let Some(o) = c.get("host") {
@@ -117,7 +117,9 @@ impl Rule for BindLocalhostInContainer {
                                 .as_ref()
                                 .filter(|w| !w.dynamic && is_loopback(&w.text))
                                 .map(|w| (w.span, format!("{name} listens on `{}`", w.text)))
-                        } else if c.server == Server::Uvicorn && !l.has_env("UVICORN_HOST") {
+                        } else if (c.server == Server::Uvicorn && !l.has_env("UVICORN_HOST"))
+                            || (c.server == Server::Granian && !l.has_env("GRANIAN_HOST"))
+                        {
                             Some((
                                 c.program.span,
                                 format!("{name} listens on its default `127.0.0.1`: no `--host`"),

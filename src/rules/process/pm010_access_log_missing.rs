@@ -3,7 +3,8 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// gunicorn with no access log (`accesslog`/`--access-logfile` unset:
-    /// gunicorn's default writes none), and, where the server runs in a
+    /// gunicorn's default writes none), granian without `--access-log`
+    /// (off by default too), and, where the server runs in a
     /// container, an access or error log written to a file instead of
     /// `-` (standard output/error).
     ///
@@ -75,6 +76,18 @@ impl Rule for AccessLogMissing {
             }
             Here::Launcher => {
                 let l = cx.launch;
+                // granian, like gunicorn, writes no access log by default.
+                if l.command.server == Server::Granian {
+                    if !l.command.has("access_log") && !l.has_env("GRANIAN_ACCESS_LOG") && !l.dev {
+                        out.report(
+                            &Self::META,
+                            l.command.program.span,
+                            "granian writes no access log: `--access-log` is not set",
+                        )
+                        .help("add `--access-log`");
+                    }
+                    return;
+                }
                 if l.command.server != Server::Gunicorn {
                     return;
                 }

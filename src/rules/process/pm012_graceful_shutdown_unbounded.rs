@@ -4,7 +4,9 @@ declare_rule! {
     /// ## What it checks
     /// uvicorn run directly (not as a gunicorn worker) without
     /// `--timeout-graceful-shutdown` or `UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN`,
-    /// outside development files.
+    /// or granian without `--workers-kill-timeout` (`--workers-graceful-timeout`
+    /// before granian 2.3) or its `GRANIAN_` variable, outside development
+    /// files. Both wait without limit by default.
     ///
     /// ## Why it matters in production
     /// On SIGTERM uvicorn stops accepting connections and waits for the
@@ -50,19 +52,32 @@ impl Rule for GracefulShutdownUnbounded {
         }
         let l = cx.launch;
         let c = &l.command;
-        if c.server != Server::Uvicorn
-            || l.dev
+        let (flag, env) = match c.server {
+            Server::Uvicorn => (
+                "--timeout-graceful-shutdown",
+                "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN",
+            ),
+            Server::Granian => ("--workers-kill-timeout", "GRANIAN_WORKERS_KILL_TIMEOUT"),
+            _ => return,
+        };
+        if l.dev
             || c.has("reload")
             || c.has("timeout_graceful_shutdown")
-            || l.has_env("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN")
+            || l.has_env(env)
+            || (c.server == Server::Granian && l.has_env("GRANIAN_WORKERS_GRACEFUL_TIMEOUT"))
         {
             return;
         }
         out.report(
             &Self::META,
             c.program.span,
-            "uvicorn has no `--timeout-graceful-shutdown`: at shutdown it waits for requests in flight without limit",
+            format!(
+                "{} has no `{flag}`: at shutdown it waits for requests in flight without limit",
+                c.server.name()
+            ),
         )
-        .help("set `--timeout-graceful-shutdown` below the orchestrator's grace period");
+        .help(format!(
+            "set `{flag}` below the orchestrator's grace period"
+        ));
     }
 }

@@ -47,8 +47,10 @@ impl Rule for SupervisorOrphanWorkers {
         for p in &cx.programs {
             let forks = p.launches.iter().any(|l| {
                 l.command.server == Server::Gunicorn
-                    || (matches!(l.command.server, Server::Uvicorn | Server::Hypercorn)
-                        && l.command.has("workers"))
+                    || (matches!(
+                        l.command.server,
+                        Server::Uvicorn | Server::Hypercorn | Server::Granian
+                    ) && l.command.has("workers"))
             });
             if !forks {
                 continue;
