@@ -7,7 +7,10 @@ declare_rule! {
     /// context (the file `-c` names, or `supervisord*.conf` /
     /// `supervisor*.conf` beside the Dockerfile or in `supervisor/`,
     /// `docker/`, `conf/`, `config/`, `deploy/`, `etc/`) sets
-    /// `nodaemon=true` in its `[supervisord]` section.
+    /// `nodaemon=true` in its `[supervisord]` section. When a `COPY` of the
+    /// final image puts a file of the build context at the `-c` path, that
+    /// file decides; a RUN that writes `nodaemon=true` into a configuration
+    /// (`echo … >> /etc/supervisord.conf`, a heredoc) answers it too.
     ///
     /// ## Why it matters in production
     /// By default supervisord forks into the background and its first
@@ -40,6 +43,63 @@ declare_rule! {
     }
 }
 
+/// Does a RUN of the final image write `nodaemon=true` into a
+/// configuration (`echo "nodaemon=true" >> /etc/supervisord.conf`, a
+/// heredoc, `sed -i`)?
+fn written_nodaemon(
+    df: &crate::parse::dockerfile::Dockerfile,
+    file: &crate::source::SourceFile,
+) -> bool {
+    df.final_instructions()
+        .filter(|i| i.keyword == crate::parse::dockerfile::Keyword::Run)
+        .any(|i| {
+            file.slice(i.span)
+                .replace([' ', '\t'], "")
+                .to_ascii_lowercase()
+                .contains("nodaemon=true")
+        })
+}
+
+/// The file of the build context (`dir`) that a `COPY` of the final image
+/// puts at `target`: `COPY supervisord.conf /etc/supervisord.conf`, or a
+/// file copied into the target's folder (`COPY conf/ /etc/supervisor/`).
+fn copied_to(
+    df: &crate::parse::dockerfile::Dockerfile,
+    target: &str,
+    dir: &std::path::Path,
+) -> Option<std::path::PathBuf> {
+    let target = std::path::Path::new(target);
+    let name = target.file_name()?;
+    df.final_instructions()
+        .filter(|i| {
+            matches!(
+                i.keyword,
+                crate::parse::dockerfile::Keyword::Copy | crate::parse::dockerfile::Keyword::Add
+            ) && i.flag("from").is_none()
+        })
+        .filter_map(|i| {
+            let words: Vec<&str> = i.words().iter().map(|w| w.text.as_str()).collect();
+            let (dest, sources) = words.split_last()?;
+            let source = sources.first().filter(|_| sources.len() == 1)?;
+            let dest_path = std::path::Path::new(dest);
+            if dest_path == target {
+                return Some(dir.join(source));
+            }
+            // Into the target's folder: the file of that name, or the
+            // folder's file of that name.
+            let into = dest.ends_with('/') || dest_path.file_name() != Some(name);
+            (into && Some(dest_path) == target.parent().or(Some(target))).then(|| {
+                let src = dir.join(source);
+                if source.ends_with('/') || std::path::Path::new(source).file_name() != Some(name) {
+                    src.join(name)
+                } else {
+                    src
+                }
+            })
+        })
+        .last()
+}
+
 impl Rule for SupervisorDaemonizesInContainer {
     impl_meta!();
 
@@ -51,13 +111,35 @@ impl Rule for SupervisorDaemonizesInContainer {
             }
             let named = c.get("configuration").and_then(Opt::value_text);
             let dir = crate::project::dir_of(&cx.file.path);
-            let found = cx.project.supervisord_for(&dir, named);
-            if found.iter().any(|(_, nodaemon)| *nodaemon) {
+            // A configuration the build writes itself (`RUN echo … > …`).
+            if written_nodaemon(cx.dockerfile, cx.file) {
                 continue;
             }
-            let why = match found.first().and_then(|(p, _)| p.file_name()) {
-                Some(n) => format!("`{}` does not set `nodaemon=true`", n.to_string_lossy()),
-                None => "no configuration in the build context sets `nodaemon=true`".to_string(),
+            // The file a COPY puts at the `-c` path decides, when known.
+            let copied = named
+                .and_then(|n| copied_to(cx.dockerfile, n, &dir))
+                .and_then(|p| Some((cx.project.supervisord_nodaemon(&p)?, p)));
+            let why = match copied {
+                Some((true, _)) => continue,
+                Some((false, p)) => format!(
+                    "`{}`, copied to `{}`, does not set `nodaemon=true`",
+                    p.file_name().unwrap_or_default().to_string_lossy(),
+                    named.unwrap_or_default()
+                ),
+                None => {
+                    let found = cx.project.supervisord_for(&dir, named);
+                    if found.iter().any(|(_, nodaemon)| *nodaemon) {
+                        continue;
+                    }
+                    match found.first().and_then(|(p, _)| p.file_name()) {
+                        Some(n) => {
+                            format!("`{}` does not set `nodaemon=true`", n.to_string_lossy())
+                        }
+                        None => {
+                            "no configuration in the build context sets `nodaemon=true`".to_string()
+                        }
+                    }
+                }
             };
             out.report(
                 &Self::META,
