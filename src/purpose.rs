@@ -63,9 +63,17 @@ const TEST_DIRS: &[&str] = &[
     // A blockchain's regression-test network: a local stack for tests.
     "regtest",
 ];
-/// Folder names that hold examples and documentation.
+/// Folder names that hold examples and documentation, and files kept for
+/// reference that nobody deploys any more (`deprecated/`: superseded).
 const EXAMPLE_DIRS: &[&str] = &[
-    "examples", "example", "docs", "docs_src", "doc", "samples", "sample",
+    "examples",
+    "example",
+    "docs",
+    "docs_src",
+    "doc",
+    "samples",
+    "sample",
+    "deprecated",
 ];
 
 /// Images run only to give a project its dependencies locally: databases,

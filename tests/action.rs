@@ -258,11 +258,11 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
     );
     assert_eq!(
         notes.iter().filter(|l| l.starts_with("::warning ")).count(),
-        34
+        32
     );
     assert_eq!(
         notes.iter().filter(|l| l.starts_with("::notice ")).count(),
-        28
+        25
     );
     assert!(
         notes.iter().any(

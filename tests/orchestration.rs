@@ -43,8 +43,14 @@ fn a_service_in_another_file_makes_a_container_serving() {
     let d = dir();
     let p = d.path();
     write(p, "k8s/deployment.yaml", DEPLOYMENT);
-    // No ports and no Service: not a serving container.
-    assert_eq!(findings(p, "KU00"), Vec::<String>::new());
+    // No ports and no Service, but its command starts uvicorn: serving.
+    assert_eq!(
+        findings(p, "KU00"),
+        [
+            "k8s/deployment.yaml:13:17 KU001",
+            "k8s/deployment.yaml:13:17 KU002",
+        ]
+    );
     write(p, "k8s/service.yaml", SERVICE);
     assert_eq!(
         findings(p, "KU0"),

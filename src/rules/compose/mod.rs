@@ -241,7 +241,8 @@ pub fn is_serving(service: &Service<'_>, launches: &[Launch]) -> bool {
 }
 
 /// A service that runs once and exits (a migration, a test run, a
-/// seed). A service behind `profiles:` is a service like any other
+/// seed), or a toolbox kept idle for `docker compose exec` (`sleep
+/// infinity`, a shell with `tty: true`). A service behind `profiles:` is a service like any other
 /// (`docker compose --profile prod up` starts it for good): only its name
 /// or `restart: "no"` says it runs once.
 pub fn is_one_off(service: &Service<'_>) -> bool {
@@ -256,6 +257,29 @@ pub fn is_one_off(service: &Service<'_>) -> bool {
     ];
     let name = service.name.text.to_ascii_lowercase();
     if words.iter().any(|w| name.contains(w)) {
+        return true;
+    }
+    // A toolbox kept alive for `docker compose exec`: a shell with a
+    // terminal, or `sleep infinity`.
+    let runs = |k: &str| {
+        let words: Vec<String> = service
+            .strings(k)
+            .iter()
+            .map(|s| s.text.to_ascii_lowercase())
+            .collect();
+        (!words.is_empty()).then(|| words.join(" "))
+    };
+    let program = runs("entrypoint")
+        .or_else(|| runs("command"))
+        .unwrap_or_default();
+    let first = program.split_whitespace().next().unwrap_or("");
+    let idle = first == "sleep"
+        || (matches!(
+            first.rsplit('/').next().unwrap_or(""),
+            "sh" | "bash" | "ash"
+        ) && !program.contains(" -c")
+            && service.is_true("tty"));
+    if idle {
         return true;
     }
     service

@@ -2,9 +2,10 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// A serving container — it declares a port that is not only scraped
-    /// for metrics, or a Service among the checked manifests selects its
-    /// pods and it is the pod's only container — of a Deployment,
+    /// A serving container — its command starts a web server, it declares
+    /// a port that is not only scraped for metrics, or a Service among the
+    /// checked manifests selects its pods and it is the pod's only
+    /// container — of a Deployment,
     /// StatefulSet or DaemonSet without a `readinessProbe`. Metrics
     /// exporters (an `*exporter*` image, or every port named for metrics),
     /// sidecars without ports, queue workers without ports and kustomize

@@ -47,6 +47,8 @@ pub struct KubeContext<'a> {
     /// The file's folder (canonical), which the run's index scopes by.
     pub folder: Option<std::path::PathBuf>,
     pub config: &'a Config,
+    /// Containers (by span) whose `command`/`args` start a web server.
+    pub launching: &'a [Span],
 }
 
 impl KubeContext<'_> {
@@ -99,9 +101,10 @@ impl KubeContext<'_> {
             .or_else(|| self.index.exclusive_claim_of(w))
     }
 
-    /// Containers of long-running workloads that serve traffic: they
-    /// declare a port that is not only scraped for metrics, or a Service
-    /// selects the pods and the container is the pod's only one (a Service
+    /// Containers of long-running workloads that serve traffic: their
+    /// command starts a web server, they declare a port that is not only
+    /// scraped for metrics, or a Service selects the pods and the
+    /// container is the pod's only one (a Service
     /// needs no declared port). Metrics exporters, sidecars without ports
     /// beside a main container, queue workers without ports, kustomize
     /// patches and init containers are not serving containers.
@@ -124,7 +127,9 @@ impl KubeContext<'_> {
         containers
             .into_iter()
             .filter(|c| {
-                if c.ports().is_empty() {
+                if self.launching.contains(&c.node.span) {
+                    true
+                } else if c.ports().is_empty() {
                     selected && sole
                 } else {
                     !scraped_only(c)
@@ -239,10 +244,17 @@ pub fn check(
     let workloads = kube::workloads(&objects);
     let mut local = Index::default();
     local.add(&objects);
+    let mut launching: Vec<Span> = Vec::new();
     let launches: Vec<_> = workloads
         .iter()
         .flat_map(|w| w.containers())
-        .flat_map(|c| crate::rules::process::launch::in_kube_container(&c, file, project))
+        .flat_map(|c| {
+            let found = crate::rules::process::launch::in_kube_container(&c, file, project);
+            if !found.is_empty() {
+                launching.push(c.node.span);
+            }
+            found
+        })
         .collect();
     crate::rules::process::run_launches(file, &launches, config, project, selection, out);
     let cx = KubeContext {
@@ -256,6 +268,7 @@ pub fn check(
             .is_scoped()
             .then(|| crate::project::key(&crate::project::dir_of(&file.path))),
         config,
+        launching: &launching,
     };
     // Debug pods and client helpers follow the test purpose: rules that
     // skip test files skip them too.
@@ -272,6 +285,7 @@ pub fn check(
         local: &local,
         folder: cx.folder.clone(),
         config,
+        launching: &launching,
     };
     for rule in RULES {
         if !selection.is_enabled(rule.meta().code) {

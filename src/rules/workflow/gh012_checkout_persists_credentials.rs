@@ -27,12 +27,13 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Adds `persist-credentials: false` under the step's `with:` (creating
-    /// it when missing), keeping the file's indentation. Safe, unless a
-    /// later step of the job runs `git push`, `git tag` or `git commit`, or
-    /// a push action: those use the persisted credentials, and stop working
-    /// without them (the message says so; give that step a token of its
-    /// own). Steps in flow style (`{uses: …}`) are left to you.
+    /// Unsafe where a later step of the job runs `git push`, `git tag` or
+    /// `git commit`, or a push action: those use the persisted credentials
+    /// and stop working without them (the message says so; give that step
+    /// a token of its own). Safe everywhere else. Either way it adds
+    /// `persist-credentials: false` under the step's `with:` (creating it
+    /// when missing), keeping the file's indentation; steps in flow style
+    /// (`{uses: …}`) are left to you.
     ///
     /// ## Differences from zizmor
     /// zizmor's `artipacked` reports every checkout that persists its
