@@ -338,7 +338,19 @@ pub struct Index {
     /// labels, scope, and the file they are declared in (set by the
     /// project; `None` for the file being linted).
     pub controllers: Vec<Controller>,
+    /// `exclusive_claims` by name, built on first use.
+    claims_by_name: std::sync::OnceLock<std::collections::HashMap<String, Vec<Option<String>>>>,
+    /// `controllers` by (namespace, selector), built on first use.
+    by_selector: std::sync::OnceLock<SelectorIndex>,
 }
+
+/// How many controllers of one selector are looked at for a workload: a
+/// crafted file of thousands of copies of one selector stays linear.
+const MAX_SAME_SELECTOR: usize = 64;
+
+/// Controllers (their indexes) by namespace and selected labels.
+type SelectorIndex =
+    std::collections::HashMap<(Option<String>, BTreeMap<String, String>), Vec<usize>>;
 
 /// A workload controller and the labels it selects.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -547,20 +559,32 @@ impl Index {
 
     /// Another controller of the workload's namespace and folder with the
     /// same selector (not a variant of the workload itself: same kind and
-    /// name).
+    /// name). Looked up by selector, so that a file of many workloads stays
+    /// linear.
     pub fn same_selector(
         &self,
         w: &Workload<'_>,
         selector: &BTreeMap<String, String>,
         at: Option<&std::path::Path>,
     ) -> Option<&Controller> {
-        self.controllers.iter().find(|c| {
-            &c.selector == selector
-                && !(c.kind == w.kind() && c.name == w.object.name_text())
-                && in_scope(&c.scope, at)
-                // Unknown namespaces (set at apply time) are not known equal.
-                && c.namespace == w.object.namespace
-        })
+        let by = self.by_selector.get_or_init(|| {
+            let mut map = SelectorIndex::new();
+            for (i, c) in self.controllers.iter().enumerate() {
+                map.entry((c.namespace.clone(), c.selector.clone()))
+                    .or_default()
+                    .push(i);
+            }
+            map
+        });
+        // Unknown namespaces (set at apply time) are not known equal.
+        let key = (w.object.namespace.clone(), selector.clone());
+        by.get(&key)?
+            .iter()
+            .take(MAX_SAME_SELECTOR)
+            .map(|i| &self.controllers[*i])
+            .find(|c| {
+                !(c.kind == w.kind() && c.name == w.object.name_text()) && in_scope(&c.scope, at)
+            })
     }
 
     /// Whether a kustomization or skaffold config rewrites `image` (its
@@ -578,20 +602,31 @@ impl Index {
     /// The ReadWriteOnce claim the workload mounts, if any: its pods
     /// cannot run on two nodes at once.
     pub fn exclusive_claim_of(&self, w: &Workload<'_>) -> Option<String> {
+        let by_name = self.claims_by_name.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<Option<String>>> =
+                std::collections::HashMap::new();
+            for (ns, name, _) in &self.exclusive_claims {
+                map.entry(name.clone()).or_default().push(ns.clone());
+            }
+            map
+        });
         let volumes = w
             .pod_spec
             .get("volumes")
             .and_then(Node::as_seq)
             .unwrap_or(&[]);
+        // Claims are looked up across the repository: a claim is often
+        // declared in a folder of its own (`storage/`).
         volumes
             .iter()
             .filter_map(|v| v.get("persistentVolumeClaim")?.get("claimName")?.as_str())
             .find(|claim| {
-                // Claims are looked up across the repository: a claim is
-                // often declared in a folder of its own (`storage/`).
-                self.exclusive_claims
-                    .iter()
-                    .any(|(ns, name, _)| name == claim && same_namespace(ns, &w.object.namespace))
+                by_name.get(*claim).is_some_and(|spaces| {
+                    spaces
+                        .iter()
+                        .take(MAX_SAME_SELECTOR)
+                        .any(|ns| same_namespace(ns, &w.object.namespace))
+                })
             })
             .map(str::to_string)
     }

@@ -50,6 +50,25 @@ impl Rule for MemoryVolumeUnbounded {
                 .get("volumes")
                 .and_then(Node::as_seq)
                 .unwrap_or(&[]);
+            // Per volume name: every mount is `/dev/shm` in a container with
+            // a memory limit (one pass over the mounts, whatever their count).
+            let mut shm: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+            for c in w.containers() {
+                let limited = c
+                    .get("resources")
+                    .and_then(|r| r.get("limits"))
+                    .and_then(|l| l.get("memory"))
+                    .is_some();
+                for m in c.get("volumeMounts").and_then(Node::as_seq).unwrap_or(&[]) {
+                    let Some(name) = m.get("name").and_then(Node::as_str) else {
+                        continue;
+                    };
+                    let ok =
+                        limited && m.get("mountPath").and_then(Node::as_str) == Some("/dev/shm");
+                    let e = shm.entry(name).or_insert(true);
+                    *e = *e && ok;
+                }
+            }
             for v in volumes {
                 let Some(dir) = v.get("emptyDir") else {
                     continue;
@@ -61,35 +80,7 @@ impl Rule for MemoryVolumeUnbounded {
                     continue;
                 }
                 let name = v.get("name").and_then(Node::as_str).unwrap_or("?");
-                // `/dev/shm` for containers that all have a memory limit:
-                // the limit already bounds it (the files count against it).
-                let mounts: Vec<_> = w
-                    .containers()
-                    .into_iter()
-                    .filter(|c| {
-                        c.get("volumeMounts")
-                            .and_then(Node::as_seq)
-                            .unwrap_or(&[])
-                            .iter()
-                            .any(|m| m.get("name").and_then(Node::as_str) == Some(name))
-                    })
-                    .collect();
-                let shm_only = !mounts.is_empty()
-                    && mounts.iter().all(|c| {
-                        c.get("volumeMounts")
-                            .and_then(Node::as_seq)
-                            .unwrap_or(&[])
-                            .iter()
-                            .all(|m| {
-                                m.get("name").and_then(Node::as_str) != Some(name)
-                                    || m.get("mountPath").and_then(Node::as_str) == Some("/dev/shm")
-                            })
-                            && c.get("resources")
-                                .and_then(|r| r.get("limits"))
-                                .and_then(|l| l.get("memory"))
-                                .is_some()
-                    });
-                if shm_only {
+                if shm.get(name).copied().unwrap_or(false) {
                     out.report(
                         &Self::META,
                         medium.span,

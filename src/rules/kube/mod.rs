@@ -47,7 +47,8 @@ pub struct KubeContext<'a> {
     /// The file's folder (canonical), which the run's index scopes by.
     pub folder: Option<std::path::PathBuf>,
     pub config: &'a Config,
-    /// Containers (by span) whose `command`/`args` start a web server.
+    /// Containers (by span, sorted) whose `command`/`args` start a web
+    /// server.
     pub launching: &'a [Span],
 }
 
@@ -81,16 +82,12 @@ impl KubeContext<'_> {
         selector: &std::collections::BTreeMap<String, String>,
     ) -> Option<(String, String, Option<String>)> {
         let at = self.folder.as_deref();
-        let found = self.local.same_selector(w, selector, at).or_else(|| {
-            // The project's index holds this file's workloads too, by path.
-            self.index.same_selector(w, selector, at).filter(|c| {
-                !self
-                    .local
-                    .controllers
-                    .iter()
-                    .any(|l| l.kind == c.kind && l.name == c.name && l.selector == c.selector)
-            })
-        })?;
+        // This file's other controllers are found in `local` first; in the
+        // project's index the only one of this file left is `w` itself.
+        let found = self
+            .local
+            .same_selector(w, selector, at)
+            .or_else(|| self.index.same_selector(w, selector, at))?;
         Some((found.kind.clone(), found.name.clone(), found.file.clone()))
     }
 
@@ -127,7 +124,7 @@ impl KubeContext<'_> {
         containers
             .into_iter()
             .filter(|c| {
-                if self.launching.contains(&c.node.span) {
+                if self.launching.binary_search(&c.node.span).is_ok() {
                     true
                 } else if c.ports().is_empty() {
                     selected && sole
@@ -256,6 +253,8 @@ pub fn check(
             found
         })
         .collect();
+    // Sorted, for lookups in `serving_in`.
+    launching.sort_unstable();
     crate::rules::process::run_launches(file, &launches, config, project, selection, out);
     let cx = KubeContext {
         file,

@@ -98,6 +98,13 @@ impl Rule for JobOutputUnset {
             let Some(outputs) = job.node.get("outputs").and_then(Node::as_map) else {
                 continue;
             };
+            // Steps by id, lower-cased (contexts compare without case).
+            let by_id: std::collections::HashMap<String, &Step<'_>> = job
+                .steps
+                .iter()
+                .filter_map(|s| Some((s.id.as_ref()?.text.to_ascii_lowercase(), s)))
+                .rev()
+                .collect();
             for entry in outputs {
                 for e in expr::find(&cx.file.text, entry.value.span) {
                     for c in &e.contexts {
@@ -107,10 +114,8 @@ impl Rule for JobOutputUnset {
                         else {
                             continue;
                         };
-                        let step = job.steps.iter().find(|s| {
-                            s.id.as_ref()
-                                .is_some_and(|i| i.text.eq_ignore_ascii_case(id))
-                        });
+                        // The first step of that id (`rev` above keeps it).
+                        let step = by_id.get(id).copied();
                         let Some(step) = step else {
                             out.report(
                                 &Self::META,

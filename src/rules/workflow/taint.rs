@@ -13,6 +13,9 @@ use crate::parse::yaml::{Node, NodeKind};
 /// real workflows, and a bound on crafted cycles.
 const MAX_HOPS: usize = 4;
 
+/// Lines of a step's script searched for an output it writes.
+const MAX_SCRIPT_LINES: usize = 2000;
+
 /// Who chooses the data at the start of the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
@@ -176,7 +179,9 @@ impl Scope<'_> {
         let run = step.run?;
         let text = self.source.get(run.span.start..run.span.end)?;
         let mut offset = run.span.start;
-        for line in text.split_inclusive('\n') {
+        // Bounded: a crafted script of many thousand lines, read once per
+        // expression that names its step, stays cheap.
+        for line in text.split_inclusive('\n').take(MAX_SCRIPT_LINES) {
             let lower = line.to_ascii_lowercase();
             if lower.contains("github_output") && lower.contains(&format!("{name}=")) {
                 return Some((line, offset));
