@@ -49,6 +49,12 @@ declare_rule! {
     /// ## Fix
     /// None: the right user depends on the image.
     ///
+    /// ## Differences from hadolint
+    /// hadolint's DL3002 reports only an explicit last `USER root`; prodlint
+    /// also reports a final stage with no `USER` at all (the default is
+    /// root), follows `USER` through the stages and base images built in
+    /// the repository, and lowers command-line tools to info.
+    ///
     /// ## References
     /// - [GitHub: Dockerfile support for GitHub Actions (`USER`)](https://docs.github.com/en/actions/sharing-automations/creating-actions/dockerfile-support-for-github-actions#user)
     /// - [Dockerfile `USER`](https://docs.docker.com/reference/dockerfile/#user)

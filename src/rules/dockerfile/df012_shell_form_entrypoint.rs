@@ -39,6 +39,12 @@ declare_rule! {
     /// (no variables, operators, globs or redirections) into the exec form.
     /// It is unsafe because the command no longer runs through a shell.
     ///
+    /// ## Differences from hadolint
+    /// hadolint's DL3025 asks for the JSON form of `CMD` and `ENTRYPOINT`;
+    /// prodlint also reports the JSON form that starts `sh -c` without
+    /// `exec` where the shell stays PID 1 (dash), and accepts shell form
+    /// whose script starts with `exec`.
+    ///
     /// ## References
     /// - [Dockerfile: shell and exec form](https://docs.docker.com/reference/dockerfile/#shell-and-exec-form)
     pub struct ShellFormEntrypoint {

@@ -35,6 +35,11 @@ declare_rule! {
     /// ## Fix
     /// None.
     ///
+    /// ## Differences from checkov
+    /// checkov's CKV_DOCKER_2 asks every image for a `HEALTHCHECK`; prodlint
+    /// asks only server images, as information, and not where every
+    /// deployment checks health itself.
+    ///
     /// ## References
     /// - [Dockerfile `HEALTHCHECK`](https://docs.docker.com/reference/dockerfile/#healthcheck)
     pub struct MissingHealthcheck {

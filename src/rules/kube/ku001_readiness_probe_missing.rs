@@ -38,6 +38,12 @@ declare_rule! {
     /// ## Fix
     /// None: the endpoint is the app's.
     ///
+    /// ## Differences from kube-linter and Polaris
+    /// kube-linter's `no-readiness-probe` and Polaris' `readinessProbeMissing`
+    /// ask every container of the workloads they check; prodlint asks only
+    /// containers that serve traffic (not exporters, port-less sidecars or
+    /// queue workers), so that the finding is one a reviewer acts on.
+    ///
     /// ## References
     /// - [Kubernetes: configure liveness, readiness and startup probes](https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/)
     pub struct ReadinessProbeMissing {

@@ -30,6 +30,11 @@ declare_rule! {
     /// ## Fix
     /// None: the endpoint is the app's.
     ///
+    /// ## Differences from kube-linter and Polaris
+    /// As for KU001: kube-linter's `no-liveness-probe` and Polaris'
+    /// `livenessProbeMissing` ask every container; prodlint asks serving
+    /// containers only.
+    ///
     /// ## References
     /// - [Kubernetes: liveness probes](https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/)
     pub struct LivenessProbeMissing {

@@ -35,6 +35,13 @@ declare_rule! {
     /// ## Fix
     /// None: the image must work as that user.
     ///
+    /// ## Differences from kube-linter and Polaris
+    /// The same scope as kube-linter's `run-as-non-root` and Polaris'
+    /// `runAsRootAllowed`: every pod template (Deployments, StatefulSets,
+    /// DaemonSets, Jobs, CronJobs, bare Pods), init containers included.
+    /// Pods and Jobs named as debugging or client helpers follow the test
+    /// purpose and are not checked.
+    ///
     /// ## References
     /// - [Kubernetes: configure a security context](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)
     /// - [Pod Security Standards: restricted](https://kubernetes.io/docs/concepts/security/pod-security-standards/)

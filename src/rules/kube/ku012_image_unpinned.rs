@@ -27,6 +27,11 @@ declare_rule! {
     /// ## Fix
     /// None.
     ///
+    /// ## Differences from kube-linter and Polaris
+    /// kube-linter's `latest-tag` and Polaris' `tagNotSpecified` report the
+    /// reference as written; prodlint stays silent where the repository's
+    /// kustomization or skaffold config replaces it at deploy time.
+    ///
     /// ## References
     /// - [Kubernetes: images, updating images](https://kubernetes.io/docs/concepts/containers/images/#updating-images)
     pub struct ImageUnpinned {
