@@ -44,7 +44,12 @@ fn judged_findings_replay() {
             .or_insert_with(|| {
                 let (candidates, _) =
                     prodlint::discover::discover(&[shared.join(&app)], &settings.config);
-                prodlint::project::load::project(&candidates, settings.config.max_file_size)
+                let mut project =
+                    prodlint::project::load::project(&candidates, settings.config.max_file_size);
+                // The project hooks (GH007's callers), as a run has them.
+                let all = common::settings(&["ALL"]);
+                prodlint::engine::run_project_rules(&mut project, &all);
+                project
             });
         let mut kind = Classifier::new(&settings.config).kind(&file);
         if kind == Some(prodlint::discover::FileKind::Text) && project.is_named_config(&file) {

@@ -93,14 +93,22 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         // An env file counts for the values it sets (the settings and the
         // proxies the server trusts).
         FileKind::Env => true,
-        // A Docker action counts for the image it builds.
-        FileKind::Action => text.contains("docker"),
-        // A workflow counts for the images it builds.
+        // An action counts for the image it builds, the local actions it
+        // calls and the inputs it pastes into scripts.
+        FileKind::Action => {
+            text.contains("docker") || text.contains("inputs.") || text.contains("./")
+        }
+        // A workflow counts for the images it builds, the local actions and
+        // workflows it calls, and (reusable) the inputs it pastes.
         FileKind::Workflow => [
             "build-push-action",
             "docker build",
             "docker buildx build",
             "docker image build",
+            "uses: ./",
+            "uses: \"./",
+            "uses: '.",
+            "inputs.",
         ]
         .iter()
         .any(|w| text.contains(w)),

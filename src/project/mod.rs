@@ -192,6 +192,10 @@ pub struct Project {
     docker_scripts: BTreeMap<Key, (facts::scripts::ScriptRun, facts::Loc)>,
     /// Dockerfiles Docker actions build, with the action's `runs.image`.
     action_images: BTreeMap<Key, facts::Loc>,
+    /// `uses: ./…` calls of the repository, with what they pass.
+    local_calls: Vec<facts::calls::Call>,
+    /// Inputs pasted into scripts of local actions and reusable workflows.
+    input_expansions: Vec<facts::calls::Expansion>,
 }
 
 /// Scripts Dockerfiles run that are looked up, and files of one name
@@ -698,13 +702,17 @@ impl Project {
                 f.compose = Parked::new(Arc::new((Arc::clone(&text), tree)));
             }
             FileKind::Action => {
-                // Only the Dockerfile a Docker action builds is kept.
+                // The Dockerfile a Docker action builds, the local actions a
+                // composite one calls and the inputs it pastes into scripts.
                 let tree = yaml::parse(&text);
                 let action = tree
                     .documents
                     .first()
                     .and_then(Option::as_ref)
                     .and_then(crate::parse::workflow::Action::from_root);
+                if let Some(a) = &action {
+                    facts::calls::from_action(&f.input.path, &text, a, &mut f.stated);
+                }
                 if let Some(a) = action
                     && a.using.as_ref().is_some_and(|u| u.text == "docker")
                     && let Some(image) = a.image.as_ref()
@@ -730,6 +738,7 @@ impl Project {
                     .and_then(crate::parse::workflow::Workflow::from_root)
                 {
                     facts::images::from_workflow(&f.input.path, &w, &mut f.stated);
+                    facts::calls::from_workflow(&f.input.path, &text, &w, &mut f.stated);
                 }
             }
             FileKind::Gunicorn => {
@@ -787,6 +796,8 @@ impl Project {
     fn link(&mut self) {
         self.deps = deps::Dependencies::default();
         self.action_images.clear();
+        self.local_calls.clear();
+        self.input_expansions.clear();
         self.configs.clear();
         self.named_configs.clear();
         self.wanted.clear();
@@ -802,6 +813,9 @@ impl Project {
                     .entry(Key(d.clone()))
                     .or_insert_with(|| at.clone());
             }
+            self.local_calls.extend(f.stated.calls.iter().cloned());
+            self.input_expansions
+                .extend(f.stated.expansions.iter().cloned());
         }
         // Each manifest's objects apply within its application folder.
         let parts: Vec<kube::Index> = self
@@ -1122,6 +1136,16 @@ impl Project {
     }
 
     /// The deployables of the project, one per Dockerfile, in path order.
+    /// The repository's `uses: ./…` calls, with what they pass.
+    pub fn local_calls(&self) -> &[facts::calls::Call] {
+        &self.local_calls
+    }
+
+    /// Inputs pasted into scripts of local actions and reusable workflows.
+    pub fn input_expansions(&self) -> &[facts::calls::Expansion] {
+        &self.input_expansions
+    }
+
     pub fn units(&self) -> &[facts::units::Unit] {
         &self.units
     }

@@ -65,7 +65,7 @@ impl ProjectFindings {
 }
 
 /// Every rule with a project hook (the cross-file rules).
-pub static PROJECT_RULES: &[&dyn Rule] = &[];
+pub static PROJECT_RULES: &[&dyn Rule] = &[crate::rules::workflow::SCRIPT_INJECTION];
 
 /// Runs the project hook of each rule `selection` enables anywhere (each
 /// file's own selection filters its findings later). A rule that panics

@@ -4,6 +4,7 @@
 //! on it can point there.
 
 pub mod app;
+pub mod calls;
 pub mod images;
 pub mod ports;
 pub mod scripts;
@@ -50,4 +51,10 @@ pub struct Stated {
     /// Dockerfiles a Docker action builds (`runs.using: docker` with a
     /// local `runs.image`), as project keys, with where the action says so.
     pub action_builds: Vec<(PathBuf, Loc)>,
+    /// `uses: ./…` of local actions and reusable workflows, with what
+    /// they pass.
+    pub calls: Vec<calls::Call>,
+    /// Inputs pasted into scripts of composite actions and reusable
+    /// workflows.
+    pub expansions: Vec<calls::Expansion>,
 }

@@ -2,6 +2,8 @@ use super::env_move::{env_name, in_single_quotes, move_to_env};
 use super::taint::{Origin, Scope, Trail};
 use super::*;
 use crate::parse::expr;
+use crate::project::facts::calls::Call;
+use crate::rules::project_pass::{ProjectContext, ProjectFindings};
 
 declare_rule! {
     /// ## What it checks
@@ -20,12 +22,17 @@ declare_rule! {
     /// `pull_request`, `push` or `merge_group` (the author of a pull request
     /// runs the workflow of their own branch and could edit it; a pusher
     /// has write access), where it is info. Free-text `inputs.*` (type
-    /// `string` or none) of a `workflow_call` or `workflow_dispatch`
-    /// workflow are info: whoever starts it has write access, and a caller
-    /// passes what its own review allowed (the note is for callers that
-    /// forward event data); booleans, numbers and choices cannot carry
-    /// code. Inside a composite action, `inputs.*` is
-    /// a warning: the caller may pass such data.
+    /// `string` or none) of a `workflow_dispatch` workflow are info: whoever
+    /// starts it has write access; booleans, numbers and choices cannot
+    /// carry code.
+    ///
+    /// Inputs of a composite action or a reusable (`workflow_call`)
+    /// workflow are judged with the repository's own callers (`uses: ./…`):
+    /// silent when every caller passes literals, secrets or variables; a
+    /// warning, with the caller's value as a related location, when one
+    /// passes data from another expression; and when no caller is in the
+    /// repository, a warning in a composite action and info in a reusable
+    /// workflow (a caller elsewhere may pass anything).
     ///
     /// ## Why it matters in production
     /// `${{ }}` is substituted into the script text before the shell runs
@@ -151,10 +158,70 @@ fn use_env(cx: &WorkflowContext<'_>, e: &expr::Expression) -> Option<Vec<Edit>> 
 impl Rule for ScriptInjection {
     impl_meta!();
 
+    /// Inputs of composite actions and reusable workflows, judged with the
+    /// repository's callers: silent when every caller passes literals,
+    /// secrets or variables; a warning naming the caller that passes data
+    /// someone outside may choose; as before (composite: warning, reusable:
+    /// info) when no caller is in the repository.
+    fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
+        let mut by_callee: std::collections::HashMap<&std::path::Path, Vec<&Call>> =
+            std::collections::HashMap::new();
+        for call in cx.project.local_calls() {
+            for c in &call.callee {
+                by_callee.entry(c.as_path()).or_default().push(call);
+            }
+        }
+        for x in cx.project.input_expansions() {
+            let key = cx.project.key(&x.at.file);
+            let calls = by_callee.get(key.as_path()).map_or(&[][..], Vec::as_slice);
+            let reach = if x.via.is_empty() {
+                "is pasted into the script".to_string()
+            } else {
+                format!("reaches the script through {}", x.via)
+            };
+            let source = format!("inputs.{}", x.input);
+            if calls.is_empty() {
+                let (severity, message) = if x.composite {
+                    (
+                        Severity::Warning,
+                        format!("`{source}` {reach}; a caller may pass untrusted data"),
+                    )
+                } else {
+                    (
+                        Severity::Info,
+                        format!("`{source}` is chosen by whoever calls this workflow, and {reach}"),
+                    )
+                };
+                out.report(&Self::META, &x.at, message)
+                    .severity(severity)
+                    .help("pass it through `env:` and use the variable, quoted, in the script");
+                continue;
+            }
+            // The first caller that passes data someone outside may choose.
+            let free = calls.iter().find_map(|c| {
+                c.inputs
+                    .iter()
+                    .find(|(name, free, _)| *free && *name == x.input)
+                    .map(|(_, _, at)| at)
+            });
+            let Some(at) = free else { continue };
+            let b = out
+                .report(
+                    &Self::META,
+                    &x.at,
+                    format!("`{source}` {reach}, and a caller in this repository passes it data from an expression"),
+                )
+                .severity(Severity::Warning)
+                .help("pass it through `env:` and use the variable, quoted, in the script");
+            cx.related(b, at, "passes it here");
+        }
+    }
+
     fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
         let composite = cx
             .action
             .is_some_and(|a| a.using.as_ref().is_some_and(|u| u.text == "composite"));
+        let callable = composite || cx.workflow.is_some_and(|w| w.has_trigger("workflow_call"));
         let mut steps: Vec<(Option<&Job<'_>>, &Step<'_>)> = Vec::new();
         if let Some(w) = cx.workflow {
             steps.extend(
@@ -185,6 +252,11 @@ impl Rule for ScriptInjection {
                 else {
                     continue;
                 };
+                // Inputs of a composite action or a reusable workflow are
+                // judged with their callers, in the project hook.
+                if trail.origin == Origin::Caller && callable {
+                    continue;
+                }
                 let (severity, message) = judge(&trail, context, cx.workflow, composite);
                 let b = out
                     .report(&Self::META, e.span, message)

@@ -2,7 +2,7 @@
 
 mod env_move;
 pub(crate) mod helpers;
-mod taint;
+pub(crate) mod taint;
 
 mod gh001_unpinned_action;
 mod gh002_action_on_branch;
@@ -60,6 +60,9 @@ pub(crate) fn check_text(rule: &dyn Rule, text: &str) -> Vec<crate::diagnostic::
 
 /// Refs that name a branch rather than a release.
 const BRANCH_REFS: &[&str] = &["main", "master", "develop", "dev", "trunk", "HEAD"];
+
+/// GH007, whose project hook judges inputs with their callers.
+pub static SCRIPT_INJECTION: &dyn Rule = &gh007_script_injection::ScriptInjection;
 
 pub static RULES: &[&dyn Rule] = &[
     &gh001_unpinned_action::UnpinnedAction,

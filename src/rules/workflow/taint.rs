@@ -4,10 +4,10 @@
 //! workflow. GH007 asks, for each context a script expands, the path that
 //! brings untrusted data to it.
 
-use super::helpers::is_untrusted;
 use crate::parse::expr;
 use crate::parse::workflow::{Job, Step, Workflow};
 use crate::parse::yaml::{Node, NodeKind};
+use crate::rules::workflow::helpers::is_untrusted;
 
 /// How far a value is followed (`env.A` from `env.B` from …): enough for
 /// real workflows, and a bound on crafted cycles.
