@@ -166,6 +166,11 @@ pub struct Project {
     kube: Arc<kube::Index>,
     /// One per Dockerfile: what builds, runs and serves it.
     units: Vec<facts::units::Unit>,
+    /// `units` by Dockerfile key, and by the repositories their builds
+    /// tag (`ghcr.io/acme/base`), built on first use: rules ask once per
+    /// Dockerfile, and a path comparison per unit would make that quadratic.
+    units_by_dockerfile: std::sync::OnceLock<std::collections::HashMap<PathBuf, Vec<usize>>>,
+    units_by_image: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
     /// Per supervisord or systemd file, the servers it starts.
     hosted: BTreeMap<Key, Vec<facts::units::Hosted>>,
     /// The applications launches start (`app.main:app`, `main.py`), the
@@ -913,6 +918,9 @@ impl Project {
             self.launch_sites = again.sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         }
         self.units = self.link_units(servers, run_servers);
+        // The lookups of the units are rebuilt on first use.
+        self.units_by_dockerfile = std::sync::OnceLock::new();
+        self.units_by_image = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
         for u in &mut self.units {
@@ -1162,17 +1170,45 @@ impl Project {
         if image.unresolved {
             return None;
         }
-        let repo = image.repository();
+        let by_image = self.units_by_image.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (i, u) in self.units.iter().enumerate() {
+                for b in &u.builds {
+                    if let Some(img) = &b.image {
+                        let e = map.entry(img.repository()).or_default();
+                        if e.last() != Some(&i) {
+                            e.push(i);
+                        }
+                    }
+                }
+            }
+            map
+        });
         let me = key(from);
-        self.units
+        by_image
+            .get(&image.repository())?
             .iter()
-            .filter(|u| u.dockerfile != me)
-            .find(|u| {
-                u.builds
-                    .iter()
-                    .any(|b| b.image.as_ref().is_some_and(|i| i.repository() == repo))
-            })
+            .map(|i| &self.units[*i])
+            .find(|u| u.dockerfile != me)
             .and_then(|u| Some((u.dockerfile.clone(), self.dockerfile(&u.dockerfile)?)))
+    }
+
+    /// The units of the Dockerfile at `path`.
+    pub fn units_of(&self, path: &Path) -> impl Iterator<Item = &facts::units::Unit> {
+        let by_file = self.units_by_dockerfile.get_or_init(|| {
+            let mut map: std::collections::HashMap<PathBuf, Vec<usize>> =
+                std::collections::HashMap::new();
+            for (i, u) in self.units.iter().enumerate() {
+                map.entry(u.dockerfile.clone()).or_default().push(i);
+            }
+            map
+        });
+        by_file
+            .get(&key(path))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|i| &self.units[*i])
     }
 
     // ---- questions rules ask ----

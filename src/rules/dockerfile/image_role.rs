@@ -130,12 +130,9 @@ pub fn starts_server(cx: &DockerContext<'_>) -> bool {
 /// The role of the image `cx` builds.
 pub fn role(cx: &DockerContext<'_>) -> Role {
     let df = cx.dockerfile;
-    let me = cx.project.key(&cx.file.path);
     let published = cx
         .project
-        .units()
-        .iter()
-        .filter(|u| u.dockerfile == me)
+        .units_of(&cx.file.path)
         .any(|u| !u.runs.is_empty() && u.runs.iter().any(|r| !r.ports.is_empty()));
     if df.final_last(Keyword::Expose).is_some() || starts_server(cx) || published {
         return Role::Server;
@@ -173,12 +170,9 @@ pub fn role(cx: &DockerContext<'_>) -> Role {
 /// (compose `healthcheck:`, Kubernetes probes)? `false` when nothing in
 /// the project runs it.
 pub fn health_checked_everywhere(cx: &DockerContext<'_>) -> bool {
-    let me = cx.project.key(&cx.file.path);
     let runs: Vec<_> = cx
         .project
-        .units()
-        .iter()
-        .filter(|u| u.dockerfile == me)
+        .units_of(&cx.file.path)
         .flat_map(|u| u.runs.iter())
         .collect();
     !runs.is_empty() && runs.iter().all(|r| r.health_checked)
