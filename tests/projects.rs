@@ -192,3 +192,51 @@ fn a_manifest_alone_reads_the_configuration_above_it() {
     );
     assert_eq!(alone, in_whole);
 }
+
+#[test]
+fn the_git_folder_matters_only_in_a_context_that_holds_one() {
+    let d = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let root = d.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        }
+        std::fs::write(&p, text).unwrap_or_else(|e| panic!("write: {e}"));
+    };
+    // The repository root holds `.git`; `svc/` is a context without one.
+    std::fs::create_dir_all(root.join(".git")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    let dockerfile = "FROM python:3.12-slim\nCOPY . /app\nUSER 10001\n";
+    write("Dockerfile", dockerfile);
+    write(".dockerignore", ".env\n");
+    write("svc/Dockerfile", dockerfile);
+    write("svc/.dockerignore", ".env\n");
+    let out = prodlint_json(root)
+        .args(["--select", "DF016", "."])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("json: {e}"));
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["file"].as_str().unwrap_or("").to_string(),
+                        f["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        found,
+        vec![(
+            "Dockerfile".to_string(),
+            "the whole build context is copied and `.dockerignore` does not exclude `.git`"
+                .to_string()
+        )],
+        "{found:?}"
+    );
+}

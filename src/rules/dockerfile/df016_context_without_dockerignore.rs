@@ -4,7 +4,9 @@ declare_rule! {
     /// ## What it checks
     /// `COPY . …` (or `ADD . …`) copies the whole build context while there
     /// is no `.dockerignore` (nor `<Dockerfile>.dockerignore`) beside the
-    /// Dockerfile, or the one there does not exclude `.env` files and `.git`.
+    /// Dockerfile, or the one there does not exclude `.env` files, and
+    /// `.git` where the build context holds one (a Dockerfile at the
+    /// repository root; a subfolder's context has no `.git` to copy).
     ///
     /// ## Why it matters in production
     /// The whole folder goes into the image: local `.env` files with real
@@ -59,6 +61,15 @@ impl Rule for ContextCopiedWithoutDockerignore {
             sources.iter().find(|w| is_whole_context(&w.text))
         });
         let Some(src) = copy_all else { return };
+        // `.git` matters only where the build context holds one: the
+        // context of a Dockerfile in a subfolder of the repository does not.
+        let context = crate::project::dir_of(&cx.file.path);
+        let has_git = context.join(".git").exists();
+        let wanted: &[&str] = if has_git {
+            &[".env", ".git"]
+        } else {
+            &[".env"]
+        };
         match cx.dockerignore {
             None => {
                 out.report(
@@ -66,11 +77,16 @@ impl Rule for ContextCopiedWithoutDockerignore {
                     src.span,
                     "the whole build context is copied and there is no `.dockerignore`",
                 )
-                .help("add a `.dockerignore` that excludes at least `.git` and `.env*`");
+                .help(if has_git {
+                    "add a `.dockerignore` that excludes at least `.git` and `.env*`"
+                } else {
+                    "add a `.dockerignore` that excludes at least `.env*`"
+                });
             }
             Some((path, ignore)) => {
-                let missing: Vec<&str> = [".env", ".git"]
-                    .into_iter()
+                let missing: Vec<&str> = wanted
+                    .iter()
+                    .copied()
                     .filter(|p| !ignore.excludes(p))
                     .collect();
                 if !missing.is_empty() {
