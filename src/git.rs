@@ -22,6 +22,12 @@ pub fn forget() {
     ignores().clear();
 }
 
+/// Whether `dir` itself holds a `.git` (a repository's root, where a
+/// build context copies the history along).
+pub fn holds_git(dir: &Path) -> bool {
+    dir.join(".git").exists()
+}
+
 /// The folder holding `.git` above `path`, if any.
 pub fn repo_root(path: &Path) -> Option<PathBuf> {
     let abs = absolute(path)?;

@@ -64,7 +64,7 @@ impl Rule for ContextCopiedWithoutDockerignore {
         // `.git` matters only where the build context holds one: the
         // context of a Dockerfile in a subfolder of the repository does not.
         let context = crate::project::dir_of(&cx.file.path);
-        let has_git = context.join(".git").exists();
+        let has_git = crate::git::holds_git(&context);
         let wanted: &[&str] = if has_git {
             &[".env", ".git"]
         } else {

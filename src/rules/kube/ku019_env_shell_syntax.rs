@@ -1,4 +1,5 @@
 use super::*;
+use crate::rules::workflow::helpers::source_offset;
 
 declare_rule! {
     /// ## What it checks
@@ -88,20 +89,20 @@ impl Rule for EnvShellSyntax {
             for (i, (name, value)) in env.iter().enumerate() {
                 let Some(value) = value else { continue };
                 let Some(text) = value.as_str() else { continue };
-                let raw = cx.file.slice(value.span);
                 for (a, b, var, braced) in references(text) {
                     if !names.contains(&var) || var == name.text {
                         continue;
                     }
                     let earlier = names[..i].contains(&var);
                     let shown = &text[a..b];
-                    // Offsets into the source are exact when the scalar is written as it reads.
-                    let quote = usize::from(raw.starts_with(['"', '\'']));
-                    let span = if raw.get(quote..quote + text.len()) == Some(text) {
-                        crate::source::Span::new(
-                            value.span.start + quote + a,
-                            value.span.start + quote + b,
-                        )
+                    // The reference in the source, where the scalar is written as
+                    // it reads (no escapes before it); else the whole value.
+                    let at = crate::source::Span::new(
+                        source_offset(cx.file, value, a),
+                        source_offset(cx.file, value, b),
+                    );
+                    let span = if cx.file.slice(at) == shown {
+                        at
                     } else {
                         value.span
                     };

@@ -160,8 +160,7 @@ fn uses_scope(job: &Job<'_>, scope: &str) -> bool {
         .find(|(s, _)| *s == scope)
         .map_or(&[][..], |(_, a)| *a);
     job.steps.iter().any(|step| {
-        if let Some(u) = &step.uses {
-            let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+        if let Some(path) = action_path(step) {
             if path == "actions/github-script" || actions.iter().any(|a| path.starts_with(a)) {
                 return true;
             }

@@ -79,8 +79,7 @@ fn bounded(step: &Step<'_>) -> bool {
     if step.node.get("timeout-minutes").is_some() {
         return true;
     }
-    if let Some(u) = &step.uses {
-        let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+    if let Some(path) = action_path(step) {
         return QUICK_ACTIONS.iter().any(|a| path.starts_with(a));
     }
     run_script(step).is_some_and(|s| {

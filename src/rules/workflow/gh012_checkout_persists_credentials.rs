@@ -80,11 +80,8 @@ const PUSH_ACTIONS: &[&str] = &[
 /// Does a step use the persisted credentials (`git push`, `git tag`,
 /// `git commit`, a push action)?
 fn uses_git_credentials(step: &Step<'_>) -> bool {
-    if let Some(u) = &step.uses {
-        let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
-        if PUSH_ACTIONS.contains(&path.as_str()) {
-            return true;
-        }
+    if action_path(step).is_some_and(|p| PUSH_ACTIONS.contains(&p.as_str())) {
+        return true;
     }
     run_script(step).is_some_and(|s| {
         s.commands.iter().any(|c| {
@@ -116,8 +113,7 @@ fn read_only(w: Option<&Workflow<'_>>, job: &Job<'_>) -> bool {
 
 /// Does a step carry the workspace off the runner (an artifact, an image)?
 fn ships_workspace(step: &Step<'_>) -> bool {
-    if let Some(u) = &step.uses {
-        let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+    if let Some(path) = action_path(step) {
         if path.starts_with("actions/upload-artifact")
             || path.starts_with("actions/upload-pages-artifact")
         {

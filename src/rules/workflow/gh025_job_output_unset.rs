@@ -58,33 +58,11 @@ declare_rule! {
 fn written_names(script: &str) -> Option<Vec<String>> {
     let mut names = Vec::new();
     for line in script.lines() {
-        let lower = line.to_ascii_lowercase();
-        if lower.contains("::set-output name=") {
-            let rest = &line[lower.find("::set-output name=")? + 18..];
-            names.push(rest.split("::").next()?.trim().to_string());
-            continue;
+        match output_write(line) {
+            Some(OutputWrite::Named(name)) => names.push(name.to_string()),
+            Some(OutputWrite::Computed) => return None,
+            None => {}
         }
-        if !lower.contains("github_output") {
-            continue;
-        }
-        // `echo "name=value" >> "$GITHUB_OUTPUT"`, `echo name<<EOF >> …`
-        let head = line.split(">>").next()?;
-        let start = head
-            .find(['"', '\''])
-            .map(|q| q + 1)
-            .or_else(|| head.find("echo ").map(|e| e + 5))
-            .or_else(|| head.find("printf ").map(|e| e + 7))?;
-        let body = head.get(start..)?.trim_start();
-        let end = body.find(['=', '<'])?;
-        let name = &body[..end];
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return None;
-        }
-        names.push(name.to_string());
     }
     (!names.is_empty()).then_some(names)
 }

@@ -60,6 +60,53 @@ pub fn step_uses(step: &Step<'_>, name: &str) -> bool {
     })
 }
 
+/// The action a step uses, lower-cased, without its ref
+/// (`actions/checkout`), when it uses one.
+pub fn action_path(step: &Step<'_>) -> Option<String> {
+    let u = step.uses.as_ref()?;
+    Some(u.text.split('@').next().unwrap_or("").to_ascii_lowercase())
+}
+
+/// What a script line writes to the step's outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputWrite<'a> {
+    /// A literal name: `echo "tag=…" >> "$GITHUB_OUTPUT"`, `echo
+    /// "notes<<EOF" >> …`, the old `::set-output name=tag::…`.
+    Named(&'a str),
+    /// A name the script computes (`"$k=$v"`), or a whole file.
+    Computed,
+}
+
+/// What `line` writes to `$GITHUB_OUTPUT`, if it writes there: one reader
+/// for GH025 (the names a step writes) and GH007 (the line that writes
+/// a name, to follow the data in it).
+pub fn output_write(line: &str) -> Option<OutputWrite<'_>> {
+    let lower = line.to_ascii_lowercase();
+    if let Some(at) = lower.find("::set-output name=") {
+        let rest = line.get(at + 18..)?;
+        return Some(OutputWrite::Named(rest.split("::").next()?.trim()));
+    }
+    if !lower.contains("github_output") {
+        return None;
+    }
+    let named = || {
+        let head = line.split(">>").next()?;
+        let start = head
+            .find(['"', '\''])
+            .map(|q| q + 1)
+            .or_else(|| head.find("echo ").map(|e| e + 5))
+            .or_else(|| head.find("printf ").map(|e| e + 7))?;
+        let body = head.get(start..)?.trim_start();
+        let name = body.get(..body.find(['=', '<'])?)?;
+        let plain = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        plain.then_some(name)
+    };
+    Some(named().map_or(OutputWrite::Computed, OutputWrite::Named))
+}
+
 /// Context paths whose value an outside contributor can choose. `*`
 /// matches one path segment.
 const UNTRUSTED: &[&str] = &[
@@ -274,8 +321,7 @@ pub fn deploy_evidence(job: &Job<'_>) -> Option<Deploy> {
         });
     };
     for step in &job.steps {
-        if let Some(u) = &step.uses {
-            let path = u.text.split('@').next().unwrap_or("").to_ascii_lowercase();
+        if let (Some(u), Some(path)) = (&step.uses, action_path(step)) {
             if DEPLOY_ACTIONS.iter().any(|a| path.starts_with(a))
                 && (path != "appleboy/ssh-action" || ssh_script_changes(step))
             {

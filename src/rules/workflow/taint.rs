@@ -7,7 +7,7 @@
 use crate::parse::expr;
 use crate::parse::workflow::{Job, Step, Workflow};
 use crate::parse::yaml::{Node, NodeKind};
-use crate::rules::workflow::helpers::is_untrusted;
+use crate::rules::workflow::helpers::{OutputWrite, is_untrusted, output_write};
 
 /// How far a value is followed (`env.A` from `env.B` from …): enough for
 /// real workflows, and a bound on crafted cycles.
@@ -182,8 +182,9 @@ impl Scope<'_> {
         // Bounded: a crafted script of many thousand lines, read once per
         // expression that names its step, stays cheap.
         for line in text.split_inclusive('\n').take(MAX_SCRIPT_LINES) {
-            let lower = line.to_ascii_lowercase();
-            if lower.contains("github_output") && lower.contains(&format!("{name}=")) {
+            if let Some(OutputWrite::Named(n)) = output_write(line)
+                && n.eq_ignore_ascii_case(name)
+            {
                 return Some((line, offset));
             }
             offset += line.len();
