@@ -5,7 +5,8 @@ declare_rule! {
     /// A job without `timeout-minutes` (reusable-workflow calls, which
     /// cannot set one, are skipped). A job whose every step either has its
     /// own `timeout-minutes` or cannot hang — first-party setup and
-    /// artifact actions, `actions/github-script`, scripts of shell
+    /// artifact actions, `actions/github-script`, change detection
+    /// (`dorny/paths-filter`, `tj-actions/changed-files`), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `git diff`) — is
     /// not reported: there is nothing left to bound.
     ///
@@ -54,6 +55,9 @@ const QUICK_ACTIONS: &[&str] = &[
     "actions/stale",
     "actions/labeler",
     "actions/add-to-project",
+    // Change detection: a diff of the checkout, or one API call.
+    "dorny/paths-filter",
+    "tj-actions/changed-files",
 ];
 
 /// Programs that do not wait on the network or a build.
