@@ -44,13 +44,11 @@ declare_rule! {
     }
 }
 
-/// Does the workflow push a tag that moves (`latest`, as a tag value or an
-/// input's default)? Two release runs then race for it: an older build
-/// finishing last takes `latest` back. Runner labels (`ubuntu-latest`),
-/// `latest=false` and tags enabled only on the default branch (never on a
-/// tag or release run) do not count.
-fn moves_latest(cx: &WorkflowContext<'_>) -> bool {
-    cx.file.text.lines().any(|line| {
+/// Does a tag text name `latest` (not `ubuntu-latest`, not `latest=false`,
+/// not a tag enabled only on the default branch, which a tag or release
+/// run is not)?
+fn names_latest(text: &str) -> bool {
+    text.lines().any(|line| {
         if line.contains("latest=false") || line.contains("is_default_branch") {
             return false;
         }
@@ -58,6 +56,36 @@ fn moves_latest(cx: &WorkflowContext<'_>) -> bool {
             !line[..i].ends_with(['-', '_', '.']) && !line[i + 6..].starts_with(['-', '_'])
         })
     })
+}
+
+/// Does the job push a tag that moves (`latest`)? Two release runs then
+/// race for it: an older build finishing last takes `latest` back. Read
+/// from where tags are said: the steps' `with:` values (`tags:`, a
+/// metadata action's rules), the words of its scripts (`docker push
+/// app:latest`), and the defaults of the workflow's inputs.
+fn moves_latest(w: &Workflow<'_>, job: &Job<'_>) -> bool {
+    let in_steps = job.steps.iter().any(|step| {
+        let with = step.with.and_then(Node::as_map).unwrap_or(&[]);
+        with.iter()
+            .any(|e| e.value.as_str().is_some_and(names_latest))
+            || run_script(step).is_some_and(|s| {
+                s.commands
+                    .iter()
+                    .flat_map(|c| c.argv.iter())
+                    .any(|w| names_latest(&w.text))
+            })
+    });
+    let defaults = w
+        .triggers
+        .iter()
+        .filter_map(|t| {
+            t.filters
+                .and_then(|f| f.get("inputs"))
+                .and_then(Node::as_map)
+        })
+        .flatten()
+        .filter_map(|e| e.value.get("default").and_then(Node::as_str));
+    in_steps || defaults.into_iter().any(names_latest)
 }
 
 impl Rule for DeployConcurrencyMissing {
@@ -72,8 +100,8 @@ impl Rule for DeployConcurrencyMissing {
         // publish two versions, nothing to race for.
         let release = release_triggered(w);
         for job in w.jobs.iter().filter(|j| j.concurrency.is_none()) {
-            if let Some(Deploy { why, .. }) =
-                deploy_evidence(job).filter(|d| !(d.publishes_only && release && !moves_latest(cx)))
+            if let Some(Deploy { why, .. }) = deploy_evidence(job)
+                .filter(|d| !(d.publishes_only && release && !moves_latest(w, job)))
             {
                 out.report(
                     &Self::META,
@@ -88,5 +116,29 @@ impl Rule for DeployConcurrencyMissing {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(text: &str) -> usize {
+        check_text(&DeployConcurrencyMissing, text).len()
+    }
+
+    #[test]
+    fn release_runs_race_only_for_latest() {
+        let on_tag = "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker push ghcr.io/o/app:${{ github.ref_name }}\n";
+        // `ubuntu-latest` is a runner label, not a tag.
+        assert_eq!(count(on_tag), 0);
+        let latest = on_tag.replace("${{ github.ref_name }}", "latest");
+        assert_eq!(count(&latest), 1);
+        let metadata = "on:\n  release:\n    types: [published]\njobs:\n  publish:\n    runs-on: x\n    steps:\n      - uses: docker/metadata-action@v5\n        with:\n          tags: |\n            type=semver,pattern={{version}}\n            type=raw,value=latest\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n";
+        assert_eq!(count(metadata), 1);
+        assert_eq!(
+            count(&metadata.replace("value=latest", "value=latest,enable={{is_default_branch}}")),
+            0
+        );
     }
 }
