@@ -83,12 +83,59 @@ impl Project {
             .find_map(|p| pick(self.companion_of(&p)?).map(|c| (p, Arc::clone(c))))
     }
 
-    /// The ignore file of a Dockerfile's build context, with its path.
+    /// The build context of a Dockerfile (a project key): the one every
+    /// build of it in the project names (compose `build.context`, a
+    /// workflow's `context:` or `docker build` argument), else its folder.
+    pub fn build_context(&self, dockerfile: &Path) -> PathBuf {
+        let k = key(dockerfile);
+        match self.build_contexts.get(super::b(&k)) {
+            Some(c) => c.clone(),
+            None => dir_of(&k),
+        }
+    }
+
+    /// The ignore file of a Dockerfile's build context, with its path:
+    /// `<name>.dockerignore` beside the Dockerfile, else `.dockerignore`
+    /// at the root of the context its builds use.
     pub fn dockerignore_for(&self, dockerfile: &Path) -> Option<(PathBuf, Arc<DockerIgnore>)> {
-        self.first_companion(dockerfile, dockerignore_names, |c| match c {
-            Companion::DockerIgnore(d) => Some(d),
-            Companion::EnvTemplate(_) => None,
-        })
+        fn pick(c: &Companion) -> Option<&Arc<DockerIgnore>> {
+            match c {
+                Companion::DockerIgnore(d) => Some(d),
+                Companion::EnvTemplate(_) => None,
+            }
+        }
+        let context = self.build_context(dockerfile);
+        if context == dir_of(&key(dockerfile)) {
+            return self.first_companion(dockerfile, dockerignore_names, pick);
+        }
+        let own = beside(dockerfile, dockerignore_names).into_iter().next()?;
+        if let Some(d) = self.companion_of(&own).and_then(pick) {
+            return Some((own, Arc::clone(d)));
+        }
+        let at = context.join(".dockerignore");
+        let f = self.files.get(super::b(&at))?;
+        let d = f.companion.as_ref().and_then(pick)?;
+        Some((f.input.path.clone(), Arc::clone(d)))
+    }
+
+    /// Build contexts named by the project's builds, by Dockerfile, where
+    /// every build of that Dockerfile names the same one.
+    pub(super) fn contexts_of_builds(&self) -> std::collections::BTreeMap<super::Key, PathBuf> {
+        let mut seen: std::collections::BTreeMap<super::Key, Option<PathBuf>> = Default::default();
+        for f in self.files.values() {
+            for b in &f.stated.builds {
+                seen.entry(super::Key(b.dockerfile.clone()))
+                    .and_modify(|c| {
+                        if c.as_ref() != Some(&b.context) {
+                            *c = None;
+                        }
+                    })
+                    .or_insert_with(|| Some(b.context.clone()));
+            }
+        }
+        seen.into_iter()
+            .filter_map(|(k, c)| Some((k, c?)))
+            .collect()
     }
 
     /// The template that documents an env file's keys, with its path.
@@ -118,6 +165,14 @@ impl Project {
                 let p = dir.join(n);
                 if !self.files.contains_key(super::b(&p)) {
                     out.push((p, kind));
+                }
+            }
+            // The ignore file of the context its builds use.
+            if f.input.kind == FileKind::Dockerfile {
+                let context = self.build_context(&f.input.path);
+                let p = context.join(".dockerignore");
+                if context != dir && !self.files.contains_key(super::b(&p)) {
+                    out.push((p, FileKind::DockerIgnore));
                 }
             }
         }

@@ -117,6 +117,12 @@ pub struct FileFacts {
     /// A `.dockerignore` or an env template, parsed for the files it
     /// accompanies.
     companion: Option<companions::Companion>,
+    /// A shell script (read because an image starts it): what it does
+    /// with the process it starts.
+    script: Option<facts::entrypoint::ScriptFacts>,
+    /// A credential file (`.npmrc`, `.pypirc`, `.netrc`): its first line
+    /// holding a literal credential, if any.
+    credentials: Option<Option<crate::source::Span>>,
 }
 
 /// A Python module's parse, held for its own lint.
@@ -195,6 +201,11 @@ pub struct Project {
     /// Python scripts Dockerfiles run while building or as their health
     /// check, with the first place one is named.
     docker_scripts: BTreeMap<Key, (facts::scripts::ScriptRun, facts::Loc)>,
+    /// The entrypoint script each Dockerfile's image starts (Dockerfile
+    /// key -> the script's key and the word that names it).
+    entry_scripts: BTreeMap<Key, (Key, facts::Loc)>,
+    /// The build context each Dockerfile's builds name, where they agree.
+    build_contexts: BTreeMap<Key, PathBuf>,
     /// Dockerfiles Docker actions build, with the action's `runs.image`.
     action_images: BTreeMap<Key, facts::Loc>,
     /// `uses: ./…` calls of the repository, with what they pass.
@@ -409,6 +420,15 @@ fn normalize_text(base: &str, rest: &str) -> String {
 }
 
 /// The folder of a file (`.` for a bare name).
+/// A shell script by its name or its `#!` line.
+fn is_shell_script(k: &Path, text: &str) -> bool {
+    k.extension().is_some_and(|e| e == "sh" || e == "bash")
+        || text
+            .lines()
+            .next()
+            .is_some_and(|l| l.starts_with("#!") && (l.contains("sh") && !l.contains("python")))
+}
+
 pub fn dir_of(path: &Path) -> PathBuf {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -461,6 +481,131 @@ impl Project {
             return None;
         }
         self.docker_scripts.get(b(&key(path)))
+    }
+
+    /// A credential file the project read (`.npmrc`, `.pypirc`,
+    /// `.netrc`): `Some(None)` when no line holds a literal credential,
+    /// `Some(Some(at))` with the first that does, `None` when it was not
+    /// read (not in the repository: made at build time, or ignored).
+    pub fn credential_file(&self, path: &Path) -> Option<Option<facts::Loc>> {
+        let f = self.files.get(b(&key(path)))?;
+        let line = f.credentials?;
+        Some(line.map(|span| facts::Loc {
+            file: f.input.path.clone(),
+            span,
+        }))
+    }
+
+    /// Credential files the Dockerfiles copy from their build contexts.
+    fn copied_credential_files(&self) -> Vec<Key> {
+        let mut out = Vec::new();
+        for (k, f) in &self.files {
+            let Some(b) = f.dockerfile.as_ref() else {
+                continue;
+            };
+            let context = self.build_context(&k.0);
+            for i in &b.dockerfile.instructions {
+                if !matches!(
+                    i.keyword,
+                    dockerfile::Keyword::Copy | dockerfile::Keyword::Add
+                ) || i.flag("from").is_some()
+                {
+                    continue;
+                }
+                let Some((_, sources)) = i.words().split_last() else {
+                    continue;
+                };
+                for s in sources {
+                    let name = s.text.rsplit('/').next().unwrap_or(&s.text);
+                    if facts::credentials::is_credential_file(name) && !s.text.contains('$') {
+                        out.push(Key(key(&context.join(&s.text))));
+                    }
+                }
+                if out.len() > MAX_DOCKER_SCRIPTS {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
+    /// The entrypoint script the image of Dockerfile `path` starts, when
+    /// the project read it: its path and what it does, and the word of
+    /// the Dockerfile that names it.
+    pub fn entry_script(
+        &self,
+        path: &Path,
+    ) -> Option<(&Path, &facts::entrypoint::ScriptFacts, &facts::Loc)> {
+        let (script, named) = self.entry_scripts.get(b(&key(path)))?;
+        let f = self.files.get(script)?;
+        Some((f.input.path.as_path(), f.script.as_ref()?, named))
+    }
+
+    /// The scripts the Dockerfiles' images start, found by name among
+    /// the files of the run (namesakes indexed once, bounded like the
+    /// scripts they run).
+    fn entry_scripts_of_dockerfiles(&self) -> BTreeMap<Key, (Key, facts::Loc)> {
+        let mut out = BTreeMap::new();
+        let named: Vec<(&Key, &FileFacts, facts::entrypoint::NamedEntry)> = self
+            .files
+            .iter()
+            .filter_map(|(k, f)| {
+                let b = f.dockerfile.as_ref()?;
+                Some((k, f, facts::entrypoint::named_in(&b.dockerfile)?))
+            })
+            .take(MAX_DOCKER_SCRIPTS)
+            .collect();
+        if named.is_empty() {
+            return out;
+        }
+        let wanted: std::collections::HashSet<&str> = named
+            .iter()
+            .filter_map(|(_, _, n)| n.tail.last().map(String::as_str))
+            .collect();
+        let mut by_name: std::collections::HashMap<&str, Vec<&Path>> =
+            std::collections::HashMap::new();
+        for k in &self.known {
+            if let Some(n) = k.0.file_name().and_then(|n| n.to_str())
+                && wanted.contains(n)
+            {
+                by_name.entry(n).or_default().push(k.0.as_path());
+            }
+        }
+        for v in by_name.values_mut() {
+            v.sort();
+        }
+        for (k, f, n) in named {
+            let dir = dir_of(&k.0);
+            let Some(namesakes) = n
+                .tail
+                .last()
+                .and_then(|name| by_name.get(name.as_str()))
+                .filter(|v| v.len() <= MAX_NAMESAKES)
+            else {
+                continue;
+            };
+            // Within the Dockerfile's folder (its build context) first.
+            let inside: Vec<&Path> = namesakes
+                .iter()
+                .copied()
+                .filter(|p| p.starts_with(&dir))
+                .collect();
+            let found = facts::scripts::resolve(&n.tail, &dir, inside.iter().copied())
+                .or_else(|| facts::scripts::resolve(&n.tail, &dir, namesakes.iter().copied()));
+            if let Some(p) = found {
+                out.insert(
+                    k.clone(),
+                    (
+                        Key(p.to_path_buf()),
+                        facts::Loc {
+                            file: f.input.path.clone(),
+                            span: n.span,
+                        },
+                    ),
+                );
+            }
+        }
+        out
     }
 
     /// The Python files the Dockerfiles' `RUN` and `HEALTHCHECK`
@@ -643,6 +788,8 @@ impl Project {
             env: None,
             traced: None,
             companion: None,
+            script: None,
+            credentials: None,
         };
         let text = Arc::clone(&f.input.text);
         f.names_forwarded = [
@@ -782,6 +929,17 @@ impl Project {
                     );
                 }
             }
+            FileKind::Text
+                if k.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(facts::credentials::is_credential_file) =>
+            {
+                let name = k.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                f.credentials = Some(facts::credentials::literal_line(name, &text));
+            }
+            FileKind::Text if is_shell_script(&k, &text) => {
+                f.script = Some(facts::entrypoint::read(&text));
+            }
             FileKind::Text => {
                 let app = facts::app::Module::from_text(&text);
                 f.app = (!app.is_empty()).then_some(app);
@@ -855,6 +1013,12 @@ impl Project {
             .collect();
         self.app_model = apps::Apps::build(modules, self.known.iter().map(|k| k.0.as_path()));
         self.docker_scripts = self.scripts_run_by_dockerfiles();
+        self.entry_scripts = self.entry_scripts_of_dockerfiles();
+        for (script, _) in self.entry_scripts.values() {
+            if !self.files.contains_key(script) {
+                self.wanted.insert(script.clone(), FileKind::Text);
+            }
+        }
         let mut index = kube::Index::default();
         for part in parts {
             index.services.extend(part.services);
@@ -903,6 +1067,13 @@ impl Project {
             self.named_configs.insert(n);
         }
         self.wanted.extend(wanted);
+        self.build_contexts = self.contexts_of_builds();
+        let copied = self.copied_credential_files();
+        for k in copied {
+            if !self.files.contains_key(&k) {
+                self.wanted.insert(k, FileKind::Text);
+            }
+        }
         let companions = self.wanted_companions();
         self.wanted
             .extend(companions.into_iter().map(|(p, kind)| (Key(p), kind)));

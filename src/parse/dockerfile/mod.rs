@@ -4,6 +4,7 @@
 
 pub mod lexer;
 mod model;
+pub mod paths;
 pub mod words;
 
 pub use lexer::{Directive, Heredoc};

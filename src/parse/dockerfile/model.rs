@@ -283,11 +283,39 @@ impl Dockerfile {
 
     /// The final stage and the stages it is built FROM, root first.
     pub fn final_chain(&self) -> Vec<&Stage> {
+        self.chain_of(self.stages.last())
+    }
+
+    /// The stage a build targets (`--target`, compose `build.target`;
+    /// `None`: the final stage), and the stages it is built FROM, root
+    /// first. An unknown target gives no stage.
+    pub fn target_chain(&self, target: Option<&str>) -> Vec<&Stage> {
+        match target {
+            None => self.final_chain(),
+            Some(t) => self.chain_of(
+                self.stage_names
+                    .get(&t.to_ascii_lowercase())
+                    .and_then(|&i| self.stages.get(i)),
+            ),
+        }
+    }
+
+    /// The last instruction with this keyword in the image a build
+    /// targets (see [`Dockerfile::target_chain`]).
+    pub fn target_last(&self, target: Option<&str>, keyword: Keyword) -> Option<&Instruction> {
+        self.target_chain(target)
+            .into_iter()
+            .rev()
+            .flat_map(|s| self.stage_instructions(s).iter().rev())
+            .find(|i| i.keyword == keyword)
+    }
+
+    fn chain_of<'a>(&'a self, last: Option<&'a Stage>) -> Vec<&'a Stage> {
         let mut chain = Vec::new();
         // A set of visited stages, not a scan of the chain per step: a
         // chain of thousands of `FROM <stage>` stays linear.
         let mut seen = vec![false; self.stages.len()];
-        let mut cur = self.stages.last();
+        let mut cur = last;
         while let Some(s) = cur {
             match seen.get_mut(s.index) {
                 Some(v) if !*v => *v = true,

@@ -25,6 +25,8 @@ pub struct Build {
     pub at: Loc,
     /// The compose service that builds it (and runs it), if one does.
     pub service: Option<String>,
+    /// Its build context (a project key).
+    pub context: PathBuf,
 }
 
 /// Where an image runs.
@@ -171,6 +173,7 @@ pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
                 let context = with("context").unwrap_or(".");
                 let file = with("file");
                 let dockerfile = dockerfile_key(&root, context, file);
+                let context = crate::project::key(&root.join(context));
                 let tags = with("tags").unwrap_or("");
                 let mut any = false;
                 for tag in tags
@@ -184,6 +187,7 @@ pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
                         dockerfile: dockerfile.clone(),
                         at: loc(path, uses.span),
                         service: None,
+                        context: context.clone(),
                     });
                 }
                 if !any {
@@ -192,6 +196,7 @@ pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
                         dockerfile,
                         at: loc(path, uses.span),
                         service: None,
+                        context,
                     });
                 }
             }
@@ -271,12 +276,14 @@ fn docker_builds(
             Some(f) => crate::project::key(&root.join(f)),
             None => dockerfile_key(root, &context, None),
         };
+        let context = crate::project::key(&root.join(&context));
         for t in &tags {
             out.builds.push(Build {
                 image: Some(image_of(&expand(&t.text, env), t.span)),
                 dockerfile: dockerfile.clone(),
                 at: loc(path, t.span),
                 service: None,
+                context: context.clone(),
             });
         }
     }
@@ -300,9 +307,9 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
         .unwrap_or_default();
     for s in &compose.services {
         let image = s.image();
-        let built = crate::rules::compose::dockerfile_path(s, &dir);
+        let built = crate::rules::compose::build_paths(s, &dir);
         let name = s.name.text.clone();
-        if let Some(df) = built {
+        if let Some((context, df)) = built {
             let tag = image
                 .as_ref()
                 .map(|i| image_of(&i.text, i.span))
@@ -312,6 +319,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 dockerfile: crate::project::key(&df),
                 at: loc(path, s.name.span),
                 service: Some(name.clone()),
+                context: crate::project::key(&context),
             });
         }
         let image_ref = match (&image, out.builds.last()) {

@@ -5,6 +5,8 @@
 
 pub mod app;
 pub mod calls;
+pub mod credentials;
+pub mod entrypoint;
 pub mod images;
 pub mod ports;
 pub mod scripts;

@@ -6,7 +6,9 @@ declare_rule! {
     /// its command starts a web server) with no `healthcheck:`, or with
     /// `healthcheck: {disable: true}`, in a file that is not for
     /// development. A `HEALTHCHECK` in the Dockerfile the service builds
-    /// counts.
+    /// counts, read in the stage the service builds: `build.target` when
+    /// it names one (a `HEALTHCHECK` only in a later stage is not in that
+    /// image), the last stage otherwise; `HEALTHCHECK NONE` does not count.
     ///
     /// ## Why it matters in production
     /// Without a health check Docker only knows whether the process is
@@ -70,7 +72,18 @@ impl Rule for HealthcheckMissing {
             if s.get("healthcheck").is_some() && !disabled {
                 continue;
             }
-            if !disabled && built.is_some_and(|df| df.final_last(Keyword::Healthcheck).is_some()) {
+            // The stage the service builds (`build.target`), not always
+            // the last one; `HEALTHCHECK NONE` checks nothing.
+            let target = s
+                .get("build")
+                .and_then(|b| b.get("target"))
+                .and_then(|t| t.as_str());
+            if !disabled
+                && built.is_some_and(|df| {
+                    df.target_last(target, Keyword::Healthcheck)
+                        .is_some_and(|h| h.command().is_some())
+                })
+            {
                 continue;
             }
             let what = if disabled {

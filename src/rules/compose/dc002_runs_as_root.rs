@@ -15,7 +15,10 @@ declare_rule! {
     /// images whose Dockerfile sets a non-root `USER` (Elastic's and
     /// OpenSearch's, Grafana, Prometheus and its exporters, Jenkins,
     /// SonarQube, Keycloak, Adminer, pgAdmin, mongo-express); and every
-    /// image of Bitnami, Selenium and Confluent.
+    /// image of Bitnami, Selenium and Confluent. A built image whose
+    /// entrypoint script (copied from the repository) starts the server as
+    /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
+    /// down the same way and is left alone too.
     ///
     /// ## Why it matters in production
     /// A process running as root inside the container is root on the host's
@@ -74,6 +77,15 @@ impl Rule for RunsAsRoot {
                 }
                 None if !cx.dev => {
                     if built.is_some_and(image_user_is_non_root) {
+                        continue;
+                    }
+                    // Its entrypoint script starts the server as another
+                    // user (`exec gosu app "$@"`).
+                    if cx.built(i).is_some_and(|b| {
+                        cx.project
+                            .entry_script(&b.file.path)
+                            .is_some_and(|(_, f, _)| f.drops_root.is_some())
+                    }) {
                         continue;
                     }
                     if s.image().is_some_and(|i| image_drops_root(&i.text)) {

@@ -46,6 +46,8 @@ pub struct ComposeContext<'a> {
     /// starts (what runs when the service sets no command).
     pub image_launches: Vec<Vec<Launch>>,
     pub config: &'a Config,
+    /// What other files say (the entrypoint script an image starts, …).
+    pub project: &'a Project,
 }
 
 impl<'a> ComposeContext<'a> {
@@ -89,6 +91,12 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// The Dockerfile a service builds, when its context is a local folder.
 pub fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
+    build_paths(service, dir).map(|(_, df)| df)
+}
+
+/// The build context and the Dockerfile of a service, when its context
+/// is a local folder.
+pub fn build_paths(service: &Service<'_>, dir: &Path) -> Option<(PathBuf, PathBuf)> {
     let build = service.get("build")?;
     let (context, file) = match build.as_str() {
         Some(c) => (c.to_string(), None),
@@ -108,7 +116,8 @@ pub fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
         return None;
     }
     let ctx = dir.join(context);
-    Some(ctx.join(file.unwrap_or_else(|| "Dockerfile".to_string())))
+    let df = ctx.join(file.unwrap_or_else(|| "Dockerfile".to_string()));
+    Some((ctx, df))
 }
 
 /// The Dockerfile a service builds, parsed, and the servers its image
@@ -159,6 +168,7 @@ pub fn check(
         launches,
         image_launches,
         config,
+        project,
     };
     for rule in RULES {
         if selection.is_enabled(rule.meta().code) {

@@ -24,6 +24,12 @@ declare_rule! {
     /// that reason: it is not a long-lived target, and what root still
     /// costs is files it writes to mounted folders owned by root.
     ///
+    /// Silent when the image's entrypoint script, copied from the
+    /// repository, starts the server as another user (`exec gosu app
+    /// "$@"`, `su-exec`, `setpriv`, `runuser`): the pattern of the official
+    /// database images, where the entrypoint needs root only to fix the
+    /// ownership of mounted folders.
+    ///
     /// ## Why it matters in production
     /// A process that escapes the app through a bug in it or a dependency
     /// owns the container as root, can rewrite the image's files and is one
@@ -113,6 +119,16 @@ impl Rule for FinalStageRunsAsRoot {
                 if base.is_some_and(|(_, b)| {
                     crate::rules::compose::image_user_is_non_root(&b.dockerfile)
                 }) {
+                    return;
+                }
+                // The entrypoint script steps down to another user before
+                // it starts the server (`exec gosu app "$@"`), as the
+                // official database images do.
+                if cx
+                    .project
+                    .entry_script(&cx.file.path)
+                    .is_some_and(|(_, f, _)| f.drops_root.is_some())
+                {
                     return;
                 }
                 let from = &df.instructions[stage.from];

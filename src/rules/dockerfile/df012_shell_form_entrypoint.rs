@@ -15,6 +15,18 @@ declare_rule! {
     /// shell-form CMD behind an exec-form ENTRYPOINT (`tini --`, an
     /// entrypoint script that ends in `exec "$@"`) still starts a shell.
     ///
+    /// An entrypoint script the Dockerfile copies from the repository
+    /// (`COPY docker/entrypoint.sh /entrypoint.sh` and `ENTRYPOINT
+    /// ["/entrypoint.sh"]`, or a script of a whole-context copy) is read
+    /// too: a script that starts the server (or the image's `CMD`, `"$@"`)
+    /// without `exec`, or puts processes in the background and `wait`s for
+    /// them with no `trap`, keeps the signal at its shell. The finding is
+    /// on the Dockerfile's word that names the script, with the script's
+    /// line as a related location. A script file never gets bash's or
+    /// BusyBox's "exec the last command" shortcut, which applies to
+    /// `-c` strings only. A script the base image brings (official images'
+    /// `docker-entrypoint.sh`) is not in the repository and is not judged.
+    ///
     /// ## Why it matters in production
     /// Shell form runs `/bin/sh -c "…"`: the shell is PID 1 and the server
     /// its child. `docker stop` and Kubernetes send SIGTERM to PID 1, most
@@ -130,6 +142,49 @@ impl ShellFormEntrypoint {
     }
 }
 
+impl ShellFormEntrypoint {
+    /// The entrypoint script the image starts (the project reads it):
+    /// it is PID 1, and passes SIGTERM on only by `exec`ing the server or
+    /// trapping the signal.
+    fn check_script(cx: &DockerContext<'_>, out: &mut Findings) {
+        let Some((path, facts, named)) = cx.project.entry_script(&cx.file.path) else {
+            return;
+        };
+        // Shown as the Dockerfile's folder (its build context) sees it.
+        let context = crate::project::dir_of(&crate::project::key(&cx.file.path));
+        let shown = path.strip_prefix(&context).map_or_else(
+            |_| crate::source::display_path(path),
+            |p| p.display().to_string(),
+        );
+        let script = cx.project.source_of(path);
+        let (message, help, at, note) = if let Some((at, what)) = &facts.without_exec {
+            (
+                format!(
+                    "the entrypoint script `{shown}` starts {what} without `exec`: the script's shell stays PID 1 and the server never gets SIGTERM"
+                ),
+                "put `exec` before the command that starts the server (`exec gunicorn …`, `exec \"$@\"`)",
+                *at,
+                "started without `exec` here",
+            )
+        } else if let Some(at) = facts.waits_untrapped {
+            (
+                format!(
+                    "the entrypoint script `{shown}` starts processes in the background and waits for them with no `trap`: SIGTERM stops at the shell and they are killed after the grace period"
+                ),
+                "run one process per container, or `trap` TERM and pass it on to the children",
+                at,
+                "waits here; nothing passes the signal on",
+            )
+        } else {
+            return;
+        };
+        let b = out.report(&Self::META, named.span, message).help(help);
+        if let Some(file) = &script {
+            b.related_in(file, at, note);
+        }
+    }
+}
+
 impl Rule for ShellFormEntrypoint {
     impl_meta!();
 
@@ -145,6 +200,7 @@ impl Rule for ShellFormEntrypoint {
         if cmd_matters && let Some(c) = df.final_last(Keyword::Cmd) {
             Self::check_instruction(c, entrypoint.is_some(), cx, out);
         }
+        Self::check_script(cx, out);
     }
 }
 

@@ -1,4 +1,6 @@
 use super::*;
+use crate::parse::dockerfile::paths;
+use crate::project::facts::credentials;
 
 declare_rule! {
     /// ## What it checks
@@ -7,6 +9,19 @@ declare_rule! {
     /// (`id_rsa`, `id_ed25519`, `*.pem`, `*.key`, `*.p12`, `*.pfx`), the
     /// `.ssh`, `.aws`, `.docker` and `.git` folders, `.npmrc`, `.pypirc`,
     /// `.netrc`, `credentials.json`, `service-account*.json`.
+    ///
+    /// Only what reaches the final image counts: a file copied into a
+    /// builder stage is reported when the final image is built FROM that
+    /// stage or copies the folder holding it out with `COPY --from`. An
+    /// `.npmrc`, `.pypirc` or `.netrc` the repository holds is judged by
+    /// its lines: one whose tokens are all read from the environment when
+    /// the tool runs (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`), or
+    /// that sets only a registry, holds no credential and is not reported;
+    /// one with a literal token is, and the message gives that line's
+    /// number (not the line: the token must not be printed).
+    /// A credential file the repository does not hold (ignored, or made by
+    /// the build) is reported: it holds whatever the machine that builds
+    /// has.
     ///
     /// ## Why it matters in production
     /// Whatever is copied into a layer stays in the image even if a later
@@ -103,31 +118,65 @@ impl Rule for SensitiveFileCopied {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        for instr in &cx.dockerfile.instructions {
+        let df = cx.dockerfile;
+        let dirs = paths::workdirs(df);
+        let context = cx.project.build_context(&cx.file.path);
+        for (at, instr) in df.instructions.iter().enumerate() {
             if !matches!(instr.keyword, Keyword::Copy | Keyword::Add)
                 || instr.flag("from").is_some()
             {
                 continue;
             }
             let words = instr.words();
-            let Some((_, sources)) = words.split_last() else {
+            let Some((dest, sources)) = words.split_last() else {
                 continue;
             };
+            let dir = dirs.get(at).map_or("/", String::as_str);
             for src in sources {
                 if src.text.starts_with("<<") || src.text.contains("://") {
                     continue;
                 }
-                if let Some(why) = sensitive(&src.text) {
-                    out.report(
-                        &Self::META,
-                        src.span,
-                        format!(
-                            "`{}` is {why}: it stays in the image for anyone who pulls it",
-                            src.text
-                        ),
-                    )
-                    .help("pass settings at run time and list the file in `.dockerignore`");
+                let Some(why) = sensitive(&src.text) else {
+                    continue;
+                };
+                // Only what reaches the final image ships: a builder
+                // stage's file stays behind unless the final image copies
+                // its folder out.
+                let base = src.text.trim_end_matches('/');
+                let name = base.rsplit('/').next().unwrap_or(base);
+                let landed = paths::destination(dir, &dest.text, name, sources.len() > 1);
+                if !paths::reaches_final(df, at, &landed) {
+                    continue;
                 }
+                // A credential file is judged by its lines when the
+                // repository holds it.
+                let read = credentials::is_credential_file(name)
+                    .then(|| cx.project.credential_file(&context.join(&src.text)))
+                    .flatten();
+                // Where the credential is, by line only: a related
+                // location would show the line, and not every credential
+                // is one the secret detectors know to mask.
+                let held = match read {
+                    Some(None) => continue,
+                    Some(Some(line)) => cx.project.source_of(&line.file).map(|f| {
+                        format!(
+                            " (line {} of `{}` holds a literal credential)",
+                            f.region(line.span).start.line,
+                            crate::report::report_path(&line.file)
+                        )
+                    }),
+                    None => None,
+                };
+                out.report(
+                    &Self::META,
+                    src.span,
+                    format!(
+                        "`{}` is {why}: it stays in the image for anyone who pulls it{}",
+                        src.text,
+                        held.unwrap_or_default()
+                    ),
+                )
+                .help("pass settings at run time and list the file in `.dockerignore`");
             }
         }
     }

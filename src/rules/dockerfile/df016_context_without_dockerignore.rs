@@ -8,6 +8,15 @@ declare_rule! {
     /// `.git` where the build context holds one (a Dockerfile at the
     /// repository root; a subfolder's context has no `.git` to copy).
     ///
+    /// The build context is the one the project's builds of the Dockerfile
+    /// name (compose `build.context`, a workflow's `context:` or `docker
+    /// build` argument) when they agree, else the Dockerfile's folder; the
+    /// ignore file read is `<Dockerfile>.dockerignore` beside the
+    /// Dockerfile, else `.dockerignore` at the root of that context. Only
+    /// a copy whose files reach the final image counts: a builder stage's
+    /// `COPY . .` whose output alone the final image copies out
+    /// (`COPY --from=build /app/dist …`) is not reported.
+    ///
     /// ## Why it matters in production
     /// The whole folder goes into the image: local `.env` files with real
     /// credentials, the `.git` history, virtualenvs and caches. The image
@@ -53,17 +62,24 @@ impl Rule for ContextCopiedWithoutDockerignore {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        let copy_all = cx.dockerfile.instructions.iter().find_map(|i| {
+        // The first copy of the whole context whose files reach the final
+        // image (a builder stage's stay behind unless copied out).
+        let df = cx.dockerfile;
+        let dirs = crate::parse::dockerfile::paths::workdirs(df);
+        let copy_all = df.instructions.iter().enumerate().find_map(|(at, i)| {
             if !matches!(i.keyword, Keyword::Copy | Keyword::Add) || i.flag("from").is_some() {
                 return None;
             }
-            let (_, sources) = i.words().split_last()?;
-            sources.iter().find(|w| is_whole_context(&w.text))
+            let (dest, sources) = i.words().split_last()?;
+            let src = sources.iter().find(|w| is_whole_context(&w.text))?;
+            let dir = dirs.get(at).map_or("/", String::as_str);
+            let landed = crate::parse::dockerfile::paths::join(dir, &dest.text);
+            crate::parse::dockerfile::paths::reaches_final(df, at, &landed).then_some(src)
         });
         let Some(src) = copy_all else { return };
         // `.git` matters only where the build context holds one: the
         // context of a Dockerfile in a subfolder of the repository does not.
-        let context = crate::project::dir_of(&cx.file.path);
+        let context = cx.project.build_context(&cx.file.path);
         let has_git = crate::git::holds_git(&context);
         let wanted: &[&str] = if has_git {
             &[".env", ".git"]
@@ -100,7 +116,7 @@ impl Rule for ContextCopiedWithoutDockerignore {
                         src.span,
                         format!(
                             "the whole build context is copied and `{}` does not exclude {list}",
-                            crate::source::display_path(path)
+                            crate::report::report_path(path)
                         ),
                     )
                     .help(format!("add {list} to the .dockerignore"));
