@@ -15,6 +15,7 @@ pub const FAMILIES: &[(&str, &str)] = &[
     ("DC", "docker-compose files"),
     ("KU", "Kubernetes manifests"),
     ("PY", "the app's Python code"),
+    ("XR", "cross-file: the files of a deployable agree"),
 ];
 
 fn severity_cell(rule: &RuleMeta) -> String {

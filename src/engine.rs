@@ -807,7 +807,7 @@ pub fn project_alone(
 /// went wrong (a crashed rule).
 pub fn run_project_rules(project: &mut Project, settings: &Settings) -> Vec<String> {
     let (found, errors) = rules::project_pass::run(
-        rules::project_pass::PROJECT_RULES,
+        &rules::project_pass::PROJECT_RULES,
         project,
         &settings.config,
         &settings.selection,

@@ -246,15 +246,15 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
     // The demo has findings at the default fail-on (warning): the step fails.
     assert_eq!(sim.exit_code, Some(1), "{}", sim.stdout);
     let outputs = &sim.outputs["check"];
-    assert_eq!(outputs.get("findings").map(String::as_str), Some("74"));
+    assert_eq!(outputs.get("findings").map(String::as_str), Some("75"));
     assert_eq!(outputs.get("exit-code").map(String::as_str), Some("1"));
     assert_eq!(outputs.get("sarif-file"), Some(&sarif_arg));
 
     let notes = annotations(&sim.stdout);
-    assert_eq!(notes.len(), 74);
+    assert_eq!(notes.len(), 75);
     assert_eq!(
         notes.iter().filter(|l| l.starts_with("::error ")).count(),
-        17
+        18
     );
     assert_eq!(
         notes.iter().filter(|l| l.starts_with("::warning ")).count(),
@@ -278,17 +278,17 @@ fn the_action_reports_annotations_sarif_summary_and_outputs() {
     assert_eq!(report["version"], "2.1.0");
     assert_eq!(
         report["runs"][0]["results"].as_array().map(Vec::len),
-        Some(74)
+        Some(75)
     );
 
     let summary = std::fs::read_to_string(&sim.summary).expect("summary");
-    // 17 errors: more than the 10 annotations GitHub shows of a level.
+    // 18 errors: more than the 10 annotations GitHub shows of a level.
     assert!(
         summary.starts_with("> GitHub shows 10 annotations of each level per step"),
         "{summary}"
     );
     assert!(
-        summary.contains("74 findings: 17 errors, 32 warnings, 25 info"),
+        summary.contains("75 findings: 18 errors, 32 warnings, 25 info"),
         "{summary}"
     );
     assert!(
@@ -387,7 +387,7 @@ fn the_action_installs_a_released_version_with_pip() {
     assert_eq!(sim.exit_code, Some(0), "{}", sim.stdout);
     assert_eq!(
         sim.outputs["check"].get("findings").map(String::as_str),
-        Some("74")
+        Some("75")
     );
     // The cargo steps did not run: the binary is the virtualenv's.
     assert!(!sim.outputs.contains_key("key"));

@@ -179,9 +179,12 @@ fn a_manifest_alone_reads_the_configuration_above_it() {
     let text = std::fs::read(dir.join("k8s/deployment.yaml")).unwrap_or_default();
     let alone = check_stdin(&dir, "k8s/deployment.yaml", &text);
     let whole = check(&dir, &[]);
+    // Cross-file findings need the files beside the manifest's folder
+    // (the Dockerfile, the app): a manifest read alone sees its folder
+    // and the configuration above it only.
     let in_whole: Vec<String> = whole
         .iter()
-        .filter(|r| r.starts_with("k8s/deployment.yaml:"))
+        .filter(|r| r.starts_with("k8s/deployment.yaml:") && !r.contains(" XR0"))
         .cloned()
         .collect();
     assert!(

@@ -16,6 +16,28 @@ fn set_panic_env() {
 fn every_rule_has_a_fixture_pair() {
     let pairs = fixture_pairs();
     for rule in rules::all() {
+        // A cross-file rule's fixtures are small projects: its `.bad`
+        // project reports it, its `.good` project does not (their
+        // `expected.txt`, checked exactly by `tests/projects.rs`).
+        if rule.code.starts_with("XR") {
+            let project = common::root().join("fixtures/project");
+            let expected = |kind: &str| {
+                std::fs::read_to_string(project.join(format!("{}.{kind}/expected.txt", rule.code)))
+                    .unwrap_or_else(|e| panic!("{}: no {kind} project fixture: {e}", rule.code))
+            };
+            let tagged = format!(" {}", rule.code);
+            assert!(
+                expected("bad").lines().any(|l| l.contains(&tagged)),
+                "{}: its bad project reports nothing",
+                rule.code
+            );
+            assert!(
+                !expected("good").lines().any(|l| l.contains(&tagged)),
+                "{}: its good project reports it",
+                rule.code
+            );
+            continue;
+        }
         let found = pairs.iter().find(|(c, _, _)| c == rule.code);
         let Some((_, bad, good)) = found else {
             panic!(

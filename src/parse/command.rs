@@ -776,6 +776,54 @@ pub fn shell_execs_last(shell: &str, alpine: bool, script: &Script, body: &str) 
     }
 }
 
+/// Commands that apply database migrations: the schema changes, once.
+const MIGRATIONS: &[&[&str]] = &[
+    &["alembic", "upgrade"],
+    &["manage.py", "migrate"],
+    &["django-admin", "migrate"],
+    &["flask", "db", "upgrade"],
+    &["aerich", "upgrade"],
+    &["yoyo", "apply"],
+    &["piccolo", "migrations", "forwards"],
+];
+
+/// Does this command text run database migrations (`alembic upgrade
+/// head`, `python manage.py migrate`, `flask db upgrade`)? Words are
+/// compared by their last path component, in order, allowing options
+/// between them.
+pub fn runs_migrations(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .collect();
+    MIGRATIONS.iter().any(|seq| {
+        words.iter().enumerate().any(|(i, w)| {
+            // The subcommand's words follow within a few words (options
+            // and their values between: `alembic -c prod.ini upgrade`).
+            *w == seq[0] && {
+                let mut rest = words.iter().skip(i + 1).take(4);
+                seq[1..].iter().all(|s| rest.any(|w| w == s))
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+#[test]
+fn migrations_are_seen_in_commands() {
+    assert!(runs_migrations(
+        "alembic upgrade head && exec gunicorn app:app"
+    ));
+    assert!(runs_migrations("alembic -c prod.ini upgrade head"));
+    assert!(runs_migrations(
+        "sh -c 'python /app/manage.py migrate --noinput; gunicorn'"
+    ));
+    assert!(runs_migrations("flask db upgrade"));
+    assert!(!runs_migrations("alembic revision --autogenerate"));
+    assert!(!runs_migrations("gunicorn app:app"));
+}
+
 /// Is `/bin/sh` of this image BusyBox (an Alpine or BusyBox image)?
 pub fn image_has_busybox_sh(image: &str) -> bool {
     let lower = image.to_ascii_lowercase();

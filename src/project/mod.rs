@@ -185,6 +185,9 @@ pub struct Project {
     /// `server:app` in `scripts/proxy-test/Dockerfile` is that folder's
     /// `server.py`, not every `server.py` of the repository).
     served: std::collections::HashMap<PathBuf, Vec<String>>,
+    /// What each launch spec names: (spec, launcher folder) -> modules
+    /// and app names.
+    served_by_spec: std::collections::HashMap<(String, PathBuf), Vec<(PathBuf, String)>>,
     /// Some launch names an app at all.
     any_app_named: bool,
     /// The app model: apps, routes, set-up, across modules.
@@ -279,10 +282,17 @@ fn key_of(path: &Path) -> Key {
 /// serves. A spec is looked up by its module's file name (`main.py`, or
 /// `main/__init__.py` for a package), not against every file; when
 /// modules below the launcher's folder answer to it, only they do.
+/// Modules by app name, and what each launch spec (with its launcher's
+/// folder) names.
+type Served = (
+    std::collections::HashMap<PathBuf, Vec<String>>,
+    std::collections::HashMap<(String, PathBuf), Vec<(PathBuf, String)>>,
+);
+
 fn served_modules(
     apps: &BTreeSet<(String, PathBuf)>,
     known: &std::collections::HashSet<Key>,
-) -> std::collections::HashMap<PathBuf, Vec<String>> {
+) -> Served {
     let mut by_name: std::collections::HashMap<String, Vec<&Key>> = Default::default();
     for k in known
         .iter()
@@ -305,6 +315,8 @@ fn served_modules(
         ks.sort();
     }
     let mut served: std::collections::HashMap<PathBuf, Vec<String>> = Default::default();
+    let mut by_spec: std::collections::HashMap<(String, PathBuf), Vec<(PathBuf, String)>> =
+        Default::default();
     for (spec, dir) in apps {
         let target = spec.split_once(':').map_or(spec.as_str(), |(t, _)| t);
         let target = target.trim_start_matches("./");
@@ -326,6 +338,13 @@ fn served_modules(
         }
         // In key order: the same served list whatever the set's order.
         matches.sort_by(|a, b| a.0.cmp(b.0));
+        by_spec.insert(
+            (spec.clone(), dir.clone()),
+            matches
+                .iter()
+                .map(|(k, n)| (k.0.clone(), n.clone()))
+                .collect(),
+        );
         for (k, name) in matches {
             let names = served.entry(k.0.clone()).or_default();
             if !names.contains(&name) {
@@ -333,7 +352,7 @@ fn served_modules(
             }
         }
     }
-    served
+    (served, by_spec)
 }
 
 /// The app a launch's `spec` names in the module at key `k`, if it names
@@ -889,7 +908,7 @@ impl Project {
                     .and_then(Option::as_ref)
                     .and_then(crate::parse::workflow::Workflow::from_root)
                 {
-                    facts::images::from_workflow(&f.input.path, &w, &mut f.stated);
+                    facts::images::from_workflow(&f.input.path, &text, &w, &mut f.stated);
                     facts::calls::from_workflow(&f.input.path, &text, &w, &mut f.stated);
                 }
             }
@@ -1041,7 +1060,7 @@ impl Project {
         } = servers::named_configs(self);
         let mut apps = apps;
         apps.extend(self.app_model.runs());
-        self.served = served_modules(&apps, &self.known);
+        (self.served, self.served_by_spec) = served_modules(&apps, &self.known);
         self.any_app_named = !apps.is_empty();
         self.launch_sites = sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
         let before = self.configs.len();
@@ -1101,6 +1120,23 @@ impl Project {
             }
         }
         self.hosted = hosted.into_iter().map(|(k, v)| (Key(k), v)).collect();
+    }
+
+    /// Every image build the project's files state (workflows, compose).
+    pub fn builds(&self) -> impl Iterator<Item = &facts::images::Build> {
+        self.files.values().flat_map(|f| f.stated.builds.iter())
+    }
+
+    /// Every place an image runs (compose services, Kubernetes
+    /// containers), whether or not the project builds it.
+    pub fn runs(&self) -> impl Iterator<Item = &facts::images::Run> {
+        self.files.values().flat_map(|f| f.stated.runs.iter())
+    }
+
+    /// Every server a supervisord or systemd file of the project starts,
+    /// with its stop wait, in path order.
+    pub fn all_hosted(&self) -> impl Iterator<Item = &facts::units::Hosted> {
+        self.hosted.values().flatten()
     }
 
     /// The servers a supervisord or systemd file starts, with their stop
@@ -1178,11 +1214,44 @@ impl Project {
                         })
                     })
                     .collect();
+                // The HEALTHCHECK's local URL.
+                let healthcheck = df
+                    .final_last(dockerfile::Keyword::Healthcheck)
+                    .and_then(|h| {
+                        h.command()?;
+                        let text = f.input.text.get(h.span.start..h.span.end)?;
+                        let (path, port, offset) = facts::images::url_probe(text)?;
+                        let start = h.span.start + offset;
+                        Some(facts::images::Probe {
+                            kind: facts::images::ProbeKind::Healthcheck,
+                            at: at(crate::source::Span::new(start, start + path.len())),
+                            path: Some(path),
+                            port,
+                        })
+                    });
+                // Migrations run by the image's own command, or by the
+                // entrypoint script it starts.
+                let migrates = [dockerfile::Keyword::Entrypoint, dockerfile::Keyword::Cmd]
+                    .iter()
+                    .filter_map(|kw| df.final_last(*kw))
+                    .find_map(|i| {
+                        let text = f.input.text.get(i.span.start..i.span.end)?;
+                        crate::parse::command::runs_migrations(text).then(|| at(i.span))
+                    })
+                    .or_else(|| {
+                        let (script, facts, _) = self.entry_script(&k.0)?;
+                        Some(facts::Loc {
+                            file: script.to_path_buf(),
+                            span: facts.migrates?,
+                        })
+                    });
                 Some(facts::units::Image {
                     dockerfile: k.0.clone(),
                     final_stage,
                     servers: servers.remove(&k.0).unwrap_or_default(),
                     exposed,
+                    healthcheck,
+                    migrates,
                 })
             })
             .collect();
@@ -1199,6 +1268,56 @@ impl Project {
             return None;
         }
         Some(self.served.get(&key(path)).cloned().unwrap_or_default())
+    }
+
+    /// The app a server serves: the module (a key) and the app's name in
+    /// it, when its spec names exactly one app prodlint knows (a factory
+    /// named by the spec is followed to the app it makes).
+    pub fn app_of(&self, server: &facts::units::Server) -> Option<(PathBuf, String)> {
+        let Some((spec, dir)) = server.app.as_ref() else {
+            return self.default_fastapi_app(server);
+        };
+        let found = self.served_by_spec.get(&(spec.clone(), dir.clone()))?;
+        let [(k, name)] = found.as_slice() else {
+            return None;
+        };
+        let mut apps = self.app_model.apps().filter(|(m, a)| {
+            *m == k && (a.name == *name || a.factory.as_deref() == Some(name.as_str()))
+        });
+        match (apps.next(), apps.next()) {
+            (Some((_, a)), None) => Some((k.clone(), a.name.clone())),
+            _ => None,
+        }
+    }
+
+    /// The app `fastapi run` serves when its command names none: the first
+    /// of fastapi-cli's default paths beside the launcher, and in it the
+    /// app named `app`, else `api`, else the only one.
+    fn default_fastapi_app(&self, server: &facts::units::Server) -> Option<(PathBuf, String)> {
+        if server.program != crate::parse::command::Server::FastApiRun {
+            return None;
+        }
+        let dir = dir_of(&key(&server.site.file));
+        let candidates: Vec<PathBuf> = servers::FASTAPI_DEFAULT_PATHS
+            .iter()
+            .map(|p| dir.join(p))
+            .collect();
+        let module = key(self.first_known(&candidates)?);
+        let names: Vec<&str> = self
+            .app_model
+            .apps()
+            .filter(|(k, _)| **k == module)
+            .map(|(_, a)| a.name.as_str())
+            .collect();
+        let name =
+            ["app", "api"]
+                .into_iter()
+                .find(|n| names.contains(n))
+                .or(match names.as_slice() {
+                    [only] => Some(*only),
+                    _ => None,
+                })?;
+        Some((module, name.to_string()))
     }
 
     /// The app model: apps, their routes, the set-up their code does.
@@ -1550,7 +1669,7 @@ mod tests {
         .iter()
         .map(|p| Key(PathBuf::from(p)))
         .collect();
-        p.served = served_modules(&apps, &known);
+        p.served = served_modules(&apps, &known).0;
         p.any_app_named = true;
         assert_eq!(
             p.served_apps(Path::new("/r/app/main.py")),

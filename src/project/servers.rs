@@ -51,7 +51,7 @@ pub struct Named {
 }
 
 /// Where `fastapi run` looks for the app when it is given no path.
-const FASTAPI_DEFAULT_PATHS: [&str; 6] = [
+pub(crate) const FASTAPI_DEFAULT_PATHS: [&str; 6] = [
     "main.py",
     "app.py",
     "api.py",

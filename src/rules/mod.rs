@@ -1,6 +1,7 @@
 //! The registry: every rule, listed once.
 
 pub mod compose;
+pub mod cross;
 pub mod dockerfile;
 pub mod env;
 pub mod kube;
@@ -97,6 +98,7 @@ pub fn all() -> &'static [&'static RuleMeta] {
         v.extend(compose::RULES.iter().map(|r| r.meta()));
         v.extend(kube::RULES.iter().map(|r| r.meta()));
         v.extend(python::RULES.iter().map(|r| r.meta()));
+        v.extend(cross::RULES.iter().map(|r| r.meta()));
         v.extend(secrets::RULES.iter().copied());
         v.sort_by_key(|r| r.code);
         v

@@ -64,8 +64,14 @@ impl ProjectFindings {
     }
 }
 
-/// Every rule with a project hook (the cross-file rules).
-pub static PROJECT_RULES: &[&dyn Rule] = &[crate::rules::workflow::SCRIPT_INJECTION];
+/// Every rule with a project hook: GH007's callers, and the cross-file
+/// rules (XR).
+pub static PROJECT_RULES: std::sync::LazyLock<Vec<&'static dyn Rule>> =
+    std::sync::LazyLock::new(|| {
+        let mut v: Vec<&'static dyn Rule> = vec![crate::rules::workflow::SCRIPT_INJECTION];
+        v.extend(crate::rules::cross::RULES.iter().copied());
+        v
+    });
 
 /// Runs the project hook of each rule `selection` enables anywhere (each
 /// file's own selection filters its findings later). A rule that panics

@@ -188,6 +188,9 @@ pub struct ScriptFacts {
     /// The server is started as another user (`gosu`, `su-exec`,
     /// `setpriv`, `runuser`, `s6-setuidgid`, `chpst -u`): where.
     pub drops_root: Option<Span>,
+    /// A command that applies database migrations (`alembic upgrade
+    /// head`): where.
+    pub migrates: Option<Span>,
 }
 
 impl ScriptFacts {
@@ -227,6 +230,12 @@ pub fn read(text: &str) -> ScriptFacts {
     let traps = script.commands.iter().any(|c| c.name() == Some("trap"));
     let mut backgrounded = false;
     for c in &script.commands {
+        if facts.migrates.is_none() {
+            let words: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            if crate::parse::command::runs_migrations(&words.join(" ")) {
+                facts.migrates = Some(c.span);
+            }
+        }
         let execs = c.name() == Some("exec");
         if c.program().is_some_and(|p| DROPS.contains(&p))
             || (execs
@@ -322,7 +331,7 @@ mod tests {
             Some("`gunicorn`")
         );
         let f = read("#!/bin/sh\nalembic upgrade head && exec gunicorn app:app\n");
-        assert_eq!(f, ScriptFacts::default());
+        assert!(f.migrates.is_some() && !f.swallows_sigterm());
         let f = read("#!/bin/sh\nexec gosu app \"$@\"\n");
         assert!(f.drops_root.is_some() && !f.swallows_sigterm());
         let f = read("#!/bin/sh\ncelery worker &\nuvicorn app:app &\nwait\n");

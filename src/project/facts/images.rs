@@ -27,6 +27,10 @@ pub struct Build {
     pub service: Option<String>,
     /// Its build context (a project key).
     pub context: PathBuf,
+    /// The workflow pushes it to a registry (`push:` of
+    /// `docker/build-push-action` not false, `--push`, a `docker push`
+    /// of its name in the workflow).
+    pub pushed: bool,
 }
 
 /// Where an image runs.
@@ -51,6 +55,102 @@ pub struct Run {
     /// `healthcheck:` (not disabled) or a Kubernetes liveness or readiness
     /// probe (Kubernetes ignores the image's `HEALTHCHECK`).
     pub health_checked: bool,
+    /// It sets its own command (compose `command:`/`entrypoint:`, a
+    /// container's `command:`/`args:`): the image's `CMD` does not run.
+    pub command_set: bool,
+    /// Its health checks: Kubernetes probes, a compose `healthcheck:`.
+    pub probes: Vec<Probe>,
+    /// How many copies run (`replicas:`, compose `deploy.replicas`), and
+    /// where it says so.
+    pub replicas: Option<(u32, Loc)>,
+    /// Its own command runs database migrations: where.
+    pub migrates: Option<Loc>,
+    /// Its CPU limit in cores (`resources.limits.cpu`, compose `cpus` or
+    /// `deploy.resources.limits.cpus`), and where.
+    pub cpu_limit: Option<(f64, Loc)>,
+    /// Containers in its pod (1 for a compose service): a Service that
+    /// selects a pod of several may route to another of them.
+    pub pod_containers: usize,
+    /// The program a compose `healthcheck:` runs (`curl`, `wget`, …),
+    /// and where.
+    pub health_tool: Option<(String, Loc)>,
+    /// A compose service that builds the image it runs (`build:`).
+    pub builds_itself: bool,
+}
+
+/// What asks a container whether it is well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProbeKind {
+    Liveness,
+    Readiness,
+    Startup,
+    /// A compose `healthcheck:` or a Dockerfile `HEALTHCHECK`.
+    Healthcheck,
+}
+
+impl ProbeKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProbeKind::Liveness => "liveness probe",
+            ProbeKind::Readiness => "readiness probe",
+            ProbeKind::Startup => "startup probe",
+            ProbeKind::Healthcheck => "health check",
+        }
+    }
+}
+
+/// An HTTP health check: the path it requests (`None`: not HTTP, or not
+/// known) and the port, with where the path (or the check) is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub kind: ProbeKind,
+    pub path: Option<String>,
+    pub port: Option<u16>,
+    pub at: Loc,
+}
+
+/// The path and port of the URL a health-check command requests
+/// (`curl -f http://localhost:8000/health`, `wget -qO- …`, a Python
+/// one-liner with `urlopen('http://…')`): only local URLs.
+pub fn url_probe(text: &str) -> Option<(String, Option<u16>, usize)> {
+    for scheme in ["http://", "https://"] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(scheme) {
+            let start = from + i;
+            let rest = &text[start + scheme.len()..];
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | ')' | ']' | ','))
+                .unwrap_or(rest.len());
+            let url = &rest[..end];
+            from = start + scheme.len();
+            let (host_port, path) = match url.find('/') {
+                Some(p) => (&url[..p], &url[p..]),
+                None => (url, "/"),
+            };
+            let (host, port) = match host_port.rsplit_once(':') {
+                Some((h, p)) => (h, p.parse::<u16>().ok()),
+                None => (host_port, None),
+            };
+            let local = matches!(host, "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]");
+            if !local || path.contains('$') {
+                continue;
+            }
+            let path = path.split(['?', '#']).next().unwrap_or(path);
+            let path_at = start + scheme.len() + host_port.len();
+            return Some((path.to_string(), port, path_at));
+        }
+    }
+    None
+}
+
+/// Kubernetes CPU quantity in cores (`500m`, `2`, `1.5`).
+fn cpu_cores(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let n = match t.strip_suffix('m') {
+        Some(m) => m.parse::<f64>().ok()? / 1000.0,
+        None => t.parse::<f64>().ok()?,
+    };
+    (n.is_finite() && n > 0.0).then_some(n)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +256,13 @@ fn workflow_root(path: &Path) -> PathBuf {
 }
 
 /// Images a workflow builds.
-pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
+pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &mut Stated) {
+    // Script words' offsets are into the `run:` text: mapped into the
+    // file through its source (made once, only for a workflow that
+    // builds with a script).
+    let file = std::sync::OnceLock::new();
+    let file =
+        || file.get_or_init(|| crate::source::SourceFile::new(path, std::sync::Arc::from(source)));
     let root = workflow_root(path);
     let mut top = BTreeMap::new();
     env_of(workflow.env, &mut top);
@@ -174,6 +280,14 @@ pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
                 let file = with("file");
                 let dockerfile = dockerfile_key(&root, context, file);
                 let context = crate::project::key(&root.join(context));
+                // `push: true`, or an expression that may be true.
+                let pushed = with("push").is_some_and(|p| p != "false")
+                    || step
+                        .with
+                        .and_then(|w| w.get("push"))
+                        .and_then(Node::as_bool)
+                        == Some(true)
+                    || with("outputs").is_some_and(|o| o.contains("push=true"));
                 let tags = with("tags").unwrap_or("");
                 let mut any = false;
                 for tag in tags
@@ -188,6 +302,7 @@ pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
                         at: loc(path, uses.span),
                         service: None,
                         context: context.clone(),
+                        pushed,
                     });
                 }
                 if !any {
@@ -197,12 +312,44 @@ pub fn from_workflow(path: &Path, workflow: &Workflow<'_>, out: &mut Stated) {
                         at: loc(path, uses.span),
                         service: None,
                         context,
+                        pushed,
                     });
                 }
             }
-            if let Some(script) = &step.script {
-                docker_builds(path, &root, script, &env, out);
+            if let (Some(script), Some(run)) = (&step.script, step.run)
+                && script.commands.iter().any(|c| c.name() == Some("docker"))
+            {
+                let map = |offset: usize| {
+                    crate::rules::workflow::helpers::source_offset(file(), run, offset)
+                };
+                docker_builds(path, &root, script, &env, &map, out);
             }
+        }
+    }
+    // `docker push NAME` anywhere in the workflow pushes the builds of
+    // that name.
+    let mut pushes: Vec<String> = Vec::new();
+    for job in &workflow.jobs {
+        for step in &job.steps {
+            for c in step.script.iter().flat_map(|s| &s.commands) {
+                let words: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+                if let ["docker", "push", rest @ ..] | ["docker", "image", "push", rest @ ..] =
+                    words.as_slice()
+                    && let Some(name) = rest.iter().find(|w| !w.starts_with('-'))
+                {
+                    pushes.push(image_of(name, crate::source::Span::default()).repository());
+                }
+            }
+        }
+    }
+    for b in &mut out.builds {
+        if !b.pushed
+            && b.at.file == path
+            && b.image
+                .as_ref()
+                .is_some_and(|i| pushes.contains(&i.repository()))
+        {
+            b.pushed = true;
         }
     }
 }
@@ -214,6 +361,7 @@ fn docker_builds(
     root: &Path,
     script: &shell::Script,
     env: &BTreeMap<String, String>,
+    map: &dyn Fn(usize) -> usize,
     out: &mut Stated,
 ) {
     for c in &script.commands {
@@ -277,13 +425,15 @@ fn docker_builds(
             None => dockerfile_key(root, &context, None),
         };
         let context = crate::project::key(&root.join(&context));
+        let pushed = c.argv.iter().any(|w| w.text == "--push");
         for t in &tags {
             out.builds.push(Build {
                 image: Some(image_of(&expand(&t.text, env), t.span)),
                 dockerfile: dockerfile.clone(),
-                at: loc(path, t.span),
+                at: loc(path, Span::new(map(t.span.start), map(t.span.end))),
                 service: None,
                 context: context.clone(),
+                pushed,
             });
         }
     }
@@ -320,6 +470,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 at: loc(path, s.name.span),
                 service: Some(name.clone()),
                 context: crate::project::key(&context),
+                pushed: false,
             });
         }
         let image_ref = match (&image, out.builds.last()) {
@@ -367,6 +518,70 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             // Compose waits 10 s by default.
             None => Some((10.0, None)),
         };
+        let mut probes = Vec::new();
+        if health_checked && let Some(test) = s.get("healthcheck").and_then(|h| h.get("test")) {
+            // The URL in `test:`, a list or a string.
+            let parts: Vec<&Node> = match test.as_seq() {
+                Some(items) => items.iter().collect(),
+                None => vec![test],
+            };
+            for part in parts {
+                let Some(text) = part.as_str() else { continue };
+                if let Some((p, port, _)) = url_probe(text) {
+                    probes.push(Probe {
+                        kind: ProbeKind::Healthcheck,
+                        path: Some(p),
+                        port,
+                        at: loc(path, part.span),
+                    });
+                    break;
+                }
+            }
+        }
+        // The program the health check runs: `["CMD", "curl", …]`,
+        // `["CMD-SHELL", "curl …"]` or a plain string run by the shell.
+        let health_tool = s
+            .get("healthcheck")
+            .filter(|_| health_checked)
+            .and_then(|h| h.get("test"))
+            .and_then(|t| {
+                let (text, span) = match t.as_seq() {
+                    Some(items) => {
+                        let first = items.first()?.as_str()?;
+                        let item = if first == "CMD" || first == "CMD-SHELL" {
+                            items.get(1)?
+                        } else {
+                            items.first()?
+                        };
+                        (item.as_str()?, item.span)
+                    }
+                    None => (t.as_str()?, t.span),
+                };
+                let word = text.split_whitespace().next()?;
+                let program = word.rsplit('/').next().unwrap_or(word).to_string();
+                Some((program, loc(path, span)))
+            });
+        let command = ["command", "entrypoint"]
+            .iter()
+            .filter_map(|k| s.get(k))
+            .collect::<Vec<_>>();
+        let migrates = command.iter().find_map(|n| {
+            let text = node_text(n);
+            crate::parse::command::runs_migrations(&text).then(|| loc(path, n.span))
+        });
+        let replicas = s
+            .deploy(&["replicas"])
+            .and_then(|n| Some((u32::try_from(kube::int(n)?).ok()?, loc(path, n.span))));
+        let cpu_limit = s
+            .deploy(&["resources", "limits", "cpus"])
+            .or_else(|| s.get("cpus"))
+            .and_then(|n| {
+                let text = n
+                    .as_str()
+                    .map(str::to_string)
+                    .or_else(|| kube::int(n).map(|v| v.to_string()))?;
+                Some((cpu_cores(&text)?, loc(path, n.span)))
+            });
         out.runs.push(Run {
             image: image_ref,
             at: loc(path, s.name.span),
@@ -377,7 +592,28 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             servers: Vec::new(),
             port_names: Vec::new(),
             health_checked,
+            command_set: !command.is_empty(),
+            probes,
+            replicas,
+            migrates,
+            cpu_limit,
+            pod_containers: 1,
+            health_tool,
+            builds_itself: s.get("build").is_some(),
         });
+    }
+}
+
+/// A command node's words as one text: a string, or a list joined by
+/// spaces.
+fn node_text(n: &Node) -> String {
+    match n.as_seq() {
+        Some(items) => items
+            .iter()
+            .filter_map(Node::as_str)
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => n.as_str().unwrap_or_default().to_string(),
     }
 }
 
@@ -391,7 +627,9 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             // Kubernetes waits 30 s by default.
             None => Some((30.0, None)),
         };
-        for c in w.containers() {
+        let containers = w.containers();
+        let pod_containers = containers.len();
+        for c in containers {
             let Some(image) = c.get("image").and_then(|n| n.as_str().map(|t| (t, n.span))) else {
                 continue;
             };
@@ -431,6 +669,58 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             let pre_stop_sleep = c
                 .pre_stop_sleep()
                 .map(|(n, node)| (n as f64, loc(path, node.span)));
+            let mut probes = Vec::new();
+            for (key, kind) in [
+                ("livenessProbe", ProbeKind::Liveness),
+                ("readinessProbe", ProbeKind::Readiness),
+                ("startupProbe", ProbeKind::Startup),
+            ] {
+                let Some(node) = c.get(key) else { continue };
+                let Some(p) = kube::Probe::of(node) else {
+                    continue;
+                };
+                if p.handler != "httpGet" {
+                    continue;
+                }
+                let port = p.port.as_ref().and_then(|(r, _)| match r {
+                    kube::PortRef::Number(n) => u16::try_from(*n).ok(),
+                    kube::PortRef::Name(name) => declared
+                        .iter()
+                        .find(|d| d.name.as_deref() == Some(name.as_str()))
+                        .and_then(|d| u16::try_from(d.number?).ok()),
+                });
+                let at = node
+                    .get("httpGet")
+                    .and_then(|h| h.get("path"))
+                    .map_or(node.span, |n| n.span);
+                probes.push(Probe {
+                    kind,
+                    path: Some(p.path.clone().unwrap_or_else(|| "/".to_string())),
+                    port,
+                    at: loc(path, at),
+                });
+            }
+            let command: Vec<&Node> = ["command", "args"]
+                .iter()
+                .filter_map(|k| c.get(k))
+                .collect();
+            let migrates = command.iter().find_map(|n| {
+                crate::parse::command::runs_migrations(&node_text(n)).then(|| loc(path, n.span))
+            });
+            let replicas = w
+                .replicas()
+                .and_then(|n| Some((u32::try_from(kube::int(n)?).ok()?, loc(path, n.span))));
+            let cpu_limit = c
+                .get("resources")
+                .and_then(|r| r.get("limits"))
+                .and_then(|l| l.get("cpu"))
+                .and_then(|n| {
+                    let text = n
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| kube::int(n).map(|v| v.to_string()))?;
+                    Some((cpu_cores(&text)?, loc(path, n.span)))
+                });
             out.runs.push(Run {
                 image: image_of(image.0, image.1),
                 at: loc(path, image.1),
@@ -451,6 +741,14 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     .collect(),
                 health_checked: c.get("livenessProbe").is_some()
                     || c.get("readinessProbe").is_some(),
+                command_set: !command.is_empty(),
+                probes,
+                replicas,
+                migrates,
+                cpu_limit,
+                pod_containers,
+                health_tool: None,
+                builds_itself: false,
             });
         }
     }

@@ -26,6 +26,9 @@ pub struct Server {
     pub graceful_timeout: Option<Located<f64>>,
     /// The configuration file it reads (a project key).
     pub config: Option<PathBuf>,
+    /// The app it serves as its command names it (`app.main:app`), with
+    /// the launcher's folder (a project key) it is looked for from.
+    pub app: Option<(String, PathBuf)>,
 }
 
 /// What starts and stops a server outside a container platform's own
@@ -155,6 +158,11 @@ pub struct Unit {
     /// supervisord with a configuration of the build context), each with
     /// its stop wait.
     pub hosted: Vec<Hosted>,
+    /// The image's `HEALTHCHECK`, when it requests a local URL.
+    pub healthcheck: Option<super::images::Probe>,
+    /// The image's own command (`CMD`, `ENTRYPOINT`, or the entrypoint
+    /// script they start) runs database migrations: where.
+    pub migrates: Option<Loc>,
 }
 
 impl Server {
@@ -199,8 +207,15 @@ impl Server {
             }
         };
         let gunicorn = launch.command.server == Program::Gunicorn;
+        // `--bind 0.0.0.0:$PORT` with `PORT=8080` set beside it.
+        let expand = |mut l: Located<String>| {
+            if l.value.contains('$') {
+                l.value = expand_vars(&l.value, &launch.env);
+            }
+            l
+        };
         let bind = if gunicorn {
-            text("bind", Some("127.0.0.1:8000"))
+            text("bind", Some("127.0.0.1:8000")).map(expand)
         } else {
             // uvicorn and hypercorn: `--host`/`--port` (or `--bind`).
             let port = launch.command.get("port");
@@ -211,14 +226,17 @@ impl Server {
                     at: Some(at(b.value_span())),
                     origin: Origin::Written,
                 }),
-                (Some(p), None) => p.value_text().map(|v| Located {
-                    value: format!(
-                        "{}:{v}",
-                        host.and_then(|h| h.value_text()).unwrap_or("127.0.0.1")
-                    ),
-                    at: Some(at(p.value_span())),
-                    origin: Origin::Written,
-                }),
+                (Some(p), None) => p
+                    .value_text()
+                    .map(|v| Located {
+                        value: format!(
+                            "{}:{v}",
+                            host.and_then(|h| h.value_text()).unwrap_or("127.0.0.1")
+                        ),
+                        at: Some(at(p.value_span())),
+                        origin: Origin::Written,
+                    })
+                    .map(expand),
                 (None, None) => Some(Located {
                     value: "127.0.0.1:8000".to_string(),
                     at: None,
@@ -258,6 +276,17 @@ impl Server {
                 .then(|| text("worker_class", Some("sync")))
                 .flatten(),
             graceful_timeout,
+            app: launch
+                .command
+                .args
+                .iter()
+                .find(|w| !w.dynamic && (w.text.contains(':') || w.text.ends_with(".py")))
+                .map(|w| {
+                    (
+                        w.text.clone(),
+                        crate::project::dir_of(&crate::project::key(file)),
+                    )
+                }),
             config: match &launch.config {
                 crate::rules::process::launch::ConfigFile::Found(c) => {
                     Some(crate::project::key(&c.0))
@@ -266,6 +295,45 @@ impl Server {
             },
         }
     }
+}
+
+/// `$NAME` and `${NAME}` replaced by the literal values of variables set
+/// at the launch; others stay as written.
+fn expand_vars(
+    text: &str,
+    env: &std::collections::BTreeMap<String, crate::rules::process::launch::EnvVar>,
+) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, used) = match after.strip_prefix('{') {
+            Some(inner) => match inner.find(['}', ':']) {
+                Some(end) => (
+                    &inner[..end],
+                    inner.find('}').map_or(after.len(), |e| e + 2),
+                ),
+                None => (after, after.len()),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        match env.get(name).filter(|v| !v.value.contains('$')) {
+            Some(v) => out.push_str(&v.value),
+            None => {
+                out.push('$');
+                out.push_str(&after[..used.min(after.len())]);
+            }
+        }
+        rest = &after[used.min(after.len())..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What a Dockerfile says of its own image.
@@ -277,6 +345,8 @@ pub struct Image {
     pub servers: Vec<Server>,
     /// Its `EXPOSE` ports.
     pub exposed: Vec<PortClaim>,
+    pub healthcheck: Option<super::images::Probe>,
+    pub migrates: Option<Loc>,
 }
 
 /// Links the builds and runs of every file to the Dockerfiles.
@@ -306,6 +376,8 @@ pub fn link(
             final_stage,
             servers,
             exposed: mut ports,
+            healthcheck,
+            migrates,
         } = image;
         let unit_builds: Vec<Build> = builds_of
             .get(&dockerfile)
@@ -373,6 +445,8 @@ pub fn link(
             servers,
             ports,
             hosted: Vec::new(),
+            healthcheck,
+            migrates,
         });
     }
     units

@@ -2,14 +2,14 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// A service running gunicorn (from its `command:`, or the `CMD` of the
-    /// Dockerfile it builds) whose `stop_grace_period` (10 s by default) is
-    /// shorter than gunicorn's graceful timeout (`graceful_timeout`, 30 s by
-    /// default, read from the command line, `GUNICORN_CMD_ARGS` and the
-    /// configuration file), or a uvicorn service with a longer
-    /// `--timeout-graceful-shutdown`. When the server comes from the image,
-    /// the finding names the Dockerfile's command as a related location in
-    /// that file.
+    /// A service running gunicorn (from its `command:`) whose
+    /// `stop_grace_period` (10 s by default) is shorter than gunicorn's
+    /// graceful timeout (`graceful_timeout`, 30 s by default, from the
+    /// command line or `GUNICORN_CMD_ARGS`), or a uvicorn service with a
+    /// longer `--timeout-graceful-shutdown`. When the chain spans files —
+    /// the server comes from the `CMD` of the image the service builds, or
+    /// the graceful timeout from the gunicorn configuration file — XR004
+    /// reports it instead, with every link as a location.
     ///
     /// ## Why it matters in production
     /// `docker compose stop` and every redeploy send SIGTERM, wait the
@@ -50,14 +50,12 @@ impl Rule for StopGraceTooShort {
     impl_meta!();
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
-        for (i, (s, _, launches)) in cx.services().enumerate() {
-            let from_image = launches.is_empty();
-            let launches = if from_image {
-                cx.image_launches.get(i).map_or(&[][..], Vec::as_slice)
-            } else {
-                launches
-            };
-            let before = out.len();
+        for (s, _, launches) in cx.services() {
+            // The server comes from the image the service builds: the
+            // chain spans files, and XR004 reports it with every link.
+            if launches.is_empty() {
+                continue;
+            }
             let wait = match s.str_of("stop_grace_period") {
                 Some(e) => match crate::parse::duration::compose(&e.text) {
                     Some(w) => Some((w, e.span)),
@@ -74,22 +72,6 @@ impl Rule for StopGraceTooShort {
                 launches,
                 out,
             );
-            // The server comes from the image the service builds: the
-            // Dockerfile's command is the other end of the chain.
-            if let (true, Some(built)) = (from_image, cx.built(i)) {
-                for f in out.kept_since_mut(before) {
-                    for l in launches {
-                        f.related.push(crate::diagnostic::Related {
-                            span: l.command.span,
-                            message: "the image this service builds starts the server here"
-                                .to_string(),
-                            file: Some(crate::diagnostic::Elsewhere(std::sync::Arc::clone(
-                                &built.file,
-                            ))),
-                        });
-                    }
-                }
-            }
         }
     }
 }

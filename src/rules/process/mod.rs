@@ -485,6 +485,11 @@ pub fn report_short_stop_wait(
     let Some((graceful, what)) = longest_graceful(launches) else {
         return;
     };
+    // A graceful timeout read from the server's configuration file puts
+    // the chain across files: XR004 reports it, with every link.
+    if graceful_in_config(launches) {
+        return;
+    }
     let (seconds, span, given) = match wait {
         Some((w, at)) => (w, at, ""),
         None => (default, head, " (the default)"),
@@ -498,6 +503,14 @@ pub fn report_short_stop_wait(
         format!("`{key}` is {seconds} s{given}, shorter than {what} ({graceful} s): requests in flight are killed"),
     )
     .help(format!("set `{key}` above {graceful} s"));
+}
+
+/// Does a launch read its graceful timeout from its configuration file?
+pub fn graceful_in_config(launches: &[Launch]) -> bool {
+    launches.iter().any(|l| {
+        l.command.server == Server::Gunicorn
+            && matches!(l.setting("graceful_timeout"), Setting::Config(..))
+    })
 }
 
 /// A program's server with the longest known graceful timeout.

@@ -8,6 +8,9 @@ declare_rule! {
     /// environment and its configuration file), or uvicorn's and
     /// hypercorn's graceful shutdown timeout when one is given.
     ///
+    /// A graceful timeout read from the gunicorn configuration file puts
+    /// the chain across files: XR004 reports it then, with every link.
+    ///
     /// ## Why it matters in production
     /// supervisord sends the stop signal, waits `stopwaitsecs`, then sends
     /// SIGKILL. The server was told it had longer to finish its requests:

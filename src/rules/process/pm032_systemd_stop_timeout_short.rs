@@ -8,6 +8,9 @@ declare_rule! {
     /// graceful shutdown timeout when one is given. systemd's default stop
     /// timeout (90 s) is long enough and is not reported.
     ///
+    /// A graceful timeout read from the gunicorn configuration file puts
+    /// the chain across files: XR004 reports it then, with every link.
+    ///
     /// ## Why it matters in production
     /// systemd sends SIGTERM, waits `TimeoutStopSec`, then SIGKILL. A
     /// shorter wait than the server's own kills requests in flight on every
