@@ -235,6 +235,13 @@ impl Apps {
         })
     }
 
+    /// Every settings class of the project: (module key, the class).
+    pub fn settings(&self) -> impl Iterator<Item = (&PathBuf, &super::facts::app::Settings)> {
+        self.modules
+            .iter()
+            .flat_map(|(k, m)| m.settings.iter().map(move |s| (k, s)))
+    }
+
     /// Every app of the project: (module key, its definition).
     pub fn apps(&self) -> impl Iterator<Item = (&PathBuf, &AppDef)> {
         self.modules

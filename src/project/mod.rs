@@ -1393,6 +1393,33 @@ impl Project {
         out.into_iter().map(|(_, v)| v).collect()
     }
 
+    /// Every key of the env files meant for production (not templates,
+    /// not development or test files): the file, the key, where.
+    pub fn env_keys(&self) -> impl Iterator<Item = (&Path, &str, crate::source::Span)> {
+        self.files.values().flat_map(|f| {
+            f.env
+                .iter()
+                .flatten()
+                .map(move |(k, _, at)| (f.input.path.as_path(), k.as_str(), *at))
+        })
+    }
+
+    /// Code or a command of the project other than `except` names `word`
+    /// (a Python module, a Dockerfile, a server configuration, a script):
+    /// something besides the settings may read that variable.
+    pub fn mentions(&self, word: &str, except: &Path) -> bool {
+        let except = key(except);
+        let finder = memchr::memmem::Finder::new(word.as_bytes());
+        self.files.iter().any(|(k, f)| {
+            k.0 != except
+                && !matches!(
+                    f.input.kind,
+                    FileKind::Env | FileKind::DockerIgnore | FileKind::Dependencies
+                )
+                && finder.find(f.input.text.as_bytes()).is_some()
+        })
+    }
+
     /// A deploy file (Dockerfile, compose file, manifest, launcher)
     /// names one of `names`: the value may be set there.
     pub fn deploy_names(&self, names: &[String]) -> bool {

@@ -110,6 +110,18 @@ pub enum Signal {
     PrePingEngine,
 }
 
+/// A pydantic settings class: where it is, its `env_prefix`, and the
+/// variables its fields read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub class: String,
+    pub at: Span,
+    pub prefix: Option<String>,
+    pub case_sensitive: bool,
+    /// (field, the variables it reads).
+    pub fields: Vec<(String, Vec<String>)>,
+}
+
 /// A settings field with a literal boolean default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
@@ -143,6 +155,8 @@ pub struct Module {
     pub dependencies: Vec<String>,
     /// Its pydantic settings classes, by name.
     pub settings_classes: Vec<String>,
+    /// Its settings classes with the variables their fields read.
+    pub settings: Vec<Settings>,
     /// Settings fields with a literal boolean default: (field, the env
     /// names it reads, case-sensitive, the default, where the field is).
     pub flags: Vec<Flag>,
@@ -590,6 +604,21 @@ impl Module {
             }
         }
         m.settings_classes = py.settings.iter().map(|c| c.name.clone()).collect();
+        m.settings = py
+            .settings
+            .iter()
+            .map(|c| Settings {
+                class: c.name.clone(),
+                at: c.name_span,
+                prefix: c.config.env_prefix.clone(),
+                case_sensitive: c.config.case_sensitive == Some(true),
+                fields: c
+                    .fields
+                    .iter()
+                    .map(|f| (f.name.clone(), f.env.clone()))
+                    .collect(),
+            })
+            .collect();
         for class in &py.settings {
             for f in &class.fields {
                 if let Some((Lit::Bool(b), _)) = &f.default {

@@ -76,6 +76,9 @@ pub struct Run {
     pub health_tool: Option<(String, Loc)>,
     /// A compose service that builds the image it runs (`build:`).
     pub builds_itself: bool,
+    /// The variables its own environment sets (compose `environment:`, a
+    /// container's `env:`), each at its name.
+    pub env: Vec<(String, Loc)>,
 }
 
 /// What asks a container whether it is well.
@@ -600,8 +603,32 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             pod_containers: 1,
             health_tool,
             builds_itself: s.get("build").is_some(),
+            env: compose_env(s.get("environment"), path),
         });
     }
+}
+
+/// The names a compose `environment:` sets: a map's keys, or a list's
+/// `KEY=value` items (a bare `KEY` passes the host's value through).
+fn compose_env(node: Option<&Node>, path: &Path) -> Vec<(String, Loc)> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    if let Some(items) = node.as_seq() {
+        return items
+            .iter()
+            .filter_map(|i| {
+                let t = i.as_str()?;
+                let name = t.split('=').next()?.trim();
+                (!name.is_empty()).then(|| (name.to_string(), loc(path, i.span)))
+            })
+            .collect();
+    }
+    node.as_map()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|e| Some((e.key.as_str()?.to_string(), loc(path, e.key.span))))
+        .collect()
 }
 
 /// A command node's words as one text: a string, or a list joined by
@@ -749,6 +776,16 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                 pod_containers,
                 health_tool: None,
                 builds_itself: false,
+                env: c
+                    .get("env")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|e| {
+                        let n = e.get("name")?;
+                        Some((n.as_str()?.to_string(), loc(path, n.span)))
+                    })
+                    .collect(),
             });
         }
     }

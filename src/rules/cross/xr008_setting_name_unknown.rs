@@ -1,0 +1,190 @@
+use super::*;
+use crate::project::facts::app::Settings;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+declare_rule! {
+    /// ## What it checks
+    /// A variable set for the app — a key of an env file meant for
+    /// production, the `environment:` of a compose service or the `env:`
+    /// of a Kubernetes container that runs an image the repository builds
+    /// — that carries the `env_prefix` of the
+    /// project's pydantic settings (`APP_DEBUGG` under `env_prefix =
+    /// "APP_"`) but is read by no field of any settings class with that
+    /// prefix. The nearest field's variable is suggested.
+    ///
+    /// Matching follows pydantic-settings: without case unless the class
+    /// is `case_sensitive`; a field's `alias`/`validation_alias` (v2) or
+    /// `env=` (v1) replaces the prefixed name. Silent for a prefix shorter
+    /// than three characters or without a separator (`_`), for nested
+    /// names (`APP_DB__HOST`, `env_nested_delimiter`), and for a variable
+    /// that code or a command of the project names elsewhere (an
+    /// `os.environ["APP_…"]` read, a `$APP_PORT` in a command): something
+    /// else may read it.
+    ///
+    /// ## Why it matters in production
+    /// pydantic-settings ignores variables no field reads. A misspelt
+    /// setting is silently dropped and the app runs with the default —
+    /// often the development one (`debug = True`, a local database URL) —
+    /// while the deploy file looks right to every reviewer.
+    ///
+    /// ## Example
+    /// `settings.py`: `model_config = SettingsConfigDict(env_prefix="APP_")`
+    /// with `debug: bool = True`; `.env.production`: `APP_DEBUGG=false`.
+    ///
+    /// ## Use instead
+    /// `APP_DEBUG=false`.
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [pydantic-settings: environment variable names](https://docs.pydantic.dev/latest/concepts/pydantic_settings/#environment-variable-names)
+    pub struct SettingNameUnknown {
+        code: "XR008",
+        name: "setting-name-unknown",
+        severity: Warning,
+        fix: None,
+        summary: "a variable carries the settings' prefix but no settings field reads it",
+    }
+}
+
+/// The variable names of every field of these classes, as compared.
+fn known(classes: &[(&std::path::PathBuf, &Settings)]) -> Vec<(String, bool)> {
+    classes
+        .iter()
+        .flat_map(|(_, s)| {
+            s.fields
+                .iter()
+                .flat_map(move |(_, env)| env.iter().map(move |e| (e.clone(), s.case_sensitive)))
+        })
+        .collect()
+}
+
+/// Edit distance, bounded (names are short).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().take(64).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+impl Rule for SettingNameUnknown {
+    impl_meta!();
+
+    fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
+        let all: Vec<(&std::path::PathBuf, &Settings)> =
+            cx.project.app_model().settings().collect();
+        // Classes by prefix (compared in capitals; case-sensitive classes
+        // keep theirs).
+        let mut prefixes: Vec<(String, Vec<(&std::path::PathBuf, &Settings)>)> = Vec::new();
+        for (k, s) in &all {
+            let Some(p) = s.prefix.as_deref() else {
+                continue;
+            };
+            if p.len() < 3 || !p.ends_with('_') {
+                continue;
+            }
+            let p = p.to_ascii_uppercase();
+            match prefixes.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, v)) => v.push((k, s)),
+                None => prefixes.push((p, vec![(k, s)])),
+            }
+        }
+        if prefixes.is_empty() {
+            return;
+        }
+        // Every variable a deploy sets.
+        let mut keys: Vec<(String, Loc)> = cx
+            .project
+            .env_keys()
+            .map(|(f, k, span)| {
+                (
+                    k.to_string(),
+                    Loc {
+                        file: f.to_path_buf(),
+                        span,
+                    },
+                )
+            })
+            .collect();
+        // Only the environments of images the repository builds: a
+        // database container's variables are the database's.
+        for unit in cx.project.units() {
+            for run in &unit.runs {
+                keys.extend(run.env.iter().cloned());
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (key, at) in keys {
+            let upper = key.to_ascii_uppercase();
+            let Some((prefix, classes)) =
+                prefixes.iter().find(|(p, _)| upper.starts_with(p.as_str()))
+            else {
+                continue;
+            };
+            if upper.len() == prefix.len() || upper[prefix.len()..].contains("__") {
+                continue;
+            }
+            let names = known(classes);
+            let matched = names.iter().any(|(n, case_sensitive)| {
+                if *case_sensitive {
+                    *n == key
+                } else {
+                    n.eq_ignore_ascii_case(&key)
+                }
+            });
+            if matched || !seen.insert(at.clone()) || cx.project.mentions(&key, Path::new(&at.file))
+            {
+                continue;
+            }
+            let nearest = names
+                .iter()
+                .map(|(n, cs)| {
+                    if *cs {
+                        n.clone()
+                    } else {
+                        n.to_ascii_uppercase()
+                    }
+                })
+                .min_by_key(|n| (distance(&upper, &n.to_ascii_uppercase()), n.clone()))
+                .filter(|n| distance(&upper, &n.to_ascii_uppercase()) <= 3);
+            let (module, class) = classes[0];
+            let b = out
+                .report(
+                    &Self::META,
+                    &at,
+                    format!(
+                        "`{key}` carries the settings' prefix `{}` but no field of `{}` reads it: pydantic-settings ignores it, and the app keeps the field's default{}",
+                        class.prefix.as_deref().unwrap_or(prefix),
+                        class.class,
+                        match &nearest {
+                            Some(n) => format!("; did you mean `{n}`?"),
+                            None => String::new(),
+                        }
+                    ),
+                )
+                .help(match &nearest {
+                    Some(n) => format!("rename it to `{n}`"),
+                    None => "remove it, or add the field to the settings".to_string(),
+                });
+            cx.related(
+                b,
+                &Loc {
+                    file: module.clone(),
+                    span: class.at,
+                },
+                "the settings class",
+            );
+        }
+    }
+}
