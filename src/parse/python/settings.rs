@@ -24,6 +24,11 @@ pub struct Field {
     /// `alias` / `validation_alias` (v2, no prefix) or `env=` (v1).
     /// Compared without case unless the class is `case_sensitive`.
     pub env: Vec<String>,
+    /// It has no default: pydantic fails at start-up unless the
+    /// environment sets it (`url: str`, `url: str = Field(...)`). An
+    /// optional type (`str | None`, `Optional[str]`) is not counted:
+    /// pydantic v1 gives it `None`.
+    pub required: bool,
 }
 
 /// The variable a field reads, as people spell it: its first env name
@@ -116,13 +121,35 @@ pub fn read(text: &str, suite: &[Stmt], imports: &Imports) -> Vec<SettingsClass>
                         config.env_prefix.as_deref().unwrap_or("")
                     )]
                 });
+            let annotation = text.get(ann.start..ann.end).unwrap_or("").to_string();
+            let optional = annotation.contains("Optional") || annotation.contains("None");
+            let required = !optional
+                && match a.value.as_deref() {
+                    None => true,
+                    Some(v) => field_call(v, imports).is_some_and(|c| {
+                        let ellipsis = |e: &Expr| matches!(e, Expr::EllipsisLiteral(_));
+                        let no_factory = !c.arguments.keywords.iter().any(|k| {
+                            k.arg.as_ref().is_some_and(|a| {
+                                matches!(a.as_str(), "default_factory" | "default")
+                            }) && !ellipsis(&k.value)
+                        });
+                        no_factory
+                            && (c.arguments.args.first().is_some_and(ellipsis)
+                                || (c.arguments.args.is_empty()
+                                    && c.arguments.keywords.iter().any(|k| {
+                                        k.arg.as_ref().is_some_and(|a| a.as_str() == "default")
+                                            && ellipsis(&k.value)
+                                    })))
+                    }),
+                };
             fields.push(Field {
                 name,
                 name_span: span(a.target.as_ref()),
-                annotation: text.get(ann.start..ann.end).unwrap_or("").to_string(),
+                annotation,
                 annotation_span: ann,
                 default,
                 env,
+                required,
             });
         }
         out.push(SettingsClass {

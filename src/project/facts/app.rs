@@ -120,6 +120,10 @@ pub struct Settings {
     pub case_sensitive: bool,
     /// (field, the variables it reads).
     pub fields: Vec<(String, Vec<String>)>,
+    /// Fields with no default: (field, the variables it reads, where).
+    pub required: Vec<(String, Vec<String>, Span)>,
+    /// It reads a dotenv file too (`env_file`).
+    pub env_file: bool,
 }
 
 /// A settings field with a literal boolean default.
@@ -617,6 +621,13 @@ impl Module {
                     .iter()
                     .map(|f| (f.name.clone(), f.env.clone()))
                     .collect(),
+                required: c
+                    .fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| (f.name.clone(), f.env.clone(), f.name_span))
+                    .collect(),
+                env_file: !c.config.env_file.is_empty(),
             })
             .collect();
         for class in &py.settings {

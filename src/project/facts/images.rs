@@ -79,6 +79,10 @@ pub struct Run {
     /// The variables its own environment sets (compose `environment:`, a
     /// container's `env:`), each at its name.
     pub env: Vec<(String, Loc)>,
+    /// It also takes variables from somewhere prodlint does not read
+    /// (compose `env_file:`, a container's `envFrom:`): what it sets is
+    /// not all known.
+    pub env_open: bool,
 }
 
 /// What asks a container whether it is well.
@@ -604,6 +608,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             health_tool,
             builds_itself: s.get("build").is_some(),
             env: compose_env(s.get("environment"), path),
+            env_open: s.get("env_file").is_some(),
         });
     }
 }
@@ -786,6 +791,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                         Some((n.as_str()?.to_string(), loc(path, n.span)))
                     })
                     .collect(),
+                env_open: c.get("envFrom").is_some(),
             });
         }
     }

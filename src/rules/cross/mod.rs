@@ -13,6 +13,7 @@ mod xr003_liveness_checks_dependencies;
 mod xr004_shutdown_chain_broken;
 mod xr005_workers_exceed_cpu_limit;
 mod xr006_deployed_image_not_built;
+mod xr007_required_setting_unset;
 mod xr008_setting_name_unknown;
 mod xr009_migrations_in_every_replica;
 mod xr010_healthcheck_tool_missing;
@@ -33,6 +34,7 @@ pub static RULES: &[&dyn Rule] = &[
     &xr004_shutdown_chain_broken::ShutdownChainBroken,
     &xr005_workers_exceed_cpu_limit::WorkersExceedCpuLimit,
     &xr006_deployed_image_not_built::DeployedImageNotBuilt,
+    &xr007_required_setting_unset::RequiredSettingUnset,
     &xr008_setting_name_unknown::SettingNameUnknown,
     &xr009_migrations_in_every_replica::MigrationsInEveryReplica,
     &xr010_healthcheck_tool_missing::HealthcheckToolMissing,

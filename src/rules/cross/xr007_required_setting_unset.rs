@@ -1,0 +1,169 @@
+use super::*;
+use crate::project::facts::app::Settings;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+declare_rule! {
+    /// ## What it checks
+    /// A field of the app's pydantic settings with no default (`url: str`,
+    /// `url: str = Field(...)`) whose variable no deploy of the app sets:
+    /// neither the `ENV` of the image, nor an env file of the repository
+    /// meant for production, nor the `environment:` of the compose service
+    /// or the `env:` of the Kubernetes container that runs the image. The
+    /// deploys are those of the images whose server serves an app of the
+    /// same package as the settings; the finding is at the field, with
+    /// every deploy that lacks it as a related location.
+    ///
+    /// A deploy that also takes variables from somewhere prodlint does not
+    /// read (compose `env_file:`, `envFrom:` of a ConfigMap or Secret) is
+    /// unknown and not judged; so is a settings class that reads a dotenv
+    /// file (`env_file`), and a field an optional type (`str | None`) makes
+    /// default to `None` under pydantic v1. Variable names follow
+    /// pydantic-settings (`env_prefix`, aliases, case).
+    ///
+    /// ## Why it matters in production
+    /// pydantic raises a validation error when the settings object is
+    /// built, at import: the container exits at start, crash-loops, and
+    /// the rollout never becomes ready.
+    ///
+    /// ## Example
+    /// `settings.py`: `database_url: PostgresDsn`; the Deployment's `env:`
+    /// sets only `APP_DEBUG`.
+    ///
+    /// ## Use instead
+    /// Set `APP_DATABASE_URL` in the deploy (from a Secret:
+    /// `valueFrom.secretKeyRef`).
+    ///
+    /// ## Fix
+    /// None.
+    ///
+    /// ## References
+    /// - [pydantic-settings](https://docs.pydantic.dev/latest/concepts/pydantic_settings/)
+    pub struct RequiredSettingUnset {
+        code: "XR007",
+        name: "required-setting-unset",
+        severity: Error,
+        fix: None,
+        summary: "a required setting is set by no deploy of the app",
+    }
+}
+
+fn sets(names: &[String], case_sensitive: bool, key: &str) -> bool {
+    names.iter().any(|n| {
+        if case_sensitive {
+            n == key
+        } else {
+            n.eq_ignore_ascii_case(key)
+        }
+    })
+}
+
+impl Rule for RequiredSettingUnset {
+    impl_meta!();
+
+    fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
+        let model = cx.project.app_model();
+        let all: Vec<(&PathBuf, &Settings)> = model.settings().collect();
+        if all.iter().all(|(_, s)| s.required.is_empty()) {
+            return;
+        }
+        // The deploys of each package's apps: (the run, the image's ENV).
+        let mut deploys: Vec<(PathBuf, &Run, Vec<String>)> = Vec::new();
+        for unit in cx.project.units() {
+            let image_env: Vec<String> = cx
+                .project
+                .dockerfile(&unit.dockerfile)
+                .map(|b| {
+                    b.dockerfile
+                        .final_instructions()
+                        .filter(|i| i.keyword == crate::parse::dockerfile::Keyword::Env)
+                        .flat_map(|i| i.pairs().iter().map(|p| p.key.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for run in &unit.runs {
+                let Some(servers) = servers_of(unit, run) else {
+                    continue;
+                };
+                let Some(first) = servers.first() else {
+                    continue;
+                };
+                let Some((module, _)) = cx.project.app_of(first) else {
+                    continue;
+                };
+                deploys.push((model.package_root(&module), run, image_env.clone()));
+            }
+        }
+        let env_files: Vec<(&std::path::Path, &str)> =
+            cx.project.env_keys().map(|(f, k, _)| (f, k)).collect();
+        let mut seen = BTreeSet::new();
+        for (k, class) in &all {
+            if class.env_file || class.required.is_empty() {
+                continue;
+            }
+            let root = model.package_root(k);
+            let repo = model.repo_of(k);
+            let mine: Vec<&(PathBuf, &Run, Vec<String>)> =
+                deploys.iter().filter(|(r, _, _)| *r == root).collect();
+            if mine.is_empty() || mine.iter().any(|(_, run, _)| run.env_open) {
+                continue;
+            }
+            for (field, names, at) in &class.required {
+                // A field another settings class of the module also
+                // declares may have a default there (a subclass).
+                let redeclared = all.iter().any(|(k2, c2)| {
+                    *k2 == *k
+                        && c2.class != class.class
+                        && c2.fields.iter().any(|(f, _)| f == field)
+                });
+                if redeclared {
+                    continue;
+                }
+                let cs = class.case_sensitive;
+                let in_files = env_files.iter().any(|(f, key)| {
+                    crate::project::key(f).starts_with(&repo) && sets(names, cs, key)
+                });
+                if in_files {
+                    continue;
+                }
+                let lacking: Vec<&Run> = mine
+                    .iter()
+                    .filter(|(_, run, image_env)| {
+                        !run.env.iter().any(|(key, _)| sets(names, cs, key))
+                            && !image_env.iter().any(|key| sets(names, cs, key))
+                    })
+                    .map(|(_, run, _)| *run)
+                    .collect();
+                if lacking.is_empty() {
+                    continue;
+                }
+                let loc = Loc {
+                    file: (*k).clone(),
+                    span: *at,
+                };
+                if !seen.insert(loc.clone()) {
+                    continue;
+                }
+                let var = crate::parse::python::settings::env_var(names, field, cs);
+                let mut b = out
+                    .report(
+                        &Self::META,
+                        &loc,
+                        format!(
+                            "`{field}` of `{}` has no default, and {} no `{var}`: the settings fail to load and the app exits at start",
+                            class.class,
+                            if lacking.len() == 1 {
+                                format!("{} sets", run_name(lacking[0]))
+                            } else {
+                                format!("{} deploys of the app set", lacking.len())
+                            }
+                        ),
+                    )
+                    .help(format!("set `{var}` in every deploy (from a Secret for a credential), or give the field a default"));
+                for run in lacking.iter().take(4) {
+                    b = cx.related(b, &run.at, "sets no such variable");
+                }
+            }
+        }
+    }
+}
