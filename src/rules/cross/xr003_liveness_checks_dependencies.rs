@@ -65,7 +65,7 @@ impl Rule for LivenessChecksDependencies {
                         continue;
                     };
                     let Some(h) = &route.handler else { continue };
-                    if !(h.touches && h.can_fail) || !seen.insert(probe.at.clone()) {
+                    if !(h.touches && h.can_fail && seen.insert(probe.at.clone())) {
                         continue;
                     }
                     let b = out
