@@ -91,11 +91,27 @@ const MAX_HOPS: usize = 64;
 /// FROM; or a stage that reaches it copies `path`'s folder (or `path`)
 /// out of it with `COPY --from`, followed a bounded number of hops.
 pub fn reaches_final(df: &Dockerfile, at: usize, path: &str) -> bool {
+    reaches_final_with(df, &workdirs(df), at, path)
+}
+
+/// [`reaches_final`] with the `WORKDIR`s already worked out.
+pub fn reaches_final_with(df: &Dockerfile, dirs: &[String], at: usize, path: &str) -> bool {
     let chain: Vec<usize> = df.final_chain().iter().map(|s| s.index).collect();
     let Some(start) = stage_of(df, at) else {
         return false;
     };
-    let dirs = workdirs(df);
+    // Quick answer for the common case: the final image's own stages.
+    if chain.contains(&start) {
+        return true;
+    }
+    // `COPY --from` instructions, found once.
+    let copies_from: Vec<(usize, usize)> = df
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches!(i.keyword, Keyword::Copy | Keyword::Add))
+        .filter_map(|(n, i)| Some((n, from_stage(df, i)?)))
+        .collect();
     let mut frontier = vec![(start, path.to_string())];
     let mut hops = 0;
     while let Some((stage, path)) = frontier.pop() {
@@ -113,10 +129,11 @@ pub fn reaches_final(df: &Dockerfile, at: usize, path: &str) -> bool {
             }
         }
         // Stages that copy it out.
-        for (i, instr) in df.instructions.iter().enumerate() {
-            if !matches!(instr.keyword, Keyword::Copy | Keyword::Add)
-                || from_stage(df, instr) != Some(stage)
-            {
+        for &(i, from) in &copies_from {
+            let Some(instr) = df.instructions.get(i) else {
+                continue;
+            };
+            if from != stage {
                 continue;
             }
             let Some((dest, sources)) = instr.words().split_last() else {

@@ -21,7 +21,9 @@ declare_rule! {
     /// one file the family rule reports it (DC010, PM022, PM032; KU016 for
     /// a `preStop` sleep that alone outlasts the grace period); a
     /// Kubernetes chain that counts the server's graceful timeout is this
-    /// rule's wherever its links are.
+    /// rule's wherever its links are. A chain of two defaults nobody
+    /// wrote (compose's 10 s against gunicorn's 30 s) is information, as
+    /// DC010 reports it in one file.
     ///
     /// ## Why it matters in production
     /// Every deploy and every scale-in stops servers. The server was told
@@ -145,6 +147,14 @@ impl Rule for ShutdownChainBroken {
                         origin_text(graceful)
                     ),
                 };
+                // Nobody wrote either number: both defaults, as DC010 and
+                // KU016 judge them, information.
+                let severity =
+                    if wait_at.is_none() && graceful.origin == Origin::Default && sleep.is_none() {
+                        crate::diagnostic::Severity::Info
+                    } else {
+                        crate::diagnostic::Severity::Warning
+                    };
                 let mut b = out
                     .report(
                         &Self::META,
@@ -155,6 +165,7 @@ impl Rule for ShutdownChainBroken {
                             seconds(*wait)
                         ),
                     )
+                    .severity(severity)
                     .help(format!("wait at least {} (or shorten the graceful timeout)", seconds(total.ceil() + 5.0)));
                 if let Some(at) = &graceful.at {
                     b = cx.related(b, at, "the graceful timeout");

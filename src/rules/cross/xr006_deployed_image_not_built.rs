@@ -104,6 +104,12 @@ impl Rule for DeployedImageNotBuilt {
                 .map(|i| owner(i))
                 .filter(|o| !o.is_empty())
                 .collect();
+            let mut by_repo: std::collections::HashMap<String, Vec<&Build>> = Default::default();
+            for b in builds {
+                if let Some(i) = &b.image {
+                    by_repo.entry(i.repository()).or_default().push(b);
+                }
+            }
             for run in cx.project.runs() {
                 if !crate::project::key(&run.at.file).starts_with(root)
                     || run.image.unresolved
@@ -112,10 +118,7 @@ impl Rule for DeployedImageNotBuilt {
                     continue;
                 }
                 let repo = run.image.repository();
-                let same: Vec<&&Build> = builds
-                    .iter()
-                    .filter(|b| b.image.as_ref().is_some_and(|i| i.repository() == repo))
-                    .collect();
+                let same: &[&Build] = by_repo.get(&repo).map_or(&[], Vec::as_slice);
                 let at = Loc {
                     file: run.at.file.clone(),
                     span: run.image.span,
@@ -124,7 +127,7 @@ impl Rule for DeployedImageNotBuilt {
                     if !owners.contains(&owner(&run.image)) || !seen.insert(at.clone()) {
                         continue;
                     }
-                    let names: BTreeSet<String> = images.iter().map(|i| i.repository()).collect();
+                    let names: BTreeSet<&String> = by_repo.keys().take(8).collect();
                     let names: Vec<String> = names.into_iter().map(|n| format!("`{n}`")).collect();
                     let mut b = out
                         .report(

@@ -94,8 +94,15 @@ impl Rule for RequiredSettingUnset {
                 deploys.push((model.package_root(&module), run, image_env.clone()));
             }
         }
-        let env_files: Vec<(&std::path::Path, &str)> =
-            cx.project.env_keys().map(|(f, k, _)| (f, k)).collect();
+        // Env-file keys by name in capitals: (file key, key as written).
+        let mut env_files: std::collections::HashMap<String, Vec<(PathBuf, &str)>> =
+            Default::default();
+        for (f, k, _) in cx.project.env_keys() {
+            env_files
+                .entry(k.to_ascii_uppercase())
+                .or_default()
+                .push((crate::project::key(f), k));
+        }
         let mut seen = BTreeSet::new();
         for (k, class) in &all {
             if class.env_file || class.required.is_empty() {
@@ -120,8 +127,11 @@ impl Rule for RequiredSettingUnset {
                     continue;
                 }
                 let cs = class.case_sensitive;
-                let in_files = env_files.iter().any(|(f, key)| {
-                    crate::project::key(f).starts_with(&repo) && sets(names, cs, key)
+                let in_files = names.iter().any(|n| {
+                    env_files.get(&n.to_ascii_uppercase()).is_some_and(|v| {
+                        v.iter()
+                            .any(|(f, key)| f.starts_with(&repo) && sets(names, cs, key))
+                    })
                 });
                 if in_files {
                     continue;

@@ -124,27 +124,44 @@ impl Rule for SettingNameUnknown {
                 keys.extend(run.env.iter().cloned());
             }
         }
+        // The names of each prefix's fields, made once.
+        let known_of: Vec<Vec<(String, bool)>> = prefixes.iter().map(|(_, c)| known(c)).collect();
+        let exact: Vec<std::collections::HashSet<String>> = known_of
+            .iter()
+            .map(|names| names.iter().map(|(n, _)| n.to_ascii_uppercase()).collect())
+            .collect();
+        // Bounded: each candidate is looked for in the project's texts.
+        let mut budget = 256usize;
         let mut seen = BTreeSet::new();
         for (key, at) in keys {
             let upper = key.to_ascii_uppercase();
-            let Some((prefix, classes)) =
-                prefixes.iter().find(|(p, _)| upper.starts_with(p.as_str()))
+            let Some(pi) = prefixes
+                .iter()
+                .position(|(p, _)| upper.starts_with(p.as_str()))
             else {
                 continue;
             };
+            let (prefix, classes) = &prefixes[pi];
             if upper.len() == prefix.len() || upper[prefix.len()..].contains("__") {
                 continue;
             }
-            let names = known(classes);
-            let matched = names.iter().any(|(n, case_sensitive)| {
-                if *case_sensitive {
-                    *n == key
-                } else {
-                    n.eq_ignore_ascii_case(&key)
-                }
-            });
-            if matched || !seen.insert(at.clone()) || cx.project.mentions(&key, Path::new(&at.file))
-            {
+            let names = &known_of[pi];
+            let matched = exact[pi].contains(&upper)
+                && names.iter().any(|(n, case_sensitive)| {
+                    if *case_sensitive {
+                        *n == key
+                    } else {
+                        n.eq_ignore_ascii_case(&key)
+                    }
+                });
+            if matched || !seen.insert(at.clone()) {
+                continue;
+            }
+            let Some(left) = budget.checked_sub(1) else {
+                return;
+            };
+            budget = left;
+            if cx.project.mentions(&key, Path::new(&at.file)) {
                 continue;
             }
             let nearest = names

@@ -121,6 +121,9 @@ impl Rule for SensitiveFileCopied {
         let df = cx.dockerfile;
         let dirs = paths::workdirs(df);
         let context = cx.project.build_context(&cx.file.path);
+        // Bounded: a crafted file of thousands of sensitive copies costs a
+        // bounded number of stage walks.
+        let mut budget = 64usize;
         for (at, instr) in df.instructions.iter().enumerate() {
             if !matches!(instr.keyword, Keyword::Copy | Keyword::Add)
                 || instr.flag("from").is_some()
@@ -145,7 +148,11 @@ impl Rule for SensitiveFileCopied {
                 let base = src.text.trim_end_matches('/');
                 let name = base.rsplit('/').next().unwrap_or(base);
                 let landed = paths::destination(dir, &dest.text, name, sources.len() > 1);
-                if !paths::reaches_final(df, at, &landed) {
+                let Some(left) = budget.checked_sub(1) else {
+                    return;
+                };
+                budget = left;
+                if !paths::reaches_final_with(df, &dirs, at, &landed) {
                     continue;
                 }
                 // A credential file is judged by its lines when the

@@ -66,6 +66,9 @@ impl Rule for ContextCopiedWithoutDockerignore {
         // image (a builder stage's stay behind unless copied out).
         let df = cx.dockerfile;
         let dirs = crate::parse::dockerfile::paths::workdirs(df);
+        // Bounded: a crafted file of thousands of whole-context copies in
+        // builder stages costs a few walks, not one per copy.
+        let mut budget = 64usize;
         let copy_all = df.instructions.iter().enumerate().find_map(|(at, i)| {
             if !matches!(i.keyword, Keyword::Copy | Keyword::Add) || i.flag("from").is_some() {
                 return None;
@@ -74,7 +77,9 @@ impl Rule for ContextCopiedWithoutDockerignore {
             let src = sources.iter().find(|w| is_whole_context(&w.text))?;
             let dir = dirs.get(at).map_or("/", String::as_str);
             let landed = crate::parse::dockerfile::paths::join(dir, &dest.text);
-            crate::parse::dockerfile::paths::reaches_final(df, at, &landed).then_some(src)
+            budget = budget.checked_sub(1)?;
+            crate::parse::dockerfile::paths::reaches_final_with(df, &dirs, at, &landed)
+                .then_some(src)
         });
         let Some(src) = copy_all else { return };
         // `.git` matters only where the build context holds one: the
