@@ -87,10 +87,14 @@ impl Project {
     /// build of it in the project names (compose `build.context`, a
     /// workflow's `context:` or `docker build` argument), else its folder.
     pub fn build_context(&self, dockerfile: &Path) -> PathBuf {
-        let k = key(dockerfile);
-        match self.build_contexts.get(super::b(&k)) {
+        self.context_of_key(&key(dockerfile))
+    }
+
+    /// [`Project::build_context`] of a Dockerfile's project key.
+    pub(super) fn context_of_key(&self, k: &Path) -> PathBuf {
+        match self.build_contexts.get(super::b(k)) {
             Some(c) => c.clone(),
-            None => dir_of(&k),
+            None => dir_of(k),
         }
     }
 
@@ -104,8 +108,9 @@ impl Project {
                 Companion::EnvTemplate(_) => None,
             }
         }
-        let context = self.build_context(dockerfile);
-        if context == dir_of(&key(dockerfile)) {
+        let k = key(dockerfile);
+        let context = self.context_of_key(&k);
+        if context == dir_of(&k) {
             return self.first_companion(dockerfile, dockerignore_names, pick);
         }
         let own = beside(dockerfile, dockerignore_names).into_iter().next()?;
@@ -151,13 +156,13 @@ impl Project {
     /// read them as.
     pub(super) fn wanted_companions(&self) -> Vec<(PathBuf, FileKind)> {
         let mut out = Vec::new();
-        for f in self.files.values() {
+        for (fk, f) in &self.files {
             let (names, kind): (fn(&str) -> Vec<String>, FileKind) = match f.input.kind {
                 FileKind::Dockerfile => (dockerignore_names, FileKind::DockerIgnore),
                 FileKind::Env if f.companion.is_none() => (template_names, FileKind::Env),
                 _ => continue,
             };
-            let dir = dir_of(&key(&f.input.path));
+            let dir = dir_of(&fk.0);
             let Some(name) = f.input.path.file_name() else {
                 continue;
             };
@@ -169,7 +174,7 @@ impl Project {
             }
             // The ignore file of the context its builds use.
             if f.input.kind == FileKind::Dockerfile {
-                let context = self.build_context(&f.input.path);
+                let context = self.context_of_key(&fk.0);
                 let p = context.join(".dockerignore");
                 if context != dir && !self.files.contains_key(super::b(&p)) {
                     out.push((p, FileKind::DockerIgnore));

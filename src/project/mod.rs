@@ -201,6 +201,9 @@ pub struct Project {
     /// What the rules' project hooks found, by file key (set by the
     /// engine once the project is built or changed).
     rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
+    /// The file names of `rule_findings`' files: most files have none,
+    /// and a name is cheaper to look up than a normalised path.
+    rule_finding_names: std::collections::HashSet<std::ffi::OsString>,
     /// Python scripts Dockerfiles run while building or as their health
     /// check, with the first place one is named.
     docker_scripts: BTreeMap<Key, (facts::scripts::ScriptRun, facts::Loc)>,
@@ -522,7 +525,7 @@ impl Project {
             let Some(b) = f.dockerfile.as_ref() else {
                 continue;
             };
-            let context = self.build_context(&k.0);
+            let context = self.context_of_key(&k.0);
             for i in &b.dockerfile.instructions {
                 if !matches!(
                     i.keyword,
@@ -690,6 +693,10 @@ impl Project {
     /// Sets what the rules' project hooks found (see
     /// `rules::project_pass`).
     pub fn set_rule_findings(&mut self, found: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>) {
+        self.rule_finding_names = found
+            .keys()
+            .filter_map(|k| k.file_name().map(std::ffi::OsStr::to_os_string))
+            .collect();
         self.rule_findings = found;
     }
 
@@ -700,7 +707,11 @@ impl Project {
 
     /// What the rules' project hooks found in `path`.
     pub fn rule_findings_in(&self, path: &Path) -> &[crate::diagnostic::Finding] {
-        if self.rule_findings.is_empty() {
+        if self.rule_findings.is_empty()
+            || path
+                .file_name()
+                .is_none_or(|n| !self.rule_finding_names.contains(n))
+        {
             return &[];
         }
         self.rule_findings
@@ -727,7 +738,27 @@ impl Project {
         if inputs.is_empty() {
             return;
         }
+        // Ignore files and credential files are read when a rule asks
+        // about them, never while linking: adding only those needs no new
+        // link (which is most of a project's cost).
+        let leaves_only = inputs.iter().all(|i| {
+            i.kind == FileKind::DockerIgnore
+                || (i.kind == FileKind::Text
+                    && i.path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(facts::credentials::is_credential_file))
+        });
         let parsed: Vec<FileFacts> = inputs.into_par_iter().map(Project::parse).collect();
+        if leaves_only {
+            for f in parsed {
+                let k = key_of(&f.input.path);
+                self.wanted.remove(&k);
+                self.known.insert(k.clone());
+                self.files.insert(k, f);
+            }
+            return;
+        }
         for f in parsed {
             let k = key_of(&f.input.path);
             self.known.insert(k.clone());

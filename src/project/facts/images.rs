@@ -338,7 +338,12 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
     let mut pushes: Vec<String> = Vec::new();
     for job in &workflow.jobs {
         for step in &job.steps {
-            for c in step.script.iter().flat_map(|s| &s.commands) {
+            for c in step
+                .script
+                .iter()
+                .flat_map(|s| &s.commands)
+                .filter(|c| c.name() == Some("docker"))
+            {
                 let words: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
                 if let ["docker", "push", rest @ ..] | ["docker", "image", "push", rest @ ..] =
                     words.as_slice()

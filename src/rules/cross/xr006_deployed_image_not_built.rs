@@ -89,6 +89,15 @@ impl Rule for DeployedImageNotBuilt {
                 pushed.entry(root).or_default().push(b);
             }
         }
+        if pushed.is_empty() {
+            return;
+        }
+        // Each run's file as a project key, once.
+        let runs: Vec<(PathBuf, &Run)> = cx
+            .project
+            .runs()
+            .map(|r| (crate::project::key(&r.at.file), r))
+            .collect();
         let mut seen = BTreeSet::new();
         for (root, builds) in &pushed {
             // A pushed name known only at run time: what is pushed is unknown.
@@ -110,11 +119,9 @@ impl Rule for DeployedImageNotBuilt {
                     by_repo.entry(i.repository()).or_default().push(b);
                 }
             }
-            for run in cx.project.runs() {
-                if !crate::project::key(&run.at.file).starts_with(root)
-                    || run.image.unresolved
-                    || run.builds_itself
-                {
+            for (file, run) in &runs {
+                let run = *run;
+                if !file.starts_with(root) || run.image.unresolved || run.builds_itself {
                     continue;
                 }
                 let repo = run.image.repository();
