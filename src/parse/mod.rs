@@ -16,6 +16,7 @@ pub mod procfile;
 pub mod python;
 pub mod shell;
 pub mod template;
+pub mod vars;
 pub mod workflow;
 pub mod yaml;
 pub mod yaml_edit;

@@ -122,8 +122,8 @@ pub struct Settings {
     pub fields: Vec<(String, Vec<String>)>,
     /// Fields with no default: (field, the variables it reads, where).
     pub required: Vec<(String, Vec<String>, Span)>,
-    /// It reads a dotenv file too (`env_file`).
-    pub env_file: bool,
+    /// The dotenv files it reads too (`env_file`).
+    pub env_files: Vec<String>,
 }
 
 /// A settings field with a literal boolean default.
@@ -627,7 +627,7 @@ impl Module {
                     .filter(|f| f.required)
                     .map(|f| (f.name.clone(), f.env.clone(), f.name_span))
                     .collect(),
-                env_file: !c.config.env_file.is_empty(),
+                env_files: c.config.env_file.clone(),
             })
             .collect();
         for class in &py.settings {

@@ -47,37 +47,11 @@ fn names_script(word: &str) -> bool {
 
 /// `$NAME` and `${NAME}` replaced by the image's literal `ENV` values.
 fn expand_env(text: &str, df: &Dockerfile) -> String {
-    if !text.contains('$') {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, used) = match after.strip_prefix('{') {
-            Some(inner) => match inner.find('}') {
-                Some(end) => (&inner[..end], end + 2),
-                None => (after, after.len()),
-            },
-            None => {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
-                (&after[..end], end)
-            }
-        };
-        match df.final_env(name).and_then(|(p, _)| p.value.as_deref()) {
-            Some(v) if !v.contains('$') => out.push_str(v),
-            _ => {
-                out.push('$');
-                out.push_str(&after[..used]);
-            }
-        }
-        rest = &after[used..];
-    }
-    out.push_str(rest);
-    out
+    crate::parse::vars::expand(text, |n| {
+        df.final_env(n)
+            .and_then(|(p, _)| p.value.as_deref())
+            .filter(|v| !v.contains('$'))
+    })
 }
 
 fn components(path: &str) -> Vec<String> {

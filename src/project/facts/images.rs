@@ -83,6 +83,9 @@ pub struct Run {
     /// (compose `env_file:`, a container's `envFrom:`): what it sets is
     /// not all known.
     pub env_open: bool,
+    /// Where volumes are mounted in the container (compose `volumes:`
+    /// targets, a container's `volumeMounts` paths).
+    pub mounts: Vec<String>,
 }
 
 /// What asks a container whether it is well.
@@ -150,6 +153,22 @@ pub fn url_probe(text: &str) -> Option<(String, Option<u16>, usize)> {
     None
 }
 
+/// A replica count node, with where it is.
+fn replicas_of(node: Option<&Node>, path: &Path) -> Option<(u32, Loc)> {
+    let n = node?;
+    Some((u32::try_from(kube::int(n)?).ok()?, loc(path, n.span)))
+}
+
+/// A CPU limit node (a quantity string or a number), in cores.
+fn cpu_limit_of(node: Option<&Node>, path: &Path) -> Option<(f64, Loc)> {
+    let n = node?;
+    let text = n
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| kube::int(n).map(|v| v.to_string()))?;
+    Some((cpu_cores(&text)?, loc(path, n.span)))
+}
+
 /// Kubernetes CPU quantity in cores (`500m`, `2`, `1.5`).
 fn cpu_cores(text: &str) -> Option<f64> {
     let t = text.trim();
@@ -184,44 +203,7 @@ fn loc(path: &Path, span: Span) -> Loc {
 /// `$NAME`, `${NAME}` and `${{ env.NAME }}` replaced by literal values of
 /// `env`; a reference with no known value stays as written.
 fn expand(text: &str, env: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, used) = if let Some(inner) = after.strip_prefix("{{") {
-            match inner.find("}}") {
-                Some(end) => {
-                    let expr = inner[..end].trim();
-                    (
-                        expr.strip_prefix("env.").map(|n| n.trim().to_string()),
-                        end + 4,
-                    )
-                }
-                None => (None, after.len()),
-            }
-        } else if let Some(inner) = after.strip_prefix('{') {
-            match inner.find('}') {
-                Some(end) => (Some(inner[..end].to_string()), end + 2),
-                None => (None, after.len()),
-            }
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (Some(after[..end].to_string()), end)
-        };
-        match name.and_then(|n| env.get(&n)) {
-            Some(v) => out.push_str(v),
-            None => {
-                out.push('$');
-                out.push_str(&after[..used.min(after.len())]);
-            }
-        }
-        rest = &after[used.min(after.len())..];
-    }
-    out.push_str(rest);
-    out
+    crate::parse::vars::expand(text, |n| env.get(n).map(String::as_str))
 }
 
 /// An image reference whose text may hold references left unexpanded:
@@ -581,19 +563,12 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             let text = node_text(n);
             crate::parse::command::runs_migrations(&text).then(|| loc(path, n.span))
         });
-        let replicas = s
-            .deploy(&["replicas"])
-            .and_then(|n| Some((u32::try_from(kube::int(n)?).ok()?, loc(path, n.span))));
-        let cpu_limit = s
-            .deploy(&["resources", "limits", "cpus"])
-            .or_else(|| s.get("cpus"))
-            .and_then(|n| {
-                let text = n
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| kube::int(n).map(|v| v.to_string()))?;
-                Some((cpu_cores(&text)?, loc(path, n.span)))
-            });
+        let replicas = replicas_of(s.deploy(&["replicas"]), path);
+        let cpu_limit = cpu_limit_of(
+            s.deploy(&["resources", "limits", "cpus"])
+                .or_else(|| s.get("cpus")),
+            path,
+        );
         out.runs.push(Run {
             image: image_ref,
             at: loc(path, s.name.span),
@@ -614,6 +589,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             builds_itself: s.get("build").is_some(),
             env: compose_env(s.get("environment"), path),
             env_open: s.get("env_file").is_some(),
+            mounts: s.volumes().into_iter().map(|v| v.target).collect(),
         });
     }
 }
@@ -744,20 +720,13 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             let migrates = command.iter().find_map(|n| {
                 crate::parse::command::runs_migrations(&node_text(n)).then(|| loc(path, n.span))
             });
-            let replicas = w
-                .replicas()
-                .and_then(|n| Some((u32::try_from(kube::int(n)?).ok()?, loc(path, n.span))));
-            let cpu_limit = c
-                .get("resources")
-                .and_then(|r| r.get("limits"))
-                .and_then(|l| l.get("cpu"))
-                .and_then(|n| {
-                    let text = n
-                        .as_str()
-                        .map(str::to_string)
-                        .or_else(|| kube::int(n).map(|v| v.to_string()))?;
-                    Some((cpu_cores(&text)?, loc(path, n.span)))
-                });
+            let replicas = replicas_of(w.replicas(), path);
+            let cpu_limit = cpu_limit_of(
+                c.get("resources")
+                    .and_then(|r| r.get("limits"))
+                    .and_then(|l| l.get("cpu")),
+                path,
+            );
             out.runs.push(Run {
                 image: image_of(image.0, image.1),
                 at: loc(path, image.1),
@@ -797,6 +766,17 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     })
                     .collect(),
                 env_open: c.get("envFrom").is_some(),
+                mounts: c
+                    .get("volumeMounts")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|m| {
+                        let path = m.get("mountPath")?.as_str()?;
+                        // A `subPath` mounts one file at the path.
+                        Some(path.to_string())
+                    })
+                    .collect(),
             });
         }
     }

@@ -303,37 +303,11 @@ fn expand_vars(
     text: &str,
     env: &std::collections::BTreeMap<String, crate::rules::process::launch::EnvVar>,
 ) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, used) = match after.strip_prefix('{') {
-            Some(inner) => match inner.find(['}', ':']) {
-                Some(end) => (
-                    &inner[..end],
-                    inner.find('}').map_or(after.len(), |e| e + 2),
-                ),
-                None => (after, after.len()),
-            },
-            None => {
-                let end = after
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(after.len());
-                (&after[..end], end)
-            }
-        };
-        match env.get(name).filter(|v| !v.value.contains('$')) {
-            Some(v) => out.push_str(&v.value),
-            None => {
-                out.push('$');
-                out.push_str(&after[..used.min(after.len())]);
-            }
-        }
-        rest = &after[used.min(after.len())..];
-    }
-    out.push_str(rest);
-    out
+    crate::parse::vars::expand(text, |n| {
+        env.get(n)
+            .map(|v| v.value.as_str())
+            .filter(|v| !v.contains('$'))
+    })
 }
 
 /// What a Dockerfile says of its own image.

@@ -17,6 +17,7 @@ mod xr007_required_setting_unset;
 mod xr008_setting_name_unknown;
 mod xr009_migrations_in_every_replica;
 mod xr010_healthcheck_tool_missing;
+mod xr011_env_file_not_loaded;
 
 use crate::declare_rule;
 use crate::impl_meta;
@@ -38,6 +39,7 @@ pub static RULES: &[&dyn Rule] = &[
     &xr008_setting_name_unknown::SettingNameUnknown,
     &xr009_migrations_in_every_replica::MigrationsInEveryReplica,
     &xr010_healthcheck_tool_missing::HealthcheckToolMissing,
+    &xr011_env_file_not_loaded::EnvFileNotLoaded,
 ];
 
 /// The servers a run starts: its own command's, or (when it sets no

@@ -105,7 +105,7 @@ impl Rule for RequiredSettingUnset {
         }
         let mut seen = BTreeSet::new();
         for (k, class) in &all {
-            if class.env_file || class.required.is_empty() {
+            if !class.env_files.is_empty() || class.required.is_empty() {
                 continue;
             }
             let root = model.package_root(k);
