@@ -732,6 +732,11 @@ pub fn in_argv(argv: &[Word], raw: &dyn Fn(Span) -> String) -> Vec<ServerCommand
 
 const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh", "ksh"];
 
+/// Is this program (`/bin/sh`, `bash`) a POSIX-style shell?
+pub fn is_shell(program: &str) -> bool {
+    SHELLS.contains(&base(program))
+}
+
 /// Does `shell -c "script"` end by replacing itself with the script's
 /// last command, so that the command is PID 1 and receives SIGTERM?
 /// (`body` is the script's text.) Checked on the shells themselves:

@@ -1266,8 +1266,19 @@ impl Project {
                     .iter()
                     .filter_map(|kw| df.final_last(*kw))
                     .find_map(|i| {
-                        let text = f.input.text.get(i.span.start..i.span.end)?;
-                        crate::parse::command::runs_migrations(text).then(|| at(i.span))
+                        // The command's words, as parsed (a `sh -c` body is
+                        // one word, split by the reader).
+                        let words: Vec<&str> = match i.command()? {
+                            dockerfile::Command::Exec { argv, .. } => {
+                                argv.iter().map(|w| w.text.as_str()).collect()
+                            }
+                            dockerfile::Command::Shell { script, .. } => script
+                                .commands
+                                .iter()
+                                .flat_map(|c| c.argv.iter().map(|w| w.text.as_str()))
+                                .collect(),
+                        };
+                        crate::parse::command::runs_migrations(&words.join(" ")).then(|| at(i.span))
                     })
                     .or_else(|| {
                         let (script, facts, _) = self.entry_script(&k.0)?;

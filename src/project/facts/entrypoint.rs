@@ -30,14 +30,6 @@ fn is_launcher(word: &str) -> bool {
     )
 }
 
-/// Shells that run a script file given as their first argument.
-fn is_shell(word: &str) -> bool {
-    matches!(
-        word.rsplit('/').next().unwrap_or(word),
-        "sh" | "bash" | "ash" | "dash"
-    )
-}
-
 /// A word that names a shell script: `*.sh`, or a name with
 /// `entrypoint` in it.
 fn names_script(word: &str) -> bool {
@@ -73,7 +65,7 @@ pub fn named_in(df: &Dockerfile) -> Option<NamedEntry> {
     };
     let mut words = argv.iter().skip_while(|w| is_launcher(&w.text));
     let mut first = words.next()?;
-    if is_shell(&first.text) {
+    if crate::parse::command::is_shell(&first.text) {
         first = words.next()?;
     }
     if !names_script(&first.text) {

@@ -236,7 +236,7 @@ fn dockerfile_key(root: &Path, context: &str, file: Option<&str>) -> PathBuf {
 
 /// The repository root of a workflow: two folders above
 /// `.github/workflows/`.
-fn workflow_root(path: &Path) -> PathBuf {
+pub fn workflow_root(path: &Path) -> PathBuf {
     let key = crate::project::key(path);
     key.parent()
         .and_then(Path::parent)
@@ -587,34 +587,15 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             pod_containers: 1,
             health_tool,
             builds_itself: s.get("build").is_some(),
-            env: compose_env(s.get("environment"), path),
+            env: s
+                .environment()
+                .iter()
+                .map(|e| (e.key.text.clone(), loc(path, e.key.span)))
+                .collect(),
             env_open: s.get("env_file").is_some(),
             mounts: s.volumes().into_iter().map(|v| v.target).collect(),
         });
     }
-}
-
-/// The names a compose `environment:` sets: a map's keys, or a list's
-/// `KEY=value` items (a bare `KEY` passes the host's value through).
-fn compose_env(node: Option<&Node>, path: &Path) -> Vec<(String, Loc)> {
-    let Some(node) = node else {
-        return Vec::new();
-    };
-    if let Some(items) = node.as_seq() {
-        return items
-            .iter()
-            .filter_map(|i| {
-                let t = i.as_str()?;
-                let name = t.split('=').next()?.trim();
-                (!name.is_empty()).then(|| (name.to_string(), loc(path, i.span)))
-            })
-            .collect();
-    }
-    node.as_map()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|e| Some((e.key.as_str()?.to_string(), loc(path, e.key.span))))
-        .collect()
 }
 
 /// A command node's words as one text: a string, or a list joined by

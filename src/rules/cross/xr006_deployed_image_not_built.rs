@@ -2,7 +2,7 @@ use super::*;
 use crate::parse::image::ImageRef;
 use crate::project::facts::images::Build;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 declare_rule! {
     /// ## What it checks
@@ -65,15 +65,6 @@ fn owner(image: &ImageRef) -> String {
     }
 }
 
-/// The repository root a workflow file belongs to.
-fn repo_of_workflow(path: &Path) -> Option<PathBuf> {
-    let k = crate::project::key(path);
-    let dir = k.parent()?;
-    (dir.file_name()? == "workflows" && dir.parent()?.file_name()? == ".github")
-        .then(|| dir.parent()?.parent().map(Path::to_path_buf))
-        .flatten()
-}
-
 fn tag_is_literal(tag: &str) -> bool {
     !tag.contains('$') && !tag.contains("{{")
 }
@@ -85,9 +76,11 @@ impl Rule for DeployedImageNotBuilt {
         // Pushed builds by repository root.
         let mut pushed: std::collections::BTreeMap<PathBuf, Vec<&Build>> = Default::default();
         for b in cx.project.builds().filter(|b| b.pushed) {
-            if let Some(root) = repo_of_workflow(&b.at.file) {
-                pushed.entry(root).or_default().push(b);
-            }
+            // Only workflows push (a compose build is never `pushed`).
+            pushed
+                .entry(crate::project::facts::images::workflow_root(&b.at.file))
+                .or_default()
+                .push(b);
         }
         if pushed.is_empty() {
             return;

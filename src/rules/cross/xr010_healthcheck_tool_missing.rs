@@ -79,29 +79,37 @@ fn base_has(image: &str, tool: &str) -> Option<bool> {
     }
 }
 
-/// Does the final image install or copy `tool`?
-fn installs(df: &Dockerfile, text: &str, tool: &str) -> bool {
-    df.final_instructions().any(|i| {
-        let body = text.get(i.span.start..i.span.end).unwrap_or_default();
-        let named = body
-            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .any(|w| w == tool);
-        match i.keyword {
-            Keyword::Run => {
-                named
-                    && [
-                        "install",
-                        "apk add",
-                        "apk --no-cache add",
-                        "apk add --no-cache",
-                    ]
-                    .iter()
-                    .any(|w| body.contains(w))
+/// Does the final image install or copy `tool`: a package manager's
+/// install command naming it in a `RUN` (read from the parsed script),
+/// or a `COPY`/`ADD` of a file of that name?
+fn installs(df: &Dockerfile, tool: &str) -> bool {
+    df.final_instructions()
+        .any(|i| match (i.keyword, i.command()) {
+            (Keyword::Run, Some(Command::Shell { script, .. })) => {
+                script.commands.iter().any(|c| {
+                    let installing = matches!(
+                        (c.program(), c.subcommand().map(|w| w.text.as_str())),
+                        (
+                            Some("apt-get" | "apt" | "yum" | "dnf" | "microdnf" | "zypper"),
+                            Some("install")
+                        ) | (Some("apk"), Some("add"))
+                    );
+                    // `curl` or a pinned `curl=8.5.0-2`.
+                    installing
+                        && c.args().iter().any(|w| {
+                            w.text == tool
+                                || w.text
+                                    .strip_prefix(tool)
+                                    .is_some_and(|r| r.starts_with('='))
+                        })
+                })
             }
-            Keyword::Copy | Keyword::Add => named,
+            (Keyword::Copy | Keyword::Add, _) => i
+                .words()
+                .iter()
+                .any(|w| w.text.rsplit('/').next() == Some(tool)),
             _ => false,
-        }
-    })
+        })
 }
 
 /// The program a `HEALTHCHECK CMD` starts, and its word's span.
@@ -159,7 +167,7 @@ impl Rule for HealthcheckToolMissing {
                     continue;
                 }
                 if base_has(&root.text, &tool) != Some(false)
-                    || installs(df, &built.file.text, &tool)
+                    || installs(df, &tool)
                     || !seen.insert(at.clone())
                 {
                     continue;
