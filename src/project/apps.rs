@@ -48,6 +48,10 @@ pub struct App {
     pub routes: Vec<Route>,
     /// Every include and mount was followed.
     pub complete: bool,
+    /// The variables that could move its paths: prefixes taken from a
+    /// settings field's default (`prefix=settings.API_V1_STR`) hold
+    /// only where nothing sets the field's variable.
+    pub settings_used: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -254,6 +258,7 @@ impl Apps {
         let mut out = App {
             routes: Vec::new(),
             complete: true,
+            settings_used: Vec::new(),
         };
         let opaque = self
             .modules
@@ -290,11 +295,14 @@ impl Apps {
         }
         walk.budget -= 1;
         // A router's own prefix.
-        let own_prefix = self
-            .modules
-            .get(k)
+        let module = self.modules.get(k);
+        let own_prefix = module
             .and_then(|m| m.routers.iter().find(|(n, _)| n == name))
-            .map_or(Some(String::new()), |(_, p)| p.clone());
+            .map_or(Some(String::new()), |(_, p)| p.clone())
+            .or_else(|| {
+                let r = module?.router_refs.iter().find(|(n, _)| n == name)?;
+                self.setting_text(k, &r.1, out)
+            });
         let prefix = join(prefix.as_deref(), own_prefix.as_deref());
         for (mk, i) in self.routes_on.get(&owner).into_iter().flatten() {
             let Some(r) = self.modules.get(mk).and_then(|m| m.routes.get(*i)) else {
@@ -317,7 +325,11 @@ impl Apps {
             let target = inc.target.as_deref().and_then(|t| self.resolve(mk, t));
             match target {
                 Some((tk, tn)) if self.declares(&tk, &tn) => {
-                    let p = join(prefix.as_deref(), inc.prefix.as_deref());
+                    let own = inc
+                        .prefix
+                        .clone()
+                        .or_else(|| self.setting_text(mk, inc.prefix_ref.as_deref()?, out));
+                    let p = join(prefix.as_deref(), own.as_deref());
                     self.collect(&tk, &tn, p, depth + 1, walk, out);
                 }
                 // Static files, another package's router: not followed.
@@ -421,6 +433,30 @@ impl Apps {
             memo.insert(owner, Arc::clone(&out));
         }
         out
+    }
+
+    /// The default of the settings field a reference names
+    /// (`settings.API_V1_STR` → `/api/v1`), when the settings of `k`'s
+    /// package give it one string default; the field's variables are
+    /// added to what the app's paths depend on.
+    fn setting_text(&self, k: &Path, reference: &str, out: &mut App) -> Option<String> {
+        let field = reference.rsplit('.').next()?;
+        let root = self.package_root(k);
+        let mut found: Option<(&str, &[String])> = None;
+        for (sk, class) in self.settings() {
+            for (f, value, env) in &class.texts {
+                if f != field || self.package_root(sk) != root {
+                    continue;
+                }
+                match found {
+                    Some((v, _)) if v != value => return None,
+                    _ => found = Some((value, env)),
+                }
+            }
+        }
+        let (value, env) = found?;
+        out.settings_used.extend(env.iter().cloned());
+        Some(value.to_string())
     }
 
     /// Module `k` makes an app or router called `name`.
@@ -644,6 +680,29 @@ mod tests {
         let tails = apps.tails(Path::new("/r/app/main.py"), "app");
         assert!(tails.complete);
         assert_eq!(tails.tails.iter().collect::<Vec<_>>(), ["ready"]);
+    }
+
+    #[test]
+    fn a_prefix_named_by_a_setting_takes_the_settings_default() {
+        let apps = apps_of(&[
+            (
+                "/r/app/main.py",
+                "from fastapi import FastAPI\nfrom app.config import settings\nfrom app import health\napp = FastAPI()\napp.include_router(health.router, prefix=settings.API_V1_STR)\n",
+            ),
+            (
+                "/r/app/config.py",
+                "from pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    API_V1_STR: str = \"/api/v1\"\nsettings = Settings()\n",
+            ),
+            (
+                "/r/app/health.py",
+                "from fastapi import APIRouter\nrouter = APIRouter(prefix=settings.HEALTH)\n@router.get(\"/live\")\nasync def live(): ...\n",
+            ),
+        ]);
+        let app = apps.app(Path::new("/r/app/main.py"), "app");
+        let paths: Vec<_> = app.routes.iter().map(|r| r.path.clone()).collect();
+        // `HEALTH` is no field of the settings: that path stays unknown.
+        assert_eq!(paths, [None]);
+        assert_eq!(app.settings_used, ["API_V1_STR"]);
     }
 
     #[test]

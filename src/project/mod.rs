@@ -738,11 +738,11 @@ impl Project {
         if inputs.is_empty() {
             return;
         }
-        // Ignore files and credential files are read when a rule asks
-        // about them, never while linking: adding only those needs no new
-        // link (which is most of a project's cost).
+        // Ignore files, env files and credential files are read when a
+        // rule asks about them, never while linking: adding only those
+        // needs no new link (which is most of a project's cost).
         let leaves_only = inputs.iter().all(|i| {
-            i.kind == FileKind::DockerIgnore
+            matches!(i.kind, FileKind::DockerIgnore | FileKind::Env)
                 || (i.kind == FileKind::Text
                     && i.path
                         .file_name()
@@ -1124,6 +1124,19 @@ impl Project {
                 self.wanted.insert(k, FileKind::Text);
             }
         }
+        // Env files a compose service loads, read as env files even
+        // where their names do not say so (`.envs/.production/.django`).
+        let env_files: Vec<Key> = self
+            .runs()
+            .flat_map(|r| r.env_from.iter())
+            .filter_map(|e| match e {
+                facts::images::EnvFrom::File(p) => Some(Key(p.clone())),
+                facts::images::EnvFrom::Object { .. } => None,
+            })
+            .filter(|k| !self.files.contains_key(k))
+            .collect();
+        self.wanted
+            .extend(env_files.into_iter().map(|k| (k, FileKind::Env)));
         let companions = self.wanted_companions();
         self.wanted
             .extend(companions.into_iter().map(|(p, kind)| (Key(p), kind)));
@@ -1444,6 +1457,40 @@ impl Project {
                 .flatten()
                 .map(move |(k, _, at)| (f.input.path.as_path(), k.as_str(), *at))
         })
+    }
+
+    /// The variables a run takes from its `env_file:` and `envFrom:`
+    /// sources, each with the file or object that sets it; `None` when
+    /// one is not in the project (gitignored, made elsewhere): what the
+    /// run sets is then unknown.
+    pub fn env_from_keys(&self, run: &facts::images::Run) -> Option<Vec<String>> {
+        if run.env_open {
+            return None;
+        }
+        let mut keys = Vec::new();
+        for source in &run.env_from {
+            match source {
+                facts::images::EnvFrom::File(p) => {
+                    let env = self.files.get(b(p))?.env.as_ref()?;
+                    keys.extend(env.iter().map(|(k, _, _)| k.clone()));
+                }
+                facts::images::EnvFrom::Object { kind, name } => {
+                    let mut found = false;
+                    for f in self.files.values() {
+                        for (k, n, held) in &f.stated.env_objects {
+                            if k == kind && n == name {
+                                found = true;
+                                keys.extend(held.iter().cloned());
+                            }
+                        }
+                    }
+                    if !found {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(keys)
     }
 
     /// Code or a command of the project other than `except` names `word`

@@ -87,6 +87,9 @@ pub struct Include {
     /// The prefix it adds: `Some("")` when none is given, `None` when it
     /// is not a literal.
     pub prefix: Option<String>,
+    /// A prefix given by name instead (`prefix=settings.API_V1_STR`),
+    /// resolved through the package's settings defaults.
+    pub prefix_ref: Option<String>,
 }
 
 /// A kind of set-up the module does.
@@ -124,6 +127,9 @@ pub struct Settings {
     pub required: Vec<(String, Vec<String>, Span)>,
     /// The dotenv files it reads too (`env_file`).
     pub env_files: Vec<String>,
+    /// Fields with a literal string default: (field, default, the
+    /// variables it reads).
+    pub texts: Vec<(String, String, Vec<String>)>,
 }
 
 /// A settings field with a literal boolean default.
@@ -149,6 +155,9 @@ pub struct Module {
     pub apps: Vec<AppDef>,
     /// Routers by name, with their literal prefix (`None`: not literal).
     pub routers: Vec<(String, Option<String>)>,
+    /// Routers whose prefix is given by name (`APIRouter(prefix=
+    /// settings.API_PREFIX)`): (router, the reference).
+    pub router_refs: Vec<(String, String)>,
     pub routes: Vec<RouteDef>,
     pub includes: Vec<Include>,
     pub signals: Vec<(Signal, Span)>,
@@ -296,6 +305,15 @@ fn lit_prefix(v: Option<&Lit>) -> Option<String> {
         None => Some(String::new()),
         Some(Lit::Str(s)) => Some(s.clone()),
         Some(_) => None,
+    }
+}
+
+/// A prefix given as a dotted name (`settings.API_V1_STR`): the
+/// reference, to be looked up among the settings' defaults.
+fn ref_of(v: Option<&Lit>) -> Option<String> {
+    match v {
+        Some(Lit::Ref(r)) if r.contains('.') => Some(r.clone()),
+        _ => None,
     }
 }
 
@@ -502,6 +520,9 @@ impl Module {
                         arguments: literal_keywords(c),
                     });
                 } else if is_router(c) {
+                    if let Some(r) = ref_of(c.keyword("prefix").map(|a| &a.value)) {
+                        m.router_refs.push((name.clone(), r));
+                    }
                     m.routers.push((
                         name.clone(),
                         lit_prefix(c.keyword("prefix").map(|a| &a.value)),
@@ -593,6 +614,7 @@ impl Module {
                         _ => None,
                     },
                     prefix: lit_prefix(c.keyword("prefix").map(|a| &a.value)),
+                    prefix_ref: ref_of(c.keyword("prefix").map(|a| &a.value)),
                 });
             } else if name == "mount" || name == "host" {
                 m.includes.push(Include {
@@ -603,6 +625,9 @@ impl Module {
                     },
                     prefix: (name == "mount")
                         .then(|| lit_prefix(c.args.first().map(|a| &a.value)))
+                        .flatten(),
+                    prefix_ref: (name == "mount")
+                        .then(|| ref_of(c.args.first().map(|a| &a.value)))
                         .flatten(),
                 });
             }
@@ -628,6 +653,14 @@ impl Module {
                     .map(|f| (f.name.clone(), f.env.clone(), f.name_span))
                     .collect(),
                 env_files: c.config.env_file.clone(),
+                texts: c
+                    .fields
+                    .iter()
+                    .filter_map(|f| match &f.default {
+                        Some((Lit::Str(v), _)) => Some((f.name.clone(), v.clone(), f.env.clone())),
+                        _ => None,
+                    })
+                    .collect(),
             })
             .collect();
         for class in &py.settings {

@@ -79,13 +79,74 @@ pub struct Run {
     /// The variables its own environment sets (compose `environment:`, a
     /// container's `env:`), each at its name.
     pub env: Vec<(String, Loc)>,
-    /// It also takes variables from somewhere prodlint does not read
-    /// (compose `env_file:`, a container's `envFrom:`): what it sets is
-    /// not all known.
+    /// Where else it takes variables from (compose `env_file:`, a
+    /// container's `envFrom:`): read through the project
+    /// (`Project::env_from_keys`).
+    pub env_from: Vec<EnvFrom>,
+    /// It also takes variables from somewhere prodlint cannot read (an
+    /// `env_file:` path made of variables, an `envFrom:` with a
+    /// `prefix`): what it sets is not all known.
     pub env_open: bool,
     /// Where volumes are mounted in the container (compose `volumes:`
     /// targets, a container's `volumeMounts` paths).
     pub mounts: Vec<String>,
+}
+
+/// A source of a run's variables besides its own list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvFrom {
+    /// A compose `env_file:` (a project key).
+    File(PathBuf),
+    /// A `ConfigMap` or `Secret` an `envFrom:` names.
+    Object { kind: &'static str, name: String },
+}
+
+/// The sources of a compose service's `env_file:` (one path, a list of
+/// paths, or a list of `{path, required}`), relative to the compose
+/// file's folder; `true` when one cannot be read (made of variables).
+fn compose_env_files(node: Option<&Node>, dir: &Path) -> (Vec<EnvFrom>, bool) {
+    let Some(node) = node else {
+        return (Vec::new(), false);
+    };
+    let items: Vec<&Node> = match node.as_seq() {
+        Some(items) => items.iter().collect(),
+        None => vec![node],
+    };
+    let (mut out, mut open) = (Vec::new(), false);
+    for item in items {
+        match item
+            .as_str()
+            .or_else(|| item.get("path").and_then(Node::as_str))
+        {
+            Some(p) if !p.contains('$') => {
+                out.push(EnvFrom::File(crate::project::key(&dir.join(p))));
+            }
+            _ => open = true,
+        }
+    }
+    (out, open)
+}
+
+/// The ConfigMaps and Secrets a container's `envFrom:` names; `true`
+/// when one cannot be read (no name, or a `prefix` renames its keys).
+fn env_from_objects(node: Option<&Node>) -> (Vec<EnvFrom>, bool) {
+    let (mut out, mut open) = (Vec::new(), false);
+    for item in node.and_then(Node::as_seq).unwrap_or(&[]) {
+        let named = [("configMapRef", "ConfigMap"), ("secretRef", "Secret")]
+            .iter()
+            .find_map(|(field, kind)| {
+                let name = item.get(field)?.get("name")?.as_str()?;
+                Some(EnvFrom::Object {
+                    kind,
+                    name: name.to_string(),
+                })
+            });
+        match named {
+            Some(o) if item.get("prefix").is_none() => out.push(o),
+            _ => open = true,
+        }
+    }
+    (out, open)
 }
 
 /// What asks a container whether it is well.
@@ -569,6 +630,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 .or_else(|| s.get("cpus")),
             path,
         );
+        let (env_from, env_open) = compose_env_files(s.get("env_file"), &dir);
         out.runs.push(Run {
             image: image_ref,
             at: loc(path, s.name.span),
@@ -592,7 +654,8 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 .iter()
                 .map(|e| (e.key.text.clone(), loc(path, e.key.span)))
                 .collect(),
-            env_open: s.get("env_file").is_some(),
+            env_from,
+            env_open,
             mounts: s.volumes().into_iter().map(|v| v.target).collect(),
         });
     }
@@ -627,6 +690,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             let Some(image) = c.get("image").and_then(|n| n.as_str().map(|t| (t, n.span))) else {
                 continue;
             };
+            let (env_from, env_open) = env_from_objects(c.get("envFrom"));
             let declared = c.ports();
             let mut ports: Vec<PortClaim> = declared
                 .iter()
@@ -746,7 +810,8 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                         Some((n.as_str()?.to_string(), loc(path, n.span)))
                     })
                     .collect(),
-                env_open: c.get("envFrom").is_some(),
+                env_from,
+                env_open,
                 mounts: c
                     .get("volumeMounts")
                     .and_then(Node::as_seq)
@@ -760,6 +825,23 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     .collect(),
             });
         }
+    }
+    // The keys ConfigMaps and Secrets hold, for the `envFrom:` that
+    // name them.
+    for o in objects {
+        let kind = match o.kind.text.as_str() {
+            "ConfigMap" => "ConfigMap",
+            "Secret" => "Secret",
+            _ => continue,
+        };
+        let keys = ["data", "stringData"]
+            .iter()
+            .filter_map(|f| o.node.get(f)?.as_map())
+            .flatten()
+            .filter_map(|e| e.key.as_str().map(str::to_string))
+            .collect();
+        out.env_objects
+            .push((kind, o.name_text().to_string(), keys));
     }
     for o in objects.iter().filter(|o| o.kind.text == "Service") {
         let Some(spec) = o.spec() else { continue };

@@ -59,4 +59,6 @@ pub struct Stated {
     /// Inputs pasted into scripts of composite actions and reusable
     /// workflows.
     pub expansions: Vec<calls::Expansion>,
+    /// ConfigMaps and Secrets: (kind, name, the keys they hold).
+    pub env_objects: Vec<(&'static str, String, Vec<String>)>,
 }

@@ -134,6 +134,17 @@ pub(crate) fn served_app(project: &crate::project::Project, servers: &[Server]) 
     if !app.complete || app.routes.iter().any(|r| r.path.is_none()) {
         return None;
     }
+    // A prefix read from a settings default moves when a deploy or an
+    // env file sets its variable: the paths are then unknown.
+    let used = &app.settings_used;
+    if !used.is_empty()
+        && (project.deploy_names(used)
+            || project
+                .env_keys()
+                .any(|(_, k, _)| used.iter().any(|n| n.eq_ignore_ascii_case(k))))
+    {
+        return None;
+    }
     let mut builtin = Vec::new();
     for (arg, default) in [
         ("docs_url", "/docs"),

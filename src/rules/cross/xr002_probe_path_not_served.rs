@@ -9,7 +9,10 @@ declare_rule! {
     /// `HEALTHCHECK` (`curl -f http://localhost:8000/health`) — against the
     /// routes of the app the same deployable serves: the app its server's
     /// command names (`gunicorn app.main:app`), with every router's prefix
-    /// (`include_router(…, prefix="/api")`), mounted sub-apps, path
+    /// (`include_router(…, prefix="/api")`, or a settings field's string
+    /// default, `prefix=settings.API_V1_STR` with `API_V1_STR: str =
+    /// "/api/v1"`, where no deploy or env file sets that variable), mounted
+    /// sub-apps, path
     /// parameters (`/items/{id}`) and the paths FastAPI answers itself
     /// (`/docs`, `/redoc`, `/openapi.json`, unless turned off). A trailing
     /// slash is not a difference: the redirect counts as success.
@@ -59,7 +62,16 @@ fn nearest(served: &Served, path: &str) -> Option<String> {
     for c in candidates {
         let t = crate::project::apps::tail(c);
         let health = [
-            "health", "healthz", "livez", "readyz", "ready", "live", "ping", "status",
+            "health",
+            "healthz",
+            "health-check",
+            "healthcheck",
+            "livez",
+            "readyz",
+            "ready",
+            "live",
+            "ping",
+            "status",
         ]
         .contains(&t);
         if t == last || (health && best.is_none()) {

@@ -14,11 +14,14 @@ declare_rule! {
     /// same package as the settings; the finding is at the field, with
     /// every deploy that lacks it as a related location.
     ///
-    /// A deploy that also takes variables from somewhere prodlint does not
-    /// read (compose `env_file:`, `envFrom:` of a ConfigMap or Secret) is
-    /// unknown and not judged; so is a settings class that reads a dotenv
-    /// file (`env_file`), and a field an optional type (`str | None`) makes
-    /// default to `None` under pydantic v1. Variable names follow
+    /// The keys of the compose service's `env_file:` files and of the
+    /// ConfigMaps and Secrets a container's `envFrom:` names count when
+    /// they are in the repository; one that is not (a gitignored env file,
+    /// a Secret made at deploy time), an `envFrom:` with a `prefix`, or a
+    /// deploy that mounts the dotenv file the class reads (`env_file`)
+    /// makes that deploy unknown, and the class is not judged. A field an
+    /// optional type (`str | None`) makes default to `None` under
+    /// pydantic v1 is not required. Variable names follow
     /// pydantic-settings (`env_prefix`, aliases, case).
     ///
     /// ## Why it matters in production
@@ -67,8 +70,10 @@ impl Rule for RequiredSettingUnset {
         if all.iter().all(|(_, s)| s.required.is_empty()) {
             return;
         }
-        // The deploys of each package's apps: (the run, the image's ENV).
-        let mut deploys: Vec<(PathBuf, &Run, Vec<String>)> = Vec::new();
+        // The deploys of each package's apps: (package, the run, what
+        // else sets its variables: the image's ENV and its env files,
+        // ConfigMaps and Secrets; `None` when one of those is unknown).
+        let mut deploys: Vec<(PathBuf, &Run, Option<Vec<String>>)> = Vec::new();
         for unit in cx.project.units() {
             let image_env: Vec<String> = cx
                 .project
@@ -91,7 +96,11 @@ impl Rule for RequiredSettingUnset {
                 let Some((module, _)) = cx.project.app_of(first) else {
                     continue;
                 };
-                deploys.push((model.package_root(&module), run, image_env.clone()));
+                let extra = cx.project.env_from_keys(run).map(|mut keys| {
+                    keys.extend(image_env.iter().cloned());
+                    keys
+                });
+                deploys.push((model.package_root(&module), run, extra));
             }
         }
         // Env-file keys by name in capitals: (file key, key as written).
@@ -105,14 +114,25 @@ impl Rule for RequiredSettingUnset {
         }
         let mut seen = BTreeSet::new();
         for (k, class) in &all {
-            if !class.env_files.is_empty() || class.required.is_empty() {
+            if class.required.is_empty() {
                 continue;
             }
             let root = model.package_root(k);
             let repo = model.repo_of(k);
-            let mine: Vec<&(PathBuf, &Run, Vec<String>)> =
+            let mine: Vec<&(PathBuf, &Run, Option<Vec<String>>)> =
                 deploys.iter().filter(|(r, _, _)| *r == root).collect();
-            if mine.is_empty() || mine.iter().any(|(_, run, _)| run.env_open) {
+            // A deploy that takes variables from what the repository does
+            // not hold, or mounts the dotenv file the class reads: unknown.
+            let unknown = mine.iter().any(|(_, run, extra)| {
+                extra.is_none()
+                    || run.mounts.iter().any(|m| {
+                        class
+                            .env_files
+                            .iter()
+                            .any(|f| m.rsplit('/').next() == f.rsplit('/').next())
+                    })
+            });
+            if mine.is_empty() || unknown {
                 continue;
             }
             for (field, names, at) in &class.required {
@@ -138,9 +158,9 @@ impl Rule for RequiredSettingUnset {
                 }
                 let lacking: Vec<&Run> = mine
                     .iter()
-                    .filter(|(_, run, image_env)| {
+                    .filter(|(_, run, extra)| {
                         !run.env.iter().any(|(key, _)| sets(names, cs, key))
-                            && !image_env.iter().any(|key| sets(names, cs, key))
+                            && !extra.iter().flatten().any(|key| sets(names, cs, key))
                     })
                     .map(|(_, run, _)| *run)
                     .collect();

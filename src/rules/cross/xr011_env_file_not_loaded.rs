@@ -97,6 +97,7 @@ impl Rule for EnvFileNotLoaded {
                         .iter()
                         .any(|m| names.iter().any(|n| m.rsplit('/').next() == Some(*n)))
                         || run.env_open
+                        || !run.env_from.is_empty()
                         || interpolated
                     {
                         loaded = true;
