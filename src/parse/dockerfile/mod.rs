@@ -103,6 +103,7 @@ pub fn parse(text: &str) -> Dockerfile {
             p.dropped_errors
         ));
     }
+    p.out.index_final_chain();
     if p.out.stages.is_empty() && p.out.errors.is_empty() {
         p.error(
             Span::empty(0),

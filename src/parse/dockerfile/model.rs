@@ -267,6 +267,9 @@ pub struct Dockerfile {
     /// Limits that left part of the file unanalysed (PL003): variable
     /// values past the substitution budget.
     pub limits: Vec<ParseError>,
+    /// The final chain's stage indexes, root first, made once at the end
+    /// of the parse: most Dockerfile rules ask for it.
+    pub final_ix: Vec<usize>,
 }
 
 impl Dockerfile {
@@ -283,7 +286,22 @@ impl Dockerfile {
 
     /// The final stage and the stages it is built FROM, root first.
     pub fn final_chain(&self) -> Vec<&Stage> {
-        self.chain_of(self.stages.last())
+        if self.final_ix.is_empty() {
+            return self.chain_of(self.stages.last());
+        }
+        self.final_ix
+            .iter()
+            .filter_map(|&i| self.stages.get(i))
+            .collect()
+    }
+
+    /// Sets [`Dockerfile::final_ix`] once the stages are known.
+    pub(crate) fn index_final_chain(&mut self) {
+        self.final_ix = self
+            .chain_of(self.stages.last())
+            .iter()
+            .map(|s| s.index)
+            .collect();
     }
 
     /// The stage a build targets (`--target`, compose `build.target`;

@@ -65,6 +65,18 @@ fn owner(image: &ImageRef) -> String {
     }
 }
 
+/// `file` is inside folder `root` (both project keys): compared as
+/// bytes, which component-wise `Path::starts_with` makes costly when
+/// every run is tried against every repository.
+fn under(file: &std::path::Path, root: &std::path::Path) -> bool {
+    let (f, r) = (
+        file.as_os_str().as_encoded_bytes(),
+        root.as_os_str().as_encoded_bytes(),
+    );
+    let r = r.strip_suffix(b"/").unwrap_or(r);
+    f.starts_with(r) && (f.len() == r.len() || f.get(r.len()) == Some(&b'/') || r.is_empty())
+}
+
 fn tag_is_literal(tag: &str) -> bool {
     !tag.contains('$') && !tag.contains("{{")
 }
@@ -114,7 +126,7 @@ impl Rule for DeployedImageNotBuilt {
             }
             for (file, run) in &runs {
                 let run = *run;
-                if !file.starts_with(root) || run.image.unresolved || run.builds_itself {
+                if !under(file, root) || run.image.unresolved || run.builds_itself {
                     continue;
                 }
                 let repo = run.image.repository();
