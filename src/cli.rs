@@ -18,6 +18,10 @@ pub struct Cli {
 pub enum Command {
     /// Lint files and folders.
     Check(CheckArgs),
+    /// Score the repository against the production checklist: each item
+    /// pass, fail, n/a, unknown or waived, with its evidence; the score,
+    /// its coverage, the level and the next step.
+    Audit(AuditArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -137,4 +141,49 @@ pub struct RulesArgs {
 pub enum PurposeArg {
     Guess,
     All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    Human,
+    Json,
+    /// For a job summary or a pull-request comment (fits GitHub's limit).
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    Bronze,
+    Silver,
+    Gold,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Folders (or files) of the repository (default: the current folder).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Configuration file to use instead of the one found from the working folder upward.
+    #[arg(long, conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file (and its waivers).
+    #[arg(long)]
+    pub no_config: bool,
+    /// Exit 1 below this level.
+    #[arg(long, value_enum)]
+    pub min_level: Option<LevelArg>,
+    /// Exit 1 below this score (0 to 100).
+    #[arg(long)]
+    pub min_score: Option<f64>,
+    /// List every item's evidence, passes included.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Worker threads (default: one per CPU).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
 }

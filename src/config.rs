@@ -38,6 +38,8 @@ pub struct Config {
     /// `purpose = "all"` (or `--purpose all`): every file is linted as
     /// production.
     pub purpose_all: bool,
+    /// `[audit.waive]`: checklist items waived, with the reason.
+    pub waivers: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -57,6 +59,7 @@ impl Default for Config {
             file_kinds: Vec::new(),
             purposes: Vec::new(),
             purpose_all: false,
+            waivers: BTreeMap::new(),
         }
     }
 }
@@ -122,6 +125,7 @@ const KEYS: &[&str] = &[
     "file-kinds",
     "purpose",
     "purposes",
+    "audit",
 ];
 
 /// Finds the configuration from `start` upward: the first folder with
@@ -330,6 +334,46 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
                     config.file_kinds.push((glob.get_ref().to_string(), k));
                 }
                 too_many_globs(&cx, "file-kinds", config.file_kinds.len(), value.span())?;
+            }
+            "audit" => {
+                for (name, v) in table_of(&cx, value)?.iter() {
+                    if name.get_ref().as_ref() != "waive" {
+                        return Err(cx.err(
+                            name.span(),
+                            format!(
+                                "unknown key `audit.{}`: the audit takes `waive`",
+                                name.get_ref()
+                            ),
+                        ));
+                    }
+                    for (id, reason) in table_of(&cx, v)?.iter() {
+                        let item = crate::audit::items::find(id.get_ref()).ok_or_else(|| {
+                            let ids: Vec<&str> =
+                                crate::audit::items::ALL.iter().map(|i| i.id).collect();
+                            cx.err(
+                                id.span(),
+                                format!(
+                                    "no checklist item `{}`{}",
+                                    id.get_ref(),
+                                    suggestion(id.get_ref(), &ids)
+                                ),
+                            )
+                        })?;
+                        let why = string(&cx, reason)?;
+                        if why.trim().is_empty() {
+                            return Err(cx.err(
+                                reason.span(),
+                                format!(
+                                    "the waiver of {} needs a reason: say why it does not apply",
+                                    item.id
+                                ),
+                            ));
+                        }
+                        config
+                            .waivers
+                            .insert(item.id.to_string(), why.trim().to_string());
+                    }
+                }
             }
             "purpose" => {
                 let s = string(&cx, value)?;

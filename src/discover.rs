@@ -305,6 +305,18 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Stri
 /// Returns the errors, sorted; special files met on the way are skipped
 /// with a note on standard error.
 pub fn walk(paths: &[PathBuf], config: &Config, found: &(dyn Fn(Candidate) + Sync)) -> Vec<String> {
+    walk_with(paths, config, found, None)
+}
+
+/// [`walk`], and `other` gets every regular file of the folders walked
+/// that is not linted (a README, a runbook: what the audit reads), with
+/// the same ignore files applied.
+pub fn walk_with(
+    paths: &[PathBuf],
+    config: &Config,
+    found: &(dyn Fn(Candidate) + Sync),
+    other: Option<&(dyn Fn(&Path) + Sync)>,
+) -> Vec<String> {
     let classifier = Classifier::new(config);
     let errors = std::sync::Mutex::new(Vec::new());
     let notes = std::sync::Mutex::new(Vec::new());
@@ -346,7 +358,7 @@ pub fn walk(paths: &[PathBuf], config: &Config, found: &(dyn Fn(Candidate) + Syn
                 continue;
             }
         }
-        walk_folder(path, &classifier, found, &error, &note);
+        walk_folder(path, &classifier, found, other, &error, &note);
     }
     let mut notes = notes.into_inner().unwrap_or_default();
     notes.sort();
@@ -370,6 +382,7 @@ fn walk_folder(
     root: &Path,
     classifier: &Classifier,
     found: &(dyn Fn(Candidate) + Sync),
+    other: Option<&(dyn Fn(&Path) + Sync)>,
     error: &(dyn Fn(String) + Sync),
     note: &(dyn Fn(String) + Sync),
 ) {
@@ -448,6 +461,11 @@ fn walk_folder(
                 return ignore::WalkState::Continue;
             }
             let Some(kind) = classifier.kind(p) else {
+                if let Some(other) = other
+                    && t.is_file()
+                {
+                    other(p);
+                }
                 return ignore::WalkState::Continue;
             };
             if t.is_symlink() {

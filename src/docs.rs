@@ -102,5 +102,6 @@ pub fn generated_files() -> Vec<(String, String)> {
     for r in rules::all() {
         files.push((format!("rules/{}.md", r.code), page(r)));
     }
+    files.extend(crate::audit::docs::generated_files());
     files
 }

@@ -948,6 +948,16 @@ pub fn lint_paths(
     paths: &[PathBuf],
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
+    lint_paths_with(paths, settings, None)
+}
+
+/// [`lint_paths`], and `other` gets the files of the walk that are not
+/// linted (see [`crate::discover::walk_with`]).
+pub fn lint_paths_with(
+    paths: &[PathBuf],
+    settings: &Settings,
+    other: Option<&(dyn Fn(&Path) + Sync)>,
+) -> (Vec<FileReport>, Vec<String>, Project) {
     let max = settings.config.max_file_size;
     let t0 = std::time::Instant::now();
     let seen = std::sync::Mutex::new(crate::hashing::FastSet::default());
@@ -956,25 +966,30 @@ pub fn lint_paths(
     // As the walk finds files, those with facts are read and parsed for
     // the project.
     let mut errors = rayon::scope(|scope| {
-        crate::discover::walk(paths, &settings.config, &|c: Candidate| {
-            let first = seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
-            if !first {
-                return;
-            }
-            if crate::project::load::may_feed(&c) {
-                let (facts, c) = (&facts, c.clone());
-                scope.spawn(move |_| {
-                    if let Some(f) = crate::project::load::feed(&c, max)
-                        && let Ok(mut v) = facts.lock()
-                    {
-                        v.push(f);
-                    }
-                });
-            }
-            if let Ok(mut v) = all.lock() {
-                v.push(c);
-            }
-        })
+        crate::discover::walk_with(
+            paths,
+            &settings.config,
+            &|c: Candidate| {
+                let first = seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
+                if !first {
+                    return;
+                }
+                if crate::project::load::may_feed(&c) {
+                    let (facts, c) = (&facts, c.clone());
+                    scope.spawn(move |_| {
+                        if let Some(f) = crate::project::load::feed(&c, max)
+                            && let Ok(mut v) = facts.lock()
+                        {
+                            v.push(f);
+                        }
+                    });
+                }
+                if let Ok(mut v) = all.lock() {
+                    v.push(c);
+                }
+            },
+            other,
+        )
     });
     let mut all = all.into_inner().unwrap_or_default();
     // One path per candidate (the walk saw each once).

@@ -21,6 +21,7 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn main(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Audit(args) => crate::audit::command::run(args),
         Command::Rules(args) => list_rules(&args),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => {
@@ -70,7 +71,7 @@ fn print_bytes(bytes: &[u8]) -> i32 {
     }
 }
 
-fn fail(msg: impl std::fmt::Display) -> i32 {
+pub(crate) fn fail(msg: impl std::fmt::Display) -> i32 {
     eprintln!(
         "prodlint: error: {}",
         crate::report::excerpt::terminal_safe(&msg.to_string())
@@ -83,10 +84,15 @@ fn parse_selectors(list: &[String]) -> Result<Vec<Selector>, String> {
 }
 
 fn load_config(args: &CheckArgs) -> Result<Config, String> {
-    if args.no_config {
+    config_from(args.no_config, args.config.as_ref())
+}
+
+/// The configuration `--no-config` / `--config` / discovery give.
+pub(crate) fn config_from(no_config: bool, path: Option<&PathBuf>) -> Result<Config, String> {
+    if no_config {
         return Ok(Config::default());
     }
-    match &args.config {
+    match path {
         Some(p) => config::load(p).map_err(|e| e.to_string()),
         None => config::discover(&std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")))
             .map_err(|e| e.to_string()),
@@ -95,7 +101,7 @@ fn load_config(args: &CheckArgs) -> Result<Config, String> {
 
 /// The most worker threads `--jobs` may ask for: past a few per core
 /// more threads only cost memory (`-j 100000` once took minutes).
-fn max_jobs() -> usize {
+pub(crate) fn max_jobs() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     (cores * 4).clamp(4, 256)
 }
@@ -258,7 +264,10 @@ fn render_text(input: &ReportInput<'_>, args: &CheckArgs, to_terminal: bool) -> 
 }
 
 /// Writes the report's pieces one after the other.
-fn write_output<C: AsRef<[u8]>>(path: Option<&PathBuf>, chunks: &[C]) -> Result<(), String> {
+pub(crate) fn write_output<C: AsRef<[u8]>>(
+    path: Option<&PathBuf>,
+    chunks: &[C],
+) -> Result<(), String> {
     let write_all = |out: &mut dyn Write| -> std::io::Result<()> {
         for c in chunks {
             out.write_all(c.as_ref())?;

@@ -27,9 +27,12 @@ fn rule_docs_are_fresh() {
     }
     // Pages of rules that no longer exist are stale too.
     let known: Vec<&String> = files.iter().map(|(r, _)| r).collect();
-    if let Ok(entries) = std::fs::read_dir(root.join("rules")) {
+    for dir in ["rules", "checklist"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
         for e in entries.flatten() {
-            let rel = format!("rules/{}", e.file_name().to_string_lossy());
+            let rel = format!("{dir}/{}", e.file_name().to_string_lossy());
             if !known.iter().any(|k| **k == rel) {
                 if update {
                     let _ = std::fs::remove_file(e.path());

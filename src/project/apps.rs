@@ -246,6 +246,11 @@ impl Apps {
             .flat_map(|(k, m)| m.settings.iter().map(move |s| (k, s)))
     }
 
+    /// Every module with app facts, in path order.
+    pub fn modules(&self) -> impl Iterator<Item = (&PathBuf, &Module)> {
+        self.modules.iter()
+    }
+
     /// Every app of the project: (module key, its definition).
     pub fn apps(&self) -> impl Iterator<Item = (&PathBuf, &AppDef)> {
         self.modules

@@ -57,6 +57,11 @@ impl Dependencies {
         }));
     }
 
+    /// Every dependency every dependency file declares, by folder.
+    pub fn all(&self) -> impl Iterator<Item = &Declared> {
+        self.by_folder.values().flatten()
+    }
+
     /// What the nearest folder at or above `dir` with dependency files
     /// declares.
     pub fn nearest(&self, dir: &Path) -> Option<&[Declared]> {

@@ -1493,6 +1493,23 @@ impl Project {
         Some(keys)
     }
 
+    /// Every dependency the project's dependency files declare.
+    pub fn all_dependencies(&self) -> impl Iterator<Item = &deps::Declared> {
+        self.deps.all()
+    }
+
+    /// The files the project holds of these kinds, in path order, with
+    /// their text.
+    pub fn texts_of<'a>(
+        &'a self,
+        kinds: &'a [FileKind],
+    ) -> impl Iterator<Item = (&'a Path, &'a Arc<str>)> + 'a {
+        self.files
+            .values()
+            .filter(move |f| kinds.contains(&f.input.kind))
+            .map(|f| (f.input.path.as_path(), &f.input.text))
+    }
+
     /// Code or a command of the project other than `except` names `word`
     /// (a Python module, a Dockerfile, a server configuration, a script):
     /// something besides the settings may read that variable.

@@ -111,6 +111,18 @@ pub enum Signal {
     HttpsRedirect,
     /// A database engine made with `pool_pre_ping=True`.
     PrePingEngine,
+    /// The app serves static files itself (`StaticFiles(…)`).
+    ServesStatic,
+    /// Retries with backoff around a call (tenacity, backoff, stamina,
+    /// urllib3's `Retry`, an httpx transport's `retries=`).
+    Retries,
+    /// A circuit breaker (pybreaker, aiobreaker, purgatory).
+    CircuitBreaker,
+    /// A cache client or cache layer (Redis, memcached, a cache library).
+    Cache,
+    /// A connection pool sized or checked in the code (`pool_size=`,
+    /// `max_overflow=`, `pool_pre_ping=`, `create_pool(…)`).
+    PoolConfigured,
 }
 
 /// A pydantic settings class: where it is, its `env_prefix`, and the
@@ -379,6 +391,55 @@ fn signal_of(c: &Call) -> Option<Signal> {
                 .is_some_and(|a| a.value != Lit::None))
     {
         return Some(Signal::LogConfig);
+    }
+    if name == "StaticFiles" && (under("starlette.staticfiles") || under("fastapi.staticfiles")) {
+        return Some(Signal::ServesStatic);
+    }
+    if under("tenacity")
+        || under("backoff")
+        || under("stamina")
+        || callee == "urllib3.util.retry.Retry"
+        || callee == "urllib3.Retry"
+        || callee == "requests.adapters.Retry"
+        || (matches!(callee, "httpx.AsyncHTTPTransport" | "httpx.HTTPTransport")
+            && c.keyword("retries").is_some())
+    {
+        return Some(Signal::Retries);
+    }
+    if under("pybreaker") || under("aiobreaker") || under("purgatory") || under("circuitbreaker") {
+        return Some(Signal::CircuitBreaker);
+    }
+    if matches!(
+        callee,
+        "redis.Redis"
+            | "redis.StrictRedis"
+            | "redis.from_url"
+            | "redis.Redis.from_url"
+            | "redis.asyncio.Redis"
+            | "redis.asyncio.from_url"
+            | "redis.asyncio.Redis.from_url"
+            | "aioredis.from_url"
+            | "pymemcache.client.base.Client"
+            | "aiomcache.Client"
+    ) || under("fastapi_cache")
+        || under("aiocache")
+        || under("cachetools")
+    {
+        return Some(Signal::Cache);
+    }
+    if (matches!(name, "create_engine" | "create_async_engine")
+        && is_resource(callee)
+        && ["pool_size", "max_overflow", "pool_recycle", "pool_timeout"]
+            .iter()
+            .any(|k| c.keyword(k).is_some()))
+        || matches!(
+            callee,
+            "asyncpg.create_pool"
+                | "psycopg_pool.ConnectionPool"
+                | "psycopg_pool.AsyncConnectionPool"
+        )
+    {
+        return Some(Signal::PoolConfigured);
     }
     if [
         "prometheus_client",

@@ -1,0 +1,254 @@
+//! What the audit's items read: the findings of the check by rule, the
+//! project's facts, the files walked with their purposes, and the few
+//! documents (READMEs, runbooks, alert rules) no rule reads.
+
+use super::Evidence;
+use crate::discover::FileKind;
+use crate::engine::FileReport;
+use crate::project::Project;
+use crate::project::facts::Loc;
+use crate::project::facts::app::Signal;
+use crate::purpose::Purpose;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A file the walk found.
+#[derive(Debug, Clone)]
+pub struct Walked {
+    pub path: PathBuf,
+    pub kind: Option<FileKind>,
+    pub purpose: Purpose,
+}
+
+pub struct Cx<'a> {
+    pub project: &'a Project,
+    /// Findings by rule code, as evidence, in report order.
+    findings: HashMap<&'static str, Vec<Evidence>>,
+    /// The files linted and the other files walked, in path order.
+    pub files: Vec<Walked>,
+    /// Documents read for the items no rule covers: (path, text).
+    pub documents: Vec<(PathBuf, Arc<str>)>,
+}
+
+/// Files read again for a mention, at most this large.
+const MAX_REREAD: u64 = 1 << 20;
+
+/// The position of byte `offset` in `text`: 1-based line and column.
+pub fn position(text: &str, offset: usize) -> (usize, usize) {
+    let p = crate::source::LineIndex::new(text).position(text, offset);
+    (p.line, p.column)
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(
+        project: &'a Project,
+        reports: &[FileReport],
+        mut others: Vec<Walked>,
+        documents: Vec<(PathBuf, Arc<str>)>,
+    ) -> Self {
+        let mut findings: HashMap<&'static str, Vec<Evidence>> = HashMap::new();
+        let mut files = Vec::with_capacity(reports.len() + others.len());
+        for r in reports {
+            files.push(Walked {
+                path: crate::project::key(&r.source.path),
+                kind: r.kind,
+                purpose: r.source.purpose,
+            });
+            for f in &r.findings {
+                let start = r.source.region(f.span).start;
+                findings.entry(f.code()).or_default().push(Evidence {
+                    file: crate::report::report_path(&r.source.path),
+                    line: start.line,
+                    column: start.column,
+                    message: f.message.clone(),
+                    rule: Some(f.code()),
+                });
+            }
+        }
+        for o in &mut others {
+            o.path = crate::project::key(&o.path);
+        }
+        files.append(&mut others);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Cx {
+            project,
+            findings,
+            files,
+            documents,
+        }
+    }
+
+    pub fn findings_of(&self, code: &str) -> &[Evidence] {
+        self.findings.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Evidence at a byte offset of a file the project holds (line 1 when
+    /// it does not hold the text).
+    pub fn at(&self, file: &Path, offset: usize, message: impl Into<String>) -> Evidence {
+        let (line, column) = self
+            .project
+            .text(file)
+            .map_or((1, 1), |t| position(&t, offset));
+        Evidence {
+            file: crate::report::report_path(file),
+            line,
+            column,
+            message: message.into(),
+            rule: None,
+        }
+    }
+
+    pub fn at_loc(&self, loc: &Loc, message: impl Into<String>) -> Evidence {
+        self.at(&loc.file, loc.span.start, message)
+    }
+
+    /// Evidence at the first occurrence of `needle` in `text` (of `file`).
+    pub fn at_text(
+        file: &Path,
+        text: &str,
+        needle: &str,
+        message: impl Into<String>,
+    ) -> Option<Evidence> {
+        let at = find_ignore_case(text, needle)?;
+        let (line, column) = position(text, at);
+        Some(Evidence {
+            file: crate::report::report_path(file),
+            line,
+            column,
+            message: message.into(),
+            rule: None,
+        })
+    }
+
+    /// The file is meant for production (the check's judgement; a path
+    /// it did not lint is judged by its name).
+    pub fn production(&self, path: &Path) -> bool {
+        let key = crate::project::key(path);
+        match self.files.binary_search_by(|w| w.path.cmp(&key)) {
+            Ok(i) => self.files[i].purpose == Purpose::Production,
+            Err(_) => crate::purpose::guess(path, None, "") == Purpose::Production,
+        }
+    }
+
+    /// Production files of a kind, in path order.
+    pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = &Walked> {
+        self.files
+            .iter()
+            .filter(move |w| w.kind == Some(kind) && w.purpose == Purpose::Production)
+    }
+
+    pub fn has(&self, kind: FileKind) -> bool {
+        self.files_of(kind).next().is_some()
+    }
+
+    /// The apps production code makes: (module key, where, name).
+    pub fn apps(&self) -> Vec<(PathBuf, Loc, String)> {
+        self.project
+            .app_model()
+            .apps()
+            .filter(|(k, _)| self.production(k))
+            .map(|(k, a)| {
+                (
+                    k.clone(),
+                    Loc {
+                        file: k.clone(),
+                        span: a.at,
+                    },
+                    a.name.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The first place production code does this set-up.
+    pub fn signal(&self, signal: Signal) -> Option<Loc> {
+        self.project
+            .app_model()
+            .modules()
+            .filter(|(k, _)| self.production(k))
+            .find_map(|(k, m)| {
+                m.signals
+                    .iter()
+                    .find(|(s, _)| *s == signal)
+                    .map(|(_, at)| Loc {
+                        file: k.clone(),
+                        span: *at,
+                    })
+            })
+    }
+
+    /// The first dependency file line declaring one of these
+    /// distributions (PEP 503 names).
+    pub fn dependency(&self, names: &[&str]) -> Option<Evidence> {
+        let d = self
+            .project
+            .all_dependencies()
+            .filter(|d| self.production(&d.file))
+            .find(|d| names.contains(&d.requirement.name.as_str()))?;
+        let name = &d.requirement.name;
+        let message = format!("`{name}` is a dependency");
+        match self.project.text(&d.file) {
+            Some(t) => Self::at_text(&d.file, &t, name, message.clone())
+                .or_else(|| Self::at_text(&d.file, &t, &name.replace('-', "_"), message.clone())),
+            None => None,
+        }
+        .or_else(|| Some(self.at(&d.file, 0, message)))
+    }
+
+    /// The first dependency file of production code: where an absence is
+    /// shown.
+    pub fn dependency_file(&self) -> Option<Evidence> {
+        let d = self
+            .project
+            .all_dependencies()
+            .find(|d| self.production(&d.file))?;
+        Some(self.at(&d.file, 0, "the dependencies declared"))
+    }
+
+    /// The first production file of these kinds holding `needle`, in
+    /// path order. The project keeps only files with facts: the others
+    /// are read again (bounded like any file of the run).
+    pub fn mention(
+        &self,
+        kinds: &[FileKind],
+        needle: &str,
+        message: impl Into<String> + Clone,
+    ) -> Option<Evidence> {
+        self.files
+            .iter()
+            .filter(|w| {
+                w.purpose == Purpose::Production && w.kind.is_some_and(|k| kinds.contains(&k))
+            })
+            .find_map(|w| {
+                let text: Arc<str> = match self.project.text(&w.path) {
+                    Some(t) => t,
+                    None => Arc::from(crate::engine::load(&w.path, MAX_REREAD).ok()?),
+                };
+                Self::at_text(&w.path, &text, needle, message.clone())
+            })
+    }
+
+    /// The first production Python module holding `needle`.
+    pub fn mention_in_code(
+        &self,
+        needle: &str,
+        message: impl Into<String> + Clone,
+    ) -> Option<Evidence> {
+        self.project
+            .texts_of(&[FileKind::Text, FileKind::Gunicorn])
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "py") && self.production(p))
+            .find_map(|(p, t)| Self::at_text(p, t, needle, message.clone()))
+    }
+}
+
+/// The byte offset of `needle` in `text`, ASCII case ignored.
+pub fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (text.as_bytes(), needle.as_bytes());
+    if n.is_empty() || n.len() > h.len() {
+        return None;
+    }
+    let first = n[0].to_ascii_lowercase();
+    (0..=h.len() - n.len())
+        .find(|&i| h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n))
+}

@@ -1,0 +1,141 @@
+//! The audit in Markdown, for a job summary or a pull-request comment:
+//! starts with a stable marker (the Action finds its comment by it) and
+//! fits GitHub's comment limit, folding detail into `<details>` blocks
+//! and dropping whole blocks, never half of one, when it would not.
+
+use super::{Scorecard, item_level};
+use crate::audit::State;
+use std::fmt::Write;
+
+pub const MARKER: &str = "<!-- prodlint-audit -->";
+
+/// GitHub refuses comments over 65,536 characters.
+pub const LIMIT: usize = 65_536;
+
+/// Text safe in a Markdown table cell or list item: no pipe, no markup,
+/// no HTML.
+fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(card: &Scorecard) -> String {
+    render_within(card, LIMIT)
+}
+
+/// The report in at most `limit` characters.
+pub fn render_within(card: &Scorecard, limit: usize) -> String {
+    let sm = &card.summary;
+    let mut head = String::new();
+    let _ = writeln!(head, "{MARKER}");
+    let _ = writeln!(head, "## prodlint audit: {}\n", card.level_name());
+    let _ = writeln!(
+        head,
+        "**Score {:.1}%** · coverage {:.1}%{}\n",
+        sm.score,
+        sm.coverage,
+        if sm.capped {
+            " · a critical item fails"
+        } else {
+            ""
+        }
+    );
+    if let Some(next) = sm.level.next()
+        && !sm.next_steps.is_empty()
+    {
+        {
+            let _ = writeln!(head, "**Next step, for {}:**\n", next.name());
+            for &n in &sm.next_steps {
+                if let Some(i) = card.items.get(n) {
+                    let _ = writeln!(
+                        head,
+                        "- {} `{}` {}: {}",
+                        i.state.mark(),
+                        i.def.id,
+                        cell(i.def.title),
+                        cell(&i.reason)
+                    );
+                }
+            }
+            head.push('\n');
+        }
+    }
+    // The table: one row per item.
+    let mut table = String::new();
+    let _ = writeln!(table, "| | item | level | state | why |");
+    let _ = writeln!(table, "|---|---|---|---|---|");
+    for s in crate::audit::Section::ALL {
+        for i in card.section(s) {
+            let _ = writeln!(
+                table,
+                "| {} | `{}` {} | {} | {} | {} |",
+                i.state.mark(),
+                i.def.id,
+                cell(i.def.title),
+                item_level(i),
+                i.state.name(),
+                cell(&i.reason)
+            );
+        }
+    }
+    table.push('\n');
+    // Evidence, one folded block per item that has any.
+    let mut blocks = Vec::new();
+    for i in &card.items {
+        if i.evidence.is_empty() || i.state == State::Waived {
+            continue;
+        }
+        let mut b = String::new();
+        let _ = writeln!(
+            b,
+            "<details><summary>{} {} — {}</summary>\n",
+            i.state.mark(),
+            i.def.id,
+            i.state.name()
+        );
+        for e in &i.evidence {
+            let rule = e.rule.map_or(String::new(), |r| format!("{r} "));
+            let _ = writeln!(
+                b,
+                "- `{}:{}:{}` {rule}{}",
+                cell(&e.file).replace('`', "'"),
+                e.line,
+                e.column,
+                cell(&e.message)
+            );
+        }
+        let _ = writeln!(b, "\n</details>\n");
+        blocks.push(b);
+    }
+    let mut out = head;
+    if out.chars().count() + table.chars().count() <= limit {
+        out.push_str(&table);
+    }
+    let note = "_Some evidence was left out to fit the comment limit; `prodlint audit --format json` has all of it._\n";
+    let mut used = out.chars().count();
+    let mut dropped = false;
+    for b in blocks {
+        let n = b.chars().count();
+        if used + n + note.chars().count() <= limit {
+            out.push_str(&b);
+            used += n;
+        } else {
+            dropped = true;
+        }
+    }
+    if dropped && used + note.chars().count() <= limit {
+        out.push_str(note);
+    }
+    out
+}
