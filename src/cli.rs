@@ -149,6 +149,8 @@ pub enum AuditFormat {
     Json,
     /// For a job summary or a pull-request comment (fits GitHub's limit).
     Markdown,
+    /// One self-contained page (no external assets).
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -159,7 +161,10 @@ pub enum LevelArg {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
     /// Folders (or files) of the repository (default: the current folder).
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -183,7 +188,29 @@ pub struct AuditArgs {
     /// List every item's evidence, passes included.
     #[arg(long, short)]
     pub verbose: bool,
+    /// A previous audit's JSON: report what changed since.
+    #[arg(long, value_name = "PREVIOUS_JSON")]
+    pub compare: Option<PathBuf>,
     /// Worker threads (default: one per CPU).
     #[arg(long, short)]
     pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Combine the JSON audits of many repositories into one table.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The audits (`prodlint audit --format json` of each repository).
+    #[arg(required = true)]
+    pub audits: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+    pub format: AuditFormat,
+    /// Write the table to a file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
 }

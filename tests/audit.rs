@@ -21,6 +21,8 @@ fn audit(dir: &Path, extra: &[&str]) -> Output {
     };
     Command::new(env!("CARGO_BIN_EXE_prodlint"))
         .current_dir(dir)
+        // The repository is named by the folder, not a workflow's variable.
+        .env_remove("GITHUB_REPOSITORY")
         .arg("audit")
         .args(config)
         .args(extra)
@@ -229,4 +231,104 @@ fn the_audit_is_the_same_for_any_thread_count() {
             "-j {j}"
         );
     }
+}
+
+#[test]
+fn compare_reports_what_changed_since_a_previous_audit() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let previous = dir.path().join("previous.json");
+    let demo = json(&root().join("fixtures/demo"), &[]);
+    std::fs::write(&previous, demo.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let prev = previous.display().to_string();
+    let now = json(&root().join("fixtures/audit/bronze"), &["--compare", &prev]);
+    let c = &now["compare"];
+    assert_eq!(c["level"], "not ready");
+    assert_eq!(c["score"], demo["score"]);
+    let changes: Vec<String> = c["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| {
+            format!(
+                "{} {}>{}",
+                x["id"].as_str().unwrap_or_default(),
+                x["before"].as_str().unwrap_or_default(),
+                x["after"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        changes.contains(&"SEC-NON-ROOT fail>pass".to_string()),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&"REL-RETRIES pass>fail".to_string()),
+        "{changes:?}"
+    );
+    // Every format says it.
+    for (format, needle) in [
+        (
+            "human",
+            "Since the previous audit:\n  level not ready → bronze",
+        ),
+        ("markdown", "**Since the previous audit:**"),
+        ("html", "<h2>Since the previous audit</h2>"),
+    ] {
+        let out = audit(
+            &root().join("fixtures/audit/bronze"),
+            &["--format", format, "--compare", &prev],
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(needle), "{format}: {text}");
+        assert!(text.contains("SEC-NON-ROOT: fail → pass"), "{format}");
+    }
+    // Not an audit: a clear error.
+    std::fs::write(&previous, "{}").unwrap_or_else(|e| panic!("{e}"));
+    let out = audit(&root().join("fixtures/audit/bronze"), &["--compare", &prev]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an audit's JSON"));
+}
+
+#[test]
+fn merge_makes_one_row_per_repository() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut files = Vec::new();
+    for case in ["bronze", "guide-style"] {
+        let p = dir.path().join(format!("{case}.json"));
+        let v = json(&root().join("fixtures/audit").join(case), &[]);
+        std::fs::write(&p, v.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        files.push(p);
+    }
+    let merge = |format: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+            .args(["audit", "merge", "--format", format])
+            .args(&files)
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let v: serde_json::Value =
+        serde_json::from_str(&merge("json")).unwrap_or_else(|e| panic!("{e}"));
+    let rows = v["repositories"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["repository"], "bronze");
+    assert_eq!(rows[0]["level"], "bronze");
+    assert_eq!(rows[1]["repository"], "guide-style");
+    assert_eq!(rows[1]["level"], "not ready");
+    assert!(
+        rows[1]["failing"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|x| x == "SEC-SECRETS-FROM-ENV"))
+    );
+    let md = merge("markdown");
+    assert!(md.starts_with("<!-- prodlint-audit-fleet -->"));
+    assert!(md.contains("| guide-style | not ready | 67.6% |"), "{md}");
+    assert!(merge("html").contains("<td>guide-style</td><td>not ready</td><td>67.6%</td>"));
+    assert!(merge("human").contains("guide-style"));
 }

@@ -57,7 +57,25 @@ fn is_document(path: &Path) -> bool {
     (prose && (named || in_docs)) || alerts
 }
 
+/// The repository's name: the one a workflow names, else the audited
+/// folder's.
+fn repository_name(paths: &[PathBuf]) -> String {
+    if let Ok(r) = std::env::var("GITHUB_REPOSITORY")
+        && !r.is_empty()
+    {
+        return r;
+    }
+    paths
+        .first()
+        .and_then(|p| std::fs::canonicalize(p).ok())
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default()
+}
+
 pub fn run(args: AuditArgs) -> i32 {
+    if let Some(crate::cli::AuditCommand::Merge(m)) = args.command {
+        return super::merge::run(m);
+    }
     let mut config = match crate::run::config_from(args.no_config, args.config.as_ref()) {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -125,11 +143,24 @@ pub fn run(args: AuditArgs) -> i32 {
         })
         .collect();
     let cx = Cx::new(&project, &reports, others, documents);
-    let card = Scorecard::new(super::evaluate(&cx, &waivers));
+    let mut card = Scorecard::new(repository_name(&paths), super::evaluate(&cx, &waivers));
+    if let Some(prev) = &args.compare {
+        let text = match crate::read::bytes(prev, 64 << 20) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => return fail(format!("{}: {e}", prev.display())),
+        };
+        match super::render::compare::compare(&card, &text) {
+            Ok(c) => card.compare = Some(c),
+            Err(e) => return fail(format!("{}: {e}", prev.display())),
+        }
+    }
     let text = match args.format {
         AuditFormat::Human => super::render::human::render(&card, args.verbose),
         AuditFormat::Json => super::render::json::render(&card),
         AuditFormat::Markdown => super::render::markdown::render(&card),
+        AuditFormat::Html => {
+            super::render::html::render(&card, &super::render::html::Links::from_env())
+        }
     };
     if let Err(e) = crate::run::write_output(args.output.as_ref(), &[text.as_bytes()]) {
         return fail(e);

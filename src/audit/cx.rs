@@ -215,6 +215,16 @@ impl<'a> Cx<'a> {
         needle: &str,
         message: impl Into<String> + Clone,
     ) -> Option<Evidence> {
+        self.mention_where(kinds, |t| find_ignore_case(t, needle), message)
+    }
+
+    /// [`Cx::mention`] with the offset found by `find`.
+    pub fn mention_where(
+        &self,
+        kinds: &[FileKind],
+        find: impl Fn(&str) -> Option<usize>,
+        message: impl Into<String> + Clone,
+    ) -> Option<Evidence> {
         self.files
             .iter()
             .filter(|w| {
@@ -225,7 +235,15 @@ impl<'a> Cx<'a> {
                     Some(t) => t,
                     None => Arc::from(crate::engine::load(&w.path, MAX_REREAD).ok()?),
                 };
-                Self::at_text(&w.path, &text, needle, message.clone())
+                let at = find(&text)?;
+                let (line, column) = position(&text, at);
+                Some(Evidence {
+                    file: crate::report::report_path(&w.path),
+                    line,
+                    column,
+                    message: message.clone().into(),
+                    rule: None,
+                })
             })
     }
 

@@ -8,6 +8,7 @@ pub mod command;
 pub mod cx;
 pub mod docs;
 pub mod items;
+pub mod merge;
 pub mod render;
 pub mod score;
 
@@ -159,6 +160,10 @@ pub struct ItemDef {
     /// Of those, the ones whose findings make the fail critical: the level
     /// is capped at "not ready".
     pub critical: &'static [&'static str],
+    /// `Some(why)` when the item does not apply to this repository,
+    /// whatever the findings (a rule about health routes says nothing of
+    /// readiness probes where nothing runs on Kubernetes).
+    pub applies: fn(&Cx) -> Option<String>,
     /// Which of those findings bear on it (a rule about every probe
     /// counts for the liveness item only on liveness probes).
     pub keep: fn(&Evidence) -> bool,
@@ -184,6 +189,11 @@ pub struct ItemResult {
     pub reason: String,
     /// A critical rule's finding failed it.
     pub critical: bool,
+}
+
+/// The item applies wherever its facts do not say otherwise.
+pub fn always(_: &Cx) -> Option<String> {
+    None
 }
 
 /// Every finding of an item's rules bears on it.
@@ -217,6 +227,9 @@ fn decide(cx: &Cx, def: &'static ItemDef, waiver: Option<&String>) -> ItemResult
             format!("waived: {reason}"),
             false,
         );
+    }
+    if let Some(why) = (def.applies)(cx) {
+        return result(State::NotApplicable, Vec::new(), why, false);
     }
     // A finding that contradicts the item decides it: it applies, and
     // fails. The facts are asked only when none does.

@@ -14,6 +14,7 @@ pub static MULTI_STAGE: ItemDef = ItemDef {
     weight: 2,
     rules: &["DF004", "DF005"],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "Compilers, headers and caches in the final image make it larger, slower to pull and richer in vulnerabilities; a build stage keeps them out.",
     how: "Fails on a full (non-slim) base image (DF004) or build tools in the final stage (DF005), and at the `FROM` of a single-stage Dockerfile. Passes at the final `FROM` of a multi-stage Dockerfile. Not applicable without a Dockerfile.",
@@ -63,20 +64,51 @@ pub static CI_TESTS: ItemDef = ItemDef {
     weight: 3,
     rules: &["GH008"],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "A pipeline that deploys what it has not tested ships every regression straight to users.",
     how: "Fails on a deploy job that does not need a test job (GH008). Passes at a workflow step that runs the tests (`pytest`, `tox`, `nox`, `python -m unittest`, `make test`). Unknown without GitHub Actions workflows (other CI systems are not read).",
     facts: ci_tests,
 };
 
+/// Commands that run a Python project's tests, as a step's script starts.
 const TEST_COMMANDS: &[&str] = &[
     "pytest",
+    "python -m pytest",
+    "python3 -m pytest",
+    "uv run pytest",
+    "poetry run pytest",
+    "hatch test",
+    "hatch run test",
     "tox",
-    "nox ",
-    "nox\n",
+    "nox",
     "python -m unittest",
     "make test",
 ];
+
+/// The offset of the first script line of a workflow that runs the
+/// tests (`run: pytest …`, or a line of a `run: |` block).
+fn test_step(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let body = t.strip_prefix("- ").unwrap_or(t).trim_start();
+        let body = body.strip_prefix("run:").unwrap_or(body).trim_start();
+        let at = offset + (line.len() - body.len());
+        offset += line.len();
+        if body.starts_with('#') {
+            continue;
+        }
+        let hit = TEST_COMMANDS.iter().any(|c| {
+            body.strip_prefix(c)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\n', '\r']))
+        });
+        if hit {
+            return Some(at);
+        }
+    }
+    None
+}
 
 fn ci_tests(cx: &Cx) -> Decision {
     if !cx.has(FileKind::Workflow) {
@@ -84,10 +116,12 @@ fn ci_tests(cx: &Cx) -> Decision {
             "no GitHub Actions workflow: other CI systems are not read".to_string(),
         );
     }
-    for t in TEST_COMMANDS {
-        if let Some(e) = cx.mention(&[FileKind::Workflow], t, "a workflow runs the tests") {
-            return Decision::Pass(vec![e]);
-        }
+    if let Some(e) = cx.mention_where(
+        &[FileKind::Workflow],
+        test_step,
+        "a workflow step runs the tests",
+    ) {
+        return Decision::Pass(vec![e]);
     }
     Decision::Unknown("no workflow step that runs the tests was recognised".to_string())
 }
@@ -100,6 +134,7 @@ pub static ROLLING_UPDATE: ItemDef = ItemDef {
     weight: 2,
     rules: &["KU014", "KU013"],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "A rollout that takes old pods down before new ones are ready, or a single replica, drops requests at every deploy.",
     how: "Fails on an unsafe rollout strategy (KU014) or a single replica (KU013). Passes at a Deployment's `maxUnavailable: 0` or a compose `update_config` with `order: start-first`. Not applicable without Kubernetes workloads or compose files.",
@@ -160,6 +195,7 @@ pub static ROLLBACK: ItemDef = ItemDef {
     weight: 1,
     rules: &[],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "A bad deploy at 3 a.m. is fixed fastest by going back; the commands must be written down before they are needed.",
     how: "Passes at a README, runbook or documentation page giving the rollback commands (`kubectl rollout undo`, `helm rollback`, `docker service rollback`), or at a workflow whose name or file says rollback. Unknown otherwise.",
@@ -204,6 +240,7 @@ pub static ENV_SPLIT: ItemDef = ItemDef {
     weight: 1,
     rules: &[],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "One configuration for every environment means production values are tried first in production, or development values reach it.",
     how: "Passes when files name at least two environments: env files (`.env.production`, `.env.staging`), Kustomize overlays (`overlays/prod/`), compose overrides (`compose.prod.yml`) or Helm values (`values-staging.yaml`); the evidence is the first file of each. Unknown otherwise.",

@@ -25,6 +25,7 @@ pub static LIVENESS: ItemDef = ItemDef {
     weight: 3,
     rules: &["KU002", "DC001", "XR002"],
     critical: &[],
+    applies: crate::audit::always,
     keep: not_about_readiness,
     why: "A process that hangs without exiting serves nothing until something notices: a liveness probe or health check restarts it.",
     how: "Fails on a container without a liveness probe (KU002), a compose service without a health check (DC001) or a liveness probe or health check on a path the app does not serve (XR002). Passes at a liveness probe or compose health check. Not applicable when no Kubernetes workload or compose service deploys the app.",
@@ -77,17 +78,19 @@ pub static READINESS: ItemDef = ItemDef {
     weight: 3,
     rules: &["KU001", "PY015", "PY016", "XR003", "XR002"],
     critical: &[],
+    applies: readiness_applies,
     keep: not_about_liveness,
     why: "Without a readiness probe a pod gets traffic before it can answer and keeps it while its database is gone; a readiness route that checks nothing always says yes.",
     how: "Fails on a serving container without a readiness probe (KU001), an app without a readiness route (PY015), a readiness route that checks nothing and cannot answer 503 (PY016), a liveness probe on the dependency-checking route (XR003) or a probe on a path the app does not serve (XR002). Passes at a readiness probe. Not applicable without Kubernetes workloads (readiness is Kubernetes').",
     facts: readiness,
 };
 
+fn readiness_applies(cx: &Cx) -> Option<String> {
+    (!runs(cx).any(on_kubernetes)).then(|| "no Kubernetes workload deploys the app".to_string())
+}
+
 fn readiness(cx: &Cx) -> Decision {
     let kube: Vec<&Run> = runs(cx).filter(|r| on_kubernetes(r)).collect();
-    if kube.is_empty() {
-        return Decision::NotApplicable("no Kubernetes workload deploys the app".to_string());
-    }
     let ev: Vec<_> = kube
         .iter()
         .flat_map(|r| r.probes.iter())
@@ -117,6 +120,7 @@ pub static GRACEFUL_SHUTDOWN: ItemDef = ItemDef {
         "PM026",
     ],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "At every deploy the platform sends SIGTERM and waits; if the signal never reaches the server, or the wait is shorter than the server's graceful timeout, requests in flight are cut.",
     how: "Fails on a broken link anywhere in the chain: a shell that swallows SIGTERM (DF012, DC015), a stop wait shorter than the graceful timeout (XR004, KU016, DC010, PM022, PM032), supervisord's signals and orphans (PM020, PM021, PM026), an unbounded graceful timeout (PM012). Passes at the server the image starts when no link is broken. Not applicable when nothing in the repository runs the app.",
@@ -161,6 +165,7 @@ pub static RESOURCE_LIMITS: ItemDef = ItemDef {
     weight: 2,
     rules: &["KU011", "DC009", "KU021"],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "A container without limits can take the node's memory and CPU from its neighbours; with requests and limits the scheduler places it and the kernel contains it.",
     how: "Fails on a container without requests and limits (KU011), a compose service without limits (DC009) or an unbounded memory volume (KU021). Passes at a CPU limit. Not applicable when no Kubernetes workload or compose service deploys the app.",
@@ -192,6 +197,7 @@ pub static RETRIES: ItemDef = ItemDef {
     weight: 1,
     rules: &[],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "Networks drop requests; one retry with backoff and jitter turns a blip into a slower answer instead of an error, without a retry storm.",
     how: "Passes at tenacity, backoff or stamina used in the code, urllib3's `Retry`, an httpx transport with `retries=`, or such a library among the dependencies. Fails, at the dependency file, when none is.",
@@ -216,6 +222,7 @@ pub static CIRCUIT_BREAKER: ItemDef = ItemDef {
     weight: 1,
     rules: &[],
     critical: &[],
+    applies: crate::audit::always,
     keep: crate::audit::every,
     why: "When a dependency is down, a circuit breaker fails fast instead of tying every worker up in timeouts, and lets the dependency recover.",
     how: "Passes at pybreaker, aiobreaker, purgatory or circuitbreaker used in the code or declared, or an `outlierDetection` policy in the manifests. Fails, at the dependency file, when none is.",

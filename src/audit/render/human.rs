@@ -69,6 +69,13 @@ pub fn render(card: &Scorecard, verbose: bool) -> String {
             ""
         }
     );
+    let changes = super::compare::lines(card);
+    if !changes.is_empty() {
+        let _ = writeln!(out, "Since the previous audit:");
+        for l in changes {
+            let _ = writeln!(out, "  {l}");
+        }
+    }
     if let Some(next) = sm.level.next() {
         if sm.next_steps.is_empty() {
             let _ = writeln!(out, "Next step: nothing blocks {}", next.name());

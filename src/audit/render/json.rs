@@ -12,6 +12,7 @@ struct Out<'a> {
     version: u32,
     tool: &'static str,
     tool_version: &'static str,
+    repository: &'a str,
     level: &'static str,
     score: f64,
     coverage: f64,
@@ -19,6 +20,25 @@ struct Out<'a> {
     capped: bool,
     sections: Vec<SectionOut<'a>>,
     next_steps: Vec<StepOut<'a>>,
+    /// With `--compare`: the previous audit's headline and the items
+    /// whose state changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compare: Option<CompareOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct CompareOut<'a> {
+    level: &'a str,
+    score: f64,
+    coverage: f64,
+    changes: Vec<ChangeOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChangeOut<'a> {
+    id: &'a str,
+    before: &'a str,
+    after: &'a str,
 }
 
 #[derive(Serialize)]
@@ -62,6 +82,7 @@ pub fn render(card: &Scorecard) -> String {
         version: VERSION,
         tool: "prodlint",
         tool_version: env!("CARGO_PKG_VERSION"),
+        repository: &card.repository,
         level: card.level_name(),
         score: card.summary.score,
         coverage: card.summary.coverage,
@@ -108,6 +129,16 @@ pub fn render(card: &Scorecard) -> String {
                 reason: &i.reason,
             })
             .collect(),
+        compare: card.compare.as_ref().map(|c| CompareOut {
+            level: &c.level,
+            score: c.score,
+            coverage: c.coverage,
+            changes: c
+                .changes
+                .iter()
+                .map(|(id, before, after)| ChangeOut { id, before, after })
+                .collect(),
+        }),
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
     s.push('\n');

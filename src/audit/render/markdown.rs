@@ -51,6 +51,14 @@ pub fn render_within(card: &Scorecard, limit: usize) -> String {
             ""
         }
     );
+    let changes = super::compare::lines(card);
+    if !changes.is_empty() {
+        let _ = writeln!(head, "**Since the previous audit:**\n");
+        for l in changes {
+            let _ = writeln!(head, "- {}", cell(&l));
+        }
+        head.push('\n');
+    }
     if let Some(next) = sm.level.next()
         && !sm.next_steps.is_empty()
     {
@@ -138,4 +146,48 @@ pub fn render_within(card: &Scorecard, limit: usize) -> String {
         out.push_str(note);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::{Evidence, ItemResult, items};
+
+    fn card(evidence: usize) -> Scorecard {
+        let items = items::ALL
+            .iter()
+            .map(|def| ItemResult {
+                def,
+                state: State::Fail,
+                evidence: (0..evidence)
+                    .map(|n| Evidence {
+                        file: "app/main.py".to_string(),
+                        line: n + 1,
+                        column: 1,
+                        message: "a <b>finding</b> | with markup".to_string(),
+                        rule: Some("PY001"),
+                    })
+                    .collect(),
+                reason: "x".to_string(),
+                critical: false,
+            })
+            .collect();
+        Scorecard::new("acme/api".to_string(), items)
+    }
+
+    #[test]
+    fn whole_blocks_are_dropped_to_fit_and_markup_is_escaped() {
+        let c = card(20);
+        let full = render_within(&c, LIMIT);
+        assert!(full.contains("a &lt;b&gt;finding&lt;/b&gt; \\| with markup"));
+        let small = render_within(&c, 6000);
+        assert!(small.chars().count() <= 6000);
+        assert!(small.starts_with(MARKER));
+        assert_eq!(
+            small.matches("<details>").count(),
+            small.matches("</details>").count()
+        );
+        assert!(small.matches("<details>").count() < full.matches("<details>").count());
+        assert!(small.contains("left out to fit"));
+    }
 }

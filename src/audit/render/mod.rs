@@ -1,5 +1,7 @@
 //! The audit's reports: terminal, JSON, Markdown.
 
+pub mod compare;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;
@@ -9,14 +11,24 @@ use super::score::Summary;
 
 /// What every report renders.
 pub struct Scorecard {
+    /// What was audited: the repository a workflow names
+    /// (`GITHUB_REPOSITORY`), else the folder's name.
+    pub repository: String,
     pub items: Vec<ItemResult>,
     pub summary: Summary,
+    /// What changed since a previous audit (`--compare`).
+    pub compare: Option<compare::Comparison>,
 }
 
 impl Scorecard {
-    pub fn new(items: Vec<ItemResult>) -> Self {
+    pub fn new(repository: String, items: Vec<ItemResult>) -> Self {
         let summary = super::score::summarize(&items);
-        Self { items, summary }
+        Self {
+            repository,
+            items,
+            summary,
+            compare: None,
+        }
     }
 
     /// The items of a section, in catalogue order.
