@@ -9,7 +9,7 @@ fail() {
     exit 2
 }
 
-for flag in INPUT_ANNOTATIONS INPUT_SUMMARY; do
+for flag in INPUT_ANNOTATIONS INPUT_SUMMARY INPUT_AUDIT; do
     case "${!flag}" in
         true | false) ;;
         *) fail "input ${flag#INPUT_} must be true or false, not '${!flag}'" ;;
@@ -66,6 +66,15 @@ if [ "$INPUT_SUMMARY" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
         done >>"$GITHUB_STEP_SUMMARY"
     fi
     "$prodlint" "${args[@]}" --format markdown -- "${paths[@]}" >>"$GITHUB_STEP_SUMMARY" || true
+fi
+
+if [ "$INPUT_AUDIT" = true ]; then
+    bash "$(dirname "$0")/action-audit.sh" "$prodlint" "${paths[@]}"
+    audit_code=$?
+    # An error wins; an audit below its level fails a passing check.
+    if [ "$audit_code" -eq 2 ] || { [ "$audit_code" -eq 1 ] && [ "$code" -eq 0 ]; }; then
+        code=$audit_code
+    fi
 fi
 
 {

@@ -48,9 +48,11 @@ fn action_source() -> String {
     std::fs::read_to_string(Path::new(REPO).join("action.yml")).expect("read action.yml")
 }
 
-/// Replaces `${{ inputs.NAME }}` (the only expression the action's `env:`
-/// values may hold) by the input's value.
+/// Replaces `${{ inputs.NAME }}` by the input's value and `${{
+/// github.token }}` by a stand-in (the only expressions the action's
+/// `env:` values may hold).
 fn substitute(value: &str, inputs: &BTreeMap<String, String>) -> String {
+    let value = &value.replace("${{ github.token }}", "simulated-token");
     let re = regex::Regex::new(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}").expect("regex");
     let out = re.replace_all(value, |c: &regex::Captures| {
         inputs.get(&c[1]).cloned().unwrap_or_default()
@@ -212,10 +214,24 @@ fn the_action_is_injection_safe_and_pinned() {
             "annotations",
             "sarif-file",
             "summary",
+            "audit",
+            "audit-comment",
+            "audit-min-level",
             "version"
         ]
     );
-    assert_eq!(names("outputs"), ["sarif-file", "findings", "exit-code"]);
+    assert_eq!(
+        names("outputs"),
+        [
+            "sarif-file",
+            "findings",
+            "exit-code",
+            "audit-level",
+            "audit-score",
+            "audit-json",
+            "audit-html"
+        ]
+    );
     let sha = regex::Regex::new(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$").expect("regex");
     for step in &action.steps {
         if let Some(run) = step.run {
@@ -396,5 +412,133 @@ fn the_action_installs_a_released_version_with_pip() {
     assert_eq!(
         target,
         std::fs::canonicalize(sim.temp.path().join("prodlint-venv/bin")).expect("venv")
+    );
+}
+
+/// A stand-in `gh` on the PATH: it logs each call and answers the
+/// comment listing with the id of the comment it "posted" before.
+fn fake_gh(dir: &Path) -> PathBuf {
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin");
+    let gh = bin.join("gh");
+    std::fs::write(
+        &gh,
+        format!(
+            r#"#!/usr/bin/env bash
+log="{log}"
+printf '%s\n' "$*" >>"$log"
+[ "$GH_TOKEN" = simulated-token ] || exit 3
+case "$*" in
+  *"--method POST"*) touch "{state}"; cat "${{@: -1}}" >/dev/null 2>&1 ;;
+  *"--method PATCH"*) ;;
+  *) [ -f "{state}" ] && echo 4242 ;;
+esac
+exit 0
+"#,
+            log = dir.join("gh.log").display(),
+            state = dir.join("posted").display()
+        ),
+    )
+    .expect("gh");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&gh, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    bin
+}
+
+/// With `audit`, the scorecard goes to the job summary and the JSON and
+/// HTML audits to files; with `audit-comment` on a pull request, one
+/// comment is posted, then updated in place; `audit-min-level` fails the
+/// step below it.
+#[test]
+#[cfg_attr(not(unix), ignore = "simulates a Linux runner, with bash")]
+fn the_action_audits_and_keeps_one_comment() {
+    let _one_build = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+    let mut sim = Simulation::new();
+    let bin = fake_gh(sim.temp.path());
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    sim.env = vec![
+        ("PATH".to_string(), path),
+        ("GITHUB_REF".to_string(), "refs/pull/7/merge".to_string()),
+    ];
+    let inputs = [
+        ("audit", "true"),
+        ("audit-comment", "true"),
+        ("fail-on", "never"),
+        ("annotations", "false"),
+    ];
+    let sim = run_action(&inputs, Some(sim));
+    assert_eq!(sim.exit_code, Some(0), "{}", sim.stdout);
+    let outputs = &sim.outputs["check"];
+    assert_eq!(
+        outputs.get("audit-level").map(String::as_str),
+        Some("not ready")
+    );
+    assert_eq!(outputs.get("audit-score").map(String::as_str), Some("7.0"));
+    let json = outputs.get("audit-json").cloned().unwrap_or_default();
+    let html = outputs.get("audit-html").cloned().unwrap_or_default();
+    let audit: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("audit json")).expect("json");
+    assert_eq!(audit["repository"], "acme/shop");
+    assert!(std::fs::read_to_string(&html).expect("html").contains(
+        "https://github.com/acme/shop/blob/0123456789abcdef0123456789abcdef01234567/Dockerfile#L1"
+    ));
+    let summary = std::fs::read_to_string(&sim.summary).expect("summary");
+    assert!(
+        summary.contains("<!-- prodlint-audit -->\n## prodlint audit: not ready"),
+        "{summary}"
+    );
+    let log = std::fs::read_to_string(sim.temp.path().join("gh.log")).expect("gh ran");
+    let calls: Vec<&str> = log.lines().collect();
+    assert_eq!(calls.len(), 2, "{log}");
+    assert!(
+        calls[0].starts_with("api --paginate repos/acme/shop/issues/7/comments --jq"),
+        "{log}"
+    );
+    assert!(
+        calls[1].starts_with("api --method POST repos/acme/shop/issues/7/comments -F body=@"),
+        "{log}"
+    );
+
+    // The next run updates the same comment.
+    let sim = run_action(&inputs, Some(sim));
+    let log = std::fs::read_to_string(sim.temp.path().join("gh.log")).expect("gh ran");
+    let last = log.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("api --method PATCH repos/acme/shop/issues/comments/4242 -F body=@"),
+        "{log}"
+    );
+
+    // Below the level asked for, the step fails; a bad input is an error.
+    let sim = run_action(
+        &[
+            ("audit", "true"),
+            ("audit-min-level", "bronze"),
+            ("fail-on", "never"),
+            ("annotations", "false"),
+        ],
+        Some(sim),
+    );
+    assert_eq!(sim.exit_code, Some(1), "{}", sim.stdout);
+    let sim = run_action(
+        &[
+            ("audit", "true"),
+            ("audit-comment", "maybe"),
+            ("annotations", "false"),
+        ],
+        Some(sim),
+    );
+    assert_eq!(sim.exit_code, Some(2));
+    assert!(
+        sim.stdout
+            .contains("input AUDIT-COMMENT must be true or false, not 'maybe'"),
+        "{}",
+        sim.stdout
     );
 }
