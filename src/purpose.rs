@@ -62,6 +62,11 @@ const TEST_DIRS: &[&str] = &[
     "spec",
     // A blockchain's regression-test network: a local stack for tests.
     "regtest",
+    // Benchmarks and load tests measure the code; they never serve.
+    "benches",
+    "benchmarks",
+    "load_testing",
+    "loadtests",
 ];
 /// Folder names that hold examples and documentation, and files kept for
 /// reference that nobody deploys any more (`deprecated/`: superseded).

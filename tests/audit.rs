@@ -332,3 +332,19 @@ fn merge_makes_one_row_per_repository() {
     assert!(merge("html").contains("<td>guide-style</td><td>not ready</td><td>67.6%</td>"));
     assert!(merge("human").contains("guide-style"));
 }
+
+#[test]
+fn the_readme_shows_the_demos_audit() {
+    let out = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+        .current_dir(root())
+        .env_remove("GITHUB_REPOSITORY")
+        .args(["audit", "--no-config", "fixtures/demo"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap_or_default();
+    assert!(
+        readme.contains(&format!("```\n{text}```")),
+        "README.md does not show the demo's audit as it is now:\n{text}"
+    );
+}

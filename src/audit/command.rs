@@ -51,7 +51,7 @@ fn is_document(path: &Path) -> bool {
         )
     });
     let alerts = matches!(ext.as_str(), "yml" | "yaml")
-        && ["alert", "rule", "prometheus", "grafana"]
+        && ["alert", "rule", "prometheus", "grafana", "sentry"]
             .iter()
             .any(|n| name.contains(n));
     (prose && (named || in_docs)) || alerts

@@ -34,10 +34,26 @@ pub struct Cx<'a> {
 /// Files read again for a mention, at most this large.
 const MAX_REREAD: u64 = 1 << 20;
 
-/// The position of byte `offset` in `text`: 1-based line and column.
+/// The position of byte `offset` in `text`: 1-based line and column,
+/// counted as the reports count them (lines end at LF, CRLF or a lone
+/// CR; columns in characters). Only the text before the offset is read:
+/// evidence is found once per item, not worth a line index of the file.
 pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    let p = crate::source::LineIndex::new(text).position(text, offset);
-    (p.line, p.column)
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let bytes = &text.as_bytes()[..offset];
+    let (mut line, mut start) = (1, 0);
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let crlf = bytes[i] == b'\r' && text.as_bytes().get(i + 1) == Some(&b'\n');
+        if !crlf {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
 }
 
 impl<'a> Cx<'a> {
@@ -199,11 +215,21 @@ impl<'a> Cx<'a> {
     /// The first dependency file of production code: where an absence is
     /// shown.
     pub fn dependency_file(&self) -> Option<Evidence> {
-        let d = self
-            .project
-            .all_dependencies()
-            .find(|d| self.production(&d.file))?;
-        Some(self.at(&d.file, 0, "the dependencies declared"))
+        // The app's own (the nearest above its module), else the first.
+        let near = self.apps().iter().find_map(|(k, _, _)| {
+            let dir = crate::project::dir_of(k);
+            Some(self.project.dependencies(&dir)?.first()?.file.clone())
+        });
+        let file = match near {
+            Some(f) => f,
+            None => self
+                .project
+                .all_dependencies()
+                .find(|d| self.production(&d.file))?
+                .file
+                .clone(),
+        };
+        Some(self.at(&file, 0, "the dependencies declared"))
     }
 
     /// The first production file of these kinds holding `needle`, in
@@ -260,13 +286,46 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// The byte offset of `needle` in `text`, ASCII case ignored.
+/// The byte offset of `needle` in `text`, ASCII case ignored: as
+/// written first (a vectorised search), else byte by byte.
 pub fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
     let (h, n) = (text.as_bytes(), needle.as_bytes());
     if n.is_empty() || n.len() > h.len() {
         return None;
     }
-    let first = n[0].to_ascii_lowercase();
-    (0..=h.len() - n.len())
-        .find(|&i| h[i].to_ascii_lowercase() == first && h[i..i + n.len()].eq_ignore_ascii_case(n))
+    if let Some(at) = memchr::memmem::find(h, n) {
+        return Some(at);
+    }
+    // Only a different case can still match: the first byte in either
+    // case starts a candidate.
+    let (lower, upper) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, &h[..=h.len() - n.len()])
+        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_as_the_reports_do() {
+        let text = "a\r\nbé\rc\nd";
+        let index = crate::source::LineIndex::new(text);
+        for offset in 0..=text.len() {
+            if text.is_char_boundary(offset) {
+                let p = index.position(text, offset);
+                assert_eq!(position(text, offset), (p.line, p.column), "{offset}");
+            }
+        }
+    }
+
+    #[test]
+    fn needles_are_found_in_any_case() {
+        assert_eq!(
+            find_ignore_case("x Kubectl Rollout Undo", "kubectl rollout undo"),
+            Some(2)
+        );
+        assert_eq!(find_ignore_case("pytest", "PYTEST"), Some(0));
+        assert_eq!(find_ignore_case("py", "pytest"), None);
+    }
 }

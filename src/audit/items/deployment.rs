@@ -243,7 +243,7 @@ pub static ENV_SPLIT: ItemDef = ItemDef {
     applies: crate::audit::always,
     keep: crate::audit::every,
     why: "One configuration for every environment means production values are tried first in production, or development values reach it.",
-    how: "Passes when files name at least two environments: env files (`.env.production`, `.env.staging`), Kustomize overlays (`overlays/prod/`), compose overrides (`compose.prod.yml`) or Helm values (`values-staging.yaml`); the evidence is the first file of each. Unknown otherwise.",
+    how: "Passes when files name at least two environments in their names: env files (`.env.production`, `.env.staging`), compose overrides (`compose.prod.yml`), Helm values (`values-staging.yaml`), or Kustomize overlays (`overlays/prod/`, `environments/staging/`); the evidence is the first file of each. Unknown otherwise.",
     facts: env_split,
 };
 
@@ -284,17 +284,28 @@ fn env_split(cx: &Cx) -> Decision {
         if crate::parse::dotenv::is_template_name(&name) {
             continue;
         }
-        // The file's name and the two folders above it (`overlays/prod/`),
-        // not the whole path (a checkout under `/srv/prod/` says nothing).
-        let tail: std::path::PathBuf = w
-            .path
-            .components()
-            .rev()
-            .take(3)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        // The environment is in the file's name (`.env.staging`,
+        // `compose.prod.yml`, `values-dev.yaml`) or in the folder of an
+        // overlay (`overlays/prod/`, `environments/staging/`), never in
+        // any folder above (`load_testing/…` is no environment).
+        let parent = w.path.parent();
+        let overlay = parent
+            .and_then(|p| p.parent())
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| {
+                matches!(
+                    n.to_string_lossy().as_ref(),
+                    "overlays" | "environments" | "envs"
+                )
+            });
+        let tail: std::path::PathBuf = if overlay {
+            parent
+                .and_then(|p| p.file_name())
+                .map(Into::into)
+                .unwrap_or_default()
+        } else {
+            name.clone().into()
+        };
         if let Some(env) = environment(&tail) {
             seen.entry(env)
                 .or_insert_with(|| cx.at(&w.path, 0, format!("configuration for {env}")));

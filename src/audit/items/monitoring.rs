@@ -132,7 +132,7 @@ pub static ALERTING: ItemDef = ItemDef {
     applies: crate::audit::always,
     keep: crate::audit::every,
     why: "Metrics nobody watches page nobody: alert rules turn an error ratio or a latency into a message to whoever is on call.",
-    how: "Passes at a Prometheus rule file (`groups:` with `alert:`), a `PrometheusRule` manifest, an Alertmanager configuration (`receivers:`) or a Grafana alert rule in the repository. Unknown otherwise: alerting often lives outside the service's repository (waive the item saying where).",
+    how: "Passes at a Prometheus rule file (`groups:` with `alert:`), a `PrometheusRule` manifest, an Alertmanager configuration (`receivers:`), a Grafana alert rule or a Sentry alert configuration (a `sentry*.yml` with alerts) in the repository. Unknown otherwise: alerting often lives outside the service's repository (waive the item saying where).",
     facts: alerting,
 };
 
@@ -165,6 +165,12 @@ fn alerting(cx: &Cx) -> Decision {
                 "receivers:",
                 "Alertmanager routes alerts to receivers",
             )
+        } else if path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().contains("sentry"))
+            && text.contains("alert")
+        {
+            Cx::at_text(path, text, "alert", "a Sentry alert configuration")
         } else if text.contains("apiVersion: 1")
             && text.contains("groups:")
             && text.contains("rules:")
