@@ -6,11 +6,20 @@
 # `audit-comment: true` on a pull request one comment updated in place
 # through the runner's `gh` (the job needs `pull-requests: write`).
 # Inputs arrive as environment variables only; nothing is evaluated.
-# Usage: action-audit.sh PRODLINT PATH…; exits 1 below `audit-min-level`.
+# Usage: action-audit.sh PRODLINT [CONFIG ARGUMENT…] -- PATH…, where the
+# configuration arguments are those of the check's `args` (`--config F`,
+# `--no-config`): the audit reads the same configuration and waivers.
+# Exits 1 below `audit-min-level`.
 set -uo pipefail
 
 prodlint=$1
 shift
+config=()
+while [ $# -gt 0 ] && [ "$1" != -- ]; do
+    config+=("$1")
+    shift
+done
+[ $# -gt 0 ] && shift
 
 case "${INPUT_AUDIT_COMMENT:-false}" in
     true | false) ;;
@@ -33,10 +42,10 @@ json="$RUNNER_TEMP/prodlint-audit.json"
 html="$RUNNER_TEMP/prodlint-audit.html"
 markdown="$RUNNER_TEMP/prodlint-audit.md"
 rm -f "$json" "$html" "$markdown"
-"$prodlint" audit ${gate[@]+"${gate[@]}"} --format json --output "$json" -- "$@"
+"$prodlint" audit ${config[@]+"${config[@]}"} ${gate[@]+"${gate[@]}"} --format json --output "$json" -- "$@"
 code=$?
-"$prodlint" audit --format html --output "$html" -- "$@" || true
-"$prodlint" audit --format markdown --output "$markdown" -- "$@" || true
+"$prodlint" audit ${config[@]+"${config[@]}"} --format html --output "$html" -- "$@" || true
+"$prodlint" audit ${config[@]+"${config[@]}"} --format markdown --output "$markdown" -- "$@" || true
 
 level=$(grep -m1 -Eo '"level": *"[a-z ]+"' "$json" 2>/dev/null | sed 's/.*"\([a-z ]*\)"$/\1/')
 score=$(grep -m1 -Eo '"score": *[0-9.]+' "$json" 2>/dev/null | grep -Eo '[0-9.]+$')
@@ -57,10 +66,10 @@ if [ "${INPUT_AUDIT_COMMENT:-false}" = true ] && [ -f "$markdown" ]; then
     if [[ "${GITHUB_REF:-}" =~ ^refs/pull/([0-9]+)/ ]]; then
         number=${BASH_REMATCH[1]}
         repo=${GITHUB_REPOSITORY:?}
-        marker='<!-- prodlint-audit -->'
-        # The comment this action made before, found by its marker.
+        # The comment this action made before: the workflow's bot wrote
+        # it, and it starts with the marker (anyone may paste the marker).
         existing=$(gh api --paginate "repos/$repo/issues/$number/comments" \
-            --jq ".[] | select(.body | startswith(\"$marker\")) | .id" | head -n 1)
+            --jq '.[] | select(.user.login == "github-actions[bot]" and (.body | startswith("<!-- prodlint-audit -->"))) | .id' | head -n 1)
         if [ -n "$existing" ]; then
             gh api --method PATCH "repos/$repo/issues/comments/$existing" -F "body=@$markdown" >/dev/null ||
                 echo "::warning title=prodlint action::could not update the audit comment"

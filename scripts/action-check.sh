@@ -69,7 +69,15 @@ if [ "$INPUT_SUMMARY" = true ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
 fi
 
 if [ "$INPUT_AUDIT" = true ]; then
-    bash "$(dirname "$0")/action-audit.sh" "$prodlint" "${paths[@]}"
+    # The audit reads the configuration the check's arguments name.
+    config=()
+    for ((i = 0; i < ${#extra[@]}; i++)); do
+        case "${extra[$i]}" in
+            --no-config | --config=*) config+=("${extra[$i]}") ;;
+            --config) config+=("${extra[$i]}" "${extra[$((i + 1))]:-}") ;;
+        esac
+    done
+    bash "$(dirname "$0")/action-audit.sh" "$prodlint" ${config[@]+"${config[@]}"} -- "${paths[@]}"
     audit_code=$?
     # An error wins; an audit below its level fails a passing check.
     if [ "$audit_code" -eq 2 ] || { [ "$audit_code" -eq 1 ] && [ "$code" -eq 0 ]; }; then

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 /// else.
 const MAX_DOCUMENTS: usize = 2000;
 const MAX_DOCUMENT_SIZE: u64 = 1 << 20;
+/// And all of them together: what is held stays small whatever the tree.
+const MAX_DOCUMENTS_TOTAL: usize = 32 << 20;
 
 /// READMEs, runbooks and docs pages (a rollback procedure), and YAML
 /// that may hold alert rules: the files the audit reads beyond the
@@ -106,10 +108,11 @@ pub fn run(args: AuditArgs) -> i32 {
         args.paths.clone()
     };
     let found: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    // Every match is kept (paths only) and the first ones in path order
+    // read: the walk's threads find them in any order.
     let collect = |p: &Path| {
         if is_document(p)
             && let Ok(mut v) = found.lock()
-            && v.len() < MAX_DOCUMENTS * 4
         {
             v.push(p.to_path_buf());
         }
@@ -126,13 +129,18 @@ pub fn run(args: AuditArgs) -> i32 {
             })
             .map(|r| r.source.path.clone()),
     );
-    // The walk's threads find them in any order.
     found.sort();
+    found.dedup();
     found.truncate(MAX_DOCUMENTS);
     let max = settings.config.max_file_size.min(MAX_DOCUMENT_SIZE);
+    let mut total = 0;
     let documents: Vec<(PathBuf, Arc<str>)> = found
         .iter()
         .filter_map(|p| Some((p.clone(), Arc::from(engine::load(p, max).ok()?))))
+        .take_while(|(_, t): &(PathBuf, Arc<str>)| {
+            total += t.len();
+            total <= MAX_DOCUMENTS_TOTAL
+        })
         .collect();
     let others: Vec<Walked> = found
         .into_iter()

@@ -7,7 +7,7 @@ use crate::discover::FileKind;
 use crate::engine::FileReport;
 use crate::project::Project;
 use crate::project::facts::Loc;
-use crate::project::facts::app::Signal;
+use crate::project::facts::app::{AppDef, Signal};
 use crate::purpose::Purpose;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -158,23 +158,26 @@ impl<'a> Cx<'a> {
         self.files_of(kind).next().is_some()
     }
 
-    /// The apps production code makes: (module key, where, name).
-    pub fn apps(&self) -> Vec<(PathBuf, Loc, String)> {
+    /// The apps production code makes: (module key, definition), in
+    /// path order.
+    pub fn apps(&self) -> impl Iterator<Item = (&PathBuf, &AppDef)> {
         self.project
             .app_model()
             .apps()
             .filter(|(k, _)| self.production(k))
-            .map(|(k, a)| {
-                (
-                    k.clone(),
-                    Loc {
-                        file: k.clone(),
-                        span: a.at,
-                    },
-                    a.name.clone(),
-                )
-            })
-            .collect()
+    }
+
+    /// Where the first production app is made, and its name.
+    pub fn first_app(&self) -> Option<(Loc, String)> {
+        self.apps().next().map(|(k, a)| {
+            (
+                Loc {
+                    file: k.clone(),
+                    span: a.at,
+                },
+                a.name.clone(),
+            )
+        })
     }
 
     /// The first place production code does this set-up.
@@ -216,7 +219,7 @@ impl<'a> Cx<'a> {
     /// shown.
     pub fn dependency_file(&self) -> Option<Evidence> {
         // The app's own (the nearest above its module), else the first.
-        let near = self.apps().iter().find_map(|(k, _, _)| {
+        let near = self.apps().find_map(|(k, _)| {
             let dir = crate::project::dir_of(k);
             Some(self.project.dependencies(&dir)?.first()?.file.clone())
         });

@@ -63,39 +63,44 @@ fn human(rows: &[Row]) -> String {
             out,
             "{:<32} {:<10} {:>6.1}% {:>8.1}%  {}",
             crate::report::excerpt::terminal_safe(&r.repository),
-            r.level,
+            crate::report::excerpt::terminal_safe(&r.level),
             r.score,
             r.coverage,
-            r.failing.join(" ")
+            crate::report::excerpt::terminal_safe(&r.failing.join(" "))
         );
     }
     out
 }
 
 fn markdown(rows: &[Row]) -> String {
-    let cell = |s: &str| {
-        s.replace('|', "\\|")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace(['\n', '\r'], " ")
-    };
+    use super::render::markdown::{LIMIT, cell, code};
     let mut out = String::from(
         "<!-- prodlint-audit-fleet -->\n## prodlint audit: the fleet\n\n| repository | level | score | coverage | failing |\n|---|---|---|---|---|\n",
     );
+    let note =
+        "\n_More repositories than fit the comment limit: `--format json` lists them all._\n";
+    let mut used = out.chars().count();
     for r in rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {:.1}% | {:.1}% | {} |",
+        let row = format!(
+            "| {} | {} | {:.1}% | {:.1}% | {} |\n",
             cell(&r.repository),
-            r.level,
+            cell(&r.level),
             r.score,
             r.coverage,
             r.failing
                 .iter()
-                .map(|f| format!("`{}`", cell(f)))
+                .take(40)
+                .map(|f| format!("`{}`", code(f)))
                 .collect::<Vec<_>>()
                 .join(" ")
         );
+        let n = row.chars().count();
+        if used + n + note.chars().count() > LIMIT {
+            out.push_str(note);
+            break;
+        }
+        out.push_str(&row);
+        used += n;
     }
     out
 }

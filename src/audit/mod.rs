@@ -260,11 +260,15 @@ fn decide(cx: &Cx, def: &'static ItemDef, waiver: Option<&String>) -> ItemResult
     }
     let facts = (def.facts)(cx);
     match facts {
-        Decision::Pass(ev) => {
+        Decision::Pass(mut ev) => {
+            ev.truncate(MAX_EVIDENCE);
             let reason = ev.first().map(|e| e.message.clone()).unwrap_or_default();
             result(State::Pass, ev, reason, false)
         }
-        Decision::Fail(ev, why) => result(State::Fail, ev, why, false),
+        Decision::Fail(mut ev, why) => {
+            ev.truncate(MAX_EVIDENCE);
+            result(State::Fail, ev, why, false)
+        }
         Decision::Unknown(why) => result(State::Unknown, Vec::new(), why, false),
         Decision::NotApplicable(why) => result(State::NotApplicable, Vec::new(), why, false),
     }

@@ -48,9 +48,21 @@ pub fn find(id: &str) -> Option<&'static ItemDef> {
     ALL.iter().copied().find(|i| i.id.eq_ignore_ascii_case(id))
 }
 
+/// Evidence built per item from facts, at most.
+const SHOWN: usize = 5;
+
+/// A name from the repository as a message shows it: at most 80
+/// characters (an identifier may be any length).
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// Unknown when production code makes no app: app items need one.
 fn without_app(cx: &Cx) -> Option<Decision> {
-    cx.apps().is_empty().then(|| {
+    cx.apps().next().is_none().then(|| {
         Decision::Unknown(
             "no FastAPI or Starlette app found in production code: the app's code decides it"
                 .to_string(),

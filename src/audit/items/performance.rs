@@ -200,10 +200,14 @@ fn static_files(cx: &Cx) -> Decision {
         return d;
     }
     Decision::Pass(
-        cx.apps()
-            .iter()
-            .take(1)
-            .map(|(_, at, name)| cx.at_loc(at, format!("`{name}` mounts no static files")))
+        cx.first_app()
+            .map(|(at, name)| {
+                cx.at_loc(
+                    &at,
+                    format!("`{}` mounts no static files", super::clip(&name)),
+                )
+            })
+            .into_iter()
             .collect(),
     )
 }

@@ -1,16 +1,26 @@
 //! Reliability: health endpoints probed, graceful shutdown, resource
 //! limits, retries, circuit breakers.
 
-use super::{Cx, Decision, by_signal_or_dependency, first};
+use super::{Cx, Decision, SHOWN, by_signal_or_dependency, first};
 use crate::audit::{ItemDef, Level, Section};
 use crate::discover::FileKind;
 use crate::project::facts::app::Signal;
-use crate::project::facts::images::{ProbeKind, Run, Runner};
+use crate::project::facts::images::{Probe, ProbeKind, Run, Runner};
 
 /// The production runs of the repository (compose services, Kubernetes
 /// containers).
 fn runs<'a>(cx: &'a Cx) -> impl Iterator<Item = &'a Run> {
     cx.project.runs().filter(|r| cx.production(&r.at.file))
+}
+
+/// A probe as evidence: its kind and the path it requests, without the
+/// query string (where a token could sit).
+fn probe_evidence(cx: &Cx, p: &Probe) -> crate::audit::Evidence {
+    let what = p.path.as_deref().map_or(String::new(), |path| {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        format!(" requests `{}`", super::clip(path))
+    });
+    cx.at_loc(&p.at, format!("the {}{what}", p.kind.describe()))
 }
 
 fn on_kubernetes(r: &Run) -> bool {
@@ -48,12 +58,8 @@ fn liveness(cx: &Cx) -> Decision {
     for r in runs(cx) {
         any = true;
         for p in &r.probes {
-            if matches!(p.kind, ProbeKind::Liveness | ProbeKind::Healthcheck) {
-                let what = p
-                    .path
-                    .as_deref()
-                    .map_or(String::new(), |path| format!(" requests `{path}`"));
-                ev.push(cx.at_loc(&p.at, format!("the {}{what}", p.kind.describe())));
+            if matches!(p.kind, ProbeKind::Liveness | ProbeKind::Healthcheck) && ev.len() < SHOWN {
+                ev.push(probe_evidence(cx, p));
             }
         }
     }
@@ -95,13 +101,8 @@ fn readiness(cx: &Cx) -> Decision {
         .iter()
         .flat_map(|r| r.probes.iter())
         .filter(|p| p.kind == ProbeKind::Readiness)
-        .map(|p| {
-            let what = p
-                .path
-                .as_deref()
-                .map_or(String::new(), |path| format!(" requests `{path}`"));
-            cx.at_loc(&p.at, format!("the readiness probe{what}"))
-        })
+        .take(SHOWN)
+        .map(|p| probe_evidence(cx, p))
         .collect();
     if ev.is_empty() {
         return Decision::Unknown("no readiness probe was found".to_string());

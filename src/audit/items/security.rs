@@ -1,7 +1,7 @@
 //! Security: DEBUG off, secrets from the environment, CORS, HTTPS,
 //! non-root, security headers.
 
-use super::{Cx, Decision, without_app};
+use super::{Cx, Decision, SHOWN, clip, without_app};
 use crate::audit::{ItemDef, Level, Section};
 use crate::discover::FileKind;
 use crate::parse::python::calls::Lit;
@@ -28,41 +28,60 @@ fn debug_off(cx: &Cx) -> Decision {
         return d;
     }
     let model = cx.project.app_model();
+    // Boolean settings that default to `False`, by field name: made once,
+    // not searched again for every app.
+    let mut off: std::collections::HashMap<String, Loc> = std::collections::HashMap::new();
+    for (k, m) in model.modules() {
+        for f in m.flags.iter().filter(|f| !f.default) {
+            off.entry(f.field.to_ascii_lowercase())
+                .or_insert_with(|| Loc {
+                    file: k.clone(),
+                    span: f.at,
+                });
+        }
+    }
     let mut ev = Vec::new();
-    for (k, at, name) in cx.apps() {
-        let def = model
-            .apps()
-            .find(|(mk, a)| **mk == k && a.name == name)
-            .map(|(_, a)| a);
-        match def.and_then(|a| a.arguments.iter().find(|(n, _)| n == "debug")) {
+    for (k, app) in cx.apps() {
+        let name = &app.name;
+        // Evidence for the first few apps; every app is judged.
+        let shown = ev.len() < SHOWN;
+        match app.arguments.iter().find(|(n, _)| n == "debug") {
             None | Some((_, Lit::Bool(false))) => {
-                ev.push(cx.at_loc(&at, format!("`{name}` leaves `debug` off")));
+                if shown {
+                    let at = Loc {
+                        file: k.clone(),
+                        span: app.at,
+                    };
+                    ev.push(cx.at_loc(&at, format!("`{}` leaves `debug` off", clip(name))));
+                }
             }
             Some((_, Lit::Ref(r))) => {
                 let field = r.rsplit('.').next().unwrap_or(r);
-                let flag = model.modules().find_map(|(fk, m)| {
-                    m.flags
-                        .iter()
-                        .find(|f| f.field.eq_ignore_ascii_case(field) && !f.default)
-                        .map(|f| (fk.clone(), f.at))
-                });
-                match flag {
-                    Some((file, span)) => ev.push(cx.at_loc(
-                        &Loc { file, span },
-                        format!(
-                            "`{field}` defaults to `False`, and no production env file turns it on"
-                        ),
-                    )),
+                match off.get(&field.to_ascii_lowercase()) {
+                    Some(at) => {
+                        if shown {
+                            ev.push(cx.at_loc(
+                                at,
+                                format!(
+                                    "`{}` defaults to `False`, and no production env file turns it on",
+                                    clip(field)
+                                ),
+                            ));
+                        }
+                    }
                     None => {
                         return Decision::Unknown(format!(
-                            "`{name}` takes `debug` from `{r}`, whose default prodlint cannot read"
+                            "`{}` takes `debug` from `{}`, whose default prodlint cannot read",
+                            clip(name),
+                            clip(r)
                         ));
                     }
                 }
             }
             Some(_) => {
                 return Decision::Unknown(format!(
-                    "`{name}` takes `debug` from an expression prodlint cannot read"
+                    "`{}` takes `debug` from an expression prodlint cannot read",
+                    clip(name)
                 ));
             }
         }
@@ -157,15 +176,17 @@ fn cors_minimal(cx: &Cx) -> Decision {
             "the CORS middleware allows named origins only",
         )]),
         None => Decision::Pass(
-            cx.apps()
-                .iter()
-                .take(1)
-                .map(|(_, at, name)| {
+            cx.first_app()
+                .map(|(at, name)| {
                     cx.at_loc(
-                        at,
-                        format!("`{name}` adds no CORS middleware: same-origin calls only"),
+                        &at,
+                        format!(
+                            "`{}` adds no CORS middleware: same-origin calls only",
+                            super::clip(&name)
+                        ),
                     )
                 })
+                .into_iter()
                 .collect(),
         ),
     }

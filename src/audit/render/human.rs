@@ -73,7 +73,7 @@ pub fn render(card: &Scorecard, verbose: bool) -> String {
     if !changes.is_empty() {
         let _ = writeln!(out, "Since the previous audit:");
         for l in changes {
-            let _ = writeln!(out, "  {l}");
+            let _ = writeln!(out, "  {}", terminal_safe(&l));
         }
     }
     if let Some(next) = sm.level.next() {

@@ -12,18 +12,50 @@ pub const MARKER: &str = "<!-- prodlint-audit -->";
 /// GitHub refuses comments over 65,536 characters.
 pub const LIMIT: usize = 65_536;
 
-/// Text safe in a Markdown table cell or list item: no pipe, no markup,
-/// no HTML.
-fn cell(s: &str) -> String {
+/// Characters of a reason or a message shown, at most: names from the
+/// repository may be any length, and the comment has a limit.
+const MAX_TEXT: usize = 300;
+
+/// Text safe in a Markdown table cell or list item: every ASCII
+/// punctuation mark backslash-escaped (no link, image, emphasis or code
+/// span can be made from it), HTML's characters as entities, no line
+/// break or control character; at most [`MAX_TEXT`] characters.
+pub fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for (n, c) in s.chars().enumerate() {
+        if n == MAX_TEXT {
+            out.push('…');
+            break;
+        }
         match c {
-            '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
+            '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a code span: no backtick can close it early, a pipe
+/// cannot split a table cell, no line break; at most [`MAX_TEXT`].
+pub fn code(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (n, c) in s.chars().enumerate() {
+        if n == MAX_TEXT {
+            out.push('…');
+            break;
+        }
+        match c {
+            '`' => out.push('\''),
+            '|' => out.push_str("\\|"),
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
@@ -117,7 +149,7 @@ pub fn render_within(card: &Scorecard, limit: usize) -> String {
             let _ = writeln!(
                 b,
                 "- `{}:{}:{}` {rule}{}",
-                cell(&e.file).replace('`', "'"),
+                code(&e.file),
                 e.line,
                 e.column,
                 cell(&e.message)
@@ -126,13 +158,26 @@ pub fn render_within(card: &Scorecard, limit: usize) -> String {
         let _ = writeln!(b, "\n</details>\n");
         blocks.push(b);
     }
-    let mut out = head;
-    if out.chars().count() + table.chars().count() <= limit {
-        out.push_str(&table);
-    }
+    // The head is short (reasons are clipped), but a previous audit given
+    // to `--compare` may list anything: whole lines only, within the limit.
     let note = "_Some evidence was left out to fit the comment limit; `prodlint audit --format json` has all of it._\n";
-    let mut used = out.chars().count();
-    let mut dropped = false;
+    let room = limit.saturating_sub(note.chars().count());
+    let mut out = String::new();
+    let mut used = 0;
+    for line in head.split_inclusive('\n') {
+        let n = line.chars().count();
+        if used + n > room {
+            break;
+        }
+        out.push_str(line);
+        used += n;
+    }
+    let table_fits = used + table.chars().count() <= room;
+    if table_fits {
+        out.push_str(&table);
+        used += table.chars().count();
+    }
+    let mut dropped = !table_fits;
     for b in blocks {
         let n = b.chars().count();
         if used + n + note.chars().count() <= limit {
@@ -179,7 +224,13 @@ mod tests {
     fn whole_blocks_are_dropped_to_fit_and_markup_is_escaped() {
         let c = card(20);
         let full = render_within(&c, LIMIT);
-        assert!(full.contains("a &lt;b&gt;finding&lt;/b&gt; \\| with markup"));
+        assert!(full.contains("a &lt;b&gt;finding&lt;\\/b&gt; \\| with markup"));
+        // Nothing from the repository makes a link or an image.
+        assert_eq!(
+            cell("![x](https://e/p.png) `c`"),
+            "\\!\\[x\\]\\(https\\:\\/\\/e\\/p\\.png\\) \\`c\\`"
+        );
+        assert_eq!(code("a`b|c"), "a'b\\|c");
         let small = render_within(&c, 6000);
         assert!(small.chars().count() <= 6000);
         assert!(small.starts_with(MARKER));
