@@ -441,7 +441,6 @@ fn normalize_text(base: &str, rest: &str) -> String {
     out
 }
 
-/// The folder of a file (`.` for a bare name).
 /// A shell script by its name or its `#!` line.
 fn is_shell_script(k: &Path, text: &str) -> bool {
     k.extension().is_some_and(|e| e == "sh" || e == "bash")
@@ -451,6 +450,7 @@ fn is_shell_script(k: &Path, text: &str) -> bool {
             .is_some_and(|l| l.starts_with("#!") && (l.contains("sh") && !l.contains("python")))
 }
 
+/// The folder of a file (`.` for a bare name).
 pub fn dir_of(path: &Path) -> PathBuf {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
