@@ -189,7 +189,17 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
         || name.ends_with("_test.py")
         // `.env.test`, `.env.testing`: the test suite's environment.
         || (name.starts_with(".env") && (name.ends_with(".test") || name.ends_with(".testing")));
-    if test_name || dirs.iter().any(|d| is_test_dir(d)) {
+    // An image built to run the tests (`Dockerfile.playwright`,
+    // `e2e.Dockerfile`) or to debug the service (`Dockerfile.debug`):
+    // its variant says what it is for.
+    let variant = dockerfile_variant(&name);
+    let test_image = variant.is_some_and(|v| {
+        matches!(
+            v,
+            "test" | "tests" | "e2e" | "playwright" | "cypress" | "selenium"
+        )
+    });
+    if test_name || test_image || dirs.iter().any(|d| is_test_dir(d)) {
         return Purpose::Test;
     }
     // An env file named as a template (`.env.template`, `template.env`)
@@ -205,7 +215,8 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     {
         return Purpose::Example;
     }
-    let dev_name = name == "docker-compose.override.yml"
+    let dev_name = variant == Some("debug")
+        || name == "docker-compose.override.yml"
         || name == "docker-compose.override.yaml"
         || name == "compose.override.yml"
         || name == "compose.override.yaml"
@@ -232,6 +243,15 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
         return Purpose::Development;
     }
     Purpose::Production
+}
+
+/// The variant a Dockerfile's name gives (`debug` for `Dockerfile.debug`
+/// and `debug.Dockerfile`), lower-case.
+fn dockerfile_variant(name: &str) -> Option<&str> {
+    name.strip_prefix("dockerfile.")
+        .or_else(|| name.strip_suffix(".dockerfile"))
+        .or_else(|| name.strip_suffix(".containerfile"))
+        .or_else(|| name.strip_prefix("containerfile."))
 }
 
 /// A compose file named as a development project (`name: app-dev`), or
@@ -296,6 +316,10 @@ mod tests {
             Purpose::Example
         );
         assert_eq!(p("Dockerfile.dev", None, ""), Purpose::Development);
+        assert_eq!(p("src/Dockerfile.debug", None, ""), Purpose::Development);
+        assert_eq!(p("frontend/Dockerfile.playwright", None, ""), Purpose::Test);
+        assert_eq!(p("e2e.Dockerfile", None, ""), Purpose::Test);
+        assert_eq!(p("Dockerfile.prod", None, ""), Purpose::Production);
         assert_eq!(p("dev/docker/compose.yml", None, ""), Purpose::Development);
         assert_eq!(
             p("k8s/overlays/dev/deployment.yaml", None, ""),
