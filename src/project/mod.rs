@@ -1493,6 +1493,18 @@ impl Project {
         Some(keys)
     }
 
+    /// Every Ingress of the manifests, with its `tls:` when it has one.
+    pub fn ingresses(&self) -> impl Iterator<Item = &(facts::Loc, Option<facts::Loc>)> {
+        self.files.values().flat_map(|f| f.stated.ingresses.iter())
+    }
+
+    /// Every Deployment of the manifests, with its `maxUnavailable: 0`.
+    pub fn deployments(&self) -> impl Iterator<Item = &(facts::Loc, Option<facts::Loc>)> {
+        self.files
+            .values()
+            .flat_map(|f| f.stated.deployments.iter())
+    }
+
     /// Every dependency the project's dependency files declare.
     pub fn all_dependencies(&self) -> impl Iterator<Item = &deps::Declared> {
         self.deps.all()

@@ -143,30 +143,13 @@ pub static ROLLING_UPDATE: ItemDef = ItemDef {
 
 fn rolling_update(cx: &Cx) -> Decision {
     let mut deployments = 0;
-    for (path, text) in cx.project.texts_of(&[FileKind::Kubernetes]) {
-        if !cx.production(path) {
+    for (at, zero) in cx.project.deployments() {
+        if !cx.production(&at.file) {
             continue;
         }
-        let file = crate::parse::yaml::parse(text);
-        for o in crate::parse::kube::objects(&file) {
-            if o.kind.text != "Deployment" {
-                continue;
-            }
-            deployments += 1;
-            let max = o
-                .spec()
-                .and_then(|s| s.get("strategy"))
-                .and_then(|s| s.get("rollingUpdate"))
-                .and_then(|s| s.get("maxUnavailable"));
-            if let Some(m) = max
-                && matches!(m.as_str(), Some("0" | "0%"))
-            {
-                return Decision::Pass(vec![cx.at(
-                    path,
-                    m.span.start,
-                    "old pods stay until new ones are ready",
-                )]);
-            }
+        deployments += 1;
+        if let Some(m) = zero {
+            return Decision::Pass(vec![cx.at_loc(m, "old pods stay until new ones are ready")]);
         }
     }
     if let Some(e) = cx.mention(

@@ -209,32 +209,16 @@ pub static HTTPS: ItemDef = ItemDef {
 
 fn https(cx: &Cx) -> Decision {
     let mut ingress_without = None;
-    for (path, text) in cx.project.texts_of(&[FileKind::Kubernetes]) {
-        if !cx.production(path) {
+    for (at, tls) in cx.project.ingresses() {
+        if !cx.production(&at.file) {
             continue;
         }
-        let file = crate::parse::yaml::parse(text);
-        for o in crate::parse::kube::objects(&file) {
-            if o.kind.text != "Ingress" {
-                continue;
-            }
-            match o.spec().and_then(|s| s.get("tls")) {
-                Some(tls) => {
-                    return Decision::Pass(vec![cx.at(
-                        path,
-                        tls.span.start,
-                        "the Ingress ends TLS",
-                    )]);
-                }
-                None => {
-                    ingress_without.get_or_insert_with(|| {
-                        cx.at(
-                            path,
-                            o.kind.span.start,
-                            "the Ingress has no `tls:`: it serves plain HTTP",
-                        )
-                    });
-                }
+        match tls {
+            Some(tls) => return Decision::Pass(vec![cx.at_loc(tls, "the Ingress ends TLS")]),
+            None => {
+                ingress_without.get_or_insert_with(|| {
+                    cx.at_loc(at, "the Ingress has no `tls:`: it serves plain HTTP")
+                });
             }
         }
     }

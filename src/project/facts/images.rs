@@ -826,6 +826,31 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             });
         }
     }
+    // What the audit asks of the rollout and of TLS, read in this one
+    // walk of the objects.
+    for o in objects {
+        let at = loc(path, o.kind.span);
+        match o.kind.text.as_str() {
+            "Ingress" => {
+                let tls = o
+                    .spec()
+                    .and_then(|s| s.get("tls"))
+                    .map(|t| loc(path, t.span));
+                out.ingresses.push((at, tls));
+            }
+            "Deployment" => {
+                let zero = o
+                    .spec()
+                    .and_then(|s| s.get("strategy"))
+                    .and_then(|s| s.get("rollingUpdate"))
+                    .and_then(|s| s.get("maxUnavailable"))
+                    .filter(|m| matches!(m.as_str(), Some("0" | "0%")))
+                    .map(|m| loc(path, m.span));
+                out.deployments.push((at, zero));
+            }
+            _ => {}
+        }
+    }
     // The keys ConfigMaps and Secrets hold, for the `envFrom:` that
     // name them.
     for o in objects {

@@ -61,4 +61,9 @@ pub struct Stated {
     pub expansions: Vec<calls::Expansion>,
     /// ConfigMaps and Secrets: (kind, name, the keys they hold).
     pub env_objects: Vec<(&'static str, String, Vec<String>)>,
+    /// Ingresses: where each is, and its `tls:` when it has one.
+    pub ingresses: Vec<(Loc, Option<Loc>)>,
+    /// Deployments: where each is, and its `maxUnavailable` when it is
+    /// `0` (old pods stay until new ones are ready).
+    pub deployments: Vec<(Loc, Option<Loc>)>,
 }
