@@ -107,3 +107,32 @@ fn first(mut ev: Vec<Evidence>, n: usize) -> Vec<Evidence> {
     ev.truncate(n);
     ev
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ALL;
+
+    /// The items name rules by code: each must be a rule, and a critical
+    /// code one of the item's rules (a typo would silently never fail).
+    #[test]
+    fn items_name_real_rules_and_unique_ids() {
+        let mut ids = std::collections::BTreeSet::new();
+        for item in ALL {
+            assert!(ids.insert(item.id), "{} twice", item.id);
+            for code in item.rules {
+                assert!(
+                    crate::rules::find(code).is_some(),
+                    "{}: no rule {code}",
+                    item.id
+                );
+            }
+            for code in item.critical {
+                assert!(
+                    item.rules.contains(code),
+                    "{}: {code} critical, not a rule of it",
+                    item.id
+                );
+            }
+        }
+    }
+}
