@@ -70,6 +70,8 @@ const TEST_DIRS: &[&str] = &[
 ];
 /// Folder names that hold examples and documentation, and files kept for
 /// reference that nobody deploys any more (`deprecated/`: superseded).
+/// (`_archived/` is not among them: judged on kubernetes/examples, most
+/// findings there were still worth a reviewer's time.)
 const EXAMPLE_DIRS: &[&str] = &[
     "examples",
     "example",
@@ -242,7 +244,64 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     if kind == Some(FileKind::Compose) && compose_is_development(text) {
         return Purpose::Development;
     }
+    if kind == Some(FileKind::Env) {
+        if env_is_sample(text) {
+            return Purpose::Example;
+        }
+        if env_is_development(text) {
+            return Purpose::Development;
+        }
+    }
     Purpose::Production
+}
+
+/// Keys by which an env file names the environment it configures.
+const ENVIRONMENT_KEYS: &[&str] = &[
+    "ENVIRONMENT",
+    "ENV",
+    "APP_ENV",
+    "APP_ENVIRONMENT",
+    "FASTAPI_ENV",
+    "FLASK_ENV",
+    "DJANGO_ENV",
+    "NODE_ENV",
+    "RAILS_ENV",
+    "STAGE",
+];
+
+/// An env file that says it configures a local or development run
+/// (`ENVIRONMENT=local`, `FASTAPI_ENV=development`): the defaults a
+/// project commits for `docker compose up`, with production values
+/// injected at deploy time.
+fn env_is_development(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            return false;
+        };
+        let value = value.split(" #").next().unwrap_or(value);
+        let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
+        ENVIRONMENT_KEYS.contains(&key.trim())
+            && matches!(value.as_str(), "local" | "dev" | "development")
+    })
+}
+
+/// An env file whose opening comment calls it a sample or example
+/// configuration (`# This is a sample configuration file`): upstream's
+/// template copied in, whatever its name.
+fn env_is_sample(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#'))
+        .take(12)
+        .any(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("sample configuration")
+                || l.contains("example configuration")
+                || l.contains("this is a sample")
+                || l.contains("this is an example")
+        })
 }
 
 /// The variant a Dockerfile's name gives (`debug` for `Dockerfile.debug`
@@ -346,6 +405,45 @@ mod tests {
         let wf = Some(FileKind::Workflow);
         assert_eq!(
             p(".github/workflows/cd.dev.yaml", wf, ""),
+            Purpose::Production
+        );
+    }
+
+    #[test]
+    fn env_files_say_which_environment_they_configure() {
+        let env = Some(FileKind::Env);
+        assert_eq!(
+            p(
+                ".env",
+                env,
+                "# dev\nFASTAPI_ENV=development\nSECRET_KEY=changethis\n"
+            ),
+            Purpose::Development
+        );
+        assert_eq!(
+            p(".env", env, "ENVIRONMENT='local' # dev\n"),
+            Purpose::Development
+        );
+        assert_eq!(
+            p(".env", env, "ENVIRONMENT=production\n"),
+            Purpose::Production
+        );
+        assert_eq!(p(".env", env, "MY_ENV=development\n"), Purpose::Production);
+        assert_eq!(
+            p(
+                ".env.production",
+                env,
+                "# This is a sample configuration file.\nA=1\n"
+            ),
+            Purpose::Example
+        );
+        assert_eq!(
+            p(".env", env, "A=1\n# this is a sample configuration file\n"),
+            Purpose::Production
+        );
+        // Only env files are read this way.
+        assert_eq!(
+            p("Dockerfile", None, "ENV=development\n"),
             Purpose::Production
         );
     }
