@@ -752,7 +752,9 @@ pub fn is_shell(program: &str) -> bool {
 /// `alpine`: whether the image's `/bin/sh` is BusyBox.
 pub fn shell_execs_last(shell: &str, alpine: bool, script: &Script, body: &str) -> bool {
     // No compound command, no trap (which keeps the shell to run it);
-    // expansions (`$HOSTNAME`) do not stop the shell from exec'ing.
+    // expansions (`$HOSTNAME`, `${PORT}`, `$(nproc)`) do not stop the
+    // shell from exec'ing, so their braces and parentheses are not groups.
+    let body = body.replace("${", "$").replace("$(", "$");
     let compound = [
         "while ", "until ", "for ", "if ", "case ", "(", "{", "trap ",
     ]

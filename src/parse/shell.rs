@@ -154,11 +154,26 @@ const RESERVED: &[&str] = &[
 
 #[derive(Debug)]
 enum Token {
-    Word(Word),
+    /// A word, and whether it is written as an assignment (`NAME=` before
+    /// any quote: `a="x y"` is one, `"a=x"` is not).
+    Word(Word, bool),
     Op(Connector),
     Redirect(Word),
     Newline,
     Paren,
+    /// `;;` (or `;&`, `;;&`): the end of a `case` branch.
+    CaseBreak,
+}
+
+/// Where the parser is inside a `case … esac`: the word matched, `in`,
+/// the branch patterns (`amd64|arm64)`: their `|` is no pipe), the
+/// branch's commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Subject,
+    In,
+    Pattern { words: bool },
+    Body,
 }
 
 struct Lexer<'a> {
@@ -185,6 +200,8 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
     };
     let mut current: Option<SimpleCommand> = None;
     let mut for_loop_words = false;
+    // Open `case` statements, innermost last.
+    let mut cases: Vec<Case> = Vec::new();
     let finish = |cmd: Option<SimpleCommand>, next, script: &mut Script| {
         if let Some(mut c) = cmd {
             c.next = next;
@@ -194,8 +211,73 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
         }
     };
     for tok in tokens {
+        // Inside a `case` header or its patterns, tokens are not commands.
+        match (cases.last().copied(), &tok) {
+            (Some(Case::Subject), Token::Word(..)) => {
+                if let Some(c) = cases.last_mut() {
+                    *c = Case::In;
+                }
+                continue;
+            }
+            (Some(Case::In), Token::Word(w, _)) => {
+                if let Some(c) = cases.last_mut() {
+                    *c = if w.text == "in" {
+                        Case::Pattern { words: false }
+                    } else {
+                        Case::In
+                    };
+                }
+                continue;
+            }
+            (Some(Case::Subject | Case::In), _) => continue,
+            (Some(Case::Pattern { words }), t) => {
+                match t {
+                    Token::Word(w, _) if !w.quoted && w.text == "esac" && !words => {
+                        cases.pop();
+                    }
+                    Token::Word(..) => {
+                        if let Some(c) = cases.last_mut() {
+                            *c = Case::Pattern { words: true };
+                        }
+                    }
+                    Token::Paren if words => {
+                        if let Some(c) = cases.last_mut() {
+                            *c = Case::Body;
+                        }
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            (Some(Case::Body), Token::CaseBreak) => {
+                finish(current.take(), Some(Connector::Seq), &mut script);
+                if let Some(c) = cases.last_mut() {
+                    *c = Case::Pattern { words: false };
+                }
+                continue;
+            }
+            (Some(Case::Body), Token::Word(w, _))
+                if !w.quoted
+                    && w.text == "esac"
+                    && current.as_ref().is_none_or(|c| c.argv.is_empty()) =>
+            {
+                finish(current.take(), Some(Connector::Seq), &mut script);
+                cases.pop();
+                continue;
+            }
+            _ => {}
+        }
+        if let Token::Word(w, _) = &tok
+            && !w.quoted
+            && w.text == "case"
+            && current.as_ref().is_none_or(|c| c.argv.is_empty())
+            && !for_loop_words
+        {
+            cases.push(Case::Subject);
+            continue;
+        }
         match tok {
-            Token::Word(w) => {
+            Token::Word(w, assignment) => {
                 let cmd = current.get_or_insert_with(|| SimpleCommand {
                     assignments: Vec::new(),
                     argv: Vec::new(),
@@ -216,7 +298,7 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
                     if !w.quoted && RESERVED.contains(&w.text.as_str()) {
                         continue;
                     }
-                    if !w.quoted && is_assignment(&w.text) {
+                    if assignment {
                         cmd.assignments.push(w);
                         continue;
                     }
@@ -233,7 +315,7 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
                 for_loop_words = false;
                 finish(current.take(), Some(op), &mut script);
             }
-            Token::Newline | Token::Paren => {
+            Token::Newline | Token::Paren | Token::CaseBreak => {
                 for_loop_words = false;
                 finish(current.take(), Some(Connector::Seq), &mut script);
             }
@@ -293,7 +375,12 @@ impl Lexer<'_> {
                         (b'&', Some(b'&')) => (Connector::And, 2),
                         (b'|', Some(b'|')) => (Connector::Or, 2),
                         (b'|', Some(b'&')) => (Connector::Pipe, 2),
-                        (b';', Some(b';')) => (Connector::Seq, 2),
+                        (b';', Some(b';' | b'&')) => {
+                            let len = if self.peek_at(2) == Some(b'&') { 3 } else { 2 };
+                            self.pos += len;
+                            out.push(Token::CaseBreak);
+                            continue;
+                        }
                         (b'&', Some(b'>')) => {
                             let w = self.redirect();
                             out.push(Token::Redirect(w));
@@ -336,8 +423,10 @@ impl Lexer<'_> {
                     out.push(Token::Redirect(w));
                 }
                 _ => {
+                    let start = self.pos;
                     let w = self.word();
-                    out.push(Token::Word(w));
+                    let assignment = is_assignment(&self.text[start..self.pos]);
+                    out.push(Token::Word(w, assignment));
                 }
             }
         }
@@ -603,6 +692,40 @@ mod tests {
         assert_eq!(s.commands[0].next, Some(Connector::And));
         assert_eq!(s.commands[3].next, Some(Connector::Pipe));
         assert!(s.uses_shell_syntax);
+    }
+
+    #[test]
+    fn quoted_values_are_still_assignments() {
+        let s = script("images=\"[]\"; A='x y' B=\"$c\" run; \"C=1\" d");
+        assert_eq!(argvs(&s), vec![vec![], vec!["run"], vec!["C=1", "d"]]);
+        assert_eq!(s.commands[0].assignments[0].text, "images=[]");
+        assert_eq!(s.commands[1].assignments.len(), 2);
+    }
+
+    #[test]
+    fn case_patterns_are_not_pipelines() {
+        let s = script(
+            "case \"$arch\" in amd64|arm64) F=1; make -j2 ;; (i386) ;; *) echo x | sh ;; esac; tar x",
+        );
+        assert_eq!(
+            argvs(&s),
+            vec![
+                vec![],
+                vec!["make", "-j2"],
+                vec!["echo", "x"],
+                vec!["sh"],
+                vec!["tar", "x"]
+            ]
+        );
+        assert_eq!(s.commands[0].assignments[0].text, "F=1");
+        assert_eq!(s.commands[1].next, Some(Connector::Seq));
+        assert_eq!(s.commands[2].next, Some(Connector::Pipe));
+        // Nested, and over lines.
+        let s = script("case a in\n  x) case b in y) ls ;; esac ;;\nesac\npwd");
+        assert_eq!(argvs(&s), vec![vec!["ls"], vec!["pwd"]]);
+        // `case` as an argument is a word.
+        let s = script("echo case in a|b");
+        assert_eq!(argvs(&s), vec![vec!["echo", "case", "in", "a"], vec!["b"]]);
     }
 
     #[test]

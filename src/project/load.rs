@@ -9,7 +9,6 @@ use super::{FileFacts, Input, Project};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::template;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -158,7 +157,8 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
     let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
     let seen: crate::hashing::FastSet<PathBuf> =
         candidates.par_iter().map(|c| super::key(&c.path)).collect();
-    for (path, kind, read) in above(candidates) {
+    let Above { files, listed } = above(candidates);
+    for (path, kind, read) in files {
         if seen.contains(&super::key(&path)) {
             continue;
         }
@@ -176,23 +176,40 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
 
     // What launches and services name outside the walk: two rounds (a
     // Dockerfile a compose service builds may name a configuration).
+    // A path found missing once is not asked again.
+    let mut missing: crate::hashing::FastSet<PathBuf> = Default::default();
     for _ in 0..2 {
-        // Most wanted paths do not exist: they are asked of the system on
-        // every core.
-        let wanted: Vec<(&PathBuf, &FileKind)> = project.wanted().collect();
-        let extra: Vec<Input> = wanted
+        // Most wanted paths do not exist: a folder listed above answers
+        // without the system; the rest are asked on every core.
+        let wanted: Vec<(&PathBuf, &FileKind)> = project
+            .wanted()
+            .filter(|(p, _)| !missing.contains(*p))
+            .filter(|(p, _)| listed.may_exist(p))
+            .collect();
+        let found: Vec<(PathBuf, Option<Input>)> = wanted
             .into_par_iter()
-            .filter(|(p, _)| crate::read::is_regular(p))
-            .filter_map(|(p, kind)| {
-                let text = crate::read::context(p)?;
-                Some(Input {
+            .map(|(p, kind)| {
+                let text = crate::read::is_regular(p)
+                    .then(|| crate::read::context(p))
+                    .flatten();
+                let input = text.map(|text| Input {
                     path: p.clone(),
                     kind: *kind,
                     text: Arc::from(text),
                     root: None,
-                })
+                });
+                (p.clone(), input)
             })
             .collect();
+        let mut extra = Vec::new();
+        for (p, input) in found {
+            match input {
+                Some(i) => extra.push(i),
+                None => {
+                    missing.insert(p);
+                }
+            }
+        }
         if extra.is_empty() {
             break;
         }
@@ -201,50 +218,87 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
     project
 }
 
+/// What [`above`] found: the files with facts, and the folders it listed.
+struct Above {
+    files: Vec<(PathBuf, FileKind, bool)>,
+    listed: Listed,
+}
+
+/// Folders read whole (keys), with the names of their regular files: a
+/// wanted path in one of them exists only if its name is there.
+#[derive(Default)]
+struct Listed(crate::hashing::FastMap<PathBuf, crate::hashing::FastSet<std::ffi::OsString>>);
+
+impl Listed {
+    fn may_exist(&self, path: &Path) -> bool {
+        match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) => self.0.get(dir).is_none_or(|names| names.contains(name)),
+            _ => true,
+        }
+    }
+}
+
 /// Files with facts in the folders above the ones checked, up to the
 /// repository's root (not below them): dependency files and the
 /// launchers (a Dockerfile at the root names `-c conf/prod.py` for a
 /// run of `conf/`).
-fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind, bool)> {
+fn above(candidates: &[Candidate]) -> Above {
     // Launchers above matter only to name a Python file of the run as a
     // configuration; dependency files always (what does this code use?).
     let launchers = candidates.iter().any(|c| {
         c.kind == Some(FileKind::Gunicorn)
             || (c.kind == Some(FileKind::Text) && c.path.extension().is_some_and(|e| e == "py"))
     });
-    // Distinct folders first: `absolute` asks the system for the working
-    // folder on every call.
-    let starts: BTreeSet<PathBuf> = candidates
+    // Distinct folders first, as keys (absolute, by name; the working
+    // folder asked once).
+    let mut starts: Vec<PathBuf> = candidates
         .iter()
         .map(|c| match &c.root {
             Some(r) if c.path != *r => r.clone(),
             _ => super::dir_of(&c.path),
         })
-        .collect::<BTreeSet<PathBuf>>()
+        .collect::<crate::hashing::FastSet<PathBuf>>()
         .into_iter()
-        .filter_map(|d| std::path::absolute(d).ok())
+        .map(|d| super::key(&d))
         .collect();
-    let mut folders = BTreeSet::new();
+    starts.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    starts.dedup();
+    // The climb: each folder is listed once (its listing says whether it
+    // holds `.git`, the repository's root, where the climb stops); a
+    // folder reached again with no more levels left to climb stops it.
+    let mut left: crate::hashing::FastMap<PathBuf, usize> = Default::default();
+    let mut listings: crate::hashing::FastMap<PathBuf, Option<Listing>> = Default::default();
     for s in &starts {
-        for d in s.ancestors().take(MAX_LEVELS) {
-            folders.insert(d.to_path_buf());
-            if d.join(".git").exists() {
+        for (i, d) in s.ancestors().take(MAX_LEVELS).enumerate() {
+            let levels = MAX_LEVELS - i;
+            if left.get(d).is_some_and(|&l| l >= levels) {
+                break;
+            }
+            left.insert(d.to_path_buf(), levels);
+            let listing = listings.entry(d.to_path_buf()).or_insert_with(|| list(d));
+            let root = listing.as_ref().is_some_and(|l| {
+                l.iter()
+                    .any(|(p, _)| p.file_name().is_some_and(|n| n == ".git"))
+            });
+            if root {
                 break;
             }
         }
     }
+    let mut folders: Vec<(PathBuf, Option<Listing>)> = listings.into_iter().collect();
+    folders.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
     let mut out = Vec::new();
-    for d in folders {
-        let Ok(entries) = std::fs::read_dir(&d) else {
+    let mut listed = Listed::default();
+    for (d, listing) in folders {
+        let Some(listing) = listing else {
             continue;
         };
-        let mut found: Vec<(PathBuf, FileKind, bool)> = entries
-            .filter_map(Result::ok)
+        let mut found: Vec<(PathBuf, FileKind, bool)> = listing
+            .iter()
             // Files only: a folder named `dockerfile` is not one.
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-            .filter_map(|e| {
-                let path = e.path();
-                let kind = FileKind::detect(&path)?;
+            .filter(|(_, is_file)| *is_file)
+            .filter_map(|(path, _)| {
+                let kind = FileKind::detect(path)?;
                 let read = match kind {
                     FileKind::Text => path.file_name().is_some_and(|n| n == "setup.py"),
                     FileKind::Dependencies => true,
@@ -254,7 +308,7 @@ fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind, bool)> {
                                 path.file_name().and_then(|n| n.to_str()),
                                 Some("Dockerfile" | "Containerfile" | "dockerfile")
                             )
-                            .then_some((path, kind, false));
+                            .then_some((path.clone(), kind, false));
                         }
                         true
                     }
@@ -264,13 +318,36 @@ fn above(candidates: &[Candidate]) -> Vec<(PathBuf, FileKind, bool)> {
                     | FileKind::Systemd => launchers,
                     _ => false,
                 };
-                read.then_some((path, kind, true))
+                read.then_some((path.clone(), kind, true))
             })
             .collect();
         found.sort();
         out.extend(found);
+        let names = listing
+            .into_iter()
+            .filter(|(_, is_file)| *is_file)
+            .filter_map(|(p, _)| p.file_name().map(std::ffi::OsStr::to_os_string))
+            .collect();
+        listed.0.insert(d, names);
     }
-    out
+    Above { files: out, listed }
+}
+
+/// A folder's entries, each with whether it is a regular file.
+type Listing = Vec<(PathBuf, bool)>;
+
+/// A folder's entries (`None`: the folder cannot be read).
+fn list(dir: &Path) -> Option<Listing> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    Some(
+        entries
+            .filter_map(Result::ok)
+            .map(|e| {
+                let is_file = e.file_type().is_ok_and(|t| t.is_file());
+                (e.path(), is_file)
+            })
+            .collect(),
+    )
 }
 
 /// The project around one file read on its own (standard input, the

@@ -1093,10 +1093,9 @@ impl Project {
         apps.extend(self.app_model.runs());
         (self.served, self.served_by_spec) = served_modules(&apps, &self.known);
         self.any_app_named = !apps.is_empty();
-        self.launch_sites = sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
+        self.launch_sites = sites.into_iter().collect();
         let before = self.configs.len();
         for n in named {
-            let n = Key(n);
             match self.files.get_mut(&n) {
                 Some(f) if !self.configs.contains_key(&n) => {
                     // One parse with the configuration's view, held for the
@@ -1149,7 +1148,7 @@ impl Project {
             hosted = again.hosted;
             supervised = again.supervised;
             // The launches now read the configurations parsed since.
-            self.launch_sites = again.sites.into_iter().map(|(p, v)| (Key(p), v)).collect();
+            self.launch_sites = again.sites.into_iter().collect();
         }
         self.units = self.link_units(servers, run_servers);
         // The lookups of the units are rebuilt on first use.
@@ -1158,12 +1157,12 @@ impl Project {
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
         for u in &mut self.units {
-            for f in supervised.get(&u.dockerfile).into_iter().flatten() {
+            for f in supervised.get(b(&u.dockerfile)).into_iter().flatten() {
                 u.hosted
-                    .extend(hosted.get(&key(f)).into_iter().flatten().cloned());
+                    .extend(hosted.get(b(&key(f))).into_iter().flatten().cloned());
             }
         }
-        self.hosted = hosted.into_iter().map(|(k, v)| (Key(k), v)).collect();
+        self.hosted = hosted;
     }
 
     /// Every image build the project's files state (workflows, compose).
@@ -1192,7 +1191,7 @@ impl Project {
     /// The units: each Dockerfile with what builds, runs and serves it.
     fn link_units(
         &self,
-        mut servers: BTreeMap<PathBuf, Vec<facts::units::Server>>,
+        mut servers: BTreeMap<Key, Vec<facts::units::Server>>,
         run_servers: Vec<(
             PathBuf,
             crate::rules::process::launch::Site,
@@ -1303,7 +1302,7 @@ impl Project {
                 Some(facts::units::Image {
                     dockerfile: k.0.clone(),
                     final_stage,
-                    servers: servers.remove(&k.0).unwrap_or_default(),
+                    servers: servers.remove(k).unwrap_or_default(),
                     exposed,
                     healthcheck,
                     migrates,

@@ -29,13 +29,13 @@ pub struct LaunchSite {
 #[derive(Debug, Default)]
 pub struct Named {
     /// Python files servers read as configuration (keys).
-    pub configs: BTreeSet<PathBuf>,
+    pub configs: BTreeSet<Key>,
     /// Files named that the run did not read, with the kind to read them as.
     pub wanted: BTreeMap<Key, FileKind>,
     /// Per configuration file (key), the launches that read it.
-    pub sites: BTreeMap<PathBuf, Vec<LaunchSite>>,
+    pub sites: BTreeMap<Key, Vec<LaunchSite>>,
     /// Per Dockerfile (key), the servers its image starts.
-    pub servers: BTreeMap<PathBuf, Vec<crate::project::facts::units::Server>>,
+    pub servers: BTreeMap<Key, Vec<crate::project::facts::units::Server>>,
     /// Servers that compose services and Kubernetes containers start with
     /// their own command: the file (key), where, and the server.
     pub run_servers: Vec<(PathBuf, launch::Site, crate::project::facts::units::Server)>,
@@ -44,10 +44,10 @@ pub struct Named {
     pub apps: BTreeSet<(String, PathBuf)>,
     /// Per supervisord or systemd file (key), the servers it starts with
     /// their stop waits.
-    pub hosted: BTreeMap<PathBuf, Vec<Hosted>>,
+    pub hosted: BTreeMap<Key, Vec<Hosted>>,
     /// Per Dockerfile (key) whose image starts supervisord, the
     /// supervisord files (keys) of its build context it may read.
-    pub supervised: BTreeMap<PathBuf, Vec<PathBuf>>,
+    pub supervised: BTreeMap<Key, Vec<PathBuf>>,
 }
 
 /// Where `fastapi run` looks for the app when it is given no path.
@@ -67,7 +67,7 @@ pub fn named_configs(project: &Project) -> Named {
     let parts: Vec<Named> = project
         .files
         .par_iter()
-        .map(|(_, f)| named_in(project, f))
+        .map(|(k, f)| named_in(project, k, f))
         .collect();
     let mut named = Named::default();
     for p in parts {
@@ -85,7 +85,8 @@ pub fn named_configs(project: &Project) -> Named {
     named
 }
 
-fn named_in(project: &Project, f: &FileFacts) -> Named {
+/// What the launches of one file (`me`, its key) say.
+fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
     let mut named = Named::default();
     let launcher = f.dockerfile.is_some()
         || f.procfile.is_some()
@@ -108,15 +109,15 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
     let mut hosted = Vec::new();
     let launches = launches_in(project, f, &file, &mut named.wanted, &mut hosted);
     if !hosted.is_empty() {
-        named.hosted.insert(key(&f.input.path), hosted);
+        named.hosted.insert(me.clone(), hosted);
     }
     if f.dockerfile.is_some() {
         let servers = launches
             .iter()
             .map(|l| crate::project::facts::units::Server::of(l, &f.input.path))
             .collect();
-        named.servers.insert(key(&f.input.path), servers);
-        let dir = super::dir_of(&key(&f.input.path));
+        named.servers.insert(me.clone(), servers);
+        let dir = super::dir_of(&me.0);
         let supervised: Vec<PathBuf> = launches
             .iter()
             .filter(|l| l.command.server == crate::parse::command::Server::Supervisord)
@@ -130,7 +131,7 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
             .map(|(p, _)| p)
             .collect();
         if !supervised.is_empty() {
-            named.supervised.insert(key(&f.input.path), supervised);
+            named.supervised.insert(me.clone(), supervised);
         }
     } else {
         for l in &launches {
@@ -139,7 +140,7 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
                 launch::Site::Compose { .. } | launch::Site::Kubernetes { .. }
             ) {
                 named.run_servers.push((
-                    key(&f.input.path),
+                    me.0.clone(),
                     l.site.clone(),
                     crate::project::facts::units::Server::of(l, &f.input.path),
                 ));
@@ -158,7 +159,7 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         {
             // The first that exists beside the launcher (its working
             // folder, as far as prodlint can tell), named exactly.
-            let dir = super::dir_of(&key(&f.input.path));
+            let dir = super::dir_of(&me.0);
             let candidates: Vec<PathBuf> =
                 FASTAPI_DEFAULT_PATHS.iter().map(|p| dir.join(p)).collect();
             if let Some(found) = project.first_known(&candidates) {
@@ -172,7 +173,7 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
                 .args
                 .iter()
                 .filter(|w| !w.dynamic && (w.text.contains(':') || w.text.ends_with(".py")))
-                .map(|w| (w.text.clone(), super::dir_of(&key(&f.input.path)))),
+                .map(|w| (w.text.clone(), super::dir_of(&me.0))),
         );
     }
     for l in launches {
@@ -181,7 +182,7 @@ fn named_in(project: &Project, f: &FileFacts) -> Named {
         }
         match project.first_known(&l.config_candidates) {
             Some(found) => {
-                let k = key(found);
+                let k = Key(key(found));
                 named.sites.entry(k.clone()).or_default().push(LaunchSite {
                     file: Arc::clone(&file),
                     span: l.command.span,

@@ -90,6 +90,10 @@ pub struct Run {
     /// Where volumes are mounted in the container (compose `volumes:`
     /// targets, a container's `volumeMounts` paths).
     pub mounts: Vec<String>,
+    /// The platform runs it as a user other than root whatever the image
+    /// says (a container's non-zero `runAsUser`, the pod's when the
+    /// container sets none; a compose `user:` other than root), and where.
+    pub non_root: Option<Loc>,
 }
 
 /// A source of a run's variables besides its own list.
@@ -657,7 +661,73 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             env_from,
             env_open,
             mounts: s.volumes().into_iter().map(|v| v.target).collect(),
+            non_root: s
+                .get("user")
+                .filter(|u| {
+                    let text = u
+                        .as_str()
+                        .map(str::to_string)
+                        .or_else(|| kube::int(u).map(|n| n.to_string()));
+                    text.is_some_and(|t| {
+                        let user = t.split(':').next().unwrap_or("").trim();
+                        !user.is_empty() && user != "root" && user != "0" && !user.contains('$')
+                    })
+                })
+                .map(|u| loc(path, u.span)),
         });
+    }
+}
+
+/// Where a container is made to run as a user other than root: a
+/// non-zero `runAsUser` (the container's wins over the pod's).
+/// `runAsNonRoot: true` alone does not: it makes the kubelet refuse an
+/// image that would run as root, which is the image's problem still.
+fn runs_non_root(w: &kube::Workload<'_>, c: &kube::Container<'_>, path: &Path) -> Option<Loc> {
+    let user = crate::rules::kube::effective(w, c, "runAsUser")?;
+    kube::int(user)
+        .is_some_and(|u| u > 0)
+        .then(|| loc(path, user.span))
+}
+
+/// The images a skaffold config builds (`build.artifacts`, its
+/// profiles' too): each `image` from `context` (the config's folder by
+/// default) with `docker.dockerfile` (`Dockerfile` by default).
+fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
+    if !o
+        .node
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some_and(|v| v.starts_with("skaffold/"))
+    {
+        return;
+    }
+    let root = crate::project::dir_of(&crate::project::key(path));
+    let profiles = o.node.get("profiles").and_then(Node::as_seq).unwrap_or(&[]);
+    let builds = std::iter::once(o.node.get("build"))
+        .chain(profiles.iter().map(|p| p.get("build")))
+        .flatten();
+    for build in builds {
+        for a in build.get("artifacts").and_then(Node::as_seq).unwrap_or(&[]) {
+            let Some(image) = a.get("image") else {
+                continue;
+            };
+            let Some(name) = image.as_str() else { continue };
+            let context = a.get("context").and_then(Node::as_str).unwrap_or(".");
+            let file = a
+                .get("docker")
+                .and_then(|d| d.get("dockerfile"))
+                .and_then(Node::as_str)
+                .unwrap_or("Dockerfile");
+            let context_dir = root.join(context);
+            out.builds.push(Build {
+                image: Some(image_of(name, image.span)),
+                dockerfile: crate::project::key(&context_dir.join(file)),
+                at: loc(path, image.span),
+                service: None,
+                context: crate::project::key(&context_dir),
+                pushed: false,
+            });
+        }
     }
 }
 
@@ -823,12 +893,17 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                         Some(path.to_string())
                     })
                     .collect(),
+                non_root: runs_non_root(&w, &c, path),
             });
         }
     }
     // What the audit asks of the rollout and of TLS, read in this one
-    // walk of the objects.
+    // walk of the objects; and the images a skaffold config builds.
     for o in objects {
+        if o.kind.text == "Config" {
+            from_skaffold(path, o, out);
+            continue;
+        }
         let at = loc(path, o.kind.span);
         match o.kind.text.as_str() {
             "Ingress" => {

@@ -24,11 +24,24 @@ declare_rule! {
     /// that reason: it is not a long-lived target, and what root still
     /// costs is files it writes to mounted folders owned by root.
     ///
+    /// A base image (no `ENTRYPOINT`, a `CMD` that opens a bare
+    /// interpreter or shell such as `CMD ["python3"]`, nothing exposed or
+    /// served) is information too: the images built `FROM` it choose their
+    /// own user.
+    ///
     /// Silent when the image's entrypoint script, copied from the
     /// repository, starts the server as another user (`exec gosu app
     /// "$@"`, `su-exec`, `setpriv`, `runuser`): the pattern of the official
     /// database images, where the entrypoint needs root only to fix the
     /// ownership of mounted folders.
+    ///
+    /// Silent when every deployment of the image in the repository runs
+    /// it as another user (each Kubernetes container that runs it sets a
+    /// non-zero `runAsUser`, each compose service a `user:` other than
+    /// root; images are matched to this Dockerfile through the workflows,
+    /// compose files and skaffold configs that build them): the user the
+    /// image would pick never runs. `runAsNonRoot: true` alone does not
+    /// count: the kubelet then refuses to start an image that runs as root.
     ///
     /// ## Why it matters in production
     /// A process that escapes the app through a bug in it or a dependency
@@ -121,6 +134,10 @@ impl Rule for FinalStageRunsAsRoot {
                 }) {
                     return;
                 }
+                // Every deployment of the image sets the user itself.
+                if image_role::user_set_everywhere(cx) {
+                    return;
+                }
                 // The entrypoint script steps down to another user before
                 // it starts the server (`exec gosu app "$@"`), as the
                 // official database images do.
@@ -135,11 +152,22 @@ impl Rule for FinalStageRunsAsRoot {
                 let span = from.keyword_span.cover(stage.image.span);
                 // A tool run per invocation is not a long-lived target; what
                 // root still costs is files owned by root in mounted folders.
-                if image_role::role(cx) == image_role::Role::Tool {
-                    out.report(&Self::META, span, "no USER in the final stage of this command-line tool (no port, no server): it runs as root, and files it writes to mounted folders belong to root")
-                        .severity(Severity::Info)
-                        .help("add an unprivileged USER, or document `docker run --user $(id -u)`");
-                    return;
+                match image_role::role(cx) {
+                    image_role::Role::Tool => {
+                        out.report(&Self::META, span, "no USER in the final stage of this command-line tool (no port, no server): it runs as root, and files it writes to mounted folders belong to root")
+                            .severity(Severity::Info)
+                            .help("add an unprivileged USER, or document `docker run --user $(id -u)`");
+                        return;
+                    }
+                    // Images built on it choose their own user; the note
+                    // is for whoever runs the prompt itself.
+                    image_role::Role::Base => {
+                        out.report(&Self::META, span, "no USER in the final stage of this base image (its command is a bare interpreter or shell, nothing is served): the images built FROM it run as root unless they set USER")
+                            .severity(Severity::Info)
+                            .help("set USER in the images built on it, or add an unprivileged user here for them to switch to");
+                        return;
+                    }
+                    _ => {}
                 }
                 out.report(&Self::META, span, "no USER in the final stage: the container runs as root")
                     .help("add `RUN useradd --uid 10001 app` and `USER app` after the steps that need root");

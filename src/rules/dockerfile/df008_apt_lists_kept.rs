@@ -3,8 +3,9 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A RUN of the final image runs `apt-get update` but does not remove
-    /// `/var/lib/apt/lists` in the same RUN. Quiet when a BuildKit cache
-    /// mount covers `/var/lib/apt`.
+    /// `/var/lib/apt/lists` in the same RUN (`rm -rf /var/lib/apt/lists/*`,
+    /// or `apt-get dist-clean` of apt 2.7 and later). Quiet when a BuildKit
+    /// cache mount covers `/var/lib/apt`.
     ///
     /// ## Why it matters in production
     /// The package lists are 20–50 MB that stay in the layer forever; a
@@ -52,11 +53,14 @@ impl Rule for AptListsKept {
             else {
                 continue;
             };
+            // `rm -rf /var/lib/apt/lists/*`, or `apt-get dist-clean` (apt
+            // 2.7+), which removes the lists as well as the cache.
             let cleaned = cmds.iter().any(|c| {
-                c.program() == Some("rm")
+                (c.program() == Some("rm")
                     && c.args().iter().any(|w| {
                         w.text.starts_with("/var/lib/apt/lists") || w.text == "/var/lib/apt"
-                    })
+                    }))
+                    || apt_subcommand(c, &["dist-clean"]).is_some()
             });
             if !cleaned {
                 out.report(

@@ -7,7 +7,9 @@ declare_rule! {
     /// script is fine where the shell replaces itself with its last command:
     /// `bash -c` with a plain list (`a && b`: bash 5.1 and later exec the
     /// last command), and `sh -c` of one plain command on Alpine or BusyBox
-    /// images (BusyBox ash). Debian's and Ubuntu's `/bin/sh` is dash, which
+    /// images (BusyBox ash), which holds for a shell-form `CMD` or
+    /// `ENTRYPOINT` of one plain command on those images too (`CMD aria2c
+    /// --conf-path=…`: `/bin/sh -c` execs it). Debian's and Ubuntu's `/bin/sh` is dash, which
     /// forks every command and stays PID 1 (checked with dash 0.5.12):
     /// reported.
     /// Both the final ENTRYPOINT and the final CMD are judged; a CMD is
@@ -82,8 +84,19 @@ impl ShellFormEntrypoint {
         let Some(cmd) = instr.command() else { return };
         let kw = instr.keyword.as_str();
         match cmd {
-            Command::Shell { script, span, .. } => {
+            Command::Shell { script, span, text } => {
                 if script.commands.first().and_then(|c| c.name()) == Some("exec") {
+                    return;
+                }
+                // BusyBox's `/bin/sh` (Alpine) replaces itself with a single
+                // simple command: the program is PID 1 and gets SIGTERM.
+                let alpine =
+                    cx.dockerfile.final_chain().first().is_some_and(|s| {
+                        crate::parse::command::image_has_busybox_sh(&s.image.text)
+                    });
+                if !after_entrypoint
+                    && crate::parse::command::shell_execs_last("sh", alpine, script, text)
+                {
                     return;
                 }
                 let message = if after_entrypoint {
@@ -260,5 +273,21 @@ mod tests {
             messages("FROM a\nCMD [\"sh\", \"-c\", \"migrate && gunicorn app:app\"]\n").len(),
             1
         );
+    }
+
+    #[test]
+    fn busybox_sh_execs_one_shell_form_command() {
+        // BusyBox ash execs the one plain command of `/bin/sh -c`.
+        assert!(messages("FROM alpine:3\nCMD aria2c --rpc-listen-port=${PORT}\n").is_empty());
+        // Not a list, not behind an ENTRYPOINT, not dash.
+        assert_eq!(
+            messages("FROM alpine:3\nCMD migrate && aria2c --dir=/data\n").len(),
+            1
+        );
+        assert_eq!(
+            messages("FROM alpine:3\nENTRYPOINT [\"tini\", \"--\"]\nCMD aria2c\n").len(),
+            1
+        );
+        assert_eq!(messages("FROM debian:12\nCMD aria2c\n").len(), 1);
     }
 }

@@ -6,8 +6,10 @@ declare_rule! {
     /// gunicorn, uvicorn or nginx) has no `HEALTHCHECK`. `HEALTHCHECK NONE`
     /// counts as a deliberate choice. Not reported where every deployment
     /// of the image in the repository checks health itself (a compose
-    /// `healthcheck:`, Kubernetes liveness or readiness probes), nor for
-    /// images that run no server (command-line tools).
+    /// `healthcheck:`, Kubernetes liveness or readiness probes; images
+    /// are matched to this Dockerfile through the workflows, compose files
+    /// and skaffold configs that build them), nor for images that run no
+    /// server (command-line tools).
     ///
     /// ## Why it matters in production
     /// Without a health check Docker knows only whether the process is

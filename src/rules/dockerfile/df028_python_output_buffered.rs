@@ -5,7 +5,10 @@ declare_rule! {
     /// A Python final image (built on a `python` or `pypy` image, or running
     /// python, gunicorn or uvicorn) without `ENV PYTHONUNBUFFERED=1` and not
     /// started with `python -u`. Command-line tool images (see DF001) are
-    /// not reported: they write to a terminal or a pipe per run.
+    /// not reported: they write to a terminal or a pipe per run; nor base
+    /// images (no `ENTRYPOINT`, a `CMD` that opens a bare interpreter or
+    /// shell such as `CMD ["python3"]`, nothing served): the app images
+    /// built on them set their own environment.
     ///
     /// ## Why it matters in production
     /// With a pipe as stdout, Python buffers output in 8 KB blocks: logs
@@ -59,8 +62,12 @@ impl Rule for PythonOutputBuffered {
         let Some(root) = df.final_chain().first().copied() else {
             return;
         };
-        // A command-line tool writes to a terminal or a pipe, per run.
-        if image_role::role(cx) == image_role::Role::Tool {
+        // A command-line tool writes to a terminal or a pipe, per run; a
+        // base image leaves buffering to the app images built on it.
+        if matches!(
+            image_role::role(cx),
+            image_role::Role::Tool | image_role::Role::Base
+        ) {
             return;
         }
         let base_is_python = matches!(root.image.short_name(), "python" | "pypy");

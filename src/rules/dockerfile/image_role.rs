@@ -16,8 +16,19 @@ pub enum Role {
     /// and no deployment publishes a port: a command-line tool run per
     /// invocation.
     Tool,
+    /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
+    /// (`CMD ["python3"]`, `CMD ["bash"]`), nothing exposed, no server: an
+    /// image for others to build `FROM`, or a toolbox run interactively.
+    Base,
     Unknown,
 }
+
+/// Interpreters and shells whose bare prompt is a base image's default
+/// command.
+const PROMPTS: &[&str] = &[
+    "python", "python3", "ipython", "bash", "sh", "ash", "zsh", "node", "irb", "ruby", "php",
+    "perl", "jshell", "pwsh",
+];
 
 /// Programs an ENTRYPOINT starts that run other commands (or a shell):
 /// they say nothing about what the image is.
@@ -112,7 +123,11 @@ fn daemon(program: &str, args: &[String]) -> bool {
         || program.ends_with("-server")
         || program.ends_with("server")
         || program.contains("proxy")
-        || (program.len() > 4 && program.ends_with('d') && !program.ends_with("ed"))
+        // `sshd`, `httpd`; not `s3cmd` (a command) nor `signed`.
+        || (program.len() > 4
+            && program.ends_with('d')
+            && !program.ends_with("ed")
+            && !program.ends_with("cmd"))
         || args.iter().any(|a| SERVING_ARGS.contains(&a.as_str()))
 }
 
@@ -145,7 +160,12 @@ pub fn role(cx: &DockerContext<'_>) -> Role {
             .and_then(|s| s.commands.first().map(strip_exec))
     };
     let Some(cmd) = first(Keyword::Entrypoint) else {
-        return Role::Unknown;
+        let prompt = first(Keyword::Cmd).is_some_and(|c| {
+            c.argv.len() == 1
+                && c.program()
+                    .is_some_and(|p| PROMPTS.contains(&p) || p.starts_with("python3."))
+        });
+        return if prompt { Role::Base } else { Role::Unknown };
     };
     let Some(program) = cmd.program().map(str::to_string) else {
         return Role::Unknown;
@@ -170,10 +190,24 @@ pub fn role(cx: &DockerContext<'_>) -> Role {
 /// (compose `healthcheck:`, Kubernetes probes)? `false` when nothing in
 /// the project runs it.
 pub fn health_checked_everywhere(cx: &DockerContext<'_>) -> bool {
+    every_run(cx, |r| r.health_checked)
+}
+
+/// Every deployment of the image in the repository runs it as a user
+/// other than root, whatever its `USER` (and there is one).
+pub fn user_set_everywhere(cx: &DockerContext<'_>) -> bool {
+    every_run(cx, |r| r.non_root.is_some())
+}
+
+/// The image runs somewhere in the repository, and every run is `ok`.
+fn every_run(
+    cx: &DockerContext<'_>,
+    ok: impl Fn(&crate::project::facts::images::Run) -> bool,
+) -> bool {
     let runs: Vec<_> = cx
         .project
         .units_of(&cx.file.path)
         .flat_map(|u| u.runs.iter())
         .collect();
-    !runs.is_empty() && runs.iter().all(|r| r.health_checked)
+    !runs.is_empty() && runs.iter().all(|r| ok(r))
 }

@@ -3,6 +3,10 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A supervisord `[program:x]` without `user=`, or with `user=root`.
+    /// A program without `user=` that starts nginx, haproxy, Apache
+    /// httpd, php-fpm, sshd, squid, postfix or varnishd is not reported:
+    /// their master process needs root (ports below 1024, keys) and runs
+    /// the workers as the user of their own configuration.
     ///
     /// ## Why it matters in production
     /// supervisord usually runs as root, and its programs inherit that
@@ -38,12 +42,30 @@ declare_rule! {
     }
 }
 
+/// Servers whose master process starts as root (to bind ports below
+/// 1024, read keys) and runs its workers as the user its own
+/// configuration names: `user=` is not how they drop root.
+const DROPS_ROOT_ITSELF: &[&str] = &[
+    "nginx", "haproxy", "apache2", "httpd", "php-fpm", "sshd", "squid", "postfix", "varnishd",
+];
+
+/// The program's command starts one of [`DROPS_ROOT_ITSELF`].
+fn drops_root_itself(command: &str) -> bool {
+    let first = command.split_whitespace().next().unwrap_or("");
+    let name = first.rsplit('/').next().unwrap_or(first);
+    DROPS_ROOT_ITSELF.contains(&name) || name.starts_with("php-fpm")
+}
+
 impl Rule for SupervisorRunsAsRoot {
     impl_meta!();
 
     fn supervisor(&self, cx: &SupervisorContext<'_>, out: &mut Findings) {
         for p in &cx.programs {
             match p.section.get("user") {
+                None if p
+                    .section
+                    .get("command")
+                    .is_some_and(|c| drops_root_itself(&c.value)) => {}
                 None => {
                     out.report(
                         &Self::META,

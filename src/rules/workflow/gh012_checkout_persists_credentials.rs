@@ -7,7 +7,11 @@ declare_rule! {
     /// grant a write scope other than `id-token`, or say nothing and the
     /// repository default applies) or whose workspace leaves the runner (an
     /// artifact upload of the workspace itself, an image build). A read-only token that stays on the runner is
-    /// what every later step can already ask for: not reported.
+    /// what every later step can already ask for: not reported. Nor is a
+    /// checkout followed only by GitHub's own actions (`github/…`,
+    /// `actions/…` other than `actions/github-script`, none uploading the
+    /// workspace), such as CodeQL's: they receive the token anyway and run
+    /// no third party's code.
     ///
     /// ## Why it matters in production
     /// By default checkout writes the job's token into `.git/config` of the
@@ -183,6 +187,18 @@ impl CheckoutPersistsCredentials {
             return;
         }
         let Some(uses) = &step.uses else { return };
+        // Only GitHub's own actions follow (CodeQL's analysis, a cache
+        // save): they are handed the token anyway, run no code of a third
+        // party, and ship nothing of the workspace.
+        if later.iter().all(|s| {
+            s.run.is_none()
+                && action_path(s)
+                    .is_some_and(|p| p.starts_with("github/") || p.starts_with("actions/"))
+                && !ships_workspace(s)
+                && !action_path(s).is_some_and(|p| p.starts_with("actions/github-script"))
+        }) {
+            return;
+        }
         let pusher = later.iter().find(|s| uses_git_credentials(s));
         let message = if pusher.is_some() {
             "checkout leaves the job's token in `.git/config` for every later step; a later step pushes with it, so give that step a token of its own before turning it off"
