@@ -395,8 +395,9 @@ fn run_rules(
             }
         }
         FileKind::Workflow | FileKind::Action => {
-            let tree = yaml::parse(&source.text);
-            report_yaml_errors(&tree, &mut out);
+            let tree = Tree::of(project.parsed_workflow(&source.path, &source.text), source);
+            let tree = tree.get();
+            report_yaml_errors(tree, &mut out);
             // GitHub reads the first document only.
             let root = tree.documents.first().and_then(Option::as_ref);
             let workflow = root

@@ -148,8 +148,12 @@ impl Group {
                 )
             })
             .collect();
+        // A contiguous NFA: built in a fraction of a DFA's time (paid by
+        // every run, however small), and the literal prefilter finds the
+        // candidates either way.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .ok()?;
         Some(Group {

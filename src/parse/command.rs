@@ -495,7 +495,11 @@ const WRAPPERS_WITH_ARG: &[&str] = &["gosu", "su-exec"];
 const WRAPPER_SUBCOMMANDS: &[&str] = &["run", "run-program", "--"];
 
 fn base(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
+    // Asked of every word of every command: a plain scan from the end.
+    match word.bytes().rposition(|b| b == b'/') {
+        Some(i) => word.get(i + 1..).unwrap_or(word),
+        None => word,
+    }
 }
 
 /// `python`, `python3`, `python3.12`, `pypy3`, by path or name.

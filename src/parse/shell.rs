@@ -48,7 +48,13 @@ impl SimpleCommand {
 
     /// The program name without a directory (`/usr/bin/pip` -> `pip`).
     pub fn program(&self) -> Option<&str> {
-        self.name().map(|n| n.rsplit('/').next().unwrap_or(n))
+        // Asked of every command by many rules: a plain scan from the end
+        // (names are short) instead of a reverse splitter.
+        self.name()
+            .map(|n| match n.bytes().rposition(|b| b == b'/') {
+                Some(i) => n.get(i + 1..).unwrap_or(n),
+                None => n,
+            })
     }
 
     pub fn args(&self) -> &[Word] {

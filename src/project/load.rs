@@ -5,7 +5,7 @@
 //! service names that the walk did not reach are read when they exist.
 //! Only regular files within `max-file-size` are read (`crate::read`).
 
-use super::{FileFacts, Input, Project};
+use super::{FileFacts, Input, Key, Project};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::template;
 use rayon::prelude::*;
@@ -155,11 +155,13 @@ pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
 pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_size: u64) -> Project {
     let _ = max_file_size;
     let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
-    let seen: crate::hashing::FastSet<PathBuf> =
-        candidates.par_iter().map(|c| super::key(&c.path)).collect();
+    let seen: crate::hashing::FastSet<Key> = candidates
+        .par_iter()
+        .map(|c| Key(super::key(&c.path)))
+        .collect();
     let Above { files, listed } = above(candidates);
     for (path, kind, read) in files {
-        if seen.contains(&super::key(&path)) {
+        if seen.contains(bytes(&super::key(&path))) {
             continue;
         }
         if !read {
@@ -218,6 +220,12 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
     project
 }
 
+/// A path's bytes: how keys are hashed and compared (hashing a `Path`
+/// splits it into components first).
+fn bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
+}
+
 /// What [`above`] found: the files with facts, and the folders it listed.
 struct Above {
     files: Vec<(PathBuf, FileKind, bool)>,
@@ -227,12 +235,15 @@ struct Above {
 /// Folders read whole (keys), with the names of their regular files: a
 /// wanted path in one of them exists only if its name is there.
 #[derive(Default)]
-struct Listed(crate::hashing::FastMap<PathBuf, crate::hashing::FastSet<std::ffi::OsString>>);
+struct Listed(crate::hashing::FastMap<Key, crate::hashing::FastSet<Vec<u8>>>);
 
 impl Listed {
     fn may_exist(&self, path: &Path) -> bool {
         match (path.parent(), path.file_name()) {
-            (Some(dir), Some(name)) => self.0.get(dir).is_none_or(|names| names.contains(name)),
+            (Some(dir), Some(name)) => self
+                .0
+                .get(bytes(dir))
+                .is_none_or(|names| names.contains(name.as_encoded_bytes())),
             _ => true,
         }
     }
@@ -266,16 +277,18 @@ fn above(candidates: &[Candidate]) -> Above {
     // The climb: each folder is listed once (its listing says whether it
     // holds `.git`, the repository's root, where the climb stops); a
     // folder reached again with no more levels left to climb stops it.
-    let mut left: crate::hashing::FastMap<PathBuf, usize> = Default::default();
-    let mut listings: crate::hashing::FastMap<PathBuf, Option<Listing>> = Default::default();
+    let mut left: crate::hashing::FastMap<Key, usize> = Default::default();
+    let mut listings: crate::hashing::FastMap<Key, Option<Listing>> = Default::default();
     for s in &starts {
         for (i, d) in s.ancestors().take(MAX_LEVELS).enumerate() {
             let levels = MAX_LEVELS - i;
-            if left.get(d).is_some_and(|&l| l >= levels) {
+            if left.get(bytes(d)).is_some_and(|&l| l >= levels) {
                 break;
             }
-            left.insert(d.to_path_buf(), levels);
-            let listing = listings.entry(d.to_path_buf()).or_insert_with(|| list(d));
+            left.insert(Key(d.to_path_buf()), levels);
+            let listing = listings
+                .entry(Key(d.to_path_buf()))
+                .or_insert_with(|| list(d));
             let root = listing.as_ref().is_some_and(|l| {
                 l.iter()
                     .any(|(p, _)| p.file_name().is_some_and(|n| n == ".git"))
@@ -285,8 +298,8 @@ fn above(candidates: &[Candidate]) -> Above {
             }
         }
     }
-    let mut folders: Vec<(PathBuf, Option<Listing>)> = listings.into_iter().collect();
-    folders.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+    let mut folders: Vec<(Key, Option<Listing>)> = listings.into_iter().collect();
+    folders.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut out = Vec::new();
     let mut listed = Listed::default();
     for (d, listing) in folders {
@@ -326,7 +339,7 @@ fn above(candidates: &[Candidate]) -> Above {
         let names = listing
             .into_iter()
             .filter(|(_, is_file)| *is_file)
-            .filter_map(|(p, _)| p.file_name().map(std::ffi::OsStr::to_os_string))
+            .filter_map(|(p, _)| p.file_name().map(|n| n.as_encoded_bytes().to_vec()))
             .collect();
         listed.0.insert(d, names);
     }

@@ -95,6 +95,8 @@ pub struct FileFacts {
     gunicorn: Option<Arc<(PathBuf, Module)>>,
     /// A manifest's parse (its objects feed the index).
     kube: Parked,
+    /// A workflow's or action's parse, until its own lint takes it.
+    workflow: Parked,
     /// What the file says about images, ports and shutdown.
     stated: facts::Stated,
     /// What a Python module (or a logging or proxy configuration) says
@@ -175,7 +177,7 @@ pub struct Project {
     /// `units` by Dockerfile key, and by the repositories their builds
     /// tag (`ghcr.io/acme/base`), built on first use: rules ask once per
     /// Dockerfile, and a path comparison per unit would make that quadratic.
-    units_by_dockerfile: std::sync::OnceLock<std::collections::HashMap<PathBuf, Vec<usize>>>,
+    units_by_dockerfile: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
     units_by_image: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
     /// Per supervisord or systemd file, the servers it starts.
     hosted: BTreeMap<Key, Vec<facts::units::Hosted>>,
@@ -830,6 +832,7 @@ impl Project {
             compose: Parked::default(),
             gunicorn: None,
             kube: Parked::default(),
+            workflow: Parked::default(),
             stated: facts::Stated::default(),
             app: None,
             python: ParkedPy::default(),
@@ -929,9 +932,10 @@ impl Project {
                         },
                     ));
                 }
+                // Held for the action's own lint: it is parsed once.
+                f.workflow = Parked::new(Arc::new((Arc::clone(&text), tree)));
             }
             FileKind::Workflow => {
-                // Only what it builds is kept: the tree is not.
                 let tree = yaml::parse(&text);
                 if let Some(w) = tree
                     .documents
@@ -942,6 +946,8 @@ impl Project {
                     facts::images::from_workflow(&f.input.path, &text, &w, &mut f.stated);
                     facts::calls::from_workflow(&f.input.path, &text, &w, &mut f.stated);
                 }
+                // Held for the workflow's own lint: it is parsed once.
+                f.workflow = Parked::new(Arc::new((Arc::clone(&text), tree)));
             }
             FileKind::Gunicorn => {
                 let py = python::parse_file(&text, true);
@@ -1208,14 +1214,14 @@ impl Project {
         }
         // Each run gets the servers its own command starts (runs indexed
         // by file once).
-        let mut runs_in: std::collections::HashMap<PathBuf, Vec<usize>> = Default::default();
+        let mut runs_in: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
         for (i, r) in runs.iter().enumerate() {
-            runs_in.entry(key(&r.at.file)).or_default().push(i);
+            runs_in.entry(Key(key(&r.at.file))).or_default().push(i);
         }
         for (file, site, server) in run_servers {
             use crate::rules::process::launch::Site;
             use facts::images::Runner;
-            for &i in runs_in.get(&file).into_iter().flatten() {
+            for &i in runs_in.get(b(&file)).into_iter().flatten() {
                 let r = &mut runs[i];
                 let same = match (&site, &r.runner) {
                     (Site::Compose { service: a }, Runner::Compose { service: b }) => a == b,
@@ -1631,15 +1637,14 @@ impl Project {
     /// The units of the Dockerfile at `path`.
     pub fn units_of(&self, path: &Path) -> impl Iterator<Item = &facts::units::Unit> {
         let by_file = self.units_by_dockerfile.get_or_init(|| {
-            let mut map: std::collections::HashMap<PathBuf, Vec<usize>> =
-                std::collections::HashMap::new();
+            let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
             for (i, u) in self.units.iter().enumerate() {
-                map.entry(u.dockerfile.clone()).or_default().push(i);
+                map.entry(Key(u.dockerfile.clone())).or_default().push(i);
             }
             map
         });
         by_file
-            .get(&key(path))
+            .get(b(&key(path)))
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .map(|i| &self.units[*i])
@@ -1782,6 +1787,14 @@ impl Project {
     pub fn parsed_dockerfile(&self, path: &Path, text: &str) -> Option<Arc<Built>> {
         let built = self.files.get(b(&key(path)))?.dockerfile.as_ref()?;
         (*built.file.text == *text).then(|| Arc::clone(built))
+    }
+
+    /// The parse of a workflow made for its facts, if it is of this text.
+    pub fn parsed_workflow(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
+        self.files
+            .get(b(&key(path)))?
+            .workflow
+            .take_if(text, self.keep_parses)
     }
 
     /// The parse of a manifest made for the index, if it is of this text.
