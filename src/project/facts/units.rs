@@ -343,6 +343,21 @@ pub fn link(
             .or_default()
             .push((i, r));
     }
+    // Each run's file as a key, for the nearness of its Dockerfile.
+    let run_keys: Vec<PathBuf> = runs
+        .iter()
+        .map(|r| crate::project::key(&r.at.file))
+        .collect();
+    // Services by their first selector label.
+    let mut services_by: HashMap<(&str, &str), Vec<&ServicePorts>> = HashMap::new();
+    for s in services {
+        if let Some((k, v)) = s.selector.iter().next() {
+            services_by
+                .entry((k.as_str(), v.as_str()))
+                .or_default()
+                .push(s);
+        }
+    }
     let mut units = Vec::new();
     for image in images {
         let Image {
@@ -373,6 +388,14 @@ pub fn link(
         }
         matched.sort_by_key(|(i, _)| *i);
         matched.dedup_by_key(|(i, _)| *i);
+        // Of the runs that name the image, the nearest: a repository that
+        // holds two projects (or two copies of one) has two `api` images,
+        // each deployed by the files beside it. Nearest is the longest
+        // folder prefix shared with the Dockerfile.
+        let near = |i: usize| run_keys.get(i).map_or(0, |k| shared_prefix(&dockerfile, k));
+        if let Some(best) = matched.iter().map(|(i, _)| near(*i)).max() {
+            matched.retain(|(i, _)| near(*i) == best);
+        }
         let unit_runs: Vec<Run> = matched.into_iter().map(|(_, r)| r.clone()).collect();
         for s in servers
             .iter()
@@ -395,7 +418,13 @@ pub fn link(
                 namespace, labels, ..
             } = &r.runner
             {
-                for s in services.iter().filter(|s| s.selects(namespace, labels)) {
+                // Only the Services whose first selector label the pod
+                // carries can select it.
+                let candidates = labels
+                    .iter()
+                    .filter_map(|(k, v)| services_by.get(&(k.as_str(), v.as_str())))
+                    .flatten();
+                for s in candidates.filter(|s| s.selects(namespace, labels)) {
                     ports.extend(s.targets.iter().cloned());
                     // A named target is this container's port of that name.
                     ports.extend(s.named_targets.iter().filter_map(|(name, at)| {
@@ -424,4 +453,12 @@ pub fn link(
         });
     }
     units
+}
+
+/// How many leading folders two paths (keys) share.
+fn shared_prefix(a: &std::path::Path, b: &std::path::Path) -> usize {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
