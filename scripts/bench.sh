@@ -144,3 +144,17 @@ if [ -d "$apps" ]; then
   c=$(med "${ct[@]}"); a=$(med "${at[@]}")
   awk -v c="$c" -v a="$a" 'BEGIN { printf "audit %.3fs, check %.3fs: the audit takes %.2fx the check'"'"'s time (target: at most 1.1x)\n", a, c, a / c }'
 fi
+
+# Ten copies of the corpus in one tree: time and peak memory against the
+# corpus alone. What is kept per file should be facts and findings; the
+# target is at most 2x the corpus's memory.
+tenx=$(mktemp -d)
+trap 'rm -f "$list"; rm -rf "$tenx"' EXIT
+for i in $(seq 10); do cp -r "$corpus" "$tenx/copy$i"; done
+t1=$(median_of "$prodlint" check --no-config --fail-on never --format json "$corpus")
+m1=$(peak_kib "$prodlint" check --no-config --fail-on never --format json "$corpus")
+t10=$(median_of "$prodlint" check --no-config --fail-on never --format json "$tenx")
+m10=$(peak_kib "$prodlint" check --no-config --fail-on never --format json "$tenx")
+echo
+echo "ten copies of $corpus in one tree"
+awk -v t1="$t1" -v m1="$m1" -v t10="$t10" -v m10="$m10" 'BEGIN { printf "corpus %.3fs %.0f MiB, ten copies %.3fs %.0f MiB: %.1fx the time, %.1fx the memory (target: at most 2x the memory)\n", t1, m1 / 1024, t10, m10 / 1024, t10 / t1, m10 / m1 }'
