@@ -97,13 +97,16 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         FileKind::Action => {
             text.contains("docker") || text.contains("inputs.") || text.contains("./")
         }
-        // A workflow counts for the images it builds, the local actions and
-        // workflows it calls, and (reusable) the inputs it pastes.
+        // A workflow counts for the images it builds, the compose files it
+        // layers, the local actions and workflows it calls, and (reusable)
+        // the inputs it pastes.
         FileKind::Workflow => [
             "build-push-action",
             "docker build",
             "docker buildx build",
             "docker image build",
+            "docker compose",
+            "docker-compose",
             "uses: ./",
             "uses: \"./",
             "uses: '.",

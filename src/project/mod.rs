@@ -1171,6 +1171,57 @@ impl Project {
         self.hosted = hosted;
     }
 
+    /// The compose files a workflow layers together with `path` (`docker
+    /// compose -f compose.yml -f compose.deploy.yml up`), each with
+    /// whether it comes before `path` (a base) or after (an overlay).
+    fn stack_partners(&self, path: &Path) -> Vec<(&Path, bool)> {
+        let me = key(path);
+        let mut out = Vec::new();
+        for stack in self.files.values().flat_map(|f| &f.stated.compose_stacks) {
+            let Some(at) = stack.iter().position(|f| *f == me) else {
+                continue;
+            };
+            for (i, f) in stack.iter().enumerate() {
+                if i != at {
+                    out.push((f.as_path(), i < at));
+                }
+            }
+        }
+        out
+    }
+
+    /// The settings compose file `path` states for `service`, if it has
+    /// the service.
+    fn compose_settings_of(&self, path: &Path, service: &str) -> Option<&[String]> {
+        self.files
+            .get(b(path))?
+            .stated
+            .compose_settings
+            .iter()
+            .find(|(name, _)| name == service)
+            .map(|(_, keys)| keys.as_slice())
+    }
+
+    /// Whether a compose file layered together with `path` by a workflow
+    /// states one of `settings` (`restart`, `deploy.restart_policy`, …)
+    /// for `service`: the deployed service has it, though `path` alone
+    /// does not.
+    pub fn layered_states(&self, path: &Path, service: &str, settings: &[&str]) -> bool {
+        self.stack_partners(path).into_iter().any(|(f, _)| {
+            self.compose_settings_of(f, service)
+                .is_some_and(|keys| keys.iter().any(|k| settings.contains(&k.as_str())))
+        })
+    }
+
+    /// Whether `service` of compose file `path` is a partial entry layered
+    /// over a base that defines it: what the merged service lacks is
+    /// reported on the base's entry.
+    pub fn layered_over_base(&self, path: &Path, service: &str) -> bool {
+        self.stack_partners(path)
+            .into_iter()
+            .any(|(f, base)| base && self.compose_settings_of(f, service).is_some())
+    }
+
     /// Every image build the project's files state (workflows, compose).
     pub fn builds(&self) -> impl Iterator<Item = &facts::images::Build> {
         self.files.values().flat_map(|f| f.stated.builds.iter())

@@ -378,6 +378,14 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                 };
                 docker_builds(path, &root, script, &env, &map, out);
             }
+            if let Some(script) = &step.script
+                && script
+                    .commands
+                    .iter()
+                    .any(|c| matches!(c.name(), Some("docker" | "docker-compose")))
+            {
+                compose_stacks(&root, script, out);
+            }
         }
     }
     // `docker push NAME` anywhere in the workflow pushes the builds of
@@ -498,8 +506,59 @@ fn docker_builds(
     }
 }
 
+/// `docker compose -f a.yml -f b.yml …` (or `docker-compose`, `--file`,
+/// `-fa.yml`) in a step's script: the files layered, as keys, when there
+/// are two or more.
+fn compose_stacks(root: &Path, script: &shell::Script, out: &mut Stated) {
+    for c in &script.commands {
+        let words: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+        let rest = match words.as_slice() {
+            ["docker", "compose", rest @ ..] | ["docker-compose", rest @ ..] => rest,
+            _ => continue,
+        };
+        let mut files = Vec::new();
+        let mut i = 0;
+        while i < rest.len() {
+            let w = rest[i];
+            let file = match w {
+                "-f" | "--file" => {
+                    i += 1;
+                    rest.get(i).copied()
+                }
+                _ => w.strip_prefix("--file=").or_else(|| {
+                    w.strip_prefix("-f")
+                        .filter(|f| !f.is_empty() && !f.starts_with('-'))
+                }),
+            };
+            if let Some(f) = file.filter(|f| !f.contains('$')) {
+                files.push(crate::project::key(&root.join(f)));
+            }
+            i += 1;
+        }
+        if files.len() > 1 {
+            out.compose_stacks.push(files);
+        }
+    }
+}
+
 /// Images a compose file builds and runs, with their ports and stop wait.
 pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
+    // What each service states, for the files layered over this one.
+    for s in &compose.services {
+        let mut keys = Vec::new();
+        for e in s.node.as_map().unwrap_or(&[]) {
+            let Some(k) = e.key.as_str() else { continue };
+            if k == "deploy" {
+                for d in e.value.as_map().unwrap_or(&[]) {
+                    if let Some(dk) = d.key.as_str() {
+                        keys.push(format!("deploy.{dk}"));
+                    }
+                }
+            }
+            keys.push(k.to_string());
+        }
+        out.compose_settings.push((s.name.text.clone(), keys));
+    }
     let dir = crate::project::dir_of(path);
     // Compose names an image it builds `<project>-<service>`; the project
     // is the folder's name unless `name:` says otherwise.

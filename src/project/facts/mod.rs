@@ -66,4 +66,10 @@ pub struct Stated {
     /// Deployments: where each is, and its `maxUnavailable` when it is
     /// `0` (old pods stay until new ones are ready).
     pub deployments: Vec<(Loc, Option<Loc>)>,
+    /// Compose files a workflow layers into one project (`docker compose
+    /// -f compose.yml -f compose.deploy.yml up`), in order, as keys.
+    pub compose_stacks: Vec<Vec<PathBuf>>,
+    /// A compose file's services, each with the settings it states (its
+    /// keys, and `deploy.<key>` for those under `deploy:`).
+    pub compose_settings: Vec<(String, Vec<String>)>,
 }

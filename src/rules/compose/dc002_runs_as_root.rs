@@ -3,8 +3,9 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A service with `user: root` (or `0`, `0:0`), reported as an error,
-    /// and, as information, a service with no `user:` whose image is not
-    /// known to set one: an `image:` only, or a built Dockerfile whose
+    /// and, as information, a service with no `user:` (in none of the
+    /// compose files a workflow layers together with this one, judged on
+    /// the base's entry) whose image is not known to set one: an `image:` only, or a built Dockerfile whose
     /// final stage has no non-root `USER` (the finding then names that
     /// stage's `FROM` in the Dockerfile as a related location). Files for
     /// development only get the error. Images known to run their service
@@ -77,6 +78,16 @@ impl Rule for RunsAsRoot {
                 }
                 None if !cx.dev => {
                     if built.is_some_and(image_user_is_non_root) {
+                        continue;
+                    }
+                    // The merged service of a stack a workflow layers: a
+                    // partial entry over a base is judged on the base's,
+                    // and another file of the stack may set the user.
+                    if cx.project.layered_over_base(&cx.file.path, &s.name.text)
+                        || cx
+                            .project
+                            .layered_states(&cx.file.path, &s.name.text, &["user"])
+                    {
                         continue;
                     }
                     // Its entrypoint script starts the server as another

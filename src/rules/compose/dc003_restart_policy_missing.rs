@@ -7,7 +7,12 @@ declare_rule! {
     /// Services that run once (a name or `restart: "no"` that says
     /// migration, test, init, seed) are skipped; a service behind
     /// `profiles:` is a service like any other (a profile chooses which
-    /// services start, not how long they run).
+    /// services start, not how long they run). Compose files a workflow
+    /// layers together (`docker compose -f compose.yml -f
+    /// compose.deploy.yml up`) are judged as the merged service: not
+    /// reported where another file of the stack gives the service a
+    /// restart policy, nor on an overlay's partial entry for a service the
+    /// base defines (the base's entry is judged).
     ///
     /// ## Why it matters in production
     /// Compose's default is `no`: after a crash, an out-of-memory kill or a
@@ -54,6 +59,16 @@ impl Rule for RestartPolicyMissing {
             if s.get("restart").is_some()
                 || s.deploy(&["restart_policy"]).is_some()
                 || is_one_off(s)
+            {
+                continue;
+            }
+            // A file a workflow layers with this one sets it, or this
+            // entry completes a base's (which is judged instead).
+            if cx.project.layered_states(
+                &cx.file.path,
+                &s.name.text,
+                &["restart", "deploy.restart_policy"],
+            ) || cx.project.layered_over_base(&cx.file.path, &s.name.text)
             {
                 continue;
             }

@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// A service with no memory limit (`deploy.resources.limits.memory` or
     /// `mem_limit`) or no CPU limit (`deploy.resources.limits.cpus` or
-    /// `cpus`), in a file that is not for development.
+    /// `cpus`), in a file that is not for development. Compose files a
+    /// workflow layers together are judged as the merged service (limits
+    /// set by another file of the stack count; an overlay's partial entry
+    /// is judged on the base's).
     ///
     /// ## Why it matters in production
     /// Without limits one service with a leak or a traffic spike takes all
@@ -50,7 +53,15 @@ impl Rule for ResourceLimitsMissing {
             return;
         }
         for (s, _, _) in cx.services() {
-            if is_one_off(s) {
+            if is_one_off(s) || cx.project.layered_over_base(&cx.file.path, &s.name.text) {
+                continue;
+            }
+            // Another file of a stack a workflow layers sets the limits.
+            if cx.project.layered_states(
+                &cx.file.path,
+                &s.name.text,
+                &["deploy.resources", "mem_limit", "cpus"],
+            ) {
                 continue;
             }
             let memory = s.deploy(&["resources", "limits", "memory"]).is_some()
