@@ -179,6 +179,8 @@ pub struct Project {
     /// Dockerfile, and a path comparison per unit would make that quadratic.
     units_by_dockerfile: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
     units_by_image: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// The compose stacks the workflows layer, gathered on first use.
+    compose_stacks: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
     /// Per supervisord or systemd file, the servers it starts.
     hosted: BTreeMap<Key, Vec<facts::units::Hosted>>,
     /// The applications launches start (`app.main:app`, `main.py`), the
@@ -1160,6 +1162,7 @@ impl Project {
         // The lookups of the units are rebuilt on first use.
         self.units_by_dockerfile = std::sync::OnceLock::new();
         self.units_by_image = std::sync::OnceLock::new();
+        self.compose_stacks = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
         for u in &mut self.units {
@@ -1175,9 +1178,19 @@ impl Project {
     /// compose -f compose.yml -f compose.deploy.yml up`), each with
     /// whether it comes before `path` (a base) or after (an overlay).
     fn stack_partners(&self, path: &Path) -> Vec<(&Path, bool)> {
+        let stacks = self.compose_stacks.get_or_init(|| {
+            self.files
+                .values()
+                .flat_map(|f| f.stated.compose_stacks.iter().cloned())
+                .collect()
+        });
+        // Most projects layer nothing: no key to make.
+        if stacks.is_empty() {
+            return Vec::new();
+        }
         let me = key(path);
         let mut out = Vec::new();
-        for stack in self.files.values().flat_map(|f| &f.stated.compose_stacks) {
+        for stack in stacks {
             let Some(at) = stack.iter().position(|f| *f == me) else {
                 continue;
             };
