@@ -274,16 +274,12 @@ const ENVIRONMENT_KEYS: &[&str] = &[
 /// project commits for `docker compose up`, with production values
 /// injected at deploy time.
 fn env_is_development(text: &str) -> bool {
-    text.lines().any(|line| {
-        let line = line.trim();
-        let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((key, value)) = line.split_once('=') else {
-            return false;
-        };
-        let value = value.split(" #").next().unwrap_or(value);
-        let value = value.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-        ENVIRONMENT_KEYS.contains(&key.trim())
-            && matches!(value.as_str(), "local" | "dev" | "development")
+    crate::parse::dotenv::parse(text).entries.iter().any(|e| {
+        ENVIRONMENT_KEYS.contains(&e.key.as_str())
+            && matches!(
+                e.value.trim().to_ascii_lowercase().as_str(),
+                "local" | "dev" | "development"
+            )
     })
 }
 

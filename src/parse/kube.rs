@@ -493,20 +493,12 @@ impl Index {
                         .and_then(Node::as_str)
                         .is_some_and(|v| v.starts_with("skaffold/")) =>
                 {
-                    let profiles = o.node.get("profiles").and_then(Node::as_seq).unwrap_or(&[]);
-                    let builds = std::iter::once(o.node.get("build"))
-                        .chain(profiles.iter().map(|p| p.get("build")))
-                        .flatten();
-                    for build in builds {
-                        let artifacts =
-                            build.get("artifacts").and_then(Node::as_seq).unwrap_or(&[]);
-                        self.rewritten_images.extend(
-                            artifacts
-                                .iter()
-                                .filter_map(|a| a.get("image").and_then(Node::as_str))
-                                .map(str::to_string),
-                        );
-                    }
+                    self.rewritten_images.extend(
+                        skaffold_artifacts(o.node)
+                            .into_iter()
+                            .filter_map(|a| a.get("image").and_then(Node::as_str))
+                            .map(str::to_string),
+                    );
                 }
                 "PersistentVolumeClaim" => {
                     let modes = spec
@@ -650,6 +642,25 @@ pub fn looks_like_manifest(text: &str) -> bool {
             || text.contains(&format!("\r{key}"))
     };
     starts("apiVersion:") && starts("kind:")
+}
+
+/// The artifacts a skaffold config builds (`build.artifacts`, and its
+/// profiles' `build.artifacts`); none when `node` is not one.
+pub fn skaffold_artifacts(node: &Node) -> Vec<&Node> {
+    let skaffold = node
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .is_some_and(|v| v.starts_with("skaffold/"));
+    if !skaffold {
+        return Vec::new();
+    }
+    let profiles = node.get("profiles").and_then(Node::as_seq).unwrap_or(&[]);
+    std::iter::once(node.get("build"))
+        .chain(profiles.iter().map(|p| p.get("build")))
+        .flatten()
+        .filter_map(|b| b.get("artifacts").and_then(Node::as_seq))
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]

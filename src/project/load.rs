@@ -164,7 +164,7 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
         .collect();
     let Above { files, listed } = above(candidates);
     for (path, kind, read) in files {
-        if seen.contains(bytes(&super::key(&path))) {
+        if seen.contains(super::b(&super::key(&path))) {
             continue;
         }
         if !read {
@@ -223,12 +223,6 @@ pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_siz
     project
 }
 
-/// A path's bytes: how keys are hashed and compared (hashing a `Path`
-/// splits it into components first).
-fn bytes(path: &Path) -> &[u8] {
-    path.as_os_str().as_encoded_bytes()
-}
-
 /// What [`above`] found: the files with facts, and the folders it listed.
 struct Above {
     files: Vec<(PathBuf, FileKind, bool)>,
@@ -245,7 +239,7 @@ impl Listed {
         match (path.parent(), path.file_name()) {
             (Some(dir), Some(name)) => self
                 .0
-                .get(bytes(dir))
+                .get(super::b(dir))
                 .is_none_or(|names| names.contains(name.as_encoded_bytes())),
             _ => true,
         }
@@ -285,7 +279,7 @@ fn above(candidates: &[Candidate]) -> Above {
     for s in &starts {
         for (i, d) in s.ancestors().take(MAX_LEVELS).enumerate() {
             let levels = MAX_LEVELS - i;
-            if left.get(bytes(d)).is_some_and(|&l| l >= levels) {
+            if left.get(super::b(d)).is_some_and(|&l| l >= levels) {
                 break;
             }
             left.insert(Key(d.to_path_buf()), levels);

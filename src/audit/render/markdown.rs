@@ -21,24 +21,30 @@ const MAX_TEXT: usize = 300;
 /// span can be made from it), HTML's characters as entities, no line
 /// break or control character; at most [`MAX_TEXT`] characters.
 pub fn cell(s: &str) -> String {
+    bounded(s, |out, c| match c {
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        '\n' | '\r' | '\t' => out.push(' '),
+        c if c.is_control() => {}
+        c if c.is_ascii_punctuation() => {
+            out.push('\\');
+            out.push(c);
+        }
+        c => out.push(c),
+    })
+}
+
+/// `s` with each character written by `push`, cut at [`MAX_TEXT`]
+/// characters with an ellipsis.
+fn bounded(s: &str, mut push: impl FnMut(&mut String, char)) -> String {
     let mut out = String::with_capacity(s.len());
     for (n, c) in s.chars().enumerate() {
         if n == MAX_TEXT {
             out.push('…');
             break;
         }
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c if c.is_ascii_punctuation() => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
+        push(&mut out, c);
     }
     out
 }
@@ -46,20 +52,12 @@ pub fn cell(s: &str) -> String {
 /// Text inside a code span: no backtick can close it early, a pipe
 /// cannot split a table cell, no line break; at most [`MAX_TEXT`].
 pub fn code(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for (n, c) in s.chars().enumerate() {
-        if n == MAX_TEXT {
-            out.push('…');
-            break;
-        }
-        match c {
-            '`' => out.push('\''),
-            '|' => out.push_str("\\|"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    bounded(s, |out, c| match c {
+        '`' => out.push('\''),
+        '|' => out.push_str("\\|"),
+        c if c.is_control() => out.push(' '),
+        c => out.push(c),
+    })
 }
 
 pub fn render(card: &Scorecard) -> String {

@@ -752,41 +752,31 @@ fn runs_non_root(w: &kube::Workload<'_>, c: &kube::Container<'_>, path: &Path) -
 /// profiles' too): each `image` from `context` (the config's folder by
 /// default) with `docker.dockerfile` (`Dockerfile` by default).
 fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
-    if !o
-        .node
-        .get("apiVersion")
-        .and_then(Node::as_str)
-        .is_some_and(|v| v.starts_with("skaffold/"))
-    {
+    let artifacts = kube::skaffold_artifacts(o.node);
+    if artifacts.is_empty() {
         return;
     }
     let root = crate::project::dir_of(&crate::project::key(path));
-    let profiles = o.node.get("profiles").and_then(Node::as_seq).unwrap_or(&[]);
-    let builds = std::iter::once(o.node.get("build"))
-        .chain(profiles.iter().map(|p| p.get("build")))
-        .flatten();
-    for build in builds {
-        for a in build.get("artifacts").and_then(Node::as_seq).unwrap_or(&[]) {
-            let Some(image) = a.get("image") else {
-                continue;
-            };
-            let Some(name) = image.as_str() else { continue };
-            let context = a.get("context").and_then(Node::as_str).unwrap_or(".");
-            let file = a
-                .get("docker")
-                .and_then(|d| d.get("dockerfile"))
-                .and_then(Node::as_str)
-                .unwrap_or("Dockerfile");
-            let context_dir = root.join(context);
-            out.builds.push(Build {
-                image: Some(image_of(name, image.span)),
-                dockerfile: crate::project::key(&context_dir.join(file)),
-                at: loc(path, image.span),
-                service: None,
-                context: crate::project::key(&context_dir),
-                pushed: false,
-            });
-        }
+    for a in artifacts {
+        let Some(image) = a.get("image") else {
+            continue;
+        };
+        let Some(name) = image.as_str() else { continue };
+        let context = a.get("context").and_then(Node::as_str).unwrap_or(".");
+        let file = a
+            .get("docker")
+            .and_then(|d| d.get("dockerfile"))
+            .and_then(Node::as_str)
+            .unwrap_or("Dockerfile");
+        let context_dir = root.join(context);
+        out.builds.push(Build {
+            image: Some(image_of(name, image.span)),
+            dockerfile: crate::project::key(&context_dir.join(file)),
+            at: loc(path, image.span),
+            service: None,
+            context: crate::project::key(&context_dir),
+            pushed: false,
+        });
     }
 }
 
