@@ -69,9 +69,9 @@ const TEST_DIRS: &[&str] = &[
     "loadtests",
 ];
 /// Folder names that hold examples and documentation, and files kept for
-/// reference that nobody deploys any more (`deprecated/`: superseded).
-/// (`_archived/` is not among them: judged on kubernetes/examples, most
-/// findings there were still worth a reviewer's time.)
+/// reference that nobody deploys any more (`deprecated/`, `_archived/`,
+/// `archived/`: superseded, unmaintained). Not `archive/`: services name
+/// folders after what they store.
 const EXAMPLE_DIRS: &[&str] = &[
     "examples",
     "example",
@@ -81,6 +81,8 @@ const EXAMPLE_DIRS: &[&str] = &[
     "samples",
     "sample",
     "deprecated",
+    "_archived",
+    "archived",
 ];
 
 /// Images run only to give a project its dependencies locally: databases,
@@ -309,12 +311,16 @@ fn dockerfile_variant(name: &str) -> Option<&str> {
         .or_else(|| name.strip_prefix("containerfile."))
 }
 
-/// A compose file named as a development project (`name: app-dev`), or
+/// A compose file named as a development project (`name: app-dev`),
 /// whose services all run stock backing services and none is built from
-/// the repository: how a project starts its dependencies locally.
+/// the repository (how a project starts its dependencies locally), or
+/// whose every build targets a development stage (`target: development`,
+/// `dev`, `develop`).
 fn compose_is_development(text: &str) -> bool {
     let mut images = 0;
     let mut stock = 0;
+    let mut builds = 0;
+    let mut dev_targets = 0;
     for line in text.lines() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
@@ -327,7 +333,19 @@ fn compose_is_development(text: &str) -> bool {
             }
         }
         if indent > 0 && (trimmed.starts_with("build:") || trimmed == "build") {
-            return false;
+            builds += 1;
+        }
+        if indent > 0
+            && let Some(v) = trimmed.strip_prefix("target:")
+            && matches!(
+                v.trim()
+                    .trim_matches(['"', '\''])
+                    .to_ascii_lowercase()
+                    .as_str(),
+                "development" | "dev" | "develop"
+            )
+        {
+            dev_targets += 1;
         }
         if indent > 0
             && let Some(v) = trimmed.strip_prefix("image:")
@@ -340,6 +358,9 @@ fn compose_is_development(text: &str) -> bool {
                 stock += 1;
             }
         }
+    }
+    if builds > 0 {
+        return dev_targets >= builds;
     }
     images > 0 && images == stock
 }
@@ -376,6 +397,21 @@ mod tests {
         assert_eq!(p("e2e.Dockerfile", None, ""), Purpose::Test);
         assert_eq!(p("Dockerfile.prod", None, ""), Purpose::Production);
         assert_eq!(p("dev/docker/compose.yml", None, ""), Purpose::Development);
+        assert_eq!(
+            p("_archived/redis/deployment.yaml", None, ""),
+            Purpose::Example
+        );
+        assert_eq!(
+            p("services/archive/Dockerfile", None, ""),
+            Purpose::Production
+        );
+        let compose = Some(FileKind::Compose);
+        let dev = "services:\n  web:\n    build:\n      context: .\n      target: development\n  db:\n    image: postgres:16\n";
+        assert_eq!(p("compose.yaml", compose, dev), Purpose::Development);
+        let mixed = "services:\n  web:\n    build:\n      context: .\n      target: development\n  api:\n    build: ./api\n";
+        assert_eq!(p("compose.yaml", compose, mixed), Purpose::Production);
+        let prod = "services:\n  web:\n    build:\n      context: .\n      target: production\n";
+        assert_eq!(p("compose.yaml", compose, prod), Purpose::Production);
         assert_eq!(
             p("k8s/overlays/dev/deployment.yaml", None, ""),
             Purpose::Development

@@ -55,6 +55,9 @@ pub fn may_feed(c: &Candidate) -> bool {
                     e.eq_ignore_ascii_case("conf")
                         || e.eq_ignore_ascii_case("ini")
                         || e == "py"
+                        // A build script (`docker build` in it).
+                        || e == "sh"
+                        || e == "bash"
                         // A logging configuration (`log_config.json`).
                         || (e == "json"
                             && c.path
@@ -64,6 +67,15 @@ pub fn may_feed(c: &Candidate) -> bool {
         }
         _ => false,
     }
+}
+
+/// A shell script that builds images (`docker build`, `docker buildx
+/// build`, `docker image build`).
+fn builds_images(path: &Path, text: &str) -> bool {
+    path.extension().is_some_and(|e| e == "sh" || e == "bash")
+        && ["docker build", "docker buildx build", "docker image build"]
+            .iter()
+            .any(|w| text.contains(w))
 }
 
 /// A test module, by its path below the folder checked.
@@ -87,6 +99,7 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
                         && crate::project::facts::app::python_may_say(&text)
                 } else {
                     crate::project::facts::app::Module::text_may_signal(&text)
+                        || builds_images(path, &text)
                 }
         }
         // An env file counts for the values it sets (the settings and the

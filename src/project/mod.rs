@@ -996,7 +996,12 @@ impl Project {
                 f.credentials = Some(facts::credentials::literal_line(name, &text));
             }
             FileKind::Text if is_shell_script(&k, &text) => {
-                f.script = Some(facts::entrypoint::read(&text));
+                let map = crate::parse::offsets::OffsetMap::contiguous(0, text.len());
+                let script = crate::parse::shell::parse(&text, &map);
+                f.script = Some(facts::entrypoint::read(&script));
+                if memchr::memmem::find(text.as_bytes(), b"docker").is_some() {
+                    facts::images::from_script(&script, &mut f.stated);
+                }
             }
             FileKind::Text => {
                 let app = facts::app::Module::from_text(&text);
@@ -1022,6 +1027,27 @@ impl Project {
         self.configs.clear();
         self.named_configs.clear();
         self.wanted.clear();
+        // Builds shell scripts name, rooted where the Dockerfile they use
+        // exists: the script's own folder (`cd "$(dirname "$0")"`) or the
+        // nearest folder above it (`scripts/build.sh` run from the
+        // repository root).
+        let known = &self.known;
+        for (k, f) in self.files.iter_mut() {
+            if f.stated.script_builds.is_empty() {
+                continue;
+            }
+            let dir = dir_of(&k.0);
+            let mut builds = Vec::new();
+            for s in &f.stated.script_builds {
+                if let Some(root) = dir
+                    .ancestors()
+                    .find(|root| known.contains(b(&s.dockerfile_at(root))))
+                {
+                    builds.extend(s.at_root(root, &f.input.path));
+                }
+            }
+            f.stated.builds = builds;
+        }
         for (k, f) in &self.files {
             if let Some(d) = &f.deps {
                 self.deps.add(k, d.clone());

@@ -189,9 +189,7 @@ fn long_running(c: &SimpleCommand) -> Option<String> {
 }
 
 /// Reads a script's text (never runs it).
-pub fn read(text: &str) -> ScriptFacts {
-    let map = crate::parse::offsets::OffsetMap::contiguous(0, text.len());
-    let script: Script = crate::parse::shell::parse(text, &map);
+pub fn read(script: &Script) -> ScriptFacts {
     let mut facts = ScriptFacts::default();
     let traps = script.commands.iter().any(|c| c.name() == Some("trap"));
     let mut backgrounded = false;
@@ -287,6 +285,11 @@ mod tests {
             entry("FROM a\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n"),
             None
         );
+    }
+
+    fn read(text: &str) -> ScriptFacts {
+        let map = crate::parse::offsets::OffsetMap::contiguous(0, text.len());
+        super::read(&crate::parse::shell::parse(text, &map))
     }
 
     #[test]

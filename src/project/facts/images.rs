@@ -376,7 +376,9 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                 let map = |offset: usize| {
                     crate::rules::workflow::helpers::source_offset(file(), run, offset)
                 };
-                docker_builds(path, &root, script, &env, &map, out);
+                for b in docker_builds(script, &env, &map) {
+                    out.builds.extend(b.at_root(&root, path));
+                }
             }
             if let Some(script) = &step.script
                 && script
@@ -390,25 +392,14 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
     }
     // `docker push NAME` anywhere in the workflow pushes the builds of
     // that name.
-    let mut pushes: Vec<String> = Vec::new();
-    for job in &workflow.jobs {
-        for step in &job.steps {
-            for c in step
-                .script
-                .iter()
-                .flat_map(|s| &s.commands)
-                .filter(|c| c.name() == Some("docker"))
-            {
-                let words: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
-                if let ["docker", "push", rest @ ..] | ["docker", "image", "push", rest @ ..] =
-                    words.as_slice()
-                    && let Some(name) = rest.iter().find(|w| !w.starts_with('-'))
-                {
-                    pushes.push(image_of(name, crate::source::Span::default()).repository());
-                }
-            }
-        }
-    }
+    let pushes = pushed_names(
+        workflow
+            .jobs
+            .iter()
+            .flat_map(|j| &j.steps)
+            .flat_map(|s| s.script.iter().flat_map(|s| &s.commands)),
+        &BTreeMap::new(),
+    );
     for b in &mut out.builds {
         if !b.pushed
             && b.at.file == path
@@ -421,16 +412,58 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
     }
 }
 
+/// A `docker build` command as a script writes it: the paths are not
+/// resolved yet (a workflow's are relative to the checkout; a shell
+/// script's to the folder it is run from, which the project decides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptBuild {
+    /// `-t`/`--tag` values, variables the script sets expanded.
+    pub tags: Vec<(ImageRef, Span)>,
+    /// `-f`/`--file`, as written.
+    pub file: Option<String>,
+    /// The context argument, as written.
+    pub context: String,
+    /// `--push`, or a `docker push` of one of its names in the script.
+    pub pushed: bool,
+}
+
+impl ScriptBuild {
+    /// The Dockerfile it uses when run from `root`.
+    pub fn dockerfile_at(&self, root: &Path) -> PathBuf {
+        match &self.file {
+            // `-f` is relative to the working folder, not the context.
+            Some(f) => crate::project::key(&root.join(f)),
+            None => dockerfile_key(root, &self.context, None),
+        }
+    }
+
+    /// The build with its paths taken from `root`.
+    pub fn at_root(&self, root: &Path, path: &Path) -> Vec<Build> {
+        let dockerfile = self.dockerfile_at(root);
+        let context = crate::project::key(&root.join(&self.context));
+        self.tags
+            .iter()
+            .map(|(image, span)| Build {
+                image: Some(image.clone()),
+                dockerfile: dockerfile.clone(),
+                at: loc(path, *span),
+                service: None,
+                context: context.clone(),
+                pushed: self.pushed,
+            })
+            .collect()
+    }
+}
+
 /// `docker build` / `docker buildx build` / `docker image build` in a
-/// step's script: `-t`, `-f` and the context.
+/// script: `-t`, `-f` and the context, with `map` taking the words'
+/// offsets into the file.
 fn docker_builds(
-    path: &Path,
-    root: &Path,
     script: &shell::Script,
     env: &BTreeMap<String, String>,
     map: &dyn Fn(usize) -> usize,
-    out: &mut Stated,
-) {
+) -> Vec<ScriptBuild> {
+    let mut out = Vec::new();
     for c in &script.commands {
         let words: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
         let skip = match words.as_slice() {
@@ -447,7 +480,7 @@ fn docker_builds(
             let t = w.text.as_str();
             match t {
                 "-t" | "--tag" => {
-                    tags.extend(c.argv.get(i + 1).cloned());
+                    tags.extend(c.argv.get(i + 1).map(|w| (w.text.clone(), w.span)));
                     i += 2;
                     continue;
                 }
@@ -456,10 +489,9 @@ fn docker_builds(
                     i += 2;
                     continue;
                 }
-                _ if t.starts_with("--tag=") => tags.push(shell::Word {
-                    text: t["--tag=".len()..].to_string(),
-                    ..w.clone()
-                }),
+                _ if t.starts_with("--tag=") => {
+                    tags.push((t["--tag=".len()..].to_string(), w.span))
+                }
                 _ if t.starts_with("--file=") => file = Some(t["--file=".len()..].to_string()),
                 _ if t.starts_with('-') => {
                     // Options with a value the build does not need here.
@@ -485,25 +517,62 @@ fn docker_builds(
         let Some(context) = context.map(|c| expand(&c, env)) else {
             continue;
         };
-        let file = file.map(|f| expand(&f, env));
-        let dockerfile = match &file {
-            // `-f` is relative to the working folder (the checkout).
-            Some(f) => crate::project::key(&root.join(f)),
-            None => dockerfile_key(root, &context, None),
-        };
-        let context = crate::project::key(&root.join(&context));
-        let pushed = c.argv.iter().any(|w| w.text == "--push");
-        for t in &tags {
-            out.builds.push(Build {
-                image: Some(image_of(&expand(&t.text, env), t.span)),
-                dockerfile: dockerfile.clone(),
-                at: loc(path, Span::new(map(t.span.start), map(t.span.end))),
-                service: None,
-                context: context.clone(),
-                pushed,
-            });
+        out.push(ScriptBuild {
+            tags: tags
+                .iter()
+                .map(|(t, span)| {
+                    let at = Span::new(map(span.start), map(span.end));
+                    (image_of(&expand(t, env), *span), at)
+                })
+                .collect(),
+            file: file.map(|f| expand(&f, env)),
+            context,
+            pushed: c.argv.iter().any(|w| w.text == "--push"),
+        });
+    }
+    out
+}
+
+/// The names `docker push NAME` (or `docker image push`) pushes, as
+/// repositories.
+fn pushed_names<'a>(
+    commands: impl Iterator<Item = &'a shell::SimpleCommand>,
+    env: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut pushes = Vec::new();
+    for c in commands.filter(|c| c.name() == Some("docker")) {
+        let words: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+        if let ["docker", "push", rest @ ..] | ["docker", "image", "push", rest @ ..] =
+            words.as_slice()
+            && let Some(name) = rest.iter().find(|w| !w.starts_with('-'))
+        {
+            pushes.push(image_of(&expand(name, env), Span::default()).repository());
         }
     }
+    pushes
+}
+
+/// Images a shell script builds (`build.sh`, `scripts/publish.sh`): kept
+/// unresolved in `Stated::script_builds`; the project roots them where
+/// the Dockerfile they name exists.
+pub fn from_script(script: &shell::Script, out: &mut Stated) {
+    // The script's own literal assignments (`IMAGE=acme/api`).
+    let mut env = BTreeMap::new();
+    for c in script.commands.iter().filter(|c| c.argv.is_empty()) {
+        for a in &c.assignments {
+            if let Some((k, v)) = a.text.split_once('=')
+                && !v.contains('$')
+            {
+                env.insert(k.to_string(), v.trim_matches(['"', '\'']).to_string());
+            }
+        }
+    }
+    let mut builds = docker_builds(script, &env, &|o| o);
+    let pushes = pushed_names(script.commands.iter(), &env);
+    for b in &mut builds {
+        b.pushed |= b.tags.iter().any(|(i, _)| pushes.contains(&i.repository()));
+    }
+    out.script_builds = builds;
 }
 
 /// `docker compose -f a.yml -f b.yml …` (or `docker-compose`, `--file`,

@@ -72,4 +72,7 @@ pub struct Stated {
     /// A compose file's services, each with the settings it states (its
     /// keys, and `deploy.<key>` for those under `deploy:`).
     pub compose_settings: Vec<(String, Vec<String>)>,
+    /// Images a shell script builds, paths as written: the project roots
+    /// them (`Project::link`) and puts them in `builds`.
+    pub script_builds: Vec<images::ScriptBuild>,
 }

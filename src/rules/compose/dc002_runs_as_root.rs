@@ -19,7 +19,9 @@ declare_rule! {
     /// image of Bitnami, Selenium and Confluent. A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
-    /// down the same way and is left alone too.
+    /// down the same way and is left alone too, as is an `image:` that a
+    /// Dockerfile of the repository builds (a workflow or a build script
+    /// tags it with that name) when that Dockerfile sets a non-root `USER`.
     ///
     /// ## Why it matters in production
     /// A process running as root inside the container is root on the host's
@@ -101,6 +103,17 @@ impl Rule for RunsAsRoot {
                     }
                     if s.image().is_some_and(|i| image_drops_root(&i.text)) {
                         // The image runs its service as its own user.
+                        continue;
+                    }
+                    // An image a Dockerfile of the repository builds (a
+                    // workflow or build script tags it with this name)
+                    // whose final stage sets a non-root `USER`.
+                    if s.image().is_some_and(|i| {
+                        let image = crate::parse::image::ImageRef::parse(&i.text, i.span, false);
+                        cx.project
+                            .built_here(&image, &cx.file.path)
+                            .is_some_and(|(_, b)| image_user_is_non_root(&b.dockerfile))
+                    }) {
                         continue;
                     }
                     let b = out.report(

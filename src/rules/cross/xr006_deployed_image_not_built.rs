@@ -87,8 +87,15 @@ impl Rule for DeployedImageNotBuilt {
     fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
         // Pushed builds by repository root.
         let mut pushed: std::collections::BTreeMap<PathBuf, Vec<&Build>> = Default::default();
-        for b in cx.project.builds().filter(|b| b.pushed) {
-            // Only workflows push (a compose build is never `pushed`).
+        // Workflows decide which repositories are judged (a compose build
+        // is never `pushed`); a build script's pushes count in the
+        // repositories it is part of.
+        let from_workflow = |b: &Build| {
+            b.at.file
+                .parent()
+                .is_some_and(|d| d.ends_with(".github/workflows"))
+        };
+        for b in cx.project.builds().filter(|b| b.pushed && from_workflow(b)) {
             pushed
                 .entry(crate::project::facts::images::workflow_root(&b.at.file))
                 .or_default()
@@ -96,6 +103,18 @@ impl Rule for DeployedImageNotBuilt {
         }
         if pushed.is_empty() {
             return;
+        }
+        for b in cx
+            .project
+            .builds()
+            .filter(|b| b.pushed && !from_workflow(b))
+        {
+            let file = crate::project::key(&b.at.file);
+            for (root, builds) in pushed.iter_mut() {
+                if under(&file, root) {
+                    builds.push(b);
+                }
+            }
         }
         // Each run's file as a project key, once.
         let runs: Vec<(PathBuf, &Run)> = cx

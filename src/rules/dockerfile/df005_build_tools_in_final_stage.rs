@@ -6,7 +6,9 @@ declare_rule! {
     /// (`gcc`, `g++`, `make`, `build-essential`, `clang`, `cmake`,
     /// `build-base`, `*-dev`, `*-devel`) and the same RUN does not remove
     /// them again. One finding per RUN, at its first build tool, with the
-    /// others as related locations.
+    /// others as related locations. An image built on `buildpack-deps`
+    /// (the base of the official images' full variants, which exists to
+    /// carry compilers and headers) is not reported.
     ///
     /// ## Why it matters in production
     /// Build tools add hundreds of megabytes to every pull, and a compiler
@@ -148,6 +150,16 @@ impl Rule for BuildToolsInFinalStage {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        // Built on `buildpack-deps`: compilers and headers are what the
+        // base is for (the official images' full variants), not leftovers.
+        if cx
+            .dockerfile
+            .final_chain()
+            .first()
+            .is_some_and(|s| s.image.short_name() == "buildpack-deps")
+        {
+            return;
+        }
         for run in final_runs(cx.dockerfile) {
             let removals = Removals::of(run);
             // One finding per RUN: its first build tool, the others as
@@ -194,5 +206,27 @@ impl Rule for BuildToolsInFinalStage {
                 b = b.related(pkg.span, format!("`{}` too", pkg.text));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    fn offsets(text: &str) -> Vec<usize> {
+        check_text(&BuildToolsInFinalStage, text)
+            .into_iter()
+            .map(|f| f.span.start)
+            .collect()
+    }
+
+    #[test]
+    fn a_buildpack_deps_base_carries_compilers_by_design() {
+        let run = "RUN apt-get update && apt-get install -y --no-install-recommends libbz2-dev gcc && rm -rf /var/lib/apt/lists/*\n";
+        assert!(offsets(&format!("FROM buildpack-deps:bookworm\n{run}")).is_empty());
+        // `libbz2-dev`, in the RUN on line 2.
+        let text = format!("FROM debian:bookworm\n{run}");
+        assert_eq!(offsets(&text), [text.find("libbz2-dev").unwrap_or(0)]);
     }
 }

@@ -109,15 +109,8 @@ fn setting<'a>(
 /// Does the base image, when a Dockerfile of this repository builds it,
 /// set `name` to a truthy value in its final stage?
 fn base_sets(cx: &DockerContext<'_>, name: &str) -> bool {
-    let Some(root) = cx.dockerfile.final_chain().first().map(|s| s.image.clone()) else {
-        return false;
-    };
-    cx.project
-        .built_here(&root, &cx.file.path)
-        .and_then(|(_, b)| {
-            let (pair, _) = b.dockerfile.final_env(name)?;
-            boolish(pair.value.as_deref()?)
-        })
+    base_env(cx, name)
+        .and_then(|v| boolish(&v))
         .unwrap_or(false)
 }
 

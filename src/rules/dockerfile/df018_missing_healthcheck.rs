@@ -9,7 +9,9 @@ declare_rule! {
     /// `healthcheck:`, Kubernetes liveness or readiness probes; images
     /// are matched to this Dockerfile through the workflows, compose files
     /// and skaffold configs that build them), nor for images that run no
-    /// server (command-line tools).
+    /// server (command-line tools) or only expose UDP ports (VPN, DNS or
+    /// syslog daemons: no request to answer, and Docker already watches
+    /// the process).
     ///
     /// ## Why it matters in production
     /// Without a health check Docker knows only whether the process is
@@ -63,7 +65,19 @@ impl Rule for MissingHealthcheck {
         }
         let expose = df.final_last(Keyword::Expose);
         let process = process_instructions(df);
-        if expose.is_none() && !image_role::starts_server(cx) {
+        let serves = image_role::starts_server(cx);
+        if expose.is_none() && !serves {
+            return;
+        }
+        // Only UDP ports (a VPN, DNS or syslog daemon) and no server the
+        // rule knows: there is no request to answer, and Docker already
+        // watches the process.
+        let udp_only = df
+            .final_instructions()
+            .filter(|i| i.keyword == Keyword::Expose)
+            .flat_map(|i| i.words())
+            .all(|w| w.text.to_ascii_lowercase().ends_with("/udp"));
+        if udp_only && !serves {
             return;
         }
         // Kubernetes ignores HEALTHCHECK, and a compose healthcheck replaces
@@ -81,5 +95,32 @@ impl Rule for MissingHealthcheck {
             "this server image has no HEALTHCHECK: a hung server shows as up, and nothing can wait for it to be healthy or act on it being unhealthy",
         )
         .help("add a HEALTHCHECK that requests the app's health endpoint");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    fn count(text: &str) -> usize {
+        check_text(&MissingHealthcheck, text).len()
+    }
+
+    #[test]
+    fn udp_only_daemons_have_no_request_to_check() {
+        assert_eq!(
+            count("FROM alpine:3.20\nEXPOSE 1123/udp\nCMD [\"vpnd\"]\n"),
+            0
+        );
+        assert_eq!(
+            count("FROM alpine:3.20\nEXPOSE 53/udp 53/tcp\nCMD [\"dnsd\"]\n"),
+            1
+        );
+        // A known server still needs one, whatever it exposes.
+        assert_eq!(
+            count("FROM python:3.12-slim\nEXPOSE 9000/udp\nCMD [\"gunicorn\", \"app:app\"]\n"),
+            1
+        );
     }
 }

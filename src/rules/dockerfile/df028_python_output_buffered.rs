@@ -8,7 +8,9 @@ declare_rule! {
     /// not reported: they write to a terminal or a pipe per run; nor base
     /// images (no `ENTRYPOINT`, a `CMD` that opens a bare interpreter or
     /// shell such as `CMD ["python3"]`, nothing served): the app images
-    /// built on them set their own environment.
+    /// built on them set their own environment. A base image built by a
+    /// Dockerfile of the repository that sets the variable counts (images
+    /// inherit `ENV`).
     ///
     /// ## Why it matters in production
     /// With a pipe as stdout, Python buffers output in 8 KB blocks: logs
@@ -88,6 +90,10 @@ impl Rule for PythonOutputBuffered {
             .final_env("PYTHONUNBUFFERED")
             .is_some_and(|(p, _)| p.value.as_deref().is_some_and(|v| !v.is_empty()))
         {
+            return;
+        }
+        // A base image of the repository that sets it.
+        if base_env(cx, "PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty()) {
             return;
         }
         let unbuffered_flag = scripts.iter().flat_map(|s| &s.commands).any(|c| {

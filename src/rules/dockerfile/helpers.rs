@@ -226,3 +226,18 @@ pub fn is_server_command(cmd: &SimpleCommand) -> bool {
 pub fn strip_exec(cmd: &SimpleCommand) -> SimpleCommand {
     cmd.without_wrappers()
 }
+
+/// The value the base image sets for `name` in its final stage, when a
+/// Dockerfile of this repository builds that base (the project links a
+/// `FROM acme/base` to the Dockerfile a workflow, compose file or build
+/// script tags `acme/base`): images built on it inherit its `ENV`.
+pub fn base_env(cx: &crate::rules::DockerContext<'_>, name: &str) -> Option<String> {
+    let root = cx
+        .dockerfile
+        .final_chain()
+        .first()
+        .map(|s| s.image.clone())?;
+    let (_, base) = cx.project.built_here(&root, &cx.file.path)?;
+    let (pair, _) = base.dockerfile.final_env(name)?;
+    pair.value.clone()
+}
