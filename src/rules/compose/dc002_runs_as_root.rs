@@ -19,7 +19,9 @@ declare_rule! {
     /// image of Bitnami, Selenium and Confluent. A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
-    /// down the same way and is left alone too, as is an `image:` that a
+    /// down the same way and is left alone too (as is one that puts `gosu`
+    /// or `su-exec` in the image for an entrypoint script the repository
+    /// does not hold), as is an `image:` that a
     /// Dockerfile of the repository builds (a workflow or a build script
     /// tags it with that name) when that Dockerfile sets a non-root `USER`.
     ///
@@ -95,9 +97,18 @@ impl Rule for RunsAsRoot {
                     // Its entrypoint script starts the server as another
                     // user (`exec gosu app "$@"`).
                     if cx.built(i).is_some_and(|b| {
-                        cx.project
-                            .entry_script(&b.file.path)
-                            .is_some_and(|(_, f, _)| f.drops_root.is_some())
+                        match cx.project.entry_script(&b.file.path) {
+                            Some((_, f, _)) => f.drops_root.is_some(),
+                            // A script the repository does not hold, in an
+                            // image that gets `gosu`/`su-exec` for it.
+                            None => {
+                                crate::project::facts::entrypoint::named_in(&b.dockerfile).is_some()
+                                    && crate::rules::dockerfile::helpers::step_down_tool(
+                                        &b.dockerfile,
+                                    )
+                                    .is_some()
+                            }
+                        }
                     }) {
                         continue;
                     }

@@ -35,6 +35,11 @@ declare_rule! {
     /// database images, where the entrypoint needs root only to fix the
     /// ownership of mounted folders.
     ///
+    /// When the final stage puts `gosu` or `su-exec` in the image and
+    /// starts an entrypoint script the repository does not hold (copied
+    /// from elsewhere, or not checked), the finding is information: the
+    /// script presumably steps down, but that cannot be confirmed.
+    ///
     /// Silent when every deployment of the image in the repository runs
     /// it as another user (each Kubernetes container that runs it sets a
     /// non-zero `runAsUser`, each compose service a `user:` other than
@@ -150,6 +155,19 @@ impl Rule for FinalStageRunsAsRoot {
                 }
                 let from = &df.instructions[stage.from];
                 let span = from.keyword_span.cover(stage.image.span);
+                // It puts `gosu`/`su-exec` in the image and starts a script
+                // the repository does not hold: the official images'
+                // pattern, but the step down cannot be confirmed.
+                if cx.project.entry_script(&cx.file.path).is_none()
+                    && crate::project::facts::entrypoint::named_in(df).is_some()
+                    && let Some(tool) = step_down_tool(df)
+                {
+                    out.report(&Self::META, span, format!("no USER in the final stage: the container starts as root; the image gets `{}` for its entrypoint script to step down to another user, but that script is not in the repository to confirm it", tool.text.rsplit('/').next().unwrap_or(&tool.text)))
+                        .severity(Severity::Info)
+                        .related(tool.span, "the step-down tool is put in the image here")
+                        .help("make sure the entrypoint script ends with `exec gosu <user> \"$@\"`, or set USER");
+                    return;
+                }
                 // A tool run per invocation is not a long-lived target; what
                 // root still costs is files owned by root in mounted folders.
                 match image_role::role(cx) {
@@ -173,5 +191,32 @@ impl Rule for FinalStageRunsAsRoot {
                     .help("add `RUN useradd --uid 10001 app` and `USER app` after the steps that need root");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    fn found(text: &str) -> Vec<(Severity, usize)> {
+        check_text(&FinalStageRunsAsRoot, text)
+            .into_iter()
+            .map(|f| (f.severity, f.related.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_step_down_tool_for_an_unseen_script_is_information() {
+        let text = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gosu && rm -rf /var/lib/apt/lists/*\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nEXPOSE 5432\nCMD [\"postgres\"]\n";
+        assert_eq!(found(text), [(Severity::Info, 1)]);
+        let su_exec = text.replace(
+            "apt-get install -y --no-install-recommends gosu",
+            "apk add --no-cache su-exec",
+        );
+        assert_eq!(found(&su_exec), [(Severity::Info, 1)]);
+        // Without the tool, nothing says the script steps down.
+        let plain = text.replace(" gosu", " curl");
+        assert_eq!(found(&plain), [(Severity::Error, 0)]);
     }
 }

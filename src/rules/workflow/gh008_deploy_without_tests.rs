@@ -12,7 +12,12 @@ declare_rule! {
     /// `workflow_run` of another workflow with a success condition, or it
     /// only publishes an image and runs only on a published release, a tag
     /// push, a manual dispatch or a call from another workflow (the release was tested before
-    /// its tag; the caller orders the call after its own tests). A job that
+    /// its tag; the caller orders the call after its own tests). A job in
+    /// an environment named like production that publishes a package
+    /// (`pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `npm
+    /// publish`, `cargo publish`, `gem push`; PyPI's trusted publishing
+    /// asks for an environment) publishes, it does not deploy: a released
+    /// version is immutable and runs nowhere until someone installs it. A job that
     /// only reports status over SSH (`docker ps`, `systemctl status`)
     /// deploys nothing.
     ///
@@ -172,5 +177,23 @@ mod tests {
         assert!(codes(status).is_empty());
         let deploy = status.replace("df -h", "docker compose up -d");
         assert_eq!(codes(&deploy), vec![(3, "GH008".to_string())]);
+    }
+
+    #[test]
+    fn a_package_published_from_a_production_environment_is_a_release() {
+        let job = "jobs:\n  pypi:\n    runs-on: ubuntu-24.04\n    environment: prod\n    permissions:\n      id-token: write\n    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n";
+        let release = format!("on:\n  release:\n    types: [published]\n{job}");
+        assert!(codes(&release).is_empty());
+        let twine = release.replace(
+            "uses: pypa/gh-action-pypi-publish@release/v1",
+            "run: twine upload dist/*",
+        );
+        assert!(codes(&twine).is_empty());
+        // The same environment around a real deploy is a deploy.
+        let deploy = release.replace(
+            "uses: pypa/gh-action-pypi-publish@release/v1",
+            "run: kubectl apply -f k8s/",
+        );
+        assert_eq!(codes(&deploy), vec![(5, "GH008".to_string())]);
     }
 }

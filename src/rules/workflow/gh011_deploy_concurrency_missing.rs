@@ -3,7 +3,8 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A deploy job (see GH008) with no `concurrency:` on the job or the
-    /// workflow. A job that only pushes an image, in a workflow that runs
+    /// workflow. A job that only pushes an image or publishes a package
+    /// (see GH008), in a workflow that runs
     /// only on a published release, a tag push, a manual dispatch or a
     /// call from another workflow, is not reported unless it moves a
     /// `latest` tag: each run publishes its own version, and only a tag
@@ -139,6 +140,16 @@ mod tests {
         assert_eq!(
             count(&metadata.replace("value=latest", "value=latest,enable={{is_default_branch}}")),
             0
+        );
+    }
+
+    #[test]
+    fn a_package_release_from_a_production_environment_cannot_race() {
+        let text = "on:\n  push:\n    tags: ['v*']\njobs:\n  pypi:\n    runs-on: x\n    environment: production\n    steps:\n      - run: uv publish\n";
+        assert_eq!(count(text), 0);
+        assert_eq!(
+            count(&text.replace("uv publish", "helm upgrade app ./chart")),
+            1
         );
     }
 }

@@ -303,14 +303,20 @@ pub fn deploy_evidence(job: &Job<'_>) -> Option<Deploy> {
         why,
         publishes_only: false,
     };
-    if let Some(env) = &job.environment {
+    // An environment named like production: a deploy, unless all the job
+    // does there is publish a package (PyPI's trusted publishing asks for
+    // an environment; a released version is immutable and runs nowhere).
+    let production = job.environment.as_ref().filter(|env| {
         let lower = env.text.to_ascii_lowercase();
-        if lower.contains("prod") || lower.contains("live") {
-            return Some(deploy(
-                env.span,
-                format!("it targets the `{}` environment", env.text),
-            ));
-        }
+        lower.contains("prod") || lower.contains("live")
+    });
+    if let Some(env) = production
+        && !job.steps.iter().any(publishes_package)
+    {
+        return Some(deploy(
+            env.span,
+            format!("it targets the `{}` environment", env.text),
+        ));
     }
     let mut publish: Option<Deploy> = None;
     let mut published = |span, why: &str| {
@@ -320,6 +326,12 @@ pub fn deploy_evidence(job: &Job<'_>) -> Option<Deploy> {
             publishes_only: true,
         });
     };
+    if let Some(env) = production {
+        published(
+            env.span,
+            &format!("it publishes a package from the `{}` environment", env.text),
+        );
+    }
     for step in &job.steps {
         if let (Some(u), Some(path)) = (&step.uses, action_path(step)) {
             if DEPLOY_ACTIONS.iter().any(|a| path.starts_with(a))
@@ -378,6 +390,39 @@ pub fn deploy_evidence(job: &Job<'_>) -> Option<Deploy> {
         }
     }
     publish
+}
+
+/// Package registries' upload commands: a release of an artefact, not a
+/// deployment of a running service.
+fn is_package_upload(args: &[&str]) -> bool {
+    matches!(
+        args,
+        ["twine", "upload", ..]
+            | [
+                "uv" | "poetry" | "flit" | "hatch" | "pdm" | "cargo",
+                "publish",
+                ..
+            ]
+            | ["npm" | "pnpm" | "yarn", "publish", ..]
+            | ["yarn", "npm", "publish", ..]
+            | ["gem", "push", ..]
+            | ["python" | "python3", "-m", "twine", "upload", ..]
+    )
+}
+
+/// A step that uploads a package to a registry (PyPI, npm, crates.io,
+/// RubyGems): `pypa/gh-action-pypi-publish`, `twine upload`, `uv
+/// publish`, `npm publish`, ….
+fn publishes_package(step: &Step<'_>) -> bool {
+    if action_path(step).is_some_and(|p| p == "pypa/gh-action-pypi-publish") {
+        return true;
+    }
+    run_script(step).is_some_and(|script| {
+        script.commands.iter().any(|c| {
+            let args: Vec<&str> = c.argv.iter().map(|w| w.text.as_str()).collect();
+            is_package_upload(&args)
+        })
+    })
 }
 
 /// Does the workflow ship releases rather than branches: it runs only when
