@@ -281,13 +281,25 @@ impl Dockerfile {
     }
 
     pub fn final_stage(&self) -> Option<&Stage> {
-        self.stages.last()
+        self.shipped()
+    }
+
+    /// The stage the image is: the last one, except a Docker Dev
+    /// Environments stage (`FROM builder AS dev-envs`, the container a
+    /// developer's editor attaches to), which stands for the stage it is
+    /// built on.
+    fn shipped(&self) -> Option<&Stage> {
+        let last = self.stages.last()?;
+        match (last.name.as_deref(), last.parent) {
+            (Some("dev-envs"), Some(p)) => self.stages.get(p).or(Some(last)),
+            _ => Some(last),
+        }
     }
 
     /// The final stage and the stages it is built FROM, root first.
     pub fn final_chain(&self) -> Vec<&Stage> {
         if self.final_ix.is_empty() {
-            return self.chain_of(self.stages.last());
+            return self.chain_of(self.shipped());
         }
         self.final_ix
             .iter()
@@ -298,7 +310,7 @@ impl Dockerfile {
     /// Sets [`Dockerfile::final_ix`] once the stages are known.
     pub(crate) fn index_final_chain(&mut self) {
         self.final_ix = self
-            .chain_of(self.stages.last())
+            .chain_of(self.shipped())
             .iter()
             .map(|s| s.index)
             .collect();

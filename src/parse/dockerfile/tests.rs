@@ -28,6 +28,19 @@ fn stages_and_ancestry() {
 }
 
 #[test]
+fn a_dev_environments_stage_stands_for_the_stage_it_is_built_on() {
+    let d = parse(
+        "FROM python:3.12-alpine AS builder\nCMD [\"gunicorn\", \"app:app\"]\nFROM builder AS dev-envs\nRUN apk add git\n",
+    );
+    assert_eq!(d.final_stage().map(|s| s.index), Some(0));
+    let chain: Vec<usize> = d.final_chain().iter().map(|s| s.index).collect();
+    assert_eq!(chain, vec![0]);
+    // Any other last stage is the image.
+    let d = parse("FROM python:3.12-alpine AS builder\nFROM builder AS runtime\nRUN true\n");
+    assert_eq!(d.final_stage().map(|s| s.index), Some(1));
+}
+
+#[test]
 fn args_and_env_are_substituted_where_docker_does() {
     let d = parse(
         "FROM alpine\nARG U=app\nENV HOME=/home/$U B=\"x y\" C=\\$U\nUSER ${U}\nRUN echo $U\n",
