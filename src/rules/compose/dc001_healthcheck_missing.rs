@@ -9,6 +9,9 @@ declare_rule! {
     /// counts, read in the stage the service builds: `build.target` when
     /// it names one (a `HEALTHCHECK` only in a later stage is not in that
     /// image), the last stage otherwise; `HEALTHCHECK NONE` does not count.
+    /// Compose files a workflow layers into one project (`docker compose
+    /// -f compose.yml -f compose.prod.yml up`) are judged together: a
+    /// `healthcheck:` in another file of the stack counts.
     ///
     /// ## Why it matters in production
     /// Without a health check Docker only knows whether the process is
@@ -70,6 +73,16 @@ impl Rule for HealthcheckMissing {
                 .and_then(|d| d.as_bool())
                 == Some(true);
             if s.get("healthcheck").is_some() && !disabled {
+                continue;
+            }
+            // A file a workflow layers with this one sets it. (An
+            // overlay's entry is still judged on its own: the ports that
+            // make the merged service serve may be the overlay's.)
+            if !disabled
+                && cx
+                    .project
+                    .layered_states(&cx.file.path, &s.name.text, &["healthcheck"])
+            {
                 continue;
             }
             // The stage the service builds (`build.target`), not always

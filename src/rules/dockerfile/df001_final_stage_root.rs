@@ -17,6 +17,11 @@ declare_rule! {
     /// documentation says not to set `USER` there, or the action cannot
     /// write the workspace.
     ///
+    /// On Windows images (`mcr.microsoft.com/windows/…`, `nanoserver`,
+    /// `windowsservercore`), which have no root, the finding names the
+    /// account they run as by default, `ContainerAdministrator`, and
+    /// advises `USER ContainerUser`.
+    ///
     /// An image that is a command-line tool (its `ENTRYPOINT` is a program
     /// that is not a server, its `CMD` passes only flags such as `--help`,
     /// nothing is exposed, no server starts and no deployment in the
@@ -180,12 +185,24 @@ impl Rule for FinalStageRunsAsRoot {
                     // Images built on it choose their own user; the note
                     // is for whoever runs the prompt itself.
                     image_role::Role::Base => {
-                        out.report(&Self::META, span, "no USER in the final stage of this base image (its command is a bare interpreter or shell, nothing is served): the images built FROM it run as root unless they set USER")
+                        let who = if image_role::windows(df) {
+                            "`ContainerAdministrator`"
+                        } else {
+                            "root"
+                        };
+                        out.report(&Self::META, span, format!("no USER in the final stage of this base image (its command is a bare interpreter or shell, nothing is served): the images built FROM it run as {who} unless they set USER"))
                             .severity(Severity::Info)
                             .help("set USER in the images built on it, or add an unprivileged user here for them to switch to");
                         return;
                     }
                     _ => {}
+                }
+                // Windows has no root: its images run as the administrator
+                // account, and `ContainerUser` is the unprivileged one.
+                if image_role::windows(df) {
+                    out.report(&Self::META, span, "no USER in the final stage: the container runs as `ContainerAdministrator`, Windows' administrator account")
+                        .help("add `USER ContainerUser` after the steps that need administrator rights");
+                    return;
                 }
                 out.report(&Self::META, span, "no USER in the final stage: the container runs as root")
                     .help("add `RUN useradd --uid 10001 app` and `USER app` after the steps that need root");
@@ -218,5 +235,21 @@ mod tests {
         // Without the tool, nothing says the script steps down.
         let plain = text.replace(" gosu", " curl");
         assert_eq!(found(&plain), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn windows_images_run_as_the_administrator_account() {
+        let text = "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nEXPOSE 8000\nCMD [\"python\", \"-m\", \"app\"]\n";
+        let found = check_text(&FinalStageRunsAsRoot, text);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("`ContainerAdministrator`"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("add `USER ContainerUser` after the steps that need administrator rights")
+        );
     }
 }

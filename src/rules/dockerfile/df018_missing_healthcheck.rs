@@ -8,7 +8,9 @@ declare_rule! {
     /// of the image in the repository checks health itself (a compose
     /// `healthcheck:`, Kubernetes liveness or readiness probes; images
     /// are matched to this Dockerfile through the workflows, compose files
-    /// and skaffold configs that build them), nor for images that run no
+    /// and skaffold configs that build them), nor where every deployment
+    /// is a Kubernetes container (Kubernetes ignores `HEALTHCHECK`: KU001
+    /// and KU002 ask for its probes there), nor for images that run no
     /// server (command-line tools) or only expose UDP ports (VPN, DNS or
     /// syslog daemons: no request to answer, and Docker already watches
     /// the process).
@@ -82,7 +84,7 @@ impl Rule for MissingHealthcheck {
         }
         // Kubernetes ignores HEALTHCHECK, and a compose healthcheck replaces
         // it: where every deployment checks health itself, nothing is missing.
-        if image_role::health_checked_everywhere(cx) {
+        if image_role::health_checked_everywhere(cx) || image_role::kubernetes_only(cx) {
             return;
         }
         let at = process.first().or(expose.as_ref()).map(|i| i.keyword_span);

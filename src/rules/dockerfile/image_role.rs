@@ -193,6 +193,31 @@ pub fn health_checked_everywhere(cx: &DockerContext<'_>) -> bool {
     every_run(cx, |r| r.health_checked)
 }
 
+/// Every deployment of the image in the repository is a Kubernetes
+/// container (and there is one): Kubernetes ignores `HEALTHCHECK`; its
+/// probes are what KU001/KU002 ask for.
+pub fn kubernetes_only(cx: &DockerContext<'_>) -> bool {
+    every_run(cx, |r| {
+        matches!(
+            r.runner,
+            crate::project::facts::images::Runner::Kubernetes { .. }
+        )
+    })
+}
+
+/// A Windows image (`mcr.microsoft.com/windows/servercore`, a
+/// `nanoserver` or `windowsservercore` tag): there is no root to drop,
+/// the default user is `ContainerAdministrator` and `USER` names Windows
+/// accounts.
+pub fn windows(df: &crate::parse::dockerfile::Dockerfile) -> bool {
+    df.final_chain().first().is_some_and(|s| {
+        let text = s.image.text.to_ascii_lowercase();
+        text.starts_with("mcr.microsoft.com/windows")
+            || text.contains("windowsservercore")
+            || text.contains("nanoserver")
+    })
+}
+
 /// Every deployment of the image in the repository runs it as a user
 /// other than root, whatever its `USER` (and there is one).
 pub fn user_set_everywhere(cx: &DockerContext<'_>) -> bool {

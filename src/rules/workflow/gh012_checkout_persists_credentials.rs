@@ -10,8 +10,9 @@ declare_rule! {
     /// what every later step can already ask for: not reported. Nor is a
     /// checkout followed only by GitHub's own actions (`github/…`,
     /// `actions/…` other than `actions/github-script`, none uploading the
-    /// workspace), such as CodeQL's: they receive the token anyway and run
-    /// no third party's code.
+    /// workspace), such as CodeQL's, and scripts of quick local programs
+    /// (coreutils, `jq`, `git` reading the checkout, one `gh` call): they
+    /// receive the token anyway or run no third party's code.
     ///
     /// ## Why it matters in production
     /// By default checkout writes the job's token into `.git/config` of the
@@ -190,12 +191,16 @@ impl CheckoutPersistsCredentials {
         // Only GitHub's own actions follow (CodeQL's analysis, a cache
         // save): they are handed the token anyway, run no code of a third
         // party, and ship nothing of the workspace.
+        // A script of quick local programs (`git tag | head`, `jq`, one
+        // `gh api` call) is the workflow author's own code, as harmless.
         if later.iter().all(|s| {
-            s.run.is_none()
+            let own_action = s.run.is_none()
                 && action_path(s)
                     .is_some_and(|p| p.starts_with("github/") || p.starts_with("actions/"))
-                && !ships_workspace(s)
-                && !action_path(s).is_some_and(|p| p.starts_with("actions/github-script"))
+                && !action_path(s).is_some_and(|p| p.starts_with("actions/github-script"));
+            let local_script = s.uses.is_none()
+                && run_script(s).is_some_and(|script| super::quick::quick(script, 0));
+            (own_action || local_script) && !ships_workspace(s)
         }) {
             return;
         }

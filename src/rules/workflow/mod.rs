@@ -29,6 +29,7 @@ mod gh022_runner_image_unpinned;
 mod gh023_secret_in_script;
 mod gh024_host_key_check_disabled;
 mod gh025_job_output_unset;
+mod quick;
 
 use super::{Rule, WorkflowContext};
 use crate::declare_rule;

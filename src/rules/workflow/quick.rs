@@ -1,0 +1,113 @@
+//! Scripts that only run quick, local programs: coreutils, `jq`, `git`
+//! reading the checkout, one GitHub API call through `gh`. GH010 calls
+//! such a step bounded (it cannot hang for hours); GH012 calls it harmless
+//! to persisted credentials (it runs no third party's code).
+
+use crate::parse::shell::Script;
+
+/// Programs that do not wait on the network or a build.
+pub const QUICK_PROGRAMS: &[&str] = &[
+    "echo", "printf", "test", "[", "true", "false", "exit", "cat", "jq", "grep", "sed", "awk",
+    "cut", "sort", "head", "tail", "wc", "ls", "mkdir", "cp", "mv", "rm", "date", "basename",
+    "dirname", "tr", "export", "set", "if", "then", "fi", "[[", "find", "uniq", "tee", "touch",
+    "pwd", "cd", "seq", "printenv", "realpath", "readlink", "stat", "du", "read",
+];
+
+/// `git` subcommands that read the local repository.
+pub const QUICK_GIT: &[&str] = &[
+    "diff",
+    "log",
+    "rev-parse",
+    "status",
+    "show",
+    "describe",
+    "config",
+    "tag",
+    "branch",
+    "ls-files",
+    "ls-tree",
+    "rev-list",
+    "for-each-ref",
+    "merge-base",
+    "cat-file",
+];
+
+/// Every command of `script` is quick, those its command substitutions
+/// run too (`response=$(curl …)` is a download, however it is assigned).
+pub fn quick(script: &Script, depth: usize) -> bool {
+    script.commands.iter().all(|c| {
+        let program = match c.program() {
+            Some("git") => c
+                .args()
+                .first()
+                .is_some_and(|a| QUICK_GIT.contains(&a.text.as_str())),
+            // One GitHub API call (`gh api …`, `gh pr view`), as
+            // `actions/github-script` makes.
+            Some("gh") => {
+                let args: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
+                args.first() == Some(&"api")
+                    || args.get(1).is_some_and(|a| {
+                        matches!(
+                            *a,
+                            "view" | "list" | "comment" | "edit" | "create" | "close"
+                        )
+                    })
+            }
+            // `xargs basename`: as quick as the program it runs.
+            Some("xargs") => c
+                .args()
+                .iter()
+                .any(|a| QUICK_PROGRAMS.contains(&a.text.as_str())),
+            Some(p) => QUICK_PROGRAMS.contains(&p),
+            None => true,
+        };
+        program
+            && c.assignments
+                .iter()
+                .chain(&c.argv)
+                .flat_map(|w| substitutions(&w.text))
+                .all(|inner| {
+                    depth < 4 && {
+                        let map = crate::parse::offsets::OffsetMap::contiguous(0, inner.len());
+                        quick(&crate::parse::shell::parse(inner, &map), depth + 1)
+                    }
+                })
+    })
+}
+
+/// The commands `$(…)` and `` `…` `` run in a word, outermost.
+fn substitutions(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'(') {
+            // `$((…))` is arithmetic: it runs nothing.
+            let arithmetic = bytes.get(i + 2) == Some(&b'(');
+            let start = i + 2;
+            let mut depth = 1;
+            let mut j = start;
+            while j < bytes.len() && depth > 0 {
+                match bytes[j] {
+                    b'(' => depth += 1,
+                    b')' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            let end = if depth == 0 { j - 1 } else { j };
+            if !arithmetic {
+                out.extend(text.get(start..end));
+            }
+            i = j;
+        } else if bytes[i] == b'`' {
+            let start = i + 1;
+            let end = text[start..].find('`').map_or(text.len(), |k| start + k);
+            out.extend(text.get(start..end));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
