@@ -9,6 +9,10 @@ declare_rule! {
     /// counts, read in the stage the service builds: `build.target` when
     /// it names one (a `HEALTHCHECK` only in a later stage is not in that
     /// image), the last stage otherwise; `HEALTHCHECK NONE` does not count.
+    /// Images known to define their own `HEALTHCHECK` (pihole/pihole,
+    /// adguard/adguardhome, vaultwarden/server, jellyfin/jellyfin,
+    /// louislam/uptime-kuma, visibilityspots/cloudflared) are checked by
+    /// Docker already.
     /// Compose files a workflow layers into one project (`docker compose
     /// -f compose.yml -f compose.prod.yml up`) are judged together: a
     /// `healthcheck:` in another file of the stack counts.
@@ -73,6 +77,10 @@ impl Rule for HealthcheckMissing {
                 .and_then(|d| d.as_bool())
                 == Some(true);
             if s.get("healthcheck").is_some() && !disabled {
+                continue;
+            }
+            // The image checks itself (its Dockerfile's `HEALTHCHECK`).
+            if !disabled && s.image().is_some_and(|i| image_has_healthcheck(&i.text)) {
                 continue;
             }
             // A file a workflow layers with this one sets it. (An

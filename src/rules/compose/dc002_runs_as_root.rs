@@ -16,7 +16,9 @@ declare_rule! {
     /// images whose Dockerfile sets a non-root `USER` (Elastic's and
     /// OpenSearch's, Grafana, Prometheus and its exporters, Jenkins,
     /// SonarQube, Keycloak, Adminer, pgAdmin, mongo-express); and every
-    /// image of Bitnami, Selenium and Confluent. A built image whose
+    /// image of Bitnami, Selenium, Confluent and LinuxServer.io (s6 runs
+    /// the service as `abc`, with the `PUID`/`PGID` given), and Synapse
+    /// and Gitea, whose start scripts step down with gosu/su-exec. A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
     /// down the same way and is left alone too (as is one that puts `gosu`

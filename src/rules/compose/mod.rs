@@ -195,10 +195,18 @@ pub fn image_drops_root(image: &str) -> bool {
         Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
         None => repo.split(':').next().unwrap_or(repo).to_string(),
     };
-    // Publishers whose images all run unprivileged.
-    if ["bitnami/", "bitnamilegacy/", "selenium/", "confluentinc/"]
-        .iter()
-        .any(|p| repo.starts_with(p) || repo.contains(&format!("/{p}")))
+    // Publishers whose images all run unprivileged (LinuxServer.io's
+    // start as root only for s6 to run the service as `abc`, the
+    // `PUID`/`PGID` the user passes).
+    if [
+        "bitnami/",
+        "bitnamilegacy/",
+        "selenium/",
+        "confluentinc/",
+        "linuxserver/",
+    ]
+    .iter()
+    .any(|p| repo.starts_with(p) || repo.contains(&format!("/{p}")))
     {
         return true;
     }
@@ -232,6 +240,31 @@ pub fn image_drops_root(image: &str) -> bool {
         "mongo-express",
     ]
     .contains(&name)
+        // Step down with gosu/su-exec in their start scripts: Synapse to
+        // uid 991, Gitea to `git`.
+        || ["matrixdotorg/synapse", "gitea/gitea"]
+            .iter()
+            .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+}
+
+/// Images whose own Dockerfile defines a `HEALTHCHECK` (Docker checks them
+/// without a compose `healthcheck:`).
+pub fn image_has_healthcheck(image: &str) -> bool {
+    let repo = image.split('@').next().unwrap_or(image);
+    let repo = match repo.rsplit_once('/') {
+        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
+        None => repo.split(':').next().unwrap_or(repo).to_string(),
+    };
+    [
+        "pihole/pihole",
+        "adguard/adguardhome",
+        "vaultwarden/server",
+        "jellyfin/jellyfin",
+        "louislam/uptime-kuma",
+        "visibilityspots/cloudflared",
+    ]
+    .iter()
+    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }
 
 /// Images of databases and brokers.

@@ -3,7 +3,11 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A shell-form RUN with a pipe, when neither the stage's `SHELL` nor
-    /// the RUN itself sets `-o pipefail`. Windows shells are left alone.
+    /// the RUN itself sets `-o pipefail`. Windows shells are left alone, as
+    /// are pipelines that scan shared libraries (`find … -exec ldd`,
+    /// `scanelf --needed`, as the official images do to keep the libraries
+    /// they need): `ldd` fails on every file that is no ELF binary, so
+    /// pipefail would break those builds.
     ///
     /// ## Why it matters in production
     /// A pipeline's status is its last command's: in `curl … | tar -x` a
@@ -66,6 +70,18 @@ fn shell_fails_pipelines(s: &[Word]) -> bool {
             .any(|a| a.text == "-eo" || a.text == "-euo" || a.text.contains("pipefail"))
 }
 
+/// Does the pipeline that starts at `cmds[0]` scan shared libraries
+/// (`ldd`, `scanelf`)?
+fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
+    let mut piped = true;
+    cmds.iter()
+        .take_while(|c| std::mem::replace(&mut piped, c.next == Some(Connector::Pipe)))
+        .any(|c| {
+            matches!(c.program(), Some("ldd" | "scanelf"))
+                || c.args().iter().any(|a| a.text == "ldd")
+        })
+}
+
 impl Rule for PipeWithoutPipefail {
     impl_meta!();
 
@@ -96,12 +112,26 @@ impl Rule for PipeWithoutPipefail {
                 }
                 let cmds = commands(instr);
                 let mut pipefail = false;
-                for c in cmds {
+                // Whether the pipeline the current command is part of scans
+                // libraries (decided at its first command).
+                let mut scanning = false;
+                let mut piped_in = false;
+                for (i, c) in cmds.iter().enumerate() {
                     if sets_pipefail(c) {
                         pipefail = true;
                     }
-                    // `echo … | sha256sum -c -`: the left side cannot fail in a way that matters.
-                    let harmless = matches!(c.program(), Some("echo" | "printf" | "yes"));
+                    if !piped_in {
+                        scanning = scans_libraries(&cmds[i..]);
+                    }
+                    piped_in = c.next == Some(Connector::Pipe);
+                    // `echo … | sha256sum -c -`: the left side cannot fail in
+                    // a way that matters. A shared-library scan (`find … -exec
+                    // ldd`, `scanelf --needed`) fails on every file that is
+                    // no ELF binary: the official images mark the libraries
+                    // it finds and check the result with `python3 --version`
+                    // next; pipefail would break their build.
+                    let harmless =
+                        matches!(c.program(), Some("echo" | "printf" | "yes")) || scanning;
                     if c.next == Some(Connector::Pipe) && !pipefail && !harmless {
                         out.report(&Self::META, c.span, "this pipeline fails only if its last command fails")
                             .help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN, or start it with `set -o pipefail &&`");
@@ -111,5 +141,26 @@ impl Rule for PipeWithoutPipefail {
             }
             shell_ok_at_end.push(shell_ok);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    fn count(text: &str) -> usize {
+        check_text(&PipeWithoutPipefail, text).len()
+    }
+
+    #[test]
+    fn a_shared_library_scan_is_left_alone() {
+        let scan = "FROM debian:bookworm-slim\nRUN find /usr/local -type f -executable -exec ldd '{}' ';' \\\n  | awk '/=>/ { print $(NF-1) }' \\\n  | sort -u \\\n  | xargs -r dpkg-query --search \\\n  | cut -d: -f1 \\\n  | xargs -r apt-mark manual\n";
+        assert_eq!(count(scan), 0);
+        let alpine = "FROM alpine:3.20\nRUN scanelf --needed --nobanner --recursive /usr/local | tr ',' '\\n' | sort -u | xargs -rt apk add\n";
+        assert_eq!(count(alpine), 0);
+        // Other pipelines of the image are still judged.
+        let both = format!("{}RUN curl -s https://example.com/x.tgz | tar -xz\n", scan);
+        assert_eq!(count(&both), 1);
     }
 }

@@ -7,7 +7,11 @@ declare_rule! {
     /// cannot set one, are skipped). A job whose every step either has its
     /// own `timeout-minutes` or cannot hang — first-party setup and
     /// artifact actions, `actions/github-script`, change detection
-    /// (`dorny/paths-filter`, `tj-actions/changed-files`), scripts of shell
+    /// (`dorny/paths-filter`, `tj-actions/changed-files`), actions that
+    /// make one or two GitHub API calls (a pull-request title check such
+    /// as `amannn/action-semantic-pull-request`, `peter-evans`' comment
+    /// and close actions, `marocchino/sticky-pull-request-comment`,
+    /// `actions/first-interaction`), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
     /// diff`, `xargs` running one of them, one GitHub API call such as
     /// `gh api` or `gh pr view`; what their `$(…)` run counts too) — is
@@ -61,6 +65,13 @@ const QUICK_ACTIONS: &[&str] = &[
     // Change detection: a diff of the checkout, or one API call.
     "dorny/paths-filter",
     "tj-actions/changed-files",
+    // One or two GitHub API calls: a title check, a comment, a close.
+    "actions/first-interaction",
+    "amannn/action-semantic-pull-request",
+    "peter-evans/find-comment",
+    "peter-evans/create-or-update-comment",
+    "peter-evans/close-issue",
+    "marocchino/sticky-pull-request-comment",
 ];
 
 /// Does a step have its own limit, or no way to hang?
