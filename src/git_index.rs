@@ -55,6 +55,10 @@ fn uses_sha256(git_dir: &Path) -> bool {
 pub fn tracked_paths(root: &Path) -> Option<Vec<PathBuf>> {
     let dir = git_dir(root)?;
     let index = dir.join("index");
+    // A repository with nothing added yet has no index: nothing is tracked.
+    if !index.exists() && dir.join("HEAD").is_file() {
+        return Some(Vec::new());
+    }
     let bytes = crate::read::bytes(&index, MAX_INDEX_BYTES).ok()?;
     let hash_len = if uses_sha256(&dir) { 32 } else { 20 };
     let names = parse(&bytes, hash_len)?;
@@ -167,6 +171,18 @@ fn varint(bytes: &[u8]) -> Option<(u64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repository_without_an_index_tracks_nothing() {
+        let dir = std::env::temp_dir().join(format!("prodlint-noindex-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(dir.join(".git"));
+        let _ = std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n");
+        assert_eq!(tracked_paths(&dir), Some(Vec::new()));
+        // No repository at all: unknown.
+        let _ = std::fs::remove_dir_all(dir.join(".git"));
+        assert_eq!(tracked_paths(&dir), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// One version-2 entry named `name`, with a SHA-1 object name.
     fn entry_v2(name: &[u8]) -> Vec<u8> {

@@ -106,7 +106,19 @@ fn an_env_rule_showing_a_secret_line_masks_it_with_the_secret_rules_off() {
         ".env",
         format!("SECRET_KEY={ENV_KEY}\nDEBUG=1\n"),
     );
-    for select in ["EN024", "EN025", "EN010", "EN"] {
+    // EN025 speaks inside a git repository only (outside, EN024 reports
+    // the unignored file): it is checked last, after `git init`.
+    for select in ["EN024", "EN010", "EN", "EN025"] {
+        if select == "EN025" {
+            let init = std::process::Command::new("git")
+                .current_dir(dir.path())
+                .args(["init", "-q"])
+                .output();
+            if init.is_err() {
+                eprintln!("SKIPPED: git is not installed");
+                return;
+            }
+        }
         let r = run(dir.path(), &["check", "--select", select, "."]);
         assert!(matches!(r.code, Some(0 | 1)), "{select}: {}", r.all());
         assert!(

@@ -320,12 +320,26 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
     let root = workflow_root(path);
     let mut top = BTreeMap::new();
     env_of(workflow.env, &mut top);
+    let workflow_dir = run_directory(workflow.root);
     for job in &workflow.jobs {
         let mut job_env = top.clone();
         env_of(job.env, &mut job_env);
+        let job_dir = run_directory(job.node).or(workflow_dir);
         for step in &job.steps {
             let mut env = job_env.clone();
             env_of(step.env, &mut env);
+            // Where the step's script runs: `working-directory:` of the
+            // step, or the job's or workflow's `defaults.run`.
+            let script_root = match step
+                .node
+                .get("working-directory")
+                .and_then(Node::as_str)
+                .or(job_dir)
+                .filter(|d| !d.contains("${{"))
+            {
+                Some(d) => root.join(d),
+                None => root.clone(),
+            };
             if let Some(uses) = &step.uses
                 && crate::rules::workflow::helpers::step_uses(step, "docker/build-push-action")
             {
@@ -377,7 +391,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                     crate::rules::workflow::helpers::source_offset(file(), run, offset)
                 };
                 for b in docker_builds(script, &env, &map) {
-                    out.builds.extend(b.at_root(&root, path));
+                    out.builds.extend(b.at_root(&script_root, path));
                 }
             }
             if let Some(script) = &step.script
@@ -386,7 +400,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                     .iter()
                     .any(|c| matches!(c.name(), Some("docker" | "docker-compose")))
             {
-                compose_stacks(&root, script, out);
+                compose_stacks(&script_root, script, out);
             }
         }
     }
@@ -573,6 +587,14 @@ pub fn from_script(script: &shell::Script, out: &mut Stated) {
         b.pushed |= b.tags.iter().any(|(i, _)| pushes.contains(&i.repository()));
     }
     out.script_builds = builds;
+}
+
+/// `defaults: {run: {working-directory: …}}` of a workflow or a job.
+fn run_directory(node: &Node) -> Option<&str> {
+    node.get("defaults")?
+        .get("run")?
+        .get("working-directory")?
+        .as_str()
 }
 
 /// `docker compose -f a.yml -f b.yml …` (or `docker-compose`, `--file`,

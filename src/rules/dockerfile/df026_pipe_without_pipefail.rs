@@ -4,10 +4,12 @@ declare_rule! {
     /// ## What it checks
     /// A shell-form RUN with a pipe, when neither the stage's `SHELL` nor
     /// the RUN itself sets `-o pipefail`. Windows shells are left alone, as
-    /// are pipelines that scan shared libraries (`find … -exec ldd`,
-    /// `scanelf --needed`, as the official images do to keep the libraries
-    /// they need): `ldd` fails on every file that is no ELF binary, so
-    /// pipefail would break those builds.
+    /// are pipelines that scan shared libraries with `ldd` (`find … -exec
+    /// ldd … | … | xargs -r dpkg-query --search | … | xargs -r apt-mark
+    /// manual`, the official Debian images' way to keep the libraries they
+    /// need): `dpkg-query` exits 1 for a library no package owns, so
+    /// pipefail would break those builds. (Alpine's `scanelf` pipelines
+    /// have no such failure and are still reported.)
     ///
     /// ## Why it matters in production
     /// A pipeline's status is its last command's: in `curl … | tar -x` a
@@ -70,16 +72,13 @@ fn shell_fails_pipelines(s: &[Word]) -> bool {
             .any(|a| a.text == "-eo" || a.text == "-euo" || a.text.contains("pipefail"))
 }
 
-/// Does the pipeline that starts at `cmds[0]` scan shared libraries
-/// (`ldd`, `scanelf`)?
+/// Does the pipeline that starts at `cmds[0]` scan shared libraries with
+/// `ldd`?
 fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
     let mut piped = true;
     cmds.iter()
         .take_while(|c| std::mem::replace(&mut piped, c.next == Some(Connector::Pipe)))
-        .any(|c| {
-            matches!(c.program(), Some("ldd" | "scanelf"))
-                || c.args().iter().any(|a| a.text == "ldd")
-        })
+        .any(|c| c.program() == Some("ldd") || c.args().iter().any(|a| a.text == "ldd"))
 }
 
 impl Rule for PipeWithoutPipefail {
@@ -126,10 +125,11 @@ impl Rule for PipeWithoutPipefail {
                     piped_in = c.next == Some(Connector::Pipe);
                     // `echo … | sha256sum -c -`: the left side cannot fail in
                     // a way that matters. A shared-library scan (`find … -exec
-                    // ldd`, `scanelf --needed`) fails on every file that is
-                    // no ELF binary: the official images mark the libraries
-                    // it finds and check the result with `python3 --version`
-                    // next; pipefail would break their build.
+                    // ldd … | … | xargs -r dpkg-query --search`, the official
+                    // Debian images' way to keep the libraries they need)
+                    // fails by design: `dpkg-query` exits 1 for a library no
+                    // package owns. Pipefail would break the build; the
+                    // images check the result with `python3 --version` next.
                     let harmless =
                         matches!(c.program(), Some("echo" | "printf" | "yes")) || scanning;
                     if c.next == Some(Connector::Pipe) && !pipefail && !harmless {
@@ -158,7 +158,9 @@ mod tests {
         let scan = "FROM debian:bookworm-slim\nRUN find /usr/local -type f -executable -exec ldd '{}' ';' \\\n  | awk '/=>/ { print $(NF-1) }' \\\n  | sort -u \\\n  | xargs -r dpkg-query --search \\\n  | cut -d: -f1 \\\n  | xargs -r apt-mark manual\n";
         assert_eq!(count(scan), 0);
         let alpine = "FROM alpine:3.20\nRUN scanelf --needed --nobanner --recursive /usr/local | tr ',' '\\n' | sort -u | xargs -rt apk add\n";
-        assert_eq!(count(alpine), 0);
+        assert_eq!(count(alpine), 1);
+        let found = "FROM alpine:3.20\nRUN find /usr/local -type f -executable -exec scanelf --needed --nobanner --format '%n#p' '{}' ';' | tr ',' '\\n' | sort -u | xargs -rt apk add\n";
+        assert_eq!(count(found), 1);
         // Other pipelines of the image are still judged.
         let both = format!("{}RUN curl -s https://example.com/x.tgz | tar -xz\n", scan);
         assert_eq!(count(&both), 1);

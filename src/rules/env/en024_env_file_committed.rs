@@ -6,7 +6,8 @@ declare_rule! {
     /// An env file that is not a template, holds secret-like values (a
     /// `*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*_KEY` … name with a value that
     /// is not empty, a placeholder or a `${…}` reference), and is tracked by
-    /// git — or, outside a git repository, not ignored by `.gitignore`.
+    /// git — or, outside a git repository, not ignored by `.gitignore` (the
+    /// message then says so; EN025 stays silent there).
     ///
     /// ## Why it matters in production
     /// Everything in git history is copied to every clone, fork, CI cache
@@ -50,7 +51,8 @@ impl Rule for EnvFileCommitted {
             .filter(|e| !e.value.contains("${") && is_secret_assignment(&e.key, &e.value, &[]))
             .collect();
         let Some(first) = secrets.first() else { return };
-        let exposed = match crate::git::is_tracked(&cx.file.path) {
+        let tracked = crate::git::is_tracked(&cx.file.path);
+        let exposed = match tracked {
             Some(tracked) => tracked,
             None => !crate::git::is_ignored(&cx.file.path),
         };
@@ -60,6 +62,14 @@ impl Rule for EnvFileCommitted {
                 .map(|e| format!("`{}`", e.key))
                 .collect::<Vec<_>>()
                 .join(", ");
+            // Outside a git repository what is known is that nothing
+            // ignores it: the next `git add .` commits it (EN025's case,
+            // reported here once).
+            if tracked.is_none() {
+                out.report(&Self::META, first.key_span, format!("this env file holds secret values and no `.gitignore` ignores it: {names}"))
+                    .help("ignore it (`.env` and `.env.*` with `!.env.example` in `.gitignore`), keep the secrets out of the repository, and commit a template instead");
+                return;
+            }
             out.report(&Self::META, first.key_span, format!("this env file is committed with secret values: {names}"))
                 .help("remove it from git (`git rm --cached`), ignore it, rotate the secrets, and commit a template instead");
         }

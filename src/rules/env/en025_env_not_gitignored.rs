@@ -7,7 +7,8 @@ declare_rule! {
     /// empty, a placeholder or a reference), and that no `.gitignore` (in
     /// its folder or above, up to the repository root) ignores. A file of
     /// settings only (`VITE_API_URL=…`), or of empty or `changeme` secrets,
-    /// is meant to be committed: it is not reported.
+    /// is meant to be committed: it is not reported. Outside a git
+    /// repository EN024 reports such a file, and this rule stays silent.
     ///
     /// ## Why it matters in production
     /// The next `git add .` commits it, with whatever real credentials a
@@ -45,6 +46,11 @@ impl Rule for EnvNotGitignored {
 
     fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         if cx.environment == Environment::Template || crate::git::is_ignored(&cx.file.path) {
+            return;
+        }
+        // Outside a git repository EN024 reports the same file (not
+        // ignored, with secrets): one finding, not two.
+        if crate::git::is_tracked(&cx.file.path).is_none() {
             return;
         }
         // Settings and placeholders are committed on purpose.
