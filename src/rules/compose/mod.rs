@@ -182,6 +182,17 @@ pub fn is_dev_compose(path: &Path) -> bool {
     crate::rules::process::dev_files::is_dev_file(path)
 }
 
+/// An image reference without its tag and digest
+/// (`registry:5000/org/name:tag@sha256:…` -> `registry:5000/org/name`:
+/// the tag is after the last `/`).
+fn repository(image: &str) -> String {
+    let repo = image.split('@').next().unwrap_or(image);
+    match repo.rsplit_once('/') {
+        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
+        None => repo.split(':').next().unwrap_or(repo).to_string(),
+    }
+}
+
 /// Images that do not run their service as root: their Dockerfile sets a
 /// non-root `USER`, or their entrypoint steps down to the service's own
 /// user before it starts it (as the official database images do).
@@ -189,12 +200,7 @@ pub fn image_drops_root(image: &str) -> bool {
     if is_database(image) {
         return true;
     }
-    let repo = image.split(['@']).next().unwrap_or(image);
-    // `registry:5000/org/name:tag`: the tag is after the last `/`.
-    let repo = match repo.rsplit_once('/') {
-        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
-        None => repo.split(':').next().unwrap_or(repo).to_string(),
-    };
+    let repo = repository(image);
     // Publishers whose images all run unprivileged (LinuxServer.io's
     // start as root only for s6 to run the service as `abc`, the
     // `PUID`/`PGID` the user passes).
@@ -250,11 +256,7 @@ pub fn image_drops_root(image: &str) -> bool {
 /// Images whose own Dockerfile defines a `HEALTHCHECK` (Docker checks them
 /// without a compose `healthcheck:`).
 pub fn image_has_healthcheck(image: &str) -> bool {
-    let repo = image.split('@').next().unwrap_or(image);
-    let repo = match repo.rsplit_once('/') {
-        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
-        None => repo.split(':').next().unwrap_or(repo).to_string(),
-    };
+    let repo = repository(image);
     [
         "pihole/pihole",
         "adguard/adguardhome",
