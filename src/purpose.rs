@@ -360,7 +360,9 @@ fn compose_is_development(text: &str) -> bool {
         }
     }
     if builds > 0 {
-        return dev_targets >= builds;
+        // Every build targets a development stage, and the images run are
+        // stock services or the tags of those builds.
+        return dev_targets >= builds && images - stock <= builds;
     }
     images > 0 && images == stock
 }
@@ -411,6 +413,8 @@ mod tests {
         let mixed = "services:\n  web:\n    build:\n      context: .\n      target: development\n  api:\n    build: ./api\n";
         assert_eq!(p("compose.yaml", compose, mixed), Purpose::Production);
         let prod = "services:\n  web:\n    build:\n      context: .\n      target: production\n";
+        let beside = "services:\n  tests:\n    build:\n      context: .\n      target: dev\n  api:\n    image: ghcr.io/acme/api:1.0\n  worker:\n    image: ghcr.io/acme/worker:1.0\n";
+        assert_eq!(p("compose.yaml", compose, beside), Purpose::Production);
         assert_eq!(p("compose.yaml", compose, prod), Purpose::Production);
         assert_eq!(
             p("k8s/overlays/dev/deployment.yaml", None, ""),

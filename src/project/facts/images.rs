@@ -439,6 +439,8 @@ pub struct ScriptBuild {
     pub context: String,
     /// `--push`, or a `docker push` of one of its names in the script.
     pub pushed: bool,
+    /// `--target` names a stage: not the image the Dockerfile ends with.
+    pub targeted: bool,
 }
 
 impl ScriptBuild {
@@ -488,6 +490,7 @@ fn docker_builds(
         let mut tags = Vec::new();
         let mut file = None;
         let mut context = None;
+        let mut targeted = false;
         let mut i = skip;
         while i < c.argv.len() {
             let w = &c.argv[i];
@@ -507,6 +510,10 @@ fn docker_builds(
                     tags.push((t["--tag=".len()..].to_string(), w.span))
                 }
                 _ if t.starts_with("--file=") => file = Some(t["--file=".len()..].to_string()),
+                _ if t == "--target" || t.starts_with("--target=") => {
+                    targeted = true;
+                    i += usize::from(t == "--target");
+                }
                 _ if t.starts_with('-') => {
                     // Options with a value the build does not need here.
                     if matches!(
@@ -542,6 +549,7 @@ fn docker_builds(
             file: file.map(|f| expand(&f, env)),
             context,
             pushed: c.argv.iter().any(|w| w.text == "--push"),
+            targeted,
         });
     }
     out
@@ -581,7 +589,23 @@ pub fn from_script(script: &shell::Script, out: &mut Stated) {
             }
         }
     }
+    // A `cd` elsewhere than the script's own folder moves the paths the
+    // builds after it name: those are not followed.
+    let moved = script
+        .commands
+        .iter()
+        .filter(|c| matches!(c.name(), Some("cd" | "pushd")))
+        .filter(|c| !c.args().iter().any(|a| a.text.contains("dirname")))
+        .map(|c| c.span.start)
+        .min();
     let mut builds = docker_builds(script, &env, &|o| o);
+    // A build of a named stage is not the Dockerfile's final image.
+    builds.retain(|b| {
+        !b.targeted
+            && b.tags
+                .iter()
+                .all(|(_, at)| moved.is_none_or(|cd| at.start < cd))
+    });
     let pushes = pushed_names(script.commands.iter(), &env);
     for b in &mut builds {
         b.pushed |= b.tags.iter().any(|(i, _)| pushes.contains(&i.repository()));

@@ -80,7 +80,10 @@ impl Rule for HealthcheckMissing {
                 continue;
             }
             // The image checks itself (its Dockerfile's `HEALTHCHECK`).
-            if !disabled && s.image().is_some_and(|i| image_has_healthcheck(&i.text)) {
+            if !disabled
+                && built.is_none()
+                && s.image().is_some_and(|i| image_has_healthcheck(&i.text))
+            {
                 continue;
             }
             // A file a workflow layers with this one sets it. (An

@@ -10,7 +10,8 @@ declare_rule! {
     /// `image:`, a compose service's `image:` that it does not build
     /// itself) against the images its workflows build and push
     /// (`docker/build-push-action` with `push:`, `docker build` followed
-    /// by `docker push`, `docker buildx build --push`):
+    /// by `docker push`, `docker buildx build --push`; the pushes of build
+    /// scripts inside a repository whose workflows push count too):
     ///
     /// - an image of the same registry and owner as a pushed one
     ///   (`ghcr.io/acme/…`) whose name no workflow pushes
@@ -107,7 +108,11 @@ impl Rule for DeployedImageNotBuilt {
         for b in cx
             .project
             .builds()
-            .filter(|b| b.pushed && !from_workflow(b))
+            // A script's push of a name only known at run time tells
+            // nothing (and must not make every pushed name unknown).
+            .filter(|b| {
+                b.pushed && !from_workflow(b) && b.image.as_ref().is_some_and(|i| !i.unresolved)
+            })
         {
             let file = crate::project::key(&b.at.file);
             for (root, builds) in pushed.iter_mut() {

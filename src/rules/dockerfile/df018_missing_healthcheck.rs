@@ -11,9 +11,9 @@ declare_rule! {
     /// and skaffold configs that build them), nor where every deployment
     /// is a Kubernetes container (Kubernetes ignores `HEALTHCHECK`: KU001
     /// and KU002 ask for its probes there), nor for images that run no
-    /// server (command-line tools) or only expose UDP ports (VPN, DNS or
-    /// syslog daemons: no request to answer, and Docker already watches
-    /// the process).
+    /// server (command-line tools) or that only expose UDP ports and start
+    /// no server the rule recognises (VPN, DNS or syslog daemons: no
+    /// request to answer, and Docker already watches the process).
     ///
     /// ## Why it matters in production
     /// Without a health check Docker knows only whether the process is

@@ -73,12 +73,19 @@ fn shell_fails_pipelines(s: &[Word]) -> bool {
 }
 
 /// Does the pipeline that starts at `cmds[0]` scan shared libraries with
-/// `ldd`?
+/// `ldd` and look their packages up with `dpkg-query`?
 fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
     let mut piped = true;
-    cmds.iter()
+    let pipeline: Vec<&SimpleCommand> = cmds
+        .iter()
         .take_while(|c| std::mem::replace(&mut piped, c.next == Some(Connector::Pipe)))
-        .any(|c| c.program() == Some("ldd") || c.args().iter().any(|a| a.text == "ldd"))
+        .collect();
+    let runs = |name: &str| {
+        pipeline
+            .iter()
+            .any(|c| c.program() == Some(name) || c.args().iter().any(|a| a.text == name))
+    };
+    runs("ldd") && runs("dpkg-query")
 }
 
 impl Rule for PipeWithoutPipefail {

@@ -16,8 +16,10 @@ declare_rule! {
     /// an environment named like production that publishes a package
     /// (`pypa/gh-action-pypi-publish`, `twine upload`, `uv publish`, `npm
     /// publish`, `cargo publish`, `gem push`; PyPI's trusted publishing
-    /// asks for an environment) publishes, it does not deploy: a released
-    /// version is immutable and runs nowhere until someone installs it. A job that
+    /// asks for an environment) and runs nothing that deploys (a deploy
+    /// CLI, `curl` to a deploy hook, a script of the repository such as
+    /// `./deploy.sh`) publishes, it does not deploy: a released version is
+    /// immutable and runs nowhere until someone installs it. A job that
     /// only reports status over SSH (`docker ps`, `systemctl status`)
     /// deploys nothing.
     ///
@@ -195,5 +197,8 @@ mod tests {
             "run: kubectl apply -f k8s/",
         );
         assert_eq!(codes(&deploy), vec![(5, "GH008".to_string())]);
+        // A deploy script beside the upload keeps the environment a deploy.
+        let both = format!("{twine}      - run: ./deploy.sh\n");
+        assert_eq!(codes(&both), vec![(5, "GH008".to_string())]);
     }
 }

@@ -199,7 +199,9 @@ impl CheckoutPersistsCredentials {
                     .is_some_and(|p| p.starts_with("github/") || p.starts_with("actions/"))
                 && !action_path(s).is_some_and(|p| p.starts_with("actions/github-script"));
             let local_script = s.uses.is_none()
-                && run_script(s).is_some_and(|script| super::quick::quick(script, 0));
+                && run_script(s).is_some_and(|script| {
+                    !script.commands.is_empty() && super::quick::quick(script, 0)
+                });
             (own_action || local_script) && !ships_workspace(s)
         }) {
             return;

@@ -311,7 +311,7 @@ pub fn deploy_evidence(job: &Job<'_>) -> Option<Deploy> {
         lower.contains("prod") || lower.contains("live")
     });
     if let Some(env) = production
-        && !job.steps.iter().any(publishes_package)
+        && !publishes_only_packages(job)
     {
         return Some(deploy(
             env.span,
@@ -390,6 +390,57 @@ pub fn deploy_evidence(job: &Job<'_>) -> Option<Deploy> {
         }
     }
     publish
+}
+
+/// Programs that change something running: a package job that also runs
+/// one of these (or a script of the repository, `./deploy.sh`) deploys.
+const DEPLOYING_PROGRAMS: &[&str] = &[
+    "ssh",
+    "scp",
+    "rsync",
+    "sshpass",
+    "make",
+    "firebase",
+    "wrangler",
+    "heroku",
+    "fly",
+    "flyctl",
+    "vercel",
+    "netlify",
+    "railway",
+    "kubectl",
+    "helm",
+    "terraform",
+    "tofu",
+    "pulumi",
+    "ansible-playbook",
+    "kamal",
+    "aws",
+    "gcloud",
+    "az",
+    "docker",
+    "serverless",
+    "sls",
+    "curl",
+    "wget",
+    "bash",
+    "sh",
+];
+
+/// Does the job publish a package and run nothing that deploys (no
+/// deploy CLI, no `curl` to a deploy hook, no script of the repository
+/// such as `./deploy.sh`) next to it?
+fn publishes_only_packages(job: &Job<'_>) -> bool {
+    job.steps.iter().any(publishes_package)
+        && job.steps.iter().all(|step| {
+            run_script(step).is_none_or(|script| {
+                !script.commands.iter().any(|c| {
+                    c.name()
+                        .is_some_and(|n| n.contains('/') || n.ends_with(".sh"))
+                        || c.program().is_some_and(|p| DEPLOYING_PROGRAMS.contains(&p))
+                })
+            })
+        })
 }
 
 /// Package registries' upload commands: a release of an artefact, not a

@@ -3,7 +3,7 @@
 //! such a step bounded (it cannot hang for hours); GH012 calls it harmless
 //! to persisted credentials (it runs no third party's code).
 
-use crate::parse::shell::Script;
+use crate::parse::shell::{Script, SimpleCommand};
 
 /// Programs that do not wait on the network or a build.
 pub const QUICK_PROGRAMS: &[&str] = &[
@@ -35,7 +35,12 @@ pub const QUICK_GIT: &[&str] = &[
 /// Every command of `script` is quick, those its command substitutions
 /// run too (`response=$(curl …)` is a download, however it is assigned).
 pub fn quick(script: &Script, depth: usize) -> bool {
-    script.commands.iter().all(|c| {
+    script.commands.iter().all(|c| quick_command(c, depth))
+}
+
+/// One command is quick (see [`quick`]).
+pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
+    {
         let program = match c.program() {
             Some("git") => c
                 .args()
@@ -72,7 +77,7 @@ pub fn quick(script: &Script, depth: usize) -> bool {
                         quick(&crate::parse::shell::parse(inner, &map), depth + 1)
                     }
                 })
-    })
+    }
 }
 
 /// The commands `$(…)` and `` `…` `` run in a word, outermost.
