@@ -69,13 +69,14 @@ pub fn may_feed(c: &Candidate) -> bool {
     }
 }
 
+/// The commands that build an image from a Dockerfile.
+const BUILD_COMMANDS: &[&str] = &["docker build", "docker buildx build", "docker image build"];
+
 /// A shell script that builds images (`docker build`, `docker buildx
 /// build`, `docker image build`).
 fn builds_images(path: &Path, text: &str) -> bool {
     path.extension().is_some_and(|e| e == "sh" || e == "bash")
-        && ["docker build", "docker buildx build", "docker image build"]
-            .iter()
-            .any(|w| text.contains(w))
+        && BUILD_COMMANDS.iter().any(|w| text.contains(w))
 }
 
 /// A test module, by its path below the folder checked.
@@ -115,9 +116,6 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         // the inputs it pastes.
         FileKind::Workflow => [
             "build-push-action",
-            "docker build",
-            "docker buildx build",
-            "docker image build",
             "docker compose",
             "docker-compose",
             "uses: ./",
@@ -126,6 +124,7 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
             "inputs.",
         ]
         .iter()
+        .chain(BUILD_COMMANDS)
         .any(|w| text.contains(w)),
         _ => true,
     };

@@ -188,6 +188,26 @@ fn long_running(c: &SimpleCommand) -> Option<String> {
     Some(format!("`{}`", server.server.name()))
 }
 
+/// Where the final stage puts `gosu` or `su-exec` in the image (installs
+/// the package, downloads or copies the binary): a tool whose one use is
+/// an entrypoint script stepping down from root before the server starts.
+pub fn step_down_tool(df: &Dockerfile) -> Option<&Word> {
+    let named = |w: &&Word| {
+        let name = w.text.rsplit('/').next().unwrap_or(&w.text);
+        name == "gosu" || name == "su-exec" || name.starts_with("gosu-")
+    };
+    df.final_instructions().find_map(|i| match i.keyword {
+        Keyword::Run => i
+            .script()
+            .into_iter()
+            .flat_map(|s| &s.commands)
+            .flat_map(|c| &c.argv)
+            .find(named),
+        Keyword::Copy | Keyword::Add => i.words().iter().find(named),
+        _ => None,
+    })
+}
+
 /// Reads a script's text (never runs it).
 pub fn read(script: &Script) -> ScriptFacts {
     let mut facts = ScriptFacts::default();

@@ -105,7 +105,7 @@ impl Rule for RunsAsRoot {
                             // image that gets `gosu`/`su-exec` for it.
                             None => {
                                 crate::project::facts::entrypoint::named_in(&b.dockerfile).is_some()
-                                    && crate::rules::dockerfile::helpers::step_down_tool(
+                                    && crate::project::facts::entrypoint::step_down_tool(
                                         &b.dockerfile,
                                     )
                                     .is_some()

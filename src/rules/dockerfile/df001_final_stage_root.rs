@@ -165,7 +165,7 @@ impl Rule for FinalStageRunsAsRoot {
                 // pattern, but the step down cannot be confirmed.
                 if cx.project.entry_script(&cx.file.path).is_none()
                     && crate::project::facts::entrypoint::named_in(df).is_some()
-                    && let Some(tool) = step_down_tool(df)
+                    && let Some(tool) = crate::project::facts::entrypoint::step_down_tool(df)
                 {
                     out.report(&Self::META, span, format!("no USER in the final stage: the container starts as root; the image gets `{}` for its entrypoint script to step down to another user, but that script is not in the repository to confirm it", tool.text.rsplit('/').next().unwrap_or(&tool.text)))
                         .severity(Severity::Info)

@@ -241,18 +241,3 @@ pub fn base_env(cx: &crate::rules::DockerContext<'_>, name: &str) -> Option<Stri
     let (pair, _) = base.dockerfile.final_env(name)?;
     pair.value.clone()
 }
-
-/// Where the final stage puts `gosu` or `su-exec` in the image (installs
-/// the package, downloads or copies the binary): a tool whose one use is
-/// an entrypoint script stepping down from root before the server starts.
-pub fn step_down_tool(df: &Dockerfile) -> Option<&Word> {
-    let named = |w: &&Word| {
-        let name = w.text.rsplit('/').next().unwrap_or(&w.text);
-        name == "gosu" || name == "su-exec" || name.starts_with("gosu-")
-    };
-    df.final_instructions().find_map(|i| match i.keyword {
-        Keyword::Run => commands(i).iter().flat_map(|c| &c.argv).find(named),
-        Keyword::Copy | Keyword::Add => i.words().iter().find(named),
-        _ => None,
-    })
-}

@@ -1,6 +1,6 @@
 //! DF: Dockerfile rules, one per file.
 
-pub(crate) mod helpers;
+mod helpers;
 mod image_role;
 
 mod df001_final_stage_root;
