@@ -30,6 +30,14 @@ pub struct Volume {
     pub bind: bool,
 }
 
+/// A host path that is a container runtime's socket (Docker,
+/// containerd, Podman, CRI-O): root on the host to whoever talks to it.
+pub fn is_runtime_socket(path: &str) -> bool {
+    ["docker.sock", "containerd.sock", "podman.sock", "crio.sock"]
+        .iter()
+        .any(|s| path.ends_with(s))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EnvVar<'a> {
     pub key: Spanned,
@@ -195,6 +203,29 @@ impl<'a> Service<'a> {
             Some(n) => Spanned::of(n).into_iter().collect(),
             None => Vec::new(),
         }
+    }
+
+    /// Where the service is given privileges only root can use:
+    /// `privileged: true` or a non-empty `cap_add:`.
+    pub fn root_privileges(&self) -> Option<Span> {
+        if self.is_true("privileged") {
+            return self.get("privileged").map(|n| n.span);
+        }
+        if let Some(caps) = self
+            .get("cap_add")
+            .filter(|n| n.as_seq().is_some_and(|l| !l.is_empty()))
+        {
+            return Some(caps.span);
+        }
+        None
+    }
+
+    /// Where the container runtime's (root-owned) socket is mounted.
+    pub fn runtime_socket(&self) -> Option<Span> {
+        self.volumes()
+            .into_iter()
+            .find(|v| v.source.as_deref().is_some_and(is_runtime_socket))
+            .map(|v| v.span)
     }
 
     pub fn is_true(&self, key: &str) -> bool {

@@ -94,6 +94,11 @@ pub struct Run {
     /// says (a container's non-zero `runAsUser`, the pod's when the
     /// container sets none; a compose `user:` other than root), and where.
     pub non_root: Option<Loc>,
+    /// The platform grants it privileges only root can use (compose
+    /// `privileged: true`, `cap_add:`, the container runtime's socket
+    /// mounted; a container's `privileged: true` or added
+    /// capabilities), and where.
+    pub host_privileges: Option<Loc>,
 }
 
 /// A source of a run's variables besides its own list.
@@ -848,8 +853,25 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                     })
                 })
                 .map(|u| loc(path, u.span)),
+            host_privileges: s
+                .root_privileges()
+                .or_else(|| s.runtime_socket())
+                .map(|span| loc(path, span)),
         });
     }
+}
+
+/// Where a container is given privileges only root can use: `privileged:
+/// true` or capabilities added in its `securityContext`.
+fn container_privileges(c: &kube::Container<'_>, path: &Path) -> Option<Loc> {
+    let sc = c.security_context()?;
+    if let Some(p) = sc.get("privileged").filter(|n| n.as_bool() == Some(true)) {
+        return Some(loc(path, p.span));
+    }
+    sc.get("capabilities")
+        .and_then(|c| c.get("add"))
+        .filter(|n| n.as_seq().is_some_and(|l| !l.is_empty()))
+        .map(|n| loc(path, n.span))
 }
 
 /// Where a container is made to run as a user other than root: a
@@ -1058,6 +1080,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     })
                     .collect(),
                 non_root: runs_non_root(&w, &c, path),
+                host_privileges: container_privileges(&c, path),
             });
         }
     }

@@ -17,8 +17,8 @@ declare_rule! {
     /// OpenSearch's, Grafana, Prometheus and its exporters, Jenkins,
     /// SonarQube, Keycloak, Adminer, pgAdmin, mongo-express); and every
     /// image of Bitnami, Selenium, Confluent and LinuxServer.io (s6 runs
-    /// the service as `abc`, with the `PUID`/`PGID` given), and Synapse
-    /// and Gitea, whose start scripts step down with gosu/su-exec. A built image whose
+    /// the service as `abc`, with the `PUID`/`PGID` given), and Synapse,
+    /// Gitea and Gogs, whose start scripts step down with gosu/su-exec. A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
     /// down the same way and is left alone too (as is one that puts `gosu`
@@ -26,6 +26,11 @@ declare_rule! {
     /// does not hold), as is an `image:` that a
     /// Dockerfile of the repository builds (a workflow or a build script
     /// tags it with that name) when that Dockerfile sets a non-root `USER`.
+    /// A service without `user:` that is given privileges only root can
+    /// use (`privileged: true`, `cap_add:`) is not reported either: root
+    /// is what they need (DC005 judges the privileges). A `user: root` on a one-shot job (a service
+    /// others wait for with `condition: service_completed_successfully`,
+    /// such as an init that fixes the ownership of volumes) is information.
     ///
     /// ## Why it matters in production
     /// A process running as root inside the container is root on the host's
@@ -68,11 +73,33 @@ impl Rule for RunsAsRoot {
     impl_meta!();
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
+        // One-shot jobs: services others wait for to complete (an init
+        // that fixes the ownership of volumes and exits).
+        let one_shot: Vec<String> = cx
+            .compose
+            .services
+            .iter()
+            .flat_map(|s| s.depends_on())
+            .filter(|d| {
+                d.condition
+                    .as_ref()
+                    .is_some_and(|c| c.text == "service_completed_successfully")
+            })
+            .map(|d| d.service.text)
+            .collect();
         for (i, (s, built, _)) in cx.services().enumerate() {
             match s.str_of("user") {
                 Some(u) => {
                     let name = u.text.split(':').next().unwrap_or("");
-                    if name == "root" || name == "0" {
+                    if (name == "root" || name == "0") && one_shot.contains(&s.name.text) {
+                        out.report(
+                            &Self::META,
+                            u.span,
+                            format!("service `{}` runs as root; it is a one-shot job (other services wait for it to complete), so root ends when it exits", s.name.text),
+                        )
+                        .severity(Severity::Info)
+                        .help("keep its command to what needs root (`chown` of the volumes), and start the long-running services as an unprivileged user");
+                    } else if name == "root" || name == "0" {
                         out.report(
                             &Self::META,
                             u.span,
@@ -84,6 +111,13 @@ impl Rule for RunsAsRoot {
                 }
                 None if !cx.dev => {
                     if built.is_some_and(image_user_is_non_root) {
+                        continue;
+                    }
+                    // It is given privileges only root can use (`cap_add`,
+                    // `privileged`): root is what they need, and DC005
+                    // judges the privileges. (A socket can be reached
+                    // through its group: that one still counts.)
+                    if s.root_privileges().is_some() {
                         continue;
                     }
                     // The merged service of a stack a workflow layers: a

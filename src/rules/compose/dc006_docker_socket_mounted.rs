@@ -40,19 +40,16 @@ declare_rule! {
     }
 }
 
-pub fn is_runtime_socket(path: &str) -> bool {
-    ["docker.sock", "containerd.sock", "podman.sock", "crio.sock"]
-        .iter()
-        .any(|s| path.ends_with(s))
-}
-
 impl Rule for DockerSocketMounted {
     impl_meta!();
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
             for v in s.volumes() {
-                if v.source.as_deref().is_some_and(is_runtime_socket) {
+                if v.source
+                    .as_deref()
+                    .is_some_and(crate::parse::compose::is_runtime_socket)
+                {
                     out.report(&Self::META, v.span, format!("service `{}` mounts the container runtime's socket: that is root on the host", s.name.text))
                         .help("use a socket proxy limited to the calls needed, or remove the mount");
                 }

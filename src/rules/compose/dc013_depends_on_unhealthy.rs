@@ -6,7 +6,9 @@ declare_rule! {
     /// `condition: service_healthy`, unless the service's `command` or
     /// `entrypoint` waits for its dependency itself (`wait-for-it`,
     /// `wait-for`, `dockerize -wait`, `pg_isready`, `nc -z`, an `until` or
-    /// `while` retry loop). Database admin UIs (adminer, pgAdmin,
+    /// `while` retry loop), or its `environment:` tells the image's
+    /// entrypoint what to wait for (`WAIT_HOSTS` of docker-compose-wait,
+    /// `DOCKER_WAIT_HOST`, `WAIT_FOR_HOST`). Database admin UIs (adminer, pgAdmin,
     /// phpMyAdmin, …), which connect only when someone logs in, and Swarm
     /// stack files (`docker-stack*.yml`: `docker stack deploy` ignores
     /// `depends_on`) are not reported.
@@ -67,8 +69,20 @@ const WAITS: &[&str] = &[
     "while ",
 ];
 
-/// The service's command or entrypoint waits for its dependencies.
+/// Variables an image's entrypoint reads to wait for a host before it
+/// starts: `WAIT_HOSTS` of docker-compose-wait, `DOCKER_WAIT_HOST` of the
+/// images that poll with dockerize, `WAIT_FOR_HOST`-style names.
+fn wait_variable(name: &str) -> bool {
+    let name = name.to_ascii_uppercase();
+    name == "WAIT_HOSTS" || name.contains("WAIT_HOST") || name.starts_with("WAIT_FOR_")
+}
+
+/// The service's command or entrypoint waits for its dependencies, or
+/// its environment tells the image's entrypoint what to wait for.
 fn waits_itself(s: &crate::parse::compose::Service<'_>) -> bool {
+    if s.environment().iter().any(|v| wait_variable(&v.key.text)) {
+        return true;
+    }
     ["command", "entrypoint"].iter().any(|k| {
         let text = match s.get(k) {
             Some(n) => match n.as_seq() {

@@ -248,7 +248,8 @@ pub fn image_drops_root(image: &str) -> bool {
     .contains(&name)
         // Step down with gosu/su-exec in their start scripts: Synapse to
         // uid 991, Gitea to `git`.
-        || ["matrixdotorg/synapse", "gitea/gitea"]
+        // Gogs starts its web server with gosu as `$USER_GOGS`.
+        || ["matrixdotorg/synapse", "gitea/gitea", "gogs/gogs"]
             .iter()
             .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }

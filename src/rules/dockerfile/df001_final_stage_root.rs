@@ -34,6 +34,12 @@ declare_rule! {
     /// served) is information too: the images built `FROM` it choose their
     /// own user.
     ///
+    /// A toolbox image whose default command only prints usage (`CMD
+    /// ["--help"]` after an `ENTRYPOINT` such as `airflow` or `cfssl`,
+    /// `CMD ["tool", "--help"]`) is information as well, exposed ports or
+    /// not: each deployment chooses what it runs and can set its user
+    /// there.
+    ///
     /// Silent when the image's entrypoint script, copied from the
     /// repository, starts the server as another user (`exec gosu app
     /// "$@"`, `su-exec`, `setpriv`, `runuser`): the pattern of the official
@@ -44,6 +50,13 @@ declare_rule! {
     /// starts an entrypoint script the repository does not hold (copied
     /// from elsewhere, or not checked), the finding is information: the
     /// script presumably steps down, but that cannot be confirmed.
+    ///
+    /// Information when every deployment of the image in the repository
+    /// grants it privileges only root can use (compose `privileged: true`,
+    /// `cap_add:` or the container runtime's socket mounted; a container's
+    /// `privileged: true` or added capabilities): a VPN server given
+    /// `NET_ADMIN` or a log router on the Docker socket runs as root by
+    /// design there.
     ///
     /// Silent when every deployment of the image in the repository runs
     /// it as another user (each Kubernetes container that runs it sets a
@@ -160,6 +173,15 @@ impl Rule for FinalStageRunsAsRoot {
                 }
                 let from = &df.instructions[stage.from];
                 let span = from.keyword_span.cover(stage.image.span);
+                // Every deployment hands it privileges a non-root user could
+                // not use (a VPN's NET_ADMIN, a privileged NFS server, a log
+                // router on the Docker socket): root is its design there.
+                if image_role::privileged_everywhere(cx) {
+                    out.report(&Self::META, span, "no USER in the final stage: it runs as root, and every deployment of the image in the repository grants it privileges only root can use (`privileged`, added capabilities or the container runtime's socket)")
+                        .severity(Severity::Info)
+                        .help("check that each privilege is needed; where the server can drop root after it starts (its own `user` setting), let it");
+                    return;
+                }
                 // It puts `gosu`/`su-exec` in the image and starts a script
                 // the repository does not hold: the official images'
                 // pattern, but the step down cannot be confirmed.
@@ -180,6 +202,14 @@ impl Rule for FinalStageRunsAsRoot {
                         out.report(&Self::META, span, "no USER in the final stage of this command-line tool (no port, no server): it runs as root, and files it writes to mounted folders belong to root")
                             .severity(Severity::Info)
                             .help("add an unprivileged USER, or document `docker run --user $(id -u)`");
+                        return;
+                    }
+                    // The deployment picks the command; it can pick the
+                    // user as well, but the image's default is still root.
+                    image_role::Role::Chosen => {
+                        out.report(&Self::META, span, "no USER in the final stage of this toolbox image (its default command prints usage; each deployment chooses what runs): whatever it runs starts as root unless the deployment sets a user")
+                            .severity(Severity::Info)
+                            .help("add an unprivileged USER, or set the user where each command is deployed (`user:`, `runAsUser`)");
                         return;
                     }
                     // Images built on it choose their own user; the note
@@ -235,6 +265,28 @@ mod tests {
         // Without the tool, nothing says the script steps down.
         let plain = text.replace(" gosu", " curl");
         assert_eq!(found(&plain), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn a_toolbox_whose_default_prints_usage_is_information() {
+        let text = "FROM python:3.12-alpine\nRUN pip install --no-cache-dir apache-airflow\nEXPOSE 8080\nENTRYPOINT [\"airflow\"]\nCMD [\"--help\"]\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
+        let through_script = "FROM ubuntu:24.04\nCOPY entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"/usr/local/bin/entrypoint.sh\"]\nCMD [\"ykpersonalize\", \"--help\"]\n";
+        assert_eq!(found(through_script), [(Severity::Info, 0)]);
+        // A default that serves is a server, whatever follows.
+        let serves = text.replace("[\"--help\"]", "[\"webserver\"]");
+        assert_eq!(found(&serves), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn a_distribution_image_without_a_command_is_a_base() {
+        let text = "FROM debian:12\nCOPY --from=build /out/convert /usr/local/bin/\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
+        // Serving something makes it a server again.
+        assert_eq!(
+            found(&format!("{text}EXPOSE 8080\n")),
+            [(Severity::Error, 0)]
+        );
     }
 
     #[test]

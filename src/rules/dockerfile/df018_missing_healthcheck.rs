@@ -11,7 +11,11 @@ declare_rule! {
     /// and skaffold configs that build them), nor where every deployment
     /// is a Kubernetes container (Kubernetes ignores `HEALTHCHECK`: KU001
     /// and KU002 ask for its probes there), nor for images that run no
-    /// server (command-line tools) or that only expose UDP ports and start
+    /// server (command-line tools), toolbox images whose default command
+    /// prints usage (`ENTRYPOINT ["airflow"]` with `CMD ["--help"]`: each
+    /// deployment picks what runs, so no one check fits; still reported
+    /// when a deployment in the repository publishes its ports with no
+    /// health check of its own), or that only expose UDP ports and start
     /// no server the rule recognises (VPN, DNS or syslog daemons: no
     /// request to answer, and Docker already watches the process).
     ///
@@ -82,6 +86,14 @@ impl Rule for MissingHealthcheck {
         if udp_only && !serves {
             return;
         }
+        // A toolbox whose default prints usage runs whatever each
+        // deployment asks (`webserver`, `worker`): no one check fits all,
+        // unless a deployment serves a port with nothing checking it.
+        if image_role::role(cx) == image_role::Role::Chosen
+            && !image_role::serves_unchecked_somewhere(cx)
+        {
+            return;
+        }
         // Kubernetes ignores HEALTHCHECK, and a compose healthcheck replaces
         // it: where every deployment checks health itself, nothing is missing.
         if image_role::health_checked_everywhere(cx) || image_role::kubernetes_only(cx) {
@@ -107,6 +119,13 @@ mod tests {
 
     fn count(text: &str) -> usize {
         check_text(&MissingHealthcheck, text).len()
+    }
+
+    #[test]
+    fn toolboxes_whose_default_prints_usage_are_left_alone() {
+        let text = "FROM alpine:3.20\nEXPOSE 8888\nENTRYPOINT [\"cfssl\"]\nCMD [\"--help\"]\n";
+        assert_eq!(count(text), 0);
+        assert_eq!(count(&text.replace("--help", "serve")), 1);
     }
 
     #[test]

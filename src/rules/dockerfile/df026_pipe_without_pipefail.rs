@@ -8,8 +8,10 @@ declare_rule! {
     /// ldd … | … | xargs -r dpkg-query --search | … | xargs -r apt-mark
     /// manual`, the official Debian images' way to keep the libraries they
     /// need): `dpkg-query` exits 1 for a library no package owns, so
-    /// pipefail would break those builds. (Alpine's `scanelf` pipelines
-    /// have no such failure and are still reported.)
+    /// pipefail would break those builds. Alpine's twin (`scanelf --needed
+    /// … | … | xargs apk add`, or `apk add --virtual`) is left alone too:
+    /// it is the same generated idiom of the official images, which run
+    /// the program right after to prove its libraries are there.
     ///
     /// ## Why it matters in production
     /// A pipeline's status is its last command's: in `curl … | tar -x` a
@@ -72,8 +74,9 @@ fn shell_fails_pipelines(s: &[Word]) -> bool {
             .any(|a| a.text == "-eo" || a.text == "-euo" || a.text.contains("pipefail"))
 }
 
-/// Does the pipeline that starts at `cmds[0]` scan shared libraries with
-/// `ldd` and look their packages up with `dpkg-query`?
+/// Does the pipeline that starts at `cmds[0]` scan shared libraries
+/// (`ldd`, `scanelf --needed`) and hand them to the package manager
+/// (`dpkg-query`, `apk add`)?
 fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
     let mut piped = true;
     let pipeline: Vec<&SimpleCommand> = cmds
@@ -85,7 +88,7 @@ fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
             .iter()
             .any(|c| c.program() == Some(name) || c.args().iter().any(|a| a.text == name))
     };
-    runs("ldd") && runs("dpkg-query")
+    (runs("ldd") && runs("dpkg-query")) || (runs("scanelf") && runs("apk"))
 }
 
 impl Rule for PipeWithoutPipefail {
@@ -165,9 +168,12 @@ mod tests {
         let scan = "FROM debian:bookworm-slim\nRUN find /usr/local -type f -executable -exec ldd '{}' ';' \\\n  | awk '/=>/ { print $(NF-1) }' \\\n  | sort -u \\\n  | xargs -r dpkg-query --search \\\n  | cut -d: -f1 \\\n  | xargs -r apt-mark manual\n";
         assert_eq!(count(scan), 0);
         let alpine = "FROM alpine:3.20\nRUN scanelf --needed --nobanner --recursive /usr/local | tr ',' '\\n' | sort -u | xargs -rt apk add\n";
-        assert_eq!(count(alpine), 1);
+        assert_eq!(count(alpine), 0);
         let found = "FROM alpine:3.20\nRUN find /usr/local -type f -executable -exec scanelf --needed --nobanner --format '%n#p' '{}' ';' | tr ',' '\\n' | sort -u | xargs -rt apk add\n";
-        assert_eq!(count(found), 1);
+        assert_eq!(count(found), 0);
+        // A scan whose result goes elsewhere is an ordinary pipeline.
+        let listed = "FROM alpine:3.20\nRUN scanelf --needed --nobanner --recursive /usr/local | tr ',' '\\n' > /deps.txt\n";
+        assert_eq!(count(listed), 1);
         // Other pipelines of the image are still judged.
         let both = format!("{}RUN curl -s https://example.com/x.tgz | tar -xz\n", scan);
         assert_eq!(count(&both), 1);

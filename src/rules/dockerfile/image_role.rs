@@ -17,10 +17,37 @@ pub enum Role {
     /// invocation.
     Tool,
     /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
-    /// (`CMD ["python3"]`, `CMD ["bash"]`), nothing exposed, no server: an
+    /// (`CMD ["python3"]`, `CMD ["bash"]`, or no CMD on a distribution's
+    /// image, whose shell it inherits), nothing exposed, no server: an
     /// image for others to build `FROM`, or a toolbox run interactively.
     Base,
+    /// Its default command only prints usage (`CMD ["--help"]`, `CMD
+    /// ["tool", "--help"]`): a toolbox whose every deployment chooses what
+    /// runs (`airflow webserver`, `cfssl serve`), exposed ports or not.
+    Chosen,
     Unknown,
+}
+
+/// Words that ask a program for its usage.
+const HELP: &[&str] = &["--help", "-h", "help", "-help"];
+
+/// The image's default command ends by asking for usage: the words of
+/// the final ENTRYPOINT (exec form) and CMD, the last one a help flag.
+fn prints_usage(df: &crate::parse::dockerfile::Dockerfile) -> bool {
+    use crate::parse::dockerfile::Command;
+    let last_word = |k: Keyword| {
+        df.final_last(k).and_then(|i| i.command()).map(|c| match c {
+            Command::Exec { argv, .. } => argv.last().map(|w| w.text.clone()),
+            Command::Shell { text, .. } => text.split_whitespace().last().map(str::to_string),
+        })
+    };
+    // The default run ends with the CMD's last word when there is a CMD
+    // (it follows the ENTRYPOINT), else with the ENTRYPOINT's.
+    let last = match last_word(Keyword::Cmd) {
+        Some(w) => w,
+        None => last_word(Keyword::Entrypoint).flatten(),
+    };
+    last.is_some_and(|w| HELP.contains(&w.trim_matches(['"', '\''])))
 }
 
 /// Interpreters and shells whose bare prompt is a base image's default
@@ -28,6 +55,22 @@ pub enum Role {
 const PROMPTS: &[&str] = &[
     "python", "python3", "ipython", "bash", "sh", "ash", "zsh", "node", "irb", "ruby", "php",
     "perl", "jshell", "pwsh",
+];
+
+/// Distribution images whose default command is a shell.
+const DISTRIBUTIONS: &[&str] = &[
+    "debian",
+    "ubuntu",
+    "alpine",
+    "busybox",
+    "fedora",
+    "centos",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "archlinux",
+    "opensuse",
+    "oraclelinux",
 ];
 
 /// Programs an ENTRYPOINT starts that run other commands (or a shell):
@@ -149,8 +192,17 @@ pub fn role(cx: &DockerContext<'_>) -> Role {
         .project
         .units_of(&cx.file.path)
         .any(|u| !u.runs.is_empty() && u.runs.iter().any(|r| !r.ports.is_empty()));
-    if df.final_last(Keyword::Expose).is_some() || starts_server(cx) || published {
+    if starts_server(cx) {
         return Role::Server;
+    }
+    // A port exposed or published, but the default only prints usage:
+    // what serves there is what each deployment asks for.
+    if df.final_last(Keyword::Expose).is_some() || published {
+        return if prints_usage(df) {
+            Role::Chosen
+        } else {
+            Role::Server
+        };
     }
     // The ENTRYPOINT's program, and the words of ENTRYPOINT and CMD after it.
     let first = |k: Keyword| {
@@ -165,25 +217,49 @@ pub fn role(cx: &DockerContext<'_>) -> Role {
                 && c.program()
                     .is_some_and(|p| PROMPTS.contains(&p) || p.starts_with("python3."))
         });
-        return if prompt { Role::Base } else { Role::Unknown };
+        // No command at all on a distribution's image: it inherits the
+        // distribution's shell (`FROM debian:12` and files copied in).
+        let inherits_shell = df.final_last(Keyword::Cmd).is_none()
+            && df.final_chain().first().is_some_and(|s| {
+                let image = s.image.text.to_ascii_lowercase();
+                let repo = image.split(['@', ':']).next().unwrap_or(&image);
+                let name = repo.rsplit('/').next().unwrap_or(repo);
+                DISTRIBUTIONS.contains(&name)
+            });
+        return if prompt || inherits_shell {
+            Role::Base
+        } else {
+            unknown(df)
+        };
     };
     let Some(program) = cmd.program().map(str::to_string) else {
-        return Role::Unknown;
+        return unknown(df);
     };
     let mut args: Vec<String> = cmd.args().iter().map(|w| w.text.clone()).collect();
     if let Some(c) = first(Keyword::Cmd) {
         // A default subcommand (`CMD ["trade"]`) runs something by itself;
         // a tool's default is a flag (`--help`) or nothing.
         if c.argv.first().is_some_and(|w| !w.text.starts_with('-')) {
-            return Role::Unknown;
+            return unknown(df);
         }
         args.extend(c.argv.iter().map(|w| w.text.clone()));
     }
     if LAUNCHERS.contains(&program.as_str()) || program.ends_with(".sh") || daemon(&program, &args)
     {
-        return Role::Unknown;
+        return unknown(df);
     }
     Role::Tool
+}
+
+/// What an image of no clearer role is: a toolbox when its default only
+/// prints usage (`CMD ["ykpersonalize", "--help"]` behind an entrypoint
+/// script), else unknown.
+fn unknown(df: &crate::parse::dockerfile::Dockerfile) -> Role {
+    if prints_usage(df) {
+        Role::Chosen
+    } else {
+        Role::Unknown
+    }
 }
 
 /// Do all the deployments of the image check its health themselves
@@ -222,6 +298,22 @@ pub fn windows(df: &crate::parse::dockerfile::Dockerfile) -> bool {
 /// other than root, whatever its `USER` (and there is one).
 pub fn user_set_everywhere(cx: &DockerContext<'_>) -> bool {
     every_run(cx, |r| r.non_root.is_some())
+}
+
+/// Every deployment of the image in the repository grants it privileges
+/// only root can use (`privileged`, added capabilities, the container
+/// runtime's socket), and there is one.
+pub fn privileged_everywhere(cx: &DockerContext<'_>) -> bool {
+    every_run(cx, |r| r.host_privileges.is_some())
+}
+
+/// Some deployment of the image publishes ports and checks no health:
+/// where a toolbox image is made a server with nothing watching it.
+pub fn serves_unchecked_somewhere(cx: &DockerContext<'_>) -> bool {
+    cx.project
+        .units_of(&cx.file.path)
+        .flat_map(|u| u.runs.iter())
+        .any(|r| !r.ports.is_empty() && !r.health_checked)
 }
 
 /// The image runs somewhere in the repository, and every run is `ok`.

@@ -14,7 +14,8 @@ declare_rule! {
     /// `actions/first-interaction`), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
     /// diff`, `xargs` running one of them, one GitHub API call such as
-    /// `gh api` or `gh pr view`; what their `$(…)` run counts too) — is
+    /// `gh api`, `gh pr view` or a `curl` of a `$GITHUB_API_URL` or
+    /// `api.github.com` address; what their `$(…)` run counts too) — is
     /// not reported: there is nothing left to bound.
     ///
     /// ## Why it matters in production

@@ -11,8 +11,12 @@ declare_rule! {
     /// checkout followed only by GitHub's own actions (`github/…`,
     /// `actions/…` other than `actions/github-script`, none uploading the
     /// workspace), such as CodeQL's, and scripts of quick local programs
-    /// (coreutils, `jq`, `git` reading the checkout, one `gh` call): they
-    /// receive the token anyway or run no third party's code.
+    /// (coreutils, `jq`, `git` reading the checkout, one `gh` call), and
+    /// actions handed the job's token anyway (a `with:` input set to
+    /// `${{ secrets.GITHUB_TOKEN }}` or `${{ github.token }}`, or one whose
+    /// token input defaults to it, such as
+    /// `peter-evans/create-pull-request`): they receive the token anyway or
+    /// run no third party's code.
     ///
     /// ## Why it matters in production
     /// By default checkout writes the job's token into `.git/config` of the
@@ -116,6 +120,39 @@ fn read_only(w: Option<&Workflow<'_>>, job: &Job<'_>) -> bool {
     }
 }
 
+/// Actions whose token input defaults to the job's token (their
+/// `action.yml` says `default: ${{ github.token }}`).
+const TOKEN_BY_DEFAULT: &[&str] = &[
+    "peter-evans/create-pull-request",
+    "peter-evans/create-or-update-comment",
+    "peter-evans/enable-pull-request-automerge",
+    "softprops/action-gh-release",
+    "ncipollo/release-action",
+];
+
+/// An action step that holds the job's token anyway: its `with:` passes
+/// `secrets.GITHUB_TOKEN` or `github.token`, or its token input defaults
+/// to it. The copy in `.git/config` gives it nothing more.
+fn handed_token(step: &Step<'_>) -> bool {
+    if step.run.is_some() {
+        return false;
+    }
+    let Some(path) = action_path(step) else {
+        return false;
+    };
+    if TOKEN_BY_DEFAULT.iter().any(|a| path.starts_with(a)) {
+        return true;
+    }
+    step.with.and_then(Node::as_map).is_some_and(|entries| {
+        entries.iter().any(|e| {
+            e.value.as_str().is_some_and(|v| {
+                let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                v == "${{secrets.GITHUB_TOKEN}}" || v == "${{github.token}}"
+            })
+        })
+    })
+}
+
 /// Does a step carry the workspace off the runner (an artifact, an image)?
 fn ships_workspace(step: &Step<'_>) -> bool {
     if let Some(path) = action_path(step) {
@@ -202,7 +239,7 @@ impl CheckoutPersistsCredentials {
                 && run_script(s).is_some_and(|script| {
                     !script.commands.is_empty() && super::quick::quick(script, 0)
                 });
-            (own_action || local_script) && !ships_workspace(s)
+            (own_action || local_script || handed_token(s)) && !ships_workspace(s)
         }) {
             return;
         }

@@ -1,5 +1,6 @@
 //! Scripts that only run quick, local programs: coreutils, `jq`, `git`
-//! reading the checkout, one GitHub API call through `gh`. GH010 calls
+//! reading the checkout, one GitHub API call (through `gh`, or `curl` of
+//! a `$GITHUB_API_URL` or `api.github.com` address). GH010 calls
 //! such a step bounded (it cannot hang for hours); GH012 calls it harmless
 //! to persisted credentials (it runs no third party's code).
 
@@ -58,6 +59,18 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
                         )
                     })
             }
+            // One call to the GitHub API by URL (`curl -X PATCH
+            // "$GITHUB_API_URL/repos/…"`).
+            Some("curl") => c.args().iter().any(|a| {
+                let url = a.text.trim_matches(['"', '\'']);
+                [
+                    "$GITHUB_API_URL/",
+                    "${GITHUB_API_URL}/",
+                    "https://api.github.com/",
+                ]
+                .iter()
+                .any(|p| url.starts_with(p))
+            }),
             // `xargs basename`: as quick as the program it runs.
             Some("xargs") => c
                 .args()
