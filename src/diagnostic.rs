@@ -252,6 +252,20 @@ impl Findings {
         &mut self.items[from..]
     }
 
+    /// Drops the findings kept since the first `from` that `keep` rejects
+    /// (a rule's findings on a part of the file it does not apply to);
+    /// their secrets stay masked.
+    pub fn retain_since(&mut self, from: usize, keep: impl Fn(&Finding) -> bool) {
+        let from = from.min(self.items.len());
+        for f in self.items.split_off(from) {
+            if keep(&f) {
+                self.items.push(f);
+            } else {
+                self.dropped_secrets.extend(f.secrets);
+            }
+        }
+    }
+
     pub fn into_vec(self) -> Vec<Finding> {
         self.items
     }

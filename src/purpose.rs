@@ -212,7 +212,14 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
         .iter()
         .any(|s| name.ends_with(s))
         || (kind == Some(FileKind::Env) && crate::parse::dotenv::is_template_name(&name));
+    // A `legacy/` folder of deployment files holds the superseded copies
+    // of what the folder above now ships (old ReplicationControllers
+    // beside their Deployments); Python code in a `legacy` package is
+    // still imported and runs.
+    let superseded =
+        !name.ends_with(".py") && dirs.iter().any(|d| d.eq_ignore_ascii_case("legacy"));
     if example_name
+        || superseded
         || dirs
             .iter()
             .any(|d| EXAMPLE_DIRS.contains(&d.to_ascii_lowercase().as_str()))
@@ -311,6 +318,15 @@ fn dockerfile_variant(name: &str) -> Option<&str> {
         .or_else(|| name.strip_prefix("containerfile."))
 }
 
+/// A Dockerfile stage named for development (`target: development`,
+/// `dev`, `develop`).
+pub fn is_development_stage(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "development" | "dev" | "develop"
+    )
+}
+
 /// A compose file named as a development project (`name: app-dev`),
 /// whose services all run stock backing services and none is built from
 /// the repository (how a project starts its dependencies locally), or
@@ -337,13 +353,7 @@ fn compose_is_development(text: &str) -> bool {
         }
         if indent > 0
             && let Some(v) = trimmed.strip_prefix("target:")
-            && matches!(
-                v.trim()
-                    .trim_matches(['"', '\''])
-                    .to_ascii_lowercase()
-                    .as_str(),
-                "development" | "dev" | "develop"
-            )
+            && is_development_stage(v.trim().trim_matches(['"', '\'']))
         {
             dev_targets += 1;
         }
@@ -398,6 +408,11 @@ mod tests {
         assert_eq!(p("frontend/Dockerfile.playwright", None, ""), Purpose::Test);
         assert_eq!(p("e2e.Dockerfile", None, ""), Purpose::Test);
         assert_eq!(p("Dockerfile.prod", None, ""), Purpose::Production);
+        assert_eq!(
+            p("web/legacy/frontend-controller.yaml", None, ""),
+            Purpose::Example
+        );
+        assert_eq!(p("app/legacy/views.py", None, ""), Purpose::Production);
         assert_eq!(p("dev/docker/compose.yml", None, ""), Purpose::Development);
         assert_eq!(
             p("_archived/redis/deployment.yaml", None, ""),

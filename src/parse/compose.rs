@@ -205,6 +205,20 @@ impl<'a> Service<'a> {
         }
     }
 
+    /// It builds a development stage (`build: {target: development}`,
+    /// `dev`, `develop`): a live-reload setup, not what ships.
+    pub fn builds_development_stage(&self) -> bool {
+        self.get("build")
+            .and_then(|b| b.get("target"))
+            .and_then(Node::as_str)
+            .is_some_and(crate::purpose::is_development_stage)
+    }
+
+    /// The service's whole entry: its name and its settings.
+    pub fn span(&self) -> Span {
+        self.name.span.cover(self.node.span)
+    }
+
     /// Where the service is given privileges only root can use:
     /// `privileged: true` or a non-empty `cap_add:`.
     pub fn root_privileges(&self) -> Option<Span> {

@@ -4,6 +4,7 @@ pub mod compose;
 pub mod cross;
 pub mod dockerfile;
 pub mod env;
+pub mod known_images;
 pub mod kube;
 pub mod meta;
 pub mod process;

@@ -7,6 +7,8 @@ mod dc002_runs_as_root;
 mod dc003_restart_policy_missing;
 mod dc004_image_unpinned;
 pub use dc004_image_unpinned::unpinned_tag;
+// What is known of stock images, shared with the other families.
+pub use crate::rules::known_images::{image_drops_root, image_has_healthcheck, is_database};
 mod dc005_privileged;
 mod dc006_docker_socket_mounted;
 mod dc007_host_namespace;
@@ -153,10 +155,21 @@ pub fn check(
             None => (None, Vec::new()),
         })
         .unzip();
+    // Services that build a development stage (`target: development`)
+    // are development setups inside a production file: they get what a
+    // development file gets.
+    // (`purpose = "all"` judges every part as production.)
+    let dev_service = |s: &Service<'_>| !config.purpose_all && s.builds_development_stage();
+    let dev_services: Vec<crate::source::Span> = compose
+        .services
+        .iter()
+        .filter(|s| dev_service(s))
+        .map(Service::span)
+        .collect();
     let launches: Vec<Vec<Launch>> = compose
         .services
         .iter()
-        .map(|s| launch::in_compose_service(s, file, dev, project))
+        .map(|s| launch::in_compose_service(s, file, dev || dev_service(s), project))
         .collect();
     let all: Vec<Launch> = launches.iter().flatten().cloned().collect();
     crate::rules::process::run_launches(file, &all, config, project, selection, out);
@@ -172,7 +185,21 @@ pub fn check(
     };
     for rule in RULES {
         if selection.is_enabled(rule.meta().code) {
+            let from = out.len();
             rule.compose(&cx, out);
+            if !dev_services.is_empty()
+                && !rule
+                    .meta()
+                    .purposes
+                    .contains(&crate::purpose::Purpose::Development)
+            {
+                out.retain_since(from, |f| {
+                    f.any_purpose
+                        || !dev_services
+                            .iter()
+                            .any(|s| s.start <= f.span.start && f.span.end <= s.end)
+                });
+            }
         }
     }
 }
@@ -180,105 +207,6 @@ pub fn check(
 /// `docker-compose.override.yml`, `compose.dev.yaml`, `docker-compose-local.yml`.
 pub fn is_dev_compose(path: &Path) -> bool {
     crate::rules::process::dev_files::is_dev_file(path)
-}
-
-/// An image reference without its tag and digest
-/// (`registry:5000/org/name:tag@sha256:…` -> `registry:5000/org/name`:
-/// the tag is after the last `/`).
-fn repository(image: &str) -> String {
-    let repo = image.split('@').next().unwrap_or(image);
-    match repo.rsplit_once('/') {
-        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
-        None => repo.split(':').next().unwrap_or(repo).to_string(),
-    }
-}
-
-/// Images that do not run their service as root: their Dockerfile sets a
-/// non-root `USER`, or their entrypoint steps down to the service's own
-/// user before it starts it (as the official database images do).
-pub fn image_drops_root(image: &str) -> bool {
-    if is_database(image) {
-        return true;
-    }
-    let repo = repository(image);
-    // Publishers whose images all run unprivileged (LinuxServer.io's
-    // start as root only for s6 to run the service as `abc`, the
-    // `PUID`/`PGID` the user passes).
-    if [
-        "bitnami/",
-        "bitnamilegacy/",
-        "selenium/",
-        "confluentinc/",
-        "linuxserver/",
-    ]
-    .iter()
-    .any(|p| repo.starts_with(p) || repo.contains(&format!("/{p}")))
-    {
-        return true;
-    }
-    let name = repo.rsplit('/').next().unwrap_or(&repo);
-    [
-        // Elastic and OpenSearch: uid 1000.
-        "elasticsearch",
-        "kibana",
-        "logstash",
-        "opensearch",
-        "opensearch-dashboards",
-        // Monitoring: `USER nobody` or their own uid.
-        "grafana",
-        "prometheus",
-        "alertmanager",
-        "node-exporter",
-        "pushgateway",
-        // Step down (gosu/su-exec) or set their own user.
-        "memcached",
-        "zookeeper",
-        "cassandra",
-        "couchdb",
-        "influxdb",
-        "neo4j",
-        "clickhouse-server",
-        "jenkins",
-        "sonarqube",
-        "keycloak",
-        "adminer",
-        "pgadmin4",
-        "mongo-express",
-    ]
-    .contains(&name)
-        // Step down with gosu/su-exec in their start scripts: Synapse to
-        // uid 991, Gitea to `git`.
-        // Gogs starts its web server with gosu as `$USER_GOGS`.
-        || ["matrixdotorg/synapse", "gitea/gitea", "gogs/gogs"]
-            .iter()
-            .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
-}
-
-/// Images whose own Dockerfile defines a `HEALTHCHECK` (Docker checks them
-/// without a compose `healthcheck:`).
-pub fn image_has_healthcheck(image: &str) -> bool {
-    let repo = repository(image);
-    [
-        "pihole/pihole",
-        "adguard/adguardhome",
-        "vaultwarden/server",
-        "jellyfin/jellyfin",
-        "louislam/uptime-kuma",
-        "visibilityspots/cloudflared",
-    ]
-    .iter()
-    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
-}
-
-/// Images of databases and brokers.
-pub fn is_database(image: &str) -> bool {
-    let name = image.rsplit('/').next().unwrap_or(image);
-    let name = name.split([':', '@']).next().unwrap_or(name);
-    [
-        "postgres", "postgis", "mysql", "mariadb", "redis", "mongo", "rabbitmq", "valkey",
-    ]
-    .iter()
-    .any(|d| name.starts_with(d))
 }
 
 /// A service that serves requests: ports, `expose`, or a server command.

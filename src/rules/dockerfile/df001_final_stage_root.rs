@@ -11,6 +11,10 @@ declare_rule! {
     /// repository with the name it is built `FROM`): a base that sets an
     /// unprivileged user answers the rule.
     ///
+    /// Silent on images built on a base that already runs unprivileged (a
+    /// `nonroot` or `rootless` tag such as distroless's or `docker:dind-rootless`,
+    /// `nginxinc/nginx-unprivileged`, a `*-rootless` image).
+    ///
     /// Silent on the image of a GitHub Docker action (an `action.yml` with
     /// `runs.using: docker` whose `runs.image` names this Dockerfile): the
     /// runner starts it as root and GitHub's Dockerfile support
@@ -126,11 +130,17 @@ impl Rule for FinalStageRunsAsRoot {
             return;
         }
         let root_image = df.final_chain().first().map(|s| s.image.clone());
-        // Images built to run unprivileged (distroless `:nonroot`, ...) already set a user.
-        if root_image
-            .as_ref()
-            .is_some_and(|i| i.tag.as_deref().is_some_and(|t| t.contains("nonroot")))
-        {
+        // Images built to run unprivileged (distroless `:nonroot`,
+        // `:dind-rootless`, `nginxinc/nginx-unprivileged`) already set a user.
+        if root_image.as_ref().is_some_and(|i| {
+            i.tag
+                .as_deref()
+                .is_some_and(|t| t.contains("nonroot") || t.contains("rootless"))
+                || i.text
+                    .split([':', '@'])
+                    .next()
+                    .is_some_and(|r| r.ends_with("-unprivileged") || r.ends_with("-rootless"))
+        }) {
             return;
         }
         match df.final_last(Keyword::User) {
@@ -287,6 +297,19 @@ mod tests {
             found(&format!("{text}EXPOSE 8080\n")),
             [(Severity::Error, 0)]
         );
+    }
+
+    #[test]
+    fn unprivileged_bases_already_set_a_user() {
+        for base in [
+            "gcr.io/distroless/python3-debian12:nonroot",
+            "nginxinc/nginx-unprivileged:1.27-alpine",
+            "docker:27-dind-rootless",
+        ] {
+            let text = format!("FROM {base}\nEXPOSE 8080\n");
+            assert!(found(&text).is_empty(), "{base}");
+        }
+        assert_eq!(found("FROM nginx:1.27-alpine\nEXPOSE 8080\n").len(), 1);
     }
 
     #[test]

@@ -35,12 +35,19 @@ declare_rule! {
     /// ## Fix
     /// None: the image must work as that user.
     ///
+    /// A container whose image is a Docker Hub image known to run its service
+    /// as its own user (the official database images, which step down
+    /// with gosu; images whose Dockerfile sets a non-root `USER`: the
+    /// list DC002 uses) is information: the process is not root, only the
+    /// guarantee is missing.
+    ///
     /// ## Differences from kube-linter and Polaris
     /// The same scope as kube-linter's `run-as-non-root` and Polaris'
     /// `runAsRootAllowed`: every pod template (Deployments, StatefulSets,
     /// DaemonSets, Jobs, CronJobs, bare Pods), init containers included.
     /// Pods and Jobs named as debugging or client helpers follow the test
-    /// purpose and are not checked.
+    /// purpose and are not checked. Unlike them, prodlint reports a stock
+    /// image known to step down from root itself as information.
     ///
     /// ## References
     /// - [Kubernetes: configure a security context](https://kubernetes.io/docs/tasks/configure-pod-container/security-context/)
@@ -55,6 +62,8 @@ declare_rule! {
         summary: "a container may run as root",
     }
 }
+
+use crate::rules::known_images;
 
 impl Rule for RunsAsRoot {
     impl_meta!();
@@ -75,6 +84,26 @@ impl Rule for RunsAsRoot {
             }
             let non_root = is_true(effective(w, &c, "runAsNonRoot"))
                 || user.and_then(kube::int).is_some_and(|u| u > 0);
+            // A stock image that runs its service as its own user (the
+            // official databases step down with gosu; Grafana sets USER):
+            // the process is not root, only the setting is missing.
+            let image = c.get("image").and_then(Node::as_str);
+            if !non_root
+                && let Some(image) = image.filter(|i| {
+                    known_images::on_docker_hub(i)
+                        && known_images::image_drops_root(i)
+                        && (!known_images::is_database(i) || known_images::is_database_server(i))
+                })
+            {
+                out.report(
+                    &Self::META,
+                    c.head(),
+                    format!("{} sets no `runAsNonRoot: true` or non-zero `runAsUser`; its image (`{image}`) runs its service as its own user, so only the guarantee is missing", describe(w, &c)),
+                )
+                .severity(crate::diagnostic::Severity::Info)
+                .help("set `runAsUser` to the image's user and `runAsNonRoot: true`, so the kubelet enforces it");
+                continue;
+            }
             if !non_root {
                 out.report(
                     &Self::META,

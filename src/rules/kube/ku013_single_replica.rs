@@ -8,8 +8,10 @@ declare_rule! {
     /// not only scraped for metrics, or a Service selects its only
     /// container: see KU001). Metrics exporters, queue workers and load
     /// generators are not checked, nor are kustomize patches. A Deployment
-    /// that mounts a ReadWriteOnce claim cannot run a second copy: info,
-    /// with that reason.
+    /// that mounts a ReadWriteOnce claim cannot run a second copy, nor can
+    /// one whose only container runs a stock database or broker image
+    /// (`redis`, `postgres`: a second copy is a second database, not a
+    /// replica): info, with that reason.
     ///
     /// ## Why it matters in production
     /// With one pod every rollout, node drain, eviction or crash is an
@@ -78,6 +80,29 @@ impl Rule for SingleReplica {
                 )
                 .severity(crate::diagnostic::Severity::Info)
                 .help("keep one replica, or move the state to storage several pods can share");
+                continue;
+            }
+            // A stock database or broker (`redis`, `postgres`): a second
+            // copy would be a second, separate database, not a replica.
+            let containers = w.containers();
+            let database = containers.iter().find_map(|c| {
+                c.get("image")
+                    .and_then(Node::as_str)
+                    .filter(|i| crate::rules::known_images::is_database_server(i))
+            });
+            if let Some(image) = database
+                && containers.len() == 1
+            {
+                out.report(
+                    &Self::META,
+                    span,
+                    format!(
+                        "Deployment `{}` {what}: it runs `{image}`, a single-instance database, where a second copy would be a separate database rather than a replica; rollouts and node drains are outages by design",
+                        w.object.name_text()
+                    ),
+                )
+                .severity(crate::diagnostic::Severity::Info)
+                .help("keep one replica, or run the database's own replication (an operator, a managed service)");
                 continue;
             }
             out.report(

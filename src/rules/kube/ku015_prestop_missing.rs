@@ -3,6 +3,10 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A serving container (as in KU001) with no `lifecycle.preStop` hook.
+    /// Containers of stock database and broker images (`redis`,
+    /// `postgres`, `rabbitmq`) are left alone: their clients hold
+    /// long-lived connections that reconnect, not requests routed one by
+    /// one while the endpoints update.
     ///
     /// ## Why it matters in production
     /// When a pod terminates, the kubelet sends SIGTERM while Services,
@@ -47,7 +51,13 @@ impl Rule for PrestopMissing {
 
     fn kube(&self, cx: &KubeContext<'_>, out: &mut Findings) {
         for (w, c) in cx.serving() {
-            if c.pre_stop().is_none() {
+            // A stock database or broker: its clients hold long-lived
+            // connections they reconnect, not requests routed one by one.
+            let database = c
+                .get("image")
+                .and_then(Node::as_str)
+                .is_some_and(crate::rules::known_images::is_database_server);
+            if c.pre_stop().is_none() && !database {
                 out.report(
                     &Self::META,
                     c.head(),

@@ -11,7 +11,10 @@ declare_rule! {
     /// make one or two GitHub API calls (a pull-request title check such
     /// as `amannn/action-semantic-pull-request`, `peter-evans`' comment
     /// and close actions, `marocchino/sticky-pull-request-comment`,
-    /// `actions/first-interaction`), scripts of shell
+    /// `actions/first-interaction`, a permission check, an app token,
+    /// `release-drafter`), chat notifications
+    /// (one webhook call: `slackapi/slack-github-action`,
+    /// `rjstone/discord-webhook-notify`, …), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
     /// diff`, `xargs` running one of them, one GitHub API call such as
     /// `gh api`, `gh pr view` or a `curl` of a `$GITHUB_API_URL` or
@@ -73,6 +76,16 @@ const QUICK_ACTIONS: &[&str] = &[
     "peter-evans/create-or-update-comment",
     "peter-evans/close-issue",
     "marocchino/sticky-pull-request-comment",
+    "scherermichael-oss/action-has-permission",
+    "actions/create-github-app-token",
+    "release-drafter/release-drafter",
+    // One webhook call: a chat notification.
+    "slackapi/slack-github-action",
+    "rjstone/discord-webhook-notify",
+    "Ilshidur/action-discord",
+    "sarisia/actions-status-discord",
+    "8398a7/action-slack",
+    "rtCamp/action-slack-notify",
 ];
 
 /// Does a step have its own limit, or no way to hang?

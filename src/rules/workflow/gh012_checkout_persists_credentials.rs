@@ -128,6 +128,7 @@ const TOKEN_BY_DEFAULT: &[&str] = &[
     "peter-evans/enable-pull-request-automerge",
     "softprops/action-gh-release",
     "ncipollo/release-action",
+    "dorny/paths-filter",
 ];
 
 /// An action step that holds the job's token anyway: its `with:` passes

@@ -1,0 +1,129 @@
+//! What is known of widely used stock images, from their published
+//! Dockerfiles and start scripts: which step down from root, which define
+//! their own `HEALTHCHECK`, which are databases and brokers. Compose and
+//! Kubernetes rules read the same lists.
+
+/// An image reference without its tag and digest
+/// (`registry:5000/org/name:tag@sha256:…` -> `registry:5000/org/name`:
+/// the tag is after the last `/`).
+fn repository(image: &str) -> String {
+    let repo = image.split('@').next().unwrap_or(image);
+    match repo.rsplit_once('/') {
+        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
+        None => repo.split(':').next().unwrap_or(repo).to_string(),
+    }
+}
+
+/// Images that do not run their service as root: their Dockerfile sets a
+/// non-root `USER`, or their entrypoint steps down to the service's own
+/// user before it starts it (as the official database images do).
+pub fn image_drops_root(image: &str) -> bool {
+    if is_database(image) {
+        return true;
+    }
+    let repo = repository(image);
+    // Publishers whose images all run unprivileged (LinuxServer.io's
+    // start as root only for s6 to run the service as `abc`, the
+    // `PUID`/`PGID` the user passes).
+    if [
+        "bitnami/",
+        "bitnamilegacy/",
+        "selenium/",
+        "confluentinc/",
+        "linuxserver/",
+    ]
+    .iter()
+    .any(|p| repo.starts_with(p) || repo.contains(&format!("/{p}")))
+    {
+        return true;
+    }
+    let name = repo.rsplit('/').next().unwrap_or(&repo);
+    [
+        // Elastic and OpenSearch: uid 1000.
+        "elasticsearch",
+        "kibana",
+        "logstash",
+        "opensearch",
+        "opensearch-dashboards",
+        // Monitoring: `USER nobody` or their own uid.
+        "grafana",
+        "prometheus",
+        "alertmanager",
+        "node-exporter",
+        "pushgateway",
+        // Step down (gosu/su-exec) or set their own user.
+        "memcached",
+        "zookeeper",
+        "cassandra",
+        "couchdb",
+        "influxdb",
+        "neo4j",
+        "clickhouse-server",
+        "jenkins",
+        "sonarqube",
+        "keycloak",
+        "adminer",
+        "pgadmin4",
+        "mongo-express",
+    ]
+    .contains(&name)
+        // Step down with gosu/su-exec in their start scripts: Synapse to
+        // uid 991, Gitea to `git`.
+        // Gogs starts its web server with gosu as `$USER_GOGS`.
+        || ["matrixdotorg/synapse", "gitea/gitea", "gogs/gogs"]
+            .iter()
+            .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+}
+
+/// Images whose own Dockerfile defines a `HEALTHCHECK` (Docker checks them
+/// without a compose `healthcheck:`).
+pub fn image_has_healthcheck(image: &str) -> bool {
+    let repo = repository(image);
+    [
+        "pihole/pihole",
+        "adguard/adguardhome",
+        "vaultwarden/server",
+        "jellyfin/jellyfin",
+        "louislam/uptime-kuma",
+        "visibilityspots/cloudflared",
+    ]
+    .iter()
+    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+}
+
+/// Images of databases and brokers.
+pub fn is_database(image: &str) -> bool {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    let name = name.split([':', '@']).next().unwrap_or(name);
+    [
+        "postgres", "postgis", "mysql", "mariadb", "redis", "mongo", "rabbitmq", "valkey",
+    ]
+    .iter()
+    .any(|d| name.starts_with(d))
+}
+
+/// A database or broker server itself, named exactly (`redis:7.2`,
+/// `postgres`, `mysql`): not a tool named after one (`redis_exporter`,
+/// `postgres-backup`).
+pub fn is_database_server(image: &str) -> bool {
+    let name = image.rsplit('/').next().unwrap_or(image);
+    let name = name.split([':', '@']).next().unwrap_or(name);
+    [
+        "postgres", "postgis", "mysql", "mariadb", "redis", "mongo", "rabbitmq", "valkey",
+    ]
+    .contains(&name)
+}
+
+/// An image of Docker Hub (`redis`, `library/redis`, `docker.io/grafana/grafana`):
+/// the lists above describe those, not rebuilds in other registries
+/// (`registry.k8s.io/redis:e2e`).
+pub fn on_docker_hub(image: &str) -> bool {
+    let image = image
+        .strip_prefix("docker.io/")
+        .or_else(|| image.strip_prefix("index.docker.io/"))
+        .unwrap_or(image);
+    match image.split_once('/') {
+        Some((first, _)) => !first.contains(['.', ':']) && first != "localhost",
+        None => true,
+    }
+}
