@@ -1032,6 +1032,21 @@ impl Project {
         // nearest folder above it (`scripts/build.sh` run from the
         // repository root).
         let known = &self.known;
+        for f in self.files.values_mut() {
+            if f.stated.presumed_builds.is_empty() {
+                continue;
+            }
+            // Linked again: the presumed builds are judged afresh.
+            let presumed = std::mem::take(&mut f.stated.presumed_builds);
+            f.stated.builds.retain(|b| !presumed.contains(b));
+            f.stated.builds.extend(
+                presumed
+                    .iter()
+                    .filter(|x| known.contains(b(&x.dockerfile)))
+                    .cloned(),
+            );
+            f.stated.presumed_builds = presumed;
+        }
         for (k, f) in self.files.iter_mut() {
             if f.stated.script_builds.is_empty() {
                 continue;

@@ -661,6 +661,26 @@ fn compose_stacks(root: &Path, script: &shell::Script, out: &mut Stated) {
     }
 }
 
+/// Does an image's name (its last path part, without tag or digest) name
+/// `dir`: the folder's name (`acme/ggr` in `ggr/`), or its parent's and
+/// its own joined (`acme/openvpn-arm` in `openvpn/arm/`)?
+fn names_folder(image: &str, dir: &Path) -> bool {
+    if image.contains('$') {
+        return false;
+    }
+    let repo = image.split('@').next().unwrap_or(image);
+    let last = repo.rsplit('/').next().unwrap_or(repo);
+    let name = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
+    let part = |p: Option<&std::ffi::OsStr>| p.map(|n| n.to_string_lossy().to_ascii_lowercase());
+    let Some(folder) = part(dir.file_name()) else {
+        return false;
+    };
+    !name.is_empty()
+        && (name == folder
+            || part(dir.parent().and_then(Path::file_name))
+                .is_some_and(|parent| name == format!("{parent}-{folder}")))
+}
+
 /// Images a compose file builds and runs, with their ports and stop wait.
 pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
     // What each service states, for the files layered over this one.
@@ -697,17 +717,34 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
         let image = s.image();
         let built = crate::rules::compose::build_paths(s, &dir);
         let name = s.name.text.clone();
-        if let Some((context, df)) = built {
+        if let Some((context, df)) = &built {
             let tag = image
                 .as_ref()
                 .map(|i| image_of(&i.text, i.span))
                 .unwrap_or_else(|| image_of(&format!("{project}-{name}"), s.name.span));
             out.builds.push(Build {
                 image: Some(tag),
-                dockerfile: crate::project::key(&df),
+                dockerfile: crate::project::key(df),
                 at: loc(path, s.name.span),
                 service: Some(name.clone()),
-                context: crate::project::key(&context),
+                context: crate::project::key(context),
+                pushed: false,
+            });
+        }
+        // An image named after the compose file's own folder, run without
+        // `build:` (`image: acme/ggr` in `ggr/` beside `ggr/Dockerfile`):
+        // the image that folder's Dockerfile builds and publishes. Kept
+        // only where that Dockerfile exists (`Project::link`).
+        if built.is_none()
+            && let Some(i) = &image
+            && names_folder(&i.text, &dir)
+        {
+            out.presumed_builds.push(Build {
+                image: Some(image_of(&i.text, i.span)),
+                dockerfile: crate::project::key(&dir.join("Dockerfile")),
+                at: loc(path, s.name.span),
+                service: None,
+                context: crate::project::key(&dir),
                 pushed: false,
             });
         }

@@ -75,4 +75,8 @@ pub struct Stated {
     /// Images a shell script builds, paths as written: the project roots
     /// them (`Project::link`) and puts them in `builds`.
     pub script_builds: Vec<images::ScriptBuild>,
+    /// Images a compose file runs under its folder's name, presumed built
+    /// by that folder's Dockerfile: the project keeps those whose
+    /// Dockerfile exists (`Project::link`) and puts them in `builds`.
+    pub presumed_builds: Vec<images::Build>,
 }

@@ -12,7 +12,10 @@ declare_rule! {
     /// Images known to define their own `HEALTHCHECK` (pihole/pihole,
     /// adguard/adguardhome, vaultwarden/server, jellyfin/jellyfin,
     /// louislam/uptime-kuma, visibilityspots/cloudflared) are checked by
-    /// Docker already.
+    /// Docker already, as is an `image:` a Dockerfile of the repository
+    /// builds with a `HEALTHCHECK` (a workflow or build script tags it
+    /// with that name, or the image is named after the compose file's
+    /// folder, whose `Dockerfile` builds it: see the project model).
     /// Compose files a workflow layers into one project (`docker compose
     /// -f compose.yml -f compose.prod.yml up`) are judged together: a
     /// `healthcheck:` in another file of the stack counts.
@@ -83,6 +86,24 @@ impl Rule for HealthcheckMissing {
             if !disabled
                 && built.is_none()
                 && s.image().is_some_and(|i| image_has_healthcheck(&i.text))
+            {
+                continue;
+            }
+            // An `image:` a Dockerfile of the repository builds (a
+            // workflow or script tags it, or it is named after this
+            // folder, whose Dockerfile builds it) with a `HEALTHCHECK`.
+            if !disabled
+                && built.is_none()
+                && s.image().is_some_and(|i| {
+                    let image = crate::parse::image::ImageRef::parse(&i.text, i.span, false);
+                    cx.project
+                        .built_here(&image, &cx.file.path)
+                        .is_some_and(|(_, b)| {
+                            b.dockerfile
+                                .final_last(Keyword::Healthcheck)
+                                .is_some_and(|h| h.command().is_some())
+                        })
+                })
             {
                 continue;
             }
