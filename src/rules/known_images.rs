@@ -65,6 +65,8 @@ pub fn image_drops_root(image: &str) -> bool {
         "adminer",
         "pgadmin4",
         "mongo-express",
+        // Ghost's entrypoint starts the server with `su-exec node`.
+        "ghost",
     ]
     .contains(&name)
         // Step down with gosu/su-exec in their start scripts: Synapse to

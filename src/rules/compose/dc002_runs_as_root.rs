@@ -18,7 +18,7 @@ declare_rule! {
     /// SonarQube, Keycloak, Adminer, pgAdmin, mongo-express); and every
     /// image of Bitnami, Selenium, Confluent and LinuxServer.io (s6 runs
     /// the service as `abc`, with the `PUID`/`PGID` given), and Synapse,
-    /// Gitea and Gogs, whose start scripts step down with gosu/su-exec. A built image whose
+    /// Gitea, Gogs and Ghost, whose start scripts step down with gosu/su-exec. A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
     /// down the same way and is left alone too (as is one that puts `gosu`

@@ -157,19 +157,34 @@ pub fn check(
         .unzip();
     // Services that build a development stage (`target: development`)
     // are development setups inside a production file: they get what a
-    // development file gets.
-    // (`purpose = "all"` judges every part as production.)
-    let dev_service = |s: &Service<'_>| !config.purpose_all && s.builds_development_stage();
+    // development file gets. When every service that builds is
+    // one, the whole stack is a development setup (its database is the
+    // dev database). (`purpose = "all"` judges every part as production.)
+    let dev_flags: Vec<bool> = compose
+        .services
+        .iter()
+        .map(|s| !config.purpose_all && s.builds_development_stage())
+        .collect();
+    let building: Vec<bool> = compose
+        .services
+        .iter()
+        .map(|s| s.get("build").is_some())
+        .collect();
+    let dev_stack =
+        building.iter().any(|b| *b) && building.iter().zip(&dev_flags).all(|(b, d)| !*b || *d);
+    let dev_flags: Vec<bool> = dev_flags.iter().map(|d| *d || dev_stack).collect();
     let dev_services: Vec<crate::source::Span> = compose
         .services
         .iter()
-        .filter(|s| dev_service(s))
-        .map(Service::span)
+        .zip(&dev_flags)
+        .filter(|(_, d)| **d)
+        .map(|(s, _)| s.span())
         .collect();
     let launches: Vec<Vec<Launch>> = compose
         .services
         .iter()
-        .map(|s| launch::in_compose_service(s, file, dev || dev_service(s), project))
+        .zip(&dev_flags)
+        .map(|(s, d)| launch::in_compose_service(s, file, dev || *d, project))
         .collect();
     let all: Vec<Launch> = launches.iter().flatten().cloned().collect();
     crate::rules::process::run_launches(file, &all, config, project, selection, out);

@@ -16,7 +16,8 @@ declare_rule! {
     /// deployment picks what runs, so no one check fits; still reported
     /// when a deployment in the repository publishes its ports with no
     /// health check of its own), or that only expose UDP ports and start
-    /// no server the rule recognises (VPN, DNS or syslog daemons: no
+    /// no server the rule recognises (VPN, DNS or syslog daemons, DNS's
+    /// own 53/tcp and 853 counted with them: no
     /// request to answer, and Docker already watches the process).
     ///
     /// ## Why it matters in production
@@ -78,11 +79,17 @@ impl Rule for MissingHealthcheck {
         // Only UDP ports (a VPN, DNS or syslog daemon) and no server the
         // rule knows: there is no request to answer, and Docker already
         // watches the process.
+        // DNS answers on 53/tcp too (large answers, zone transfers) and on
+        // 853 (DNS over TLS): still a DNS daemon.
         let udp_only = df
             .final_instructions()
             .filter(|i| i.keyword == Keyword::Expose)
             .flat_map(|i| i.words())
-            .all(|w| w.text.to_ascii_lowercase().ends_with("/udp"));
+            .all(|w| {
+                let port = w.text.to_ascii_lowercase();
+                port.ends_with("/udp")
+                    || matches!(port.as_str(), "53" | "53/tcp" | "853" | "853/tcp")
+            });
         if udp_only && !serves {
             return;
         }
@@ -134,8 +141,13 @@ mod tests {
             count("FROM alpine:3.20\nEXPOSE 1123/udp\nCMD [\"vpnd\"]\n"),
             0
         );
+        // DNS answers on 53/tcp too.
         assert_eq!(
             count("FROM alpine:3.20\nEXPOSE 53/udp 53/tcp\nCMD [\"dnsd\"]\n"),
+            0
+        );
+        assert_eq!(
+            count("FROM alpine:3.20\nEXPOSE 53/udp 8080/tcp\nCMD [\"dnsd\"]\n"),
             1
         );
         // A known server still needs one, whatever it exposes.
