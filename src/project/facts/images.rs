@@ -695,7 +695,19 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                     }
                 }
             }
-            keys.push(k.to_string());
+            // A disabled health check states none: files layered with this
+            // one do not count it.
+            let disabled = k == "healthcheck"
+                && (e.value.get("disable").and_then(Node::as_bool) == Some(true)
+                    || e.value
+                        .get("test")
+                        .and_then(Node::as_seq)
+                        .and_then(|t| t.first())
+                        .and_then(Node::as_str)
+                        == Some("NONE"));
+            if !disabled {
+                keys.push(k.to_string());
+            }
         }
         out.compose_settings.push((s.name.text.clone(), keys));
     }

@@ -18,7 +18,8 @@ declare_rule! {
     /// folder, whose `Dockerfile` builds it: see the project model).
     /// Compose files a workflow layers into one project (`docker compose
     /// -f compose.yml -f compose.prod.yml up`) are judged together: a
-    /// `healthcheck:` in another file of the stack counts.
+    /// `healthcheck:` in another file of the stack counts (not one that
+    /// disables it).
     ///
     /// ## Why it matters in production
     /// Without a health check Docker only knows whether the process is

@@ -60,7 +60,10 @@ declare_rule! {
     /// `cap_add:` or the container runtime's socket mounted; a container's
     /// `privileged: true` or added capabilities): a VPN server given
     /// `NET_ADMIN` or a log router on the Docker socket runs as root by
-    /// design there.
+    /// design there. The same where nothing in the repository runs the
+    /// image and the Dockerfile's own usage comment does, with
+    /// `--privileged`, `--cap-add` or `--device` (`# docker run
+    /// --device=/dev/sda …`): the author's stated deployment.
     ///
     /// Silent when every deployment of the image in the repository runs
     /// it as another user (each Kubernetes container that runs it sets a
@@ -186,8 +189,21 @@ impl Rule for FinalStageRunsAsRoot {
                 // Every deployment hands it privileges a non-root user could
                 // not use (a VPN's NET_ADMIN, a privileged NFS server, a log
                 // router on the Docker socket): root is its design there.
-                if image_role::privileged_everywhere(cx) {
-                    out.report(&Self::META, span, "no USER in the final stage: it runs as root, and every deployment of the image in the repository grants it privileges only root can use (`privileged`, added capabilities or the container runtime's socket)")
+                let privileged = if image_role::privileged_everywhere(cx) {
+                    Some(
+                        "every deployment of the image in the repository grants it privileges only root can use (`privileged`, added capabilities or the container runtime's socket)",
+                    )
+                } else if !image_role::runs_somewhere(cx)
+                    && image_role::usage_grants_privileges(&cx.file.text)
+                {
+                    Some(
+                        "the `docker run` its usage comment documents grants it privileges only root can use (`--privileged`, `--cap-add` or `--device`)",
+                    )
+                } else {
+                    None
+                };
+                if let Some(why) = privileged {
+                    out.report(&Self::META, span, format!("no USER in the final stage: it runs as root, and {why}"))
                         .severity(Severity::Info)
                         .help("check that each privilege is needed; where the server can drop root after it starts (its own `user` setting), let it");
                     return;
@@ -310,6 +326,18 @@ mod tests {
             assert!(found(&text).is_empty(), "{base}");
         }
         assert_eq!(found("FROM nginx:1.27-alpine\nEXPOSE 8080\n").len(), 1);
+    }
+
+    #[test]
+    fn a_usage_comment_that_grants_privileges_makes_root_the_design() {
+        let text = "# Usage:\n#   docker run --rm -it \\\n#     --device /dev/bus/usb \\\n#     acme/keytool\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ykman && rm -rf /var/lib/apt/lists/*\nEXPOSE 8080\nCMD [\"keytoold\"]\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
+        // A usage without privileges says nothing about root.
+        let plain = text.replace("--device /dev/bus/usb", "-v $HOME/keys:/keys");
+        assert_eq!(found(&plain), [(Severity::Error, 0)]);
+        // Nor does a privilege flag outside the `docker run` it documents.
+        let apart = "# docker run --rm acme/keytool\n# needs --privileged on old kernels? no.\nFROM debian:12-slim\nEXPOSE 8080\nCMD [\"keytoold\"]\n";
+        assert_eq!(found(apart), [(Severity::Error, 0)]);
     }
 
     #[test]

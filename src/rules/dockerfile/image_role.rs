@@ -307,6 +307,14 @@ pub fn privileged_everywhere(cx: &DockerContext<'_>) -> bool {
     every_run(cx, |r| r.host_privileges.is_some())
 }
 
+/// Something in the repository runs the image (a compose service, a
+/// Kubernetes container).
+pub fn runs_somewhere(cx: &DockerContext<'_>) -> bool {
+    cx.project
+        .units_of(&cx.file.path)
+        .any(|u| !u.runs.is_empty())
+}
+
 /// Some deployment of the image publishes ports and checks no health:
 /// where a toolbox image is made a server with nothing watching it.
 pub fn serves_unchecked_somewhere(cx: &DockerContext<'_>) -> bool {
@@ -314,6 +322,39 @@ pub fn serves_unchecked_somewhere(cx: &DockerContext<'_>) -> bool {
         .units_of(&cx.file.path)
         .flat_map(|u| u.runs.iter())
         .any(|r| !r.ports.is_empty() && !r.health_checked)
+}
+
+/// The Dockerfile's own usage comment runs the image with privileges only
+/// root can use (`# docker run --privileged …`, `--cap-add`, `--device`):
+/// the author's stated deployment, where the repository holds no other.
+pub fn usage_grants_privileges(text: &str) -> bool {
+    let mut in_run = false;
+    for line in text.lines() {
+        let Some(comment) = line.trim_start().strip_prefix('#') else {
+            // The usage is documented above the instructions.
+            if !line.trim().is_empty() {
+                in_run = false;
+            }
+            continue;
+        };
+        let comment = comment.trim();
+        if comment.contains("docker run") {
+            in_run = true;
+        }
+        if in_run
+            && comment.split_whitespace().any(|w| {
+                w == "--privileged"
+                    || w.starts_with("--privileged=true")
+                    || w.starts_with("--cap-add")
+                    || w.starts_with("--device")
+            })
+        {
+            return true;
+        }
+        // The command goes on while its lines end with `\`.
+        in_run = in_run && comment.ends_with('\\');
+    }
+    false
 }
 
 /// The image runs somewhere in the repository, and every run is `ok`.
