@@ -97,11 +97,34 @@ pub fn image_has_healthcheck(image: &str) -> bool {
 pub fn is_database(image: &str) -> bool {
     let name = image.rsplit('/').next().unwrap_or(image);
     let name = name.split([':', '@']).next().unwrap_or(name);
+    // `postgresql`, `mongodb`, `redismod`, `mysql-server`, `postgres-arm`;
+    // not a tool named after one (`postgrest`, `redis_exporter`,
+    // `mongo-express`, `postgres-backup`).
     [
         "postgres", "postgis", "mysql", "mariadb", "redis", "mongo", "rabbitmq", "valkey",
     ]
     .iter()
-    .any(|d| name.starts_with(d))
+    .any(|d| {
+        name.strip_prefix(d).is_some_and(|rest| {
+            matches!(rest, "" | "ql" | "db" | "mod")
+                || (rest.starts_with('-')
+                    && ![
+                        "export",
+                        "express",
+                        "backup",
+                        "admin",
+                        "ui",
+                        "commander",
+                        "insight",
+                        "operator",
+                        "proxy",
+                        "client",
+                        "cli",
+                    ]
+                    .iter()
+                    .any(|tool| rest.contains(tool)))
+        })
+    })
 }
 
 /// A database or broker server itself, named exactly (`redis:7.2`,

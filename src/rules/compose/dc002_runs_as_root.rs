@@ -91,23 +91,28 @@ impl Rule for RunsAsRoot {
             match s.str_of("user") {
                 Some(u) => {
                     let name = u.text.split(':').next().unwrap_or("");
-                    if (name == "root" || name == "0") && one_shot.contains(&s.name.text) {
-                        out.report(
-                            &Self::META,
-                            u.span,
-                            format!("service `{}` runs as root; it is a one-shot job (other services wait for it to complete), so root ends when it exits", s.name.text),
-                        )
-                        .severity(Severity::Info)
-                        .help("keep its command to what needs root (`chown` of the volumes), and start the long-running services as an unprivileged user");
-                    } else if name == "root" || name == "0" {
-                        out.report(
-                            &Self::META,
-                            u.span,
-                            format!("service `{}` runs as root", s.name.text),
-                        )
-                        .severity(Severity::Error)
-                        .help("run as an unprivileged user (`user: \"10001:10001\"`)");
+                    if name != "root" && name != "0" {
+                        continue;
                     }
+                    let (message, severity, help) = if one_shot.contains(&s.name.text) {
+                        (
+                            format!(
+                                "service `{}` runs as root; it is a one-shot job (other services wait for it to complete), so root ends when it exits",
+                                s.name.text
+                            ),
+                            Severity::Info,
+                            "keep its command to what needs root (`chown` of the volumes), and start the long-running services as an unprivileged user",
+                        )
+                    } else {
+                        (
+                            format!("service `{}` runs as root", s.name.text),
+                            Severity::Error,
+                            "run as an unprivileged user (`user: \"10001:10001\"`)",
+                        )
+                    };
+                    out.report(&Self::META, u.span, message)
+                        .severity(severity)
+                        .help(help);
                 }
                 None if !cx.dev => {
                     if built.is_some_and(image_user_is_non_root) {

@@ -225,9 +225,17 @@ impl Rule for FinalStageRunsAsRoot {
                 // root still costs is files owned by root in mounted folders.
                 match image_role::role(cx) {
                     image_role::Role::Tool => {
-                        out.report(&Self::META, span, "no USER in the final stage of this command-line tool (no port, no server): it runs as root, and files it writes to mounted folders belong to root")
+                        let (who, help) = if image_role::windows(df) {
+                            ("`ContainerAdministrator`", "add `USER ContainerUser`")
+                        } else {
+                            (
+                                "root",
+                                "add an unprivileged USER, or document `docker run --user $(id -u)`",
+                            )
+                        };
+                        out.report(&Self::META, span, format!("no USER in the final stage of this command-line tool (no port, no server): it runs as {who}, and files it writes to mounted folders belong to {who}"))
                             .severity(Severity::Info)
-                            .help("add an unprivileged USER, or document `docker run --user $(id -u)`");
+                            .help(help);
                         return;
                     }
                     // The deployment picks the command; it can pick the
@@ -338,6 +346,21 @@ mod tests {
         // Nor does a privilege flag outside the `docker run` it documents.
         let apart = "# docker run --rm acme/keytool\n# needs --privileged on old kernels? no.\nFROM debian:12-slim\nEXPOSE 8080\nCMD [\"keytoold\"]\n";
         assert_eq!(found(apart), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn a_windows_command_line_tool_names_the_administrator_account() {
+        let text = "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY tool.exe C:/tools/\nENTRYPOINT [\"C:/tools/tool.exe\"]\n";
+        let found = check_text(&FinalStageRunsAsRoot, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Info);
+        assert!(
+            found[0]
+                .message
+                .contains("runs as `ContainerAdministrator`"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

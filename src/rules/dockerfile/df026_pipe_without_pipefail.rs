@@ -11,27 +11,41 @@ declare_rule! {
     /// pipefail would break those builds. Alpine's twin (`scanelf --needed
     /// … | … | xargs apk add`, or `apk add --virtual`) is left alone too:
     /// it is the same generated idiom of the official images, which run
-    /// the program right after to prove its libraries are there.
+    /// the program right after to prove its libraries are there. Nor is a
+    /// pipeline that ends by unpacking a compressed archive (`curl … | tar
+    /// -xz`, `tar xJf -`, `--extract --gzip`, `gunzip -c`, `xz -d`): GNU and BusyBox tar exit
+    /// non-zero on an empty download, an HTML error page or a truncated
+    /// archive, so the failure is not hidden (the decompressor checks its
+    /// input whichever tar runs it). A download piped into a shell, an
+    /// interpreter or a filter (`jq`, `grep`, `sed`, `tee`) is still
+    /// reported: those accept empty input and exit 0.
     ///
     /// ## Why it matters in production
-    /// A pipeline's status is its last command's: in `curl … | tar -x` a
-    /// failed download still "succeeds" and the build ships an image with
-    /// a missing or truncated file, found only at run time.
+    /// A pipeline's status is its last command's: in `curl … | jq -r
+    /// .version > VERSION` a failed download still "succeeds" (jq reads
+    /// nothing and exits 0) and the build ships an image with an empty
+    /// file, found only at run time.
     ///
     /// ## Example
     /// ```dockerfile
-    /// RUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /opt
+    /// RUN curl -fsSL https://example.com/release.json | jq -r .version > /etc/tool-version
     /// ```
     ///
     /// ## Use instead
     /// ```dockerfile
     /// SHELL ["/bin/bash", "-o", "pipefail", "-c"]
-    /// RUN curl -fsSL https://example.com/tool.tgz | tar -xz -C /opt
+    /// RUN curl -fsSL https://example.com/release.json | jq -r .version > /etc/tool-version
     /// ```
     /// (on Alpine, `ash` supports `set -o pipefail` too).
     ///
     /// ## Fix
     /// None.
+    ///
+    /// ## Differences from hadolint
+    /// hadolint's DL4006 reports every pipe in a RUN without pipefail.
+    /// prodlint leaves alone the pipelines whose failure is not hidden (an
+    /// extraction that decompresses) or is wanted (the official images'
+    /// library scans).
     ///
     /// ## References
     /// - [bash: pipelines](https://www.gnu.org/software/bash/manual/html_node/Pipelines.html)
@@ -74,9 +88,10 @@ fn shell_fails_pipelines(s: &[Word]) -> bool {
             .any(|a| a.text == "-eo" || a.text == "-euo" || a.text.contains("pipefail"))
 }
 
-/// Does the pipeline that starts at `cmds[0]` scan shared libraries
-/// (`ldd`, `scanelf --needed`) and hand them to the package manager
-/// (`dpkg-query`, `apk add`)?
+/// Is the pipeline that starts at `cmds[0]` one whose hidden failures do
+/// not matter: a shared-library scan handed to the package manager
+/// (`ldd` … `dpkg-query`, `scanelf --needed` … `apk add`), or one that
+/// ends by unpacking a compressed archive (which fails on bad input)?
 fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
     let mut piped = true;
     let pipeline: Vec<&SimpleCommand> = cmds
@@ -88,7 +103,52 @@ fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
             .iter()
             .any(|c| c.program() == Some(name) || c.args().iter().any(|a| a.text == name))
     };
-    (runs("ldd") && runs("dpkg-query")) || (runs("scanelf") && runs("apk"))
+    (runs("ldd") && runs("dpkg-query"))
+        || (runs("scanelf") && runs("apk"))
+        || pipeline.last().is_some_and(|c| unpacks_compressed(c))
+}
+
+/// `tar -xz`, `tar xJf -`, `tar --extract --gzip`, `gunzip -c`, `xz -d`:
+/// an extraction that decompresses fails (GNU and BusyBox alike) on an
+/// empty download, an error page or a truncated archive, so the
+/// pipeline's status already says whether the download worked.
+fn unpacks_compressed(c: &SimpleCommand) -> bool {
+    let args = || c.args().iter().map(|a| a.text.as_str());
+    match c.program() {
+        // A decompressor checks its input the same way.
+        Some("gunzip" | "zcat" | "bunzip2" | "bzcat" | "unxz" | "xzcat" | "zstdcat" | "unzstd") => {
+            return true;
+        }
+        Some("gzip" | "bzip2" | "xz" | "zstd") => {
+            return args().any(|a| {
+                a == "-d"
+                    || a == "--decompress"
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('d'))
+            });
+        }
+        Some("tar") => {}
+        _ => return false,
+    }
+    let mut extract = false;
+    let mut decompress = false;
+    for (i, a) in c.args().iter().enumerate() {
+        let a = a.text.as_str();
+        if let Some(long) = a.strip_prefix("--") {
+            extract |= long == "extract" || long == "get";
+            decompress |= matches!(
+                long,
+                "gzip" | "gunzip" | "xz" | "bzip2" | "zstd" | "auto-compress"
+            );
+        } else if let Some(short) = a.strip_prefix('-') {
+            extract |= short.contains('x');
+            decompress |= short.contains(['z', 'J', 'j']);
+        } else if i == 0 {
+            // Old-style bundled flags: `tar xzf -`.
+            extract |= a.contains('x');
+            decompress |= a.contains(['z', 'J', 'j']);
+        }
+    }
+    extract && decompress
 }
 
 impl Rule for PipeWithoutPipefail {
@@ -174,8 +234,23 @@ mod tests {
         // A scan whose result goes elsewhere is an ordinary pipeline.
         let listed = "FROM alpine:3.20\nRUN scanelf --needed --nobanner --recursive /usr/local | tr ',' '\\n' > /deps.txt\n";
         assert_eq!(count(listed), 1);
+        // A download unpacked by a decompressing tar fails on bad input.
+        for unpack in [
+            "tar -xz -C /opt",
+            "tar xJf - -C /opt",
+            "tar --extract --gzip",
+            "gunzip -c > /db.mmdb",
+            "xz -d > /t",
+        ] {
+            let text = format!(
+                "FROM debian:12-slim\nRUN curl -fsSL https://example.com/t.tgz | {unpack}\n"
+            );
+            assert_eq!(count(&text), 0, "{unpack}");
+        }
+        let filtered = "FROM debian:12-slim\nRUN curl -fsSL https://example.com/r.json | jq -r .version > /v\n";
+        assert_eq!(count(filtered), 1);
         // Other pipelines of the image are still judged.
-        let both = format!("{}RUN curl -s https://example.com/x.tgz | tar -xz\n", scan);
+        let both = format!("{}RUN curl -s https://example.com/x.json | jq .v\n", scan);
         assert_eq!(count(&both), 1);
     }
 }
