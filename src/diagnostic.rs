@@ -261,6 +261,9 @@ impl Findings {
             if keep(&f) {
                 self.items.push(f);
             } else {
+                if let Some(n) = self.counts.get_mut(f.rule.code) {
+                    *n = n.saturating_sub(1);
+                }
                 self.dropped_secrets.extend(f.secrets);
             }
         }

@@ -30,6 +30,32 @@ pub struct Volume {
     pub bind: bool,
 }
 
+/// A capability a container does not get by default (`NET_ADMIN`,
+/// `SYS_ADMIN`, `SYS_PTRACE`, …): what only root can then use. Docker's
+/// defaults (`CHOWN`, `NET_BIND_SERVICE`, …) added back after `cap_drop:
+/// [ALL]` are hardening, not privileges.
+pub fn beyond_defaults(cap: &str) -> bool {
+    const DEFAULTS: &[&str] = &[
+        "CHOWN",
+        "DAC_OVERRIDE",
+        "FOWNER",
+        "FSETID",
+        "KILL",
+        "SETGID",
+        "SETUID",
+        "SETPCAP",
+        "NET_BIND_SERVICE",
+        "NET_RAW",
+        "SYS_CHROOT",
+        "MKNOD",
+        "AUDIT_WRITE",
+        "SETFCAP",
+    ];
+    let cap = cap.trim().to_ascii_uppercase();
+    let cap = cap.strip_prefix("CAP_").unwrap_or(&cap);
+    !cap.is_empty() && !DEFAULTS.contains(&cap)
+}
+
 /// A host path that is a container runtime's socket (Docker,
 /// containerd, Podman, CRI-O): root on the host to whoever talks to it.
 pub fn is_runtime_socket(path: &str) -> bool {
@@ -219,27 +245,32 @@ impl<'a> Service<'a> {
         self.name.span.cover(self.node.span)
     }
 
+    /// Its `healthcheck:` is switched off (`disable: true`, or `test:
+    /// ["NONE"]`).
+    pub fn healthcheck_disabled(&self) -> bool {
+        self.get("healthcheck").is_some_and(|h| {
+            h.get("disable").and_then(Node::as_bool) == Some(true)
+                || h.get("test")
+                    .and_then(Node::as_seq)
+                    .and_then(|t| t.first())
+                    .and_then(Node::as_str)
+                    == Some("NONE")
+        })
+    }
+
     /// Where the service is given privileges only root can use:
-    /// `privileged: true` or a non-empty `cap_add:`.
+    /// `privileged: true`, or a `cap_add:` beyond Docker's defaults.
     pub fn root_privileges(&self) -> Option<Span> {
         if self.is_true("privileged") {
             return self.get("privileged").map(|n| n.span);
         }
-        if let Some(caps) = self
-            .get("cap_add")
-            .filter(|n| n.as_seq().is_some_and(|l| !l.is_empty()))
-        {
-            return Some(caps.span);
-        }
-        None
-    }
-
-    /// Where the container runtime's (root-owned) socket is mounted.
-    pub fn runtime_socket(&self) -> Option<Span> {
-        self.volumes()
-            .into_iter()
-            .find(|v| v.source.as_deref().is_some_and(is_runtime_socket))
-            .map(|v| v.span)
+        self.get("cap_add")
+            .and_then(Node::as_seq)
+            .and_then(|caps| {
+                caps.iter()
+                    .find(|c| c.as_str().is_some_and(beyond_defaults))
+            })
+            .map(|c| c.span)
     }
 
     pub fn is_true(&self, key: &str) -> bool {

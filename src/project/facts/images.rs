@@ -95,9 +95,9 @@ pub struct Run {
     /// container sets none; a compose `user:` other than root), and where.
     pub non_root: Option<Loc>,
     /// The platform grants it privileges only root can use (compose
-    /// `privileged: true`, `cap_add:`, the container runtime's socket
-    /// mounted; a container's `privileged: true` or added
-    /// capabilities), and where.
+    /// `privileged: true`, a `cap_add:` beyond Docker's defaults; a
+    /// container's `privileged: true` or such added capabilities), and
+    /// where. (The runtime's socket is not one: its group can reach it.)
     pub host_privileges: Option<Loc>,
 }
 
@@ -661,15 +661,18 @@ fn compose_stacks(root: &Path, script: &shell::Script, out: &mut Stated) {
     }
 }
 
-/// Does an image's name (its last path part, without tag or digest) name
-/// `dir`: the folder's name (`acme/ggr` in `ggr/`), or its parent's and
+/// Does a published image's name (`owner/name`: its last path part,
+/// without tag or digest) name `dir`: the folder's name (`acme/ggr` in `ggr/`), or its parent's and
 /// its own joined (`acme/openvpn-arm` in `openvpn/arm/`)?
 fn names_folder(image: &str, dir: &Path) -> bool {
     if image.contains('$') {
         return false;
     }
     let repo = image.split('@').next().unwrap_or(image);
-    let last = repo.rsplit('/').next().unwrap_or(repo);
+    // A published name (`owner/name`): a bare `nginx` is Docker Hub's.
+    let Some((_, last)) = repo.rsplit_once('/') else {
+        return false;
+    };
     let name = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
     let part = |p: Option<&std::ffi::OsStr>| p.map(|n| n.to_string_lossy().to_ascii_lowercase());
     let Some(folder) = part(dir.file_name()) else {
@@ -697,14 +700,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
             }
             // A disabled health check states none: files layered with this
             // one do not count it.
-            let disabled = k == "healthcheck"
-                && (e.value.get("disable").and_then(Node::as_bool) == Some(true)
-                    || e.value
-                        .get("test")
-                        .and_then(Node::as_seq)
-                        .and_then(|t| t.first())
-                        .and_then(Node::as_str)
-                        == Some("NONE"));
+            let disabled = k == "healthcheck" && s.healthcheck_disabled();
             if !disabled {
                 keys.push(k.to_string());
             }
@@ -749,7 +745,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
         // only where that Dockerfile exists (`Project::link`).
         if built.is_none()
             && let Some(i) = &image
-            && names_folder(&i.text, &dir)
+            && names_folder(&i.text, &crate::project::key(&dir))
         {
             out.presumed_builds.push(Build {
                 image: Some(image_of(&i.text, i.span)),
@@ -790,14 +786,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 });
             }
         }
-        let health_checked = s.get("healthcheck").is_some_and(|h| {
-            h.get("disable").and_then(Node::as_bool) != Some(true)
-                && h.get("test")
-                    .and_then(Node::as_seq)
-                    .and_then(|t| t.first())
-                    .and_then(Node::as_str)
-                    != Some("NONE")
-        });
+        let health_checked = s.get("healthcheck").is_some() && !s.healthcheck_disabled();
         let stop_wait = match s.str_of("stop_grace_period") {
             Some(g) => {
                 crate::parse::duration::compose(&g.text).map(|w| (w, Some(loc(path, g.span))))
@@ -902,10 +891,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                     })
                 })
                 .map(|u| loc(path, u.span)),
-            host_privileges: s
-                .root_privileges()
-                .or_else(|| s.runtime_socket())
-                .map(|span| loc(path, span)),
+            host_privileges: s.root_privileges().map(|span| loc(path, span)),
         });
     }
 }
@@ -919,7 +905,13 @@ fn container_privileges(c: &kube::Container<'_>, path: &Path) -> Option<Loc> {
     }
     sc.get("capabilities")
         .and_then(|c| c.get("add"))
-        .filter(|n| n.as_seq().is_some_and(|l| !l.is_empty()))
+        .and_then(Node::as_seq)
+        .and_then(|caps| {
+            caps.iter().find(|c| {
+                c.as_str()
+                    .is_some_and(crate::parse::compose::beyond_defaults)
+            })
+        })
         .map(|n| loc(path, n.span))
 }
 

@@ -4,7 +4,7 @@ declare_rule! {
     /// ## What it checks
     /// A service that serves requests (it publishes or exposes ports, or
     /// its command starts a web server) with no `healthcheck:`, or with
-    /// `healthcheck: {disable: true}`, in a file that is not for
+    /// one switched off (`disable: true`, `test: ["NONE"]`), in a file that is not for
     /// development. A `HEALTHCHECK` in the Dockerfile the service builds
     /// counts, read in the stage the service builds: `build.target` when
     /// it names one (a `HEALTHCHECK` only in a later stage is not in that
@@ -75,11 +75,7 @@ impl Rule for HealthcheckMissing {
             if !is_serving(s, launches) || is_one_off(s) {
                 continue;
             }
-            let disabled = s
-                .get("healthcheck")
-                .and_then(|h| h.get("disable"))
-                .and_then(|d| d.as_bool())
-                == Some(true);
+            let disabled = s.healthcheck_disabled();
             if s.get("healthcheck").is_some() && !disabled {
                 continue;
             }

@@ -27,7 +27,8 @@ declare_rule! {
     /// Dockerfile of the repository builds (a workflow or a build script
     /// tags it with that name) when that Dockerfile sets a non-root `USER`.
     /// A service without `user:` that is given privileges only root can
-    /// use (`privileged: true`, `cap_add:`) is not reported either: root
+    /// use (`privileged: true`, a `cap_add:` beyond Docker's default
+    /// capabilities such as `NET_ADMIN`) is not reported either: root
     /// is what they need (DC005 judges the privileges). A `user: root` on a one-shot job (a service
     /// others wait for with `condition: service_completed_successfully`,
     /// such as an init that fixes the ownership of volumes) is information.

@@ -56,11 +56,11 @@ declare_rule! {
     /// script presumably steps down, but that cannot be confirmed.
     ///
     /// Information when every deployment of the image in the repository
-    /// grants it privileges only root can use (compose `privileged: true`,
-    /// `cap_add:` or the container runtime's socket mounted; a container's
-    /// `privileged: true` or added capabilities): a VPN server given
-    /// `NET_ADMIN` or a log router on the Docker socket runs as root by
-    /// design there. The same where nothing in the repository runs the
+    /// grants it privileges only root can use (compose `privileged: true`
+    /// or a `cap_add:` beyond Docker's defaults; a container's `privileged:
+    /// true` or such added capabilities): a VPN server given `NET_ADMIN`
+    /// runs as root by design there. (The Docker socket is not one: a
+    /// group can reach it, and DC006 reports it.) The same where nothing in the repository runs the
     /// image and the Dockerfile's own usage comment does, with
     /// `--privileged`, `--cap-add` or `--device` (`# docker run
     /// --device=/dev/sda …`): the author's stated deployment.
@@ -135,15 +135,16 @@ impl Rule for FinalStageRunsAsRoot {
         let root_image = df.final_chain().first().map(|s| s.image.clone());
         // Images built to run unprivileged (distroless `:nonroot`,
         // `:dind-rootless`, `nginxinc/nginx-unprivileged`) already set a user.
-        if root_image.as_ref().is_some_and(|i| {
-            i.tag
-                .as_deref()
-                .is_some_and(|t| t.contains("nonroot") || t.contains("rootless"))
-                || i.text
-                    .split([':', '@'])
-                    .next()
-                    .is_some_and(|r| r.ends_with("-unprivileged") || r.ends_with("-rootless"))
-        }) {
+        // (A final `USER root` still says root.)
+        if df.final_last(Keyword::User).is_none()
+            && root_image.as_ref().is_some_and(|i| {
+                i.tag
+                    .as_deref()
+                    .is_some_and(|t| t.contains("nonroot") || t.contains("rootless"))
+                    || i.name.ends_with("-unprivileged")
+                    || i.name.ends_with("-rootless")
+            })
+        {
             return;
         }
         match df.final_last(Keyword::User) {
@@ -187,11 +188,11 @@ impl Rule for FinalStageRunsAsRoot {
                 let from = &df.instructions[stage.from];
                 let span = from.keyword_span.cover(stage.image.span);
                 // Every deployment hands it privileges a non-root user could
-                // not use (a VPN's NET_ADMIN, a privileged NFS server, a log
-                // router on the Docker socket): root is its design there.
+                // not use (a VPN's NET_ADMIN, a privileged NFS server): root
+                // is its design there.
                 let privileged = if image_role::privileged_everywhere(cx) {
                     Some(
-                        "every deployment of the image in the repository grants it privileges only root can use (`privileged`, added capabilities or the container runtime's socket)",
+                        "every deployment of the image in the repository grants it privileges only root can use (`privileged`, or capabilities beyond Docker's defaults)",
                     )
                 } else if !image_role::runs_somewhere(cx)
                     && image_role::usage_grants_privileges(&cx.file.text)

@@ -92,7 +92,7 @@ fn shell_fails_pipelines(s: &[Word]) -> bool {
 /// not matter: a shared-library scan handed to the package manager
 /// (`ldd` … `dpkg-query`, `scanelf --needed` … `apk add`), or one that
 /// ends by unpacking a compressed archive (which fails on bad input)?
-fn scans_libraries(cmds: &[SimpleCommand]) -> bool {
+fn failure_is_not_hidden(cmds: &[SimpleCommand]) -> bool {
     let mut piped = true;
     let pipeline: Vec<&SimpleCommand> = cmds
         .iter()
@@ -181,16 +181,16 @@ impl Rule for PipeWithoutPipefail {
                 }
                 let cmds = commands(instr);
                 let mut pipefail = false;
-                // Whether the pipeline the current command is part of scans
-                // libraries (decided at its first command).
-                let mut scanning = false;
+                // Whether the pipeline the current command is part of hides
+                // no failure that matters (decided at its first command).
+                let mut not_hidden = false;
                 let mut piped_in = false;
                 for (i, c) in cmds.iter().enumerate() {
                     if sets_pipefail(c) {
                         pipefail = true;
                     }
                     if !piped_in {
-                        scanning = scans_libraries(&cmds[i..]);
+                        not_hidden = failure_is_not_hidden(&cmds[i..]);
                     }
                     piped_in = c.next == Some(Connector::Pipe);
                     // `echo … | sha256sum -c -`: the left side cannot fail in
@@ -200,8 +200,10 @@ impl Rule for PipeWithoutPipefail {
                     // fails by design: `dpkg-query` exits 1 for a library no
                     // package owns. Pipefail would break the build; the
                     // images check the result with `python3 --version` next.
+                    // A pipeline ending in a decompressing extraction fails
+                    // on a bad download by itself.
                     let harmless =
-                        matches!(c.program(), Some("echo" | "printf" | "yes")) || scanning;
+                        matches!(c.program(), Some("echo" | "printf" | "yes")) || not_hidden;
                     if c.next == Some(Connector::Pipe) && !pipefail && !harmless {
                         out.report(&Self::META, c.span, "this pipeline fails only if its last command fails")
                             .help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN, or start it with `set -o pipefail &&`");

@@ -301,8 +301,8 @@ pub fn user_set_everywhere(cx: &DockerContext<'_>) -> bool {
 }
 
 /// Every deployment of the image in the repository grants it privileges
-/// only root can use (`privileged`, added capabilities, the container
-/// runtime's socket), and there is one.
+/// only root can use (`privileged`, capabilities beyond Docker's
+/// defaults), and there is one.
 pub fn privileged_everywhere(cx: &DockerContext<'_>) -> bool {
     every_run(cx, |r| r.host_privileges.is_some())
 }

@@ -38,8 +38,9 @@ declare_rule! {
     /// A container whose image is a Docker Hub image known to run its service
     /// as its own user (the official database images, which step down
     /// with gosu; images whose Dockerfile sets a non-root `USER`: the
-    /// list DC002 uses) is information: the process is not root, only the
-    /// guarantee is missing.
+    /// list DC002 uses), run with its own entrypoint (no `command:`), is
+    /// information: the process is not root, only the guarantee is
+    /// missing.
     ///
     /// ## Differences from kube-linter and Polaris
     /// The same scope as kube-linter's `run-as-non-root` and Polaris'
@@ -87,7 +88,12 @@ impl Rule for RunsAsRoot {
             // A stock image that runs its service as its own user (the
             // official databases step down with gosu; Grafana sets USER):
             // the process is not root, only the setting is missing.
-            let image = c.get("image").and_then(Node::as_str);
+            // (A `command:` replaces the image's entrypoint, and with it
+            // the step down.)
+            let image = c
+                .get("image")
+                .and_then(Node::as_str)
+                .filter(|_| c.get("command").is_none());
             if !non_root
                 && let Some(image) = image.filter(|i| {
                     known_images::on_docker_hub(i)

@@ -82,10 +82,10 @@ const QUICK_ACTIONS: &[&str] = &[
     // One webhook call: a chat notification.
     "slackapi/slack-github-action",
     "rjstone/discord-webhook-notify",
-    "Ilshidur/action-discord",
+    "ilshidur/action-discord",
     "sarisia/actions-status-discord",
     "8398a7/action-slack",
-    "rtCamp/action-slack-notify",
+    "rtcamp/action-slack-notify",
 ];
 
 /// Does a step have its own limit, or no way to hang?

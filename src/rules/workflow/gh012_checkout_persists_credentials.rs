@@ -147,8 +147,13 @@ fn handed_token(step: &Step<'_>) -> bool {
     step.with.and_then(Node::as_map).is_some_and(|entries| {
         entries.iter().any(|e| {
             e.value.as_str().is_some_and(|v| {
-                let v: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-                v == "${{secrets.GITHUB_TOKEN}}" || v == "${{github.token}}"
+                // Expressions ignore case: `secrets.github_token` too.
+                let v: String = v
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                v == "${{secrets.github_token}}" || v == "${{github.token}}"
             })
         })
     })
