@@ -664,16 +664,15 @@ fn compose_stacks(root: &Path, script: &shell::Script, out: &mut Stated) {
 /// Does a published image's name (`owner/name`: its last path part,
 /// without tag or digest) name `dir`: the folder's name (`acme/ggr` in `ggr/`), or its parent's and
 /// its own joined (`acme/openvpn-arm` in `openvpn/arm/`)?
-fn names_folder(image: &str, dir: &Path) -> bool {
-    if image.contains('$') {
+fn names_folder(image: &ImageRef, dir: &Path) -> bool {
+    if image.unresolved || image.text.contains('$') {
         return false;
     }
-    let repo = image.split('@').next().unwrap_or(image);
     // A published name (`owner/name`): a bare `nginx` is Docker Hub's.
-    let Some((_, last)) = repo.rsplit_once('/') else {
+    let repo = image.repository();
+    let Some((_, name)) = repo.rsplit_once('/') else {
         return false;
     };
-    let name = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
     let part = |p: Option<&std::ffi::OsStr>| p.map(|n| n.to_string_lossy().to_ascii_lowercase());
     let Some(folder) = part(dir.file_name()) else {
         return false;
@@ -745,10 +744,11 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
         // only where that Dockerfile exists (`Project::link`).
         if built.is_none()
             && let Some(i) = &image
-            && names_folder(&i.text, &crate::project::key(&dir))
+            && let image = image_of(&i.text, i.span)
+            && names_folder(&image, &crate::project::key(&dir))
         {
             out.presumed_builds.push(Build {
-                image: Some(image_of(&i.text, i.span)),
+                image: Some(image),
                 dockerfile: crate::project::key(&dir.join("Dockerfile")),
                 at: loc(path, s.name.span),
                 service: None,

@@ -80,15 +80,15 @@ fn wait_variable(name: &str) -> bool {
 /// The service's command or entrypoint waits for its dependencies, or
 /// its environment tells the image's entrypoint what to wait for.
 fn waits_itself(s: &crate::parse::compose::Service<'_>) -> bool {
-    let set = |v: &crate::parse::compose::EnvVar<'_>| {
-        v.value
-            .and_then(crate::parse::yaml::Node::as_str)
-            .map(|t| t.split_once('=').map_or(t, |(_, v)| v).trim())
-            .is_some_and(|t| !t.is_empty() && !t.eq_ignore_ascii_case("false") && t != "0")
+    let set = |name: &str| {
+        s.env_value(name).is_some_and(|t| {
+            let t = t.trim();
+            !t.is_empty() && !t.eq_ignore_ascii_case("false") && t != "0"
+        })
     };
     if s.environment()
         .iter()
-        .any(|v| wait_variable(&v.key.text) && set(v))
+        .any(|v| wait_variable(&v.key.text) && set(&v.key.text))
     {
         return true;
     }

@@ -221,10 +221,8 @@ pub fn role(cx: &DockerContext<'_>) -> Role {
         // distribution's shell (`FROM debian:12` and files copied in).
         let inherits_shell = df.final_last(Keyword::Cmd).is_none()
             && df.final_chain().first().is_some_and(|s| {
-                let image = s.image.text.to_ascii_lowercase();
-                let repo = image.split(['@', ':']).next().unwrap_or(&image);
-                let name = repo.rsplit('/').next().unwrap_or(repo);
-                DISTRIBUTIONS.contains(&name)
+                let repo = s.image.repository();
+                DISTRIBUTIONS.contains(&repo.rsplit('/').next().unwrap_or(&repo))
             });
         return if prompt || inherits_shell {
             Role::Base
