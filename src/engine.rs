@@ -828,10 +828,11 @@ pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileRepo
 /// `lint_files`, also returning the project (fixes lint again with it).
 pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileReport>, Project) {
     let max = settings.config.max_file_size;
+    let budget = crate::project::load::ParseBudget::default();
     let facts: Vec<crate::project::FileFacts> = candidates
         .par_iter()
         .filter(|c| crate::project::load::may_feed(c))
-        .filter_map(|c| crate::project::load::feed(c, max))
+        .filter_map(|c| crate::project::load::feed(c, max, &budget))
         .collect();
     let mut all = candidates.to_vec();
     sort_by_path(&mut all, |c| &c.path);
@@ -988,6 +989,7 @@ pub fn lint_paths_with(
     let seen = std::sync::Mutex::new(crate::hashing::FastSet::default());
     let all = std::sync::Mutex::new(Vec::new());
     let facts = std::sync::Mutex::new(Vec::new());
+    let budget = crate::project::load::ParseBudget::default();
     // As the walk finds files, those with facts are read and parsed for
     // the project.
     let mut errors = rayon::scope(|scope| {
@@ -1000,9 +1002,9 @@ pub fn lint_paths_with(
                     return;
                 }
                 if crate::project::load::may_feed(&c) {
-                    let (facts, c) = (&facts, c.clone());
+                    let (facts, budget, c) = (&facts, &budget, c.clone());
                     scope.spawn(move |_| {
-                        if let Some(f) = crate::project::load::feed(&c, max)
+                        if let Some(f) = crate::project::load::feed(&c, max, budget)
                             && let Ok(mut v) = facts.lock()
                         {
                             v.push(f);

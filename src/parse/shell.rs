@@ -328,6 +328,14 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
         }
     }
     finish(current.take(), None, &mut script);
+    // A Dockerfile's scripts live as long as the project: keep only what
+    // is used of buffers that grew as they were read.
+    script.commands.shrink_to_fit();
+    for c in &mut script.commands {
+        c.assignments.shrink_to_fit();
+        c.argv.shrink_to_fit();
+        c.redirects.shrink_to_fit();
+    }
     script
 }
 
@@ -558,6 +566,7 @@ impl Lexer<'_> {
                 }
             }
         }
+        text.shrink_to_fit();
         Word {
             text,
             span: self.map.span(start, self.pos),

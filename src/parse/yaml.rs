@@ -363,9 +363,14 @@ impl Builder<'_> {
             }
             Event::DocumentEnd => {}
             Event::Scalar(value, style, anchor, _) => {
+                // The scanner grows a scalar's buffer as it reads: trees
+                // are held while the project links, so they keep only
+                // what they use.
+                let mut text = value.into_owned();
+                text.shrink_to_fit();
                 let node = Node {
                     kind: NodeKind::Scalar {
-                        text: value.into_owned(),
+                        text,
                         style: match style {
                             ScalarStyle::SingleQuoted => Style::SingleQuoted,
                             ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
@@ -432,12 +437,15 @@ impl Builder<'_> {
                 };
                 let (node, anchor) = match open {
                     Open::Seq {
-                        items,
+                        mut items,
                         start,
                         anchor,
                     } => (
                         Node {
-                            kind: NodeKind::Seq(items),
+                            kind: NodeKind::Seq({
+                                items.shrink_to_fit();
+                                items
+                            }),
                             span: Span::new(start, span.end.max(start)),
                         },
                         anchor,
@@ -449,7 +457,11 @@ impl Builder<'_> {
                         ..
                     } => (
                         Node {
-                            kind: NodeKind::Map(self.close_map(entries)),
+                            kind: NodeKind::Map({
+                                let mut entries = self.close_map(entries);
+                                entries.shrink_to_fit();
+                                entries
+                            }),
                             span: Span::new(start, span.end.max(start)),
                         },
                         anchor,

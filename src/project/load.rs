@@ -136,8 +136,41 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
     })
 }
 
+/// How much source a run's parses may stand for while they wait for
+/// their files' own lint (which reuses them): beyond it, a workflow's or
+/// a Python module's parse is dropped once its facts are read and the
+/// lint parses the file again. Trees take several times their text, so
+/// without a bound a large tree's memory would grow with every file;
+/// with it, a repository of ordinary size parses each file once.
+pub const PARSE_BUDGET: usize = 4 << 20;
+
+/// The source bytes whose parses a run may still keep (see
+/// [`PARSE_BUDGET`]); shared by the threads that read files.
+#[derive(Debug)]
+pub struct ParseBudget(std::sync::atomic::AtomicUsize);
+
+impl Default for ParseBudget {
+    fn default() -> Self {
+        ParseBudget(std::sync::atomic::AtomicUsize::new(PARSE_BUDGET))
+    }
+}
+
+impl ParseBudget {
+    /// Takes `bytes` from what is left, if that much is left.
+    fn take(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering;
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .is_ok()
+    }
+}
+
 /// Reads and parses one candidate for the project, if it may hold facts.
-pub fn feed(c: &Candidate, max_file_size: u64) -> Option<FileFacts> {
+/// Parses the project itself does not read again (a workflow's, a
+/// module's) are kept for the file's own lint while `budget` lasts.
+pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<FileFacts> {
     if !may_feed(c) {
         return None;
     }
@@ -152,14 +185,19 @@ pub fn feed(c: &Candidate, max_file_size: u64) -> Option<FileFacts> {
     }
     let text = crate::engine::load(&c.path, max_file_size).ok()?;
     let input = input_of(&c.path, c.kind?, text, c.root.clone())?;
-    Some(Project::parse(input))
+    let mut facts = Project::parse(input);
+    if facts.holds_lint_parse() && !budget.take(facts.input.text.len()) {
+        facts.drop_lint_parse();
+    }
+    Some(facts)
 }
 
 /// Builds the project of a run from its candidates.
 pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
+    let budget = ParseBudget::default();
     let parsed: Vec<FileFacts> = candidates
         .par_iter()
-        .filter_map(|c| feed(c, max_file_size))
+        .filter_map(|c| feed(c, max_file_size, &budget))
         .collect();
     finish(parsed, candidates, max_file_size)
 }

@@ -101,7 +101,9 @@ pub struct FileFacts {
     stated: facts::Stated,
     /// What a Python module (or a logging or proxy configuration) says
     /// about the app.
-    app: Option<facts::app::Module>,
+    /// (Boxed, as `script`: most files have neither, and the facts of
+    /// every file are held together.)
+    app: Option<Box<facts::app::Module>>,
     /// A Python module's parse, until its own lint takes it.
     python: ParkedPy,
     /// The file names `FORWARDED_ALLOW_IPS` / `forwarded_allow_ips`: the
@@ -121,13 +123,27 @@ pub struct FileFacts {
     companion: Option<companions::Companion>,
     /// A shell script (read because an image starts it): what it does
     /// with the process it starts.
-    script: Option<facts::entrypoint::ScriptFacts>,
+    script: Option<Box<facts::entrypoint::ScriptFacts>>,
     /// A credential file (`.npmrc`, `.pypirc`, `.netrc`): its first line
     /// holding a literal credential, if any.
     credentials: Option<Option<crate::source::Span>>,
 }
 
-/// A Python module's parse, held for its own lint.
+impl FileFacts {
+    /// It holds a parse only its own lint reads (a workflow's or an
+    /// action's tree, a Python module's parse): the links between files
+    /// are made from facts.
+    fn holds_lint_parse(&self) -> bool {
+        self.workflow.peek().is_some() || self.python.0.lock().is_ok_and(|held| held.is_some())
+    }
+
+    /// Drops those parses: the file's lint parses it again.
+    fn drop_lint_parse(&mut self) {
+        self.workflow = Parked::default();
+        self.python = ParkedPy::default();
+    }
+}
+
 /// One value a production env file sets: where, which key, what value.
 #[derive(Debug, Clone)]
 pub struct EnvValue {
@@ -138,6 +154,7 @@ pub struct EnvValue {
     pub at: crate::source::Span,
 }
 
+/// A Python module's parse, held for its own lint.
 #[derive(Debug, Default)]
 pub struct ParkedPy(std::sync::Mutex<Option<Arc<python::PyFile>>>);
 
@@ -156,7 +173,9 @@ impl ParkedPy {
 /// resolved by name (no system call, links not followed).
 #[derive(Debug, Default)]
 pub struct Project {
-    files: BTreeMap<Key, FileFacts>,
+    /// Boxed: a B-tree node holds eleven values, most of them empty
+    /// slots, and a file's facts are a kilobyte wide.
+    files: BTreeMap<Key, Box<FileFacts>>,
     /// Every file of the run, facts or not: a Python file that exists is a
     /// candidate for a server's `-c`.
     known: std::collections::HashSet<Key>,
@@ -484,7 +503,7 @@ impl Project {
         };
         for (k, f) in file_keys.into_iter().zip(parsed) {
             p.known.insert(k.clone());
-            p.files.insert(k, f);
+            p.files.insert(k, Box::new(f));
         }
         p.index_names();
         p.link();
@@ -577,7 +596,7 @@ impl Project {
             .iter()
             .filter_map(|(k, f)| {
                 let b = f.dockerfile.as_ref()?;
-                Some((k, f, facts::entrypoint::named_in(&b.dockerfile)?))
+                Some((k, &**f, facts::entrypoint::named_in(&b.dockerfile)?))
             })
             .take(MAX_DOCKER_SCRIPTS)
             .collect();
@@ -644,7 +663,7 @@ impl Project {
             .filter_map(|(k, f)| {
                 let b = f.dockerfile.as_ref()?;
                 let named = facts::scripts::named_in(&b.dockerfile);
-                (!named.is_empty()).then_some((k, f, named))
+                (!named.is_empty()).then_some((k, &**f, named))
             })
             .collect();
         if named.is_empty() {
@@ -759,14 +778,14 @@ impl Project {
                 let k = key_of(&f.input.path);
                 self.wanted.remove(&k);
                 self.known.insert(k.clone());
-                self.files.insert(k, f);
+                self.files.insert(k, Box::new(f));
             }
             return;
         }
         for f in parsed {
             let k = key_of(&f.input.path);
             self.known.insert(k.clone());
-            self.files.insert(k, f);
+            self.files.insert(k, Box::new(f));
         }
         self.index_names();
         self.link();
@@ -954,7 +973,7 @@ impl Project {
             FileKind::Gunicorn => {
                 let py = python::parse_file(&text, true);
                 let app = facts::app::Module::read(&py);
-                f.app = (!app.is_empty()).then_some(app);
+                f.app = (!app.is_empty()).then(|| Box::new(app));
                 f.gunicorn = Some(Arc::new((f.input.path.clone(), py.module.clone())));
                 // Held for the file's own lint: a configuration is parsed once.
                 *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
@@ -962,7 +981,7 @@ impl Project {
             FileKind::Text if k.extension().is_some_and(|e| e == "py") => {
                 let py = python::parse_file(&text, false);
                 let app = facts::app::Module::read(&py);
-                f.app = (!app.is_empty()).then_some(app);
+                f.app = (!app.is_empty()).then(|| Box::new(app));
                 // Held for the module's own lint: it is parsed once.
                 *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
             }
@@ -998,14 +1017,14 @@ impl Project {
             FileKind::Text if is_shell_script(&k, &text) => {
                 let map = crate::parse::offsets::OffsetMap::contiguous(0, text.len());
                 let script = crate::parse::shell::parse(&text, &map);
-                f.script = Some(facts::entrypoint::read(&script));
+                f.script = Some(Box::new(facts::entrypoint::read(&script)));
                 if memchr::memmem::find(text.as_bytes(), b"docker").is_some() {
                     facts::images::from_script(&script, &mut f.stated);
                 }
             }
             FileKind::Text => {
                 let app = facts::app::Module::from_text(&text);
-                f.app = (!app.is_empty()).then_some(app);
+                f.app = (!app.is_empty()).then(|| Box::new(app));
             }
             FileKind::Kubernetes => {
                 let tree = yaml::parse(&text);
@@ -1108,7 +1127,7 @@ impl Project {
         let modules = self
             .files
             .iter()
-            .filter_map(|(k, f)| Some((k.0.clone(), f.app.clone()?)))
+            .filter_map(|(k, f)| Some((k.0.clone(), (**f.app.as_ref()?).clone())))
             .collect();
         self.app_model = apps::Apps::build(modules, self.known.iter().map(|k| k.0.as_path()));
         self.docker_scripts = self.scripts_run_by_dockerfiles();
@@ -1410,7 +1429,15 @@ impl Project {
                             span: facts.migrates?,
                         })
                     });
+                let shipped = df.final_stage().map(|s| s.index);
+                let other_stages = df
+                    .stages
+                    .iter()
+                    .filter(|s| Some(s.index) != shipped)
+                    .filter_map(|s| s.name.clone())
+                    .collect();
                 Some(facts::units::Image {
+                    other_stages,
                     dockerfile: k.0.clone(),
                     final_stage,
                     servers: servers.remove(k).unwrap_or_default(),

@@ -263,6 +263,10 @@ fn instruction(
 pub fn heredoc_markers(text: &str) -> Vec<(usize, usize, String, bool, bool)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    // Most instructions have no `<<` at all: one vector search answers.
+    if memchr::memmem::find(bytes, b"<<").is_none() {
+        return out;
+    }
     let mut i = 0;
     let mut quote: Option<u8> = None;
     while i < bytes.len() {

@@ -104,6 +104,10 @@ pub fn parse(text: &str) -> Dockerfile {
         ));
     }
     p.out.index_final_chain();
+    // The parse lives as long as the project: no room left over from
+    // growing.
+    p.out.instructions.shrink_to_fit();
+    p.out.stages.shrink_to_fit();
     if p.out.stages.is_empty() && p.out.errors.is_empty() {
         p.error(
             Span::empty(0),

@@ -31,6 +31,8 @@ pub struct Build {
     /// `docker/build-push-action` not false, `--push`, a `docker push`
     /// of its name in the workflow).
     pub pushed: bool,
+    /// The stage it builds (compose `build.target`), when one is named.
+    pub stage: Option<String>,
 }
 
 /// Where an image runs.
@@ -376,6 +378,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         service: None,
                         context: context.clone(),
                         pushed,
+                        stage: None,
                     });
                 }
                 if !any {
@@ -386,6 +389,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         service: None,
                         context,
                         pushed,
+                        stage: None,
                     });
                 }
             }
@@ -471,6 +475,7 @@ impl ScriptBuild {
                 service: None,
                 context: context.clone(),
                 pushed: self.pushed,
+                stage: None,
             })
             .collect()
     }
@@ -736,6 +741,11 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 service: Some(name.clone()),
                 context: crate::project::key(context),
                 pushed: false,
+                stage: s
+                    .get("build")
+                    .and_then(|b| b.get("target"))
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
             });
         }
         // An image named after the compose file's own folder, run without
@@ -754,6 +764,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 service: None,
                 context: crate::project::key(&dir),
                 pushed: false,
+                stage: None,
             });
         }
         let image_ref = match (&image, out.builds.last()) {
@@ -954,6 +965,7 @@ fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
             service: None,
             context: crate::project::key(&context_dir),
             pushed: false,
+            stage: None,
         });
     }
 }

@@ -321,6 +321,9 @@ pub struct Image {
     pub exposed: Vec<PortClaim>,
     pub healthcheck: Option<super::images::Probe>,
     pub migrates: Option<Loc>,
+    /// The names of its stages other than the one it ships: a build that
+    /// targets one of them (`target: builder`) makes another image.
+    pub other_stages: Vec<String>,
 }
 
 /// Links the builds and runs of every file to the Dockerfiles.
@@ -367,6 +370,7 @@ pub fn link(
             exposed: mut ports,
             healthcheck,
             migrates,
+            other_stages,
         } = image;
         let unit_builds: Vec<Build> = builds_of
             .get(&dockerfile)
@@ -375,6 +379,14 @@ pub fn link(
         let mut matched: Vec<(usize, &Run)> = Vec::new();
         for b in &unit_builds {
             let Some(name) = &b.image else { continue };
+            // A service that builds and runs an earlier stage runs that
+            // stage's command, not this image's.
+            if b.stage
+                .as_deref()
+                .is_some_and(|t| other_stages.iter().any(|o| o.eq_ignore_ascii_case(t)))
+            {
+                continue;
+            }
             for (i, r) in runs_of.get(&name.repository()).into_iter().flatten() {
                 // A compose service that builds the image runs it.
                 let builds_it = matches!(

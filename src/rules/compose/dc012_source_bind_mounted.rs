@@ -14,6 +14,14 @@ declare_rule! {
     /// service built from a development stage (`build.target: dev…`) is
     /// a development set-up: not reported.
     ///
+    /// A service that builds an intermediate stage of its Dockerfile
+    /// (`target: builder`, not the last stage) with such a mount runs the
+    /// build stage with live editing: the other production checks (health
+    /// check, restart policy, resource limits, root user, pinned images…)
+    /// treat it as a development set-up and skip it — and, when every
+    /// service that builds an image is one, the whole file — so this
+    /// finding is the one that says so.
+    ///
     /// ## Why it matters in production
     /// The container then runs whatever is in the checkout on the host, not
     /// the image that was built, tested and scanned: a deploy is no longer
@@ -46,133 +54,11 @@ declare_rule! {
     }
 }
 
-fn is_source_folder(source: &str) -> bool {
-    let s = source.trim_end_matches('/');
-    if s == "." || s == ".." {
-        return true;
-    }
-    let Some(rest) = s.strip_prefix("./") else {
-        return false;
-    };
-    // A folder: no extension on its last segment.
-    !rest.is_empty() && !rest.rsplit('/').next().unwrap_or(rest).contains('.')
-}
-
-/// A service built from a development stage (`build.target: dev…`): a
-/// development set-up, whatever the file's name.
 fn builds_dev_target(s: &crate::parse::compose::Service<'_>) -> bool {
     s.get("build")
         .and_then(|b| b.get("target"))
         .and_then(crate::parse::yaml::Node::as_str)
         .is_some_and(|t| t.to_ascii_lowercase().starts_with("dev"))
-}
-
-/// Folder names that hold what the app reads or writes, not its code.
-const DATA_NAMES: &[&str] = &[
-    "data",
-    "db",
-    "database",
-    "databases",
-    "logs",
-    "log",
-    "storage",
-    "media",
-    "uploads",
-    "config",
-    "configs",
-    "conf",
-    "certs",
-    "cert",
-    "ssl",
-    "tls",
-    "secrets",
-    "backups",
-    "backup",
-    "var",
-    "tmp",
-    "cache",
-    "volumes",
-    "models",
-    "output",
-    "outputs",
-    "downloads",
-    "files",
-    "keys",
-    "dumps",
-    "init",
-    "initdb",
-    "docker-entrypoint-initdb.d",
-    "letsencrypt",
-    "acme",
-];
-
-/// Does a mount source name a data folder (its last segment)?
-fn data_folder(source: &str) -> bool {
-    let s = source.trim_end_matches('/');
-    let leaf = s.rsplit('/').next().unwrap_or(s).to_ascii_lowercase();
-    DATA_NAMES.contains(&leaf.as_str())
-}
-
-/// Where the image keeps its code (WORKDIR, COPY/ADD destinations from
-/// the build context) and its data (VOLUME), as absolute paths.
-fn code_and_data(df: &Dockerfile) -> (Vec<String>, Vec<String>) {
-    let mut workdir = String::from("/");
-    let mut code = Vec::new();
-    let mut data = Vec::new();
-    let resolve = |dir: &str, p: &str| -> String {
-        let joined = if p.starts_with('/') {
-            p.to_string()
-        } else if p == "." || p == "./" {
-            dir.to_string()
-        } else {
-            format!(
-                "{}/{}",
-                dir.trim_end_matches('/'),
-                p.trim_start_matches("./")
-            )
-        };
-        let t = joined.trim_end_matches('/');
-        if t.is_empty() {
-            "/".to_string()
-        } else {
-            t.to_string()
-        }
-    };
-    for i in df.final_instructions() {
-        let words: Vec<&str> = i.words().iter().map(|w| w.text.as_str()).collect();
-        match i.keyword {
-            Keyword::Workdir => {
-                if let Some(w) = words.first() {
-                    workdir = resolve(&workdir, w);
-                    code.push(workdir.clone());
-                }
-            }
-            Keyword::Copy | Keyword::Add if i.flag("from").is_none() => {
-                if let Some(dest) = words.last().filter(|_| words.len() >= 2) {
-                    code.push(resolve(&workdir, dest));
-                }
-            }
-            Keyword::Volume => {
-                data.extend(words.iter().map(|w| {
-                    resolve(
-                        &workdir,
-                        w.trim_matches(|c| matches!(c, '[' | ']' | '"' | ',')),
-                    )
-                }));
-            }
-            _ => {}
-        }
-    }
-    code.retain(|c| c != "/");
-    (code, data)
-}
-
-/// Is `path` the folder `dir` or inside it?
-fn within(path: &str, dir: &str) -> bool {
-    path == dir
-        || path
-            .strip_prefix(dir)
-            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 impl Rule for SourceBindMounted {
@@ -188,24 +74,8 @@ impl Rule for SourceBindMounted {
             if s.get("build").is_none() || builds_dev_target(s) {
                 continue;
             }
-            let layout = dockerfile.map(code_and_data);
-            for v in s.volumes() {
-                let Some(source) = v.source.as_deref() else {
-                    continue;
-                };
-                if !v.bind || !is_source_folder(source) || data_folder(source) {
-                    continue;
-                }
-                let target = v.target.trim_end_matches('/');
-                let over_code = match &layout {
-                    // The Dockerfile says where its code is.
-                    Some((code, data)) => {
-                        !data.iter().any(|d| within(target, d))
-                            && code.iter().any(|c| within(c, target) || within(target, c))
-                    }
-                    None => true,
-                };
-                if !over_code || !seen.insert(v.span) {
+            for v in super::source_mounts::over_code(s, dockerfile) {
+                if !seen.insert(v.span) {
                     continue;
                 }
                 out.report(

@@ -20,6 +20,7 @@ mod dc012_source_bind_mounted;
 mod dc013_depends_on_unhealthy;
 mod dc014_secret_in_environment;
 mod dc015_shell_as_pid1;
+mod source_mounts;
 
 use crate::config::Config;
 use crate::declare_rule;
@@ -156,14 +157,21 @@ pub fn check(
         })
         .unzip();
     // Services that build a development stage (`target: development`)
-    // are development setups inside a production file: they get what a
-    // development file gets. When every service that builds is
-    // one, the whole stack is a development setup (its database is the
-    // dev database). (`purpose = "all"` judges every part as production.)
+    // or run the checkout mounted over their image's code (live editing:
+    // DC012 says so, once) are development setups inside a production
+    // file: they get what a development file gets. When every service
+    // that builds is one, the whole stack is a development setup (its
+    // database is the dev database). (`purpose = "all"` judges every part
+    // as production.)
     let dev_flags: Vec<bool> = compose
         .services
         .iter()
-        .map(|s| !config.purpose_all && s.builds_development_stage())
+        .zip(&built)
+        .map(|(s, b)| {
+            !config.purpose_all
+                && (s.builds_development_stage()
+                    || source_mounts::live_edited(s, b.as_deref().map(|b| &b.dockerfile)))
+        })
         .collect();
     let building: Vec<bool> = compose
         .services
@@ -202,7 +210,10 @@ pub fn check(
         if selection.is_enabled(rule.meta().code) {
             let from = out.len();
             rule.compose(&cx, out);
+            // DC012 is what tells the user such a service was judged as
+            // development.
             if !dev_services.is_empty()
+                && rule.meta().code != "DC012"
                 && !rule
                     .meta()
                     .purposes

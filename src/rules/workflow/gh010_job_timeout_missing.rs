@@ -17,7 +17,7 @@ declare_rule! {
     /// `rjstone/discord-webhook-notify`, …), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
     /// diff`, `xargs` running one of them, one GitHub API call such as
-    /// `gh api`, `gh pr view` or a `curl` of a `$GITHUB_API_URL` or
+    /// `gh api`, `gh pr view`, `gh workflow run` or a `curl` of a `$GITHUB_API_URL` or
     /// `api.github.com` address; what their `$(…)` run counts too) — is
     /// not reported: there is nothing left to bound.
     ///

@@ -47,8 +47,9 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
                 .args()
                 .first()
                 .is_some_and(|a| QUICK_GIT.contains(&a.text.as_str())),
-            // One GitHub API call (`gh api …`, `gh pr view`), as
-            // `actions/github-script` makes.
+            // One GitHub API call (`gh api …`, `gh pr view`, `gh workflow
+            // run`, which dispatches and returns), as `actions/github-script`
+            // makes.
             Some("gh") => {
                 let args: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
                 args.first() == Some(&"api")
@@ -58,6 +59,10 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
                             "view" | "list" | "comment" | "edit" | "create" | "close"
                         )
                     })
+                    || (args.first() == Some(&"workflow")
+                        && args
+                            .get(1)
+                            .is_some_and(|a| matches!(*a, "run" | "enable" | "disable")))
             }
             // One call to the GitHub API by URL (`curl -X PATCH
             // "$GITHUB_API_URL/repos/…"`).

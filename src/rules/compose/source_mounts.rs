@@ -1,0 +1,182 @@
+//! Which bind mounts of a service put the project's source over the
+//! image's code (`.:/app`, `./src:/app/src`): DC012 reports them, and a
+//! service that has one runs its checkout with live editing — a
+//! development set-up, whatever file it is in.
+
+use crate::parse::compose::{Service, Volume};
+use crate::parse::dockerfile::{Dockerfile, Keyword};
+
+/// A folder of the project: `.`, `..` or `./name` with no extension.
+fn is_source_folder(source: &str) -> bool {
+    let s = source.trim_end_matches('/');
+    if s == "." || s == ".." {
+        return true;
+    }
+    let Some(rest) = s.strip_prefix("./") else {
+        return false;
+    };
+    // A folder: no extension on its last segment.
+    !rest.is_empty() && !rest.rsplit('/').next().unwrap_or(rest).contains('.')
+}
+
+/// Folder names that hold data, logs, configuration or certificates, not
+/// code.
+const DATA_NAMES: &[&str] = &[
+    "data",
+    "db",
+    "database",
+    "databases",
+    "logs",
+    "log",
+    "storage",
+    "media",
+    "uploads",
+    "config",
+    "configs",
+    "conf",
+    "certs",
+    "cert",
+    "ssl",
+    "tls",
+    "secrets",
+    "backups",
+    "backup",
+    "var",
+    "tmp",
+    "cache",
+    "volumes",
+    "models",
+    "output",
+    "outputs",
+    "downloads",
+    "files",
+    "keys",
+    "dumps",
+    "init",
+    "initdb",
+    "docker-entrypoint-initdb.d",
+    "letsencrypt",
+    "acme",
+];
+
+fn data_folder(source: &str) -> bool {
+    let s = source.trim_end_matches('/');
+    let leaf = s.rsplit('/').next().unwrap_or(s).to_ascii_lowercase();
+    DATA_NAMES.contains(&leaf.as_str())
+}
+
+/// Where the image's code is (its `WORKDIR`s and the destinations of
+/// `COPY`/`ADD` from the build context) and its declared `VOLUME`s.
+fn code_and_data(df: &Dockerfile) -> (Vec<String>, Vec<String>) {
+    let mut workdir = String::from("/");
+    let mut code = Vec::new();
+    let mut data = Vec::new();
+    let resolve = |dir: &str, p: &str| -> String {
+        let joined = if p.starts_with('/') {
+            p.to_string()
+        } else if p == "." || p == "./" {
+            dir.to_string()
+        } else {
+            format!(
+                "{}/{}",
+                dir.trim_end_matches('/'),
+                p.trim_start_matches("./")
+            )
+        };
+        let t = joined.trim_end_matches('/');
+        if t.is_empty() {
+            "/".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    for i in df.final_instructions() {
+        let words: Vec<&str> = i.words().iter().map(|w| w.text.as_str()).collect();
+        match i.keyword {
+            Keyword::Workdir => {
+                if let Some(w) = words.first() {
+                    workdir = resolve(&workdir, w);
+                    code.push(workdir.clone());
+                }
+            }
+            Keyword::Copy | Keyword::Add if i.flag("from").is_none() => {
+                if let Some(dest) = words.last().filter(|_| words.len() >= 2) {
+                    code.push(resolve(&workdir, dest));
+                }
+            }
+            Keyword::Volume => {
+                data.extend(words.iter().map(|w| {
+                    resolve(
+                        &workdir,
+                        w.trim_matches(|c| matches!(c, '[' | ']' | '"' | ',')),
+                    )
+                }));
+            }
+            _ => {}
+        }
+    }
+    code.retain(|c| c != "/");
+    (code, data)
+}
+
+fn within(path: &str, dir: &str) -> bool {
+    path == dir
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The bind mounts of a service that builds its image which put a folder
+/// of the project over the image's code. Without the Dockerfile (not in
+/// the run), every source folder counts.
+pub fn over_code(s: &Service<'_>, dockerfile: Option<&Dockerfile>) -> Vec<Volume> {
+    if s.get("build").is_none() {
+        return Vec::new();
+    }
+    let layout = dockerfile.map(code_and_data);
+    s.volumes()
+        .into_iter()
+        .filter(|v| {
+            let Some(source) = v.source.as_deref() else {
+                return false;
+            };
+            if !v.bind || !is_source_folder(source) || data_folder(source) {
+                return false;
+            }
+            let target = v.target.trim_end_matches('/');
+            match &layout {
+                // The Dockerfile says where its code is.
+                Some((code, data)) => {
+                    !data.iter().any(|d| within(target, d))
+                        && code.iter().any(|c| within(c, target) || within(target, c))
+                }
+                None => true,
+            }
+        })
+        .collect()
+}
+
+/// The service builds a stage of its Dockerfile that is not the last one
+/// (`target: builder`) and mounts the checkout over that stage's code: it
+/// runs the build stage with live editing, a development set-up. (A
+/// production file that mounts the source over the image it ships is
+/// what DC012 reports; the mount alone does not make it development.)
+pub fn live_edited(s: &Service<'_>, dockerfile: Option<&Dockerfile>) -> bool {
+    let Some(df) = dockerfile else {
+        return false;
+    };
+    let Some(target) = s
+        .get("build")
+        .and_then(|b| b.get("target"))
+        .and_then(crate::parse::yaml::Node::as_str)
+    else {
+        return false;
+    };
+    let named = |st: &crate::parse::dockerfile::Stage| {
+        st.name
+            .as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(target))
+    };
+    let intermediate = df.stages.iter().any(named) && !df.stages.last().is_some_and(named);
+    intermediate && !over_code(s, dockerfile).is_empty()
+}
