@@ -71,8 +71,16 @@ pub fn image_drops_root(image: &str) -> bool {
     .contains(&name)
         // Step down with gosu/su-exec in their start scripts: Synapse to
         // uid 991, Gitea to `git`.
-        // Gogs starts its web server with gosu as `$USER_GOGS`.
-        || ["matrixdotorg/synapse", "gitea/gitea", "gogs/gogs"]
+        // Gogs starts its web server with gosu as `$USER_GOGS`;
+        // Metasploit's entrypoint runs the console with su-exec as `msf`;
+        // PostgREST's image sets user 1000.
+        || [
+            "matrixdotorg/synapse",
+            "gitea/gitea",
+            "gogs/gogs",
+            "metasploitframework/metasploit-framework",
+            "postgrest/postgrest",
+        ]
             .iter()
             .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }

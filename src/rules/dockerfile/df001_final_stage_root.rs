@@ -13,7 +13,10 @@ declare_rule! {
     ///
     /// Silent on images built on a base that already runs unprivileged (a
     /// `nonroot` or `rootless` tag such as distroless's or `docker:dind-rootless`,
-    /// `nginxinc/nginx-unprivileged`, a `*-rootless` image).
+    /// `nginxinc/nginx-unprivileged`, a `*-rootless` image), and on AWS
+    /// Lambda's base images (`public.ecr.aws/lambda/python`,
+    /// `amazon/aws-lambda-python`): Lambda runs a function's container as
+    /// its own unprivileged user, whatever `USER` says.
     ///
     /// Silent on the image of a GitHub Docker action (an `action.yml` with
     /// `runs.using: docker` whose `runs.image` names this Dockerfile): the
@@ -134,7 +137,8 @@ impl Rule for FinalStageRunsAsRoot {
         }
         let root_image = df.final_chain().first().map(|s| s.image.clone());
         // Images built to run unprivileged (distroless `:nonroot`,
-        // `:dind-rootless`, `nginxinc/nginx-unprivileged`) already set a user.
+        // `:dind-rootless`, `nginxinc/nginx-unprivileged`) already set a
+        // user; Lambda's bases run as Lambda's.
         // (A final `USER root` still says root.)
         if df.final_last(Keyword::User).is_none()
             && root_image.as_ref().is_some_and(|i| {
@@ -143,6 +147,10 @@ impl Rule for FinalStageRunsAsRoot {
                     .is_some_and(|t| t.contains("nonroot") || t.contains("rootless"))
                     || i.name.ends_with("-unprivileged")
                     || i.name.ends_with("-rootless")
+                    // AWS Lambda's base images: Lambda runs the function as
+                    // its own unprivileged user, whatever the image says.
+                    || i.name.starts_with("public.ecr.aws/lambda/")
+                    || i.name.starts_with("amazon/aws-lambda-")
             })
         {
             return;
@@ -330,6 +338,8 @@ mod tests {
             "gcr.io/distroless/python3-debian12:nonroot",
             "nginxinc/nginx-unprivileged:1.27-alpine",
             "docker:27-dind-rootless",
+            "public.ecr.aws/lambda/python:3.13",
+            "amazon/aws-lambda-python:3.12",
         ] {
             let text = format!("FROM {base}\nEXPOSE 8080\n");
             assert!(found(&text).is_empty(), "{base}");

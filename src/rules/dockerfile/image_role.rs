@@ -326,6 +326,10 @@ pub fn serves_unchecked_somewhere(cx: &DockerContext<'_>) -> bool {
 /// root can use (`# docker run --privileged …`, `--cap-add`, `--device`):
 /// the author's stated deployment, where the repository holds no other.
 pub fn usage_grants_privileges(text: &str) -> bool {
+    // Most Dockerfiles document no `docker run` at all.
+    if memchr::memmem::find(text.as_bytes(), b"docker run").is_none() {
+        return false;
+    }
     let mut in_run = false;
     for line in text.lines() {
         let Some(comment) = line.trim_start().strip_prefix('#') else {

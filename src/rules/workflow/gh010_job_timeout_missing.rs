@@ -12,7 +12,8 @@ declare_rule! {
     /// as `amannn/action-semantic-pull-request`, `peter-evans`' comment
     /// and close actions, `marocchino/sticky-pull-request-comment`,
     /// `actions/first-interaction`, a permission check, an app token,
-    /// `release-drafter`), chat notifications
+    /// `release-drafter`; `re-actors/alls-green`, which reads the results
+    /// of the jobs it needs), chat notifications
     /// (one webhook call: `slackapi/slack-github-action`,
     /// `rjstone/discord-webhook-notify`, …), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
@@ -79,6 +80,8 @@ const QUICK_ACTIONS: &[&str] = &[
     "scherermichael-oss/action-has-permission",
     "actions/create-github-app-token",
     "release-drafter/release-drafter",
+    // Reads the `needs` results it is given: no network, no build.
+    "re-actors/alls-green",
     // One webhook call: a chat notification.
     "slackapi/slack-github-action",
     "rjstone/discord-webhook-notify",

@@ -12,6 +12,10 @@ pub const QUICK_PROGRAMS: &[&str] = &[
     "cut", "sort", "head", "tail", "wc", "ls", "mkdir", "cp", "mv", "rm", "date", "basename",
     "dirname", "tr", "export", "set", "if", "then", "fi", "[[", "find", "uniq", "tee", "touch",
     "pwd", "cd", "seq", "printenv", "realpath", "readlink", "stat", "du", "read",
+    // Built-ins of the shell's control flow (its reserved words are not
+    // commands at all; `while` and `until` loops are judged by what they
+    // run).
+    "continue", "break", "return", "shift", "unset", "local", ":",
 ];
 
 /// `git` subcommands that read the local repository.
@@ -88,6 +92,9 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
             && c.assignments
                 .iter()
                 .chain(&c.argv)
+                // A word with no expansion outside single quotes runs
+                // nothing (`sed 's/$/`/'` holds a backquote, not a command).
+                .filter(|w| w.dynamic)
                 .flat_map(|w| substitutions(&w.text))
                 .all(|inner| {
                     depth < 4 && {
