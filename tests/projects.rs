@@ -95,6 +95,34 @@ fn project_fixtures_give_exactly_their_expected_findings() {
     }
 }
 
+/// Past the parse budget every file is parsed again where its parse is
+/// needed (the links between files, its own lint): the findings, their
+/// related locations and messages are the same byte for byte.
+#[test]
+fn parses_made_again_past_the_budget_find_the_same() {
+    let root = common::root().join("fixtures");
+    let mut cases: Vec<_> = std::fs::read_dir(root.join("project"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    cases.sort();
+    cases.push(root.join("demo"));
+    for dir in cases {
+        let case = dir.display();
+        let run = |budget: Option<&str>| {
+            let mut c = prodlint_json(&dir);
+            c.args(["--select", "ALL", "."]);
+            if let Some(b) = budget {
+                c.env("PRODLINT_PARSE_BUDGET", b);
+            }
+            let out = c.output().unwrap_or_else(|e| panic!("run: {e}"));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let kept = run(None);
+        assert!(kept.contains("\"findings\""), "{case}: {kept}");
+        assert_eq!(run(Some("0")), kept, "{case}");
+    }
+}
+
 /// A configuration named with `-c` is a gunicorn configuration whether
 /// the whole folder is checked, the file alone, or its text on standard
 /// input; its findings name the launch in the Dockerfile.

@@ -137,11 +137,12 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
 }
 
 /// How much source a run's parses may stand for while they wait for
-/// their files' own lint (which reuses them): beyond it, a workflow's or
-/// a Python module's parse is dropped once its facts are read and the
-/// lint parses the file again. Trees take several times their text, so
-/// without a bound a large tree's memory would grow with every file;
-/// with it, a repository of ordinary size parses each file once.
+/// their files' own lint (which reuses them): beyond it, a file's parse
+/// is dropped once its facts are read, and the lint (and, for compose
+/// files and manifests, the links between files) parses the file again.
+/// Trees take several times their text, so without a bound a large
+/// tree's memory would grow with every file; with it, a repository of
+/// ordinary size parses each file once.
 pub const PARSE_BUDGET: usize = 4 << 20;
 
 /// The source bytes whose parses a run may still keep (see
@@ -150,8 +151,14 @@ pub const PARSE_BUDGET: usize = 4 << 20;
 pub struct ParseBudget(std::sync::atomic::AtomicUsize);
 
 impl Default for ParseBudget {
+    /// [`PARSE_BUDGET`], or `PRODLINT_PARSE_BUDGET` bytes (the tests
+    /// set 0 to show that a parse made twice gives the same findings).
     fn default() -> Self {
-        ParseBudget(std::sync::atomic::AtomicUsize::new(PARSE_BUDGET))
+        let bytes = std::env::var("PRODLINT_PARSE_BUDGET")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(PARSE_BUDGET);
+        ParseBudget(std::sync::atomic::AtomicUsize::new(bytes))
     }
 }
 
@@ -168,8 +175,7 @@ impl ParseBudget {
 }
 
 /// Reads and parses one candidate for the project, if it may hold facts.
-/// Parses the project itself does not read again (a workflow's, a
-/// module's) are kept for the file's own lint while `budget` lasts.
+/// Its parse is kept for the file's own lint while `budget` lasts.
 pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<FileFacts> {
     if !may_feed(c) {
         return None;
@@ -186,8 +192,8 @@ pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<F
     let text = crate::engine::load(&c.path, max_file_size).ok()?;
     let input = input_of(&c.path, c.kind?, text, c.root.clone())?;
     let mut facts = Project::parse(input);
-    if facts.holds_lint_parse() && !budget.take(facts.input.text.len()) {
-        facts.drop_lint_parse();
+    if facts.holds_parse() && !budget.take(facts.input.text.len()) {
+        facts.drop_parses();
     }
     Some(facts)
 }

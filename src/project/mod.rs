@@ -38,31 +38,72 @@ pub struct Built {
 }
 
 /// A parse held for the file's own lint, which takes it: after that the
-/// project no longer holds it.
+/// project no longer holds it. Past the run's parse budget a compose
+/// file's or a manifest's tree is dropped once its facts are read: the
+/// links between files parse it again when they need it, and so does its
+/// lint.
 #[derive(Debug, Default)]
-pub struct Parked(std::sync::Mutex<Option<ParsedYaml>>);
+pub struct Parked(std::sync::Mutex<Held>);
+
+#[derive(Debug, Default)]
+enum Held {
+    #[default]
+    Nothing,
+    Tree(ParsedYaml),
+    /// Dropped for the budget: parsed again on demand.
+    Dropped,
+}
 
 impl Parked {
     fn new(parsed: ParsedYaml) -> Self {
-        Parked(std::sync::Mutex::new(Some(parsed)))
+        Parked(std::sync::Mutex::new(Held::Tree(parsed)))
     }
 
     /// The parse, while it is held.
     fn peek(&self) -> Option<ParsedYaml> {
-        self.0.lock().ok()?.as_ref().map(Arc::clone)
+        match &*self.0.lock().ok()? {
+            Held::Tree(p) => Some(Arc::clone(p)),
+            _ => None,
+        }
+    }
+
+    /// The file has a tree, held or dropped for the budget.
+    fn present(&self) -> bool {
+        self.0
+            .lock()
+            .is_ok_and(|held| !matches!(*held, Held::Nothing))
+    }
+
+    /// The tree for the links between files: the one held, or, when the
+    /// budget dropped it, `text` parsed again (not kept).
+    fn tree(&self, text: &Arc<str>) -> Option<ParsedYaml> {
+        match &*self.0.lock().ok()? {
+            Held::Tree(p) => Some(Arc::clone(p)),
+            Held::Dropped => Some(Arc::new((Arc::clone(text), yaml::parse(text)))),
+            Held::Nothing => None,
+        }
+    }
+
+    /// Gives the tree up (see [`Parked::tree`]).
+    fn drop_tree(&self) {
+        if let Ok(mut held) = self.0.lock()
+            && matches!(*held, Held::Tree(_))
+        {
+            *held = Held::Dropped;
+        }
     }
 
     /// Takes the parse if it is of `text` (shares it when `keep`).
     fn take_if(&self, text: &str, keep: bool) -> Option<ParsedYaml> {
         let mut held = self.0.lock().ok()?;
-        if held.as_ref().is_none_or(|p| *p.0 != *text) {
-            return None;
+        let tree = match &*held {
+            Held::Tree(p) if *p.0 == *text => Arc::clone(p),
+            _ => return None,
+        };
+        if !keep {
+            *held = Held::Nothing;
         }
-        if keep {
-            held.as_ref().map(Arc::clone)
-        } else {
-            held.take()
-        }
+        Some(tree)
     }
 }
 
@@ -130,17 +171,22 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    /// It holds a parse only its own lint reads (a workflow's or an
-    /// action's tree, a Python module's parse): the links between files
-    /// are made from facts.
-    fn holds_lint_parse(&self) -> bool {
-        self.workflow.peek().is_some() || self.python.0.lock().is_ok_and(|held| held.is_some())
+    /// It holds a parse for its own lint (a workflow's, a compose file's
+    /// or a manifest's tree, a Python module's parse).
+    fn holds_parse(&self) -> bool {
+        self.workflow.peek().is_some()
+            || self.compose.peek().is_some()
+            || self.kube.peek().is_some()
+            || self.python.0.lock().is_ok_and(|held| held.is_some())
     }
 
-    /// Drops those parses: the file's lint parses it again.
-    fn drop_lint_parse(&mut self) {
+    /// Drops those parses: the file's lint parses it again, and so do the
+    /// links between files where they read a compose file or a manifest.
+    fn drop_parses(&mut self) {
         self.workflow = Parked::default();
         self.python = ParkedPy::default();
+        self.compose.drop_tree();
+        self.kube.drop_tree();
     }
 }
 
@@ -1103,7 +1149,7 @@ impl Project {
             .files
             .par_iter()
             .filter_map(|(k, f)| {
-                let parsed = f.kube.peek()?;
+                let parsed = f.kube.tree(&f.input.text)?;
                 let top = f.input.root.as_deref().map(key);
                 let folder = kube::app_folder(&dir_of(k), top.as_deref(), |d| {
                     self.kustomized.contains(b(d))

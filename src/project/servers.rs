@@ -92,9 +92,9 @@ fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
         || f.procfile.is_some()
         || f.supervisord.is_some()
         || f.systemd.is_some()
-        || f.compose.peek().is_some()
+        || f.compose.present()
         // A container starts a server of its own only with a command.
-        || (f.kube.peek().is_some()
+        || (f.kube.present()
             && (f.input.text.contains("command") || f.input.text.contains("args")));
     if !launcher {
         return named;
@@ -232,7 +232,7 @@ fn launches_in(
         hosted.extend(Hosted::of_service(s, &launches, &f.input.path).unwrap_or_default());
         return launches;
     }
-    if let Some(parsed) = f.kube.peek() {
+    if let Some(parsed) = f.kube.tree(&f.input.text) {
         let objects = crate::parse::kube::objects(&parsed.1);
         return crate::parse::kube::workloads(&objects)
             .iter()
@@ -240,7 +240,7 @@ fn launches_in(
             .flat_map(|c| launch::in_kube_container(&c, file, project))
             .collect();
     }
-    if let Some(parsed) = f.compose.peek() {
+    if let Some(parsed) = f.compose.tree(&f.input.text) {
         let Some(compose) = parsed
             .1
             .documents
