@@ -92,6 +92,17 @@ impl Settings {
         crate::purpose::guess(below, kind, text)
     }
 
+    /// `--purpose all`, or `[purposes]` names a purpose for the file: the
+    /// purpose is the user's, not a guess.
+    pub fn purpose_configured(&self, path: &Path) -> bool {
+        self.config.purpose_all || {
+            let rel = self.base.relative(path);
+            self.purposes
+                .iter()
+                .any(|(set, _)| set.is_match(&rel) || set.is_match(path))
+        }
+    }
+
     /// Whether a rule checks a file of this purpose (with `--purpose all`
     /// every file is production).
     fn checks(&self, rule: &crate::registry::RuleMeta, purpose: Purpose) -> bool {
@@ -752,7 +763,17 @@ pub fn lint_text_below(
         }
         k => k,
     };
-    let purpose = settings.purpose_of(path, below, kind, &text);
+    let mut purpose = settings.purpose_of(path, below, kind, &text);
+    // A Dockerfile only development setups of the repository build
+    // (compose services that build a development stage, or run a build
+    // stage with the checkout mounted) is a development image.
+    if purpose == Purpose::Production
+        && kind == Some(FileKind::Dockerfile)
+        && !settings.purpose_configured(path)
+        && project.built_for_development_only(path)
+    {
+        purpose = Purpose::Development;
+    }
     let mut source = SourceFile::new(path, text);
     source.purpose = purpose;
     let findings = kind

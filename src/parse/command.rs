@@ -747,8 +747,10 @@ pub fn is_shell(program: &str) -> bool {
 /// - bash (5.1 and later: Debian bullseye, Ubuntu 22.04 and newer) execs
 ///   the last command of a plain list (`a && b`, `a; b`): bash 5.2 leaves
 ///   `sleep` as the process of `bash -c 'true && sleep 2'`;
-/// - BusyBox's ash (`/bin/sh` of Alpine and BusyBox images) execs a single
-///   plain command;
+/// - BusyBox's ash (`/bin/sh` of Alpine and BusyBox images) execs the last
+///   command of a plain list too (`a && b`, `a; b`, `a || b`; BusyBox
+///   1.35 leaves `sleep` as the process of `sh -c 'true && sleep 1'`, and
+///   the shell as the parent of `sh -c 'sleep 1 | cat'`);
 /// - dash (`/bin/sh` of Debian and Ubuntu images, python and node and
 ///   their `-slim` variants included) never does: dash 0.5.12 keeps
 ///   `sleep` as the child of `dash -c 'sleep 2'`.
@@ -768,21 +770,21 @@ pub fn shell_execs_last(shell: &str, alpine: bool, script: &Script, body: &str) 
         && script.commands[0].next.is_none()
         && script.commands[0].redirects.is_empty()
         && !compound;
+    use crate::parse::shell::Connector;
+    // A plain list: every link `&&` or `;` (or `||`, for BusyBox).
+    let plain_list = |or: bool| {
+        !script.commands.is_empty()
+            && !compound
+            && script.commands.iter().all(|c| match c.next {
+                None | Some(Connector::And | Connector::Seq) => true,
+                Some(Connector::Or) => or,
+                _ => false,
+            })
+    };
     match base(shell) {
-        "bash" => {
-            // A plain list: every link `&&` or `;`.
-            let plain_links = script.commands.iter().all(|c| {
-                matches!(
-                    c.next,
-                    None | Some(
-                        crate::parse::shell::Connector::And | crate::parse::shell::Connector::Seq
-                    )
-                )
-            });
-            single || (!script.commands.is_empty() && plain_links && !compound)
-        }
-        "ash" | "busybox" => single,
-        "sh" => alpine && single,
+        "bash" => single || plain_list(false),
+        "ash" | "busybox" => single || plain_list(true),
+        "sh" => alpine && (single || plain_list(true)),
         _ => false,
     }
 }
@@ -1000,7 +1002,15 @@ mod tests {
         assert!(shell_execs_last("bash", false, &script(list), list));
         assert!(shell_execs_last("/bin/sh", true, &script(one), one));
         assert!(!shell_execs_last("/bin/sh", false, &script(one), one));
-        assert!(!shell_execs_last("sh", true, &script(list), list));
+        // BusyBox (Alpine's `/bin/sh`) execs the last of a plain list too,
+        // `||` included; a pipe keeps every shell.
+        assert!(shell_execs_last("sh", true, &script(list), list));
+        let or = "migrate || gunicorn app:app";
+        assert!(shell_execs_last("sh", true, &script(or), or));
+        assert!(!shell_execs_last("bash", false, &script(or), or));
+        let piped = "gunicorn app:app | tee /log";
+        assert!(!shell_execs_last("sh", true, &script(piped), piped));
+        assert!(!shell_execs_last("sh", false, &script(list), list));
         let looped = "while true; do work; done";
         assert!(!shell_execs_last("bash", false, &script(looped), looped));
     }

@@ -245,6 +245,19 @@ impl<'a> Service<'a> {
         self.name.span.cover(self.node.span)
     }
 
+    /// It runs a WebAssembly module (`platform: wasi/wasm`, or a wasm
+    /// `runtime:` such as `io.containerd.wasmedge.v1`): there is no
+    /// shell, no program and no Linux user inside for a health check
+    /// command or a `user:` to use.
+    pub fn runs_wasm(&self) -> bool {
+        let says = |key: &str, what: &str| {
+            self.get(key)
+                .and_then(Node::as_str)
+                .is_some_and(|v| v.to_ascii_lowercase().contains(what))
+        };
+        says("platform", "wasi") || says("runtime", "wasm")
+    }
+
     /// Its `healthcheck:` is switched off (`disable: true`, or `test:
     /// ["NONE"]`).
     pub fn healthcheck_disabled(&self) -> bool {

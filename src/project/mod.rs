@@ -969,7 +969,10 @@ impl Project {
                     .and_then(Option::as_ref)
                     .and_then(crate::parse::compose::Compose::from_root)
                 {
-                    facts::images::from_compose(&f.input.path, &c, &mut f.stated);
+                    let below = crate::purpose::below(&f.input.path, f.input.root.as_deref());
+                    let dev_file = crate::purpose::guess(&below, Some(FileKind::Compose), &text)
+                        == crate::purpose::Purpose::Development;
+                    facts::images::from_compose(&f.input.path, &c, dev_file, &mut f.stated);
                 }
                 f.compose = Parked::new(Arc::new((Arc::clone(&text), tree)));
             }
@@ -1813,6 +1816,42 @@ impl Project {
     }
 
     /// The units of the Dockerfile at `path`.
+    /// Every build of the image the Dockerfile `path` ships (its last
+    /// stage, or the stage a final `dev-envs` stage stands for) is a
+    /// development setup — a compose service of a development file, one
+    /// that builds that stage as a development target (`target:
+    /// development`), or one that builds it by name with a folder of the
+    /// checkout bind-mounted (`target: builder` and `.:/code`: live
+    /// editing) — and nothing else (a workflow, a build script, a
+    /// production compose file) builds it: the image is for development.
+    /// Builds of other stages (`target: development` beside a production
+    /// stage) say nothing of the shipped image.
+    pub fn built_for_development_only(&self, path: &Path) -> bool {
+        let Some(built) = self.dockerfile(path) else {
+            return false;
+        };
+        let Some(shipped) = built.dockerfile.final_stage() else {
+            return false;
+        };
+        let ships = |t: &str| {
+            shipped
+                .name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(t))
+        };
+        let mut any = false;
+        for b in self.units_of(path).flat_map(|u| u.builds.iter()) {
+            match b.stage.as_deref() {
+                Some(t) if !ships(t) => continue,
+                Some(_) if b.dev_setup || b.live_source => {}
+                None if b.dev_setup => {}
+                _ => return false,
+            }
+            any = true;
+        }
+        any
+    }
+
     pub fn units_of(&self, path: &Path) -> impl Iterator<Item = &facts::units::Unit> {
         let by_file = self.units_by_dockerfile.get_or_init(|| {
             let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();

@@ -33,6 +33,12 @@ pub struct Build {
     pub pushed: bool,
     /// The stage it builds (compose `build.target`), when one is named.
     pub stage: Option<String>,
+    /// A compose service for development builds it: the compose file is
+    /// for development, or the service builds a development stage.
+    pub dev_setup: bool,
+    /// The compose service that builds it bind-mounts a folder of the
+    /// checkout (`.:/code`): with an intermediate `stage`, live editing.
+    pub live_source: bool,
 }
 
 /// Where an image runs.
@@ -379,6 +385,8 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         context: context.clone(),
                         pushed,
                         stage: None,
+                        dev_setup: false,
+                        live_source: false,
                     });
                 }
                 if !any {
@@ -390,6 +398,8 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         context,
                         pushed,
                         stage: None,
+                        dev_setup: false,
+                        live_source: false,
                     });
                 }
             }
@@ -476,6 +486,8 @@ impl ScriptBuild {
                 context: context.clone(),
                 pushed: self.pushed,
                 stage: None,
+                dev_setup: false,
+                live_source: false,
             })
             .collect()
     }
@@ -689,7 +701,8 @@ fn names_folder(image: &ImageRef, dir: &Path) -> bool {
 }
 
 /// Images a compose file builds and runs, with their ports and stop wait.
-pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
+/// `dev_file`: the compose file is for development (its purpose).
+pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mut Stated) {
     // What each service states, for the files layered over this one.
     for s in &compose.services {
         let mut keys = Vec::new();
@@ -746,6 +759,8 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                     .and_then(|b| b.get("target"))
                     .and_then(Node::as_str)
                     .map(str::to_string),
+                dev_setup: dev_file || s.builds_development_stage(),
+                live_source: crate::rules::compose::mounts_source_folder(s),
             });
         }
         // An image named after the compose file's own folder, run without
@@ -765,6 +780,8 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, out: &mut Stated) {
                 context: crate::project::key(&dir),
                 pushed: false,
                 stage: None,
+                dev_setup: false,
+                live_source: false,
             });
         }
         let image_ref = match (&image, out.builds.last()) {
@@ -966,6 +983,8 @@ fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
             context: crate::project::key(&context_dir),
             pushed: false,
             stage: None,
+            dev_setup: false,
+            live_source: false,
         });
     }
 }

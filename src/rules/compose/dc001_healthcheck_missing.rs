@@ -16,6 +16,8 @@ declare_rule! {
     /// builds with a `HEALTHCHECK` (a workflow or build script tags it
     /// with that name, or the image is named after the compose file's
     /// folder, whose `Dockerfile` builds it: see the project model).
+    /// A service that runs a WebAssembly module (`platform: wasi/wasm`, a
+    /// wasm `runtime:`) is not reported: nothing inside can run a check.
     /// Compose files a workflow layers into one project (`docker compose
     /// -f compose.yml -f compose.prod.yml up`) are judged together: a
     /// `healthcheck:` in another file of the stack counts (not one that
@@ -72,7 +74,8 @@ impl Rule for HealthcheckMissing {
             return;
         }
         for (s, built, launches) in cx.services() {
-            if !is_serving(s, launches) || is_one_off(s) {
+            // A WebAssembly module has nothing inside to run a check.
+            if !is_serving(s, launches) || is_one_off(s) || s.runs_wasm() {
                 continue;
             }
             let disabled = s.healthcheck_disabled();

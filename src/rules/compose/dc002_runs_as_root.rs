@@ -18,7 +18,8 @@ declare_rule! {
     /// SonarQube, Keycloak, Adminer, pgAdmin, mongo-express); and every
     /// image of Bitnami, Selenium, Confluent and LinuxServer.io (s6 runs
     /// the service as `abc`, with the `PUID`/`PGID` given), and Synapse,
-    /// Gitea, Gogs and Ghost, whose start scripts step down with gosu/su-exec. A built image whose
+    /// Gitea, Gogs, Ghost and Metasploit, whose start scripts step down
+    /// with gosu/su-exec, and PostgREST (user 1000). A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
     /// down the same way and is left alone too (as is one that puts `gosu`
@@ -32,6 +33,8 @@ declare_rule! {
     /// is what they need (DC005 judges the privileges). A `user: root` on a one-shot job (a service
     /// others wait for with `condition: service_completed_successfully`,
     /// such as an init that fixes the ownership of volumes) is information.
+    /// A service that runs a WebAssembly module (`platform: wasi/wasm`, a
+    /// wasm `runtime:`) has no Linux user to be: not reported.
     ///
     /// ## Why it matters in production
     /// A process running as root inside the container is root on the host's
@@ -89,6 +92,11 @@ impl Rule for RunsAsRoot {
             .map(|d| d.service.text)
             .collect();
         for (i, (s, built, _)) in cx.services().enumerate() {
+            // A WebAssembly module runs in its runtime's sandbox, with no
+            // Linux user to be.
+            if s.runs_wasm() {
+                continue;
+            }
             match s.str_of("user") {
                 Some(u) => {
                     let name = u.text.split(':').next().unwrap_or("");

@@ -126,6 +126,18 @@ fn within(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// The service bind-mounts a folder of the checkout that is not named for
+/// data, logs or configuration (`.:/code`, `./app:/app`), wherever it
+/// mounts it.
+pub fn mounts_source_folder(s: &Service<'_>) -> bool {
+    s.volumes().iter().any(|v| {
+        v.bind
+            && v.source
+                .as_deref()
+                .is_some_and(|src| is_source_folder(src) && !data_folder(src))
+    })
+}
+
 /// The bind mounts of a service that builds its image which put a folder
 /// of the project over the image's code. Without the Dockerfile (not in
 /// the run), every source folder counts.

@@ -6,12 +6,14 @@ declare_rule! {
     /// or in exec form through `sh -c` whose last command is not `exec`. A
     /// script is fine where the shell replaces itself with its last command:
     /// `bash -c` with a plain list (`a && b`: bash 5.1 and later exec the
-    /// last command), and `sh -c` of one plain command on Alpine or BusyBox
-    /// images (BusyBox ash), which holds for a shell-form `CMD` or
-    /// `ENTRYPOINT` of one plain command on those images too (`CMD aria2c
-    /// --conf-path=…`: `/bin/sh -c` execs it). Debian's and Ubuntu's `/bin/sh` is dash, which
-    /// forks every command and stays PID 1 (checked with dash 0.5.12):
-    /// reported.
+    /// last command), and `sh -c` of one plain command or a plain list
+    /// (`a && b`, `a; b`, `a || b`) on Alpine or BusyBox images (BusyBox
+    /// ash execs the last command: checked with BusyBox 1.35), which holds
+    /// for a shell-form `CMD` or `ENTRYPOINT` on those images too (`CMD
+    /// aria2c --conf-path=…`: `/bin/sh -c` execs it). A pipe keeps the
+    /// shell as the parent on every shell. Debian's and Ubuntu's `/bin/sh`
+    /// is dash, which forks every command and stays PID 1 (checked with
+    /// dash 0.5.12): reported.
     /// Both the final ENTRYPOINT and the final CMD are judged; a CMD is
     /// skipped only behind a shell-form ENTRYPOINT, which ignores it. A
     /// shell-form CMD behind an exec-form ENTRYPOINT (`tini --`, an
@@ -277,11 +279,17 @@ mod tests {
 
     #[test]
     fn busybox_sh_execs_one_shell_form_command() {
-        // BusyBox ash execs the one plain command of `/bin/sh -c`.
+        // BusyBox ash execs the one plain command of `/bin/sh -c`, and the
+        // last of a plain list.
         assert!(messages("FROM alpine:3\nCMD aria2c --rpc-listen-port=${PORT}\n").is_empty());
-        // Not a list, not behind an ENTRYPOINT, not dash.
+        assert!(messages("FROM alpine:3\nCMD migrate && aria2c --dir=/data\n").is_empty());
+        assert!(
+            messages("FROM alpine:3\nCMD [\"sh\", \"-c\", \"cd /srv; mtproto-proxy -p 8888\"]\n")
+                .is_empty()
+        );
+        // Not a pipe, not behind an ENTRYPOINT, not dash.
         assert_eq!(
-            messages("FROM alpine:3\nCMD migrate && aria2c --dir=/data\n").len(),
+            messages("FROM alpine:3\nCMD aria2c --dir=/data | tee /log\n").len(),
             1
         );
         assert_eq!(

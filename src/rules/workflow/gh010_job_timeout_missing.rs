@@ -6,7 +6,9 @@ declare_rule! {
     /// A job without `timeout-minutes` (reusable-workflow calls, which
     /// cannot set one, are skipped). A job whose every step either has its
     /// own `timeout-minutes` or cannot hang — first-party setup and
-    /// artifact actions, `actions/github-script`, change detection
+    /// artifact actions, cloud sign-in and CLI set-up
+    /// (`google-github-actions/auth`, `aws-actions/configure-aws-credentials`,
+    /// `azure/login`), `actions/github-script`, change detection
     /// (`dorny/paths-filter`, `tj-actions/changed-files`), actions that
     /// make one or two GitHub API calls (a pull-request title check such
     /// as `amannn/action-semantic-pull-request`, `peter-evans`' comment
@@ -67,6 +69,11 @@ const QUICK_ACTIONS: &[&str] = &[
     "actions/stale",
     "actions/labeler",
     "actions/add-to-project",
+    // Cloud sign-in and CLI set-up, as first-party set-up actions.
+    "google-github-actions/auth",
+    "google-github-actions/setup-gcloud",
+    "aws-actions/configure-aws-credentials",
+    "azure/login",
     // Change detection: a diff of the checkout, or one API call.
     "dorny/paths-filter",
     "tj-actions/changed-files",
@@ -76,6 +83,7 @@ const QUICK_ACTIONS: &[&str] = &[
     "peter-evans/find-comment",
     "peter-evans/create-or-update-comment",
     "peter-evans/close-issue",
+    "kentaro-m/auto-assign-action",
     "marocchino/sticky-pull-request-comment",
     "scherermichael-oss/action-has-permission",
     "actions/create-github-app-token",
