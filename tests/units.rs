@@ -200,3 +200,88 @@ fn supervisord_and_systemd_servers_carry_their_stop_waits() {
     assert_eq!(service[0].stop_wait.value, 90.0);
     assert_eq!(service[0].stop_wait.origin, Origin::Written);
 }
+
+/// Builds the project of a folder written from `files` and asks whether
+/// its `Dockerfile` is built only by development setups.
+fn development_only(files: &[(&str, &str)]) -> bool {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        }
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write: {e}"));
+    }
+    let config = prodlint::config::Config::default();
+    let (candidates, _) = prodlint::discover::discover(&[dir.path().to_path_buf()], &config);
+    let project = prodlint::project::load::project(&candidates, config.max_file_size);
+    project.built_for_development_only(&dir.path().join("Dockerfile"))
+}
+
+#[test]
+fn an_image_only_development_setups_build_is_for_development() {
+    let dev_only =
+        "FROM node:22 AS development\nWORKDIR /code\nCOPY . .\nCMD [\"npm\", \"run\", \"dev\"]\n";
+    let dev_target = "services:\n  web:\n    build:\n      context: .\n      target: development\n";
+    assert!(development_only(&[
+        ("Dockerfile", dev_only),
+        ("compose.yml", dev_target)
+    ]));
+    // A production compose file builds it too.
+    assert!(!development_only(&[
+        ("Dockerfile", dev_only),
+        ("compose.yml", dev_target),
+        ("compose.prod.yml", "services:\n  web:\n    build: .\n"),
+    ]));
+    // A target that names no stage may be the shipped one.
+    assert!(!development_only(&[
+        ("Dockerfile", dev_only),
+        (
+            "docker-compose.override.yml",
+            "services:\n  web:\n    build: .\n"
+        ),
+        (
+            "compose.yml",
+            "services:\n  web:\n    build:\n      context: .\n      target: ${TARGET:-release}\n",
+        ),
+    ]));
+    // A development target beside a production stage: the shipped image
+    // is the production one, which nothing here calls development.
+    let two = format!(
+        "{dev_only}\nFROM node:22-slim AS production\nCOPY --from=development /code /code\nCMD [\"node\", \"server.js\"]\n"
+    );
+    assert!(!development_only(&[
+        ("Dockerfile", &two),
+        ("compose.yml", dev_target)
+    ]));
+    // The shipped stage built by name with the checkout over its code
+    // (live editing), but not with a configuration folder mounted.
+    let builder = "FROM python:3.12 AS builder\nWORKDIR /code\nCOPY . .\nCMD [\"flask\", \"run\"]\n\nFROM builder AS dev-envs\nRUN useradd vscode\n";
+    let mounted = |mount: &str| {
+        format!(
+            "services:\n  web:\n    build:\n      context: .\n      target: builder\n    volumes:\n      - {mount}\n"
+        )
+    };
+    assert!(development_only(&[
+        ("Dockerfile", builder),
+        ("compose.yml", &mounted(".:/code"))
+    ]));
+    assert!(!development_only(&[
+        ("Dockerfile", builder),
+        ("compose.yml", &mounted("./nginx:/etc/nginx/conf.d")),
+    ]));
+    // Run elsewhere by its name: not only a development image.
+    let named = "services:\n  web:\n    image: acme/web:1.0\n    build:\n      context: .\n      target: development\n";
+    assert!(development_only(&[
+        ("Dockerfile", dev_only),
+        ("compose.yml", named)
+    ]));
+    assert!(!development_only(&[
+        ("Dockerfile", dev_only),
+        ("compose.yml", named),
+        (
+            "k8s/web.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: acme/web:1.0\n",
+        ),
+    ]));
+}

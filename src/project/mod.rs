@@ -1815,22 +1815,25 @@ impl Project {
             .and_then(|u| Some((u.dockerfile.clone(), self.dockerfile(&u.dockerfile)?)))
     }
 
-    /// The units of the Dockerfile at `path`.
     /// Every build of the image the Dockerfile `path` ships (its last
     /// stage, or the stage a final `dev-envs` stage stands for) is a
     /// development setup — a compose service of a development file, one
     /// that builds that stage as a development target (`target:
     /// development`), or one that builds it by name with a folder of the
-    /// checkout bind-mounted (`target: builder` and `.:/code`: live
-    /// editing) — and nothing else (a workflow, a build script, a
-    /// production compose file) builds it: the image is for development.
-    /// Builds of other stages (`target: development` beside a production
-    /// stage) say nothing of the shipped image.
+    /// checkout bind-mounted over its code (`target: builder` and
+    /// `.:/code`: live editing) — nothing else (a workflow, a build
+    /// script, a production compose file) builds it, and nothing but those
+    /// services runs it (no production compose file or manifest): the
+    /// image is for development. Builds of another stage of the file
+    /// (`target: development` beside a `production` stage) say nothing of
+    /// the shipped image; a target that names no stage (`${TARGET}`) may
+    /// be the shipped one.
     pub fn built_for_development_only(&self, path: &Path) -> bool {
         let Some(built) = self.dockerfile(path) else {
             return false;
         };
-        let Some(shipped) = built.dockerfile.final_stage() else {
+        let df = &built.dockerfile;
+        let Some(shipped) = df.final_stage() else {
             return false;
         };
         let ships = |t: &str| {
@@ -1839,19 +1842,27 @@ impl Project {
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(t))
         };
-        let mut any = false;
+        let mut files: Vec<&Path> = Vec::new();
         for b in self.units_of(path).flat_map(|u| u.builds.iter()) {
-            match b.stage.as_deref() {
-                Some(t) if !ships(t) => continue,
-                Some(_) if b.dev_setup || b.live_source => {}
-                None if b.dev_setup => {}
-                _ => return false,
+            let stage = b.stage.as_deref();
+            if stage.is_some_and(|t| df.stage_by_name(t).is_some() && !ships(t)) {
+                continue;
             }
-            any = true;
+            let live = stage.is_some_and(ships)
+                && crate::rules::compose::covers_code(df, stage, &b.live_mounts);
+            if !(b.dev_setup || live) {
+                return false;
+            }
+            files.push(&b.at.file);
         }
-        any
+        !files.is_empty()
+            && self
+                .units_of(path)
+                .flat_map(|u| u.runs.iter())
+                .all(|r| files.contains(&r.at.file.as_path()))
     }
 
+    /// The units of the Dockerfile at `path`.
     pub fn units_of(&self, path: &Path) -> impl Iterator<Item = &facts::units::Unit> {
         let by_file = self.units_by_dockerfile.get_or_init(|| {
             let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();

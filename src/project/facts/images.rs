@@ -36,9 +36,10 @@ pub struct Build {
     /// A compose service for development builds it: the compose file is
     /// for development, or the service builds a development stage.
     pub dev_setup: bool,
-    /// The compose service that builds it bind-mounts a folder of the
-    /// checkout (`.:/code`): with an intermediate `stage`, live editing.
-    pub live_source: bool,
+    /// Where the compose service that builds it bind-mounts folders of
+    /// the checkout (`.:/code` gives `/code`): over the code of the stage
+    /// it builds, live editing.
+    pub live_mounts: Vec<String>,
 }
 
 /// Where an image runs.
@@ -386,7 +387,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         pushed,
                         stage: None,
                         dev_setup: false,
-                        live_source: false,
+                        live_mounts: Vec::new(),
                     });
                 }
                 if !any {
@@ -399,7 +400,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         pushed,
                         stage: None,
                         dev_setup: false,
-                        live_source: false,
+                        live_mounts: Vec::new(),
                     });
                 }
             }
@@ -487,7 +488,7 @@ impl ScriptBuild {
                 pushed: self.pushed,
                 stage: None,
                 dev_setup: false,
-                live_source: false,
+                live_mounts: Vec::new(),
             })
             .collect()
     }
@@ -760,7 +761,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                     .and_then(Node::as_str)
                     .map(str::to_string),
                 dev_setup: dev_file || s.builds_development_stage(),
-                live_source: crate::rules::compose::mounts_source_folder(s),
+                live_mounts: crate::rules::compose::source_folder_targets(s),
             });
         }
         // An image named after the compose file's own folder, run without
@@ -781,7 +782,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 pushed: false,
                 stage: None,
                 dev_setup: false,
-                live_source: false,
+                live_mounts: Vec::new(),
             });
         }
         let image_ref = match (&image, out.builds.last()) {
@@ -984,7 +985,7 @@ fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
             pushed: false,
             stage: None,
             dev_setup: false,
-            live_source: false,
+            live_mounts: Vec::new(),
         });
     }
 }

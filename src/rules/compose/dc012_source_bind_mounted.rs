@@ -11,7 +11,8 @@ declare_rule! {
     /// or certificates (`./data`, `./logs`, `./config`), and onto a path
     /// the image declares as a `VOLUME` are not code. A mount shared
     /// through a YAML anchor is reported once, where it is written. A
-    /// service built from a development stage (`build.target: dev…`) is
+    /// service built from a development stage (`build.target:
+    /// development`, `dev`, `develop`) is
     /// a development set-up: not reported.
     ///
     /// A service that builds an intermediate stage of its Dockerfile
@@ -54,13 +55,6 @@ declare_rule! {
     }
 }
 
-fn builds_dev_target(s: &crate::parse::compose::Service<'_>) -> bool {
-    s.get("build")
-        .and_then(|b| b.get("target"))
-        .and_then(crate::parse::yaml::Node::as_str)
-        .is_some_and(|t| t.to_ascii_lowercase().starts_with("dev"))
-}
-
 impl Rule for SourceBindMounted {
     impl_meta!();
 
@@ -71,7 +65,7 @@ impl Rule for SourceBindMounted {
         // An anchor's mounts come back with every alias: report each once.
         let mut seen = std::collections::HashSet::new();
         for (s, dockerfile, _) in cx.services() {
-            if s.get("build").is_none() || builds_dev_target(s) {
+            if s.get("build").is_none() || s.builds_development_stage() {
                 continue;
             }
             for v in super::source_mounts::over_code(s, dockerfile) {

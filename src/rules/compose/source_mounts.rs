@@ -65,9 +65,11 @@ fn data_folder(source: &str) -> bool {
     DATA_NAMES.contains(&leaf.as_str())
 }
 
-/// Where the image's code is (its `WORKDIR`s and the destinations of
-/// `COPY`/`ADD` from the build context) and its declared `VOLUME`s.
-fn code_and_data(df: &Dockerfile) -> (Vec<String>, Vec<String>) {
+/// Where the image a build targets keeps its code (its `WORKDIR`s and
+/// the destinations of `COPY`/`ADD` from the build context) and its
+/// declared `VOLUME`s: the stages of `target` (the final image when it
+/// names none, or no stage of the file).
+fn code_and_data(df: &Dockerfile, target: Option<&str>) -> (Vec<String>, Vec<String>) {
     let mut workdir = String::from("/");
     let mut code = Vec::new();
     let mut data = Vec::new();
@@ -90,7 +92,11 @@ fn code_and_data(df: &Dockerfile) -> (Vec<String>, Vec<String>) {
             t.to_string()
         }
     };
-    for i in df.final_instructions() {
+    let mut chain = df.target_chain(target);
+    if chain.is_empty() {
+        chain = df.final_chain();
+    }
+    for i in chain.into_iter().flat_map(|st| df.stage_instructions(st)) {
         let words: Vec<&str> = i.words().iter().map(|w| w.text.as_str()).collect();
         match i.keyword {
             Keyword::Workdir => {
@@ -126,15 +132,27 @@ fn within(path: &str, dir: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// The service bind-mounts a folder of the checkout that is not named for
-/// data, logs or configuration (`.:/code`, `./app:/app`), wherever it
-/// mounts it.
-pub fn mounts_source_folder(s: &Service<'_>) -> bool {
-    s.volumes().iter().any(|v| {
-        v.bind
-            && v.source
-                .as_deref()
-                .is_some_and(|src| is_source_folder(src) && !data_folder(src))
+/// Where the service bind-mounts folders of the checkout that are not
+/// named for data, logs or configuration (`.:/code` gives `/code`).
+pub fn source_folder_targets(s: &Service<'_>) -> Vec<String> {
+    s.volumes()
+        .into_iter()
+        .filter(|v| {
+            v.bind
+                && v.source
+                    .as_deref()
+                    .is_some_and(|src| is_source_folder(src) && !data_folder(src))
+        })
+        .map(|v| v.target.trim_end_matches('/').to_string())
+        .collect()
+}
+
+/// Some of `targets` (container paths) lies over the code of the image a
+/// build of `df` targets, and not in a `VOLUME` it declares.
+pub fn covers_code(df: &Dockerfile, target: Option<&str>, targets: &[String]) -> bool {
+    let (code, data) = code_and_data(df, target);
+    targets.iter().any(|t| {
+        !data.iter().any(|d| within(t, d)) && code.iter().any(|c| within(c, t) || within(t, c))
     })
 }
 
@@ -145,7 +163,11 @@ pub fn over_code(s: &Service<'_>, dockerfile: Option<&Dockerfile>) -> Vec<Volume
     if s.get("build").is_none() {
         return Vec::new();
     }
-    let layout = dockerfile.map(code_and_data);
+    let target = s
+        .get("build")
+        .and_then(|b| b.get("target"))
+        .and_then(crate::parse::yaml::Node::as_str);
+    let layout = dockerfile.map(|df| code_and_data(df, target));
     s.volumes()
         .into_iter()
         .filter(|v| {
