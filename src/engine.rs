@@ -76,31 +76,25 @@ impl Settings {
         kind: Option<FileKind>,
         text: &str,
     ) -> Purpose {
-        if self.config.purpose_all {
-            return Purpose::Production;
-        }
-        if !self.purposes.is_empty() {
-            let rel = self.base.relative(path);
-            if let Some((_, p)) = self
-                .purposes
-                .iter()
-                .find(|(set, _)| set.is_match(&rel) || set.is_match(path))
-            {
-                return *p;
-            }
-        }
-        crate::purpose::guess(below, kind, text)
+        self.configured_purpose(path)
+            .unwrap_or_else(|| crate::purpose::guess(below, kind, text))
     }
 
-    /// `--purpose all`, or `[purposes]` names a purpose for the file: the
-    /// purpose is the user's, not a guess.
-    pub fn purpose_configured(&self, path: &Path) -> bool {
-        self.config.purpose_all || {
-            let rel = self.base.relative(path);
-            self.purposes
-                .iter()
-                .any(|(set, _)| set.is_match(&rel) || set.is_match(path))
+    /// The purpose the user gave the file: production for every file
+    /// with `--purpose all`, else the first `[purposes]` glob it matches.
+    /// `None`: prodlint guesses.
+    pub fn configured_purpose(&self, path: &Path) -> Option<Purpose> {
+        if self.config.purpose_all {
+            return Some(Purpose::Production);
         }
+        if self.purposes.is_empty() {
+            return None;
+        }
+        let rel = self.base.relative(path);
+        self.purposes
+            .iter()
+            .find(|(set, _)| set.is_match(&rel) || set.is_match(path))
+            .map(|(_, p)| *p)
     }
 
     /// Whether a rule checks a file of this purpose (with `--purpose all`
@@ -769,7 +763,7 @@ pub fn lint_text_below(
     // stage with the checkout mounted) is a development image.
     if purpose == Purpose::Production
         && kind == Some(FileKind::Dockerfile)
-        && !settings.purpose_configured(path)
+        && settings.configured_purpose(path).is_none()
         && project.built_for_development_only(path)
     {
         purpose = Purpose::Development;

@@ -15,6 +15,7 @@ pub mod offsets;
 pub mod procfile;
 pub mod python;
 pub mod shell;
+pub mod source_mounts;
 pub mod template;
 pub mod vars;
 pub mod workflow;

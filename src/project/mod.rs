@@ -1849,7 +1849,7 @@ impl Project {
                 continue;
             }
             let live = stage.is_some_and(ships)
-                && crate::rules::compose::covers_code(df, stage, &b.live_mounts);
+                && crate::parse::source_mounts::covers_code(df, stage, &b.live_mounts);
             if !(b.dev_setup || live) {
                 return false;
             }

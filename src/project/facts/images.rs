@@ -761,7 +761,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                     .and_then(Node::as_str)
                     .map(str::to_string),
                 dev_setup: dev_file || s.builds_development_stage(),
-                live_mounts: crate::rules::compose::source_folder_targets(s),
+                live_mounts: crate::parse::source_mounts::source_folder_targets(s),
             });
         }
         // An image named after the compose file's own folder, run without

@@ -21,7 +21,6 @@ mod dc013_depends_on_unhealthy;
 mod dc014_secret_in_environment;
 mod dc015_shell_as_pid1;
 mod source_mounts;
-pub use source_mounts::{covers_code, source_folder_targets};
 
 use crate::config::Config;
 use crate::declare_rule;
