@@ -318,6 +318,15 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
                 }
             }
             Token::Op(op) => {
+                // `[[ a && b ]]`: inside a conditional expression `&&` and
+                // `||` join tests, not commands.
+                let in_test = current.as_ref().is_some_and(|c| {
+                    c.argv.first().is_some_and(|w| !w.quoted && w.text == "[[")
+                        && c.argv.last().is_none_or(|w| w.quoted || w.text != "]]")
+                });
+                if in_test && matches!(op, Connector::And | Connector::Or) {
+                    continue;
+                }
                 for_loop_words = false;
                 finish(current.take(), Some(op), &mut script);
             }
@@ -689,6 +698,14 @@ mod tests {
             .iter()
             .map(|c| c.argv.iter().map(|w| w.text.clone()).collect())
             .collect()
+    }
+
+    #[test]
+    fn a_conditional_expression_is_one_command() {
+        let s = script("if [[ \"$a\" != main && \"$b\" != release ]]; then echo x; fi && make");
+        let programs: Vec<&str> = s.commands.iter().filter_map(|c| c.program()).collect();
+        assert_eq!(programs, ["[[", "echo", "make"]);
+        assert_eq!(s.commands[0].argv.len(), 8);
     }
 
     #[test]

@@ -1267,11 +1267,12 @@ impl Project {
             // The launches now read the configurations parsed since.
             self.launch_sites = again.sites.into_iter().collect();
         }
+        // The layered compose files are read afresh (the units merge them).
+        self.compose_stacks = std::sync::OnceLock::new();
         self.units = self.link_units(servers, run_servers);
         // The lookups of the units are rebuilt on first use.
         self.units_by_dockerfile = std::sync::OnceLock::new();
         self.units_by_image = std::sync::OnceLock::new();
-        self.compose_stacks = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
         for u in &mut self.units {
@@ -1293,12 +1294,19 @@ impl Project {
                 .flat_map(|f| f.stated.compose_stacks.iter().cloned())
                 .collect()
         });
-        // Most projects layer nothing: no key to make.
-        if stacks.is_empty() {
-            return Vec::new();
-        }
         let me = key(path);
         let mut out = Vec::new();
+        // `docker compose` reads `compose.override.yaml` over the
+        // `compose.yaml` beside it by itself: the override's entries are
+        // partial, layered over the base (never the other way round: the
+        // base alone is what a `-f compose.yaml` deploy runs).
+        if let Some(base) = self.default_compose_base(&me) {
+            out.push((base, true));
+        }
+        // Most projects layer nothing else.
+        if stacks.is_empty() {
+            return out;
+        }
         for stack in stacks {
             let Some(at) = stack.iter().position(|f| *f == me) else {
                 continue;
@@ -1310,6 +1318,32 @@ impl Project {
             }
         }
         out
+    }
+
+    /// The compose file `docker compose` reads before the override file
+    /// `me` when given no `-f` (`compose.override.yml` over the
+    /// `compose.yaml`, `compose.yml`, `docker-compose.yaml` or
+    /// `docker-compose.yml` beside it, the first that is in the project).
+    fn default_compose_base(&self, me: &Path) -> Option<&Path> {
+        let name = me.file_name()?.to_str()?;
+        let stem = name
+            .strip_suffix(".yaml")
+            .or_else(|| name.strip_suffix(".yml"))?;
+        if stem != "compose.override" && stem != "docker-compose.override" {
+            return None;
+        }
+        let dir = me.parent()?;
+        [
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yaml",
+            "docker-compose.yml",
+        ]
+        .iter()
+        .find_map(|base| {
+            let path = dir.join(base);
+            self.files.get_key_value(b(&path)).map(|(k, _)| k.as_ref())
+        })
     }
 
     /// The settings compose file `path` states for `service`, if it has
@@ -1409,6 +1443,7 @@ impl Project {
                 }
             }
         }
+        self.merge_layered_runs(&mut runs);
         let dockerfiles = self
             .files
             .iter()
@@ -1497,6 +1532,68 @@ impl Project {
             })
             .collect();
         facts::units::link(dockerfiles, &builds, &runs, &services)
+    }
+
+    /// A compose entry layered over a base file's entry of the same
+    /// service (an override over the `compose.yaml` beside it, a deploy
+    /// file a workflow adds after it) runs merged with it: what the entry
+    /// leaves unsaid — stop wait, health check, user, limits, replicas,
+    /// command, environment, mounts — the base says.
+    fn merge_layered_runs(&self, runs: &mut [facts::images::Run]) {
+        use facts::images::Runner;
+        let mut at: crate::hashing::FastMap<(PathBuf, &str), usize> = Default::default();
+        let mut pairs = Vec::new();
+        for (i, r) in runs.iter().enumerate() {
+            let Runner::Compose { service } = &r.runner else {
+                continue;
+            };
+            let file = key(&r.at.file);
+            for (partner, base) in self.stack_partners(&file) {
+                if base {
+                    pairs.push((i, partner.to_path_buf(), service.as_str()));
+                }
+            }
+            at.entry((file, service.as_str())).or_insert(i);
+        }
+        let pairs: Vec<(usize, usize)> = pairs
+            .into_iter()
+            .filter_map(|(i, partner, service)| Some((i, *at.get(&(partner, service))?)))
+            .filter(|(i, j)| i != j)
+            .collect();
+        for (i, j) in pairs {
+            let base = runs[j].clone();
+            let r = &mut runs[i];
+            // A stop wait without a place is compose's default: not said.
+            if !matches!(r.stop_wait, Some((_, Some(_)))) && base.stop_wait.is_some() {
+                r.stop_wait = base.stop_wait;
+            }
+            if !r.health_checked && base.health_checked {
+                r.health_checked = true;
+                r.probes = base.probes;
+                r.health_tool = r.health_tool.take().or(base.health_tool);
+            }
+            if !r.command_set && base.command_set {
+                r.command_set = true;
+                r.servers = base.servers;
+                r.migrates = r.migrates.take().or(base.migrates);
+            }
+            r.non_root = r.non_root.take().or(base.non_root);
+            r.host_privileges = r.host_privileges.take().or(base.host_privileges);
+            r.cpu_limit = r.cpu_limit.take().or(base.cpu_limit);
+            r.replicas = r.replicas.take().or(base.replicas);
+            for (name, loc) in base.env {
+                if !r.env.iter().any(|(n, _)| *n == name) {
+                    r.env.push((name, loc));
+                }
+            }
+            r.env_from.extend(base.env_from);
+            r.env_open |= base.env_open;
+            for m in base.mounts {
+                if !r.mounts.contains(&m) {
+                    r.mounts.push(m);
+                }
+            }
+        }
     }
 
     /// The apps of the Python file `path` that launches of the project

@@ -6,7 +6,9 @@ declare_rule! {
     /// `-y`, `--yes`, `--assume-yes`, and not fed by `yes |`. Quiet level 2
     /// implies `-y` (apt-get(8): "-qq … implies -y"), however it is
     /// spelled: `-qq`, `-q -q`, `-yqq`, `--quiet --quiet`, `--quiet=2`,
-    /// `-q=2`.
+    /// `-q=2`. Not reported for `apt-get -f install` (or
+    /// `--fix-broken`) naming no package right after `dpkg -i … &&`: it runs
+    /// only when dpkg succeeded, and then there is nothing to fix or ask.
     ///
     /// ## Why it matters in production
     /// Without a terminal, apt asks "Do you want to continue?" and reads
@@ -56,7 +58,18 @@ impl Rule for AptWithoutYes {
                 let piped_yes = i > 0
                     && cmds[i - 1].next == Some(Connector::Pipe)
                     && cmds[i - 1].program() == Some("yes");
-                if yes || piped_yes {
+                // `dpkg -i x.deb && apt-get -f install`: it runs only once
+                // dpkg succeeded, with nothing left to fix or ask.
+                let nothing_to_ask = i > 0
+                    && cmds[i - 1].next == Some(Connector::And)
+                    && cmds[i - 1].program() == Some("dpkg")
+                    && has_flag(&cmds[i - 1], &['i'], &["install"])
+                    && has_flag(cmd, &['f'], &["fix-broken"])
+                    && cmd
+                        .args()
+                        .iter()
+                        .all(|w| w.text.starts_with('-') || w.span == sub.span);
+                if yes || piped_yes || nothing_to_ask {
                     continue;
                 }
                 out.report(
@@ -123,5 +136,19 @@ mod tests {
             level("apt-get -o Dpkg::Options::=--force-confdef install curl"),
             0
         );
+    }
+
+    #[test]
+    fn fixing_after_a_successful_dpkg_asks_nothing() {
+        use crate::rules::dockerfile::check_text;
+        let run = |script: &str| {
+            check_text(&AptWithoutYes, &format!("FROM debian:12\nRUN {script}\n")).len()
+        };
+        assert_eq!(run("dpkg -i /tmp/a.deb && apt-get -f install"), 0);
+        assert_eq!(run("dpkg -i /tmp/a.deb && apt-get install --fix-broken"), 0);
+        // After a failed dpkg, the fix has packages to install and asks.
+        assert_eq!(run("dpkg -i /tmp/a.deb || apt-get -f install"), 1);
+        // Naming packages asks, whatever ran before.
+        assert_eq!(run("dpkg -i /tmp/a.deb && apt-get -f install curl"), 1);
     }
 }

@@ -6,8 +6,11 @@ declare_rule! {
     /// gunicorn, uvicorn or nginx) has no `HEALTHCHECK`. `HEALTHCHECK NONE`
     /// counts as a deliberate choice. Not reported where every deployment
     /// of the image in the repository checks health itself (a compose
-    /// `healthcheck:`, Kubernetes liveness or readiness probes; images
-    /// are matched to this Dockerfile through the workflows, compose files
+    /// `healthcheck:`, Kubernetes liveness or readiness probes; a compose
+    /// entry layered over another file's — `compose.override.yaml` over
+    /// the `compose.yaml` beside it, a deploy file a workflow adds with
+    /// `-f` — runs merged with it, so a health check either states counts;
+    /// images are matched to this Dockerfile through the workflows, compose files
     /// and skaffold configs that build them), nor where every deployment
     /// is a Kubernetes container (Kubernetes ignores `HEALTHCHECK`: KU001
     /// and KU002 ask for its probes there), nor for images that run no

@@ -264,7 +264,18 @@ fn unknown(df: &crate::parse::dockerfile::Dockerfile) -> Role {
 /// (compose `healthcheck:`, Kubernetes probes)? `false` when nothing in
 /// the project runs it.
 pub fn health_checked_everywhere(cx: &DockerContext<'_>) -> bool {
-    every_run(cx, |r| r.health_checked)
+    every_run(cx, |r| {
+        r.health_checked
+            // A compose entry layered with a file that checks the same
+            // service's health (an override over its base, a deploy file
+            // a workflow adds) runs merged with that check.
+            || match &r.runner {
+                crate::project::facts::images::Runner::Compose { service } => cx
+                    .project
+                    .layered_states(&r.at.file, service, &["healthcheck"]),
+                _ => false,
+            }
+    })
 }
 
 /// Every deployment of the image in the repository is a Kubernetes
