@@ -51,9 +51,26 @@ pub fn expand<'v>(text: &str, lookup: impl Fn(&str) -> Option<&'v str>) -> Strin
     out
 }
 
+/// The names of the references in `text`, in order (`${TAG}`, `$TAG`,
+/// `${TAG:-latest}` all name `TAG`).
+pub fn names(text: &str) -> Vec<String> {
+    let found = std::cell::RefCell::new(Vec::new());
+    expand(text, |n| -> Option<&str> {
+        found.borrow_mut().push(n.to_string());
+        None
+    });
+    found.into_inner()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::expand;
+    use super::{expand, names};
+
+    #[test]
+    fn references_are_named() {
+        assert_eq!(names("app:${TAG:-latest}-$FLAVOUR"), ["TAG", "FLAVOUR"]);
+        assert!(names("python:3.12").is_empty());
+    }
 
     #[test]
     fn references_take_known_values() {

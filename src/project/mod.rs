@@ -1378,6 +1378,23 @@ impl Project {
             .any(|(f, base)| base && self.compose_settings_of(f, service).is_some())
     }
 
+    /// The build arguments every build of the Dockerfile `path` in the
+    /// project passes (`--build-arg`, `build-args:`, compose
+    /// `build.args`); none when nothing builds it. An `ARG` default they
+    /// all replace only reaches a build by hand.
+    pub fn args_every_build_passes(&self, path: &Path) -> Vec<String> {
+        let me = key(path);
+        let mut builds = self.builds().filter(|b| b.dockerfile == me);
+        let Some(first) = builds.next() else {
+            return Vec::new();
+        };
+        let mut names = first.args.clone();
+        for b in builds {
+            names.retain(|n| b.args.contains(n));
+        }
+        names
+    }
+
     /// Every image build the project's files state (workflows, compose).
     pub fn builds(&self) -> impl Iterator<Item = &facts::images::Build> {
         self.files.values().flat_map(|f| f.stated.builds.iter())

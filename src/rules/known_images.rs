@@ -96,6 +96,7 @@ pub fn image_has_healthcheck(image: &str) -> bool {
         "jellyfin/jellyfin",
         "louislam/uptime-kuma",
         "visibilityspots/cloudflared",
+        "open-webui/open-webui",
     ]
     .iter()
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))

@@ -40,6 +40,25 @@ pub struct Build {
     /// the checkout (`.:/code` gives `/code`): over the code of the stage
     /// it builds, live editing.
     pub live_mounts: Vec<String>,
+    /// The build arguments it passes (`build-args:`, `--build-arg`,
+    /// compose `build.args`), by name: the Dockerfile's `ARG` defaults
+    /// they replace do not reach this image.
+    pub args: Vec<String>,
+}
+
+/// The names of build arguments given as `NAME=value` or `NAME` items
+/// (lines or commas of `build-args:`, a compose list), sorted.
+fn arg_names<'a>(items: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = items
+        .map(|i| i.trim().trim_start_matches('-').trim())
+        .filter_map(|i| i.split('=').next())
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && !n.contains(['$', ' ', '{']))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// Where an image runs.
@@ -371,6 +390,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         == Some(true)
                     || with("outputs").is_some_and(|o| o.contains("push=true"));
                 let tags = with("tags").unwrap_or("");
+                let args = arg_names(with("build-args").unwrap_or("").lines());
                 let mut any = false;
                 for tag in tags
                     .split([',', '\n'])
@@ -388,6 +408,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         stage: None,
                         dev_setup: false,
                         live_mounts: Vec::new(),
+                        args: args.clone(),
                     });
                 }
                 if !any {
@@ -401,6 +422,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         stage: None,
                         dev_setup: false,
                         live_mounts: Vec::new(),
+                        args,
                     });
                 }
             }
@@ -461,6 +483,8 @@ pub struct ScriptBuild {
     pub pushed: bool,
     /// `--target` names a stage: not the image the Dockerfile ends with.
     pub targeted: bool,
+    /// `--build-arg` names.
+    pub args: Vec<String>,
 }
 
 impl ScriptBuild {
@@ -489,6 +513,7 @@ impl ScriptBuild {
                 stage: None,
                 dev_setup: false,
                 live_mounts: Vec::new(),
+                args: self.args.clone(),
             })
             .collect()
     }
@@ -514,6 +539,7 @@ fn docker_builds(
         let mut file = None;
         let mut context = None;
         let mut targeted = false;
+        let mut args = Vec::new();
         let mut i = skip;
         while i < c.argv.len() {
             let w = &c.argv[i];
@@ -533,6 +559,12 @@ fn docker_builds(
                     tags.push((t["--tag=".len()..].to_string(), w.span))
                 }
                 _ if t.starts_with("--file=") => file = Some(t["--file=".len()..].to_string()),
+                "--build-arg" => {
+                    args.extend(c.argv.get(i + 1).map(|w| w.text.as_str()));
+                    i += 2;
+                    continue;
+                }
+                _ if t.starts_with("--build-arg=") => args.push(&t["--build-arg=".len()..]),
                 _ if t == "--target" || t.starts_with("--target=") => {
                     targeted = true;
                     i += usize::from(t == "--target");
@@ -573,6 +605,7 @@ fn docker_builds(
             context,
             pushed: c.argv.iter().any(|w| w.text == "--push"),
             targeted,
+            args: arg_names(args.into_iter()),
         });
     }
     out
@@ -762,6 +795,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                     .map(str::to_string),
                 dev_setup: dev_file || s.builds_development_stage(),
                 live_mounts: crate::parse::source_mounts::source_folder_targets(s),
+                args: compose_build_args(s.get("build").and_then(|b| b.get("args"))),
             });
         }
         // An image named after the compose file's own folder, run without
@@ -783,6 +817,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 stage: None,
                 dev_setup: false,
                 live_mounts: Vec::new(),
+                args: Vec::new(),
             });
         }
         let image_ref = match (&image, out.builds.last()) {
@@ -986,7 +1021,21 @@ fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
             stage: None,
             dev_setup: false,
             live_mounts: Vec::new(),
+            args: Vec::new(),
         });
+    }
+}
+
+/// The names compose `build.args` sets: a map's keys, or a list's
+/// `NAME=value` / `NAME` items.
+fn compose_build_args(node: Option<&Node>) -> Vec<String> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    match (node.as_map(), node.as_seq()) {
+        (Some(map), _) => arg_names(map.iter().filter_map(|e| e.key.as_str())),
+        (_, Some(items)) => arg_names(items.iter().filter_map(Node::as_str)),
+        _ => Vec::new(),
     }
 }
 

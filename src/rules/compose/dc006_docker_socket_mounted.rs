@@ -4,7 +4,8 @@ declare_rule! {
     /// ## What it checks
     /// A volume that mounts the Docker (or containerd, Podman) socket:
     /// `/var/run/docker.sock`, `/run/docker.sock`, `…/containerd.sock`,
-    /// `…/podman.sock`.
+    /// `…/podman.sock`. Not reported on a `privileged: true` service: it
+    /// is root on the host already, which DC005 reports.
     ///
     /// ## Why it matters in production
     /// Whoever can talk to the Docker socket can start a privileged
@@ -45,6 +46,11 @@ impl Rule for DockerSocketMounted {
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
+            // A privileged container is root on the host already: DC005
+            // reports that, and the socket adds nothing to it.
+            if s.is_true("privileged") {
+                continue;
+            }
             for v in s.volumes() {
                 if v.source
                     .as_deref()

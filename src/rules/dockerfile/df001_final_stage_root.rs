@@ -41,6 +41,11 @@ declare_rule! {
     /// served) is information too: the images built `FROM` it choose their
     /// own user.
     ///
+    /// A desktop application (the `docker run` its usage comment documents
+    /// hands it the host's X display: `-v /tmp/.X11-unix:/tmp/.X11-unix`,
+    /// `-e DISPLAY`; nothing exposed or served) is information for the
+    /// same reason as a command-line tool.
+    ///
     /// A toolbox image whose default command only prints usage (`CMD
     /// ["--help"]` after an `ENTRYPOINT` such as `airflow` or `cfssl`,
     /// `CMD ["tool", "--help"]`) is information as well, exposed ports or
@@ -247,6 +252,13 @@ impl Rule for FinalStageRunsAsRoot {
                             .help(help);
                         return;
                     }
+                    // A window on the user's own display, started by hand.
+                    image_role::Role::Desktop => {
+                        out.report(&Self::META, span, "no USER in the final stage of this desktop application (its documented `docker run` gives it the host's X display; no port, no server): it runs as root, and files it saves to mounted folders belong to root")
+                            .severity(Severity::Info)
+                            .help("add an unprivileged USER, or document `docker run --user $(id -u)`");
+                        return;
+                    }
                     // The deployment picks the command; it can pick the
                     // user as well, but the image's default is still root.
                     image_role::Role::Chosen => {
@@ -308,6 +320,20 @@ mod tests {
         // Without the tool, nothing says the script steps down.
         let plain = text.replace(" gosu", " curl");
         assert_eq!(found(&plain), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn a_desktop_application_on_the_hosts_display_is_information() {
+        let text = "# docker run -v /tmp/.X11-unix:/tmp/.X11-unix \\\n#\t-e DISPLAY=unix$DISPLAY editor\nFROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends editor && rm -rf /var/lib/apt/lists/*\nENTRYPOINT [\"editor\", \"--foreground\"]\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
+        // Without the display in its usage, `--foreground` reads as a daemon.
+        let daemon = text
+            .replace("-v /tmp/.X11-unix:/tmp/.X11-unix", "")
+            .replace("-e DISPLAY=unix$DISPLAY ", "");
+        assert_eq!(found(&daemon), [(Severity::Error, 0)]);
+        // A published port makes it a server whatever its usage says.
+        let served = text.replace("ENTRYPOINT", "EXPOSE 8080\nENTRYPOINT");
+        assert_eq!(found(&served), [(Severity::Error, 0)]);
     }
 
     #[test]

@@ -5,7 +5,10 @@ declare_rule! {
     /// A `FROM` of the final image names a base image without a tag or with
     /// `latest`, after `ARG` substitution. `scratch`, earlier stages and
     /// images whose reference comes from an `ARG` without a default are
-    /// left alone.
+    /// left alone, and so is a reference made of `ARG`s that every build of
+    /// the Dockerfile in the repository passes (`--build-arg`,
+    /// `docker/build-push-action`'s `build-args:`, compose `build.args`):
+    /// their defaults reach only builds by hand.
     ///
     /// ## Why it matters in production
     /// `latest` moves. The same commit builds a different image next week:
@@ -40,9 +43,25 @@ impl Rule for BaseImageUnpinned {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        let passed = std::sync::OnceLock::new();
         for image in pinnable_final_images(cx.dockerfile) {
             if image.digest.is_some() {
                 continue;
+            }
+            // `FROM app:${TAG}` with `ARG TAG=latest`: where every build
+            // in the repository passes `TAG`, the default is never used.
+            let written = cx
+                .file
+                .text
+                .get(image.span.start..image.span.end)
+                .unwrap_or("");
+            let names = crate::parse::vars::names(written);
+            if !names.is_empty() {
+                let passed =
+                    passed.get_or_init(|| cx.project.args_every_build_passes(&cx.file.path));
+                if names.iter().all(|n| passed.iter().any(|p| p == n)) {
+                    continue;
+                }
             }
             match image.tag.as_deref() {
                 None => {

@@ -4,8 +4,8 @@ declare_rule! {
     /// ## What it checks
     /// A Python final image (built on a `python` or `pypy` image, or running
     /// python, gunicorn or uvicorn) without `ENV PYTHONUNBUFFERED=1` and not
-    /// started with `python -u`. Command-line tool images (see DF001) are
-    /// not reported: they write to a terminal or a pipe per run; nor base
+    /// started with `python -u`. Command-line tool and desktop application
+    /// images (see DF001) are not reported: they write to a terminal or a pipe per run; nor base
     /// images (no `ENTRYPOINT`, a `CMD` that opens a bare interpreter or
     /// shell such as `CMD ["python3"]`, nothing served): the app images
     /// built on them set their own environment. A base image built by a
@@ -68,7 +68,7 @@ impl Rule for PythonOutputBuffered {
         // base image leaves buffering to the app images built on it.
         if matches!(
             image_role::role(cx),
-            image_role::Role::Tool | image_role::Role::Base
+            image_role::Role::Tool | image_role::Role::Base | image_role::Role::Desktop
         ) {
             return;
         }

@@ -21,6 +21,9 @@ pub enum Role {
     /// image, whose shell it inherits), nothing exposed, no server: an
     /// image for others to build `FROM`, or a toolbox run interactively.
     Base,
+    /// A desktop application: its documented `docker run` hands it the
+    /// host's X display, and nothing is exposed or served.
+    Desktop,
     /// Its default command only prints usage (`CMD ["--help"]`, `CMD
     /// ["tool", "--help"]`): a toolbox whose every deployment chooses what
     /// runs (`airflow webserver`, `cfssl serve`), exposed ports or not.
@@ -204,6 +207,9 @@ pub fn role(cx: &DockerContext<'_>) -> Role {
             Role::Server
         };
     }
+    if usage_runs_on_display(&cx.file.text) {
+        return Role::Desktop;
+    }
     // The ENTRYPOINT's program, and the words of ENTRYPOINT and CMD after it.
     let first = |k: Keyword| {
         df.final_last(k)
@@ -337,6 +343,26 @@ pub fn serves_unchecked_somewhere(cx: &DockerContext<'_>) -> bool {
 /// root can use (`# docker run --privileged …`, `--cap-add`, `--device`):
 /// the author's stated deployment, where the repository holds no other.
 pub fn usage_grants_privileges(text: &str) -> bool {
+    usage_run_has(text, |w| {
+        w == "--privileged"
+            || w.starts_with("--privileged=true")
+            || w.starts_with("--cap-add")
+            || w.starts_with("--device")
+    })
+}
+
+/// The Dockerfile's own usage comment runs the image on the host's X
+/// display (`-v /tmp/.X11-unix:/tmp/.X11-unix`, `-e DISPLAY=…`): a
+/// desktop application.
+pub fn usage_runs_on_display(text: &str) -> bool {
+    usage_run_has(text, |w| {
+        w.contains("/tmp/.X11-unix") || w.starts_with("DISPLAY") || w.contains("DISPLAY=")
+    })
+}
+
+/// A word of a `docker run` command in the Dockerfile's comments (the
+/// author's documented usage, lines joined by `\`) satisfies `word`.
+fn usage_run_has(text: &str, word: impl Fn(&str) -> bool) -> bool {
     // Most Dockerfiles document no `docker run` at all.
     if memchr::memmem::find(text.as_bytes(), b"docker run").is_none() {
         return false;
@@ -354,14 +380,7 @@ pub fn usage_grants_privileges(text: &str) -> bool {
         if comment.contains("docker run") {
             in_run = true;
         }
-        if in_run
-            && comment.split_whitespace().any(|w| {
-                w == "--privileged"
-                    || w.starts_with("--privileged=true")
-                    || w.starts_with("--cap-add")
-                    || w.starts_with("--device")
-            })
-        {
+        if in_run && comment.split_whitespace().any(&word) {
             return true;
         }
         // The command goes on while its lines end with `\`.

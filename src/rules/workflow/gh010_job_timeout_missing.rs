@@ -17,9 +17,11 @@ declare_rule! {
     /// `release-drafter`; `re-actors/alls-green`, which reads the results
     /// of the jobs it needs), chat notifications
     /// (one webhook call: `slackapi/slack-github-action`,
-    /// `rjstone/discord-webhook-notify`, …), scripts of shell
+    /// `rjstone/discord-webhook-notify`, …), a release created with no
+    /// files to upload (`softprops/action-gh-release` or
+    /// `ncipollo/release-action` without `files:`/`artifacts:`), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
-    /// diff`, `xargs` running one of them, one GitHub API call such as
+    /// diff`, `git checkout` and other local `git` commands, `xargs` running one of them, one GitHub API call such as
     /// `gh api`, `gh pr view`, `gh workflow run` or a `curl` of a `$GITHUB_API_URL` or
     /// `api.github.com` address; what their `$(…)` run counts too) — is
     /// not reported: there is nothing left to bound.
@@ -99,13 +101,23 @@ const QUICK_ACTIONS: &[&str] = &[
     "rtcamp/action-slack-notify",
 ];
 
+/// Actions that create a GitHub release, and their inputs that upload
+/// files to it.
+const RELEASE_ACTIONS: &[&str] = &["softprops/action-gh-release", "ncipollo/release-action"];
+const RELEASE_UPLOADS: &[&str] = &["files", "artifacts"];
+
 /// Does a step have its own limit, or no way to hang?
 fn bounded(step: &Step<'_>) -> bool {
     if step.node.get("timeout-minutes").is_some() {
         return true;
     }
     if let Some(path) = action_path(step) {
-        return QUICK_ACTIONS.iter().any(|a| path.starts_with(a));
+        // A release made with no files to upload is a few API calls.
+        let bare_release = RELEASE_ACTIONS.iter().any(|a| path.starts_with(a))
+            && !step
+                .with
+                .is_some_and(|w| RELEASE_UPLOADS.iter().any(|k| w.get(k).is_some()));
+        return bare_release || QUICK_ACTIONS.iter().any(|a| path.starts_with(a));
     }
     run_script(step).is_some_and(|s| !s.commands.is_empty() && quick(s, 0))
 }

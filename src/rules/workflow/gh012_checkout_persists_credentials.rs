@@ -11,7 +11,7 @@ declare_rule! {
     /// checkout followed only by GitHub's own actions (`github/…`,
     /// `actions/…` other than `actions/github-script`, none uploading the
     /// workspace), such as CodeQL's, and scripts of quick local programs
-    /// (coreutils, `jq`, `git` reading the checkout, one `gh` call), and
+    /// (coreutils, `jq`, `git` reading or changing the local checkout (`git checkout HEAD^2`, `git commit`; not `git push`), one `gh` call), and
     /// actions handed the job's token anyway (a `with:` input set to
     /// `${{ secrets.GITHUB_TOKEN }}` or `${{ github.token }}`, or one whose
     /// token input defaults to it, such as

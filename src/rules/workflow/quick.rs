@@ -35,6 +35,26 @@ pub const QUICK_GIT: &[&str] = &[
     "for-each-ref",
     "merge-base",
     "cat-file",
+    "grep",
+    "shortlog",
+    "name-rev",
+    "symbolic-ref",
+    "check-ignore",
+    // Local changes to the checkout (`git checkout HEAD^2`, a commit
+    // before a push step): no network, no third party's code.
+    "checkout",
+    "switch",
+    "restore",
+    "reset",
+    "add",
+    "commit",
+    "stash",
+    "clean",
+    "init",
+    "remote",
+    "mv",
+    "rm",
+    "apply",
 ];
 
 /// Every command of `script` is quick, those its command substitutions
