@@ -870,8 +870,15 @@ fn lint_walked(
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
     let max = settings.config.max_file_size;
+    let mut facts = facts;
     let (alone, linked): (Vec<&Candidate>, Vec<&Candidate>) =
         all.iter().partition(|c| stands_alone(c));
+    // The workflows and actions read for their facts are linted beside the
+    // project's build: their parses (and texts) go to those lints.
+    let handed: Vec<_> = facts
+        .iter_mut()
+        .filter_map(|f| Some((f.path().to_path_buf(), f.take_workflow_parse()?)))
+        .collect();
     // Building the project is mostly one core's work: the files that
     // stand alone are linted beside it.
     let ((project, errors), mut reports) = rayon::join(
@@ -881,7 +888,7 @@ fn lint_walked(
             (project, errors)
         },
         || {
-            let nothing = Project::default();
+            let nothing = Project::handing(handed);
             alone
                 .par_iter()
                 .map(|c| lint_candidate(c, &nothing, settings))

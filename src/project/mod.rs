@@ -171,6 +171,20 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// The file's path, as read.
+    pub fn path(&self) -> &Path {
+        &self.input.path
+    }
+
+    /// Gives up the workflow's or action's parse held for its lint (the
+    /// project reads no more of it once its facts are taken).
+    pub fn take_workflow_parse(&mut self) -> Option<ParsedYaml> {
+        match std::mem::take(&mut self.workflow).0.into_inner().ok()? {
+            Held::Tree(p) => Some(p),
+            _ => None,
+        }
+    }
+
     /// It holds a parse for its own lint (a workflow's, a compose file's
     /// or a manifest's tree, a Python module's parse).
     fn holds_parse(&self) -> bool {
@@ -267,6 +281,11 @@ pub struct Project {
     /// Lints share the parses instead of taking them (the editor keeps
     /// one project across changes).
     keep_parses: bool,
+    /// Workflow and action parses handed to a project built for the
+    /// files that stand alone (linted while the real project is built):
+    /// each lint takes its own, with its text, instead of reading and
+    /// parsing the file again.
+    handed: std::sync::Mutex<crate::hashing::FastMap<Key, ParsedYaml>>,
     /// What the rules' project hooks found, by file key (set by the
     /// engine once the project is built or changed).
     rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
@@ -453,6 +472,19 @@ fn spec_names(spec: &str, k: &Path) -> Option<String> {
 /// A path's bytes, to look a key up without making one.
 fn b(path: &Path) -> &[u8] {
     path.as_os_str().as_encoded_bytes()
+}
+
+/// `compose.override.yaml` (or `.yml`, `docker-compose.override.*`):
+/// the file `docker compose` reads over the compose file beside it.
+fn is_override_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|name| {
+            let stem = name
+                .strip_suffix(".yaml")
+                .or_else(|| name.strip_suffix(".yml"));
+            matches!(stem, Some("compose.override" | "docker-compose.override"))
+        })
 }
 
 /// A path as the project's key: absolute, with `.` and `..` resolved by
@@ -859,9 +891,26 @@ impl Project {
 
     /// The text of a file the project read (a linter reuses it).
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
-        self.files
-            .get(b(&key(path)))
-            .map(|f| Arc::clone(&f.input.text))
+        let k = key(path);
+        if let Some(f) = self.files.get(b(&k)) {
+            return Some(Arc::clone(&f.input.text));
+        }
+        let handed = self.handed.lock().ok()?;
+        handed.get(b(&k)).map(|p| Arc::clone(&p.0))
+    }
+
+    /// A project of no files holding `parses` (path, workflow or action
+    /// parse) for the lints of those files to take.
+    pub fn handing(parses: Vec<(PathBuf, ParsedYaml)>) -> Project {
+        let p = Project::default();
+        if let Ok(mut handed) = p.handed.lock() {
+            handed.extend(
+                parses
+                    .into_iter()
+                    .map(|(path, parse)| (key_of(&path), parse)),
+            );
+        }
+        p
     }
 
     /// Facts from file names alone: folders with a Dockerfile, with a
@@ -1294,6 +1343,10 @@ impl Project {
                 .flat_map(|f| f.stated.compose_stacks.iter().cloned())
                 .collect()
         });
+        // Most projects layer nothing: no key to make.
+        if stacks.is_empty() && !is_override_name(path) {
+            return Vec::new();
+        }
         let me = key(path);
         let mut out = Vec::new();
         // `docker compose` reads `compose.override.yaml` over the
@@ -1325,11 +1378,7 @@ impl Project {
     /// `compose.yaml`, `compose.yml`, `docker-compose.yaml` or
     /// `docker-compose.yml` beside it, the first that is in the project).
     fn default_compose_base(&self, me: &Path) -> Option<&Path> {
-        let name = me.file_name()?.to_str()?;
-        let stem = name
-            .strip_suffix(".yaml")
-            .or_else(|| name.strip_suffix(".yml"))?;
-        if stem != "compose.override" && stem != "docker-compose.override" {
+        if !is_override_name(me) {
             return None;
         }
         let dir = me.parent()?;
@@ -1403,7 +1452,9 @@ impl Project {
     /// Every place an image runs (compose services, Kubernetes
     /// containers), whether or not the project builds it.
     pub fn runs(&self) -> impl Iterator<Item = &facts::images::Run> {
-        self.files.values().flat_map(|f| f.stated.runs.iter())
+        self.files
+            .values()
+            .flat_map(|f| f.stated.runs.iter().map(|r| &**r))
     }
 
     /// Every server a supervisord or systemd file of the project starts,
@@ -1446,7 +1497,7 @@ impl Project {
             use crate::rules::process::launch::Site;
             use facts::images::Runner;
             for &i in runs_in.get(b(&file)).into_iter().flatten() {
-                let r = &mut runs[i];
+                let r: &mut Arc<facts::images::Run> = &mut runs[i];
                 let same = match (&site, &r.runner) {
                     (Site::Compose { service: a }, Runner::Compose { service: b }) => a == b,
                     (
@@ -1456,7 +1507,7 @@ impl Project {
                     _ => false,
                 };
                 if same {
-                    r.servers.push(server.clone());
+                    Arc::make_mut(r).servers.push(server.clone());
                 }
             }
         }
@@ -1556,7 +1607,7 @@ impl Project {
     /// file a workflow adds after it) runs merged with it: what the entry
     /// leaves unsaid — stop wait, health check, user, limits, replicas,
     /// command, environment, mounts — the base says.
-    fn merge_layered_runs(&self, runs: &mut [facts::images::Run]) {
+    fn merge_layered_runs(&self, runs: &mut [Arc<facts::images::Run>]) {
         use facts::images::Runner;
         let mut at: crate::hashing::FastMap<(PathBuf, &str), usize> = Default::default();
         let mut pairs = Vec::new();
@@ -1578,8 +1629,8 @@ impl Project {
             .filter(|(i, j)| i != j)
             .collect();
         for (i, j) in pairs {
-            let base = runs[j].clone();
-            let r = &mut runs[i];
+            let base = facts::images::Run::clone(&runs[j]);
+            let r = Arc::make_mut(&mut runs[i]);
             // A stop wait without a place is compose's default: not said.
             if !matches!(r.stop_wait, Some((_, Some(_)))) && base.stop_wait.is_some() {
                 r.stop_wait = base.stop_wait;
@@ -2133,10 +2184,16 @@ impl Project {
 
     /// The parse of a workflow made for its facts, if it is of this text.
     pub fn parsed_workflow(&self, path: &Path, text: &str) -> Option<ParsedYaml> {
-        self.files
-            .get(b(&key(path)))?
-            .workflow
-            .take_if(text, self.keep_parses)
+        let k = key(path);
+        match self.files.get(b(&k)) {
+            Some(f) => f.workflow.take_if(text, self.keep_parses),
+            None => self
+                .handed
+                .lock()
+                .ok()?
+                .remove(b(&k))
+                .filter(|p| *p.0 == *text),
+        }
     }
 
     /// The parse of a manifest made for the index, if it is of this text.

@@ -916,7 +916,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
             path,
         );
         let (env_from, env_open) = compose_env_files(s.get("env_file"), &dir);
-        out.runs.push(Run {
+        out.runs.push(std::sync::Arc::new(Run {
             image: image_ref,
             at: loc(path, s.name.span),
             runner: Runner::Compose { service: name },
@@ -956,7 +956,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 })
                 .map(|u| loc(path, u.span)),
             host_privileges: s.root_privileges().map(|span| loc(path, span)),
-        });
+        }));
     }
 }
 
@@ -1150,7 +1150,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     .and_then(|l| l.get("cpu")),
                 path,
             );
-            out.runs.push(Run {
+            out.runs.push(std::sync::Arc::new(Run {
                 image: image_of(image.0, image.1),
                 at: loc(path, image.1),
                 runner: Runner::Kubernetes {
@@ -1203,7 +1203,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     .collect(),
                 non_root: runs_non_root(&w, &c, path),
                 host_privileges: container_privileges(&c, path),
-            });
+            }));
         }
     }
     // What the audit asks of the rollout and of TLS, read in this one

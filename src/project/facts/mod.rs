@@ -47,7 +47,8 @@ pub struct Located<T> {
 #[derive(Debug, Clone, Default)]
 pub struct Stated {
     pub builds: Vec<images::Build>,
-    pub runs: Vec<images::Run>,
+    /// Shared with the units that run them (a run is linked, not copied).
+    pub runs: Vec<std::sync::Arc<images::Run>>,
     /// Services that route to pods: namespace, selector, target ports.
     pub services: Vec<ports::ServicePorts>,
     /// Dockerfiles a Docker action builds (`runs.using: docker` with a

@@ -149,7 +149,7 @@ pub struct Unit {
     /// Its final stage's `FROM`.
     pub final_stage: Option<Loc>,
     pub builds: Vec<Build>,
-    pub runs: Vec<Run>,
+    pub runs: Vec<std::sync::Arc<Run>>,
     pub servers: Vec<Server>,
     /// Every port claim of the unit: binds, `EXPOSE`, compose ports,
     /// container ports, probes, and the Services that select its pods.
@@ -330,7 +330,7 @@ pub struct Image {
 pub fn link(
     images: Vec<Image>,
     builds: &[Build],
-    runs: &[Run],
+    runs: &[std::sync::Arc<Run>],
     services: &[ServicePorts],
 ) -> Vec<Unit> {
     // Indexed once: builds by Dockerfile, runs by repository (a unit
@@ -339,7 +339,7 @@ pub fn link(
     for b in builds {
         builds_of.entry(&b.dockerfile).or_default().push(b);
     }
-    let mut runs_of: HashMap<String, Vec<(usize, &Run)>> = HashMap::new();
+    let mut runs_of: HashMap<String, Vec<(usize, &std::sync::Arc<Run>)>> = HashMap::new();
     for (i, r) in runs.iter().enumerate() {
         runs_of
             .entry(r.image.repository())
@@ -376,7 +376,7 @@ pub fn link(
             .get(&dockerfile)
             .map(|v| v.iter().map(|b| (*b).clone()).collect())
             .unwrap_or_default();
-        let mut matched: Vec<(usize, &Run)> = Vec::new();
+        let mut matched: Vec<(usize, &std::sync::Arc<Run>)> = Vec::new();
         for b in &unit_builds {
             let Some(name) = &b.image else { continue };
             // A service that builds and runs an earlier stage runs that
@@ -408,7 +408,10 @@ pub fn link(
         if let Some(best) = matched.iter().map(|(i, _)| near(*i)).max() {
             matched.retain(|(i, _)| near(*i) == best);
         }
-        let unit_runs: Vec<Run> = matched.into_iter().map(|(_, r)| r.clone()).collect();
+        let unit_runs: Vec<std::sync::Arc<Run>> = matched
+            .into_iter()
+            .map(|(_, r)| std::sync::Arc::clone(r))
+            .collect();
         for s in servers
             .iter()
             .chain(unit_runs.iter().flat_map(|r| &r.servers))

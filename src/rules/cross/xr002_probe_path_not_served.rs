@@ -98,7 +98,7 @@ impl Rule for ProbePathNotServed {
                 let Some(servers) = servers_of(unit, run) else {
                     continue;
                 };
-                checks.extend(run.probes.iter().map(|p| (p, servers, Some(run))));
+                checks.extend(run.probes.iter().map(|p| (p, servers, Some(&**run))));
             }
             for (probe, servers, run) in checks {
                 let Some(path) = probe.path.as_deref() else {
