@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// gunicorn with no access log (`accesslog`/`--access-logfile` unset:
     /// gunicorn's default writes none), granian without `--access-log`
-    /// (off by default too), and, where the server runs in a
+    /// (off by default too; not reported for gunicorn behind a reverse
+    /// proxy started beside it — the same command or supervisord file
+    /// starts nginx, which logs every request it passes on), and, where
+    /// the server runs in a
     /// container, an access or error log written to a file instead of
     /// `-` (standard output/error).
     ///
@@ -91,7 +94,9 @@ impl Rule for AccessLogMissing {
                 if l.command.server != Server::Gunicorn {
                     return;
                 }
-                if l.setting("accesslog").is_default() {
+                // A reverse proxy started beside it (same command, same
+                // supervisord file) logs every request it passes on.
+                if l.setting("accesslog").is_default() && !l.behind_local_proxy {
                     out.report(
                         &Self::META,
                         l.command.program.span,
