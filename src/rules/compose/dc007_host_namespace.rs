@@ -2,7 +2,9 @@ use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// `network_mode: host`, `pid: host` and `ipc: host`.
+    /// `network_mode: host`, `pid: host` and `ipc: host`. Not reported on
+    /// a `privileged: true` service: it can enter the host's namespaces by
+    /// itself, which DC005 reports.
     ///
     /// ## Why it matters in production
     /// The service then shares the host's network stack (every port it
@@ -49,6 +51,11 @@ impl Rule for HostNamespace {
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         for (s, _, _) in cx.services() {
+            // A privileged container can enter every host namespace by
+            // itself: DC005 reports that, and these add nothing to it.
+            if s.is_true("privileged") {
+                continue;
+            }
             for key in ["network_mode", "pid", "ipc"] {
                 if let Some(v) = s.str_of(key)
                     && v.text == "host"

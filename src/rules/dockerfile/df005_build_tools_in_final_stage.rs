@@ -8,7 +8,10 @@ declare_rule! {
     /// them again. One finding per RUN, at its first build tool, with the
     /// others as related locations. An image built on `buildpack-deps`
     /// (the base of the official images' full variants, which exists to
-    /// carry compilers and headers) is not reported.
+    /// carry compilers and headers) is not reported, nor is a base image
+    /// (see DF001: its command a bare shell or interpreter, or none on a
+    /// distribution's image, nothing exposed or served), a build
+    /// environment for the images built `FROM` it or a toolbox run by hand.
     ///
     /// ## Why it matters in production
     /// Build tools add hundreds of megabytes to every pull, and a compiler
@@ -160,6 +163,12 @@ impl Rule for BuildToolsInFinalStage {
         {
             return;
         }
+        // A base image (its command a bare shell or interpreter, nothing
+        // served) is a build environment for the images built FROM it, or
+        // a toolbox run by hand: its compilers are what it is for.
+        if image_role::role(cx) == image_role::Role::Base {
+            return;
+        }
         for run in final_runs(cx.dockerfile) {
             let removals = Removals::of(run);
             // One finding per RUN: its first build tool, the others as
@@ -226,7 +235,23 @@ mod tests {
         let run = "RUN apt-get update && apt-get install -y --no-install-recommends libbz2-dev gcc && rm -rf /var/lib/apt/lists/*\n";
         assert!(offsets(&format!("FROM buildpack-deps:bookworm\n{run}")).is_empty());
         // `libbz2-dev`, in the RUN on line 2.
-        let text = format!("FROM debian:bookworm\n{run}");
+        let text = format!("FROM debian:bookworm\n{run}CMD [\"/srv/app\"]\n");
         assert_eq!(offsets(&text), [text.find("libbz2-dev").unwrap_or(0)]);
+    }
+
+    #[test]
+    fn a_base_image_carries_compilers_for_what_is_built_on_it() {
+        let run = "RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*\n";
+        // A bare shell, or no command on a distribution's image.
+        assert!(offsets(&format!("FROM debian:bookworm\n{run}CMD [\"bash\"]\n")).is_empty());
+        assert!(offsets(&format!("FROM debian:bookworm\n{run}")).is_empty());
+        // Serving, it ships them.
+        assert_eq!(
+            offsets(&format!(
+                "FROM debian:bookworm\n{run}EXPOSE 8000\nCMD [\"bash\"]\n"
+            ))
+            .len(),
+            1
+        );
     }
 }
