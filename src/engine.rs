@@ -844,7 +844,7 @@ pub fn lint_files(candidates: &[Candidate], settings: &Settings) -> Vec<FileRepo
 pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileReport>, Project) {
     let max = settings.config.max_file_size;
     let budget = crate::project::load::ParseBudget::default();
-    let facts: Vec<crate::project::FileFacts> = candidates
+    let facts: Vec<Box<crate::project::FileFacts>> = candidates
         .par_iter()
         .filter(|c| crate::project::load::may_feed(c))
         .filter_map(|c| crate::project::load::feed(c, max, &budget))
@@ -864,9 +864,11 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
 /// stand alone are linted, then the files that need it are linted, and
 /// files a project hook reported in are linted again if they were linted
 /// without it. `all` is sorted by path, one candidate per path.
+#[allow(clippy::vec_box)]
+// Boxed facts: the list moves 1 KB values as pointers (see `Project::parse`).
 fn lint_walked(
     all: &[Candidate],
-    facts: Vec<crate::project::FileFacts>,
+    facts: Vec<Box<crate::project::FileFacts>>,
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
     let max = settings.config.max_file_size;

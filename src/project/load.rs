@@ -176,7 +176,7 @@ impl ParseBudget {
 
 /// Reads and parses one candidate for the project, if it may hold facts.
 /// Its parse is kept for the file's own lint while `budget` lasts.
-pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<FileFacts> {
+pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<Box<FileFacts>> {
     if !may_feed(c) {
         return None;
     }
@@ -201,7 +201,7 @@ pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<F
 /// Builds the project of a run from its candidates.
 pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
     let budget = ParseBudget::default();
-    let parsed: Vec<FileFacts> = candidates
+    let parsed: Vec<Box<FileFacts>> = candidates
         .par_iter()
         .filter_map(|c| feed(c, max_file_size, &budget))
         .collect();
@@ -211,7 +211,13 @@ pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
 /// Builds the project from the candidates' facts (`parsed`, from
 /// [`feed`]): adds what is above the folders checked, then what launches
 /// and services name outside the walk.
-pub fn finish(mut parsed: Vec<FileFacts>, candidates: &[Candidate], max_file_size: u64) -> Project {
+#[allow(clippy::vec_box)]
+// Boxed facts: the list moves 1 KB values as pointers (see `Project::parse`).
+pub fn finish(
+    mut parsed: Vec<Box<FileFacts>>,
+    candidates: &[Candidate],
+    max_file_size: u64,
+) -> Project {
     let _ = max_file_size;
     let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
     let seen: crate::hashing::FastSet<Key> = candidates

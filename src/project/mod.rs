@@ -563,13 +563,15 @@ impl Project {
     /// Builds the facts from the files read (`inputs`) and the paths of
     /// every file of the run (`known`).
     pub fn build(inputs: Vec<Input>, known: impl IntoIterator<Item = PathBuf>) -> Self {
-        let parsed: Vec<FileFacts> = inputs.into_par_iter().map(Project::parse).collect();
+        let parsed: Vec<Box<FileFacts>> = inputs.into_par_iter().map(Project::parse).collect();
         Project::assemble(parsed, known)
     }
 
     /// Builds the project from files already parsed ([`Project::parse`])
     /// and the paths of every file of the run.
-    pub fn assemble(parsed: Vec<FileFacts>, known: impl IntoIterator<Item = PathBuf>) -> Self {
+    #[allow(clippy::vec_box)]
+    // Boxed facts: the list moves 1 KB values as pointers (see `Project::parse`).
+    pub fn assemble(parsed: Vec<Box<FileFacts>>, known: impl IntoIterator<Item = PathBuf>) -> Self {
         // Keys are made on every core: normalising thousands of paths is
         // most of the serial part of building a project.
         let known: Vec<PathBuf> = known.into_iter().collect();
@@ -581,7 +583,7 @@ impl Project {
         };
         for (k, f) in file_keys.into_iter().zip(parsed) {
             p.known.insert(k.clone());
-            p.files.insert(k, Box::new(f));
+            p.files.insert(k, f);
         }
         p.index_names();
         p.link();
@@ -850,20 +852,20 @@ impl Project {
                         .and_then(|n| n.to_str())
                         .is_some_and(facts::credentials::is_credential_file))
         });
-        let parsed: Vec<FileFacts> = inputs.into_par_iter().map(Project::parse).collect();
+        let parsed: Vec<Box<FileFacts>> = inputs.into_par_iter().map(Project::parse).collect();
         if leaves_only {
             for f in parsed {
                 let k = key_of(&f.input.path);
                 self.wanted.remove(&k);
                 self.known.insert(k.clone());
-                self.files.insert(k, Box::new(f));
+                self.files.insert(k, f);
             }
             return;
         }
         for f in parsed {
             let k = key_of(&f.input.path);
             self.known.insert(k.clone());
-            self.files.insert(k, Box::new(f));
+            self.files.insert(k, f);
         }
         self.index_names();
         self.link();
@@ -936,9 +938,12 @@ impl Project {
     }
 
     /// Parses one file for its facts (no other file is needed).
-    pub fn parse(input: Input) -> FileFacts {
+    pub fn parse(input: Input) -> Box<FileFacts> {
         let k = key(&input.path);
-        let mut f = FileFacts {
+        // Boxed from the start: the facts are moved (into the run's list,
+        // then the project's map) as a pointer, and a list of them holds
+        // pointers rather than 1 KB values.
+        let mut f = Box::new(FileFacts {
             input,
             deps: None,
             dockerfile: None,
@@ -959,7 +964,7 @@ impl Project {
             companion: None,
             script: None,
             credentials: None,
-        };
+        });
         let text = Arc::clone(&f.input.text);
         f.names_forwarded = [
             "FORWARDED_ALLOW_IPS",
