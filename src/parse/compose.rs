@@ -287,8 +287,17 @@ impl<'a> Service<'a> {
     }
 
     pub fn is_true(&self, key: &str) -> bool {
-        self.get(key)
-            .is_some_and(|n| n.as_bool() == Some(true) || n.as_str().is_some_and(|s| s == "true"))
+        self.get(key).is_some_and(|n| {
+            n.as_bool() == Some(true)
+                // Compose still reads YAML 1.1's booleans in boolean fields
+                // (`privileged: yes`), with a warning.
+                || n.as_str().is_some_and(|s| {
+                    matches!(
+                        s.to_ascii_lowercase().as_str(),
+                        "true" | "yes" | "y" | "on"
+                    )
+                })
+        })
     }
 }
 

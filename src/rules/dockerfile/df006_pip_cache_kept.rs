@@ -8,7 +8,9 @@ declare_rule! {
     /// `PIP_NO_CACHE_DIR` that pip sees, or a cache or tmpfs mount over its
     /// cache folder (`~/.cache`, or `PIP_CACHE_DIR`); also `uv pip install`
     /// / `uv sync` without `--no-cache`, a truthy `UV_NO_CACHE` or such a
-    /// mount. The message names the real command.
+    /// mount. A later `rm` of the cache folder in the same RUN (`rm -rf
+    /// /root/.cache/pip`, `~/.cache`, the `PIP_CACHE_DIR`) keeps it out of
+    /// the layer too. The message names the real command.
     ///
     /// pip sees a variable set by an earlier `ENV` of the final stage, by an
     /// assignment before the command (`PIP_NO_CACHE_DIR=1 pip install …`)
@@ -155,6 +157,22 @@ impl Rule for PipCacheKept {
                     parts.push(dir);
                 }
                 if has_cache_mount(run, &parts) {
+                    continue;
+                }
+                // `rm -rf /root/.cache/pip` later in the same RUN: the
+                // cache never reaches the layer.
+                let tool = if uv { "uv" } else { "pip" };
+                if cmds.get(i + 1..).unwrap_or_default().iter().any(|c| {
+                    c.program() == Some("rm")
+                        && c.args().iter().any(|w| {
+                            let t = w.text.trim_end_matches(['*', '/']);
+                            t.ends_with("/.cache")
+                                || t.ends_with(&format!("/.cache/{tool}"))
+                                || cache_dir.is_some_and(|(d, ..)| {
+                                    !d.is_empty() && t == d.trim_end_matches('/')
+                                })
+                        })
+                }) {
                     continue;
                 }
                 // pip's option parser accepts `--no-cache` for `--no-cache-dir`.

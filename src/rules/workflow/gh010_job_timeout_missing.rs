@@ -86,6 +86,7 @@ const QUICK_ACTIONS: &[&str] = &[
     "peter-evans/create-or-update-comment",
     "peter-evans/close-issue",
     "kentaro-m/auto-assign-action",
+    "pozil/auto-assign-issue",
     "marocchino/sticky-pull-request-comment",
     "scherermichael-oss/action-has-permission",
     "actions/create-github-app-token",
