@@ -80,6 +80,11 @@ pub fn image_drops_root(image: &str) -> bool {
             "gogs/gogs",
             "metasploitframework/metasploit-framework",
             "postgrest/postgrest",
+            // Their Dockerfiles end with a non-root `USER`: cowrie,
+            // NodeBB (`node`), MiNiFi C++ (`minificpp`).
+            "cowrie/cowrie",
+            "nodebb/nodebb",
+            "apache/nifi-minifi-cpp",
         ]
             .iter()
             .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
