@@ -491,16 +491,33 @@ fn is_override_name(path: &Path) -> bool {
 /// name.
 pub fn key(path: &Path) -> PathBuf {
     // The working folder, asked once: `std::path::absolute` asks the
-    // system for it on every call.
+    // system for it on every call. Kept as normalised text too.
     static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    static CWD_TEXT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
     if cfg!(unix)
         && let Some(text) = path.to_str()
     {
         if path.is_absolute() {
+            // Most keys are made of keys: nothing to resolve.
+            if text.len() > 1 && clean(&text[1..]) {
+                return PathBuf::from(text);
+            }
             return PathBuf::from(normalize_text(text, ""));
         }
-        if let Some(base) = cwd.as_deref().and_then(Path::to_str) {
+        let base = CWD_TEXT.get_or_init(|| {
+            cwd.as_deref()
+                .and_then(Path::to_str)
+                .map(|b| normalize_text(b, ""))
+        });
+        if let Some(base) = base {
+            if clean(text) {
+                let mut out = String::with_capacity(base.len() + text.len() + 1);
+                out.push_str(base.trim_end_matches('/'));
+                out.push('/');
+                out.push_str(text);
+                return PathBuf::from(out);
+            }
             return PathBuf::from(normalize_text(base, text));
         }
     }
@@ -509,6 +526,18 @@ pub fn key(path: &Path) -> PathBuf {
         _ => path.to_path_buf(),
     };
     crate::config::normalize(&abs)
+}
+
+/// A relative path text with nothing to resolve: no empty, `.` or `..`
+/// segment (what most paths of a walk and every key below the root are).
+fn clean(text: &str) -> bool {
+    // One pass over the bytes: a searcher built per call costs more than
+    // the whole path.
+    !text.is_empty()
+        && text
+            .as_bytes()
+            .split(|&c| c == b'/')
+            .all(|seg| !seg.is_empty() && seg != b"." && seg != b"..")
 }
 
 /// The absolute path `base` + `/` + `rest` with its `.`, `..` and empty
@@ -2283,6 +2312,21 @@ mod tests {
     fn keys_resolve_dots_by_name() {
         let k = key(Path::new("/a/b/../c/./d"));
         assert_eq!(k, PathBuf::from("/a/c/d"));
+    }
+
+    #[test]
+    fn clean_paths_take_the_short_way_to_the_same_key() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        for p in [
+            "a/b", "/a/b", "./a", "a/./b", "a//b", "a/", "/", "a/..", "..a/b", "a/b..", "../a",
+            ".", "/a/.", "/a/b/..", "a/.b/c", "/x//", "a/.../b",
+        ] {
+            assert_eq!(
+                key(Path::new(p)),
+                crate::config::normalize(&cwd.join(p)),
+                "{p}"
+            );
+        }
     }
 
     #[test]
