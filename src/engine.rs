@@ -298,6 +298,7 @@ fn run_rules(
                 dockerignore: ignore.as_ref(),
                 config: &settings.config,
                 project,
+                role: Default::default(),
             };
             for rule in rules::DOCKERFILE_RULES {
                 if selection.is_enabled(rule.meta().code) {

@@ -35,6 +35,9 @@ pub struct DockerContext<'a> {
     pub config: &'a Config,
     /// What other files say (dependencies, configurations, …).
     pub project: &'a crate::project::Project,
+    /// What the image is for, worked out once for the rules that ask
+    /// (`dockerfile::image_role::role`).
+    pub(crate) role: std::cell::OnceCell<dockerfile::image_role::Role>,
 }
 
 /// What a workflow or action rule can see.

@@ -190,6 +190,10 @@ pub fn starts_server(cx: &DockerContext<'_>) -> bool {
 
 /// The role of the image `cx` builds.
 pub fn role(cx: &DockerContext<'_>) -> Role {
+    *cx.role.get_or_init(|| role_of(cx))
+}
+
+fn role_of(cx: &DockerContext<'_>) -> Role {
     let df = cx.dockerfile;
     let published = cx
         .project

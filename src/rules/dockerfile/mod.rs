@@ -1,7 +1,7 @@
 //! DF: Dockerfile rules, one per file.
 
 mod helpers;
-mod image_role;
+pub(crate) mod image_role;
 
 mod df001_final_stage_root;
 mod df002_base_image_unpinned;
@@ -52,6 +52,7 @@ pub(crate) fn check_text(rule: &dyn Rule, text: &str) -> Vec<crate::diagnostic::
         dockerignore: None,
         config: &config,
         project: &crate::project::Project::default(),
+        role: Default::default(),
     };
     let mut out = Findings::new();
     rule.dockerfile(&cx, &mut out);
