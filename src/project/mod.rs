@@ -511,11 +511,25 @@ pub fn key(path: &Path) -> PathBuf {
                 .map(|b| normalize_text(b, ""))
         });
         if let Some(base) = base {
-            if clean(text) {
-                let mut out = String::with_capacity(base.len() + text.len() + 1);
-                out.push_str(base.trim_end_matches('/'));
+            // `./x` and `../shared/x`, as paths are given on the command
+            // line: the leading steps taken on the base, the rest joined
+            // as it is when it has nothing to resolve.
+            let (mut head, mut rest) = (base.trim_end_matches('/'), text);
+            loop {
+                if let Some(r) = rest.strip_prefix("./") {
+                    rest = r;
+                } else if let Some(r) = rest.strip_prefix("../") {
+                    rest = r;
+                    head = head.rsplit_once('/').map_or("", |(h, _)| h);
+                } else {
+                    break;
+                }
+            }
+            if clean(rest) {
+                let mut out = String::with_capacity(head.len() + rest.len() + 1);
+                out.push_str(head);
                 out.push('/');
-                out.push_str(text);
+                out.push_str(rest);
                 return PathBuf::from(out);
             }
             return PathBuf::from(normalize_text(base, text));
@@ -2318,8 +2332,30 @@ mod tests {
     fn clean_paths_take_the_short_way_to_the_same_key() {
         let cwd = std::env::current_dir().unwrap_or_default();
         for p in [
-            "a/b", "/a/b", "./a", "a/./b", "a//b", "a/", "/", "a/..", "..a/b", "a/b..", "../a",
-            ".", "/a/.", "/a/b/..", "a/.b/c", "/x//", "a/.../b",
+            "a/b",
+            "/a/b",
+            "./a",
+            "a/./b",
+            "a//b",
+            "a/",
+            "/",
+            "a/..",
+            "..a/b",
+            "a/b..",
+            "../a",
+            ".",
+            "/a/.",
+            "/a/b/..",
+            "a/.b/c",
+            "/x//",
+            "a/.../b",
+            "./../a/b",
+            "../../x",
+            ".//a",
+            "../../../../../../../../../../a",
+            "./.",
+            "../",
+            "./a/../b",
         ] {
             assert_eq!(
                 key(Path::new(p)),
