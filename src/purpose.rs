@@ -101,6 +101,8 @@ const STOCK_SERVICES: &[&str] = &[
     "elasticsearch",
     "opensearch",
     "kibana",
+    // The log pipeline of the same stack, run as it ships.
+    "logstash",
     "minio",
     "mailhog",
     "mailpit",
@@ -513,5 +515,8 @@ mod tests {
         // Local emulators of hosted services count as stock services.
         let emulators = "services:\n  s3:\n    image: bitnamilegacy/minio-client:2024.5.24\n  events:\n    image: tinybirdco/tinybird-local:latest\n  aws:\n    image: localstack/localstack:4.4.0\n";
         assert_eq!(p("docker-compose.yml", c, emulators), Purpose::Development);
+        // The Elastic stack, Logstash included.
+        let elk = "services:\n  es:\n    image: elasticsearch:8.15.0\n  log:\n    image: logstash:8.15.0\n  ui:\n    image: kibana:8.15.0\n";
+        assert_eq!(p("compose.yaml", c, elk), Purpose::Development);
     }
 }
