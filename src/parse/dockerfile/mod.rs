@@ -227,6 +227,12 @@ impl Parser<'_> {
             Some(w) => ImageRef::parse(&w.text, w.span, w.dynamic),
             None => ImageRef::parse("", from.keyword_span, true),
         };
+        // The word is substituted; the source still says what it read.
+        let args = image_word
+            .and_then(|w| self.source.get(w.span.start..w.span.end))
+            .filter(|raw| raw.contains('$'))
+            .map(crate::parse::vars::names)
+            .unwrap_or_default();
         let (name, name_span) = match words.get(2) {
             Some(w) => (Some(w.text.to_ascii_lowercase()), Some(w.span)),
             None => (None, None),
@@ -254,6 +260,7 @@ impl Parser<'_> {
             name_span,
             from: index,
             image,
+            args,
             parent,
             instructions: index..index + 1,
         }

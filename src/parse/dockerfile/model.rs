@@ -242,6 +242,9 @@ pub struct Stage {
     /// Index of the FROM instruction.
     pub from: usize,
     pub image: ImageRef,
+    /// The build arguments its image reference reads, as written
+    /// (`FROM app:${TAG}` reads `TAG`), before their values replace them.
+    pub args: Vec<String>,
     /// The earlier stage this one is built FROM.
     pub parent: Option<usize>,
     /// Instruction indices of this stage, FROM included.

@@ -44,22 +44,17 @@ impl Rule for BaseImageUnpinned {
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let passed = std::sync::OnceLock::new();
-        for image in pinnable_final_images(cx.dockerfile) {
+        for stage in pinnable_final_stages(cx.dockerfile) {
+            let image = &stage.image;
             if image.digest.is_some() {
                 continue;
             }
             // `FROM app:${TAG}` with `ARG TAG=latest`: where every build
             // in the repository passes `TAG`, the default is never used.
-            let written = cx
-                .file
-                .text
-                .get(image.span.start..image.span.end)
-                .unwrap_or("");
-            let names = crate::parse::vars::names(written);
-            if !names.is_empty() {
+            if !stage.args.is_empty() {
                 let passed =
                     passed.get_or_init(|| cx.project.args_every_build_passes(&cx.file.path));
-                if names.iter().all(|n| passed.iter().any(|p| p == n)) {
+                if stage.args.iter().all(|n| passed.iter().any(|p| p == n)) {
                     continue;
                 }
             }

@@ -80,18 +80,12 @@ fn ssh_only(df: &crate::parse::dockerfile::Dockerfile) -> bool {
 /// The command by which a RUN of the final image sets an account's
 /// password (`echo 'user:pw' | chpasswd`, `passwd --stdin`), if one does.
 fn baked_password(cx: &DockerContext<'_>) -> Option<&'static str> {
-    cx.dockerfile
-        .final_instructions()
-        .filter(|i| i.keyword == Keyword::Run)
-        .filter_map(|i| cx.file.text.get(i.span.start..i.span.end))
-        .find_map(|text| {
-            if text.contains("chpasswd") {
-                Some("chpasswd")
-            } else if text.contains("passwd --stdin") {
-                Some("passwd --stdin")
-            } else {
-                None
-            }
+    final_runs(cx.dockerfile)
+        .flat_map(commands)
+        .find_map(|c| match c.program() {
+            Some("chpasswd") => Some("chpasswd"),
+            Some("passwd") if c.has_arg("--stdin") => Some("passwd --stdin"),
+            _ => None,
         })
 }
 

@@ -1,7 +1,7 @@
 //! Questions several DF rules ask of the model: which RUNs build the final
 //! image, what the container's process is, what a package manager call does.
 
-use crate::parse::dockerfile::{Command, Dockerfile, ImageRef, Instruction, Keyword};
+use crate::parse::dockerfile::{Command, Dockerfile, ImageRef, Instruction, Keyword, Stage};
 use crate::parse::shell::{Script, SimpleCommand, Word};
 use crate::source::SourceFile;
 
@@ -14,10 +14,15 @@ pub fn final_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
 /// Base images of the final image that a tag or digest could pin: not
 /// `scratch`, not an earlier stage, not left unresolved by an ARG.
 pub fn pinnable_final_images(df: &Dockerfile) -> impl Iterator<Item = &ImageRef> {
+    pinnable_final_stages(df).map(|s| &s.image)
+}
+
+/// The stages of the final image's chain whose base is a pinnable image
+/// (not `scratch`, not an earlier stage, not an unresolved reference).
+pub fn pinnable_final_stages(df: &Dockerfile) -> impl Iterator<Item = &Stage> {
     df.final_chain()
         .into_iter()
         .filter(|s| s.parent.is_none() && !s.image.unresolved && !s.image.is_scratch())
-        .map(|s| &s.image)
 }
 
 /// RUN instructions of every stage.
