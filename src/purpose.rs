@@ -255,6 +255,13 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     if kind == Some(FileKind::Compose) && compose_is_development(text) {
         return Purpose::Development;
     }
+    if matches!(
+        kind,
+        Some(FileKind::Dockerfile | FileKind::Compose | FileKind::Kubernetes)
+    ) && header_marks_deprecated(text)
+    {
+        return Purpose::Example;
+    }
     if kind == Some(FileKind::Env) {
         if env_is_sample(text) {
             return Purpose::Example;
@@ -308,6 +315,24 @@ fn env_is_sample(text: &str) -> bool {
                 || l.contains("example configuration")
                 || l.contains("this is a sample")
                 || l.contains("this is an example")
+        })
+}
+
+/// A Dockerfile, compose file or manifest whose opening comment marks it
+/// deprecated (`# Dockerfile for scrapyd (python2) [deprecated]`,
+/// `# DEPRECATED: use compose.prod.yaml`): a superseded file nobody
+/// deploys, like those of a `deprecated` folder.
+fn header_marks_deprecated(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#'))
+        .take(12)
+        .any(|l| {
+            let l = l.trim_start_matches('#').trim().to_ascii_lowercase();
+            l.contains("[deprecated]")
+                || l.contains("(deprecated)")
+                || l.starts_with("deprecated")
+                || l.ends_with("deprecated")
         })
 }
 
@@ -385,6 +410,29 @@ mod tests {
 
     fn p(path: &str, kind: Option<FileKind>, text: &str) -> Purpose {
         guess(Path::new(path), kind, text)
+    }
+
+    #[test]
+    fn an_opening_comment_that_marks_a_file_deprecated_makes_it_superseded() {
+        let df = Some(FileKind::Dockerfile);
+        let text = "#\n# Dockerfile for scrapyd (python2) [deprecated]\n#\n\nFROM debian:buster\n";
+        assert_eq!(p("scrapyd/Dockerfile", df, text), Purpose::Example);
+        let compose = "# DEPRECATED: use compose.prod.yaml\nservices: {}\n";
+        assert_eq!(
+            p("compose.yaml", Some(FileKind::Compose), compose),
+            Purpose::Example
+        );
+        // Only the opening comment counts, and only as a mark.
+        let later = "FROM debian:12\n# [deprecated] flag kept for old builds\n";
+        assert_eq!(p("Dockerfile", df, later), Purpose::Production);
+        let mention = "# Replaces the deprecated image of the old repository\nFROM debian:12\n";
+        assert_eq!(p("Dockerfile", df, mention), Purpose::Production);
+        // Workflows always run.
+        let wf = "# deprecated\non: push\n";
+        assert_eq!(
+            p(".github/workflows/ci.yml", Some(FileKind::Workflow), wf),
+            Purpose::Production
+        );
     }
 
     #[test]

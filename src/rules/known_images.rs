@@ -81,8 +81,10 @@ pub fn image_drops_root(image: &str) -> bool {
             "metasploitframework/metasploit-framework",
             "postgrest/postgrest",
             // Their Dockerfiles end with a non-root `USER`: cowrie,
-            // NodeBB (`node`), MiNiFi C++ (`minificpp`).
+            // NodeBB (`node`), MiNiFi C++ (`minificpp`), browserless'
+            // Chrome (`blessuser`).
             "cowrie/cowrie",
+            "browserless/chrome",
             "nodebb/nodebb",
             "apache/nifi-minifi-cpp",
         ]

@@ -24,6 +24,10 @@ declare_rule! {
     /// documentation says not to set `USER` there, or the action cannot
     /// write the workspace.
     ///
+    /// Silent on a WebAssembly image (`FROM scratch` whose `ENTRYPOINT`
+    /// or `CMD` is a `.wasm` module): a wasm runtime runs it with no Linux
+    /// user to drop.
+    ///
     /// On Windows images (`mcr.microsoft.com/windows/…`, `nanoserver`,
     /// `windowsservercore`), which have no root, the finding names the
     /// account they run as by default, `ContainerAdministrator`, and
@@ -32,7 +36,10 @@ declare_rule! {
     /// An image that is a command-line tool (its `ENTRYPOINT` is a program
     /// that is not a server, its `CMD` passes only flags such as `--help`,
     /// nothing is exposed, no server starts and no deployment in the
-    /// repository publishes a port) is information, with
+    /// repository publishes a port; or, with no `ENTRYPOINT`, a `CMD` of
+    /// such a program whose every `docker run` in the file's usage
+    /// comment removes the container on exit and none detaches it:
+    /// `docker run --rm -it jess/htop`) is information, with
     /// that reason: it is not a long-lived target, and what root still
     /// costs is files it writes to mounted folders owned by root.
     ///
@@ -138,6 +145,10 @@ impl Rule for FinalStageRunsAsRoot {
         // GitHub runs a Docker action's container as root, and documents
         // that an action's Dockerfile must not set USER.
         if cx.project.built_by_action(&cx.file.path).is_some() {
+            return;
+        }
+        // A WebAssembly module has no Linux user to drop.
+        if image_role::wasm(df) {
             return;
         }
         let root_image = df.final_chain().first().map(|s| s.image.clone());
@@ -398,6 +409,27 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    #[test]
+    fn a_webassembly_module_has_no_user_to_drop() {
+        let text = "FROM rust:1.80 AS build\nRUN cargo build --target wasm32-wasip1 --release\nFROM scratch\nCOPY --from=build /src/target/wasm32-wasip1/release/svc.wasm /svc.wasm\nENTRYPOINT [\"svc.wasm\"]\n";
+        assert!(check_text(&FinalStageRunsAsRoot, text).is_empty());
+        // A static binary on scratch still runs as root.
+        let binary = text.replace("[\"svc.wasm\"]", "[\"/svc\"]");
+        assert_eq!(check_text(&FinalStageRunsAsRoot, &binary).len(), 1);
+    }
+
+    #[test]
+    fn a_command_only_image_run_once_by_its_usage_is_a_tool() {
+        let text = "# docker run --rm -it --pid host jess/htop\nFROM alpine:3.20\nRUN apk add --no-cache htop\nCMD [\"htop\"]\n";
+        let found = check_text(&FinalStageRunsAsRoot, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Info);
+        // Run detached, it is a long-lived container.
+        let found = check_text(&FinalStageRunsAsRoot, &text.replace("-it", "-d"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
     }
 
     #[test]

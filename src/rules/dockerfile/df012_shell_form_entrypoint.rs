@@ -18,6 +18,10 @@ declare_rule! {
     /// skipped only behind a shell-form ENTRYPOINT, which ignores it. A
     /// shell-form CMD behind an exec-form ENTRYPOINT (`tini --`, an
     /// entrypoint script that ends in `exec "$@"`) still starts a shell.
+    /// An image with no ENTRYPOINT of its own keeps the one of a base
+    /// built in the repository (`FROM acme/ffmpeg`, whose Dockerfile ends
+    /// `ENTRYPOINT ["ffmpeg"]`): its shell-form CMD reaches that
+    /// entrypoint as `/bin/sh -c …`, and is said so.
     ///
     /// An entrypoint script the Dockerfile copies from the repository
     /// (`COPY docker/entrypoint.sh /entrypoint.sh` and `ENTRYPOINT
@@ -79,7 +83,8 @@ fn json_string(s: &str) -> String {
 impl ShellFormEntrypoint {
     fn check_instruction(
         instr: &Instruction,
-        after_entrypoint: bool,
+        // The ENTRYPOINT a CMD is handed to, as the message names it.
+        after: Option<&str>,
         cx: &DockerContext<'_>,
         out: &mut Findings,
     ) {
@@ -96,14 +101,14 @@ impl ShellFormEntrypoint {
                     cx.dockerfile.final_chain().first().is_some_and(|s| {
                         crate::parse::command::image_has_busybox_sh(&s.image.text)
                     });
-                if !after_entrypoint
+                if after.is_none()
                     && crate::parse::command::shell_execs_last("sh", alpine, script, text)
                 {
                     return;
                 }
-                let message = if after_entrypoint {
+                let message = if let Some(entrypoint) = after {
                     format!(
-                        "shell-form {kw} reaches the ENTRYPOINT as `/bin/sh -c …`: the shell, not the server, gets SIGTERM"
+                        "shell-form {kw} reaches {entrypoint} as `/bin/sh -c …`: the shell, not the server, gets SIGTERM"
                     )
                 } else {
                     format!(
@@ -207,13 +212,34 @@ impl Rule for ShellFormEntrypoint {
         let df = cx.dockerfile;
         let entrypoint = df.final_last(Keyword::Entrypoint);
         if let Some(e) = entrypoint {
-            Self::check_instruction(e, false, cx, out);
+            Self::check_instruction(e, None, cx, out);
         }
+        // Without an ENTRYPOINT of its own, the image keeps the one of a
+        // base built in this repository (`FROM easypi/ffmpeg-arm`, whose
+        // Dockerfile ends `ENTRYPOINT ["ffmpeg"]`).
+        let base = if entrypoint.is_none() {
+            df.final_chain()
+                .first()
+                .and_then(|s| cx.project.built_here(&s.image, &cx.file.path))
+        } else {
+            None
+        };
+        let inherited = base
+            .as_ref()
+            .and_then(|(_, b)| b.dockerfile.final_last(Keyword::Entrypoint));
+        let entrypoint_kind = entrypoint.or(inherited).map(|e| e.command());
         // A shell-form ENTRYPOINT ignores CMD; an exec-form one receives it as arguments.
-        let cmd_matters =
-            entrypoint.is_none_or(|e| matches!(e.command(), Some(Command::Exec { .. })));
+        let cmd_matters = entrypoint_kind.is_none_or(|c| matches!(c, Some(Command::Exec { .. })));
+        let after = match (entrypoint, &base) {
+            (Some(_), _) => Some("the ENTRYPOINT".to_string()),
+            (None, Some(_)) if inherited.is_some() => df
+                .final_chain()
+                .first()
+                .map(|s| format!("the ENTRYPOINT it inherits from `{}`", s.image.text)),
+            _ => None,
+        };
         if cmd_matters && let Some(c) = df.final_last(Keyword::Cmd) {
-            Self::check_instruction(c, entrypoint.is_some(), cx, out);
+            Self::check_instruction(c, after.as_deref(), cx, out);
         }
         Self::check_script(cx, out);
     }

@@ -8,7 +8,9 @@ declare_rule! {
     /// The final CMD or ENTRYPOINT starts a development server: `--reload`
     /// on uvicorn, gunicorn or hypercorn, `fastapi dev`, `flask run`,
     /// `manage.py runserver`, `django-admin runserver`. Shell form, exec
-    /// form and `sh -c` scripts are all read.
+    /// form and `sh -c` scripts are all read; an exec-form ENTRYPOINT and
+    /// CMD are read as the one command Docker runs (`ENTRYPOINT
+    /// ["python3"]` with `CMD ["manage.py", "runserver"]`).
     ///
     /// ## Why it matters in production
     /// Reloaders watch the file system, restart on any change, run one
@@ -47,12 +49,27 @@ impl Rule for DevServerCommand {
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let raw = |s: Span| cx.file.slice(s).to_string();
-        for instr in process_instructions(cx.dockerfile) {
-            let servers = match instr.command() {
-                Some(Command::Exec { argv, .. }) => command::in_argv(argv, &raw),
-                Some(Command::Shell { script, .. }) => command::in_script(script, &raw),
-                None => continue,
-            };
+        let commands: Vec<&Command> = process_instructions(cx.dockerfile)
+            .into_iter()
+            .filter_map(|i| i.command())
+            .collect();
+        // An exec-form ENTRYPOINT takes the exec-form CMD as its arguments
+        // (`ENTRYPOINT ["python3"]` and `CMD ["manage.py", "runserver"]`):
+        // the process is the two read as one.
+        let mut servers = Vec::new();
+        if let [Command::Exec { argv: e, .. }, Command::Exec { argv: c, .. }] = commands[..] {
+            let joined: Vec<_> = e.iter().chain(c).cloned().collect();
+            servers = command::in_argv(&joined, &raw);
+        }
+        if servers.is_empty() {
+            for c in commands {
+                servers.extend(match c {
+                    Command::Exec { argv, .. } => command::in_argv(argv, &raw),
+                    Command::Shell { script, .. } => command::in_script(script, &raw),
+                });
+            }
+        }
+        {
             for server in &servers {
                 if let Some((word, why)) = server.dev_marker() {
                     out.report(
@@ -64,5 +81,34 @@ impl Rule for DevServerCommand {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    #[test]
+    fn an_exec_entrypoint_and_cmd_are_one_command() {
+        let text = "FROM python:3.12-slim\nENTRYPOINT [\"python3\"]\nCMD [\"manage.py\", \"runserver\", \"0.0.0.0:8000\"]\n";
+        let found = check_text(&DevServerCommand, text);
+        let at: Vec<&str> = found
+            .iter()
+            .map(|f| &text[f.span.start..f.span.end])
+            .collect();
+        assert_eq!(at, vec!["\"runserver\""]);
+        assert_eq!(
+            found.first().map(|f| f.message.as_str()),
+            Some(
+                "the image starts a development server: `runserver` is Django's development server"
+            )
+        );
+        // The production server, split the same way, is fine.
+        let text = text.replace(
+            "[\"manage.py\", \"runserver\", \"0.0.0.0:8000\"]",
+            "[\"-m\", \"gunicorn\", \"app.wsgi\"]",
+        );
+        assert!(check_text(&DevServerCommand, &text).is_empty());
     }
 }

@@ -16,7 +16,12 @@ declare_rule! {
     /// -xz`, `tar xJf -`, `--extract --gzip`, `gunzip -c`, `xz -d`): GNU and BusyBox tar exit
     /// non-zero on an empty download, an HTML error page or a truncated
     /// archive, so the failure is not hidden (the decompressor checks its
-    /// input whichever tar runs it). A download piped into a shell, an
+    /// input whichever tar runs it). Nor is one that ends by checking a
+    /// checksum list read from the pipe (`curl …/x.md5 | md5sum -c`,
+    /// `sha256sum --check -`): GNU coreutils and BusyBox both exit 1 on an
+    /// empty or malformed list; nor one that ends by importing a signing
+    /// key from the pipe (`apt-key add -`, `gpg --import`), which fails
+    /// with "no valid OpenPGP data found". A download piped into a shell, an
     /// interpreter or a filter (`jq`, `grep`, `sed`, `tee`) is still
     /// reported: those accept empty input and exit 0.
     ///
@@ -44,7 +49,9 @@ declare_rule! {
     /// ## Differences from hadolint
     /// hadolint's DL4006 reports every pipe in a RUN without pipefail.
     /// prodlint leaves alone the pipelines whose failure is not hidden (an
-    /// extraction that decompresses) or is wanted (the official images'
+    /// extraction that decompresses, a checksum check or a key import
+    /// reading the pipe: each exits non-zero on empty input, checked with
+    /// GNU coreutils 9.1 and GnuPG 2.2.40) or is wanted (the official images'
     /// library scans).
     ///
     /// ## References
@@ -105,7 +112,60 @@ fn failure_is_not_hidden(cmds: &[SimpleCommand]) -> bool {
     };
     (runs("ldd") && runs("dpkg-query"))
         || (runs("scanelf") && runs("apk"))
-        || pipeline.last().is_some_and(|c| unpacks_compressed(c))
+        || pipeline
+            .last()
+            .is_some_and(|c| unpacks_compressed(c) || checks_sums(c) || imports_key(c))
+}
+
+/// `apt-key add -`, `gpg --import`: a signing key read from the pipe.
+/// Both exit non-zero ("no valid OpenPGP data found") on an empty
+/// download or an error page.
+fn imports_key(c: &SimpleCommand) -> bool {
+    let args: Vec<&str> = c.args().iter().map(|a| a.text.as_str()).collect();
+    match c.program().map(|p| p.rsplit('/').next().unwrap_or(p)) {
+        Some("apt-key") => args.first() == Some(&"add"),
+        Some("gpg" | "gpg2") => args.contains(&"--import"),
+        _ => false,
+    }
+}
+
+/// `md5sum -c`, `sha256sum --check -`, `shasum -a 256 -c`: a checksum
+/// list checked from the pipe. GNU coreutils ("no properly formatted
+/// checksum lines found") and BusyBox ("no checksum lines found") both
+/// exit 1 on an empty or malformed list, so a failed download of the
+/// list fails the pipeline.
+fn checks_sums(c: &SimpleCommand) -> bool {
+    let Some(program) = c.program() else {
+        return false;
+    };
+    let program = program.rsplit('/').next().unwrap_or(program);
+    let summer = matches!(
+        program,
+        "md5sum"
+            | "sha1sum"
+            | "sha224sum"
+            | "sha256sum"
+            | "sha384sum"
+            | "sha512sum"
+            | "b2sum"
+            | "shasum"
+    );
+    let mut check = false;
+    let mut files = false;
+    let mut takes_value = false;
+    for a in c.args() {
+        let a = a.text.as_str();
+        if std::mem::take(&mut takes_value) {
+            continue;
+        }
+        if a == "--check" || (a.starts_with('-') && !a.starts_with("--") && a.contains('c')) {
+            check = true;
+        }
+        // `shasum -a 256`: the algorithm's value is no file.
+        takes_value = a == "-a" || a == "--algorithm";
+        files |= a != "-" && !a.starts_with('-');
+    }
+    summer && check && !files
 }
 
 /// `tar -xz`, `tar xJf -`, `tar --extract --gzip`, `gunzip -c`, `xz -d`:
@@ -249,6 +309,29 @@ mod tests {
             );
             assert_eq!(count(&text), 0, "{unpack}");
         }
+        // A checksum list checked from the pipe fails when it is empty.
+        for check in [
+            "md5sum -c",
+            "sha256sum --check -",
+            "shasum -a 256 -c",
+            "/usr/bin/sha512sum -sc",
+        ] {
+            let text = format!(
+                "FROM alpine:3.20\nRUN curl -sSL https://example.com/t.tgz.sum | {check}\n"
+            );
+            assert_eq!(count(&text), 0, "{check}");
+        }
+        for key in ["apt-key add -", "gpg --batch --import"] {
+            let text = format!(
+                "FROM debian:12-slim\nRUN curl -fsSL https://example.com/key.asc | {key}\n"
+            );
+            assert_eq!(count(&text), 0, "{key}");
+        }
+        // Checking a list from a file: the pipe's input is not read.
+        assert_eq!(
+            count("FROM alpine:3.20\nRUN curl -sSL https://example.com/x | sha256sum -c SUMS\n"),
+            1
+        );
         let filtered = "FROM debian:12-slim\nRUN curl -fsSL https://example.com/r.json | jq -r .version > /v\n";
         assert_eq!(count(filtered), 1);
         // Other pipelines of the image are still judged.

@@ -14,7 +14,9 @@ pub enum Role {
     /// Its ENTRYPOINT is a program that is not a server or a launcher, its
     /// CMD (if any) passes only flags, nothing is exposed, no server starts
     /// and no deployment publishes a port: a command-line tool run per
-    /// invocation.
+    /// invocation. Also a CMD-only image of a program that is no server,
+    /// launcher or daemon whose documented `docker run`s all remove it
+    /// on exit and none detaches it (`docker run --rm -it jess/htop`).
     Tool,
     /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
     /// (`CMD ["python3"]`, `CMD ["bash"]`, or no CMD on a distribution's
@@ -234,11 +236,26 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
                 let repo = s.image.repository();
                 DISTRIBUTIONS.contains(&repo.rsplit('/').next().unwrap_or(&repo))
             });
-        return if prompt || inherits_shell {
-            Role::Base
-        } else {
-            unknown(df)
-        };
+        if prompt || inherits_shell {
+            return Role::Base;
+        }
+        // A CMD-only image whose documented runs are all removed when
+        // they exit and none detached (`docker run --rm -it jess/htop`):
+        // a program run per invocation, like an ENTRYPOINT tool.
+        if let Some(c) = first(Keyword::Cmd)
+            && let Some(program) = c.program()
+            && !LAUNCHERS.contains(&program)
+            && !program.ends_with(".sh")
+            && !daemon(
+                program,
+                &c.args().iter().map(|w| w.text.clone()).collect::<Vec<_>>(),
+            )
+            && usage_runs_once(&cx.file.text)
+            && !prints_usage(df)
+        {
+            return Role::Tool;
+        }
+        return unknown(df);
     };
     let Some(program) = cmd.program().map(str::to_string) else {
         return unknown(df);
@@ -313,6 +330,27 @@ pub fn windows(df: &crate::parse::dockerfile::Dockerfile) -> bool {
     })
 }
 
+/// A WebAssembly image: built `FROM scratch`, its ENTRYPOINT (or CMD)
+/// a `.wasm` module, which a wasm runtime (WasmEdge, wasmtime) runs
+/// with no Linux user or shell at all.
+pub fn wasm(df: &crate::parse::dockerfile::Dockerfile) -> bool {
+    use crate::parse::dockerfile::Command;
+    let scratch = df
+        .final_chain()
+        .first()
+        .is_some_and(|s| s.image.text.eq_ignore_ascii_case("scratch"));
+    let module = |k: Keyword| {
+        df.final_last(k)
+            .and_then(|i| i.command())
+            .and_then(|c| match c {
+                Command::Exec { argv, .. } => argv.first().map(|w| w.text.clone()),
+                Command::Shell { text, .. } => text.split_whitespace().next().map(str::to_string),
+            })
+            .is_some_and(|p| p.trim_matches(['"', '\'']).ends_with(".wasm"))
+    };
+    scratch && (module(Keyword::Entrypoint) || module(Keyword::Cmd))
+}
+
 /// Every deployment of the image in the repository runs it as a user
 /// other than root, whatever its `USER` (and there is one).
 pub fn user_set_everywhere(cx: &DockerContext<'_>) -> bool {
@@ -364,12 +402,40 @@ pub fn usage_runs_on_display(text: &str) -> bool {
     })
 }
 
+/// Every `docker run` the Dockerfile's comments document removes the
+/// container when it exits (`--rm`) and none runs it detached (`-d`,
+/// `-dit`, `--detach`) or restarts it (`--restart`): the author runs it
+/// per invocation, as a command. `false` when none is documented.
+pub fn usage_runs_once(text: &str) -> bool {
+    let runs = usage_runs(text);
+    let detached = |w: &str| {
+        w == "--detach"
+            || w.starts_with("--restart")
+            || (w.len() > 1
+                && w.starts_with('-')
+                && !w.starts_with("--")
+                && w[1..].chars().all(|c| c.is_ascii_alphabetic())
+                && w.contains('d'))
+    };
+    !runs.is_empty()
+        && runs
+            .iter()
+            .all(|r| r.contains(&"--rm") && !r.iter().any(|w| detached(w)))
+}
+
 /// A word of a `docker run` command in the Dockerfile's comments (the
 /// author's documented usage, lines joined by `\`) satisfies `word`.
 fn usage_run_has(text: &str, word: impl Fn(&str) -> bool) -> bool {
+    usage_runs(text).iter().flatten().any(|w| word(w))
+}
+
+/// The words of each `docker run` command in the Dockerfile's comments
+/// (lines joined by `\`), from `run` on.
+fn usage_runs(text: &str) -> Vec<Vec<&str>> {
+    let mut runs: Vec<Vec<&str>> = Vec::new();
     // Most Dockerfiles document no `docker run` at all.
     if memchr::memmem::find(text.as_bytes(), b"docker run").is_none() {
-        return false;
+        return runs;
     }
     let mut in_run = false;
     for line in text.lines() {
@@ -381,16 +447,19 @@ fn usage_run_has(text: &str, word: impl Fn(&str) -> bool) -> bool {
             continue;
         };
         let comment = comment.trim();
-        if comment.contains("docker run") {
+        let mut words = comment;
+        if let Some(at) = comment.find("docker run") {
             in_run = true;
+            runs.push(Vec::new());
+            words = &comment[at + "docker ".len()..];
         }
-        if in_run && comment.split_whitespace().any(&word) {
-            return true;
+        if in_run && let Some(run) = runs.last_mut() {
+            run.extend(words.split_whitespace().filter(|w| *w != "\\"));
         }
         // The command goes on while its lines end with `\`.
         in_run = in_run && comment.ends_with('\\');
     }
-    false
+    runs
 }
 
 /// The image runs somewhere in the repository, and every run is `ok`.
@@ -404,4 +473,22 @@ fn every_run(
         .flat_map(|u| u.runs.iter())
         .collect();
     !runs.is_empty() && runs.iter().all(|r| ok(r))
+}
+
+#[cfg(test)]
+mod usage_tests {
+    use super::*;
+
+    #[test]
+    fn runs_removed_on_exit_and_never_detached_are_per_invocation() {
+        let htop = "# docker run --rm -it \\\n# \t--pid host \\\n# \tjess/htop\nFROM alpine\nCMD [\"htop\"]\n";
+        assert!(usage_runs_once(htop));
+        assert!(!usage_runs_once(&htop.replace("-it", "-dit")));
+        assert!(!usage_runs_once(&htop.replace("--rm", "--restart always")));
+        assert!(!usage_runs_once(&htop.replace("--rm ", "")));
+        // Every documented run counts.
+        let two = "# docker run --rm -it x/tool\n# docker run -d -p 80:80 x/tool\nFROM alpine\n";
+        assert!(!usage_runs_once(two));
+        assert!(!usage_runs_once("FROM alpine\nCMD [\"htop\"]\n"));
+    }
 }
