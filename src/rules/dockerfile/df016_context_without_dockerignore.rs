@@ -17,6 +17,12 @@ declare_rule! {
     /// `COPY . .` whose output alone the final image copies out
     /// (`COPY --from=build /app/dist …`) is not reported.
     ///
+    /// Patterns match as Docker matches them: from the context's root, `*`
+    /// and `?` within one folder (`*.env` leaves out the root's `.env`
+    /// files only; `**/*.env` every folder's), `**` across folders, a
+    /// pattern matching a folder leaves out what is inside, the last
+    /// matching line wins (`!` brings a path back).
+    ///
     /// ## Why it matters in production
     /// The whole folder goes into the image: local `.env` files with real
     /// credentials, the `.git` history, virtualenvs and caches. The image

@@ -22,7 +22,7 @@ declare_rule! {
     /// `ncipollo/release-action` without `files:`/`artifacts:`), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
     /// diff`, `git checkout` and other local `git` commands, `xargs` running one of them, one GitHub API call such as
-    /// `gh api`, `gh pr view`, `gh workflow run` or a `curl` of a `$GITHUB_API_URL` or
+    /// `gh api`, `gh pr view`, `gh pr merge --auto`, `gh workflow run` or a `curl` of a `$GITHUB_API_URL` or
     /// `api.github.com` address; what their `$(…)` run counts too) — is
     /// not reported: there is nothing left to bound.
     ///
@@ -146,5 +146,26 @@ impl Rule for JobTimeoutMissing {
             )
             .help("set `timeout-minutes` a little above the job's usual duration");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::workflow::check_text;
+
+    fn count(run: &str) -> usize {
+        let text = format!(
+            "on: pull_request\npermissions: {{}}\njobs:\n  merge:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: {run}\n"
+        );
+        check_text(&JobTimeoutMissing, &text).len()
+    }
+
+    #[test]
+    fn one_github_api_call_cannot_hang() {
+        assert_eq!(count("gh pr merge --auto --merge \"$PR_URL\""), 0);
+        assert_eq!(count("gh pr review --approve \"$PR_URL\""), 0);
+        // A checkout of the pull request fetches the repository.
+        assert_eq!(count("gh pr checkout \"$PR_URL\""), 1);
     }
 }

@@ -71,16 +71,25 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
                 .args()
                 .first()
                 .is_some_and(|a| QUICK_GIT.contains(&a.text.as_str())),
-            // One GitHub API call (`gh api …`, `gh pr view`, `gh workflow
-            // run`, which dispatches and returns), as `actions/github-script`
-            // makes.
+            // One GitHub API call (`gh api …`, `gh pr view`, `gh pr merge
+            // --auto`, `gh workflow run`, which dispatches and returns), as
+            // `actions/github-script` makes.
             Some("gh") => {
                 let args: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
                 args.first() == Some(&"api")
                     || args.get(1).is_some_and(|a| {
                         matches!(
                             *a,
-                            "view" | "list" | "comment" | "edit" | "create" | "close"
+                            "view"
+                                | "list"
+                                | "comment"
+                                | "edit"
+                                | "create"
+                                | "close"
+                                | "reopen"
+                                | "merge"
+                                | "ready"
+                                | "review"
                         )
                     })
                     || (args.first() == Some(&"workflow")
