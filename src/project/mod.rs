@@ -35,6 +35,37 @@ pub type ParsedYaml = Arc<(Arc<str>, yaml::YamlFile)>;
 pub struct Built {
     pub file: Arc<crate::source::SourceFile>,
     pub dockerfile: Dockerfile,
+    /// The Python scripts its `RUN`/`HEALTHCHECK` run, and the entrypoint
+    /// script it starts: read once at parse (in parallel), not at every
+    /// link.
+    pub scripts: Vec<facts::scripts::NamedScript>,
+    pub entry: Option<facts::entrypoint::NamedEntry>,
+    /// The final ENTRYPOINT or CMD, when the image's own command runs
+    /// database migrations (`alembic upgrade head && gunicorn …`).
+    pub migrates: Option<crate::source::Span>,
+}
+
+/// The span of the final ENTRYPOINT or CMD whose command runs database
+/// migrations (`alembic upgrade head && gunicorn …`).
+fn own_command_migrates(df: &Dockerfile) -> Option<crate::source::Span> {
+    [dockerfile::Keyword::Entrypoint, dockerfile::Keyword::Cmd]
+        .iter()
+        .filter_map(|kw| df.final_last(*kw))
+        .find_map(|i| {
+            // The command's words, as parsed (a `sh -c` body is one word,
+            // split by the reader).
+            let words: Vec<&str> = match i.command()? {
+                dockerfile::Command::Exec { argv, .. } => {
+                    argv.iter().map(|w| w.text.as_str()).collect()
+                }
+                dockerfile::Command::Shell { script, .. } => script
+                    .commands
+                    .iter()
+                    .flat_map(|c| c.argv.iter().map(|w| w.text.as_str()))
+                    .collect(),
+            };
+            crate::parse::command::runs_migrations(&words.join(" ")).then_some(i.span)
+        })
 }
 
 /// A parse held for the file's own lint, which takes it: after that the
@@ -719,7 +750,7 @@ impl Project {
             .iter()
             .filter_map(|(k, f)| {
                 let b = f.dockerfile.as_ref()?;
-                Some((k, &**f, facts::entrypoint::named_in(&b.dockerfile)?))
+                Some((k, &**f, b.entry.clone()?))
             })
             .take(MAX_DOCKER_SCRIPTS)
             .collect();
@@ -785,7 +816,7 @@ impl Project {
             .iter()
             .filter_map(|(k, f)| {
                 let b = f.dockerfile.as_ref()?;
-                let named = facts::scripts::named_in(&b.dockerfile);
+                let named = b.scripts.clone();
                 (!named.is_empty()).then_some((k, &**f, named))
             })
             .collect();
@@ -1048,7 +1079,16 @@ impl Project {
                     &f.input.path,
                     Arc::clone(&text),
                 ));
-                f.dockerfile = Some(Arc::new(Built { file, dockerfile }));
+                let scripts = facts::scripts::named_in(&dockerfile);
+                let entry = facts::entrypoint::named_in(&dockerfile);
+                let migrates = own_command_migrates(&dockerfile);
+                f.dockerfile = Some(Arc::new(Built {
+                    file,
+                    dockerfile,
+                    scripts,
+                    entry,
+                    migrates,
+                }));
             }
             FileKind::Supervisor => {
                 let ini = ini::parse(&text, ini::Dialect::Supervisor);
@@ -1604,31 +1644,13 @@ impl Project {
                     });
                 // Migrations run by the image's own command, or by the
                 // entrypoint script it starts.
-                let migrates = [dockerfile::Keyword::Entrypoint, dockerfile::Keyword::Cmd]
-                    .iter()
-                    .filter_map(|kw| df.final_last(*kw))
-                    .find_map(|i| {
-                        // The command's words, as parsed (a `sh -c` body is
-                        // one word, split by the reader).
-                        let words: Vec<&str> = match i.command()? {
-                            dockerfile::Command::Exec { argv, .. } => {
-                                argv.iter().map(|w| w.text.as_str()).collect()
-                            }
-                            dockerfile::Command::Shell { script, .. } => script
-                                .commands
-                                .iter()
-                                .flat_map(|c| c.argv.iter().map(|w| w.text.as_str()))
-                                .collect(),
-                        };
-                        crate::parse::command::runs_migrations(&words.join(" ")).then(|| at(i.span))
+                let migrates = b.migrates.map(at).or_else(|| {
+                    let (script, facts, _) = self.entry_script(&k.0)?;
+                    Some(facts::Loc {
+                        file: script.to_path_buf(),
+                        span: facts.migrates?,
                     })
-                    .or_else(|| {
-                        let (script, facts, _) = self.entry_script(&k.0)?;
-                        Some(facts::Loc {
-                            file: script.to_path_buf(),
-                            span: facts.migrates?,
-                        })
-                    });
+                });
                 let shipped = df.final_stage().map(|s| s.index);
                 let other_stages = df
                     .stages

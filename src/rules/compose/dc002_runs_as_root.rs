@@ -152,7 +152,7 @@ impl Rule for RunsAsRoot {
                             // A script the repository does not hold, in an
                             // image that gets `gosu`/`su-exec` for it.
                             None => {
-                                crate::project::facts::entrypoint::named_in(&b.dockerfile).is_some()
+                                b.entry.is_some()
                                     && crate::project::facts::entrypoint::step_down_tool(
                                         &b.dockerfile,
                                     )

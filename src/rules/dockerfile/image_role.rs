@@ -433,31 +433,51 @@ fn usage_run_has(text: &str, word: impl Fn(&str) -> bool) -> bool {
 /// (lines joined by `\`), from `run` on.
 fn usage_runs(text: &str) -> Vec<Vec<&str>> {
     let mut runs: Vec<Vec<&str>> = Vec::new();
-    // Most Dockerfiles document no `docker run` at all.
-    if memchr::memmem::find(text.as_bytes(), b"docker run").is_none() {
-        return runs;
-    }
-    let mut in_run = false;
-    for line in text.lines() {
-        let Some(comment) = line.trim_start().strip_prefix('#') else {
-            // The usage is documented above the instructions.
-            if !line.trim().is_empty() {
-                in_run = false;
+    let finder = memchr::memmem::Finder::new(b"docker run");
+    // Lines before the next `docker run` cannot start or continue a run:
+    // the scan starts at the line that holds it, and skips ahead again
+    // whenever a run has ended. (Most Dockerfiles document none.)
+    let mut from = 0;
+    while let Some(found) = text
+        .get(from..)
+        .and_then(|rest| finder.find(rest.as_bytes()))
+    {
+        let start = text[..from + found].rfind('\n').map_or(0, |i| i + 1);
+        let mut in_run = false;
+        let mut end = text.len();
+        let mut offset = start;
+        for line in text[start..].split_inclusive('\n') {
+            offset += line.len();
+            let line = line.trim_end_matches(['\n', '\r']);
+            let Some(comment) = line.trim_start().strip_prefix('#') else {
+                // The usage is documented above the instructions.
+                if !line.trim().is_empty() {
+                    in_run = false;
+                }
+                if in_run {
+                    continue;
+                }
+                end = offset;
+                break;
+            };
+            let comment = comment.trim();
+            let mut words = comment;
+            if let Some(at) = comment.find("docker run") {
+                in_run = true;
+                runs.push(Vec::new());
+                words = &comment[at + "docker ".len()..];
             }
-            continue;
-        };
-        let comment = comment.trim();
-        let mut words = comment;
-        if let Some(at) = comment.find("docker run") {
-            in_run = true;
-            runs.push(Vec::new());
-            words = &comment[at + "docker ".len()..];
+            if in_run && let Some(run) = runs.last_mut() {
+                run.extend(words.split_whitespace().filter(|w| *w != "\\"));
+            }
+            // The command goes on while its lines end with `\`.
+            in_run = in_run && comment.ends_with('\\');
+            if !in_run {
+                end = offset;
+                break;
+            }
         }
-        if in_run && let Some(run) = runs.last_mut() {
-            run.extend(words.split_whitespace().filter(|w| *w != "\\"));
-        }
-        // The command goes on while its lines end with `\`.
-        in_run = in_run && comment.ends_with('\\');
+        from = end;
     }
     runs
 }
