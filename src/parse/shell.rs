@@ -188,6 +188,9 @@ struct Lexer<'a> {
     pos: usize,
     map: &'a OffsetMap,
     shell_syntax: bool,
+    /// The word being read: reused, so that each word's text is one
+    /// allocation of its exact length.
+    scratch: String,
 }
 
 /// Parses shell text whose logical offsets `map` turns into file offsets.
@@ -198,6 +201,7 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
         pos: 0,
         map,
         shell_syntax: false,
+        scratch: String::new(),
     };
     let tokens = lx.tokens();
     let mut script = Script {
@@ -521,7 +525,8 @@ impl Lexer<'_> {
 
     fn word(&mut self) -> Word {
         let start = self.pos;
-        let mut text = String::new();
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
         let mut quoted = false;
         let mut dynamic = false;
         while let Some(b) = self.peek() {
@@ -569,19 +574,57 @@ impl Lexer<'_> {
                     self.pos += 1;
                 }
                 _ => {
-                    if let Some(c) = self.next_char() {
-                        text.push(c);
+                    // A run of plain characters, copied at once.
+                    let end = self.bytes[self.pos..]
+                        .iter()
+                        .position(|b| {
+                            matches!(
+                                b,
+                                b' ' | b'\t'
+                                    | b'\n'
+                                    | b'\r'
+                                    | b';'
+                                    | b'&'
+                                    | b'|'
+                                    | b'<'
+                                    | b'>'
+                                    | b'('
+                                    | b')'
+                                    | b'\''
+                                    | b'"'
+                                    | b'\\'
+                                    | b'$'
+                                    | b'`'
+                                    | b'*'
+                                    | b'?'
+                                    | b'['
+                                    | b'~'
+                                    | b'{'
+                            )
+                        })
+                        .map_or(self.bytes.len(), |i| self.pos + i);
+                    match self.text.get(self.pos..end) {
+                        Some(run) if end > self.pos => {
+                            text.push_str(run);
+                            self.pos = end;
+                        }
+                        _ => {
+                            if let Some(c) = self.next_char() {
+                                text.push(c);
+                            }
+                        }
                     }
                 }
             }
         }
-        text.shrink_to_fit();
-        Word {
-            text,
+        let word = Word {
+            text: text.as_str().to_owned(),
             span: self.map.span(start, self.pos),
             quoted,
             dynamic,
-        }
+        };
+        self.scratch = text;
+        word
     }
 
     fn next_char(&mut self) -> Option<char> {

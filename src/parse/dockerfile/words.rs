@@ -134,7 +134,12 @@ fn split_inner(
                 (_, c) => word.push(c),
             }
         }
-        if let Some(scope) = scope {
+        // Most words hold neither a `$` nor a marker: nothing to expand
+        // or strip, and no copy to make.
+        let plain = !word.contains(['$', '\u{0}']);
+        if let Some(scope) = scope
+            && !plain
+        {
             match expand(&word, scope) {
                 Some(v) => word = v,
                 None => {
@@ -142,7 +147,7 @@ fn split_inner(
                     word = word.replace('\u{0}', "");
                 }
             }
-        } else {
+        } else if !plain {
             if word.contains('$') {
                 dynamic = true;
             }
