@@ -305,17 +305,22 @@ fn env_is_development(text: &str) -> bool {
 /// configuration (`# This is a sample configuration file`): upstream's
 /// template copied in, whatever its name.
 fn env_is_sample(text: &str) -> bool {
+    opening_comment(text).any(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("sample configuration")
+            || l.contains("example configuration")
+            || l.contains("this is a sample")
+            || l.contains("this is an example")
+    })
+}
+
+/// The first lines of a file while they are comments or blank (at most
+/// twelve), trimmed: where a file says what it is.
+fn opening_comment(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(str::trim)
         .take_while(|l| l.is_empty() || l.starts_with('#'))
         .take(12)
-        .any(|l| {
-            let l = l.to_ascii_lowercase();
-            l.contains("sample configuration")
-                || l.contains("example configuration")
-                || l.contains("this is a sample")
-                || l.contains("this is an example")
-        })
 }
 
 /// A Dockerfile, compose file or manifest whose opening comment marks it
@@ -323,17 +328,13 @@ fn env_is_sample(text: &str) -> bool {
 /// `# DEPRECATED: use compose.prod.yaml`): a superseded file nobody
 /// deploys, like those of a `deprecated` folder.
 fn header_marks_deprecated(text: &str) -> bool {
-    text.lines()
-        .map(str::trim)
-        .take_while(|l| l.is_empty() || l.starts_with('#'))
-        .take(12)
-        .any(|l| {
-            let l = l.trim_start_matches('#').trim().to_ascii_lowercase();
-            l.contains("[deprecated]")
-                || l.contains("(deprecated)")
-                || l.starts_with("deprecated")
-                || l.ends_with("deprecated")
-        })
+    opening_comment(text).any(|l| {
+        let l = l.trim_start_matches('#').trim().to_ascii_lowercase();
+        l.contains("[deprecated]")
+            || l.contains("(deprecated)")
+            || l.starts_with("deprecated")
+            || l.ends_with("deprecated")
+    })
 }
 
 /// The variant a Dockerfile's name gives (`debug` for `Dockerfile.debug`

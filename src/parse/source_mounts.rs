@@ -151,10 +151,66 @@ pub fn source_folder_targets(s: &Service<'_>) -> Vec<String> {
 }
 
 /// Some of `targets` (container paths) lies over the code of the image a
-/// build of `df` targets, and not in a `VOLUME` it declares.
-pub fn covers_code(df: &Dockerfile, target: Option<&str>, targets: &[String]) -> bool {
+/// build of `df` targets, and not in a `VOLUME` it declares; or the image
+/// keeps no code of its own (no `WORKDIR`, nothing copied from the
+/// context) and the build's whole context is mounted into it
+/// (`mounts_context`): the container runs the checkout.
+pub fn covers_code(
+    df: &Dockerfile,
+    target: Option<&str>,
+    targets: &[String],
+    mounts_context: bool,
+) -> bool {
     let (code, data) = code_and_data(df, target);
+    if code.is_empty() && mounts_context {
+        return true;
+    }
     targets.iter().any(|t| {
         !data.iter().any(|d| within(t, d)) && code.iter().any(|c| within(c, t) || within(t, c))
     })
+}
+
+/// The folder a compose service builds from, as written relative to the
+/// compose file (`build: app`, `build: {context: ./app}`), normalised.
+fn build_context(s: &Service<'_>) -> Option<String> {
+    let build = s.get("build")?;
+    let context = match build.as_str() {
+        Some(c) => c,
+        None => build
+            .get("context")
+            .map_or(Some("."), crate::parse::yaml::Node::as_str)?,
+    };
+    Some(relative(context))
+}
+
+/// `./app/` and `app` alike: no leading `./`, no trailing `/`, `.` for
+/// the folder itself.
+fn relative(path: &str) -> String {
+    let mut p = path.trim_end_matches('/');
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    if p.is_empty() {
+        ".".to_string()
+    } else {
+        p.to_string()
+    }
+}
+
+/// The service bind-mounts the folder it builds from (`build: app` and
+/// `./app:/var/www/html`): whatever the image copied, the container sees
+/// the checkout there.
+pub fn mounts_build_context(s: &Service<'_>) -> bool {
+    s.volumes().into_iter().any(|v| {
+        v.bind
+            && v.source
+                .as_deref()
+                .is_some_and(|src| is_build_context(s, src))
+    })
+}
+
+/// `source` (a bind mount's host path) is the folder the service builds
+/// from.
+pub fn is_build_context(s: &Service<'_>, source: &str) -> bool {
+    source.starts_with('.') && build_context(s).is_some_and(|c| relative(source) == c)
 }

@@ -2084,7 +2084,12 @@ impl Project {
                 continue;
             }
             let live = stage.is_some_and(ships)
-                && crate::parse::source_mounts::covers_code(df, stage, &b.live_mounts);
+                && crate::parse::source_mounts::covers_code(
+                    df,
+                    stage,
+                    &b.live_mounts,
+                    b.mounts_context,
+                );
             if !(b.dev_setup || live) {
                 return false;
             }

@@ -40,6 +40,9 @@ pub struct Build {
     /// the checkout (`.:/code` gives `/code`): over the code of the stage
     /// it builds, live editing.
     pub live_mounts: Vec<String>,
+    /// A compose service that bind-mounts the folder it builds from
+    /// (`build: app`, `./app:/var/www/html`).
+    pub mounts_context: bool,
     /// The build arguments it passes (`build-args:`, `--build-arg`,
     /// compose `build.args`), by name: the Dockerfile's `ARG` defaults
     /// they replace do not reach this image.
@@ -408,6 +411,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         stage: None,
                         dev_setup: false,
                         live_mounts: Vec::new(),
+                        mounts_context: false,
                         args: args.clone(),
                     });
                 }
@@ -422,6 +426,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                         stage: None,
                         dev_setup: false,
                         live_mounts: Vec::new(),
+                        mounts_context: false,
                         args,
                     });
                 }
@@ -513,6 +518,7 @@ impl ScriptBuild {
                 stage: None,
                 dev_setup: false,
                 live_mounts: Vec::new(),
+                mounts_context: false,
                 args: self.args.clone(),
             })
             .collect()
@@ -795,6 +801,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                     .map(str::to_string),
                 dev_setup: dev_file || s.builds_development_stage(),
                 live_mounts: crate::parse::source_mounts::source_folder_targets(s),
+                mounts_context: crate::parse::source_mounts::mounts_build_context(s),
                 args: compose_build_args(s.get("build").and_then(|b| b.get("args"))),
             });
         }
@@ -817,6 +824,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 stage: None,
                 dev_setup: false,
                 live_mounts: Vec::new(),
+                mounts_context: false,
                 args: Vec::new(),
             });
         }
@@ -1021,6 +1029,7 @@ fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
             stage: None,
             dev_setup: false,
             live_mounts: Vec::new(),
+            mounts_context: false,
             args: Vec::new(),
         });
     }

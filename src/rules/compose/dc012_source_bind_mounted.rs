@@ -6,7 +6,10 @@ declare_rule! {
     /// project over the image's code (`.:/app`, `./src:/app/src`), in a
     /// file that is not for development. The image's code is where its
     /// Dockerfile puts it: the `WORKDIR` and the destinations of `COPY`/
-    /// `ADD` from the build context. Mounts of single files
+    /// `ADD` from the build context; an image that keeps no code of its own
+    /// (no `WORKDIR`, nothing copied from the context, as
+    /// `FROM php:8.3-apache` alone) runs what is mounted from the folder it
+    /// is built from (`build: site` with `./site:/var/www/html`). Mounts of single files
     /// (`./nginx.conf:…`), of folders named for data, logs, configuration
     /// or certificates (`./data`, `./logs`, `./config`), and onto a path
     /// the image declares as a `VOLUME` are not code. A mount shared

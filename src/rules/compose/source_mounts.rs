@@ -21,6 +21,9 @@ pub fn over_code(s: &Service<'_>, dockerfile: Option<&Dockerfile>) -> Vec<Volume
         .and_then(|b| b.get("target"))
         .and_then(crate::parse::yaml::Node::as_str);
     let layout = dockerfile.map(|df| code_and_data(df, target));
+    // An image that keeps no code of its own runs what is mounted from
+    // the folder it is built from.
+    let bare = layout.as_ref().is_some_and(|(code, _)| code.is_empty());
     s.volumes()
         .into_iter()
         .filter(|v| {
@@ -35,7 +38,8 @@ pub fn over_code(s: &Service<'_>, dockerfile: Option<&Dockerfile>) -> Vec<Volume
                 // The Dockerfile says where its code is.
                 Some((code, data)) => {
                     !data.iter().any(|d| within(target, d))
-                        && code.iter().any(|c| within(c, target) || within(target, c))
+                        && (code.iter().any(|c| within(c, target) || within(target, c))
+                            || (bare && crate::parse::source_mounts::is_build_context(s, source)))
                 }
                 None => true,
             }
