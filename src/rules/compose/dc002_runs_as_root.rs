@@ -6,7 +6,8 @@ declare_rule! {
     /// and, as information, a service with no `user:` (in none of the
     /// compose files a workflow layers together with this one, judged on
     /// the base's entry) whose image is not known to set one: an `image:` only, or a built Dockerfile whose
-    /// final stage has no non-root `USER` (the finding then names that
+    /// stage the build targets (`build.target`; the final stage without
+    /// one) has no non-root `USER` (the finding then names that
     /// stage's `FROM` in the Dockerfile as a related location). Files for
     /// development only get the error. Images known to run their service
     /// unprivileged are left alone: the official database and broker
@@ -124,7 +125,11 @@ impl Rule for RunsAsRoot {
                         .help(help);
                 }
                 None if !cx.dev => {
-                    if built.is_some_and(image_user_is_non_root) {
+                    let target = s
+                        .get("build")
+                        .and_then(|b| b.get("target"))
+                        .and_then(crate::parse::yaml::Node::as_str);
+                    if built.is_some_and(|df| super::target_user_is_non_root(df, target)) {
                         continue;
                     }
                     // It is given privileges only root can use (`cap_add`,
@@ -184,12 +189,13 @@ impl Rule for RunsAsRoot {
                     )
                     .severity(Severity::Info)
                     .help("set `user:` or a non-root `USER` in the image");
-                    // The image it builds is in the project: its final
-                    // stage is where a `USER` would go.
+                    // The image it builds is in the project: the stage it
+                    // targets (else the final one) is where a `USER` would
+                    // go.
                     if let Some(built) = cx.built(i)
-                        && let Some(from) = built
-                            .dockerfile
-                            .final_stage()
+                        && let Some(from) = target
+                            .and_then(|t| built.dockerfile.stage_by_name(t))
+                            .or_else(|| built.dockerfile.final_stage())
                             .and_then(|st| built.dockerfile.instructions.get(st.from))
                     {
                         b.related_in(

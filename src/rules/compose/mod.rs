@@ -290,7 +290,16 @@ pub fn is_one_off(service: &Service<'_>) -> bool {
 
 /// The final stage of a Dockerfile sets a user other than root.
 pub fn image_user_is_non_root(df: &Dockerfile) -> bool {
-    df.final_last(Keyword::User)
+    target_user_is_non_root(df, None)
+}
+
+/// The image a build of `df` produces runs as a user other than root: the
+/// last `USER` of the stage the build targets (`build.target: runtime`),
+/// or of the final stage without a target or with one that names no
+/// stage (`${TARGET}`).
+pub fn target_user_is_non_root(df: &Dockerfile, target: Option<&str>) -> bool {
+    let target = target.filter(|t| df.stage_by_name(t).is_some());
+    df.target_last(target, Keyword::User)
         .and_then(|u| u.words().first())
         .is_some_and(|w| {
             let n = w.text.split(':').next().unwrap_or("");
