@@ -20,6 +20,7 @@ mod dc012_source_bind_mounted;
 mod dc013_depends_on_unhealthy;
 mod dc014_secret_in_environment;
 mod dc015_shell_as_pid1;
+mod dc016_unknown_top_level_key;
 mod source_mounts;
 
 use crate::config::Config;
@@ -90,6 +91,7 @@ pub static RULES: &[&dyn Rule] = &[
     &dc013_depends_on_unhealthy::DependsOnUnhealthy,
     &dc014_secret_in_environment::SecretInEnvironment,
     &dc015_shell_as_pid1::ShellAsPid1,
+    &dc016_unknown_top_level_key::UnknownTopLevelKey,
 ];
 
 /// The Dockerfile a service builds, when its context is a local folder.
