@@ -421,6 +421,21 @@ mod tests {
     }
 
     #[test]
+    fn a_tool_whose_name_ends_in_d_is_no_daemon() {
+        let text = "FROM python:3.12-alpine\nRUN pip install --no-cache-dir gcloud-cli\nENTRYPOINT [\"gcloud\"]\n";
+        let found = check_text(&FinalStageRunsAsRoot, text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Info);
+        // `sshd` is one.
+        let found = check_text(
+            &FinalStageRunsAsRoot,
+            &text.replace("[\"gcloud\"]", "[\"/usr/sbin/sshd\", \"-D\"]"),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
+    }
+
+    #[test]
     fn a_command_only_image_run_once_by_its_usage_is_a_tool() {
         let text = "# docker run --rm -it --pid host jess/htop\nFROM alpine:3.20\nRUN apk add --no-cache htop\nCMD [\"htop\"]\n";
         let found = check_text(&FinalStageRunsAsRoot, text);

@@ -21,8 +21,10 @@ declare_rule! {
     /// `sha256sum --check -`): GNU coreutils and BusyBox both exit 1 on an
     /// empty or malformed list; nor one that ends by importing a signing
     /// key from the pipe (`apt-key add -`, `gpg --import`), which fails
-    /// with "no valid OpenPGP data found". A download piped into a shell, an
-    /// interpreter or a filter (`jq`, `grep`, `sed`, `tee`) is still
+    /// with "no valid OpenPGP data found"; nor one that ends with `grep`,
+    /// which exits 1 when it selects no line (`gpg --fingerprint … | grep
+    /// "Key fingerprint = …"`). A download piped into a shell, an
+    /// interpreter or a filter (`jq`, `sed`, `awk`, `tee`) is still
     /// reported: those accept empty input and exit 0.
     ///
     /// ## Why it matters in production
@@ -112,9 +114,18 @@ fn failure_is_not_hidden(cmds: &[SimpleCommand]) -> bool {
     };
     (runs("ldd") && runs("dpkg-query"))
         || (runs("scanelf") && runs("apk"))
-        || pipeline
-            .last()
-            .is_some_and(|c| unpacks_compressed(c) || checks_sums(c) || imports_key(c))
+        || pipeline.last().is_some_and(|c| {
+            unpacks_compressed(c) || checks_sums(c) || imports_key(c) || selects_lines(c)
+        })
+}
+
+/// `grep PATTERN`: grep exits 1 when it selects no line, so an empty
+/// download (or a failed `gpg --fingerprint`) fails the pipeline.
+fn selects_lines(c: &SimpleCommand) -> bool {
+    matches!(
+        c.program().map(|p| p.rsplit('/').next().unwrap_or(p)),
+        Some("grep" | "egrep" | "fgrep")
+    )
 }
 
 /// `apt-key add -`, `gpg --import`: a signing key read from the pipe.
@@ -327,6 +338,13 @@ mod tests {
             );
             assert_eq!(count(&text), 0, "{key}");
         }
+        // grep selects no line of an empty input, and exits 1.
+        assert_eq!(
+            count(
+                "FROM debian:12-slim\nRUN gpg --fingerprint \"$KEY\" | grep \"Key fingerprint = 0A1B\"\n"
+            ),
+            0
+        );
         // Checking a list from a file: the pipe's input is not read.
         assert_eq!(
             count("FROM alpine:3.20\nRUN curl -sSL https://example.com/x | sha256sum -c SUMS\n"),

@@ -171,11 +171,14 @@ fn daemon(program: &str, args: &[String]) -> bool {
         || program.ends_with("-server")
         || program.ends_with("server")
         || program.contains("proxy")
-        // `sshd`, `httpd`; not `s3cmd` (a command) nor `signed`.
+        // `sshd`, `httpd`; not `s3cmd` (a command) nor `signed`, nor words
+        // that merely end in `d` (`gcloud`, `docker-build`, `kind`,
+        // `youtube-download`, `1password`, `notepad`).
         || (program.len() > 4
             && program.ends_with('d')
-            && !program.ends_with("ed")
-            && !program.ends_with("cmd"))
+            && !["ed", "cmd", "cloud", "build", "kind", "find", "load", "word", "pad"]
+                .iter()
+                .any(|end| program.ends_with(end)))
         || args.iter().any(|a| SERVING_ARGS.contains(&a.as_str()))
 }
 

@@ -191,7 +191,10 @@ pub const DETECTORS: &[Detector] = &[
         what: "password in a URL",
         kind: Kind::CredentialInUrl,
         prefixes: &["://"],
-        pattern: r"(?i)(?:postgres(?:ql)?(?:\+\w+)?|mysql(?:\+\w+)?|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|oracle|https?|ftp|sftp|smtp|ldap)://(?P<name>[^\s/:@'\x22]*):(?P<secret>[^\s/@'\x22]+)@",
+        // ASCII classes, not `\w` and `\s`: the same matches on URLs, and a
+        // third of the time to compile (the Unicode classes, folded for
+        // case, make most of the automaton).
+        pattern: r"(?i)(?:postgres(?:ql)?(?:\+[0-9A-Za-z_]+)?|mysql(?:\+[0-9A-Za-z_]+)?|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|oracle|https?|ftp|sftp|smtp|ldap)://(?P<name>[^\t\n\x0B\x0C\r /:@'\x22]*):(?P<secret>[^\t\n\x0B\x0C\r /@'\x22]+)@",
     },
     // A password handed to a command: `curl -u user:pw`, `wget
     // --password=pw`, `docker login -u user -p pw`. A `$VAR`, `${{ … }}`,
