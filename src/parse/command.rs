@@ -727,6 +727,35 @@ fn collect(
 }
 
 /// Servers an exec-form argv starts (`["gunicorn", …]`, or `["sh", "-c", "…"]`).
+/// The servers the final image of a Dockerfile starts: an exec-form
+/// ENTRYPOINT takes the exec-form CMD as its arguments (`ENTRYPOINT
+/// ["python3"]` and `CMD ["manage.py", "runserver"]` are one process);
+/// otherwise each of the two is read on its own.
+pub fn in_dockerfile(
+    df: &crate::parse::dockerfile::Dockerfile,
+    raw: &dyn Fn(Span) -> String,
+) -> Vec<ServerCommand> {
+    use crate::parse::dockerfile::{Command, Keyword};
+    let entry = df.final_last(Keyword::Entrypoint).and_then(|i| i.command());
+    let cmd = df.final_last(Keyword::Cmd).and_then(|i| i.command());
+    if let (Some(Command::Exec { argv: e, .. }), Some(Command::Exec { argv: c, .. })) = (entry, cmd)
+    {
+        let joined: Vec<Word> = e.iter().chain(c).cloned().collect();
+        let commands = in_argv(&joined, raw);
+        if !commands.is_empty() {
+            return commands;
+        }
+    }
+    [entry, cmd]
+        .into_iter()
+        .flatten()
+        .flat_map(|c| match c {
+            Command::Exec { argv, .. } => in_argv(argv, raw),
+            Command::Shell { script, .. } => in_script(script, raw),
+        })
+        .collect()
+}
+
 pub fn in_argv(argv: &[Word], raw: &dyn Fn(Span) -> String) -> Vec<ServerCommand> {
     if let Some(inner) = shell_c(argv, raw) {
         return in_script(&inner, raw);

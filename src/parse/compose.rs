@@ -231,12 +231,25 @@ impl<'a> Service<'a> {
         }
     }
 
+    /// The Dockerfile stage its build targets (`build: {target: runtime}`).
+    pub fn build_target(&self) -> Option<&'a str> {
+        self.get("build")?.get("target")?.as_str()
+    }
+
+    /// The folder it builds from, as written (`build: ./app`, `build:
+    /// {context: app}`; `.` when the mapping names none).
+    pub fn build_context(&self) -> Option<&'a str> {
+        let build = self.get("build")?;
+        match build.as_str() {
+            Some(c) => Some(c),
+            None => build.get("context").map_or(Some("."), Node::as_str),
+        }
+    }
+
     /// It builds a development stage (`build: {target: development}`,
     /// `dev`, `develop`): a live-reload setup, not what ships.
     pub fn builds_development_stage(&self) -> bool {
-        self.get("build")
-            .and_then(|b| b.get("target"))
-            .and_then(Node::as_str)
+        self.build_target()
             .is_some_and(crate::purpose::is_development_stage)
     }
 

@@ -68,12 +68,10 @@ impl DockerIgnore {
     /// pattern that matches a parent folder excludes what is inside it.
     pub fn excludes(&self, path: &str) -> bool {
         let mut excluded = false;
-        // The path and each of its parent folders (`a`, `a/b`, `a/b/c`).
-        let mut prefixes: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
-        prefixes.push(path);
+        let chars: Vec<char> = path.chars().collect();
         for p in &self.patterns {
             let Some(m) = &p.matcher else { continue };
-            if prefixes.iter().any(|x| m.matches(x)) {
+            if m.matches_or_parent(&chars) {
                 excluded = !p.negated;
             }
         }
@@ -168,11 +166,12 @@ impl Glob {
         Some(Glob { steps })
     }
 
-    /// Does the whole of `path` match? The positions of `path` each step
-    /// can end at, step by step: no backtracking, so no pattern costs
-    /// more than its steps times the path's length.
-    fn matches(&self, path: &str) -> bool {
-        let chars: Vec<char> = path.chars().collect();
+    /// Does the whole of `chars` (a path), or one of its parent folders
+    /// (`a`, `a/b` of `a/b/c`), match? The positions each step can end
+    /// at, step by step: no backtracking, so no pattern costs more than
+    /// its steps times the path's length; after the last step, a
+    /// reachable position just before a `/` is a parent that matches.
+    fn matches_or_parent(&self, chars: &[char]) -> bool {
         let n = chars.len();
         let mut at = vec![false; n + 1];
         at[0] = true;
@@ -210,7 +209,7 @@ impl Glob {
             }
             std::mem::swap(&mut at, &mut next);
         }
-        at[n]
+        at[n] || (0..n).any(|j| at[j] && chars[j] == '/')
     }
 }
 

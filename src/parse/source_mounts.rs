@@ -170,19 +170,6 @@ pub fn covers_code(
     })
 }
 
-/// The folder a compose service builds from, as written relative to the
-/// compose file (`build: app`, `build: {context: ./app}`), normalised.
-fn build_context(s: &Service<'_>) -> Option<String> {
-    let build = s.get("build")?;
-    let context = match build.as_str() {
-        Some(c) => c,
-        None => build
-            .get("context")
-            .map_or(Some("."), crate::parse::yaml::Node::as_str)?,
-    };
-    Some(relative(context))
-}
-
 /// `./app/` and `app` alike: no leading `./`, no trailing `/`, `.` for
 /// the folder itself.
 fn relative(path: &str) -> String {
@@ -201,16 +188,19 @@ fn relative(path: &str) -> String {
 /// `./app:/var/www/html`): whatever the image copied, the container sees
 /// the checkout there.
 pub fn mounts_build_context(s: &Service<'_>) -> bool {
+    // The same mounts DC012 counts: source folders, not data.
     s.volumes().into_iter().any(|v| {
         v.bind
-            && v.source
-                .as_deref()
-                .is_some_and(|src| is_build_context(s, src))
+            && v.source.as_deref().is_some_and(|src| {
+                is_source_folder(src) && !data_folder(src) && is_build_context(s, src)
+            })
     })
 }
 
 /// `source` (a bind mount's host path) is the folder the service builds
 /// from.
 pub fn is_build_context(s: &Service<'_>, source: &str) -> bool {
-    source.starts_with('.') && build_context(s).is_some_and(|c| relative(source) == c)
+    source.starts_with('.')
+        && s.build_context()
+            .is_some_and(|c| relative(source) == relative(c))
 }

@@ -97,6 +97,21 @@ impl Node {
         }
     }
 
+    /// The entries of a mapping whose key is a string `valid` does not
+    /// hold, as written (not brought in by a merge key), with that key:
+    /// what a schema with closed keys (a workflow, a compose file) refuses.
+    pub fn unknown_keys<'a>(
+        &'a self,
+        valid: &'a [&str],
+    ) -> impl Iterator<Item = (&'a str, &'a Entry)> + 'a {
+        self.as_map()
+            .unwrap_or(&[])
+            .iter()
+            .filter(|e| !e.merged)
+            .filter_map(|e| Some((e.key.as_str()?, e)))
+            .filter(|(k, _)| !valid.contains(k))
+    }
+
     pub fn as_map(&self) -> Option<&[Entry]> {
         match &self.kind {
             NodeKind::Map(entries) => Some(entries),

@@ -794,11 +794,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 service: Some(name.clone()),
                 context: crate::project::key(context),
                 pushed: false,
-                stage: s
-                    .get("build")
-                    .and_then(|b| b.get("target"))
-                    .and_then(Node::as_str)
-                    .map(str::to_string),
+                stage: s.build_target().map(str::to_string),
                 dev_setup: dev_file || s.builds_development_stage(),
                 live_mounts: crate::parse::source_mounts::source_folder_targets(s),
                 mounts_context: crate::parse::source_mounts::mounts_build_context(s),

@@ -119,10 +119,7 @@ impl Rule for HealthcheckMissing {
             }
             // The stage the service builds (`build.target`), not always
             // the last one; `HEALTHCHECK NONE` checks nothing.
-            let target = s
-                .get("build")
-                .and_then(|b| b.get("target"))
-                .and_then(|t| t.as_str());
+            let target = s.build_target();
             if !disabled
                 && built.is_some_and(|df| {
                     df.target_last(target, Keyword::Healthcheck)

@@ -125,10 +125,7 @@ impl Rule for RunsAsRoot {
                         .help(help);
                 }
                 None if !cx.dev => {
-                    let target = s
-                        .get("build")
-                        .and_then(|b| b.get("target"))
-                        .and_then(crate::parse::yaml::Node::as_str);
+                    let target = s.build_target();
                     if built.is_some_and(|df| super::target_user_is_non_root(df, target)) {
                         continue;
                     }

@@ -64,20 +64,15 @@ impl Rule for UnknownTopLevelKey {
     impl_meta!();
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
-        let Some(entries) = cx.compose.root.as_map() else {
-            return;
-        };
-        let unknown: Vec<_> = entries
-            .iter()
-            .filter_map(|e| Some((e, crate::parse::workflow::Spanned::of(&e.key)?)))
-            .filter(|(_, k)| !k.text.starts_with("x-") && !TOP_LEVEL.contains(&k.text.as_str()))
-            .collect();
-        let legacy = cx.compose.root.get("services").is_none();
-        let services: Vec<_> = unknown
-            .iter()
-            .filter(|(e, _)| legacy && is_service(&e.value))
-            .collect();
-        if let Some((_, first)) = services.first() {
+        let root = cx.compose.root;
+        // Without `services:`, entries that describe containers are the
+        // format-1 services; every other unknown key is reported alone.
+        let legacy = root.get("services").is_none();
+        let (services, others): (Vec<_>, Vec<_>) = root
+            .unknown_keys(TOP_LEVEL)
+            .filter(|(k, _)| !k.starts_with("x-"))
+            .partition(|(_, e)| legacy && is_service(&e.value));
+        if let Some((first, e)) = services.first() {
             let more = match services.len() {
                 1 => String::new(),
                 2 => " and 1 more service".to_string(),
@@ -85,27 +80,30 @@ impl Rule for UnknownTopLevelKey {
             };
             out.report(
                 &Self::META,
-                first.span,
+                e.key.span,
                 format!(
-                    "service `{}`{more} written at the top level: the legacy Compose file format 1, which `docker compose` refuses",
-                    first.text
+                    "service `{first}`{more} written at the top level: the legacy Compose file format 1, which `docker compose` refuses"
                 ),
             )
             .help("move the services under a top-level `services:` key");
         }
-        for (e, key) in &unknown {
-            if legacy && is_service(&e.value) {
-                continue;
-            }
+        for (k, e) in others {
             out.report(
                 &Self::META,
-                key.span,
+                e.key.span,
                 format!(
-                    "`{}` is not a top-level key of the Compose file format: `docker compose` refuses the file",
-                    key.text
+                    "`{k}` is not a top-level key of the Compose file format: `docker compose` refuses the file{}",
+                    crate::config::suggestion(k, TOP_LEVEL)
                 ),
             )
-            .help("use `services`, `networks`, `volumes`, `secrets`, `configs` or an `x-` extension key");
+            .help(format!(
+                "top-level keys are {}, and extension keys `x-…`",
+                TOP_LEVEL
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
 }

@@ -102,26 +102,16 @@ pub fn dockerfile_path(service: &Service<'_>, dir: &Path) -> Option<PathBuf> {
 /// The build context and the Dockerfile of a service, when its context
 /// is a local folder.
 pub fn build_paths(service: &Service<'_>, dir: &Path) -> Option<(PathBuf, PathBuf)> {
-    let build = service.get("build")?;
-    let (context, file) = match build.as_str() {
-        Some(c) => (c.to_string(), None),
-        None => (
-            build
-                .get("context")
-                .and_then(|n| n.as_str())
-                .unwrap_or(".")
-                .to_string(),
-            build
-                .get("dockerfile")
-                .and_then(|n| n.as_str())
-                .map(str::to_string),
-        ),
-    };
+    let context = service.build_context()?;
+    let file = service
+        .get("build")
+        .and_then(|b| b.get("dockerfile"))
+        .and_then(|n| n.as_str());
     if context.contains("://") || context.starts_with("git@") || context.contains('$') {
         return None;
     }
     let ctx = dir.join(context);
-    let df = ctx.join(file.unwrap_or_else(|| "Dockerfile".to_string()));
+    let df = ctx.join(file.unwrap_or("Dockerfile"));
     Some((ctx, df))
 }
 

@@ -16,10 +16,7 @@ pub fn over_code(s: &Service<'_>, dockerfile: Option<&Dockerfile>) -> Vec<Volume
     if s.get("build").is_none() {
         return Vec::new();
     }
-    let target = s
-        .get("build")
-        .and_then(|b| b.get("target"))
-        .and_then(crate::parse::yaml::Node::as_str);
+    let target = s.build_target();
     let layout = dockerfile.map(|df| code_and_data(df, target));
     // An image that keeps no code of its own runs what is mounted from
     // the folder it is built from.
@@ -56,11 +53,7 @@ pub fn live_edited(s: &Service<'_>, dockerfile: Option<&Dockerfile>) -> bool {
     let Some(df) = dockerfile else {
         return false;
     };
-    let Some(target) = s
-        .get("build")
-        .and_then(|b| b.get("target"))
-        .and_then(crate::parse::yaml::Node::as_str)
-    else {
+    let Some(target) = s.build_target() else {
         return false;
     };
     let named = |st: &crate::parse::dockerfile::Stage| {

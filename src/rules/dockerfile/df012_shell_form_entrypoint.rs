@@ -218,9 +218,7 @@ impl Rule for ShellFormEntrypoint {
         // base built in this repository (`FROM easypi/ffmpeg-arm`, whose
         // Dockerfile ends `ENTRYPOINT ["ffmpeg"]`).
         let base = if entrypoint.is_none() {
-            df.final_chain()
-                .first()
-                .and_then(|s| cx.project.built_here(&s.image, &cx.file.path))
+            base_built_here(cx)
         } else {
             None
         };

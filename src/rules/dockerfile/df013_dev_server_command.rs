@@ -1,6 +1,5 @@
 use super::*;
 use crate::parse::command;
-use crate::parse::dockerfile::Command;
 use crate::source::Span;
 
 declare_rule! {
@@ -49,36 +48,14 @@ impl Rule for DevServerCommand {
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         let raw = |s: Span| cx.file.slice(s).to_string();
-        let commands: Vec<&Command> = process_instructions(cx.dockerfile)
-            .into_iter()
-            .filter_map(|i| i.command())
-            .collect();
-        // An exec-form ENTRYPOINT takes the exec-form CMD as its arguments
-        // (`ENTRYPOINT ["python3"]` and `CMD ["manage.py", "runserver"]`):
-        // the process is the two read as one.
-        let mut servers = Vec::new();
-        if let [Command::Exec { argv: e, .. }, Command::Exec { argv: c, .. }] = commands[..] {
-            let joined: Vec<_> = e.iter().chain(c).cloned().collect();
-            servers = command::in_argv(&joined, &raw);
-        }
-        if servers.is_empty() {
-            for c in commands {
-                servers.extend(match c {
-                    Command::Exec { argv, .. } => command::in_argv(argv, &raw),
-                    Command::Shell { script, .. } => command::in_script(script, &raw),
-                });
-            }
-        }
-        {
-            for server in &servers {
-                if let Some((word, why)) = server.dev_marker() {
-                    out.report(
-                        &Self::META,
-                        word.span,
-                        format!("the image starts a development server: {why}"),
-                    )
-                    .help("run gunicorn with uvicorn workers, or `fastapi run`, in the image");
-                }
+        for server in &command::in_dockerfile(cx.dockerfile, &raw) {
+            if let Some((word, why)) = server.dev_marker() {
+                out.report(
+                    &Self::META,
+                    word.span,
+                    format!("the image starts a development server: {why}"),
+                )
+                .help("run gunicorn with uvicorn workers, or `fastapi run`, in the image");
             }
         }
     }

@@ -122,10 +122,7 @@ fn failure_is_not_hidden(cmds: &[SimpleCommand]) -> bool {
 /// `grep PATTERN`: grep exits 1 when it selects no line, so an empty
 /// download (or a failed `gpg --fingerprint`) fails the pipeline.
 fn selects_lines(c: &SimpleCommand) -> bool {
-    matches!(
-        c.program().map(|p| p.rsplit('/').next().unwrap_or(p)),
-        Some("grep" | "egrep" | "fgrep")
-    )
+    matches!(c.program(), Some("grep" | "egrep" | "fgrep"))
 }
 
 /// `apt-key add -`, `gpg --import`: a signing key read from the pipe.
@@ -133,9 +130,9 @@ fn selects_lines(c: &SimpleCommand) -> bool {
 /// download or an error page.
 fn imports_key(c: &SimpleCommand) -> bool {
     let args: Vec<&str> = c.args().iter().map(|a| a.text.as_str()).collect();
-    match c.program().map(|p| p.rsplit('/').next().unwrap_or(p)) {
+    match c.program() {
         Some("apt-key") => args.first() == Some(&"add"),
-        Some("gpg" | "gpg2") => args.contains(&"--import"),
+        Some("gpg" | "gpg2") => has_flag(c, &[], &["import"]),
         _ => false,
     }
 }
@@ -146,12 +143,8 @@ fn imports_key(c: &SimpleCommand) -> bool {
 /// exit 1 on an empty or malformed list, so a failed download of the
 /// list fails the pipeline.
 fn checks_sums(c: &SimpleCommand) -> bool {
-    let Some(program) = c.program() else {
-        return false;
-    };
-    let program = program.rsplit('/').next().unwrap_or(program);
     let summer = matches!(
-        program,
+        c.program().unwrap_or(""),
         "md5sum"
             | "sha1sum"
             | "sha224sum"
@@ -161,16 +154,13 @@ fn checks_sums(c: &SimpleCommand) -> bool {
             | "b2sum"
             | "shasum"
     );
-    let mut check = false;
+    let check = has_flag(c, &['c'], &["check"]);
     let mut files = false;
     let mut takes_value = false;
     for a in c.args() {
         let a = a.text.as_str();
         if std::mem::take(&mut takes_value) {
             continue;
-        }
-        if a == "--check" || (a.starts_with('-') && !a.starts_with("--") && a.contains('c')) {
-            check = true;
         }
         // `shasum -a 256`: the algorithm's value is no file.
         takes_value = a == "-a" || a == "--algorithm";

@@ -237,12 +237,18 @@ pub fn strip_exec(cmd: &SimpleCommand) -> SimpleCommand {
 /// `FROM acme/base` to the Dockerfile a workflow, compose file or build
 /// script tags `acme/base`): images built on it inherit its `ENV`.
 pub fn base_env(cx: &crate::rules::DockerContext<'_>, name: &str) -> Option<String> {
-    let root = cx
-        .dockerfile
-        .final_chain()
-        .first()
-        .map(|s| s.image.clone())?;
-    let (_, base) = cx.project.built_here(&root, &cx.file.path)?;
+    let (_, base) = base_built_here(cx)?;
     let (pair, _) = base.dockerfile.final_env(name)?;
     pair.value.clone()
+}
+
+/// The Dockerfile of this repository that builds the image the final
+/// stage is built `FROM` (a workflow, compose file or build script tags
+/// it with that name), with its path: what the image inherits (`ENV`,
+/// `USER`, `ENTRYPOINT`) is there.
+pub fn base_built_here(
+    cx: &crate::rules::DockerContext<'_>,
+) -> Option<(std::path::PathBuf, std::sync::Arc<crate::project::Built>)> {
+    let root = cx.dockerfile.final_chain().first().copied()?;
+    cx.project.built_here(&root.image, &cx.file.path)
 }

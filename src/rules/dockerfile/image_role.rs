@@ -172,11 +172,11 @@ fn daemon(program: &str, args: &[String]) -> bool {
         || program.ends_with("server")
         || program.contains("proxy")
         // `sshd`, `httpd`; not `s3cmd` (a command) nor `signed`, nor words
-        // that merely end in `d` (`gcloud`, `docker-build`, `kind`,
+        // that merely end in `d` (`gcloud`, `docker-build`,
         // `youtube-download`, `1password`, `notepad`).
         || (program.len() > 4
             && program.ends_with('d')
-            && !["ed", "cmd", "cloud", "build", "kind", "find", "load", "word", "pad"]
+            && !["ed", "cmd", "cloud", "build", "load", "word", "pad"]
                 .iter()
                 .any(|end| program.ends_with(end)))
         || args.iter().any(|a| SERVING_ARGS.contains(&a.as_str()))
@@ -341,15 +341,21 @@ pub fn wasm(df: &crate::parse::dockerfile::Dockerfile) -> bool {
     let scratch = df
         .final_chain()
         .first()
-        .is_some_and(|s| s.image.text.eq_ignore_ascii_case("scratch"));
+        .is_some_and(|s| s.image.is_scratch());
+    // The program each instruction starts, as parsed.
     let module = |k: Keyword| {
         df.final_last(k)
             .and_then(|i| i.command())
-            .and_then(|c| match c {
-                Command::Exec { argv, .. } => argv.first().map(|w| w.text.clone()),
-                Command::Shell { text, .. } => text.split_whitespace().next().map(str::to_string),
+            .is_some_and(|c| match c {
+                Command::Exec { argv, .. } => {
+                    argv.first().is_some_and(|w| w.text.ends_with(".wasm"))
+                }
+                Command::Shell { script, .. } => script
+                    .commands
+                    .first()
+                    .and_then(|c| c.program())
+                    .is_some_and(|p| p.ends_with(".wasm")),
             })
-            .is_some_and(|p| p.trim_matches(['"', '\'']).ends_with(".wasm"))
     };
     scratch && (module(Keyword::Entrypoint) || module(Keyword::Cmd))
 }

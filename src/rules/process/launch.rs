@@ -302,22 +302,9 @@ fn finish(
 /// Servers the final image of a Dockerfile starts.
 pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile, project: &Project) -> Vec<Launch> {
     let raw = raw(file);
+    let commands = command::in_dockerfile(df, &raw);
     let entry = df.final_last(Keyword::Entrypoint).and_then(|i| i.command());
     let cmd = df.final_last(Keyword::Cmd).and_then(|i| i.command());
-    let mut commands = Vec::new();
-    if let (Some(Command::Exec { argv: e, .. }), Some(Command::Exec { argv: c, .. })) = (entry, cmd)
-    {
-        let joined: Vec<Word> = e.iter().chain(c).cloned().collect();
-        commands = command::in_argv(&joined, &raw);
-    }
-    if commands.is_empty() {
-        for c in [entry, cmd].into_iter().flatten() {
-            commands.extend(match c {
-                Command::Exec { argv, .. } => command::in_argv(argv, &raw),
-                Command::Shell { script, .. } => command::in_script(script, &raw),
-            });
-        }
-    }
     let mut env = BTreeMap::new();
     let mut env_args = Vec::new();
     for i in df

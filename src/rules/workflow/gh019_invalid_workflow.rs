@@ -92,15 +92,12 @@ const STEP_KEYS: &[&str] = &[
 ];
 
 fn unknown_keys(node: &Node, valid: &[&str], what: &str, out: &mut Findings) {
-    for e in node.as_map().unwrap_or(&[]) {
-        let Some(k) = e.key.as_str() else { continue };
-        if !e.merged && !valid.contains(&k) {
-            out.report(
-                &InvalidWorkflow::META,
-                e.key.span,
-                format!("`{k}` is not a {what} key{}", suggestion(k, valid)),
-            );
-        }
+    for (k, e) in node.unknown_keys(valid) {
+        out.report(
+            &InvalidWorkflow::META,
+            e.key.span,
+            format!("`{k}` is not a {what} key{}", suggestion(k, valid)),
+        );
     }
 }
 
