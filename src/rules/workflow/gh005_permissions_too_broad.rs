@@ -9,7 +9,15 @@ declare_rule! {
     /// trusted publishing or cloud login, `contents` for `git push`/`tag`
     /// or a release action, `packages` for a push to `ghcr.io`,
     /// `pull-requests`/`issues` for the `gh` commands and actions that
-    /// write them. The message names the jobs that show no use.
+    /// write them. `uv publish` and `npm publish` count as uses of
+    /// `id-token`: both exchange the job's OpenID Connect token with the
+    /// registry on their own (trusted publishing) when the scope is
+    /// granted. A job that calls a reusable workflow counts as a use of
+    /// every scope: the caller's permissions cap the called workflow's
+    /// jobs, which may need them (a deployment that pushes a tag). The
+    /// message names the jobs that show no use. It is an error when no
+    /// inheriting job shows a use, a warning when some do (the grant is
+    /// needed; only its reach into the others is too broad).
     ///
     /// ## Why it matters in production
     /// Every step of every job can use the token: a test job with
@@ -90,16 +98,22 @@ impl Rule for PermissionsTooBroad {
             } else {
                 format!("{} of them (`{first}`, …) show no use of it", idle.len())
             };
-            out.report(
-                &Self::META,
-                scope.span,
-                format!(
-                    "`{}: write` at workflow level applies to {} jobs; {named}",
-                    scope.text,
-                    inheriting.len()
-                ),
-            )
-            .help("grant write scopes on the job that needs them");
+            let finding = out
+                .report(
+                    &Self::META,
+                    scope.span,
+                    format!(
+                        "`{}: write` at workflow level applies to {} jobs; {named}",
+                        scope.text,
+                        inheriting.len()
+                    ),
+                )
+                .help("grant write scopes on the job that needs them");
+            // Other jobs need the scope: what is too broad is only its reach
+            // into the idle ones (`permissions: {}` there narrows it).
+            if idle.len() < inheriting.len() {
+                finding.severity(Severity::Warning);
+            }
         }
     }
 }
@@ -155,6 +169,10 @@ const SCOPE_ACTIONS: &[(&str, &[&str])] = &[
 /// proof: an action or command known to write it. `actions/github-script`
 /// and `gh api` can write anything, so they count for every scope.
 fn uses_scope(job: &Job<'_>, scope: &str) -> bool {
+    // A reusable workflow's jobs get at most what the calling job has.
+    if job.uses.is_some() {
+        return true;
+    }
     let actions = SCOPE_ACTIONS
         .iter()
         .find(|(s, _)| *s == scope)
@@ -193,7 +211,10 @@ fn uses_scope(job: &Job<'_>, scope: &str) -> bool {
                                 .iter()
                                 .any(|a| matches!(*a, "push" | "login" | "--push"))
                     }
-                    ("npm" | "pnpm" | "yarn", "id-token") => {
+                    // Trusted publishing: both ask GitHub for the job's
+                    // OIDC token by themselves when they may.
+                    ("uv" | "npm", "id-token") if sub == "publish" => true,
+                    ("pnpm" | "yarn", "id-token") => {
                         sub == "publish" && args.contains(&"--provenance")
                     }
                     ("cosign", "id-token") => true,
