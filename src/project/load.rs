@@ -113,8 +113,9 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         }
         // A workflow counts for the images it builds, the compose files it
         // layers, the local actions and workflows it calls, and (reusable)
-        // the inputs it pastes.
+        // the inputs it pastes and the jobs whose token its callers choose.
         FileKind::Workflow => [
+            "workflow_call",
             "build-push-action",
             "docker compose",
             "docker-compose",

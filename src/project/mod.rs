@@ -335,6 +335,8 @@ pub struct Project {
     action_images: BTreeMap<Key, facts::Loc>,
     /// `uses: ./…` calls of the repository, with what they pass.
     local_calls: Vec<facts::calls::Call>,
+    /// Jobs of called-only workflows with no permissions of their own.
+    called_jobs: Vec<facts::calls::CalledJob>,
     /// Inputs pasted into scripts of local actions and reusable workflows.
     input_expansions: Vec<facts::calls::Expansion>,
 }
@@ -1228,6 +1230,7 @@ impl Project {
         self.deps = deps::Dependencies::default();
         self.action_images.clear();
         self.local_calls.clear();
+        self.called_jobs.clear();
         self.input_expansions.clear();
         self.configs.clear();
         self.named_configs.clear();
@@ -1281,6 +1284,8 @@ impl Project {
                     .or_insert_with(|| at.clone());
             }
             self.local_calls.extend(f.stated.calls.iter().cloned());
+            self.called_jobs
+                .extend(f.stated.called_jobs.iter().cloned());
             self.input_expansions
                 .extend(f.stated.expansions.iter().cloned());
         }
@@ -2003,6 +2008,12 @@ impl Project {
     /// The repository's `uses: ./…` calls, with what they pass.
     pub fn local_calls(&self) -> &[facts::calls::Call] {
         &self.local_calls
+    }
+
+    /// Jobs of workflows only callers start (`on: workflow_call`) that
+    /// set no permissions, nor does their workflow.
+    pub fn called_jobs(&self) -> &[facts::calls::CalledJob] {
+        &self.called_jobs
     }
 
     /// Inputs pasted into scripts of local actions and reusable workflows.

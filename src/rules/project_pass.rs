@@ -64,11 +64,14 @@ impl ProjectFindings {
     }
 }
 
-/// Every rule with a project hook: GH007's callers, and the cross-file
-/// rules (XR).
+/// Every rule with a project hook: GH004's and GH007's callers, and the
+/// cross-file rules (XR).
 pub static PROJECT_RULES: std::sync::LazyLock<Vec<&'static dyn Rule>> =
     std::sync::LazyLock::new(|| {
-        let mut v: Vec<&'static dyn Rule> = vec![crate::rules::workflow::SCRIPT_INJECTION];
+        let mut v: Vec<&'static dyn Rule> = vec![
+            crate::rules::workflow::PERMISSIONS_MISSING,
+            crate::rules::workflow::SCRIPT_INJECTION,
+        ];
         v.extend(crate::rules::cross::RULES.iter().copied());
         v
     });

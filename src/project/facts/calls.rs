@@ -21,6 +21,27 @@ pub struct Call {
     /// and the run's own identity), and where it is written.
     pub inputs: Vec<(String, bool, Loc)>,
     pub at: Loc,
+    /// The calling job sets `permissions:`, or its workflow does: a
+    /// called workflow's jobs get that token, never more.
+    pub grants: bool,
+}
+
+/// A job of a workflow that only callers start (its one trigger is
+/// `workflow_call`) where neither the job nor the workflow sets
+/// `permissions:`: its token is whatever the calling job gets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalledJob {
+    pub id: String,
+    pub at: Loc,
+}
+
+/// The workflow starts only when another calls it.
+pub fn only_called(workflow: &Workflow<'_>) -> bool {
+    !workflow.triggers.is_empty()
+        && workflow
+            .triggers
+            .iter()
+            .all(|t| t.event.text == "workflow_call")
 }
 
 /// An input pasted into a script of a composite action or a reusable
@@ -124,6 +145,8 @@ fn step_call(path: &Path, root: &Path, source: &str, step: &Step<'_>) -> Option<
             file: path.to_path_buf(),
             span: uses.span,
         },
+        // An action runs in the job: its token is the job's.
+        grants: true,
     })
 }
 
@@ -187,6 +210,16 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                 at: Loc {
                     file: path.to_path_buf(),
                     span: uses.span,
+                },
+                grants: job.permissions.is_some() || workflow.permissions.is_some(),
+            });
+        }
+        if workflow.permissions.is_none() && job.permissions.is_none() && only_called(workflow) {
+            out.called_jobs.push(CalledJob {
+                id: job.id.text.clone(),
+                at: Loc {
+                    file: path.to_path_buf(),
+                    span: job.id.span,
                 },
             });
         }

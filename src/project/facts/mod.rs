@@ -57,6 +57,9 @@ pub struct Stated {
     /// `uses: ./…` of local actions and reusable workflows, with what
     /// they pass.
     pub calls: Vec<calls::Call>,
+    /// Jobs of workflows only callers start, with no `permissions:` of
+    /// their own or their workflow's.
+    pub called_jobs: Vec<calls::CalledJob>,
     /// Inputs pasted into scripts of composite actions and reusable
     /// workflows.
     pub expansions: Vec<calls::Expansion>,

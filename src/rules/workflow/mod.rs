@@ -65,6 +65,9 @@ const BRANCH_REFS: &[&str] = &["main", "master", "develop", "dev", "trunk", "HEA
 /// GH007, whose project hook judges inputs with their callers.
 pub static SCRIPT_INJECTION: &dyn Rule = &gh007_script_injection::ScriptInjection;
 
+/// GH004, whose project hook judges called workflows with their callers.
+pub static PERMISSIONS_MISSING: &dyn Rule = &gh004_permissions_missing::PermissionsMissing;
+
 pub static RULES: &[&dyn Rule] = &[
     &gh001_unpinned_action::UnpinnedAction,
     &gh002_action_on_branch::ActionOnBranch,
