@@ -282,7 +282,11 @@ fn diff_shows_and_fix_applies() {
 #[test]
 fn select_by_prefix_name_and_extend() {
     let dir = tempdir();
-    write(dir.path(), "Dockerfile", "FROM python:3.12\nUSER 10001\n");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM python:3.12\nUSER 10001\nCMD [\"python\", \"worker.py\"]\n",
+    );
     let codes = |args: &[&str]| -> Vec<String> {
         let out = prodlint()
             .current_dir(dir.path())

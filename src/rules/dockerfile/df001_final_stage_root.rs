@@ -44,8 +44,10 @@ declare_rule! {
     /// costs is files it writes to mounted folders owned by root.
     ///
     /// A base image (no `ENTRYPOINT`, a `CMD` that opens a bare
-    /// interpreter or shell such as `CMD ["python3"]`, nothing exposed or
-    /// served) is information too: the images built `FROM` it choose their
+    /// interpreter or shell such as `CMD ["python3"]`, or no command at
+    /// all on a distribution's or a language's official image, whose shell
+    /// or prompt it inherits: `FROM debian:12`, `FROM python:3-alpine`;
+    /// nothing exposed or served) is information too: the images built `FROM` it choose their
     /// own user.
     ///
     /// A desktop application (the `docker run` its usage comment documents

@@ -20,7 +20,7 @@ pub enum Role {
     Tool,
     /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
     /// (`CMD ["python3"]`, `CMD ["bash"]`, or no CMD on a distribution's
-    /// image, whose shell it inherits), nothing exposed, no server: an
+    /// or a language's official image, whose shell or prompt it inherits), nothing exposed, no server: an
     /// image for others to build `FROM`, or a toolbox run interactively.
     Base,
     /// A desktop application: its documented `docker run` hands it the
@@ -76,6 +76,20 @@ const DISTRIBUTIONS: &[&str] = &[
     "archlinux",
     "opensuse",
     "oraclelinux",
+];
+
+/// Official language images whose own command is the interpreter's
+/// prompt or a shell (`python` runs `python3`, `node` runs `node`, `ruby`
+/// runs `irb`, `golang`, `rust` and `buildpack-deps` inherit `bash`): an
+/// image built on one with no command of its own opens that prompt.
+const PROMPT_IMAGES: &[&str] = &[
+    "python",
+    "pypy",
+    "node",
+    "ruby",
+    "golang",
+    "rust",
+    "buildpack-deps",
 ];
 
 /// Programs an ENTRYPOINT starts that run other commands (or a shell):
@@ -233,11 +247,16 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
                     .is_some_and(|p| PROMPTS.contains(&p) || p.starts_with("python3."))
         });
         // No command at all on a distribution's image: it inherits the
-        // distribution's shell (`FROM debian:12` and files copied in).
+        // distribution's shell (`FROM debian:12` and files copied in); on
+        // a language image nothing in the repository runs with a command
+        // of its own (a compose `command:` makes a worker of it), its
+        // prompt (`FROM python:3-alpine`).
         let inherits_shell = df.final_last(Keyword::Cmd).is_none()
             && df.final_chain().first().is_some_and(|s| {
                 let repo = s.image.repository();
-                DISTRIBUTIONS.contains(&repo.rsplit('/').next().unwrap_or(&repo))
+                let name = repo.rsplit('/').next().unwrap_or(&repo);
+                DISTRIBUTIONS.contains(&name)
+                    || (PROMPT_IMAGES.contains(&name) && !runs_somewhere(cx))
             });
         if prompt || inherits_shell {
             return Role::Base;

@@ -61,10 +61,7 @@ impl Rule for PermissionsMissing {
         let calls = cx.project.local_calls();
         for job in cx.project.called_jobs() {
             let key = cx.project.key(&job.at.file);
-            let mut callers = calls
-                .iter()
-                .filter(|c| c.callee.contains(&key))
-                .peekable();
+            let mut callers = calls.iter().filter(|c| c.callee.contains(&key)).peekable();
             let open = if callers.peek().is_none() {
                 None
             } else {
