@@ -214,12 +214,15 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
         .iter()
         .any(|s| name.ends_with(s))
         || (kind == Some(FileKind::Env) && crate::parse::dotenv::is_template_name(&name));
-    // A `legacy/` folder of deployment files holds the superseded copies
-    // of what the folder above now ships (old ReplicationControllers
-    // beside their Deployments); Python code in a `legacy` package is
-    // still imported and runs.
-    let superseded =
-        !name.ends_with(".py") && dirs.iter().any(|d| d.eq_ignore_ascii_case("legacy"));
+    // A `legacy/` or `old/` folder of deployment files holds the
+    // superseded copies of what the folder above now ships (old
+    // ReplicationControllers beside their Deployments, `nfs/old/` beside
+    // `nfs/docker-compose.yml`); Python code in such a package is still
+    // imported and runs.
+    let superseded = !name.ends_with(".py")
+        && dirs
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case("legacy") || d.eq_ignore_ascii_case("old"));
     if example_name
         || superseded
         || dirs
@@ -464,6 +467,11 @@ mod tests {
             Purpose::Example
         );
         assert_eq!(p("app/legacy/views.py", None, ""), Purpose::Production);
+        assert_eq!(
+            p("nfs/old/arm/docker-compose.yml", None, ""),
+            Purpose::Example
+        );
+        assert_eq!(p("app/old/models.py", None, ""), Purpose::Production);
         assert_eq!(p("dev/docker/compose.yml", None, ""), Purpose::Development);
         assert_eq!(
             p("_archived/redis/deployment.yaml", None, ""),

@@ -85,6 +85,17 @@ pub fn image_drops_root(image: &str) -> bool {
             // Chrome (`blessuser`).
             "cowrie/cowrie",
             "browserless/chrome",
+            // Jupyter's Docker Stacks end with `USER ${NB_UID}` (`jovyan`),
+            // and Dask's notebook image is built on them.
+            "jupyter/base-notebook",
+            "jupyter/minimal-notebook",
+            "jupyter/scipy-notebook",
+            "jupyter/datascience-notebook",
+            "jupyter/pyspark-notebook",
+            "jupyter/tensorflow-notebook",
+            "jupyter/r-notebook",
+            "jupyter/all-spark-notebook",
+            "daskdev/dask-notebook",
             "nodebb/nodebb",
             "apache/nifi-minifi-cpp",
         ]
