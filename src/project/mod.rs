@@ -43,6 +43,146 @@ pub struct Built {
     /// The final ENTRYPOINT or CMD, when the image's own command runs
     /// database migrations (`alembic upgrade head && gunicorn …`).
     pub migrates: Option<crate::source::Span>,
+    /// What the image it ships says about itself, for the units.
+    pub shipped: Shipped,
+    /// The sources its `COPY`/`ADD` instructions take from the build
+    /// context that are named like credential files (`.npmrc`, `.netrc`).
+    credential_copies: Vec<String>,
+    /// Past the run's parse budget the project keeps only the text and
+    /// the facts above: `dockerfile` is then empty, and
+    /// [`FileFacts::built`] parses the text again for each reader.
+    dropped: bool,
+}
+
+/// Sources copied from the build context that are named like credential
+/// files, as written (none with a variable in it).
+fn credential_copies(df: &Dockerfile) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in &df.instructions {
+        if !matches!(
+            i.keyword,
+            dockerfile::Keyword::Copy | dockerfile::Keyword::Add
+        ) || i.flag("from").is_some()
+        {
+            continue;
+        }
+        let Some((_, sources)) = i.words().split_last() else {
+            continue;
+        };
+        for s in sources {
+            let name = s.text.rsplit('/').next().unwrap_or(&s.text);
+            if facts::credentials::is_credential_file(name) && !s.text.contains('$') {
+                out.push(s.text.clone());
+            }
+        }
+    }
+    out
+}
+
+/// What a Dockerfile's final stage says, read at parse for the units.
+#[derive(Debug, Clone, Default)]
+pub struct Shipped {
+    /// The final stage's `FROM`.
+    pub final_stage: Option<facts::Loc>,
+    pub exposed: Vec<facts::ports::PortClaim>,
+    /// The HEALTHCHECK's local URL.
+    pub healthcheck: Option<facts::images::Probe>,
+    /// The names of the stages it does not ship.
+    pub other_stages: Vec<String>,
+}
+
+impl Shipped {
+    fn of(df: &Dockerfile, file: &crate::source::SourceFile) -> Self {
+        let at = |span| facts::Loc {
+            file: file.path.clone(),
+            span,
+        };
+        let final_stage = df
+            .final_stage()
+            .and_then(|s| df.instructions.get(s.from))
+            .map(|i| at(i.span));
+        let exposed = df
+            .final_instructions()
+            .filter(|i| i.keyword == dockerfile::Keyword::Expose)
+            .flat_map(|i| i.words().iter())
+            .filter_map(|w| {
+                let port = w.text.split('/').next()?.parse().ok()?;
+                Some(facts::ports::PortClaim {
+                    port,
+                    role: facts::ports::Role::Expose,
+                    at: at(w.span),
+                })
+            })
+            .collect();
+        let healthcheck = df
+            .final_last(dockerfile::Keyword::Healthcheck)
+            .and_then(|h| {
+                h.command()?;
+                let text = file.text.get(h.span.start..h.span.end)?;
+                let (path, port, offset) = facts::images::url_probe(text)?;
+                let start = h.span.start + offset;
+                Some(facts::images::Probe {
+                    kind: facts::images::ProbeKind::Healthcheck,
+                    at: at(crate::source::Span::new(start, start + path.len())),
+                    path: Some(path),
+                    port,
+                })
+            });
+        let shipped = df.final_stage().map(|s| s.index);
+        let other_stages = df
+            .stages
+            .iter()
+            .filter(|s| Some(s.index) != shipped)
+            .filter_map(|s| s.name.clone())
+            .collect();
+        Shipped {
+            final_stage,
+            exposed,
+            healthcheck,
+            other_stages,
+        }
+    }
+}
+
+impl Built {
+    fn new(file: Arc<crate::source::SourceFile>, dockerfile: Dockerfile) -> Self {
+        Built {
+            scripts: facts::scripts::named_in(&dockerfile),
+            entry: facts::entrypoint::named_in(&dockerfile),
+            migrates: own_command_migrates(&dockerfile),
+            shipped: Shipped::of(&dockerfile, &file),
+            credential_copies: credential_copies(&dockerfile),
+            file,
+            dockerfile,
+            dropped: false,
+        }
+    }
+
+    /// The same facts without the tree (see `dropped`).
+    fn husk(&self) -> Self {
+        Built {
+            file: Arc::clone(&self.file),
+            dockerfile: Dockerfile::default(),
+            scripts: self.scripts.clone(),
+            entry: self.entry.clone(),
+            migrates: self.migrates,
+            shipped: self.shipped.clone(),
+            credential_copies: self.credential_copies.clone(),
+            dropped: true,
+        }
+    }
+
+    /// The facts with the tree, parsed again when it was dropped.
+    fn whole(self: &Arc<Self>) -> Arc<Self> {
+        if !self.dropped {
+            return Arc::clone(self);
+        }
+        Arc::new(Built {
+            dockerfile: dockerfile::parse(&self.file.text),
+            dropped: false,
+            ..self.husk()
+        })
+    }
 }
 
 /// The span of the final ENTRYPOINT or CMD whose command runs database
@@ -216,18 +356,29 @@ impl FileFacts {
         }
     }
 
+    /// The Dockerfile's facts with its tree: the one held, or, past the
+    /// parse budget, its text parsed again (not kept).
+    fn built(&self) -> Option<Arc<Built>> {
+        self.dockerfile.as_ref().map(Built::whole)
+    }
+
     /// It holds a parse for its own lint (a workflow's, a compose file's
-    /// or a manifest's tree, a Python module's parse).
+    /// or a manifest's tree, a Dockerfile's, a Python module's parse).
     fn holds_parse(&self) -> bool {
-        self.workflow.peek().is_some()
+        self.dockerfile.as_ref().is_some_and(|b| !b.dropped)
+            || self.workflow.peek().is_some()
             || self.compose.peek().is_some()
             || self.kube.peek().is_some()
             || self.python.0.lock().is_ok_and(|held| held.is_some())
     }
 
     /// Drops those parses: the file's lint parses it again, and so do the
-    /// links between files where they read a compose file or a manifest.
+    /// links between files where they read a compose file, a manifest or
+    /// a Dockerfile.
     fn drop_parses(&mut self) {
+        if let Some(b) = self.dockerfile.as_mut() {
+            *b = Arc::new(b.husk());
+        }
         self.workflow = Parked::default();
         self.python = ParkedPy::default();
         self.compose.drop_tree();
@@ -704,24 +855,12 @@ impl Project {
             let Some(b) = f.dockerfile.as_ref() else {
                 continue;
             };
+            if b.credential_copies.is_empty() {
+                continue;
+            }
             let context = self.context_of_key(&k.0);
-            for i in &b.dockerfile.instructions {
-                if !matches!(
-                    i.keyword,
-                    dockerfile::Keyword::Copy | dockerfile::Keyword::Add
-                ) || i.flag("from").is_some()
-                {
-                    continue;
-                }
-                let Some((_, sources)) = i.words().split_last() else {
-                    continue;
-                };
-                for s in sources {
-                    let name = s.text.rsplit('/').next().unwrap_or(&s.text);
-                    if facts::credentials::is_credential_file(name) && !s.text.contains('$') {
-                        out.push(Key(key(&context.join(&s.text))));
-                    }
-                }
+            for source in &b.credential_copies {
+                out.push(Key(key(&context.join(source))));
                 if out.len() > MAX_DOCKER_SCRIPTS {
                     return out;
                 }
@@ -1081,16 +1220,7 @@ impl Project {
                     &f.input.path,
                     Arc::clone(&text),
                 ));
-                let scripts = facts::scripts::named_in(&dockerfile);
-                let entry = facts::entrypoint::named_in(&dockerfile);
-                let migrates = own_command_migrates(&dockerfile);
-                f.dockerfile = Some(Arc::new(Built {
-                    file,
-                    dockerfile,
-                    scripts,
-                    entry,
-                    migrates,
-                }));
+                f.dockerfile = Some(Arc::new(Built::new(file, dockerfile)));
             }
             FileKind::Supervisor => {
                 let ini = ini::parse(&text, ini::Dialect::Supervisor);
@@ -1609,44 +1739,12 @@ impl Project {
             .files
             .iter()
             .filter_map(|(k, f)| {
+                // Read at parse: the tree may be gone (the parse budget).
                 let b = f.dockerfile.as_ref()?;
-                let df = &b.dockerfile;
                 let at = |span| facts::Loc {
                     file: f.input.path.clone(),
                     span,
                 };
-                let final_stage = df
-                    .final_stage()
-                    .and_then(|s| df.instructions.get(s.from))
-                    .map(|i| at(i.span));
-                let exposed = df
-                    .final_instructions()
-                    .filter(|i| i.keyword == crate::parse::dockerfile::Keyword::Expose)
-                    .flat_map(|i| i.words().iter())
-                    .filter_map(|w| {
-                        let port = w.text.split('/').next()?.parse().ok()?;
-                        Some(facts::ports::PortClaim {
-                            port,
-                            role: facts::ports::Role::Expose,
-                            at: at(w.span),
-                        })
-                    })
-                    .collect();
-                // The HEALTHCHECK's local URL.
-                let healthcheck = df
-                    .final_last(dockerfile::Keyword::Healthcheck)
-                    .and_then(|h| {
-                        h.command()?;
-                        let text = f.input.text.get(h.span.start..h.span.end)?;
-                        let (path, port, offset) = facts::images::url_probe(text)?;
-                        let start = h.span.start + offset;
-                        Some(facts::images::Probe {
-                            kind: facts::images::ProbeKind::Healthcheck,
-                            at: at(crate::source::Span::new(start, start + path.len())),
-                            path: Some(path),
-                            port,
-                        })
-                    });
                 // Migrations run by the image's own command, or by the
                 // entrypoint script it starts.
                 let migrates = b.migrates.map(at).or_else(|| {
@@ -1656,20 +1754,14 @@ impl Project {
                         span: facts.migrates?,
                     })
                 });
-                let shipped = df.final_stage().map(|s| s.index);
-                let other_stages = df
-                    .stages
-                    .iter()
-                    .filter(|s| Some(s.index) != shipped)
-                    .filter_map(|s| s.name.clone())
-                    .collect();
+                let shipped = b.shipped.clone();
                 Some(facts::units::Image {
-                    other_stages,
+                    other_stages: shipped.other_stages,
                     dockerfile: k.0.clone(),
-                    final_stage,
+                    final_stage: shipped.final_stage,
                     servers: servers.remove(k).unwrap_or_default(),
-                    exposed,
-                    healthcheck,
+                    exposed: shipped.exposed,
+                    healthcheck: shipped.healthcheck,
                     migrates,
                 })
             })
@@ -2075,6 +2167,11 @@ impl Project {
     /// the shipped image; a target that names no stage (`${TARGET}`) may
     /// be the shipped one.
     pub fn built_for_development_only(&self, path: &Path) -> bool {
+        // Most images are built by nothing the project reads: no need for
+        // the tree (parsed again past the parse budget).
+        if self.units_of(path).all(|u| u.builds.is_empty()) {
+            return false;
+        }
         let Some(built) = self.dockerfile(path) else {
             return false;
         };
@@ -2177,8 +2274,23 @@ impl Project {
     }
 
     /// A Dockerfile of the project, parsed, with its text.
-    pub fn dockerfile(&self, path: &Path) -> Option<Arc<Built>> {
+    /// What the project read from the Dockerfile at `path` at parse (its
+    /// text, the scripts and entrypoint it names, what it ships), without
+    /// its tree when the parse budget dropped it: `dockerfile` may then be
+    /// empty. For readers that look at the tree only on a hint.
+    pub fn dockerfile_facts(&self, path: &Path) -> Option<Arc<Built>> {
         self.files.get(b(&key(path)))?.dockerfile.clone()
+    }
+
+    /// The run read `path` as a Dockerfile (without parsing it again).
+    pub fn has_dockerfile(&self, path: &Path) -> bool {
+        self.files
+            .get(b(&key(path)))
+            .is_some_and(|f| f.dockerfile.is_some())
+    }
+
+    pub fn dockerfile(&self, path: &Path) -> Option<Arc<Built>> {
+        self.files.get(b(&key(path)))?.built()
     }
 
     /// supervisord files directly in `dir` whose name starts with
@@ -2265,7 +2377,7 @@ impl Project {
     /// text.
     pub fn parsed_dockerfile(&self, path: &Path, text: &str) -> Option<Arc<Built>> {
         let built = self.files.get(b(&key(path)))?.dockerfile.as_ref()?;
-        (*built.file.text == *text).then(|| Arc::clone(built))
+        (!built.dropped && *built.file.text == *text).then(|| Arc::clone(built))
     }
 
     /// The parse of a workflow made for its facts, if it is of this text.

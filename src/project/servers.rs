@@ -205,7 +205,7 @@ fn launches_in(
     wanted: &mut BTreeMap<Key, FileKind>,
     hosted: &mut Vec<Hosted>,
 ) -> Vec<Launch> {
-    if let Some(b) = &f.dockerfile {
+    if let Some(b) = f.built() {
         return launch::in_dockerfile(&b.dockerfile, &b.file, project);
     }
     if let Some(p) = &f.procfile {
@@ -254,7 +254,7 @@ fn launches_in(
         let mut out = Vec::new();
         for s in &compose.services {
             if let Some(p) = dockerfile_path(s, &dir)
-                && project.dockerfile(&p).is_none()
+                && !project.has_dockerfile(&p)
             {
                 wanted.insert(Key(key(&p)), FileKind::Dockerfile);
             }

@@ -96,6 +96,9 @@ pub fn image_drops_root(image: &str) -> bool {
             "jupyter/r-notebook",
             "jupyter/all-spark-notebook",
             "daskdev/dask-notebook",
+            // Memgraph's images end with `USER memgraph`.
+            "memgraph/memgraph",
+            "memgraph/memgraph-mage",
             "nodebb/nodebb",
             "apache/nifi-minifi-cpp",
         ]

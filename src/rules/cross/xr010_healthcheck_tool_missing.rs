@@ -132,6 +132,19 @@ impl Rule for HealthcheckToolMissing {
     fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
         let mut seen = BTreeSet::new();
         for unit in cx.project.units() {
+            // Nothing checks health with a tool: no need for the tree.
+            let said = cx.project.dockerfile_facts(&unit.dockerfile);
+            if unit.runs.iter().all(|r| r.health_tool.is_none())
+                && !said.is_some_and(|b| {
+                    b.file
+                        .text
+                        .as_bytes()
+                        .windows(11)
+                        .any(|w| w.eq_ignore_ascii_case(b"healthcheck"))
+                })
+            {
+                continue;
+            }
             let Some(built) = cx.project.dockerfile(&unit.dockerfile) else {
                 continue;
             };
