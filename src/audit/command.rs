@@ -142,15 +142,16 @@ pub fn run(args: AuditArgs) -> i32 {
             total <= MAX_DOCUMENTS_TOTAL
         })
         .collect();
+    let roots: Vec<PathBuf> = paths.iter().map(|p| crate::project::key(p)).collect();
     let others: Vec<Walked> = found
         .into_iter()
         .map(|path| Walked {
-            purpose: crate::purpose::guess(&path, None, ""),
+            purpose: super::cx::guess_below(&roots, &path),
             path,
             kind: None,
         })
         .collect();
-    let cx = Cx::new(&project, &reports, others, documents);
+    let cx = Cx::new(&project, &reports, others, documents, roots);
     let mut card = Scorecard::new(repository_name(&paths), super::evaluate(&cx, &waivers));
     if let Some(prev) = &args.compare {
         let text = match crate::read::bytes(prev, 64 << 20) {

@@ -29,6 +29,25 @@ pub struct Cx<'a> {
     pub files: Vec<Walked>,
     /// Documents read for the items no rule covers: (path, text).
     pub documents: Vec<(PathBuf, Arc<str>)>,
+    /// The folders the audit was named (project keys): a path is judged
+    /// below them.
+    roots: Vec<PathBuf>,
+}
+
+/// The purpose of a file no lint judged, by its path below the folder the
+/// audit was named (a folder above it, `~/old/app` or `~/docs/app`, says
+/// nothing of it), as the check judges the files it lints.
+pub fn guess_below(roots: &[PathBuf], path: &Path) -> Purpose {
+    let k = crate::project::key(path);
+    let root = roots
+        .iter()
+        .filter(|r| k.starts_with(r) && k != **r)
+        .max_by_key(|r| r.as_os_str().len());
+    crate::purpose::guess(
+        &crate::purpose::below(&k, root.map(PathBuf::as_path)),
+        None,
+        "",
+    )
 }
 
 /// Files read again for a mention, at most this large.
@@ -62,6 +81,7 @@ impl<'a> Cx<'a> {
         reports: &[FileReport],
         mut others: Vec<Walked>,
         documents: Vec<(PathBuf, Arc<str>)>,
+        roots: Vec<PathBuf>,
     ) -> Self {
         let mut findings: HashMap<&'static str, Vec<Evidence>> = HashMap::new();
         let mut files = Vec::with_capacity(reports.len() + others.len());
@@ -92,6 +112,7 @@ impl<'a> Cx<'a> {
             findings,
             files,
             documents,
+            roots,
         }
     }
 
@@ -143,7 +164,7 @@ impl<'a> Cx<'a> {
         let key = crate::project::key(path);
         match self.files.binary_search_by(|w| w.path.cmp(&key)) {
             Ok(i) => self.files[i].purpose == Purpose::Production,
-            Err(_) => crate::purpose::guess(path, None, "") == Purpose::Production,
+            Err(_) => guess_below(&self.roots, path) == Purpose::Production,
         }
     }
 
@@ -309,6 +330,19 @@ pub fn find_ignore_case(text: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder above the one the audit was named says nothing of a file.
+    #[test]
+    fn purposes_are_judged_below_the_audited_folder() {
+        let roots = vec![PathBuf::from("/home/me/old/app")];
+        let guess = |p: &str| guess_below(&roots, Path::new(p));
+        assert_eq!(guess("/home/me/old/app/README.md"), Purpose::Production);
+        assert_eq!(guess("/home/me/old/app/docs/alerts.yml"), Purpose::Example);
+        assert_eq!(
+            guess("/home/me/old/app/deploy/old/compose.yml"),
+            Purpose::Example
+        );
+    }
 
     #[test]
     fn positions_count_lines_as_the_reports_do() {

@@ -122,6 +122,8 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
             "uses: ./",
             "uses: \"./",
             "uses: '.",
+            // Whatever the spacing after `uses:`.
+            "./.github/",
             "inputs.",
         ]
         .iter()

@@ -439,6 +439,8 @@ pub struct Project {
     /// tag (`ghcr.io/acme/base`), built on first use: rules ask once per
     /// Dockerfile, and a path comparison per unit would make that quadratic.
     units_by_dockerfile: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
+    /// `local_calls` by the file they call, made when first asked.
+    calls_by_callee: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
     units_by_image: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
     /// The compose stacks the workflows layer, gathered on first use.
     compose_stacks: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
@@ -1360,6 +1362,7 @@ impl Project {
         self.deps = deps::Dependencies::default();
         self.action_images.clear();
         self.local_calls.clear();
+        self.calls_by_callee = std::sync::OnceLock::new();
         self.called_jobs.clear();
         self.input_expansions.clear();
         self.configs.clear();
@@ -1544,6 +1547,7 @@ impl Project {
         self.units = self.link_units(servers, run_servers);
         // The lookups of the units are rebuilt on first use.
         self.units_by_dockerfile = std::sync::OnceLock::new();
+        self.calls_by_callee = std::sync::OnceLock::new();
         self.units_by_image = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
@@ -2102,6 +2106,28 @@ impl Project {
         &self.local_calls
     }
 
+    /// The repository's `uses: ./…` calls that may name `callee` (a
+    /// project key), in the order they were read.
+    pub fn callers_of(&self, callee: &Path) -> impl Iterator<Item = &facts::calls::Call> {
+        let by_callee = self.calls_by_callee.get_or_init(|| {
+            let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
+            for (i, c) in self.local_calls.iter().enumerate() {
+                for p in &c.callee {
+                    let v = map.entry(Key(p.clone())).or_default();
+                    if v.last() != Some(&i) {
+                        v.push(i);
+                    }
+                }
+            }
+            map
+        });
+        by_callee
+            .get(b(callee))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|i| self.local_calls.get(*i))
+    }
+
     /// Jobs of workflows only callers start (`on: workflow_call`) that
     /// set no permissions, nor does their workflow.
     pub fn called_jobs(&self) -> &[facts::calls::CalledJob] {
@@ -2273,7 +2299,6 @@ impl Project {
         candidates.iter().find(|c| self.known.contains(b(&key(c))))
     }
 
-    /// A Dockerfile of the project, parsed, with its text.
     /// What the project read from the Dockerfile at `path` at parse (its
     /// text, the scripts and entrypoint it names, what it ships), without
     /// its tree when the parse budget dropped it: `dockerfile` may then be
@@ -2289,6 +2314,8 @@ impl Project {
             .is_some_and(|f| f.dockerfile.is_some())
     }
 
+    /// A Dockerfile of the project, parsed, with its text (parsed again
+    /// when the parse budget dropped its tree).
     pub fn dockerfile(&self, path: &Path) -> Option<Arc<Built>> {
         self.files.get(b(&key(path)))?.built()
     }

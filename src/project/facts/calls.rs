@@ -24,6 +24,9 @@ pub struct Call {
     /// The calling job sets `permissions:`, or its workflow does: a
     /// called workflow's jobs get that token, never more.
     pub grants: bool,
+    /// The calling workflow is itself started only by callers: without
+    /// permissions of its own, its token is its callers'.
+    pub nested: bool,
 }
 
 /// A job of a workflow that only callers start (its one trigger is
@@ -145,8 +148,10 @@ fn step_call(path: &Path, root: &Path, source: &str, step: &Step<'_>) -> Option<
             file: path.to_path_buf(),
             span: uses.span,
         },
-        // An action runs in the job: its token is the job's.
+        // An action runs in the job: what GH004 asks of a call is only
+        // about called workflows (an action's file is never one).
         grants: true,
+        nested: false,
     })
 }
 
@@ -212,6 +217,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                     span: uses.span,
                 },
                 grants: job.permissions.is_some() || workflow.permissions.is_some(),
+                nested: only_called(workflow),
             });
         }
         if workflow.permissions.is_none() && job.permissions.is_none() && only_called(workflow) {

@@ -45,8 +45,9 @@ declare_rule! {
     ///
     /// A base image (no `ENTRYPOINT`, a `CMD` that opens a bare
     /// interpreter or shell such as `CMD ["python3"]`, or no command at
-    /// all on a distribution's or a language's official image, whose shell
-    /// or prompt it inherits: `FROM debian:12`, `FROM python:3-alpine`;
+    /// all on a distribution's image, whose shell it inherits, or on an
+    /// official language image nothing in the repository runs, whose
+    /// prompt it inherits: `FROM debian:12`, `FROM python:3-alpine`;
     /// nothing exposed or served) is information too: the images built `FROM` it choose their
     /// own user.
     ///

@@ -10,7 +10,8 @@ declare_rule! {
     /// (the base of the official images' full variants, which exists to
     /// carry compilers and headers) is not reported, nor is a base image
     /// (see DF001: its command a bare shell or interpreter, or none on a
-    /// distribution's or language's image, nothing exposed or served), a build
+    /// distribution's image or an official language image nothing in the
+    /// repository runs, nothing exposed or served), a build
     /// environment for the images built `FROM` it or a toolbox run by hand.
     ///
     /// ## Why it matters in production

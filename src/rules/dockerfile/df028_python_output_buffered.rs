@@ -7,8 +7,9 @@ declare_rule! {
     /// started with `python -u`. Command-line tool and desktop application
     /// images (see DF001) are not reported: they write to a terminal or a pipe per run; nor base
     /// images (no `ENTRYPOINT`, a `CMD` that opens a bare interpreter or
-    /// shell such as `CMD ["python3"]`, or none on a language image such as
-    /// `python`, whose prompt it inherits; nothing served): the app images
+    /// shell such as `CMD ["python3"]`, or none on an official language
+    /// image such as `python` that nothing in the repository runs, whose
+    /// prompt it inherits; nothing served): the app images
     /// built on them set their own environment. A base image built by a
     /// Dockerfile of the repository that sets the variable counts (images
     /// inherit `ENV`).

@@ -20,7 +20,8 @@ pub enum Role {
     Tool,
     /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
     /// (`CMD ["python3"]`, `CMD ["bash"]`, or no CMD on a distribution's
-    /// or a language's official image, whose shell or prompt it inherits), nothing exposed, no server: an
+    /// image or on an official language image nothing in the repository
+    /// runs, whose shell or prompt it inherits), nothing exposed, no server: an
     /// image for others to build `FROM`, or a toolbox run interactively.
     Base,
     /// A desktop application: its documented `docker run` hands it the
@@ -248,15 +249,15 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
         });
         // No command at all on a distribution's image: it inherits the
         // distribution's shell (`FROM debian:12` and files copied in); on
-        // a language image nothing in the repository runs with a command
-        // of its own (a compose `command:` makes a worker of it), its
-        // prompt (`FROM python:3-alpine`).
+        // an official language image that nothing in the repository runs
+        // (a compose service or a manifest may give it a command: a
+        // worker), the language's prompt (`FROM python:3-alpine`).
         let inherits_shell = df.final_last(Keyword::Cmd).is_none()
             && df.final_chain().first().is_some_and(|s| {
                 let repo = s.image.repository();
                 let name = repo.rsplit('/').next().unwrap_or(&repo);
                 DISTRIBUTIONS.contains(&name)
-                    || (PROMPT_IMAGES.contains(&name) && !runs_somewhere(cx))
+                    || (!repo.contains('/') && PROMPT_IMAGES.contains(&name) && !runs_somewhere(cx))
             });
         if prompt || inherits_shell {
             return Role::Base;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::project::facts::calls::Call;
 use crate::rules::project_pass::{ProjectContext, ProjectFindings};
 
 declare_rule! {
@@ -11,9 +12,13 @@ declare_rule! {
     /// trigger is `workflow_call`) runs with the calling job's token,
     /// never more: its jobs are reported only when a caller in the
     /// repository sets no permissions (on the calling job or its
-    /// workflow; the caller's line is a related location), or when no
-    /// caller is in the repository. When every caller sets them, the
-    /// called jobs get what the callers chose, and nothing is reported.
+    /// workflow; the caller's line is a related location; a caller that
+    /// is itself a called workflow passes on what its own callers give).
+    /// When every chain of callers sets them, the called jobs get what the
+    /// callers chose, and nothing is reported. With no caller in the
+    /// repository (a workflow shared with other repositories), the token
+    /// is an outside caller's: information, advising permissions in the
+    /// called workflow, which can only narrow it.
     ///
     /// ## Why it matters in production
     /// Any step of the job — a compromised action, an injected command —
@@ -54,28 +59,65 @@ declare_rule! {
     }
 }
 
+/// How the repository's defaults reach a called workflow.
+enum Reach<'p> {
+    /// Every chain of callers sets permissions.
+    Capped,
+    /// Through this call, made by a job with no permissions.
+    Open(&'p Call),
+    /// No caller in the repository: its token is an outside caller's.
+    Uncalled,
+}
+
+/// Follows the callers of `file` (a project key) up through workflows
+/// that are themselves only called, each file once.
+fn reach<'p>(
+    project: &'p crate::project::Project,
+    file: &std::path::Path,
+    seen: &mut std::collections::HashSet<std::path::PathBuf>,
+) -> Reach<'p> {
+    let mut callers = project.callers_of(file).peekable();
+    if callers.peek().is_none() {
+        return Reach::Uncalled;
+    }
+    for c in callers.filter(|c| !c.grants) {
+        if !c.nested {
+            return Reach::Open(c);
+        }
+        // A called workflow calling on: its own callers decide.
+        let up = project.key(&c.at.file);
+        if !seen.insert(up.clone()) {
+            continue;
+        }
+        match reach(project, &up, seen) {
+            Reach::Capped => {}
+            Reach::Open(_) => return Reach::Open(c),
+            Reach::Uncalled => return Reach::Uncalled,
+        }
+    }
+    Reach::Capped
+}
+
 impl Rule for PermissionsMissing {
     impl_meta!();
 
     fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
-        let calls = cx.project.local_calls();
         for job in cx.project.called_jobs() {
-            let key = cx.project.key(&job.at.file);
-            let mut callers = calls.iter().filter(|c| c.callee.contains(&key)).peekable();
-            let open = if callers.peek().is_none() {
-                None
-            } else {
-                match callers.find(|c| !c.grants) {
-                    Some(c) => Some(c),
-                    // Every caller chose the token's permissions.
-                    None => continue,
+            let file = cx.project.key(&job.at.file);
+            let mut seen = std::collections::HashSet::new();
+            match reach(cx.project, &file, &mut seen) {
+                Reach::Capped => {}
+                Reach::Open(c) => {
+                    let b = out
+                        .report(&Self::META, &job.at, format!("job `{}` runs with the repository's default token permissions", job.id))
+                        .help("add `permissions: {contents: read}` at the top of the workflow (or on the calling job) and widen it per job");
+                    cx.related(b, &c.at, "called here by a job with no permissions");
                 }
-            };
-            let b = out
-                .report(&Self::META, &job.at, format!("job `{}` runs with the repository's default token permissions", job.id))
-                .help("add `permissions: {contents: read}` at the top of the workflow (or on the calling job) and widen it per job");
-            if let Some(c) = open {
-                cx.related(b, &c.at, "called here by a job with no permissions");
+                Reach::Uncalled => {
+                    out.report(&Self::META, &job.at, format!("job `{}` sets no permissions, nor does its workflow: it gets the token of whichever job calls it, the repository's defaults unless that job sets permissions", job.id))
+                        .severity(Severity::Info)
+                        .help("add `permissions: {contents: read}` at the top of the workflow: a called workflow can narrow its caller's token, never widen it");
+                }
             }
         }
     }

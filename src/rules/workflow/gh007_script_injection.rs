@@ -164,16 +164,9 @@ impl Rule for ScriptInjection {
     /// someone outside may choose; as before (composite: warning, reusable:
     /// info) when no caller is in the repository.
     fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
-        let mut by_callee: std::collections::HashMap<&std::path::Path, Vec<&Call>> =
-            std::collections::HashMap::new();
-        for call in cx.project.local_calls() {
-            for c in &call.callee {
-                by_callee.entry(c.as_path()).or_default().push(call);
-            }
-        }
         for x in cx.project.input_expansions() {
             let key = cx.project.key(&x.at.file);
-            let calls = by_callee.get(key.as_path()).map_or(&[][..], Vec::as_slice);
+            let calls: Vec<&Call> = cx.project.callers_of(&key).collect();
             let reach = if x.via.is_empty() {
                 "is pasted into the script".to_string()
             } else {
