@@ -99,6 +99,8 @@ pub fn image_drops_root(image: &str) -> bool {
             // Memgraph's images end with `USER memgraph`.
             "memgraph/memgraph",
             "memgraph/memgraph-mage",
+            // Its start script runs the server as `minecraft` (uid 1000).
+            "itzg/minecraft-server",
             "nodebb/nodebb",
             "apache/nifi-minifi-cpp",
         ]
@@ -118,6 +120,8 @@ pub fn image_has_healthcheck(image: &str) -> bool {
         "louislam/uptime-kuma",
         "visibilityspots/cloudflared",
         "open-webui/open-webui",
+        "itzg/minecraft-server",
+        "trinodb/trino",
     ]
     .iter()
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))

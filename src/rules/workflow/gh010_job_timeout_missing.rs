@@ -21,7 +21,10 @@ declare_rule! {
     /// files to upload (`softprops/action-gh-release` or
     /// `ncipollo/release-action` without `files:`/`artifacts:`), scripts of shell
     /// built-ins and local tools (`echo`, `test`, `jq`, `find`, `git
-    /// diff`, `git checkout` and other local `git` commands, `xargs` running one of them, one GitHub API call such as
+    /// diff`, `git checkout` and other local `git` commands, `helm lint` and
+    /// `helm template` of a chart in the checkout (not with
+    /// `--dependency-update` or `--repo`), `kustomize build` and `kubectl
+    /// kustomize`, `xargs` running one of them, one GitHub API call such as
     /// `gh api`, `gh pr view`, `gh pr merge --auto`, `gh workflow run` or a `curl` of a `$GITHUB_API_URL` or
     /// `api.github.com` address; what their `$(…)` run counts too) — is
     /// not reported: there is nothing left to bound.
@@ -167,5 +170,21 @@ mod tests {
         assert_eq!(count("gh pr review --approve \"$PR_URL\""), 0);
         // A checkout of the pull request fetches the repository.
         assert_eq!(count("gh pr checkout \"$PR_URL\""), 1);
+    }
+
+    #[test]
+    fn rendering_a_local_chart_cannot_hang() {
+        assert_eq!(
+            count("helm lint ./chart && helm template ./chart > /dev/null"),
+            0
+        );
+        // Updating its dependencies downloads them.
+        assert_eq!(count("helm template --dependency-update ./chart"), 1);
+        assert_eq!(count("helm install app ./chart"), 1);
+        assert_eq!(
+            count("kustomize build overlays/prod | kubectl apply --dry-run=client -f -"),
+            1
+        );
+        assert_eq!(count("kustomize build overlays/prod > all.yaml"), 0);
     }
 }

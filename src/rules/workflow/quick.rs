@@ -1,5 +1,7 @@
 //! Scripts that only run quick, local programs: coreutils, `jq`, `git`
-//! reading the checkout, one GitHub API call (through `gh`, or `curl` of
+//! reading the checkout, `helm lint`/`helm template` of a local chart,
+//! `kustomize build` (or `kubectl kustomize`),
+//! one GitHub API call (through `gh`, or `curl` of
 //! a `$GITHUB_API_URL` or `api.github.com` address). GH010 calls
 //! such a step bounded (it cannot hang for hours); GH012 calls it harmless
 //! to persisted credentials (it runs no third party's code).
@@ -109,6 +111,26 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
                 .iter()
                 .any(|p| url.starts_with(p))
             }),
+            // `helm lint` and `helm template` render a chart from the
+            // checkout (its dependencies already in `charts/`); asked to
+            // update them (`--dependency-update`) or to fetch the chart
+            // (`--repo`), helm goes to the network.
+            Some("helm") => {
+                let args: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
+                matches!(args.first(), Some(&("lint" | "template")))
+                    && !args.iter().any(|a| {
+                        matches!(*a, "--dependency-update" | "-u" | "--repo")
+                            || a.starts_with("--repo=")
+                    })
+            }
+            // kustomize renders the kustomizations of the checkout (a base
+            // it names by URL is fetched once; the network is not what it
+            // waits on).
+            Some("kustomize") => c
+                .args()
+                .first()
+                .is_some_and(|a| matches!(a.text.as_str(), "build" | "create" | "edit")),
+            Some("kubectl") => c.args().first().is_some_and(|a| a.text == "kustomize"),
             // `xargs basename`: as quick as the program it runs.
             Some("xargs") => c
                 .args()
