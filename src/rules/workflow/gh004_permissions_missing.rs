@@ -46,6 +46,14 @@ declare_rule! {
     /// ## Fix
     /// None.
     ///
+    /// ## Differences from zizmor
+    /// zizmor's `excessive-permissions` lowers a workflow started only by
+    /// `workflow_call` to its pedantic persona (zizmorcore/zizmor#473,
+    /// 1.2.2) whatever its callers do; prodlint reads the repository's
+    /// callers instead: silent when every chain of them sets permissions,
+    /// a warning pointing at the caller that does not, information when
+    /// no caller is in the repository.
+    ///
     /// ## References
     /// - [GitHub: permissions for the GITHUB_TOKEN](https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token)
     pub struct PermissionsMissing {
