@@ -9,7 +9,13 @@ declare_rule! {
     /// `while` retry loop), or its `environment:` tells the image's
     /// entrypoint what to wait for (`WAIT_HOSTS` of docker-compose-wait,
     /// `DOCKER_WAIT_HOST`, `WAIT_FOR_HOST`). Database admin UIs (adminer, pgAdmin,
-    /// phpMyAdmin, …), which connect only when someone logs in, and Swarm
+    /// phpMyAdmin, …), which connect only when someone logs in, images
+    /// whose own entrypoint polls their SQL database before starting
+    /// (`semaphoreui/semaphore`'s `server-wrapper`, `ansible/awx`'s launch
+    /// scripts, the official `postfixadmin`, `jfrog/artifactory-oss`'s
+    /// `waitForDB`, `martialblog/limesurvey`: their PostgreSQL, MySQL or
+    /// MariaDB dependency; a cache or broker they depend on still counts),
+    /// and Swarm
     /// stack files (`docker-stack*.yml`: `docker stack deploy` ignores
     /// `depends_on`) are not reported.
     ///
@@ -133,6 +139,39 @@ const ADMIN_UIS: &[&str] = &[
     "redisinsight",
 ];
 
+/// Images whose entrypoint waits for the database's port before it
+/// starts the app (read in their upstream start scripts).
+const WAIT_FOR_DATABASE: &[&str] = &[
+    "semaphoreui/semaphore",
+    "ansible/awx",
+    "postfixadmin",
+    "jfrog/artifactory-oss",
+    "martialblog/limesurvey",
+];
+
+fn image_waits(s: &crate::parse::compose::Service<'_>) -> bool {
+    s.image().is_some_and(|i| {
+        let repo = i
+            .text
+            .split(['@', ':'])
+            .next()
+            .unwrap_or(&i.text)
+            .to_ascii_lowercase();
+        let repo = repo.strip_prefix("docker.io/").unwrap_or(&repo);
+        let repo = repo.strip_prefix("library/").unwrap_or(repo);
+        WAIT_FOR_DATABASE
+            .iter()
+            .any(|w| repo == *w || repo.ends_with(&format!("/{w}")))
+    })
+}
+
+/// PostgreSQL, MySQL and MariaDB: what the images above poll.
+fn is_sql_server(image: &str) -> bool {
+    let repo = image.split(['@', ':']).next().unwrap_or(image);
+    let base = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+    matches!(base.as_str(), "postgres" | "postgis" | "mysql" | "mariadb")
+}
+
 fn is_admin_ui(s: &crate::parse::compose::Service<'_>) -> bool {
     s.image().is_some_and(|i| {
         let repo = i.text.split(['@', ':']).next().unwrap_or(&i.text);
@@ -153,11 +192,16 @@ impl Rule for DependsOnUnhealthy {
                 continue;
             }
             let deps = s.depends_on();
+            // The image polls its SQL database itself; a cache or a
+            // broker it still may not wait for.
+            let waits_for_sql = image_waits(s);
             let is_db = |name: &str| {
                 cx.compose
                     .service(name)
                     .and_then(|d| d.image())
-                    .is_some_and(|i| is_database(&i.text))
+                    .is_some_and(|i| {
+                        is_database(&i.text) && !(waits_for_sql && is_sql_server(&i.text))
+                    })
             };
             let healthy = |name: &str| {
                 cx.compose
