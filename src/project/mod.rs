@@ -87,6 +87,9 @@ pub struct Shipped {
     pub exposed: Vec<facts::ports::PortClaim>,
     /// The HEALTHCHECK's local URL.
     pub healthcheck: Option<facts::images::Probe>,
+    /// The final stage has a `HEALTHCHECK` with a command (whatever it
+    /// runs).
+    pub checks_health: bool,
     /// The names of the stages it does not ship.
     pub other_stages: Vec<String>,
 }
@@ -135,10 +138,14 @@ impl Shipped {
             .filter(|s| Some(s.index) != shipped)
             .filter_map(|s| s.name.clone())
             .collect();
+        let checks_health = df
+            .final_last(dockerfile::Keyword::Healthcheck)
+            .is_some_and(|h| h.command().is_some());
         Shipped {
             final_stage,
             exposed,
             healthcheck,
+            checks_health,
             other_stages,
         }
     }

@@ -161,6 +161,33 @@ pub fn is_database(image: &str) -> bool {
     })
 }
 
+/// PostgreSQL, MySQL or MariaDB (`postgres:16`, `bitnami/postgresql`).
+pub fn is_sql_database(image: &str) -> bool {
+    is_database(image) && {
+        let name = image.rsplit('/').next().unwrap_or(image);
+        ["postgres", "postgis", "mysql", "mariadb"]
+            .iter()
+            .any(|d| name.starts_with(d))
+    }
+}
+
+/// Images whose entrypoint polls their SQL database's port before it
+/// starts the app (read in their upstream start scripts): Semaphore's
+/// `server-wrapper`, AWX's launch scripts, the official `postfixadmin`,
+/// Artifactory OSS's `waitForDB`, `martialblog/limesurvey`.
+pub fn image_waits_for_database(image: &str) -> bool {
+    let repo = repository(image).to_ascii_lowercase();
+    [
+        "semaphoreui/semaphore",
+        "ansible/awx",
+        "postfixadmin",
+        "jfrog/artifactory-oss",
+        "martialblog/limesurvey",
+    ]
+    .iter()
+    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+}
+
 /// A database or broker server itself, named exactly (`redis:7.2`,
 /// `postgres`, `mysql`): not a tool named after one (`redis_exporter`,
 /// `postgres-backup`).
@@ -184,5 +211,25 @@ pub fn on_docker_hub(image: &str) -> bool {
     match image.split_once('/') {
         Some((first, _)) => !first.contains(['.', ':']) && first != "localhost",
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_that_wait_for_their_sql_database() {
+        assert!(image_waits_for_database("semaphoreui/semaphore:v2.16.31"));
+        assert!(image_waits_for_database(
+            "docker.bintray.io/jfrog/artifactory-oss:6.13.1"
+        ));
+        assert!(!image_waits_for_database(
+            "ghcr.io/acme/semaphore-proxy:1.0"
+        ));
+        assert!(is_sql_database("postgres:17-alpine"));
+        assert!(is_sql_database("bitnami/postgresql:16"));
+        assert!(!is_sql_database("redis:7"));
+        assert!(!is_sql_database("postgrest/postgrest"));
     }
 }

@@ -139,39 +139,6 @@ const ADMIN_UIS: &[&str] = &[
     "redisinsight",
 ];
 
-/// Images whose entrypoint waits for the database's port before it
-/// starts the app (read in their upstream start scripts).
-const WAIT_FOR_DATABASE: &[&str] = &[
-    "semaphoreui/semaphore",
-    "ansible/awx",
-    "postfixadmin",
-    "jfrog/artifactory-oss",
-    "martialblog/limesurvey",
-];
-
-fn image_waits(s: &crate::parse::compose::Service<'_>) -> bool {
-    s.image().is_some_and(|i| {
-        let repo = i
-            .text
-            .split(['@', ':'])
-            .next()
-            .unwrap_or(&i.text)
-            .to_ascii_lowercase();
-        let repo = repo.strip_prefix("docker.io/").unwrap_or(&repo);
-        let repo = repo.strip_prefix("library/").unwrap_or(repo);
-        WAIT_FOR_DATABASE
-            .iter()
-            .any(|w| repo == *w || repo.ends_with(&format!("/{w}")))
-    })
-}
-
-/// PostgreSQL, MySQL and MariaDB: what the images above poll.
-fn is_sql_server(image: &str) -> bool {
-    let repo = image.split(['@', ':']).next().unwrap_or(image);
-    let base = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
-    matches!(base.as_str(), "postgres" | "postgis" | "mysql" | "mariadb")
-}
-
 fn is_admin_ui(s: &crate::parse::compose::Service<'_>) -> bool {
     s.image().is_some_and(|i| {
         let repo = i.text.split(['@', ':']).next().unwrap_or(&i.text);
@@ -194,13 +161,17 @@ impl Rule for DependsOnUnhealthy {
             let deps = s.depends_on();
             // The image polls its SQL database itself; a cache or a
             // broker it still may not wait for.
-            let waits_for_sql = image_waits(s);
+            let waits_for_sql = s
+                .image()
+                .is_some_and(|i| crate::rules::known_images::image_waits_for_database(&i.text));
             let is_db = |name: &str| {
                 cx.compose
                     .service(name)
                     .and_then(|d| d.image())
                     .is_some_and(|i| {
-                        is_database(&i.text) && !(waits_for_sql && is_sql_server(&i.text))
+                        is_database(&i.text)
+                            && !(waits_for_sql
+                                && crate::rules::known_images::is_sql_database(&i.text))
                     })
             };
             let healthy = |name: &str| {

@@ -133,15 +133,11 @@ impl Rule for HealthcheckToolMissing {
         let mut seen = BTreeSet::new();
         for unit in cx.project.units() {
             // Nothing checks health with a tool: no need for the tree.
-            let said = cx.project.dockerfile_facts(&unit.dockerfile);
             if unit.runs.iter().all(|r| r.health_tool.is_none())
-                && !said.is_some_and(|b| {
-                    b.file
-                        .text
-                        .as_bytes()
-                        .windows(11)
-                        .any(|w| w.eq_ignore_ascii_case(b"healthcheck"))
-                })
+                && !cx
+                    .project
+                    .dockerfile_facts(&unit.dockerfile)
+                    .is_some_and(|b| b.shipped.checks_health)
             {
                 continue;
             }

@@ -151,6 +151,7 @@ const SCOPE_ACTIONS: &[(&str, &[&str])] = &[
         "pull-requests",
         &[
             "peter-evans/create-pull-request",
+            "peter-evans/create-or-update-comment",
             "marocchino/sticky-pull-request-comment",
             "thollander/actions-comment-pull-request",
             "actions/labeler",
@@ -160,7 +161,11 @@ const SCOPE_ACTIONS: &[(&str, &[&str])] = &[
     ),
     (
         "issues",
-        &["actions/stale", "peter-evans/create-issue-from-file"],
+        &[
+            "actions/stale",
+            "peter-evans/create-issue-from-file",
+            "peter-evans/create-or-update-comment",
+        ],
     ),
     ("packages", &[]),
 ];
