@@ -853,7 +853,7 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
     let mut all = candidates.to_vec();
     sort_by_path(&mut all, |c| &c.path);
     all.dedup_by(|a, b| a.path == b.path);
-    let (reports, errors, project) = lint_walked(&all, facts, settings);
+    let (reports, errors, project) = lint_walked(&all, facts, None, settings);
     for e in errors {
         eprintln!("prodlint: {e}");
     }
@@ -870,6 +870,7 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
 fn lint_walked(
     all: &[Candidate],
     facts: Vec<Box<crate::project::FileFacts>>,
+    above: Option<crate::project::load::Above>,
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
     let max = settings.config.max_file_size;
@@ -886,7 +887,7 @@ fn lint_walked(
     // stand alone are linted beside it.
     let ((project, errors), mut reports) = rayon::join(
         || {
-            let mut project = crate::project::load::finish(facts, all, max);
+            let mut project = crate::project::load::finish(facts, all, above, max);
             let errors = run_project_rules(&mut project, settings);
             (project, errors)
         },
@@ -1015,10 +1016,11 @@ pub fn lint_paths_with(
     let all = std::sync::Mutex::new(Vec::new());
     let facts = std::sync::Mutex::new(Vec::new());
     let budget = crate::project::load::ParseBudget::default();
+    let above = std::sync::Mutex::new(None);
     // As the walk finds files, those with facts are read and parsed for
     // the project.
     let mut errors = rayon::scope(|scope| {
-        crate::discover::walk_with(
+        let errors = crate::discover::walk_with(
             paths,
             &settings.config,
             &|c: Candidate| {
@@ -1041,14 +1043,24 @@ pub fn lint_paths_with(
                 }
             },
             other,
-        )
+        );
+        // The folders above the files found are listed while the files
+        // are parsed (the system's time, not a core's).
+        let (all, above) = (&all, &above);
+        scope.spawn(move |_| {
+            if let (Ok(found), Ok(mut slot)) = (all.lock(), above.lock()) {
+                *slot = Some(crate::project::load::above(&found));
+            }
+        });
+        errors
     });
+    let above = above.into_inner().ok().flatten();
     let mut all = all.into_inner().unwrap_or_default();
     // One path per candidate (the walk saw each once).
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
     let walked = t0.elapsed();
-    let (reports, more, project) = lint_walked(&all, facts, settings);
+    let (reports, more, project) = lint_walked(&all, facts, above, settings);
     errors.extend(more);
     if std::env::var_os("PRODLINT_PHASES").is_some() {
         eprintln!(

@@ -208,17 +208,19 @@ pub fn project(candidates: &[Candidate], max_file_size: u64) -> Project {
         .par_iter()
         .filter_map(|c| feed(c, max_file_size, &budget))
         .collect();
-    finish(parsed, candidates, max_file_size)
+    finish(parsed, candidates, None, max_file_size)
 }
 
 /// Builds the project from the candidates' facts (`parsed`, from
 /// [`feed`]): adds what is above the folders checked, then what launches
-/// and services name outside the walk.
+/// and services name outside the walk. `above_them` is [`above`] of the
+/// candidates when the caller listed it already (while the files parsed).
 #[allow(clippy::vec_box)]
 // Boxed facts: the list moves 1 KB values as pointers (see `Project::parse`).
 pub fn finish(
     mut parsed: Vec<Box<FileFacts>>,
     candidates: &[Candidate],
+    above_them: Option<Above>,
     max_file_size: u64,
 ) -> Project {
     let _ = max_file_size;
@@ -227,7 +229,7 @@ pub fn finish(
         .par_iter()
         .map(|c| Key(super::key(&c.path)))
         .collect();
-    let Above { files, listed } = above(candidates);
+    let Above { files, listed } = above_them.unwrap_or_else(|| above(candidates));
     for (path, kind, read) in files {
         if seen.contains(super::b(&super::key(&path))) {
             continue;
@@ -289,7 +291,7 @@ pub fn finish(
 }
 
 /// What [`above`] found: the files with facts, and the folders it listed.
-struct Above {
+pub struct Above {
     files: Vec<(PathBuf, FileKind, bool)>,
     listed: Listed,
 }
@@ -315,7 +317,7 @@ impl Listed {
 /// repository's root (not below them): dependency files and the
 /// launchers (a Dockerfile at the root names `-c conf/prod.py` for a
 /// run of `conf/`).
-fn above(candidates: &[Candidate]) -> Above {
+pub fn above(candidates: &[Candidate]) -> Above {
     // Launchers above matter only to name a Python file of the run as a
     // configuration; dependency files always (what does this code use?).
     let launchers = candidates.iter().any(|c| {
@@ -336,28 +338,40 @@ fn above(candidates: &[Candidate]) -> Above {
         .collect();
     starts.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     starts.dedup();
-    // The climb: each folder is listed once (its listing says whether it
-    // holds `.git`, the repository's root, where the climb stops); a
-    // folder reached again with no more levels left to climb stops it.
-    let mut left: crate::hashing::FastMap<Key, usize> = Default::default();
+    // The climb, one level at a time for every start together (the
+    // folders of a level are listed on every core): each folder is listed
+    // once (its listing says whether it holds `.git`, the repository's
+    // root, where a climb stops); a climb reaching a folder another climb
+    // listed stops, as that one reached it sooner and climbs on from it.
     let mut listings: crate::hashing::FastMap<Key, Option<Listing>> = Default::default();
-    for s in &starts {
-        for (i, d) in s.ancestors().take(MAX_LEVELS).enumerate() {
-            let levels = MAX_LEVELS - i;
-            if left.get(super::b(d)).is_some_and(|&l| l >= levels) {
-                break;
-            }
-            left.insert(Key(d.to_path_buf()), levels);
-            let listing = listings
-                .entry(Key(d.to_path_buf()))
-                .or_insert_with(|| list(d));
+    let mut level: Vec<PathBuf> = starts;
+    for _ in 0..MAX_LEVELS {
+        let mut fresh: Vec<PathBuf> = level
+            .into_iter()
+            .filter(|d| !listings.contains_key(super::b(d)))
+            .collect();
+        fresh.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+        fresh.dedup();
+        if fresh.is_empty() {
+            break;
+        }
+        let listed: Vec<(PathBuf, Option<Listing>)> = fresh
+            .into_par_iter()
+            .map(|d| {
+                let listing = list(&d);
+                (d, listing)
+            })
+            .collect();
+        level = Vec::new();
+        for (d, listing) in listed {
             let root = listing.as_ref().is_some_and(|l| {
                 l.iter()
                     .any(|(p, _)| p.file_name().is_some_and(|n| n == ".git"))
             });
-            if root {
-                break;
+            if !root && let Some(up) = d.parent() {
+                level.push(up.to_path_buf());
             }
+            listings.insert(Key(d), listing);
         }
     }
     let mut folders: Vec<(Key, Option<Listing>)> = listings.into_iter().collect();
