@@ -200,6 +200,14 @@ pub fn is_database_server(image: &str) -> bool {
     .contains(&name)
 }
 
+/// The port a database or broker listens on by default (PostgreSQL,
+/// MySQL and MariaDB, Redis and Valkey, MongoDB, RabbitMQ's AMQP): a
+/// container that opens only such ports runs one, whatever its image is
+/// called (`gb-redisslave`, a rebuild of `redis`).
+pub fn is_database_port(port: i64) -> bool {
+    [5432, 3306, 6379, 27017, 5672].contains(&port)
+}
+
 /// An image of Docker Hub (`redis`, `library/redis`, `docker.io/grafana/grafana`):
 /// the lists above describe those, not rebuilds in other registries
 /// (`registry.k8s.io/redis:e2e`).

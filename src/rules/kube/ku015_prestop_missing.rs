@@ -4,7 +4,9 @@ declare_rule! {
     /// ## What it checks
     /// A serving container (as in KU001) with no `lifecycle.preStop` hook.
     /// Containers of stock database and broker images (`redis`,
-    /// `postgres`, `rabbitmq`) are left alone: their clients hold
+    /// `postgres`, `rabbitmq`), and containers whose only ports are a
+    /// database's or broker's (6379, 5432, 3306, 27017, 5672: a rebuilt
+    /// `redis` under another name), are left alone: their clients hold
     /// long-lived connections that reconnect, not requests routed one by
     /// one while the endpoints update.
     ///
@@ -56,7 +58,8 @@ impl Rule for PrestopMissing {
             let database = c
                 .get("image")
                 .and_then(Node::as_str)
-                .is_some_and(crate::rules::known_images::is_database_server);
+                .is_some_and(crate::rules::known_images::is_database_server)
+                || database_ports_only(&c);
             if c.pre_stop().is_none() && !database {
                 out.report(
                     &Self::META,
@@ -67,4 +70,15 @@ impl Rule for PrestopMissing {
             }
         }
     }
+}
+
+/// Whether every port the container declares is a database's or broker's
+/// (and it declares one).
+fn database_ports_only(c: &crate::parse::kube::Container<'_>) -> bool {
+    let ports = c.ports();
+    !ports.is_empty()
+        && ports.iter().all(|p| {
+            p.number
+                .is_some_and(crate::rules::known_images::is_database_port)
+        })
 }
