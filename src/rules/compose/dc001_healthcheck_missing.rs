@@ -75,7 +75,7 @@ impl Rule for HealthcheckMissing {
         }
         for (s, built, launches) in cx.services() {
             // A WebAssembly module has nothing inside to run a check.
-            if !is_serving(s, launches) || is_one_off(s) || s.runs_wasm() {
+            if !is_serving(s, launches) || cx.one_off(s) || s.runs_wasm() {
                 continue;
             }
             let disabled = s.healthcheck_disabled();

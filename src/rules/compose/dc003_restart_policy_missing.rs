@@ -5,7 +5,10 @@ declare_rule! {
     /// A long-running service with neither `restart:` nor
     /// `deploy.restart_policy`, in a file that is not for development.
     /// Services that run once (a name or `restart: "no"` that says
-    /// migration, test, init, seed) are skipped; a service behind
+    /// migration, test, init, seed; or a command-line tool's image, as
+    /// DF001 judges it, run with no entrypoint, port or restart policy of
+    /// its own: `vimagick/tesseract` with `command: tesseract in.png out`,
+    /// built by `build:` or in its folder) are skipped; a service behind
     /// `profiles:` is a service like any other (a profile chooses which
     /// services start, not how long they run). Compose files a workflow
     /// layers together (`docker compose -f compose.yml -f
@@ -58,7 +61,7 @@ impl Rule for RestartPolicyMissing {
         for (s, _, _) in cx.services() {
             if s.get("restart").is_some()
                 || s.deploy(&["restart_policy"]).is_some()
-                || is_one_off(s)
+                || cx.one_off(s)
             {
                 continue;
             }

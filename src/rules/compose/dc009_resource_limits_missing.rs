@@ -7,7 +7,9 @@ declare_rule! {
     /// `cpus`), in a file that is not for development. Compose files a
     /// workflow layers together are judged as the merged service (limits
     /// set by another file of the stack count; an overlay's partial entry
-    /// is judged on the base's).
+    /// is judged on the base's). Services that run once are skipped, as in
+    /// DC003 (a migration, a seed, a command-line tool's image run per
+    /// invocation).
     ///
     /// ## Why it matters in production
     /// Without limits one service with a leak or a traffic spike takes all
@@ -53,7 +55,7 @@ impl Rule for ResourceLimitsMissing {
             return;
         }
         for (s, _, _) in cx.services() {
-            if is_one_off(s) || cx.project.layered_over_base(&cx.file.path, &s.name.text) {
+            if cx.one_off(s) || cx.project.layered_over_base(&cx.file.path, &s.name.text) {
                 continue;
             }
             // Another file of a stack a workflow layers sets the limits.

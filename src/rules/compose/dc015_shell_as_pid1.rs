@@ -51,7 +51,7 @@ impl Rule for ShellAsPid1 {
         let raw = |s: crate::source::Span| cx.file.slice(s).to_string();
         for (s, dockerfile, _) in cx.services() {
             // A migration or set-up step that runs once has nothing to drain.
-            if is_one_off(s) {
+            if cx.one_off(s) {
                 continue;
             }
             let entry = s.argv("entrypoint", &raw);

@@ -49,6 +49,9 @@ pub struct ComposeContext<'a> {
     /// Per service, in order: the servers the `CMD` of the image it builds
     /// starts (what runs when the service sets no command).
     pub image_launches: Vec<Vec<Launch>>,
+    /// Per service, in order: it runs once and exits ([`is_one_off`], or
+    /// a command-line tool's image run with its arguments).
+    pub one_off: Vec<bool>,
     pub config: &'a Config,
     /// What other files say (the entrypoint script an image starts, …).
     pub project: &'a Project,
@@ -58,6 +61,19 @@ impl<'a> ComposeContext<'a> {
     /// The Dockerfile the `i`th service builds, with its text.
     pub fn built(&self, i: usize) -> Option<&Built> {
         self.built.get(i).and_then(Option::as_deref)
+    }
+
+    /// The service runs once and exits: [`is_one_off`], or the image it
+    /// runs (built here: by `build:`, or under its name) is a
+    /// command-line tool run per invocation (`vimagick/tesseract` with
+    /// `command: tesseract input.png output`).
+    pub fn one_off(&self, s: &Service<'a>) -> bool {
+        self.compose
+            .services
+            .iter()
+            .position(|x| std::ptr::eq(x, s))
+            .and_then(|i| self.one_off.get(i).copied())
+            .unwrap_or_else(|| is_one_off(s))
     }
 
     /// Services with what is known of them.
@@ -186,6 +202,15 @@ pub fn check(
         .zip(&dev_flags)
         .map(|(s, d)| launch::in_compose_service(s, file, dev || *d, project))
         .collect();
+    let one_off: Vec<bool> = compose
+        .services
+        .iter()
+        .zip(&built)
+        .zip(&launches)
+        .map(|((s, b), l)| {
+            is_one_off(s) || runs_tool(s, b.as_deref(), l, &file.path, config, project)
+        })
+        .collect();
     let all: Vec<Launch> = launches.iter().flatten().cloned().collect();
     crate::rules::process::run_launches(file, &all, config, project, selection, out);
     let cx = ComposeContext {
@@ -195,6 +220,7 @@ pub fn check(
         built,
         launches,
         image_launches,
+        one_off,
         config,
         project,
     };
@@ -220,6 +246,59 @@ pub fn check(
             }
         }
     }
+}
+
+/// The service runs a command-line tool's image (as the Dockerfile rules
+/// judge its role) with no entrypoint of its own, no restart policy and
+/// nothing served: each
+/// `docker compose run` or `up` is one invocation that exits. The image
+/// is the one its `build:` names (the final stage) or, without a build,
+/// the one the project builds under its name ([`Project::built_here`]:
+/// a folder's own image, `vimagick/tesseract` in `tesseract/`).
+fn runs_tool(
+    service: &Service<'_>,
+    built: Option<&Built>,
+    launches: &[Launch],
+    compose: &Path,
+    config: &Config,
+    project: &Project,
+) -> bool {
+    // A restart policy says the author keeps it running: a daemon whose
+    // image looks like a tool (`ENTRYPOINT ["dnsmonster"]`).
+    if service.get("entrypoint").is_some()
+        || service.get("restart").is_some()
+        || service.deploy(&["restart_policy"]).is_some()
+        || service.build_target().is_some()
+        || is_serving(service, launches)
+    {
+        return false;
+    }
+    let here;
+    let built = match built {
+        Some(b) => b,
+        None if service.get("build").is_none() => {
+            let Some(image) = service.image() else {
+                return false;
+            };
+            let image = crate::parse::image::ImageRef::parse(&image.text, image.span, false);
+            let Some((_, b)) = project.built_here(&image, compose) else {
+                return false;
+            };
+            here = b;
+            &here
+        }
+        None => return false,
+    };
+    let cx = crate::rules::DockerContext {
+        file: &built.file,
+        dockerfile: &built.dockerfile,
+        dockerignore: None,
+        config,
+        project,
+        role: Default::default(),
+    };
+    crate::rules::dockerfile::image_role::role(&cx)
+        == crate::rules::dockerfile::image_role::Role::Tool
 }
 
 /// `docker-compose.override.yml`, `compose.dev.yaml`, `docker-compose-local.yml`.
