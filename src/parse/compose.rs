@@ -17,6 +17,9 @@ pub struct Port {
     /// published in the long syntax).
     pub published: Option<String>,
     pub target: String,
+    /// `udp`, `tcp`, `sctp` as written (`53:53/udp`, `protocol: udp`);
+    /// `None` means TCP.
+    pub protocol: Option<String>,
     pub span: Span,
 }
 
@@ -355,6 +358,14 @@ fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {
 
 /// `"8000"`, `"8000:8000"`, `"127.0.0.1:5432:5432"`, `"[::1]:80:80"`,
 /// `"8000-8010:8000-8010/tcp"`, or the long syntax.
+impl Port {
+    /// Only UDP is served here, or DNS (which answers on 53/tcp and 853
+    /// too): no request a health check could make.
+    pub fn udp_or_dns(&self) -> bool {
+        self.protocol.as_deref() == Some("udp") || matches!(self.target.trim(), "53" | "853")
+    }
+}
+
 fn port(node: &Node) -> Option<Port> {
     if node.as_map().is_some() {
         let s = |k: &str| node.get(k).and_then(Node::as_str).map(str::to_string);
@@ -362,13 +373,16 @@ fn port(node: &Node) -> Option<Port> {
             host_ip: s("host_ip").filter(|h| !h.is_empty()),
             published: s("published"),
             target: s("target")?,
+            protocol: s("protocol").map(|p| p.to_ascii_lowercase()),
             span: node.span,
         });
     }
     let text = node.as_str()?;
     // `/tcp` ends the text; a `:` or `/` inside `${VAR:-default}` is the
     // variable's, not the mapping's.
-    let text = outside_braces(text, '/').into_iter().next().unwrap_or(text);
+    let split = outside_braces(text, '/');
+    let protocol = split.get(1).map(|p| p.trim().to_ascii_lowercase());
+    let text = split.into_iter().next().unwrap_or(text);
     let (host_ip, rest) = match text.strip_prefix('[') {
         Some(r) => {
             let (ip, rest) = r.split_once("]:")?;
@@ -393,6 +407,7 @@ fn port(node: &Node) -> Option<Port> {
         host_ip,
         published,
         target,
+        protocol,
         span: node.span,
     })
 }

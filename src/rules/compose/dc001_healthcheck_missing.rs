@@ -17,7 +17,10 @@ declare_rule! {
     /// with that name, or the image is named after the compose file's
     /// folder, whose `Dockerfile` builds it: see the project model).
     /// A service that runs a WebAssembly module (`platform: wasi/wasm`, a
-    /// wasm `runtime:`) is not reported: nothing inside can run a check.
+    /// wasm `runtime:`) is not reported: nothing inside can run a check;
+    /// nor one that publishes only UDP ports (or DNS's 53 and 853),
+    /// exposes nothing and starts no server prodlint knows (a VPN, DNS or
+    /// syslog daemon: there is no request to answer, as in DF018).
     /// Compose files a workflow layers into one project (`docker compose
     /// -f compose.yml -f compose.prod.yml up`) are judged together: a
     /// `healthcheck:` in another file of the stack counts (not one that
@@ -76,6 +79,17 @@ impl Rule for HealthcheckMissing {
         for (s, built, launches) in cx.services() {
             // A WebAssembly module has nothing inside to run a check.
             if !is_serving(s, launches) || cx.one_off(s) || s.runs_wasm() {
+                continue;
+            }
+            // Only UDP published (a VPN, DNS or syslog daemon), nothing
+            // exposed and no server the rule knows: there is no request to
+            // answer, and Docker already watches the process (as DF018).
+            let ports = s.ports();
+            if launches.is_empty()
+                && s.get("expose").is_none()
+                && !ports.is_empty()
+                && ports.iter().all(crate::parse::compose::Port::udp_or_dns)
+            {
                 continue;
             }
             let disabled = s.healthcheck_disabled();
