@@ -7,6 +7,8 @@ declare_rule! {
     /// A workflow with no top-level `permissions:` and a job without its
     /// own: that job's `GITHUB_TOKEN` gets the repository's default
     /// permissions, which are read-write on many repositories.
+    /// A job switched off (`if: false`, `if: ${{ false }}`) never runs and
+    /// gets no token: it is not reported.
     ///
     /// A reusable workflow that nothing but a caller can start (its only
     /// trigger is `workflow_call`) runs with the calling job's token,
@@ -140,7 +142,12 @@ impl Rule for PermissionsMissing {
         if crate::project::facts::calls::only_called(w) {
             return;
         }
-        for job in w.jobs.iter().filter(|j| j.permissions.is_none()) {
+        // A job switched off (`if: false`) never gets a token.
+        for job in w
+            .jobs
+            .iter()
+            .filter(|j| j.permissions.is_none() && !helpers::disabled(j))
+        {
             out.report(&Self::META, job.id.span, format!("job `{}` runs with the repository's default token permissions", job.id.text))
                 .help("add `permissions: {contents: read}` at the top of the workflow and widen it per job");
         }

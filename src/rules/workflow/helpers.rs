@@ -178,6 +178,20 @@ pub fn truthy(node: &Node) -> bool {
     matches!(&node.kind, NodeKind::Scalar { text, .. } if matches!(text.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
 }
 
+/// The job is switched off: its `if:` is the literal `false` (`if:
+/// false`, `if: ${{ false }}`), so it never runs and never gets a token.
+pub fn disabled(job: &Job<'_>) -> bool {
+    job.if_.and_then(Node::as_str).is_some_and(|t| {
+        let t = t.trim();
+        let t = t
+            .strip_prefix("${{")
+            .and_then(|t| t.strip_suffix("}}"))
+            .unwrap_or(t)
+            .trim();
+        t == "false"
+    })
+}
+
 /// The shell script of a `run:` step, parsed once by the model (offsets
 /// into the script text).
 pub fn run_script<'s>(step: &'s Step<'_>) -> Option<&'s crate::parse::shell::Script> {
