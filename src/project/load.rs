@@ -314,9 +314,9 @@ impl Listed {
 }
 
 /// Files with facts in the folders above the ones checked, up to the
-/// repository's root (not below them): dependency files and the
-/// launchers (a Dockerfile at the root names `-c conf/prod.py` for a
-/// run of `conf/`).
+/// repository's root (not below them): dependency files, the launchers
+/// (a Dockerfile at the root names `-c conf/prod.py` for a run of
+/// `conf/`) and gunicorn configurations by name.
 pub fn above(candidates: &[Candidate]) -> Above {
     // Launchers above matter only to name a Python file of the run as a
     // configuration; dependency files always (what does this code use?).
@@ -405,6 +405,12 @@ pub fn above(candidates: &[Candidate]) -> Above {
                     | FileKind::Procfile
                     | FileKind::Supervisor
                     | FileKind::Systemd => launchers,
+                    // A configuration by its name (`gunicorn_conf.py`
+                    // beside a Dockerfile named on the command line), as a
+                    // run of the folder reads it: read with the others
+                    // rather than after the launches name it, which would
+                    // link the project a second time.
+                    FileKind::Gunicorn => true,
                     _ => false,
                 };
                 read.then_some((path.clone(), kind, true))
