@@ -204,18 +204,21 @@ fn check(args: CheckArgs) -> i32 {
         }
     }
 
-    // The report needs the findings and their files, not the project:
-    // its memory is given back for the report to reuse.
-    drop(project);
     let input = ReportInput {
         reports: &reports,
         errors: &errors,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let text: Vec<Vec<u8>> = match args.format {
-        Format::Json => report::json::render_chunks(&input),
-        _ => vec![render_text(&input, &args, to_terminal).into_bytes()],
-    };
+    // The report needs the findings and their files, not the project:
+    // its memory is given back while the report is made (on another
+    // core: freeing every tree one by one takes as long as the report).
+    let ((), text): ((), Vec<Vec<u8>>) = rayon::join(
+        move || drop(project),
+        || match args.format {
+            Format::Json => report::json::render_chunks(&input),
+            _ => vec![render_text(&input, &args, to_terminal).into_bytes()],
+        },
+    );
     if let Err(e) = write_output(args.output.as_ref(), &text) {
         return fail(e);
     }
