@@ -256,6 +256,22 @@ impl<'a> Service<'a> {
             .is_some_and(crate::purpose::is_development_stage)
     }
 
+    /// It builds the image under a development tag (`image: mealie:dev`,
+    /// `app:local`, `api:development` beside `build:`): a local build of
+    /// whatever stage it targets, not the image that is deployed.
+    pub fn builds_development_image(&self) -> bool {
+        if self.get("build").is_none() {
+            return false;
+        }
+        let Some(image) = self.image() else {
+            return false;
+        };
+        let image = crate::parse::image::ImageRef::parse(&image.text, image.span, false);
+        image.tag.as_deref().is_some_and(|t| {
+            crate::purpose::is_development_stage(t) || t.eq_ignore_ascii_case("local")
+        })
+    }
+
     /// The service's whole entry: its name and its settings.
     pub fn span(&self) -> Span {
         self.name.span.cover(self.node.span)

@@ -795,7 +795,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 context: crate::project::key(context),
                 pushed: false,
                 stage: s.build_target().map(str::to_string),
-                dev_setup: dev_file || s.builds_development_stage(),
+                dev_setup: dev_file || s.builds_development_stage() || s.builds_development_image(),
                 live_mounts: crate::parse::source_mounts::source_folder_targets(s),
                 mounts_context: crate::parse::source_mounts::mounts_build_context(s),
                 args: compose_build_args(s.get("build").and_then(|b| b.get("args"))),

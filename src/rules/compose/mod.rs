@@ -165,7 +165,7 @@ pub fn check(
         })
         .unzip();
     // Services that build a development stage (`target: development`)
-    // or run the checkout mounted over their image's code (live editing:
+    // or tag what they build as one (`image: app:dev`), or run the checkout mounted over their image's code (live editing:
     // DC012 says so, once) are development setups inside a production
     // file: they get what a development file gets. When every service
     // that builds is one, the whole stack is a development setup (its
@@ -178,6 +178,7 @@ pub fn check(
         .map(|(s, b)| {
             !config.purpose_all
                 && (s.builds_development_stage()
+                    || s.builds_development_image()
                     || source_mounts::live_edited(s, b.as_deref().map(|b| &b.dockerfile)))
         })
         .collect();
