@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// `network_mode: host`, `pid: host` and `ipc: host`. Not reported on
     /// a `privileged: true` service: it can enter the host's namespaces by
-    /// itself, which DC005 reports.
+    /// itself, which DC005 reports. In development files (where only what
+    /// is dangerous anywhere is reported) `ipc: host` is left alone: it
+    /// shares the host's shared memory only, as browser test runners
+    /// (Playwright, Puppeteer) ask for Chromium.
     ///
     /// ## Why it matters in production
     /// The service then shares the host's network stack (every port it
@@ -57,6 +60,13 @@ impl Rule for HostNamespace {
                 continue;
             }
             for key in ["network_mode", "pid", "ipc"] {
+                // A development file's test browser (Playwright, Chromium)
+                // shares the host's shared memory as its documentation
+                // asks; only memory segments, not the host's processes or
+                // network.
+                if key == "ipc" && cx.dev {
+                    continue;
+                }
                 if let Some(v) = s.str_of(key)
                     && v.text == "host"
                 {
