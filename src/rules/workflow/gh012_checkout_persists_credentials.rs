@@ -11,7 +11,9 @@ declare_rule! {
     /// checkout followed only by GitHub's own actions (`github/…`,
     /// `actions/…` other than `actions/github-script`, none uploading the
     /// workspace), such as CodeQL's, and scripts of quick local programs
-    /// (coreutils, `jq`, `git` reading or changing the local checkout (`git checkout HEAD^2`, `git commit`; not `git push`), one `gh` call), and
+    /// (coreutils, `jq`, `git` of any kind — `git checkout HEAD^2`, `git
+    /// commit`, and `git push` with the persisted token, which runs
+    /// nothing but git —, a `sleep` between retries, one `gh` call), and
     /// actions handed the job's token anyway (a `with:` input set to
     /// `${{ secrets.GITHUB_TOKEN }}` or `${{ github.token }}`, or one whose
     /// token input defaults to it, such as
@@ -235,7 +237,8 @@ impl CheckoutPersistsCredentials {
         // save): they are handed the token anyway, run no code of a third
         // party, and ship nothing of the workspace.
         // A script of quick local programs (`git tag | head`, `jq`, one
-        // `gh api` call) is the workflow author's own code, as harmless.
+        // `gh api` call) and git (`git push` with the persisted token) is
+        // the workflow author's own code, as harmless.
         if later.iter().all(|s| {
             let own_action = s.run.is_none()
                 && action_path(s)
@@ -243,7 +246,7 @@ impl CheckoutPersistsCredentials {
                 && !action_path(s).is_some_and(|p| p.starts_with("actions/github-script"));
             let local_script = s.uses.is_none()
                 && run_script(s).is_some_and(|script| {
-                    !script.commands.is_empty() && super::quick::quick(script, 0)
+                    !script.commands.is_empty() && super::quick::own_code_only(script)
                 });
             (own_action || local_script || handed_token(s)) && !ships_workspace(s)
         }) {

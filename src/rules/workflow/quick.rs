@@ -62,17 +62,31 @@ pub const QUICK_GIT: &[&str] = &[
 /// Every command of `script` is quick, those its command substitutions
 /// run too (`response=$(curl …)` is a download, however it is assigned).
 pub fn quick(script: &Script, depth: usize) -> bool {
-    script.commands.iter().all(|c| quick_command(c, depth))
+    script
+        .commands
+        .iter()
+        .all(|c| quick_command(c, depth, false))
 }
 
-/// One command is quick (see [`quick`]).
-pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
+/// Every command of `script` is quick, `git` of any kind (`git push`,
+/// `git fetch` go to the network, but run nothing but git) or a `sleep`
+/// between retries: the script runs no one's code but its author's and
+/// git's.
+pub fn own_code_only(script: &Script) -> bool {
+    script.commands.iter().all(|c| quick_command(c, 0, true))
+}
+
+/// One command is quick (see [`quick`]); with `any_git`, every `git`
+/// subcommand counts (see [`own_code_only`]).
+fn quick_command(c: &SimpleCommand, depth: usize, any_git: bool) -> bool {
     {
         let program = match c.program() {
-            Some("git") => c
-                .args()
-                .first()
-                .is_some_and(|a| QUICK_GIT.contains(&a.text.as_str())),
+            Some("git") => {
+                any_git
+                    || c.args()
+                        .first()
+                        .is_some_and(|a| QUICK_GIT.contains(&a.text.as_str()))
+            }
             // One GitHub API call (`gh api …`, `gh pr view`, `gh pr merge
             // --auto`, `gh workflow run`, which dispatches and returns), as
             // `actions/github-script` makes.
@@ -136,6 +150,9 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
                 .args()
                 .iter()
                 .any(|a| QUICK_PROGRAMS.contains(&a.text.as_str())),
+            // A pause between retries runs no one's code (it is not quick:
+            // GH010 does not count it bounded).
+            Some("sleep") => any_git,
             Some(p) => QUICK_PROGRAMS.contains(&p),
             None => true,
         };
@@ -150,7 +167,10 @@ pub fn quick_command(c: &SimpleCommand, depth: usize) -> bool {
                 .all(|inner| {
                     depth < 4 && {
                         let map = crate::parse::offsets::OffsetMap::contiguous(0, inner.len());
-                        quick(&crate::parse::shell::parse(inner, &map), depth + 1)
+                        crate::parse::shell::parse(inner, &map)
+                            .commands
+                            .iter()
+                            .all(|c| quick_command(c, depth + 1, any_git))
                     }
                 })
     }
