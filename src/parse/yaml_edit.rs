@@ -39,8 +39,61 @@ pub fn append_block(
         return None;
     }
     let indent = " ".repeat(column(file, sibling.key.span.start));
+    // After the line the mapping's last entry ends on (its trailing
+    // comment stays with it), not at the mapping's end, which may reach
+    // past comment lines that introduce what follows.
+    let last = mapping
+        .as_map()
+        .and_then(|m| {
+            m.iter()
+                .filter(|e| !e.merged)
+                .map(|e| e.value.span.end.max(e.key.span.end))
+                .max()
+        })
+        .unwrap_or(mapping.span.end)
+        .min(mapping.span.end);
+    let line = file.lines.line_of(last);
+    let next = file.lines.line_start(line + 1, &file.text);
+    let end_of_line = if next > last && file.text.as_bytes().get(next - 1) == Some(&b'\n') {
+        next - 1
+    } else {
+        next
+    };
+    let at = end_of_line.min(mapping.span.end).max(last);
     Some(Edit::insert(
-        mapping.span.end,
+        at,
         format!("\n{indent}{key}:\n{indent}  {nested}"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The block goes after the mapping's last entry, its trailing comment
+    /// kept on its line, and before comment lines about what follows.
+    #[test]
+    fn a_block_is_appended_after_the_last_entry_line() {
+        let text = "steps:\n  - uses: actions/checkout@v4 # pinned\n  # Next: the tests.\n  - run: pytest\n";
+        let file = SourceFile::new("w.yml", text.to_string());
+        let tree = crate::parse::yaml::parse(text);
+        let root = tree.documents.first().and_then(Option::as_ref);
+        let step = root
+            .and_then(|r| r.get("steps"))
+            .and_then(Node::as_seq)
+            .and_then(|s| s.first());
+        let edit = step.and_then(|s| {
+            let uses = s.entry("uses")?;
+            append_block(&file, s, uses, "with", "persist-credentials: false")
+        });
+        let Some(edit) = edit else {
+            panic!("an edit for a block mapping");
+        };
+        let mut out = text.to_string();
+        out.replace_range(edit.span.start..edit.span.end, &edit.replacement);
+        assert_eq!(
+            out,
+            "steps:\n  - uses: actions/checkout@v4 # pinned\n    with:\n      persist-credentials: false\n  # Next: the tests.\n  - run: pytest\n"
+        );
+    }
 }
