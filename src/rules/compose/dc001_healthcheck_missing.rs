@@ -20,7 +20,9 @@ declare_rule! {
     /// wasm `runtime:`) is not reported: nothing inside can run a check;
     /// nor one that publishes only UDP ports (or DNS's 53 and 853),
     /// exposes nothing and starts no server prodlint knows (a VPN, DNS or
-    /// syslog daemon: there is no request to answer, as in DF018).
+    /// syslog daemon: there is no request to answer, as in DF018), nor one
+    /// that runs once (a migration, a seed, a command-line tool's image
+    /// run per invocation: see DC003).
     /// Compose files a workflow layers into one project (`docker compose
     /// -f compose.yml -f compose.prod.yml up`) are judged together: a
     /// `healthcheck:` in another file of the stack counts (not one that

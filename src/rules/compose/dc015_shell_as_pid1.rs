@@ -11,7 +11,8 @@ declare_rule! {
     /// twin for compose. Compose splits a `command:` string into words
     /// itself (it does not wrap it in a shell): only an explicit `sh -c`,
     /// as a string or a list, starts one. Services that run once (a
-    /// migration, an `init-*` step, `restart: "no"`) are not reported.
+    /// migration, an `init-*` step, `restart: "no"`, a command-line
+    /// tool's image run per invocation: see DC003) are not reported.
     ///
     /// ## Why it matters in production
     /// `docker compose stop` and `down` send SIGTERM to PID 1. A shell
