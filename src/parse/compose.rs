@@ -374,14 +374,6 @@ fn items(node: Option<&Node>) -> impl Iterator<Item = &Node> {
 
 /// `"8000"`, `"8000:8000"`, `"127.0.0.1:5432:5432"`, `"[::1]:80:80"`,
 /// `"8000-8010:8000-8010/tcp"`, or the long syntax.
-impl Port {
-    /// Only UDP is served here, or DNS (which answers on 53/tcp and 853
-    /// too): no request a health check could make.
-    pub fn udp_or_dns(&self) -> bool {
-        self.protocol.as_deref() == Some("udp") || matches!(self.target.trim(), "53" | "853")
-    }
-}
-
 fn port(node: &Node) -> Option<Port> {
     if node.as_map().is_some() {
         let s = |k: &str| node.get(k).and_then(Node::as_str).map(str::to_string);

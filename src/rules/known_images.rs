@@ -208,6 +208,15 @@ pub fn is_database_port(port: i64) -> bool {
     [5432, 3306, 6379, 27017, 5672].contains(&port)
 }
 
+/// A port a health check has no request to make on: UDP (a VPN, DNS or
+/// syslog daemon), or DNS's own TCP ports (53 for large answers and zone
+/// transfers, 853 for DNS over TLS), which a DNS daemon serves too.
+/// `port` as written (`53`), `protocol` when one is given (`udp`).
+pub fn serves_no_request(port: &str, protocol: Option<&str>) -> bool {
+    protocol.is_some_and(|p| p.trim().eq_ignore_ascii_case("udp"))
+        || matches!(port.trim(), "53" | "853")
+}
+
 /// An image of Docker Hub (`redis`, `library/redis`, `docker.io/grafana/grafana`):
 /// the lists above describe those, not rebuilds in other registries
 /// (`registry.k8s.io/redis:e2e`).

@@ -90,7 +90,9 @@ impl Rule for HealthcheckMissing {
             if launches.is_empty()
                 && s.get("expose").is_none()
                 && !ports.is_empty()
-                && ports.iter().all(crate::parse::compose::Port::udp_or_dns)
+                && ports.iter().all(|p| {
+                    crate::rules::known_images::serves_no_request(&p.target, p.protocol.as_deref())
+                })
             {
                 continue;
             }

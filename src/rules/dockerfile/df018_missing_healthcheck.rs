@@ -82,16 +82,16 @@ impl Rule for MissingHealthcheck {
         // Only UDP ports (a VPN, DNS or syslog daemon) and no server the
         // rule knows: there is no request to answer, and Docker already
         // watches the process.
-        // DNS answers on 53/tcp too (large answers, zone transfers) and on
-        // 853 (DNS over TLS): still a DNS daemon.
         let udp_only = df
             .final_instructions()
             .filter(|i| i.keyword == Keyword::Expose)
             .flat_map(|i| i.words())
             .all(|w| {
-                let port = w.text.to_ascii_lowercase();
-                port.ends_with("/udp")
-                    || matches!(port.as_str(), "53" | "53/tcp" | "853" | "853/tcp")
+                let (port, protocol) = match w.text.split_once('/') {
+                    Some((p, proto)) => (p, Some(proto)),
+                    None => (w.text.as_str(), None),
+                };
+                crate::rules::known_images::serves_no_request(port, protocol)
             });
         if udp_only && !serves {
             return;
