@@ -78,9 +78,9 @@ impl Rule for HealthcheckMissing {
         if cx.dev {
             return;
         }
-        for (s, built, launches) in cx.services() {
+        for (i, (s, built, launches)) in cx.services().enumerate() {
             // A WebAssembly module has nothing inside to run a check.
-            if !is_serving(s, launches) || cx.one_off(s) || s.runs_wasm() {
+            if !is_serving(s, launches) || cx.one_off(i) || s.runs_wasm() {
                 continue;
             }
             // Only UDP published (a VPN, DNS or syslog daemon), nothing

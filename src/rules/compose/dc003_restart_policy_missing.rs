@@ -58,10 +58,10 @@ impl Rule for RestartPolicyMissing {
         if cx.dev {
             return;
         }
-        for (s, _, _) in cx.services() {
+        for (i, (s, _, _)) in cx.services().enumerate() {
             if s.get("restart").is_some()
                 || s.deploy(&["restart_policy"]).is_some()
-                || cx.one_off(s)
+                || cx.one_off(i)
             {
                 continue;
             }

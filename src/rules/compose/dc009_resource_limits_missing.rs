@@ -54,8 +54,8 @@ impl Rule for ResourceLimitsMissing {
         if cx.dev {
             return;
         }
-        for (s, _, _) in cx.services() {
-            if cx.one_off(s) || cx.project.layered_over_base(&cx.file.path, &s.name.text) {
+        for (i, (s, _, _)) in cx.services().enumerate() {
+            if cx.one_off(i) || cx.project.layered_over_base(&cx.file.path, &s.name.text) {
                 continue;
             }
             // Another file of a stack a workflow layers sets the limits.

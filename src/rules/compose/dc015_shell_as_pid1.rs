@@ -50,9 +50,9 @@ impl Rule for ShellAsPid1 {
 
     fn compose(&self, cx: &ComposeContext<'_>, out: &mut Findings) {
         let raw = |s: crate::source::Span| cx.file.slice(s).to_string();
-        for (s, dockerfile, _) in cx.services() {
+        for (i, (s, dockerfile, _)) in cx.services().enumerate() {
             // A migration or set-up step that runs once has nothing to drain.
-            if cx.one_off(s) {
+            if cx.one_off(i) {
                 continue;
             }
             let entry = s.argv("entrypoint", &raw);

@@ -63,17 +63,12 @@ impl<'a> ComposeContext<'a> {
         self.built.get(i).and_then(Option::as_deref)
     }
 
-    /// The service runs once and exits: [`is_one_off`], or the image it
-    /// runs (built here: by `build:`, or under its name) is a
+    /// The `i`th service runs once and exits: [`is_one_off`], or the image
+    /// it runs (built here: by `build:`, or under its name) is a
     /// command-line tool run per invocation (`vimagick/tesseract` with
     /// `command: tesseract input.png output`).
-    pub fn one_off(&self, s: &Service<'a>) -> bool {
-        self.compose
-            .services
-            .iter()
-            .position(|x| std::ptr::eq(x, s))
-            .and_then(|i| self.one_off.get(i).copied())
-            .unwrap_or_else(|| is_one_off(s))
+    pub fn one_off(&self, i: usize) -> bool {
+        self.one_off.get(i).copied().unwrap_or(false)
     }
 
     /// Services with what is known of them.
@@ -164,9 +159,10 @@ pub fn check(
             None => (None, Vec::new()),
         })
         .unzip();
-    // Services that build a development stage (`target: development`)
-    // or tag what they build as one (`image: app:dev`), or run the checkout mounted over their image's code (live editing:
-    // DC012 says so, once) are development setups inside a production
+    // Services that build a development stage (`target: development`),
+    // tag what they build as one (`image: app:dev`) or run the checkout
+    // mounted over their image's code (live editing: DC012 says so,
+    // once) are development setups inside a production
     // file: they get what a development file gets. When every service
     // that builds is one, the whole stack is a development setup (its
     // database is the dev database). (`purpose = "all"` judges every part
