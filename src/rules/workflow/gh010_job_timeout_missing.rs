@@ -168,6 +168,12 @@ mod tests {
     fn one_github_api_call_cannot_hang() {
         assert_eq!(count("gh pr merge --auto --merge \"$PR_URL\""), 0);
         assert_eq!(count("gh pr review --approve \"$PR_URL\""), 0);
+        // The repository flag before the subcommand.
+        assert_eq!(
+            count("gh issue --repo \"$REPO\" comment \"$ISSUE\" --body \"$MSG\""),
+            0
+        );
+        assert_eq!(count("gh -R \"$REPO\" pr view 12"), 0);
         // A checkout of the pull request fetches the repository.
         assert_eq!(count("gh pr checkout \"$PR_URL\""), 1);
     }

@@ -91,7 +91,17 @@ fn quick_command(c: &SimpleCommand, depth: usize, any_git: bool) -> bool {
             // --auto`, `gh workflow run`, which dispatches and returns), as
             // `actions/github-script` makes.
             Some("gh") => {
-                let args: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
+                // The repository flag may come anywhere (`gh issue --repo
+                // o/r comment 1`): the subcommand is what is left.
+                let mut args: Vec<&str> = Vec::new();
+                let mut words = c.args().iter().map(|w| w.text.as_str());
+                while let Some(a) = words.next() {
+                    if a == "--repo" || a == "-R" {
+                        words.next();
+                    } else if !a.starts_with("--repo=") {
+                        args.push(a);
+                    }
+                }
                 args.first() == Some(&"api")
                     || args.get(1).is_some_and(|a| {
                         matches!(
