@@ -58,7 +58,14 @@ impl LineIndex {
         // Room for lines of some 40 bytes: most files then never regrow.
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
-        starts.extend(memchr_newlines(text.as_bytes()));
+        let bytes = text.as_bytes();
+        // Most files end their lines with LF alone: one search for a CR
+        // lets them use the one-byte search, which is much faster per line.
+        if memchr::memchr(b'\r', bytes).is_none() {
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        } else {
+            starts.extend(memchr_newlines(bytes));
+        }
         Self { starts }
     }
 

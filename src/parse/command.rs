@@ -735,9 +735,23 @@ pub fn in_dockerfile(
     df: &crate::parse::dockerfile::Dockerfile,
     raw: &dyn Fn(Span) -> String,
 ) -> Vec<ServerCommand> {
+    in_target(df, None, raw)
+}
+
+/// The servers the image a build targets starts (`None`: the final
+/// stage), as [`in_dockerfile`] reads the final one.
+pub fn in_target(
+    df: &crate::parse::dockerfile::Dockerfile,
+    target: Option<&str>,
+    raw: &dyn Fn(Span) -> String,
+) -> Vec<ServerCommand> {
     use crate::parse::dockerfile::{Command, Keyword};
-    let entry = df.final_last(Keyword::Entrypoint).and_then(|i| i.command());
-    let cmd = df.final_last(Keyword::Cmd).and_then(|i| i.command());
+    let entry = df
+        .target_last(target, Keyword::Entrypoint)
+        .and_then(|i| i.command());
+    let cmd = df
+        .target_last(target, Keyword::Cmd)
+        .and_then(|i| i.command());
     if let (Some(Command::Exec { argv: e, .. }), Some(Command::Exec { argv: c, .. })) = (entry, cmd)
     {
         let joined: Vec<Word> = e.iter().chain(c).cloned().collect();

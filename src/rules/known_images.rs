@@ -103,6 +103,12 @@ pub fn image_drops_root(image: &str) -> bool {
             "itzg/minecraft-server",
             "nodebb/nodebb",
             "apache/nifi-minifi-cpp",
+            // SFTPGo's Dockerfiles end with `USER 1000:1000`.
+            "drakkan/sftpgo",
+            // Pi-hole's start script runs its DNS server (pihole-FTL)
+            // through `capsh --user=$DNSMASQ_USER`, `pihole` by default:
+            // it keeps only the capabilities it names.
+            "pihole/pihole",
         ]
             .iter()
             .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
@@ -234,6 +240,16 @@ pub fn on_docker_hub(image: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_that_step_down_from_root() {
+        assert!(image_drops_root("pihole/pihole"));
+        assert!(image_drops_root("drakkan/sftpgo:v2-alpine"));
+        assert!(image_drops_root("ghcr.io/drakkan/sftpgo:v2"));
+        assert!(image_drops_root("postgres:17"));
+        assert!(!image_drops_root("pihole/ftl-build"));
+        assert!(!image_drops_root("nginx:1.27"));
+    }
 
     #[test]
     fn images_that_wait_for_their_sql_database() {

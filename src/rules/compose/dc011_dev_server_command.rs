@@ -5,9 +5,15 @@ declare_rule! {
     /// A service whose `command:` or `entrypoint:` starts a development
     /// server, read by the same command-line reader as every server rule:
     /// `--reload` on uvicorn, gunicorn or hypercorn, `fastapi dev`,
-    /// `flask run`, `manage.py runserver`. Files for development
-    /// (`docker-compose.override.yml`, `compose.dev.yaml`, `*-local.yml`)
-    /// are not checked.
+    /// `flask run`, `manage.py runserver`; or, with neither, that builds
+    /// a `target:` stage of a Dockerfile in the project whose start is
+    /// one (reported at `target:`, the stage's command as a related
+    /// location; the final stage's is DF013's, in the Dockerfile). Files
+    /// for development (`docker-compose.override.yml`, `compose.dev.yaml`,
+    /// `*-local.yml`) are not checked.
+    ///
+    /// Such a service is a development setup wherever it is: this is the
+    /// one finding it gets, as the README's "File purposes" says.
     ///
     /// ## Why it matters in production
     /// Reloaders watch the file system, restart on every change and run a
@@ -50,7 +56,10 @@ impl Rule for DevServerCommand {
         if cx.dev {
             return;
         }
-        for (s, _, launches) in cx.services() {
+        for (i, (s, _, launches)) in cx.services().enumerate() {
+            if s.get("command").is_none() && s.get("entrypoint").is_none() {
+                built_stage(cx, i, s, out);
+            }
             for l in launches {
                 if let Some((word, why)) = l.command.dev_marker() {
                     out.report(
@@ -64,6 +73,49 @@ impl Rule for DevServerCommand {
                     .help("move development commands to `docker-compose.override.yml`");
                 }
             }
+        }
+    }
+}
+
+/// A service that starts its image as built: the `target:` stage it
+/// builds, when that is not the stage that ships (DF013 reports that
+/// one where it is written).
+fn built_stage(cx: &ComposeContext<'_>, i: usize, s: &Service<'_>, out: &mut Findings) {
+    let (Some(built), Some(target)) = (cx.built(i), s.get("build").and_then(|b| b.get("target")))
+    else {
+        return;
+    };
+    let Some(name) = target.as_str() else {
+        return;
+    };
+    let df = &built.dockerfile;
+    let ships = df
+        .final_stage()
+        .and_then(|st| st.name.as_deref())
+        .is_some_and(|n| n.eq_ignore_ascii_case(name));
+    if ships || df.stage_by_name(name).is_none() {
+        return;
+    }
+    let raw = |sp: crate::source::Span| built.file.slice(sp).to_string();
+    for c in crate::parse::command::in_target(df, Some(name), &raw) {
+        if let Some((word, why)) = c.dev_marker() {
+            out.report(
+                &DevServerCommand::META,
+                target.span,
+                format!(
+                    "service `{}` builds stage `{name}`, which starts a development server: {why}",
+                    s.name.text
+                ),
+            )
+            .help(
+                "build the stage that ships, or move this service to `docker-compose.override.yml`",
+            )
+            .related_in(
+                &built.file,
+                word.span,
+                "the development server the stage starts",
+            );
+            return;
         }
     }
 }

@@ -160,14 +160,15 @@ pub fn check(
         })
         .unzip();
     // Services that build a development stage (`target: development`),
-    // tag what they build as one (`image: app:dev`) or run the checkout
+    // tag what they build as one (`image: app:dev`), run the checkout
     // mounted over their image's code (live editing: DC012 says so,
-    // once) are development setups inside a production
+    // once) or start a development server (DC011 or the image's DF013
+    // says so, once) are development setups inside a production
     // file: they get what a development file gets. When every service
     // that builds is one, the whole stack is a development setup (its
     // database is the dev database). (`purpose = "all"` judges every part
     // as production.)
-    let dev_flags: Vec<bool> = compose
+    let set_up: Vec<bool> = compose
         .services
         .iter()
         .zip(&built)
@@ -177,6 +178,23 @@ pub fn check(
                     || s.builds_development_image()
                     || source_mounts::live_edited(s, b.as_deref().map(|b| &b.dockerfile)))
         })
+        .collect();
+    // Known only by its server: DC011 is then the finding that says so.
+    let told_by_server: Vec<crate::source::Span> = compose
+        .services
+        .iter()
+        .zip(&built)
+        .zip(&set_up)
+        .filter(|((s, b), set)| {
+            !config.purpose_all && !**set && starts_dev_server(s, b.as_deref(), file, project)
+        })
+        .map(|((s, _), _)| s.span())
+        .collect();
+    let dev_flags: Vec<bool> = compose
+        .services
+        .iter()
+        .zip(&set_up)
+        .map(|(s, set)| *set || told_by_server.contains(&s.span()))
         .collect();
     let building: Vec<bool> = compose
         .services
@@ -227,7 +245,18 @@ pub fn check(
             rule.compose(&cx, out);
             // DC012 is what tells the user such a service was judged as
             // development.
-            if !dev_services.is_empty()
+            if rule.meta().code == "DC011" {
+                // Said where the server alone makes the service one.
+                out.retain_since(from, |f| {
+                    f.any_purpose
+                        || told_by_server
+                            .iter()
+                            .any(|s| s.start <= f.span.start && f.span.end <= s.end)
+                        || !dev_services
+                            .iter()
+                            .any(|s| s.start <= f.span.start && f.span.end <= s.end)
+                });
+            } else if !dev_services.is_empty()
                 && rule.meta().code != "DC012"
                 && !rule
                     .meta()
@@ -243,6 +272,29 @@ pub fn check(
             }
         }
     }
+}
+
+/// The service starts a development server (`flask run`, `manage.py
+/// runserver`, a `--reload` flag): its own `command:` or `entrypoint:`
+/// does, or else the stage of the image it builds does.
+fn starts_dev_server(
+    service: &Service<'_>,
+    built: Option<&Built>,
+    file: &SourceFile,
+    project: &Project,
+) -> bool {
+    if service.get("command").is_some() || service.get("entrypoint").is_some() {
+        return launch::in_compose_service(service, file, false, project)
+            .iter()
+            .any(|l| l.command.dev_marker().is_some());
+    }
+    let Some(b) = built else {
+        return false;
+    };
+    let raw = |s: crate::source::Span| b.file.slice(s).to_string();
+    crate::parse::command::in_target(&b.dockerfile, service.build_target(), &raw)
+        .iter()
+        .any(|c| c.dev_marker().is_some())
 }
 
 /// The service runs a command-line tool's image (as the Dockerfile rules
