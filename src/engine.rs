@@ -392,6 +392,7 @@ fn run_rules(
                 env: &env,
                 environment,
                 template: template.as_ref(),
+                compose_loaded: project.loaded_by_env_file(&source.path),
                 config: &settings.config,
             };
             for rule in rules::ENV_RULES {

@@ -2022,6 +2022,16 @@ impl Project {
         Some(keys)
     }
 
+    /// A compose service loads the file at `path` by `env_file:`.
+    pub fn loaded_by_env_file(&self, path: &Path) -> bool {
+        let k = key(path);
+        self.runs().any(|r| {
+            r.env_from
+                .iter()
+                .any(|e| matches!(e, facts::images::EnvFrom::File(p) if *p == k))
+        })
+    }
+
     /// Every Ingress of the manifests, with its `tls:` when it has one.
     pub fn ingresses(&self) -> impl Iterator<Item = &(facts::Loc, Option<facts::Loc>)> {
         self.files.values().flat_map(|f| f.stated.ingresses.iter())

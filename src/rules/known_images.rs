@@ -103,6 +103,10 @@ pub fn image_drops_root(image: &str) -> bool {
             "itzg/minecraft-server",
             "nodebb/nodebb",
             "apache/nifi-minifi-cpp",
+            // DNSCrypt's server image chowns its keys as root, then its
+            // encrypted-dns runs as `_encrypted-dns` (its configuration's
+            // `user`).
+            "jedisct1/dnscrypt-server",
             // SFTPGo's Dockerfiles end with `USER 1000:1000`.
             "drakkan/sftpgo",
             // Pi-hole's start script runs its DNS server (pihole-FTL)

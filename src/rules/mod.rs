@@ -72,6 +72,8 @@ pub struct EnvContext<'a> {
     pub environment: Environment,
     /// The template beside it (`.env.example`, …), for non-template files.
     pub template: Option<&'a (PathBuf, std::sync::Arc<EnvFile>)>,
+    /// A compose service of the project loads it by `env_file:`.
+    pub compose_loaded: bool,
     pub config: &'a Config,
 }
 

@@ -14,11 +14,11 @@ declare_rule! {
     /// (coreutils, `jq`, `git` of any kind — `git checkout HEAD^2`, `git
     /// commit`, and `git push` with the persisted token, which runs
     /// nothing but git —, a `sleep` between retries, one `gh` call), and
-    /// actions handed the job's token anyway (a `with:` input set to
-    /// `${{ secrets.GITHUB_TOKEN }}` or `${{ github.token }}`, or one whose
-    /// token input defaults to it, such as
-    /// `peter-evans/create-pull-request`): they receive the token anyway or
-    /// run no third party's code.
+    /// actions handed the job's token anyway (a `with:` input or an `env:`
+    /// variable set to `${{ secrets.GITHUB_TOKEN }}` or
+    /// `${{ github.token }}`, or one whose token input defaults to it, such
+    /// as `peter-evans/create-pull-request` and reviewdog's linters): they
+    /// receive the token anyway or run no third party's code.
     ///
     /// ## Why it matters in production
     /// By default checkout writes the job's token into `.git/config` of the
@@ -131,6 +131,9 @@ const TOKEN_BY_DEFAULT: &[&str] = &[
     "softprops/action-gh-release",
     "ncipollo/release-action",
     "dorny/paths-filter",
+    // reviewdog's linters (`action-shellcheck`, `action-misspell`, …)
+    // all come from one template: `github_token` defaults to it.
+    "reviewdog/action-",
 ];
 
 /// An action step that holds the job's token anyway: its `with:` passes
@@ -143,10 +146,20 @@ fn handed_token(step: &Step<'_>) -> bool {
     let Some(path) = action_path(step) else {
         return false;
     };
-    if TOKEN_BY_DEFAULT.iter().any(|a| path.starts_with(a)) {
+    // `reviewdog/action-setup` only installs the program.
+    if TOKEN_BY_DEFAULT.iter().any(|a| path.starts_with(a)) && path != "reviewdog/action-setup" {
         return true;
     }
-    step.with.and_then(Node::as_map).is_some_and(|entries| {
+    // An input or the step's environment (`GITHUB_TOKEN: ${{ … }}`).
+    [step.with, step.env]
+        .into_iter()
+        .flatten()
+        .any(names_job_token)
+}
+
+/// A mapping with a value that is the job's token.
+fn names_job_token(node: &Node) -> bool {
+    node.as_map().is_some_and(|entries| {
         entries.iter().any(|e| {
             e.value.as_str().is_some_and(|v| {
                 // Expressions ignore case: `secrets.github_token` too.
