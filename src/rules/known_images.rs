@@ -107,6 +107,10 @@ pub fn image_drops_root(image: &str) -> bool {
             // encrypted-dns runs as `_encrypted-dns` (its configuration's
             // `user`).
             "jedisct1/dnscrypt-server",
+            // This cloudflared image's Dockerfile ends with `USER cloudflared`.
+            "visibilityspots/cloudflared",
+            // Azure SQL Edge runs as the non-root `mssql` user by default.
+            "mcr.microsoft.com/azure-sql-edge",
             // SFTPGo's Dockerfiles end with `USER 1000:1000`.
             "drakkan/sftpgo",
             // Pi-hole's start script runs its DNS server (pihole-FTL)
@@ -248,6 +252,8 @@ mod tests {
     #[test]
     fn images_that_step_down_from_root() {
         assert!(image_drops_root("pihole/pihole"));
+        assert!(image_drops_root("mcr.microsoft.com/azure-sql-edge:1.0.7"));
+        assert!(image_drops_root("jedisct1/dnscrypt-server"));
         assert!(image_drops_root("drakkan/sftpgo:v2-alpine"));
         assert!(image_drops_root("ghcr.io/drakkan/sftpgo:v2"));
         assert!(image_drops_root("postgres:17"));
