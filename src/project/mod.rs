@@ -179,6 +179,16 @@ impl Built {
         }
     }
 
+    /// Where the image a build targets (`None`: the stage that ships)
+    /// starts a development server (`flask run`, `manage.py runserver`,
+    /// a `--reload` flag), and why it is one.
+    pub fn dev_server(&self, target: Option<&str>) -> Option<(crate::source::Span, &'static str)> {
+        let raw = |s: crate::source::Span| self.file.slice(s).to_string();
+        crate::parse::command::in_target(&self.dockerfile, target, &raw)
+            .iter()
+            .find_map(|c| c.dev_marker().map(|(word, why)| (word.span, why)))
+    }
+
     /// The facts with the tree, parsed again when it was dropped.
     fn whole(self: &Arc<Self>) -> Arc<Self> {
         if !self.dropped {

@@ -96,26 +96,16 @@ fn built_stage(cx: &ComposeContext<'_>, i: usize, s: &Service<'_>, out: &mut Fin
     if ships || df.stage_by_name(name).is_none() {
         return;
     }
-    let raw = |sp: crate::source::Span| built.file.slice(sp).to_string();
-    for c in crate::parse::command::in_target(df, Some(name), &raw) {
-        if let Some((word, why)) = c.dev_marker() {
-            out.report(
-                &DevServerCommand::META,
-                target.span,
-                format!(
-                    "service `{}` builds stage `{name}`, which starts a development server: {why}",
-                    s.name.text
-                ),
-            )
-            .help(
-                "build the stage that ships, or move this service to `docker-compose.override.yml`",
-            )
-            .related_in(
-                &built.file,
-                word.span,
-                "the development server the stage starts",
-            );
-            return;
-        }
+    if let Some((at, why)) = built.dev_server(Some(name)) {
+        out.report(
+            &DevServerCommand::META,
+            target.span,
+            format!(
+                "service `{}` builds stage `{name}`, which starts a development server: {why}",
+                s.name.text
+            ),
+        )
+        .help("build the stage that ships, or move this service to `docker-compose.override.yml`")
+        .related_in(&built.file, at, "the development server the stage starts");
     }
 }

@@ -288,13 +288,7 @@ fn starts_dev_server(
             .iter()
             .any(|l| l.command.dev_marker().is_some());
     }
-    let Some(b) = built else {
-        return false;
-    };
-    let raw = |s: crate::source::Span| b.file.slice(s).to_string();
-    crate::parse::command::in_target(&b.dockerfile, service.build_target(), &raw)
-        .iter()
-        .any(|c| c.dev_marker().is_some())
+    built.is_some_and(|b| b.dev_server(service.build_target()).is_some())
 }
 
 /// The service runs a command-line tool's image (as the Dockerfile rules
