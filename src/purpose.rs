@@ -149,9 +149,9 @@ const STOCK_SERVICES: &[&str] = &[
 
 /// A folder name that says "tests": one of [`TEST_DIRS`], or one that
 /// begins or ends with `test`/`tests` (`_integration-test`, `test_files`).
-fn is_test_dir(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    TEST_DIRS.contains(&n.as_str())
+/// `n` is in lower case.
+fn is_test_dir(n: &str) -> bool {
+    TEST_DIRS.contains(&n)
         || n.starts_with("test_")
         || n.starts_with("test-")
         || n.starts_with("tests_")
@@ -178,11 +178,12 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    // In lower case, once: every question below ignores case.
     let dirs: Vec<String> = rel
         .parent()
         .map(|p| {
             p.components()
-                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
                 .collect()
         })
         .unwrap_or_default();
@@ -219,16 +220,8 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     // ReplicationControllers beside their Deployments, `nfs/old/` beside
     // `nfs/docker-compose.yml`); Python code in such a package is still
     // imported and runs.
-    let superseded = !name.ends_with(".py")
-        && dirs
-            .iter()
-            .any(|d| d.eq_ignore_ascii_case("legacy") || d.eq_ignore_ascii_case("old"));
-    if example_name
-        || superseded
-        || dirs
-            .iter()
-            .any(|d| EXAMPLE_DIRS.contains(&d.to_ascii_lowercase().as_str()))
-    {
+    let superseded = !name.ends_with(".py") && dirs.iter().any(|d| d == "legacy" || d == "old");
+    if example_name || superseded || dirs.iter().any(|d| EXAMPLE_DIRS.contains(&d.as_str())) {
         return Purpose::Example;
     }
     let dev_name = variant == Some("debug")
@@ -248,7 +241,7 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     // set-up (`dev/docker/…`, `deploy/overlays/dev/`, `local/`).
     let dev_dir = |d: &String| {
         matches!(
-            d.to_ascii_lowercase().as_str(),
+            d.as_str(),
             ".devcontainer" | "dev" | "development" | "local"
         )
     };

@@ -221,6 +221,20 @@ mod tests {
     }
 
     #[test]
+    fn files_with_and_without_carriage_returns_index_alike() {
+        // The LF-only search and the general one agree where both apply.
+        for text in ["", "\n", "a", "a\n", "a\nb", "\n\nx\n\n", "é\nü\n"] {
+            let general: Vec<usize> = std::iter::once(0)
+                .chain(memchr_newlines(text.as_bytes()))
+                .collect();
+            assert_eq!(LineIndex::new(text).starts, general, "{text:?}");
+        }
+        // A CR at the very end ends a line too.
+        assert_eq!(LineIndex::new("a\r").starts, vec![0, 2]);
+        assert_eq!(LineIndex::new("a\r\n").starts, vec![0, 3]);
+    }
+
+    #[test]
     fn lone_carriage_returns_end_lines() {
         let f = SourceFile::new("x", "a\rb\r\nc\nd".to_string());
         assert_eq!(f.lines.line_count(), 4);
