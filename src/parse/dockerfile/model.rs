@@ -343,6 +343,22 @@ impl Dockerfile {
             .find(|i| i.keyword == keyword)
     }
 
+    /// The `CMD` the image a build targets keeps: the last of its chain,
+    /// unless a later stage sets an `ENTRYPOINT`, which clears the `CMD`
+    /// it inherits (Docker resets it; that stage must set its own).
+    pub fn target_cmd(&self, target: Option<&str>) -> Option<&Instruction> {
+        let mut cmd = None;
+        for s in self.target_chain(target) {
+            let own = self.stage_instructions(s);
+            match own.iter().rev().find(|i| i.keyword == Keyword::Cmd) {
+                Some(c) => cmd = Some(c),
+                None if own.iter().any(|i| i.keyword == Keyword::Entrypoint) => cmd = None,
+                None => {}
+            }
+        }
+        cmd
+    }
+
     fn chain_of<'a>(&'a self, last: Option<&'a Stage>) -> Vec<&'a Stage> {
         let mut chain = Vec::new();
         // A set of visited stages, not a scan of the chain per step: a

@@ -1,4 +1,5 @@
 use super::*;
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it checks
@@ -6,14 +7,18 @@ declare_rule! {
     /// server, read by the same command-line reader as every server rule:
     /// `--reload` on uvicorn, gunicorn or hypercorn, `fastapi dev`,
     /// `flask run`, `manage.py runserver`; or, with neither, that builds
-    /// a `target:` stage of a Dockerfile in the project whose start is
-    /// one (reported at `target:`, the stage's command as a related
-    /// location; the final stage's is DF013's, in the Dockerfile). Files
-    /// for development (`docker-compose.override.yml`, `compose.dev.yaml`,
-    /// `*-local.yml`) are not checked.
+    /// an image in the project whose start is one: the `target:` stage,
+    /// else the stage that ships (reported at `target:`, else at `build`,
+    /// the command as a related location; DF013 reports the same command
+    /// in the Dockerfile, for the image). Services sharing a `build:`
+    /// block through a YAML anchor get one finding. Files for development
+    /// (`docker-compose.override.yml`, `compose.dev.yaml`, `*-local.yml`)
+    /// are not checked.
     ///
-    /// Such a service is a development setup wherever it is: this is the
-    /// one finding it gets, as the README's "File purposes" says.
+    /// Such a service is a development setup wherever it is: the compose
+    /// rules for production leave it alone and this finding says why
+    /// (with DC012 when the checkout is mounted over its code), as the
+    /// README's "File purposes" says.
     ///
     /// ## Why it matters in production
     /// Reloaders watch the file system, restart on every change and run a
@@ -56,9 +61,10 @@ impl Rule for DevServerCommand {
         if cx.dev {
             return;
         }
+        let mut seen = Vec::new();
         for (i, (s, _, launches)) in cx.services().enumerate() {
-            if s.get("command").is_none() && s.get("entrypoint").is_none() {
-                built_stage(cx, i, s, out);
+            if !sets_command(s) {
+                built_stage(cx, i, s, &mut seen, out);
             }
             for l in launches {
                 if let Some((word, why)) = l.command.dev_marker() {
@@ -77,35 +83,47 @@ impl Rule for DevServerCommand {
     }
 }
 
-/// A service that starts its image as built: the `target:` stage it
-/// builds, when that is not the stage that ships (DF013 reports that
-/// one where it is written).
-fn built_stage(cx: &ComposeContext<'_>, i: usize, s: &Service<'_>, out: &mut Findings) {
-    let (Some(built), Some(target)) = (cx.built(i), s.get("build").and_then(|b| b.get("target")))
+/// A service that starts its image as built: the stage it builds (its
+/// `target:`, else the one that ships) starts a development server.
+/// Reported at `target:` (else at `build`), once per place: services
+/// that share a block through a YAML anchor share the finding.
+fn built_stage(
+    cx: &ComposeContext<'_>,
+    i: usize,
+    s: &Service<'_>,
+    seen: &mut Vec<Span>,
+    out: &mut Findings,
+) {
+    let Some(built) = cx.built(i) else {
+        return;
+    };
+    let target = s.get("build").and_then(|b| b.get("target"));
+    let name = target.and_then(|t| t.as_str());
+    if target.is_some() && name.is_none() {
+        return;
+    }
+    let Some((at, why)) = built.dev_server(name) else {
+        return;
+    };
+    let Some(place) = target
+        .map(|t| t.span)
+        .or_else(|| s.entry_of("build").map(|e| e.key.span))
     else {
         return;
     };
-    let Some(name) = target.as_str() else {
-        return;
-    };
-    let df = &built.dockerfile;
-    let ships = df
-        .final_stage()
-        .and_then(|st| st.name.as_deref())
-        .is_some_and(|n| n.eq_ignore_ascii_case(name));
-    if ships || df.stage_by_name(name).is_none() {
+    if seen.contains(&place) {
         return;
     }
-    if let Some((at, why)) = built.dev_server(Some(name)) {
-        out.report(
-            &DevServerCommand::META,
-            target.span,
-            format!(
-                "service `{}` builds stage `{name}`, which starts a development server: {why}",
-                s.name.text
-            ),
-        )
-        .help("build the stage that ships, or move this service to `docker-compose.override.yml`")
-        .related_in(&built.file, at, "the development server the stage starts");
-    }
+    seen.push(place);
+    let what = name.map_or("an image".to_string(), |n| format!("stage `{n}`"));
+    out.report(
+        &DevServerCommand::META,
+        place,
+        format!(
+            "service `{}` builds {what} that starts a development server: {why}",
+            s.name.text
+        ),
+    )
+    .help("build the stage that ships a production server, or move this service to `docker-compose.override.yml`")
+    .related_in(&built.file, at, "the development server the image starts");
 }

@@ -274,6 +274,14 @@ pub fn check(
     }
 }
 
+/// The service sets its own `command:` or `entrypoint:` (a null one
+/// keeps the image's).
+pub fn sets_command(service: &Service<'_>) -> bool {
+    ["command", "entrypoint"]
+        .iter()
+        .any(|k| service.get(k).is_some_and(|n| !n.is_null()))
+}
+
 /// The service starts a development server (`flask run`, `manage.py
 /// runserver`, a `--reload` flag): its own `command:` or `entrypoint:`
 /// does, or else the stage of the image it builds does.
@@ -283,7 +291,7 @@ fn starts_dev_server(
     file: &SourceFile,
     project: &Project,
 ) -> bool {
-    if service.get("command").is_some() || service.get("entrypoint").is_some() {
+    if sets_command(service) {
         return launch::in_compose_service(service, file, false, project)
             .iter()
             .any(|l| l.command.dev_marker().is_some());

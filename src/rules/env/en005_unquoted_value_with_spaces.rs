@@ -4,11 +4,11 @@ declare_rule! {
     /// ## What it checks
     /// An unquoted value that contains blanks: `NAME=My App`.
     ///
-    /// A file a compose service loads by `env_file:` is not checked,
-    /// unless it is the `.env` beside the compose file (the one shell
-    /// scripts source by convention): compose keeps an unquoted value
-    /// whole, blanks included, and Compose v1 kept quotes as part of the
-    /// value, so quoting could change what the service gets.
+    /// A file a compose service of the project loads by `env_file:` is
+    /// not checked unless it is named `.env` (the name shell scripts
+    /// source by convention): compose keeps an unquoted value whole,
+    /// blanks included, and Compose v1 kept quotes as part of the value,
+    /// so quoting could change what the service gets.
     ///
     /// ## Why it matters in production
     /// `source .env` runs `App` as a command with `NAME=My` in its
@@ -44,7 +44,8 @@ impl Rule for UnquotedValueWithSpaces {
     impl_meta!();
 
     fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
-        // Only compose reads it: the value is what it says.
+        // Compose reads it (and keeps the value whole); no script is
+        // known to source a file of another name.
         if cx.compose_loaded && cx.file.path.file_name().is_none_or(|n| n != ".env") {
             return;
         }
