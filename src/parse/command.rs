@@ -749,7 +749,9 @@ pub fn in_target(
     let entry = df
         .target_last(target, Keyword::Entrypoint)
         .and_then(|i| i.command());
-    let cmd = df.target_cmd(target).and_then(|i| i.command());
+    let cmd = df
+        .target_last(target, Keyword::Cmd)
+        .and_then(|i| i.command());
     if let (Some(Command::Exec { argv: e, .. }), Some(Command::Exec { argv: c, .. })) = (entry, cmd)
     {
         let joined: Vec<Word> = e.iter().chain(c).cloned().collect();

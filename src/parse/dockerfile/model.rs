@@ -335,7 +335,11 @@ impl Dockerfile {
 
     /// The last instruction with this keyword in the image a build
     /// targets (see [`Dockerfile::target_chain`]).
+    /// A `CMD` is the one the image keeps ([`Dockerfile::target_cmd`]).
     pub fn target_last(&self, target: Option<&str>, keyword: Keyword) -> Option<&Instruction> {
+        if keyword == Keyword::Cmd {
+            return self.target_cmd(target);
+        }
         self.target_chain(target)
             .into_iter()
             .rev()
@@ -390,8 +394,12 @@ impl Dockerfile {
             .flat_map(|s| self.stage_instructions(s).iter())
     }
 
-    /// The last instruction with this keyword in the final image.
+    /// The last instruction with this keyword in the final image (a
+    /// `CMD`: the one the image keeps, [`Dockerfile::target_cmd`]).
     pub fn final_last(&self, keyword: Keyword) -> Option<&Instruction> {
+        if keyword == Keyword::Cmd {
+            return self.target_cmd(None);
+        }
         self.final_instructions()
             .filter(|i| i.keyword == keyword)
             .last()

@@ -193,3 +193,22 @@ fn empty_file_and_only_comments() {
     assert_eq!(parse("").errors.len(), 1);
     assert_eq!(parse("# just a comment\n\n").errors.len(), 1);
 }
+
+#[test]
+fn an_entrypoint_of_a_later_stage_clears_the_cmd_it_inherits() {
+    let text = "FROM python:3.12 AS base\nCMD [\"flask\", \"run\"]\nFROM base AS worker\nENTRYPOINT [\"python\", \"-m\", \"worker\"]\nFROM base AS web\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"gunicorn\", \"app:app\"]\n";
+    let df = parse(text);
+    let cmd = |t: Option<&str>| {
+        df.target_last(t, Keyword::Cmd)
+            .and_then(|i| text.get(i.span.start..i.span.end))
+    };
+    // The worker stage sets an ENTRYPOINT and no CMD: it keeps none.
+    assert_eq!(cmd(Some("worker")), None);
+    // A stage's own CMD stays; the stage that set it keeps it.
+    assert_eq!(cmd(Some("web")), Some("CMD [\"gunicorn\", \"app:app\"]"));
+    assert_eq!(cmd(Some("base")), Some("CMD [\"flask\", \"run\"]"));
+    assert_eq!(cmd(None), cmd(Some("web")));
+    // Within one stage the order of CMD and ENTRYPOINT does not matter.
+    let one = parse("FROM a\nCMD [\"x\"]\nENTRYPOINT [\"y\"]\n");
+    assert!(one.final_last(Keyword::Cmd).is_some());
+}
