@@ -52,13 +52,11 @@ pub fn append_block(
         })
         .unwrap_or(mapping.span.end)
         .min(mapping.span.end);
-    let line = file.lines.line_of(last);
-    let next = file.lines.line_start(line + 1, &file.text);
-    let end_of_line = if next > last && file.text.as_bytes().get(next - 1) == Some(&b'\n') {
-        next - 1
-    } else {
-        next
-    };
+    // Before the line's terminator, LF or CRLF.
+    let end_of_line = file
+        .lines
+        .line_span(file.lines.line_of(last), &file.text)
+        .end;
     let at = end_of_line.min(mapping.span.end).max(last);
     Some(Edit::insert(
         at,
@@ -95,5 +93,22 @@ mod tests {
             out,
             "steps:\n  - uses: actions/checkout@v4 # pinned\n    with:\n      persist-credentials: false\n  # Next: the tests.\n  - run: pytest\n"
         );
+        // A CRLF file: before the whole line ending, not between its bytes.
+        let crlf = text.replace('\n', "\r\n");
+        let file = SourceFile::new("w.yml", crlf.clone());
+        let tree = crate::parse::yaml::parse(&crlf);
+        let step = tree
+            .documents
+            .first()
+            .and_then(Option::as_ref)
+            .and_then(|r| r.get("steps"))
+            .and_then(Node::as_seq)
+            .and_then(|s| s.first());
+        let at = step.and_then(|s| {
+            let uses = s.entry("uses")?;
+            append_block(&file, s, uses, "with", "persist-credentials: false")
+        });
+        let end = crlf.find(" # pinned").map(|i| i + " # pinned".len());
+        assert_eq!(at.map(|e| e.span.start), end);
     }
 }

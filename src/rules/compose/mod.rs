@@ -186,7 +186,7 @@ pub fn check(
         .zip(&built)
         .zip(&set_up)
         .filter(|((s, b), set)| {
-            !config.purpose_all && !**set && starts_dev_server(s, b.as_deref(), file, project)
+            !config.purpose_all && !**set && starts_dev_server(s, b.as_deref(), file)
         })
         .map(|((s, _), _)| s.span())
         .collect();
@@ -285,16 +285,11 @@ pub fn sets_command(service: &Service<'_>) -> bool {
 /// The service starts a development server (`flask run`, `manage.py
 /// runserver`, a `--reload` flag): its own `command:` or `entrypoint:`
 /// does, or else the stage of the image it builds does.
-fn starts_dev_server(
-    service: &Service<'_>,
-    built: Option<&Built>,
-    file: &SourceFile,
-    project: &Project,
-) -> bool {
+fn starts_dev_server(service: &Service<'_>, built: Option<&Built>, file: &SourceFile) -> bool {
     if sets_command(service) {
-        return launch::in_compose_service(service, file, false, project)
+        return launch::compose_commands(service, file)
             .iter()
-            .any(|l| l.command.dev_marker().is_some());
+            .any(|c| c.dev_marker().is_some());
     }
     built.is_some_and(|b| b.dev_server(service.build_target()).is_some())
 }

@@ -370,22 +370,31 @@ fn env_of(pairs: Vec<(String, String, Option<Span>)>) -> BTreeMap<String, EnvVar
 }
 
 /// The servers a compose service's `entrypoint` and `command` start.
+/// The servers a compose service's own `entrypoint:` and `command:`
+/// start, read as written (no environment, no project): what
+/// [`in_compose_service`] completes into launches.
+pub fn compose_commands(
+    service: &crate::parse::compose::Service<'_>,
+    file: &SourceFile,
+) -> Vec<command::ServerCommand> {
+    let raw = raw(file);
+    let entry = service.argv("entrypoint", &raw);
+    let cmd = service.argv("command", &raw);
+    let argv: Vec<Word> = entry.iter().chain(cmd.iter()).flatten().cloned().collect();
+    let commands = command::in_argv(&argv, &raw);
+    match &cmd {
+        Some(c) if commands.is_empty() => command::in_argv(c, &raw),
+        _ => commands,
+    }
+}
+
 pub fn in_compose_service(
     service: &crate::parse::compose::Service<'_>,
     file: &SourceFile,
     dev: bool,
     project: &Project,
 ) -> Vec<Launch> {
-    let raw = raw(file);
-    let entry = service.argv("entrypoint", &raw);
-    let cmd = service.argv("command", &raw);
-    let argv: Vec<Word> = entry.iter().chain(cmd.iter()).flatten().cloned().collect();
-    let mut commands = command::in_argv(&argv, &raw);
-    if commands.is_empty()
-        && let Some(c) = &cmd
-    {
-        commands = command::in_argv(c, &raw);
-    }
+    let commands = compose_commands(service, file);
     let env = env_of(
         service
             .environment()
