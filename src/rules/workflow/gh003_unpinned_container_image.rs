@@ -1,5 +1,5 @@
+use super::ci_images::{Role, unpinned_images};
 use super::*;
-use crate::parse::dockerfile::ImageRef;
 
 declare_rule! {
     /// ## What it checks
@@ -7,10 +7,12 @@ declare_rule! {
     /// actions, job `container:` and `services:` images. An image with no
     /// tag or with `latest` is a warning. A version tag without a digest is
     /// a warning on a `docker://` step (its code runs with the job's
-    /// token) and info on a job container or service (what DF003, off by
-    /// default, says of a `FROM`: the database a test runs against on a
-    /// version tag is a reasonable choice). Images computed by an
-    /// expression are skipped.
+    /// token) and info on the `container:` of a job that runs no tests
+    /// (the build or release happens inside it). A version tag on a
+    /// service, or on the container of a job that runs tests (`pytest`,
+    /// `tox`, `make test`, …), is left to GH026, off by default like DF003
+    /// for a `FROM`: the database a test runs against on a version tag is
+    /// a reasonable choice. Images computed by an expression are skipped.
     ///
     /// ## Why it matters in production
     /// The job runs whatever the tag points at on the day: tests pass
@@ -32,6 +34,13 @@ declare_rule! {
     /// ## Fix
     /// None.
     ///
+    /// ## Differences from zizmor
+    /// zizmor's `unpinned-images` reports untagged and `latest` images by
+    /// default and version tags only with `--persona pedantic`. prodlint
+    /// also reports, by default, a version tag on a `docker://` step
+    /// (warning) and on the container a build or release job runs in
+    /// (info); version-tagged test images are GH026's.
+    ///
     /// ## References
     /// - [GitHub: `jobs.<job_id>.container`](https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idcontainer)
     pub struct UnpinnedContainerImage {
@@ -47,61 +56,35 @@ impl Rule for UnpinnedContainerImage {
     impl_meta!();
 
     fn workflow(&self, cx: &WorkflowContext<'_>, out: &mut Findings) {
-        // (image, where, whether a step runs it as an action: its code
-        // runs with the job's token, where a service only serves the test).
-        let mut images: Vec<(String, crate::source::Span, bool)> = Vec::new();
-        for uses in all_uses(cx) {
-            if let Uses::Docker(image) = parse_uses(&uses.text) {
-                images.push((image.to_string(), uses.span, true));
-            }
-        }
-        if let Some(w) = cx.workflow {
-            for job in &w.jobs {
-                let containers = job
-                    .container
-                    .iter()
-                    .chain(job.services.iter().map(|(_, c)| c));
-                images.extend(
-                    containers
-                        .filter_map(|c| c.image.as_ref())
-                        .map(|i| (i.text.clone(), i.span, false)),
-                );
-            }
-        }
-        for (text, span, runs_as_step) in images {
-            if text.contains("${{") || text.is_empty() {
+        for image in unpinned_images(cx) {
+            let text = &image.text;
+            let Some(tag) = &image.tag else {
+                out.report(
+                    &Self::META,
+                    image.span,
+                    format!("`{text}` follows `latest`: each run may use a different image"),
+                )
+                .help("pin a version tag and a digest");
                 continue;
-            }
-            let image = ImageRef::parse(&text, span, false);
-            if image.digest.is_some() {
-                continue;
-            }
-            match image.tag.as_deref() {
-                None | Some("latest") => {
-                    out.report(
-                        &Self::META,
-                        span,
-                        format!("`{text}` follows `latest`: each run may use a different image"),
-                    )
-                    .help("pin a version tag and a digest");
-                }
-                Some(tag) => {
-                    let b = out
-                        .report(
-                            &Self::META,
-                            span,
-                            format!(
-                                "`{text}` is pinned to the tag `{tag}`, which can be republished"
-                            ),
-                        )
-                        .help("append `@sha256:…`");
-                    // A service or job container on a version tag is what
-                    // DF003 (off by default) says of a FROM: a note.
-                    if !runs_as_step {
-                        b.severity(Severity::Info);
-                    }
-                }
-            }
+            };
+            // A test's database on a version tag is GH026's (off by
+            // default, like DF003 for a FROM).
+            let severity = match image.role {
+                Role::Step => Severity::Warning,
+                Role::BuildContainer => Severity::Info,
+                Role::TestImage => continue,
+            };
+            let why = match image.role {
+                Role::Step => "its code runs with the job's token",
+                _ => "the job's build runs inside it",
+            };
+            out.report(
+                &Self::META,
+                image.span,
+                format!("`{text}` is pinned to the tag `{tag}`, which can be republished: {why}"),
+            )
+            .help("append `@sha256:…`")
+            .severity(severity);
         }
     }
 }

@@ -1,5 +1,6 @@
 //! GH: GitHub Actions workflow and action rules, one per file.
 
+mod ci_images;
 mod env_move;
 pub(crate) mod helpers;
 pub(crate) mod taint;
@@ -29,6 +30,7 @@ mod gh022_runner_image_unpinned;
 mod gh023_secret_in_script;
 mod gh024_host_key_check_disabled;
 mod gh025_job_output_unset;
+mod gh026_test_image_not_digest_pinned;
 mod quick;
 
 use super::{Rule, WorkflowContext};
@@ -94,4 +96,5 @@ pub static RULES: &[&dyn Rule] = &[
     &gh023_secret_in_script::SecretInScript,
     &gh024_host_key_check_disabled::HostKeyCheckDisabled,
     &gh025_job_output_unset::JobOutputUnset,
+    &gh026_test_image_not_digest_pinned::TestImageNotDigestPinned,
 ];
