@@ -3,7 +3,9 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A deploy job (see GH008 for what counts) in a workflow that runs on
-    /// `pull_request` or on pushes to any branch, when neither the job nor a
+    /// `pull_request` or on pushes to any branch (no `branches:` filter, or
+    /// a wildcard such as `*` or `feature/*`; a pattern that only widens a
+    /// release line, `release/*` or `hotfix/**`, is that line), when neither the job nor a
     /// job it needs has an `if:` on the ref or event, and the job has no
     /// `environment:` whose protection rules could stop it.
     ///
@@ -42,6 +44,33 @@ declare_rule! {
     }
 }
 
+/// Branch lines a team deploys from: a pattern that only widens one of
+/// these (`release/*`, `main-*`) follows the release process, not every
+/// feature branch.
+const RELEASE_LINES: &[&str] = &[
+    "main",
+    "master",
+    "release",
+    "releases",
+    "prod",
+    "production",
+    "stable",
+    "hotfix",
+    "hotfixes",
+];
+
+/// Does a `branches:` pattern match feature branches: a wildcard that is
+/// not the widening of a release line (`*`, `**`, `feature/*`, `*-deploy`)?
+fn matches_any_branch(pattern: &str) -> bool {
+    let Some(wild) = pattern.find(['*', '?', '[']) else {
+        return false;
+    };
+    let prefix = pattern[..wild]
+        .trim_end_matches(['/', '-', '_', '.'])
+        .to_ascii_lowercase();
+    !RELEASE_LINES.contains(&prefix.as_str())
+}
+
 /// Triggers that run for code not yet merged to the main branch.
 fn any_branch_trigger<'a>(w: &'a Workflow<'a>) -> Option<&'a Spanned> {
     w.triggers
@@ -56,8 +85,7 @@ fn any_branch_trigger<'a>(w: &'a Workflow<'a>) -> Option<&'a Spanned> {
                         && t.filters.is_none_or(|f| {
                             f.get("branches").is_none_or(|b| {
                                 b.as_seq().is_some_and(|s| {
-                                    s.iter()
-                                        .any(|x| x.as_str().is_some_and(|v| v.contains('*')))
+                                    s.iter().any(|x| x.as_str().is_some_and(matches_any_branch))
                                 })
                             }) && f.get("tags").is_none()
                         })
@@ -94,6 +122,27 @@ impl Rule for DeployFromAnyBranch {
             out.report(&Self::META, job.id.span, format!("job `{}` deploys ({why}) on every `{}`", job.id.text, trigger.text))
                 .related(trigger.span, "runs for any branch")
                 .help("limit the trigger to main or tags, add an `if:` on `github.ref`, or use a protected `environment:`");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches_any_branch;
+
+    #[test]
+    fn release_line_patterns_are_not_any_branch() {
+        for p in [
+            "release/*",
+            "releases/**",
+            "main-*",
+            "hotfix/*",
+            "Release/v*",
+        ] {
+            assert!(!matches_any_branch(p), "{p}");
+        }
+        for p in ["*", "**", "feature/*", "*-deploy", "rel*", "main"] {
+            assert_eq!(matches_any_branch(p), p != "main", "{p}");
         }
     }
 }
