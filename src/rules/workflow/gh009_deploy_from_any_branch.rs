@@ -65,9 +65,14 @@ fn matches_any_branch(pattern: &str) -> bool {
     let Some(wild) = pattern.find(['*', '?', '[']) else {
         return false;
     };
-    let prefix = pattern[..wild]
-        .trim_end_matches(['/', '-', '_', '.'])
-        .to_ascii_lowercase();
+    // The branch line is the first folder of the name (`release/v*`), or
+    // the literal text before the wildcard (`main-*`).
+    let literal = &pattern[..wild];
+    let line = match literal.split_once('/') {
+        Some((first, _)) => first,
+        None => literal.trim_end_matches(['-', '_', '.']),
+    };
+    let prefix = line.to_ascii_lowercase();
     !RELEASE_LINES.contains(&prefix.as_str())
 }
 
