@@ -5,7 +5,6 @@ use crate::config::suggestion;
 use crate::diagnostic::Severity;
 use crate::registry::RuleMeta;
 use crate::rules;
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selector {
@@ -93,7 +92,9 @@ const ALWAYS_ON: &[&str] = &["PL004"];
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Shared: every file gets the run's selection, copied cheaply.
-    enabled: std::sync::Arc<BTreeSet<&'static str>>,
+    /// (Hashed: asked for every rule of every file, where a tree
+    /// compares strings at each level.)
+    enabled: std::sync::Arc<crate::hashing::FastSet<&'static str>>,
 }
 
 impl Selection {
@@ -102,7 +103,7 @@ impl Selection {
         extend_select: &[Selector],
         ignore: &[Selector],
     ) -> Self {
-        let mut enabled = BTreeSet::new();
+        let mut enabled = crate::hashing::FastSet::default();
         for rule in rules::all() {
             let best = |sels: &[Selector]| {
                 sels.iter()
