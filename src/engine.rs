@@ -900,13 +900,7 @@ fn lint_walked(
                 .collect::<Vec<FileReport>>()
         },
     );
-    if std::env::var_os("PRODLINT_PHASES").is_some() {
-        eprintln!(
-            "project built, {} files alone linted; {}",
-            reports.len(),
-            memory_now()
-        );
-    }
+    crate::phases::report(|| format!("project built, {} files alone linted", reports.len()));
     reports.par_extend(
         linked
             .par_iter()
@@ -1068,32 +1062,16 @@ pub fn lint_paths_with(
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
     let walked = t0.elapsed();
-    if std::env::var_os("PRODLINT_PHASES").is_some() {
-        eprintln!("walked: {} facts; {}", facts.len(), memory_now());
-    }
+    crate::phases::report(|| format!("walked: {} files with facts", facts.len()));
     let (reports, more, project) = lint_walked(&all, facts, above, settings);
     errors.extend(more);
-    if std::env::var_os("PRODLINT_PHASES").is_some() {
-        eprintln!(
-            "walk (reading and parsing the files with facts) {walked:?}, project and lint {:?}; {}",
-            t0.elapsed() - walked,
-            memory_now()
-        );
-    }
+    crate::phases::report(|| {
+        format!(
+            "walk (reading and parsing the files with facts) {walked:?}, project and lint {:?}",
+            t0.elapsed() - walked
+        )
+    });
     (reports, errors, project)
-}
-
-/// The process's resident and peak memory, for `PRODLINT_PHASES`
-/// (Linux's `/proc`; elsewhere nothing is known).
-pub fn memory_now() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map_or("?".to_string(), |v| v.trim().to_string())
-    };
-    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
 }
 
 /// Reads and lints one candidate; a Python file that a server command

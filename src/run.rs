@@ -219,9 +219,7 @@ fn check(args: CheckArgs) -> i32 {
             _ => vec![render_text(&input, &args, to_terminal).into_bytes()],
         },
     );
-    if std::env::var_os("PRODLINT_PHASES").is_some() {
-        eprintln!("report rendered; {}", engine::memory_now());
-    }
+    crate::phases::report(|| "report rendered".to_string());
     if let Err(e) = write_output(args.output.as_ref(), &text) {
         return fail(e);
     }

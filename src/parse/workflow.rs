@@ -105,6 +105,15 @@ pub struct Job<'a> {
     pub steps: Vec<Step<'a>>,
 }
 
+impl<'a> Job<'a> {
+    /// The job's `container:` and its `services:`, in that order.
+    pub fn containers(&self) -> impl Iterator<Item = &Container<'a>> {
+        self.container
+            .iter()
+            .chain(self.services.iter().map(|(_, c)| c))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Workflow<'a> {
     pub root: &'a Node,

@@ -2,8 +2,8 @@
 //! part each plays in its job: GH003 and GH026 split them by what a
 //! republished tag can change.
 
-use super::helpers::{Uses, all_uses, parse_uses, runs_tests};
-use crate::parse::dockerfile::ImageRef;
+use super::helpers::{Uses, all_uses, parse_uses, runs_tests, ships};
+use crate::parse::image::ImageRef;
 use crate::rules::WorkflowContext;
 use crate::source::Span;
 
@@ -12,15 +12,21 @@ use crate::source::Span;
 pub enum Role {
     /// A `docker://` step: its code runs with the job's token.
     Step,
-    /// The `container:` of a job that runs no tests: the build or release
-    /// happens inside it, so it shapes what the job produces.
-    BuildContainer,
-    /// A `services:` image, or the `container:` of a job that runs tests:
-    /// it decides only what the tests run against.
+    /// The `container:` every step of a job runs in, where the job runs
+    /// no tests or ships something (deploys, pushes, publishes, or runs
+    /// only for releases).
+    JobContainer,
+    /// A `services:` image of a job that ships something: what the job
+    /// builds or publishes may depend on it.
+    ShippingService,
+    /// A `services:` image, or the `container:` of a job that runs tests,
+    /// in a job that ships nothing: it decides only what the tests run
+    /// against.
     TestImage,
 }
 
-/// An image without a digest. `tag` is `None` for no tag or `latest`.
+/// An image without a digest. `tag` is `None` for no tag or `latest`;
+/// any other tag counts as a version (`16`, `3.12-slim`, `alpine`).
 #[derive(Debug, Clone)]
 pub struct UnpinnedImage {
     pub text: String,
@@ -39,19 +45,25 @@ pub fn unpinned_images(cx: &WorkflowContext<'_>) -> Vec<UnpinnedImage> {
         }
     }
     if let Some(w) = cx.workflow {
-        for job in &w.jobs {
-            let container_role = if runs_tests(job) {
+        for job in w.jobs.iter().filter(|j| j.containers().next().is_some()) {
+            let shipping = ships(w, job);
+            let container = if !shipping && runs_tests(job) {
                 Role::TestImage
             } else {
-                Role::BuildContainer
+                Role::JobContainer
             };
-            let containers = job
+            let service = if shipping {
+                Role::ShippingService
+            } else {
+                Role::TestImage
+            };
+            let roles = job
                 .container
                 .iter()
-                .map(|c| (c, container_role))
-                .chain(job.services.iter().map(|(_, c)| (c, Role::TestImage)));
+                .map(|c| (c, container))
+                .chain(job.services.iter().map(|(_, c)| (c, service)));
             images.extend(
-                containers.filter_map(|(c, role)| {
+                roles.filter_map(|(c, role)| {
                     c.image.as_ref().map(|i| (i.text.clone(), i.span, role))
                 }),
             );

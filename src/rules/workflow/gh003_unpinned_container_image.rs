@@ -5,19 +5,25 @@ declare_rule! {
     /// ## What it checks
     /// Container images a workflow runs without a digest: `docker://`
     /// actions, job `container:` and `services:` images. An image with no
-    /// tag or with `latest` is a warning. A version tag without a digest is
-    /// a warning on a `docker://` step (its code runs with the job's
-    /// token) and info on the `container:` of a job that runs no tests
-    /// (the build or release happens inside it). A version tag on a
-    /// service, or on the container of a job that runs tests (`pytest`,
-    /// `tox`, `make test`, …), is left to GH026, off by default like DF003
-    /// for a `FROM`: the database a test runs against on a version tag is
-    /// a reasonable choice. Images computed by an expression are skipped.
+    /// tag or with `latest` is a warning wherever it is. Any other tag
+    /// without a digest is a warning on a `docker://` step (its code runs
+    /// with the job's token), and info on the `container:` of a job that
+    /// runs no tests (every step of the job runs inside it) and on the
+    /// container and services of a job that ships something: it deploys,
+    /// pushes an image or uploads a package, or its workflow runs only for
+    /// releases (tags, published releases, callers), tests or not.
+    ///
+    /// A tagged service, or the container of a job that runs tests
+    /// (`pytest`, `tox`, `make test`, …) and ships nothing, is left to
+    /// GH026, off by default like DF003 for a `FROM`: the database a test
+    /// runs against on a version tag is a reasonable choice. Images
+    /// computed by an expression are skipped.
     ///
     /// ## Why it matters in production
     /// The job runs whatever the tag points at on the day: tests pass
-    /// against one database version and production runs another, and a
-    /// republished tag runs new code with the job's secrets.
+    /// against one database version and production runs another, a
+    /// release is built with a toolchain nobody chose, and a republished
+    /// tag runs new code with the job's secrets.
     ///
     /// ## Example
     /// ```yaml
@@ -28,18 +34,21 @@ declare_rule! {
     ///
     /// ## Use instead
     /// ```yaml
-    ///     image: postgres:16.4@sha256:<digest>
+    ///     image: postgres:16
     /// ```
+    /// (a version tag is enough for a test's service; a step, or the
+    /// container a release is built in, takes a digest too:
+    /// `alpine:3.20@sha256:<digest>`).
     ///
     /// ## Fix
     /// None.
     ///
     /// ## Differences from zizmor
     /// zizmor's `unpinned-images` reports untagged and `latest` images by
-    /// default and version tags only with `--persona pedantic`. prodlint
-    /// also reports, by default, a version tag on a `docker://` step
-    /// (warning) and on the container a build or release job runs in
-    /// (info); version-tagged test images are GH026's.
+    /// default and other tags only with `--persona pedantic`. prodlint
+    /// also reports, by default, a tag on a `docker://` step (warning) and
+    /// on the containers of jobs that run no tests or ship something
+    /// (info); tagged test images are GH026's.
     ///
     /// ## References
     /// - [GitHub: `jobs.<job_id>.container`](https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idcontainer)
@@ -48,7 +57,7 @@ declare_rule! {
         name: "unpinned-container-image",
         severity: Warning,
         fix: None,
-        summary: "a container or service image is not pinned by digest",
+        summary: "a container image follows `latest`, or one a step, build or release runs has no digest",
     }
 }
 
@@ -59,24 +68,29 @@ impl Rule for UnpinnedContainerImage {
         for image in unpinned_images(cx) {
             let text = &image.text;
             let Some(tag) = &image.tag else {
+                let help = if image.role == Role::TestImage {
+                    "pin a version tag (`postgres:16`)"
+                } else {
+                    "pin a version tag and a digest"
+                };
                 out.report(
                     &Self::META,
                     image.span,
                     format!("`{text}` follows `latest`: each run may use a different image"),
                 )
-                .help("pin a version tag and a digest");
+                .help(help);
                 continue;
             };
             // A test's database on a version tag is GH026's (off by
             // default, like DF003 for a FROM).
-            let severity = match image.role {
-                Role::Step => Severity::Warning,
-                Role::BuildContainer => Severity::Info,
+            let (severity, why) = match image.role {
+                Role::Step => (Severity::Warning, "its code runs with the job's token"),
+                Role::JobContainer => (Severity::Info, "every step of the job runs inside it"),
+                Role::ShippingService => (
+                    Severity::Info,
+                    "the job that uses it ships what it builds or publishes",
+                ),
                 Role::TestImage => continue,
-            };
-            let why = match image.role {
-                Role::Step => "its code runs with the job's token",
-                _ => "the job's build runs inside it",
             };
             out.report(
                 &Self::META,

@@ -3,11 +3,18 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A deploy job (see GH008 for what counts) in a workflow that runs on
-    /// `pull_request` or on pushes to any branch (no `branches:` filter, or
-    /// a wildcard such as `*` or `feature/*`; a pattern that only widens a
-    /// release line, `release/*` or `hotfix/**`, is that line), when neither the job nor a
-    /// job it needs has an `if:` on the ref or event, and the job has no
+    /// `pull_request` or on pushes to any branch, when neither the job nor
+    /// a job it needs has an `if:` on the ref or event, and the job has no
     /// `environment:` whose protection rules could stop it.
+    ///
+    /// A push runs for any branch with no filter, with `branches-ignore:`
+    /// or `paths:` alone, or with a `branches:` pattern that matches
+    /// feature branches (`*`, `**`, `feature/*`). A pattern that only
+    /// widens a release line, its first part being `main`, `master`,
+    /// `release`, `releases`, `prod`, `production`, `stable`, `hotfix` or
+    /// `hotfixes` (`release/*`, `release-v*`, `hotfix/**`), is that line;
+    /// a negated one (`!release/old*`) only removes branches; `tags:`
+    /// alone runs for tags only.
     ///
     /// ## Why it matters in production
     /// Every feature branch, or every pull request, deploys to production.
@@ -61,19 +68,40 @@ const RELEASE_LINES: &[&str] = &[
 
 /// Does a `branches:` pattern match feature branches: a wildcard that is
 /// not the widening of a release line (`*`, `**`, `feature/*`, `*-deploy`)?
+/// A negated pattern (`!release/old*`) only removes branches.
 fn matches_any_branch(pattern: &str) -> bool {
-    let Some(wild) = pattern.find(['*', '?', '[']) else {
+    let pattern = pattern.strip_prefix("refs/heads/").unwrap_or(pattern);
+    if pattern.starts_with('!') {
+        return false;
+    }
+    let Some(wild) = pattern.find(['*', '?', '[', '+']) else {
         return false;
     };
-    // The branch line is the first folder of the name (`release/v*`), or
-    // the literal text before the wildcard (`main-*`).
-    let literal = &pattern[..wild];
-    let line = match literal.split_once('/') {
-        Some((first, _)) => first,
-        None => literal.trim_end_matches(['-', '_', '.']),
-    };
-    let prefix = line.to_ascii_lowercase();
-    !RELEASE_LINES.contains(&prefix.as_str())
+    // The branch line is the name's first part: `release/v*`,
+    // `release-v*`, `main-*`.
+    let line = pattern[..wild]
+        .split(['/', '-', '_', '.'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    !RELEASE_LINES.contains(&line.as_str())
+}
+
+/// Does a `push:` trigger run for feature branches: no filter, a
+/// `branches:` pattern (one or a list) that matches them, or, with no
+/// `branches:`, filters other than `tags:` alone (`branches-ignore:`,
+/// `paths:`)?
+fn push_any_branch(filters: Option<&Node>) -> bool {
+    let Some(f) = filters else { return true };
+    match f.get("branches") {
+        Some(b) => match b.as_seq() {
+            Some(list) => list
+                .iter()
+                .any(|x| x.as_str().is_some_and(matches_any_branch)),
+            None => b.as_str().is_some_and(matches_any_branch),
+        },
+        None => f.get("tags").is_none() || f.get("branches-ignore").is_some(),
+    }
 }
 
 /// Triggers that run for code not yet merged to the main branch.
@@ -85,16 +113,7 @@ fn any_branch_trigger<'a>(w: &'a Workflow<'a>) -> Option<&'a Spanned> {
         .or_else(|| {
             w.triggers
                 .iter()
-                .find(|t| {
-                    t.event.text == "push"
-                        && t.filters.is_none_or(|f| {
-                            f.get("branches").is_none_or(|b| {
-                                b.as_seq().is_some_and(|s| {
-                                    s.iter().any(|x| x.as_str().is_some_and(matches_any_branch))
-                                })
-                            }) && f.get("tags").is_none()
-                        })
-                })
+                .find(|t| t.event.text == "push" && push_any_branch(t.filters))
                 .map(|t| &t.event)
         })
 }
@@ -133,7 +152,7 @@ impl Rule for DeployFromAnyBranch {
 
 #[cfg(test)]
 mod tests {
-    use super::matches_any_branch;
+    use super::*;
 
     #[test]
     fn release_line_patterns_are_not_any_branch() {
@@ -143,11 +162,36 @@ mod tests {
             "main-*",
             "hotfix/*",
             "Release/v*",
+            "release-v*",
+            "release_2024*",
+            "stable-v1.*",
+            "refs/heads/release/*",
+            "!feature/*",
+            "main",
         ] {
             assert!(!matches_any_branch(p), "{p}");
         }
-        for p in ["*", "**", "feature/*", "*-deploy", "rel*", "main"] {
-            assert_eq!(matches_any_branch(p), p != "main", "{p}");
+        for p in ["*", "**", "feature/*", "*-deploy", "rel*", "refs/heads/*"] {
+            assert!(matches_any_branch(p), "{p}");
         }
+    }
+
+    fn found(triggers: &str) -> usize {
+        let text = format!(
+            "on:\n{triggers}\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: fly deploy\n"
+        );
+        super::super::check_text(&DeployFromAnyBranch, &text).len()
+    }
+
+    #[test]
+    fn branch_filters_decide_whether_any_branch_deploys() {
+        assert_eq!(found("  push:\n    branches: [main, 'release/*']"), 0);
+        assert_eq!(found("  push:\n    branches: ['feature/*']"), 1);
+        assert_eq!(found("  push:\n    branches: [main, '!release/old*']"), 0);
+        assert_eq!(found("  push:\n    branches: '**'"), 1);
+        assert_eq!(found("  push:\n    branches: ['**']\n    tags: ['v*']"), 1);
+        assert_eq!(found("  push:\n    tags: ['v*']"), 0);
+        assert_eq!(found("  push:\n    branches-ignore: [main]"), 1);
+        assert_eq!(found("  push:\n    paths: ['src/**']"), 1);
     }
 }

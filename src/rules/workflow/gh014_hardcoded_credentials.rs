@@ -91,11 +91,7 @@ impl Rule for HardcodedCredentials {
                         local(step.env) || (test_only && names_localhost(job.env)),
                     ));
                 }
-                let containers = job
-                    .container
-                    .iter()
-                    .chain(job.services.iter().map(|(_, c)| c));
-                for c in containers {
+                for c in job.containers() {
                     let Some(pw) = c.credentials.and_then(|cr| cr.get("password")) else {
                         continue;
                     };

@@ -4,11 +4,18 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A `services:` image, or the `container:` of a job that runs tests,
-    /// on a version tag without a digest (`postgres:16`,
-    /// `redis:7.4-alpine`). Off by default, like DF003 for a `FROM`:
-    /// enable it with `extend-select = ["GH026"]` when a bot keeps your
-    /// digests current. Untagged and `latest` images, `docker://` steps
-    /// and the containers builds run in are GH003's.
+    /// in a job that ships nothing (no deploy, image push or package
+    /// upload, in a workflow that does not run only for releases), on a
+    /// tag without a digest (`postgres:16`, `redis:7.4-alpine`). Off by
+    /// default, like DF003 for a `FROM`: enable it with `extend-select =
+    /// ["GH026"]` when a bot keeps your digests current. Untagged and
+    /// `latest` images, `docker://` steps, and the containers of jobs that
+    /// run no tests or ship something are GH003's.
+    ///
+    /// Until prodlint 0.1 GH003 reported these images as info: a
+    /// `# prodlint: ignore[GH003]` written for one is now unused (PL002)
+    /// and can go, and `select = ["GH003"]` no longer covers them (add
+    /// `GH026`).
     ///
     /// ## Why it matters in production
     /// A tag can be republished: the tests of one day run against a

@@ -478,7 +478,7 @@ fn is_package_upload(args: &[&str]) -> bool {
 /// A step that uploads a package to a registry (PyPI, npm, crates.io,
 /// RubyGems): `pypa/gh-action-pypi-publish`, `twine upload`, `uv
 /// publish`, `npm publish`, ….
-fn publishes_package(step: &Step<'_>) -> bool {
+pub fn publishes_package(step: &Step<'_>) -> bool {
     if action_path(step).is_some_and(|p| p == "pypa/gh-action-pypi-publish") {
         return true;
     }
@@ -505,6 +505,15 @@ pub fn release_triggered(w: &crate::parse::workflow::Workflow<'_>) -> bool {
             }),
             _ => false,
         })
+}
+
+/// Does the job ship something: it deploys, pushes an image or uploads a
+/// package, or its workflow runs only for releases? What it runs in then
+/// shapes what it ships, tests or not.
+pub fn ships(w: &crate::parse::workflow::Workflow<'_>, job: &Job<'_>) -> bool {
+    release_triggered(w)
+        || deploy_evidence(job).is_some()
+        || job.steps.iter().any(publishes_package)
 }
 
 /// Maps an offset in a scalar's text back into the file: exact for

@@ -1,0 +1,30 @@
+//! `PRODLINT_PHASES=1`: how long each phase of a run took and what memory
+//! the process held after it, on standard error, for measuring where
+//! time and memory go (the README's speed section).
+
+/// Whether the variable is set (read once per run).
+pub fn on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("PRODLINT_PHASES").is_some())
+}
+
+/// Prints `what`, with the memory now, when phases are on; `what` is only
+/// made then.
+pub fn report(what: impl FnOnce() -> String) {
+    if on() {
+        eprintln!("{}; {}", what(), memory_now());
+    }
+}
+
+/// The process's resident and peak memory (Linux's `/proc`; elsewhere
+/// nothing is known).
+fn memory_now() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map_or("?".to_string(), |v| v.trim().to_string())
+    };
+    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+}
