@@ -12,10 +12,9 @@ declare_rule! {
     /// `latest` images, `docker://` steps, and the containers of jobs that
     /// run no tests or ship something are GH003's.
     ///
-    /// Until prodlint 0.1 GH003 reported these images as info: a
-    /// `# prodlint: ignore[GH003]` written for one is now unused (PL002)
-    /// and can go, and `select = ["GH003"]` no longer covers them (add
-    /// `GH026`).
+    /// Before GH026, GH003 reported these images as info: a `# prodlint:
+    /// ignore[GH003]` written for one is now unused (PL002) and can go,
+    /// and `select = ["GH003"]` no longer covers them (add `GH026`).
     ///
     /// ## Why it matters in production
     /// A tag can be republished: the tests of one day run against a
