@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{findings, write};
+use common::{findings, messages, write};
 
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
@@ -305,5 +305,31 @@ fn the_keepalive_threshold_is_configurable() {
     assert!(
         err.contains("prodlint.toml:2:15: `min-seconds` must be a whole number"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_single_concurrent_worker_is_reported_for_what_it_still_costs() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "Dockerfile",
+        format!("{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"-k\", \"gevent\", \"app.main:app\"]\n"),
+    );
+    assert_eq!(
+        messages(d, "PM006"),
+        [
+            "gunicorn runs a single `gevent` worker (no worker count is set and `WEB_CONCURRENCY` is not set): its requests share one CPU, so a CPU-bound one stalls the others, and a crash drops every open connection"
+        ]
+    );
+    write(
+        d,
+        "Dockerfile",
+        format!("{DOCKERFILE_HEAD}CMD [\"gunicorn\", \"app.main:app\"]\n"),
+    );
+    assert_eq!(
+        messages(d, "PM006"),
+        ["gunicorn runs a single worker: no worker count is set and `WEB_CONCURRENCY` is not set"]
     );
 }

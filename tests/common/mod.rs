@@ -148,8 +148,8 @@ pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
     std::fs::write(p, text).unwrap_or_else(|e| panic!("write {rel}: {e}"));
 }
 
-/// `file:line:col CODE` for every finding whose code starts with `prefix`.
-pub fn findings(dir: &Path, prefix: &str) -> Vec<String> {
+/// Every file of `dir` linted with the default rules.
+fn lint_dir(dir: &Path) -> Vec<FileReport> {
     let config = Config {
         root: dir.to_path_buf(),
         ..Config::default()
@@ -157,8 +157,24 @@ pub fn findings(dir: &Path, prefix: &str) -> Vec<String> {
     let settings = Settings::new(config.clone(), Selection::new(None, &[], &[]));
     let (candidates, errors) = discover::discover(&[dir.to_path_buf()], &config);
     assert!(errors.is_empty(), "{errors:?}");
+    engine::lint_files(&candidates, &settings)
+}
+
+/// The messages of the findings of `code` in `dir`, in report order.
+#[allow(dead_code)]
+pub fn messages(dir: &Path, code: &str) -> Vec<String> {
+    lint_dir(dir)
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.code() == code)
+        .map(|f| f.message.clone())
+        .collect()
+}
+
+/// `file:line:col CODE` for every finding whose code starts with `prefix`.
+pub fn findings(dir: &Path, prefix: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for r in engine::lint_files(&candidates, &settings) {
+    for r in lint_dir(dir) {
         let rel = r
             .source
             .path

@@ -10,7 +10,12 @@ declare_rule! {
     /// ## Why it matters in production
     /// gunicorn then runs one worker. One slow request, one CPU-bound
     /// handler or one crashed worker stalls the whole instance, and the
-    /// CPUs it was given sit idle.
+    /// CPUs it was given sit idle. A worker that serves requests
+    /// concurrently (`gevent`, `eventlet`, `gthread`, uvicorn's) waits on
+    /// slow I/O without stalling the others, and the message says so:
+    /// what one process still costs is one CPU for every request, a
+    /// CPU-bound request stalling the rest, and every open connection
+    /// dropped when it crashes.
     ///
     /// ## Example
     /// ```dockerfile
@@ -50,12 +55,30 @@ impl Rule for SingleWorker {
             return;
         }
         if l.setting("workers").is_default() {
-            out.report(
-                &Self::META,
-                l.command.program.span,
-                "gunicorn runs a single worker: no worker count is set and `WEB_CONCURRENCY` is not set",
-            )
-            .help("set `--workers` or `WEB_CONCURRENCY` from the CPUs the service gets");
+            let message = match concurrent_worker(l) {
+                // One worker of these serves many requests at once: what
+                // one process still costs is one CPU and one crash.
+                Some(class) => format!(
+                    "gunicorn runs a single `{class}` worker (no worker count is set and `WEB_CONCURRENCY` is not set): its requests share one CPU, so a CPU-bound one stalls the others, and a crash drops every open connection"
+                ),
+                None => "gunicorn runs a single worker: no worker count is set and `WEB_CONCURRENCY` is not set".to_string(),
+            };
+            out.report(&Self::META, l.command.program.span, message)
+                .help("set `--workers` or `WEB_CONCURRENCY` from the CPUs the service gets");
         }
     }
+}
+
+/// The worker class, when it serves requests concurrently in one process
+/// (greenlets, an event loop or threads) rather than one at a time.
+fn concurrent_worker(l: &Launch) -> Option<String> {
+    let Some(Value::Str(class)) = l.setting("worker_class").value() else {
+        return None;
+    };
+    let last = class.rsplit('.').next().unwrap_or(&class);
+    let concurrent = matches!(last, "gevent" | "eventlet" | "tornado" | "gthread")
+        || ["Gevent", "Eventlet", "Tornado", "Thread", "Uvicorn", "Asgi"]
+            .iter()
+            .any(|k| last.contains(k));
+    concurrent.then_some(class)
 }
