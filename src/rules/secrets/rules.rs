@@ -14,9 +14,12 @@ declare_rule! {
     /// (`pplx-`) and Tavily (`tvly-`) keys, Cohere keys (they have no
     /// prefix: 40 characters under `CO_API_KEY`, the variable Cohere's SDKs
     /// read, or `COHERE_API_KEY`), SendGrid, Twilio,
-    /// npm, PyPI and Docker Hub tokens, and JSON Web Tokens. Placeholders
-    /// and vendors' documented example keys are ignored. The value is never
-    /// printed: every report shows its first characters and a mask.
+    /// npm, PyPI and Docker Hub tokens, and JSON Web Tokens. Placeholders,
+    /// vendors' documented example keys and values published on purpose
+    /// (the Google API key and OAuth client Debian's Chromium package
+    /// ships, which Dockerfiles installing Chromium copy) are ignored. The
+    /// value is never printed: every report shows its first characters
+    /// and a mask.
     ///
     /// Provider tokens are reported in files of every purpose, tests and
     /// examples included (a live key is a leak wherever it is committed),
