@@ -11,7 +11,7 @@ declare_rule! {
     /// gunicorn then runs one worker. One slow request, one CPU-bound
     /// handler or one crashed worker stalls the whole instance, and the
     /// CPUs it was given sit idle. A worker that serves requests
-    /// concurrently (`gevent`, `eventlet`, `gthread`, uvicorn's) waits on
+    /// concurrently (`gevent`, `eventlet`, `tornado`, uvicorn's) waits on
     /// slow I/O without stalling the others, and the message says so:
     /// what one process still costs is one CPU for every request, a
     /// CPU-bound request stalling the rest, and every open connection
@@ -70,14 +70,16 @@ impl Rule for SingleWorker {
 }
 
 /// The worker class, when it serves requests concurrently in one process
-/// (greenlets, an event loop or threads) rather than one at a time.
+/// (greenlets or an event loop) rather than one at a time.
 fn concurrent_worker(l: &Launch) -> Option<String> {
     let Some(Value::Str(class)) = l.setting("worker_class").value() else {
         return None;
     };
     let last = class.rsplit('.').next().unwrap_or(&class);
-    let concurrent = matches!(last, "gevent" | "eventlet" | "tornado" | "gthread")
-        || ["Gevent", "Eventlet", "Tornado", "Thread", "Uvicorn", "Asgi"]
+    // (`gthread` is left out: with its default of one thread it serves
+    // one request at a time, like `sync`.)
+    let concurrent = matches!(last, "gevent" | "eventlet" | "tornado")
+        || ["Gevent", "Eventlet", "Tornado", "Uvicorn", "Asgi"]
             .iter()
             .any(|k| last.contains(k));
     concurrent.then_some(class)
