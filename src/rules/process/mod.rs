@@ -373,6 +373,26 @@ fn is_wsgi_worker(class: &str) -> bool {
     .any(|s| class.ends_with(s) && class.starts_with("gunicorn."))
 }
 
+/// Worker classes whose one process serves many requests at once
+/// (greenlets, an event loop): gevent, eventlet, tornado, and the ASGI
+/// workers (uvicorn's, or a class named for ASGI).
+/// `gthread` is not among them: with its default single thread it serves
+/// one request at a time, like `sync`.
+fn serves_concurrently(class: &str) -> bool {
+    matches!(class, "gevent" | "eventlet" | "tornado")
+        || (class.starts_with("gunicorn.")
+            && [
+                "GeventWorker",
+                "GeventPyWSGIWorker",
+                "EventletWorker",
+                "TornadoWorker",
+            ]
+            .iter()
+            .any(|s| class.ends_with(s)))
+        || class.contains("Uvicorn")
+        || class.contains("Asgi")
+}
+
 /// `uvicorn.workers.X` moved to the `uvicorn-worker` package.
 fn deprecated_worker(class: &str) -> Option<String> {
     let name = class.strip_prefix("uvicorn.workers.")?;

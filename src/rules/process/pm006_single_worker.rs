@@ -69,18 +69,10 @@ impl Rule for SingleWorker {
     }
 }
 
-/// The worker class, when it serves requests concurrently in one process
-/// (greenlets or an event loop) rather than one at a time.
+/// The worker class, when its one process serves requests concurrently.
 fn concurrent_worker(l: &Launch) -> Option<String> {
-    let Some(Value::Str(class)) = l.setting("worker_class").value() else {
-        return None;
-    };
-    let last = class.rsplit('.').next().unwrap_or(&class);
-    // (`gthread` is left out: with its default of one thread it serves
-    // one request at a time, like `sync`.)
-    let concurrent = matches!(last, "gevent" | "eventlet" | "tornado")
-        || ["Gevent", "Eventlet", "Tornado", "Uvicorn", "Asgi"]
-            .iter()
-            .any(|k| last.contains(k));
-    concurrent.then_some(class)
+    match l.setting("worker_class").value() {
+        Some(Value::Str(class)) if serves_concurrently(&class) => Some(class),
+        _ => None,
+    }
 }
