@@ -14,6 +14,50 @@ fn repository(image: &str) -> String {
     }
 }
 
+/// Daemons that step down from root by themselves, by default, once they
+/// have opened what needs root (their own `user` setting): Mosquitto to
+/// `mosquitto`, sniproxy to `daemon`, ntopng and dnsmasq to `nobody`,
+/// Netdata to `netdata`, Unbound to `unbound`, chronyd to `chrony`.
+pub fn program_drops_root(program: &str) -> bool {
+    [
+        "mosquitto",
+        "sniproxy",
+        "ntopng",
+        "netdata",
+        "dnsmasq",
+        "unbound",
+        "chronyd",
+    ]
+    .contains(&program)
+}
+
+/// Command-line tools whose job needs root's powers: tracing other
+/// processes and the kernel (ptrace, eBPF), raw sockets for probes and
+/// captures, configuring the host's network, building a root file
+/// system. A `USER` would stop them working.
+pub fn program_needs_root(program: &str) -> bool {
+    [
+        "strace",
+        "ltrace",
+        "bpftrace",
+        "perf",
+        "tcpdump",
+        "tshark",
+        "traceroute",
+        "mtr",
+        "arping",
+        "nmap",
+        "masscan",
+        "wg",
+        "ip",
+        "iptables",
+        "nft",
+        "ethtool",
+        "debootstrap",
+    ]
+    .contains(&program)
+}
+
 /// Images that do not run their service as root: their Dockerfile sets a
 /// non-root `USER`, or their entrypoint steps down to the service's own
 /// user before it starts it (as the official database images do).
@@ -38,6 +82,11 @@ pub fn image_drops_root(image: &str) -> bool {
         return true;
     }
     let name = repo.rsplit('/').next().unwrap_or(&repo);
+    // An image named for a daemon that steps down itself
+    // (`vimagick/sniproxy`, `eclipse-mosquitto`).
+    if program_drops_root(name.strip_prefix("eclipse-").unwrap_or(name)) {
+        return true;
+    }
     [
         // Elastic and OpenSearch: uid 1000.
         "elasticsearch",
@@ -200,6 +249,34 @@ pub fn image_waits_for_database(image: &str) -> bool {
     ]
     .iter()
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+}
+
+/// PHP web applications, whose PHP opens its database and cache
+/// connections per request and whose entrypoints install nothing before
+/// the database answers (or wait for it: Nextcloud's and PrestaShop's
+/// retry, Friendica's `wait-for-connection`): started before the
+/// database is ready, they serve an error page for a few seconds rather
+/// than crash.
+pub fn image_connects_per_request(image: &str) -> bool {
+    let repo = repository(image).to_ascii_lowercase();
+    let name = repo.rsplit('/').next().unwrap_or(&repo);
+    [
+        "wordpress",
+        "nextcloud",
+        "friendica",
+        "mantisbt",
+        "opencart",
+        "phplist",
+        "piwigo",
+        "prestashop",
+        "yourls",
+        "joomla",
+        "drupal",
+        "mediawiki",
+        "matomo",
+        "phpbb",
+    ]
+    .contains(&name)
 }
 
 /// A database or broker server itself, named exactly (`redis:7.2`,

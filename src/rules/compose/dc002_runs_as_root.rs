@@ -20,7 +20,11 @@ declare_rule! {
     /// image of Bitnami, Selenium, Confluent and LinuxServer.io (s6 runs
     /// the service as `abc`, with the `PUID`/`PGID` given), and Synapse,
     /// Gitea, Gogs, Ghost and Metasploit, whose start scripts step down
-    /// with gosu/su-exec, and PostgREST (user 1000). A built image whose
+    /// with gosu/su-exec, and PostgREST (user 1000); images named for a
+    /// daemon that steps down from root by itself once it has opened what
+    /// needs root (`eclipse-mosquitto`, `sniproxy`, `ntopng`, `netdata`,
+    /// `dnsmasq`, `unbound`, `chronyd`: DF001 knows the same daemons by
+    /// the program an image starts). A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
     /// down the same way and is left alone too (as is one that puts `gosu`

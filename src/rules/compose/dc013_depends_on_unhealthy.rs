@@ -15,7 +15,13 @@ declare_rule! {
     /// scripts, the official `postfixadmin`, `jfrog/artifactory-oss`'s
     /// `waitForDB`, `martialblog/limesurvey`: their PostgreSQL, MySQL or
     /// MariaDB dependency; a cache or broker they depend on still counts),
-    /// and Swarm
+    /// PHP web applications (`wordpress`, `nextcloud`, `friendica`,
+    /// `prestashop`, `piwigo`, `mantisbt`, `opencart`, `phplist`, `yourls`,
+    /// `joomla`, `drupal`, `mediawiki`, `matomo`, `phpbb`: PHP opens its
+    /// database and cache connections per request, and their entrypoints
+    /// install nothing before the database answers or wait for it
+    /// themselves, so an early start shows an error page for a few seconds
+    /// rather than crash-looping), and Swarm
     /// stack files (`docker-stack*.yml`: `docker stack deploy` ignores
     /// `depends_on`) are not reported.
     ///
@@ -155,7 +161,12 @@ impl Rule for DependsOnUnhealthy {
             return;
         }
         for (s, _, _) in cx.services() {
-            if waits_itself(s) || is_admin_ui(s) {
+            if waits_itself(s)
+                || is_admin_ui(s)
+                || s.image().is_some_and(|i| {
+                    crate::rules::known_images::image_connects_per_request(&i.text)
+                })
+            {
                 continue;
             }
             let deps = s.depends_on();

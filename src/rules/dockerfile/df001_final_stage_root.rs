@@ -38,8 +38,11 @@ declare_rule! {
     /// nothing is exposed, no server starts and no deployment in the
     /// repository publishes a port; or, with no `ENTRYPOINT`, a `CMD` of
     /// such a program whose every `docker run` in the file's usage
-    /// comment removes the container on exit and none detaches it:
-    /// `docker run --rm -it jess/htop`) is information, with
+    /// comment removes the container on exit (`--rm`) or attaches a
+    /// terminal and publishes no port (`-it`), and none detaches it:
+    /// `docker run --rm -it jess/htop`, `docker run -it tetris`; or a
+    /// `CMD` of such a program reading its standard input, `CMD
+    /// ["hadolint", "-"]`) is information, with
     /// that reason: it is not a long-lived target, and what root still
     /// costs is files it writes to mounted folders owned by root.
     ///
@@ -67,6 +70,18 @@ declare_rule! {
     /// "$@"`, `su-exec`, `setpriv`, `runuser`): the pattern of the official
     /// database images, where the entrypoint needs root only to fix the
     /// ownership of mounted folders.
+    ///
+    /// Silent when the image starts a daemon that steps down from root by
+    /// itself, by default, once it has opened what needs root (Mosquitto,
+    /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd: their own
+    /// `user` setting).
+    ///
+    /// Silent too on a command-line tool whose job needs root's powers,
+    /// where a `USER` would stop it working: tracing (`strace`, `ltrace`,
+    /// `bpftrace`, `perf`), raw-socket probes and captures (`tcpdump`,
+    /// `tshark`, `traceroute`, `mtr`, `arping`, `nmap`, `masscan`), the
+    /// host's network configuration (`wg`, `ip`, `iptables`, `nft`,
+    /// `ethtool`) and `debootstrap`.
     ///
     /// When the final stage puts `gosu` or `su-exec` in the image and
     /// starts an entrypoint script the repository does not hold (copied
@@ -209,6 +224,14 @@ impl Rule for FinalStageRunsAsRoot {
                 {
                     return;
                 }
+                // The daemon it starts steps down from root itself.
+                let program = image_role::final_program(cx);
+                if program
+                    .as_deref()
+                    .is_some_and(crate::rules::known_images::program_drops_root)
+                {
+                    return;
+                }
                 let from = &df.instructions[stage.from];
                 let span = from.keyword_span.cover(stage.image.span);
                 // Every deployment hands it privileges a non-root user could
@@ -249,6 +272,15 @@ impl Rule for FinalStageRunsAsRoot {
                 // A tool run per invocation is not a long-lived target; what
                 // root still costs is files owned by root in mounted folders.
                 match image_role::role(cx) {
+                    // A tool whose job needs root (strace, tcpdump, wg):
+                    // a USER would stop it working.
+                    image_role::Role::Tool
+                        if program
+                            .as_deref()
+                            .is_some_and(crate::rules::known_images::program_needs_root) =>
+                    {
+                        return;
+                    }
                     image_role::Role::Tool => {
                         let (who, help) = if image_role::windows(df) {
                             ("`ContainerAdministrator`", "add `USER ContainerUser`")
@@ -436,6 +468,43 @@ mod tests {
         assert_eq!(found(text), [(Severity::Info, 0)]);
         // Run detached, it is a long-lived container.
         assert_eq!(found(&text.replace("-it", "-d")), [(Severity::Error, 0)]);
+        // At a terminal, publishing nothing: a person plays it.
+        let game =
+            "# docker run -it tetris\nFROM alpine:3.20\nCMD [\"emacs\", \"-f\", \"tetris\"]\n";
+        assert_eq!(found(game), [(Severity::Info, 0)]);
+        // Published, it serves someone else.
+        assert_eq!(
+            found(&game.replace("-it", "-it -p 80:80")),
+            [(Severity::Error, 0)]
+        );
+        // A filter of its standard input.
+        let filter =
+            "FROM alpine:3.20\nCOPY hadolint /bin/hadolint\nCMD [\"/bin/hadolint\", \"-\"]\n";
+        assert_eq!(found(filter), [(Severity::Info, 0)]);
+        assert_eq!(
+            found(&filter.replace(", \"-\"", "")),
+            [(Severity::Error, 0)]
+        );
+    }
+
+    #[test]
+    fn a_daemon_that_steps_down_itself_needs_no_user() {
+        let text = "FROM alpine:3.20\nRUN apk add --no-cache mosquitto\nEXPOSE 1883\nENTRYPOINT [\"mosquitto\"]\nCMD [\"-c\", \"/etc/mosquitto/mosquitto.conf\"]\n";
+        assert_eq!(found(text), []);
+        assert_eq!(
+            found(&text.replace("mosquitto\"]", "mosquitto-relay\"]")),
+            [(Severity::Error, 0)]
+        );
+    }
+
+    #[test]
+    fn a_tool_whose_job_needs_root_needs_no_user() {
+        let text = "FROM alpine:3.20\nRUN apk add --no-cache strace\nENTRYPOINT [\"strace\"]\n";
+        assert_eq!(found(text), []);
+        assert_eq!(
+            found(&text.replace("[\"strace\"]", "[\"curl\"]")),
+            [(Severity::Info, 0)]
+        );
     }
 
     #[test]

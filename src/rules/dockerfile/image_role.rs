@@ -16,7 +16,10 @@ pub enum Role {
     /// and no deployment publishes a port: a command-line tool run per
     /// invocation. Also a CMD-only image of a program that is no server,
     /// launcher or daemon whose documented `docker run`s all remove it
-    /// on exit and none detaches it (`docker run --rm -it jess/htop`).
+    /// on exit or attach a terminal and publish nothing, and none
+    /// detaches it (`docker run --rm -it jess/htop`, `docker run -it
+    /// tetris`), or that reads its standard input (`CMD ["hadolint",
+    /// "-"]`).
     Tool,
     /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
     /// (`CMD ["python3"]`, `CMD ["bash"]`, or no CMD on a distribution's
@@ -208,6 +211,24 @@ pub fn starts_server(cx: &DockerContext<'_>) -> bool {
     })
 }
 
+/// The first command the final stage's last `k` (ENTRYPOINT or CMD)
+/// runs, `exec` stripped.
+fn first_command(cx: &DockerContext<'_>, k: Keyword) -> Option<crate::parse::shell::SimpleCommand> {
+    cx.dockerfile
+        .final_last(k)
+        .and_then(|i| i.command())
+        .and_then(|c| process_scripts(c, cx.file).into_iter().next())
+        .and_then(|s| s.commands.first().map(strip_exec))
+}
+
+/// The program the final stage starts: the ENTRYPOINT's, else the CMD's
+/// (`ENTRYPOINT ["mosquitto"]`, `CMD ["netdata", "-D"]`).
+pub fn final_program(cx: &DockerContext<'_>) -> Option<String> {
+    first_command(cx, Keyword::Entrypoint)
+        .or_else(|| first_command(cx, Keyword::Cmd))
+        .and_then(|c| c.program().map(str::to_string))
+}
+
 /// The role of the image `cx` builds.
 pub fn role(cx: &DockerContext<'_>) -> Role {
     *cx.role.get_or_init(|| role_of(cx))
@@ -235,12 +256,7 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
         return Role::Desktop;
     }
     // The ENTRYPOINT's program, and the words of ENTRYPOINT and CMD after it.
-    let first = |k: Keyword| {
-        df.final_last(k)
-            .and_then(|i| i.command())
-            .and_then(|c| process_scripts(c, cx.file).into_iter().next())
-            .and_then(|s| s.commands.first().map(strip_exec))
-    };
+    let first = |k: Keyword| first_command(cx, k);
     let Some(cmd) = first(Keyword::Entrypoint) else {
         let prompt = first(Keyword::Cmd).is_some_and(|c| {
             c.argv.len() == 1
@@ -263,20 +279,24 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
             return Role::Base;
         }
         // A CMD-only image whose documented runs are all removed when
-        // they exit and none detached (`docker run --rm -it jess/htop`):
-        // a program run per invocation, like an ENTRYPOINT tool.
+        // they exit or attached to a terminal, none detached (`docker run
+        // --rm -it jess/htop`), or whose program reads its standard input
+        // (`CMD ["hadolint", "-"]`: a filter fed by `docker run -i`): a
+        // program run per invocation, like an ENTRYPOINT tool. Run at a
+        // terminal and reached by nobody else, its arguments say nothing
+        // of serving (`emacs -f tetris`): only a daemon's name does.
         if let Some(c) = first(Keyword::Cmd)
             && let Some(program) = c.program()
             && !LAUNCHERS.contains(&program)
             && !program.ends_with(".sh")
-            && !daemon(
-                program,
-                &c.args().iter().map(|w| w.text.clone()).collect::<Vec<_>>(),
-            )
-            && usage_runs_once(&cx.file.text)
             && !prints_usage(df)
         {
-            return Role::Tool;
+            let args: Vec<String> = c.args().iter().map(|w| w.text.clone()).collect();
+            let per_invocation = !daemon(program, &args)
+                && (usage_runs_once(&cx.file.text) || args.last().is_some_and(|w| w == "-"));
+            if per_invocation || (!daemon(program, &[]) && usage_runs_at_terminal(&cx.file.text)) {
+                return Role::Tool;
+            }
         }
         return unknown(df);
     };
@@ -431,25 +451,54 @@ pub fn usage_runs_on_display(text: &str) -> bool {
     })
 }
 
-/// Every `docker run` the Dockerfile's comments document removes the
-/// container when it exits (`--rm`) and none runs it detached (`-d`,
-/// `-dit`, `--detach`) or restarts it (`--restart`): the author runs it
-/// per invocation, as a command. `false` when none is documented.
+/// Every `docker run` the Dockerfile's comments document is run once:
+/// it removes the container when it exits (`--rm`) or is at a terminal
+/// (below), and none runs it detached (`-d`, `-dit`, `--detach`) or
+/// restarts it (`--restart`): the author runs it per invocation, as a
+/// command. `false` when none is documented.
 pub fn usage_runs_once(text: &str) -> bool {
     let runs = usage_runs(text);
-    let detached = |w: &str| {
-        w == "--detach"
-            || w.starts_with("--restart")
-            || (w.len() > 1
-                && w.starts_with('-')
-                && !w.starts_with("--")
-                && w[1..].chars().all(|c| c.is_ascii_alphabetic())
-                && w.contains('d'))
-    };
     !runs.is_empty()
         && runs
             .iter()
-            .all(|r| r.contains(&"--rm") && !r.iter().any(|w| detached(w)))
+            .all(|r| (r.contains(&"--rm") || at_terminal(r)) && !r.iter().any(|w| detached(w)))
+}
+
+/// Every documented `docker run` attaches a terminal (`-it`, `-i -t`,
+/// `--interactive --tty`), publishes no port and none is detached or
+/// restarted: a person at the keyboard uses it, nobody reaches it from
+/// outside. `false` when none is documented.
+pub fn usage_runs_at_terminal(text: &str) -> bool {
+    let runs = usage_runs(text);
+    !runs.is_empty()
+        && runs
+            .iter()
+            .all(|r| at_terminal(r) && !r.iter().any(|w| detached(w)))
+}
+
+/// A cluster of short flags (`-dit`, `-ti`) holding `flag`.
+fn short_flag(w: &str, flag: char) -> bool {
+    w.len() > 1
+        && w.starts_with('-')
+        && !w.starts_with("--")
+        && w[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && w.contains(flag)
+}
+
+/// A `docker run` word that detaches or restarts the container.
+fn detached(w: &str) -> bool {
+    w == "--detach" || w.starts_with("--restart") || short_flag(w, 'd')
+}
+
+/// The words of a `docker run` attach a terminal and publish no port.
+fn at_terminal(run: &[&str]) -> bool {
+    let publishes = |w: &str| {
+        w == "-P" || w.starts_with("-p") || w.starts_with("--publish") || w.starts_with("--expose")
+    };
+    run.iter()
+        .any(|w| *w == "--interactive" || short_flag(w, 'i'))
+        && run.iter().any(|w| *w == "--tty" || short_flag(w, 't'))
+        && !run.iter().any(|w| publishes(w))
 }
 
 /// A word of a `docker run` command in the Dockerfile's comments (the
@@ -534,7 +583,13 @@ mod usage_tests {
         assert!(usage_runs_once(htop));
         assert!(!usage_runs_once(&htop.replace("-it", "-dit")));
         assert!(!usage_runs_once(&htop.replace("--rm", "--restart always")));
-        assert!(!usage_runs_once(&htop.replace("--rm ", "")));
+        // At a terminal and publishing nothing: a person runs it.
+        assert!(usage_runs_once(&htop.replace("--rm ", "")));
+        assert!(usage_runs_once("# docker run -i -t tetris\nFROM alpine\n"));
+        assert!(!usage_runs_once(
+            "# docker run -it -p 8080:80 x/site\nFROM alpine\n"
+        ));
+        assert!(!usage_runs_once("# docker run -i x/tool\nFROM alpine\n"));
         // Every documented run counts.
         let two = "# docker run --rm -it x/tool\n# docker run -d -p 80:80 x/tool\nFROM alpine\n";
         assert!(!usage_runs_once(two));

@@ -435,6 +435,34 @@ const WEAK_DEV_PASSWORDS: &[&str] = &[
     "supersecret",
 ];
 
+/// A URL's password that repeats a name around it is a development
+/// default, not a secret: the URL's host or database
+/// (`postgres://app:db@db/app`, `redis://default:redis@redis`), or a
+/// folder of the file's path, the project's own name
+/// (`nostream/docker-compose.yml` with `redis://default:nostream@redis`).
+/// `after` is the text from the end of the password on (`@host:port/db…`).
+fn repeats_a_name(value: &str, after: &str, path: &std::path::Path) -> bool {
+    let same = |name: &str| !name.is_empty() && name.eq_ignore_ascii_case(value);
+    let rest = after.strip_prefix('@').unwrap_or(after);
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '?' | '#' | ',' | ')'))
+        .unwrap_or(rest.len());
+    let authority_and_path = &rest[..end];
+    let (authority, db) = authority_and_path
+        .split_once('/')
+        .unwrap_or((authority_and_path, ""));
+    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+    same(host)
+        || same(db.split('/').next().unwrap_or(""))
+        // The nearest folders: the project's, not the machine's (`/home/…`).
+        || path
+            .parent()
+            .into_iter()
+            .flat_map(|p| p.ancestors().take(3))
+            .filter_map(|p| p.file_name())
+            .any(|n| same(&n.to_string_lossy()))
+}
+
 /// `PASSWORD_FILE`, `secretName`, `SECRET_KEY_PATH`: the name says the
 /// value points at a secret rather than holds one.
 fn names_a_reference(name: &str) -> bool {
@@ -731,6 +759,7 @@ pub fn scan_in(
         }
         if kind == Kind::CredentialInUrl
             && (value == name
+                || repeats_a_name(value, text.get(span.end..).unwrap_or(""), &file.path)
                 || WEAK_DEV_PASSWORDS.contains(&value.to_ascii_lowercase().as_str())
                 || describes_a_secret(value)
                 || is_format_placeholder(value))
@@ -965,6 +994,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_url_password_repeating_a_name_around_it_is_a_default() {
+        let path = std::path::Path::new("relays/nostream/docker-compose.yml");
+        assert!(repeats_a_name("db", "@db:5432/app\n", path));
+        assert!(repeats_a_name("app", "@db:5432/app?sslmode=off", path));
+        assert!(repeats_a_name("nostream", "@redis:6379\n", path));
+        assert!(!repeats_a_name("Zq81mR4vT0p", "@db:5432/app", path));
+        assert!(!repeats_a_name(
+            "home",
+            "@db/app",
+            std::path::Path::new("/home/a/b/c/x.yml")
+        ));
+    }
 
     #[test]
     fn only_a_generated_looking_quoted_run_can_be_a_generic_secret() {

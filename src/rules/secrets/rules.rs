@@ -107,7 +107,12 @@ declare_rule! {
     /// `amqp://user:pw@mq`; and a password handed to a command in a
     /// script, a `RUN` or a workflow step: `curl -u user:pw`,
     /// `wget --password=pw`, `docker login -u user -p pw`. `${VAR}`
-    /// references and placeholders are fine. In a Python comment that is
+    /// references and placeholders are fine, and so is a password that
+    /// repeats a name around it, a development default: the URL's user,
+    /// host or database (`postgres://app:app@db/app`,
+    /// `redis://default:redis@redis`) or a folder the file sits in, the
+    /// project's own name (`nostream/compose.yml` with
+    /// `redis://default:nostream@redis`). In a Python comment that is
     /// prose rather than commented-out code (`# parse
     /// postgres://app:postgres@localhost/app`), a URL is an example of the
     /// format: only a password that looks generated is reported there.
