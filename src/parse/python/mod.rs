@@ -164,43 +164,51 @@ pub const EVAL_BUDGET: usize = 4 << 20;
 
 /// Why the text is too deep to parse safely, if it is; else its
 /// operator count.
-fn too_deep(text: &str) -> Result<usize, String> {
-    // One table lookup per byte: 1 opens, 2 closes, 3 is an operator.
-    const CLASS: [u8; 256] = {
-        let mut t = [0u8; 256];
-        t[b'(' as usize] = 1;
-        t[b'[' as usize] = 1;
-        t[b'{' as usize] = 1;
-        t[b')' as usize] = 2;
-        t[b']' as usize] = 2;
-        t[b'}' as usize] = 2;
-        let ops = b"+-*/%&|^~<>.";
-        let mut i = 0;
-        while i < ops.len() {
-            t[ops[i] as usize] = 3;
-            i += 1;
-        }
-        t
-    };
-    let (mut depth, mut max, mut ops) = (0usize, 0usize, 0usize);
-    for &b in text.as_bytes() {
-        match CLASS[b as usize] {
-            0 => {}
-            1 => {
+fn too_deep(text: &str) -> Result<(), String> {
+    let bytes = text.as_bytes();
+    // Brackets are a few bytes in a hundred: SIMD searches find the
+    // opening and the closing ones, merged in order of position.
+    let mut opens = memchr::memchr3_iter(b'(', b'[', b'{', bytes).peekable();
+    let mut closes = memchr::memchr3_iter(b')', b']', b'}', bytes).peekable();
+    let (mut depth, mut max) = (0usize, 0usize);
+    while let Some(&open) = opens.peek() {
+        match closes.peek() {
+            Some(&close) if close < open => {
+                depth = depth.saturating_sub(1);
+                closes.next();
+            }
+            _ => {
                 depth += 1;
                 max = max.max(depth);
+                opens.next();
             }
-            2 => depth = depth.saturating_sub(1),
-            _ => ops += 1,
         }
     }
-    // Keywords that nest without brackets: `not not …`, chained
-    // conditional expressions, lambdas.
-    ops += ["not ", " if ", "lambda", "await "]
-        .iter()
-        .map(|k| memchr::memmem::find_iter(text.as_bytes(), k.as_bytes()).count())
-        .sum::<usize>();
-    within_limits(max, ops).map(|()| ops)
+    // Operators, one byte each, and keywords that nest without brackets:
+    // `not not …`, chained conditional expressions, lambdas. A file of n
+    // bytes holds at most 4n/3 of them (each keyword is four bytes or
+    // more and shares at most its last space with the next), so most
+    // files are within the limit without counting.
+    let ops = if bytes.len() <= MAX_OPERATORS / 4 * 3 {
+        0
+    } else {
+        const OPERATOR: [bool; 256] = {
+            let mut t = [false; 256];
+            let ops = b"+-*/%&|^~<>.";
+            let mut i = 0;
+            while i < ops.len() {
+                t[ops[i] as usize] = true;
+                i += 1;
+            }
+            t
+        };
+        bytes.iter().filter(|&&b| OPERATOR[b as usize]).count()
+            + ["not ", " if ", "lambda", "await "]
+                .iter()
+                .map(|k| memchr::memmem::find_iter(bytes, k.as_bytes()).count())
+                .sum::<usize>()
+    };
+    within_limits(max, ops)
 }
 
 /// Whether a file whose brackets nest `max` deep and that holds `ops`
@@ -918,6 +926,28 @@ fn num(v: &Value) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bracket_depth_and_operators_are_bounded() {
+        let deep = format!("x = {}1{}\n", "(".repeat(201), ")".repeat(201));
+        assert!(too_deep(&deep).is_err_and(|e| e.contains("201 deep")));
+        let ok = format!("x = {}1{}\n", "[".repeat(200), "]".repeat(200));
+        assert!(too_deep(&ok).is_ok());
+        // Closing brackets first do not go below zero, nor count.
+        let closes = format!(
+            "{}x = {}1{}\n",
+            ")".repeat(50),
+            "{".repeat(200),
+            "}".repeat(200)
+        );
+        assert!(too_deep(&closes).is_ok());
+        // Siblings do not nest.
+        assert!(too_deep(&"f(a)[b]{c}\n".repeat(5000)).is_ok());
+        let ops = format!("x = 1{}\n", " + 1".repeat(50_001));
+        assert!(too_deep(&ops).is_err_and(|e| e.contains("50001 operators")));
+        let nots = format!("x = {}y\n", "not ".repeat(50_001));
+        assert!(too_deep(&nots).is_err());
+    }
 
     fn value(src: &str, name: &str) -> Value {
         let m = parse(src);

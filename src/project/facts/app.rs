@@ -239,7 +239,10 @@ pub const WORDS: &[&str] = &[
 
 /// The last segment of a dotted name.
 pub fn last(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
+    match memchr::memrchr(b'.', name.as_bytes()) {
+        Some(dot) => name.get(dot + 1..).unwrap_or(name),
+        None => name,
+    }
 }
 
 /// `FastAPI(…)` or `Starlette(…)`.

@@ -880,17 +880,26 @@ impl Covered {
 
 /// The `-----END ` markers of a file, found in one pass, so that each
 /// private-key header finds the end of its block by a binary search
-/// rather than by a scan to the end of the file.
+/// rather than by a scan to the end of the file. Found when the first
+/// header asks: most files have none.
 struct KeyEnds<'a> {
     file: &'a SourceFile,
     /// Offsets of every `-----END `, ascending.
-    markers: Vec<usize>,
+    markers: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> KeyEnds<'a> {
     fn new(file: &'a SourceFile) -> Self {
-        let markers = memchr::memmem::find_iter(file.text.as_bytes(), b"-----END ").collect();
-        Self { file, markers }
+        Self {
+            file,
+            markers: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn markers(&self) -> &[usize] {
+        self.markers.get_or_init(|| {
+            memchr::memmem::find_iter(self.file.text.as_bytes(), b"-----END ").collect()
+        })
     }
 
     /// The text after the header that ends at `from`, up to its block's
@@ -968,8 +977,9 @@ impl<'a> KeyEnds<'a> {
     /// newline), or the end of the file.
     fn block_end(&self, from: usize) -> usize {
         let text = &self.file.text;
-        let i = self.markers.partition_point(|&m| m < from);
-        let Some(&marker) = self.markers.get(i) else {
+        let markers = self.markers();
+        let i = markers.partition_point(|&m| m < from);
+        let Some(&marker) = markers.get(i) else {
             return text.len();
         };
         let line = self.file.lines.line_of(marker);
