@@ -41,7 +41,7 @@ struct Fix<'a> {
 #[derive(Serialize)]
 struct Related<'a> {
     /// The file the location is in (the finding's own, or another).
-    file: String,
+    file: std::borrow::Cow<'a, str>,
     message: &'a str,
     start: Position,
     end: Position,
@@ -49,7 +49,7 @@ struct Related<'a> {
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
-    file: String,
+    file: &'a str,
     code: &'a str,
     name: &'a str,
     severity: Severity,
@@ -104,12 +104,12 @@ fn range(span: Span) -> ByteRange {
 
 fn finding<'a>(
     src: &SourceFile,
-    path: &str,
+    path: &'a str,
     f: &'a Finding,
     secrets: &super::SecretTexts,
 ) -> JsonFinding<'a> {
     JsonFinding {
-        file: path.to_string(),
+        file: path,
         code: f.code(),
         name: f.rule.name,
         severity: f.severity,
@@ -126,8 +126,8 @@ fn finding<'a>(
                 let at = r.source(src);
                 Related {
                     file: match &r.file {
-                        Some(e) => super::report_path(&e.0.path),
-                        None => path.to_string(),
+                        Some(e) => std::borrow::Cow::Owned(super::report_path(&e.0.path)),
+                        None => std::borrow::Cow::Borrowed(path),
                     },
                     message: &r.message,
                     start: position(at, r.span.start),
@@ -178,9 +178,7 @@ pub fn render_chunks(input: &ReportInput<'_>) -> Vec<Vec<u8>> {
                     out.extend_from_slice(b",\n");
                 }
                 out.extend_from_slice(b"    ");
-                let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
-                let _ =
-                    serde::Serialize::serialize(&finding(&r.source, &path, f, &secrets), &mut ser);
+                write_finding(&mut out, &finding(&r.source, &path, f, &secrets));
             }
             out
         })
@@ -226,87 +224,320 @@ pub fn render_chunks(input: &ReportInput<'_>) -> Vec<Vec<u8>> {
     chunks
 }
 
-/// serde_json's two-space pretty layout, starting `depth` levels deep:
-/// a finding written inside the `findings` array without a second pass
-/// to indent it.
-struct Nested {
+/// A finding written as serde_json's two-space pretty layout would write
+/// it inside the `findings` array (two levels deep), byte for byte, by
+/// hand: the report is a large share of a run over many small files, and
+/// serde's generic path escaped every string a byte at a time.
+fn write_finding(out: &mut Vec<u8>, f: &JsonFinding<'_>) {
+    let mut w = Pretty { out, depth: 2 };
+    w.open(b'{');
+    w.key(true, "file");
+    w.string(f.file);
+    w.key(false, "code");
+    w.string(f.code);
+    w.key(false, "name");
+    w.string(f.name);
+    w.key(false, "severity");
+    w.string(f.severity.as_str());
+    w.key(false, "message");
+    w.string(f.message);
+    w.key(false, "help");
+    match f.help {
+        Some(h) => w.string(h),
+        None => w.raw(b"null"),
+    }
+    w.key(false, "url");
+    w.string(&f.url);
+    w.key(false, "start");
+    w.position(&f.start);
+    w.key(false, "end");
+    w.position(&f.end);
+    w.key(false, "byte_range");
+    w.range(&f.byte_range);
+    w.key(false, "related");
+    w.open(b'[');
+    for (i, r) in f.related.iter().enumerate() {
+        w.element(i == 0);
+        w.open(b'{');
+        w.key(true, "file");
+        w.string(&r.file);
+        w.key(false, "message");
+        w.string(r.message);
+        w.key(false, "start");
+        w.position(&r.start);
+        w.key(false, "end");
+        w.position(&r.end);
+        w.close(b'}', true);
+    }
+    w.close(b']', !f.related.is_empty());
+    w.key(false, "fix");
+    match &f.fix {
+        None => w.raw(b"null"),
+        Some(fix) => {
+            w.open(b'{');
+            w.key(true, "message");
+            w.string(fix.message);
+            w.key(false, "applicability");
+            w.string(match fix.applicability {
+                Applicability::Safe => "safe",
+                Applicability::Unsafe => "unsafe",
+            });
+            w.key(false, "edits");
+            w.open(b'[');
+            for (i, e) in fix.edits.iter().enumerate() {
+                w.element(i == 0);
+                w.open(b'{');
+                w.key(true, "start");
+                w.position(&e.start);
+                w.key(false, "end");
+                w.position(&e.end);
+                w.key(false, "byte_range");
+                w.range(&e.byte_range);
+                w.key(false, "replacement");
+                w.string(&e.replacement);
+                w.close(b'}', true);
+            }
+            w.close(b']', !fix.edits.is_empty());
+            w.close(b'}', true);
+        }
+    }
+    w.close(b'}', true);
+}
+
+/// serde_json's pretty layout: two spaces per level, `"key": value`, a
+/// comma at the end of every line but an object's or array's last, and
+/// `[]` for an empty array.
+struct Pretty<'o> {
+    out: &'o mut Vec<u8>,
     depth: usize,
-    has_value: bool,
 }
 
-impl Nested {
-    fn at(depth: usize) -> Self {
-        Self {
-            depth,
-            has_value: false,
+impl Pretty<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    fn newline(&mut self) {
+        // A newline and the indentation of the deepest level a finding
+        // reaches (seven), cut to this one's.
+        const INDENT: &[u8] = b"\n                ";
+        let n = (1 + 2 * self.depth).min(INDENT.len());
+        self.out.extend_from_slice(&INDENT[..n]);
+        for _ in INDENT.len()..1 + 2 * self.depth {
+            self.out.push(b' ');
         }
     }
 
-    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
-        w.write_all(if comma { b",\n" } else { b"\n" })?;
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
+    fn open(&mut self, bracket: u8) {
+        self.out.push(bracket);
+        self.depth += 1;
+    }
+
+    fn close(&mut self, bracket: u8, had_values: bool) {
+        self.depth -= 1;
+        if had_values {
+            self.newline();
         }
-        Ok(())
+        self.out.push(bracket);
+    }
+
+    fn element(&mut self, first: bool) {
+        if !first {
+            self.out.push(b',');
+        }
+        self.newline();
+    }
+
+    /// `key` is one of the schema's names: nothing to escape.
+    fn key(&mut self, first: bool, key: &str) {
+        self.element(first);
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+    }
+
+    fn number(&mut self, n: usize) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.out.extend_from_slice(&digits[at..]);
+    }
+
+    fn position(&mut self, p: &Position) {
+        self.open(b'{');
+        self.key(true, "line");
+        self.number(p.line);
+        self.key(false, "column");
+        self.number(p.column);
+        self.close(b'}', true);
+    }
+
+    fn range(&mut self, r: &ByteRange) {
+        self.open(b'{');
+        self.key(true, "start");
+        self.number(r.start);
+        self.key(false, "end");
+        self.number(r.end);
+        self.close(b'}', true);
+    }
+
+    /// A JSON string escaped as serde_json escapes it: `"` and `\\`,
+    /// the control characters with a short form (`\n`, `\t`, …), the
+    /// other ones below 0x20 as `\u00xx`; everything else as it is.
+    fn string(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        self.out.reserve(bytes.len() + 2);
+        self.out.push(b'"');
+        let mut start = 0;
+        let mut at = 0;
+        while at < bytes.len() {
+            // Whole chunks without a byte to escape are copied at once
+            // (the test over a chunk has no branch to mispredict).
+            if let Some(chunk) = bytes.get(at..at + 16)
+                && !chunk.iter().fold(false, |any, &b| any | needs_escape(b))
+            {
+                at += 16;
+                continue;
+            }
+            let b = bytes[at];
+            if needs_escape(b) {
+                self.out.extend_from_slice(&bytes[start..at]);
+                match b {
+                    b'"' => self.out.extend_from_slice(b"\\\""),
+                    b'\\' => self.out.extend_from_slice(b"\\\\"),
+                    b'\n' => self.out.extend_from_slice(b"\\n"),
+                    b'\r' => self.out.extend_from_slice(b"\\r"),
+                    b'\t' => self.out.extend_from_slice(b"\\t"),
+                    0x08 => self.out.extend_from_slice(b"\\b"),
+                    0x0c => self.out.extend_from_slice(b"\\f"),
+                    _ => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        self.out.extend_from_slice(b"\\u00");
+                        self.out.push(HEX[usize::from(b >> 4)]);
+                        self.out.push(HEX[usize::from(b & 0xf)]);
+                    }
+                }
+                start = at + 1;
+            }
+            at += 1;
+        }
+        self.out.extend_from_slice(&bytes[start..]);
+        self.out.push(b'"');
     }
 }
 
-impl serde_json::ser::Formatter for Nested {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
+/// Bytes JSON strings cannot hold as they are.
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// serde_json's own pretty output of the same finding, indented as the
+    /// report nests it: what `write_finding` must give, byte for byte.
+    fn by_serde(f: &JsonFinding<'_>) -> Vec<u8> {
+        let pretty = serde_json::to_string_pretty(f).unwrap_or_default();
+        pretty.replace('\n', "\n    ").into_bytes()
     }
 
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(w, false)?;
+    fn sample<'a>(
+        message: &'a str,
+        related: Vec<Related<'a>>,
+        fix: Option<Fix<'a>>,
+    ) -> JsonFinding<'a> {
+        let at = |line, column| Position { line, column };
+        JsonFinding {
+            file: "a dir/Dockerfile",
+            code: "DF001",
+            name: "final-stage-runs-as-root",
+            severity: Severity::Error,
+            message,
+            help: if fix.is_some() {
+                None
+            } else {
+                Some("add a `USER`")
+            },
+            url: "https://example.com/DF001.md".to_string(),
+            start: at(1, 1),
+            end: at(12, 340),
+            byte_range: ByteRange {
+                start: 0,
+                end: 18_446_744,
+            },
+            related,
+            fix,
         }
-        w.write_all(b"]")
     }
 
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline(w, !first)
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.newline(w, false)?;
+    #[test]
+    fn findings_are_written_as_serde_json_writes_them() {
+        let tricky = "quote \" back \\ nl \n cr \r tab \t bell \u{7} bs \u{8} ff \u{c} esc \u{1b} del \u{7f} é ✓ 𝄞 and a long run of plain text past sixteen bytes \"";
+        let at = |line, column| Position { line, column };
+        let cases = vec![
+            sample("plain", Vec::new(), None),
+            sample(tricky, Vec::new(), None),
+            sample(
+                "with related",
+                vec![
+                    Related {
+                        file: "x".into(),
+                        message: tricky,
+                        start: at(2, 3),
+                        end: at(2, 9),
+                    },
+                    Related {
+                        file: String::from("other/\"file\"").into(),
+                        message: "",
+                        start: at(0, 0),
+                        end: at(1, 1),
+                    },
+                ],
+                Some(Fix {
+                    message: "fix it",
+                    applicability: Applicability::Unsafe,
+                    edits: vec![
+                        Edit {
+                            start: at(1, 1),
+                            end: at(1, 2),
+                            byte_range: ByteRange { start: 0, end: 1 },
+                            replacement: "\n  user: \"1000\"\n".into(),
+                        },
+                        Edit {
+                            start: at(3, 1),
+                            end: at(3, 1),
+                            byte_range: ByteRange { start: 9, end: 9 },
+                            replacement: "".into(),
+                        },
+                    ],
+                }),
+            ),
+            sample(
+                "no edits",
+                Vec::new(),
+                Some(Fix {
+                    message: "m",
+                    applicability: Applicability::Safe,
+                    edits: Vec::new(),
+                }),
+            ),
+        ];
+        for f in &cases {
+            let mut mine = Vec::new();
+            write_finding(&mut mine, f);
+            assert_eq!(
+                String::from_utf8_lossy(&mine),
+                String::from_utf8_lossy(&by_serde(f))
+            );
         }
-        w.write_all(b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.newline(w, !first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
     }
 }
