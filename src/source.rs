@@ -47,40 +47,48 @@ pub struct Region {
     pub end: Position,
 }
 
-/// Byte offsets at which each line starts.
+/// Byte offsets at which each line starts: found when first asked for
+/// (most files a run reads report nothing and never need them).
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: std::sync::OnceLock<Vec<usize>>,
+    /// The text the starts are found in, until they are.
+    text: Option<std::sync::Arc<str>>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        // Room for lines of some 40 bytes: most files then never regrow.
-        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
-        starts.push(0);
-        let bytes = text.as_bytes();
-        // Most files end their lines with LF alone: one search for a CR
-        // lets them use the one-byte search, which is much faster per line.
-        if memchr::memchr(b'\r', bytes).is_none() {
-            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        } else {
-            starts.extend(memchr_newlines(bytes));
+        Self {
+            starts: std::sync::OnceLock::from(line_starts(text)),
+            text: None,
         }
-        Self { starts }
+    }
+
+    /// The index of a shared text, built on first use.
+    pub fn lazy(text: std::sync::Arc<str>) -> Self {
+        Self {
+            starts: std::sync::OnceLock::new(),
+            text: Some(text),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts
+            .get_or_init(|| line_starts(self.text.as_deref().unwrap_or("")))
     }
 
     pub fn line_count(&self) -> usize {
-        self.starts.len()
+        self.starts().len()
     }
 
     /// Byte offset where a 0-based line starts (the text length past the end).
     pub fn line_start(&self, line: usize, text: &str) -> usize {
-        self.starts.get(line).copied().unwrap_or(text.len())
+        self.starts().get(line).copied().unwrap_or(text.len())
     }
 
     /// 0-based line number that holds the byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        match self.starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -88,8 +96,8 @@ impl LineIndex {
 
     /// Byte range of a 0-based line, without its line terminator.
     pub fn line_span(&self, line: usize, text: &str) -> Span {
-        let start = self.starts.get(line).copied().unwrap_or(text.len());
-        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        let start = self.starts().get(line).copied().unwrap_or(text.len());
+        let mut end = self.starts().get(line + 1).copied().unwrap_or(text.len());
         let bytes = text.as_bytes();
         if end > start && bytes.get(end - 1) == Some(&b'\n') {
             end -= 1;
@@ -103,13 +111,29 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = clamp_to_char_boundary(text, offset);
         let line = self.line_of(offset);
-        let start = self.starts.get(line).copied().unwrap_or(0);
+        let start = self.starts().get(line).copied().unwrap_or(0);
         let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         Position {
             line: line + 1,
             column,
         }
     }
+}
+
+/// Where each line starts: 0, then after every line terminator.
+fn line_starts(text: &str) -> Vec<usize> {
+    // Room for lines of some 40 bytes: most files then never regrow.
+    let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+    starts.push(0);
+    let bytes = text.as_bytes();
+    // Most files end their lines with LF alone: one search for a CR
+    // lets them use the one-byte search, which is much faster per line.
+    if memchr::memchr(b'\r', bytes).is_none() {
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    } else {
+        starts.extend(memchr_newlines(bytes));
+    }
+    starts
 }
 
 /// Where lines start after the first: after every LF, CRLF and lone CR,
@@ -155,7 +179,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<std::sync::Arc<str>>) -> Self {
         let text = text.into();
-        let lines = LineIndex::new(&text);
+        let lines = LineIndex::lazy(std::sync::Arc::clone(&text));
         Self {
             path: path.into(),
             text,
@@ -227,11 +251,11 @@ mod tests {
             let general: Vec<usize> = std::iter::once(0)
                 .chain(memchr_newlines(text.as_bytes()))
                 .collect();
-            assert_eq!(LineIndex::new(text).starts, general, "{text:?}");
+            assert_eq!(LineIndex::new(text).starts(), general, "{text:?}");
         }
         // A CR at the very end ends a line too.
-        assert_eq!(LineIndex::new("a\r").starts, vec![0, 2]);
-        assert_eq!(LineIndex::new("a\r\n").starts, vec![0, 3]);
+        assert_eq!(LineIndex::new("a\r").starts(), [0, 2]);
+        assert_eq!(LineIndex::new("a\r\n").starts(), [0, 3]);
     }
 
     #[test]
