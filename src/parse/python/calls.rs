@@ -337,11 +337,11 @@ impl<'a> Visitor<'a> for Imports {
         match stmt {
             Stmt::Import(i) => {
                 for a in &i.names {
-                    let full = a.name.to_string();
+                    let full = a.name.as_str().to_owned();
                     let local = a
                         .asname
                         .as_ref()
-                        .map(|n| n.to_string())
+                        .map(|n| n.as_str().to_owned())
                         // `import a.b` binds `a`.
                         .unwrap_or_else(|| full.split('.').next().unwrap_or("").to_string());
                     let target = if a.asname.is_some() {
@@ -355,20 +355,20 @@ impl<'a> Visitor<'a> for Imports {
             Stmt::ImportFrom(i) => {
                 // A relative import keeps its dots (`.api.router`): the
                 // project resolves it against the module's package.
-                let module = format!(
-                    "{}{}",
-                    ".".repeat(i.level as usize),
-                    i.module.as_ref().map(|m| m.to_string()).unwrap_or_default()
-                );
+                let mut module = ".".repeat(i.level as usize);
+                if let Some(m) = &i.module {
+                    module.push_str(m.as_str());
+                }
                 for a in &i.names {
-                    let local = a.asname.as_ref().unwrap_or(&a.name).to_string();
-                    let full = if module.is_empty() {
-                        a.name.to_string()
-                    } else if module.ends_with('.') {
-                        format!("{module}{}", a.name)
-                    } else {
-                        format!("{module}.{}", a.name)
-                    };
+                    let local = a.asname.as_ref().unwrap_or(&a.name).as_str().to_owned();
+                    // Built by pushes: every import of every module comes
+                    // here, and `format!` costs several times as much.
+                    let mut full = String::with_capacity(module.len() + 1 + a.name.len());
+                    full.push_str(&module);
+                    if !module.is_empty() && !module.ends_with('.') {
+                        full.push('.');
+                    }
+                    full.push_str(a.name.as_str());
                     self.names.insert(local, full);
                 }
             }
@@ -434,7 +434,7 @@ impl Calls<'_> {
         for k in &c.arguments.keywords {
             match &k.arg {
                 Some(name) => keywords.push((
-                    name.to_string(),
+                    name.as_str().to_owned(),
                     Arg {
                         value: self.imports.lit(&k.value),
                         span: span(&k.value),
@@ -478,8 +478,8 @@ fn names_in(e: &Expr, out: &mut Vec<String>) {
     impl<'a> Visitor<'a> for Names<'_> {
         fn visit_expr(&mut self, e: &'a Expr) {
             match e {
-                Expr::Name(n) => self.0.push(n.id.to_string()),
-                Expr::Attribute(a) => self.0.push(a.attr.to_string()),
+                Expr::Name(n) => self.0.push(n.id.as_str().to_owned()),
+                Expr::Attribute(a) => self.0.push(a.attr.as_str().to_owned()),
                 _ => visitor::walk_expr(self, e),
             }
         }
@@ -519,7 +519,7 @@ impl<'a> Visitor<'a> for Calls<'_> {
                     })
                     .collect();
                 self.out.functions.push(Function {
-                    name: f.name.to_string(),
+                    name: f.name.as_str().to_owned(),
                     name_span: span(&f.name),
                     is_async: f.is_async,
                     decorators,
@@ -576,7 +576,7 @@ impl<'a> Visitor<'a> for Calls<'_> {
                 ) =>
             {
                 if let Some(Expr::Name(n)) = a.targets.first() {
-                    self.target = Some((n.id.to_string(), span(a.value.as_ref())));
+                    self.target = Some((n.id.as_str().to_owned(), span(a.value.as_ref())));
                 }
                 visitor::walk_stmt(self, stmt);
                 self.target = None;
@@ -588,7 +588,7 @@ impl<'a> Visitor<'a> for Calls<'_> {
                 ) =>
             {
                 if let (Expr::Name(n), Some(v)) = (a.target.as_ref(), a.value.as_deref()) {
-                    self.target = Some((n.id.to_string(), span(v)));
+                    self.target = Some((n.id.as_str().to_owned(), span(v)));
                 }
                 visitor::walk_stmt(self, stmt);
                 self.target = None;

@@ -131,8 +131,8 @@ const MAX_DEPTH: usize = 100;
 /// The name a target or an operand stands for: `x`, `obj.x`, `d["x"]`.
 fn name_of(e: &Expr) -> Option<String> {
     match e {
-        Expr::Name(n) => Some(n.id.to_string()),
-        Expr::Attribute(a) => Some(a.attr.to_string()),
+        Expr::Name(n) => Some(n.id.as_str().to_owned()),
+        Expr::Attribute(a) => Some(a.attr.as_str().to_owned()),
         Expr::Subscript(s) => match s.slice.as_ref() {
             Expr::StringLiteral(k) => Some(k.value.to_str().to_string()),
             _ => None,
@@ -154,7 +154,7 @@ impl NamedLiterals<'_> {
         let at = self
             .text
             .get(whole.start..whole.end)
-            .and_then(|lit| lit.find(v).filter(|_| !v.is_empty()))
+            .and_then(|lit| inside_quotes(lit, v).filter(|_| !v.is_empty()))
             .map_or(whole, |i| {
                 Span::new(whole.start + i, whole.start + i + v.len())
             });
@@ -163,6 +163,27 @@ impl NamedLiterals<'_> {
             value: v.to_string(),
             span: Span::new(at.start + self.offset, at.end + self.offset),
         });
+    }
+}
+
+/// Where `value` starts in the literal `lit` as written: right after its
+/// prefix and opening quotes (`r"…"`, `"""…"""`) when it reads as written
+/// there, else its first occurrence.
+fn inside_quotes(lit: &str, value: &str) -> Option<usize> {
+    let bytes = lit.as_bytes();
+    let open = bytes.iter().position(|&b| b == b'"' || b == b'\'')?;
+    let quote = bytes[open];
+    let quotes = bytes[open..]
+        .iter()
+        .take(3)
+        .take_while(|&&b| b == quote)
+        .count();
+    // `""` is an empty string, not two opening quotes.
+    let start = open + if quotes == 3 { 3 } else { 1 };
+    if lit.get(start..).is_some_and(|rest| rest.starts_with(value)) {
+        Some(start)
+    } else {
+        lit.find(value)
     }
 }
 

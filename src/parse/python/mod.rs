@@ -599,9 +599,9 @@ impl Evaluator {
                 } else {
                     value
                 };
-                self.names.insert(n.id.to_string(), value.clone());
+                self.names.insert(n.id.as_str().to_owned(), value.clone());
                 out.assignments.push(Assignment {
-                    name: n.id.to_string(),
+                    name: n.id.as_str().to_owned(),
                     name_span: span(n),
                     stmt_span,
                     value_span: span(value_expr),

@@ -110,7 +110,7 @@ pub fn read(text: &str, suite: &[Stmt], imports: &Imports) -> Vec<SettingsClass>
             }
             let ann = span(a.annotation.as_ref());
             let default = a.value.as_deref().and_then(|v| default_of(v, imports));
-            let name = n.id.to_string();
+            let name = n.id.as_str().to_owned();
             let env = a
                 .value
                 .as_deref()
