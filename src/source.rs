@@ -49,7 +49,7 @@ pub struct Region {
 
 /// Byte offsets at which each line starts: found when first asked for
 /// (most files a run reads report nothing and never need them).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: std::sync::OnceLock<Vec<usize>>,
     /// The text the starts are found in, until they are.

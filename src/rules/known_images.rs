@@ -33,7 +33,8 @@ pub fn program_drops_root(program: &str) -> bool {
 
 /// Command-line tools whose job needs root's powers: tracing other
 /// processes and the kernel (ptrace, eBPF), raw sockets for probes and
-/// captures, configuring the host's network, building a root file
+/// captures (traceroute's ICMP and TCP modes, the reason to run it in a
+/// container rather than the host's), configuring the host's network, building a root file
 /// system. A `USER` would stop them working.
 pub fn program_needs_root(program: &str) -> bool {
     [
@@ -44,7 +45,6 @@ pub fn program_needs_root(program: &str) -> bool {
         "tcpdump",
         "tshark",
         "traceroute",
-        "mtr",
         "arping",
         "nmap",
         "masscan",
@@ -82,9 +82,19 @@ pub fn image_drops_root(image: &str) -> bool {
         return true;
     }
     let name = repo.rsplit('/').next().unwrap_or(&repo);
-    // An image named for a daemon that steps down itself
-    // (`vimagick/sniproxy`, `eclipse-mosquitto`).
-    if program_drops_root(name.strip_prefix("eclipse-").unwrap_or(name)) {
+    // An image named for a daemon that steps down itself and runs
+    // nothing else (`vimagick/sniproxy`, `eclipse-mosquitto`); not the
+    // resolvers and time daemons, whose images often put a web UI
+    // running as root in front (`jpillora/dnsmasq`).
+    if [
+        "eclipse-mosquitto",
+        "mosquitto",
+        "sniproxy",
+        "ntopng",
+        "netdata",
+    ]
+    .contains(&name)
+    {
         return true;
     }
     [
@@ -258,6 +268,11 @@ pub fn image_waits_for_database(image: &str) -> bool {
 /// database is ready, they serve an error page for a few seconds rather
 /// than crash.
 pub fn image_connects_per_request(image: &str) -> bool {
+    // `wordpress:cli` is wp-cli, a one-shot command.
+    let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
+    if tag.starts_with("cli") {
+        return false;
+    }
     let repo = repository(image).to_ascii_lowercase();
     let name = repo.rsplit('/').next().unwrap_or(&repo);
     [

@@ -162,8 +162,7 @@ const MAX_EVAL_DEPTH: usize = 64;
 /// copy a few kilobytes.
 pub const EVAL_BUDGET: usize = 4 << 20;
 
-/// Why the text is too deep to parse safely, if it is; else its
-/// operator count.
+/// Why the text is too deep to parse safely, if it is.
 fn too_deep(text: &str) -> Result<(), String> {
     let bytes = text.as_bytes();
     // Brackets are a few bytes in a hundred: SIMD searches find the
@@ -186,10 +185,11 @@ fn too_deep(text: &str) -> Result<(), String> {
     }
     // Operators, one byte each, and keywords that nest without brackets:
     // `not not …`, chained conditional expressions, lambdas. A file of n
-    // bytes holds at most 4n/3 of them (each keyword is four bytes or
-    // more and shares at most its last space with the next), so most
-    // files are within the limit without counting.
-    let ops = if bytes.len() <= MAX_OPERATORS / 4 * 3 {
+    // bytes holds at most n of them (operator bytes are never letters or
+    // spaces, the keywords' bytes are; two keyword matches share at most
+    // one byte, so each has three of its own), so most files are within
+    // the limit without counting.
+    let ops = if bytes.len() <= MAX_OPERATORS {
         0
     } else {
         const OPERATOR: [bool; 256] = {

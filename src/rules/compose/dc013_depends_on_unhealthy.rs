@@ -21,7 +21,9 @@ declare_rule! {
     /// database and cache connections per request, and their entrypoints
     /// install nothing before the database answers or wait for it
     /// themselves, so an early start shows an error page for a few seconds
-    /// rather than crash-looping), and Swarm
+    /// rather than crash-looping; run with their own start, not a
+    /// `command:` or `entrypoint:` of the service, and not their `cli`
+    /// tags, such as `wordpress:cli`), and Swarm
     /// stack files (`docker-stack*.yml`: `docker stack deploy` ignores
     /// `depends_on`) are not reported.
     ///
@@ -163,9 +165,14 @@ impl Rule for DependsOnUnhealthy {
         for (s, _, _) in cx.services() {
             if waits_itself(s)
                 || is_admin_ui(s)
-                || s.image().is_some_and(|i| {
-                    crate::rules::known_images::image_connects_per_request(&i.text)
-                })
+                // The web application itself: the image's own start, not
+                // a one-shot command (`wordpress:cli` running `wp core
+                // install` fails at once on an unready database).
+                || (s.get("command").is_none()
+                    && s.get("entrypoint").is_none()
+                    && s.image().is_some_and(|i| {
+                        crate::rules::known_images::image_connects_per_request(&i.text)
+                    }))
             {
                 continue;
             }

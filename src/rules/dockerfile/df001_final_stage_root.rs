@@ -74,7 +74,8 @@ declare_rule! {
     /// Silent when the image starts a daemon that steps down from root by
     /// itself, by default, once it has opened what needs root (Mosquitto,
     /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd: their own
-    /// `user` setting).
+    /// `user` setting), unless its command keeps it root (`--user=root`,
+    /// `-u root`, ntopng's `--dont-change-user`).
     ///
     /// Silent too on a command-line tool whose job needs root's powers,
     /// where a `USER` would stop it working: tracing (`strace`, `ltrace`,
@@ -225,13 +226,10 @@ impl Rule for FinalStageRunsAsRoot {
                     return;
                 }
                 // The daemon it starts steps down from root itself.
-                let program = image_role::final_program(cx);
-                if program
-                    .as_deref()
-                    .is_some_and(crate::rules::known_images::program_drops_root)
-                {
+                if image_role::starts_self_demoting_daemon(cx) {
                     return;
                 }
+                let program = image_role::final_program(cx);
                 let from = &df.instructions[stage.from];
                 let span = from.keyword_span.cover(stage.image.span);
                 // Every deployment hands it privileges a non-root user could
@@ -493,6 +491,11 @@ mod tests {
         assert_eq!(found(text), []);
         assert_eq!(
             found(&text.replace("mosquitto\"]", "mosquitto-relay\"]")),
+            [(Severity::Error, 0)]
+        );
+        // Told to stay root, it does.
+        assert_eq!(
+            found(&text.replace("\"-c\",", "\"-u\", \"root\", \"-c\",")),
             [(Severity::Error, 0)]
         );
     }

@@ -129,10 +129,10 @@ const LAUNCHERS: &[&str] = &[
     "init",
 ];
 
-/// Network daemons often started without an `EXPOSE` beside them.
+/// Network daemons often started without an `EXPOSE` beside them (and
+/// those that step down from root themselves, known apart).
 const DAEMONS: &[&str] = &[
     "coredns",
-    "dnsmasq",
     "consul",
     "vault",
     "nomad",
@@ -144,7 +144,6 @@ const DAEMONS: &[&str] = &[
     "envoy",
     "etcd",
     "minio",
-    "mosquitto",
     "squid",
     "tor",
     "privoxy",
@@ -186,6 +185,7 @@ const SERVING_ARGS: &[&str] = &[
 /// one, a `…d`/`…-server` name, or arguments that start serving?
 fn daemon(program: &str, args: &[String]) -> bool {
     DAEMONS.contains(&program)
+        || crate::rules::known_images::program_drops_root(program)
         || program.ends_with("-server")
         || program.ends_with("server")
         || program.contains("proxy")
@@ -227,6 +227,26 @@ pub fn final_program(cx: &DockerContext<'_>) -> Option<String> {
     first_command(cx, Keyword::Entrypoint)
         .or_else(|| first_command(cx, Keyword::Cmd))
         .and_then(|c| c.program().map(str::to_string))
+}
+
+/// The image starts a daemon that steps down from root by itself
+/// ([`known_images::program_drops_root`]), and no word of its
+/// ENTRYPOINT or CMD keeps it root (`--user=root`, `-u root`, ntopng's
+/// `--dont-change-user` or `-s`).
+pub fn starts_self_demoting_daemon(cx: &DockerContext<'_>) -> bool {
+    let Some(program) = final_program(cx) else {
+        return false;
+    };
+    let keeps_root = [Keyword::Entrypoint, Keyword::Cmd].iter().any(|&k| {
+        first_command(cx, k).is_some_and(|c| {
+            c.argv.iter().any(|w| {
+                w.text.contains("root")
+                    || w.text == "--dont-change-user"
+                    || (program == "ntopng" && w.text == "-s")
+            })
+        })
+    });
+    crate::rules::known_images::program_drops_root(&program) && !keeps_root
 }
 
 /// The role of the image `cx` builds.
@@ -490,15 +510,67 @@ fn detached(w: &str) -> bool {
     w == "--detach" || w.starts_with("--restart") || short_flag(w, 'd')
 }
 
-/// The words of a `docker run` attach a terminal and publish no port.
+/// The options of a `docker run` attach a terminal and neither publish a
+/// port nor share the host's network: the words before the image only,
+/// the container's own arguments (`-listen`, `-port`) are not docker's.
 fn at_terminal(run: &[&str]) -> bool {
+    let options = docker_options(run);
+    // `-it`, `-ti`, `-dit`: docker's one-letter switches, clustered.
+    let switch = |w: &str, flag: char| {
+        w.len() > 1
+            && w.starts_with('-')
+            && !w.starts_with("--")
+            && w[1..].chars().all(|c| matches!(c, 'd' | 'i' | 't'))
+            && w.contains(flag)
+    };
     let publishes = |w: &str| {
         w == "-P" || w.starts_with("-p") || w.starts_with("--publish") || w.starts_with("--expose")
     };
-    run.iter()
-        .any(|w| *w == "--interactive" || short_flag(w, 'i'))
-        && run.iter().any(|w| *w == "--tty" || short_flag(w, 't'))
-        && !run.iter().any(|w| publishes(w))
+    let host_network = options
+        .windows(2)
+        .any(|p| matches!(p, [flag, "host"] if *flag == "--net" || *flag == "--network"))
+        || options
+            .iter()
+            .any(|w| *w == "--net=host" || *w == "--network=host");
+    options
+        .iter()
+        .any(|w| *w == "--interactive" || switch(w, 'i'))
+        && options.iter().any(|w| *w == "--tty" || switch(w, 't'))
+        && !options.iter().any(|w| publishes(w))
+        && !host_network
+}
+
+/// The options of a `docker run` (its words from `run` on): up to the
+/// image, the first word that is neither an option nor an option's value.
+fn docker_options<'w>(run: &'w [&'w str]) -> &'w [&'w str] {
+    /// Long options that take no value.
+    const SWITCHES: &[&str] = &[
+        "--rm",
+        "--init",
+        "--privileged",
+        "--interactive",
+        "--tty",
+        "--detach",
+        "--read-only",
+        "--publish-all",
+        "--no-healthcheck",
+        "--oom-kill-disable",
+    ];
+    let mut at = 1;
+    while let Some(w) = run.get(at) {
+        if !w.starts_with('-') {
+            break;
+        }
+        let takes_value = if w.starts_with("--") {
+            !w.contains('=') && !SWITCHES.contains(w)
+        } else {
+            // A short cluster of switches (`-it`, `-P`) takes none; a
+            // short option with its value attached (`-p80:80`) neither.
+            !(w[1..].chars().all(|c| matches!(c, 'd' | 'i' | 't' | 'P')) || w.len() > 2)
+        };
+        at += if takes_value { 2 } else { 1 };
+    }
+    run.get(..at.min(run.len())).unwrap_or(run)
 }
 
 /// A word of a `docker run` command in the Dockerfile's comments (the
@@ -590,6 +662,17 @@ mod usage_tests {
             "# docker run -it -p 8080:80 x/site\nFROM alpine\n"
         ));
         assert!(!usage_runs_once("# docker run -i x/tool\nFROM alpine\n"));
+        // The container's own arguments are not docker's options.
+        assert!(!usage_runs_at_terminal(
+            "# docker run --rm x/daemon -listen -strict\nFROM alpine\n"
+        ));
+        assert!(usage_runs_at_terminal(
+            "# docker run -it -v $HOME:/root -e TERM x/game -port 1\nFROM alpine\n"
+        ));
+        // On the host's network it is reachable from outside.
+        assert!(!usage_runs_at_terminal(
+            "# docker run -it --net host x/tool\nFROM alpine\n"
+        ));
         // Every documented run counts.
         let two = "# docker run --rm -it x/tool\n# docker run -d -p 80:80 x/tool\nFROM alpine\n";
         assert!(!usage_runs_once(two));

@@ -437,13 +437,18 @@ const WEAK_DEV_PASSWORDS: &[&str] = &[
 
 /// A URL's password that repeats a name around it is a development
 /// default, not a secret: the URL's host or database
-/// (`postgres://app:db@db/app`, `redis://default:redis@redis`), or a
-/// folder of the file's path, the project's own name
-/// (`nostream/docker-compose.yml` with `redis://default:nostream@redis`).
-/// `after` is the text from the end of the password on (`@host:port/db…`).
-fn repeats_a_name(value: &str, after: &str, path: &std::path::Path) -> bool {
+/// (`postgres://app:db@db/app`, `redis://default:redis@redis`), or a name
+/// the file gives a URL's user elsewhere, the project's own name
+/// (`postgresql://nostream:nostream@db/nostream` beside
+/// `redis://default:nostream@redis`). `after` is the text from the end
+/// of the password on (`@host:port/db…`); `text` the whole file's.
+fn repeats_a_name(value: &str, after: &str, text: &str) -> bool {
     let same = |name: &str| !name.is_empty() && name.eq_ignore_ascii_case(value);
-    let rest = after.strip_prefix('@').unwrap_or(after);
+    // Only a URL's password (`…:pw@host`): a password handed to a
+    // command (`curl -u admin:pw`) has no host or database to repeat.
+    let Some(rest) = after.strip_prefix('@') else {
+        return false;
+    };
     let end = rest
         .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | '?' | '#' | ',' | ')'))
         .unwrap_or(rest.len());
@@ -454,13 +459,8 @@ fn repeats_a_name(value: &str, after: &str, path: &std::path::Path) -> bool {
     let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
     same(host)
         || same(db.split('/').next().unwrap_or(""))
-        // The nearest folders: the project's, not the machine's (`/home/…`).
-        || path
-            .parent()
-            .into_iter()
-            .flat_map(|p| p.ancestors().take(3))
-            .filter_map(|p| p.file_name())
-            .any(|n| same(&n.to_string_lossy()))
+        || (!value.is_empty()
+            && memchr::memmem::find(text.as_bytes(), format!("://{value}:").as_bytes()).is_some())
 }
 
 /// `PASSWORD_FILE`, `secretName`, `SECRET_KEY_PATH`: the name says the
@@ -759,7 +759,7 @@ pub fn scan_in(
         }
         if kind == Kind::CredentialInUrl
             && (value == name
-                || repeats_a_name(value, text.get(span.end..).unwrap_or(""), &file.path)
+                || repeats_a_name(value, text.get(span.end..).unwrap_or(""), text)
                 || WEAK_DEV_PASSWORDS.contains(&value.to_ascii_lowercase().as_str())
                 || describes_a_secret(value)
                 || is_format_placeholder(value))
@@ -1007,16 +1007,14 @@ mod tests {
 
     #[test]
     fn a_url_password_repeating_a_name_around_it_is_a_default() {
-        let path = std::path::Path::new("relays/nostream/docker-compose.yml");
-        assert!(repeats_a_name("db", "@db:5432/app\n", path));
-        assert!(repeats_a_name("app", "@db:5432/app?sslmode=off", path));
-        assert!(repeats_a_name("nostream", "@redis:6379\n", path));
-        assert!(!repeats_a_name("Zq81mR4vT0p", "@db:5432/app", path));
-        assert!(!repeats_a_name(
-            "home",
-            "@db/app",
-            std::path::Path::new("/home/a/b/c/x.yml")
-        ));
+        let text =
+            "A=postgresql://nostream:nostream@db/nostream\nB=redis://default:nostream@redis:6379\n";
+        assert!(repeats_a_name("db", "@db:5432/app\n", ""));
+        assert!(repeats_a_name("app", "@db:5432/app?sslmode=off", ""));
+        assert!(repeats_a_name("nostream", "@redis:6379\n", text));
+        assert!(!repeats_a_name("Zq81mR4vT0p", "@db:5432/app", text));
+        // A password handed to a command repeats no URL.
+        assert!(!repeats_a_name("nostream", " https://example.com", text));
     }
 
     #[test]

@@ -110,9 +110,9 @@ declare_rule! {
     /// references and placeholders are fine, and so is a password that
     /// repeats a name around it, a development default: the URL's user,
     /// host or database (`postgres://app:app@db/app`,
-    /// `redis://default:redis@redis`) or a folder the file sits in, the
-    /// project's own name (`nostream/compose.yml` with
-    /// `redis://default:nostream@redis`). In a Python comment that is
+    /// `redis://default:redis@redis`), or the user of another URL of the
+    /// file, the project's own name (`redis://default:nostream@redis`
+    /// beside `postgresql://nostream:nostream@db/nostream`). In a Python comment that is
     /// prose rather than commented-out code (`# parse
     /// postgres://app:postgres@localhost/app`), a URL is an example of the
     /// format: only a password that looks generated is reported there.
