@@ -178,15 +178,19 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    // In lower case, once: every question below ignores case.
-    let dirs: Vec<String> = rel
+    // In lower case, once: every question below ignores case. One string
+    // for the folders, split at its separators (asked of every file: a
+    // string per folder cost more than the questions); no question
+    // matches the empty, `.` or `..` parts a split gives where the path's
+    // components would not.
+    let parent = rel
         .parent()
-        .map(|p| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
-                .collect()
-        })
+        .map(|p| p.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    let dirs: Vec<&str> = parent
+        .split(std::path::is_separator)
+        .filter(|d| !d.is_empty())
+        .collect();
     // Workflows run with real credentials whatever their name or folder.
     if matches!(kind, Some(FileKind::Workflow | FileKind::Action)) {
         return Purpose::Production;
@@ -220,8 +224,8 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     // ReplicationControllers beside their Deployments, `nfs/old/` beside
     // `nfs/docker-compose.yml`); Python code in such a package is still
     // imported and runs.
-    let superseded = !name.ends_with(".py") && dirs.iter().any(|d| d == "legacy" || d == "old");
-    if example_name || superseded || dirs.iter().any(|d| EXAMPLE_DIRS.contains(&d.as_str())) {
+    let superseded = !name.ends_with(".py") && dirs.iter().any(|d| *d == "legacy" || *d == "old");
+    if example_name || superseded || dirs.iter().any(|d| EXAMPLE_DIRS.contains(d)) {
         return Purpose::Example;
     }
     let dev_name = variant == Some("debug")
@@ -239,12 +243,7 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
             && (name.ends_with(".development") || name.ends_with(".local")));
     // `.devcontainer/`, and folders that say they hold the development
     // set-up (`dev/docker/…`, `deploy/overlays/dev/`, `local/`).
-    let dev_dir = |d: &String| {
-        matches!(
-            d.as_str(),
-            ".devcontainer" | "dev" | "development" | "local"
-        )
-    };
+    let dev_dir = |d: &&str| matches!(*d, ".devcontainer" | "dev" | "development" | "local");
     if dev_name || dirs.iter().any(dev_dir) {
         return Purpose::Development;
     }
