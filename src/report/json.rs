@@ -372,20 +372,20 @@ impl Pretty<'_> {
     }
 
     fn position(&mut self, p: &Position) {
-        self.open(b'{');
-        self.key(true, "line");
-        self.number(p.line);
-        self.key(false, "column");
-        self.number(p.column);
-        self.close(b'}', true);
+        self.pair(("line", p.line), ("column", p.column));
     }
 
     fn range(&mut self, r: &ByteRange) {
+        self.pair(("start", r.start), ("end", r.end));
+    }
+
+    /// An object of two numbers (`{"line": 3, "column": 7}`).
+    fn pair(&mut self, (k1, v1): (&str, usize), (k2, v2): (&str, usize)) {
         self.open(b'{');
-        self.key(true, "start");
-        self.number(r.start);
-        self.key(false, "end");
-        self.number(r.end);
+        self.key(true, k1);
+        self.number(v1);
+        self.key(false, k2);
+        self.number(v2);
         self.close(b'}', true);
     }
 

@@ -269,8 +269,8 @@ pub fn image_waits_for_database(image: &str) -> bool {
 /// than crash.
 pub fn image_connects_per_request(image: &str) -> bool {
     // `wordpress:cli` is wp-cli, a one-shot command.
-    let tag = image.rsplit_once(':').map_or("", |(_, t)| t);
-    if tag.starts_with("cli") {
+    let parsed = crate::parse::image::ImageRef::parse(image, crate::source::Span::default(), false);
+    if parsed.tag.as_deref().is_some_and(|t| t.starts_with("cli")) {
         return false;
     }
     let repo = repository(image).to_ascii_lowercase();

@@ -80,7 +80,7 @@ declare_rule! {
     /// Silent too on a command-line tool whose job needs root's powers,
     /// where a `USER` would stop it working: tracing (`strace`, `ltrace`,
     /// `bpftrace`, `perf`), raw-socket probes and captures (`tcpdump`,
-    /// `tshark`, `traceroute`, `mtr`, `arping`, `nmap`, `masscan`), the
+    /// `tshark`, `traceroute`, `arping`, `nmap`, `masscan`), the
     /// host's network configuration (`wg`, `ip`, `iptables`, `nft`,
     /// `ethtool`) and `debootstrap`.
     ///

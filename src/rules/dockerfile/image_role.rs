@@ -515,16 +515,12 @@ fn detached(w: &str) -> bool {
 /// the container's own arguments (`-listen`, `-port`) are not docker's.
 fn at_terminal(run: &[&str]) -> bool {
     let options = docker_options(run);
-    // `-it`, `-ti`, `-dit`: docker's one-letter switches, clustered.
-    let switch = |w: &str, flag: char| {
-        w.len() > 1
-            && w.starts_with('-')
-            && !w.starts_with("--")
-            && w[1..].chars().all(|c| matches!(c, 'd' | 'i' | 't'))
-            && w.contains(flag)
-    };
+    let switch = |w: &str, flag: char| docker_switches(w).is_some_and(|s| s.contains(flag));
     let publishes = |w: &str| {
-        w == "-P" || w.starts_with("-p") || w.starts_with("--publish") || w.starts_with("--expose")
+        switch(w, 'P')
+            || w.starts_with("-p")
+            || w.starts_with("--publish")
+            || w.starts_with("--expose")
     };
     let host_network = options
         .windows(2)
@@ -566,11 +562,18 @@ fn docker_options<'w>(run: &'w [&'w str]) -> &'w [&'w str] {
         } else {
             // A short cluster of switches (`-it`, `-P`) takes none; a
             // short option with its value attached (`-p80:80`) neither.
-            !(w[1..].chars().all(|c| matches!(c, 'd' | 'i' | 't' | 'P')) || w.len() > 2)
+            !(docker_switches(w).is_some() || w.len() > 2)
         };
         at += if takes_value { 2 } else { 1 };
     }
     run.get(..at.min(run.len())).unwrap_or(run)
+}
+
+/// The letters of a cluster of `docker run`'s one-letter switches (`-it`,
+/// `-dit`, `-P`): detach, interactive, tty, publish all.
+fn docker_switches(w: &str) -> Option<&str> {
+    w.strip_prefix('-')
+        .filter(|s| !s.is_empty() && s.chars().all(|c| matches!(c, 'd' | 'i' | 't' | 'P')))
 }
 
 /// A word of a `docker run` command in the Dockerfile's comments (the
