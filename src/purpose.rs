@@ -44,7 +44,10 @@ impl Purpose {
 /// The purposes of the rules that are about production only.
 pub const PRODUCTION: &[Purpose] = &[Purpose::Production];
 /// What is dangerous in a development setup too: a published database
-/// port, the Docker socket, privileged containers, host namespaces.
+/// port (reachable from the laptop's network), privileged pods and host
+/// namespaces in manifests. (Compose's socket, privileges and host
+/// namespaces are not: whoever runs `docker compose` commands the
+/// daemon already.)
 pub const PRODUCTION_AND_DEVELOPMENT: &[Purpose] = &[Purpose::Production, Purpose::Development];
 /// A live provider token or a private key is a leak wherever it is
 /// committed; parse and limit diagnostics concern every file.

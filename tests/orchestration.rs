@@ -225,6 +225,22 @@ fn development_files_are_relaxed() {
 }
 
 #[test]
+fn development_files_keep_only_the_published_database() {
+    // On a developer's machine whoever runs `docker compose` commands the
+    // Docker daemon already: the socket, privileges and host namespaces
+    // give a container nothing more there. A database published on every
+    // interface is reachable from the network the laptop is on.
+    let d = dir();
+    let p = d.path();
+    let text = "services:\n  localstack:\n    image: localstack/localstack:3.8\n    volumes: [\"/var/run/docker.sock:/var/run/docker.sock\"]\n  probe:\n    image: ghcr.io/acme/probe:1.0.0\n    privileged: true\n    network_mode: host\n  db:\n    image: postgres:16\n    ports: [\"5432:5432\"]\n";
+    write(p, "docker-compose.override.yml", text);
+    assert_eq!(
+        findings(p, "DC00"),
+        ["docker-compose.override.yml:11:13 DC008"]
+    );
+}
+
+#[test]
 fn depends_on_map_form_gets_its_condition() {
     let d = dir();
     let p = d.path();

@@ -36,7 +36,9 @@ pub struct Volume {
 /// A capability a container does not get by default (`NET_ADMIN`,
 /// `SYS_ADMIN`, `SYS_PTRACE`, …): what only root can then use. Docker's
 /// defaults (`CHOWN`, `NET_BIND_SERVICE`, …) added back after `cap_drop:
-/// [ALL]` are hardening, not privileges.
+/// [ALL]` are hardening, not privileges. Nor is `IPC_LOCK`: the daemons
+/// that ask for it (Vault locking its keys in memory) run unprivileged
+/// and hold it as a file capability.
 pub fn beyond_defaults(cap: &str) -> bool {
     const DEFAULTS: &[&str] = &[
         "CHOWN",
@@ -56,7 +58,7 @@ pub fn beyond_defaults(cap: &str) -> bool {
     ];
     let cap = cap.trim().to_ascii_uppercase();
     let cap = cap.strip_prefix("CAP_").unwrap_or(&cap);
-    !cap.is_empty() && !DEFAULTS.contains(&cap)
+    !cap.is_empty() && !DEFAULTS.contains(&cap) && cap != "IPC_LOCK"
 }
 
 /// A host path that is a container runtime's socket (Docker,
@@ -488,9 +490,32 @@ pub struct Compose<'a> {
 
 impl<'a> Compose<'a> {
     pub fn from_root(root: &'a Node) -> Option<Compose<'a>> {
-        let services = root
-            .get("services")
-            .and_then(Node::as_map)
+        Self::of_services(root, root.get("services").and_then(Node::as_map))
+    }
+
+    /// What a file says of how its images run, for the project model: its
+    /// `services:`, or, in a legacy (version 1) file, which has no
+    /// `services:` and names each service at the top level, those entries
+    /// that give an `image:` or a `build:`. Compose no longer reads such a
+    /// file (DC016 says so), but it is still the author's statement of
+    /// how the image is deployed (`privileged: yes`, its ports). The
+    /// rules of the file itself read [`Compose::from_root`] only.
+    pub fn deployed(root: &'a Node) -> Option<Compose<'a>> {
+        if root.get("services").is_some() || root.get("version").is_some() {
+            return Self::from_root(root);
+        }
+        let entries = root.as_map()?;
+        let legacy = !entries.is_empty()
+            && entries.iter().all(|e| {
+                e.key.as_str().is_some_and(|k| k.starts_with("x-"))
+                    || e.value.get("image").is_some()
+                    || e.value.get("build").is_some()
+            });
+        Self::of_services(root, legacy.then_some(entries))
+    }
+
+    fn of_services(root: &'a Node, entries: Option<&'a [Entry]>) -> Option<Compose<'a>> {
+        let services = entries
             .unwrap_or(&[])
             .iter()
             .filter_map(|e| {

@@ -48,10 +48,27 @@ pub struct Built {
     /// The sources its `COPY`/`ADD` instructions take from the build
     /// context that are named like credential files (`.npmrc`, `.netrc`).
     credential_copies: Vec<String>,
+    /// The repository of each stage's base image that is not a stage of
+    /// the file (`prefecthq/prefect-sqlite`), and whether that stage is
+    /// one the image ships (its final chain) rather than one it only
+    /// copies files from.
+    bases: Vec<(String, bool)>,
     /// Past the run's parse budget the project keeps only the text and
     /// the facts above: `dockerfile` is then empty, and
     /// [`FileFacts::built`] parses the text again for each reader.
     dropped: bool,
+}
+
+/// The repositories of the images a Dockerfile's stages start from
+/// (not its own stages, nor `scratch` or unresolved references), each
+/// with whether its stage is in the final chain.
+fn bases(df: &Dockerfile) -> Vec<(String, bool)> {
+    let shipped: Vec<usize> = df.final_chain().iter().map(|s| s.index).collect();
+    df.stages
+        .iter()
+        .filter(|st| st.parent.is_none() && !st.image.unresolved && st.image.text != "scratch")
+        .map(|st| (st.image.repository(), shipped.contains(&st.index)))
+        .collect()
 }
 
 /// Sources copied from the build context that are named like credential
@@ -159,6 +176,7 @@ impl Built {
             migrates: own_command_migrates(&dockerfile),
             shipped: Shipped::of(&dockerfile, &file),
             credential_copies: credential_copies(&dockerfile),
+            bases: bases(&dockerfile),
             file,
             dockerfile,
             dropped: false,
@@ -175,6 +193,7 @@ impl Built {
             migrates: self.migrates,
             shipped: self.shipped.clone(),
             credential_copies: self.credential_copies.clone(),
+            bases: self.bases.clone(),
             dropped: true,
         }
     }
@@ -1255,7 +1274,7 @@ impl Project {
                     .documents
                     .first()
                     .and_then(Option::as_ref)
-                    .and_then(crate::parse::compose::Compose::from_root)
+                    .and_then(crate::parse::compose::Compose::deployed)
                 {
                     let below = crate::purpose::below(&f.input.path, f.input.root.as_deref());
                     let dev_file = crate::purpose::guess(&below, Some(FileKind::Compose), &text)
@@ -2339,6 +2358,44 @@ impl Project {
         self.files
             .get(b(&key(path)))
             .is_some_and(|f| f.dockerfile.is_some())
+    }
+
+    /// The image the Dockerfile `path` builds (a workflow, compose file
+    /// or script tags it) runs nowhere in the repository, and the
+    /// repository's other Dockerfiles use it only as a stage they copy
+    /// files from (`FROM acme/sqlite:3.50 AS sqlite` then `COPY
+    /// --from=sqlite …`), never as the base of an image they ship: a
+    /// carrier of prebuilt files, never run.
+    pub fn only_copied_from(&self, path: &Path) -> bool {
+        let me = key(path);
+        let units: Vec<&facts::units::Unit> = self.units_of(path).collect();
+        if units.is_empty() || units.iter().any(|u| !u.runs.is_empty()) {
+            return false;
+        }
+        let names: Vec<String> = units
+            .iter()
+            .flat_map(|u| &u.builds)
+            .filter_map(|b| b.image.as_ref().map(|i| i.repository()))
+            .collect();
+        if names.is_empty() {
+            return false;
+        }
+        let mut used = false;
+        for (k, f) in &self.files {
+            if k.0 == me {
+                continue;
+            }
+            let Some(b) = &f.dockerfile else { continue };
+            for (repo, shipped) in &b.bases {
+                if names.contains(repo) {
+                    if *shipped {
+                        return false;
+                    }
+                    used = true;
+                }
+            }
+        }
+        used
     }
 
     /// A Dockerfile of the project, parsed, with its text (parsed again

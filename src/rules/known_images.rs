@@ -58,6 +58,14 @@ pub fn program_needs_root(program: &str) -> bool {
     .contains(&program)
 }
 
+/// Programs whose job is compiling while they run: bpftrace turns its
+/// probe scripts into BPF with LLVM against the kernel's headers, distcc's
+/// daemon compiles for its clients. The image's compilers are their
+/// workload, not leftovers of its build.
+pub fn program_compiles_at_run_time(program: &str) -> bool {
+    ["bpftrace", "distccd"].contains(&program)
+}
+
 /// Images that do not run their service as root: their Dockerfile sets a
 /// non-root `USER`, or their entrypoint steps down to the service's own
 /// user before it starts it (as the official database images do).
@@ -179,6 +187,31 @@ pub fn image_drops_root(image: &str) -> bool {
         ]
             .iter()
             .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+}
+
+/// Images of host agents, whose documented installation gives them the
+/// host: Falco's kernel probe (`SYS_ADMIN`, the runtime's socket for
+/// container names), Drone's and GitLab's Docker runners and Portainer's
+/// agent (the socket, to start and inspect containers), cAdvisor's
+/// per-container metrics, Home Assistant's and Gladys Assistant's device
+/// integrations (privileged, on the host's network for discovery).
+pub fn image_is_host_agent(image: &str) -> bool {
+    let repo = repository(image);
+    [
+        "falcosecurity/falco",
+        "falcosecurity/falco-no-driver",
+        "drone/agent",
+        "drone/drone-runner-docker",
+        "gitlab/gitlab-runner",
+        "portainer/agent",
+        "cadvisor/cadvisor",
+        "google/cadvisor",
+        "homeassistant/home-assistant",
+        "home-assistant/home-assistant",
+        "gladysassistant/gladys",
+    ]
+    .iter()
+    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }
 
 /// Images whose own Dockerfile defines a `HEALTHCHECK` (Docker checks them

@@ -189,6 +189,32 @@ pub fn findings(dir: &Path, prefix: &str) -> Vec<String> {
     out
 }
 
+/// `file:line:col CODE severity` for every finding whose code starts
+/// with `prefix`.
+#[allow(dead_code)]
+pub fn graded(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in lint_dir(dir) {
+        let rel = r
+            .source
+            .path
+            .strip_prefix(dir)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        for f in r.findings.iter().filter(|f| f.code().starts_with(prefix)) {
+            let p = r.source.region(f.span).start;
+            out.push(format!(
+                "{rel}:{}:{} {} {}",
+                p.line,
+                p.column,
+                f.code(),
+                f.severity.as_str()
+            ));
+        }
+    }
+    out
+}
+
 /// Runs `prodlint check --fix --unsafe-fixes --select <codes>` in `dir`
 /// and returns its exit code.
 pub fn fix_all(dir: &Path, codes: &str) -> Option<i32> {

@@ -157,6 +157,10 @@ pub struct ScriptFacts {
     /// A command that applies database migrations (`alembic upgrade
     /// head`): where.
     pub migrates: Option<Span>,
+    /// A command that installs Python packages when the container starts
+    /// (`pip install $EXTRA_PIP_PACKAGES`, `uv pip install`): where. The
+    /// image's compilers are then what the start needs.
+    pub installs_packages: Option<Span>,
 }
 
 impl ScriptFacts {
@@ -219,6 +223,11 @@ pub fn read(script: &Script) -> ScriptFacts {
             if crate::parse::command::runs_migrations(&words.join(" ")) {
                 facts.migrates = Some(c.span);
             }
+        }
+        if facts.installs_packages.is_none()
+            && crate::parse::shell::pip_install(&c.without_wrappers()).is_some()
+        {
+            facts.installs_packages = Some(c.span);
         }
         let execs = c.name() == Some("exec");
         if c.program().is_some_and(|p| DROPS.contains(&p))
@@ -321,6 +330,15 @@ mod tests {
         );
         let f = read("#!/bin/sh\nalembic upgrade head && exec gunicorn app:app\n");
         assert!(f.migrates.is_some() && !f.swallows_sigterm());
+        let f = read(
+            "#!/bin/sh\nif [ -n \"$EXTRA\" ]; then\n  uv pip install --system $EXTRA || exit 1\nfi\nexec \"$@\"\n",
+        );
+        assert!(f.installs_packages.is_some());
+        assert!(
+            read("#!/bin/sh\npip download x\nexec \"$@\"\n")
+                .installs_packages
+                .is_none()
+        );
         let f = read("#!/bin/sh\nexec gosu app \"$@\"\n");
         assert!(f.drops_root.is_some() && !f.swallows_sigterm());
         let f = read("#!/bin/sh\ncelery worker &\nuvicorn app:app &\nwait\n");

@@ -22,9 +22,11 @@ declare_rule! {
     /// Gitea, Gogs, Ghost and Metasploit, whose start scripts step down
     /// with gosu/su-exec, and PostgREST (user 1000); images named for a
     /// daemon that steps down from root by itself once it has opened what
-    /// needs root (`eclipse-mosquitto`, `sniproxy`, `ntopng`, `netdata`,
-    /// `dnsmasq`, `unbound`, `chronyd`: DF001 knows the same daemons by
-    /// the program an image starts). A built image whose
+    /// needs root and runs nothing else (`eclipse-mosquitto`, `mosquitto`,
+    /// `sniproxy`, `ntopng`, `netdata`; not `dnsmasq` images, some of
+    /// which front the daemon with a web UI running as root; DF001 knows
+    /// these daemons and `dnsmasq`, `unbound`, `chronyd` by the program an
+    /// image starts). A built image whose
     /// entrypoint script (copied from the repository) starts the server as
     /// another user with `gosu`, `su-exec`, `setpriv` or `runuser` steps
     /// down the same way and is left alone too (as is one that puts `gosu`
@@ -34,10 +36,16 @@ declare_rule! {
     /// tags it with that name) when that Dockerfile sets a non-root `USER`.
     /// A service without `user:` that is given privileges only root can
     /// use (`privileged: true`, a `cap_add:` beyond Docker's default
-    /// capabilities such as `NET_ADMIN`) is not reported either: root
+    /// capabilities such as `NET_ADMIN`, not `IPC_LOCK`, which daemons
+    /// such as Vault hold unprivileged) is not reported either: root
     /// is what they need (DC005 judges the privileges). A `user: root` on a one-shot job (a service
     /// others wait for with `condition: service_completed_successfully`,
     /// such as an init that fixes the ownership of volumes) is information.
+    /// A service with no `user:` that runs once and exits and serves
+    /// nothing (a migration, a seed, a toolbox kept idle for `exec`, a
+    /// command-line tool's image run with its arguments) is not reported:
+    /// root ends with it, and DF001 judges the image where the repository
+    /// builds it.
     /// A service that runs a WebAssembly module (`platform: wasi/wasm`, a
     /// wasm `runtime:`) has no Linux user to be: not reported.
     ///
@@ -96,7 +104,7 @@ impl Rule for RunsAsRoot {
             })
             .map(|d| d.service.text)
             .collect();
-        for (i, (s, built, _)) in cx.services().enumerate() {
+        for (i, (s, built, launches)) in cx.services().enumerate() {
             // A WebAssembly module runs in its runtime's sandbox, with no
             // Linux user to be.
             if s.runs_wasm() {
@@ -129,6 +137,12 @@ impl Rule for RunsAsRoot {
                         .help(help);
                 }
                 None if !cx.dev => {
+                    // It runs once and exits (a command-line tool's run, a
+                    // migration): root ends with it, and DF001 judges the
+                    // image it runs where the repository builds it.
+                    if cx.one_off(i) && !is_serving(s, launches) {
+                        continue;
+                    }
                     let target = s.build_target();
                     if built.is_some_and(|df| super::target_user_is_non_root(df, target)) {
                         continue;

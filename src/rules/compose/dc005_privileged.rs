@@ -1,8 +1,24 @@
+use super::host_access::{self, Access};
 use super::*;
 
 declare_rule! {
     /// ## What it checks
-    /// `privileged: true`, and `cap_add` with `ALL` or `SYS_ADMIN`.
+    /// `privileged: true`, and `cap_add` with `ALL` or `SYS_ADMIN`, in
+    /// production files (on a developer's machine, whoever runs `docker
+    /// compose` already commands the Docker daemon, which is root there).
+    ///
+    /// Information rather than an error where the privileges are the
+    /// service's job, and the message says why: the service mounts the
+    /// host's `/dev`, `/dev/bus/usb` or `/run/udev` (devices as the host
+    /// finds them, hot-plugged ones included, which `devices:` cannot list
+    /// in advance; `device_cgroup_rules` narrows it); a swarm service in `deploy.mode: global` (a node
+    /// agent, as KU009 treats a DaemonSet); a toolbox kept idle for
+    /// `docker compose exec` (`sleep infinity`: a Wi-Fi auditor's radio
+    /// tools are run by hand); a host agent's image whose installation
+    /// asks for it (Falco's probe, Home Assistant's and Gladys'
+    /// device integrations). Devices listed one by one (`devices:
+    /// [/dev/video0]`) beside `privileged` keep the error: the list is
+    /// what the service needs.
     ///
     /// ## Why it matters in production
     /// A privileged container has every capability and every host device:
@@ -37,7 +53,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
-        purposes: PRODUCTION_AND_DEVELOPMENT,
+        purposes: PRODUCTION,
         fix: None,
         summary: "a service runs privileged or with all capabilities",
     }
@@ -51,22 +67,35 @@ impl Rule for Privileged {
             if s.is_true("privileged")
                 && let Some(p) = s.get("privileged")
             {
-                out.report(&Self::META, p.span, format!("service `{}` runs privileged: it has the host's devices and every capability", s.name.text))
-                    .help("remove `privileged`; add only the capabilities the service needs");
+                host_access::report(
+                    out,
+                    &Self::META,
+                    s,
+                    Access::Privileges,
+                    p.span,
+                    format!(
+                        "service `{}` runs privileged: it has the host's devices and every capability",
+                        s.name.text
+                    ),
+                    "remove `privileged`; add only the capabilities the service needs",
+                );
             }
             for cap in s.strings("cap_add") {
                 let c = cap.text.to_ascii_uppercase();
                 let c = c.strip_prefix("CAP_").unwrap_or(&c);
                 if c == "ALL" || c == "SYS_ADMIN" {
-                    out.report(
+                    host_access::report(
+                        out,
                         &Self::META,
+                        s,
+                        Access::Privileges,
                         cap.span,
                         format!(
                             "service `{}` adds `{}`: nearly the power of a privileged container",
                             s.name.text, cap.text
                         ),
-                    )
-                    .help("add only the narrow capability the service needs");
+                        "add only the narrow capability the service needs",
+                    );
                 }
             }
         }

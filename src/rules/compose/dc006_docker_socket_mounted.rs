@@ -1,3 +1,4 @@
+use super::host_access::{self, Access};
 use super::*;
 
 declare_rule! {
@@ -5,7 +6,20 @@ declare_rule! {
     /// A volume that mounts the Docker (or containerd, Podman) socket:
     /// `/var/run/docker.sock`, `/run/docker.sock`, `…/containerd.sock`,
     /// `…/podman.sock`. Not reported on a `privileged: true` service: it
-    /// is root on the host already, which DC005 reports.
+    /// is root on the host already, which DC005 reports. Production files
+    /// only: on a developer's machine, whoever runs `docker compose`
+    /// already commands the Docker daemon (a local LocalStack starting
+    /// Lambda containers gains nothing they do not have).
+    ///
+    /// Information rather than an error where the socket is the
+    /// service's job, and the message says why: a swarm service in
+    /// `deploy.mode: global` (one task per node, a node agent: a cleaner,
+    /// a log shipper); a toolbox kept idle for `docker compose exec`; a
+    /// host agent's image whose installation mounts it (Falco for
+    /// container names, Drone's and GitLab's Docker runners and
+    /// Portainer's agent to start and inspect containers). A service that
+    /// serves users through the socket (Traefik's Docker provider,
+    /// Portainer's UI) stays an error: a hole in it is a hole in the host.
     ///
     /// ## Why it matters in production
     /// Whoever can talk to the Docker socket can start a privileged
@@ -35,7 +49,7 @@ declare_rule! {
         severity: Error,
         tags: ["security"],
         security_severity: "9.0",
-        purposes: PRODUCTION_AND_DEVELOPMENT,
+        purposes: PRODUCTION,
         fix: None,
         summary: "the container runtime's socket is mounted into a service",
     }
@@ -56,8 +70,18 @@ impl Rule for DockerSocketMounted {
                     .as_deref()
                     .is_some_and(crate::parse::compose::is_runtime_socket)
                 {
-                    out.report(&Self::META, v.span, format!("service `{}` mounts the container runtime's socket: that is root on the host", s.name.text))
-                        .help("use a socket proxy limited to the calls needed, or remove the mount");
+                    host_access::report(
+                        out,
+                        &Self::META,
+                        s,
+                        Access::Socket,
+                        v.span,
+                        format!(
+                            "service `{}` mounts the container runtime's socket: that is root on the host",
+                            s.name.text
+                        ),
+                        "use a socket proxy limited to the calls needed, or remove the mount",
+                    );
                 }
             }
         }

@@ -1,13 +1,22 @@
+use super::host_access::{self, Access};
 use super::*;
 
 declare_rule! {
     /// ## What it checks
     /// `network_mode: host`, `pid: host` and `ipc: host`. Not reported on
     /// a `privileged: true` service: it can enter the host's namespaces by
-    /// itself, which DC005 reports. In development files (where only what
-    /// is dangerous anywhere is reported) `ipc: host` is left alone: it
-    /// shares the host's shared memory only, as browser test runners
-    /// (Playwright, Puppeteer) ask for Chromium.
+    /// itself, which DC005 reports. Production files only: on a
+    /// developer's machine, whoever runs `docker compose` already commands
+    /// the Docker daemon, which is root there.
+    ///
+    /// Information rather than a warning where host access is the
+    /// service's job, and the message says why: a capture on a host
+    /// interface (`zeek -i eth0`, `--interface=wlan0`) on the host's
+    /// network; a swarm service in `deploy.mode: global` (one task per
+    /// node, a node agent, as KU010 treats a DaemonSet); a toolbox kept
+    /// idle for `docker compose exec` (`sleep infinity`); a host agent's
+    /// image whose installation asks for it (Falco, Drone's and GitLab's
+    /// runners, Portainer's agent, cAdvisor, Home Assistant, Gladys).
     ///
     /// ## Why it matters in production
     /// The service then shares the host's network stack (every port it
@@ -43,7 +52,7 @@ declare_rule! {
         severity: Warning,
         tags: ["security"],
         security_severity: "6.0",
-        purposes: PRODUCTION_AND_DEVELOPMENT,
+        purposes: PRODUCTION,
         fix: None,
         summary: "a service shares the host's network, process or IPC namespace",
     }
@@ -60,18 +69,18 @@ impl Rule for HostNamespace {
                 continue;
             }
             for key in ["network_mode", "pid", "ipc"] {
-                // A development file's test browser (Playwright, Chromium)
-                // shares the host's shared memory as its documentation
-                // asks; only memory segments, not the host's processes or
-                // network.
-                if key == "ipc" && cx.dev {
-                    continue;
-                }
                 if let Some(v) = s.str_of(key)
                     && v.text == "host"
                 {
-                    out.report(
+                    host_access::report(
+                        out,
                         &Self::META,
+                        s,
+                        if key == "network_mode" {
+                            Access::Network
+                        } else {
+                            Access::OtherNamespace
+                        },
                         v.span,
                         format!(
                             "service `{}` uses the host's {} namespace (`{key}: host`)",
@@ -82,8 +91,8 @@ impl Rule for HostNamespace {
                                 _ => "IPC",
                             }
                         ),
-                    )
-                    .help("remove it and publish the ports the service needs");
+                        "remove it and publish the ports the service needs",
+                    );
                 }
             }
         }

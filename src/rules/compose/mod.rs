@@ -21,6 +21,7 @@ mod dc013_depends_on_unhealthy;
 mod dc014_secret_in_environment;
 mod dc015_shell_as_pid1;
 mod dc016_unknown_top_level_key;
+mod host_access;
 mod source_mounts;
 
 use crate::config::Config;
@@ -376,8 +377,18 @@ pub fn is_one_off(service: &Service<'_>) -> bool {
     if words.iter().any(|w| name.contains(w)) {
         return true;
     }
-    // A toolbox kept alive for `docker compose exec`: a shell with a
-    // terminal, or `sleep infinity`.
+    if is_idle_toolbox(service) {
+        return true;
+    }
+    service
+        .get("restart")
+        .and_then(|n| n.as_str())
+        .is_some_and(|r| r == "no")
+}
+
+/// A toolbox kept alive for `docker compose exec`: `sleep infinity`, or
+/// a shell with a terminal and no script (`bash` with `tty: true`).
+pub fn is_idle_toolbox(service: &Service<'_>) -> bool {
     let runs = |k: &str| {
         let words: Vec<String> = service
             .strings(k)
@@ -390,19 +401,12 @@ pub fn is_one_off(service: &Service<'_>) -> bool {
         .or_else(|| runs("command"))
         .unwrap_or_default();
     let first = program.split_whitespace().next().unwrap_or("");
-    let idle = first == "sleep"
+    first == "sleep"
         || (matches!(
             first.rsplit('/').next().unwrap_or(""),
             "sh" | "bash" | "ash"
         ) && !program.contains(" -c")
-            && service.is_true("tty"));
-    if idle {
-        return true;
-    }
-    service
-        .get("restart")
-        .and_then(|n| n.as_str())
-        .is_some_and(|r| r == "no")
+            && service.is_true("tty"))
 }
 
 /// The final stage of a Dockerfile sets a user other than root.

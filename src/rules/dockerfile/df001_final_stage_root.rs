@@ -91,13 +91,20 @@ declare_rule! {
     ///
     /// Information when every deployment of the image in the repository
     /// grants it privileges only root can use (compose `privileged: true`
-    /// or a `cap_add:` beyond Docker's defaults; a container's `privileged:
+    /// or a `cap_add:` beyond Docker's defaults other than `IPC_LOCK`,
+    /// which daemons such as Vault hold unprivileged as a file capability;
+    /// legacy version-1 compose files count; a container's `privileged:
     /// true` or such added capabilities): a VPN server given `NET_ADMIN`
     /// runs as root by design there. (The Docker socket is not one: a
     /// group can reach it, and DC006 reports it.) The same where nothing in the repository runs the
     /// image and the Dockerfile's own usage comment does, with
     /// `--privileged`, `--cap-add` or `--device` (`# docker run
     /// --device=/dev/sda …`): the author's stated deployment.
+    ///
+    /// Silent for an image that runs nowhere in the repository and that
+    /// its other Dockerfiles use only as a stage they copy prebuilt files
+    /// from (`FROM acme/sqlite:3.50 AS sqlite`, then `COPY --from=sqlite
+    /// …`): it never runs, so no user of it does.
     ///
     /// Silent when every deployment of the image in the repository runs
     /// it as another user (each Kubernetes container that runs it sets a
@@ -168,6 +175,12 @@ impl Rule for FinalStageRunsAsRoot {
         }
         // A WebAssembly module has no Linux user to drop.
         if image_role::wasm(df) {
+            return;
+        }
+        // An image the repository only copies prebuilt files from (`FROM
+        // acme/sqlite AS sqlite`, `COPY --from=sqlite …`) never runs: no
+        // user of its runs as anything.
+        if cx.project.only_copied_from(&cx.file.path) {
             return;
         }
         let root_image = df.final_chain().first().map(|s| s.image.clone());

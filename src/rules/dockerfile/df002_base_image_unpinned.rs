@@ -8,7 +8,10 @@ declare_rule! {
     /// left alone, and so is a reference made of `ARG`s that every build of
     /// the Dockerfile in the repository passes (`--build-arg`,
     /// `docker/build-push-action`'s `build-args:`, compose `build.args`):
-    /// their defaults reach only builds by hand.
+    /// their defaults reach only builds by hand. A Dockerfile named for
+    /// tracking the newest release (`Dockerfile.latest`,
+    /// `latest.Dockerfile`, `Dockerfile-latest`) is not reported: `latest`
+    /// is what its name promises.
     ///
     /// ## Why it matters in production
     /// `latest` moves. The same commit builds a different image next week:
@@ -43,6 +46,11 @@ impl Rule for BaseImageUnpinned {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        // `Dockerfile.latest`, `latest.Dockerfile`: the variant named for
+        // tracking the newest release, beside the pinned one.
+        if names_latest(&cx.file.path) {
+            return;
+        }
         let passed = std::sync::OnceLock::new();
         for stage in pinnable_final_stages(cx.dockerfile) {
             let image = &stage.image;
@@ -82,4 +90,13 @@ impl Rule for BaseImageUnpinned {
             }
         }
     }
+}
+
+/// The file's name has a `latest` part (`Dockerfile.latest`,
+/// `latest.Dockerfile`, `Dockerfile-latest`).
+fn names_latest(path: &std::path::Path) -> bool {
+    path.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
+        f.split(['.', '-', '_'])
+            .any(|part| part.eq_ignore_ascii_case("latest"))
+    })
 }

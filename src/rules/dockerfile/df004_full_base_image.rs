@@ -6,7 +6,12 @@ declare_rule! {
     /// The final stage is built on a full distribution image where a slim
     /// variant exists: `python:3.12`, `python:3.12-bookworm`, `node:20`,
     /// `ruby:3.3`. Debian's own `debian:bookworm` is not reported: it has no
-    /// compilers, and `-slim` only drops documentation and locales.
+    /// compilers, and `-slim` only drops documentation and locales. Nor is
+    /// the full flavor of a family whose slim flavor sits beside it, built
+    /// on the slim tag (`python3.12.dockerfile` beside
+    /// `python3.12-slim.dockerfile`, `Dockerfile` beside
+    /// `Dockerfile.slim`): the repository publishes both, the full one for
+    /// users who need its compilers.
     ///
     /// ## Why it matters in production
     /// `python:3.12` is about 1 GB with compilers, headers and tools the app
@@ -86,6 +91,31 @@ fn slim_tag(image: &str, tag: &str) -> Option<String> {
     })
 }
 
+/// A Dockerfile beside this one, named as its slim flavor
+/// (`python3.12.dockerfile` and `python3.12-slim.dockerfile`,
+/// `Dockerfile` and `Dockerfile.slim`), is built on `name:slim`: the
+/// repository publishes both flavors of a family of images, the full one
+/// for users who need its compilers.
+fn slim_flavor_beside(cx: &DockerContext<'_>, name: &str, slim: &str) -> bool {
+    let path = &cx.file.path;
+    let Some(file) = path.file_name().and_then(|f| f.to_str()) else {
+        return false;
+    };
+    let mut siblings = vec![format!("{file}-slim"), format!("{file}.slim")];
+    if let Some((stem, ext)) = file.rsplit_once('.') {
+        siblings.push(format!("{stem}-slim.{ext}"));
+    }
+    siblings.iter().any(|sibling| {
+        cx.project
+            .dockerfile(&path.with_file_name(sibling))
+            .is_some_and(|b| {
+                b.dockerfile.final_chain().first().is_some_and(|st| {
+                    st.image.short_name() == name && st.image.tag.as_deref() == Some(slim)
+                })
+            })
+    })
+}
+
 impl Rule for FullBaseImage {
     impl_meta!();
 
@@ -107,6 +137,9 @@ impl Rule for FullBaseImage {
         }
         let tag = image.tag.as_deref().unwrap_or("latest");
         if let Some(slim) = slim_tag(name, tag) {
+            if slim_flavor_beside(cx, name, &slim) {
+                return;
+            }
             out.report(
                 &Self::META,
                 image.span,

@@ -12,7 +12,18 @@ declare_rule! {
     /// (see DF001: its command a bare shell or interpreter, or none on a
     /// distribution's image or an official language image nothing in the
     /// repository runs, nothing exposed or served), a build
-    /// environment for the images built `FROM` it or a toolbox run by hand.
+    /// environment for the images built `FROM` it or a toolbox run by hand,
+    /// nor an image whose entrypoint script (copied from the repository)
+    /// installs Python packages each time the container starts (`pip
+    /// install $EXTRA_PIP_PACKAGES`, `uv pip install`): its compilers are
+    /// what that start needs; nor an image that compiles while it runs:
+    /// one its usage comment (`# docker run -v /lib/modules:/lib/modules
+    /// …`) or a deployment gives the host's kernel tree (`/lib/modules`,
+    /// `/usr/src`: eBPF toolkits, kernel modules built against the
+    /// running kernel), or whose program compiles as its job (`bpftrace`,
+    /// distcc's `distccd`). `make` alone, with no compiler or header
+    /// beside it, is a task runner (FreeRADIUS makes its certificates
+    /// with it): not reported.
     ///
     /// ## Why it matters in production
     /// Build tools add hundreds of megabytes to every pull, and a compiler
@@ -170,6 +181,26 @@ impl Rule for BuildToolsInFinalStage {
         if image_role::role(cx) == image_role::Role::Base {
             return;
         }
+        // It compiles while it runs: against the host's kernel tree (its
+        // usage or a deployment mounts `/lib/modules` or `/usr/src`), or
+        // as its job (bpftrace's probes, distcc's daemon).
+        if image_role::builds_against_host_kernel(cx)
+            || image_role::final_program(cx)
+                .is_some_and(|p| crate::rules::known_images::program_compiles_at_run_time(&p))
+        {
+            return;
+        }
+        // Its entrypoint script installs Python packages each time the
+        // container starts (`pip install $EXTRA_PIP_PACKAGES`): the
+        // compilers are what that start needs to build them.
+        if cx
+            .project
+            .entry_script(&cx.file.path)
+            .is_some_and(|(_, f, _)| f.installs_packages.is_some())
+        {
+            return;
+        }
+        let mut per_run: Vec<Vec<&Word>> = Vec::new();
         for run in final_runs(cx.dockerfile) {
             let removals = Removals::of(run);
             // One finding per RUN: its first build tool, the others as
@@ -195,6 +226,19 @@ impl Rule for BuildToolsInFinalStage {
                     is_build_tool(&pkg.text) && !removals.removes_after(&pkg.text, cmd.span.start)
                 }));
             }
+            per_run.push(found);
+        }
+        // `make` alone compiles nothing: without a compiler or headers
+        // beside it, it is a task runner for the image's own scripts
+        // (FreeRADIUS makes its certificates with it).
+        if per_run
+            .iter()
+            .flatten()
+            .all(|p| p.text.split(['=', ':']).next() == Some("make"))
+        {
+            return;
+        }
+        for found in per_run {
             let Some((first, rest)) = found.split_first() else {
                 continue;
             };

@@ -83,8 +83,10 @@ fn json_string(s: &str) -> String {
 impl ShellFormEntrypoint {
     fn check_instruction(
         instr: &Instruction,
-        // The ENTRYPOINT a CMD is handed to, as the message names it.
-        after: Option<&str>,
+        // The ENTRYPOINT a CMD is handed to, as the message names it, and
+        // its program when that is not one that runs its arguments as a
+        // command (`ffmpeg` rather than `tini --` or a script).
+        after: Option<(&str, Option<&str>)>,
         cx: &DockerContext<'_>,
         out: &mut Findings,
     ) {
@@ -106,7 +108,23 @@ impl ShellFormEntrypoint {
                 {
                     return;
                 }
-                let message = if let Some(entrypoint) = after {
+                // A program that does not run its arguments gets the shell's
+                // command line as its own options: the container is broken,
+                // not merely deaf to SIGTERM.
+                if let Some((entrypoint, Some(program))) = after {
+                    out.report(
+                        &Self::META,
+                        *span,
+                        format!(
+                            "shell-form {kw} is handed to {entrypoint} as arguments: `{program}` receives `/bin/sh -c …` rather than its own options"
+                        ),
+                    )
+                    .help(format!(
+                        "set an ENTRYPOINT of its own (`ENTRYPOINT []` keeps this {kw} and the variables its shell expands), or give {kw} in exec form with only the options `{program}` expects ({kw} [\"-i\", …]; exec form expands no variables)"
+                    ));
+                    return;
+                }
+                let message = if let Some((entrypoint, None)) = after {
                     format!(
                         "shell-form {kw} reaches {entrypoint} as `/bin/sh -c …`: the shell, not the server, gets SIGTERM"
                     )
@@ -237,7 +255,23 @@ impl Rule for ShellFormEntrypoint {
             _ => None,
         };
         if cmd_matters && let Some(c) = df.final_last(Keyword::Cmd) {
-            Self::check_instruction(c, after.as_deref(), cx, out);
+            // The program the CMD is handed to, unless it runs its
+            // arguments (a launcher, a script).
+            let program = entrypoint
+                .or(inherited)
+                .and_then(|e| match e.command() {
+                    Some(Command::Exec { argv, .. }) => argv
+                        .first()
+                        .map(|w| w.text.rsplit('/').next().unwrap_or(&w.text).to_string()),
+                    _ => None,
+                })
+                .filter(|p| !image_role::runs_its_arguments(p));
+            Self::check_instruction(
+                c,
+                after.as_deref().map(|a| (a, program.as_deref())),
+                cx,
+                out,
+            );
         }
         Self::check_script(cx, out);
     }
@@ -262,6 +296,14 @@ mod tests {
         assert!(
             m[0].starts_with("shell-form CMD reaches the ENTRYPOINT"),
             "{m:?}"
+        );
+        // A program that does not run its arguments gets them as options.
+        let m = messages("FROM a\nENTRYPOINT [\"ffmpeg\"]\nCMD ffmpeg -i $DEV -f flv $URI\n");
+        assert_eq!(
+            m,
+            [
+                "shell-form CMD is handed to the ENTRYPOINT as arguments: `ffmpeg` receives `/bin/sh -c …` rather than its own options"
+            ]
         );
     }
 

@@ -9,7 +9,12 @@ declare_rule! {
     /// `*SECRET*`, `*TOKEN*`, `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`,
     /// `*CREDENTIALS*`) with a literal value, and any secret-like `ARG` at
     /// all: build arguments are recorded in the image history. The value is
-    /// never printed, only a redacted form.
+    /// never printed, only a redacted form. A bare `ARG` named with a
+    /// front-end build tool's public prefix (`VITE_`, `NEXT_PUBLIC_`,
+    /// `REACT_APP_`, `NUXT_PUBLIC_`, `PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`,
+    /// `VUE_APP_`) is not reported: its value is compiled into the
+    /// JavaScript every browser downloads, a publishable key by the
+    /// framework's design. A literal value there still is.
     ///
     /// ## Why it matters in production
     /// `ENV` values are baked into the image config: anyone who can pull the
@@ -85,6 +90,11 @@ impl Rule for SecretInEnvOrArg {
                         .help("pass secrets at run time, or at build time with `RUN --mount=type=secret`")
                         .secret(span);
                     }
+                    // A front-end build's public variable (`VITE_…`,
+                    // `NEXT_PUBLIC_…`) is compiled into the JavaScript every
+                    // browser downloads: a publishable key, public by the
+                    // framework's design, whatever the history records.
+                    (true, None) if is_public_build_variable(&pair.key) => {}
                     (true, None) => {
                         out.report(
                             &Self::META,
@@ -101,4 +111,22 @@ impl Rule for SecretInEnvOrArg {
             }
         }
     }
+}
+
+/// Prefixes front-end build tools reserve for values they compile into
+/// the browser bundle: Vite, Next.js, Create React App, Nuxt, SvelteKit,
+/// Expo, Gatsby, Vue CLI.
+const PUBLIC_PREFIXES: &[&str] = &[
+    "VITE_",
+    "NEXT_PUBLIC_",
+    "REACT_APP_",
+    "NUXT_PUBLIC_",
+    "PUBLIC_",
+    "EXPO_PUBLIC_",
+    "GATSBY_",
+    "VUE_APP_",
+];
+
+fn is_public_build_variable(name: &str) -> bool {
+    PUBLIC_PREFIXES.iter().any(|p| name.starts_with(p))
 }

@@ -7,7 +7,10 @@ declare_rule! {
     /// The final image sets a development switch with ENV: `DEBUG=1/true`,
     /// `FLASK_DEBUG=1`, `DJANGO_DEBUG=true`, `FLASK_ENV=development`,
     /// `ENVIRONMENT`/`APP_ENV`/`ENV=development|dev|local`,
-    /// `PYTHONDEVMODE=1`.
+    /// `PYTHONDEVMODE=1`. Not in an image that serves nothing: a
+    /// command-line tool or a desktop application (as DF001 judges them),
+    /// where `DEBUG` is the program's own verbosity or a flag its build
+    /// reads.
     ///
     /// ## Why it matters in production
     /// Debug mode serves tracebacks with settings and source code to anyone
@@ -61,6 +64,15 @@ impl Rule for DebugEnvInImage {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
+        // A command-line tool or a desktop application serves nobody its
+        // tracebacks: a `DEBUG` there is the program's own verbosity (or a
+        // build flag `make` reads), not a server's debug mode.
+        if matches!(
+            image_role::role(cx),
+            image_role::Role::Tool | image_role::Role::Desktop
+        ) {
+            return;
+        }
         // Only the value that takes effect counts: the last one per key.
         let mut last: HashMap<&str, &Pair> = HashMap::new();
         let envs = cx

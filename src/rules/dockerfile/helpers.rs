@@ -144,48 +144,7 @@ pub fn packages<'a>(cmd: &'a SimpleCommand, sub: &Word) -> impl Iterator<Item = 
     })
 }
 
-/// `pip install`, `pip3 install`, `python -m pip install`, `uv pip install`,
-/// `uv sync`: (program word, the install/sync word, is uv).
-pub fn pip_install(cmd: &SimpleCommand) -> Option<(&Word, &Word, bool)> {
-    let argv = &cmd.argv;
-    let first = argv.first()?;
-    let prog = first.text.rsplit('/').next().unwrap_or(&first.text);
-    let is_pip = |p: &str| {
-        p == "pip"
-            || (p.starts_with("pip") && p[3..].chars().all(|c| c.is_ascii_digit() || c == '.'))
-    };
-    let is_python = |p: &str| {
-        p == "python"
-            || (p.starts_with("python") && p[6..].chars().all(|c| c.is_ascii_digit() || c == '.'))
-    };
-    let (pip_idx, uv) = if is_pip(prog) {
-        (0, false)
-    } else if is_python(prog) {
-        let m = argv.iter().position(|w| w.text == "-m")?;
-        let module = argv.get(m + 1)?;
-        if module.text != "pip" {
-            return None;
-        }
-        (m + 1, false)
-    } else if prog == "uv" {
-        let sub = argv.iter().skip(1).find(|w| !w.text.starts_with('-'))?;
-        if sub.text == "sync" {
-            return Some((first, sub, true));
-        }
-        if sub.text != "pip" {
-            return None;
-        }
-        let idx = argv.iter().position(|w| std::ptr::eq(w, sub))?;
-        (idx, true)
-    } else {
-        return None;
-    };
-    let sub = argv
-        .iter()
-        .skip(pip_idx + 1)
-        .find(|w| !w.text.starts_with('-'))?;
-    (sub.text == "install").then_some((first, sub, uv))
-}
+pub use crate::parse::shell::pip_install;
 
 /// Does a RUN have a BuildKit cache mount whose target contains `part`?
 pub fn has_cache_mount(run: &Instruction, parts: &[&str]) -> bool {
