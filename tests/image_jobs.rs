@@ -123,10 +123,14 @@ fn front_end_public_variables_are_not_build_secrets() {
         p,
         "Dockerfile",
         format!(
-            "FROM node:22-slim AS ui\nARG VITE_ANALYTICS_API_KEY\nARG NEXT_PUBLIC_MAPS_TOKEN\nARG NPM_TOKEN\nRUN npm ci && npm run build\n\nFROM python:3.12-slim\nCOPY --from=ui /dist /app/static\n{SERVER_TAIL}"
+            "FROM node:22-slim AS ui\nARG VITE_ANALYTICS_API_KEY\nARG NEXT_PUBLIC_MAPS_TOKEN\nARG NPM_TOKEN\nARG NEXT_PUBLIC_STRIPE_SECRET_KEY\nRUN npm ci && npm run build\n\nFROM python:3.12-slim\nCOPY --from=ui /dist /app/static\n{SERVER_TAIL}"
         ),
     );
-    assert_eq!(graded(p, "DF014"), ["Dockerfile:4:5 DF014 error"]);
+    // A private token, and a secret shipped to every browser: reported.
+    assert_eq!(
+        graded(p, "DF014"),
+        ["Dockerfile:4:5 DF014 error", "Dockerfile:5:5 DF014 error"]
+    );
 }
 
 #[test]

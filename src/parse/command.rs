@@ -494,6 +494,52 @@ const WRAPPERS_WITH_ARG: &[&str] = &["gosu", "su-exec"];
 /// Subcommands of wrappers that then run the command.
 const WRAPPER_SUBCOMMANDS: &[&str] = &["run", "run-program", "--"];
 
+/// Does an exec-form ENTRYPOINT (`argv`) run the command its arguments
+/// name, so that a shell-form CMD handed to it still runs? Yes for a
+/// shell, a wrapper (`tini --`, `gosu app`, `doppler run --`, `sudo`),
+/// anything given options of its own before the CMD (prodlint cannot
+/// tell what they do), and what is named as an entrypoint script
+/// (`docker-entrypoint.sh`, `/init`, `start`, `run.py`: they end `exec
+/// "$@"`). No for a lone program (`ffmpeg`, `openvpn`): the shell's
+/// command line becomes its options.
+pub fn runs_its_arguments(argv: &[&str]) -> bool {
+    const SHELLS_AND_RUNNERS: &[&str] = &[
+        "sh",
+        "bash",
+        "ash",
+        "dash",
+        "zsh",
+        "sudo",
+        "timeout",
+        "nice",
+        "catatonit",
+        "runuser",
+        "s6-setuidgid",
+        "xvfb-run",
+    ];
+    const SCRIPT_NAMES: &[&str] = &[
+        "docker-entrypoint",
+        "entrypoint",
+        "entry",
+        "start",
+        "run",
+        "init",
+        "boot",
+        "launch",
+        "wrapper",
+    ];
+    let [program] = argv else {
+        return true;
+    };
+    let name = base(program).to_ascii_lowercase();
+    WRAPPERS.contains(&name.as_str())
+        || SHELLS_AND_RUNNERS.contains(&name.as_str())
+        || [".sh", ".bash", ".py", ".pl", ".rb", ".js"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        || SCRIPT_NAMES.iter().any(|p| name.starts_with(p))
+}
+
 fn base(word: &str) -> &str {
     // Asked of every word of every command: a plain scan from the end.
     match word.bytes().rposition(|b| b == b'/') {

@@ -61,6 +61,13 @@ pub fn beyond_defaults(cap: &str) -> bool {
     !cap.is_empty() && !DEFAULTS.contains(&cap) && cap != "IPC_LOCK"
 }
 
+/// A top-level entry of a file with no `services:` that describes a
+/// container (it names an `image` or a `build`): a service of the legacy
+/// file format 1.
+pub fn is_legacy_service(value: &Node) -> bool {
+    value.get("image").is_some() || value.get("build").is_some()
+}
+
 /// A host path that is a container runtime's socket (Docker,
 /// containerd, Podman, CRI-O): root on the host to whoever talks to it.
 pub fn is_runtime_socket(path: &str) -> bool {
@@ -490,7 +497,7 @@ pub struct Compose<'a> {
 
 impl<'a> Compose<'a> {
     pub fn from_root(root: &'a Node) -> Option<Compose<'a>> {
-        Self::of_services(root, root.get("services").and_then(Node::as_map))
+        Self::of_services(root, root.get("services").and_then(Node::as_map), |_| true)
     }
 
     /// What a file says of how its images run, for the project model: its
@@ -501,23 +508,22 @@ impl<'a> Compose<'a> {
     /// how the image is deployed (`privileged: yes`, its ports). The
     /// rules of the file itself read [`Compose::from_root`] only.
     pub fn deployed(root: &'a Node) -> Option<Compose<'a>> {
-        if root.get("services").is_some() || root.get("version").is_some() {
+        if root.get("services").is_some() {
             return Self::from_root(root);
         }
         let entries = root.as_map()?;
-        let legacy = !entries.is_empty()
-            && entries.iter().all(|e| {
-                e.key.as_str().is_some_and(|k| k.starts_with("x-"))
-                    || e.value.get("image").is_some()
-                    || e.value.get("build").is_some()
-            });
-        Self::of_services(root, legacy.then_some(entries))
+        Self::of_services(root, Some(entries), is_legacy_service)
     }
 
-    fn of_services(root: &'a Node, entries: Option<&'a [Entry]>) -> Option<Compose<'a>> {
+    fn of_services(
+        root: &'a Node,
+        entries: Option<&'a [Entry]>,
+        keep: fn(&Node) -> bool,
+    ) -> Option<Compose<'a>> {
         let services = entries
             .unwrap_or(&[])
             .iter()
+            .filter(|e| keep(&e.value))
             .filter_map(|e| {
                 let name = Spanned::of(&e.key)?;
                 if name.text.starts_with("x-") || e.value.as_map().is_none() {

@@ -61,13 +61,41 @@ pub struct Built {
 
 /// The repositories of the images a Dockerfile's stages start from
 /// (not its own stages, nor `scratch` or unresolved references), each
-/// with whether its stage is in the final chain.
+/// with whether the image may ship from it: `false` only for a stage
+/// outside the final chain that a `COPY --from` or a `RUN
+/// --mount=…,from=` reads (a carrier of prebuilt files); a stage that
+/// nothing reads may be another build's target, so it counts as shipped.
 fn bases(df: &Dockerfile) -> Vec<(String, bool)> {
     let shipped: Vec<usize> = df.final_chain().iter().map(|s| s.index).collect();
+    // The stages named (or numbered) by `--from`.
+    let mut read: Vec<String> = Vec::new();
+    for i in &df.instructions {
+        if let Some(v) = i.flag("from").and_then(|f| f.value.as_deref()) {
+            read.push(v.to_ascii_lowercase());
+        }
+        for m in i.flags.iter().filter(|f| f.name == "mount") {
+            if let Some(v) = m
+                .value
+                .as_deref()
+                .and_then(|v| v.split(',').find_map(|p| p.strip_prefix("from=")))
+            {
+                read.push(v.to_ascii_lowercase());
+            }
+        }
+    }
+    let is_read = |st: &dockerfile::Stage| {
+        read.iter()
+            .any(|r| st.name.as_deref() == Some(r.as_str()) || *r == st.index.to_string())
+    };
     df.stages
         .iter()
-        .filter(|st| st.parent.is_none() && !st.image.unresolved && st.image.text != "scratch")
-        .map(|st| (st.image.repository(), shipped.contains(&st.index)))
+        .filter(|st| st.parent.is_none() && !st.image.unresolved && !st.image.is_scratch())
+        .map(|st| {
+            (
+                st.image.repository(),
+                shipped.contains(&st.index) || !is_read(st),
+            )
+        })
         .collect()
 }
 
@@ -478,6 +506,9 @@ pub struct Project {
     /// `local_calls` by the file they call, made when first asked.
     calls_by_callee: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
     units_by_image: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// Per base image repository of the Dockerfiles, whether one may ship
+    /// from it ([`Project::only_copied_from`]).
+    bases_by_repository: std::sync::OnceLock<std::collections::HashMap<String, bool>>,
     /// The compose stacks the workflows layer, gathered on first use.
     compose_stacks: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
     /// Per supervisord or systemd file, the servers it starts.
@@ -1585,6 +1616,7 @@ impl Project {
         self.units_by_dockerfile = std::sync::OnceLock::new();
         self.calls_by_callee = std::sync::OnceLock::new();
         self.units_by_image = std::sync::OnceLock::new();
+        self.bases_by_repository = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
         for u in &mut self.units {
@@ -2367,7 +2399,6 @@ impl Project {
     /// --from=sqlite …`), never as the base of an image they ship: a
     /// carrier of prebuilt files, never run.
     pub fn only_copied_from(&self, path: &Path) -> bool {
-        let me = key(path);
         let units: Vec<&facts::units::Unit> = self.units_of(path).collect();
         if units.is_empty() || units.iter().any(|u| !u.runs.is_empty()) {
             return false;
@@ -2380,22 +2411,19 @@ impl Project {
         if names.is_empty() {
             return false;
         }
-        let mut used = false;
-        for (k, f) in &self.files {
-            if k.0 == me {
-                continue;
-            }
-            let Some(b) = &f.dockerfile else { continue };
-            for (repo, shipped) in &b.bases {
-                if names.contains(repo) {
-                    if *shipped {
-                        return false;
-                    }
-                    used = true;
+        // Per repository, whether some Dockerfile may ship from it; built
+        // once for the run.
+        let uses = self.bases_by_repository.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+            for f in self.files.values() {
+                for (repo, shipped) in f.dockerfile.iter().flat_map(|b| &b.bases) {
+                    *map.entry(repo.clone()).or_default() |= *shipped;
                 }
             }
-        }
-        used
+            map
+        });
+        let found: Vec<bool> = names.iter().filter_map(|n| uses.get(n).copied()).collect();
+        !found.is_empty() && found.iter().all(|shipped| !shipped)
     }
 
     /// A Dockerfile of the project, parsed, with its text (parsed again

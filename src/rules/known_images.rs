@@ -189,29 +189,69 @@ pub fn image_drops_root(image: &str) -> bool {
             .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }
 
-/// Images of host agents, whose documented installation gives them the
-/// host: Falco's kernel probe (`SYS_ADMIN`, the runtime's socket for
-/// container names), Drone's and GitLab's Docker runners and Portainer's
-/// agent (the socket, to start and inspect containers), cAdvisor's
-/// per-container metrics, Home Assistant's and Gladys Assistant's device
-/// integrations (privileged, on the host's network for discovery).
-pub fn image_is_host_agent(image: &str) -> bool {
+/// Images of host agents and device hubs, with the host access their
+/// documented installation gives them: Falco's kernel probe
+/// (`SYS_ADMIN`, and the runtime's socket for container names), Drone's
+/// and GitLab's Docker runners and Portainer's agent (the socket, to start
+/// and inspect containers), cAdvisor's per-container metrics (privileges
+/// and the socket), Home Assistant's device integrations (privileges, the
+/// host's network for discovery), Gladys Assistant's (privileges, the
+/// host's network, the socket to manage its companion containers).
+pub fn host_agent_access(image: &str) -> Option<HostAccess> {
+    const P: HostAccess = HostAccess {
+        privileges: true,
+        socket: false,
+        network: false,
+    };
+    const S: HostAccess = HostAccess {
+        privileges: false,
+        socket: true,
+        network: false,
+    };
     let repo = repository(image);
     [
-        "falcosecurity/falco",
-        "falcosecurity/falco-no-driver",
-        "drone/agent",
-        "drone/drone-runner-docker",
-        "gitlab/gitlab-runner",
-        "portainer/agent",
-        "cadvisor/cadvisor",
-        "google/cadvisor",
-        "homeassistant/home-assistant",
-        "home-assistant/home-assistant",
-        "gladysassistant/gladys",
+        ("falcosecurity/falco", HostAccess { socket: true, ..P }),
+        (
+            "falcosecurity/falco-no-driver",
+            HostAccess { socket: true, ..P },
+        ),
+        ("drone/agent", S),
+        ("drone/drone-runner-docker", S),
+        ("gitlab/gitlab-runner", S),
+        ("portainer/agent", S),
+        ("cadvisor/cadvisor", HostAccess { socket: true, ..P }),
+        ("google/cadvisor", HostAccess { socket: true, ..P }),
+        (
+            "homeassistant/home-assistant",
+            HostAccess { network: true, ..P },
+        ),
+        (
+            "home-assistant/home-assistant",
+            HostAccess { network: true, ..P },
+        ),
+        (
+            "gladysassistant/gladys",
+            HostAccess {
+                privileges: true,
+                socket: true,
+                network: true,
+            },
+        ),
     ]
-    .iter()
-    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+    .into_iter()
+    .find(|(r, _)| repo == *r || repo.ends_with(&format!("/{r}")))
+    .map(|(_, a)| a)
+}
+
+/// The host access an image's installation asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostAccess {
+    /// `privileged`, or capabilities such as `SYS_ADMIN`.
+    pub privileges: bool,
+    /// The container runtime's socket.
+    pub socket: bool,
+    /// The host's network namespace.
+    pub network: bool,
 }
 
 /// Images whose own Dockerfile defines a `HEALTHCHECK` (Docker checks them

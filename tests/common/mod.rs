@@ -173,26 +173,17 @@ pub fn messages(dir: &Path, code: &str) -> Vec<String> {
 
 /// `file:line:col CODE` for every finding whose code starts with `prefix`.
 pub fn findings(dir: &Path, prefix: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for r in lint_dir(dir) {
-        let rel = r
-            .source
-            .path
-            .strip_prefix(dir)
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        for f in r.findings.iter().filter(|f| f.code().starts_with(prefix)) {
-            let p = r.source.region(f.span).start;
-            out.push(format!("{rel}:{}:{} {}", p.line, p.column, f.code()));
-        }
-    }
-    out
+    rows(dir, prefix, false)
 }
 
 /// `file:line:col CODE severity` for every finding whose code starts
 /// with `prefix`.
 #[allow(dead_code)]
 pub fn graded(dir: &Path, prefix: &str) -> Vec<String> {
+    rows(dir, prefix, true)
+}
+
+fn rows(dir: &Path, prefix: &str, severity: bool) -> Vec<String> {
     let mut out = Vec::new();
     for r in lint_dir(dir) {
         let rel = r
@@ -203,13 +194,12 @@ pub fn graded(dir: &Path, prefix: &str) -> Vec<String> {
             .unwrap_or_default();
         for f in r.findings.iter().filter(|f| f.code().starts_with(prefix)) {
             let p = r.source.region(f.span).start;
-            out.push(format!(
-                "{rel}:{}:{} {} {}",
-                p.line,
-                p.column,
-                f.code(),
-                f.severity.as_str()
-            ));
+            let mut row = format!("{rel}:{}:{} {}", p.line, p.column, f.code());
+            if severity {
+                row.push(' ');
+                row.push_str(f.severity.as_str());
+            }
+            out.push(row);
         }
     }
     out

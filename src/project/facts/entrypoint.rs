@@ -157,9 +157,11 @@ pub struct ScriptFacts {
     /// A command that applies database migrations (`alembic upgrade
     /// head`): where.
     pub migrates: Option<Span>,
-    /// A command that installs Python packages when the container starts
-    /// (`pip install $EXTRA_PIP_PACKAGES`, `uv pip install`): where. The
-    /// image's compilers are then what the start needs.
+    /// A command that installs Python packages the deployment chooses
+    /// when the container starts (`pip install $EXTRA_PIP_PACKAGES`, `uv
+    /// pip install -r "$REQUIREMENTS"`): where. The image's compilers are
+    /// then what the start needs. Not an install of fixed packages (`pip
+    /// install --upgrade pip`, `uv sync`): the build could have made it.
     pub installs_packages: Option<Span>,
 }
 
@@ -212,6 +214,20 @@ pub fn step_down_tool(df: &Dockerfile) -> Option<&Word> {
     })
 }
 
+/// `pip install` (or `uv pip install`) of what a variable names.
+fn installs_chosen_packages(c: &SimpleCommand) -> bool {
+    let inner = c.without_wrappers();
+    let Some((_, sub, _)) = crate::parse::shell::pip_install(&inner) else {
+        return false;
+    };
+    inner
+        .argv
+        .iter()
+        .skip_while(|w| !std::ptr::eq(*w, sub))
+        .skip(1)
+        .any(|w| w.text.contains('$'))
+}
+
 /// Reads a script's text (never runs it).
 pub fn read(script: &Script) -> ScriptFacts {
     let mut facts = ScriptFacts::default();
@@ -224,9 +240,7 @@ pub fn read(script: &Script) -> ScriptFacts {
                 facts.migrates = Some(c.span);
             }
         }
-        if facts.installs_packages.is_none()
-            && crate::parse::shell::pip_install(&c.without_wrappers()).is_some()
-        {
+        if facts.installs_packages.is_none() && installs_chosen_packages(c) {
             facts.installs_packages = Some(c.span);
         }
         let execs = c.name() == Some("exec");

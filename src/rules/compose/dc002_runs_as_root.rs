@@ -41,11 +41,13 @@ declare_rule! {
     /// is what they need (DC005 judges the privileges). A `user: root` on a one-shot job (a service
     /// others wait for with `condition: service_completed_successfully`,
     /// such as an init that fixes the ownership of volumes) is information.
-    /// A service with no `user:` that runs once and exits and serves
-    /// nothing (a migration, a seed, a toolbox kept idle for `exec`, a
-    /// command-line tool's image run with its arguments) is not reported:
-    /// root ends with it, and DF001 judges the image where the repository
-    /// builds it.
+    /// A service with no `user:` that runs once and exits (a migration, a
+    /// seed, a command-line tool's image run with its arguments, a
+    /// toolbox kept idle for `exec` with no restart policy) and that
+    /// nothing keeps up or reaches (no port, `expose` or server command,
+    /// no restart policy, no router `labels:`, not on another service's
+    /// network) is not reported: root ends when it exits, and DF001
+    /// judges the image where the repository builds it.
     /// A service that runs a WebAssembly module (`platform: wasi/wasm`, a
     /// wasm `runtime:`) has no Linux user to be: not reported.
     ///
@@ -139,8 +141,18 @@ impl Rule for RunsAsRoot {
                 None if !cx.dev => {
                     // It runs once and exits (a command-line tool's run, a
                     // migration): root ends with it, and DF001 judges the
-                    // image it runs where the repository builds it.
-                    if cx.one_off(i) && !is_serving(s, launches) {
+                    // image it runs where the repository builds it. Not
+                    // when anything keeps it up or reaches it: a restart
+                    // policy, router labels, another service's network.
+                    let kept_up = s
+                        .get("restart")
+                        .and_then(|n| n.as_str())
+                        .is_some_and(|r| r != "no")
+                        || s.deploy(&["restart_policy"]).is_some()
+                        || s.get("labels").is_some()
+                        || s.str_of("network_mode")
+                            .is_some_and(|m| m.text.starts_with("service:"));
+                    if cx.one_off(i) && !kept_up && !is_serving(s, launches) {
                         continue;
                     }
                     let target = s.build_target();

@@ -8,11 +8,12 @@ declare_rule! {
     /// compose` already commands the Docker daemon, which is root there).
     ///
     /// Information rather than an error where the privileges are the
-    /// service's job, and the message says why: the service mounts the
-    /// host's `/dev`, `/dev/bus/usb` or `/run/udev` (devices as the host
-    /// finds them, hot-plugged ones included, which `devices:` cannot list
-    /// in advance; `device_cgroup_rules` narrows it); a swarm service in `deploy.mode: global` (a node
-    /// agent, as KU009 treats a DaemonSet); a toolbox kept idle for
+    /// service's job, and the message says why: the service publishes no
+    /// port and mounts the host's `/dev`, `/dev/bus/usb` or `/run/udev`
+    /// (devices as the host finds them, hot-plugged ones included, which
+    /// `devices:` cannot list in advance; `device_cgroup_rules` narrows
+    /// it); a swarm service in `deploy.mode: global` that publishes
+    /// nothing (a node agent, as KU009 treats a DaemonSet); a toolbox kept idle for
     /// `docker compose exec` (`sleep infinity`: a Wi-Fi auditor's radio
     /// tools are run by hand); a host agent's image whose installation
     /// asks for it (Falco's probe, Home Assistant's and Gladys'

@@ -13,11 +13,13 @@ declare_rule! {
     ///
     /// Information rather than an error where the socket is the
     /// service's job, and the message says why: a swarm service in
-    /// `deploy.mode: global` (one task per node, a node agent: a cleaner,
-    /// a log shipper); a toolbox kept idle for `docker compose exec`; a
-    /// host agent's image whose installation mounts it (Falco for
-    /// container names, Drone's and GitLab's Docker runners and
-    /// Portainer's agent to start and inspect containers). A service that
+    /// `deploy.mode: global` that publishes nothing (one task per node, a
+    /// node agent: a cleaner, a log shipper); a toolbox kept idle for `docker compose exec`; a
+    /// host agent's image whose installation mounts it (Falco and
+    /// cAdvisor for container names, Drone's and GitLab's Docker runners
+    /// and Portainer's agent to start and inspect containers, Gladys for
+    /// its companion containers; not Home Assistant, whose installation
+    /// does not). A service that
     /// serves users through the socket (Traefik's Docker provider,
     /// Portainer's UI) stays an error: a hole in it is a hole in the host.
     ///

@@ -10,13 +10,16 @@ declare_rule! {
     /// the Docker daemon, which is root there.
     ///
     /// Information rather than a warning where host access is the
-    /// service's job, and the message says why: a capture on a host
-    /// interface (`zeek -i eth0`, `--interface=wlan0`) on the host's
-    /// network; a swarm service in `deploy.mode: global` (one task per
-    /// node, a node agent, as KU010 treats a DaemonSet); a toolbox kept
+    /// service's job, and the message says why: a packet capturer (zeek,
+    /// tcpdump, tshark, ntopng, Suricata, Snort, p0f, …: the command's
+    /// program, or the image's name when the command passes only options)
+    /// on a host interface (`zeek -i eth0`, `--interface=wlan0`) on the
+    /// host's network — not `dnsmasq -i eth0`, a DHCP server; a swarm
+    /// service in `deploy.mode: global` that publishes nothing (one task
+    /// per node, a node agent, as KU010 treats a DaemonSet); a toolbox kept
     /// idle for `docker compose exec` (`sleep infinity`); a host agent's
-    /// image whose installation asks for it (Falco, Drone's and GitLab's
-    /// runners, Portainer's agent, cAdvisor, Home Assistant, Gladys).
+    /// image whose installation asks for the host's network (Home
+    /// Assistant, Gladys).
     ///
     /// ## Why it matters in production
     /// The service then shares the host's network stack (every port it

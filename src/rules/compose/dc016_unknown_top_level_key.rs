@@ -1,5 +1,4 @@
 use super::*;
-use crate::parse::yaml::Node;
 
 declare_rule! {
     /// ## What it checks
@@ -55,11 +54,6 @@ const TOP_LEVEL: &[&str] = &[
     "version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models",
 ];
 
-/// A mapping that describes a container: the format-1 service.
-fn is_service(value: &Node) -> bool {
-    value.get("image").is_some() || value.get("build").is_some()
-}
-
 impl Rule for UnknownTopLevelKey {
     impl_meta!();
 
@@ -71,7 +65,7 @@ impl Rule for UnknownTopLevelKey {
         let (services, others): (Vec<_>, Vec<_>) = root
             .unknown_keys(TOP_LEVEL)
             .filter(|(k, _)| !k.starts_with("x-"))
-            .partition(|(_, e)| legacy && is_service(&e.value));
+            .partition(|(_, e)| legacy && crate::parse::compose::is_legacy_service(&e.value));
         if let Some((first, e)) = services.first() {
             let more = match services.len() {
                 1 => String::new(),

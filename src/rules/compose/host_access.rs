@@ -25,13 +25,16 @@ pub enum Access {
 /// Why `access` is the service's job, in words for the message, or
 /// `None` when nothing says it is.
 pub fn reason(service: &Service<'_>, access: Access) -> Option<String> {
+    // Nothing published: what a hole in the service would expose.
+    let serves = service.get("ports").is_some() || service.get("expose").is_some();
     // A swarm service in global mode runs one task on every node: a
     // node agent (a log shipper, a cleaner, a monitor), Compose's
-    // DaemonSet.
-    if service
-        .deploy(&["mode"])
-        .and_then(|n| n.as_str())
-        .is_some_and(|m| m == "global")
+    // DaemonSet. Not one that serves (a global Traefik on 80/443).
+    if !serves
+        && service
+            .deploy(&["mode"])
+            .and_then(|n| n.as_str())
+            .is_some_and(|m| m == "global")
     {
         return Some("a global service, one task per node: host access is often a node agent's job; check that this one needs it".to_string());
     }
@@ -41,7 +44,14 @@ pub fn reason(service: &Service<'_>, access: Access) -> Option<String> {
         return Some("a toolbox kept idle for `docker compose exec`: its tools are run by hand; keep it off shared hosts".to_string());
     }
     if let Some(image) = service.image()
-        && crate::rules::known_images::image_is_host_agent(&image.text)
+        && crate::rules::known_images::host_agent_access(&image.text).is_some_and(
+            |a| match access {
+                Access::Privileges => a.privileges,
+                Access::Socket => a.socket,
+                Access::Network => a.network,
+                Access::OtherNamespace => false,
+            },
+        )
     {
         return Some(format!(
             "`{}` is a host agent or device hub whose documented installation asks for this; run it only on a host it is meant to manage",
@@ -52,7 +62,7 @@ pub fn reason(service: &Service<'_>, access: Access) -> Option<String> {
         // The host's device tree or udev mounted: devices plugged in
         // later (USB radios, cameras) can only be granted by privileges
         // or device rules, not listed in `devices:` in advance.
-        Access::Privileges => service
+        Access::Privileges if !serves => service
             .volumes()
             .iter()
             .filter_map(|v| v.source.as_deref())
@@ -63,7 +73,7 @@ pub fn reason(service: &Service<'_>, access: Access) -> Option<String> {
         Access::Network => captured_interface(service).map(|i| {
             format!("it captures the host's interface `{i}`, which only the host's network namespace sees")
         }),
-        Access::Socket | Access::OtherNamespace => None,
+        Access::Privileges | Access::Socket | Access::OtherNamespace => None,
     }
 }
 
@@ -93,9 +103,32 @@ pub fn report(
 /// Host folders that hold devices as they are plugged in.
 const HOTPLUG_SOURCES: &[&str] = &["/dev", "/dev/bus/usb", "/run/udev"];
 
-/// The network interface the service's command captures on: the value
-/// of `-i`/`--interface` when it names an interface (`eth0`, `ens3`,
-/// `wlan0`, `any`), not a file (`ffmpeg -i input.mp4`).
+/// Programs whose job is capturing or watching a network interface's
+/// traffic.
+const CAPTURERS: &[&str] = &[
+    "zeek",
+    "tcpdump",
+    "tshark",
+    "ntopng",
+    "suricata",
+    "snort",
+    "p0f",
+    "darkstat",
+    "iftop",
+    "nethogs",
+    "arpwatch",
+    "kismet",
+    "bettercap",
+    "dnsmonster",
+    "passivedns",
+];
+
+/// The network interface the service's capture program listens on: the
+/// value of `-i`/`--interface` when it names an interface (`eth0`,
+/// `ens3`, `wlan0`, `any`), where the program — the command's first word,
+/// or the image's name when the command passes only options (`image:
+/// vimagick/ntopng`, `command: -i eth0`) — is a packet capturer, not a
+/// DHCP server (`dnsmasq -i eth0`) or a file reader (`ffmpeg -i in.mp4`).
 fn captured_interface(service: &Service<'_>) -> Option<String> {
     let words: Vec<String> = ["entrypoint", "command"]
         .iter()
@@ -107,6 +140,18 @@ fn captured_interface(service: &Service<'_>) -> Option<String> {
                 .collect::<Vec<_>>()
         })
         .collect();
+    let program = match words.first() {
+        Some(w) if !w.starts_with('-') => w.rsplit('/').next().unwrap_or(w).to_string(),
+        _ => {
+            let image = service.image()?;
+            let repo =
+                crate::parse::image::ImageRef::parse(&image.text, image.span, false).repository();
+            repo.rsplit('/').next().unwrap_or(&repo).to_string()
+        }
+    };
+    if !CAPTURERS.contains(&program.as_str()) {
+        return None;
+    }
     words.iter().enumerate().find_map(|(i, w)| {
         let value = match w.split_once('=') {
             Some(("--interface", v)) => Some(v),

@@ -14,14 +14,15 @@ declare_rule! {
     /// repository runs, nothing exposed or served), a build
     /// environment for the images built `FROM` it or a toolbox run by hand,
     /// nor an image whose entrypoint script (copied from the repository)
-    /// installs Python packages each time the container starts (`pip
-    /// install $EXTRA_PIP_PACKAGES`, `uv pip install`): its compilers are
+    /// installs Python packages a variable names each time the container
+    /// starts (`pip install $EXTRA_PIP_PACKAGES`; not `pip install
+    /// --upgrade pip`, which the build could do): its compilers are
     /// what that start needs; nor an image that compiles while it runs:
-    /// one its usage comment (`# docker run -v /lib/modules:/lib/modules
-    /// …`) or a deployment gives the host's kernel tree (`/lib/modules`,
-    /// `/usr/src`: eBPF toolkits, kernel modules built against the
-    /// running kernel), or whose program compiles as its job (`bpftrace`,
-    /// distcc's `distccd`). `make` alone, with no compiler or header
+    /// one its usage comment (`# docker run -v /usr/src:/usr/src …`) or
+    /// a deployment gives the host's kernel headers (`/usr/src`: eBPF
+    /// toolkits, kernel modules built against the running kernel;
+    /// `/lib/modules` alone is `modprobe` loading one), or whose program
+    /// compiles as its job (`bpftrace`, distcc's `distccd`). `make` alone, with no compiler or header
     /// beside it, is a task runner (FreeRADIUS makes its certificates
     /// with it): not reported.
     ///
@@ -79,9 +80,15 @@ const TOOLS: &[&str] = &[
     "libtool",
 ];
 
-fn is_build_tool(pkg: &str) -> bool {
+/// A package's name without its version or architecture (`make=4.3-4`,
+/// `make>4.3`, `gcc:amd64`).
+fn package_name(pkg: &str) -> &str {
     let name = pkg.split(['=', '>', '<', '~']).next().unwrap_or(pkg);
-    let name = name.split(':').next().unwrap_or(name);
+    name.split(':').next().unwrap_or(name)
+}
+
+fn is_build_tool(pkg: &str) -> bool {
+    let name = package_name(pkg);
     TOOLS.contains(&name)
         || name.starts_with("gcc-")
         || name.ends_with("-dev")
@@ -234,7 +241,7 @@ impl Rule for BuildToolsInFinalStage {
         if per_run
             .iter()
             .flatten()
-            .all(|p| p.text.split(['=', ':']).next() == Some("make"))
+            .all(|p| package_name(&p.text) == "make")
         {
             return;
         }

@@ -94,20 +94,6 @@ impl ShellFormEntrypoint {
         let kw = instr.keyword.as_str();
         match cmd {
             Command::Shell { script, span, text } => {
-                if script.commands.first().and_then(|c| c.name()) == Some("exec") {
-                    return;
-                }
-                // BusyBox's `/bin/sh` (Alpine) replaces itself with a single
-                // simple command: the program is PID 1 and gets SIGTERM.
-                let alpine =
-                    cx.dockerfile.final_chain().first().is_some_and(|s| {
-                        crate::parse::command::image_has_busybox_sh(&s.image.text)
-                    });
-                if after.is_none()
-                    && crate::parse::command::shell_execs_last("sh", alpine, script, text)
-                {
-                    return;
-                }
                 // A program that does not run its arguments gets the shell's
                 // command line as its own options: the container is broken,
                 // not merely deaf to SIGTERM.
@@ -120,8 +106,22 @@ impl ShellFormEntrypoint {
                         ),
                     )
                     .help(format!(
-                        "set an ENTRYPOINT of its own (`ENTRYPOINT []` keeps this {kw} and the variables its shell expands), or give {kw} in exec form with only the options `{program}` expects ({kw} [\"-i\", …]; exec form expands no variables)"
+                        "set an ENTRYPOINT of its own (`ENTRYPOINT []` keeps this {kw} and the variables its shell expands), or give {kw} in exec form with only the options `{program}` expects ({kw} [\"--option\", \"value\"]; exec form expands no variables)"
                     ));
+                    return;
+                }
+                if script.commands.first().and_then(|c| c.name()) == Some("exec") {
+                    return;
+                }
+                // BusyBox's `/bin/sh` (Alpine) replaces itself with a single
+                // simple command: the program is PID 1 and gets SIGTERM.
+                let alpine =
+                    cx.dockerfile.final_chain().first().is_some_and(|s| {
+                        crate::parse::command::image_has_busybox_sh(&s.image.text)
+                    });
+                if after.is_none()
+                    && crate::parse::command::shell_execs_last("sh", alpine, script, text)
+                {
                     return;
                 }
                 let message = if let Some((entrypoint, None)) = after {
@@ -243,6 +243,12 @@ impl Rule for ShellFormEntrypoint {
         let inherited = base
             .as_ref()
             .and_then(|(_, b)| b.dockerfile.final_last(Keyword::Entrypoint));
+        // `ENTRYPOINT []` clears the entrypoint: the CMD runs by itself.
+        let cleared = |e: &&Instruction| matches!(e.command(), Some(Command::Exec { argv, .. }) if argv.is_empty());
+        let (entrypoint, inherited) = (
+            entrypoint.filter(|e| !cleared(e)),
+            inherited.filter(|e| !cleared(e)),
+        );
         let entrypoint_kind = entrypoint.or(inherited).map(|e| e.command());
         // A shell-form ENTRYPOINT ignores CMD; an exec-form one receives it as arguments.
         let cmd_matters = entrypoint_kind.is_none_or(|c| matches!(c, Some(Command::Exec { .. })));
@@ -257,15 +263,16 @@ impl Rule for ShellFormEntrypoint {
         if cmd_matters && let Some(c) = df.final_last(Keyword::Cmd) {
             // The program the CMD is handed to, unless it runs its
             // arguments (a launcher, a script).
-            let program = entrypoint
-                .or(inherited)
-                .and_then(|e| match e.command() {
-                    Some(Command::Exec { argv, .. }) => argv
-                        .first()
-                        .map(|w| w.text.rsplit('/').next().unwrap_or(&w.text).to_string()),
-                    _ => None,
-                })
-                .filter(|p| !image_role::runs_its_arguments(p));
+            let program = entrypoint.or(inherited).and_then(|e| match e.command() {
+                Some(Command::Exec { argv, .. }) => {
+                    let words: Vec<&str> = argv.iter().map(|w| w.text.as_str()).collect();
+                    (!crate::parse::command::runs_its_arguments(&words)).then(|| {
+                        let first = words.first().copied().unwrap_or_default();
+                        first.rsplit('/').next().unwrap_or(first).to_string()
+                    })
+                }
+                _ => None,
+            });
             Self::check_instruction(
                 c,
                 after.as_deref().map(|a| (a, program.as_deref())),
@@ -297,7 +304,8 @@ mod tests {
             m[0].starts_with("shell-form CMD reaches the ENTRYPOINT"),
             "{m:?}"
         );
-        // A program that does not run its arguments gets them as options.
+        // A program that does not run its arguments gets them as options,
+        // `exec` or not.
         let m = messages("FROM a\nENTRYPOINT [\"ffmpeg\"]\nCMD ffmpeg -i $DEV -f flv $URI\n");
         assert_eq!(
             m,
@@ -305,6 +313,25 @@ mod tests {
                 "shell-form CMD is handed to the ENTRYPOINT as arguments: `ffmpeg` receives `/bin/sh -c …` rather than its own options"
             ]
         );
+        assert_eq!(
+            messages("FROM a\nENTRYPOINT [\"ffmpeg\"]\nCMD exec ffmpeg -i $DEV\n").len(),
+            1
+        );
+        // Wrappers with options of their own, scripts and `/init` run it.
+        for e in [
+            "[\"doppler\", \"run\", \"--\"]",
+            "[\"/init\"]",
+            "[\"/usr/local/bin/docker-entrypoint\"]",
+        ] {
+            let m = messages(&format!("FROM a\nENTRYPOINT {e}\nCMD uvicorn app:app\n"));
+            assert!(
+                m.iter().all(|m| m.starts_with("shell-form CMD reaches")),
+                "{e}: {m:?}"
+            );
+        }
+        // `ENTRYPOINT []` clears it: the CMD alone, a single command that
+        // BusyBox's shell execs.
+        assert!(messages("FROM alpine:3.20\nENTRYPOINT []\nCMD ffmpeg -i $DEV\n").is_empty());
     }
 
     #[test]

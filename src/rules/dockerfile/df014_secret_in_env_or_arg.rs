@@ -11,10 +11,12 @@ declare_rule! {
     /// all: build arguments are recorded in the image history. The value is
     /// never printed, only a redacted form. A bare `ARG` named with a
     /// front-end build tool's public prefix (`VITE_`, `NEXT_PUBLIC_`,
-    /// `REACT_APP_`, `NUXT_PUBLIC_`, `PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`,
-    /// `VUE_APP_`) is not reported: its value is compiled into the
-    /// JavaScript every browser downloads, a publishable key by the
-    /// framework's design. A literal value there still is.
+    /// `REACT_APP_`, `NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`,
+    /// `VUE_APP_`) for a publishable value (`VITE_ANALYTICS_API_KEY`) is
+    /// not reported: its value is compiled into the JavaScript every
+    /// browser downloads, public by the framework's design. One whose name
+    /// says secret (`NEXT_PUBLIC_STRIPE_SECRET_KEY`, `VITE_DB_PASSWORD`:
+    /// a secret shipped to every browser) and a literal value still are.
     ///
     /// ## Why it matters in production
     /// `ENV` values are baked into the image config: anyone who can pull the
@@ -114,19 +116,27 @@ impl Rule for SecretInEnvOrArg {
 }
 
 /// Prefixes front-end build tools reserve for values they compile into
-/// the browser bundle: Vite, Next.js, Create React App, Nuxt, SvelteKit,
-/// Expo, Gatsby, Vue CLI.
+/// the browser bundle: Vite, Next.js, Create React App, Nuxt, Expo,
+/// Gatsby, Vue CLI (not SvelteKit's bare `PUBLIC_`, which back ends use
+/// too).
 const PUBLIC_PREFIXES: &[&str] = &[
     "VITE_",
     "NEXT_PUBLIC_",
     "REACT_APP_",
     "NUXT_PUBLIC_",
-    "PUBLIC_",
     "EXPO_PUBLIC_",
     "GATSBY_",
     "VUE_APP_",
 ];
 
+/// A public variable that names a publishable value (an analytics key,
+/// a maps token, a client id), not a secret one: a
+/// `NEXT_PUBLIC_STRIPE_SECRET_KEY` is the classic front-end leak and
+/// stays reported.
 fn is_public_build_variable(name: &str) -> bool {
-    PUBLIC_PREFIXES.iter().any(|p| name.starts_with(p))
+    let upper = name.to_ascii_uppercase();
+    PUBLIC_PREFIXES.iter().any(|p| upper.starts_with(p))
+        && !["SECRET", "PASSWORD", "PASSWD", "PRIVATE", "CREDENTIAL"]
+            .iter()
+            .any(|w| upper.contains(w))
 }

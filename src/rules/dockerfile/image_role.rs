@@ -129,45 +129,6 @@ const LAUNCHERS: &[&str] = &[
     "init",
 ];
 
-/// A program that runs the command its arguments name: a shell, an init
-/// or user-switching wrapper (`tini --`, `gosu app`), or what is named as
-/// an entrypoint script (`docker-entrypoint.sh`, `/start`, `run.py`,
-/// which end `exec "$@"`). A shell-form CMD handed to it still runs,
-/// under a shell; handed to any other program (`ffmpeg`, `openvpn`) it
-/// becomes that program's options.
-pub fn runs_its_arguments(program: &str) -> bool {
-    const WRAPPERS: &[&str] = &[
-        "sh",
-        "bash",
-        "ash",
-        "dash",
-        "zsh",
-        "tini",
-        "tini-static",
-        "dumb-init",
-        "catatonit",
-        "gosu",
-        "su-exec",
-        "setpriv",
-        "runuser",
-        "chpst",
-        "s6-setuidgid",
-        "env",
-        "nice",
-        "nohup",
-        "exec",
-        "xvfb-run",
-    ];
-    let lower = program.to_ascii_lowercase();
-    WRAPPERS.contains(&lower.as_str())
-        || [".sh", ".bash", ".py", ".pl", ".rb", ".js"]
-            .iter()
-            .any(|e| lower.ends_with(e))
-        || ["entry", "start", "run", "init", "launch", "wrap", "boot"]
-            .iter()
-            .any(|w| lower.contains(w))
-}
-
 /// Network daemons often started without an `EXPOSE` beside them (and
 /// those that step down from root themselves, known apart).
 const DAEMONS: &[&str] = &[
@@ -502,14 +463,13 @@ pub fn usage_grants_privileges(text: &str) -> bool {
 }
 
 /// The Dockerfile's own usage comment, or a deployment of the image,
-/// mounts the host's kernel tree (`-v /lib/modules:/lib/modules`, `-v
-/// /usr/src:/usr/src`): the image builds against the running kernel (an
-/// eBPF toolkit compiling its probes, a kernel module built on the host).
+/// mounts the host's kernel headers (`-v /usr/src:/usr/src`): the image
+/// builds against the running kernel (an eBPF toolkit compiling its
+/// probes, a kernel module built on the host).
 pub fn builds_against_host_kernel(cx: &DockerContext<'_>) -> bool {
-    let kernel_tree = |path: &str| {
-        let path = path.trim_end_matches('/');
-        path == "/lib/modules" || path == "/usr/src"
-    };
+    // The kernel's headers: `/lib/modules` alone is what `modprobe`
+    // reads to load a module, not a build.
+    let kernel_tree = |path: &str| path.trim_end_matches('/') == "/usr/src";
     usage_run_has(&cx.file.text, |w| {
         let source = w
             .split(',')
