@@ -168,45 +168,47 @@ fn named(pkgs: &[&Word]) -> String {
     }
 }
 
+/// The image's build tools are what it is for, not leftovers: asked only
+/// of an image that installs some (the checks read other files and the
+/// usage comment).
+fn compiles_by_design(cx: &DockerContext<'_>) -> bool {
+    // Built on `buildpack-deps`: compilers and headers are what the
+    // base is for (the official images' full variants), not leftovers.
+    if cx
+        .dockerfile
+        .final_chain()
+        .first()
+        .is_some_and(|s| s.image.short_name() == "buildpack-deps")
+    {
+        return true;
+    }
+    // A base image (its command a bare shell or interpreter, nothing
+    // served) is a build environment for the images built FROM it, or
+    // a toolbox run by hand: its compilers are what it is for.
+    if image_role::role(cx) == image_role::Role::Base {
+        return true;
+    }
+    // It compiles while it runs: against the host's kernel tree (its
+    // usage or a deployment mounts its headers, `/usr/src`), or
+    // as its job (bpftrace's probes, distcc's daemon).
+    if image_role::builds_against_host_kernel(cx)
+        || image_role::final_program(cx)
+            .is_some_and(|p| crate::rules::known_images::program_compiles_at_run_time(&p))
+    {
+        return true;
+    }
+    // Its entrypoint script installs Python packages each time the
+    // container starts (`pip install $EXTRA_PIP_PACKAGES`): the
+    // compilers are what that start needs to build them.
+    cx.project
+        .entry_script(&cx.file.path)
+        .is_some_and(|(_, f, _)| f.installs_packages.is_some())
+}
+
 impl Rule for BuildToolsInFinalStage {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        // Built on `buildpack-deps`: compilers and headers are what the
-        // base is for (the official images' full variants), not leftovers.
-        if cx
-            .dockerfile
-            .final_chain()
-            .first()
-            .is_some_and(|s| s.image.short_name() == "buildpack-deps")
-        {
-            return;
-        }
-        // A base image (its command a bare shell or interpreter, nothing
-        // served) is a build environment for the images built FROM it, or
-        // a toolbox run by hand: its compilers are what it is for.
-        if image_role::role(cx) == image_role::Role::Base {
-            return;
-        }
-        // It compiles while it runs: against the host's kernel tree (its
-        // usage or a deployment mounts `/lib/modules` or `/usr/src`), or
-        // as its job (bpftrace's probes, distcc's daemon).
-        if image_role::builds_against_host_kernel(cx)
-            || image_role::final_program(cx)
-                .is_some_and(|p| crate::rules::known_images::program_compiles_at_run_time(&p))
-        {
-            return;
-        }
-        // Its entrypoint script installs Python packages each time the
-        // container starts (`pip install $EXTRA_PIP_PACKAGES`): the
-        // compilers are what that start needs to build them.
-        if cx
-            .project
-            .entry_script(&cx.file.path)
-            .is_some_and(|(_, f, _)| f.installs_packages.is_some())
-        {
-            return;
-        }
         let mut per_run: Vec<Vec<&Word>> = Vec::new();
         for run in final_runs(cx.dockerfile) {
             let removals = Removals::of(run);
@@ -242,6 +244,7 @@ impl Rule for BuildToolsInFinalStage {
             .iter()
             .flatten()
             .all(|p| package_name(&p.text) == "make")
+            || compiles_by_design(cx)
         {
             return;
         }

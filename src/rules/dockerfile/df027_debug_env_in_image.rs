@@ -64,15 +64,6 @@ impl Rule for DebugEnvInImage {
     impl_meta!();
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
-        // A command-line tool or a desktop application serves nobody its
-        // tracebacks: a `DEBUG` there is the program's own verbosity (or a
-        // build flag `make` reads), not a server's debug mode.
-        if matches!(
-            image_role::role(cx),
-            image_role::Role::Tool | image_role::Role::Desktop
-        ) {
-            return;
-        }
         // Only the value that takes effect counts: the last one per key.
         let mut last: HashMap<&str, &Pair> = HashMap::new();
         let envs = cx
@@ -88,7 +79,17 @@ impl Rule for DebugEnvInImage {
             let Some(v) = p.value.as_deref() else {
                 continue;
             };
-            if development_switch(&p.key, v) {
+            // A command-line tool or a desktop application serves nobody
+            // its tracebacks: a `DEBUG` there is the program's own
+            // verbosity (or a build flag `make` reads), not a server's
+            // debug mode. (Its role is asked only of an image that sets a
+            // switch.)
+            if development_switch(&p.key, v)
+                && !matches!(
+                    image_role::role(cx),
+                    image_role::Role::Tool | image_role::Role::Desktop
+                )
+            {
                 out.report(
                     &Self::META,
                     p.span,
