@@ -184,9 +184,36 @@ pub fn image_drops_root(image: &str) -> bool {
             // through `capsh --user=$DNSMASQ_USER`, `pihole` by default:
             // it keeps only the capabilities it names.
             "pihole/pihole",
+            // This DNS-over-HTTPS server's Dockerfile ends with `USER nobody`.
+            "satishweb/doh-server",
+            // ArchiveBox's entrypoint refuses to run as uid 0 and starts
+            // the archiver with `gosu` as `archivebox` (`$PUID`, 911).
+            "archivebox/archivebox",
         ]
             .iter()
             .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+        || official_haproxy_drops_root(image)
+}
+
+/// The official HAProxy image has ended with `USER haproxy` since 2.4:
+/// an untagged or named tag (`alpine`, `lts`) is a recent one; a version
+/// tag counts from 2.4.
+fn official_haproxy_drops_root(image: &str) -> bool {
+    let image = image.split('@').next().unwrap_or(image);
+    let (repo, tag) = image.split_once(':').unwrap_or((image, ""));
+    if !matches!(
+        repo,
+        "haproxy" | "library/haproxy" | "docker.io/library/haproxy"
+    ) {
+        return false;
+    }
+    let mut parts = tag.split(|c: char| !c.is_ascii_digit());
+    let number = |p: Option<&str>| p.and_then(|p| p.parse::<u32>().ok());
+    match (number(parts.next()), number(parts.next())) {
+        (Some(major), minor) => (major, minor.unwrap_or(u32::MAX)) >= (2, 4),
+        // `alpine`, `lts`, `latest` or no tag: a current release.
+        (None, _) => true,
+    }
 }
 
 /// Images of host agents and device hubs, with the host access their
@@ -268,6 +295,8 @@ pub fn image_has_healthcheck(image: &str) -> bool {
         "open-webui/open-webui",
         "itzg/minecraft-server",
         "trinodb/trino",
+        // Its Dockerfile ends with a `HEALTHCHECK` on `/health`.
+        "amancevice/superset",
     ]
     .iter()
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
@@ -387,6 +416,17 @@ pub fn is_database_port(port: i64) -> bool {
     [5432, 3306, 6379, 27017, 5672].contains(&port)
 }
 
+/// The ports an image serves, where its documentation says which of
+/// the ports it is often published with nothing listens on: Redis
+/// Stack's server-only image has no RedisInsight (the UI on 8001 is in
+/// `redis/redis-stack`). `None`: any port may be served.
+pub fn served_ports(image: &str) -> Option<&'static [i64]> {
+    match repository(image).as_str() {
+        "redis/redis-stack-server" => Some(&[6379]),
+        _ => None,
+    }
+}
+
 /// A port a health check has no request to make on: UDP (a VPN, DNS or
 /// syslog daemon), or DNS's own TCP ports (53 for large answers and zone
 /// transfers, 853 for DNS over TLS), which a DNS daemon serves too.
@@ -423,6 +463,14 @@ mod tests {
         assert!(image_drops_root("ghcr.io/drakkan/sftpgo:v2"));
         assert!(image_drops_root("postgres:17"));
         assert!(!image_drops_root("pihole/ftl-build"));
+        assert!(image_drops_root("archivebox/archivebox:0.7"));
+        assert!(image_drops_root("haproxy:3"));
+        assert!(image_drops_root("haproxy:2.4-alpine"));
+        assert!(image_drops_root("haproxy:lts"));
+        assert!(image_drops_root("haproxy"));
+        assert!(!image_drops_root("haproxy:2.3"));
+        assert!(!image_drops_root("haproxy:1.8-alpine"));
+        assert!(!image_drops_root("example/haproxy:3"));
         assert!(!image_drops_root("nginx:1.27"));
     }
 

@@ -4,7 +4,10 @@ declare_rule! {
     /// ## What it checks
     /// A database or broker service (PostgreSQL, MySQL, MariaDB, Redis,
     /// Valkey, MongoDB, RabbitMQ, by image name) that publishes a port on
-    /// every interface: no host address, or `0.0.0.0`/`::`.
+    /// every interface: no host address, or `0.0.0.0`/`::`. A port the
+    /// image is documented to serve nothing on is left out (`8001` of
+    /// `redis/redis-stack-server`, which has no RedisInsight), unless the
+    /// service sets its own `command:`.
     ///
     /// ## Why it matters in production
     /// Docker writes its own firewall rules: a published port is reachable
@@ -50,7 +53,16 @@ impl Rule for DatabasePortPublished {
             if !is_database(&image.text) {
                 continue;
             }
+            // A port the image is known to serve nothing on (and the
+            // service does not choose its own program).
+            let served = crate::rules::known_images::served_ports(&image.text)
+                .filter(|_| s.get("command").is_none());
             for p in s.ports() {
+                if served
+                    .is_some_and(|ports| p.target.parse::<i64>().is_ok_and(|t| !ports.contains(&t)))
+                {
+                    continue;
+                }
                 let everywhere = p
                     .host_ip
                     .as_deref()

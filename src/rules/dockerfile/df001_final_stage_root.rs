@@ -42,7 +42,9 @@ declare_rule! {
     /// terminal and publishes no port (`-it`), and none detaches it:
     /// `docker run --rm -it jess/htop`, `docker run -it tetris`; or a
     /// `CMD` of such a program reading its standard input, `CMD
-    /// ["hadolint", "-"]`) is information, with
+    /// ["hadolint", "-"]`; or an `ENTRYPOINT` that is a bare interpreter
+    /// or shell, `ENTRYPOINT ["python"]`, with no `CMD` and no deployment
+    /// giving it a command: a prompt each run hands a script) is information, with
     /// that reason: it is not a long-lived target, and what root still
     /// costs is files it writes to mounted folders owned by root.
     ///
@@ -99,7 +101,10 @@ declare_rule! {
     /// group can reach it, and DC006 reports it.) The same where nothing in the repository runs the
     /// image and the Dockerfile's own usage comment does, with
     /// `--privileged`, `--cap-add` or `--device` (`# docker run
-    /// --device=/dev/sda …`): the author's stated deployment.
+    /// --device=/dev/sda …`): the author's stated deployment. Silent
+    /// where those privileged runs also hand it the host's kernel
+    /// headers (`/usr/src`): a kernel tracer or module builder such as
+    /// bcc's tools, whose probes only root can load.
     ///
     /// Silent for an image that runs nowhere in the repository and that
     /// its other Dockerfiles use only as a stage they copy prebuilt files
@@ -261,6 +266,12 @@ impl Rule for FinalStageRunsAsRoot {
                 } else {
                     None
                 };
+                // Privileged and given the host's kernel headers: a kernel
+                // tracer or module builder (bcc's tools), which only root
+                // can load into the kernel.
+                if privileged.is_some() && image_role::builds_against_host_kernel(cx) {
+                    return;
+                }
                 if let Some(why) = privileged {
                     out.report(&Self::META, span, format!("no USER in the final stage: it runs as root, and {why}"))
                         .severity(Severity::Info)
@@ -399,6 +410,15 @@ mod tests {
         // A default that serves is a server, whatever follows.
         let serves = text.replace("[\"--help\"]", "[\"webserver\"]");
         assert_eq!(found(&serves), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn a_privileged_kernel_tracer_needs_root() {
+        let text = "# docker run --rm -it \\\n#\t--privileged \\\n#\t-v /lib/modules:/lib/modules:ro \\\n#\t-v /usr/src:/usr/src:ro \\\n#\tacme/tracer\nFROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends bpfcc-tools && rm -rf /var/lib/apt/lists/*\nEXPOSE 9100\nCMD [\"tracer-exporter\"]\n";
+        assert_eq!(found(text), []);
+        // Privileged without the kernel's headers: root by design, said.
+        let no_headers = text.replace("#\t-v /usr/src:/usr/src:ro \\\n", "");
+        assert_eq!(found(&no_headers), [(Severity::Info, 0)]);
     }
 
     #[test]

@@ -105,54 +105,6 @@ fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
     }
 }
 
-/// What a RUN removes again, and from where on: `apt-get purge pkg`,
-/// `apk del pkg`, or an auto-remove after `apt-mark auto` (the
-/// docker-library pattern) that removes every build dependency.
-#[derive(Default)]
-struct Removals<'a> {
-    /// Package name -> offset of the last command removing it.
-    named: std::collections::HashMap<&'a str, usize>,
-    /// Offset of the last auto-remove.
-    auto: Option<usize>,
-}
-
-impl<'a> Removals<'a> {
-    fn of(run: &'a Instruction) -> Self {
-        let mut r = Removals::default();
-        for c in commands(run) {
-            let sub = c.subcommand().map(|w| w.text.as_str());
-            let at = c.span.start;
-            let removes = match c.program() {
-                Some("apt-get" | "apt" | "yum" | "dnf") => match sub {
-                    Some("autoremove") => {
-                        r.auto = Some(at);
-                        false
-                    }
-                    Some("purge" | "remove" | "erase") => {
-                        if c.has_arg("--auto-remove") {
-                            r.auto = Some(at);
-                        }
-                        true
-                    }
-                    _ => false,
-                },
-                Some("apk") => sub == Some("del"),
-                _ => false,
-            };
-            if removes {
-                for w in c.args() {
-                    r.named.insert(w.text.as_str(), at);
-                }
-            }
-        }
-        r
-    }
-
-    fn removes_after(&self, pkg: &str, at: usize) -> bool {
-        self.auto.is_some_and(|a| a > at) || self.named.get(pkg).is_some_and(|p| *p > at)
-    }
-}
-
 /// `a`, `b` and `c`; past three, `a`, `b`, `c` and N more.
 fn named(pkgs: &[&Word]) -> String {
     let shown: Vec<String> = pkgs

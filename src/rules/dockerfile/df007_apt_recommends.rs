@@ -3,7 +3,10 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// `apt-get install` (or `apt install`) in the final image without
-    /// `--no-install-recommends`.
+    /// `--no-install-recommends`. An install whose every package the same
+    /// `RUN` purges again with `--auto-remove` (or purges, then runs
+    /// `apt-get autoremove`) is left alone: what it recommended goes with
+    /// it.
     ///
     /// ## Why it matters in production
     /// Debian installs "recommended" packages by default: documentation,
@@ -39,6 +42,7 @@ impl Rule for AptRecommendsInstalled {
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for run in final_runs(cx.dockerfile) {
+            let removals = Removals::of(run);
             for cmd in commands(run) {
                 let Some(sub) = apt_subcommand(cmd, &["install"]) else {
                     continue;
@@ -49,6 +53,15 @@ impl Rule for AptRecommendsInstalled {
                             || w.text.contains("Install-Recommends=0")
                     });
                 if off {
+                    continue;
+                }
+                // Every package it installs is purged with `--auto-remove`
+                // (or an `apt-get autoremove` follows) later in the RUN:
+                // what it recommended leaves the layer with it.
+                let mut pkgs = packages(cmd, sub).peekable();
+                if pkgs.peek().is_some()
+                    && pkgs.all(|p| removals.purges_with_its_own_after(&p.text, cmd.span.start))
+                {
                     continue;
                 }
                 out.report(

@@ -144,6 +144,63 @@ pub fn packages<'a>(cmd: &'a SimpleCommand, sub: &Word) -> impl Iterator<Item = 
     })
 }
 
+/// What a RUN removes again, and from where on: `apt-get purge pkg`,
+/// `apk del pkg`, or an auto-remove after `apt-mark auto` (the
+/// docker-library pattern) that removes every build dependency.
+#[derive(Default)]
+pub struct Removals<'a> {
+    /// Package name -> offset of the last command removing it.
+    named: std::collections::HashMap<&'a str, usize>,
+    /// Offset of the last auto-remove.
+    auto: Option<usize>,
+}
+
+impl<'a> Removals<'a> {
+    pub fn of(run: &'a Instruction) -> Self {
+        let mut r = Removals::default();
+        for c in commands(run) {
+            let sub = c.subcommand().map(|w| w.text.as_str());
+            let at = c.span.start;
+            let removes = match c.program() {
+                Some("apt-get" | "apt" | "yum" | "dnf") => match sub {
+                    Some("autoremove") => {
+                        r.auto = Some(at);
+                        false
+                    }
+                    Some("purge" | "remove" | "erase") => {
+                        if c.has_arg("--auto-remove") {
+                            r.auto = Some(at);
+                        }
+                        true
+                    }
+                    _ => false,
+                },
+                Some("apk") => sub == Some("del"),
+                _ => false,
+            };
+            if removes {
+                for w in c.args() {
+                    r.named.insert(w.text.as_str(), at);
+                }
+            }
+        }
+        r
+    }
+
+    /// `pkg`, installed at `at`, is removed later in the RUN (by name or
+    /// by an auto-remove).
+    pub fn removes_after(&self, pkg: &str, at: usize) -> bool {
+        self.auto.is_some_and(|a| a > at) || self.named.get(pkg).is_some_and(|p| *p > at)
+    }
+
+    /// `pkg`, installed at `at`, is purged by name later in the RUN and
+    /// an auto-remove follows the install: the packages installed with
+    /// it only for it (its dependencies and recommendations) go too.
+    pub fn purges_with_its_own_after(&self, pkg: &str, at: usize) -> bool {
+        self.auto.is_some_and(|a| a > at) && self.named.get(pkg).is_some_and(|p| *p > at)
+    }
+}
+
 pub use crate::parse::shell::pip_install;
 
 /// Does a RUN have a BuildKit cache mount whose target contains `part`?

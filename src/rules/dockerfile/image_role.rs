@@ -19,7 +19,9 @@ pub enum Role {
     /// on exit or attach a terminal and publish nothing, and none
     /// detaches it (`docker run --rm -it jess/htop`, `docker run -it
     /// tetris`), or that reads its standard input (`CMD ["hadolint",
-    /// "-"]`).
+    /// "-"]`). Also an ENTRYPOINT that is a bare interpreter or shell
+    /// (`ENTRYPOINT ["python"]`) with no CMD, nothing exposed, and no
+    /// deployment giving it a command: a prompt each run hands a script.
     Tool,
     /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
     /// (`CMD ["python3"]`, `CMD ["bash"]`, or no CMD on a distribution's
@@ -323,6 +325,21 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
     let Some(program) = cmd.program().map(str::to_string) else {
         return unknown(df);
     };
+    // A bare interpreter or shell as the ENTRYPOINT, no CMD, and no
+    // deployment that gives it a command (`ENTRYPOINT ["python"]` beside
+    // example scripts): a prompt, run per invocation with the script
+    // each run names.
+    if cmd.argv.len() == 1
+        && (PROMPTS.contains(&program.as_str()) || program.starts_with("python3."))
+        && df.final_last(Keyword::Cmd).is_none()
+        && !cx
+            .project
+            .units_of(&cx.file.path)
+            .flat_map(|u| u.runs.iter())
+            .any(|r| r.command_set)
+    {
+        return Role::Tool;
+    }
     let mut args: Vec<String> = cmd.args().iter().map(|w| w.text.clone()).collect();
     if let Some(c) = first(Keyword::Cmd) {
         // A default subcommand (`CMD ["trade"]`) runs something by itself;

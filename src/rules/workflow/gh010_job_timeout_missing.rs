@@ -11,7 +11,8 @@ declare_rule! {
     /// `azure/login`), `actions/github-script`, change detection
     /// (`dorny/paths-filter`, `tj-actions/changed-files`), actions that
     /// make one or two GitHub API calls (a pull-request title check such
-    /// as `amannn/action-semantic-pull-request`, `peter-evans`' comment
+    /// as `amannn/action-semantic-pull-request` or a label check such as
+    /// `docker://agilepathway/pull-request-label-checker`, `peter-evans`' comment
     /// and close actions, `marocchino/sticky-pull-request-comment`,
     /// `actions/first-interaction`, a permission check, an app token,
     /// `release-drafter`; `re-actors/alls-green`, which reads the results
@@ -92,6 +93,8 @@ const QUICK_ACTIONS: &[&str] = &[
     "pozil/auto-assign-issue",
     "marocchino/sticky-pull-request-comment",
     "scherermichael-oss/action-has-permission",
+    // Run as a container (`docker://…`): checks the pull request's labels.
+    "agilepathway/pull-request-label-checker",
     "actions/create-github-app-token",
     "release-drafter/release-drafter",
     // Reads the `needs` results it is given: no network, no build.
@@ -121,6 +124,12 @@ fn bounded(step: &Step<'_>) -> bool {
             && !step
                 .with
                 .is_some_and(|w| RELEASE_UPLOADS.iter().any(|k| w.get(k).is_some()));
+        // An action run from its image (`docker://owner/name:tag`) is
+        // known by the image's repository.
+        let path = match path.strip_prefix("docker://") {
+            Some(image) => image.split(':').next().unwrap_or(image).to_string(),
+            None => path,
+        };
         return bare_release || QUICK_ACTIONS.iter().any(|a| path.starts_with(a));
     }
     run_script(step).is_some_and(|s| !s.commands.is_empty() && quick(s, 0))
