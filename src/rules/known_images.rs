@@ -17,9 +17,12 @@ fn repository(image: &str) -> String {
 /// Daemons that step down from root by themselves, by default, once they
 /// have opened what needs root (their own `user` setting): Mosquitto to
 /// `mosquitto`, sniproxy to `daemon`, ntopng and dnsmasq to `nobody`,
-/// Netdata to `netdata`, Unbound to `unbound`, chronyd to `chrony`.
+/// Netdata to `netdata`, Unbound to `unbound`, chronyd to `chrony`,
+/// FreeRADIUS' `radiusd` to `radius` (the `user` Alpine's and Debian's
+/// packages set in its configuration).
 pub fn program_drops_root(program: &str) -> bool {
     [
+        "radiusd",
         "mosquitto",
         "sniproxy",
         "ntopng",
@@ -186,6 +189,10 @@ pub fn image_drops_root(image: &str) -> bool {
             "pihole/pihole",
             // This DNS-over-HTTPS server's Dockerfile ends with `USER nobody`.
             "satishweb/doh-server",
+            // Outline's Dockerfile ends with `USER nodejs`; mitmproxy's
+            // entrypoint runs its programs with `gosu mitmproxy`.
+            "outlinewiki/outline",
+            "mitmproxy/mitmproxy",
             // ArchiveBox's entrypoint refuses to run as uid 0 and starts
             // the archiver with `gosu` as `archivebox` (`$PUID`, 911).
             "archivebox/archivebox",
@@ -295,8 +302,13 @@ pub fn image_has_healthcheck(image: &str) -> bool {
         "open-webui/open-webui",
         "itzg/minecraft-server",
         "trinodb/trino",
-        // Its Dockerfile ends with a `HEALTHCHECK` on `/health`.
+        // Their Dockerfiles end with a `HEALTHCHECK`: Superset's on
+        // `/health`, RustDesk's s6 image's script, Selenoid UI's probe
+        // binary, Outline's `/_health`.
         "amancevice/superset",
+        "rustdesk/rustdesk-server-s6",
+        "aerokube/selenoid-ui",
+        "outlinewiki/outline",
     ]
     .iter()
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
@@ -471,6 +483,18 @@ mod tests {
         assert!(!image_drops_root("haproxy:2.3"));
         assert!(!image_drops_root("haproxy:1.8-alpine"));
         assert!(!image_drops_root("example/haproxy:3"));
+        assert!(image_drops_root("outlinewiki/outline:0.80.2"));
+        assert!(image_drops_root("mitmproxy/mitmproxy"));
+        assert!(program_drops_root("radiusd"));
+    }
+
+    #[test]
+    fn images_that_check_their_own_health() {
+        assert!(image_has_healthcheck("amancevice/superset:4.0.2"));
+        assert!(image_has_healthcheck("outlinewiki/outline"));
+        assert!(image_has_healthcheck("aerokube/selenoid-ui:1.10.11"));
+        assert!(image_has_healthcheck("rustdesk/rustdesk-server-s6:latest"));
+        assert!(!image_has_healthcheck("rustdesk/rustdesk-server"));
         assert!(!image_drops_root("nginx:1.27"));
     }
 

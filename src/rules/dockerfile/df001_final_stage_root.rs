@@ -75,7 +75,7 @@ declare_rule! {
     ///
     /// Silent when the image starts a daemon that steps down from root by
     /// itself, by default, once it has opened what needs root (Mosquitto,
-    /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd: their own
+    /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd, FreeRADIUS' radiusd as packaged: their own
     /// `user` setting), unless its command keeps it root (`--user=root`,
     /// `-u root`, ntopng's `--dont-change-user`).
     ///
