@@ -17,6 +17,16 @@ fn project() -> tempfile::TempDir {
 
 const DOCKERFILE_HEAD: &str = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nUSER 10001\n";
 
+/// A compose file that puts nginx in front of the image: a proxy that
+/// reuses connections (PM011's default keep-alive matters behind one).
+fn behind_nginx(d: &std::path::Path) {
+    write(
+        d,
+        "compose.yaml",
+        "services:\n  proxy:\n    image: nginx:1.27\n    ports: [\"80:80\"]\n  web:\n    build: .\n",
+    );
+}
+
 #[test]
 fn the_configuration_file_answers_for_the_command_line() {
     let dir = project();
@@ -79,6 +89,7 @@ fn gunicorn_cmd_args_in_the_image_are_read_with_their_positions() {
             "{DOCKERFILE_HEAD}ENV GUNICORN_CMD_ARGS=\"--timeout 0 --max-requests 500 -k uvicorn_worker.UvicornWorker -w 2 -b 0.0.0.0:80 --access-logfile -\"\nCMD [\"gunicorn\", \"app.main:app\"]\n"
         ),
     );
+    behind_nginx(d);
     assert_eq!(
         findings(d, "PM"),
         [
@@ -270,6 +281,7 @@ fn supervisord_expansions_are_unknown_values() {
         "supervisord.conf",
         "[program:web]\ncommand=gunicorn -b %(ENV_BIND)s -t %(ENV_TIMEOUT)s -w 2 -k uvicorn_worker.UvicornWorker --access-logfile - app:app\nuser=app\nstopasgroup=true\nkillasgroup=true\nstopwaitsecs=40\n",
     );
+    behind_nginx(d);
     assert_eq!(findings(d, "PM"), ["supervisord.conf:2:9 PM011"]);
 }
 
@@ -331,5 +343,55 @@ fn a_single_concurrent_worker_is_reported_for_what_it_still_costs() {
     assert_eq!(
         messages(d, "PM006"),
         ["gunicorn runs a single worker: no worker count is set and `WEB_CONCURRENCY` is not set"]
+    );
+}
+
+#[test]
+fn the_default_keepalive_matters_to_every_worker_that_keeps_connections() {
+    let dir = project();
+    let d = dir.path();
+    let with = |args: &str| {
+        write(
+            d,
+            "Dockerfile",
+            format!("{DOCKERFILE_HEAD}CMD [\"gunicorn\", {args}\"app.main:app\"]\n"),
+        );
+        findings(d, "PM011")
+    };
+    // Clients that connect directly: gunicorn's 2 s is its advice there.
+    assert_eq!(with("\"-k\", \"gevent\", "), Vec::<String>::new());
+    behind_nginx(d);
+    // gevent, eventlet and tornado keep connections as gthread does.
+    assert_eq!(with("\"-k\", \"gevent\", "), ["Dockerfile:5:6 PM011"]);
+    assert_eq!(with("\"-k\", \"eventlet\", "), ["Dockerfile:5:6 PM011"]);
+    // `--threads` above 1 with no class is gunicorn's gthread.
+    assert_eq!(with("\"--threads\", \"4\", "), ["Dockerfile:5:6 PM011"]);
+    // The sync worker closes each connection after its response.
+    assert_eq!(with(""), Vec::<String>::new());
+    assert_eq!(with("\"--threads\", \"1\", "), Vec::<String>::new());
+    assert_eq!(with("\"-k\", \"sync\", "), Vec::<String>::new());
+    // A server that trusts forwarded headers has a proxy in front.
+    std::fs::remove_file(d.join("compose.yaml")).unwrap_or_else(|e| panic!("remove: {e}"));
+    assert_eq!(
+        with("\"-k\", \"gevent\", \"--forwarded-allow-ips\", \"10.0.0.0/8\", "),
+        ["Dockerfile:5:6 PM011"]
+    );
+}
+
+#[test]
+fn a_cpu_count_fallback_written_as_branches_is_the_hosts_cpus() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "gunicorn.conf.py",
+        "import multiprocessing\nimport os\n\nconcurrency = os.getenv(\"WEB_CONCURRENCY\")\nif concurrency:\n    web_concurrency = int(concurrency)\nelse:\n    web_concurrency = max(multiprocessing.cpu_count() * 2, 2)\n\nworker_class = \"uvicorn_worker.UvicornWorker\"\nworkers = web_concurrency\n",
+    );
+    assert_eq!(findings(d, "PM005"), ["gunicorn.conf.py:11:11 PM005"]);
+    assert_eq!(
+        messages(d, "PM005"),
+        [
+            "`workers` counts the host's CPUs when `WEB_CONCURRENCY` is unset: in a container that is every core of the node, not the CPU limit"
+        ]
     );
 }

@@ -511,6 +511,8 @@ pub struct Project {
     bases_by_repository: std::sync::OnceLock<std::collections::HashMap<String, bool>>,
     /// The compose stacks the workflows layer, gathered on first use.
     compose_stacks: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
+    /// [`Project::fronted_by_proxy`], answered on first use.
+    fronted: std::sync::OnceLock<bool>,
     /// Per supervisord or systemd file, the servers it starts.
     hosted: BTreeMap<Key, Vec<facts::units::Hosted>>,
     /// The applications launches start (`app.main:app`, `main.py`), the
@@ -1617,6 +1619,7 @@ impl Project {
         self.calls_by_callee = std::sync::OnceLock::new();
         self.units_by_image = std::sync::OnceLock::new();
         self.bases_by_repository = std::sync::OnceLock::new();
+        self.fronted = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
         for u in &mut self.units {
@@ -1750,6 +1753,23 @@ impl Project {
         self.files
             .values()
             .flat_map(|f| f.stated.runs.iter().map(|r| &**r))
+    }
+
+    /// The repository puts a reverse proxy or load balancer in front of
+    /// its services: an Ingress, a compose service or container running a
+    /// proxy's image (nginx, Traefik, Caddy, HAProxy, Envoy), or a
+    /// Procfile (the platform's router forwards to the dynos).
+    pub fn fronted_by_proxy(&self) -> bool {
+        *self.fronted.get_or_init(|| {
+            self.files.values().any(|f| {
+                !f.stated.ingresses.is_empty()
+                    || f.procfile.is_some()
+                    || f.stated
+                        .runs
+                        .iter()
+                        .any(|r| crate::rules::known_images::is_proxy_image(&r.image.repository()))
+            })
+        })
     }
 
     /// Every server a supervisord or systemd file of the project starts,

@@ -314,6 +314,29 @@ pub fn image_has_healthcheck(image: &str) -> bool {
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }
 
+/// Images of reverse proxies and load balancers (`nginx:1.27`,
+/// `traefik:v3.1`, `nginxinc/nginx-unprivileged`, `jwilder/nginx-proxy`).
+pub fn is_proxy_image(image: &str) -> bool {
+    let repo = repository(image);
+    let name = repo.rsplit('/').next().unwrap_or(&repo);
+    [
+        "nginx",
+        "traefik",
+        "caddy",
+        "haproxy",
+        "envoy",
+        "openresty",
+        "httpd",
+    ]
+    .iter()
+    .any(|p| {
+        name == *p
+            || name
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('-'))
+    }) && !name.ends_with("-exporter")
+}
+
 /// Images of databases and brokers.
 pub fn is_database(image: &str) -> bool {
     let name = image.rsplit('/').next().unwrap_or(image);
@@ -486,6 +509,16 @@ mod tests {
         assert!(image_drops_root("outlinewiki/outline:0.80.2"));
         assert!(image_drops_root("mitmproxy/mitmproxy"));
         assert!(program_drops_root("radiusd"));
+    }
+
+    #[test]
+    fn images_of_reverse_proxies() {
+        assert!(is_proxy_image("nginx:1.27-alpine"));
+        assert!(is_proxy_image("nginxinc/nginx-unprivileged:1.27"));
+        assert!(is_proxy_image("traefik:v3.1"));
+        assert!(is_proxy_image("jwilder/nginx-proxy"));
+        assert!(!is_proxy_image("nginx/nginx-prometheus-exporter:1.3"));
+        assert!(!is_proxy_image("acme/nginxlog"));
     }
 
     #[test]

@@ -593,7 +593,7 @@ impl Evaluator {
                 let value = if conditional {
                     // Either branch may have run: keep what both agree on.
                     match self.names.get(n.id.as_str()) {
-                        Some(old) if *old != value => Value::Unknown,
+                        Some(old) if *old != value => either_branch(old, value),
                         _ => value,
                     }
                 } else {
@@ -847,6 +847,23 @@ fn word_occurrences(text: &str, name: &str) -> usize {
         .count()
 }
 
+/// What a name holds after branches that disagree: a variable read on
+/// one and the host's CPU count on the other (`if web_concurrency_str:
+/// workers = int(web_concurrency_str) else: workers = cpu_count() * 2`)
+/// is the variable with the CPU count as its fallback; anything else is
+/// unknown.
+fn either_branch(old: &Value, new: Value) -> Value {
+    let fallback = |var: &String| Value::Env {
+        var: var.clone(),
+        default: Some(Box::new(Value::HostCpus)),
+    };
+    match (old, &new) {
+        (Value::Env { var, .. }, other) if other.counts_host_cpus() => fallback(var),
+        (other, Value::Env { var, .. }) if other.counts_host_cpus() => fallback(var),
+        _ => Value::Unknown,
+    }
+}
+
 /// `int(v)`, `float(v)`, `str(v)`, `bool(v)` of a known value (taken, not
 /// copied: `str()` of a long string costs nothing).
 fn convert(conv: &str, v: Value) -> Value {
@@ -1012,6 +1029,26 @@ mod tests {
         let m = parse(src);
         let a = m.get("workers").map(|a| (a.value.clone(), a.conditional));
         assert_eq!(a, Some((Value::Unknown, true)));
+    }
+
+    #[test]
+    fn a_variable_or_the_host_cpus_on_the_other_branch_falls_back_to_them() {
+        let src = "import multiprocessing, os\nconcurrency = os.getenv('WEB_CONCURRENCY')\nmax_workers = os.getenv('MAX_WORKERS')\ncores = multiprocessing.cpu_count()\nif concurrency:\n    web = int(concurrency)\nelse:\n    web = max(int(cores * 1.0), 2)\n    if max_workers:\n        web = min(web, int(max_workers))\nworkers = web\n";
+        let m = parse(src);
+        let v = m.get("workers").map(|a| a.value.clone());
+        assert_eq!(
+            v,
+            Some(Value::Env {
+                var: "WEB_CONCURRENCY".to_string(),
+                default: Some(Box::new(Value::HostCpus)),
+            })
+        );
+        // Two literals still disagree into the unknown.
+        let m = parse("import os\nif os.getenv('BIG'):\n    workers = 8\nelse:\n    workers = 2\n");
+        assert_eq!(
+            m.get("workers").map(|a| a.value.clone()),
+            Some(Value::Unknown)
+        );
     }
 
     #[test]

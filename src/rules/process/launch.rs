@@ -146,6 +146,26 @@ impl Launch {
 
     /// A variable known to be set where the server starts (or on its
     /// command line).
+    /// The server trusts a proxy's forwarded headers (`forwarded_allow_ips`
+    /// set anywhere, `FORWARDED_ALLOW_IPS`, uvicorn's `--proxy-headers`):
+    /// its author put a proxy in front of it.
+    pub fn trusts_forwarded(&self) -> bool {
+        !matches!(self.setting("forwarded_allow_ips"), Setting::Default)
+            || self.has_env("FORWARDED_ALLOW_IPS")
+            || self.command.get("proxy_headers").is_some()
+    }
+
+    /// Started by systemd or supervisord on a host (gunicorn's deployment
+    /// guide puts nginx in front there), or by a Procfile (the platform's
+    /// router forwards to the dynos).
+    pub fn on_a_host_or_platform(&self) -> bool {
+        match self.site {
+            Site::Procfile { .. } => true,
+            Site::Systemd | Site::Supervisor { .. } => !self.in_container,
+            _ => false,
+        }
+    }
+
     pub fn has_env(&self, name: &str) -> bool {
         self.env.contains_key(name) || self.command.env_var(name).is_some()
     }

@@ -70,6 +70,12 @@ pub struct LaunchContext<'a> {
     pub asgi: Option<bool>,
     pub config: &'a Config,
     pub here: Here<'a>,
+    /// A reverse proxy or load balancer is in front of the server: one
+    /// starts beside it, the repository deploys one
+    /// ([`Project::fronted_by_proxy`]), the server trusts a proxy's
+    /// forwarded headers, or it runs where one always is
+    /// ([`Launch::on_a_host_or_platform`]).
+    pub proxied: bool,
 }
 
 /// Which of a server's files is being linted.
@@ -176,6 +182,10 @@ pub fn run_launches(
             asgi,
             config,
             here: Here::Launcher,
+            proxied: l.behind_local_proxy
+                || l.trusts_forwarded()
+                || l.on_a_host_or_platform()
+                || project.fronted_by_proxy(),
         };
         for rule in enabled(selection) {
             rule.server(&cx, out);
@@ -242,6 +252,7 @@ pub fn check_gunicorn(
         asgi: cx.asgi,
         config,
         here: Here::Config(&cx),
+        proxied: project.fronted_by_proxy(),
     };
     for rule in enabled(selection) {
         rule.server(&lcx, out);

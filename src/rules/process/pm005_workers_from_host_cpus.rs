@@ -5,7 +5,9 @@ declare_rule! {
     /// A worker count computed from the host's CPUs: `cpu_count()` of
     /// `multiprocessing`, `os` or `psutil`, or `os.sched_getaffinity`, in a
     /// gunicorn configuration file (also as the fallback of an environment
-    /// variable), and `$(nproc)` in a `--workers` flag.
+    /// variable: `os.getenv("WEB_CONCURRENCY", cpu_count())`, or an `if`
+    /// that reads the variable on one branch and counts the CPUs on the
+    /// other), and `$(nproc)` in a `--workers` flag.
     ///
     /// ## Why it matters in production
     /// In a container these count the node's cores, not the container's

@@ -5,7 +5,16 @@ declare_rule! {
     /// ## What it checks
     /// A keep-alive timeout below `min-seconds` (5 by default): gunicorn's
     /// `keepalive`/`--keep-alive` (its default is 2 s, which applies to
-    /// every worker class but `sync`, which does not keep connections),
+    /// every worker class but `sync`, which does not keep connections:
+    /// `gthread`, also chosen by `--threads` above 1 with no class,
+    /// `gevent`, `eventlet`, `tornado` and the ASGI workers; the default
+    /// is reported only where a proxy is in front of the server: one
+    /// starts beside it, the repository deploys one (an Ingress, a compose
+    /// service or container of nginx, Traefik, Caddy, HAProxy or Envoy),
+    /// the server trusts forwarded headers, or it runs on a host under
+    /// systemd or supervisord (gunicorn's deployment guide puts nginx in
+    /// front there) or from a Procfile (the platform's router); for
+    /// clients that connect directly gunicorn advises 1–5 s),
     /// uvicorn's `--timeout-keep-alive` and hypercorn's `--keep-alive`.
     ///
     /// ## Why it matters in production
@@ -95,10 +104,11 @@ impl Rule for KeepaliveBelowProxyIdle {
                             }
                             return;
                         }
-                        // The default matters to workers that keep connections.
-                        let class = l.setting("worker_class").value();
-                        let keeps = matches!(&class, Some(Value::Str(k)) if !is_wsgi_worker(k) || k == "gthread");
-                        if s.is_default() && keeps && 2 < min {
+                        // The default matters to workers that keep
+                        // connections, behind a proxy that reuses them:
+                        // 2 s is gunicorn's advice for clients that
+                        // connect directly.
+                        if s.is_default() && keeps_connections(l) && cx.proxied && 2 < min {
                             out.report(
                                 &Self::META,
                                 c.program.span,
@@ -129,5 +139,21 @@ impl Rule for KeepaliveBelowProxyIdle {
                 }
             }
         }
+    }
+}
+
+/// The worker keeps idle connections open, so gunicorn's keep-alive
+/// applies: every class but `sync` (which closes each connection after
+/// its response); with no class set, `--threads` above 1 makes gunicorn
+/// use `gthread`.
+fn keeps_connections(l: &Launch) -> bool {
+    match l.setting("worker_class").value() {
+        Some(Value::Str(k)) => k != "sync" && k != "gunicorn.workers.sync.SyncWorker",
+        Some(_) => false,
+        None => l
+            .setting("threads")
+            .value()
+            .and_then(|v| v.as_int())
+            .is_some_and(|n| n > 1),
     }
 }
