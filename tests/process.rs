@@ -370,6 +370,11 @@ fn the_default_keepalive_matters_to_every_worker_that_keeps_connections() {
     assert_eq!(with(""), Vec::<String>::new());
     assert_eq!(with("\"--threads\", \"1\", "), Vec::<String>::new());
     assert_eq!(with("\"-k\", \"sync\", "), Vec::<String>::new());
+    // gunicorn runs `sync` with threads as `gthread`.
+    assert_eq!(
+        with("\"-k\", \"sync\", \"--threads\", \"4\", "),
+        ["Dockerfile:5:6 PM011"]
+    );
     // A server that trusts forwarded headers has a proxy in front.
     std::fs::remove_file(d.join("compose.yaml")).unwrap_or_else(|e| panic!("remove: {e}"));
     assert_eq!(

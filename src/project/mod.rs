@@ -511,10 +511,17 @@ pub struct Project {
     bases_by_repository: std::sync::OnceLock<std::collections::HashMap<String, bool>>,
     /// The compose stacks the workflows layer, gathered on first use.
     compose_stacks: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
-    /// [`Project::fronted_by_proxy`], answered on first use.
-    fronted: std::sync::OnceLock<bool>,
+    /// What puts a proxy in front ([`Project::fronted_by_proxy`]), read
+    /// on first use: production files running a proxy's image, and the
+    /// folders of production manifests with an Ingress.
+    fronting: std::sync::OnceLock<(
+        std::collections::HashSet<PathBuf>,
+        std::collections::HashSet<PathBuf>,
+    )>,
     /// Per supervisord or systemd file, the servers it starts.
     hosted: BTreeMap<Key, Vec<facts::units::Hosted>>,
+    /// Per supervisord file, the Dockerfiles of the images that start it.
+    hosted_by: BTreeMap<Key, Vec<PathBuf>>,
     /// The applications launches start (`app.main:app`, `main.py`), the
     /// folder of the launcher that names each, and whether a module under
     /// that folder answers to the name (then only those do: a
@@ -1619,13 +1626,18 @@ impl Project {
         self.calls_by_callee = std::sync::OnceLock::new();
         self.units_by_image = std::sync::OnceLock::new();
         self.bases_by_repository = std::sync::OnceLock::new();
-        self.fronted = std::sync::OnceLock::new();
+        self.fronting = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
         // supervisord files of its build context.
+        self.hosted_by.clear();
         for u in &mut self.units {
             for f in supervised.get(b(&u.dockerfile)).into_iter().flatten() {
                 u.hosted
                     .extend(hosted.get(b(&key(f))).into_iter().flatten().cloned());
+                self.hosted_by
+                    .entry(key_of(f))
+                    .or_default()
+                    .push(u.dockerfile.clone());
             }
         }
         self.hosted = hosted;
@@ -1755,21 +1767,57 @@ impl Project {
             .flat_map(|f| f.stated.runs.iter().map(|r| &**r))
     }
 
-    /// The repository puts a reverse proxy or load balancer in front of
-    /// its services: an Ingress, a compose service or container running a
-    /// proxy's image (nginx, Traefik, Caddy, HAProxy, Envoy), or a
-    /// Procfile (the platform's router forwards to the dynos).
-    pub fn fronted_by_proxy(&self) -> bool {
-        *self.fronted.get_or_init(|| {
-            self.files.values().any(|f| {
-                !f.stated.ingresses.is_empty()
-                    || f.procfile.is_some()
-                    || f.stated
-                        .runs
-                        .iter()
-                        .any(|r| crate::rules::known_images::is_proxy_image(&r.image.repository()))
-            })
-        })
+    /// A reverse proxy or load balancer is in front of what the file at
+    /// `path` runs (a compose file, a manifest, or a Dockerfile or a
+    /// supervisord file its image starts, through the deployments of the
+    /// image): the production compose file that
+    /// runs it also runs a proxy's image (nginx, Traefik, Caddy, HAProxy,
+    /// Envoy, OpenResty, httpd), or its production manifest's folder holds
+    /// an Ingress.
+    pub fn fronted_by_proxy(&self, path: &Path) -> bool {
+        let (files, dirs) = self.fronting.get_or_init(|| {
+            let mut files = std::collections::HashSet::new();
+            let mut dirs = std::collections::HashSet::new();
+            for (k, f) in &self.files {
+                let has_proxy = f
+                    .stated
+                    .runs
+                    .iter()
+                    .any(|r| crate::rules::known_images::is_proxy_image(&r.image.repository()));
+                if !has_proxy && f.stated.ingresses.is_empty() {
+                    continue;
+                }
+                let rel = crate::purpose::below(&f.input.path, f.input.root.as_deref());
+                if crate::purpose::guess(&rel, Some(f.input.kind), &f.input.text)
+                    != crate::purpose::Purpose::Production
+                {
+                    continue;
+                }
+                if has_proxy {
+                    files.insert(k.0.clone());
+                }
+                if !f.stated.ingresses.is_empty() {
+                    dirs.insert(dir_of(&k.0));
+                }
+            }
+            (files, dirs)
+        });
+        let fronts = |file: &Path| files.contains(file) || dirs.contains(&dir_of(file));
+        let k = key(path);
+        // The file's own runs, or those of the images built by it or
+        // (a supervisord file) that start it.
+        let dockerfiles = std::iter::once(k.as_path()).chain(
+            self.hosted_by
+                .get(b(&k))
+                .into_iter()
+                .flatten()
+                .map(PathBuf::as_path),
+        );
+        fronts(&k)
+            || dockerfiles
+                .flat_map(|d| self.units_of(d))
+                .flat_map(|u| u.runs.iter())
+                .any(|r| fronts(&key(&r.at.file)))
     }
 
     /// Every server a supervisord or systemd file of the project starts,

@@ -17,12 +17,9 @@ fn repository(image: &str) -> String {
 /// Daemons that step down from root by themselves, by default, once they
 /// have opened what needs root (their own `user` setting): Mosquitto to
 /// `mosquitto`, sniproxy to `daemon`, ntopng and dnsmasq to `nobody`,
-/// Netdata to `netdata`, Unbound to `unbound`, chronyd to `chrony`,
-/// FreeRADIUS' `radiusd` to `radius` (the `user` Alpine's and Debian's
-/// packages set in its configuration).
+/// Netdata to `netdata`, Unbound to `unbound`, chronyd to `chrony`.
 pub fn program_drops_root(program: &str) -> bool {
     [
-        "radiusd",
         "mosquitto",
         "sniproxy",
         "ntopng",
@@ -203,23 +200,23 @@ pub fn image_drops_root(image: &str) -> bool {
 }
 
 /// The official HAProxy image has ended with `USER haproxy` since 2.4:
-/// an untagged or named tag (`alpine`, `lts`) is a recent one; a version
-/// tag counts from 2.4.
+/// untagged or a named current tag (`alpine`, `lts`, `latest`) is a
+/// recent one; a version tag counts from 2.4; a tag a variable chooses
+/// is unknown.
 fn official_haproxy_drops_root(image: &str) -> bool {
-    let image = image.split('@').next().unwrap_or(image);
-    let (repo, tag) = image.split_once(':').unwrap_or((image, ""));
-    if !matches!(
-        repo,
-        "haproxy" | "library/haproxy" | "docker.io/library/haproxy"
-    ) {
+    let r = crate::parse::image::ImageRef::parse(image, crate::source::Span::default(), false);
+    if r.short_name() != "haproxy" || r.unresolved || image.contains('$') {
         return false;
     }
+    let tag = r.tag_or_latest();
     let mut parts = tag.split(|c: char| !c.is_ascii_digit());
     let number = |p: Option<&str>| p.and_then(|p| p.parse::<u32>().ok());
     match (number(parts.next()), number(parts.next())) {
         (Some(major), minor) => (major, minor.unwrap_or(u32::MAX)) >= (2, 4),
-        // `alpine`, `lts`, `latest` or no tag: a current release.
-        (None, _) => true,
+        (None, _) => {
+            let name = tag.split('-').next().unwrap_or(tag);
+            matches!(name, "alpine" | "lts" | "latest")
+        }
     }
 }
 
@@ -314,27 +311,29 @@ pub fn image_has_healthcheck(image: &str) -> bool {
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }
 
+/// Reverse proxies, by the program that runs them (`nginx`,
+/// `apachectl`); the first seven are also the names of their images.
+pub const PROXY_PROGRAMS: &[&str] = &[
+    "nginx",
+    "haproxy",
+    "caddy",
+    "httpd",
+    "traefik",
+    "envoy",
+    "openresty",
+    "apache2",
+    "apachectl",
+];
+
 /// Images of reverse proxies and load balancers (`nginx:1.27`,
 /// `traefik:v3.1`, `nginxinc/nginx-unprivileged`, `jwilder/nginx-proxy`).
 pub fn is_proxy_image(image: &str) -> bool {
     let repo = repository(image);
     let name = repo.rsplit('/').next().unwrap_or(&repo);
-    [
-        "nginx",
-        "traefik",
-        "caddy",
-        "haproxy",
-        "envoy",
-        "openresty",
-        "httpd",
-    ]
-    .iter()
-    .any(|p| {
-        name == *p
-            || name
-                .strip_prefix(p)
-                .is_some_and(|rest| rest.starts_with('-'))
-    }) && !name.ends_with("-exporter")
+    PROXY_PROGRAMS
+        .get(..7)
+        .is_some_and(|images| images.contains(&name))
+        || ["nginx-unprivileged", "nginx-proxy", "nginx-proxy-manager"].contains(&name)
 }
 
 /// Images of databases and brokers.
@@ -506,9 +505,11 @@ mod tests {
         assert!(!image_drops_root("haproxy:2.3"));
         assert!(!image_drops_root("haproxy:1.8-alpine"));
         assert!(!image_drops_root("example/haproxy:3"));
+        assert!(image_drops_root("docker.io/library/haproxy:3.0"));
+        assert!(!image_drops_root("haproxy:${HAPROXY_TAG:-2.2}"));
+        assert!(!image_drops_root("haproxy:${TAG}"));
         assert!(image_drops_root("outlinewiki/outline:0.80.2"));
         assert!(image_drops_root("mitmproxy/mitmproxy"));
-        assert!(program_drops_root("radiusd"));
     }
 
     #[test]
@@ -519,6 +520,7 @@ mod tests {
         assert!(is_proxy_image("jwilder/nginx-proxy"));
         assert!(!is_proxy_image("nginx/nginx-prometheus-exporter:1.3"));
         assert!(!is_proxy_image("acme/nginxlog"));
+        assert!(!is_proxy_image("ldez/traefik-certs-dumper"));
     }
 
     #[test]

@@ -427,6 +427,9 @@ struct Evaluator {
     /// a value does not fit, every later copy is unknown too (`spent`).
     budget: Cell<usize>,
     spent: Cell<bool>,
+    /// For each block being read, the environment variable its `if`
+    /// tests (`if web_concurrency_str:`), if that is what it tests.
+    tested: Vec<Option<String>>,
 }
 
 impl Evaluator {
@@ -437,6 +440,7 @@ impl Evaluator {
             aliases: HashMap::new(),
             budget: Cell::new(budget),
             spent: Cell::new(false),
+            tested: Vec::new(),
         }
     }
 
@@ -540,6 +544,11 @@ impl Evaluator {
                 }
             }
             Stmt::If(s) => {
+                let tested = match self.eval(&s.test, 0) {
+                    Value::Env { var, .. } if s.elif_else_clauses.len() <= 1 => Some(var),
+                    _ => None,
+                };
+                self.tested.push(tested);
                 for b in &s.body {
                     self.statement(b, true, out);
                 }
@@ -548,8 +557,11 @@ impl Evaluator {
                         self.statement(b, true, out);
                     }
                 }
+                self.tested.pop();
             }
             Stmt::Try(s) => {
+                // Not a branch on a variable: what it binds is not a fallback.
+                self.tested.push(None);
                 for b in s.body.iter().chain(&s.orelse).chain(&s.finalbody) {
                     self.statement(b, true, out);
                 }
@@ -559,21 +571,31 @@ impl Evaluator {
                         self.statement(b, true, out);
                     }
                 }
+                self.tested.pop();
             }
             Stmt::With(s) => {
+                // Not a branch on a variable: what it binds is not a fallback.
+                self.tested.push(None);
                 for b in &s.body {
                     self.statement(b, true, out);
                 }
+                self.tested.pop();
             }
             Stmt::For(s) => {
+                // Not a branch on a variable: what it binds is not a fallback.
+                self.tested.push(None);
                 for b in s.body.iter().chain(&s.orelse) {
                     self.statement(b, true, out);
                 }
+                self.tested.pop();
             }
             Stmt::While(s) => {
+                // Not a branch on a variable: what it binds is not a fallback.
+                self.tested.push(None);
                 for b in s.body.iter().chain(&s.orelse) {
                     self.statement(b, true, out);
                 }
+                self.tested.pop();
             }
             _ => {}
         }
@@ -593,7 +615,9 @@ impl Evaluator {
                 let value = if conditional {
                     // Either branch may have run: keep what both agree on.
                     match self.names.get(n.id.as_str()) {
-                        Some(old) if *old != value => either_branch(old, value),
+                        Some(old) if *old != value => {
+                            either_branch(old, value, self.tested.last().and_then(Option::as_ref))
+                        }
                         _ => value,
                     }
                 } else {
@@ -847,21 +871,35 @@ fn word_occurrences(text: &str, name: &str) -> usize {
         .count()
 }
 
-/// What a name holds after branches that disagree: a variable read on
-/// one and the host's CPU count on the other (`if web_concurrency_str:
-/// workers = int(web_concurrency_str) else: workers = cpu_count() * 2`)
-/// is the variable with the CPU count as its fallback; anything else is
-/// unknown.
-fn either_branch(old: &Value, new: Value) -> Value {
-    let fallback = |var: &String| Value::Env {
-        var: var.clone(),
-        default: Some(Box::new(Value::HostCpus)),
+/// What a name holds after branches that disagree. The variable an
+/// `if` tests read on one branch (with no fallback of its own) and the
+/// host's CPU count on the other (`if web_concurrency_str: workers =
+/// int(web_concurrency_str) else: workers = cpu_count() * 2`) is the
+/// variable with the CPU count as its fallback; a value that already
+/// falls back to the CPU count stays so when a branch counts them too
+/// (a `min` with an optional cap). Anything else is unknown.
+fn either_branch(old: &Value, new: Value, tested: Option<&String>) -> Value {
+    let no_fallback = |d: &Option<Box<Value>>| {
+        d.as_deref()
+            .is_none_or(|v| matches!(v, Value::None | Value::Unknown))
     };
-    match (old, &new) {
-        (Value::Env { var, .. }, other) if other.counts_host_cpus() => fallback(var),
-        (other, Value::Env { var, .. }) if other.counts_host_cpus() => fallback(var),
-        _ => Value::Unknown,
-    }
+    let merge = |env: &Value, other: &Value| match env {
+        Value::Env { default, .. } if default.as_deref() == Some(&Value::HostCpus) => {
+            other.counts_host_cpus().then(|| env.clone())
+        }
+        Value::Env { var, default }
+            if other.counts_host_cpus() && no_fallback(default) && tested == Some(var) =>
+        {
+            Some(Value::Env {
+                var: var.clone(),
+                default: Some(Box::new(Value::HostCpus)),
+            })
+        }
+        _ => None,
+    };
+    merge(old, &new)
+        .or_else(|| merge(&new, old))
+        .unwrap_or(Value::Unknown)
 }
 
 /// `int(v)`, `float(v)`, `str(v)`, `bool(v)` of a known value (taken, not
@@ -1042,6 +1080,28 @@ mod tests {
                 var: "WEB_CONCURRENCY".to_string(),
                 default: Some(Box::new(Value::HostCpus)),
             })
+        );
+        // A branch reading another variable, or one with its own
+        // fallback, says nothing of the CPUs when the variable is unset.
+        let other = "import os\nfrom multiprocessing import cpu_count\nif os.getenv('AUTO'):\n    workers = cpu_count()\nelse:\n    workers = int(os.getenv('WEB_CONCURRENCY', '4'))\n";
+        assert_eq!(
+            parse(other).get("workers").map(|a| a.value.clone()),
+            Some(Value::Unknown)
+        );
+        let own = "import os\nfrom multiprocessing import cpu_count\nw = os.getenv('W')\nif w:\n    workers = int(os.getenv('W', '4'))\nelse:\n    workers = cpu_count()\n";
+        assert_eq!(
+            parse(own).get("workers").map(|a| a.value.clone()),
+            Some(Value::Unknown)
+        );
+        let later = "import os\nfrom multiprocessing import cpu_count\nworkers = int(os.getenv('W', '4'))\nif os.getenv('X'):\n    workers = cpu_count()\n";
+        assert_eq!(
+            parse(later).get("workers").map(|a| a.value.clone()),
+            Some(Value::Unknown)
+        );
+        let tried = "import os\nfrom multiprocessing import cpu_count\nw = os.getenv('W')\ntry:\n    workers = int(w)\nexcept ValueError:\n    workers = cpu_count()\n";
+        assert_eq!(
+            parse(tried).get("workers").map(|a| a.value.clone()),
+            Some(Value::Unknown)
         );
         // Two literals still disagree into the unknown.
         let m = parse("import os\nif os.getenv('BIG'):\n    workers = 8\nelse:\n    workers = 2\n");

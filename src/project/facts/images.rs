@@ -121,6 +121,9 @@ pub struct Run {
     /// Where volumes are mounted in the container (compose `volumes:`
     /// targets, a container's `volumeMounts` paths).
     pub mounts: Vec<String>,
+    /// The host's folders a compose service bind-mounts (the sources:
+    /// `/usr/src` in `/usr/src:/usr/src:ro`).
+    pub host_paths: Vec<String>,
     /// The platform runs it as a user other than root whatever the image
     /// says (a container's non-zero `runAsUser`, the pod's when the
     /// container sets none; a compose `user:` other than root), and where.
@@ -945,7 +948,13 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 .collect(),
             env_from,
             env_open,
-            mounts: s.volumes().into_iter().map(|v| v.target).collect(),
+            mounts: s.volumes().iter().map(|v| v.target.clone()).collect(),
+            host_paths: s
+                .volumes()
+                .into_iter()
+                .filter(|v| v.bind)
+                .filter_map(|v| v.source)
+                .collect(),
             non_root: s
                 .get("user")
                 .filter(|u| {
@@ -1206,6 +1215,9 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                         Some(path.to_string())
                     })
                     .collect(),
+                // `hostPath` volumes are not read: a node's kernel tree
+                // is for compose's and `docker run`'s tools.
+                host_paths: Vec::new(),
                 non_root: runs_non_root(&w, &c, path),
                 host_privileges: container_privileges(&c, path),
             }));

@@ -7,7 +7,8 @@ declare_rule! {
     /// every interface: no host address, or `0.0.0.0`/`::`. A port the
     /// image is documented to serve nothing on is left out (`8001` of
     /// `redis/redis-stack-server`, which has no RedisInsight), unless the
-    /// service sets its own `command:`.
+    /// service sets its own `command:` or passes a `--port` in its
+    /// environment (`REDIS_ARGS`).
     ///
     /// ## Why it matters in production
     /// Docker writes its own firewall rules: a published port is reachable
@@ -54,9 +55,15 @@ impl Rule for DatabasePortPublished {
                 continue;
             }
             // A port the image is known to serve nothing on (and the
-            // service does not choose its own program).
+            // service chooses neither its own program nor its server's
+            // arguments: Redis Stack reads `REDIS_ARGS`).
+            let own_args = s.environment().iter().any(|e| {
+                e.value
+                    .and_then(|v| v.as_str())
+                    .is_some_and(|v| v.contains("--port"))
+            });
             let served = crate::rules::known_images::served_ports(&image.text)
-                .filter(|_| s.get("command").is_none());
+                .filter(|_| s.get("command").is_none() && !own_args);
             for p in s.ports() {
                 if served
                     .is_some_and(|ports| p.target.parse::<i64>().is_ok_and(|t| !ports.contains(&t)))

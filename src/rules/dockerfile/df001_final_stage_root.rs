@@ -43,8 +43,9 @@ declare_rule! {
     /// `docker run --rm -it jess/htop`, `docker run -it tetris`; or a
     /// `CMD` of such a program reading its standard input, `CMD
     /// ["hadolint", "-"]`; or an `ENTRYPOINT` that is a bare interpreter
-    /// or shell, `ENTRYPOINT ["python"]`, with no `CMD` and no deployment
-    /// giving it a command: a prompt each run hands a script) is information, with
+    /// or shell, `ENTRYPOINT ["python"]`, with no `CMD`, no documented
+    /// `docker run` that detaches it and no deployment giving it a
+    /// command: a prompt each run hands a script) is information, with
     /// that reason: it is not a long-lived target, and what root still
     /// costs is files it writes to mounted folders owned by root.
     ///
@@ -75,7 +76,8 @@ declare_rule! {
     ///
     /// Silent when the image starts a daemon that steps down from root by
     /// itself, by default, once it has opened what needs root (Mosquitto,
-    /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd, FreeRADIUS' radiusd as packaged: their own
+    /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd, and FreeRADIUS'
+    /// radiusd from the distribution's `freeradius` package: their own
     /// `user` setting), unless its command keeps it root (`--user=root`,
     /// `-u root`, ntopng's `--dont-change-user`).
     ///
@@ -102,9 +104,10 @@ declare_rule! {
     /// image and the Dockerfile's own usage comment does, with
     /// `--privileged`, `--cap-add` or `--device` (`# docker run
     /// --device=/dev/sda …`): the author's stated deployment. Silent
-    /// where those privileged runs also hand it the host's kernel
-    /// headers (`/usr/src`): a kernel tracer or module builder such as
-    /// bcc's tools, whose probes only root can load.
+    /// where each of those privileged runs also bind-mounts the host's
+    /// kernel headers (`/usr/src` as the source): a kernel tracer or
+    /// module builder such as bcc's tools, whose probes only root can
+    /// load.
     ///
     /// Silent for an image that runs nowhere in the repository and that
     /// its other Dockerfiles use only as a stage they copy prebuilt files
@@ -269,7 +272,7 @@ impl Rule for FinalStageRunsAsRoot {
                 // Privileged and given the host's kernel headers: a kernel
                 // tracer or module builder (bcc's tools), which only root
                 // can load into the kernel.
-                if privileged.is_some() && image_role::builds_against_host_kernel(cx) {
+                if privileged.is_some() && image_role::privileged_with_kernel_tree(cx) {
                     return;
                 }
                 if let Some(why) = privileged {
@@ -419,6 +422,18 @@ mod tests {
         // Privileged without the kernel's headers: root by design, said.
         let no_headers = text.replace("#\t-v /usr/src:/usr/src:ro \\\n", "");
         assert_eq!(found(&no_headers), [(Severity::Info, 0)]);
+        // A folder mounted at /usr/src is not the host's kernel tree.
+        let other = text.replace("-v /usr/src:/usr/src:ro", "-v ./src:/usr/src");
+        assert_eq!(found(&other), [(Severity::Info, 0)]);
+    }
+
+    #[test]
+    fn packaged_freeradius_switches_to_its_user() {
+        let text = "FROM alpine:3.20\nRUN apk add --no-cache freeradius\nEXPOSE 1812/udp\nCMD [\"radiusd\", \"-f\"]\n";
+        assert_eq!(found(text), []);
+        // Built from source, nothing configures the switch.
+        let built = text.replace("apk add --no-cache freeradius", "make install");
+        assert_eq!(found(&built), [(Severity::Error, 0)]);
     }
 
     #[test]

@@ -95,16 +95,6 @@ fn is_build_tool(pkg: &str) -> bool {
         || name.ends_with("-devel")
 }
 
-/// Is `cmd` an install of packages (apt, apk, yum/dnf/microdnf)?
-fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
-    match cmd.program()? {
-        "apt-get" | "apt" => apt_subcommand(cmd, &["install"]),
-        "apk" => cmd.subcommand().filter(|w| w.text == "add"),
-        "yum" | "dnf" | "microdnf" => cmd.subcommand().filter(|w| w.text == "install"),
-        _ => None,
-    }
-}
-
 /// `a`, `b` and `c`; past three, `a`, `b`, `c` and N more.
 fn named(pkgs: &[&Word]) -> String {
     let shown: Vec<String> = pkgs

@@ -79,3 +79,46 @@ impl Rule for AptRecommendsInstalled {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    fn offsets(text: &str) -> Vec<usize> {
+        check_text(&AptRecommendsInstalled, text)
+            .iter()
+            .map(|f| f.span.start)
+            .collect()
+    }
+
+    #[test]
+    fn a_purge_takes_recommendations_only_with_an_auto_remove_after_it() {
+        let install = "FROM debian:12-slim\nRUN apt-get update && apt-get install -y curl && curl -fsSLO https://example.com/a";
+        let at = install.find("apt-get install").unwrap_or(0);
+        assert!(
+            offsets(&format!(
+                "{install} && apt-get purge -y --auto-remove curl\n"
+            ))
+            .is_empty()
+        );
+        assert!(
+            offsets(&format!(
+                "{install} && apt-get purge -y curl && apt-get autoremove -y\n"
+            ))
+            .is_empty()
+        );
+        // An auto-remove before the purge finds curl's packages still needed.
+        assert_eq!(
+            offsets(&format!(
+                "{install} && apt-get autoremove -y && apt-get purge -y curl\n"
+            )),
+            [at]
+        );
+        // A purge without an auto-remove leaves them.
+        assert_eq!(
+            offsets(&format!("{install} && apt-get purge -y curl\n")),
+            [at]
+        );
+    }
+}

@@ -6,8 +6,8 @@ declare_rule! {
     /// python, gunicorn or uvicorn) without `ENV PYTHONUNBUFFERED=1` and not
     /// started with `python -u`. Command-line tool and desktop application
     /// images (see DF001; `ENTRYPOINT ["python"]` with no `CMD`, nothing
-    /// exposed and no deployment giving it a command is one, a prompt each
-    /// run hands a script) are not reported: they write to a terminal or a pipe per run; nor base
+    /// exposed, no documented detached run and no deployment giving it a
+    /// command is one, a prompt each run hands a script) are not reported: they write to a terminal or a pipe per run; nor base
     /// images (no `ENTRYPOINT`, a `CMD` that opens a bare interpreter or
     /// shell such as `CMD ["python3"]`, or none on an official language
     /// image such as `python` that nothing in the repository runs, whose

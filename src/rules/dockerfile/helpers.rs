@@ -193,12 +193,32 @@ impl<'a> Removals<'a> {
         self.auto.is_some_and(|a| a > at) || self.named.get(pkg).is_some_and(|p| *p > at)
     }
 
-    /// `pkg`, installed at `at`, is purged by name later in the RUN and
-    /// an auto-remove follows the install: the packages installed with
-    /// it only for it (its dependencies and recommendations) go too.
+    /// `pkg`, installed at `at`, is purged by name later in the RUN, with
+    /// `--auto-remove` or before an `apt-get autoremove`: the packages
+    /// installed only for it (its dependencies and recommendations) go
+    /// too. (An auto-remove before the purge finds them still needed.)
     pub fn purges_with_its_own_after(&self, pkg: &str, at: usize) -> bool {
-        self.auto.is_some_and(|a| a > at) && self.named.get(pkg).is_some_and(|p| *p > at)
+        self.named
+            .get(pkg)
+            .is_some_and(|p| *p > at && self.auto.is_some_and(|a| a >= *p))
     }
+}
+
+/// Is `cmd` an install of packages (apt, apk, yum/dnf/microdnf)?
+pub fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
+    match cmd.program()? {
+        "apt-get" | "apt" => apt_subcommand(cmd, &["install"]),
+        "apk" => cmd.subcommand().filter(|w| w.text == "add"),
+        "yum" | "dnf" | "microdnf" => cmd.subcommand().filter(|w| w.text == "install"),
+        _ => None,
+    }
+}
+
+/// A RUN of the final image installs the distribution's package `name`.
+pub fn installs_package(df: &Dockerfile, name: &str) -> bool {
+    final_runs(df)
+        .flat_map(commands)
+        .any(|c| install_word(c).is_some_and(|sub| packages(c, sub).any(|p| p.text == name)))
 }
 
 pub use crate::parse::shell::pip_install;

@@ -20,7 +20,8 @@ pub enum Role {
     /// detaches it (`docker run --rm -it jess/htop`, `docker run -it
     /// tetris`), or that reads its standard input (`CMD ["hadolint",
     /// "-"]`). Also an ENTRYPOINT that is a bare interpreter or shell
-    /// (`ENTRYPOINT ["python"]`) with no CMD, nothing exposed, and no
+    /// (`ENTRYPOINT ["python"]`) with no CMD, nothing exposed, no
+    /// documented `docker run` that detaches or restarts it, and no
     /// deployment giving it a command: a prompt each run hands a script.
     Tool,
     /// No ENTRYPOINT, and its CMD opens a bare interpreter or shell
@@ -248,7 +249,12 @@ pub fn starts_self_demoting_daemon(cx: &DockerContext<'_>) -> bool {
             })
         })
     });
-    crate::rules::known_images::program_drops_root(&program) && !keeps_root
+    // FreeRADIUS' `radiusd` switches to `radius` where the distribution's
+    // package configures it so (Alpine, Fedora); a build from source does
+    // not.
+    let demotes = crate::rules::known_images::program_drops_root(&program)
+        || (program == "radiusd" && super::helpers::installs_package(cx.dockerfile, "freeradius"));
+    demotes && !keeps_root
 }
 
 /// The role of the image `cx` builds.
@@ -325,13 +331,14 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
     let Some(program) = cmd.program().map(str::to_string) else {
         return unknown(df);
     };
-    // A bare interpreter or shell as the ENTRYPOINT, no CMD, and no
-    // deployment that gives it a command (`ENTRYPOINT ["python"]` beside
-    // example scripts): a prompt, run per invocation with the script
-    // each run names.
+    // A bare interpreter or shell as the ENTRYPOINT, no CMD, no
+    // documented run that detaches it, and no deployment that gives it a
+    // command (`ENTRYPOINT ["python"]` beside example scripts): a prompt,
+    // run per invocation with the script each run names.
     if cmd.argv.len() == 1
         && (PROMPTS.contains(&program.as_str()) || program.starts_with("python3."))
         && df.final_last(Keyword::Cmd).is_none()
+        && !usage_detaches(&cx.file.text)
         && !cx
             .project
             .units_of(&cx.file.path)
@@ -471,12 +478,15 @@ pub fn serves_unchecked_somewhere(cx: &DockerContext<'_>) -> bool {
 /// root can use (`# docker run --privileged …`, `--cap-add`, `--device`):
 /// the author's stated deployment, where the repository holds no other.
 pub fn usage_grants_privileges(text: &str) -> bool {
-    usage_run_has(text, |w| {
-        w == "--privileged"
-            || w.starts_with("--privileged=true")
-            || w.starts_with("--cap-add")
-            || w.starts_with("--device")
-    })
+    usage_run_has(text, grants_privileges)
+}
+
+/// A `docker run` word that grants privileges only root can use.
+fn grants_privileges(w: &str) -> bool {
+    w == "--privileged"
+        || w.starts_with("--privileged=true")
+        || w.starts_with("--cap-add")
+        || w.starts_with("--device")
 }
 
 /// The Dockerfile's own usage comment, or a deployment of the image,
@@ -484,20 +494,44 @@ pub fn usage_grants_privileges(text: &str) -> bool {
 /// builds against the running kernel (an eBPF toolkit compiling its
 /// probes, a kernel module built on the host).
 pub fn builds_against_host_kernel(cx: &DockerContext<'_>) -> bool {
-    // The kernel's headers: `/lib/modules` alone is what `modprobe`
-    // reads to load a module, not a build.
-    let kernel_tree = |path: &str| path.trim_end_matches('/') == "/usr/src";
-    usage_run_has(&cx.file.text, |w| {
-        let source = w
-            .split(',')
-            .find_map(|p| p.strip_prefix("source=").or_else(|| p.strip_prefix("src=")))
-            .unwrap_or_else(|| w.split(':').next().unwrap_or(w));
-        kernel_tree(source)
-    }) || cx
-        .project
-        .units_of(&cx.file.path)
-        .flat_map(|u| u.runs.iter())
-        .any(|r| r.mounts.iter().any(|m| kernel_tree(m)))
+    usage_runs(&cx.file.text)
+        .iter()
+        .any(|r| r.iter().any(|w| mounts_kernel_tree(w)))
+        || cx
+            .project
+            .units_of(&cx.file.path)
+            .flat_map(|u| u.runs.iter())
+            .any(|r| r.host_paths.iter().any(|p| kernel_tree(p)))
+}
+
+/// The kernel's headers: `/lib/modules` alone is what `modprobe` reads
+/// to load a module, not a build.
+fn kernel_tree(path: &str) -> bool {
+    path.trim_end_matches('/') == "/usr/src"
+}
+
+/// A `docker run` word that bind-mounts the host's kernel headers
+/// (`/usr/src:/usr/src:ro`, `source=/usr/src,…`).
+fn mounts_kernel_tree(w: &str) -> bool {
+    let source = w
+        .split(',')
+        .find_map(|p| p.strip_prefix("source=").or_else(|| p.strip_prefix("src=")))
+        .unwrap_or_else(|| w.split(':').next().unwrap_or(w));
+    kernel_tree(source)
+}
+
+/// Where the image runs, it is privileged and given the host's kernel
+/// headers on the same run: every deployment of the repository (when
+/// there is one), else a `docker run` of the usage comment.
+pub fn privileged_with_kernel_tree(cx: &DockerContext<'_>) -> bool {
+    if runs_somewhere(cx) {
+        return every_run(cx, |r| {
+            r.host_privileges.is_some() && r.host_paths.iter().any(|p| kernel_tree(p))
+        });
+    }
+    usage_runs(&cx.file.text)
+        .iter()
+        .any(|r| r.iter().any(|w| grants_privileges(w)) && r.iter().any(|w| mounts_kernel_tree(w)))
 }
 
 /// The Dockerfile's own usage comment runs the image on the host's X
@@ -520,6 +554,12 @@ pub fn usage_runs_once(text: &str) -> bool {
         && runs
             .iter()
             .all(|r| (r.contains(&"--rm") || at_terminal(r)) && !r.iter().any(|w| detached(w)))
+}
+
+/// A documented `docker run` detaches or restarts the container: the
+/// author runs it as a service.
+pub fn usage_detaches(text: &str) -> bool {
+    usage_run_has(text, detached)
 }
 
 /// Every documented `docker run` attaches a terminal (`-it`, `-i -t`,

@@ -144,28 +144,46 @@ impl Launch {
         }
     }
 
-    /// A variable known to be set where the server starts (or on its
-    /// command line).
     /// The server trusts a proxy's forwarded headers (`forwarded_allow_ips`
-    /// set anywhere, `FORWARDED_ALLOW_IPS`, uvicorn's `--proxy-headers`):
+    /// written on its command line, in `GUNICORN_CMD_ARGS` or its
+    /// configuration; `FORWARDED_ALLOW_IPS`; uvicorn's `--proxy-headers`):
     /// its author put a proxy in front of it.
     pub fn trusts_forwarded(&self) -> bool {
-        !matches!(self.setting("forwarded_allow_ips"), Setting::Default)
-            || self.has_env("FORWARDED_ALLOW_IPS")
+        matches!(
+            self.setting("forwarded_allow_ips"),
+            Setting::Flag(_) | Setting::EnvArgs(_) | Setting::Config(..)
+        ) || self.has_env("FORWARDED_ALLOW_IPS")
             || self.command.get("proxy_headers").is_some()
     }
 
-    /// Started by systemd or supervisord on a host (gunicorn's deployment
-    /// guide puts nginx in front there), or by a Procfile (the platform's
-    /// router forwards to the dynos).
+    /// Started from a Procfile (the platform's router forwards to the
+    /// dynos), or by systemd or supervisord on a host and bound to a Unix
+    /// socket or the loopback address (gunicorn's default): only a proxy
+    /// on the same host can reach it there.
     pub fn on_a_host_or_platform(&self) -> bool {
         match self.site {
             Site::Procfile { .. } => true,
-            Site::Systemd | Site::Supervisor { .. } => !self.in_container,
+            Site::Systemd | Site::Supervisor { .. } => {
+                let bind = self.setting("bind");
+                // gunicorn's default bind is `127.0.0.1:8000`.
+                !self.in_container
+                    && (bind.is_default()
+                        || bind.value().is_some_and(|v| match v {
+                            Value::Str(b) => {
+                                b.starts_with("unix:")
+                                    || b.starts_with("127.")
+                                    || b.starts_with("localhost")
+                                    || b.starts_with("[::1]")
+                            }
+                            _ => false,
+                        }))
+            }
             _ => false,
         }
     }
 
+    /// A variable known to be set where the server starts (or on its
+    /// command line).
     pub fn has_env(&self, name: &str) -> bool {
         self.env.contains_key(name) || self.command.env_var(name).is_some()
     }
@@ -504,24 +522,13 @@ pub fn in_kube_container(
         .collect()
 }
 
-/// Reverse proxies that front a server in the same container.
-const PROXIES: &[&str] = &[
-    "nginx",
-    "haproxy",
-    "caddy",
-    "httpd",
-    "apache2",
-    "apachectl",
-    "traefik",
-    "envoy",
-    "openresty",
-];
-
 /// A word that runs a reverse proxy (`nginx`, `/usr/sbin/nginx`, or a
 /// shell script's text that starts one).
 pub fn is_proxy(word: &str) -> bool {
     word.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
-        .any(|w| PROXIES.contains(&w.rsplit('/').next().unwrap_or(w)))
+        .any(|w| {
+            crate::rules::known_images::PROXY_PROGRAMS.contains(&w.rsplit('/').next().unwrap_or(w))
+        })
 }
 
 /// Servers a Procfile's processes start. Dynos get `PORT` (and, for

@@ -185,7 +185,7 @@ pub fn run_launches(
             proxied: l.behind_local_proxy
                 || l.trusts_forwarded()
                 || l.on_a_host_or_platform()
-                || project.fronted_by_proxy(),
+                || project.fronted_by_proxy(&file.path),
         };
         for rule in enabled(selection) {
             rule.server(&cx, out);
@@ -252,7 +252,9 @@ pub fn check_gunicorn(
         asgi: cx.asgi,
         config,
         here: Here::Config(&cx),
-        proxied: project.fronted_by_proxy(),
+        // The configuration's own lint reports the values written there,
+        // not defaults: what is in front of its servers is theirs to say.
+        proxied: false,
     };
     for rule in enabled(selection) {
         rule.server(&lcx, out);
@@ -367,6 +369,12 @@ pub fn check_procfile(
 }
 
 // ---- questions several rules ask ----
+
+/// gunicorn's synchronous worker, as gunicorn itself tells it (`sync`,
+/// or a class path ending in `SyncWorker`).
+fn is_sync_worker(class: &str) -> bool {
+    class == "sync" || class.ends_with("SyncWorker")
+}
 
 /// Worker classes that run a WSGI app (and cannot serve an ASGI one).
 fn is_wsgi_worker(class: &str) -> bool {

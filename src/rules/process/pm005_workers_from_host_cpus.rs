@@ -6,8 +6,9 @@ declare_rule! {
     /// `multiprocessing`, `os` or `psutil`, or `os.sched_getaffinity`, in a
     /// gunicorn configuration file (also as the fallback of an environment
     /// variable: `os.getenv("WEB_CONCURRENCY", cpu_count())`, or an `if`
-    /// that reads the variable on one branch and counts the CPUs on the
-    /// other), and `$(nproc)` in a `--workers` flag.
+    /// on the variable whose one branch reads it, with no fallback of its
+    /// own, and whose other counts the CPUs), and `$(nproc)` in a
+    /// `--workers` flag.
     ///
     /// ## Why it matters in production
     /// In a container these count the node's cores, not the container's

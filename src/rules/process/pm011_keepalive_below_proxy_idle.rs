@@ -4,18 +4,23 @@ use crate::registry::{OptionKind, RuleOption};
 declare_rule! {
     /// ## What it checks
     /// A keep-alive timeout below `min-seconds` (5 by default): gunicorn's
-    /// `keepalive`/`--keep-alive` (its default is 2 s, which applies to
-    /// every worker class but `sync`, which does not keep connections:
-    /// `gthread`, also chosen by `--threads` above 1 with no class,
-    /// `gevent`, `eventlet`, `tornado` and the ASGI workers; the default
-    /// is reported only where a proxy is in front of the server: one
-    /// starts beside it, the repository deploys one (an Ingress, a compose
-    /// service or container of nginx, Traefik, Caddy, HAProxy or Envoy),
-    /// the server trusts forwarded headers, or it runs on a host under
-    /// systemd or supervisord (gunicorn's deployment guide puts nginx in
-    /// front there) or from a Procfile (the platform's router); for
-    /// clients that connect directly gunicorn advises 1–5 s),
-    /// uvicorn's `--timeout-keep-alive` and hypercorn's `--keep-alive`.
+    /// `keepalive`/`--keep-alive`, uvicorn's `--timeout-keep-alive` and
+    /// hypercorn's `--keep-alive` as written; and gunicorn's default of
+    /// 2 s for a worker that keeps connections (every class but `sync`,
+    /// which closes each after its response; `sync` with `--threads` above
+    /// 1 is `gthread`).
+    ///
+    /// The default is reported only where a proxy is in front of the
+    /// server: one starts beside it (same command, same supervisord file);
+    /// the production compose file that runs it (or its image) also runs a
+    /// proxy's image (nginx, Traefik, Caddy, HAProxy, Envoy, OpenResty,
+    /// httpd); its production manifest's folder holds an Ingress; the
+    /// server trusts forwarded headers (`forwarded_allow_ips`,
+    /// `FORWARDED_ALLOW_IPS`, `--proxy-headers`); it runs from a Procfile
+    /// (the platform's router); or it runs under systemd or supervisord on
+    /// a host bound to a Unix socket or the loopback address (gunicorn's
+    /// default), where only a local proxy reaches it. For clients that
+    /// connect directly gunicorn advises 1–5 s.
     ///
     /// ## Why it matters in production
     /// A load balancer or reverse proxy keeps idle connections to the
@@ -144,16 +149,17 @@ impl Rule for KeepaliveBelowProxyIdle {
 
 /// The worker keeps idle connections open, so gunicorn's keep-alive
 /// applies: every class but `sync` (which closes each connection after
-/// its response); with no class set, `--threads` above 1 makes gunicorn
-/// use `gthread`.
+/// its response), and `sync` itself with `--threads` above 1, which
+/// gunicorn turns into `gthread`.
 fn keeps_connections(l: &Launch) -> bool {
+    let threads = l
+        .setting("threads")
+        .value()
+        .and_then(|v| v.as_int())
+        .is_some_and(|n| n > 1);
     match l.setting("worker_class").value() {
-        Some(Value::Str(k)) => k != "sync" && k != "gunicorn.workers.sync.SyncWorker",
+        Some(Value::Str(k)) => !is_sync_worker(&k) || threads,
         Some(_) => false,
-        None => l
-            .setting("threads")
-            .value()
-            .and_then(|v| v.as_int())
-            .is_some_and(|n| n > 1),
+        None => threads,
     }
 }
