@@ -199,3 +199,25 @@ fn an_image_only_copied_from_never_runs() {
     );
     assert_eq!(graded(p, "DF001"), ["Dockerfile.sqlite:1:1 DF001 info"]);
 }
+
+#[test]
+fn a_privileged_kernel_tracer_deployed_with_the_hosts_headers_needs_root() {
+    let d = dir();
+    let p = d.path();
+    write(
+        p,
+        "tracer/Dockerfile",
+        "FROM debian:12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends bpfcc-tools && rm -rf /var/lib/apt/lists/*\nEXPOSE 9100\nCMD [\"tracer-exporter\"]\n",
+    );
+    let compose = |source: &str| {
+        format!(
+            "services:\n  tracer:\n    build: .\n    privileged: true\n    restart: always\n    volumes:\n      - {source}:/usr/src:ro\n      - /lib/modules:/lib/modules:ro\n"
+        )
+    };
+    // The host's kernel headers on the privileged run.
+    write(p, "tracer/compose.yaml", compose("/usr/src"));
+    assert_eq!(graded(p, "DF001"), Vec::<String>::new());
+    // A folder of the checkout mounted there is not the kernel's tree.
+    write(p, "tracer/compose.yaml", compose("./src"));
+    assert_eq!(graded(p, "DF001"), ["tracer/Dockerfile:1:1 DF001 info"]);
+}

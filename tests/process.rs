@@ -400,3 +400,65 @@ fn a_cpu_count_fallback_written_as_branches_is_the_hosts_cpus() {
         ]
     );
 }
+
+#[test]
+fn an_ingress_beside_the_manifest_is_a_proxy_in_front() {
+    let dir = project();
+    let d = dir.path();
+    write(
+        d,
+        "k8s/deploy.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: api}\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: ghcr.io/acme/api:1.0.0\n          command: [\"gunicorn\", \"-k\", \"gevent\", \"-w\", \"2\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n",
+    );
+    let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: api\nspec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: api\n                port: {number: 80}\n";
+    // No proxy in the files: clients may connect directly.
+    assert_eq!(findings(d, "PM011"), Vec::<String>::new());
+    // An Ingress in its own file of the manifest's folder.
+    write(d, "k8s/ingress.yaml", ingress);
+    assert_eq!(findings(d, "PM011"), ["k8s/deploy.yaml:16:21 PM011"]);
+    // One in another folder fronts what is deployed there.
+    std::fs::remove_file(d.join("k8s/ingress.yaml")).unwrap_or_else(|e| panic!("remove: {e}"));
+    write(d, "other/ingress.yaml", ingress);
+    assert_eq!(findings(d, "PM011"), Vec::<String>::new());
+}
+
+#[test]
+fn a_host_server_is_behind_a_local_proxy_only_when_it_binds_locally() {
+    let dir = project();
+    let d = dir.path();
+    let unit = |exec: &str| {
+        write(
+            d,
+            "api.service",
+            format!(
+                "[Service]\nUser=app\nRestart=always\nEnvironment=WEB_CONCURRENCY=2\nExecStart={exec}\n"
+            ),
+        );
+        findings(d, "PM011")
+    };
+    let gevent = "/srv/.venv/bin/gunicorn -k gevent --timeout 30";
+    assert_eq!(
+        unit(&format!("{gevent} -b 127.0.0.1:8000 app:app")),
+        ["api.service:5:11 PM011"]
+    );
+    assert_eq!(
+        unit(&format!("{gevent} -b unix:/run/api.sock app:app")),
+        ["api.service:5:11 PM011"]
+    );
+    // gunicorn's default bind is the loopback address.
+    assert_eq!(
+        unit(&format!("{gevent} app:app")),
+        ["api.service:5:11 PM011"]
+    );
+    // Reachable from the network, or on one address of several.
+    assert_eq!(
+        unit(&format!("{gevent} -b 0.0.0.0:8000 app:app")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        unit(&format!(
+            "{gevent} -b 127.0.0.1:8000 -b 0.0.0.0:9000 app:app"
+        )),
+        Vec::<String>::new()
+    );
+}

@@ -18,11 +18,12 @@ const MAX_LEVELS: usize = 6;
 
 /// Kinds of Kubernetes objects that give other objects duties: only
 /// manifests holding one are parsed for the index.
-const INDEXED: [&str; 4] = [
+const INDEXED: [&str; 5] = [
     "Service",
     "HorizontalPodAutoscaler",
     "PodDisruptionBudget",
     "ScaledObject",
+    "Ingress",
 ];
 
 /// A YAML candidate that may be a Kubernetes manifest.

@@ -1968,6 +1968,11 @@ impl Project {
                     r.mounts.push(m);
                 }
             }
+            for m in base.host_paths {
+                if !r.host_paths.contains(&m) {
+                    r.host_paths.push(m);
+                }
+            }
         }
     }
 

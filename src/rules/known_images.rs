@@ -200,9 +200,9 @@ pub fn image_drops_root(image: &str) -> bool {
 }
 
 /// The official HAProxy image has ended with `USER haproxy` since 2.4:
-/// untagged or a named current tag (`alpine`, `lts`, `latest`) is a
-/// recent one; a version tag counts from 2.4; a tag a variable chooses
-/// is unknown.
+/// untagged or a named tag (`alpine`, `lts`, `bookworm`) is a current
+/// release; a version tag counts from 2.4; a tag a variable chooses is
+/// unknown.
 fn official_haproxy_drops_root(image: &str) -> bool {
     let r = crate::parse::image::ImageRef::parse(image, crate::source::Span::default(), false);
     if r.short_name() != "haproxy" || r.unresolved || image.contains('$') {
@@ -213,10 +213,8 @@ fn official_haproxy_drops_root(image: &str) -> bool {
     let number = |p: Option<&str>| p.and_then(|p| p.parse::<u32>().ok());
     match (number(parts.next()), number(parts.next())) {
         (Some(major), minor) => (major, minor.unwrap_or(u32::MAX)) >= (2, 4),
-        (None, _) => {
-            let name = tag.split('-').next().unwrap_or(tag);
-            matches!(name, "alpine" | "lts" | "latest")
-        }
+        // `alpine`, `lts`, `bookworm`, `alpine3.22`: a current release.
+        (None, _) => true,
     }
 }
 
@@ -311,9 +309,9 @@ pub fn image_has_healthcheck(image: &str) -> bool {
     .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
 }
 
-/// Reverse proxies, by the program that runs them (`nginx`,
-/// `apachectl`); the first seven are also the names of their images.
-pub const PROXY_PROGRAMS: &[&str] = &[
+/// Reverse proxies, by the name of their program and of their image
+/// (`nginx`, `traefik`); `apache2` and `apachectl` are programs only.
+const PROXIES: &[&str] = &[
     "nginx",
     "haproxy",
     "caddy",
@@ -321,19 +319,28 @@ pub const PROXY_PROGRAMS: &[&str] = &[
     "traefik",
     "envoy",
     "openresty",
-    "apache2",
-    "apachectl",
 ];
 
+/// A program that runs a reverse proxy (`nginx`, `apachectl`).
+pub fn is_proxy_program(program: &str) -> bool {
+    PROXIES.contains(&program) || matches!(program, "apache2" | "apachectl")
+}
+
 /// Images of reverse proxies and load balancers (`nginx:1.27`,
-/// `traefik:v3.1`, `nginxinc/nginx-unprivileged`, `jwilder/nginx-proxy`).
+/// `traefik:v3.1`, `nginxinc/nginx-unprivileged`,
+/// `envoyproxy/envoy-distroless`, `lucaslorentz/caddy-docker-proxy`);
+/// not the exporters and tools named after one
+/// (`nginx-prometheus-exporter`, `traefik-certs-dumper`).
 pub fn is_proxy_image(image: &str) -> bool {
     let repo = repository(image);
     let name = repo.rsplit('/').next().unwrap_or(&repo);
-    PROXY_PROGRAMS
-        .get(..7)
-        .is_some_and(|images| images.contains(&name))
-        || ["nginx-unprivileged", "nginx-proxy", "nginx-proxy-manager"].contains(&name)
+    PROXIES.iter().any(|p| {
+        name == *p
+            || name
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.starts_with('-'))
+    }) && !name.ends_with("-exporter")
+        && !name.contains("certs-dumper")
 }
 
 /// Images of databases and brokers.
@@ -508,6 +515,8 @@ mod tests {
         assert!(image_drops_root("docker.io/library/haproxy:3.0"));
         assert!(!image_drops_root("haproxy:${HAPROXY_TAG:-2.2}"));
         assert!(!image_drops_root("haproxy:${TAG}"));
+        assert!(image_drops_root("haproxy:bookworm"));
+        assert!(image_drops_root("haproxy:alpine3.22"));
         assert!(image_drops_root("outlinewiki/outline:0.80.2"));
         assert!(image_drops_root("mitmproxy/mitmproxy"));
     }
@@ -521,6 +530,9 @@ mod tests {
         assert!(!is_proxy_image("nginx/nginx-prometheus-exporter:1.3"));
         assert!(!is_proxy_image("acme/nginxlog"));
         assert!(!is_proxy_image("ldez/traefik-certs-dumper"));
+        assert!(is_proxy_image("envoyproxy/envoy-distroless:v1.31"));
+        assert!(is_proxy_image("haproxytech/haproxy-alpine:3.0"));
+        assert!(is_proxy_image("lucaslorentz/caddy-docker-proxy:2.9"));
     }
 
     #[test]

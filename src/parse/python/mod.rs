@@ -544,8 +544,18 @@ impl Evaluator {
                 }
             }
             Stmt::If(s) => {
-                let tested = match self.eval(&s.test, 0) {
-                    Value::Env { var, .. } if s.elif_else_clauses.len() <= 1 => Some(var),
+                // Only an `if` whose other branch is a plain `else`: an
+                // `elif` has a condition of its own.
+                let plain = match s.elif_else_clauses.as_slice() {
+                    [] => true,
+                    [clause] => clause.test.is_none(),
+                    _ => false,
+                };
+                let tested = match &*s.test {
+                    Expr::Name(n) if plain => match self.names.get(n.id.as_str()) {
+                        Some(Value::Env { var, .. }) => Some(var.clone()),
+                        _ => None,
+                    },
                     _ => None,
                 };
                 self.tested.push(tested);
@@ -1101,6 +1111,11 @@ mod tests {
         let tried = "import os\nfrom multiprocessing import cpu_count\nw = os.getenv('W')\ntry:\n    workers = int(w)\nexcept ValueError:\n    workers = cpu_count()\n";
         assert_eq!(
             parse(tried).get("workers").map(|a| a.value.clone()),
+            Some(Value::Unknown)
+        );
+        let elif = "import os\nfrom multiprocessing import cpu_count\nwc = os.getenv('WEB_CONCURRENCY')\nif wc:\n    workers = int(wc)\nelif os.getenv('AUTO'):\n    workers = cpu_count()\n";
+        assert_eq!(
+            parse(elif).get("workers").map(|a| a.value.clone()),
             Some(Value::Unknown)
         );
         // Two literals still disagree into the unknown.

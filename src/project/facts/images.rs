@@ -121,8 +121,9 @@ pub struct Run {
     /// Where volumes are mounted in the container (compose `volumes:`
     /// targets, a container's `volumeMounts` paths).
     pub mounts: Vec<String>,
-    /// The host's folders a compose service bind-mounts (the sources:
-    /// `/usr/src` in `/usr/src:/usr/src:ro`).
+    /// The host's folders it mounts: a compose service's bind-mount
+    /// sources (`/usr/src` in `/usr/src:/usr/src:ro`), a container's
+    /// `hostPath` volumes.
     pub host_paths: Vec<String>,
     /// The platform runs it as a user other than root whatever the image
     /// says (a container's non-zero `runAsUser`, the pod's when the
@@ -295,6 +296,28 @@ pub enum Runner {
         container: String,
         labels: BTreeMap<String, String>,
     },
+}
+
+/// The host folders a container mounts: each `volumeMounts` entry whose
+/// pod volume of that name is a `hostPath`.
+fn host_paths_of(w: &kube::Workload<'_>, c: &kube::Container<'_>) -> Vec<String> {
+    let volumes = w
+        .pod_spec
+        .get("volumes")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
+    c.get("volumeMounts")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|m| {
+            let name = m.get("name")?.as_str()?;
+            let volume = volumes
+                .iter()
+                .find(|v| v.get("name").and_then(Node::as_str) == Some(name))?;
+            Some(volume.get("hostPath")?.get("path")?.as_str()?.to_string())
+        })
+        .collect()
 }
 
 fn loc(path: &Path, span: Span) -> Loc {
@@ -1215,9 +1238,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                         Some(path.to_string())
                     })
                     .collect(),
-                // `hostPath` volumes are not read: a node's kernel tree
-                // is for compose's and `docker run`'s tools.
-                host_paths: Vec::new(),
+                host_paths: host_paths_of(&w, &c),
                 non_root: runs_non_root(&w, &c, path),
                 host_privileges: container_privileges(&c, path),
             }));

@@ -214,11 +214,14 @@ pub fn install_word(cmd: &SimpleCommand) -> Option<&Word> {
     }
 }
 
-/// A RUN of the final image installs the distribution's package `name`.
+/// A RUN of the final image installs the distribution's package `name`
+/// (`freeradius`, `freeradius=3.0.26-r0`, `freeradius~3.0`).
 pub fn installs_package(df: &Dockerfile, name: &str) -> bool {
-    final_runs(df)
-        .flat_map(commands)
-        .any(|c| install_word(c).is_some_and(|sub| packages(c, sub).any(|p| p.text == name)))
+    final_runs(df).flat_map(commands).any(|c| {
+        install_word(c).is_some_and(|sub| {
+            packages(c, sub).any(|p| p.text.split(['=', '~', '<', '>']).next() == Some(name))
+        })
+    })
 }
 
 pub use crate::parse::shell::pip_install;

@@ -559,7 +559,9 @@ pub fn usage_runs_once(text: &str) -> bool {
 /// A documented `docker run` detaches or restarts the container: the
 /// author runs it as a service.
 pub fn usage_detaches(text: &str) -> bool {
-    usage_run_has(text, detached)
+    usage_runs(text)
+        .iter()
+        .any(|r| docker_options(r).iter().any(|w| detached(w)))
 }
 
 /// Every documented `docker run` attaches a terminal (`-it`, `-i -t`,

@@ -163,22 +163,41 @@ impl Launch {
     pub fn on_a_host_or_platform(&self) -> bool {
         match self.site {
             Site::Procfile { .. } => true,
-            Site::Systemd | Site::Supervisor { .. } => {
-                let bind = self.setting("bind");
-                // gunicorn's default bind is `127.0.0.1:8000`.
-                !self.in_container
-                    && (bind.is_default()
-                        || bind.value().is_some_and(|v| match v {
-                            Value::Str(b) => {
-                                b.starts_with("unix:")
-                                    || b.starts_with("127.")
-                                    || b.starts_with("localhost")
-                                    || b.starts_with("[::1]")
-                            }
-                            _ => false,
-                        }))
-            }
+            Site::Systemd | Site::Supervisor { .. } => !self.in_container && self.binds_locally(),
             _ => false,
+        }
+    }
+
+    /// Every address the server binds is a Unix socket or the loopback
+    /// address: gunicorn's default (`127.0.0.1:8000`, but `0.0.0.0:$PORT`
+    /// when `PORT` is set), or every `-b`/`bind` written.
+    fn binds_locally(&self) -> bool {
+        let local = |b: &str| {
+            b.starts_with("unix:")
+                || b.starts_with("127.")
+                || b.starts_with("localhost")
+                || b.starts_with("[::1]")
+        };
+        let written: Vec<&str> = self
+            .command
+            .options
+            .iter()
+            .chain(&self.env_args)
+            .filter(|o| o.setting == "bind")
+            .filter_map(|o| o.value.as_ref().map(|v| v.text.as_str()))
+            .collect();
+        if !written.is_empty() {
+            return written.iter().all(|b| local(b));
+        }
+        match self.setting("bind") {
+            Setting::Default => !self.has_env("PORT"),
+            s => match s.value() {
+                Some(Value::Str(b)) => local(&b),
+                Some(Value::List(l)) => {
+                    !l.is_empty() && l.iter().all(|v| v.as_str().is_some_and(local))
+                }
+                _ => false,
+            },
         }
     }
 
@@ -526,9 +545,7 @@ pub fn in_kube_container(
 /// shell script's text that starts one).
 pub fn is_proxy(word: &str) -> bool {
     word.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
-        .any(|w| {
-            crate::rules::known_images::PROXY_PROGRAMS.contains(&w.rsplit('/').next().unwrap_or(w))
-        })
+        .any(|w| crate::rules::known_images::is_proxy_program(w.rsplit('/').next().unwrap_or(w)))
 }
 
 /// Servers a Procfile's processes start. Dynos get `PORT` (and, for
