@@ -172,33 +172,31 @@ impl Launch {
     /// address: gunicorn's default (`127.0.0.1:8000`, but `0.0.0.0:$PORT`
     /// when `PORT` is set), or every `-b`/`bind` written.
     fn binds_locally(&self) -> bool {
-        let local = |b: &str| {
-            b.starts_with("unix:")
-                || b.starts_with("127.")
-                || b.starts_with("localhost")
-                || b.starts_with("[::1]")
-        };
-        let written: Vec<&str> = self
-            .command
+        // A Unix socket (no host) or a loopback host.
+        let local = |b: &str| super::bind_host(b).is_none_or(super::is_loopback);
+        let written = self.written_binds();
+        if !written.is_empty() {
+            return written.iter().all(|w| !w.dynamic && local(&w.text));
+        }
+        match self.setting("bind") {
+            Setting::Default => !self.has_env("PORT"),
+            s => s.value().is_some_and(|v| {
+                let binds = super::strings(&v);
+                !binds.is_empty() && binds.iter().all(|b| local(b))
+            }),
+        }
+    }
+
+    /// The `-b`/`--bind` values written on the command line and in
+    /// `GUNICORN_CMD_ARGS` (gunicorn binds every one).
+    pub fn written_binds(&self) -> Vec<&Word> {
+        self.command
             .options
             .iter()
             .chain(&self.env_args)
             .filter(|o| o.setting == "bind")
-            .filter_map(|o| o.value.as_ref().map(|v| v.text.as_str()))
-            .collect();
-        if !written.is_empty() {
-            return written.iter().all(|b| local(b));
-        }
-        match self.setting("bind") {
-            Setting::Default => !self.has_env("PORT"),
-            s => match s.value() {
-                Some(Value::Str(b)) => local(&b),
-                Some(Value::List(l)) => {
-                    !l.is_empty() && l.iter().all(|v| v.as_str().is_some_and(local))
-                }
-                _ => false,
-            },
-        }
+            .filter_map(|o| o.value.as_ref())
+            .collect()
     }
 
     /// A variable known to be set where the server starts (or on its

@@ -90,15 +90,12 @@ impl Rule for BindLocalhostInContainer {
                 let found: Option<(Span, String)> = match c.server {
                     Server::Gunicorn => match l.setting("bind") {
                         s @ (Setting::Flag(_) | Setting::EnvArgs(_)) => {
-                            let binds: Vec<String> = c
-                                .options
-                                .iter()
-                                .chain(&l.env_args)
-                                .filter(|o| o.setting == "bind")
-                                .filter_map(|o| o.value.as_ref().filter(|w| !w.dynamic))
-                                .map(|w| w.text.clone())
+                            let refs: Vec<&str> = l
+                                .written_binds()
+                                .into_iter()
+                                .filter(|w| !w.dynamic)
+                                .map(|w| w.text.as_str())
                                 .collect();
-                            let refs: Vec<&str> = binds.iter().map(String::as_str).collect();
                             loopback_of(&refs).map(|h| (at(cx, &s), format!("{name} binds `{h}`")))
                         }
                         Setting::Default if !l.has_env("PORT") => Some((

@@ -126,9 +126,13 @@ fn bounded(step: &Step<'_>) -> bool {
                 .is_some_and(|w| RELEASE_UPLOADS.iter().any(|k| w.get(k).is_some()));
         // An action run from its image (`docker://owner/name:tag`) is
         // known by the image's repository.
-        let path = match path.strip_prefix("docker://") {
-            Some(image) => image.split(':').next().unwrap_or(image).to_string(),
-            None => path,
+        let path = match step.uses.as_ref().map(|u| parse_uses(&u.text)) {
+            Some(Uses::Docker(image)) => {
+                crate::parse::image::ImageRef::parse(image, crate::source::Span::default(), false)
+                    .short_name()
+                    .to_ascii_lowercase()
+            }
+            _ => path,
         };
         return bare_release || QUICK_ACTIONS.iter().any(|a| path.starts_with(a));
     }
