@@ -307,7 +307,14 @@ fn run_rules(
             }
             rules::process::check_dockerfile(&cx, selection, &mut out);
         }
-        FileKind::DockerIgnore | FileKind::Dependencies | FileKind::Text => {}
+        FileKind::DockerIgnore | FileKind::Dependencies => {}
+        // A shell script a launcher of the repository starts is where
+        // the servers it starts are written.
+        FileKind::Text => {
+            if !project.launchers_of_script(&source.path).is_empty() {
+                rules::process::check_script(source, &settings.config, project, selection, &mut out)
+            }
+        }
         FileKind::Gunicorn => {
             let module = python.get_or_insert_with(|| {
                 Arc::new(crate::parse::python::parse_file(&source.text, true))
@@ -980,18 +987,26 @@ fn sort_by_path<T>(items: &mut Vec<T>, path: impl Fn(&T) -> &Path) {
 
 /// A file whose checks read no fact of another file: workflows, actions, ignore files, dependency files, and text scanned
 /// for secrets only (not YAML that may be a manifest, not Python that a
-/// command may name, not a `.conf` that may be supervisord's).
+/// command may name, not a `.conf` that may be supervisord's, not a
+/// shell script a launcher may start).
 fn stands_alone(c: &Candidate) -> bool {
     match c.kind {
         // An env file reads its template from the project.
         Some(
             FileKind::Workflow | FileKind::Action | FileKind::DockerIgnore | FileKind::Dependencies,
         ) => true,
-        Some(FileKind::Text) => !c.path.extension().is_some_and(|e| {
-            ["py", "yml", "yaml", "conf", "ini"]
-                .iter()
-                .any(|x| e.eq_ignore_ascii_case(x))
-        }),
+        // Nor a shell script, which a launcher may start (its servers are
+        // linted as the launcher runs them).
+        Some(FileKind::Text) => {
+            !c.path.extension().is_some_and(|e| {
+                ["py", "yml", "yaml", "conf", "ini", "sh"]
+                    .iter()
+                    .any(|x| e.eq_ignore_ascii_case(x))
+            }) && !c
+                .path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("entrypoint"))
+        }
         _ => false,
     }
 }

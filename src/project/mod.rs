@@ -558,6 +558,10 @@ pub struct Project {
     /// The entrypoint script each Dockerfile's image starts (Dockerfile
     /// key -> the script's key and the word that names it).
     entry_scripts: BTreeMap<Key, (Key, facts::Loc)>,
+    /// The launchers that start each shell script of the repository
+    /// (script key -> Dockerfiles whose image starts it, systemd units
+    /// and supervisord files whose commands do), in path order.
+    script_launchers: BTreeMap<Key, Vec<Key>>,
     /// The build context each Dockerfile's builds name, where they agree.
     build_contexts: BTreeMap<Key, PathBuf>,
     /// Dockerfiles Docker actions build, with the action's `runs.image`.
@@ -959,11 +963,33 @@ impl Project {
         Some((f.input.path.as_path(), f.script.as_ref()?, named))
     }
 
+    /// The launchers (Dockerfiles, systemd units, supervisord files)
+    /// that start the shell script `path`, in path order.
+    pub fn launchers_of_script(&self, path: &Path) -> Vec<&Path> {
+        self.script_launchers
+            .get(b(&key(path)))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .map(|k| k.0.as_path())
+            .collect()
+    }
+
+    /// The shell scripts the launcher `path` starts (a systemd unit's
+    /// `ExecStart=`, a supervisord program's `command=`, an image's
+    /// entrypoint), with their text.
+    pub fn scripts_started_by(&self, path: &Path) -> Vec<&Input> {
+        let me = key(path);
+        self.script_launchers
+            .iter()
+            .filter(|(_, launchers)| launchers.iter().any(|l| l.0 == me))
+            .filter_map(|(script, _)| self.files.get(script).map(|f| &f.input))
+            .collect()
+    }
+
     /// The scripts the Dockerfiles' images start, found by name among
     /// the files of the run (namesakes indexed once, bounded like the
     /// scripts they run).
     fn entry_scripts_of_dockerfiles(&self) -> BTreeMap<Key, (Key, facts::Loc)> {
-        let mut out = BTreeMap::new();
         let named: Vec<(&Key, &FileFacts, facts::entrypoint::NamedEntry)> = self
             .files
             .iter()
@@ -973,6 +999,48 @@ impl Project {
             })
             .take(MAX_DOCKER_SCRIPTS)
             .collect();
+        self.resolve_named_scripts(named).into_iter().collect()
+    }
+
+    /// The shell scripts systemd units (`ExecStart=`) and supervisord
+    /// programs (`command=`) start, found by name as the Dockerfiles'
+    /// entrypoint scripts are: a launcher key, the script's key and the
+    /// word that names it.
+    fn scripts_of_hosts(&self) -> Vec<(Key, (Key, facts::Loc))> {
+        let named: Vec<(&Key, &FileFacts, facts::entrypoint::NamedEntry)> = self
+            .files
+            .iter()
+            .flat_map(|(k, f)| {
+                let commands: Vec<&ini::Entry> = match (&f.systemd, &f.supervisord) {
+                    (Some(unit), _) => unit
+                        .section("Service")
+                        .map(|s| s.entries.iter().filter(|e| e.key == "ExecStart").collect())
+                        .unwrap_or_default(),
+                    (None, Some((conf, _))) => conf
+                        .sections
+                        .iter()
+                        .filter(|s| s.name.starts_with("program:"))
+                        .flat_map(|s| s.entries.iter().filter(|e| e.key == "command"))
+                        .collect(),
+                    (None, None) => Vec::new(),
+                };
+                commands
+                    .into_iter()
+                    .filter_map(facts::entrypoint::named_by_command)
+                    .map(move |n| (k, &**f, n))
+            })
+            .take(MAX_DOCKER_SCRIPTS)
+            .collect();
+        self.resolve_named_scripts(named)
+    }
+
+    /// The repository files the named scripts are, each looked for among
+    /// its namesakes (within the launcher's folder first).
+    fn resolve_named_scripts(
+        &self,
+        named: Vec<(&Key, &FileFacts, facts::entrypoint::NamedEntry)>,
+    ) -> Vec<(Key, (Key, facts::Loc))> {
+        let mut out = Vec::new();
         if named.is_empty() {
             return out;
         }
@@ -1002,7 +1070,7 @@ impl Project {
             else {
                 continue;
             };
-            // Within the Dockerfile's folder (its build context) first.
+            // Within the launcher's folder (a build context) first.
             let inside: Vec<&Path> = namesakes
                 .iter()
                 .copied()
@@ -1011,7 +1079,7 @@ impl Project {
             let found = facts::scripts::resolve(&n.tail, &dir, inside.iter().copied())
                 .or_else(|| facts::scripts::resolve(&n.tail, &dir, namesakes.iter().copied()));
             if let Some(p) = found {
-                out.insert(
+                out.push((
                     k.clone(),
                     (
                         Key(p.to_path_buf()),
@@ -1020,7 +1088,7 @@ impl Project {
                             span: n.span,
                         },
                     ),
-                );
+                ));
             }
         }
         out
@@ -1182,6 +1250,11 @@ impl Project {
             &f.input.path,
             Arc::clone(&f.input.text),
         )))
+    }
+
+    /// The kind a file of the project was read as.
+    pub fn kind_of(&self, path: &Path) -> Option<FileKind> {
+        self.files.get(b(&key(path))).map(|f| f.input.kind)
     }
 
     /// The text of a file the project read (a linter reuses it).
@@ -1532,10 +1605,23 @@ impl Project {
         self.app_model = apps::Apps::build(modules, self.known.iter().map(|k| k.0.as_path()));
         self.docker_scripts = self.scripts_run_by_dockerfiles();
         self.entry_scripts = self.entry_scripts_of_dockerfiles();
-        for (script, _) in self.entry_scripts.values() {
+        self.script_launchers.clear();
+        let host_scripts = self.scripts_of_hosts();
+        let started = self
+            .entry_scripts
+            .iter()
+            .chain(host_scripts.iter().map(|(k, v)| (k, v)));
+        for (launcher, (script, _)) in started {
             if !self.files.contains_key(script) {
                 self.wanted.insert(script.clone(), FileKind::Text);
             }
+            let launchers = self.script_launchers.entry(script.clone()).or_default();
+            if !launchers.contains(launcher) {
+                launchers.push(launcher.clone());
+            }
+        }
+        for launchers in self.script_launchers.values_mut() {
+            launchers.sort();
         }
         let mut index = kube::Index::default();
         for part in parts {

@@ -53,6 +53,44 @@ fn components(path: &str) -> Vec<String> {
         .collect()
 }
 
+/// The script a host's launcher starts: a systemd `ExecStart=` or a
+/// supervisord `command=` whose program (after `tini`, `dumb-init` or a
+/// shell) is a shell script (`ExecStart=/srv/tools/run-api.sh`): the
+/// path's components, matched against the repository's files by their
+/// ends (the script is installed elsewhere on the host).
+pub fn named_by_command(entry: &crate::parse::ini::Entry) -> Option<NamedEntry> {
+    // systemd's `-`, `@`, `:`, `+`, `!` prefixes change how it runs the
+    // command, not what it runs.
+    let prefix = entry.value.len()
+        - entry
+            .value
+            .trim_start_matches(['-', '@', ':', '+', '!'])
+            .len();
+    let text = entry.value.get(prefix..)?;
+    let script = crate::parse::shell::parse(text, &entry.map.slice_from(prefix));
+    let first = script.commands.first()?;
+    let word = script_word(&first.argv)?;
+    let tail = components(&word.text);
+    if tail.is_empty() || tail.iter().any(|c| c == "..") {
+        return None;
+    }
+    Some(NamedEntry {
+        tail,
+        span: word.span,
+    })
+}
+
+/// The word of a command that names the shell script it starts: its
+/// program after `tini`/`dumb-init` and a shell (`bash run.sh`).
+fn script_word(argv: &[Word]) -> Option<&Word> {
+    let mut words = argv.iter().skip_while(|w| is_launcher(&w.text));
+    let mut first = words.next()?;
+    if crate::parse::command::is_shell(&first.text) {
+        first = words.next()?;
+    }
+    names_script(&first.text).then_some(first)
+}
+
 /// The script the final stage starts, if it starts one the Dockerfile
 /// copies from its build context.
 pub fn named_in(df: &Dockerfile) -> Option<NamedEntry> {
@@ -63,14 +101,7 @@ pub fn named_in(df: &Dockerfile) -> Option<NamedEntry> {
     let Some(Command::Exec { argv, .. }) = instr.command() else {
         return None;
     };
-    let mut words = argv.iter().skip_while(|w| is_launcher(&w.text));
-    let mut first = words.next()?;
-    if crate::parse::command::is_shell(&first.text) {
-        first = words.next()?;
-    }
-    if !names_script(&first.text) {
-        return None;
-    }
+    let first = script_word(argv)?;
     let script = first.text.as_str();
     let name = script.rsplit('/').next().unwrap_or(script);
     // The COPY that puts it there: its destination (relative ones under

@@ -228,7 +228,7 @@ pub fn check(
         })
         .collect();
     let all: Vec<Launch> = launches.iter().flatten().cloned().collect();
-    crate::rules::process::run_launches(file, &all, config, project, selection, out);
+    crate::rules::process::run_launches(file, &file.path, &all, config, project, selection, out);
     let cx = ComposeContext {
         file,
         compose,

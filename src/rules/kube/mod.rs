@@ -255,7 +255,9 @@ pub fn check(
         .collect();
     // Sorted, for lookups in `serving_in`.
     launching.sort_unstable();
-    crate::rules::process::run_launches(file, &launches, config, project, selection, out);
+    crate::rules::process::run_launches(
+        file, &file.path, &launches, config, project, selection, out,
+    );
     let cx = KubeContext {
         file,
         objects: &objects,

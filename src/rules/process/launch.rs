@@ -354,12 +354,12 @@ fn finish(
     }
 }
 
-/// Servers the final image of a Dockerfile starts.
-pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile, project: &Project) -> Vec<Launch> {
-    let raw = raw(file);
-    let commands = command::in_dockerfile(df, &raw);
-    let entry = df.final_last(Keyword::Entrypoint).and_then(|i| i.command());
-    let cmd = df.final_last(Keyword::Cmd).and_then(|i| i.command());
+/// The variables the final stage of a Dockerfile sets (`ENV`), and the
+/// gunicorn options its `GUNICORN_CMD_ARGS` holds.
+pub(super) fn dockerfile_env(
+    df: &Dockerfile,
+    file: &SourceFile,
+) -> (BTreeMap<String, EnvVar>, Vec<Opt>) {
     let mut env = BTreeMap::new();
     let mut env_args = Vec::new();
     for i in df
@@ -388,6 +388,16 @@ pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile, project: &Project) -> V
             );
         }
     }
+    (env, env_args)
+}
+
+/// Servers the final image of a Dockerfile starts.
+pub fn in_dockerfile(df: &Dockerfile, file: &SourceFile, project: &Project) -> Vec<Launch> {
+    let raw = raw(file);
+    let commands = command::in_dockerfile(df, &raw);
+    let entry = df.final_last(Keyword::Entrypoint).and_then(|i| i.command());
+    let cmd = df.final_last(Keyword::Cmd).and_then(|i| i.command());
+    let (env, env_args) = dockerfile_env(df, file);
     let dir = crate::project::dir_of(&file.path);
     let dev = dev_files::is_dev_file(&file.path);
     let proxy = [entry, cmd].into_iter().flatten().any(|c| match c {
@@ -693,24 +703,14 @@ pub fn in_supervisor_program(
         return Vec::new();
     };
     let raw = raw(file);
-    let env = section
-        .get("environment")
-        .map(|e| env_pairs(e, &[',']))
-        .unwrap_or_default();
-    let env_args = env_args_from(&env, file);
-    let mut dir = crate::project::dir_of(&file.path);
-    if let Some(d) = section.value("directory")
-        && Path::new(d).is_relative()
-    {
-        dir = dir.join(d);
-    }
-    let program = section
-        .name
-        .split_once(':')
-        .map_or(section.name.as_str(), |(_, n)| n)
-        .to_string();
-    let in_container = project.containerized(&dir);
-    let dev = dev_files::is_dev_file(&file.path);
+    let Start {
+        site,
+        dir,
+        in_container,
+        dev,
+        env,
+        env_args,
+    } = Start::of_supervisor_program(section, file, project);
     // `%(ENV_X)s` is filled in by supervisord at start-up; read as the
     // same-length `${ENV_X}s`, the shell reader sees one unknown word.
     let text = expansions_as_variables(&cmd.value);
@@ -718,12 +718,9 @@ pub fn in_supervisor_program(
     command::in_script(&script, &raw)
         .into_iter()
         .map(|c| {
-            let site = Site::Supervisor {
-                program: program.clone(),
-            };
             finish(
                 c,
-                site,
+                site.clone(),
                 &dir,
                 in_container,
                 dev,
@@ -738,18 +735,13 @@ pub fn in_supervisor_program(
 /// The servers a systemd unit's `ExecStart=` lines start.
 pub fn in_systemd_service(service: &Section, file: &SourceFile, project: &Project) -> Vec<Launch> {
     let raw = raw(file);
-    let mut env = BTreeMap::new();
-    for e in service.entries.iter().filter(|e| e.key == "Environment") {
-        env.extend(env_pairs(e, &[' ', '\t']));
-    }
-    let env_args = env_args_from(&env, file);
-    let mut dir = crate::project::dir_of(&file.path);
-    if let Some(d) = service.value("WorkingDirectory")
-        && Path::new(d).is_relative()
-    {
-        dir = dir.join(d);
-    }
-    let dev = dev_files::is_dev_file(&file.path);
+    let Start {
+        dir,
+        dev,
+        env,
+        env_args,
+        ..
+    } = Start::of_systemd_service(service, file);
     let mut out = Vec::new();
     for e in service.entries.iter().filter(|e| e.key == "ExecStart") {
         // `-`, `@`, `:`, `+`, `!` prefixes change how systemd runs the
@@ -772,4 +764,97 @@ pub fn in_systemd_service(service: &Section, file: &SourceFile, project: &Projec
         }
     }
     out
+}
+
+/// Where a launcher starts its processes, whatever they are: the site,
+/// the working folder, and the variables set there.
+pub struct Start {
+    pub site: Site,
+    pub dir: PathBuf,
+    pub in_container: bool,
+    pub dev: bool,
+    pub env: BTreeMap<String, EnvVar>,
+    pub env_args: Vec<Opt>,
+}
+
+impl Start {
+    /// A supervisord `[program:x]`: its `environment=` and `directory=`;
+    /// in a container when the project around it is built into an image.
+    pub fn of_supervisor_program(section: &Section, file: &SourceFile, project: &Project) -> Start {
+        let env = section
+            .get("environment")
+            .map(|e| env_pairs(e, &[',']))
+            .unwrap_or_default();
+        let env_args = env_args_from(&env, file);
+        let mut dir = crate::project::dir_of(&file.path);
+        if let Some(d) = section.value("directory")
+            && Path::new(d).is_relative()
+        {
+            dir = dir.join(d);
+        }
+        let program = section
+            .name
+            .split_once(':')
+            .map_or(section.name.as_str(), |(_, n)| n)
+            .to_string();
+        Start {
+            site: Site::Supervisor { program },
+            in_container: project.containerized(&dir),
+            dir,
+            dev: dev_files::is_dev_file(&file.path),
+            env,
+            env_args,
+        }
+    }
+
+    /// A systemd `[Service]`: its `Environment=` and `WorkingDirectory=`,
+    /// on a host.
+    pub fn of_systemd_service(service: &Section, file: &SourceFile) -> Start {
+        let mut env = BTreeMap::new();
+        for e in service.entries.iter().filter(|e| e.key == "Environment") {
+            env.extend(env_pairs(e, &[' ', '\t']));
+        }
+        let env_args = env_args_from(&env, file);
+        let mut dir = crate::project::dir_of(&file.path);
+        if let Some(d) = service.value("WorkingDirectory")
+            && Path::new(d).is_relative()
+        {
+            dir = dir.join(d);
+        }
+        Start {
+            site: Site::Systemd,
+            dir,
+            in_container: false,
+            dev: dev_files::is_dev_file(&file.path),
+            env,
+            env_args,
+        }
+    }
+
+    /// The final stage of a Dockerfile: its `ENV`, in a container.
+    pub fn of_dockerfile(df: &Dockerfile, file: &SourceFile) -> Start {
+        let (env, env_args) = dockerfile_env(df, file);
+        Start {
+            site: Site::Dockerfile,
+            dir: crate::project::dir_of(&file.path),
+            in_container: true,
+            dev: dev_files::is_dev_file(&file.path),
+            env,
+            env_args,
+        }
+    }
+
+    /// The launch of `command`, started here.
+    pub fn launch(&self, command: ServerCommand, project: &Project) -> Launch {
+        finish(
+            command,
+            self.site.clone(),
+            &self.dir,
+            self.in_container,
+            self.dev,
+            self.env.clone(),
+            self.env_args.clone(),
+            project,
+        )
+    }
 }

@@ -5,6 +5,7 @@
 
 pub mod dev_files;
 pub mod launch;
+pub mod scripts;
 
 mod pm001_sync_worker_for_asgi_app;
 mod pm002_deprecated_uvicorn_worker;
@@ -165,6 +166,7 @@ fn enabled<'a>(selection: &'a Selection) -> impl Iterator<Item = &'static dyn Ru
 
 pub fn run_launches(
     file: &SourceFile,
+    launcher: &std::path::Path,
     launches: &[Launch],
     config: &Config,
     project: &Project,
@@ -185,7 +187,7 @@ pub fn run_launches(
             proxied: l.behind_local_proxy
                 || l.trusts_forwarded()
                 || l.on_a_host_or_platform()
-                || project.fronted_by_proxy(&file.path),
+                || project.fronted_by_proxy(launcher),
         };
         for rule in enabled(selection) {
             rule.server(&cx, out);
@@ -196,7 +198,15 @@ pub fn run_launches(
 /// The PM rules over a Dockerfile: the servers its image starts.
 pub fn check_dockerfile(cx: &DockerContext<'_>, selection: &Selection, out: &mut Findings) {
     let launches = launch::in_dockerfile(cx.dockerfile, cx.file, cx.project);
-    run_launches(cx.file, &launches, cx.config, cx.project, selection, out);
+    run_launches(
+        cx.file,
+        &cx.file.path,
+        &launches,
+        cx.config,
+        cx.project,
+        selection,
+        out,
+    );
     for rule in enabled(selection) {
         rule.dockerfile_servers(cx, &launches, out);
     }
@@ -314,7 +324,17 @@ pub fn check_supervisor(
         }
     }
     let all: Vec<Launch> = programs.iter().flat_map(|p| p.launches.clone()).collect();
-    run_launches(file, &all, config, project, selection, out);
+    run_launches(file, &file.path, &all, config, project, selection, out);
+    // The servers a program's script starts are the program's too
+    // (their own lint is the script's).
+    for p in &mut programs {
+        if let Some(command) = p.section.get("command") {
+            let start = launch::Start::of_supervisor_program(p.section, file, project);
+            p.launches.extend(scripts::through_scripts(
+                command, &file.path, &start, project,
+            ));
+        }
+    }
     let cx = SupervisorContext {
         file,
         ini: &ini,
@@ -339,8 +359,14 @@ pub fn check_systemd(
     let Some(service) = ini.section("Service") else {
         return;
     };
-    let launches = launch::in_systemd_service(service, file, project);
-    run_launches(file, &launches, config, project, selection, out);
+    let mut launches = launch::in_systemd_service(service, file, project);
+    run_launches(file, &file.path, &launches, config, project, selection, out);
+    // The servers its `ExecStart=` scripts start are its servers too
+    // (their own lint is the script's).
+    let start = launch::Start::of_systemd_service(service, file);
+    for e in service.entries.iter().filter(|e| e.key == "ExecStart") {
+        launches.extend(scripts::through_scripts(e, &file.path, &start, project));
+    }
     let cx = SystemdContext {
         file,
         service,
@@ -349,6 +375,21 @@ pub fn check_systemd(
     };
     for rule in enabled(selection) {
         rule.systemd(&cx, out);
+    }
+}
+
+/// A shell script a launcher of the repository starts: the servers it
+/// starts, as that launcher runs it.
+pub fn check_script(
+    file: &SourceFile,
+    config: &Config,
+    project: &Project,
+    selection: &Selection,
+    out: &mut Findings,
+) {
+    let (launches, launcher) = scripts::in_launched_script(file, project);
+    if let Some(launcher) = launcher {
+        run_launches(file, launcher, &launches, config, project, selection, out);
     }
 }
 
@@ -365,7 +406,7 @@ pub fn check_procfile(
         out.report(&ParseError::META, e.span, e.message.clone());
     }
     let launches = launch::in_procfile(&p, file, project);
-    run_launches(file, &launches, config, project, selection, out);
+    run_launches(file, &file.path, &launches, config, project, selection, out);
 }
 
 // ---- questions several rules ask ----

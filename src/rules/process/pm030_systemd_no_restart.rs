@@ -3,7 +3,8 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A systemd service whose `ExecStart=` starts a server (gunicorn,
-    /// uvicorn, hypercorn, `fastapi run`) with no `Restart=`, or with
+    /// uvicorn, hypercorn, `fastapi run`; directly or through a shell
+    /// script of the repository it runs) with no `Restart=`, or with
     /// `Restart=no`.
     ///
     /// ## Why it matters in production

@@ -3,7 +3,10 @@ use super::*;
 declare_rule! {
     /// ## What it checks
     /// A systemd service whose `ExecStart=` starts a server with neither
-    /// `User=` (other than root) nor `DynamicUser=yes`.
+    /// `User=` (other than root) nor `DynamicUser=yes`. A server started
+    /// by a shell script of the repository that `ExecStart=` runs
+    /// (`ExecStart=/srv/tools/run-api.sh`, the script found by its name
+    /// beside the unit) counts.
     ///
     /// ## Why it matters in production
     /// System services run as root by default. A vulnerability in the app
