@@ -89,6 +89,7 @@ pub fn named_configs(project: &Project) -> Named {
 fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
     let mut named = Named::default();
     let launcher = f.dockerfile.is_some()
+        || launched_script(project, me, f)
         || f.procfile.is_some()
         || f.supervisord.is_some()
         || f.systemd.is_some()
@@ -198,6 +199,12 @@ fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
     named
 }
 
+/// A shell script a launcher of the project starts (its servers' `-c`
+/// and apps are named there).
+fn launched_script(project: &Project, me: &Key, f: &FileFacts) -> bool {
+    f.script.is_some() && !project.launchers_of_script(&me.0).is_empty()
+}
+
 fn launches_in(
     project: &Project,
     f: &FileFacts,
@@ -207,6 +214,9 @@ fn launches_in(
 ) -> Vec<Launch> {
     if let Some(b) = f.built() {
         return launch::in_dockerfile(&b.dockerfile, &b.file, project);
+    }
+    if launched_script(project, &Key(key(&f.input.path)), f) {
+        return crate::rules::process::scripts::in_launched_script(file, project).0;
     }
     if let Some(p) = &f.procfile {
         return launch::in_procfile(p, file, project);
