@@ -966,7 +966,7 @@ fn markdown_links_lines_to_the_commit_in_a_workflow() {
     write(
         dir.path(),
         "Dockerfile",
-        "FROM python:3.12-slim\nUSER 10001\nCMD [\"app\"]\n",
+        "FROM python:3.12-slim\nUSER 10001\nEXPOSE 8000\nCMD [\"app\"]\n",
     );
     let out = prodlint()
         .current_dir(dir.path())

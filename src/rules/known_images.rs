@@ -31,6 +31,13 @@ pub fn program_drops_root(program: &str) -> bool {
     .contains(&program)
 }
 
+/// Daemons that log users in as themselves (SSH, SMB, FTP and IMAP
+/// servers): they must start as root to switch to each user who logs
+/// in, so a `USER` stops them working.
+pub fn program_logs_users_in(program: &str) -> bool {
+    ["sshd", "smbd", "vsftpd", "proftpd", "pure-ftpd", "dovecot"].contains(&program)
+}
+
 /// Command-line tools whose job needs root's powers: tracing other
 /// processes and the kernel (ptrace, eBPF), raw sockets for probes and
 /// captures (traceroute's ICMP and TCP modes, the reason to run it in a
@@ -469,12 +476,14 @@ pub fn served_ports(image: &str) -> Option<&'static [i64]> {
 }
 
 /// A port a health check has no request to make on: UDP (a VPN, DNS or
-/// syslog daemon), or DNS's own TCP ports (53 for large answers and zone
-/// transfers, 853 for DNS over TLS), which a DNS daemon serves too.
+/// syslog daemon), DNS's own TCP ports (53 for large answers and zone
+/// transfers, 853 for DNS over TLS), which a DNS daemon serves too, or
+/// syslog's TCP ports (514 as rsyslog and syslog-ng take it, 601, and
+/// 6514 over TLS), which only receive logs, as its UDP port does.
 /// `port` as written (`53`), `protocol` when one is given (`udp`).
 pub fn serves_no_request(port: &str, protocol: Option<&str>) -> bool {
     protocol.is_some_and(|p| p.trim().eq_ignore_ascii_case("udp"))
-        || matches!(port.trim(), "53" | "853")
+        || matches!(port.trim(), "53" | "853" | "514" | "601" | "6514")
 }
 
 /// An image of Docker Hub (`redis`, `library/redis`, `docker.io/grafana/grafana`):

@@ -231,6 +231,8 @@ fn long_running(c: &SimpleCommand) -> Option<String> {
 pub fn step_down_tool(df: &Dockerfile) -> Option<&Word> {
     let named = |w: &&Word| {
         let name = w.text.rsplit('/').next().unwrap_or(&w.text);
+        // A package pinned or constrained (`'su-exec>=0.2'`, `gosu=1.17-r6`).
+        let name = name.split(['=', '~', '<', '>']).next().unwrap_or(name);
         name == "gosu" || name == "su-exec" || name.starts_with("gosu-")
     };
     df.final_instructions().find_map(|i| match i.keyword {

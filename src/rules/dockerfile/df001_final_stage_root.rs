@@ -42,7 +42,10 @@ declare_rule! {
     /// terminal and publishes no port (`-it`), and none detaches it:
     /// `docker run --rm -it jess/htop`, `docker run -it tetris`; or a
     /// `CMD` of such a program reading its standard input, `CMD
-    /// ["hadolint", "-"]`; or an `ENTRYPOINT` that is a bare interpreter
+    /// ["hadolint", "-"]`; or a `CMD` of such a program of which nothing
+    /// says it serves or keeps running: no exposed port, no `VOLUME`, no
+    /// documented `docker run` and no deployment in the repository, `CMD
+    /// ["shellcheck"]`; or an `ENTRYPOINT` that is a bare interpreter
     /// or shell, `ENTRYPOINT ["python"]`, with no `CMD`, no documented
     /// `docker run` that detaches it and no deployment giving it a
     /// command: a prompt each run hands a script) is information, with
@@ -51,7 +54,8 @@ declare_rule! {
     ///
     /// A base image (no `ENTRYPOINT`, a `CMD` that opens a bare
     /// interpreter or shell such as `CMD ["python3"]`, or no command at
-    /// all on a distribution's image, whose shell it inherits, or on an
+    /// all on a distribution's image or on Microsoft's PowerShell image,
+    /// whose shell it inherits, or on an
     /// official language image nothing in the repository runs, whose
     /// prompt it inherits: `FROM debian:12`, `FROM python:3-alpine`;
     /// nothing exposed or served) is information too: the images built `FROM` it choose their
@@ -64,9 +68,10 @@ declare_rule! {
     ///
     /// A toolbox image whose default command only prints usage (`CMD
     /// ["--help"]` after an `ENTRYPOINT` such as `airflow` or `cfssl`,
-    /// `CMD ["tool", "--help"]`) is information as well, exposed ports or
-    /// not: each deployment chooses what it runs and can set its user
-    /// there.
+    /// `CMD ["tool", "--help"]`, or a `CMD` that only echoes a note, `CMD
+    /// ["echo", "run convert or identify"]`) is information as well,
+    /// exposed ports or not: each deployment chooses what it runs and can
+    /// set its user there.
     ///
     /// Silent when the image's entrypoint script, copied from the
     /// repository, starts the server as another user (`exec gosu app
@@ -74,12 +79,27 @@ declare_rule! {
     /// database images, where the entrypoint needs root only to fix the
     /// ownership of mounted folders.
     ///
+    /// Silent when the image's own command starts its program as another
+    /// user (`CMD gosu privoxy privoxy --no-daemon …`, `su-exec`,
+    /// `setpriv`, `runuser`).
+    ///
     /// Silent when the image starts a daemon that steps down from root by
     /// itself, by default, once it has opened what needs root (Mosquitto,
     /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd, and FreeRADIUS'
     /// radiusd from the distribution's `freeradius` package: their own
-    /// `user` setting), unless its command keeps it root (`--user=root`,
-    /// `-u root`, ntopng's `--dont-change-user`).
+    /// `user` setting; MySQL's and MariaDB's `mysqld` where a `RUN` of the
+    /// final stage writes a `user=` other than root into its
+    /// configuration), unless its command keeps it root (`--user=root`,
+    /// `-u root`, ntopng's `--dont-change-user`). Behind an entrypoint
+    /// script (`ENTRYPOINT ["/docker-entrypoint.sh"]`), the daemon is the
+    /// `CMD` the script hands on.
+    ///
+    /// Information for a daemon that logs users in as themselves (`sshd`,
+    /// `smbd`, `vsftpd`, `proftpd`, `pure-ftpd`, `dovecot`): it must
+    /// start as root to switch to each user who logs in, so a `USER`
+    /// would stop it working; the finding says so and what to keep small
+    /// instead (no other service in the image, no login as root itself,
+    /// the fewest accounts).
     ///
     /// Silent too on a command-line tool whose job needs root's powers,
     /// where a `USER` would stop it working: tracing (`strace`, `ltrace`,
@@ -246,6 +266,10 @@ impl Rule for FinalStageRunsAsRoot {
                 {
                     return;
                 }
+                // Its own command does it (`CMD gosu app server`).
+                if image_role::command_steps_down(cx) {
+                    return;
+                }
                 // The daemon it starts steps down from root itself.
                 if image_role::starts_self_demoting_daemon(cx) {
                     return;
@@ -279,6 +303,14 @@ impl Rule for FinalStageRunsAsRoot {
                     out.report(&Self::META, span, format!("no USER in the final stage: it runs as root, and {why}"))
                         .severity(Severity::Info)
                         .help("check that each privilege is needed; where the server can drop root after it starts (its own `user` setting), let it");
+                    return;
+                }
+                // sshd, smbd, an FTP server: they must start as root to
+                // become each user who logs in.
+                if let Some(daemon) = image_role::starts_login_daemon(cx) {
+                    out.report(&Self::META, span, format!("no USER in the final stage: it runs as root, as `{daemon}` must to switch to each user who logs in"))
+                        .severity(Severity::Info)
+                        .help("keep root for the login daemon alone: no other service in the image, no login as root itself, and the fewest accounts it may log in");
                     return;
                 }
                 // It puts `gosu`/`su-exec` in the image and starts a script
@@ -503,9 +535,66 @@ mod tests {
     fn a_tool_whose_name_ends_in_d_is_no_daemon() {
         let text = "FROM python:3.12-alpine\nRUN pip install --no-cache-dir gcloud-cli\nENTRYPOINT [\"gcloud\"]\n";
         assert_eq!(found(text), [(Severity::Info, 0)]);
-        // `sshd` is one.
-        let sshd = text.replace("[\"gcloud\"]", "[\"/usr/sbin/sshd\", \"-D\"]");
-        assert_eq!(found(&sshd), [(Severity::Error, 0)]);
+        // Nor a password-file tool or a CAD program.
+        for tool in ["htpasswd", "openscad", "kicad"] {
+            let other = text.replace("[\"gcloud\"]", &format!("[\"{tool}\"]"));
+            assert_eq!(found(&other), [(Severity::Info, 0)], "{tool}");
+        }
+        // `httpd` is one.
+        let httpd = text.replace("[\"gcloud\"]", "[\"/usr/sbin/httpd\", \"-DFOREGROUND\"]");
+        assert_eq!(found(&httpd), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn a_program_nothing_shows_to_serve_is_a_tool() {
+        let text = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends shellcheck && rm -rf /var/lib/apt/lists/*\nCMD [\"shellcheck\"]\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
+        // A volume for its state says it keeps running.
+        let volume = text.replace("CMD", "VOLUME /data\nCMD");
+        assert_eq!(found(&volume), [(Severity::Error, 0)]);
+        // So does a daemon's name.
+        let daemon = text.replace("[\"shellcheck\"]", "[\"shellcheckd\"]");
+        assert_eq!(found(&daemon), [(Severity::Error, 0)]);
+    }
+
+    #[test]
+    fn a_daemon_that_logs_users_in_needs_root_by_design() {
+        let text = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends openssh-server && rm -rf /var/lib/apt/lists/*\nEXPOSE 22\nCMD [\"/usr/sbin/sshd\", \"-D\"]\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
+        // smbd started after nmbd in a shell-form command.
+        let samba =
+            "FROM alpine:3.20\nRUN apk add --no-cache samba\nEXPOSE 445\nCMD nmbd -D && smbd -FS\n";
+        assert_eq!(found(samba), [(Severity::Info, 0)]);
+    }
+
+    #[test]
+    fn a_command_that_steps_down_itself_needs_no_user() {
+        let text = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gosu privoxy && rm -rf /var/lib/apt/lists/*\nEXPOSE 8118\nCMD gosu privoxy privoxy --no-daemon /etc/privoxy/config\n";
+        assert_eq!(found(text), []);
+        let exec = "FROM alpine:3.20\nRUN apk add --no-cache su-exec redis\nEXPOSE 6379\nCMD [\"su-exec\", \"redis\", \"redis-server\"]\n";
+        assert_eq!(found(exec), []);
+    }
+
+    #[test]
+    fn mysql_configured_to_switch_users_needs_no_user() {
+        let text = "FROM alpine:3.20\nRUN apk add --no-cache mariadb \\\n && sed -i 's/^\\[mysqld\\]$/&\\nuser=mysql/' /etc/mysql/my.cnf\nCOPY docker-entrypoint.sh /\nENTRYPOINT [\"/docker-entrypoint.sh\"]\nEXPOSE 3306\nCMD [\"mysqld\"]\n";
+        assert_eq!(found(text), []);
+        assert_eq!(
+            found(&text.replace("user=mysql", "skip-name-resolve")),
+            [(Severity::Error, 0)]
+        );
+    }
+
+    #[test]
+    fn an_echoed_note_as_the_command_is_a_toolbox() {
+        let text = "FROM alpine:3.20\nRUN apk add --no-cache imagemagick\nCMD [\"echo\", \"run convert, identify or mogrify\"]\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
+    }
+
+    #[test]
+    fn a_powershell_image_without_a_command_is_a_base() {
+        let text = "FROM mcr.microsoft.com/powershell:7.4-ubuntu-22.04\nRUN pwsh -c 'Install-Module dbatools -Force'\n";
+        assert_eq!(found(text), [(Severity::Info, 0)]);
     }
 
     #[test]
@@ -527,8 +616,12 @@ mod tests {
         let filter =
             "FROM alpine:3.20\nCOPY hadolint /bin/hadolint\nCMD [\"/bin/hadolint\", \"-\"]\n";
         assert_eq!(found(filter), [(Severity::Info, 0)]);
+        // Without `-`, and run detached by its usage: a service.
         assert_eq!(
-            found(&filter.replace(", \"-\"", "")),
+            found(&format!(
+                "# docker run -d acme/lint\n{}",
+                filter.replace(", \"-\"", "")
+            )),
             [(Severity::Error, 0)]
         );
     }

@@ -20,7 +20,8 @@ declare_rule! {
     /// when a deployment in the repository publishes its ports with no
     /// health check of its own), or that only expose UDP ports and start
     /// no server the rule recognises (VPN, DNS or syslog daemons, DNS's
-    /// own 53/tcp and 853 counted with them: no
+    /// own 53/tcp and 853 and syslog's 514/tcp, 601 and 6514 counted with
+    /// them: no
     /// request to answer, and Docker already watches the process).
     ///
     /// ## Why it matters in production
@@ -142,6 +143,11 @@ mod tests {
     fn udp_only_daemons_have_no_request_to_check() {
         assert_eq!(
             count("FROM alpine:3.20\nEXPOSE 1123/udp\nCMD [\"vpnd\"]\n"),
+            0
+        );
+        // Syslog receives over TCP as over UDP.
+        assert_eq!(
+            count("FROM alpine:3.20\nEXPOSE 514/tcp 514/udp\nCMD [\"rsyslogd\", \"-n\"]\n"),
             0
         );
         // DNS answers on 53/tcp too.

@@ -25,7 +25,10 @@ declare_rule! {
     /// which exits 1 when it selects no line (`gpg --fingerprint … | grep
     /// "Key fingerprint = …"`). A download piped into a shell, an
     /// interpreter or a filter (`jq`, `sed`, `awk`, `tee`) is still
-    /// reported: those accept empty input and exit 0.
+    /// reported: those accept empty input and exit 0. Text the RUN prints
+    /// itself (`echo`, `printf`), and filters of it (`echo $LIST | tr ','
+    /// '\n' | while read …`: `tr`, `cut`, `sort`, `uniq`, `rev`), cannot
+    /// fail in a way that matters on the left of a pipe.
     ///
     /// ## Why it matters in production
     /// A pipeline's status is its last command's: in `curl … | jq -r
@@ -246,6 +249,9 @@ impl Rule for PipeWithoutPipefail {
                 // no failure that matters (decided at its first command).
                 let mut not_hidden = false;
                 let mut piped_in = false;
+                // Every command of the pipeline so far only prints text
+                // (`echo $LIST | tr ',' '\n' | while read …`).
+                let mut prints_only = false;
                 for (i, c) in cmds.iter().enumerate() {
                     if sets_pipefail(c) {
                         pipefail = true;
@@ -253,6 +259,7 @@ impl Rule for PipeWithoutPipefail {
                     if !piped_in {
                         not_hidden = failure_is_not_hidden(&cmds[i..]);
                     }
+                    let fed = piped_in;
                     piped_in = c.next == Some(Connector::Pipe);
                     // `echo … | sha256sum -c -`: the left side cannot fail in
                     // a way that matters. A shared-library scan (`find … -exec
@@ -263,8 +270,14 @@ impl Rule for PipeWithoutPipefail {
                     // images check the result with `python3 --version` next.
                     // A pipeline ending in a decompressing extraction fails
                     // on a bad download by itself.
-                    let harmless =
-                        matches!(c.program(), Some("echo" | "printf" | "yes")) || not_hidden;
+                    // A filter of such text (`tr`, `cut`) fails only on
+                    // its own options.
+                    let prints = matches!(c.program(), Some("echo" | "printf" | "yes"))
+                        || (fed
+                            && prints_only
+                            && matches!(c.program(), Some("tr" | "cut" | "sort" | "uniq" | "rev")));
+                    prints_only = prints;
+                    let harmless = prints || not_hidden;
                     if c.next == Some(Connector::Pipe) && !pipefail && !harmless {
                         out.report(&Self::META, c.span, "this pipeline fails only if its last command fails")
                             .help("add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN, or start it with `set -o pipefail &&`");
@@ -284,6 +297,17 @@ mod tests {
 
     fn count(text: &str) -> usize {
         check_text(&PipeWithoutPipefail, text).len()
+    }
+
+    #[test]
+    fn text_the_run_prints_and_filters_is_no_failure_to_hide() {
+        let text = "FROM debian:bookworm-slim\nRUN echo \"$VOICES\" | tr ',' '\\n' | while read v; do curl -fsSLO \"$BASE/$v\"; done\n";
+        assert_eq!(count(text), 0);
+        // A download on the left still is.
+        assert_eq!(
+            count(&text.replace("echo \"$VOICES\"", "curl -fsSL \"$LIST\"")),
+            1
+        );
     }
 
     #[test]

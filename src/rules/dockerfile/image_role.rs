@@ -19,7 +19,10 @@ pub enum Role {
     /// on exit or attach a terminal and publish nothing, and none
     /// detaches it (`docker run --rm -it jess/htop`, `docker run -it
     /// tetris`), or that reads its standard input (`CMD ["hadolint",
-    /// "-"]`). Also an ENTRYPOINT that is a bare interpreter or shell
+    /// "-"]`), or of which nothing says it serves or keeps running (no
+    /// exposed port, no `VOLUME`, no documented `docker run`, nothing in
+    /// the repository runs it: `CMD ["shellcheck"]`). Also an ENTRYPOINT
+    /// that is a bare interpreter or shell
     /// (`ENTRYPOINT ["python"]`) with no CMD, nothing exposed, no
     /// documented `docker run` that detaches or restarts it, and no
     /// deployment giving it a command: a prompt each run hands a script.
@@ -53,6 +56,20 @@ fn prints_usage(df: &crate::parse::dockerfile::Dockerfile) -> bool {
             Command::Shell { text, .. } => text.split_whitespace().last().map(str::to_string),
         })
     };
+    // A CMD of its own that only echoes (`CMD ["echo", "Use one of: …"]`)
+    // prints a note and exits: what runs is each run's choice.
+    let first_word = df
+        .final_last(Keyword::Cmd)
+        .and_then(|i| i.command())
+        .and_then(|c| match c {
+            Command::Exec { argv, .. } => argv.first().map(|w| w.text.clone()),
+            Command::Shell { text, .. } => text.split_whitespace().next().map(str::to_string),
+        });
+    if df.final_last(Keyword::Entrypoint).is_none()
+        && first_word.is_some_and(|w| matches!(w.rsplit('/').next(), Some("echo" | "printf")))
+    {
+        return true;
+    }
     // The default run ends with the CMD's last word when there is a CMD
     // (it follows the ENTRYPOINT), else with the ENTRYPOINT's.
     let last = match last_word(Keyword::Cmd) {
@@ -84,6 +101,11 @@ const DISTRIBUTIONS: &[&str] = &[
     "opensuse",
     "oraclelinux",
 ];
+
+/// Vendors' images whose own command is a shell (`pwsh`), matched by
+/// their whole name: an image built on one with no command of its own
+/// opens that shell.
+const SHELL_IMAGES: &[&str] = &["mcr.microsoft.com/powershell"];
 
 /// Official language images whose own command is the interpreter's
 /// prompt or a shell (`python` runs `python3`, `node` runs `node`, `ruby`
@@ -163,6 +185,7 @@ const DAEMONS: &[&str] = &[
     "postfix",
     "snort",
     "delegated",
+    "stunnel",
 ];
 
 /// Words of the arguments that start a long-running process.
@@ -194,10 +217,11 @@ fn daemon(program: &str, args: &[String]) -> bool {
         || program.contains("proxy")
         // `sshd`, `httpd`; not `s3cmd` (a command) nor `signed`, nor words
         // that merely end in `d` (`gcloud`, `docker-build`,
-        // `youtube-download`, `1password`, `notepad`).
+        // `youtube-download`, `1password`, `notepad`, `htpasswd`, CAD
+        // programs such as `openscad` and `kicad`).
         || (program.len() > 4
             && program.ends_with('d')
-            && !["ed", "cmd", "cloud", "build", "load", "word", "pad"]
+            && !["ed", "cmd", "cloud", "build", "load", "word", "pad", "passwd", "cad"]
                 .iter()
                 .any(|end| program.ends_with(end)))
         || args.iter().any(|a| SERVING_ARGS.contains(&a.as_str()))
@@ -237,7 +261,21 @@ pub fn final_program(cx: &DockerContext<'_>) -> Option<String> {
 /// ENTRYPOINT or CMD keeps it root (`--user=root`, `-u root`, ntopng's
 /// `--dont-change-user` or `-s`).
 pub fn starts_self_demoting_daemon(cx: &DockerContext<'_>) -> bool {
-    let Some(program) = final_program(cx) else {
+    // An entrypoint script hands the CMD on (`exec "$@"`, the official
+    // images' pattern): the daemon is the CMD's.
+    let program = match (
+        first_command(cx, Keyword::Entrypoint),
+        first_command(cx, Keyword::Cmd),
+    ) {
+        (Some(e), Some(c))
+            if e.program()
+                .is_some_and(|p| p.ends_with(".sh") || p.contains("entrypoint")) =>
+        {
+            c.program().map(str::to_string)
+        }
+        _ => final_program(cx),
+    };
+    let Some(program) = program else {
         return false;
     };
     let keeps_root = [Keyword::Entrypoint, Keyword::Cmd].iter().any(|&k| {
@@ -253,8 +291,58 @@ pub fn starts_self_demoting_daemon(cx: &DockerContext<'_>) -> bool {
     // package configures it so (Alpine, Fedora); a build from source does
     // not.
     let demotes = crate::rules::known_images::program_drops_root(&program)
-        || (program == "radiusd" && super::helpers::installs_package(cx.dockerfile, "freeradius"));
+        || (program == "radiusd" && super::helpers::installs_package(cx.dockerfile, "freeradius"))
+        || (matches!(program.as_str(), "mysqld" | "mariadbd" | "mysqld_safe")
+            && writes_server_user(cx));
     demotes && !keeps_root
+}
+
+/// The image's own command starts its program as another user (`CMD
+/// gosu privoxy privoxy --no-daemon …`, `su-exec`, `setpriv`,
+/// `runuser`): the step down the official images write in their
+/// entrypoint scripts, written in the command.
+pub fn command_steps_down(cx: &DockerContext<'_>) -> bool {
+    process_instructions(cx.dockerfile)
+        .iter()
+        .filter_map(|i| i.command())
+        .flat_map(|c| process_scripts(c, cx.file))
+        .any(|s| {
+            crate::project::facts::entrypoint::read(&s)
+                .drops_root
+                .is_some()
+        })
+}
+
+/// A RUN of the final stage writes a `user=<name>` other than root into
+/// a configuration (`sed … 's/^\[mysqld\]$/&\nuser=mysql/' my.cnf`,
+/// `echo 'user=mysql' >> …`): MySQL and MariaDB read it and switch to
+/// that user when started as root.
+fn writes_server_user(cx: &DockerContext<'_>) -> bool {
+    super::helpers::final_runs(cx.dockerfile).any(|i| {
+        let text = cx.file.slice(i.span);
+        text.match_indices("user=").any(|(at, _)| {
+            let name: String = text[at + "user=".len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            !name.is_empty() && name != "root" && name != "0"
+        })
+    })
+}
+
+/// The daemon of the image's own command that logs users in as
+/// themselves (`CMD ["/usr/sbin/sshd", "-D"]`, `nmbd -D && smbd -FS`):
+/// its name.
+pub fn starts_login_daemon(cx: &DockerContext<'_>) -> Option<String> {
+    process_instructions(cx.dockerfile)
+        .iter()
+        .filter_map(|i| i.command())
+        .flat_map(|c| process_scripts(c, cx.file))
+        .flat_map(|s| s.commands)
+        .find_map(|c| {
+            let p = strip_exec(&c).program()?.to_string();
+            crate::rules::known_images::program_logs_users_in(&p).then_some(p)
+        })
 }
 
 /// The role of the image `cx` builds.
@@ -301,6 +389,7 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
                 let repo = s.image.repository();
                 let name = repo.rsplit('/').next().unwrap_or(&repo);
                 DISTRIBUTIONS.contains(&name)
+                    || SHELL_IMAGES.contains(&repo.as_str())
                     || (!repo.contains('/') && PROMPT_IMAGES.contains(&name) && !runs_somewhere(cx))
             });
         if prompt || inherits_shell {
@@ -322,7 +411,17 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
             let args: Vec<String> = c.args().iter().map(|w| w.text.clone()).collect();
             let per_invocation = !daemon(program, &args)
                 && (usage_runs_once(&cx.file.text) || args.last().is_some_and(|w| w == "-"));
-            if per_invocation || (!daemon(program, &[]) && usage_runs_at_terminal(&cx.file.text)) {
+            // Nothing at all says it serves or keeps running: no port, no
+            // volume for state, no documented run, no deployment, and a
+            // program not named like a daemon (`CMD ["shellcheck"]`).
+            let says_nothing = !daemon(program, &args)
+                && df.final_last(Keyword::Volume).is_none()
+                && usage_runs(&cx.file.text).is_empty()
+                && !runs_somewhere(cx);
+            if per_invocation
+                || says_nothing
+                || (!daemon(program, &[]) && usage_runs_at_terminal(&cx.file.text))
+            {
                 return Role::Tool;
             }
         }
