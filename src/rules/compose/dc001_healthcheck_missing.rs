@@ -18,7 +18,8 @@ declare_rule! {
     /// folder, whose `Dockerfile` builds it: see the project model).
     /// A service that runs a WebAssembly module (`platform: wasi/wasm`, a
     /// wasm `runtime:`) is not reported: nothing inside can run a check;
-    /// nor one that publishes only UDP ports (or DNS's 53 and 853),
+    /// nor one that publishes only UDP ports (or DNS's 53 and 853, syslog's
+    /// 514, 601 and 6514),
     /// exposes nothing and starts no server prodlint knows (a VPN, DNS or
     /// syslog daemon: there is no request to answer, as in DF018), nor one
     /// that runs once (a migration, a seed, a command-line tool's image
