@@ -4,7 +4,9 @@ declare_rule! {
     /// ## What it checks
     /// A `FROM` of the final image has no `@sha256:` digest. Off by default:
     /// enable it with `extend-select = ["DF003"]` when you keep digests up
-    /// to date with a bot (Dependabot, Renovate).
+    /// to date with a bot (Dependabot, Renovate). An image with no tag or
+    /// the `latest` tag is DF002's to report: pinning it starts with a
+    /// version tag.
     ///
     /// ## Why it matters in production
     /// Tags are mutable: `python:3.12-slim` is rebuilt every few weeks and a
@@ -41,7 +43,8 @@ impl Rule for BaseImageNotDigestPinned {
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         for image in pinnable_final_images(cx.dockerfile) {
-            if image.digest.is_some() {
+            // No tag or `latest`: DF002 says so, once.
+            if image.digest.is_some() || matches!(image.tag.as_deref(), None | Some("latest")) {
                 continue;
             }
             out.report(
@@ -51,5 +54,20 @@ impl Rule for BaseImageNotDigestPinned {
             )
             .help("append `@sha256:…` and let a bot keep it current");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::dockerfile::check_text;
+
+    #[test]
+    fn untagged_and_latest_images_are_left_to_df002() {
+        let count = |t: &str| check_text(&BaseImageNotDigestPinned, t).len();
+        assert_eq!(count("FROM python:3.12-slim\n"), 1);
+        assert_eq!(count("FROM python:3.12-slim@sha256:0123\n"), 0);
+        assert_eq!(count("FROM alpine\n"), 0);
+        assert_eq!(count("FROM alpine:latest\n"), 0);
     }
 }
