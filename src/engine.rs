@@ -999,13 +999,12 @@ fn stands_alone(c: &Candidate) -> bool {
         // linted as the launcher runs them).
         Some(FileKind::Text) => {
             !c.path.extension().is_some_and(|e| {
-                ["py", "yml", "yaml", "conf", "ini", "sh"]
+                ["py", "yml", "yaml", "conf", "ini"]
                     .iter()
                     .any(|x| e.eq_ignore_ascii_case(x))
-            }) && !c
-                .path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().contains("entrypoint"))
+            }) && !c.path.file_name().is_some_and(|n| {
+                crate::project::facts::entrypoint::names_script(&n.to_string_lossy())
+            })
         }
         _ => false,
     }

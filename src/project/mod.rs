@@ -562,6 +562,9 @@ pub struct Project {
     /// (script key -> Dockerfiles whose image starts it, systemd units
     /// and supervisord files whose commands do), in path order.
     script_launchers: BTreeMap<Key, Vec<Key>>,
+    /// The scripts each launcher starts, by the word that names each one
+    /// (launcher key -> its span and the script's key).
+    launcher_scripts: BTreeMap<Key, Vec<(crate::source::Span, Key)>>,
     /// The build context each Dockerfile's builds name, where they agree.
     build_contexts: BTreeMap<Key, PathBuf>,
     /// Dockerfiles Docker actions build, with the action's `runs.image`.
@@ -974,15 +977,27 @@ impl Project {
             .collect()
     }
 
-    /// The shell scripts the launcher `path` starts (a systemd unit's
-    /// `ExecStart=`, a supervisord program's `command=`, an image's
-    /// entrypoint), with their text.
-    pub fn scripts_started_by(&self, path: &Path) -> Vec<&Input> {
-        let me = key(path);
-        self.script_launchers
+    /// The shell script the word at `span` of the launcher `path` names
+    /// (a systemd unit's `ExecStart=`, a supervisord program's
+    /// `command=`), with its text.
+    pub fn script_named_at(&self, path: &Path, span: crate::source::Span) -> Option<&Input> {
+        let (_, script) = self
+            .launcher_scripts
+            .get(b(&key(path)))?
             .iter()
-            .filter(|(_, launchers)| launchers.iter().any(|l| l.0 == me))
-            .filter_map(|(script, _)| self.files.get(script).map(|f| &f.input))
+            .find(|(at, _)| *at == span)?;
+        self.files.get(script).map(|f| &f.input)
+    }
+
+    /// The words of the launcher `path` that name the script `script`.
+    pub fn words_naming(&self, path: &Path, script: &Path) -> Vec<crate::source::Span> {
+        let script = key(script);
+        self.launcher_scripts
+            .get(b(&key(path)))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter(|(_, s)| s.0 == script)
+            .map(|(at, _)| *at)
             .collect()
     }
 
@@ -999,7 +1014,9 @@ impl Project {
             })
             .take(MAX_DOCKER_SCRIPTS)
             .collect();
-        self.resolve_named_scripts(named).into_iter().collect()
+        self.resolve_named_scripts(named, true)
+            .into_iter()
+            .collect()
     }
 
     /// The shell scripts systemd units (`ExecStart=`) and supervisord
@@ -1031,7 +1048,10 @@ impl Project {
             })
             .take(MAX_DOCKER_SCRIPTS)
             .collect();
-        self.resolve_named_scripts(named)
+        // A host's script is installed elsewhere (`/usr/local/bin/x.sh`):
+        // only the launcher's own folder says which file of the
+        // repository it is.
+        self.resolve_named_scripts(named, false)
     }
 
     /// The repository files the named scripts are, each looked for among
@@ -1039,6 +1059,7 @@ impl Project {
     fn resolve_named_scripts(
         &self,
         named: Vec<(&Key, &FileFacts, facts::entrypoint::NamedEntry)>,
+        anywhere: bool,
     ) -> Vec<(Key, (Key, facts::Loc))> {
         let mut out = Vec::new();
         if named.is_empty() {
@@ -1076,8 +1097,12 @@ impl Project {
                 .copied()
                 .filter(|p| p.starts_with(&dir))
                 .collect();
-            let found = facts::scripts::resolve(&n.tail, &dir, inside.iter().copied())
-                .or_else(|| facts::scripts::resolve(&n.tail, &dir, namesakes.iter().copied()));
+            let found =
+                facts::scripts::resolve(&n.tail, &dir, inside.iter().copied()).or_else(|| {
+                    anywhere
+                        .then(|| facts::scripts::resolve(&n.tail, &dir, namesakes.iter().copied()))
+                        .flatten()
+                });
             if let Some(p) = found {
                 out.push((
                     k.clone(),
@@ -1606,15 +1631,20 @@ impl Project {
         self.docker_scripts = self.scripts_run_by_dockerfiles();
         self.entry_scripts = self.entry_scripts_of_dockerfiles();
         self.script_launchers.clear();
+        self.launcher_scripts.clear();
         let host_scripts = self.scripts_of_hosts();
         let started = self
             .entry_scripts
             .iter()
             .chain(host_scripts.iter().map(|(k, v)| (k, v)));
-        for (launcher, (script, _)) in started {
+        for (launcher, (script, named)) in started {
             if !self.files.contains_key(script) {
                 self.wanted.insert(script.clone(), FileKind::Text);
             }
+            self.launcher_scripts
+                .entry(launcher.clone())
+                .or_default()
+                .push((named.span, script.clone()));
             let launchers = self.script_launchers.entry(script.clone()).or_default();
             if !launchers.contains(launcher) {
                 launchers.push(launcher.clone());

@@ -32,7 +32,7 @@ fn is_launcher(word: &str) -> bool {
 
 /// A word that names a shell script: `*.sh`, or a name with
 /// `entrypoint` in it.
-fn names_script(word: &str) -> bool {
+pub(crate) fn names_script(word: &str) -> bool {
     let name = word.rsplit('/').next().unwrap_or(word);
     !word.contains('$') && (name.ends_with(".sh") || name.contains("entrypoint"))
 }

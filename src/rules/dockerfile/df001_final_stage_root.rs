@@ -42,10 +42,12 @@ declare_rule! {
     /// terminal and publishes no port (`-it`), and none detaches it:
     /// `docker run --rm -it jess/htop`, `docker run -it tetris`; or a
     /// `CMD` of such a program reading its standard input, `CMD
-    /// ["hadolint", "-"]`; or a `CMD` of such a program of which nothing
-    /// says it serves or keeps running: no exposed port, no `VOLUME`, no
-    /// documented `docker run` and no deployment in the repository, `CMD
-    /// ["shellcheck"]`; or an `ENTRYPOINT` that is a bare interpreter
+    /// ["hadolint", "-"]`; or a `CMD` of such a program, someone else's,
+    /// of which nothing says it serves or keeps running: no exposed port,
+    /// no `VOLUME`, no `HEALTHCHECK`, no `worker` argument, no documented
+    /// `docker run`, no deployment in the repository and nothing of the
+    /// build context copied into the image, `CMD ["shellcheck"]` after
+    /// installing it; or an `ENTRYPOINT` that is a bare interpreter
     /// or shell, `ENTRYPOINT ["python"]`, with no `CMD`, no documented
     /// `docker run` that detaches it and no deployment giving it a
     /// command: a prompt each run hands a script) is information, with
@@ -68,8 +70,9 @@ declare_rule! {
     ///
     /// A toolbox image whose default command only prints usage (`CMD
     /// ["--help"]` after an `ENTRYPOINT` such as `airflow` or `cfssl`,
-    /// `CMD ["tool", "--help"]`, or a `CMD` that only echoes a note, `CMD
-    /// ["echo", "run convert or identify"]`) is information as well,
+    /// `CMD ["tool", "--help"]`, or a `CMD` that only echoes a note and
+    /// runs nothing else, `CMD ["echo", "run convert or identify"]`) is
+    /// information as well,
     /// exposed ports or not: each deployment chooses what it runs and can
     /// set its user there.
     ///
@@ -88,14 +91,15 @@ declare_rule! {
     /// sniproxy, ntopng, dnsmasq, Netdata, Unbound, chronyd, and FreeRADIUS'
     /// radiusd from the distribution's `freeradius` package: their own
     /// `user` setting; MySQL's and MariaDB's `mysqld` where a `RUN` of the
-    /// final stage writes a `user=` other than root into its
-    /// configuration), unless its command keeps it root (`--user=root`,
+    /// final stage that edits its configuration (`my.cnf`, `/etc/mysql`,
+    /// `[mysqld]`) writes a `user=` setting other than root), unless its command keeps it root (`--user=root`,
     /// `-u root`, ntopng's `--dont-change-user`). Behind an entrypoint
     /// script (`ENTRYPOINT ["/docker-entrypoint.sh"]`), the daemon is the
     /// `CMD` the script hands on.
     ///
     /// Information for a daemon that logs users in as themselves (`sshd`,
-    /// `smbd`, `vsftpd`, `proftpd`, `pure-ftpd`, `dovecot`): it must
+    /// `smbd`, `vsftpd`, `proftpd`, `pure-ftpd`, `dovecot`), started with
+    /// no web server beside it: it must
     /// start as root to switch to each user who logs in, so a `USER`
     /// would stop it working; the finding says so and what to keep small
     /// instead (no other service in the image, no login as root itself,
@@ -555,6 +559,11 @@ mod tests {
         // So does a daemon's name.
         let daemon = text.replace("[\"shellcheck\"]", "[\"shellcheckd\"]");
         assert_eq!(found(&daemon), [(Severity::Error, 0)]);
+        // A worker, or the repository's own program: deployed elsewhere.
+        let worker = "FROM python:3.12-slim\nRUN pip install --no-cache-dir celery\nCMD [\"celery\", \"-A\", \"tasks\", \"worker\"]\n";
+        assert_eq!(found(worker), [(Severity::Error, 0)]);
+        let own = "FROM golang:1.23 AS build\nCOPY . /src\nRUN cd /src && go build -o /app .\nFROM debian:bookworm-slim\nCOPY --from=build /app /usr/local/bin/app\nCMD [\"app\"]\n";
+        assert_eq!(found(own), [(Severity::Error, 0)]);
     }
 
     #[test]
@@ -565,6 +574,10 @@ mod tests {
         let samba =
             "FROM alpine:3.20\nRUN apk add --no-cache samba\nEXPOSE 445\nCMD nmbd -D && smbd -FS\n";
         assert_eq!(found(samba), [(Severity::Info, 0)]);
+        // Beside a web server, root serves the web too.
+        let both =
+            "FROM python:3.12-slim\nEXPOSE 8000 2222\nCMD /usr/sbin/sshd && gunicorn app:app\n";
+        assert_eq!(found(both), [(Severity::Error, 0)]);
     }
 
     #[test]
@@ -583,12 +596,18 @@ mod tests {
             found(&text.replace("user=mysql", "skip-name-resolve")),
             [(Severity::Error, 0)]
         );
+        // An option of another command is no setting of MySQL's.
+        let option = "FROM python:3.12-slim\nRUN pip install --user=app mysql-connector && echo ok > /etc/mysql/note\nCOPY docker-entrypoint.sh /\nENTRYPOINT [\"/docker-entrypoint.sh\"]\nCMD [\"mysqld\"]\n";
+        assert_eq!(found(option), [(Severity::Error, 0)]);
     }
 
     #[test]
     fn an_echoed_note_as_the_command_is_a_toolbox() {
         let text = "FROM alpine:3.20\nRUN apk add --no-cache imagemagick\nCMD [\"echo\", \"run convert, identify or mogrify\"]\n";
         assert_eq!(found(text), [(Severity::Info, 0)]);
+        // An echo before the program is no toolbox.
+        let start = "FROM python:3.12-slim\nEXPOSE 8000\nCMD echo starting && python main.py\n";
+        assert_eq!(found(start), [(Severity::Error, 0)]);
     }
 
     #[test]

@@ -94,7 +94,7 @@ impl Rule for BaseImageUnpinned {
 
 /// The file's name has a `latest` part (`Dockerfile.latest`,
 /// `latest.Dockerfile`, `Dockerfile-latest`).
-fn names_latest(path: &std::path::Path) -> bool {
+pub(super) fn names_latest(path: &std::path::Path) -> bool {
     path.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
         f.split(['.', '-', '_'])
             .any(|part| part.eq_ignore_ascii_case("latest"))

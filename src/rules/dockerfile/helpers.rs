@@ -1,7 +1,7 @@
 //! Questions several DF rules ask of the model: which RUNs build the final
 //! image, what the container's process is, what a package manager call does.
 
-use crate::parse::dockerfile::{Command, Dockerfile, ImageRef, Instruction, Keyword, Stage};
+use crate::parse::dockerfile::{Command, Dockerfile, Instruction, Keyword, Stage};
 use crate::parse::shell::{Script, SimpleCommand, Word};
 use crate::source::SourceFile;
 
@@ -9,12 +9,6 @@ use crate::source::SourceFile;
 pub fn final_runs(df: &Dockerfile) -> impl Iterator<Item = &Instruction> {
     df.final_instructions()
         .filter(|i| i.keyword == Keyword::Run)
-}
-
-/// Base images of the final image that a tag or digest could pin: not
-/// `scratch`, not an earlier stage, not left unresolved by an ARG.
-pub fn pinnable_final_images(df: &Dockerfile) -> impl Iterator<Item = &ImageRef> {
-    pinnable_final_stages(df).map(|s| &s.image)
 }
 
 /// The stages of the final image's chain whose base is a pinnable image

@@ -19,9 +19,11 @@ pub enum Role {
     /// on exit or attach a terminal and publish nothing, and none
     /// detaches it (`docker run --rm -it jess/htop`, `docker run -it
     /// tetris`), or that reads its standard input (`CMD ["hadolint",
-    /// "-"]`), or of which nothing says it serves or keeps running (no
-    /// exposed port, no `VOLUME`, no documented `docker run`, nothing in
-    /// the repository runs it: `CMD ["shellcheck"]`). Also an ENTRYPOINT
+    /// "-"]`), or someone else's program of which nothing says it serves
+    /// or keeps running (no exposed port, no `VOLUME`, no `HEALTHCHECK`,
+    /// no `worker` argument, no documented `docker run`, nothing in the
+    /// repository runs it, nothing of the build context copied in: `CMD
+    /// ["shellcheck"]` after installing it). Also an ENTRYPOINT
     /// that is a bare interpreter or shell
     /// (`ENTRYPOINT ["python"]`) with no CMD, nothing exposed, no
     /// documented `docker run` that detaches or restarts it, and no
@@ -63,7 +65,12 @@ fn prints_usage(df: &crate::parse::dockerfile::Dockerfile) -> bool {
         .and_then(|i| i.command())
         .and_then(|c| match c {
             Command::Exec { argv, .. } => argv.first().map(|w| w.text.clone()),
-            Command::Shell { text, .. } => text.split_whitespace().next().map(str::to_string),
+            // A shell form only when the echo is all it runs (`echo x &&
+            // python main.py` starts a program).
+            Command::Shell { script, .. } => (script.commands.len() == 1)
+                .then(|| script.commands.first().and_then(|c| c.program()))
+                .flatten()
+                .map(str::to_string),
         });
     if df.final_last(Keyword::Entrypoint).is_none()
         && first_word.is_some_and(|w| matches!(w.rsplit('/').next(), Some("echo" | "printf")))
@@ -320,13 +327,27 @@ pub fn command_steps_down(cx: &DockerContext<'_>) -> bool {
 fn writes_server_user(cx: &DockerContext<'_>) -> bool {
     super::helpers::final_runs(cx.dockerfile).any(|i| {
         let text = cx.file.slice(i.span);
-        text.match_indices("user=").any(|(at, _)| {
-            let name: String = text[at + "user=".len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-                .collect();
-            !name.is_empty() && name != "root" && name != "0"
-        })
+        // It edits MySQL's configuration, not `pip install --user=…`.
+        let configures = ["my.cnf", "/etc/mysql", "[mysqld]"]
+            .iter()
+            .any(|c| text.contains(c));
+        configures
+            && text.match_indices("user=").any(|(at, _)| {
+                // A setting of its own: at a line's start or after a
+                // written `\n`, a space or a quote (not `--user=`,
+                // `db_user=`).
+                let before = text.get(..at).unwrap_or_default();
+                let setting = before.is_empty()
+                    || before.ends_with("\\n")
+                    || before.ends_with(['\n', ' ', '\'', '"']);
+                let name: String = text
+                    .get(at + "user=".len()..)
+                    .unwrap_or_default()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
+                setting && !name.is_empty() && name != "root" && name != "0"
+            })
     })
 }
 
@@ -334,6 +355,10 @@ fn writes_server_user(cx: &DockerContext<'_>) -> bool {
 /// themselves (`CMD ["/usr/sbin/sshd", "-D"]`, `nmbd -D && smbd -FS`):
 /// its name.
 pub fn starts_login_daemon(cx: &DockerContext<'_>) -> Option<String> {
+    // Beside a web server (`sshd && gunicorn …`), root serves that too.
+    if starts_server(cx) {
+        return None;
+    }
     process_instructions(cx.dockerfile)
         .iter()
         .filter_map(|i| i.command())
@@ -411,11 +436,18 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
             let args: Vec<String> = c.args().iter().map(|w| w.text.clone()).collect();
             let per_invocation = !daemon(program, &args)
                 && (usage_runs_once(&cx.file.text) || args.last().is_some_and(|w| w == "-"));
-            // Nothing at all says it serves or keeps running: no port, no
-            // volume for state, no documented run, no deployment, and a
-            // program not named like a daemon (`CMD ["shellcheck"]`).
+            // Someone else's program that nothing says serves or keeps
+            // running (`CMD ["shellcheck"]` after installing it): no port,
+            // no volume for state, no health check, no documented run, no
+            // deployment, a program not named like a daemon nor started as
+            // a worker, and nothing of the repository copied into the
+            // image (an app's own image, a worker or a Go service built
+            // from the checkout, is deployed from elsewhere).
             let says_nothing = !daemon(program, &args)
+                && !args.iter().any(|a| a == "worker")
                 && df.final_last(Keyword::Volume).is_none()
+                && df.final_last(Keyword::Healthcheck).is_none()
+                && !copies_from_context(df)
                 && usage_runs(&cx.file.text).is_empty()
                 && !runs_somewhere(cx);
             if per_invocation
@@ -460,6 +492,18 @@ fn role_of(cx: &DockerContext<'_>) -> Role {
         return unknown(df);
     }
     Role::Tool
+}
+
+/// Some stage copies files of the build context (`COPY`/`ADD` without
+/// `--from`, other than a URL): the image holds the repository's code.
+fn copies_from_context(df: &crate::parse::dockerfile::Dockerfile) -> bool {
+    df.instructions.iter().any(|i| {
+        matches!(i.keyword, Keyword::Copy | Keyword::Add)
+            && i.flag("from").is_none()
+            && i.words()
+                .split_last()
+                .is_some_and(|(_, sources)| sources.iter().any(|w| !w.text.contains("://")))
+    })
 }
 
 /// What an image of no clearer role is: a toolbox when its default only

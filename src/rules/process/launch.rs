@@ -661,7 +661,7 @@ fn split_outside_quotes(text: &str, seps: &[char]) -> Vec<String> {
     out
 }
 
-fn env_args_from(env: &BTreeMap<String, EnvVar>, file: &SourceFile) -> Vec<Opt> {
+pub(super) fn env_args_from(env: &BTreeMap<String, EnvVar>, file: &SourceFile) -> Vec<Opt> {
     env.get("GUNICORN_CMD_ARGS")
         .and_then(|v| {
             v.span.map(|span| Word {

@@ -327,11 +327,19 @@ pub fn check_supervisor(
     run_launches(file, &file.path, &all, config, project, selection, out);
     // The servers a program's script starts are the program's too
     // (their own lint is the script's).
+    let mut parsed = scripts::Parsed::new();
     for p in &mut programs {
-        if let Some(command) = p.section.get("command") {
+        if let Some(command) = p.section.get("command")
+            && crate::project::facts::entrypoint::named_by_command(command)
+                .is_some_and(|n| project.script_named_at(&file.path, n.span).is_some())
+        {
             let start = launch::Start::of_supervisor_program(p.section, file, project);
             p.launches.extend(scripts::through_scripts(
-                command, &file.path, &start, project,
+                command,
+                &file.path,
+                &start,
+                project,
+                &mut parsed,
             ));
         }
     }
@@ -364,8 +372,15 @@ pub fn check_systemd(
     // The servers its `ExecStart=` scripts start are its servers too
     // (their own lint is the script's).
     let start = launch::Start::of_systemd_service(service, file);
+    let mut parsed = scripts::Parsed::new();
     for e in service.entries.iter().filter(|e| e.key == "ExecStart") {
-        launches.extend(scripts::through_scripts(e, &file.path, &start, project));
+        launches.extend(scripts::through_scripts(
+            e,
+            &file.path,
+            &start,
+            project,
+            &mut parsed,
+        ));
     }
     let cx = SystemdContext {
         file,

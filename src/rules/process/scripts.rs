@@ -26,10 +26,51 @@ pub fn in_launched_script<'p>(
     let launchers = project.launchers_of_script(&script.path);
     for launcher in launchers {
         if let Some(start) = start_of(launcher, &script.path, project) {
-            return (launches(script, &start, project), Some(launcher));
+            let read = Read::of(SourceFile::new(
+                &script.path,
+                std::sync::Arc::clone(&script.text),
+            ));
+            return (launches(&read, &start, project), Some(launcher));
         }
     }
     (Vec::new(), None)
+}
+
+/// A shell script read once for the launches of a check (a supervisord
+/// file's programs may all start the same one).
+pub type Parsed = std::collections::HashMap<std::path::PathBuf, std::rc::Rc<Read>>;
+
+/// What a script says for its launches, read once.
+pub struct Read {
+    file: SourceFile,
+    /// The servers it starts (the first [`MAX_SERVERS`]).
+    servers: Vec<crate::parse::command::ServerCommand>,
+    /// The variables it sets, in order (the first [`MAX_ASSIGNMENTS`]).
+    assignments: Vec<(usize, String, EnvVar)>,
+    /// It starts a reverse proxy too.
+    proxy: bool,
+}
+
+impl Read {
+    fn of(file: SourceFile) -> Read {
+        let map = OffsetMap::contiguous(0, file.text.len());
+        let parsed = shell::parse(&file.text, &map);
+        let raw = |s: crate::source::Span| file.slice(s).to_string();
+        let servers = crate::parse::command::in_script(&parsed, &raw)
+            .into_iter()
+            .take(MAX_SERVERS)
+            .collect();
+        let proxy = parsed
+            .commands
+            .iter()
+            .any(|c| c.argv.iter().any(|w| launch::is_proxy(&w.text)));
+        Read {
+            assignments: assignments(&parsed),
+            servers,
+            proxy,
+            file,
+        }
+    }
 }
 
 /// The servers the script a systemd `ExecStart=` or supervisord
@@ -41,21 +82,24 @@ pub fn through_scripts(
     launcher: &Path,
     start: &Start,
     project: &Project,
+    parsed: &mut Parsed,
 ) -> Vec<Launch> {
-    let Some(name) = crate::project::facts::entrypoint::named_by_command(entry)
-        .and_then(|n| n.tail.last().cloned())
-    else {
+    let Some(named) = crate::project::facts::entrypoint::named_by_command(entry) else {
         return Vec::new();
     };
-    project
-        .scripts_started_by(launcher)
-        .into_iter()
-        .filter(|i| i.path.file_name().is_some_and(|n| n == name.as_str()))
-        .flat_map(|i| {
-            let file = SourceFile::new(&i.path, std::sync::Arc::clone(&i.text));
-            launches(&file, start, project)
+    let Some(input) = project.script_named_at(launcher, named.span) else {
+        return Vec::new();
+    };
+    let read = parsed
+        .entry(input.path.clone())
+        .or_insert_with(|| {
+            std::rc::Rc::new(Read::of(SourceFile::new(
+                &input.path,
+                std::sync::Arc::clone(&input.text),
+            )))
         })
-        .collect()
+        .clone();
+    launches(&read, start, project)
 }
 
 /// Where `launcher` runs the script at `script`: an image's final stage,
@@ -72,13 +116,12 @@ fn start_of(launcher: &Path, script: &Path, project: &Project) -> Option<Start> 
         }
         FileKind::Supervisor => {
             let conf = ini::parse(&file.text, ini::Dialect::Supervisor);
-            let name = script.file_name()?;
+            let words = project.words_naming(launcher, script);
             let program = conf.sections.iter().find(|s| {
                 s.name.starts_with("program:")
                     && s.get("command")
                         .and_then(crate::project::facts::entrypoint::named_by_command)
-                        .and_then(|n| n.tail.last().cloned())
-                        .is_some_and(|n| name == n.as_str())
+                        .is_some_and(|n| words.contains(&n.span))
             })?;
             Some(Start::of_supervisor_program(program, &file, project))
         }
@@ -86,35 +129,47 @@ fn start_of(launcher: &Path, script: &Path, project: &Project) -> Option<Start> 
     }
 }
 
-/// The servers `script` starts when run from `start`: the launcher's
+/// How many servers of one script are read, and how many of its
+/// variable assignments: real start scripts start a few and set a few
+/// dozen; a crafted one costs no more than that.
+const MAX_SERVERS: usize = 16;
+const MAX_ASSIGNMENTS: usize = 256;
+
+/// The servers a script starts when run from `start`: the launcher's
 /// variables (their spans are the launcher's: unknown here, and its
-/// `GUNICORN_CMD_ARGS` options point at each server's command), with
-/// the variables the script itself sets before the server.
-fn launches(script: &SourceFile, start: &Start, project: &Project) -> Vec<Launch> {
-    let map = OffsetMap::contiguous(0, script.text.len());
-    let parsed = shell::parse(&script.text, &map);
-    let raw = |s: crate::source::Span| script.slice(s).to_string();
-    let proxy = parsed
-        .commands
-        .iter()
-        .any(|c| c.argv.first().is_some_and(|w| launch::is_proxy(&w.text)));
+/// `GUNICORN_CMD_ARGS` options point at each server's command), with the
+/// variables the script itself sets before each server (its own
+/// `GUNICORN_CMD_ARGS` replacing the launcher's).
+fn launches(read: &Read, start: &Start, project: &Project) -> Vec<Launch> {
+    let script = &read.file;
     let dev = start.dev || super::dev_files::is_dev_file(&script.path);
-    crate::parse::command::in_script(&parsed, &raw)
-        .into_iter()
+    let mut base = start.env.clone();
+    for v in base.values_mut() {
+        v.span = None;
+    }
+    read.servers
+        .iter()
         .map(|c| {
             let at = c.program.span;
-            let mut env = start.env.clone();
-            for v in env.values_mut() {
-                v.span = None;
-            }
-            env.extend(assignments_before(&parsed, at.start));
-            let mut env_args = start.env_args.clone();
-            for o in &mut env_args {
-                o.flag.span = at;
-                if let Some(v) = &mut o.value {
-                    v.span = at;
+            let before = || {
+                read.assignments
+                    .iter()
+                    .take_while(move |(offset, ..)| *offset < at.start)
+            };
+            let mut env = base.clone();
+            env.extend(before().map(|(_, name, value)| (name.clone(), value.clone())));
+            let env_args = if before().any(|(_, name, _)| name == "GUNICORN_CMD_ARGS") {
+                launch::env_args_from(&env, script)
+            } else {
+                let mut args = start.env_args.clone();
+                for o in &mut args {
+                    o.flag.span = at;
+                    if let Some(v) = &mut o.value {
+                        v.span = at;
+                    }
                 }
-            }
+                args
+            };
             let here = Start {
                 site: start.site.clone(),
                 dir: start.dir.clone(),
@@ -123,18 +178,19 @@ fn launches(script: &SourceFile, start: &Start, project: &Project) -> Vec<Launch
                 env,
                 env_args,
             };
-            let mut l = here.launch(c, project);
-            l.behind_local_proxy = proxy;
+            let mut l = here.launch(c.clone(), project);
+            l.behind_local_proxy = read.proxy;
             l
         })
         .collect()
 }
 
-/// The variables the script sets before offset `before` (`NAME=value`
-/// on a line of its own, `export NAME=value`), with their values' spans.
-fn assignments_before(script: &Script, before: usize) -> Vec<(String, EnvVar)> {
+/// The variables the script sets (`NAME=value` on a line of its own,
+/// `export NAME=value`), in order, each with where its command starts and
+/// its value's span.
+fn assignments(script: &Script) -> Vec<(usize, String, EnvVar)> {
     let mut out = Vec::new();
-    for c in script.commands.iter().filter(|c| c.span.start < before) {
+    for c in &script.commands {
         let words: Vec<&shell::Word> = match c.argv.first().map(|w| w.text.as_str()) {
             None => c.assignments.iter().collect(),
             Some("export") => c.argv.iter().skip(1).collect(),
@@ -149,12 +205,16 @@ fn assignments_before(script: &Script, before: usize) -> Vec<(String, EnvVar)> {
                 let span =
                     (start <= w.span.end).then(|| crate::source::Span::new(start, w.span.end));
                 out.push((
+                    c.span.start,
                     name.to_string(),
                     EnvVar {
                         value: value.to_string(),
                         span,
                     },
                 ));
+                if out.len() >= MAX_ASSIGNMENTS {
+                    return out;
+                }
             }
         }
     }
