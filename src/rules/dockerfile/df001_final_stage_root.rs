@@ -586,6 +586,11 @@ mod tests {
         assert_eq!(found(text), []);
         let exec = "FROM alpine:3.20\nRUN apk add --no-cache su-exec redis\nEXPOSE 6379\nCMD [\"su-exec\", \"redis\", \"redis-server\"]\n";
         assert_eq!(found(exec), []);
+        // Stepping "down" to root keeps root.
+        assert_eq!(
+            found(&exec.replace("\"su-exec\", \"redis\"", "\"su-exec\", \"root\"")),
+            [(Severity::Error, 0)]
+        );
     }
 
     #[test]

@@ -314,9 +314,16 @@ pub fn command_steps_down(cx: &DockerContext<'_>) -> bool {
         .filter_map(|i| i.command())
         .flat_map(|c| process_scripts(c, cx.file))
         .any(|s| {
-            crate::project::facts::entrypoint::read(&s)
-                .drops_root
-                .is_some()
+            let Some(at) = crate::project::facts::entrypoint::read(&s).drops_root else {
+                return false;
+            };
+            // To another user than root (`gosu root …`, `--reuid=0` keep it).
+            s.commands.iter().filter(|c| c.span == at).all(|c| {
+                !c.argv.iter().any(|w| {
+                    let t = w.text.as_str();
+                    matches!(t, "root" | "0") || t.ends_with("=root") || t.ends_with("=0")
+                })
+            })
         })
 }
 
