@@ -2687,6 +2687,15 @@ impl Project {
         Some(self.files.get(b(&key(path)))?.supervisord.as_ref()?.1)
     }
 
+    /// The parse of the systemd unit or supervisord file at `path`, as
+    /// the project read it (`None`: neither).
+    pub fn process_manager(&self, path: &Path) -> Option<&ini::Ini> {
+        let f = self.files.get(b(&key(path)))?;
+        f.systemd
+            .as_ref()
+            .or_else(|| f.supervisord.as_ref().map(|(conf, _)| conf))
+    }
+
     /// The Services, autoscalers and disruption budgets of the run.
     pub fn kube_index(&self) -> Arc<kube::Index> {
         Arc::clone(&self.kube)

@@ -9,7 +9,7 @@
 
 use super::launch::{self, EnvVar, Launch, Start};
 use crate::discover::FileKind;
-use crate::parse::ini::{self, Entry};
+use crate::parse::ini::Entry;
 use crate::parse::offsets::OffsetMap;
 use crate::parse::shell::{self, Script};
 use crate::project::Project;
@@ -109,13 +109,10 @@ fn start_of(launcher: &Path, script: &Path, project: &Project) -> Option<Start> 
         return Some(Start::of_dockerfile(&built.dockerfile, &built.file));
     }
     let file = project.source_of(launcher)?;
+    let conf = project.process_manager(launcher)?;
     match project.kind_of(launcher)? {
-        FileKind::Systemd => {
-            let unit = ini::parse(&file.text, ini::Dialect::Systemd);
-            Some(Start::of_systemd_service(unit.section("Service")?, &file))
-        }
+        FileKind::Systemd => Some(Start::of_systemd_service(conf.section("Service")?, &file)),
         FileKind::Supervisor => {
-            let conf = ini::parse(&file.text, ini::Dialect::Supervisor);
             let words = project.words_naming(launcher, script);
             let program = conf.sections.iter().find(|s| {
                 s.name.starts_with("program:")
