@@ -18,6 +18,26 @@ pub struct Word {
     pub dynamic: bool,
 }
 
+impl Word {
+    /// `NAME=value` (a command's assignment, `export`'s argument): the
+    /// name, the value, and the value's own span where the text allows it
+    /// (unquoted: the value's text ends the word).
+    pub fn assignment(&self) -> Option<(&str, &str, Option<Span>)> {
+        let (name, value) = self.text.split_once('=')?;
+        let valid = name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !valid {
+            return None;
+        }
+        let own = (!self.quoted && self.span.len() == self.text.len())
+            .then(|| Span::new(self.span.end - value.len(), self.span.end));
+        Some((name, value, own))
+    }
+}
+
 /// How a simple command is joined to the next one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connector {

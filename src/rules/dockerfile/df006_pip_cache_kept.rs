@@ -81,13 +81,9 @@ fn setting<'a>(
     cmd: &'a SimpleCommand,
     name: &str,
 ) -> Option<Set<'a>> {
-    let prefix = format!("{name}=");
     let assigned = |w: &'a Word| {
-        let v = w.text.strip_prefix(prefix.as_str())?;
-        // Unquoted: the value's text ends the word.
-        let own = (!w.quoted && w.span.len() == w.text.len())
-            .then(|| Span::new(w.span.end - v.len(), w.span.end));
-        Some((v, w.span, own))
+        let (n, v, own) = w.assignment()?;
+        (n == name).then_some((v, w.span, own))
     };
     if let Some(found) = cmd.assignments.iter().rev().find_map(assigned) {
         return Some(found);

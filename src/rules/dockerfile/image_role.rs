@@ -333,27 +333,37 @@ pub fn command_steps_down(cx: &DockerContext<'_>) -> bool {
 /// that user when started as root.
 fn writes_server_user(cx: &DockerContext<'_>) -> bool {
     super::helpers::final_runs(cx.dockerfile).any(|i| {
-        let text = cx.file.slice(i.span);
+        let words: Vec<&str> = i
+            .script()
+            .into_iter()
+            .flat_map(|s| &s.commands)
+            .flat_map(|c| c.assignments.iter().chain(&c.argv))
+            .map(|w| w.text.as_str())
+            .collect();
         // It edits MySQL's configuration, not `pip install --user=…`.
-        let configures = ["my.cnf", "/etc/mysql", "[mysqld]"]
-            .iter()
-            .any(|c| text.contains(c));
+        let configures = words.iter().any(|w| {
+            ["my.cnf", "/etc/mysql", "[mysqld]"]
+                .iter()
+                .any(|c| w.contains(c))
+        });
         configures
-            && text.match_indices("user=").any(|(at, _)| {
-                // A setting of its own: at a line's start or after a
-                // written `\n`, a space or a quote (not `--user=`,
-                // `db_user=`).
-                let before = text.get(..at).unwrap_or_default();
-                let setting = before.is_empty()
-                    || before.ends_with("\\n")
-                    || before.ends_with(['\n', ' ', '\'', '"']);
-                let name: String = text
-                    .get(at + "user=".len()..)
-                    .unwrap_or_default()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-                    .collect();
-                setting && !name.is_empty() && name != "root" && name != "0"
+            && words.iter().any(|w| {
+                w.match_indices("user=").any(|(at, _)| {
+                    // A setting of its own: a word's start, or after a
+                    // written `\n`, a line break or a space within it
+                    // (not `--user=`, `db_user=`).
+                    let before = w.get(..at).unwrap_or_default();
+                    let setting = before.is_empty()
+                        || before.ends_with("\\n")
+                        || before.ends_with(['\n', ' ']);
+                    let name: String = w
+                        .get(at + "user=".len()..)
+                        .unwrap_or_default()
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    setting && !name.is_empty() && name != "root" && name != "0"
+                })
             })
     })
 }

@@ -194,13 +194,13 @@ fn assignments(script: &Script) -> Vec<(usize, String, EnvVar)> {
             Some(_) => continue,
         };
         for w in words {
-            if let Some((name, value)) = w.text.split_once('=')
-                && !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                let start = w.span.start + name.len() + 1;
-                let span =
-                    (start <= w.span.end).then(|| crate::source::Span::new(start, w.span.end));
+            if let Some((name, value, own)) = w.assignment() {
+                // A quoted value (`X="a b"`) points at the rest of the word,
+                // its quotes included: `GUNICORN_CMD_ARGS` is read from it.
+                let rest = w.span.start + name.len() + 1;
+                let span = own.or_else(|| {
+                    (rest <= w.span.end).then(|| crate::source::Span::new(rest, w.span.end))
+                });
                 out.push((
                     c.span.start,
                     name.to_string(),
