@@ -577,22 +577,84 @@ pub fn lint_source(
     settings: &Settings,
     project: &Project,
 ) -> Vec<Finding> {
+    lint_source_keeping(source, kind, settings, project, false).0
+}
+
+/// What a file's own rules found, before the project's findings in it
+/// are added and the lot is judged (selection, purposes, suppressions).
+type Raw = Box<RuleOutput>;
+
+/// [`lint_source`], also returning (when `keep`) what the file's own
+/// rules found: a file linted before the project was built is judged
+/// again with the project's findings from that, its rules not run twice
+/// (see [`lint_again_where_found`]).
+fn lint_source_keeping(
+    source: &SourceFile,
+    kind: FileKind,
+    settings: &Settings,
+    project: &Project,
+    keep: bool,
+) -> (Vec<Finding>, Option<Raw>) {
+    let selection = settings.selection_for(&source.path);
+    let mut kept = None;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let raw = run_rules(source, kind, settings, project, &selection);
+        if keep {
+            kept = Some(Box::new(raw.clone()));
+        }
+        judge(source, settings, project, &selection, raw)
+    }));
+    (finish(source, settings, result), kept)
+}
+
+/// Judges again, with the project's findings in the file, what its own
+/// rules found ([`lint_source_keeping`]): the findings `lint_source`
+/// gives with this project.
+fn judge_again(
+    source: &SourceFile,
+    settings: &Settings,
+    project: &Project,
+    raw: Raw,
+) -> Vec<Finding> {
     let selection = settings.selection_for(&source.path);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (mut findings, statements, mut hidden, dropped) =
-            run_rules(source, kind, settings, project, &selection);
-        // What the project hooks found here is judged here, like the rest.
-        findings.extend(project.rule_findings_in(&source.path).iter().cloned());
-        hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
-        // Purposes apply at the finding's own location (its file).
-        let findings: Vec<Finding> = findings
-            .into_iter()
-            .filter(|f| selection.is_enabled(f.code()))
-            .filter(|f| f.any_purpose || settings.checks(f.rule, source.purpose))
-            .collect();
-        let kept = suppress::apply(source, &statements, findings, &selection);
-        (kept, hidden, dropped)
+        judge(source, settings, project, &selection, *raw)
     }));
+    finish(source, settings, result)
+}
+
+type Judged = (Vec<Finding>, Vec<Span>, Vec<(&'static str, usize)>);
+
+/// The rules' findings with the project's in the file, kept where the
+/// selection, the file's purpose and its suppressions let them be.
+fn judge(
+    source: &SourceFile,
+    settings: &Settings,
+    project: &Project,
+    selection: &Selection,
+    raw: RuleOutput,
+) -> Judged {
+    let (mut findings, statements, mut hidden, dropped) = raw;
+    // What the project hooks found here is judged here, like the rest.
+    findings.extend(project.rule_findings_in(&source.path).iter().cloned());
+    hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
+    // Purposes apply at the finding's own location (its file).
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .filter(|f| selection.is_enabled(f.code()))
+        .filter(|f| f.any_purpose || settings.checks(f.rule, source.purpose))
+        .collect();
+    let kept = suppress::apply(source, &statements, findings, selection);
+    (kept, hidden, dropped)
+}
+
+/// The judged findings with their configured severities, sorted, capped
+/// per rule and their secrets masked; a panic is one PL004 finding.
+fn finish(
+    source: &SourceFile,
+    settings: &Settings,
+    result: std::thread::Result<Judged>,
+) -> Vec<Finding> {
     let (mut findings, hidden, dropped) = match result {
         Ok(f) => f,
         Err(_) => {
@@ -739,18 +801,28 @@ pub fn lint_text_below(
     settings: &Settings,
     project: &Project,
 ) -> FileReport {
+    lint_text_keeping(path, below, kind, text, settings, project, false).0
+}
+
+/// A file's report, and (when `keep`) what its own rules found, for
+/// [`judge_again`].
+fn lint_text_keeping(
+    path: &Path,
+    below: &Path,
+    kind: Option<FileKind>,
+    text: Result<Arc<str>, Unlintable>,
+    settings: &Settings,
+    project: &Project,
+    keep: bool,
+) -> (FileReport, Option<Raw>) {
     let text = match (kind, text) {
-        (_, Err(why)) => return skipped(path, kind, why, settings),
+        (_, Err(why)) => return (skipped(path, kind, why, settings), None),
         (None, Ok(_)) => {
-            return skipped(
-                path,
-                kind,
-                Unlintable::content(
-                    "prodlint does not know what kind of file this is (map it in `[file-kinds]`)"
-                        .to_string(),
-                ),
-                settings,
+            let why = Unlintable::content(
+                "prodlint does not know what kind of file this is (map it in `[file-kinds]`)"
+                    .to_string(),
             );
+            return (skipped(path, kind, why, settings), None);
         }
         (Some(_), Ok(t)) => t,
     };
@@ -779,16 +851,17 @@ pub fn lint_text_below(
     }
     let mut source = SourceFile::new(path, text);
     source.purpose = purpose;
-    let findings = kind
-        .map(|k| lint_source(&source, k, settings, project))
+    let (findings, raw) = kind
+        .map(|k| lint_source_keeping(&source, k, settings, project, keep))
         .unwrap_or_default();
-    FileReport {
+    let report = FileReport {
         source: Arc::new(source),
         kind,
         findings,
         skipped: None,
         unreadable: false,
-    }
+    };
+    (report, raw)
 }
 
 /// Lints one file's text read on its own (standard input, the editor)
@@ -893,7 +966,7 @@ fn lint_walked(
         .collect();
     // Building the project is mostly one core's work: the files that
     // stand alone are linted beside it.
-    let ((project, errors), mut reports) = rayon::join(
+    let ((project, errors), reports) = rayon::join(
         || {
             let mut project = crate::project::load::finish(facts, all, above, max);
             let errors = run_project_rules(&mut project, settings);
@@ -903,42 +976,56 @@ fn lint_walked(
             let nothing = Project::handing(handed);
             alone
                 .par_iter()
-                .map(|c| lint_candidate(c, &nothing, settings))
-                .collect::<Vec<FileReport>>()
+                .map(|c| lint_candidate_keeping(c, &nothing, settings, true))
+                .collect::<Vec<(FileReport, Option<Kept>)>>()
         },
     );
+    let mut reports = judge_again_where_found(reports, &alone, &project, settings);
     crate::phases::report(|| format!("project built, {} files alone linted", reports.len()));
     reports.par_extend(
         linked
             .par_iter()
             .map(|c| lint_candidate(c, &project, settings)),
     );
-    lint_again_where_found(&mut reports, &alone, &project, settings);
     sort_by_path(&mut reports, |r| &r.source.path);
     (reports, errors, project)
 }
 
 /// A file linted while the project was built (it stands alone) is
-/// linted again when a project hook reported in it.
-fn lint_again_where_found(
-    reports: &mut [FileReport],
+/// judged again when a project hook reported in it: what its rules found
+/// with the project's findings (a file whose lint crashed is linted
+/// again whole). The texts kept for this are let go.
+fn judge_again_where_found(
+    linted: Vec<(FileReport, Option<Kept>)>,
     alone: &[&Candidate],
     project: &Project,
     settings: &Settings,
-) {
+) -> Vec<FileReport> {
     if !project.has_rule_findings() {
-        return;
+        return linted.into_iter().map(|(r, _)| r).collect();
     }
     let again: crate::hashing::FastMap<&Path, &Candidate> = alone
         .iter()
         .filter(|c| !project.rule_findings_in(&c.path).is_empty())
         .map(|c| (c.path.as_path(), *c))
         .collect();
-    for r in reports.iter_mut() {
-        if let Some(c) = again.get(r.source.path.as_path()) {
-            *r = lint_candidate(c, project, settings);
-        }
-    }
+    linted
+        .into_par_iter()
+        .map(|(mut report, kept)| {
+            let Some(c) = again.get(report.source.path.as_path()) else {
+                return report;
+            };
+            match kept {
+                Some(Kept { source, raw }) => {
+                    report.findings = judge_again(&source, settings, project, raw);
+                    report.source = source;
+                    forget_text_without_findings(&mut report);
+                    report
+                }
+                None => lint_candidate(c, project, settings),
+            }
+        })
+        .collect()
 }
 
 /// Sorts by path in `Path`'s order (component by component), splitting
@@ -1092,6 +1179,24 @@ pub fn lint_paths_with(
 /// names with `-c` is a gunicorn configuration. A file the project read
 /// is not read again.
 fn lint_candidate(c: &Candidate, project: &Project, settings: &Settings) -> FileReport {
+    lint_candidate_keeping(c, project, settings, false).0
+}
+
+/// What a file linted before the project was built needs to be judged
+/// again with the project's findings in it: its text (with its kind and
+/// purpose) and what its own rules found.
+struct Kept {
+    source: Arc<SourceFile>,
+    raw: Raw,
+}
+
+/// [`lint_candidate`], keeping (when `keep`) what [`judge_again`] needs.
+fn lint_candidate_keeping(
+    c: &Candidate,
+    project: &Project,
+    settings: &Settings,
+    keep: bool,
+) -> (FileReport, Option<Kept>) {
     // Only a file that may hold facts can be in the project.
     let held = crate::project::load::may_feed(c)
         .then(|| project.text(&c.path))
@@ -1103,16 +1208,24 @@ fn lint_candidate(c: &Candidate, project: &Project, settings: &Settings) -> File
     let kind = c.kind;
     // A file named on its own is judged by its name.
     let below = crate::purpose::below(&c.path, c.root.as_deref());
-    let mut report = lint_text_below(&c.path, &below, kind, text, settings, project);
-    // What is kept of a file without findings is its name: its text is
-    // not shown, and holding every source until the report would make
-    // memory grow with the tree rather than with the findings.
+    let (mut report, raw) = lint_text_keeping(&c.path, &below, kind, text, settings, project, keep);
+    let kept = raw.map(|raw| Kept {
+        source: Arc::clone(&report.source),
+        raw,
+    });
+    forget_text_without_findings(&mut report);
+    (report, kept)
+}
+
+/// What is kept of a file without findings is its name: its text is not
+/// shown, and holding every source until the report would make memory
+/// grow with the tree rather than with the findings.
+fn forget_text_without_findings(report: &mut FileReport) {
     if report.findings.is_empty() && report.skipped.is_none() {
         let mut empty = SourceFile::new(&report.source.path, String::new());
         empty.purpose = report.source.purpose;
         report.source = Arc::new(empty);
     }
-    report
 }
 
 /// Counts by severity over all reports.

@@ -509,6 +509,10 @@ pub struct Project {
     /// Per base image repository of the Dockerfiles, whether one may ship
     /// from it ([`Project::only_copied_from`]).
     bases_by_repository: std::sync::OnceLock<std::collections::HashMap<String, bool>>,
+    /// The env files the runs load (`env_file:`), gathered on first use:
+    /// each env file's lint asks, and a walk of every run per file would
+    /// make a large tree's check quadratic.
+    env_files_loaded: std::sync::OnceLock<crate::hashing::FastSet<PathBuf>>,
     /// The compose stacks the workflows layer, gathered on first use.
     compose_stacks: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
     /// What puts a proxy in front ([`Project::fronted_by_proxy`]), read
@@ -1537,6 +1541,7 @@ impl Project {
         self.action_images.clear();
         self.local_calls.clear();
         self.calls_by_callee = std::sync::OnceLock::new();
+        self.env_files_loaded = std::sync::OnceLock::new();
         self.called_jobs.clear();
         self.input_expansions.clear();
         self.configs.clear();
@@ -2274,12 +2279,17 @@ impl Project {
 
     /// A compose service loads the file at `path` by `env_file:`.
     pub fn loaded_by_env_file(&self, path: &Path) -> bool {
-        let k = key(path);
-        self.runs().any(|r| {
-            r.env_from
-                .iter()
-                .any(|e| matches!(e, facts::images::EnvFrom::File(p) if *p == k))
-        })
+        self.env_files_loaded
+            .get_or_init(|| {
+                self.runs()
+                    .flat_map(|r| r.env_from.iter())
+                    .filter_map(|e| match e {
+                        facts::images::EnvFrom::File(p) => Some(p.clone()),
+                        facts::images::EnvFrom::Object { .. } => None,
+                    })
+                    .collect()
+            })
+            .contains(&key(path))
     }
 
     /// Every Ingress of the manifests, with its `tls:` when it has one.
