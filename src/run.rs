@@ -106,6 +106,45 @@ pub(crate) fn max_jobs() -> usize {
     (cores * 4).clamp(4, 256)
 }
 
+/// Builds the run's worker pool: `jobs` threads (`--jobs`; else one per
+/// core). Where the process's address space is not limited, each worker
+/// gets the stack a Python parse needs, so that a module is parsed on the
+/// worker that reads it instead of being handed to a parser thread (two
+/// context switches and a copy of its text per module). The stacks are
+/// address space, not memory: only the pages a parse touches are. Under
+/// `ulimit -v` they are not reserved (64 MiB per worker would count
+/// against the limit) and parses are handed over as before. A pool
+/// already built (tests, the editor server) is kept as it is.
+pub(crate) fn build_pool(jobs: Option<usize>) {
+    let large = address_space_unlimited();
+    if jobs.is_none() && !large {
+        return;
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if large {
+        pool = pool
+            .stack_size(crate::parse::python::PARSER_STACK)
+            .start_handler(|_| crate::parse::python::mark_large_stack());
+    }
+    if let Some(n) = jobs {
+        pool = pool.num_threads(n.clamp(1, max_jobs()));
+    }
+    let _ = pool.build_global();
+}
+
+/// The process may map as much address space as it asks for: Linux's
+/// `/proc/self/limits` says `unlimited` for it (elsewhere, not known:
+/// no).
+fn address_space_unlimited() -> bool {
+    std::fs::read_to_string("/proc/self/limits").is_ok_and(|limits| {
+        limits.lines().any(|l| {
+            l.strip_prefix("Max address space")
+                .and_then(|rest| rest.split_whitespace().next())
+                == Some("unlimited")
+        })
+    })
+}
+
 fn check(args: CheckArgs) -> i32 {
     if args.statistics && !matches!(args.format, Format::Human) {
         return fail(
@@ -143,12 +182,7 @@ fn check(args: CheckArgs) -> i32 {
         None => config.fail_on.unwrap_or(FailOn::Warning),
     };
     let settings = Settings::from_config(config);
-    if let Some(n) = args.jobs {
-        // A pool already built (tests, the editor server) keeps its size.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.clamp(1, max_jobs()))
-            .build_global();
-    }
+    build_pool(args.jobs);
 
     let mut errors = Vec::new();
     let project: Project;

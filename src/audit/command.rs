@@ -97,11 +97,7 @@ pub fn run(args: AuditArgs) -> i32 {
     config.extend_select.clear();
     let waivers = std::mem::take(&mut config.waivers);
     let settings = Settings::from_config(config);
-    if let Some(n) = args.jobs {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.clamp(1, crate::run::max_jobs()))
-            .build_global();
-    }
+    crate::run::build_pool(args.jobs);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

@@ -271,3 +271,61 @@ fn memory_stays_proportional_to_large_files() {
         assert!(r.out().contains("more"), "{folder}: the rest is counted");
     }
 }
+
+/// Python whose syntax tree is as deep as the depth guard lets through
+/// (a chain of 49,000 operators, 30,000 `not`s, 20,000 nested lambdas,
+/// 199 brackets) is parsed, walked and dropped on the run's workers
+/// (which have a parser's stack where the address space is not limited)
+/// and, under `ulimit -v`, on the parser thread they hand it to: the
+/// same findings either way, the call before the deep line found.
+#[test]
+fn deep_python_parses_on_the_workers_and_under_an_address_space_limit() {
+    let dir = temp();
+    let head = "import requests\nrequests.get(\"http://x\")\n";
+    let bodies = [
+        (
+            "chain.py",
+            format!("v = \"x\" {}\n", "+ \"a\" ".repeat(49_000)),
+        ),
+        ("nots.py", format!("v = {}y\n", "not ".repeat(30_000))),
+        (
+            "lambdas.py",
+            format!("v = {}1\n", "lambda: ".repeat(20_000)),
+        ),
+        (
+            "brackets.py",
+            format!("v = {}1{}\n", "(".repeat(199), ")".repeat(199)),
+        ),
+    ];
+    for (name, body) in &bodies {
+        write(dir.path(), name, format!("{head}{body}"));
+    }
+    let want: Vec<String> = ["brackets.py", "chain.py", "lambdas.py", "nots.py"]
+        .iter()
+        .map(|n| format!("{n}:2:1 PY010"))
+        .collect();
+    for limits in [
+        Limits::default(),
+        Limits {
+            memory_kib: Some(4_000_000),
+            ..Limits::default()
+        },
+    ] {
+        let r = run_with(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--select",
+                "PY010,PL",
+                "--format",
+                "json",
+                ".",
+            ],
+            b"",
+            limits,
+        );
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert_eq!(json_codes(&r.stdout), want, "{}{}", r.stderr, r.out());
+    }
+}

@@ -266,7 +266,18 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
             ..PyFile::default()
         };
     }
-    match parse_on_large_stack(std::sync::Arc::from(text), config) {
+    let parsed = if on_large_stack() {
+        // A worker of the run's pool has the parser thread's stack: the
+        // parse runs here, without handing the text to another thread
+        // and waiting for it (two context switches and a copy per file).
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            parse_file_here(text, config)
+        }))
+        .ok()
+    } else {
+        parse_on_large_stack(std::sync::Arc::from(text), config)
+    };
+    match parsed {
         Some(f) => f,
         None => PyFile {
             module: Module {
@@ -276,6 +287,26 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
             ..PyFile::default()
         },
     }
+}
+
+/// The stack a thread needs to parse, walk and drop the deepest syntax
+/// tree `too_deep` lets through (a chain of operators is a tree as deep
+/// as the chain is long).
+pub const PARSER_STACK: usize = 64 << 20;
+
+thread_local! {
+    static LARGE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks the calling thread as started with [`PARSER_STACK`] bytes of
+/// stack (the workers of a run's pool are, see `run::build_pool`): Python
+/// is parsed on it directly.
+pub fn mark_large_stack() {
+    LARGE_STACK.with(|c| c.set(true));
+}
+
+fn on_large_stack() -> bool {
+    LARGE_STACK.with(std::cell::Cell::get)
 }
 
 /// A thread with a large stack that parses for one calling thread, kept
@@ -292,7 +323,7 @@ impl ParserThread {
         let (outbox, done) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("prodlint-python".to_string())
-            .stack_size(64 << 20)
+            .stack_size(PARSER_STACK)
             .spawn(move || {
                 for (text, config) in inbox {
                     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
