@@ -454,6 +454,18 @@ fn run_rules(
     if !py_rules.is_empty() {
         let py = python
             .get_or_insert_with(|| Arc::new(crate::parse::python::parse_file(&source.text, false)));
+        // A module the parser did not read (nested past the depth guard,
+        // or the parse failed) is said to be unchecked, as a gunicorn
+        // configuration is (`check_gunicorn`), not passed over in silence.
+        if kind == FileKind::Text
+            && let Some(why) = &py.module.skipped
+        {
+            out.report(
+                &FileSkipped::META,
+                Span::empty(0),
+                format!("the app rules did not check this module: {why}"),
+            );
+        }
         let cx = rules::python::PythonContext {
             py,
             project,

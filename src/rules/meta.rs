@@ -82,7 +82,12 @@ declare_rule! {
     /// ## What it checks
     /// A file that prodlint was asked to lint could not be read as text:
     /// it is larger than `max-file-size` (5 MiB by default), binary, not
-    /// UTF-8, unreadable, or of a kind prodlint does not know.
+    /// UTF-8, unreadable, or of a kind prodlint does not know. Also a file
+    /// read only in part: YAML past a reader's limit, a gunicorn
+    /// configuration or an app's Python module nested deeper than the
+    /// parser's guard allows (more than 200 brackets deep, or more than
+    /// 50,000 operators), where the app rules did not check the module
+    /// (its secrets are still scanned as text).
     ///
     /// ## Why it matters in production
     /// Nothing in that file was checked. A silent skip would let a broken

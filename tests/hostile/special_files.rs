@@ -277,7 +277,8 @@ fn memory_stays_proportional_to_large_files() {
 /// 199 brackets) is parsed, walked and dropped on the run's workers
 /// (which have a parser's stack where the address space is not limited)
 /// and, under `ulimit -v`, on the parser thread they hand it to: the
-/// same findings either way, the call before the deep line found.
+/// same findings either way, the call before the deep line found. One
+/// operator more and the module is not parsed: PL003 says so.
 #[test]
 fn deep_python_parses_on_the_workers_and_under_an_address_space_limit() {
     let dir = temp();
@@ -296,14 +297,17 @@ fn deep_python_parses_on_the_workers_and_under_an_address_space_limit() {
             "brackets.py",
             format!("v = {}1{}\n", "(".repeat(199), ")".repeat(199)),
         ),
+        // Past the guard: not parsed, and said so.
+        ("over.py", format!("v = 1 {}\n", "+ 1 ".repeat(50_001))),
     ];
     for (name, body) in &bodies {
         write(dir.path(), name, format!("{head}{body}"));
     }
-    let want: Vec<String> = ["brackets.py", "chain.py", "lambdas.py", "nots.py"]
+    let mut want: Vec<String> = ["brackets.py", "chain.py", "lambdas.py", "nots.py"]
         .iter()
         .map(|n| format!("{n}:2:1 PY010"))
         .collect();
+    want.push("over.py:1:1 PL003".to_string());
     for limits in [
         Limits::default(),
         Limits {
