@@ -299,6 +299,7 @@ fn run_rules(
                 config: &settings.config,
                 project,
                 role: Default::default(),
+                scripts: Default::default(),
             };
             for rule in rules::DOCKERFILE_RULES {
                 if selection.is_enabled(rule.meta().code) {
@@ -599,7 +600,7 @@ type Raw = Box<RuleOutput>;
 /// [`lint_source`], also returning (when `keep`) what the file's own
 /// rules found: a file linted before the project was built is judged
 /// again with the project's findings from that, its rules not run twice
-/// (see [`lint_again_where_found`]).
+/// (see [`judge_again_where_found`]).
 fn lint_source_keeping(
     source: &SourceFile,
     kind: FileKind,
@@ -956,8 +957,9 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
 /// The one scheduler, once the files are known and those with facts are
 /// read and parsed (`facts`): the project is built while the files that
 /// stand alone are linted, then the files that need it are linted, and
-/// files a project hook reported in are linted again if they were linted
-/// without it. `all` is sorted by path, one candidate per path.
+/// files a project hook reported in are judged again with its findings
+/// if they were linted without it. `all` is sorted by path, one candidate
+/// per path.
 #[allow(clippy::vec_box)]
 // Boxed facts: the list moves 1 KB values as pointers (see `Project::parse`).
 fn lint_walked(
@@ -988,7 +990,12 @@ fn lint_walked(
             let nothing = Project::handing(handed);
             alone
                 .par_iter()
-                .map(|c| lint_candidate_keeping(c, &nothing, settings, true))
+                // A project hook reports only where the project read
+                // facts: the other files keep nothing for a second look.
+                .map(|c| {
+                    let keep = crate::project::load::may_feed(c);
+                    lint_candidate_keeping(c, &nothing, settings, keep)
+                })
                 .collect::<Vec<(FileReport, Option<Kept>)>>()
         },
     );
@@ -1005,8 +1012,8 @@ fn lint_walked(
 
 /// A file linted while the project was built (it stands alone) is
 /// judged again when a project hook reported in it: what its rules found
-/// with the project's findings (a file whose lint crashed is linted
-/// again whole). The texts kept for this are let go.
+/// with the project's findings (a file whose rules crashed, or that kept
+/// nothing, is linted again whole). The texts kept for this are let go.
 fn judge_again_where_found(
     linted: Vec<(FileReport, Option<Kept>)>,
     alone: &[&Candidate],

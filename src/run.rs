@@ -108,28 +108,63 @@ pub(crate) fn max_jobs() -> usize {
 
 /// Builds the run's worker pool: `jobs` threads (`--jobs`; else one per
 /// core). Where the process's address space is not limited, each worker
-/// gets the stack a Python parse needs, so that a module is parsed on the
-/// worker that reads it instead of being handed to a parser thread (two
-/// context switches and a copy of its text per module). The stacks are
-/// address space, not memory: only the pages a parse touches are. Under
-/// `ulimit -v` they are not reserved (64 MiB per worker would count
-/// against the limit) and parses are handed over as before. A pool
-/// already built (tests, the editor server) is kept as it is.
+/// is started with a stack a Python parse can run on (the parser's, and
+/// room for the pool's own frames below it), so that a module is parsed
+/// on the worker that reads it instead of being handed to a parser
+/// thread (two context switches and a copy of its text per module). A
+/// worker the system will not give that stack (a data-size limit, strict
+/// overcommit) is started with the default one and hands its parses over,
+/// as every worker does under `ulimit -v`, where 80 MiB per worker would
+/// count against the limit. A pool already built (the tests) is kept as
+/// it is; the editor server uses rayon's default pool and hands its
+/// parses over.
 pub(crate) fn build_pool(jobs: Option<usize>) {
     let large = address_space_unlimited();
     if jobs.is_none() && !large {
         return;
     }
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if large {
-        pool = pool
-            .stack_size(crate::parse::python::PARSER_STACK)
-            .start_handler(|_| crate::parse::python::mark_large_stack());
+    // No thread count: rayon's own (one per core, or RAYON_NUM_THREADS).
+    let threads = jobs.map_or(0, |n| n.clamp(1, max_jobs()));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
+    let _ = if large {
+        pool.spawn_handler(spawn_worker).build_global()
+    } else {
+        pool.build_global()
+    };
+}
+
+/// The stack of a worker that parses Python itself: the parser's, and
+/// room below it for the frames of the pool and the lint it runs in.
+const WORKER_STACK: usize = crate::parse::python::PARSER_STACK + (16 << 20);
+
+/// Starts one worker of the pool with [`WORKER_STACK`], or, when the
+/// system refuses that, with the default stack (a failed start would
+/// leave rayon without a pool for the rest of the run).
+fn spawn_worker(worker: rayon::ThreadBuilder) -> std::io::Result<()> {
+    use std::sync::{Arc, Mutex};
+    // The worker moves into whichever thread starts; a start that fails
+    // drops its closure unrun and leaves the worker here for the next.
+    let slot = Arc::new(Mutex::new(Some(worker)));
+    let run = |large: bool, slot: Arc<Mutex<Option<rayon::ThreadBuilder>>>| {
+        move || {
+            if large {
+                crate::parse::python::mark_large_stack();
+            }
+            let worker = slot.lock().ok().and_then(|mut w| w.take());
+            if let Some(w) = worker {
+                w.run();
+            }
+        }
+    };
+    let started = std::thread::Builder::new()
+        .stack_size(WORKER_STACK)
+        .spawn(run(true, Arc::clone(&slot)));
+    match started {
+        Ok(_) => Ok(()),
+        Err(_) => std::thread::Builder::new()
+            .spawn(run(false, slot))
+            .map(|_| ()),
     }
-    if let Some(n) = jobs {
-        pool = pool.num_threads(n.clamp(1, max_jobs()));
-    }
-    let _ = pool.build_global();
 }
 
 /// The process may map as much address space as it asks for: Linux's

@@ -38,6 +38,10 @@ pub struct DockerContext<'a> {
     /// What the image is for, worked out once for the rules that ask
     /// (`dockerfile::image_role::role`).
     pub(crate) role: std::cell::OnceCell<dockerfile::image_role::Role>,
+    /// The scripts the final stage's last ENTRYPOINT and CMD run, made
+    /// once for the image's role questions, which each ask for them
+    /// (`dockerfile::image_role::final_scripts`).
+    pub(crate) scripts: std::cell::OnceCell<[Vec<crate::parse::shell::Script>; 2]>,
 }
 
 /// What a workflow or action rule can see.

@@ -298,9 +298,9 @@ thread_local! {
     static LARGE_STACK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Marks the calling thread as started with [`PARSER_STACK`] bytes of
-/// stack (the workers of a run's pool are, see `run::build_pool`): Python
-/// is parsed on it directly.
+/// Marks the calling thread as started with at least [`PARSER_STACK`]
+/// bytes of stack to spare (the workers of a run's pool are, see
+/// `run::build_pool`): Python is parsed on it directly.
 pub fn mark_large_stack() {
     LARGE_STACK.with(|c| c.set(true));
 }

@@ -343,6 +343,7 @@ fn runs_tool(
         config,
         project,
         role: Default::default(),
+        scripts: Default::default(),
     };
     crate::rules::dockerfile::image_role::role(&cx)
         == crate::rules::dockerfile::image_role::Role::Tool

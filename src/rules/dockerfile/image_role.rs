@@ -236,11 +236,26 @@ fn daemon(program: &str, args: &[String]) -> bool {
 
 /// Does the CMD or ENTRYPOINT start a known web server?
 pub fn starts_server(cx: &DockerContext<'_>) -> bool {
-    process_instructions(cx.dockerfile).iter().any(|i| {
-        i.command().is_some_and(|c| {
-            process_scripts(c, cx.file)
-                .iter()
-                .any(|s| s.commands.iter().any(|c| is_server_command(&strip_exec(c))))
+    final_scripts(cx).any(|s| s.commands.iter().any(|c| is_server_command(&strip_exec(c))))
+}
+
+/// The scripts the final stage's last ENTRYPOINT, then its last CMD, run
+/// ([`process_scripts`]), made once per Dockerfile.
+fn final_scripts<'c>(
+    cx: &'c DockerContext<'_>,
+) -> impl Iterator<Item = &'c crate::parse::shell::Script> {
+    scripts_of(cx).iter().flatten()
+}
+
+/// [`final_scripts`] by keyword: the ENTRYPOINT's, the CMD's.
+fn scripts_of<'c>(cx: &'c DockerContext<'_>) -> &'c [Vec<crate::parse::shell::Script>; 2] {
+    cx.scripts.get_or_init(|| {
+        [Keyword::Entrypoint, Keyword::Cmd].map(|k| {
+            cx.dockerfile
+                .final_last(k)
+                .and_then(|i| i.command())
+                .map(|c| process_scripts(c, cx.file))
+                .unwrap_or_default()
         })
     })
 }
@@ -248,10 +263,10 @@ pub fn starts_server(cx: &DockerContext<'_>) -> bool {
 /// The first command the final stage's last `k` (ENTRYPOINT or CMD)
 /// runs, `exec` stripped.
 fn first_command(cx: &DockerContext<'_>, k: Keyword) -> Option<crate::parse::shell::SimpleCommand> {
-    cx.dockerfile
-        .final_last(k)
-        .and_then(|i| i.command())
-        .and_then(|c| process_scripts(c, cx.file).into_iter().next())
+    let [entrypoint, cmd] = scripts_of(cx);
+    let scripts = if k == Keyword::Cmd { cmd } else { entrypoint };
+    scripts
+        .first()
         .and_then(|s| s.commands.first().map(strip_exec))
 }
 
@@ -309,22 +324,18 @@ pub fn starts_self_demoting_daemon(cx: &DockerContext<'_>) -> bool {
 /// `runuser`): the step down the official images write in their
 /// entrypoint scripts, written in the command.
 pub fn command_steps_down(cx: &DockerContext<'_>) -> bool {
-    process_instructions(cx.dockerfile)
-        .iter()
-        .filter_map(|i| i.command())
-        .flat_map(|c| process_scripts(c, cx.file))
-        .any(|s| {
-            let Some(at) = crate::project::facts::entrypoint::read(&s).drops_root else {
-                return false;
-            };
-            // To another user than root (`gosu root …`, `--reuid=0` keep it).
-            s.commands.iter().filter(|c| c.span == at).all(|c| {
-                !c.argv.iter().any(|w| {
-                    let t = w.text.as_str();
-                    matches!(t, "root" | "0") || t.ends_with("=root") || t.ends_with("=0")
-                })
+    final_scripts(cx).any(|s| {
+        let Some(at) = crate::project::facts::entrypoint::read(s).drops_root else {
+            return false;
+        };
+        // To another user than root (`gosu root …`, `--reuid=0` keep it).
+        s.commands.iter().filter(|c| c.span == at).all(|c| {
+            !c.argv.iter().any(|w| {
+                let t = w.text.as_str();
+                matches!(t, "root" | "0") || t.ends_with("=root") || t.ends_with("=0")
             })
         })
+    })
 }
 
 /// A RUN of the final stage writes a `user=<name>` other than root into
@@ -376,15 +387,10 @@ pub fn starts_login_daemon(cx: &DockerContext<'_>) -> Option<String> {
     if starts_server(cx) {
         return None;
     }
-    process_instructions(cx.dockerfile)
-        .iter()
-        .filter_map(|i| i.command())
-        .flat_map(|c| process_scripts(c, cx.file))
-        .flat_map(|s| s.commands)
-        .find_map(|c| {
-            let p = strip_exec(&c).program()?.to_string();
-            crate::rules::known_images::program_logs_users_in(&p).then_some(p)
-        })
+    final_scripts(cx).flat_map(|s| &s.commands).find_map(|c| {
+        let p = strip_exec(c).program()?.to_string();
+        crate::rules::known_images::program_logs_users_in(&p).then_some(p)
+    })
 }
 
 /// The role of the image `cx` builds.

@@ -53,6 +53,7 @@ pub(crate) fn check_text(rule: &dyn Rule, text: &str) -> Vec<crate::diagnostic::
         config: &config,
         project: &crate::project::Project::default(),
         role: Default::default(),
+        scripts: Default::default(),
     };
     let mut out = Findings::new();
     rule.dockerfile(&cx, &mut out);

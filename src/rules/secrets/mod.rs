@@ -552,7 +552,10 @@ impl HitLines {
             Some((_, next)) if at >= next => next,
             _ => 0,
         };
-        let before = bytes.get(seen_to..at).unwrap_or_default();
+        // The LF of a CRLF is on the CR's line.
+        let crlf_end = at > 0 && bytes.get(at) == Some(&b'\n') && bytes.get(at - 1) == Some(&b'\r');
+        let back_to = if crlf_end { at - 1 } else { at };
+        let before = bytes.get(seen_to..back_to.max(seen_to)).unwrap_or_default();
         let from = memchr::memrchr2(b'\n', b'\r', before).map_or(seen_to, |i| seen_to + i + 1);
         let after = bytes.get(at..).unwrap_or_default();
         let next = match memchr::memchr2(b'\n', b'\r', after) {
@@ -1027,15 +1030,16 @@ impl<'a> KeyEnds<'a> {
 
 #[cfg(test)]
 mod tests {
-    /// A hit's line bounds are the line index's, for LF, CRLF and lone
-    /// CR endings, at the first and last line, and for hits in order on
-    /// one line and on later lines.
+    /// A hit's line bounds are the line index's at every offset (the
+    /// terminators' own included), for LF, CRLF and lone CR endings, at
+    /// the first and last line, and for hits in order on one line and on
+    /// later lines.
     #[test]
     fn hit_lines_are_the_line_index_lines() {
         let text = "ab\r\ncd\ref\n\ngh";
         let index = crate::source::SourceFile::new(std::path::Path::new("t"), text.to_string());
         let mut lines = super::HitLines::default();
-        for at in [0, 1, 4, 5, 7, 8, 11, 12] {
+        for at in 0..text.len() {
             let line = index.lines.line_of(at);
             let want = (
                 index.lines.line_start(line, text),
