@@ -215,8 +215,65 @@ pub fn display_path(path: &std::path::Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
+/// The bounds of the lines offsets asked in text order fall on (a scan's
+/// hits), found from the offsets themselves: each line is searched once
+/// for its ends (back to the line before, forward to its terminator), so
+/// a file with few hits is not indexed line by line. Lines end as
+/// [`LineIndex`] ends them: after an LF, a CRLF or a lone CR.
+#[derive(Default)]
+pub struct LineCursor {
+    /// The last line found: its start and the next line's start.
+    last: Option<(usize, usize)>,
+}
+
+impl LineCursor {
+    /// The line holding `at`: its start and the next line's start.
+    pub fn around(&mut self, bytes: &[u8], at: usize) -> (usize, usize) {
+        let seen_to = match self.last {
+            Some((from, next)) if at >= from && at < next => return (from, next),
+            Some((_, next)) if at >= next => next,
+            _ => 0,
+        };
+        // The LF of a CRLF is on the CR's line.
+        let crlf_end = at > 0 && bytes.get(at) == Some(&b'\n') && bytes.get(at - 1) == Some(&b'\r');
+        let back_to = if crlf_end { at - 1 } else { at };
+        let before = bytes.get(seen_to..back_to.max(seen_to)).unwrap_or_default();
+        let from = memchr::memrchr2(b'\n', b'\r', before).map_or(seen_to, |i| seen_to + i + 1);
+        let after = bytes.get(at..).unwrap_or_default();
+        let next = match memchr::memchr2(b'\n', b'\r', after) {
+            Some(i) if after.get(i) == Some(&b'\r') && after.get(i + 1) == Some(&b'\n') => {
+                at + i + 2
+            }
+            Some(i) => at + i + 1,
+            None => bytes.len(),
+        };
+        self.last = Some((from, next));
+        (from, next)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    /// A hit's line bounds are the line index's at every offset (the
+    /// terminators' own included), for LF, CRLF and lone CR endings, at
+    /// the first and last line, and for hits in order on one line and on
+    /// later lines.
+    #[test]
+    fn hit_lines_are_the_line_index_lines() {
+        let text = "ab\r\ncd\ref\n\ngh";
+        let index = super::SourceFile::new(std::path::Path::new("t"), text.to_string());
+        let mut lines = super::LineCursor::default();
+        for at in 0..text.len() {
+            let line = index.lines.line_of(at);
+            let want = (
+                index.lines.line_start(line, text),
+                index.lines.line_start(line + 1, text),
+            );
+            assert_eq!(lines.around(text.as_bytes(), at), want, "hit at {at}");
+        }
+        assert_eq!(super::LineCursor::default().around(b"no end", 3), (0, 6));
+    }
+
     use super::*;
 
     #[test]

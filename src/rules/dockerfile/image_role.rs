@@ -264,7 +264,11 @@ fn scripts_of<'c>(cx: &'c DockerContext<'_>) -> &'c [Vec<crate::parse::shell::Sc
 /// runs, `exec` stripped.
 fn first_command(cx: &DockerContext<'_>, k: Keyword) -> Option<crate::parse::shell::SimpleCommand> {
     let [entrypoint, cmd] = scripts_of(cx);
-    let scripts = if k == Keyword::Cmd { cmd } else { entrypoint };
+    let scripts = match k {
+        Keyword::Entrypoint => entrypoint,
+        Keyword::Cmd => cmd,
+        _ => return None,
+    };
     scripts
         .first()
         .and_then(|s| s.commands.first().map(strip_exec))

@@ -534,42 +534,6 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
     scan_in(file, None, true, selection, out)
 }
 
-/// The bounds of the lines hits fall on, found from the hits themselves:
-/// hits come in text order, so each line is searched once for its ends
-/// (back to the line before, forward to its terminator), and a file with
-/// few hits is not indexed line by line. Lines end as the line index
-/// ends them: after an LF, a CRLF or a lone CR.
-#[derive(Default)]
-struct HitLines {
-    /// The last line found: its start and the next line's start.
-    last: Option<(usize, usize)>,
-}
-
-impl HitLines {
-    fn around(&mut self, bytes: &[u8], at: usize) -> (usize, usize) {
-        let seen_to = match self.last {
-            Some((from, next)) if at >= from && at < next => return (from, next),
-            Some((_, next)) if at >= next => next,
-            _ => 0,
-        };
-        // The LF of a CRLF is on the CR's line.
-        let crlf_end = at > 0 && bytes.get(at) == Some(&b'\n') && bytes.get(at - 1) == Some(&b'\r');
-        let back_to = if crlf_end { at - 1 } else { at };
-        let before = bytes.get(seen_to..back_to.max(seen_to)).unwrap_or_default();
-        let from = memchr::memrchr2(b'\n', b'\r', before).map_or(seen_to, |i| seen_to + i + 1);
-        let after = bytes.get(at..).unwrap_or_default();
-        let next = match memchr::memchr2(b'\n', b'\r', after) {
-            Some(i) if after.get(i) == Some(&b'\r') && after.get(i + 1) == Some(&b'\n') => {
-                at + i + 2
-            }
-            Some(i) => at + i + 1,
-            None => bytes.len(),
-        };
-        self.last = Some((from, next));
-        (from, next)
-    }
-}
-
 /// Scans `file`, read through its Python parse when there is one: a
 /// secret is a value, so only literals and comments hold one, and a
 /// generic secret is a literal written under a secret name (never a
@@ -598,7 +562,7 @@ pub fn scan_in(
     // detector is enough to tell.
     let mut line_done: Vec<Option<usize>> = vec![None; DETECTORS.len()];
     // The line of the last hit, as (start, start of the next line).
-    let mut lines = HitLines::default();
+    let mut lines = crate::source::LineCursor::default();
     let mut hits: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
     for g in &c.groups {
         g.words.each(text, |w, start| {
@@ -1030,26 +994,6 @@ impl<'a> KeyEnds<'a> {
 
 #[cfg(test)]
 mod tests {
-    /// A hit's line bounds are the line index's at every offset (the
-    /// terminators' own included), for LF, CRLF and lone CR endings, at
-    /// the first and last line, and for hits in order on one line and on
-    /// later lines.
-    #[test]
-    fn hit_lines_are_the_line_index_lines() {
-        let text = "ab\r\ncd\ref\n\ngh";
-        let index = crate::source::SourceFile::new(std::path::Path::new("t"), text.to_string());
-        let mut lines = super::HitLines::default();
-        for at in 0..text.len() {
-            let line = index.lines.line_of(at);
-            let want = (
-                index.lines.line_start(line, text),
-                index.lines.line_start(line + 1, text),
-            );
-            assert_eq!(lines.around(text.as_bytes(), at), want, "hit at {at}");
-        }
-        assert_eq!(super::HitLines::default().around(b"no end", 3), (0, 6));
-    }
-
     #[test]
     fn published_values_are_known_by_a_fixed_hash() {
         // FNV-1a's published test vectors: the hash never depends on the
