@@ -25,6 +25,10 @@ pub struct Detector {
     /// anchored: it runs once over the whole line, so that a line made of
     /// prefixes costs one pass rather than one pass per prefix.
     pub pattern: &'static str,
+    /// A condition every line the regex matches meets, cheaper than the
+    /// regex (see `quick`): a line that fails it is not searched, and the
+    /// regex is not even compiled until a line passes.
+    pub quick: Option<fn(&str) -> bool>,
 }
 
 pub const DETECTORS: &[Detector] = &[
@@ -33,12 +37,14 @@ pub const DETECTORS: &[Detector] = &[
         kind: Kind::ProviderToken,
         prefixes: &["AKIA", "ASIA", "ABIA", "ACCA"],
         pattern: r"(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\b",
+        quick: None,
     },
     Detector {
         what: "AWS secret access key",
         kind: Kind::ProviderToken,
         prefixes: &["aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"],
         pattern: r#"(?i:aws_secret_access_key)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9/+=]{40})\b"#,
+        quick: Some(super::quick::aws_secret),
     },
     // Cohere keys have no prefix: one is known by the variable Cohere's
     // SDKs read it from (`CO_API_KEY`) or the name most code gives it.
@@ -47,96 +53,112 @@ pub const DETECTORS: &[Detector] = &[
         kind: Kind::ProviderToken,
         prefixes: &["co_api_key", "cohere_api_key"],
         pattern: r#"(?i:\b(?:co|cohere)_api_key)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9]{40})\b"#,
+        quick: Some(super::quick::cohere),
     },
     Detector {
         what: "GitHub token",
         kind: Kind::ProviderToken,
         prefixes: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
         pattern: r"(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255})\b",
+        quick: None,
     },
     Detector {
         what: "GitHub fine-grained token",
         kind: Kind::ProviderToken,
         prefixes: &["github_pat_"],
         pattern: r"(?P<secret>github_pat_[A-Za-z0-9_]{60,255})\b",
+        quick: None,
     },
     Detector {
         what: "GitLab token",
         kind: Kind::ProviderToken,
         prefixes: &["glpat-"],
         pattern: r"(?P<secret>glpat-[A-Za-z0-9_-]{20,})\b",
+        quick: None,
     },
     Detector {
         what: "Slack token",
         kind: Kind::ProviderToken,
         prefixes: &["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"],
         pattern: r"(?P<secret>(?:xox[bpars]|xapp)-[A-Za-z0-9-]{10,})",
+        quick: None,
     },
     Detector {
         what: "Slack webhook URL",
         kind: Kind::ProviderToken,
         prefixes: &["https://hooks.slack.com/"],
         pattern: r"https://hooks\.slack\.com/(?:services|workflows)/(?P<secret>[A-Za-z0-9/_-]{20,})",
+        quick: None,
     },
     Detector {
         what: "Stripe live key",
         kind: Kind::ProviderToken,
         prefixes: &["sk_live_", "rk_live_"],
         pattern: r"(?P<secret>[sr]k_live_[A-Za-z0-9]{20,})\b",
+        quick: None,
     },
     Detector {
         what: "Google API key",
         kind: Kind::ProviderToken,
         prefixes: &["AIza"],
         pattern: r"(?P<secret>AIza[0-9A-Za-z_-]{35})\b",
+        quick: None,
     },
     Detector {
         what: "OpenAI API key",
         kind: Kind::ProviderToken,
         prefixes: &["sk-proj-", "sk-svcacct-", "sk-admin-"],
         pattern: r"(?P<secret>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,})",
+        quick: None,
     },
     Detector {
         what: "Anthropic API key",
         kind: Kind::ProviderToken,
         prefixes: &["sk-ant-"],
         pattern: r"(?P<secret>sk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,})",
+        quick: None,
     },
     Detector {
         what: "Hugging Face token",
         kind: Kind::ProviderToken,
         prefixes: &["hf_"],
         pattern: r"\b(?P<secret>hf_[A-Za-z0-9]{34})\b",
+        quick: None,
     },
     Detector {
         what: "Groq API key",
         kind: Kind::ProviderToken,
         prefixes: &["gsk_"],
         pattern: r"\b(?P<secret>gsk_[A-Za-z0-9]{52})\b",
+        quick: None,
     },
     Detector {
         what: "xAI API key",
         kind: Kind::ProviderToken,
         prefixes: &["xai-"],
         pattern: r"\b(?P<secret>xai-[A-Za-z0-9]{80})\b",
+        quick: None,
     },
     Detector {
         what: "Replicate API token",
         kind: Kind::ProviderToken,
         prefixes: &["r8_"],
         pattern: r"\b(?P<secret>r8_[A-Za-z0-9]{37})\b",
+        quick: None,
     },
     Detector {
         what: "OpenRouter API key",
         kind: Kind::ProviderToken,
         prefixes: &["sk-or-v1-"],
         pattern: r"(?P<secret>sk-or-v1-[a-f0-9]{64})\b",
+        quick: None,
     },
     Detector {
         what: "Perplexity API key",
         kind: Kind::ProviderToken,
         prefixes: &["pplx-"],
         pattern: r"\b(?P<secret>pplx-[A-Za-z0-9]{48})\b",
+        quick: None,
     },
     Detector {
         what: "Tavily API key",
@@ -144,48 +166,56 @@ pub const DETECTORS: &[Detector] = &[
         prefixes: &["tvly-"],
         // `tvly-` then the key, newer ones with their type (`tvly-dev-…`).
         pattern: r"\b(?P<secret>tvly-(?:dev-|prod-)?[A-Za-z0-9]{24,64})\b",
+        quick: None,
     },
     Detector {
         what: "SendGrid API key",
         kind: Kind::ProviderToken,
         prefixes: &["SG."],
         pattern: r"(?P<secret>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b",
+        quick: None,
     },
     Detector {
         what: "Twilio API key",
         kind: Kind::ProviderToken,
         prefixes: &["SK"],
         pattern: r"(?P<secret>SK[0-9a-f]{32})\b",
+        quick: None,
     },
     Detector {
         what: "npm token",
         kind: Kind::ProviderToken,
         prefixes: &["npm_"],
         pattern: r"(?P<secret>npm_[A-Za-z0-9]{36})\b",
+        quick: None,
     },
     Detector {
         what: "PyPI token",
         kind: Kind::ProviderToken,
         prefixes: &["pypi-AgEIcHlwaS5vcmc"],
         pattern: r"(?P<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})",
+        quick: None,
     },
     Detector {
         what: "Docker Hub token",
         kind: Kind::ProviderToken,
         prefixes: &["dckr_pat_"],
         pattern: r"(?P<secret>dckr_pat_[A-Za-z0-9_-]{27,})",
+        quick: None,
     },
     Detector {
         what: "JSON Web Token",
         kind: Kind::ProviderToken,
         prefixes: &["eyJ"],
         pattern: r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})",
+        quick: None,
     },
     Detector {
         what: "private key",
         kind: Kind::PrivateKey,
         prefixes: &["-----BEGIN "],
         pattern: r"(?P<secret>-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----)",
+        quick: None,
     },
     Detector {
         what: "password in a URL",
@@ -195,6 +225,7 @@ pub const DETECTORS: &[Detector] = &[
         // third of the time to compile (the Unicode classes, folded for
         // case, make most of the automaton).
         pattern: r"(?i)(?:postgres(?:ql)?(?:\+[0-9A-Za-z_]+)?|mysql(?:\+[0-9A-Za-z_]+)?|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?|mssql|oracle|https?|ftp|sftp|smtp|ldap)://(?P<name>[^\t\n\x0B\x0C\r /:@'\x22]*):(?P<secret>[^\t\n\x0B\x0C\r /@'\x22]+)@",
+        quick: Some(super::quick::url_password),
     },
     // A password handed to a command: `curl -u user:pw`, `wget
     // --password=pw`, `docker login -u user -p pw`. A `$VAR`, `${{ … }}`,
@@ -218,6 +249,7 @@ pub const DETECTORS: &[Detector] = &[
             " -p ",
         ],
         pattern: r#"(?:(?:^|[\s;&|(])(?:-u|-U|--user|--proxy-user)(?:\s+|=)["']?(?P<name>[^\s:"'$`{<%]+):(?P<secret>[^\s"'$`{<%][^\s"'$`]*)|(?:^|\s)--(?:http-|ftp-|proxy-)?password(?:\s+|=)["']?(?P<secret2>[^\s"'$`{<%-][^\s"'$`]*)|\blogin\b[^\n]*?\s(?:-p|--password)\s+["']?(?P<secret3>[^\s"'$`{<%-][^\s"'$`]*))"#,
+        quick: Some(super::quick::command_line_password),
     },
     Detector {
         what: "a random-looking value under a secret-like name",
@@ -247,6 +279,7 @@ pub const DETECTORS: &[Detector] = &[
             "appkey",
         ],
         pattern: r#"(?i)(?P<name>[A-Za-z0-9_.-]*(?:password|passwd|secret|token|api_?key|private_?key|access_?key)[A-Za-z0-9_.-]*)["']?\s*[:=]\s*["']?(?P<secret>[A-Za-z0-9+/=_.~!@#%^&*-]{16,})"#,
+        quick: Some(super::quick::generic),
     },
 ];
 

@@ -4,6 +4,7 @@
 //! finding marks the secret's bytes so that no report prints them.
 
 mod detectors;
+mod quick;
 mod rules;
 
 pub use rules::{CredentialInUrl, GenericSecret, PrivateKey, ProviderToken};
@@ -608,6 +609,9 @@ pub fn scan_in(
         let Some(window) = text.get(from..line_end) else {
             continue;
         };
+        if d.quick.is_some_and(|could_match| !could_match(window)) {
+            continue;
+        }
         let Some(re) = c.regex(d_index) else { continue };
         for cap in re.captures_iter(window) {
             // Detectors with several forms name the secret of each one.
