@@ -171,14 +171,19 @@ enum Open {
         start: usize,
         anchor: usize,
         /// Scalar keys seen so far and where, for duplicate detection in
-        /// constant time per key (large mappings are common in data).
-        keys: FastMap<String, Span>,
+        /// constant time per key (large mappings are common in data); made
+        /// once the mapping has [`KEYS_SCANNED`] entries: below that, the
+        /// entries are scanned (most mappings are small, and a key copied
+        /// into a table costs more than comparing it with a few).
+        keys: Option<FastMap<String, Span>>,
     },
 }
 
 struct Builder<'a> {
     text: &'a str,
-    lines: LineIndex,
+    /// Made for a text with characters outside ASCII only: there, saphyr's
+    /// character counts are byte offsets.
+    lines: Option<LineIndex>,
     ascii: bool,
     limits: Limits,
     anchors: FastMap<usize, (Node, usize)>,
@@ -278,7 +283,7 @@ fn join_to_line_before(text: &mut String, at: usize) -> bool {
 fn parse_once(text: &str, limits: Limits) -> YamlFile {
     let mut b = Builder {
         text,
-        lines: LineIndex::new(text),
+        lines: (!text.is_ascii()).then(|| LineIndex::new(text)),
         ascii: text.is_ascii(),
         limits,
         anchors: FastMap::default(),
@@ -312,6 +317,42 @@ fn parse_once(text: &str, limits: Limits) -> YamlFile {
     b.out
 }
 
+/// Entries of a mapping below which duplicate keys are found by scanning.
+const KEYS_SCANNED: usize = 8;
+
+/// Where the scalar key `k` first appears among `entries` (the mapping's,
+/// in order), if it does; otherwise notes it at `span`. Scans while the
+/// mapping is small, then keeps a table of its keys.
+fn first_key(
+    entries: &[Entry],
+    keys: &mut Option<FastMap<String, Span>>,
+    k: &str,
+    span: Span,
+) -> Option<Span> {
+    if keys.is_none() && entries.len() >= KEYS_SCANNED {
+        let mut table = FastMap::default();
+        for e in entries {
+            if let Some(name) = e.key.as_str() {
+                table.entry(name.to_string()).or_insert(e.key.span);
+            }
+        }
+        *keys = Some(table);
+    }
+    match keys {
+        None => entries
+            .iter()
+            .find(|e| e.key.as_str() == Some(k))
+            .map(|e| e.key.span),
+        Some(table) => match table.get(k) {
+            Some(first) => Some(*first),
+            None => {
+                table.insert(k.to_string(), span);
+                None
+            }
+        },
+    }
+}
+
 /// Number of nodes in a tree, to charge alias copies against the limit.
 fn size(node: &Node) -> usize {
     let mut n = 0;
@@ -330,10 +371,10 @@ fn size(node: &Node) -> usize {
 impl Builder<'_> {
     /// Byte offset of a marker (saphyr counts characters).
     fn offset(&self, m: &Marker) -> usize {
-        if self.ascii {
+        let Some(lines) = self.lines.as_ref().filter(|_| !self.ascii) else {
             return m.index().min(self.text.len());
-        }
-        let line_start = self.lines.line_start(m.line().saturating_sub(1), self.text);
+        };
+        let line_start = lines.line_start(m.line().saturating_sub(1), self.text);
         let rest = self.text.get(line_start..).unwrap_or("");
         line_start
             + rest
@@ -441,7 +482,7 @@ impl Builder<'_> {
                         pending_key: None,
                         start: span.start,
                         anchor,
-                        keys: FastMap::default(),
+                        keys: None,
                     }
                 };
                 self.stack.push(open);
@@ -516,13 +557,7 @@ impl Builder<'_> {
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
-                    let duplicate = key.as_str().and_then(|k| match keys.get(k) {
-                        Some(first) => Some(*first),
-                        None => {
-                            keys.insert(k.to_string(), key.span);
-                            None
-                        }
-                    });
+                    let duplicate = key.as_str().and_then(|k| first_key(entries, keys, k, key.span));
                     // Past a thousand errors more are not worth their
                     // memory (a file of nothing but one repeated key).
                     if let (Some(first), Some(k)) = (duplicate, key.as_str())
