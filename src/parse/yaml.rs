@@ -557,7 +557,9 @@ impl Builder<'_> {
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
                 Some(key) => {
-                    let duplicate = key.as_str().and_then(|k| first_key(entries, keys, k, key.span));
+                    let duplicate = key
+                        .as_str()
+                        .and_then(|k| first_key(entries, keys, k, key.span));
                     // Past a thousand errors more are not worth their
                     // memory (a file of nothing but one repeated key).
                     if let (Some(first), Some(k)) = (duplicate, key.as_str())

@@ -1,7 +1,7 @@
 //! The secret detectors: literal prefixes for one aho-corasick pass, and a
 //! regex per detector to confirm and delimit the secret.
 
-use regex::Regex;
+use regex_automata::meta::Regex;
 use std::sync::LazyLock;
 
 /// Which rule a detector reports under, most specific first.
@@ -327,7 +327,17 @@ impl Compiled {
         let pattern = DETECTORS.get(detector)?.pattern;
         self.regexes
             .get(detector)?
-            .get_or_init(|| Regex::new(pattern).ok())
+            .get_or_init(|| {
+                // Without the literal prefilter the regex crate would add:
+                // its regexes run on lines where their prefix was found
+                // already, and for the case-insensitive ones the prefilter
+                // is most of the build (the generic detector's: 0.55 ms
+                // with it, 0.14 ms without). The same matches either way.
+                Regex::builder()
+                    .configure(Regex::config().auto_prefilter(false))
+                    .build(pattern)
+                    .ok()
+            })
             .as_ref()
     }
 }

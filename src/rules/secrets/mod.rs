@@ -616,20 +616,21 @@ pub fn scan_in(
         for cap in re.captures_iter(window) {
             // Detectors with several forms name the secret of each one.
             let secret = cap
-                .name("secret")
-                .or_else(|| cap.name("secret2"))
-                .or_else(|| cap.name("secret3"))
-                .or_else(|| cap.get(0));
+                .get_group_by_name("secret")
+                .or_else(|| cap.get_group_by_name("secret2"))
+                .or_else(|| cap.get_group_by_name("secret3"))
+                .or_else(|| cap.get_match().map(|m| m.span()));
             let Some(secret) = secret else {
                 continue;
             };
             let name = cap
-                .name("name")
-                .map_or(String::new(), |n| n.as_str().to_string());
+                .get_group_by_name("name")
+                .and_then(|n| window.get(n.range()))
+                .map_or(String::new(), str::to_string);
             candidates.push((
                 d.kind,
                 d_index,
-                Span::new(from + secret.start(), from + secret.end()),
+                Span::new(from + secret.start, from + secret.end),
                 name,
             ));
         }
