@@ -140,14 +140,32 @@ const UNTRUSTED: &[&str] = &[
 ];
 
 fn segments_match(pattern: &str, path: &str) -> bool {
-    let p: Vec<&str> = pattern.split('.').collect();
-    let q: Vec<&str> = path.split('.').collect();
-    let prefix = p
-        .iter()
-        .zip(&q)
-        .all(|(a, b)| *a == "*" || *b == "*" || a == b);
+    // Segment by segment, without collecting either side: asked of every
+    // context path of every expression, against every pattern.
+    let (mut p, mut q) = (pattern.split('.'), path.split('.'));
+    let (mut p_len, mut q_len) = (0usize, 0usize);
+    loop {
+        match (p.next(), q.next()) {
+            (Some(a), Some(b)) => {
+                if !(a == "*" || b == "*" || a == b) {
+                    return false;
+                }
+                p_len += 1;
+                q_len += 1;
+            }
+            (Some(_), None) => {
+                p_len += 1 + p.count();
+                break;
+            }
+            (None, Some(_)) => {
+                q_len += 1 + q.count();
+                break;
+            }
+            (None, None) => break,
+        }
+    }
     // Reading a whole object that holds untrusted fields (`toJSON(github.event)`) counts too.
-    prefix && (q.len() >= p.len() || (q.len() >= 2 && path.starts_with("github.event")))
+    q_len >= p_len || (q_len >= 2 && path.starts_with("github.event"))
 }
 
 pub fn is_untrusted(context: &str) -> bool {
@@ -577,5 +595,55 @@ mod tests {
         assert!(is_untrusted("github.head_ref"));
         assert!(!is_untrusted("github.event.issue.number"));
         assert!(!is_untrusted("github.sha"));
+    }
+}
+
+#[cfg(test)]
+mod untrusted_tests {
+    use super::*;
+
+    /// The plain reading of the rule: both paths split, compared segment
+    /// by segment over the shorter one.
+    fn collected(pattern: &str, path: &str) -> bool {
+        let p: Vec<&str> = pattern.split('.').collect();
+        let q: Vec<&str> = path.split('.').collect();
+        let prefix = p
+            .iter()
+            .zip(&q)
+            .all(|(a, b)| *a == "*" || *b == "*" || a == b);
+        prefix && (q.len() >= p.len() || (q.len() >= 2 && path.starts_with("github.event")))
+    }
+
+    #[test]
+    fn segments_match_as_the_collected_paths_do() {
+        let paths = [
+            "github",
+            "github.event",
+            "github.event.issue",
+            "github.event.issue.title",
+            "github.event.issue.title.x",
+            "github.event.*.title",
+            "github.event.pages.3.page_name",
+            "github.event.pages.*",
+            "github.head_ref",
+            "github.head_ref.x",
+            "github.ref",
+            "*",
+            "*.*",
+            "",
+            ".",
+            "github..event",
+            "env.TITLE",
+            "steps.x.outputs.y",
+        ];
+        for pattern in UNTRUSTED {
+            for path in paths {
+                assert_eq!(
+                    segments_match(pattern, path),
+                    collected(pattern, path),
+                    "{pattern} {path}"
+                );
+            }
+        }
     }
 }
