@@ -760,6 +760,66 @@ fn is_override_name(path: &Path) -> bool {
         })
 }
 
+/// What a file's text says of a proxy's forwarded addresses, a logging
+/// configuration and a tracing launcher, found in one pass over the text
+/// (each file the project reads is asked all three).
+struct ProxyLogTraceWords {
+    forwarded: bool,
+    log_config: bool,
+    /// The first `opentelemetry-instrument`, else the first `ddtrace-run`:
+    /// (offset, length).
+    traced: Option<(usize, usize)>,
+}
+
+/// The words [`ProxyLogTraceWords`] looks for: three names of gunicorn's
+/// forwarded-addresses setting, four of a logging configuration, then the
+/// two tracing launchers in order of preference.
+const PROXY_LOG_TRACE: &[&str] = &[
+    "FORWARDED_ALLOW_IPS",
+    "forwarded_allow_ips",
+    "forwarded-allow-ips",
+    "--log-config",
+    "logconfig",
+    "log_config",
+    "LOG_CONFIG",
+    "opentelemetry-instrument",
+    "ddtrace-run",
+];
+
+impl ProxyLogTraceWords {
+    fn in_text(text: &str) -> ProxyLogTraceWords {
+        static WORDS: std::sync::OnceLock<Option<crate::words::Words>> = std::sync::OnceLock::new();
+        let mut said = ProxyLogTraceWords {
+            forwarded: false,
+            log_config: false,
+            traced: None,
+        };
+        let Some(words) = WORDS
+            .get_or_init(|| crate::words::Words::new(PROXY_LOG_TRACE, false))
+            .as_ref()
+        else {
+            return said;
+        };
+        let mut first_ddtrace = None;
+        words.each(text, |w, at| {
+            match w {
+                0..=2 => said.forwarded = true,
+                3..=6 => said.log_config = true,
+                7 => {
+                    said.traced
+                        .get_or_insert((at, "opentelemetry-instrument".len()));
+                }
+                _ => {
+                    first_ddtrace.get_or_insert((at, "ddtrace-run".len()));
+                }
+            }
+            true
+        });
+        said.traced = said.traced.or(first_ddtrace);
+        said
+    }
+}
+
 /// A path as the project's key: absolute, with `.` and `..` resolved by
 /// name.
 pub fn key(path: &Path) -> PathBuf {
@@ -1361,25 +1421,15 @@ impl Project {
             credentials: None,
         });
         let text = Arc::clone(&f.input.text);
-        f.names_forwarded = [
-            "FORWARDED_ALLOW_IPS",
-            "forwarded_allow_ips",
-            "forwarded-allow-ips",
-        ]
-        .iter()
-        .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some());
+        let said = ProxyLogTraceWords::in_text(&text);
+        f.names_forwarded = said.forwarded;
         if !matches!(
             f.input.kind,
             FileKind::Text | FileKind::Dependencies | FileKind::Env
         ) {
-            f.names_log_config = ["--log-config", "logconfig", "log_config", "LOG_CONFIG"]
-                .iter()
-                .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some());
-            f.traced = ["opentelemetry-instrument", "ddtrace-run"]
-                .iter()
-                .find_map(|w| {
-                    memchr::memmem::find(text.as_bytes(), w.as_bytes()).map(|at| (at, w.len()))
-                })
+            f.names_log_config = said.log_config;
+            f.traced = said
+                .traced
                 .map(|(at, n)| crate::source::Span::new(at, at + n));
         }
         f.companion = companions::parse(
