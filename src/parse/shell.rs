@@ -373,7 +373,9 @@ pub fn parse(text: &str, map: &OffsetMap) -> Script {
 }
 
 fn is_assignment(word: &str) -> bool {
-    match word.find('=') {
+    // Byte searches here: asked of every word of every command, and
+    // `str::find` with a `char` costs several times a `memchr`.
+    match memchr::memchr(b'=', word.as_bytes()) {
         Some(0) | None => false,
         Some(i) => {
             let name = &word[..i];
@@ -526,8 +528,7 @@ impl Lexer<'_> {
 
     fn skip_heredoc_body(&mut self, delim: &str, strip_tabs: bool) {
         while self.pos < self.bytes.len() {
-            let line_end = self.text[self.pos..]
-                .find('\n')
+            let line_end = memchr::memchr(b'\n', &self.bytes[self.pos..])
                 .map_or(self.bytes.len(), |i| self.pos + i);
             let line = self.text.get(self.pos..line_end).unwrap_or("");
             let line = line.strip_suffix('\r').unwrap_or(line);
@@ -557,8 +558,7 @@ impl Lexer<'_> {
                 b'\'' => {
                     quoted = true;
                     self.pos += 1;
-                    let end = self.text[self.pos..]
-                        .find('\'')
+                    let end = memchr::memchr(b'\'', &self.bytes[self.pos..])
                         .map_or(self.bytes.len(), |i| self.pos + i);
                     text.push_str(&self.text[self.pos..end]);
                     self.pos = (end + 1).min(self.bytes.len());
