@@ -878,13 +878,17 @@ pub fn key(path: &Path) -> PathBuf {
 /// A relative path text with nothing to resolve: no empty, `.` or `..`
 /// segment (what most paths of a walk and every key below the root are).
 fn clean(text: &str) -> bool {
-    // One pass over the bytes: a searcher built per call costs more than
-    // the whole path.
-    !text.is_empty()
-        && text
-            .as_bytes()
-            .split(|&c| c == b'/')
-            .all(|seg| !seg.is_empty() && seg != b"." && seg != b"..")
+    // Only the bytes around each `/` decide (a searcher built per call
+    // costs more than the whole path): a segment is empty, `.` or `..`
+    // when a `/` (or the start) is followed by `/`, `./`, `../`, or by `.`
+    // or `..` at the end.
+    let bytes = text.as_bytes();
+    let bad_after = |at: usize| match bytes.get(at..) {
+        None | Some([] | [b'/', ..] | [b'.'] | [b'.', b'/', ..] | [b'.', b'.']) => true,
+        Some([b'.', b'.', b'/', ..]) => true,
+        Some(_) => false,
+    };
+    !bad_after(0) && !memchr::memchr_iter(b'/', bytes).any(|at| bad_after(at + 1))
 }
 
 /// The absolute path `base` + `/` + `rest` with its `.`, `..` and empty
@@ -2866,6 +2870,27 @@ mod tests {
             kind,
             text: Arc::from(text),
             root: None,
+        }
+    }
+
+    /// `clean` reads the bytes around each `/` only: it agrees with
+    /// splitting the path into segments on every path of up to five
+    /// pieces.
+    #[test]
+    fn clean_agrees_with_its_segments() {
+        let split =
+            |t: &str| !t.is_empty() && t.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
+        let pieces = ["a", ".", "..", "/", ".a", "a.", "...", "é", ".git"];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for t in &texts {
+            assert_eq!(clean(t), split(t), "{t:?}");
         }
     }
 
