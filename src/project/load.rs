@@ -146,7 +146,9 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
 /// files and manifests, the links between files) parses the file again.
 /// Trees take several times their text, so without a bound a large
 /// tree's memory would grow with every file; with it, a repository of
-/// ordinary size parses each file once.
+/// ordinary size parses each file once. A Python module counts for half
+/// its text (its views take half a tree's memory per byte: see
+/// `FileFacts::parse_weight`).
 pub const PARSE_BUDGET: usize = 4 << 20;
 
 /// The source bytes whose parses a run may still keep (see
@@ -196,7 +198,7 @@ pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<B
     let text = crate::engine::load(&c.path, max_file_size).ok()?;
     let input = input_of(&c.path, c.kind?, text, c.root.clone())?;
     let mut facts = Project::parse(input);
-    if facts.holds_parse() && !budget.take(facts.input.text.len()) {
+    if facts.holds_parse() && !budget.take(facts.parse_weight()) {
         facts.drop_parses();
     }
     Some(facts)

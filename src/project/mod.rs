@@ -436,6 +436,20 @@ impl FileFacts {
             || self.python.0.lock().is_ok_and(|held| held.is_some())
     }
 
+    /// What its held parse counts against the run's parse budget, in bytes
+    /// of source: a tree (YAML, a Dockerfile's instructions and scripts)
+    /// takes about seven times its text, a Python module's views (its
+    /// calls, functions, literals and settings; the syntax tree is not
+    /// kept) about three and a half (measured on `../shared/corpus` and
+    /// `../shared/apps`, every parse kept against none), so a module
+    /// counts for half its text and the budget bounds the memory either
+    /// way.
+    pub(crate) fn parse_weight(&self) -> usize {
+        let len = self.input.text.len();
+        let python = self.python.0.lock().is_ok_and(|held| held.is_some());
+        if python { len / 2 } else { len }
+    }
+
     /// Drops those parses: the file's lint parses it again, and so do the
     /// links between files where they read a compose file, a manifest or
     /// a Dockerfile.
