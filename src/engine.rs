@@ -1142,6 +1142,7 @@ pub fn lint_paths_with(
     // As the walk finds files, those with facts are read and parsed for
     // the project.
     let mut errors = rayon::scope(|scope| {
+        scope.spawn(|_| crate::rules::secrets::prepare(&settings.selection));
         let errors = crate::discover::walk_with(
             paths,
             &settings.config,

@@ -542,6 +542,16 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
 /// `generic_matters` is false when no generic secret of the file could be
 /// reported or shown: the parse is then not made for generic secrets
 /// alone (it still is for a provider token, whose lines are shown).
+/// Builds the detectors' word automata ahead of the first scan, when the
+/// run has a secret rule on: called beside the walk, on a core the walk
+/// leaves idle, so that the first files read do not wait for the build
+/// (a third of a millisecond; a one-file run takes four).
+pub fn prepare(selection: &Selection) {
+    if RULES.iter().any(|r| selection.is_enabled(r.code)) {
+        let _ = COMPILED.as_ref();
+    }
+}
+
 pub fn scan_in(
     file: &SourceFile,
     python: Option<&mut dyn FnMut() -> Option<Literals>>,
