@@ -353,6 +353,13 @@ fn first_key(
     }
 }
 
+/// A buffer is worth shrinking when more than half of it is unused: the
+/// allocator (mimalloc) keeps a block that shrinks by less in place, so
+/// asking costs a call and gives nothing back.
+fn wastes_half(len: usize, capacity: usize) -> bool {
+    len < capacity / 2
+}
+
 /// Number of nodes in a tree, to charge alias copies against the limit.
 fn size(node: &Node) -> usize {
     let mut n = 0;
@@ -423,7 +430,9 @@ impl Builder<'_> {
                 // are held while the project links, so they keep only
                 // what they use.
                 let mut text = value.into_owned();
-                text.shrink_to_fit();
+                if wastes_half(text.len(), text.capacity()) {
+                    text.shrink_to_fit();
+                }
                 let node = Node {
                     kind: NodeKind::Scalar {
                         text,
@@ -499,7 +508,9 @@ impl Builder<'_> {
                     } => (
                         Node {
                             kind: NodeKind::Seq({
-                                items.shrink_to_fit();
+                                if wastes_half(items.len(), items.capacity()) {
+                                    items.shrink_to_fit();
+                                }
                                 items
                             }),
                             span: Span::new(start, span.end.max(start)),
@@ -515,7 +526,9 @@ impl Builder<'_> {
                         Node {
                             kind: NodeKind::Map({
                                 let mut entries = self.close_map(entries);
-                                entries.shrink_to_fit();
+                                if wastes_half(entries.len(), entries.capacity()) {
+                                    entries.shrink_to_fit();
+                                }
                                 entries
                             }),
                             span: Span::new(start, span.end.max(start)),

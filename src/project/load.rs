@@ -86,12 +86,55 @@ fn is_test_module(path: &Path, root: Option<&Path>) -> bool {
         == crate::purpose::Purpose::Test
 }
 
+/// What a workflow's text must hold to count for the project: the images
+/// it builds, the compose files it layers, the local actions and workflows
+/// it calls, and (reusable) the inputs it pastes and the jobs whose token
+/// its callers choose.
+const WORKFLOW_FACTS: &[&str] = &[
+    "workflow_call",
+    "build-push-action",
+    "docker compose",
+    "docker-compose",
+    "uses: ./",
+    "uses: \"./",
+    "uses: '.",
+    // Whatever the spacing after `uses:`.
+    "./.github/",
+    "inputs.",
+    "docker build",
+    "docker buildx build",
+    "docker image build",
+];
+
+/// What a manifest's text must hold to count: a kind the index keeps, or
+/// an image.
+const MANIFEST_FACTS: [&str; 6] = [
+    INDEXED[0], INDEXED[1], INDEXED[2], INDEXED[3], INDEXED[4], "image:",
+];
+
+static MANIFEST_WORDS: std::sync::OnceLock<Option<crate::words::Words>> =
+    std::sync::OnceLock::new();
+
+/// Whether `text` holds any of `words`, in one pass (the automaton made
+/// once per run in `automaton`); a search per word read the text once
+/// for each.
+fn holds_any(
+    automaton: &std::sync::OnceLock<Option<crate::words::Words>>,
+    words: &[&str],
+    text: &str,
+) -> bool {
+    match automaton.get_or_init(|| crate::words::Words::new(words, false)) {
+        Some(w) => w.any(text),
+        None => words.iter().any(|w| text.contains(w)),
+    }
+}
+
 /// The input a file makes once read, if its text holds facts.
 fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) -> Option<Input> {
     let kind = kind.refine(path, &text);
     let keep = match kind {
         FileKind::Kubernetes => {
-            (INDEXED.iter().any(|k| text.contains(k)) || text.contains("image:"))
+            (holds_any(&MANIFEST_WORDS, &MANIFEST_FACTS, &text))
                 && template::first_directive(&text, true).is_none()
         }
         FileKind::Text => {
@@ -115,21 +158,11 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         // A workflow counts for the images it builds, the compose files it
         // layers, the local actions and workflows it calls, and (reusable)
         // the inputs it pastes and the jobs whose token its callers choose.
-        FileKind::Workflow => [
-            "workflow_call",
-            "build-push-action",
-            "docker compose",
-            "docker-compose",
-            "uses: ./",
-            "uses: \"./",
-            "uses: '.",
-            // Whatever the spacing after `uses:`.
-            "./.github/",
-            "inputs.",
-        ]
-        .iter()
-        .chain(BUILD_COMMANDS)
-        .any(|w| text.contains(w)),
+        FileKind::Workflow => {
+            static WORDS: std::sync::OnceLock<Option<crate::words::Words>> =
+                std::sync::OnceLock::new();
+            holds_any(&WORDS, WORKFLOW_FACTS, &text)
+        }
         _ => true,
     };
     keep.then(|| Input {
@@ -464,4 +497,38 @@ pub fn project_around(path: &Path, config: &crate::config::Config) -> Project {
         });
     }
     project(&candidates, config.max_file_size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workflow that builds an image counts, whichever command builds it.
+    #[test]
+    fn a_workflow_counts_for_every_build_command() {
+        for w in BUILD_COMMANDS {
+            assert!(WORKFLOW_FACTS.contains(w), "{w}");
+        }
+    }
+
+    /// One pass finds what a search per word found.
+    #[test]
+    fn holds_any_is_a_search_per_word() {
+        static WORDS: std::sync::OnceLock<Option<crate::words::Words>> = std::sync::OnceLock::new();
+        for text in [
+            "",
+            "on: push\njobs: {}\n",
+            "on:\n  workflow_call:\n",
+            "      - uses: ./.github/actions/setup\n",
+            "run: docker  build .\n",
+            "run: docker buildx build .\n",
+            "x: ${{ inputs.tag }}",
+        ] {
+            assert_eq!(
+                holds_any(&WORDS, WORKFLOW_FACTS, text),
+                WORKFLOW_FACTS.iter().any(|w| text.contains(w)),
+                "{text}"
+            );
+        }
+    }
 }

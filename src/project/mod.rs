@@ -447,7 +447,7 @@ impl FileFacts {
     pub(crate) fn parse_weight(&self) -> usize {
         let len = self.input.text.len();
         let python = self.python.0.lock().is_ok_and(|held| held.is_some());
-        if python { len / 2 } else { len }
+        if python { len.div_ceil(2) } else { len }
     }
 
     /// Drops those parses: the file's lint parses it again, and so do the

@@ -535,13 +535,6 @@ pub fn scan(file: &SourceFile, selection: &Selection, out: &mut Findings) {
     scan_in(file, None, true, selection, out)
 }
 
-/// Scans `file`, read through its Python parse when there is one: a
-/// secret is a value, so only literals and comments hold one, and a
-/// generic secret is a literal written under a secret name (never a
-/// call, a name, an attribute, an annotation or a parameter).
-/// `generic_matters` is false when no generic secret of the file could be
-/// reported or shown: the parse is then not made for generic secrets
-/// alone (it still is for a provider token, whose lines are shown).
 /// Builds the detectors' word automata ahead of the first scan, when the
 /// run has a secret rule on: called beside the walk, on a core the walk
 /// leaves idle, so that the first files read do not wait for the build
@@ -552,6 +545,13 @@ pub fn prepare(selection: &Selection) {
     }
 }
 
+/// Scans `file`, read through its Python parse when there is one: a
+/// secret is a value, so only literals and comments hold one, and a
+/// generic secret is a literal written under a secret name (never a
+/// call, a name, an attribute, an annotation or a parameter).
+/// `generic_matters` is false when no generic secret of the file could be
+/// reported or shown: the parse is then not made for generic secrets
+/// alone (it still is for a provider token, whose lines are shown).
 pub fn scan_in(
     file: &SourceFile,
     python: Option<&mut dyn FnMut() -> Option<Literals>>,
