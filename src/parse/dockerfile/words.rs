@@ -87,23 +87,34 @@ fn split_inner(
     keep_markers: bool,
 ) -> Vec<Word> {
     let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some(&(start, c)) = chars.peek() {
+    let char_at = |i: usize| text.get(i..).and_then(|t| t.chars().next());
+    let mut i = 0;
+    while let Some(c) = char_at(i) {
         if c.is_whitespace() {
-            chars.next();
+            i += c.len_utf8();
             continue;
         }
+        let start = i;
         let mut word = String::new();
         let mut quoted = false;
         let mut dynamic = false;
         let mut end = start;
         let mut quote: Option<char> = None;
-        while let Some(&(i, c)) = chars.peek() {
+        while let Some(c) = char_at(i) {
+            // Most of a word is characters that stand for themselves:
+            // copied as one run rather than one character at a time.
+            let run = plain_run(text.as_bytes().get(i..).unwrap_or_default(), quote, escape);
+            if run > 0 {
+                word.push_str(text.get(i..i + run).unwrap_or_default());
+                i += run;
+                end = i;
+                continue;
+            }
             if quote.is_none() && c.is_whitespace() {
                 break;
             }
-            chars.next();
-            end = i + c.len_utf8();
+            i += c.len_utf8();
+            end = i;
             match (quote, c) {
                 (None, '"' | '\'') => {
                     quote = Some(c);
@@ -111,8 +122,9 @@ fn split_inner(
                 }
                 (Some(q), c) if c == q => quote = None,
                 (q, c) if c == escape && q != Some('\'') => {
-                    if let Some((j, n)) = chars.next() {
-                        end = j + n.len_utf8();
+                    if let Some(n) = char_at(i) {
+                        i += n.len_utf8();
+                        end = i;
                         if n == '$' {
                             // An escaped dollar is never substituted.
                             word.push('\u{0}');
@@ -163,6 +175,30 @@ fn split_inner(
         });
     }
     out
+}
+
+/// How many bytes at the start of `rest` are ASCII characters that stand
+/// for themselves inside a word in `quote`: not a blank (outside quotes),
+/// a quote that opens or closes, the escape character, nor (inside single
+/// quotes) a `$`, which gets a marker. Anything else, and every character
+/// outside ASCII, goes through [`split_inner`]'s rules one at a time.
+fn plain_run(rest: &[u8], quote: Option<char>, escape: char) -> usize {
+    // A non-ASCII escape character never equals an ASCII byte.
+    let esc = u8::try_from(escape).ok().filter(u8::is_ascii);
+    rest.iter()
+        .take_while(|&&b| {
+            b.is_ascii()
+                && Some(b) != esc
+                && match quote {
+                    // `char::is_whitespace` in ASCII: tab, line feed,
+                    // vertical tab, form feed, carriage return, space.
+                    None => !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'"' | b'\''),
+                    Some('"') => b != b'"',
+                    Some('\'') => b != b'\'' && b != b'$',
+                    Some(_) => false,
+                }
+        })
+        .count()
 }
 
 /// Substitutes `$NAME`, `${NAME}`, `${NAME:-x}`, `${NAME:+x}` (and the
@@ -355,6 +391,87 @@ pub fn exec_form(text: &str, map: &OffsetMap) -> Option<Vec<Word>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The rules one character at a time, as `split_inner` read words
+    /// before it copied runs: the reference it must agree with.
+    fn split_by_chars(text: &str, escape: char) -> Vec<(String, usize, usize, bool)> {
+        let mut out = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some(&(start, c)) = chars.peek() {
+            if c.is_whitespace() {
+                chars.next();
+                continue;
+            }
+            let mut word = String::new();
+            let mut quoted = false;
+            let mut end = start;
+            let mut quote: Option<char> = None;
+            while let Some(&(i, c)) = chars.peek() {
+                if quote.is_none() && c.is_whitespace() {
+                    break;
+                }
+                chars.next();
+                end = i + c.len_utf8();
+                match (quote, c) {
+                    (None, '"' | '\'') => {
+                        quote = Some(c);
+                        quoted = true;
+                    }
+                    (Some(q), c) if c == q => quote = None,
+                    (q, c) if c == escape && q != Some('\'') => {
+                        if let Some((j, n)) = chars.next() {
+                            end = j + n.len_utf8();
+                            if n == '$' {
+                                word.push('\u{0}');
+                            }
+                            if !(q == Some('"') && n != '"' && n != escape && n != '$') {
+                                word.push(n);
+                            } else {
+                                word.push(escape);
+                                word.push(n);
+                            }
+                        }
+                    }
+                    (Some('\''), c) => {
+                        if c == '$' {
+                            word.push('\u{0}');
+                        }
+                        word.push(c);
+                    }
+                    (_, c) => word.push(c),
+                }
+            }
+            out.push((word, start, end, quoted));
+        }
+        out
+    }
+
+    #[test]
+    fn words_read_in_runs_as_they_were_read_by_characters() {
+        let pieces = [
+            "a", "bc", " ", "\t", "\u{b}", "\u{a0}", "\u{3000}", "\"", "'", "\\", "`", "$", "${X}",
+            "é", "\n", "\r", "=", "-",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for n in 0..40_000 {
+            let mut text = String::new();
+            for _ in 0..(1 + n % 12) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let map = OffsetMap::contiguous(0, text.len());
+            for escape in ['\\', '`', '\u{a7}'] {
+                let got: Vec<(String, usize, usize, bool)> =
+                    split_inner(&text, &map, escape, None, true)
+                        .into_iter()
+                        .map(|w| (w.text, w.span.start, w.span.end, w.quoted))
+                        .collect();
+                assert_eq!(got, split_by_chars(&text, escape), "{text:?} {escape:?}");
+            }
+        }
+    }
 
     fn vars(pairs: &[(&str, Option<&str>)]) -> Vars {
         pairs
