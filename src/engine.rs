@@ -947,7 +947,7 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
     let mut all = candidates.to_vec();
     sort_by_path(&mut all, |c| &c.path);
     all.dedup_by(|a, b| a.path == b.path);
-    let (reports, errors, project) = lint_walked(&all, facts, None, settings);
+    let (reports, errors, project) = lint_walked(&all, facts, Vec::new(), None, settings);
     for e in errors {
         eprintln!("prodlint: {e}");
     }
@@ -965,6 +965,7 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
 fn lint_walked(
     all: &[Candidate],
     facts: Vec<Box<crate::project::FileFacts>>,
+    texts: Vec<(PathBuf, Arc<str>)>,
     above: Option<crate::project::load::Above>,
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
@@ -987,7 +988,7 @@ fn lint_walked(
             (project, errors)
         },
         || {
-            let nothing = Project::handing(handed);
+            let nothing = Project::handing(handed, texts);
             alone
                 .par_iter()
                 // A project hook reports only where the project read
@@ -1138,6 +1139,10 @@ pub fn lint_paths_with(
     let all = std::sync::Mutex::new(Vec::new());
     let facts = std::sync::Mutex::new(Vec::new());
     let budget = crate::project::load::ParseBudget::default();
+    // Texts read for facts and holding none, kept for the lints of files
+    // that stand alone; bounded as parses are.
+    let texts = std::sync::Mutex::new(Vec::new());
+    let text_budget = crate::project::load::ParseBudget::new(crate::project::load::PARSE_BUDGET);
     let above = std::sync::Mutex::new(None);
     // As the walk finds files, those with facts are read and parsed for
     // the project.
@@ -1152,12 +1157,25 @@ pub fn lint_paths_with(
                     return;
                 }
                 if crate::project::load::may_feed(&c) {
-                    let (facts, budget, c) = (&facts, &budget, c.clone());
+                    let (facts, texts, budget, text_budget, c) =
+                        (&facts, &texts, &budget, &text_budget, c.clone());
                     scope.spawn(move |_| {
-                        if let Some(f) = crate::project::load::feed(&c, max, budget)
-                            && let Ok(mut v) = facts.lock()
-                        {
-                            v.push(f);
+                        use crate::project::load::Fed;
+                        match crate::project::load::feed_keeping_text(&c, max, budget) {
+                            Fed::Facts(f) => {
+                                if let Ok(mut v) = facts.lock() {
+                                    v.push(f);
+                                }
+                            }
+                            // A file that stands alone is linted beside the
+                            // project's build: it takes this text rather
+                            // than reading the file again.
+                            Fed::Text(t) if stands_alone(&c) && text_budget.take(t.len()) => {
+                                if let Ok(mut v) = texts.lock() {
+                                    v.push((c.path.clone(), t));
+                                }
+                            }
+                            Fed::Text(_) | Fed::Nothing => {}
                         }
                     });
                 }
@@ -1182,9 +1200,10 @@ pub fn lint_paths_with(
     // One path per candidate (the walk saw each once).
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
+    let texts = texts.into_inner().unwrap_or_default();
     let walked = t0.elapsed();
     crate::phases::report(|| format!("walked: {} files with facts", facts.len()));
-    let (reports, more, project) = lint_walked(&all, facts, above, settings);
+    let (reports, more, project) = lint_walked(&all, facts, texts, above, settings);
     errors.extend(more);
     crate::phases::report(|| {
         format!(

@@ -131,6 +131,16 @@ fn holds_any(
 
 /// The input a file makes once read, if its text holds facts.
 fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) -> Option<Input> {
+    input_or_text(path, kind, text, root).ok()
+}
+
+/// [`input_of`], or the text back when it holds no facts.
+fn input_or_text(
+    path: &Path,
+    kind: FileKind,
+    text: String,
+    root: Option<PathBuf>,
+) -> Result<Input, String> {
     let kind = kind.refine(path, &text);
     let keep = match kind {
         FileKind::Kubernetes => {
@@ -165,7 +175,10 @@ fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) ->
         }
         _ => true,
     };
-    keep.then(|| Input {
+    if !keep {
+        return Err(text);
+    }
+    Ok(Input {
         path: path.to_path_buf(),
         kind,
         text: Arc::from(text),
@@ -202,8 +215,13 @@ impl Default for ParseBudget {
 }
 
 impl ParseBudget {
+    /// A budget of `bytes`.
+    pub fn new(bytes: usize) -> ParseBudget {
+        ParseBudget(std::sync::atomic::AtomicUsize::new(bytes))
+    }
+
     /// Takes `bytes` from what is left, if that much is left.
-    fn take(&self, bytes: usize) -> bool {
+    pub fn take(&self, bytes: usize) -> bool {
         use std::sync::atomic::Ordering;
         self.0
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
@@ -216,8 +234,26 @@ impl ParseBudget {
 /// Reads and parses one candidate for the project, if it may hold facts.
 /// Its parse is kept for the file's own lint while `budget` lasts.
 pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<Box<FileFacts>> {
+    match feed_keeping_text(c, max_file_size, budget) {
+        Fed::Facts(f) => Some(f),
+        Fed::Text(_) | Fed::Nothing => None,
+    }
+}
+
+/// What [`feed_keeping_text`] made of a candidate.
+pub enum Fed {
+    Facts(Box<FileFacts>),
+    /// Read, but its text holds no fact: the text, for a lint that would
+    /// otherwise read the file again.
+    Text(Arc<str>),
+    /// Not read, or unreadable.
+    Nothing,
+}
+
+/// [`feed`], giving back the text of a file read that holds no facts.
+pub fn feed_keeping_text(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Fed {
     if !may_feed(c) {
-        return None;
+        return Fed::Nothing;
     }
     // A test module's apps and clients are the test's: told by its path,
     // before it is read.
@@ -226,15 +262,20 @@ pub fn feed(c: &Candidate, max_file_size: u64, budget: &ParseBudget) -> Option<B
         && c.path.file_name().is_some_and(|n| n != "setup.py")
         && is_test_module(&c.path, c.root.as_deref())
     {
-        return None;
+        return Fed::Nothing;
     }
-    let text = crate::engine::load(&c.path, max_file_size).ok()?;
-    let input = input_of(&c.path, c.kind?, text, c.root.clone())?;
+    let (Ok(text), Some(kind)) = (crate::engine::load(&c.path, max_file_size), c.kind) else {
+        return Fed::Nothing;
+    };
+    let input = match input_or_text(&c.path, kind, text, c.root.clone()) {
+        Ok(input) => input,
+        Err(text) => return Fed::Text(Arc::from(text)),
+    };
     let mut facts = Project::parse(input);
     if facts.holds_parse() && !budget.take(facts.parse_weight()) {
         facts.drop_parses();
     }
-    Some(facts)
+    Fed::Facts(facts)
 }
 
 /// Builds the project of a run from its candidates.

@@ -564,6 +564,8 @@ pub struct Project {
     /// each lint takes its own, with its text, instead of reading and
     /// parsing the file again.
     handed: std::sync::Mutex<crate::hashing::FastMap<Key, ParsedYaml>>,
+    /// Texts handed the same way: files read for facts that hold none.
+    handed_texts: std::sync::Mutex<crate::hashing::FastMap<Key, Arc<str>>>,
     /// What the rules' project hooks found, by file key (set by the
     /// engine once the project is built or changed).
     rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
@@ -1370,14 +1372,21 @@ impl Project {
         if let Some(f) = self.files.get(b(&k)) {
             return Some(Arc::clone(&f.input.text));
         }
-        let handed = self.handed.lock().ok()?;
-        handed.get(b(&k)).map(|p| Arc::clone(&p.0))
+        if let Some(p) = self.handed.lock().ok()?.get(b(&k)) {
+            return Some(Arc::clone(&p.0));
+        }
+        // Taken: the lint holds it from here.
+        self.handed_texts.lock().ok()?.remove(b(&k))
     }
 
     /// A project of no files holding `parses` (path, workflow or action
-    /// parse) for the lints of those files to take.
-    pub fn handing(parses: Vec<(PathBuf, ParsedYaml)>) -> Project {
+    /// parse) and `texts` (path, text of a file read that holds no facts)
+    /// for the lints of those files to take.
+    pub fn handing(parses: Vec<(PathBuf, ParsedYaml)>, texts: Vec<(PathBuf, Arc<str>)>) -> Project {
         let p = Project::default();
+        if let Ok(mut handed) = p.handed_texts.lock() {
+            handed.extend(texts.into_iter().map(|(path, text)| (key_of(&path), text)));
+        }
         if let Ok(mut handed) = p.handed.lock() {
             handed.extend(
                 parses
@@ -2906,6 +2915,18 @@ mod tests {
         for t in &texts {
             assert_eq!(clean(t), split(t), "{t:?}");
         }
+    }
+
+    /// A text handed to the project of files that stand alone is taken
+    /// by the first lint that asks (and so let go when that lint is done).
+    #[test]
+    fn a_handed_text_is_taken_once() {
+        let p = Project::handing(
+            Vec::new(),
+            vec![(PathBuf::from("/r/a.yml"), Arc::from("x: 1\n"))],
+        );
+        assert_eq!(p.text(Path::new("/r/./a.yml")).as_deref(), Some("x: 1\n"));
+        assert_eq!(p.text(Path::new("/r/a.yml")), None);
     }
 
     #[test]
