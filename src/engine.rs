@@ -1142,7 +1142,9 @@ pub fn lint_paths_with(
     // Texts read for facts and holding none, kept for the lints of files
     // that stand alone; bounded as parses are.
     let texts = std::sync::Mutex::new(Vec::new());
-    let text_budget = crate::project::load::ParseBudget::new(crate::project::load::PARSE_BUDGET);
+    // (`PRODLINT_PARSE_BUDGET=0` makes every such file read again, as
+    // the tests do to show the findings are the same.)
+    let text_budget = crate::project::load::ParseBudget::default();
     let above = std::sync::Mutex::new(None);
     // As the walk finds files, those with facts are read and parsed for
     // the project.

@@ -44,3 +44,40 @@ fn patches_and_merge_leftovers_are_not_env_files() {
         Some(FileKind::Text)
     );
 }
+
+/// Two paths of the command line that name one file by name but two by
+/// the system (`d/lnk/../run.sh` goes through a link): each is linted
+/// with its own text, whichever is read first.
+#[cfg(unix)]
+#[test]
+fn a_path_through_a_link_is_linted_with_its_own_text() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    common::write(root, "d/run.sh", "#!/bin/sh\necho hello\n");
+    common::write(root, "t/sub/keep", "");
+    common::write(
+        root,
+        "t/run.sh",
+        "#!/bin/sh\nAWS_KEY=AKIAABCDEFGHIJKLMNOP\n",
+    );
+    std::os::unix::fs::symlink(root.join("t/sub"), root.join("d/lnk"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..8 {
+        let out = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+            .args([
+                "check",
+                "--no-config",
+                "--format",
+                "json",
+                "--select",
+                "SE001",
+            ])
+            .args(["d/lnk/../run.sh", "d/run.sh"])
+            .current_dir(root)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(text.matches("\"SE001\"").count(), 1, "{text}");
+        assert!(text.contains("\"d/lnk/../run.sh\""), "{text}");
+    }
+}

@@ -215,11 +215,6 @@ impl Default for ParseBudget {
 }
 
 impl ParseBudget {
-    /// A budget of `bytes`.
-    pub fn new(bytes: usize) -> ParseBudget {
-        ParseBudget(std::sync::atomic::AtomicUsize::new(bytes))
-    }
-
     /// Takes `bytes` from what is left, if that much is left.
     pub fn take(&self, bytes: usize) -> bool {
         use std::sync::atomic::Ordering;

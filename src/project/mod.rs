@@ -564,8 +564,10 @@ pub struct Project {
     /// each lint takes its own, with its text, instead of reading and
     /// parsing the file again.
     handed: std::sync::Mutex<crate::hashing::FastMap<Key, ParsedYaml>>,
-    /// Texts handed the same way: files read for facts that hold none.
-    handed_texts: std::sync::Mutex<crate::hashing::FastMap<Key, Arc<str>>>,
+    /// Texts handed the same way: files read for facts that hold none. By
+    /// the path as the walk gave it, which the lint asks with: two paths
+    /// with one key (`d/link/../x` and `d/x`) may be two files.
+    handed_texts: std::sync::Mutex<crate::hashing::FastMap<PathBuf, Arc<str>>>,
     /// What the rules' project hooks found, by file key (set by the
     /// engine once the project is built or changed).
     rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
@@ -1376,7 +1378,7 @@ impl Project {
             return Some(Arc::clone(&p.0));
         }
         // Taken: the lint holds it from here.
-        self.handed_texts.lock().ok()?.remove(b(&k))
+        self.handed_texts.lock().ok()?.remove(path)
     }
 
     /// A project of no files holding `parses` (path, workflow or action
@@ -1385,7 +1387,7 @@ impl Project {
     pub fn handing(parses: Vec<(PathBuf, ParsedYaml)>, texts: Vec<(PathBuf, Arc<str>)>) -> Project {
         let p = Project::default();
         if let Ok(mut handed) = p.handed_texts.lock() {
-            handed.extend(texts.into_iter().map(|(path, text)| (key_of(&path), text)));
+            handed.extend(texts);
         }
         if let Ok(mut handed) = p.handed.lock() {
             handed.extend(
@@ -2925,7 +2927,10 @@ mod tests {
             Vec::new(),
             vec![(PathBuf::from("/r/a.yml"), Arc::from("x: 1\n"))],
         );
-        assert_eq!(p.text(Path::new("/r/./a.yml")).as_deref(), Some("x: 1\n"));
+        // Asked by the path it was handed under only: another spelling of
+        // it may go through a link to another file.
+        assert_eq!(p.text(Path::new("/r/x/../a.yml")), None);
+        assert_eq!(p.text(Path::new("/r/a.yml")).as_deref(), Some("x: 1\n"));
         assert_eq!(p.text(Path::new("/r/a.yml")), None);
     }
 
