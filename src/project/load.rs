@@ -86,8 +86,8 @@ fn is_test_module(path: &Path, root: Option<&Path>) -> bool {
         == crate::purpose::Purpose::Test
 }
 
-/// What a workflow's text must hold to count for the project: the images
-/// it builds, the compose files it layers, the local actions and workflows
+/// What a workflow's text must hold to count for the project (with
+/// [`BUILD_COMMANDS`]): the images it builds, the compose files it layers, the local actions and workflows
 /// it calls, and (reusable) the inputs it pastes and the jobs whose token
 /// its callers choose.
 const WORKFLOW_FACTS: &[&str] = &[
@@ -101,31 +101,23 @@ const WORKFLOW_FACTS: &[&str] = &[
     // Whatever the spacing after `uses:`.
     "./.github/",
     "inputs.",
-    "docker build",
-    "docker buildx build",
-    "docker image build",
-];
-
-/// What a manifest's text must hold to count: a kind the index keeps, or
-/// an image.
-const MANIFEST_FACTS: [&str; 6] = [
-    INDEXED[0], INDEXED[1], INDEXED[2], INDEXED[3], INDEXED[4], "image:",
 ];
 
 static MANIFEST_WORDS: std::sync::OnceLock<Option<crate::words::Words>> =
     std::sync::OnceLock::new();
 
-/// Whether `text` holds any of `words`, in one pass (the automaton made
-/// once per run in `automaton`); a search per word read the text once
+/// Whether `text` holds any word of `lists`, in one pass (the automaton
+/// made once per run in `automaton`); a search per word read the text once
 /// for each.
 fn holds_any(
     automaton: &std::sync::OnceLock<Option<crate::words::Words>>,
-    words: &[&str],
+    lists: &[&[&str]],
     text: &str,
 ) -> bool {
-    match automaton.get_or_init(|| crate::words::Words::new(words, false)) {
+    let words = || lists.iter().flat_map(|l| l.iter().copied());
+    match automaton.get_or_init(|| crate::words::Words::new(&words().collect::<Vec<_>>(), false)) {
         Some(w) => w.any(text),
-        None => words.iter().any(|w| text.contains(w)),
+        None => words().any(|w| text.contains(w)),
     }
 }
 
@@ -144,7 +136,7 @@ fn input_or_text(
     let kind = kind.refine(path, &text);
     let keep = match kind {
         FileKind::Kubernetes => {
-            (holds_any(&MANIFEST_WORDS, &MANIFEST_FACTS, &text))
+            holds_any(&MANIFEST_WORDS, &[&INDEXED, &["image:"]], &text)
                 && template::first_directive(&text, true).is_none()
         }
         FileKind::Text => {
@@ -171,7 +163,7 @@ fn input_or_text(
         FileKind::Workflow => {
             static WORDS: std::sync::OnceLock<Option<crate::words::Words>> =
                 std::sync::OnceLock::new();
-            holds_any(&WORDS, WORKFLOW_FACTS, &text)
+            holds_any(&WORDS, &[WORKFLOW_FACTS, BUILD_COMMANDS], &text)
         }
         _ => true,
     };
@@ -543,7 +535,9 @@ mod tests {
     #[test]
     fn a_workflow_counts_for_every_build_command() {
         for w in BUILD_COMMANDS {
-            assert!(WORKFLOW_FACTS.contains(w), "{w}");
+            let text = format!("jobs:\n  b:\n    steps:\n      - run: {w} .\n");
+            let input = input_of(Path::new("ci.yml"), FileKind::Workflow, text, None);
+            assert!(input.is_some(), "{w}");
         }
     }
 
@@ -561,8 +555,11 @@ mod tests {
             "x: ${{ inputs.tag }}",
         ] {
             assert_eq!(
-                holds_any(&WORDS, WORKFLOW_FACTS, text),
-                WORKFLOW_FACTS.iter().any(|w| text.contains(w)),
+                holds_any(&WORDS, &[WORKFLOW_FACTS, BUILD_COMMANDS], text),
+                WORKFLOW_FACTS
+                    .iter()
+                    .chain(BUILD_COMMANDS)
+                    .any(|w| text.contains(w)),
                 "{text}"
             );
         }
