@@ -281,15 +281,21 @@ fn check(args: CheckArgs) -> i32 {
     // The report needs the findings and their files, not the project:
     // its memory is given back while the report is made (on another
     // core: freeing every tree one by one takes as long as the report).
-    let ((), text): ((), Vec<Vec<u8>>) = rayon::join(
+    // JSON is written as it is rendered, a batch of files at a time.
+    let ((), written) = rayon::join(
         move || drop(project),
         || match args.format {
-            Format::Json => report::json::render_chunks(&input),
-            _ => vec![render_text(&input, &args, to_terminal).into_bytes()],
+            Format::Json => write_with(args.output.as_ref(), &mut |out| {
+                report::json::write_to(&input, out)
+            }),
+            _ => {
+                let text = render_text(&input, &args, to_terminal);
+                write_output(args.output.as_ref(), &[text])
+            }
         },
     );
-    crate::phases::report(|| "report rendered".to_string());
-    if let Err(e) = write_output(args.output.as_ref(), &text) {
+    crate::phases::report(|| "report written".to_string());
+    if let Err(e) = written {
         return fail(e);
     }
     let internal = reports
@@ -312,7 +318,6 @@ fn check(args: CheckArgs) -> i32 {
     // The process ends now: freeing every file, tree and finding one by
     // one would only delay the exit.
     std::mem::forget(reports);
-    std::mem::forget(text);
     std::mem::forget(settings);
     code
 }
@@ -341,18 +346,31 @@ pub(crate) fn write_output<C: AsRef<[u8]>>(
     path: Option<&PathBuf>,
     chunks: &[C],
 ) -> Result<(), String> {
-    let write_all = |out: &mut dyn Write| -> std::io::Result<()> {
+    write_with(path, &mut |out| {
         for c in chunks {
             out.write_all(c.as_ref())?;
         }
+        Ok(())
+    })
+}
+
+/// Runs `write` on the report's destination (the file `path`, or
+/// standard output) and flushes it.
+pub(crate) fn write_with(
+    path: Option<&PathBuf>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    let mut write_all = |out: &mut dyn Write| -> std::io::Result<()> {
+        write(out)?;
         out.flush()
     };
     match path {
         Some(p) => std::fs::File::create(p)
-            .and_then(|mut f| write_all(&mut f))
+            .and_then(|f| write_all(&mut std::io::BufWriter::new(f)))
             .map_err(|e| format!("cannot write {}: {e}", p.display())),
         None => {
-            let mut out = std::io::stdout().lock();
+            // Buffered here: standard output flushes at every line end.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             match write_all(&mut out) {
                 Ok(()) => Ok(()),
                 // A closed pipe (`| head`) is not an error worth a message.

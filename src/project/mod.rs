@@ -361,9 +361,11 @@ pub struct FileFacts {
     deps: Option<deps::FileDeps>,
     dockerfile: Option<Arc<Built>>,
     /// A supervisord file, and whether it sets `nodaemon=true`.
-    supervisord: Option<(ini::Ini, bool)>,
-    systemd: Option<ini::Ini>,
-    procfile: Option<procfile::Procfile>,
+    /// (These three boxed: few files are any of them, and the facts of
+    /// every file are held together.)
+    supervisord: Option<Box<(ini::Ini, bool)>>,
+    systemd: Option<Box<ini::Ini>>,
+    procfile: Option<Box<procfile::Procfile>>,
     /// A compose file's parse, until its own lint takes it (so that the
     /// project does not hold every tree to the end of the run).
     compose: Parked,
@@ -374,7 +376,7 @@ pub struct FileFacts {
     /// A workflow's or action's parse, until its own lint takes it.
     workflow: Parked,
     /// What the file says about images, ports and shutdown.
-    stated: facts::Stated,
+    stated: facts::Statements,
     /// What a Python module (or a logging or proxy configuration) says
     /// about the app.
     /// (Boxed, as `script`: most files have neither, and the facts of
@@ -1114,19 +1116,20 @@ impl Project {
             .files
             .iter()
             .flat_map(|(k, f)| {
-                let commands: Vec<&ini::Entry> = match (&f.systemd, &f.supervisord) {
-                    (Some(unit), _) => unit
-                        .section("Service")
-                        .map(|s| s.entries.iter().filter(|e| e.key == "ExecStart").collect())
-                        .unwrap_or_default(),
-                    (None, Some((conf, _))) => conf
-                        .sections
-                        .iter()
-                        .filter(|s| s.name.starts_with("program:"))
-                        .flat_map(|s| s.entries.iter().filter(|e| e.key == "command"))
-                        .collect(),
-                    (None, None) => Vec::new(),
-                };
+                let commands: Vec<&ini::Entry> =
+                    match (f.systemd.as_deref(), f.supervisord.as_deref()) {
+                        (Some(unit), _) => unit
+                            .section("Service")
+                            .map(|s| s.entries.iter().filter(|e| e.key == "ExecStart").collect())
+                            .unwrap_or_default(),
+                        (None, Some((conf, _))) => conf
+                            .sections
+                            .iter()
+                            .filter(|s| s.name.starts_with("program:"))
+                            .flat_map(|s| s.entries.iter().filter(|e| e.key == "command"))
+                            .collect(),
+                        (None, None) => Vec::new(),
+                    };
                 commands
                     .into_iter()
                     .filter_map(facts::entrypoint::named_by_command)
@@ -1438,7 +1441,7 @@ impl Project {
             gunicorn: None,
             kube: Parked::default(),
             workflow: Parked::default(),
-            stated: facts::Stated::default(),
+            stated: facts::Statements::default(),
             app: None,
             python: ParkedPy::default(),
             names_forwarded: false,
@@ -1485,10 +1488,12 @@ impl Project {
                 let ini = ini::parse(&text, ini::Dialect::Supervisor);
                 let nodaemon =
                     ini.section("supervisord").and_then(|s| s.flag("nodaemon")) == Some(true);
-                f.supervisord = Some((ini, nodaemon));
+                f.supervisord = Some(Box::new((ini, nodaemon)));
             }
-            FileKind::Systemd => f.systemd = Some(ini::parse(&text, ini::Dialect::Systemd)),
-            FileKind::Procfile => f.procfile = Some(procfile::parse(&text)),
+            FileKind::Systemd => {
+                f.systemd = Some(Box::new(ini::parse(&text, ini::Dialect::Systemd)))
+            }
+            FileKind::Procfile => f.procfile = Some(Box::new(procfile::parse(&text))),
             FileKind::Compose => {
                 let tree = yaml::parse(&text);
                 if let Some(c) = tree
@@ -1610,6 +1615,7 @@ impl Project {
             }
             _ => {}
         }
+        f.stated.settle();
         f
     }
 
@@ -2781,8 +2787,8 @@ impl Project {
     pub fn process_manager(&self, path: &Path) -> Option<&ini::Ini> {
         let f = self.files.get(b(&key(path)))?;
         f.systemd
-            .as_ref()
-            .or_else(|| f.supervisord.as_ref().map(|(conf, _)| conf))
+            .as_deref()
+            .or_else(|| f.supervisord.as_deref().map(|(conf, _)| conf))
     }
 
     /// The Services, autoscalers and disruption budgets of the run.

@@ -221,7 +221,7 @@ fn launches_in(
     if let Some(p) = &f.procfile {
         return launch::in_procfile(p, file, project);
     }
-    if let Some((ini, _)) = &f.supervisord {
+    if let Some((ini, _)) = f.supervisord.as_deref() {
         let mut out = Vec::new();
         for s in ini
             .sections

@@ -153,36 +153,22 @@ fn finding<'a>(
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
-    String::from_utf8(render_chunks(input).concat()).unwrap_or_default()
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_to(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
-/// The report as consecutive pieces (the document's head, each file's
-/// findings, its tail): written one after the other they are `render`'s
-/// bytes, without a copy of the whole document in memory.
-pub fn render_chunks(input: &ReportInput<'_>) -> Vec<Vec<u8>> {
+/// Files whose findings are rendered together (in parallel) and written
+/// before the next ones are rendered: the report of a large tree never
+/// stands whole in memory beside its findings.
+const FILES_PER_BATCH: usize = 256;
+
+/// Writes the report to `out` (the bytes of [`render`]), a batch of
+/// files at a time.
+pub fn write_to(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
     let (errors, warnings, info) = crate::engine::counts(input.reports);
-    // Each file's findings are rendered on their own, in parallel, at the
-    // indentation they have in the document; the bytes are what one pretty
-    // serialisation of the whole document gives.
-    let items: Vec<Vec<u8>> = input
-        .reports
-        .par_iter()
-        .filter(|r| !r.findings.is_empty())
-        .map(|r| {
-            let path = report_path(&r.source.path);
-            let secrets = super::secret_texts(&r.source, &r.findings);
-            let mut out = Vec::new();
-            for (i, f) in r.findings.iter().enumerate() {
-                if i > 0 {
-                    out.extend_from_slice(b",\n");
-                }
-                out.extend_from_slice(b"    ");
-                write_finding(&mut out, &finding(&r.source, &path, f, &secrets));
-            }
-            out
-        })
-        .collect();
     let findings: Vec<JsonFinding<'_>> = Vec::new();
     let doc = Document {
         version: SCHEMA_VERSION,
@@ -200,28 +186,54 @@ pub fn render_chunks(input: &ReportInput<'_>) -> Vec<Vec<u8>> {
         errors: input.errors,
         findings,
     };
+    // The document with no findings, serialized by serde; the findings,
+    // when there are some, go where its empty list ends.
     let mut head = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     let tail: &[u8] = b"\"findings\": []\n}";
     let cut = head
         .len()
         .checked_sub(tail.len())
         .filter(|at| head.get(*at..) == Some(tail));
-    let (Some(at), false) = (cut, items.is_empty()) else {
+    let with_findings: Vec<&crate::engine::FileReport> = input
+        .reports
+        .iter()
+        .filter(|r| !r.findings.is_empty())
+        .collect();
+    let (Some(at), false) = (cut, with_findings.is_empty()) else {
         head.push(b'\n');
-        return vec![head];
+        return out.write_all(&head);
     };
     head.truncate(at);
     head.extend_from_slice(b"\"findings\": [\n");
-    let mut chunks = Vec::with_capacity(2 * items.len() + 1);
-    chunks.push(head);
-    for (i, chunk) in items.into_iter().enumerate() {
-        if i > 0 {
-            chunks.push(b",\n".to_vec());
+    out.write_all(&head)?;
+    for (n, batch) in with_findings.chunks(FILES_PER_BATCH).enumerate() {
+        // Each file's findings are rendered on their own, in parallel, at
+        // the indentation they have in the document; the bytes are what
+        // one pretty serialisation of the whole document gives.
+        let items: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(|r| {
+                let path = report_path(&r.source.path);
+                let secrets = super::secret_texts(&r.source, &r.findings);
+                let mut item = Vec::new();
+                for (i, f) in r.findings.iter().enumerate() {
+                    if i > 0 {
+                        item.extend_from_slice(b",\n");
+                    }
+                    item.extend_from_slice(b"    ");
+                    write_finding(&mut item, &finding(&r.source, &path, f, &secrets));
+                }
+                item
+            })
+            .collect();
+        for (i, item) in items.iter().enumerate() {
+            if n > 0 || i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(item)?;
         }
-        chunks.push(chunk);
     }
-    chunks.push(b"\n  ]\n}\n".to_vec());
-    chunks
+    out.write_all(b"\n  ]\n}\n")
 }
 
 /// A finding written as serde_json's two-space pretty layout would write
