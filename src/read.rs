@@ -71,14 +71,25 @@ pub fn bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
         options.custom_flags(O_NONBLOCK);
     }
     let file = options.open(path).map_err(io)?;
-    // The path may have been replaced between the two calls.
+    // The path may have been replaced between the two calls. Where the
+    // open cannot block (Linux), nothing more is asked of the system: a
+    // FIFO, device or larger file put in its place gives at most the
+    // size looked at first (read below). Elsewhere the file opened is
+    // looked at again.
+    #[cfg(not(target_os = "linux"))]
     if !file.metadata().map_err(io)?.is_file() {
         return Err(ReadError::NotRegular);
     }
     let mut out = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut out)
-        .map_err(io)?;
+    // At most the size looked at: a file that grew since is read as it
+    // was, and the read that would only find the end is not made. A file
+    // that says it is empty (as some kernel files do) is read to its end
+    // within the limit.
+    let limit = match meta.len() {
+        0 => max.saturating_add(1),
+        n => n,
+    };
+    file.take(limit).read_to_end(&mut out).map_err(io)?;
     if out.len() as u64 > max {
         return Err(ReadError::TooLarge(out.len() as u64));
     }

@@ -843,6 +843,31 @@ impl ProxyLogTraceWords {
 /// A path as the project's key: absolute, with `.` and `..` resolved by
 /// name.
 pub fn key(path: &Path) -> PathBuf {
+    // A lint asks the project about its own file many times over (its
+    // units, its entry script, its companions, its parse): each thread
+    // keeps the last path it keyed, and its key.
+    thread_local! {
+        static LAST: std::cell::RefCell<(std::ffi::OsString, PathBuf)> =
+            const { std::cell::RefCell::new((std::ffi::OsString::new(), PathBuf::new())) };
+    }
+    LAST.with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            return key_of_path(path);
+        };
+        let (from, to) = &mut *last;
+        if !from.is_empty() && from.as_os_str() == path.as_os_str() {
+            return to.clone();
+        }
+        let made = key_of_path(path);
+        from.clear();
+        from.push(path.as_os_str());
+        to.clone_from(&made);
+        made
+    })
+}
+
+/// [`key`], made.
+fn key_of_path(path: &Path) -> PathBuf {
     // The working folder, asked once: `std::path::absolute` asks the
     // system for it on every call. Kept as normalised text too.
     static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
