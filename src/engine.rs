@@ -984,7 +984,9 @@ fn lint_walked(
     let ((project, errors), reports) = rayon::join(
         || {
             let mut project = crate::project::load::finish(facts, all, above, max);
+            crate::phases::report(|| "project linked".to_string());
             let errors = run_project_rules(&mut project, settings);
+            crate::phases::report(|| "project rules run".to_string());
             (project, errors)
         },
         || {

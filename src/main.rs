@@ -6,6 +6,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    prodlint::phases::start();
     prodlint::engine::install_panic_hook();
     let cli = prodlint::cli::Cli::parse();
     std::process::exit(prodlint::run::main(cli));

@@ -8,11 +8,25 @@ pub fn on() -> bool {
     *ON.get_or_init(|| std::env::var_os("PRODLINT_PHASES").is_some())
 }
 
-/// Prints `what`, with the memory now, when phases are on; `what` is only
-/// made then.
+/// When the run started (see [`start`]).
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Marks the start of the run, from which [`report`] counts.
+pub fn start() {
+    START.get_or_init(std::time::Instant::now);
+}
+
+/// Prints `what`, with the time since the run started and the memory
+/// now, when phases are on; `what` is only made then.
 pub fn report(what: impl FnOnce() -> String) {
     if on() {
-        eprintln!("{}; {}", what(), memory_now());
+        let at = START.get().map(|s| s.elapsed()).unwrap_or_default();
+        eprintln!(
+            "{}; at {:.1} ms; {}",
+            what(),
+            at.as_secs_f64() * 1e3,
+            memory_now()
+        );
     }
 }
 

@@ -218,6 +218,7 @@ fn check(args: CheckArgs) -> i32 {
     };
     let settings = Settings::from_config(config);
     build_pool(args.jobs);
+    crate::phases::report(|| "settings read, workers started".to_string());
 
     let mut errors = Vec::new();
     let project: Project;

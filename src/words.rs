@@ -24,11 +24,11 @@ pub struct Words {
 /// At most [`GROUP`] words: the SIMD prefilter takes no more.
 struct Group {
     automaton: AhoCorasick,
-    /// The caller's index of each automaton pattern.
-    index: Vec<usize>,
-    /// Per automaton pattern, the caller's indexes of the other words of
-    /// the group that are prefixes of it (equal words included).
-    prefixes: Vec<Vec<usize>>,
+    /// Per automaton pattern, the caller's indexes of the words it is
+    /// (a word the caller lists more than once is one pattern: the
+    /// prefilter is twice as fast for 32 patterns as for 33), then those
+    /// of the shorter words of the group that are prefixes of it.
+    reported: Vec<Vec<usize>>,
 }
 
 /// The most words Teddy (aho-corasick's SIMD prefilter) searches at once.
@@ -129,23 +129,26 @@ impl Words {
 impl Group {
     /// The group of `chunk` (indexes into `folded`, longest first).
     fn new(chunk: &[usize], folded: &[String]) -> Option<Group> {
-        let patterns: Vec<&str> = chunk
+        // Each distinct word once, in the chunk's order, with the
+        // caller's indexes that are that word.
+        let mut distinct: Vec<(&str, Vec<usize>)> = Vec::new();
+        for &i in chunk {
+            let Some(w) = folded.get(i) else { continue };
+            match distinct.iter_mut().find(|(d, _)| *d == w.as_str()) {
+                Some((_, same)) => same.push(i),
+                None => distinct.push((w.as_str(), vec![i])),
+            }
+        }
+        let reported = distinct
             .iter()
-            .filter_map(|&i| folded.get(i).map(String::as_str))
-            .collect();
-        let prefixes = chunk
-            .iter()
-            .filter_map(|&i| {
-                let w = folded.get(i)?;
-                Some(
-                    chunk
-                        .iter()
-                        .copied()
-                        .filter(|&j| {
-                            j != i && folded.get(j).is_some_and(|p| w.starts_with(p.as_str()))
-                        })
-                        .collect(),
-                )
+            .map(|(w, same)| {
+                let mut out = same.clone();
+                for (p, theirs) in &distinct {
+                    if p.len() < w.len() && w.starts_with(p) {
+                        out.extend(theirs);
+                    }
+                }
+                out
             })
             .collect();
         // A contiguous NFA: built in a fraction of a DFA's time (paid by
@@ -154,12 +157,11 @@ impl Group {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostFirst)
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&patterns)
+            .build(distinct.iter().map(|(w, _)| w))
             .ok()?;
         Some(Group {
             automaton,
-            index: chunk.to_vec(),
-            prefixes,
+            reported,
         })
     }
 
@@ -169,14 +171,10 @@ impl Group {
             let Some(m) = self.automaton.find(Input::new(hay).range(at..)) else {
                 return;
             };
-            let p = m.pattern().as_usize();
-            let (Some(&word), Some(shorter)) = (self.index.get(p), self.prefixes.get(p)) else {
+            let Some(words) = self.reported.get(m.pattern().as_usize()) else {
                 return;
             };
-            if !f(word, m.start()) {
-                return;
-            }
-            for &w in shorter {
+            for &w in words {
                 if !f(w, m.start()) {
                     return;
                 }
@@ -254,6 +252,25 @@ mod tests {
         let text = "w1x w10x w149x w3 w99x W7X";
         for ci in [false, true] {
             assert_eq!(found(&words, text, ci), naive(&words, text, ci), "ci={ci}");
+        }
+    }
+
+    #[test]
+    fn a_word_listed_twice_is_reported_for_each_listing_in_order() {
+        // One group (words of three bytes or more): at one start, the
+        // longest word first, equal words in the caller's order.
+        let words = ["token", "tok", "token", "api_token", "TOKEN", "tok", "ken"];
+        let text = "api_token Tokens tok";
+        for ci in [false, true] {
+            let w = Words::new(&words, ci).unwrap();
+            let mut got = Vec::new();
+            w.each(text, |i, s| {
+                got.push((i, s));
+                true
+            });
+            let mut want = naive(&words, text, ci);
+            want.sort_by_key(|&(i, s)| (s, std::cmp::Reverse(words[i].len()), i));
+            assert_eq!(got, want, "ci={ci}");
         }
     }
 

@@ -294,6 +294,7 @@ pub fn finish(
         .map(|c| Key(super::key(&c.path)))
         .collect();
     let Above { files, listed } = above_them.unwrap_or_else(|| above(candidates));
+    let mut to_read = Vec::new();
     for (path, kind, read) in files {
         if seen.contains(super::b(&super::key(&path))) {
             continue;
@@ -302,12 +303,15 @@ pub fn finish(
             // Its name is the fact (a Dockerfile: code here runs in a
             // container).
             known.push(path);
-        } else if let Some(text) = crate::read::context(&path)
-            && let Some(i) = input_of(&path, kind, text, None)
-        {
-            parsed.push(Project::parse(i));
+        } else {
+            to_read.push((path, kind));
         }
     }
+    // Read and parsed on every core (the rest of the build is one core's).
+    parsed.par_extend(to_read.into_par_iter().filter_map(|(path, kind)| {
+        let text = crate::read::context(&path)?;
+        Some(Project::parse(input_of(&path, kind, text, None)?))
+    }));
     let mut project = Project::assemble(parsed, known);
 
     // What launches and services name outside the walk: two rounds (a
