@@ -193,7 +193,7 @@ impl<'a> Cx<'a> {
         self.apps().next().map(|(k, a)| {
             (
                 Loc {
-                    file: k.clone(),
+                    file: crate::project::facts::shared_path(k),
                     span: a.at,
                 },
                 a.name.clone(),
@@ -212,7 +212,7 @@ impl<'a> Cx<'a> {
                     .iter()
                     .find(|(s, _)| *s == signal)
                     .map(|(_, at)| Loc {
-                        file: k.clone(),
+                        file: crate::project::facts::shared_path(k),
                         span: *at,
                     })
             })

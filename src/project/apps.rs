@@ -317,7 +317,7 @@ impl Apps {
                 path: join(prefix.as_deref(), r.path.as_deref()),
                 own: r.path.clone(),
                 at: Loc {
-                    file: mk.clone(),
+                    file: crate::project::facts::shared_path(mk),
                     span: r.at,
                 },
                 handler: r.handler.clone(),
@@ -493,7 +493,7 @@ impl Apps {
     fn make_near(&self, root: &Path) -> Near {
         let mut near = Near::default();
         let loc = |k: &PathBuf, span: &crate::source::Span| Loc {
-            file: k.clone(),
+            file: crate::project::facts::shared_path(k),
             span: *span,
         };
         for (mk, m) in self

@@ -142,7 +142,7 @@ pub struct Shipped {
 impl Shipped {
     fn of(df: &Dockerfile, file: &crate::source::SourceFile) -> Self {
         let at = |span| facts::Loc {
-            file: file.path.clone(),
+            file: crate::project::facts::shared_path(&file.path),
             span,
         };
         let final_stage = df
@@ -1041,7 +1041,7 @@ impl Project {
         let f = self.files.get(b(&key(path)))?;
         let line = f.credentials?;
         Some(line.map(|span| facts::Loc {
-            file: f.input.path.clone(),
+            file: crate::project::facts::shared_path(&f.input.path),
             span,
         }))
     }
@@ -1223,7 +1223,7 @@ impl Project {
                     (
                         Key(p.to_path_buf()),
                         facts::Loc {
-                            file: f.input.path.clone(),
+                            file: crate::project::facts::shared_path(&f.input.path),
                             span: n.span,
                         },
                     ),
@@ -1283,7 +1283,7 @@ impl Project {
                     out.entry(Key(p.to_path_buf())).or_insert((
                         s.run,
                         facts::Loc {
-                            file: f.input.path.clone(),
+                            file: crate::project::facts::shared_path(&f.input.path),
                             span: s.span,
                         },
                     ));
@@ -1555,7 +1555,7 @@ impl Project {
                     f.stated.action_builds.push((
                         key(&dir.join(&image.text)),
                         facts::Loc {
-                            file: f.input.path.clone(),
+                            file: crate::project::facts::shared_path(&f.input.path),
                             span: image.span,
                         },
                     ));
@@ -2113,7 +2113,7 @@ impl Project {
                 // Read at parse: the tree may be gone (the parse budget).
                 let b = f.dockerfile.as_ref()?;
                 let at = |span| facts::Loc {
-                    file: f.input.path.clone(),
+                    file: crate::project::facts::shared_path(&f.input.path),
                     span,
                 };
                 // Migrations run by the image's own command, or by the
@@ -2121,7 +2121,7 @@ impl Project {
                 let migrates = b.migrates.map(at).or_else(|| {
                     let (script, facts, _) = self.entry_script(&k.0)?;
                     Some(facts::Loc {
-                        file: script.to_path_buf(),
+                        file: crate::project::facts::shared_path(script),
                         span: facts.migrates?,
                     })
                 });
@@ -2480,7 +2480,7 @@ impl Project {
             .values()
             .filter_map(|f| {
                 Some(facts::Loc {
-                    file: f.input.path.clone(),
+                    file: crate::project::facts::shared_path(&f.input.path),
                     span: f.traced?,
                 })
             })
@@ -2620,7 +2620,7 @@ impl Project {
             && self
                 .units_of(path)
                 .flat_map(|u| u.runs.iter())
-                .all(|r| files.contains(&r.at.file.as_path()))
+                .all(|r| files.contains(&&*r.at.file))
     }
 
     /// The units of the Dockerfile at `path`.

@@ -129,11 +129,11 @@ mod tests {
 
         fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
             let a = Loc {
-                file: PathBuf::from("/p/a.py"),
+                file: std::path::Path::new("/p/a.py").into(),
                 span: Span::new(0, 1),
             };
             let b = Loc {
-                file: PathBuf::from("/p/./b.py"),
+                file: std::path::Path::new("/p/./b.py").into(),
                 span: Span::new(2, 3),
             };
             let f = out.report(&crate::rules::meta::InternalError::META, &a, "in a");

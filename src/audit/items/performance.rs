@@ -94,7 +94,7 @@ fn pool(cx: &Cx) -> Decision {
                     r.callee.ends_with("create_engine") || r.callee.ends_with("create_async_engine")
                 })
                 .map(|r| Loc {
-                    file: k.clone(),
+                    file: crate::project::facts::shared_path(k),
                     span: r.at,
                 })
         });

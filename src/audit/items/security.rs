@@ -35,7 +35,7 @@ fn debug_off(cx: &Cx) -> Decision {
         for f in m.flags.iter().filter(|f| !f.default) {
             off.entry(f.field.to_ascii_lowercase())
                 .or_insert_with(|| Loc {
-                    file: k.clone(),
+                    file: crate::project::facts::shared_path(k),
                     span: f.at,
                 });
         }
@@ -49,7 +49,7 @@ fn debug_off(cx: &Cx) -> Decision {
             None | Some((_, Lit::Bool(false))) => {
                 if shown {
                     let at = Loc {
-                        file: k.clone(),
+                        file: crate::project::facts::shared_path(k),
                         span: app.at,
                     };
                     ev.push(cx.at_loc(&at, format!("`{}` leaves `debug` off", clip(name))));
@@ -121,7 +121,7 @@ fn secrets_from_env(cx: &Cx) -> Decision {
         }) {
             return Decision::Pass(vec![cx.at_loc(
                 &Loc {
-                    file: k.clone(),
+                    file: crate::project::facts::shared_path(k),
                     span: *span,
                 },
                 format!("`{field}` has no default: it comes from the environment"),
@@ -172,7 +172,7 @@ fn cors_minimal(cx: &Cx) -> Decision {
         });
     match cors {
         Some((file, span)) => Decision::Pass(vec![cx.at_loc(
-            &Loc { file, span },
+            &Loc::new(&file, span),
             "the CORS middleware allows named origins only",
         )]),
         None => Decision::Pass(

@@ -128,7 +128,7 @@ fn passed(path: &Path, source: &str, with: Option<&Node>) -> Vec<(String, bool, 
                 name,
                 free,
                 Loc {
-                    file: path.to_path_buf(),
+                    file: crate::project::facts::shared_path(path),
                     span: e.value.span,
                 },
             ))
@@ -145,7 +145,7 @@ fn step_call(path: &Path, root: &Path, source: &str, step: &Step<'_>) -> Option<
         callee: callees(root, &uses.text),
         inputs: passed(path, source, step.with),
         at: Loc {
-            file: path.to_path_buf(),
+            file: crate::project::facts::shared_path(path),
             span: uses.span,
         },
         // An action runs in the job: what GH004 asks of a call is only
@@ -189,7 +189,7 @@ fn expansions(
             }
             out.push(Expansion {
                 at: Loc {
-                    file: path.to_path_buf(),
+                    file: crate::project::facts::shared_path(path),
                     span: e.span,
                 },
                 input: trail
@@ -213,7 +213,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                 callee: callees(&root, &uses.text),
                 inputs: passed(path, source, job.with),
                 at: Loc {
-                    file: path.to_path_buf(),
+                    file: crate::project::facts::shared_path(path),
                     span: uses.span,
                 },
                 grants: job.permissions.is_some() || workflow.permissions.is_some(),
@@ -224,7 +224,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
             out.called_jobs.push(CalledJob {
                 id: job.id.text.clone(),
                 at: Loc {
-                    file: path.to_path_buf(),
+                    file: crate::project::facts::shared_path(path),
                     span: job.id.span,
                 },
             });

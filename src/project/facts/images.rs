@@ -322,7 +322,7 @@ fn host_paths_of(w: &kube::Workload<'_>, c: &kube::Container<'_>) -> Vec<String>
 
 fn loc(path: &Path, span: Span) -> Loc {
     Loc {
-        file: path.to_path_buf(),
+        file: crate::project::facts::shared_path(path),
         span,
     }
 }
@@ -489,7 +489,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
     );
     for b in &mut out.builds {
         if !b.pushed
-            && b.at.file == path
+            && *b.at.file == *path
             && b.image
                 .as_ref()
                 .is_some_and(|i| pushes.contains(&i.repository()))

@@ -13,13 +13,48 @@ pub mod scripts;
 pub mod units;
 
 use crate::source::Span;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A place in a file of the project (the path as the user gave it).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Loc {
-    pub file: PathBuf,
+    /// Shared by the places of one file: a file states many (every port,
+    /// variable, setting and unit holds one), and the project holds them
+    /// all until the run ends.
+    pub file: Arc<Path>,
     pub span: Span,
+}
+
+impl Loc {
+    pub fn new(file: &Path, span: Span) -> Loc {
+        Loc {
+            file: shared_path(file),
+            span,
+        }
+    }
+}
+
+/// `path` as a shared path: the one made last on this thread when it is
+/// the same path (the places of one file are made together, on one
+/// thread), else a new one.
+pub fn shared_path(path: &Path) -> Arc<Path> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<Arc<Path>>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            return Arc::from(path);
+        };
+        match &*last {
+            Some(p) if p.as_os_str() == path.as_os_str() => Arc::clone(p),
+            _ => {
+                let made: Arc<Path> = Arc::from(path);
+                *last = Some(Arc::clone(&made));
+                made
+            }
+        }
+    })
 }
 
 /// Where a value comes from.

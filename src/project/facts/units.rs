@@ -68,7 +68,7 @@ impl Hosted {
             Some(e) => Located {
                 value: e.value.trim().parse::<f64>().ok()?,
                 at: Some(Loc {
-                    file: file.to_path_buf(),
+                    file: crate::project::facts::shared_path(file),
                     span: e.value_span,
                 }),
                 origin: Origin::Written,
@@ -76,7 +76,7 @@ impl Hosted {
             None => Located {
                 value: SUPERVISOR_STOP_WAIT,
                 at: Some(Loc {
-                    file: file.to_path_buf(),
+                    file: crate::project::facts::shared_path(file),
                     span: section.header_span,
                 }),
                 origin: Origin::Default,
@@ -114,7 +114,7 @@ impl Hosted {
             Some(e) => Located {
                 value: crate::parse::duration::systemd(&e.value)?,
                 at: Some(Loc {
-                    file: file.to_path_buf(),
+                    file: crate::project::facts::shared_path(file),
                     span: e.value_span,
                 }),
                 origin: Origin::Written,
@@ -122,7 +122,7 @@ impl Hosted {
             None => Located {
                 value: SYSTEMD_STOP_WAIT,
                 at: Some(Loc {
-                    file: file.to_path_buf(),
+                    file: crate::project::facts::shared_path(file),
                     span: section.header_span,
                 }),
                 origin: Origin::Default,
@@ -170,7 +170,7 @@ impl Server {
     /// user gave it).
     pub fn of(launch: &Launch, file: &std::path::Path) -> Server {
         let at = |span| Loc {
-            file: file.to_path_buf(),
+            file: crate::project::facts::shared_path(file),
             span,
         };
         let text = |name: &str, default: Option<&str>| -> Option<Located<String>> {
@@ -193,7 +193,7 @@ impl Server {
                         _ => return None,
                     },
                     at: Some(Loc {
-                        file: path.to_path_buf(),
+                        file: crate::project::facts::shared_path(path),
                         span: a.value_span,
                     }),
                     origin: Origin::ConfigFile,
@@ -254,7 +254,7 @@ impl Server {
                 Setting::EnvArgs(o) => (Some(at(o.value_span())), Origin::EnvArgs),
                 Setting::Config(p, a) => (
                     Some(Loc {
-                        file: p.to_path_buf(),
+                        file: crate::project::facts::shared_path(p),
                         span: a.value_span,
                     }),
                     Origin::ConfigFile,

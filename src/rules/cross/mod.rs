@@ -160,7 +160,7 @@ pub(crate) fn served_app(project: &crate::project::Project, servers: &[Server]) 
     }
     Some(Served {
         at: Loc {
-            file: module.clone(),
+            file: crate::project::facts::shared_path(&module),
             span: def.at,
         },
         name,

@@ -168,7 +168,7 @@ impl Rule for RequiredSettingUnset {
                     continue;
                 }
                 let loc = Loc {
-                    file: (*k).clone(),
+                    file: crate::project::facts::shared_path(k),
                     span: *at,
                 };
                 if !seen.insert(loc.clone()) {

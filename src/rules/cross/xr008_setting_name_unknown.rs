@@ -1,7 +1,6 @@
 use super::*;
 use crate::project::facts::app::Settings;
 use std::collections::BTreeSet;
-use std::path::Path;
 
 declare_rule! {
     /// ## What it checks
@@ -111,7 +110,7 @@ impl Rule for SettingNameUnknown {
                 (
                     k.to_string(),
                     Loc {
-                        file: f.to_path_buf(),
+                        file: crate::project::facts::shared_path(f),
                         span,
                     },
                 )
@@ -161,7 +160,7 @@ impl Rule for SettingNameUnknown {
                 return;
             };
             budget = left;
-            if cx.project.mentions(&key, Path::new(&at.file)) {
+            if cx.project.mentions(&key, &at.file) {
                 continue;
             }
             let nearest = names
@@ -197,7 +196,7 @@ impl Rule for SettingNameUnknown {
             cx.related(
                 b,
                 &Loc {
-                    file: module.clone(),
+                    file: crate::project::facts::shared_path(module),
                     span: class.at,
                 },
                 "the settings class",

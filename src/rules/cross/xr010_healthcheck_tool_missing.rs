@@ -152,7 +152,7 @@ impl Rule for HealthcheckToolMissing {
                 continue;
             };
             let from_at = Loc {
-                file: built.file.path.clone(),
+                file: crate::project::facts::shared_path(&built.file.path),
                 span: df.instructions.get(from).map_or(root.span, |i| i.span),
             };
             let mut checks: Vec<(String, Loc, &str)> = Vec::new();
@@ -160,7 +160,7 @@ impl Rule for HealthcheckToolMissing {
                 checks.push((
                     tool,
                     Loc {
-                        file: built.file.path.clone(),
+                        file: crate::project::facts::shared_path(&built.file.path),
                         span,
                     },
                     "the `HEALTHCHECK`",

@@ -126,7 +126,7 @@ impl Rule for EnvFileNotLoaded {
                 continue;
             }
             let at = Loc {
-                file: k.clone(),
+                file: crate::project::facts::shared_path(k),
                 span: class.at,
             };
             if !seen.insert(at.clone()) {

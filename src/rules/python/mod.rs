@@ -301,7 +301,7 @@ pub fn signals<'a>(cx: &'a PythonContext<'_>) -> &'a [(Signal, crate::project::f
                 (
                     *s,
                     crate::project::facts::Loc {
-                        file: k.clone(),
+                        file: crate::project::facts::shared_path(&k),
                         span: *span,
                     },
                 )

@@ -94,7 +94,7 @@ impl Rule for PoolPrePingOff {
             // migration), made for a task and dropped after it.
             let secondary = c.in_function
                 && signal(signals(cx), Signal::PrePingEngine).is_some_and(|at| {
-                    at.span != c.callee_span || at.file != cx.project.key(&cx.file.path)
+                    at.span != c.callee_span || *at.file != *cx.project.key(&cx.file.path)
                 });
             if one_off
                 || secondary
