@@ -4,7 +4,8 @@
 //! A scanned repository can hold a FIFO named `.gitignore` (opening it
 //! blocks forever), a symlink to `/dev/zero` (reading it never ends) or a
 //! 9 MB `.dockerignore`: each is refused before a byte is read, and the
-//! read itself stops at the limit in case the file grew meanwhile.
+//! read itself stops at the size the file had when it was looked at, in
+//! case it grew or was replaced meanwhile.
 
 use std::io::Read;
 use std::path::Path;
@@ -130,6 +131,20 @@ mod tests {
         let _ = std::fs::write(&f, "12345");
         assert_eq!(bytes(&f, 4), Err(ReadError::TooLarge(5)));
         assert_eq!(bytes(&f, 5).ok(), Some(b"12345".to_vec()));
+        let empty = dir.join("empty");
+        let _ = std::fs::write(&empty, "");
+        assert_eq!(bytes(&empty, 5).ok(), Some(Vec::new()));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A file that says it is empty but is not (the kernel's own files)
+    /// is read to its end, within the limit.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_that_says_it_is_empty_is_read_to_its_end() {
+        let status = Path::new("/proc/self/status");
+        assert_eq!(std::fs::metadata(status).map(|m| m.len()).ok(), Some(0));
+        assert!(bytes(status, 1 << 20).is_ok_and(|b| b.starts_with(b"Name:")));
+        assert!(matches!(bytes(status, 4), Err(ReadError::TooLarge(5))));
     }
 }

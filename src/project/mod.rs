@@ -2863,6 +2863,14 @@ impl Project {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn the_key_kept_for_the_last_path_is_that_path_s() {
+        let paths = ["a/b", "a/b", "/x/../y", "a/b", "./a/b", "/x/../y", ""];
+        for p in paths {
+            assert_eq!(key(Path::new(p)), key_of_path(Path::new(p)), "{p}");
+        }
+    }
+
+    #[test]
     fn launches_name_the_apps_they_serve() {
         let mut p = Project::default();
         assert_eq!(p.served_apps(Path::new("/r/app/main.py")), None);

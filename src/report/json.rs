@@ -552,4 +552,50 @@ mod tests {
             );
         }
     }
+
+    /// More files than one batch holds, some without findings: one
+    /// document, every finding once, in the files' order.
+    #[test]
+    fn a_report_of_many_batches_is_one_document() {
+        let reports: Vec<crate::engine::FileReport> = (0..FILES_PER_BATCH * 2 + 7)
+            .map(|i| {
+                let source = SourceFile::new(format!("f{i:04}"), "text\n");
+                let findings = (i % 3 != 1)
+                    .then(|| {
+                        crate::diagnostic::Finding::new(
+                            &crate::rules::meta::InternalError::META,
+                            Span::new(0, 4),
+                            format!("finding {i}"),
+                        )
+                    })
+                    .into_iter()
+                    .collect();
+                crate::engine::FileReport {
+                    source: std::sync::Arc::new(source),
+                    kind: None,
+                    findings,
+                    skipped: None,
+                    unreadable: false,
+                }
+            })
+            .collect();
+        let text = render(&ReportInput {
+            reports: &reports,
+            errors: &[],
+        });
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let messages: Vec<&str> = doc["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["message"].as_str())
+            .collect();
+        let want: Vec<String> = (0..reports.len())
+            .filter(|i| i % 3 != 1)
+            .map(|i| format!("finding {i}"))
+            .collect();
+        assert_eq!(messages, want);
+        assert_eq!(doc["summary"]["findings"], want.len());
+        assert!(text.ends_with("\n  ]\n}\n"));
+    }
 }

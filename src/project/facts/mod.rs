@@ -203,3 +203,32 @@ impl std::ops::DerefMut for Statements {
         self.0.get_or_insert_with(Box::default)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_of_one_file_share_its_path() {
+        let (a, b) = (Path::new("/r/compose.yaml"), Path::new("/r/k8s.yaml"));
+        let first = Loc::new(a, Span::new(0, 1));
+        let second = Loc::new(a, Span::new(2, 3));
+        assert!(Arc::ptr_eq(&first.file, &second.file));
+        let other = Loc::new(b, Span::new(0, 1));
+        assert_eq!(&*other.file, b);
+        assert_eq!(&*Loc::new(a, Span::new(0, 1)).file, a);
+    }
+
+    #[test]
+    fn statements_read_as_empty_until_written_and_settle_back() {
+        let mut s = Statements::default();
+        assert!(s.builds.is_empty() && s.0.is_none());
+        s.compose_settings.push(("api".to_string(), Vec::new()));
+        assert_eq!(s.compose_settings.len(), 1);
+        s.settle();
+        assert!(s.0.is_some());
+        s.compose_settings.clear();
+        s.settle();
+        assert!(s.0.is_none() && s.compose_settings.is_empty());
+    }
+}
