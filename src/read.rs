@@ -4,8 +4,7 @@
 //! A scanned repository can hold a FIFO named `.gitignore` (opening it
 //! blocks forever), a symlink to `/dev/zero` (reading it never ends) or a
 //! 9 MB `.dockerignore`: each is refused before a byte is read, and the
-//! read itself stops at the size the file had when it was looked at, in
-//! case it grew or was replaced meanwhile.
+//! read itself stops at the limit in case the file grew meanwhile.
 
 use std::io::Read;
 use std::path::Path;
@@ -62,7 +61,7 @@ pub fn bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(meta.len()));
     }
     // Opened without blocking: a path swapped for a FIFO after the check
-    // above must not hang the run (the type is checked again below).
+    // above must not hang the run.
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(target_os = "linux")]
@@ -73,24 +72,21 @@ pub fn bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     }
     let file = options.open(path).map_err(io)?;
     // The path may have been replaced between the two calls. Where the
-    // open cannot block (Linux), nothing more is asked of the system: a
-    // FIFO, device or larger file put in its place gives at most the
-    // size looked at first (read below). Elsewhere the file opened is
-    // looked at again.
+    // open cannot block (Linux), the file opened is not looked at again:
+    // a FIFO put in its place reads as empty or as what it holds at once,
+    // a device or a larger file as at most the limit below. Elsewhere the
+    // file opened is looked at again.
     #[cfg(not(target_os = "linux"))]
     if !file.metadata().map_err(io)?.is_file() {
         return Err(ReadError::NotRegular);
     }
+    // Read to its end, not to the size seen: a file that grew since, or
+    // whose size the file system reports late (NFS) or not at all (the
+    // kernel's own files), is read whole within the limit.
     let mut out = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // At most the size looked at: a file that grew since is read as it
-    // was, and the read that would only find the end is not made. A file
-    // that says it is empty (as some kernel files do) is read to its end
-    // within the limit.
-    let limit = match meta.len() {
-        0 => max.saturating_add(1),
-        n => n,
-    };
-    file.take(limit).read_to_end(&mut out).map_err(io)?;
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(io)?;
     if out.len() as u64 > max {
         return Err(ReadError::TooLarge(out.len() as u64));
     }
