@@ -126,6 +126,45 @@ impl Words {
     }
 }
 
+/// A word list's automaton, built the first time a thread needs it and
+/// shared by the run's threads (a list searched in every file of a kind).
+pub struct Lazy(std::sync::OnceLock<Option<Words>>);
+
+impl Default for Lazy {
+    fn default() -> Lazy {
+        Lazy::new()
+    }
+}
+
+impl Lazy {
+    pub const fn new() -> Lazy {
+        Lazy(std::sync::OnceLock::new())
+    }
+
+    /// The automaton of `words` (case-sensitive); `None` only when it
+    /// cannot be built. Every call must name the same words.
+    pub fn get(&self, words: &[&[&str]]) -> Option<&Words> {
+        self.0
+            .get_or_init(|| {
+                let all: Vec<&str> = words.iter().flat_map(|l| l.iter().copied()).collect();
+                Words::new(&all, false)
+            })
+            .as_ref()
+    }
+
+    /// Whether `text` holds any of `words`, in one pass (a search per word
+    /// when the automaton cannot be built).
+    pub fn any(&self, words: &[&[&str]], text: &str) -> bool {
+        match self.get(words) {
+            Some(w) => w.any(text),
+            None => words
+                .iter()
+                .flat_map(|l| l.iter())
+                .any(|w| text.contains(w)),
+        }
+    }
+}
+
 impl Group {
     /// The group of `chunk` (indexes into `folded`, longest first).
     fn new(chunk: &[usize], folded: &[String]) -> Option<Group> {
@@ -272,6 +311,15 @@ mod tests {
             want.sort_by_key(|&(i, s)| (s, std::cmp::Reverse(words[i].len()), i));
             assert_eq!(got, want, "ci={ci}");
         }
+    }
+
+    #[test]
+    fn a_lazy_list_is_built_once_and_searched_as_one() {
+        static LAZY: Lazy = Lazy::new();
+        let lists: [&[&str]; 2] = [&["alpha", "beta"], &["gamma"]];
+        assert!(LAZY.any(&lists, "x gamma y"));
+        assert!(!LAZY.any(&lists, "x gam y"));
+        assert!(LAZY.get(&lists).is_some_and(|w| w.any("betamax")));
     }
 
     #[test]

@@ -103,23 +103,11 @@ const WORKFLOW_FACTS: &[&str] = &[
     "inputs.",
 ];
 
-static MANIFEST_WORDS: std::sync::OnceLock<Option<crate::words::Words>> =
-    std::sync::OnceLock::new();
-
-/// Whether `text` holds any word of `lists`, in one pass (the automaton
-/// made once per run in `automaton`); a search per word read the text once
-/// for each.
-fn holds_any(
-    automaton: &std::sync::OnceLock<Option<crate::words::Words>>,
-    lists: &[&[&str]],
-    text: &str,
-) -> bool {
-    let words = || lists.iter().flat_map(|l| l.iter().copied());
-    match automaton.get_or_init(|| crate::words::Words::new(&words().collect::<Vec<_>>(), false)) {
-        Some(w) => w.any(text),
-        None => words().any(|w| text.contains(w)),
-    }
-}
+/// The words a manifest or a workflow must hold to count for the project,
+/// each list searched in one pass (a search per word read the text once
+/// for each).
+static MANIFEST_WORDS: crate::words::Lazy = crate::words::Lazy::new();
+static WORKFLOW_WORDS: crate::words::Lazy = crate::words::Lazy::new();
 
 /// The input a file makes once read, if its text holds facts.
 fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) -> Option<Input> {
@@ -136,7 +124,7 @@ fn input_or_text(
     let kind = kind.refine(path, &text);
     let keep = match kind {
         FileKind::Kubernetes => {
-            holds_any(&MANIFEST_WORDS, &[&INDEXED, &["image:"]], &text)
+            MANIFEST_WORDS.any(&[&INDEXED, &["image:"]], &text)
                 && template::first_directive(&text, true).is_none()
         }
         FileKind::Text => {
@@ -160,11 +148,7 @@ fn input_or_text(
         // A workflow counts for the images it builds, the compose files it
         // layers, the local actions and workflows it calls, and (reusable)
         // the inputs it pastes and the jobs whose token its callers choose.
-        FileKind::Workflow => {
-            static WORDS: std::sync::OnceLock<Option<crate::words::Words>> =
-                std::sync::OnceLock::new();
-            holds_any(&WORDS, &[WORKFLOW_FACTS, BUILD_COMMANDS], &text)
-        }
+        FileKind::Workflow => WORKFLOW_WORDS.any(&[WORKFLOW_FACTS, BUILD_COMMANDS], &text),
         _ => true,
     };
     if !keep {
@@ -547,8 +531,7 @@ mod tests {
 
     /// One pass finds what a search per word found.
     #[test]
-    fn holds_any_is_a_search_per_word() {
-        static WORDS: std::sync::OnceLock<Option<crate::words::Words>> = std::sync::OnceLock::new();
+    fn a_workflow_s_words_are_a_search_per_word() {
         for text in [
             "",
             "on: push\njobs: {}\n",
@@ -559,7 +542,7 @@ mod tests {
             "x: ${{ inputs.tag }}",
         ] {
             assert_eq!(
-                holds_any(&WORDS, &[WORKFLOW_FACTS, BUILD_COMMANDS], text),
+                WORKFLOW_WORDS.any(&[WORKFLOW_FACTS, BUILD_COMMANDS], text),
                 WORKFLOW_FACTS
                     .iter()
                     .chain(BUILD_COMMANDS)

@@ -808,16 +808,13 @@ const PROXY_LOG_TRACE: &[&str] = &[
 
 impl ProxyLogTraceWords {
     fn in_text(text: &str) -> ProxyLogTraceWords {
-        static WORDS: std::sync::OnceLock<Option<crate::words::Words>> = std::sync::OnceLock::new();
+        static WORDS: crate::words::Lazy = crate::words::Lazy::new();
         let mut said = ProxyLogTraceWords {
             forwarded: false,
             log_config: false,
             traced: None,
         };
-        let Some(words) = WORDS
-            .get_or_init(|| crate::words::Words::new(PROXY_LOG_TRACE, false))
-            .as_ref()
-        else {
+        let Some(words) = WORDS.get(&[PROXY_LOG_TRACE]) else {
             return said;
         };
         let mut first_ddtrace = None;

@@ -790,11 +790,8 @@ impl Module {
 
 /// Might a Python module's text say anything the app model reads?
 pub fn python_may_say(text: &str) -> bool {
-    static WORDS_AC: std::sync::OnceLock<Option<crate::words::Words>> = std::sync::OnceLock::new();
-    WORDS_AC
-        .get_or_init(|| crate::words::Words::new(WORDS, false))
-        .as_ref()
-        .is_none_or(|w| w.any(text))
+    static WORDS_AC: crate::words::Lazy = crate::words::Lazy::new();
+    WORDS_AC.any(&[WORDS], text)
 }
 
 #[cfg(test)]
