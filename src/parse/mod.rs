@@ -20,4 +20,5 @@ pub mod template;
 pub mod vars;
 pub mod workflow;
 pub mod yaml;
+mod yaml_block;
 pub mod yaml_edit;

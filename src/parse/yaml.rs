@@ -281,16 +281,27 @@ fn join_to_line_before(text: &mut String, at: usize) -> bool {
 }
 
 fn parse_once(text: &str, limits: Limits) -> YamlFile {
-    let mut b = Builder {
-        text,
-        lines: (!text.is_ascii()).then(|| LineIndex::new(text)),
-        ascii: text.is_ascii(),
-        limits,
-        anchors: FastMap::default(),
-        alias_nodes: 0,
-        stack: Vec::new(),
-        out: YamlFile::default(),
-    };
+    // The everyday shape is read a line at a time; anything else (or a
+    // limit reached) is read again, whole, by saphyr.
+    let mut b = Builder::new(text, limits, false);
+    if super::yaml_block::read(text, |ev, span| b.event(ev, span).is_ok()).is_ok() {
+        return b.out;
+    }
+    parse_by_saphyr(text, limits)
+}
+
+/// The block reader's tree, or `None` where it leaves the text to
+/// saphyr (for its tests).
+#[cfg(test)]
+pub(super) fn parse_by_block_reader(text: &str) -> Option<YamlFile> {
+    let mut b = Builder::new(text, Limits::default(), false);
+    super::yaml_block::read(text, |ev, span| b.event(ev, span).is_ok()).ok()?;
+    Some(b.out)
+}
+
+/// [`parse_once`] by saphyr's parser alone.
+pub(super) fn parse_by_saphyr(text: &str, limits: Limits) -> YamlFile {
+    let mut b = Builder::new(text, limits, true);
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         match event {
@@ -375,7 +386,23 @@ fn size(node: &Node) -> usize {
     n
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    /// `counted`: the events' places count characters (saphyr's), not
+    /// bytes (the block reader's).
+    fn new(text: &'a str, limits: Limits, counted: bool) -> Self {
+        let ascii = text.is_ascii();
+        Builder {
+            text,
+            lines: (counted && !ascii).then(|| LineIndex::new(text)),
+            ascii,
+            limits,
+            anchors: FastMap::default(),
+            alias_nodes: 0,
+            stack: Vec::new(),
+            out: YamlFile::default(),
+        }
+    }
+
     /// Byte offset of a marker (saphyr counts characters).
     fn offset(&self, m: &Marker) -> usize {
         let Some(lines) = self.lines.as_ref().filter(|_| !self.ascii) else {
