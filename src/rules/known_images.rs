@@ -6,12 +6,31 @@
 /// An image reference without its tag and digest
 /// (`registry:5000/org/name:tag@sha256:…` -> `registry:5000/org/name`:
 /// the tag is after the last `/`).
-fn repository(image: &str) -> String {
+fn repository(image: &str) -> &str {
     let repo = image.split('@').next().unwrap_or(image);
-    match repo.rsplit_once('/') {
-        Some((head, last)) => format!("{head}/{}", last.split(':').next().unwrap_or(last)),
-        None => repo.split(':').next().unwrap_or(repo).to_string(),
+    // The tag is what follows a `:` after the last `/` (a `:` before it
+    // is a registry's port).
+    let last = repo.rfind('/').map_or(0, |slash| slash + 1);
+    match repo.get(last..).and_then(|name| name.find(':')) {
+        Some(colon) => repo.get(..last + colon).unwrap_or(repo),
+        None => repo,
     }
+}
+
+/// Whether the repository `repo` is `name` or ends with `/name`
+/// (`docker.io/gitea/gitea` names `gitea/gitea`), without making the
+/// `/name` text: these lists are asked about every image of every file.
+fn names(repo: &str, name: &str) -> bool {
+    repo == name
+        || repo
+            .strip_suffix(name)
+            .is_some_and(|head| head.ends_with('/'))
+}
+
+/// Whether `piece` occurs in `repo` right after a `/`.
+fn after_slash(repo: &str, piece: &str) -> bool {
+    repo.match_indices(piece)
+        .any(|(at, _)| at > 0 && repo.as_bytes().get(at - 1) == Some(&b'/'))
 }
 
 /// Daemons that step down from root by themselves, by default, once they
@@ -92,7 +111,7 @@ pub fn image_drops_root(image: &str) -> bool {
         "linuxserver/",
     ]
     .iter()
-    .any(|p| repo.starts_with(p) || repo.contains(&format!("/{p}")))
+    .any(|p| repo.starts_with(p) || after_slash(&repo, p))
     {
         return true;
     }
@@ -202,7 +221,7 @@ pub fn image_drops_root(image: &str) -> bool {
             "archivebox/archivebox",
         ]
             .iter()
-            .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+            .any(|r| names(&repo, r))
         || official_haproxy_drops_root(image)
 }
 
@@ -275,7 +294,7 @@ pub fn host_agent_access(image: &str) -> Option<HostAccess> {
         ),
     ]
     .into_iter()
-    .find(|(r, _)| repo == *r || repo.ends_with(&format!("/{r}")))
+    .find(|(r, _)| names(&repo, r))
     .map(|(_, a)| a)
 }
 
@@ -313,7 +332,7 @@ pub fn image_has_healthcheck(image: &str) -> bool {
         "outlinewiki/outline",
     ]
     .iter()
-    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+    .any(|r| names(&repo, r))
 }
 
 /// Reverse proxies, by the name of their program and of their image
@@ -408,7 +427,7 @@ pub fn image_waits_for_database(image: &str) -> bool {
         "martialblog/limesurvey",
     ]
     .iter()
-    .any(|r| repo == *r || repo.ends_with(&format!("/{r}")))
+    .any(|r| names(&repo, r))
 }
 
 /// PHP web applications, whose PHP opens its database and cache
@@ -469,7 +488,7 @@ pub fn is_database_port(port: i64) -> bool {
 /// Stack's server-only image has no RedisInsight (the UI on 8001 is in
 /// `redis/redis-stack`). `None`: any port may be served.
 pub fn served_ports(image: &str) -> Option<&'static [i64]> {
-    match repository(image).as_str() {
+    match repository(image) {
         "redis/redis-stack-server" => Some(&[6379]),
         _ => None,
     }
