@@ -18,7 +18,51 @@ use std::borrow::Cow;
 /// are pieces longer than `MAX_REPEATED`.
 pub struct SecretTexts {
     texts: Vec<String>,
+    /// Built for more than [`FEW`] texts only.
     finder: Option<AhoCorasick>,
+}
+
+/// Up to this many secret texts are searched one by one: an automaton
+/// costs about 100,000 instructions to build, more than searching a few
+/// texts through every string of a file's report.
+const FEW: usize = 8;
+
+impl SecretTexts {
+    /// Where the secrets occur in `text`, as `(start, end, secret)`:
+    /// leftmost first, the longest at one start, none overlapping (an
+    /// automaton's leftmost-longest search).
+    fn places(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        if let Some(finder) = &self.finder {
+            return finder
+                .find_iter(text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+        }
+        // Every occurrence of every text, overlapping ones included, then
+        // the same choice the automaton makes.
+        let hay = text.as_bytes();
+        let mut all: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, t) in self.texts.iter().enumerate() {
+            let mut from = 0;
+            while let Some(at) = hay
+                .get(from..)
+                .and_then(|rest| memchr::memmem::find(rest, t.as_bytes()))
+            {
+                all.push((from + at, from + at + t.len(), i));
+                from += at + 1;
+            }
+        }
+        all.sort_unstable_by_key(|&(start, end, i)| (start, std::cmp::Reverse(end), i));
+        let mut out = Vec::new();
+        let mut free_from = 0;
+        for (start, end, i) in all {
+            if start >= free_from {
+                out.push((start, end, i));
+                free_from = end;
+            }
+        }
+        out
+    }
 }
 
 pub fn secret_texts(source: &SourceFile, findings: &[Finding]) -> SecretTexts {
@@ -31,7 +75,7 @@ pub fn secret_texts(source: &SourceFile, findings: &[Finding]) -> SecretTexts {
         .collect();
     texts.sort_unstable();
     texts.dedup();
-    let finder = (!texts.is_empty())
+    let finder = (texts.len() > FEW)
         .then(|| {
             // No DFA: building one costs the alphabet per state, and
             // states grow with the secrets' total length.
@@ -65,18 +109,18 @@ fn merged(findings: &[Finding]) -> Vec<Span> {
 
 /// `text` with every occurrence of a secret redacted.
 pub fn mask_secrets<'a>(text: &'a str, secrets: &SecretTexts) -> Cow<'a, str> {
-    let Some(finder) = &secrets.finder else {
+    if secrets.texts.is_empty() {
         return Cow::Borrowed(text);
-    };
+    }
     let mut out = String::new();
     let mut last = 0;
-    for m in finder.find_iter(text) {
-        let Some(secret) = secrets.texts.get(m.pattern().as_usize()) else {
+    for (start, end, i) in secrets.places(text) {
+        let Some(secret) = secrets.texts.get(i) else {
             continue;
         };
-        out.push_str(&text[last..m.start()]);
+        out.push_str(&text[last..start]);
         out.push_str(&redact(secret));
-        last = m.end();
+        last = end;
     }
     if last == 0 {
         return Cow::Borrowed(text);
@@ -117,14 +161,8 @@ pub fn masked_text(source: &SourceFile, findings: &[Finding], secrets: &SecretTe
         }
         masked_to = s.end;
     }
-    if let Some(finder) = &secrets.finder {
-        let places: Vec<(usize, usize)> = finder
-            .find_iter(&*source.text)
-            .map(|m| (m.start(), m.end()))
-            .collect();
-        for (a, b) in places {
-            mask_in_place(&mut text, a, b);
-        }
+    for (a, b, _) in secrets.places(&source.text) {
+        mask_in_place(&mut text, a, b);
     }
     text
 }
@@ -146,4 +184,96 @@ pub fn masked_elsewhere(source: &SourceFile) -> String {
     let findings = [carrier];
     let secrets = secret_texts(source, &findings);
     masked_text(source, &findings, &secrets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_automaton(texts: &[&str]) -> SecretTexts {
+        let texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        let finder = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&texts)
+            .ok();
+        SecretTexts { texts, finder }
+    }
+
+    fn one_by_one(texts: &[&str]) -> SecretTexts {
+        SecretTexts {
+            texts: texts.iter().map(|t| t.to_string()).collect(),
+            finder: None,
+        }
+    }
+
+    /// A few secrets searched one by one are found where the automaton
+    /// finds them: leftmost, longest, not overlapping, overlapping
+    /// occurrences of one secret and secrets inside others included.
+    #[test]
+    fn a_few_secrets_are_found_where_the_automaton_finds_them() {
+        let sets: &[&[&str]] = &[
+            &["abcd"],
+            &["aaaa"],
+            &["abab", "baba"],
+            &["abcd", "abcdef", "cdef"],
+            &["hunter22", "unter22x", "ter2"],
+            &["pässwörd", "wörd"],
+        ];
+        let mut state = 0x243f_6a88_85a3_08d3u64;
+        for set in sets {
+            let alphabet: Vec<char> = set
+                .iter()
+                .flat_map(|t| t.chars())
+                .chain([' ', 'x'])
+                .collect();
+            for _ in 0..2000 {
+                let mut text = String::new();
+                for _ in 0..(state % 40) {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    if state % 5 == 0 {
+                        text.push_str(set[(state / 5 % set.len() as u64) as usize]);
+                    } else {
+                        text.push(alphabet[(state / 5 % alphabet.len() as u64) as usize]);
+                    }
+                }
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                assert_eq!(
+                    one_by_one(set).places(&text),
+                    with_automaton(set).places(&text),
+                    "{set:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn more_than_a_few_secrets_get_an_automaton() {
+        let text = "k1=aaaa1\nk2=bbbb2\nk3=cccc3\nk4=dddd4\nk5=eeee5\nk6=ffff6\nk7=gggg7\nk8=hhhh8\nk9=iiii9\n";
+        let source = SourceFile::new("f.env", text);
+        let finding = |n: usize| {
+            let mut f = Finding::new(
+                &crate::rules::meta::InternalError::META,
+                Span::empty(0),
+                String::new(),
+            );
+            f.secrets = (0..n).map(|i| Span::new(i * 9 + 3, i * 9 + 8)).collect();
+            f
+        };
+        let few = secret_texts(&source, &[finding(FEW)]);
+        assert_eq!(few.texts.len(), FEW);
+        assert!(few.finder.is_none());
+        let many = secret_texts(&source, &[finding(FEW + 1)]);
+        assert!(many.finder.is_some());
+        // Either way every occurrence is masked.
+        assert_eq!(
+            mask_secrets("x cccc3 y aaaa1", &few),
+            mask_secrets("x cccc3 y aaaa1", &many)
+        );
+        assert!(!mask_secrets("x cccc3 y", &few).contains("cccc3"));
+    }
 }
