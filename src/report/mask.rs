@@ -233,7 +233,7 @@ mod tests {
                     state ^= state << 13;
                     state ^= state >> 7;
                     state ^= state << 17;
-                    if state % 5 == 0 {
+                    if state.is_multiple_of(5) {
                         text.push_str(set[(state / 5 % set.len() as u64) as usize]);
                     } else {
                         text.push(alphabet[(state / 5 % alphabet.len() as u64) as usize]);

@@ -111,11 +111,11 @@ pub fn image_drops_root(image: &str) -> bool {
         "linuxserver/",
     ]
     .iter()
-    .any(|p| repo.starts_with(p) || after_slash(&repo, p))
+    .any(|p| repo.starts_with(p) || after_slash(repo, p))
     {
         return true;
     }
-    let name = repo.rsplit('/').next().unwrap_or(&repo);
+    let name = repo.rsplit('/').next().unwrap_or(repo);
     // An image named for a daemon that steps down itself and runs
     // nothing else (`vimagick/sniproxy`, `eclipse-mosquitto`); not the
     // resolvers and time daemons, whose images often put a web UI
@@ -221,7 +221,7 @@ pub fn image_drops_root(image: &str) -> bool {
             "archivebox/archivebox",
         ]
             .iter()
-            .any(|r| names(&repo, r))
+            .any(|r| names(repo, r))
         || official_haproxy_drops_root(image)
 }
 
@@ -294,7 +294,7 @@ pub fn host_agent_access(image: &str) -> Option<HostAccess> {
         ),
     ]
     .into_iter()
-    .find(|(r, _)| names(&repo, r))
+    .find(|(r, _)| names(repo, r))
     .map(|(_, a)| a)
 }
 
@@ -332,7 +332,7 @@ pub fn image_has_healthcheck(image: &str) -> bool {
         "outlinewiki/outline",
     ]
     .iter()
-    .any(|r| names(&repo, r))
+    .any(|r| names(repo, r))
 }
 
 /// Reverse proxies, by the name of their program and of their image
@@ -359,7 +359,7 @@ pub fn is_proxy_program(program: &str) -> bool {
 /// (`nginx-prometheus-exporter`, `traefik-certs-dumper`).
 pub fn is_proxy_image(image: &str) -> bool {
     let repo = repository(image);
-    let name = repo.rsplit('/').next().unwrap_or(&repo);
+    let name = repo.rsplit('/').next().unwrap_or(repo);
     PROXIES.iter().any(|p| {
         name == *p
             || name
