@@ -1156,7 +1156,11 @@ pub fn lint_paths_with(
             paths,
             &settings.config,
             &|c: Candidate| {
-                let first = seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
+                // One path walked yields each file once (links are not
+                // followed into folders): only paths named together can
+                // meet the same file twice.
+                let first =
+                    paths.len() == 1 || seen.lock().is_ok_and(|mut s| s.insert(c.path.clone()));
                 if !first {
                     return;
                 }

@@ -74,7 +74,14 @@ impl RuleMeta {
     }
 
     pub fn help_uri(&self) -> String {
-        format!("{DOCS_BASE_URL}/{}.md", self.code)
+        // Pieces pushed rather than formatted: every finding of a report
+        // carries one.
+        let mut uri = String::with_capacity(DOCS_BASE_URL.len() + self.code.len() + 4);
+        uri.push_str(DOCS_BASE_URL);
+        uri.push('/');
+        uri.push_str(self.code);
+        uri.push_str(".md");
+        uri
     }
 
     pub fn is_security(&self) -> bool {
