@@ -487,7 +487,7 @@ fn run_rules(
             .map(|p| Arc::try_unwrap(p).map_or_else(|p| p.literals.clone(), |p| p.literals));
         let mut parse = || match held.take() {
             Some(l) => l,
-            None => crate::parse::python::parse_file(&source.text, false).literals,
+            None => crate::parse::python::parse_literals(&source.text),
         };
         // A generic secret in a module matters when SE004 reports in a
         // file of this purpose, or when some finding will show the

@@ -257,6 +257,26 @@ pub fn parse(text: &str) -> Module {
 /// parse). The parse runs on a thread with a large stack: the syntax
 /// tree of a long expression is deep, and so is walking and dropping it.
 pub fn parse_file(text: &str, config: bool) -> PyFile {
+    parse_for(text, Want::Views { config })
+}
+
+/// The string literals of a module alone (the secret scan's question):
+/// the same parse, without the views of calls, functions and settings.
+/// `None` where [`parse_file`] has none (a module too deep to parse).
+pub fn parse_literals(text: &str) -> Option<literals::Literals> {
+    parse_for(text, Want::Literals).literals
+}
+
+/// What a parse is for.
+#[derive(Clone, Copy)]
+enum Want {
+    /// Every view (and, with `config`, the module's evaluated settings).
+    Views { config: bool },
+    /// The literals only: the rest of the [`PyFile`] is left empty.
+    Literals,
+}
+
+fn parse_for(text: &str, want: Want) -> PyFile {
     if let Err(why) = too_deep(text) {
         return PyFile {
             module: Module {
@@ -270,12 +290,9 @@ pub fn parse_file(text: &str, config: bool) -> PyFile {
         // A worker of the run's pool has the parser thread's stack: the
         // parse runs here, without handing the text to another thread
         // and waiting for it (two context switches and a copy per file).
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            parse_file_here(text, config)
-        }))
-        .ok()
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file_here(text, want))).ok()
     } else {
-        parse_on_large_stack(std::sync::Arc::from(text), config)
+        parse_on_large_stack(std::sync::Arc::from(text), want)
     };
     match parsed {
         Some(f) => f,
@@ -313,21 +330,21 @@ fn on_large_stack() -> bool {
 /// for the run: spawning a thread per file cost more than parsing most
 /// files.
 struct ParserThread {
-    jobs: std::sync::mpsc::Sender<(std::sync::Arc<str>, bool)>,
+    jobs: std::sync::mpsc::Sender<(std::sync::Arc<str>, Want)>,
     done: std::sync::mpsc::Receiver<std::thread::Result<PyFile>>,
 }
 
 impl ParserThread {
     fn spawn() -> Option<Self> {
-        let (jobs, inbox) = std::sync::mpsc::channel::<(std::sync::Arc<str>, bool)>();
+        let (jobs, inbox) = std::sync::mpsc::channel::<(std::sync::Arc<str>, Want)>();
         let (outbox, done) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("prodlint-python".to_string())
             .stack_size(PARSER_STACK)
             .spawn(move || {
-                for (text, config) in inbox {
+                for (text, want) in inbox {
                     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        parse_file_here(&text, config)
+                        parse_file_here(&text, want)
                     }));
                     if outbox.send(parsed).is_err() {
                         break;
@@ -338,8 +355,8 @@ impl ParserThread {
         Some(Self { jobs, done })
     }
 
-    fn parse(&self, text: std::sync::Arc<str>, config: bool) -> Result<Option<PyFile>, ()> {
-        self.jobs.send((text, config)).map_err(|_| ())?;
+    fn parse(&self, text: std::sync::Arc<str>, want: Want) -> Result<Option<PyFile>, ()> {
+        self.jobs.send((text, want)).map_err(|_| ())?;
         match self.done.recv() {
             Ok(Ok(f)) => Ok(Some(f)),
             // The parse panicked: this file is not parsed, the thread lives.
@@ -355,13 +372,13 @@ thread_local! {
 
 /// Parses on this thread's parser thread (started on first use; started
 /// again if it is gone).
-fn parse_on_large_stack(text: std::sync::Arc<str>, config: bool) -> Option<PyFile> {
+fn parse_on_large_stack(text: std::sync::Arc<str>, want: Want) -> Option<PyFile> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             *slot = ParserThread::spawn();
         }
-        let result = slot.as_ref()?.parse(text, config);
+        let result = slot.as_ref()?.parse(text, want);
         match result {
             Ok(f) => f,
             Err(()) => {
@@ -393,7 +410,7 @@ fn too_deep_tokens(tokens: &[ruff_python_ast::token::Token]) -> Result<(), Strin
     within_limits(max, ops)
 }
 
-fn parse_file_here(text: &str, config: bool) -> PyFile {
+fn parse_file_here(text: &str, want: Want) -> PyFile {
     let parsed = ruff_python_parser::parse_unchecked_source(text, ast::PySourceType::Python);
     if let Err(why) = too_deep_tokens(parsed.tokens()) {
         // Dropping a tree this deep would overflow the stack: it is left
@@ -408,6 +425,15 @@ fn parse_file_here(text: &str, config: bool) -> PyFile {
         };
     }
     let literals = literals::read(text, parsed.suite(), parsed.tokens(), 0);
+    let config = match want {
+        Want::Views { config } => config,
+        Want::Literals => {
+            return PyFile {
+                literals: Some(literals),
+                ..PyFile::default()
+            };
+        }
+    };
     let imports = calls::Imports::of(parsed.suite());
     let view = calls::read(parsed.suite(), &imports);
     let module = if config {
@@ -1022,6 +1048,28 @@ fn num(v: &Value) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The secret scan's parse gives the literals the full parse gives,
+    /// and nothing where it gives nothing.
+    #[test]
+    fn the_literals_alone_are_those_of_the_full_parse() {
+        let deep = format!("x = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+        for text in [
+            "API_KEY = \"sk-not-a-real-key-000000000000\"\n# a comment\n",
+            "def f(token='abc', *, password=\"x\"):\n    return f\"{token}-{password}\"\n",
+            "class S(BaseSettings):\n    secret: str = 'hunter2hunter2'\n",
+            "this is ( not python\n",
+            "",
+            deep.as_str(),
+        ] {
+            assert_eq!(
+                parse_literals(text),
+                parse_file(text, false).literals,
+                "{text:.60}"
+            );
+        }
+        assert_eq!(parse_literals(&deep), None);
+    }
 
     #[test]
     fn bracket_depth_and_operators_are_bounded() {
