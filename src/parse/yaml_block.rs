@@ -384,6 +384,12 @@ impl<'a, F: FnMut(Event<'a>, Span) -> bool> Reader<'a, F> {
     /// one-line quoted scalar followed by `:` and a blank or the end of
     /// the line.
     fn key(&self, p: usize) -> Step<Option<Key<'a>>> {
+        let first = self.at(p).ok_or(Bail)?;
+        if !matches!(first, b'"' | b'\'') && !plain_start(first, self.at(p + 1), false) {
+            // A block scalar, a flow list, an anchor…: no key; the value
+            // reader takes it or gives up.
+            return Ok(None);
+        }
         let (text, style, end, colon) = match self.at(p) {
             Some(b'"' | b'\'') => {
                 let (text, style, end) = self.quoted(p)?;
@@ -405,7 +411,9 @@ impl<'a, F: FnMut(Event<'a>, Span) -> bool> Reader<'a, F> {
         let Some(colon) = colon else {
             return Ok(None);
         };
-        if end - p > MAX_KEY {
+        // saphyr measures a key up to its `:`, blanks before it included
+        // (in characters: bytes count at least as many).
+        if colon - p > MAX_KEY {
             return Err(Bail);
         }
         Ok(Some(Key {

@@ -182,6 +182,30 @@ fn compose_files_and_manifests_of_several_documents_are_read_as_saphyr_reads_the
 }
 
 #[test]
+fn block_scalars_and_flow_lists_as_entries_or_on_their_own_line_are_read_as_saphyr_reads_them() {
+    read(
+        "steps:\n  - |\n    echo one\n  - >-\n    folded\n    text\n  - [a, 'b']\n  - {}\n  - run: x\n",
+    );
+    read("args:\n  [\"--port\", \"8000\"]\nnext: 1\n");
+    read("- [a]   # flow\n- {}\n- |+\n  kept\n\n");
+}
+
+/// saphyr refuses a simple key longer than 1024 characters up to its
+/// `:`, blanks included: the reader leaves such a key to it.
+#[test]
+fn a_key_padded_past_the_limit_is_left_to_saphyr() {
+    let padded = format!("{} : v\n", "a".repeat(1024));
+    leaves(&padded);
+    leaves(&format!("k: 1\n{}     : v\n", "a".repeat(1020)));
+    leaves(&format!("- {}{}: v\n", "a".repeat(1010), " ".repeat(20)));
+    assert_eq!(
+        super::super::yaml::parse(&padded),
+        parse_by_saphyr(&padded, Limits::default())
+    );
+    read(&format!("{}    : v\n", "a".repeat(1020)));
+}
+
+#[test]
 fn duplicate_keys_are_reported_by_the_builder_either_way() {
     let file = read("a: 1\nb: 2\na: 3\n");
     assert_eq!(file.errors.len(), 1);
