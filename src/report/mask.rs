@@ -43,11 +43,10 @@ impl SecretTexts {
         let hay = text.as_bytes();
         let mut all: Vec<(usize, usize, usize)> = Vec::new();
         for (i, t) in self.texts.iter().enumerate() {
+            // One searcher per text, however many times it occurs.
+            let finder = memchr::memmem::Finder::new(t.as_bytes());
             let mut from = 0;
-            while let Some(at) = hay
-                .get(from..)
-                .and_then(|rest| memchr::memmem::find(rest, t.as_bytes()))
-            {
+            while let Some(at) = hay.get(from..).and_then(|rest| finder.find(rest)) {
                 all.push((from + at, from + at + t.len(), i));
                 from += at + 1;
             }
