@@ -67,7 +67,7 @@ echo
 echo "files: every file prodlint reads in $corpus"
 all=$(best_of "$prodlint" check --no-config --select ALL --format json "$corpus")
 nose=$(best_of "$prodlint" check --no-config --select ALL --ignore SE --format json "$corpus")
-awk -v a="$all" -v n="$nose" 'BEGIN { printf "full check %.3fs, without secret scanning %.3fs: secrets add %.0f%%\n", a, n, (a - n) / n * 100 }'
+awk -v a="$all" -v n="$nose" 'BEGIN { printf "full check %.4fs, without secret scanning %.4fs: secrets add %.0f%%\n", a, n, (a - n) / n * 100 }'
 # ripgrep reads every file of the tree (hidden ones too, .gitignore
 # respected, as prodlint does): a superset of what prodlint reads.
 r=$(best_of "$venv/bin/rg" --hidden --count-matches '(?i)(password|secret|token|api_key)\s*[:=]' "$corpus")
@@ -113,7 +113,7 @@ for tree in "$corpus" "$apps"; do
   for bin in "$prodlint" ${BASE:+"$BASE"}; do
     t=$(median_of "$bin" check --no-config --fail-on never --format json "$tree")
     m=$(peak_kib "$bin" check --no-config --fail-on never --format json "$tree")
-    awk -v b="$bin" -v tree="$tree" -v t="$t" -v m="$m" 'BEGIN { printf "%s on %s: median %.3fs, peak RSS %.0f MiB\n", b, tree, t, m / 1024 }'
+    awk -v b="$bin" -v tree="$tree" -v t="$t" -v m="$m" 'BEGIN { printf "%s on %s: median %.4fs, peak RSS %.0f MiB\n", b, tree, t, m / 1024 }'
   done
 done
 
@@ -133,7 +133,7 @@ if [ -d "$apps" ]; then
   p=$(med "${pt[@]}"); r=$(med "${rt[@]}")
   echo
   echo "files: $apps, every rule (prodlint) against ruff $("$venv/bin/ruff" --version | awk '{print $2}') S105,S106,S107,S113,S501"
-  awk -v p="$p" -v r="$r" 'BEGIN { printf "prodlint %.3fs, ruff %.3fs: prodlint takes %.2fx ruff'"'"'s time (target: at most 0.7x)\n", p, r, p / r }'
+  awk -v p="$p" -v r="$r" 'BEGIN { printf "prodlint %.4fs, ruff %.4fs: prodlint takes %.2fx ruff'"'"'s time (target: at most 0.7x)\n", p, r, p / r }'
 
   # The audit on the same tree: a check with every rule plus the
   # checklist's decisions; it should cost at most 10% more.
@@ -144,7 +144,7 @@ if [ -d "$apps" ]; then
     s=$(date +%s%N); "${audit_cmd[@]}" >/dev/null 2>&1 || true; e=$(date +%s%N); at+=($(( e - s )))
   done
   c=$(med "${ct[@]}"); a=$(med "${at[@]}")
-  awk -v c="$c" -v a="$a" 'BEGIN { printf "audit %.3fs, check %.3fs: the audit takes %.2fx the check'"'"'s time (target: at most 1.1x)\n", a, c, a / c }'
+  awk -v c="$c" -v a="$a" 'BEGIN { printf "audit %.4fs, check %.4fs: the audit takes %.2fx the check'"'"'s time (target: at most 1.1x)\n", a, c, a / c }'
 fi
 
 # Ten copies of the corpus in one tree: time and peak memory against the
@@ -159,4 +159,4 @@ t10=$(median_of "$prodlint" check --no-config --fail-on never --format json "$te
 m10=$(peak_kib "$prodlint" check --no-config --fail-on never --format json "$tenx")
 echo
 echo "ten copies of $corpus in one tree"
-awk -v t1="$t1" -v m1="$m1" -v t10="$t10" -v m10="$m10" 'BEGIN { printf "corpus %.3fs %.0f MiB, ten copies %.3fs %.0f MiB: %.1fx the time, %.1fx the memory (target: at most 2x the memory)\n", t1, m1 / 1024, t10, m10 / 1024, t10 / t1, m10 / m1 }'
+awk -v t1="$t1" -v m1="$m1" -v t10="$t10" -v m10="$m10" 'BEGIN { printf "corpus %.4fs %.0f MiB, ten copies %.4fs %.0f MiB: %.1fx the time, %.1fx the memory (target: at most 2x the memory)\n", t1, m1 / 1024, t10, m10 / 1024, t10 / t1, m10 / m1 }'
