@@ -190,15 +190,9 @@ impl<'a> Cx<'a> {
 
     /// Where the first production app is made, and its name.
     pub fn first_app(&self) -> Option<(Loc, String)> {
-        self.apps().next().map(|(k, a)| {
-            (
-                Loc {
-                    file: crate::project::facts::shared_path(k),
-                    span: a.at,
-                },
-                a.name.clone(),
-            )
-        })
+        self.apps()
+            .next()
+            .map(|(k, a)| (Loc::new(k, a.at), a.name.clone()))
     }
 
     /// The first place production code does this set-up.
@@ -211,10 +205,7 @@ impl<'a> Cx<'a> {
                 m.signals
                     .iter()
                     .find(|(s, _)| *s == signal)
-                    .map(|(_, at)| Loc {
-                        file: crate::project::facts::shared_path(k),
-                        span: *at,
-                    })
+                    .map(|(_, at)| Loc::new(k, *at))
             })
     }
 

@@ -316,10 +316,7 @@ impl Apps {
             out.routes.push(Route {
                 path: join(prefix.as_deref(), r.path.as_deref()),
                 own: r.path.clone(),
-                at: Loc {
-                    file: crate::project::facts::shared_path(mk),
-                    span: r.at,
-                },
+                at: Loc::new(mk, r.at),
                 handler: r.handler.clone(),
             });
         }
@@ -492,10 +489,7 @@ impl Apps {
 
     fn make_near(&self, root: &Path) -> Near {
         let mut near = Near::default();
-        let loc = |k: &PathBuf, span: &crate::source::Span| Loc {
-            file: crate::project::facts::shared_path(k),
-            span: *span,
-        };
+        let loc = |k: &PathBuf, span: &crate::source::Span| Loc::new(k, *span);
         for (mk, m) in self
             .modules
             .range(root.to_path_buf()..)

@@ -141,10 +141,7 @@ pub struct Shipped {
 
 impl Shipped {
     fn of(df: &Dockerfile, file: &crate::source::SourceFile) -> Self {
-        let at = |span| facts::Loc {
-            file: crate::project::facts::shared_path(&file.path),
-            span,
-        };
+        let at = |span| facts::Loc::new(&file.path, span);
         let final_stage = df
             .final_stage()
             .and_then(|s| df.instructions.get(s.from))
@@ -1037,10 +1034,7 @@ impl Project {
     pub fn credential_file(&self, path: &Path) -> Option<Option<facts::Loc>> {
         let f = self.files.get(b(&key(path)))?;
         let line = f.credentials?;
-        Some(line.map(|span| facts::Loc {
-            file: crate::project::facts::shared_path(&f.input.path),
-            span,
-        }))
+        Some(line.map(|span| facts::Loc::new(&f.input.path, span)))
     }
 
     /// Credential files the Dockerfiles copy from their build contexts.
@@ -1217,13 +1211,7 @@ impl Project {
             if let Some(p) = found {
                 out.push((
                     k.clone(),
-                    (
-                        Key(p.to_path_buf()),
-                        facts::Loc {
-                            file: crate::project::facts::shared_path(&f.input.path),
-                            span: n.span,
-                        },
-                    ),
+                    (Key(p.to_path_buf()), facts::Loc::new(&f.input.path, n.span)),
                 ));
             }
         }
@@ -1277,13 +1265,8 @@ impl Project {
                     continue;
                 };
                 if let Some(p) = facts::scripts::resolve(&s.tail, &dir, namesakes.iter().copied()) {
-                    out.entry(Key(p.to_path_buf())).or_insert((
-                        s.run,
-                        facts::Loc {
-                            file: crate::project::facts::shared_path(&f.input.path),
-                            span: s.span,
-                        },
-                    ));
+                    out.entry(Key(p.to_path_buf()))
+                        .or_insert((s.run, facts::Loc::new(&f.input.path, s.span)));
                 }
             }
         }
@@ -1551,10 +1534,7 @@ impl Project {
                     let dir = dir_of(&f.input.path);
                     f.stated.action_builds.push((
                         key(&dir.join(&image.text)),
-                        facts::Loc {
-                            file: crate::project::facts::shared_path(&f.input.path),
-                            span: image.span,
-                        },
+                        facts::Loc::new(&f.input.path, image.span),
                     ));
                 }
                 // Held for the action's own lint: it is parsed once.
@@ -2109,18 +2089,12 @@ impl Project {
             .filter_map(|(k, f)| {
                 // Read at parse: the tree may be gone (the parse budget).
                 let b = f.dockerfile.as_ref()?;
-                let at = |span| facts::Loc {
-                    file: crate::project::facts::shared_path(&f.input.path),
-                    span,
-                };
+                let at = |span| facts::Loc::new(&f.input.path, span);
                 // Migrations run by the image's own command, or by the
                 // entrypoint script it starts.
                 let migrates = b.migrates.map(at).or_else(|| {
                     let (script, facts, _) = self.entry_script(&k.0)?;
-                    Some(facts::Loc {
-                        file: crate::project::facts::shared_path(script),
-                        span: facts.migrates?,
-                    })
+                    Some(facts::Loc::new(script, facts.migrates?))
                 });
                 let shipped = b.shipped.clone();
                 Some(facts::units::Image {
@@ -2475,12 +2449,7 @@ impl Project {
     pub fn traced_launches(&self) -> Vec<facts::Loc> {
         self.files
             .values()
-            .filter_map(|f| {
-                Some(facts::Loc {
-                    file: crate::project::facts::shared_path(&f.input.path),
-                    span: f.traced?,
-                })
-            })
+            .filter_map(|f| Some(facts::Loc::new(&f.input.path, f.traced?)))
             .collect()
     }
 

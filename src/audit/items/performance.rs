@@ -93,10 +93,7 @@ fn pool(cx: &Cx) -> Decision {
                 .find(|r| {
                     r.callee.ends_with("create_engine") || r.callee.ends_with("create_async_engine")
                 })
-                .map(|r| Loc {
-                    file: crate::project::facts::shared_path(k),
-                    span: r.at,
-                })
+                .map(|r| Loc::new(k, r.at))
         });
     if let Some(loc) = engine {
         return Decision::Fail(

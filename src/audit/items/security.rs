@@ -34,10 +34,7 @@ fn debug_off(cx: &Cx) -> Decision {
     for (k, m) in model.modules() {
         for f in m.flags.iter().filter(|f| !f.default) {
             off.entry(f.field.to_ascii_lowercase())
-                .or_insert_with(|| Loc {
-                    file: crate::project::facts::shared_path(k),
-                    span: f.at,
-                });
+                .or_insert_with(|| Loc::new(k, f.at));
         }
     }
     let mut ev = Vec::new();
@@ -48,10 +45,7 @@ fn debug_off(cx: &Cx) -> Decision {
         match app.arguments.iter().find(|(n, _)| n == "debug") {
             None | Some((_, Lit::Bool(false))) => {
                 if shown {
-                    let at = Loc {
-                        file: crate::project::facts::shared_path(k),
-                        span: app.at,
-                    };
+                    let at = Loc::new(k, app.at);
                     ev.push(cx.at_loc(&at, format!("`{}` leaves `debug` off", clip(name))));
                 }
             }
@@ -120,10 +114,7 @@ fn secrets_from_env(cx: &Cx) -> Decision {
             SECRET_WORDS.iter().any(|w| f.contains(w))
         }) {
             return Decision::Pass(vec![cx.at_loc(
-                &Loc {
-                    file: crate::project::facts::shared_path(k),
-                    span: *span,
-                },
+                &Loc::new(k, *span),
                 format!("`{field}` has no default: it comes from the environment"),
             )]);
         }

@@ -124,14 +124,7 @@ fn passed(path: &Path, source: &str, with: Option<&Node>) -> Vec<(String, bool, 
                 .iter()
                 .flat_map(|x| x.contexts.iter())
                 .any(|c| !fixed_context(c));
-            Some((
-                name,
-                free,
-                Loc {
-                    file: crate::project::facts::shared_path(path),
-                    span: e.value.span,
-                },
-            ))
+            Some((name, free, Loc::new(path, e.value.span)))
         })
         .collect()
 }
@@ -144,10 +137,7 @@ fn step_call(path: &Path, root: &Path, source: &str, step: &Step<'_>) -> Option<
     Some(Call {
         callee: callees(root, &uses.text),
         inputs: passed(path, source, step.with),
-        at: Loc {
-            file: crate::project::facts::shared_path(path),
-            span: uses.span,
-        },
+        at: Loc::new(path, uses.span),
         // An action runs in the job: what GH004 asks of a call is only
         // about called workflows (an action's file is never one).
         grants: true,
@@ -188,10 +178,7 @@ fn expansions(
                 continue;
             }
             out.push(Expansion {
-                at: Loc {
-                    file: crate::project::facts::shared_path(path),
-                    span: e.span,
-                },
+                at: Loc::new(path, e.span),
                 input: trail
                     .source
                     .trim_start_matches("inputs.")
@@ -212,10 +199,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
             out.calls.push(Call {
                 callee: callees(&root, &uses.text),
                 inputs: passed(path, source, job.with),
-                at: Loc {
-                    file: crate::project::facts::shared_path(path),
-                    span: uses.span,
-                },
+                at: Loc::new(path, uses.span),
                 grants: job.permissions.is_some() || workflow.permissions.is_some(),
                 nested: only_called(workflow),
             });
@@ -223,10 +207,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
         if workflow.permissions.is_none() && job.permissions.is_none() && only_called(workflow) {
             out.called_jobs.push(CalledJob {
                 id: job.id.text.clone(),
-                at: Loc {
-                    file: crate::project::facts::shared_path(path),
-                    span: job.id.span,
-                },
+                at: Loc::new(path, job.id.span),
             });
         }
         out.calls.extend(

@@ -261,7 +261,7 @@ pub fn url_probe(text: &str) -> Option<(String, Option<u16>, usize)> {
 /// A replica count node, with where it is.
 fn replicas_of(node: Option<&Node>, path: &Path) -> Option<(u32, Loc)> {
     let n = node?;
-    Some((u32::try_from(kube::int(n)?).ok()?, loc(path, n.span)))
+    Some((u32::try_from(kube::int(n)?).ok()?, Loc::new(path, n.span)))
 }
 
 /// A CPU limit node (a quantity string or a number), in cores.
@@ -271,7 +271,7 @@ fn cpu_limit_of(node: Option<&Node>, path: &Path) -> Option<(f64, Loc)> {
         .as_str()
         .map(str::to_string)
         .or_else(|| kube::int(n).map(|v| v.to_string()))?;
-    Some((cpu_cores(&text)?, loc(path, n.span)))
+    Some((cpu_cores(&text)?, Loc::new(path, n.span)))
 }
 
 /// Kubernetes CPU quantity in cores (`500m`, `2`, `1.5`).
@@ -318,13 +318,6 @@ fn host_paths_of(w: &kube::Workload<'_>, c: &kube::Container<'_>) -> Vec<String>
             Some(volume.get("hostPath")?.get("path")?.as_str()?.to_string())
         })
         .collect()
-}
-
-fn loc(path: &Path, span: Span) -> Loc {
-    Loc {
-        file: crate::project::facts::shared_path(path),
-        span,
-    }
 }
 
 /// `$NAME`, `${NAME}` and `${{ env.NAME }}` replaced by literal values of
@@ -430,7 +423,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                     out.builds.push(Build {
                         image: Some(image_of(&expand(tag, &env), uses.span)),
                         dockerfile: dockerfile.clone(),
-                        at: loc(path, uses.span),
+                        at: Loc::new(path, uses.span),
                         service: None,
                         context: context.clone(),
                         pushed,
@@ -445,7 +438,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                     out.builds.push(Build {
                         image: None,
                         dockerfile,
-                        at: loc(path, uses.span),
+                        at: Loc::new(path, uses.span),
                         service: None,
                         context,
                         pushed,
@@ -537,7 +530,7 @@ impl ScriptBuild {
             .map(|(image, span)| Build {
                 image: Some(image.clone()),
                 dockerfile: dockerfile.clone(),
-                at: loc(path, *span),
+                at: Loc::new(path, *span),
                 service: None,
                 context: context.clone(),
                 pushed: self.pushed,
@@ -816,7 +809,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
             out.builds.push(Build {
                 image: Some(tag),
                 dockerfile: crate::project::key(df),
-                at: loc(path, s.name.span),
+                at: Loc::new(path, s.name.span),
                 service: Some(name.clone()),
                 context: crate::project::key(context),
                 pushed: false,
@@ -839,7 +832,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
             out.presumed_builds.push(Build {
                 image: Some(image),
                 dockerfile: crate::project::key(&dir.join("Dockerfile")),
-                at: loc(path, s.name.span),
+                at: Loc::new(path, s.name.span),
                 service: None,
                 context: crate::project::key(&dir),
                 pushed: false,
@@ -864,7 +857,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 ports.push(PortClaim {
                     port: n,
                     role: Role::Publish,
-                    at: loc(path, p.span),
+                    at: Loc::new(path, p.span),
                 });
             }
         }
@@ -876,14 +869,14 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 ports.push(PortClaim {
                     port: n,
                     role: Role::Expose,
-                    at: loc(path, e.span),
+                    at: Loc::new(path, e.span),
                 });
             }
         }
         let health_checked = s.get("healthcheck").is_some() && !s.healthcheck_disabled();
         let stop_wait = match s.str_of("stop_grace_period") {
             Some(g) => {
-                crate::parse::duration::compose(&g.text).map(|w| (w, Some(loc(path, g.span))))
+                crate::parse::duration::compose(&g.text).map(|w| (w, Some(Loc::new(path, g.span))))
             }
             // Compose waits 10 s by default.
             None => Some((10.0, None)),
@@ -902,7 +895,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                         kind: ProbeKind::Healthcheck,
                         path: Some(p),
                         port,
-                        at: loc(path, part.span),
+                        at: Loc::new(path, part.span),
                     });
                     break;
                 }
@@ -929,7 +922,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                 };
                 let word = text.split_whitespace().next()?;
                 let program = word.rsplit('/').next().unwrap_or(word).to_string();
-                Some((program, loc(path, span)))
+                Some((program, Loc::new(path, span)))
             });
         let command = ["command", "entrypoint"]
             .iter()
@@ -937,7 +930,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
             .collect::<Vec<_>>();
         let migrates = command.iter().find_map(|n| {
             let text = node_text(n);
-            crate::parse::command::runs_migrations(&text).then(|| loc(path, n.span))
+            crate::parse::command::runs_migrations(&text).then(|| Loc::new(path, n.span))
         });
         let replicas = replicas_of(s.deploy(&["replicas"]), path);
         let cpu_limit = cpu_limit_of(
@@ -948,7 +941,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
         let (env_from, env_open) = compose_env_files(s.get("env_file"), &dir);
         out.runs.push(std::sync::Arc::new(Run {
             image: image_ref,
-            at: loc(path, s.name.span),
+            at: Loc::new(path, s.name.span),
             runner: Runner::Compose { service: name },
             ports,
             stop_wait,
@@ -967,7 +960,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
             env: s
                 .environment()
                 .iter()
-                .map(|e| (e.key.text.clone(), loc(path, e.key.span)))
+                .map(|e| (e.key.text.clone(), Loc::new(path, e.key.span)))
                 .collect(),
             env_from,
             env_open,
@@ -990,8 +983,8 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
                         !user.is_empty() && user != "root" && user != "0" && !user.contains('$')
                     })
                 })
-                .map(|u| loc(path, u.span)),
-            host_privileges: s.root_privileges().map(|span| loc(path, span)),
+                .map(|u| Loc::new(path, u.span)),
+            host_privileges: s.root_privileges().map(|span| Loc::new(path, span)),
         }));
     }
 }
@@ -1001,7 +994,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
 fn container_privileges(c: &kube::Container<'_>, path: &Path) -> Option<Loc> {
     let sc = c.security_context()?;
     if let Some(p) = sc.get("privileged").filter(|n| n.as_bool() == Some(true)) {
-        return Some(loc(path, p.span));
+        return Some(Loc::new(path, p.span));
     }
     sc.get("capabilities")
         .and_then(|c| c.get("add"))
@@ -1012,7 +1005,7 @@ fn container_privileges(c: &kube::Container<'_>, path: &Path) -> Option<Loc> {
                     .is_some_and(crate::parse::compose::beyond_defaults)
             })
         })
-        .map(|n| loc(path, n.span))
+        .map(|n| Loc::new(path, n.span))
 }
 
 /// Where a container is made to run as a user other than root: a
@@ -1023,7 +1016,7 @@ fn runs_non_root(w: &kube::Workload<'_>, c: &kube::Container<'_>, path: &Path) -
     let user = crate::rules::kube::effective(w, c, "runAsUser")?;
     kube::int(user)
         .is_some_and(|u| u > 0)
-        .then(|| loc(path, user.span))
+        .then(|| Loc::new(path, user.span))
 }
 
 /// The images a skaffold config builds (`build.artifacts`, its
@@ -1050,7 +1043,7 @@ fn from_skaffold(path: &Path, o: &kube::Object<'_>, out: &mut Stated) {
         out.builds.push(Build {
             image: Some(image_of(name, image.span)),
             dockerfile: crate::project::key(&context_dir.join(file)),
-            at: loc(path, image.span),
+            at: Loc::new(path, image.span),
             service: None,
             context: crate::project::key(&context_dir),
             pushed: false,
@@ -1095,7 +1088,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
     for w in kube::workloads(objects) {
         let grace = w.pod_spec.get("terminationGracePeriodSeconds");
         let stop_wait = match grace {
-            Some(g) => kube::int(g).map(|n| (n as f64, Some(loc(path, g.span)))),
+            Some(g) => kube::int(g).map(|n| (n as f64, Some(Loc::new(path, g.span)))),
             // Kubernetes waits 30 s by default.
             None => Some((30.0, None)),
         };
@@ -1113,7 +1106,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     Some(PortClaim {
                         port: u16::try_from(p.number?).ok()?,
                         role: Role::ContainerPort,
-                        at: loc(path, p.span),
+                        at: Loc::new(path, p.span),
                     })
                 })
                 .collect();
@@ -1135,13 +1128,13 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     ports.push(PortClaim {
                         port: n,
                         role: Role::Probe,
-                        at: loc(path, node.span),
+                        at: Loc::new(path, node.span),
                     });
                 }
             }
             let pre_stop_sleep = c
                 .pre_stop_sleep()
-                .map(|(n, node)| (n as f64, loc(path, node.span)));
+                .map(|(n, node)| (n as f64, Loc::new(path, node.span)));
             let mut probes = Vec::new();
             for (key, kind) in [
                 ("livenessProbe", ProbeKind::Liveness),
@@ -1170,7 +1163,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     kind,
                     path: Some(p.path.clone().unwrap_or_else(|| "/".to_string())),
                     port,
-                    at: loc(path, at),
+                    at: Loc::new(path, at),
                 });
             }
             let command: Vec<&Node> = ["command", "args"]
@@ -1178,7 +1171,8 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                 .filter_map(|k| c.get(k))
                 .collect();
             let migrates = command.iter().find_map(|n| {
-                crate::parse::command::runs_migrations(&node_text(n)).then(|| loc(path, n.span))
+                crate::parse::command::runs_migrations(&node_text(n))
+                    .then(|| Loc::new(path, n.span))
             });
             let replicas = replicas_of(w.replicas(), path);
             let cpu_limit = cpu_limit_of(
@@ -1189,7 +1183,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             );
             out.runs.push(std::sync::Arc::new(Run {
                 image: image_of(image.0, image.1),
-                at: loc(path, image.1),
+                at: Loc::new(path, image.1),
                 runner: Runner::Kubernetes {
                     namespace: w.object.namespace.clone(),
                     kind: w.kind().to_string(),
@@ -1222,7 +1216,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     .iter()
                     .filter_map(|e| {
                         let n = e.get("name")?;
-                        Some((n.as_str()?.to_string(), loc(path, n.span)))
+                        Some((n.as_str()?.to_string(), Loc::new(path, n.span)))
                     })
                     .collect(),
                 env_from,
@@ -1251,13 +1245,13 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
             from_skaffold(path, o, out);
             continue;
         }
-        let at = loc(path, o.kind.span);
+        let at = Loc::new(path, o.kind.span);
         match o.kind.text.as_str() {
             "Ingress" => {
                 let tls = o
                     .spec()
                     .and_then(|s| s.get("tls"))
-                    .map(|t| loc(path, t.span));
+                    .map(|t| Loc::new(path, t.span));
                 out.ingresses.push((at, tls));
             }
             "Deployment" => {
@@ -1267,7 +1261,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                     .and_then(|s| s.get("rollingUpdate"))
                     .and_then(|s| s.get("maxUnavailable"))
                     .filter(|m| matches!(m.as_str(), Some("0" | "0%")))
-                    .map(|m| loc(path, m.span));
+                    .map(|m| Loc::new(path, m.span));
                 out.deployments.push((at, zero));
             }
             _ => {}
@@ -1303,14 +1297,14 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
                 targets.push(PortClaim {
                     port: v,
                     role: Role::ServiceTarget,
-                    at: loc(path, n.span),
+                    at: Loc::new(path, n.span),
                 });
             } else if let Some(n) = p.get("targetPort")
                 && let Some(name) = n.as_str()
             {
                 // A container port's name: resolved against each pod the
                 // Service selects, when units are linked.
-                named.push((name.to_string(), loc(path, n.span)));
+                named.push((name.to_string(), Loc::new(path, n.span)));
             }
         }
         if !selector.is_empty() {

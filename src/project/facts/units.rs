@@ -67,18 +67,12 @@ impl Hosted {
         let stop_wait = match section.get("stopwaitsecs") {
             Some(e) => Located {
                 value: e.value.trim().parse::<f64>().ok()?,
-                at: Some(Loc {
-                    file: crate::project::facts::shared_path(file),
-                    span: e.value_span,
-                }),
+                at: Some(Loc::new(file, e.value_span)),
                 origin: Origin::Written,
             },
             None => Located {
                 value: SUPERVISOR_STOP_WAIT,
-                at: Some(Loc {
-                    file: crate::project::facts::shared_path(file),
-                    span: section.header_span,
-                }),
+                at: Some(Loc::new(file, section.header_span)),
                 origin: Origin::Default,
             },
         };
@@ -113,18 +107,12 @@ impl Hosted {
         let stop_wait = match entry {
             Some(e) => Located {
                 value: crate::parse::duration::systemd(&e.value)?,
-                at: Some(Loc {
-                    file: crate::project::facts::shared_path(file),
-                    span: e.value_span,
-                }),
+                at: Some(Loc::new(file, e.value_span)),
                 origin: Origin::Written,
             },
             None => Located {
                 value: SYSTEMD_STOP_WAIT,
-                at: Some(Loc {
-                    file: crate::project::facts::shared_path(file),
-                    span: section.header_span,
-                }),
+                at: Some(Loc::new(file, section.header_span)),
                 origin: Origin::Default,
             },
         };
@@ -169,10 +157,7 @@ impl Server {
     /// The facts of a launch (`file` is the path of the launcher as the
     /// user gave it).
     pub fn of(launch: &Launch, file: &std::path::Path) -> Server {
-        let at = |span| Loc {
-            file: crate::project::facts::shared_path(file),
-            span,
-        };
+        let at = |span| Loc::new(file, span);
         let text = |name: &str, default: Option<&str>| -> Option<Located<String>> {
             match launch.setting(name) {
                 Setting::Flag(o) => Some(Located {
@@ -192,10 +177,7 @@ impl Server {
                         crate::parse::python::Value::HostCpus => "host CPUs".to_string(),
                         _ => return None,
                     },
-                    at: Some(Loc {
-                        file: crate::project::facts::shared_path(path),
-                        span: a.value_span,
-                    }),
+                    at: Some(Loc::new(path, a.value_span)),
                     origin: Origin::ConfigFile,
                 }),
                 Setting::Default => default.map(|d| Located {
@@ -252,13 +234,7 @@ impl Server {
             }) {
                 Setting::Flag(o) => (Some(at(o.value_span())), Origin::Written),
                 Setting::EnvArgs(o) => (Some(at(o.value_span())), Origin::EnvArgs),
-                Setting::Config(p, a) => (
-                    Some(Loc {
-                        file: crate::project::facts::shared_path(p),
-                        span: a.value_span,
-                    }),
-                    Origin::ConfigFile,
-                ),
+                Setting::Config(p, a) => (Some(Loc::new(p, a.value_span)), Origin::ConfigFile),
                 _ => (None, Origin::Default),
             };
             Located {

@@ -159,10 +159,7 @@ pub(crate) fn served_app(project: &crate::project::Project, servers: &[Server]) 
         }
     }
     Some(Served {
-        at: Loc {
-            file: crate::project::facts::shared_path(&module),
-            span: def.at,
-        },
+        at: Loc::new(&module, def.at),
         name,
         app,
         builtin,

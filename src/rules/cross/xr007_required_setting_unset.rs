@@ -167,10 +167,7 @@ impl Rule for RequiredSettingUnset {
                 if lacking.is_empty() {
                     continue;
                 }
-                let loc = Loc {
-                    file: crate::project::facts::shared_path(k),
-                    span: *at,
-                };
+                let loc = Loc::new(k, *at);
                 if !seen.insert(loc.clone()) {
                     continue;
                 }

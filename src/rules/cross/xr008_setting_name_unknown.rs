@@ -106,15 +106,7 @@ impl Rule for SettingNameUnknown {
         let mut keys: Vec<(String, Loc)> = cx
             .project
             .env_keys()
-            .map(|(f, k, span)| {
-                (
-                    k.to_string(),
-                    Loc {
-                        file: crate::project::facts::shared_path(f),
-                        span,
-                    },
-                )
-            })
+            .map(|(f, k, span)| (k.to_string(), Loc::new(f, span)))
             .collect();
         // Only the environments of images the repository builds: a
         // database container's variables are the database's.
@@ -193,14 +185,7 @@ impl Rule for SettingNameUnknown {
                     Some(n) => format!("rename it to `{n}`"),
                     None => "remove it, or add the field to the settings".to_string(),
                 });
-            cx.related(
-                b,
-                &Loc {
-                    file: crate::project::facts::shared_path(module),
-                    span: class.at,
-                },
-                "the settings class",
-            );
+            cx.related(b, &Loc::new(module, class.at), "the settings class");
         }
     }
 }

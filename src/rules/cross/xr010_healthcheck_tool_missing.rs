@@ -151,20 +151,13 @@ impl Rule for HealthcheckToolMissing {
             let Some(from) = df.final_chain().first().map(|s| s.from) else {
                 continue;
             };
-            let from_at = Loc {
-                file: crate::project::facts::shared_path(&built.file.path),
-                span: df.instructions.get(from).map_or(root.span, |i| i.span),
-            };
+            let from_at = Loc::new(
+                &built.file.path,
+                df.instructions.get(from).map_or(root.span, |i| i.span),
+            );
             let mut checks: Vec<(String, Loc, &str)> = Vec::new();
             if let Some((tool, span)) = healthcheck_tool(df) {
-                checks.push((
-                    tool,
-                    Loc {
-                        file: crate::project::facts::shared_path(&built.file.path),
-                        span,
-                    },
-                    "the `HEALTHCHECK`",
-                ));
+                checks.push((tool, Loc::new(&built.file.path, span), "the `HEALTHCHECK`"));
             }
             for run in &unit.runs {
                 if let Some((tool, at)) = &run.health_tool {

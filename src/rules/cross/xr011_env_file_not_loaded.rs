@@ -125,10 +125,7 @@ impl Rule for EnvFileNotLoaded {
             if !sets_any {
                 continue;
             }
-            let at = Loc {
-                file: crate::project::facts::shared_path(k),
-                span: class.at,
-            };
+            let at = Loc::new(k, class.at);
             if !seen.insert(at.clone()) {
                 continue;
             }

@@ -297,15 +297,12 @@ pub fn signals<'a>(cx: &'a PythonContext<'_>) -> &'a [(Signal, crate::project::f
         // it still sees its package's).
         let mut all = model.near(&k).signals.clone();
         if model.module(&k).is_none() {
-            all.extend(module_facts(cx).signals.iter().map(|(s, span)| {
-                (
-                    *s,
-                    crate::project::facts::Loc {
-                        file: crate::project::facts::shared_path(&k),
-                        span: *span,
-                    },
-                )
-            }));
+            all.extend(
+                module_facts(cx)
+                    .signals
+                    .iter()
+                    .map(|(s, span)| (*s, crate::project::facts::Loc::new(&k, *span))),
+            );
         }
         all
     })
