@@ -283,18 +283,13 @@ fn join_to_line_before(text: &mut String, at: usize) -> bool {
 fn parse_once(text: &str, limits: Limits) -> YamlFile {
     // The everyday shape is read a line at a time; anything else (or a
     // limit reached) is read again, whole, by saphyr.
-    let mut b = Builder::new(text, limits, false);
-    if super::yaml_block::read(text, |ev, span| b.event(ev, span).is_ok()).is_ok() {
-        return b.out;
-    }
-    parse_by_saphyr(text, limits)
+    parse_by_block_reader(text, limits).unwrap_or_else(|| parse_by_saphyr(text, limits))
 }
 
 /// The block reader's tree, or `None` where it leaves the text to
-/// saphyr (for its tests).
-#[cfg(test)]
-pub(super) fn parse_by_block_reader(text: &str) -> Option<YamlFile> {
-    let mut b = Builder::new(text, Limits::default(), false);
+/// saphyr.
+pub(super) fn parse_by_block_reader(text: &str, limits: Limits) -> Option<YamlFile> {
+    let mut b = Builder::new(text, limits, false);
     super::yaml_block::read(text, |ev, span| b.event(ev, span).is_ok()).ok()?;
     Some(b.out)
 }

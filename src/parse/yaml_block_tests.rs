@@ -6,7 +6,7 @@ use super::super::yaml::{Limits, YamlFile, parse_by_block_reader, parse_by_saphy
 /// The block reader's tree for `text`, checked against saphyr's; `None`
 /// where it leaves the text to saphyr.
 fn same_as_saphyr(text: &str) -> Option<YamlFile> {
-    let fast = parse_by_block_reader(text)?;
+    let fast = parse_by_block_reader(text, Limits::default())?;
     let slow = parse_by_saphyr(text, Limits::default());
     if fast != slow {
         // The first line where the two trees differ, with the text.
@@ -43,7 +43,7 @@ fn read(text: &str) -> YamlFile {
 /// Leaves `text` to saphyr.
 fn leaves(text: &str) {
     assert!(
-        parse_by_block_reader(text).is_none(),
+        parse_by_block_reader(text, Limits::default()).is_none(),
         "the block reader read what it should leave to saphyr:\n{text}"
     );
 }
