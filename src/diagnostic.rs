@@ -158,7 +158,7 @@ impl Finding {
 pub struct Findings {
     items: Vec<Finding>,
     /// Findings reported per rule so far.
-    counts: std::collections::HashMap<&'static str, usize>,
+    counts: crate::hashing::FastMap<&'static str, usize>,
     /// Where findings past [`KEPT_PER_RULE`] are built and dropped.
     spare: Option<Finding>,
     /// The secrets those dropped findings marked: still masked everywhere.

@@ -4,6 +4,7 @@
 use crate::config::{Config, PathBase, glob_set};
 use crate::diagnostic::{Finding, Findings, Severity};
 use crate::discover::{Candidate, FileKind};
+use crate::hashing::FastMap;
 use crate::parse::compose::Compose;
 use crate::parse::dockerfile;
 use crate::parse::dotenv;
@@ -20,7 +21,6 @@ use crate::suppress;
 use globset::GlobSet;
 use rayon::prelude::*;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -712,7 +712,7 @@ fn finish(
 pub const MAX_FINDINGS_PER_RULE: usize = 100;
 
 fn cap_per_rule(findings: Vec<Finding>, dropped: &[(&'static str, usize)]) -> Vec<Finding> {
-    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    let mut counts: FastMap<&'static str, usize> = FastMap::default();
     for f in &findings {
         *counts.entry(f.code()).or_default() += 1;
     }
@@ -724,7 +724,7 @@ fn cap_per_rule(findings: Vec<Finding>, dropped: &[(&'static str, usize)]) -> Ve
     if counts.values().all(|n| *n <= MAX_FINDINGS_PER_RULE) {
         return findings;
     }
-    let mut seen: HashMap<&'static str, usize> = HashMap::new();
+    let mut seen: FastMap<&'static str, usize> = FastMap::default();
     let mut out = Vec::new();
     for mut f in findings {
         let n = seen.entry(f.code()).or_default();

@@ -397,7 +397,7 @@ fn apply_fixes(
     let mut diff = String::new();
     // One file named through several paths (`Dockerfile ./Dockerfile`, a
     // symbolic link) is fixed once.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = crate::hashing::FastSet::default();
     for report in reports.iter_mut() {
         let Some(kind) = report.kind else { continue };
         if report.skipped.is_some() || !report.findings.iter().any(|f| f.fix.is_some()) {

@@ -3,12 +3,12 @@
 //! anywhere in the file.
 
 use crate::diagnostic::{Finding, Findings};
+use crate::hashing::{FastMap, FastSet};
 use crate::registry::RuleMeta;
 use crate::rules;
 use crate::rules::meta::{InvalidSuppression, UnusedSuppression};
 use crate::select::Selection;
 use crate::source::{SourceFile, Span};
-use std::collections::{HashMap, HashSet};
 
 #[derive(Debug)]
 struct Code {
@@ -212,7 +212,7 @@ pub fn apply(
     let mut meta = Findings::new();
     let mut sups = parse(file, statements, &mut meta);
     // Which suppressions can cover a line: file-level ones cover all.
-    let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_line: FastMap<usize, Vec<usize>> = FastMap::default();
     let mut file_level = Vec::new();
     for (i, s) in sups.iter().enumerate() {
         if s.file_level {
@@ -261,7 +261,7 @@ pub fn apply(
         }
     }
     // Findings about suppressions obey file-level suppressions too.
-    let file_wide: HashSet<&str> = file_level
+    let file_wide: FastSet<&str> = file_level
         .iter()
         .flat_map(|i| sups[*i].codes.iter().filter_map(|c| c.rule.map(|r| r.code)))
         .collect();

@@ -5,11 +5,11 @@
 use super::Evidence;
 use crate::discover::FileKind;
 use crate::engine::FileReport;
+use crate::hashing::FastMap;
 use crate::project::Project;
 use crate::project::facts::Loc;
 use crate::project::facts::app::{AppDef, Signal};
 use crate::purpose::Purpose;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ pub struct Walked {
 pub struct Cx<'a> {
     pub project: &'a Project,
     /// Findings by rule code, as evidence, in report order.
-    findings: HashMap<&'static str, Vec<Evidence>>,
+    findings: FastMap<&'static str, Vec<Evidence>>,
     /// The files linted and the other files walked, in path order.
     pub files: Vec<Walked>,
     /// Documents read for the items no rule covers: (path, text).
@@ -83,7 +83,7 @@ impl<'a> Cx<'a> {
         documents: Vec<(PathBuf, Arc<str>)>,
         roots: Vec<PathBuf>,
     ) -> Self {
-        let mut findings: HashMap<&'static str, Vec<Evidence>> = HashMap::new();
+        let mut findings: FastMap<&'static str, Vec<Evidence>> = FastMap::default();
         let mut files = Vec::with_capacity(reports.len() + others.len());
         for r in reports {
             files.push(Walked {

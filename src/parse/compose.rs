@@ -492,7 +492,7 @@ pub struct Compose<'a> {
     pub root: &'a Node,
     pub services: Vec<Service<'a>>,
     /// Service name to its index in `services` (the last one wins).
-    by_name: std::collections::HashMap<String, usize>,
+    by_name: crate::hashing::FastMap<String, usize>,
 }
 
 impl<'a> Compose<'a> {

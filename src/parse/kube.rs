@@ -339,7 +339,7 @@ pub struct Index {
     /// project; `None` for the file being linted).
     pub controllers: Vec<Controller>,
     /// `exclusive_claims` by name, built on first use.
-    claims_by_name: std::sync::OnceLock<std::collections::HashMap<String, Vec<Option<String>>>>,
+    claims_by_name: std::sync::OnceLock<crate::hashing::FastMap<String, Vec<Option<String>>>>,
     /// `controllers` by (namespace, selector), built on first use.
     by_selector: std::sync::OnceLock<SelectorIndex>,
 }
@@ -350,7 +350,7 @@ const MAX_SAME_SELECTOR: usize = 64;
 
 /// Controllers (their indexes) by namespace and selected labels.
 type SelectorIndex =
-    std::collections::HashMap<(Option<String>, BTreeMap<String, String>), Vec<usize>>;
+    crate::hashing::FastMap<(Option<String>, BTreeMap<String, String>), Vec<usize>>;
 
 /// A workload controller and the labels it selects.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -560,7 +560,7 @@ impl Index {
         at: Option<&std::path::Path>,
     ) -> Option<&Controller> {
         let by = self.by_selector.get_or_init(|| {
-            let mut map = SelectorIndex::new();
+            let mut map = SelectorIndex::default();
             for (i, c) in self.controllers.iter().enumerate() {
                 map.entry((c.namespace.clone(), c.selector.clone()))
                     .or_default()
@@ -595,8 +595,8 @@ impl Index {
     /// cannot run on two nodes at once.
     pub fn exclusive_claim_of(&self, w: &Workload<'_>) -> Option<String> {
         let by_name = self.claims_by_name.get_or_init(|| {
-            let mut map: std::collections::HashMap<String, Vec<Option<String>>> =
-                std::collections::HashMap::new();
+            let mut map: crate::hashing::FastMap<String, Vec<Option<String>>> =
+                crate::hashing::FastMap::default();
             for (ns, name, _) in &self.exclusive_claims {
                 map.entry(name.clone()).or_default().push(ns.clone());
             }

@@ -2,11 +2,11 @@
 //! (`.github/workflows/*.yml`) and action metadata (`action.yml`), built
 //! on the YAML tree. It borrows the tree: nothing is copied but names.
 
+use crate::hashing::FastMap;
 use crate::parse::offsets::OffsetMap;
 use crate::parse::shell::{self, Script};
 use crate::parse::yaml::{Entry, Node, NodeKind};
 use crate::source::Span;
-use std::collections::HashMap;
 
 /// A name or value with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -318,7 +318,7 @@ impl<'a> Workflow<'a> {
     /// The `needs` between jobs, resolved once, with their cycles.
     pub fn needs_graph(&self) -> NeedsGraph {
         // A job id names the first job of that id (as `Workflow::job` does).
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: FastMap<&str, usize> = FastMap::default();
         for (i, j) in self.jobs.iter().enumerate() {
             index.entry(j.id.text.as_str()).or_insert(i);
         }
@@ -364,7 +364,7 @@ impl<'a> Workflow<'a> {
 /// of every job's ancestors in one pass over the graph.
 #[derive(Debug, Clone)]
 pub struct NeedsGraph {
-    ids: HashMap<String, usize>,
+    ids: FastMap<String, usize>,
     /// The job that each job's id names (itself but for a duplicate id).
     node_of: Vec<usize>,
     needs: Vec<Vec<usize>>,

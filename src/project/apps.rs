@@ -9,7 +9,8 @@
 
 use super::facts::Loc;
 use super::facts::app::{AppDef, Flag, Handler, Module, Signal};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::hashing::{FastMap, FastSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -59,19 +60,19 @@ pub struct Apps {
     modules: BTreeMap<PathBuf, Module>,
     /// Module keys by the name they are imported by (a file's stem, a
     /// package's folder name).
-    by_name: HashMap<String, Vec<PathBuf>>,
+    by_name: FastMap<String, Vec<PathBuf>>,
     /// Routes and includes by the app or router they are declared on
     /// (module key, name): (module key, index).
-    routes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>>,
-    includes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>>,
+    routes_on: FastMap<(PathBuf, String), Vec<(PathBuf, usize)>>,
+    includes_on: FastMap<(PathBuf, String), Vec<(PathBuf, usize)>>,
     /// Folders holding an `__init__.py`.
     packages: BTreeSet<PathBuf>,
     /// Folders holding a `.github` folder: repositories.
     repos: BTreeSet<PathBuf>,
     /// What each package says together, made on first ask.
-    near: std::sync::Mutex<HashMap<PathBuf, Arc<Near>>>,
+    near: std::sync::Mutex<FastMap<PathBuf, Arc<Near>>>,
     /// The path ends each app and router serves, made on first ask.
-    tails: std::sync::Mutex<HashMap<(PathBuf, String), Arc<Tails>>>,
+    tails: std::sync::Mutex<FastMap<(PathBuf, String), Arc<Tails>>>,
 }
 
 /// The last segments of the paths an app or router serves.
@@ -89,10 +90,10 @@ pub struct Near {
     /// repository's configuration files).
     pub signals: Vec<(Signal, Loc)>,
     /// Names some function closes.
-    pub closed: HashSet<String>,
+    pub closed: FastSet<String>,
     /// Functions named in `Depends(…)`.
-    pub dependencies: HashSet<String>,
-    pub settings_classes: HashSet<String>,
+    pub dependencies: FastSet<String>,
+    pub settings_classes: FastSet<String>,
     /// Boolean settings fields, with their module.
     pub flags: Vec<(PathBuf, Flag)>,
     /// Some module makes a FastAPI or Starlette app.
@@ -138,8 +139,8 @@ impl Apps {
                 apps.by_name.entry(n).or_default().push(k.clone());
             }
         }
-        let mut routes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>> = HashMap::new();
-        let mut includes_on: HashMap<(PathBuf, String), Vec<(PathBuf, usize)>> = HashMap::new();
+        let mut routes_on: FastMap<(PathBuf, String), Vec<(PathBuf, usize)>> = FastMap::default();
+        let mut includes_on: FastMap<(PathBuf, String), Vec<(PathBuf, usize)>> = FastMap::default();
         for (k, m) in &apps.modules {
             for (i, r) in m.routes.iter().enumerate() {
                 if let Some(owner) = apps.resolve(k, &r.owner) {

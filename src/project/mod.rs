@@ -497,7 +497,7 @@ pub struct Project {
     files: BTreeMap<Key, Box<FileFacts>>,
     /// Every file of the run, facts or not: a Python file that exists is a
     /// candidate for a server's `-c`.
-    known: std::collections::HashSet<Key>,
+    known: crate::hashing::FastSet<Key>,
     deps: deps::Dependencies,
     /// Folders holding a `Dockerfile` or `Containerfile`.
     container_dirs: BTreeSet<Key>,
@@ -518,10 +518,10 @@ pub struct Project {
     units_by_dockerfile: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
     /// `local_calls` by the file they call, made when first asked.
     calls_by_callee: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
-    units_by_image: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    units_by_image: std::sync::OnceLock<crate::hashing::FastMap<String, Vec<usize>>>,
     /// Per base image repository of the Dockerfiles, whether one may ship
     /// from it ([`Project::only_copied_from`]).
-    bases_by_repository: std::sync::OnceLock<std::collections::HashMap<String, bool>>,
+    bases_by_repository: std::sync::OnceLock<crate::hashing::FastMap<String, bool>>,
     /// The env files the runs load (`env_file:`), gathered on first use:
     /// each env file's lint asks, and a walk of every run per file would
     /// make a large tree's check quadratic.
@@ -532,8 +532,8 @@ pub struct Project {
     /// on first use: production files running a proxy's image, and the
     /// folders of production manifests with an Ingress.
     fronting: std::sync::OnceLock<(
-        std::collections::HashSet<PathBuf>,
-        std::collections::HashSet<PathBuf>,
+        crate::hashing::FastSet<PathBuf>,
+        crate::hashing::FastSet<PathBuf>,
     )>,
     /// Per supervisord or systemd file, the servers it starts.
     hosted: BTreeMap<Key, Vec<facts::units::Hosted>>,
@@ -544,10 +544,10 @@ pub struct Project {
     /// that folder answers to the name (then only those do: a
     /// `server:app` in `scripts/proxy-test/Dockerfile` is that folder's
     /// `server.py`, not every `server.py` of the repository).
-    served: std::collections::HashMap<PathBuf, Vec<String>>,
+    served: crate::hashing::FastMap<PathBuf, Vec<String>>,
     /// What each launch spec names: (spec, launcher folder) -> modules
     /// and app names.
-    served_by_spec: std::collections::HashMap<(String, PathBuf), Vec<(PathBuf, String)>>,
+    served_by_spec: crate::hashing::FastMap<(String, PathBuf), Vec<(PathBuf, String)>>,
     /// Some launch names an app at all.
     any_app_named: bool,
     /// The app model: apps, routes, set-up, across modules.
@@ -572,7 +572,7 @@ pub struct Project {
     rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
     /// The file names of `rule_findings`' files: most files have none,
     /// and a name is cheaper to look up than a normalised path.
-    rule_finding_names: std::collections::HashSet<std::ffi::OsString>,
+    rule_finding_names: crate::hashing::FastSet<std::ffi::OsString>,
     /// Python scripts Dockerfiles run while building or as their health
     /// check, with the first place one is named.
     docker_scripts: BTreeMap<Key, (facts::scripts::ScriptRun, facts::Loc)>,
@@ -666,15 +666,15 @@ fn key_of(path: &Path) -> Key {
 /// Modules by app name, and what each launch spec (with its launcher's
 /// folder) names.
 type Served = (
-    std::collections::HashMap<PathBuf, Vec<String>>,
-    std::collections::HashMap<(String, PathBuf), Vec<(PathBuf, String)>>,
+    crate::hashing::FastMap<PathBuf, Vec<String>>,
+    crate::hashing::FastMap<(String, PathBuf), Vec<(PathBuf, String)>>,
 );
 
 fn served_modules(
     apps: &BTreeSet<(String, PathBuf)>,
-    known: &std::collections::HashSet<Key>,
+    known: &crate::hashing::FastSet<Key>,
 ) -> Served {
-    let mut by_name: std::collections::HashMap<String, Vec<&Key>> = Default::default();
+    let mut by_name: crate::hashing::FastMap<String, Vec<&Key>> = Default::default();
     for k in known
         .iter()
         .filter(|k| k.extension().is_some_and(|e| e == "py"))
@@ -695,8 +695,8 @@ fn served_modules(
     for ks in by_name.values_mut() {
         ks.sort();
     }
-    let mut served: std::collections::HashMap<PathBuf, Vec<String>> = Default::default();
-    let mut by_spec: std::collections::HashMap<(String, PathBuf), Vec<(PathBuf, String)>> =
+    let mut served: crate::hashing::FastMap<PathBuf, Vec<String>> = Default::default();
+    let mut by_spec: crate::hashing::FastMap<(String, PathBuf), Vec<(PathBuf, String)>> =
         Default::default();
     for (spec, dir) in apps {
         let target = spec.split_once(':').map_or(spec.as_str(), |(t, _)| t);
@@ -1170,12 +1170,12 @@ impl Project {
         if named.is_empty() {
             return out;
         }
-        let wanted: std::collections::HashSet<&str> = named
+        let wanted: crate::hashing::FastSet<&str> = named
             .iter()
             .filter_map(|(_, _, n)| n.tail.last().map(String::as_str))
             .collect();
-        let mut by_name: std::collections::HashMap<&str, Vec<&Path>> =
-            std::collections::HashMap::new();
+        let mut by_name: crate::hashing::FastMap<&str, Vec<&Path>> =
+            crate::hashing::FastMap::default();
         for k in &self.known {
             if let Some(n) = k.0.file_name().and_then(|n| n.to_str())
                 && wanted.contains(n)
@@ -1235,8 +1235,8 @@ impl Project {
             return out;
         }
         // Files by name: a script is looked for among its namesakes only.
-        let mut by_name: std::collections::HashMap<&std::ffi::OsStr, Vec<&Path>> =
-            std::collections::HashMap::new();
+        let mut by_name: crate::hashing::FastMap<&std::ffi::OsStr, Vec<&Path>> =
+            crate::hashing::FastMap::default();
         for k in &self.known {
             if let Some(n) =
                 k.0.file_name()
@@ -1984,8 +1984,8 @@ impl Project {
     /// an Ingress.
     pub fn fronted_by_proxy(&self, path: &Path) -> bool {
         let (files, dirs) = self.fronting.get_or_init(|| {
-            let mut files = std::collections::HashSet::new();
-            let mut dirs = std::collections::HashSet::new();
+            let mut files = crate::hashing::FastSet::default();
+            let mut dirs = crate::hashing::FastSet::default();
             for (k, f) in &self.files {
                 let has_proxy = f
                     .stated
@@ -2509,8 +2509,8 @@ impl Project {
             return None;
         }
         let by_image = self.units_by_image.get_or_init(|| {
-            let mut map: std::collections::HashMap<String, Vec<usize>> =
-                std::collections::HashMap::new();
+            let mut map: crate::hashing::FastMap<String, Vec<usize>> =
+                crate::hashing::FastMap::default();
             for (i, u) in self.units.iter().enumerate() {
                 for b in &u.builds {
                     if let Some(img) = &b.image {
@@ -2689,7 +2689,7 @@ impl Project {
         // Per repository, whether some Dockerfile may ship from it; built
         // once for the run.
         let uses = self.bases_by_repository.get_or_init(|| {
-            let mut map: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+            let mut map: crate::hashing::FastMap<String, bool> = crate::hashing::FastMap::default();
             for f in self.files.values() {
                 for (repo, shipped) in f.dockerfile.iter().flat_map(|b| &b.bases) {
                     *map.entry(repo.clone()).or_default() |= *shipped;
@@ -2762,7 +2762,7 @@ impl Project {
             out.extend(self.supervisord_in(&dir.join(f)));
         }
         // Once each, the named one first.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::hashing::FastSet::default();
         out.retain(|(p, _)| seen.insert(key(p)));
         out
     }

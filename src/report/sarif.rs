@@ -2,6 +2,7 @@
 
 use super::{ReportInput, masked_text, report_path};
 use crate::diagnostic::{Finding, Severity};
+use crate::hashing::FastMap;
 use crate::registry::RuleMeta;
 use crate::rules;
 use crate::source::{SourceFile, Span};
@@ -12,7 +13,7 @@ use serde_sarif::sarif::{
     ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
     RunAutomationDetails, Sarif, Tool, ToolComponent,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 const SRCROOT: &str = "%SRCROOT%";
 pub const INFORMATION_URI: &str = "https://github.com/prodlint/prodlint";
@@ -126,7 +127,7 @@ fn fingerprint(
     masked: &str,
     source: &SourceFile,
     f: &Finding,
-    seen: &mut HashMap<u64, u32>,
+    seen: &mut FastMap<u64, u32>,
 ) -> String {
     let a = source.lines.line_of(f.span.start);
     let b = source.lines.line_of(f.span.end.max(f.span.start));
@@ -173,7 +174,7 @@ fn fix(path: &str, source: &SourceFile, f: &Finding, secrets: &super::SecretText
 
 pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
     let all = rules::all();
-    let index: HashMap<&str, usize> = all.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
+    let index: FastMap<&str, usize> = all.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     let mut successful = input.errors.is_empty();
@@ -213,7 +214,7 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
         }
         let secrets = super::secret_texts(&report.source, &report.findings);
         let masked = masked_text(&report.source, &report.findings, &secrets);
-        let mut seen = HashMap::new();
+        let mut seen = FastMap::default();
         for f in &report.findings {
             if f.code() == "PL004" {
                 successful = false;

@@ -30,7 +30,7 @@ fn debug_off(cx: &Cx) -> Decision {
     let model = cx.project.app_model();
     // Boolean settings that default to `False`, by field name: made once,
     // not searched again for every app.
-    let mut off: std::collections::HashMap<String, Loc> = std::collections::HashMap::new();
+    let mut off: crate::hashing::FastMap<String, Loc> = crate::hashing::FastMap::default();
     for (k, m) in model.modules() {
         for f in m.flags.iter().filter(|f| !f.default) {
             off.entry(f.field.to_ascii_lowercase())

@@ -10,10 +10,10 @@ pub mod words;
 pub use lexer::{Directive, Heredoc};
 pub use model::*;
 
+use crate::hashing::FastMap;
 use crate::parse::offsets::OffsetMap;
 use crate::parse::shell;
 use crate::source::Span;
-use std::collections::HashMap;
 use words::{Budget, Scope, Vars};
 
 /// Instructions whose arguments Docker substitutes `$VAR` in.
@@ -46,7 +46,7 @@ struct Parser<'a> {
     /// What substitution and inheritance may still copy in this file.
     budget: Budget,
     /// Stage name -> the latest stage of that name, for `FROM <stage>`.
-    latest_by_name: HashMap<String, usize>,
+    latest_by_name: FastMap<String, usize>,
     dropped_errors: usize,
     out: Dockerfile,
 }
@@ -60,12 +60,12 @@ pub fn parse(text: &str) -> Dockerfile {
     let mut p = Parser {
         source: text,
         escape: lexer.escape,
-        global: Vars::new(),
+        global: Vars::default(),
         stage_vars: Vec::new(),
-        current: Vars::new(),
+        current: Vars::default(),
         current_size: 0,
         budget: Budget::default(),
-        latest_by_name: HashMap::new(),
+        latest_by_name: FastMap::default(),
         dropped_errors: 0,
         out: Dockerfile {
             escape: lexer.escape,

@@ -265,7 +265,7 @@ pub struct Dockerfile {
     pub instructions: Vec<Instruction>,
     pub stages: Vec<Stage>,
     /// Stage name -> index of the first stage with that name.
-    pub stage_names: std::collections::HashMap<String, usize>,
+    pub stage_names: crate::hashing::FastMap<String, usize>,
     pub errors: Vec<ParseError>,
     /// Limits that left part of the file unanalysed (PL003): variable
     /// values past the substitution budget.

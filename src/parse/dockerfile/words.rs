@@ -1,13 +1,13 @@
 //! Dockerfile-level words: whitespace splitting with quotes and the escape
 //! character, `$VAR` substitution, and the JSON exec form.
 
+use crate::hashing::FastMap;
 use crate::parse::offsets::OffsetMap;
 use crate::parse::shell::Word;
 use std::cell::Cell;
-use std::collections::HashMap;
 
 /// Build-time variables in scope: `None` for an `ARG` without a value.
-pub type Vars = HashMap<String, Option<String>>;
+pub type Vars = FastMap<String, Option<String>>;
 
 /// How many bytes of variable values one file's substitutions may copy,
 /// in all. `ENV A=${A}${A}` doubles `A`; thirty of them in a 500-byte
@@ -522,7 +522,7 @@ mod tests {
             &OffsetMap::contiguous(0, text.len()),
             '\\',
             Some(Scope {
-                vars: &Vars::new(),
+                vars: &Vars::default(),
                 budget: &Budget::default(),
             }),
         );

@@ -9,11 +9,11 @@ pub mod calls;
 pub mod literals;
 pub mod settings;
 
+use crate::hashing::FastMap;
 use crate::source::Span;
 use ruff_python_ast::{self as ast, Expr, Number, Operator, Stmt, UnaryOp};
 use ruff_text_size::Ranged;
 use std::cell::Cell;
-use std::collections::HashMap;
 
 /// What is known of a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -476,10 +476,10 @@ fn module_of(text: &str, parsed: &ruff_python_parser::Parsed<ast::ModModule>) ->
 struct Evaluator {
     /// How deep in nested blocks the reader is.
     depth: usize,
-    names: HashMap<String, Value>,
+    names: FastMap<String, Value>,
     /// Local names bound to `os.environ` / `os.getenv` / `cpu_count` by
     /// `from … import …`.
-    aliases: HashMap<String, &'static str>,
+    aliases: FastMap<String, &'static str>,
     /// Bytes of values the evaluator may still copy or concatenate. Once
     /// a value does not fit, every later copy is unknown too (`spent`).
     budget: Cell<usize>,
@@ -493,8 +493,8 @@ impl Evaluator {
     fn new(budget: usize) -> Self {
         Self {
             depth: 0,
-            names: HashMap::new(),
-            aliases: HashMap::new(),
+            names: FastMap::default(),
+            aliases: FastMap::default(),
             budget: Cell::new(budget),
             spent: Cell::new(false),
             tested: Vec::new(),
@@ -875,7 +875,7 @@ impl Evaluator {
     fn collect_reads(&self, text: &str, out: &mut Module) {
         // Counted in one pass each: a scan of the text per assigned name
         // would cost the square of a file of many assignments.
-        let mut writes: HashMap<&str, usize> = HashMap::new();
+        let mut writes: FastMap<&str, usize> = FastMap::default();
         for a in &out.assignments {
             *writes.entry(a.name.as_str()).or_default() += 1;
         }
@@ -905,8 +905,8 @@ fn is_identifier_char(c: char) -> bool {
 
 /// How often each maximal run of identifier characters appears in `text`:
 /// the whole-identifier occurrences of every name at once.
-fn identifier_counts(text: &str) -> HashMap<&str, usize> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+fn identifier_counts(text: &str) -> FastMap<&str, usize> {
+    let mut counts: FastMap<&str, usize> = FastMap::default();
     let mut start = None;
     for (i, c) in text
         .char_indices()

@@ -7,9 +7,9 @@
 use super::images::{Build, Run, Runner};
 use super::ports::{PortClaim, Role, ServicePorts, port_of_bind};
 use super::{Loc, Located, Origin};
+use crate::hashing::FastMap;
 use crate::parse::command::Server as Program;
 use crate::rules::process::launch::{Launch, Setting};
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// A server a unit's image starts.
@@ -311,11 +311,11 @@ pub fn link(
 ) -> Vec<Unit> {
     // Indexed once: builds by Dockerfile, runs by repository (a unit
     // looks only at the runs of the repositories it is built as).
-    let mut builds_of: HashMap<&PathBuf, Vec<&Build>> = HashMap::new();
+    let mut builds_of: FastMap<&PathBuf, Vec<&Build>> = FastMap::default();
     for b in builds {
         builds_of.entry(&b.dockerfile).or_default().push(b);
     }
-    let mut runs_of: HashMap<String, Vec<(usize, &std::sync::Arc<Run>)>> = HashMap::new();
+    let mut runs_of: FastMap<String, Vec<(usize, &std::sync::Arc<Run>)>> = FastMap::default();
     for (i, r) in runs.iter().enumerate() {
         runs_of
             .entry(r.image.repository())
@@ -328,7 +328,7 @@ pub fn link(
         .map(|r| crate::project::key(&r.at.file))
         .collect();
     // Services by their first selector label.
-    let mut services_by: HashMap<(&str, &str), Vec<&ServicePorts>> = HashMap::new();
+    let mut services_by: FastMap<(&str, &str), Vec<&ServicePorts>> = FastMap::default();
     for s in services {
         if let Some((k, v)) = s.selector.iter().next() {
             services_by

@@ -66,7 +66,7 @@ impl Rule for SourceBindMounted {
             return;
         }
         // An anchor's mounts come back with every alias: report each once.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::hashing::FastSet::default();
         for (s, dockerfile, _) in cx.services() {
             if s.get("build").is_none() || s.builds_development_stage() {
                 continue;

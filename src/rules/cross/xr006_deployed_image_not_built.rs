@@ -142,7 +142,7 @@ impl Rule for DeployedImageNotBuilt {
                 .map(|i| owner(i))
                 .filter(|o| !o.is_empty())
                 .collect();
-            let mut by_repo: std::collections::HashMap<String, Vec<&Build>> = Default::default();
+            let mut by_repo: crate::hashing::FastMap<String, Vec<&Build>> = Default::default();
             for b in builds {
                 if let Some(i) = &b.image {
                     by_repo.entry(i.repository()).or_default().push(b);

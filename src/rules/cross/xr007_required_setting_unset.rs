@@ -104,7 +104,7 @@ impl Rule for RequiredSettingUnset {
             }
         }
         // Env-file keys by name in capitals: (file key, key as written).
-        let mut env_files: std::collections::HashMap<String, Vec<(PathBuf, &str)>> =
+        let mut env_files: crate::hashing::FastMap<String, Vec<(PathBuf, &str)>> =
             Default::default();
         for (f, k, _) in cx.project.env_keys() {
             env_files

@@ -117,7 +117,7 @@ impl Rule for SettingNameUnknown {
         }
         // The names of each prefix's fields, made once.
         let known_of: Vec<Vec<(String, bool)>> = prefixes.iter().map(|(_, c)| known(c)).collect();
-        let exact: Vec<std::collections::HashSet<String>> = known_of
+        let exact: Vec<crate::hashing::FastSet<String>> = known_of
             .iter()
             .map(|names| names.iter().map(|(n, _)| n.to_ascii_uppercase()).collect())
             .collect();

@@ -81,11 +81,11 @@ impl Rule for CdInRun {
                 }
             }
         }
-        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut counts: crate::hashing::FastMap<&str, usize> = crate::hashing::FastMap::default();
         for (t, _, _, _) in &entered {
             *counts.entry(t.as_str()).or_default() += 1;
         }
-        let mut reported: std::collections::HashSet<(&str, usize)> = Default::default();
+        let mut reported: crate::hashing::FastSet<(&str, usize)> = Default::default();
         for (target, span, shown, run) in &entered {
             let n = counts.get(target.as_str()).copied().unwrap_or(0);
             // One finding per RUN and folder.

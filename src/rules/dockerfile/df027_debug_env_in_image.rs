@@ -1,6 +1,6 @@
 use super::*;
+use crate::hashing::FastMap;
 use crate::parse::dockerfile::Pair;
-use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it checks
@@ -65,7 +65,7 @@ impl Rule for DebugEnvInImage {
 
     fn dockerfile(&self, cx: &DockerContext<'_>, out: &mut Findings) {
         // Only the value that takes effect counts: the last one per key.
-        let mut last: HashMap<&str, &Pair> = HashMap::new();
+        let mut last: FastMap<&str, &Pair> = FastMap::default();
         let envs = cx
             .dockerfile
             .final_instructions()

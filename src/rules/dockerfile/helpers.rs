@@ -144,7 +144,7 @@ pub fn packages<'a>(cmd: &'a SimpleCommand, sub: &Word) -> impl Iterator<Item = 
 #[derive(Default)]
 pub struct Removals<'a> {
     /// Package name -> offset of the last command removing it.
-    named: std::collections::HashMap<&'a str, usize>,
+    named: crate::hashing::FastMap<&'a str, usize>,
     /// Offset of the last auto-remove.
     auto: Option<usize>,
 }

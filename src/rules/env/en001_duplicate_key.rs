@@ -40,7 +40,7 @@ impl Rule for DuplicateKey {
     impl_meta!();
 
     fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
-        let mut first: HashMap<&str, &Entry> = HashMap::new();
+        let mut first: FastMap<&str, &Entry> = FastMap::default();
         for e in &cx.env.entries {
             let Some(earlier) = first.insert(e.key.as_str(), e) else {
                 continue;

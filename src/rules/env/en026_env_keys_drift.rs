@@ -1,5 +1,5 @@
 use super::*;
-use std::collections::HashSet;
+use crate::hashing::FastSet;
 
 declare_rule! {
     /// ## What it checks
@@ -48,8 +48,8 @@ impl Rule for EnvKeysDrift {
             .unwrap_or_default();
         // Keys in sets: looking each one up in the other file's list
         // would cost the product of the two files' lengths.
-        let documented: HashSet<&str> = template.entries.iter().map(|t| t.key.as_str()).collect();
-        let set: HashSet<&str> = cx.env.entries.iter().map(|e| e.key.as_str()).collect();
+        let documented: FastSet<&str> = template.entries.iter().map(|t| t.key.as_str()).collect();
+        let set: FastSet<&str> = cx.env.entries.iter().map(|e| e.key.as_str()).collect();
         for e in &cx.env.entries {
             if !documented.contains(e.key.as_str()) {
                 out.report(

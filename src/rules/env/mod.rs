@@ -22,10 +22,10 @@ mod en026_env_keys_drift;
 use super::{EnvContext, Rule};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Edit, Findings};
+use crate::hashing::FastMap;
 use crate::impl_meta;
 use crate::parse::dotenv::{Entry, Environment, Line, Quote};
 use crate::source::Span;
-use std::collections::HashMap;
 
 /// The env file's name, for messages.
 fn file_name(cx: &EnvContext<'_>) -> String {

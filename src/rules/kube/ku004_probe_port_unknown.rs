@@ -54,7 +54,7 @@ impl Rule for ProbePortUnknown {
         // `--health-probe-bind-address=:8081`), is served. The numbers
         // each workload's containers declare, gathered once per workload.
         for w in cx.workloads {
-            let siblings: std::collections::HashSet<i64> = w
+            let siblings: crate::hashing::FastSet<i64> = w
                 .containers()
                 .iter()
                 .flat_map(|s| s.ports())
@@ -72,7 +72,7 @@ impl ProbePortUnknown {
         &self,
         w: &Workload<'_>,
         c: &Container<'_>,
-        siblings: &std::collections::HashSet<i64>,
+        siblings: &crate::hashing::FastSet<i64>,
         out: &mut Findings,
     ) {
         {

@@ -52,7 +52,7 @@ impl Rule for MemoryVolumeUnbounded {
                 .unwrap_or(&[]);
             // Per volume name: every mount is `/dev/shm` in a container with
             // a memory limit (one pass over the mounts, whatever their count).
-            let mut shm: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+            let mut shm: crate::hashing::FastMap<&str, bool> = crate::hashing::FastMap::default();
             for c in w.containers() {
                 let limited = c
                     .get("resources")

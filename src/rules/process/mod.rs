@@ -327,7 +327,7 @@ pub fn check_supervisor(
     run_launches(file, &file.path, &all, config, project, selection, out);
     // The servers a program's script starts are the program's too
     // (their own lint is the script's).
-    let mut parsed = scripts::Parsed::new();
+    let mut parsed = scripts::Parsed::default();
     for p in &mut programs {
         if let Some(command) = p.section.get("command")
             && crate::project::facts::entrypoint::named_by_command(command)
@@ -372,7 +372,7 @@ pub fn check_systemd(
     // The servers its `ExecStart=` scripts start are its servers too
     // (their own lint is the script's).
     let start = launch::Start::of_systemd_service(service, file);
-    let mut parsed = scripts::Parsed::new();
+    let mut parsed = scripts::Parsed::default();
     for e in service.entries.iter().filter(|e| e.key == "ExecStart") {
         launches.extend(scripts::through_scripts(
             e,

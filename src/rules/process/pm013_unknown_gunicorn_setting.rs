@@ -164,7 +164,7 @@ impl Rule for UnknownGunicornSetting {
     impl_meta!();
 
     fn gunicorn_config(&self, cx: &ConfigContext<'_>, out: &mut Findings) {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::hashing::FastSet::default();
         for a in &cx.module.assignments {
             let n = a.name.as_str();
             if n.starts_with('_')

@@ -38,7 +38,7 @@ pub fn in_launched_script<'p>(
 
 /// A shell script read once for the launches of a check (a supervisord
 /// file's programs may all start the same one).
-pub type Parsed = std::collections::HashMap<std::path::PathBuf, std::rc::Rc<Read>>;
+pub type Parsed = crate::hashing::FastMap<std::path::PathBuf, std::rc::Rc<Read>>;
 
 /// What a script says for its launches, read once.
 pub struct Read {

@@ -84,7 +84,7 @@ enum Reach<'p> {
 fn reach<'p>(
     project: &'p crate::project::Project,
     file: &std::path::Path,
-    seen: &mut std::collections::HashSet<std::path::PathBuf>,
+    seen: &mut crate::hashing::FastSet<std::path::PathBuf>,
 ) -> Reach<'p> {
     let mut callers = project.callers_of(file).peekable();
     if callers.peek().is_none() {
@@ -114,7 +114,7 @@ impl Rule for PermissionsMissing {
     fn project(&self, cx: &ProjectContext<'_>, out: &mut ProjectFindings) {
         for job in cx.project.called_jobs() {
             let file = cx.project.key(&job.at.file);
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = crate::hashing::FastSet::default();
             match reach(cx.project, &file, &mut seen) {
                 Reach::Capped => {}
                 Reach::Open(c) => {

@@ -1,5 +1,5 @@
 use super::*;
-use std::collections::HashSet;
+use crate::hashing::FastSet;
 
 declare_rule! {
     /// ## What it checks
@@ -80,7 +80,7 @@ impl Rule for DeployWithoutTests {
         // graph rather than one walk per job.
         let graph = w.needs_graph();
         let tests_before = {
-            let test_ids: HashSet<&str> = test_jobs.iter().copied().collect();
+            let test_ids: FastSet<&str> = test_jobs.iter().copied().collect();
             graph.any_ancestor(&w.jobs, |a| test_ids.contains(a.id.text.as_str()))
         };
         // `on: workflow_run` with a success condition: the tests ran elsewhere.

@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::suggestion;
-use std::collections::{HashMap, HashSet};
+use crate::hashing::{FastMap, FastSet};
 
 declare_rule! {
     /// ## What it checks
@@ -130,7 +130,7 @@ impl Rule for InvalidWorkflow {
         unknown_keys(w.root, TOP_KEYS, "workflow", out);
         let ids: Vec<&str> = w.jobs.iter().map(|j| j.id.text.as_str()).collect();
         // Looked up once per `needs` entry: a set, not a scan of every job.
-        let known: HashSet<&str> = ids.iter().copied().collect();
+        let known: FastSet<&str> = ids.iter().copied().collect();
         for job in &w.jobs {
             unknown_keys(job.node, JOB_KEYS, "job", out);
             if job.runs_on.is_none() && job.uses.is_none() {
@@ -154,7 +154,7 @@ impl Rule for InvalidWorkflow {
                     );
                 }
             }
-            let mut seen: HashMap<&str, crate::source::Span> = HashMap::new();
+            let mut seen: FastMap<&str, crate::source::Span> = FastMap::default();
             for step in &job.steps {
                 unknown_keys(step.node, STEP_KEYS, "step", out);
                 match (

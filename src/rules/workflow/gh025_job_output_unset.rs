@@ -77,7 +77,7 @@ impl Rule for JobOutputUnset {
                 continue;
             };
             // Steps by id, lower-cased (contexts compare without case).
-            let by_id: std::collections::HashMap<String, &Step<'_>> = job
+            let by_id: crate::hashing::FastMap<String, &Step<'_>> = job
                 .steps
                 .iter()
                 .filter_map(|s| Some((s.id.as_ref()?.text.to_ascii_lowercase(), s)))
