@@ -5,6 +5,7 @@
 
 use crate::diagnostic::Severity;
 use crate::discover::FileKind;
+use crate::paths::FastPath;
 use crate::registry::OptionKind;
 use crate::rules;
 use crate::select::{FailOn, Selector};
@@ -169,7 +170,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
 /// Loads the configuration file at `path` (`pyproject.toml` reads `[tool.prodlint]`).
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = read(path)?;
-    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    let is_pyproject = path.fast_file_name().is_some_and(|n| n == "pyproject.toml");
     parse(&text, path, is_pyproject)
 }
 
@@ -204,7 +205,7 @@ pub fn parse(text: &str, path: &Path, is_pyproject: bool) -> Result<Config, Conf
     let mut config = Config {
         path: Some(path.to_path_buf()),
         root: path
-            .parent()
+            .fast_parent()
             .map(Path::to_path_buf)
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| PathBuf::from(".")),

@@ -1,6 +1,7 @@
 //! Walking the paths the user gave and deciding what kind each file is.
 
 use crate::config::{Config, PathBase, glob_set};
+use crate::paths::FastPath;
 use globset::GlobSet;
 use std::path::{Path, PathBuf};
 
@@ -78,7 +79,7 @@ impl FileKind {
     /// file with supervisord sections is a supervisord configuration.
     pub fn refine(self, path: &Path, text: &str) -> FileKind {
         let ini = path
-            .extension()
+            .fast_extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("conf") || e.eq_ignore_ascii_case("ini"));
         if self == FileKind::Text
@@ -88,7 +89,7 @@ impl FileKind {
             return FileKind::Supervisor;
         }
         let yaml = path
-            .extension()
+            .fast_extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
         if self == FileKind::Text && yaml && crate::parse::kube::looks_like_manifest(text) {
@@ -99,7 +100,7 @@ impl FileKind {
 
     /// Kind from the file name alone.
     pub fn detect(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
+        let name = path.fast_file_name()?.to_str()?;
         let lower = name.to_ascii_lowercase();
         if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
             return Some(FileKind::DockerIgnore);
@@ -141,8 +142,8 @@ impl FileKind {
             return Some(FileKind::Systemd);
         }
         let in_supervisor_dir = path
-            .parent()
-            .and_then(|p| p.file_name())
+            .fast_parent()
+            .and_then(|p| p.fast_file_name())
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with("supervisor"));
         if (lower.starts_with("supervisor") || in_supervisor_dir)
@@ -154,13 +155,13 @@ impl FileKind {
         if lower == "action.yml" || lower == "action.yaml" {
             return Some(FileKind::Action);
         }
-        let parent = path.parent();
+        let parent = path.fast_parent();
         let in_workflows = parent
-            .and_then(|p| p.file_name())
+            .and_then(|p| p.fast_file_name())
             .is_some_and(|n| n == "workflows")
             && parent
                 .and_then(Path::parent)
-                .and_then(|p| p.file_name())
+                .and_then(|p| p.fast_file_name())
                 .is_some_and(|n| n == ".github");
         if yaml && in_workflows {
             return Some(FileKind::Workflow);

@@ -11,6 +11,7 @@ use crate::parse::dotenv;
 use crate::parse::template;
 use crate::parse::workflow::{Action, Workflow};
 use crate::parse::yaml;
+use crate::paths::FastPath;
 use crate::project::Project;
 use crate::purpose::Purpose;
 use crate::rules::meta::{FileSkipped, InternalError, ParseError, TemplateNotLinted};
@@ -242,7 +243,7 @@ fn run_rules(
     // A Python file is parsed once: the gunicorn rules and the secret
     // scan read the same parse.
     let is_python = matches!(kind, FileKind::Gunicorn | FileKind::Text)
-        && source.path.extension().is_some_and(|e| e == "py");
+        && source.path.fast_extension().is_some_and(|e| e == "py");
     // The project's parse of this module, when it made one.
     // (A gunicorn configuration's parse has its configuration view.)
     let mut python: Option<Arc<crate::parse::python::PyFile>> = if is_python {
@@ -381,7 +382,7 @@ fn run_rules(
             }
             let name = source
                 .path
-                .file_name()
+                .fast_file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             let environment = env.environment(&name);
@@ -797,7 +798,7 @@ pub fn lint_text(
 ) -> FileReport {
     let rel = settings.base.relative(path);
     let below = if rel.is_absolute() {
-        PathBuf::from(path.file_name().unwrap_or_default())
+        PathBuf::from(path.fast_file_name().unwrap_or_default())
     } else {
         rel
     };
@@ -845,7 +846,8 @@ fn lint_text_keeping(
     // input and in the editor alike).
     let kind = match kind {
         Some(FileKind::Text)
-            if path.extension().is_some_and(|e| e == "py") && project.is_named_config(path) =>
+            if path.fast_extension().is_some_and(|e| e == "py")
+                && project.is_named_config(path) =>
         {
             Some(FileKind::Gunicorn)
         }
@@ -1107,11 +1109,11 @@ fn stands_alone(c: &Candidate) -> bool {
         // Nor a shell script, which a launcher may start (its servers are
         // linted as the launcher runs them).
         Some(FileKind::Text) => {
-            !c.path.extension().is_some_and(|e| {
+            !c.path.fast_extension().is_some_and(|e| {
                 ["py", "yml", "yaml", "conf", "ini"]
                     .iter()
                     .any(|x| e.eq_ignore_ascii_case(x))
-            }) && !c.path.file_name().is_some_and(|n| {
+            }) && !c.path.fast_file_name().is_some_and(|n| {
                 crate::project::facts::entrypoint::names_script(&n.to_string_lossy())
             })
         }

@@ -4,6 +4,7 @@
 use crate::diagnostic::{Applicability, Finding};
 use crate::discover::FileKind;
 use crate::engine::{Settings, lint_source};
+use crate::paths::FastPath;
 use crate::source::SourceFile;
 
 /// Applies the fixes of `findings` to `text` once. Returns the new text and
@@ -73,7 +74,7 @@ pub fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<(
     let target = std::fs::canonicalize(path)?;
     let meta = std::fs::metadata(&target)?;
     let dir = target
-        .parent()
+        .fast_parent()
         .ok_or_else(|| std::io::Error::other("the file has no folder"))?;
     // A short name: the file's own may be near the file system's limit.
     let temp = dir.join(format!(".prodlint-{}.tmp", std::process::id()));

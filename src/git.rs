@@ -2,6 +2,7 @@
 //! `.gitignore` ignores it. Read once per repository and cached; no
 //! program is ever run (see `git_index`).
 
+use crate::paths::FastPath;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -76,8 +77,12 @@ pub fn is_tracked(path: &Path) -> Option<bool> {
 /// new buffer) when its folder exists.
 fn absolute(path: &Path) -> Option<PathBuf> {
     std::fs::canonicalize(path).ok().or_else(|| {
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
-        Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
+        let dir = path.fast_parent().filter(|d| !d.as_os_str().is_empty())?;
+        Some(
+            std::fs::canonicalize(dir)
+                .ok()?
+                .join(path.fast_file_name()?),
+        )
     })
 }
 

@@ -6,6 +6,7 @@
 //! does not follow a `.gitignore` that is a symbolic link, nor do we.
 
 use crate::hashing::FastMap;
+use crate::paths::FastPath;
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::path::{Path, PathBuf};
@@ -89,7 +90,7 @@ impl IgnoreFiles {
             return found.clone();
         }
         let parent = dir
-            .parent()
+            .fast_parent()
             .filter(|_| stop != Some(dir))
             .map(|p| self.stack(p, stop));
         let top = stop == Some(dir);
@@ -115,7 +116,7 @@ impl IgnoreFiles {
         stop: Option<&Path>,
         parents_checked: bool,
     ) -> bool {
-        let Some(dir) = path.parent() else {
+        let Some(dir) = path.fast_parent() else {
             return false;
         };
         for rules in self.stack(dir, stop).iter() {

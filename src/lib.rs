@@ -13,6 +13,7 @@ pub mod git_index;
 pub mod hashing;
 pub mod ignore_files;
 pub mod parse;
+pub mod paths;
 pub mod phases;
 pub mod project;
 pub mod purpose;

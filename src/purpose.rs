@@ -6,6 +6,7 @@
 //! signals; `[purposes]` in the configuration wins over the guess.
 
 use crate::discover::FileKind;
+use crate::paths::FastPath;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -170,7 +171,7 @@ fn is_test_dir(n: &str) -> bool {
 pub fn below(path: &Path, root: Option<&Path>) -> std::path::PathBuf {
     match root.and_then(|r| path.strip_prefix(r).ok()) {
         Some(rel) => rel.to_path_buf(),
-        None => std::path::PathBuf::from(path.file_name().unwrap_or_default()),
+        None => std::path::PathBuf::from(path.fast_file_name().unwrap_or_default()),
     }
 }
 
@@ -178,7 +179,7 @@ pub fn below(path: &Path, root: Option<&Path>) -> std::path::PathBuf {
 /// (`rel`), its kind and its text.
 pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     let name = rel
-        .file_name()
+        .fast_file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     // In lower case, once: every question below ignores case. One string
@@ -187,7 +188,7 @@ pub fn guess(rel: &Path, kind: Option<FileKind>, text: &str) -> Purpose {
     // matches the empty, `.` or `..` parts a split gives where the path's
     // components would not.
     let parent = rel
-        .parent()
+        .fast_parent()
         .map(|p| p.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let dirs: Vec<&str> = parent

@@ -5,6 +5,7 @@ use super::cx::{Cx, Walked};
 use super::render::Scorecard;
 use crate::cli::{AuditArgs, AuditFormat, LevelArg};
 use crate::engine::{self, Settings};
+use crate::paths::FastPath;
 use crate::run::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail};
 use crate::select::Selector;
 use std::path::{Path, PathBuf};
@@ -23,13 +24,13 @@ const MAX_DOCUMENTS_TOTAL: usize = 32 << 20;
 /// linted ones.
 fn is_document(path: &Path) -> bool {
     let Some(name) = path
-        .file_name()
+        .fast_file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
     else {
         return false;
     };
     let ext = path
-        .extension()
+        .fast_extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let prose = matches!(ext.as_str(), "md" | "rst" | "txt" | "adoc" | "");
@@ -70,7 +71,7 @@ fn repository_name(paths: &[PathBuf]) -> String {
     paths
         .first()
         .and_then(|p| std::fs::canonicalize(p).ok())
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .and_then(|p| p.fast_file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default()
 }
 

@@ -6,6 +6,7 @@ use super::Evidence;
 use crate::discover::FileKind;
 use crate::engine::FileReport;
 use crate::hashing::FastMap;
+use crate::paths::FastPath;
 use crate::project::Project;
 use crate::project::facts::Loc;
 use crate::project::facts::app::{AppDef, Signal};
@@ -296,7 +297,7 @@ impl<'a> Cx<'a> {
     ) -> Option<Evidence> {
         self.project
             .texts_of(&[FileKind::Text, FileKind::Gunicorn])
-            .filter(|(p, _)| p.extension().is_some_and(|e| e == "py") && self.production(p))
+            .filter(|(p, _)| p.fast_extension().is_some_and(|e| e == "py") && self.production(p))
             .find_map(|(p, t)| Self::at_text(p, t, needle, message.clone()))
     }
 }

@@ -10,6 +10,7 @@
 use super::facts::Loc;
 use super::facts::app::{AppDef, Flag, Handler, Module, Signal};
 use crate::hashing::{FastMap, FastSet};
+use crate::paths::FastPath;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -105,7 +106,12 @@ pub struct Near {
 fn import_name(k: &Path) -> Option<String> {
     let stem = k.file_stem()?.to_string_lossy();
     if stem == "__init__" {
-        return Some(k.parent()?.file_name()?.to_string_lossy().to_string());
+        return Some(
+            k.fast_parent()?
+                .fast_file_name()?
+                .to_string_lossy()
+                .to_string(),
+        );
     }
     Some(stem.to_string())
 }
@@ -119,8 +125,8 @@ impl Apps {
     ) -> Apps {
         let (mut packages, mut repos) = (BTreeSet::new(), BTreeSet::new());
         for k in known {
-            if k.file_name().is_some_and(|n| n == "__init__.py")
-                && let Some(p) = k.parent()
+            if k.fast_file_name().is_some_and(|n| n == "__init__.py")
+                && let Some(p) = k.fast_parent()
             {
                 packages.insert(p.to_path_buf());
             }
@@ -186,9 +192,9 @@ impl Apps {
                 let ups = rest.chars().take_while(|c| *c == '.').count();
                 (ups, &rest[ups..])
             };
-            let mut base = from.parent()?.to_path_buf();
+            let mut base = from.fast_parent()?.to_path_buf();
             for _ in 0..ups {
-                base = base.parent()?.to_path_buf();
+                base = base.fast_parent()?.to_path_buf();
             }
             for part in rest.split('.').filter(|p| !p.is_empty()) {
                 base.push(part);
@@ -235,7 +241,7 @@ impl Apps {
     /// module's folder.
     pub fn runs(&self) -> impl Iterator<Item = (String, PathBuf)> + '_ {
         self.modules.iter().flat_map(|(k, m)| {
-            let dir = k.parent().map(Path::to_path_buf).unwrap_or_default();
+            let dir = k.fast_parent().map(Path::to_path_buf).unwrap_or_default();
             m.runs.iter().map(move |spec| (spec.clone(), dir.clone()))
         })
     }
@@ -513,7 +519,7 @@ impl Apps {
             .modules
             .range(repo.clone()..)
             .take_while(|(mk, _)| mk.starts_with(&repo))
-            .filter(|(mk, _)| mk.extension().is_none_or(|e| e != "py"))
+            .filter(|(mk, _)| mk.fast_extension().is_none_or(|e| e != "py"))
         {
             near.signals
                 .extend(m.signals.iter().map(|(s, span)| (*s, loc(mk, span))));
@@ -538,9 +544,9 @@ impl Apps {
 
     /// The folder above the top-most package holding `k`.
     pub fn package_root(&self, k: &Path) -> PathBuf {
-        let mut dir = k.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut dir = k.fast_parent().map(Path::to_path_buf).unwrap_or_default();
         while self.packages.contains(&dir) {
-            match dir.parent() {
+            match dir.fast_parent() {
                 Some(p) => dir = p.to_path_buf(),
                 None => break,
             }

@@ -9,6 +9,7 @@
 use super::{Project, dir_of, key};
 use crate::discover::FileKind;
 use crate::parse::{dockerignore::DockerIgnore, dotenv::EnvFile};
+use crate::paths::FastPath;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,10 +40,10 @@ fn template_names(name: &str) -> Vec<String> {
 /// the user gave `path`.
 fn beside(path: &Path, names: fn(&str) -> Vec<String>) -> Vec<PathBuf> {
     let dir = path
-        .parent()
+        .fast_parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let Some(name) = path.file_name() else {
+    let Some(name) = path.fast_file_name() else {
         return Vec::new();
     };
     names(&name.to_string_lossy())
@@ -163,7 +164,7 @@ impl Project {
                 _ => continue,
             };
             let dir = dir_of(&fk.0);
-            let Some(name) = f.input.path.file_name() else {
+            let Some(name) = f.input.path.fast_file_name() else {
                 continue;
             };
             for n in names(&name.to_string_lossy()) {

@@ -3,6 +3,7 @@
 //! above it that declares dependencies.
 
 use crate::parse::dependencies::{self, Format, Requirement};
+use crate::paths::FastPath;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -32,7 +33,7 @@ impl FileDeps {
     /// Reads one dependency file (or `setup.py`) at the key `path`.
     pub fn read(path: &Path, text: &str) -> Option<FileDeps> {
         let name = path
-            .file_name()
+            .fast_file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         let requirements = match Format::of(&name) {

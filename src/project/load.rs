@@ -8,6 +8,7 @@
 use super::{FileFacts, Input, Key, Project};
 use crate::discover::{Candidate, FileKind};
 use crate::parse::template;
+use crate::paths::FastPath;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,7 +31,7 @@ const INDEXED: [&str; 5] = [
 pub fn may_be_manifest(c: &Candidate) -> bool {
     matches!(c.kind, Some(FileKind::Text | FileKind::Kubernetes))
         && c.path
-            .extension()
+            .fast_extension()
             .is_some_and(|e| e == "yml" || e == "yaml")
 }
 
@@ -52,7 +53,7 @@ pub fn may_feed(c: &Candidate) -> bool {
         ) => true,
         Some(FileKind::Text) => {
             may_be_manifest(c)
-                || c.path.extension().is_some_and(|e| {
+                || c.path.fast_extension().is_some_and(|e| {
                     e.eq_ignore_ascii_case("conf")
                         || e.eq_ignore_ascii_case("ini")
                         || e == "py"
@@ -62,7 +63,7 @@ pub fn may_feed(c: &Candidate) -> bool {
                         // A logging configuration (`log_config.json`).
                         || (e == "json"
                             && c.path
-                                .file_name()
+                                .fast_file_name()
                                 .is_some_and(|n| n.to_string_lossy().contains("log")))
                 })
         }
@@ -76,7 +77,8 @@ const BUILD_COMMANDS: &[&str] = &["docker build", "docker buildx build", "docker
 /// A shell script that builds images (`docker build`, `docker buildx
 /// build`, `docker image build`).
 fn builds_images(path: &Path, text: &str) -> bool {
-    path.extension().is_some_and(|e| e == "sh" || e == "bash")
+    path.fast_extension()
+        .is_some_and(|e| e == "sh" || e == "bash")
         && BUILD_COMMANDS.iter().any(|w| text.contains(w))
 }
 
@@ -128,8 +130,8 @@ fn input_or_text(
                 && template::first_directive(&text, true).is_none()
         }
         FileKind::Text => {
-            path.file_name().is_some_and(|n| n == "setup.py")
-                || if path.extension().is_some_and(|e| e == "py") {
+            path.fast_file_name().is_some_and(|n| n == "setup.py")
+                || if path.fast_extension().is_some_and(|e| e == "py") {
                     !is_test_module(path, root.as_deref())
                         && crate::project::facts::app::python_may_say(&text)
                 } else {
@@ -229,8 +231,8 @@ pub fn feed_keeping_text(c: &Candidate, max_file_size: u64, budget: &ParseBudget
     // A test module's apps and clients are the test's: told by its path,
     // before it is read.
     if c.kind == Some(FileKind::Text)
-        && c.path.extension().is_some_and(|e| e == "py")
-        && c.path.file_name().is_some_and(|n| n != "setup.py")
+        && c.path.fast_extension().is_some_and(|e| e == "py")
+        && c.path.fast_file_name().is_some_and(|n| n != "setup.py")
         && is_test_module(&c.path, c.root.as_deref())
     {
         return Fed::Nothing;
@@ -355,7 +357,7 @@ struct Listed(crate::hashing::FastMap<Key, crate::hashing::FastSet<Vec<u8>>>);
 
 impl Listed {
     fn may_exist(&self, path: &Path) -> bool {
-        match (path.parent(), path.file_name()) {
+        match (path.fast_parent(), path.fast_file_name()) {
             (Some(dir), Some(name)) => self
                 .0
                 .get(super::b(dir))
@@ -374,7 +376,8 @@ pub fn above(candidates: &[Candidate]) -> Above {
     // configuration; dependency files always (what does this code use?).
     let launchers = candidates.iter().any(|c| {
         c.kind == Some(FileKind::Gunicorn)
-            || (c.kind == Some(FileKind::Text) && c.path.extension().is_some_and(|e| e == "py"))
+            || (c.kind == Some(FileKind::Text)
+                && c.path.fast_extension().is_some_and(|e| e == "py"))
     });
     // Distinct folders first, as keys (absolute, by name; the working
     // folder asked once).
@@ -418,9 +421,9 @@ pub fn above(candidates: &[Candidate]) -> Above {
         for (d, listing) in listed {
             let root = listing.as_ref().is_some_and(|l| {
                 l.iter()
-                    .any(|(p, _)| p.file_name().is_some_and(|n| n == ".git"))
+                    .any(|(p, _)| p.fast_file_name().is_some_and(|n| n == ".git"))
             });
-            if !root && let Some(up) = d.parent() {
+            if !root && let Some(up) = d.fast_parent() {
                 level.push(up.to_path_buf());
             }
             listings.insert(Key(d), listing);
@@ -441,12 +444,12 @@ pub fn above(candidates: &[Candidate]) -> Above {
             .filter_map(|(path, _)| {
                 let kind = FileKind::detect(path)?;
                 let read = match kind {
-                    FileKind::Text => path.file_name().is_some_and(|n| n == "setup.py"),
+                    FileKind::Text => path.fast_file_name().is_some_and(|n| n == "setup.py"),
                     FileKind::Dependencies => true,
                     FileKind::Dockerfile => {
                         if !launchers {
                             return matches!(
-                                path.file_name().and_then(|n| n.to_str()),
+                                path.fast_file_name().and_then(|n| n.to_str()),
                                 Some("Dockerfile" | "Containerfile" | "dockerfile")
                             )
                             .then_some((path.clone(), kind, false));
@@ -473,7 +476,7 @@ pub fn above(candidates: &[Candidate]) -> Above {
         let names = listing
             .into_iter()
             .filter(|(_, is_file)| *is_file)
-            .filter_map(|(p, _)| p.file_name().map(|n| n.as_encoded_bytes().to_vec()))
+            .filter_map(|(p, _)| p.fast_file_name().map(|n| n.as_encoded_bytes().to_vec()))
             .collect();
         listed.0.insert(d, names);
     }

@@ -20,6 +20,7 @@ use crate::discover::FileKind;
 use crate::parse::dockerfile::{self, Dockerfile};
 use crate::parse::python::{self, Module};
 use crate::parse::{ini, kube, procfile, yaml};
+use crate::paths::FastPath;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -677,13 +678,13 @@ fn served_modules(
     let mut by_name: crate::hashing::FastMap<String, Vec<&Key>> = Default::default();
     for k in known
         .iter()
-        .filter(|k| k.extension().is_some_and(|e| e == "py"))
+        .filter(|k| k.fast_extension().is_some_and(|e| e == "py"))
     {
-        let name = k.file_name().map(|n| n.to_string_lossy().to_string());
+        let name = k.fast_file_name().map(|n| n.to_string_lossy().to_string());
         let entry = match name.as_deref() {
             Some("__init__.py") => k
-                .parent()
-                .and_then(|p| p.file_name())
+                .fast_parent()
+                .and_then(|p| p.fast_file_name())
                 .map(|d| format!("{}/__init__.py", d.to_string_lossy())),
             other => other.map(str::to_string),
         };
@@ -767,7 +768,7 @@ fn b(path: &Path) -> &[u8] {
 /// `compose.override.yaml` (or `.yml`, `docker-compose.override.*`):
 /// the file `docker compose` reads over the compose file beside it.
 fn is_override_name(path: &Path) -> bool {
-    path.file_name()
+    path.fast_file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|name| {
             let stem = name
@@ -963,7 +964,7 @@ fn normalize_text(base: &str, rest: &str) -> String {
 
 /// A shell script by its name or its `#!` line.
 fn is_shell_script(k: &Path, text: &str) -> bool {
-    k.extension().is_some_and(|e| e == "sh" || e == "bash")
+    k.fast_extension().is_some_and(|e| e == "sh" || e == "bash")
         || text
             .lines()
             .next()
@@ -972,7 +973,7 @@ fn is_shell_script(k: &Path, text: &str) -> bool {
 
 /// The folder of a file (`.` for a bare name).
 pub fn dir_of(path: &Path) -> PathBuf {
-    path.parent()
+    path.fast_parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf()
@@ -1177,7 +1178,7 @@ impl Project {
         let mut by_name: crate::hashing::FastMap<&str, Vec<&Path>> =
             crate::hashing::FastMap::default();
         for k in &self.known {
-            if let Some(n) = k.0.file_name().and_then(|n| n.to_str())
+            if let Some(n) = k.0.fast_file_name().and_then(|n| n.to_str())
                 && wanted.contains(n)
             {
                 by_name.entry(n).or_default().push(k.0.as_path());
@@ -1239,7 +1240,7 @@ impl Project {
             crate::hashing::FastMap::default();
         for k in &self.known {
             if let Some(n) =
-                k.0.file_name()
+                k.0.fast_file_name()
                     .filter(|n| n.as_encoded_bytes().ends_with(b".py"))
             {
                 by_name.entry(n).or_default().push(k.0.as_path());
@@ -1278,7 +1279,7 @@ impl Project {
     pub fn set_rule_findings(&mut self, found: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>) {
         self.rule_finding_names = found
             .keys()
-            .filter_map(|k| k.file_name().map(std::ffi::OsStr::to_os_string))
+            .filter_map(|k| k.fast_file_name().map(std::ffi::OsStr::to_os_string))
             .collect();
         self.rule_findings = found;
     }
@@ -1292,7 +1293,7 @@ impl Project {
     pub fn rule_findings_in(&self, path: &Path) -> &[crate::diagnostic::Finding] {
         if self.rule_findings.is_empty()
             || path
-                .file_name()
+                .fast_file_name()
                 .is_none_or(|n| !self.rule_finding_names.contains(n))
         {
             return &[];
@@ -1328,7 +1329,7 @@ impl Project {
             matches!(i.kind, FileKind::DockerIgnore | FileKind::Env)
                 || (i.kind == FileKind::Text
                     && i.path
-                        .file_name()
+                        .fast_file_name()
                         .and_then(|n| n.to_str())
                         .is_some_and(facts::credentials::is_credential_file))
         });
@@ -1414,7 +1415,7 @@ impl Project {
         self.kustomized.clear();
         for k in &self.known {
             let name = k
-                .file_name()
+                .fast_file_name()
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default();
             if matches!(
@@ -1471,14 +1472,14 @@ impl Project {
         }
         f.companion = companions::parse(
             f.input.kind,
-            &k.file_name()
+            &k.fast_file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default(),
             &text,
         );
         match f.input.kind {
             FileKind::Dependencies => f.deps = deps::FileDeps::read(&k, &text),
-            FileKind::Text if k.file_name().is_some_and(|n| n == "setup.py") => {
+            FileKind::Text if k.fast_file_name().is_some_and(|n| n == "setup.py") => {
                 f.deps = deps::FileDeps::read(&k, &text)
             }
             FileKind::Dockerfile => {
@@ -1562,7 +1563,7 @@ impl Project {
                 // Held for the file's own lint: a configuration is parsed once.
                 *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
             }
-            FileKind::Text if k.extension().is_some_and(|e| e == "py") => {
+            FileKind::Text if k.fast_extension().is_some_and(|e| e == "py") => {
                 let py = python::parse_file(&text, false);
                 let app = facts::app::Module::read(&py);
                 f.app = (!app.is_empty()).then(|| Box::new(app));
@@ -1574,7 +1575,7 @@ impl Project {
                 // what production runs with (purposes say which is which).
                 let rel = crate::purpose::below(&f.input.path, f.input.root.as_deref());
                 let name = k
-                    .file_name()
+                    .fast_file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default();
                 if crate::purpose::guess(&rel, Some(FileKind::Env), "")
@@ -1591,11 +1592,14 @@ impl Project {
                 }
             }
             FileKind::Text
-                if k.file_name()
+                if k.fast_file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(facts::credentials::is_credential_file) =>
             {
-                let name = k.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                let name = k
+                    .fast_file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
                 f.credentials = Some(facts::credentials::literal_line(name, &text));
             }
             FileKind::Text if is_shell_script(&k, &text) => {
@@ -1899,7 +1903,7 @@ impl Project {
         if !is_override_name(me) {
             return None;
         }
-        let dir = me.parent()?;
+        let dir = me.fast_parent()?;
         [
             "compose.yaml",
             "compose.yml",
@@ -2293,7 +2297,7 @@ impl Project {
                 let production = f
                     .input
                     .path
-                    .file_name()
+                    .fast_file_name()
                     .is_some_and(|n| n.to_string_lossy().contains("prod"));
                 env.iter()
                     .filter(|(k, _, _)| names.iter().any(|n| same(k, n)))
@@ -2720,7 +2724,7 @@ impl Project {
             .take_while(|(k, _)| k.bytes().starts_with(prefix))
             .filter(|(k, _)| !k.bytes()[prefix.len()..].contains(&b'/'))
             .filter(|(k, _)| {
-                k.file_name()
+                k.fast_file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with("supervisor") && n.ends_with(".conf"))
             })
@@ -2748,7 +2752,7 @@ impl Project {
         let mut out = Vec::new();
         if let Some(n) = named {
             let name = Path::new(n)
-                .file_name()
+                .fast_file_name()
                 .map(PathBuf::from)
                 .unwrap_or_default();
             for f in FOLDERS {

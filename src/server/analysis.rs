@@ -5,6 +5,7 @@ use crate::diagnostic::Finding;
 use crate::discover::{Classifier, FileKind};
 use crate::engine::{self, Settings};
 use crate::fix;
+use crate::paths::FastPath;
 use crate::source::SourceFile;
 use std::path::{Path, PathBuf};
 
@@ -126,7 +127,7 @@ fn prepare(path: &Path, text: &str, config_path: Option<&Path>) -> Prepared {
 }
 
 fn folder(path: &Path) -> PathBuf {
-    path.parent()
+    path.fast_parent()
         .filter(|d| !d.as_os_str().is_empty())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

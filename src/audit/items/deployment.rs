@@ -4,6 +4,7 @@
 use super::{Cx, Decision, first};
 use crate::audit::{Evidence, ItemDef, Level, Section};
 use crate::discover::FileKind;
+use crate::paths::FastPath;
 use std::collections::BTreeMap;
 
 pub static MULTI_STAGE: ItemDef = ItemDef {
@@ -201,7 +202,7 @@ fn rollback(cx: &Cx) -> Decision {
         }
     }
     if let Some(w) = cx.files_of(FileKind::Workflow).find(|w| {
-        w.path.file_name().is_some_and(|n| {
+        w.path.fast_file_name().is_some_and(|n| {
             n.to_string_lossy()
                 .to_ascii_lowercase()
                 .contains("rollback")
@@ -260,7 +261,7 @@ fn env_split(cx: &Cx) -> Decision {
         }
         let name = w
             .path
-            .file_name()
+            .fast_file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         // Templates set nothing.
@@ -271,10 +272,10 @@ fn env_split(cx: &Cx) -> Decision {
         // `compose.prod.yml`, `values-dev.yaml`) or in the folder of an
         // overlay (`overlays/prod/`, `environments/staging/`), never in
         // any folder above (`load_testing/…` is no environment).
-        let parent = w.path.parent();
+        let parent = w.path.fast_parent();
         let overlay = parent
-            .and_then(|p| p.parent())
-            .and_then(|p| p.file_name())
+            .and_then(|p| p.fast_parent())
+            .and_then(|p| p.fast_file_name())
             .is_some_and(|n| {
                 matches!(
                     n.to_string_lossy().as_ref(),
@@ -283,7 +284,7 @@ fn env_split(cx: &Cx) -> Decision {
             });
         let tail: std::path::PathBuf = if overlay {
             parent
-                .and_then(|p| p.file_name())
+                .and_then(|p| p.fast_file_name())
                 .map(Into::into)
                 .unwrap_or_default()
         } else {

@@ -2,6 +2,7 @@
 
 use super::{Cx, Decision, by_signal};
 use crate::audit::{ItemDef, Level, Section};
+use crate::paths::FastPath;
 use crate::project::facts::app::Signal;
 
 pub static JSON_LOGS: ItemDef = ItemDef {
@@ -150,7 +151,9 @@ fn alerting(cx: &Cx) -> Decision {
                 .map(|(p, t)| (p, t.as_ref())),
         );
     for (path, text) in texts {
-        let yaml = path.extension().is_some_and(|e| e == "yml" || e == "yaml");
+        let yaml = path
+            .fast_extension()
+            .is_some_and(|e| e == "yml" || e == "yaml");
         if !yaml {
             continue;
         }
@@ -166,7 +169,7 @@ fn alerting(cx: &Cx) -> Decision {
                 "Alertmanager routes alerts to receivers",
             )
         } else if path
-            .file_name()
+            .fast_file_name()
             .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().contains("sentry"))
             && text.contains("alert")
         {

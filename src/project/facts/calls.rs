@@ -7,6 +7,7 @@ use super::{Loc, Stated};
 use crate::parse::expr;
 use crate::parse::workflow::{Action, Step, Workflow};
 use crate::parse::yaml::Node;
+use crate::paths::FastPath;
 use crate::rules::workflow::taint::{Origin, Scope};
 use std::path::{Path, PathBuf};
 
@@ -88,14 +89,14 @@ fn fixed_context(c: &str) -> bool {
 /// there), else the folder of the file (an `action.yml` at the root).
 fn root_of(path: &Path) -> PathBuf {
     let key = crate::project::key(path);
-    let mut at = key.parent();
+    let mut at = key.fast_parent();
     while let Some(dir) = at {
-        if dir.file_name().is_some_and(|n| n == ".github") {
+        if dir.fast_file_name().is_some_and(|n| n == ".github") {
             return dir
-                .parent()
+                .fast_parent()
                 .map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
         }
-        at = dir.parent();
+        at = dir.fast_parent();
     }
     crate::project::dir_of(&key)
 }

@@ -10,6 +10,7 @@ use crate::parse::image::ImageRef;
 use crate::parse::workflow::Workflow;
 use crate::parse::yaml::Node;
 use crate::parse::{kube, shell};
+use crate::paths::FastPath;
 use crate::source::Span;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -358,7 +359,7 @@ fn dockerfile_key(root: &Path, context: &str, file: Option<&str>) -> PathBuf {
 /// `.github/workflows/`.
 pub fn workflow_root(path: &Path) -> PathBuf {
     let key = crate::project::key(path);
-    key.parent()
+    key.fast_parent()
         .and_then(Path::parent)
         .and_then(Path::parent)
         .map_or_else(|| PathBuf::from("/"), Path::to_path_buf)
@@ -750,12 +751,12 @@ fn names_folder(image: &ImageRef, dir: &Path) -> bool {
         return false;
     };
     let part = |p: Option<&std::ffi::OsStr>| p.map(|n| n.to_string_lossy().to_ascii_lowercase());
-    let Some(folder) = part(dir.file_name()) else {
+    let Some(folder) = part(dir.fast_file_name()) else {
         return false;
     };
     !name.is_empty()
         && (name == folder
-            || part(dir.parent().and_then(Path::file_name))
+            || part(dir.fast_parent().and_then(Path::file_name))
                 .is_some_and(|parent| name == format!("{parent}-{folder}")))
 }
 
@@ -793,7 +794,7 @@ pub fn from_compose(path: &Path, compose: &Compose<'_>, dev_file: bool, out: &mu
         .map(str::to_string)
         .or_else(|| {
             crate::project::key(&dir)
-                .file_name()
+                .fast_file_name()
                 .map(|n| n.to_string_lossy().to_ascii_lowercase())
         })
         .unwrap_or_default();

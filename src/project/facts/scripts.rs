@@ -7,6 +7,7 @@
 
 use crate::parse::dockerfile::{Args, Command, Dockerfile, Keyword};
 use crate::parse::shell::Word;
+use crate::paths::FastPath;
 use crate::source::Span;
 
 /// Where a Dockerfile runs a script.
@@ -104,7 +105,7 @@ pub fn resolve<'a>(
         let bare = suffix.len() == 1;
         let mut found = files
             .clone()
-            .filter(|f| ends_with(f, suffix) && (!bare || f.parent() == Some(dockerfile_dir)));
+            .filter(|f| ends_with(f, suffix) && (!bare || f.fast_parent() == Some(dockerfile_dir)));
         match (found.next(), found.next()) {
             (Some(f), None) => return Some(f),
             // Several files end with this tail: a shorter one cannot tell

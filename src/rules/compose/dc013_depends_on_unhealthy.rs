@@ -1,4 +1,5 @@
 use super::*;
+use crate::paths::FastPath;
 
 declare_rule! {
     /// ## What it checks
@@ -131,7 +132,7 @@ fn column(file: &SourceFile, offset: usize) -> usize {
 fn is_stack_file(cx: &ComposeContext<'_>) -> bool {
     cx.file
         .path
-        .file_name()
+        .fast_file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .is_some_and(|n| n.starts_with("docker-stack") || n.starts_with("stack."))
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::parse::image::ImageRef;
+use crate::paths::FastPath;
 use crate::project::facts::images::Build;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -93,7 +94,7 @@ impl Rule for DeployedImageNotBuilt {
         // repositories it is part of.
         let from_workflow = |b: &Build| {
             b.at.file
-                .parent()
+                .fast_parent()
                 .is_some_and(|d| d.ends_with(".github/workflows"))
         };
         for b in cx.project.builds().filter(|b| b.pushed && from_workflow(b)) {

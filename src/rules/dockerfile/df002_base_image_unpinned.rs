@@ -1,4 +1,5 @@
 use super::*;
+use crate::paths::FastPath;
 
 declare_rule! {
     /// ## What it checks
@@ -95,8 +96,10 @@ impl Rule for BaseImageUnpinned {
 /// The file's name has a `latest` part (`Dockerfile.latest`,
 /// `latest.Dockerfile`, `Dockerfile-latest`).
 pub(super) fn names_latest(path: &std::path::Path) -> bool {
-    path.file_name().and_then(|f| f.to_str()).is_some_and(|f| {
-        f.split(['.', '-', '_'])
-            .any(|part| part.eq_ignore_ascii_case("latest"))
-    })
+    path.fast_file_name()
+        .and_then(|f| f.to_str())
+        .is_some_and(|f| {
+            f.split(['.', '-', '_'])
+                .any(|part| part.eq_ignore_ascii_case("latest"))
+        })
 }

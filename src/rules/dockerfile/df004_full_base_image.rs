@@ -1,4 +1,5 @@
 use super::*;
+use crate::paths::FastPath;
 use crate::registry::{OptionKind, RuleOption};
 
 declare_rule! {
@@ -98,7 +99,7 @@ fn slim_tag(image: &str, tag: &str) -> Option<String> {
 /// for users who need its compilers.
 fn slim_flavor_beside(cx: &DockerContext<'_>, name: &str, slim: &str) -> bool {
     let path = &cx.file.path;
-    let Some(file) = path.file_name().and_then(|f| f.to_str()) else {
+    let Some(file) = path.fast_file_name().and_then(|f| f.to_str()) else {
         return false;
     };
     let mut siblings = vec![format!("{file}-slim"), format!("{file}.slim")];

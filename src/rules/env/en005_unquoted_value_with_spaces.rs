@@ -1,4 +1,5 @@
 use super::*;
+use crate::paths::FastPath;
 
 declare_rule! {
     /// ## What it checks
@@ -46,7 +47,7 @@ impl Rule for UnquotedValueWithSpaces {
     fn env(&self, cx: &EnvContext<'_>, out: &mut Findings) {
         // Compose reads it (and keeps the value whole); no script is
         // known to source a file of another name.
-        if cx.compose_loaded && cx.file.path.file_name().is_none_or(|n| n != ".env") {
+        if cx.compose_loaded && cx.file.path.fast_file_name().is_none_or(|n| n != ".env") {
             return;
         }
         for e in &cx.env.entries {

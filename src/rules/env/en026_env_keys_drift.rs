@@ -1,5 +1,6 @@
 use super::*;
 use crate::hashing::FastSet;
+use crate::paths::FastPath;
 
 declare_rule! {
     /// ## What it checks
@@ -43,7 +44,7 @@ impl Rule for EnvKeysDrift {
             return;
         };
         let name = path
-            .file_name()
+            .fast_file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         // Keys in sets: looking each one up in the other file's list

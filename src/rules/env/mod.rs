@@ -25,13 +25,14 @@ use crate::diagnostic::{Applicability, Edit, Findings};
 use crate::hashing::FastMap;
 use crate::impl_meta;
 use crate::parse::dotenv::{Entry, Environment, Line, Quote};
+use crate::paths::FastPath;
 use crate::source::Span;
 
 /// The env file's name, for messages.
 fn file_name(cx: &EnvContext<'_>) -> String {
     cx.file
         .path
-        .file_name()
+        .fast_file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default()
 }

@@ -1,12 +1,13 @@
 //! Files and processes meant for development, by name: a server started
 //! from them is not the production one.
 
+use crate::paths::FastPath;
 use std::path::Path;
 
 /// A file meant for development: `*.dev.*`, `*-local.*`, an override.
 pub fn is_dev_file(path: &Path) -> bool {
     let name = path
-        .file_name()
+        .fast_file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     name.split(['.', '-', '_'])

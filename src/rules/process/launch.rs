@@ -10,6 +10,7 @@ use crate::parse::ini::{Entry, Section};
 use crate::parse::procfile::Procfile;
 use crate::parse::python::{Assignment, Module, Value};
 use crate::parse::shell::{self, Word};
+use crate::paths::FastPath;
 use crate::project::Project;
 use crate::source::{SourceFile, Span};
 use std::collections::BTreeMap;
@@ -209,7 +210,7 @@ impl Launch {
     pub fn config_name(&self) -> Option<String> {
         match &self.config {
             ConfigFile::Found(c) => Some(
-                c.0.file_name()
+                c.0.fast_file_name()
                     .map(|n| n.to_string_lossy().to_string())
                     .unwrap_or_default(),
             ),
@@ -305,7 +306,10 @@ fn config_for(
 pub fn config_candidates(dir: &Path, named: &str) -> Vec<PathBuf> {
     let path = named.strip_prefix("file:").unwrap_or(named);
     let as_given = Path::new(path);
-    let name = as_given.file_name().map(PathBuf::from).unwrap_or_default();
+    let name = as_given
+        .fast_file_name()
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let mut candidates = Vec::new();
     if as_given.is_relative() {
         candidates.push(dir.join(as_given));

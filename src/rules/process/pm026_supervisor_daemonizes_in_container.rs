@@ -1,4 +1,5 @@
 use super::*;
+use crate::paths::FastPath;
 
 declare_rule! {
     /// ## What it checks
@@ -69,7 +70,7 @@ fn copied_to(
     dir: &std::path::Path,
 ) -> Option<std::path::PathBuf> {
     let target = std::path::Path::new(target);
-    let name = target.file_name()?;
+    let name = target.fast_file_name()?;
     df.final_instructions()
         .filter(|i| {
             matches!(
@@ -87,10 +88,12 @@ fn copied_to(
             }
             // Into the target's folder: the file of that name, or the
             // folder's file of that name.
-            let into = dest.ends_with('/') || dest_path.file_name() != Some(name);
-            (into && Some(dest_path) == target.parent().or(Some(target))).then(|| {
+            let into = dest.ends_with('/') || dest_path.fast_file_name() != Some(name);
+            (into && Some(dest_path) == target.fast_parent().or(Some(target))).then(|| {
                 let src = dir.join(source);
-                if source.ends_with('/') || std::path::Path::new(source).file_name() != Some(name) {
+                if source.ends_with('/')
+                    || std::path::Path::new(source).fast_file_name() != Some(name)
+                {
                     src.join(name)
                 } else {
                     src
@@ -123,7 +126,7 @@ impl Rule for SupervisorDaemonizesInContainer {
                 Some((true, _)) => continue,
                 Some((false, p)) => format!(
                     "`{}`, copied to `{}`, does not set `nodaemon=true`",
-                    p.file_name().unwrap_or_default().to_string_lossy(),
+                    p.fast_file_name().unwrap_or_default().to_string_lossy(),
                     named.unwrap_or_default()
                 ),
                 None => {
@@ -131,7 +134,7 @@ impl Rule for SupervisorDaemonizesInContainer {
                     if found.iter().any(|(_, nodaemon)| *nodaemon) {
                         continue;
                     }
-                    match found.first().and_then(|(p, _)| p.file_name()) {
+                    match found.first().and_then(|(p, _)| p.fast_file_name()) {
                         Some(n) => {
                             format!("`{}` does not set `nodaemon=true`", n.to_string_lossy())
                         }

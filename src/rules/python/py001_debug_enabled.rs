@@ -1,4 +1,5 @@
 use super::*;
+use crate::paths::FastPath;
 
 declare_rule! {
     /// ## What it checks
@@ -126,7 +127,7 @@ fn from_setting(
         Some(e) => format!(
             "debug comes from the setting `{}`, true by default, and {} sets `{}={}`: tracebacks in every 500 response",
             flag.field,
-            e.file.file_name().map_or_else(
+            e.file.fast_file_name().map_or_else(
                 || e.file.display().to_string(),
                 |n| n.to_string_lossy().to_string()
             ),

@@ -11,6 +11,7 @@ pub use rules::{CredentialInUrl, GenericSecret, PrivateKey, ProviderToken};
 
 use crate::diagnostic::Findings;
 use crate::parse::python::literals::Literals;
+use crate::paths::FastPath;
 use crate::purpose::Purpose;
 use crate::redact::{entropy, is_placeholder, redact};
 use crate::registry::RuleMeta;
@@ -689,10 +690,10 @@ pub fn scan_in(
     // inside a longer string is prose.
     let json = file
         .path
-        .extension()
+        .fast_extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     // `.env.example`, `env.sample`, `example.env`: an example env file.
-    let example_env = file.path.file_name().is_some_and(|n| {
+    let example_env = file.path.fast_file_name().is_some_and(|n| {
         let n = n.to_string_lossy().to_ascii_lowercase();
         (n.starts_with(".env") || n.starts_with("env.") || n.ends_with(".env"))
             && crate::parse::dotenv::is_template_name(&n)

@@ -1,0 +1,169 @@
+//! `Path::file_name`, `extension` and `parent` without std's component
+//! parser in the common case. std finds a path's last component by
+//! parsing components from the back (about 250 instructions a call);
+//! prodlint asks for names, extensions and folders of every file several
+//! times (classification, purpose, ignore files, the project's indexes),
+//! hundreds of thousands of calls on a large tree. When the bytes after
+//! the last `/` are an ordinary name, the answer can be read off the
+//! bytes; every other shape (a trailing `/` or `.`, `..`, repeated
+//! separators before the name, a bare `.`) goes to std, so the results
+//! are std's exactly (tested against std below).
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+/// std's answers, found faster where the path ends in an ordinary name.
+pub trait FastPath {
+    /// [`Path::file_name`].
+    fn fast_file_name(&self) -> Option<&OsStr>;
+    /// [`Path::extension`].
+    fn fast_extension(&self) -> Option<&OsStr>;
+    /// [`Path::parent`].
+    fn fast_parent(&self) -> Option<&Path>;
+}
+
+#[cfg(unix)]
+mod unix {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// The bytes before the last `/` (`None` without one) and after it,
+    /// when what follows is an ordinary name: not empty, `.` or `..`.
+    pub(super) fn split_name(path: &Path) -> Option<(Option<&[u8]>, &[u8])> {
+        let bytes = path.as_os_str().as_bytes();
+        let (head, name) = match memchr::memrchr(b'/', bytes) {
+            Some(i) => (Some(&bytes[..i]), &bytes[i + 1..]),
+            None => (None, bytes),
+        };
+        match name {
+            b"" | b"." | b".." => None,
+            _ => Some((head, name)),
+        }
+    }
+
+    pub(super) fn file_name(path: &Path) -> Option<&OsStr> {
+        match split_name(path) {
+            Some((_, name)) => Some(OsStr::from_bytes(name)),
+            None => path.file_name(),
+        }
+    }
+
+    pub(super) fn extension(path: &Path) -> Option<&OsStr> {
+        let name = file_name(path)?.as_bytes();
+        // std: no dot, or only a leading one (`.bashrc`), is no extension;
+        // `..` is not a name here (`file_name` gives `None` for it).
+        match memchr::memrchr(b'.', name) {
+            None | Some(0) => None,
+            Some(i) => Some(OsStr::from_bytes(&name[i + 1..])),
+        }
+    }
+
+    pub(super) fn parent(path: &Path) -> Option<&Path> {
+        let Some((head, _)) = split_name(path) else {
+            return path.parent();
+        };
+        let Some(head) = head else {
+            // `name`: the parent is the empty path.
+            return Some(Path::new(""));
+        };
+        if head.is_empty() {
+            // `/name`.
+            return Some(Path::new("/"));
+        }
+        // std trims separators and `.` components from the end of what is
+        // left (`a//b`, `a/./b`): only a head ending in an ordinary
+        // component is itself the answer.
+        let last = match memchr::memrchr(b'/', head) {
+            Some(i) => &head[i + 1..],
+            None => head,
+        };
+        match last {
+            b"" | b"." => path.parent(),
+            _ => Some(Path::new(OsStr::from_bytes(head))),
+        }
+    }
+}
+
+#[cfg(unix)]
+impl FastPath for Path {
+    fn fast_file_name(&self) -> Option<&OsStr> {
+        unix::file_name(self)
+    }
+    fn fast_extension(&self) -> Option<&OsStr> {
+        unix::extension(self)
+    }
+    fn fast_parent(&self) -> Option<&Path> {
+        unix::parent(self)
+    }
+}
+
+// Elsewhere (prefixes, `\` separators) std answers.
+#[cfg(not(unix))]
+impl FastPath for Path {
+    fn fast_file_name(&self) -> Option<&OsStr> {
+        self.file_name()
+    }
+    fn fast_extension(&self) -> Option<&OsStr> {
+        self.extension()
+    }
+    fn fast_parent(&self) -> Option<&Path> {
+        self.parent()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FastPath;
+    use std::path::Path;
+
+    /// Every path of up to four parts drawn from names, dots, separators
+    /// and extensions answers as std does.
+    #[test]
+    fn answers_as_std_does() {
+        let parts = [
+            "", "/", "//", ".", "..", "a", "a.b", ".a", "a.", "a..b", "...", ".a.b", "b c", "é.ü",
+        ];
+        let mut paths = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for p in &paths {
+                for part in parts {
+                    next.push(format!("{p}{part}"));
+                    next.push(format!("{p}/{part}"));
+                }
+            }
+            paths.extend(next);
+            paths.sort();
+            paths.dedup();
+        }
+        assert!(paths.len() > 10_000, "{}", paths.len());
+        for p in &paths {
+            let path = Path::new(p);
+            assert_eq!(
+                path.fast_file_name(),
+                path.file_name(),
+                "file_name of {p:?}"
+            );
+            assert_eq!(
+                path.fast_extension(),
+                path.extension(),
+                "extension of {p:?}"
+            );
+            assert_eq!(path.fast_parent(), path.parent(), "parent of {p:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_names_answer_as_std_does() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        for bytes in [&b"a/\xff.\xfe"[..], b"\xff/b", b"/\xff", b"a/\xff\xff/."] {
+            let path = Path::new(OsStr::from_bytes(bytes));
+            assert_eq!(path.fast_file_name(), path.file_name());
+            assert_eq!(path.fast_extension(), path.extension());
+            assert_eq!(path.fast_parent(), path.parent());
+        }
+    }
+}
