@@ -149,28 +149,35 @@ const POINTER_SUFFIXES: &[&str] = &[
 /// case (`stripeApiKey`, `APIKey`, `db.password`).
 fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let chars: Vec<char> = part.chars().collect();
-        let mut word = String::new();
-        for (i, &c) in chars.iter().enumerate() {
-            let prev = i.checked_sub(1).and_then(|p| chars.get(p));
-            let next = chars.get(i + 1);
+    // The parts hold ASCII letters and digits only: bytes are characters.
+    for part in name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .map(str::as_bytes)
+    {
+        let mut from = 0;
+        for i in 1..part.len() {
+            let (prev, c, next) = (part[i - 1], part[i], part.get(i + 1));
             let boundary = c.is_ascii_uppercase()
-                && prev.is_some_and(|p| {
-                    p.is_ascii_lowercase()
-                        || p.is_ascii_digit()
-                        || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
-                });
-            if boundary && !word.is_empty() {
-                out.push(std::mem::take(&mut word));
+                && (prev.is_ascii_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_ascii_uppercase() && next.is_some_and(u8::is_ascii_lowercase)));
+            if boundary {
+                out.push(upper(&part[from..i]));
+                from = i;
             }
-            word.push(c.to_ascii_uppercase());
         }
-        if !word.is_empty() {
-            out.push(word);
+        if from < part.len() {
+            out.push(upper(&part[from..]));
         }
     }
     out
+}
+
+/// ASCII letters and digits, upper-cased.
+fn upper(word: &[u8]) -> String {
+    word.iter()
+        .map(|b| char::from(b.to_ascii_uppercase()))
+        .collect()
 }
 
 /// Does a variable name say it holds a secret (`DB_PASSWORD`,
@@ -311,6 +318,17 @@ pub fn user_names<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
 /// it (`users`)? Names whose main word is not a password word are never
 /// judged here.
 pub fn is_weak_password(name: &str, value: &str, users: &[&str]) -> bool {
+    // Every password word holds `PASS` or `PWD`, and a word is a piece of
+    // the name: a name holding neither is no password's (most are not,
+    // and splitting one into words costs allocations).
+    let holds = |w: &[u8]| {
+        name.as_bytes()
+            .windows(w.len())
+            .any(|x| x.eq_ignore_ascii_case(w))
+    };
+    if !holds(b"PASS") && !holds(b"PWD") {
+        return false;
+    }
     let main = words(name);
     let is_password_name = main.last().is_some_and(|w| {
         ["PASSWORD", "PASSWD", "PWD", "PASS", "PASSPHRASE"]
@@ -1017,6 +1035,74 @@ mod tests {
         assert_eq!(super::fnv1a(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(super::fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(super::fnv1a("foobar"), 0x85944171f73967e8);
+    }
+
+    /// `words` as it was written over characters: the byte version splits
+    /// every name alike.
+    fn words_by_chars(name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let chars: Vec<char> = part.chars().collect();
+            let mut word = String::new();
+            for (i, &c) in chars.iter().enumerate() {
+                let prev = i.checked_sub(1).and_then(|p| chars.get(p));
+                let next = chars.get(i + 1);
+                let boundary = c.is_ascii_uppercase()
+                    && prev.is_some_and(|p| {
+                        p.is_ascii_lowercase()
+                            || p.is_ascii_digit()
+                            || (p.is_ascii_uppercase()
+                                && next.is_some_and(|n| n.is_ascii_lowercase()))
+                    });
+                if boundary && !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                word.push(c.to_ascii_uppercase());
+            }
+            if !word.is_empty() {
+                out.push(word);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn names_split_into_the_same_words_as_by_characters() {
+        let pieces = [
+            "a", "B", "Ab", "AB", "1", "_", "-", ".", "é", "Pass", "PWD", "wordX", "",
+        ];
+        let mut names = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for n in &names {
+                for p in pieces {
+                    next.push(format!("{n}{p}"));
+                }
+            }
+            names.extend(next);
+            names.sort();
+            names.dedup();
+        }
+        assert!(names.len() > 20_000, "{}", names.len());
+        for n in &names {
+            assert_eq!(super::words(n), words_by_chars(n), "{n:?}");
+        }
+    }
+
+    #[test]
+    fn a_password_name_is_found_in_any_case() {
+        for name in [
+            "DB_PASSWORD",
+            "dbPassword",
+            "user_pwd",
+            "PASSPHRASE",
+            "MYSQL_ROOT_PASS",
+        ] {
+            assert!(super::is_weak_password(name, "admin", &[]), "{name}");
+        }
+        for name in ["DB_USER", "PASSWORD_FILE_X", "passes", "TOKEN"] {
+            assert!(!super::is_weak_password(name, "admin", &[]), "{name}");
+        }
     }
 
     use super::*;
