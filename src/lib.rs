@@ -1,5 +1,6 @@
 //! prodlint: a production-readiness linter for Python web services.
 
+pub mod allocator;
 pub mod audit;
 pub mod cli;
 pub mod config;

@@ -3,7 +3,7 @@ use clap::Parser;
 // Parsing allocates many small nodes per file on every worker thread:
 // mimalloc's per-thread heaps serve them faster than the system allocator.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: prodlint::allocator::Mimalloc = prodlint::allocator::Mimalloc;
 
 fn main() {
     prodlint::phases::start();
