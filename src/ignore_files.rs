@@ -9,14 +9,23 @@ use crate::hashing::FastMap;
 use crate::paths::FastPath;
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-/// The ignore rules of the folders met so far, each read once.
+/// The ignore rules of the folders met so far, each read once. Keyed by
+/// the folder's bytes (std hashes and compares a path component by
+/// component, several hundred instructions a lookup): the walk names a
+/// folder the same way each time, and a folder written two ways would
+/// only be read twice, to the same rules.
 #[derive(Default)]
 pub struct IgnoreFiles {
-    folders: RwLock<FastMap<PathBuf, Option<Arc<Gitignore>>>>,
-    stacks: RwLock<FastMap<PathBuf, Stack>>,
+    folders: RwLock<FastMap<Vec<u8>, Option<Arc<Gitignore>>>>,
+    stacks: RwLock<FastMap<Vec<u8>, Stack>>,
+}
+
+/// A folder as a key of the maps above.
+fn bytes(dir: &Path) -> &[u8] {
+    dir.as_os_str().as_encoded_bytes()
 }
 
 /// The text of an ignore file that is a regular file (not a symlink).
@@ -69,13 +78,13 @@ type Stack = Arc<Vec<Arc<Gitignore>>>;
 impl IgnoreFiles {
     fn folder(&self, dir: &Path, top: bool) -> Option<Arc<Gitignore>> {
         if let Ok(map) = self.folders.read()
-            && let Some(found) = map.get(dir)
+            && let Some(found) = map.get(bytes(dir))
         {
             return found.clone();
         }
         let rules = read_folder(dir, top);
         if let Ok(mut map) = self.folders.write() {
-            map.insert(dir.to_path_buf(), rules.clone());
+            map.insert(bytes(dir).to_vec(), rules.clone());
         }
         rules
     }
@@ -85,7 +94,7 @@ impl IgnoreFiles {
     /// entry costs one lookup, not one per folder above it.
     fn stack(&self, dir: &Path, stop: Option<&Path>) -> Stack {
         if let Ok(map) = self.stacks.read()
-            && let Some(found) = map.get(dir)
+            && let Some(found) = map.get(bytes(dir))
         {
             return found.clone();
         }
@@ -100,7 +109,7 @@ impl IgnoreFiles {
         }
         let stack = Arc::new(rules);
         if let Ok(mut map) = self.stacks.write() {
-            map.insert(dir.to_path_buf(), stack.clone());
+            map.insert(bytes(dir).to_vec(), stack.clone());
         }
         stack
     }
