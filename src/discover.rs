@@ -403,8 +403,8 @@ fn walk_folder(
     let absolute = {
         let (root, abs_root) = (root.to_path_buf(), abs_root.clone());
         move |p: &Path| {
-            p.strip_prefix(&root)
-                .map_or_else(|_| p.to_path_buf(), |rel| abs_root.join(rel))
+            p.fast_strip_prefix(&root)
+                .map_or_else(|| p.to_path_buf(), |rel| abs_root.join(rel))
         }
     };
     let filter = {

@@ -1,5 +1,5 @@
-//! `Path::file_name`, `extension` and `parent` without std's component
-//! parser in the common case. std finds a path's last component by
+//! `Path::file_name`, `extension`, `parent` and `strip_prefix` without
+//! std's component parser in the common case. std finds a path's last component by
 //! parsing components from the back (about 250 instructions a call);
 //! prodlint asks for names, extensions and folders of every file several
 //! times (classification, purpose, ignore files, the project's indexes),
@@ -20,6 +20,8 @@ pub trait FastPath {
     fn fast_extension(&self) -> Option<&OsStr>;
     /// [`Path::parent`].
     fn fast_parent(&self) -> Option<&Path>;
+    /// [`Path::strip_prefix`], `None` where std gives an error.
+    fn fast_strip_prefix(&self, base: &Path) -> Option<&Path>;
 }
 
 #[cfg(unix)]
@@ -83,6 +85,31 @@ mod unix {
             _ => Some(Path::new(OsStr::from_bytes(head))),
         }
     }
+
+    /// Whether every component of `bytes` is written plainly: no empty
+    /// one (`//`, a trailing `/`) and no `.`, so that equal components
+    /// are equal bytes. (A leading `/` is the root's.)
+    fn plain(bytes: &[u8]) -> bool {
+        let body = bytes.strip_prefix(b"/").unwrap_or(bytes);
+        !body.is_empty()
+            && body
+                .split(|b| *b == b'/')
+                .all(|c| !c.is_empty() && c != b".")
+    }
+
+    pub(super) fn strip_prefix<'a>(path: &'a Path, base: &Path) -> Option<&'a Path> {
+        let (bytes, head) = (path.as_os_str().as_bytes(), base.as_os_str().as_bytes());
+        // `base/rest`, both written plainly: std's components of `path`
+        // start with `base`'s and the rest is `rest` as written.
+        if let Some(rest) = bytes.strip_prefix(head).and_then(|r| r.strip_prefix(b"/"))
+            && plain(head)
+            && !rest.starts_with(b"/")
+            && plain(rest)
+        {
+            return Some(Path::new(OsStr::from_bytes(rest)));
+        }
+        path.strip_prefix(base).ok()
+    }
 }
 
 #[cfg(unix)]
@@ -95,6 +122,9 @@ impl FastPath for Path {
     }
     fn fast_parent(&self) -> Option<&Path> {
         unix::parent(self)
+    }
+    fn fast_strip_prefix(&self, base: &Path) -> Option<&Path> {
+        unix::strip_prefix(self, base)
     }
 }
 
@@ -109,6 +139,9 @@ impl FastPath for Path {
     }
     fn fast_parent(&self) -> Option<&Path> {
         self.parent()
+    }
+    fn fast_strip_prefix(&self, base: &Path) -> Option<&Path> {
+        self.strip_prefix(base).ok()
     }
 }
 
@@ -151,6 +184,36 @@ mod tests {
                 "extension of {p:?}"
             );
             assert_eq!(path.fast_parent(), path.parent(), "parent of {p:?}");
+        }
+    }
+
+    /// Every pair of paths of up to three parts strips as std strips.
+    #[test]
+    fn prefixes_strip_as_std_strips() {
+        let parts = ["", "/", "//", ".", "..", "a", "b", "ab", "a.b"];
+        let mut paths = vec![String::new()];
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for p in &paths {
+                for part in parts {
+                    next.push(format!("{p}{part}"));
+                    next.push(format!("{p}/{part}"));
+                }
+            }
+            paths.extend(next);
+            paths.sort();
+            paths.dedup();
+        }
+        assert!(paths.len() > 1_000, "{}", paths.len());
+        for p in &paths {
+            for base in &paths {
+                let (p, base) = (Path::new(p), Path::new(base));
+                assert_eq!(
+                    p.fast_strip_prefix(base),
+                    p.strip_prefix(base).ok(),
+                    "{p:?} without {base:?}"
+                );
+            }
         }
     }
 

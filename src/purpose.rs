@@ -169,7 +169,7 @@ fn is_test_dir(n: &str) -> bool {
 /// The path a file's purpose is judged on: below the folder the user
 /// named (`root`), or its name alone for a file named on its own.
 pub fn below(path: &Path, root: Option<&Path>) -> std::path::PathBuf {
-    match root.and_then(|r| path.strip_prefix(r).ok()) {
+    match root.and_then(|r| path.fast_strip_prefix(r)) {
         Some(rel) => rel.to_path_buf(),
         None => std::path::PathBuf::from(path.fast_file_name().unwrap_or_default()),
     }
