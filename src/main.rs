@@ -9,5 +9,5 @@ fn main() {
     prodlint::phases::start();
     prodlint::engine::install_panic_hook();
     let cli = prodlint::cli::Cli::parse();
-    std::process::exit(prodlint::run::main(cli));
+    prodlint::allocator::exit(prodlint::run::main(cli));
 }
