@@ -82,9 +82,9 @@ impl Words {
             // Taken out of the thread's slot while in use, so that a call
             // from within `f` gets a buffer of its own.
             let mut lower = LOWER.with(|l| std::mem::take(&mut *l.borrow_mut()));
+            // Copied and lowered in one pass (the buffer is reused).
             lower.clear();
-            lower.extend_from_slice(text.as_bytes());
-            lower.make_ascii_lowercase();
+            lower.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
             self.each_in(&lower, &mut f);
             LOWER.with(|l| *l.borrow_mut() = lower);
         } else {
