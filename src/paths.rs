@@ -150,15 +150,11 @@ mod tests {
     use super::FastPath;
     use std::path::Path;
 
-    /// Every path of up to four parts drawn from names, dots, separators
-    /// and extensions answers as std does.
-    #[test]
-    fn answers_as_std_does() {
-        let parts = [
-            "", "/", "//", ".", "..", "a", "a.b", ".a", "a.", "a..b", "...", ".a.b", "b c", "é.ü",
-        ];
+    /// Every path of up to `n` parts, each joined to the one before it
+    /// directly or with a `/`.
+    fn joined(parts: &[&str], n: usize) -> Vec<String> {
         let mut paths = vec![String::new()];
-        for _ in 0..4 {
+        for _ in 0..n {
             let mut next = Vec::new();
             for p in &paths {
                 for part in parts {
@@ -170,6 +166,20 @@ mod tests {
             paths.sort();
             paths.dedup();
         }
+        paths
+    }
+
+    /// Every path of up to four parts drawn from names, dots, separators
+    /// and extensions answers as std does.
+    #[test]
+    fn answers_as_std_does() {
+        let paths = joined(
+            &[
+                "", "/", "//", ".", "..", "a", "a.b", ".a", "a.", "a..b", "...", ".a.b", "b c",
+                "é.ü",
+            ],
+            4,
+        );
         assert!(paths.len() > 10_000, "{}", paths.len());
         for p in &paths {
             let path = Path::new(p);
@@ -190,20 +200,7 @@ mod tests {
     /// Every pair of paths of up to three parts strips as std strips.
     #[test]
     fn prefixes_strip_as_std_strips() {
-        let parts = ["", "/", "//", ".", "..", "a", "b", "ab", "a.b"];
-        let mut paths = vec![String::new()];
-        for _ in 0..3 {
-            let mut next = Vec::new();
-            for p in &paths {
-                for part in parts {
-                    next.push(format!("{p}{part}"));
-                    next.push(format!("{p}/{part}"));
-                }
-            }
-            paths.extend(next);
-            paths.sort();
-            paths.dedup();
-        }
+        let paths = joined(&["", "/", "//", ".", "..", "a", "b", "ab", "a.b"], 3);
         assert!(paths.len() > 1_000, "{}", paths.len());
         for p in &paths {
             for base in &paths {
