@@ -316,7 +316,7 @@ fn env_is_sample(text: &str) -> bool {
 /// The first lines of a file while they are comments or blank (at most
 /// twelve), trimmed: where a file says what it is.
 fn opening_comment(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
+    crate::source::lines(text)
         .map(str::trim)
         .take_while(|l| l.is_empty() || l.starts_with('#'))
         .take(12)
@@ -364,8 +364,8 @@ fn compose_is_development(text: &str) -> bool {
     let mut stock = 0;
     let mut builds = 0;
     let mut dev_targets = 0;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
+    for line in crate::source::lines(text) {
+        let trimmed = crate::source::trim_start(line);
         let indent = line.len() - trimmed.len();
         if indent == 0
             && let Some(v) = trimmed.strip_prefix("name:")

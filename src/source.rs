@@ -145,6 +145,48 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
+/// `str::lines`, each newline found with the memchr crate's vector
+/// search (core's finds them a machine word at a time, with a call per
+/// line): split after every `\n`, a `\r` before it dropped, no empty
+/// line after a final `\n`; a `\r` ending the text stays, as there.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut from = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(Some)
+        .chain(std::iter::once(None))
+        .filter_map(move |end| {
+            let start = from;
+            match end {
+                Some(end) => {
+                    from = end + 1;
+                    let line = text.get(start..end).unwrap_or_default();
+                    Some(line.strip_suffix('\r').unwrap_or(line))
+                }
+                None if start < text.len() => {
+                    from = text.len();
+                    text.get(start..)
+                }
+                None => None,
+            }
+        })
+}
+
+/// `str::trim_start`, with the ASCII blanks that start most lines
+/// skipped a byte at a time (std decodes every character and asks
+/// Unicode); past them a non-ASCII character is left to std.
+pub fn trim_start(line: &str) -> &str {
+    let blanks = line
+        .bytes()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'))
+        .count();
+    let rest = line.get(blanks..).unwrap_or_default();
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
+}
+
 /// The line ending a file uses (its first one; LF when it has none), for
 /// text that fixes insert.
 pub fn line_ending(text: &str) -> &'static str {
@@ -249,6 +291,35 @@ impl LineCursor {
         };
         self.last = Some((from, next));
         (from, next)
+    }
+}
+
+#[cfg(test)]
+mod lines_tests {
+    /// Every text of up to five pieces drawn from line breaks, blanks and
+    /// letters (Unicode blanks among them) splits and trims as std does.
+    #[test]
+    fn lines_and_trims_as_std_does() {
+        let pieces = [
+            "\n", "\r", "\r\n", " ", "\t", "\u{b}", "\u{a0}", "\u{85}", "\u{3000}", "a", "é",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    next.push(format!("{t}{p}"));
+                }
+            }
+            texts.extend(next);
+            texts.sort();
+            texts.dedup();
+        }
+        assert!(texts.len() > 100_000, "{}", texts.len());
+        for t in &texts {
+            assert!(super::lines(t).eq(t.lines()), "{t:?}");
+            assert_eq!(super::trim_start(t), t.trim_start(), "{t:?}");
+        }
     }
 }
 
