@@ -4,10 +4,10 @@
 //! alignment is at most a pointer's: every mimalloc block has that
 //! alignment already (its free list is kept in the blocks), and the
 //! aligned entry points of mimalloc 3 take a slower path for any block
-//! whose size is not a power of two (a tenth of a Dockerfile run's
-//! instructions went to it, and it pads each such block). Larger
-//! alignments go to the aligned entry points, as the `mimalloc` crate
-//! sends every request.
+//! whose size is not a power of two, padding it (23,000 blocks in a run
+//! over 636 Dockerfiles; asking the plain entry points saved 1.8 % of
+//! that run's instructions). Larger alignments go to the aligned entry
+//! points, as the `mimalloc` crate sends every request.
 
 use libmimalloc_sys as mi;
 use std::alloc::{GlobalAlloc, Layout};
