@@ -256,8 +256,12 @@ impl Rule for PipeWithoutPipefail {
                     if sets_pipefail(c) {
                         pipefail = true;
                     }
+                    // Decided at a pipeline's first command, and only for a
+                    // real pipeline: a command piped to nothing is never
+                    // reported (most commands of a RUN).
                     if !piped_in {
-                        not_hidden = failure_is_not_hidden(&cmds[i..]);
+                        not_hidden =
+                            c.next == Some(Connector::Pipe) && failure_is_not_hidden(&cmds[i..]);
                     }
                     let fed = piped_in;
                     piped_in = c.next == Some(Connector::Pipe);
