@@ -28,4 +28,6 @@ pub mod select;
 pub mod server;
 pub mod source;
 pub mod suppress;
+#[cfg(test)]
+pub mod test_texts;
 pub mod words;

@@ -153,20 +153,13 @@ mod tests {
     /// Every path of up to `n` parts, each joined to the one before it
     /// directly or with a `/`.
     fn joined(parts: &[&str], n: usize) -> Vec<String> {
-        let mut paths = vec![String::new()];
-        for _ in 0..n {
-            let mut next = Vec::new();
-            for p in &paths {
-                for part in parts {
-                    next.push(format!("{p}{part}"));
-                    next.push(format!("{p}/{part}"));
-                }
-            }
-            paths.extend(next);
-            paths.sort();
-            paths.dedup();
-        }
-        paths
+        let slashed: Vec<String> = parts.iter().map(|p| format!("/{p}")).collect();
+        let pieces: Vec<&str> = parts
+            .iter()
+            .copied()
+            .chain(slashed.iter().map(String::as_str))
+            .collect();
+        crate::test_texts::concatenations(&pieces, n)
     }
 
     /// Every path of up to four parts drawn from names, dots, separators

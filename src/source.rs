@@ -303,18 +303,7 @@ mod lines_tests {
         let pieces = [
             "\n", "\r", "\r\n", " ", "\t", "\u{b}", "\u{a0}", "\u{85}", "\u{3000}", "a", "é",
         ];
-        let mut texts = vec![String::new()];
-        for _ in 0..5 {
-            let mut next = Vec::new();
-            for t in &texts {
-                for p in pieces {
-                    next.push(format!("{t}{p}"));
-                }
-            }
-            texts.extend(next);
-            texts.sort();
-            texts.dedup();
-        }
+        let texts = crate::test_texts::concatenations(&pieces, 5);
         assert!(texts.len() > 100_000, "{}", texts.len());
         for t in &texts {
             assert!(super::lines(t).eq(t.lines()), "{t:?}");

@@ -1071,18 +1071,7 @@ mod tests {
         let pieces = [
             "a", "B", "Ab", "AB", "1", "_", "-", ".", "é", "Pass", "PWD", "wordX", "",
         ];
-        let mut names = vec![String::new()];
-        for _ in 0..4 {
-            let mut next = Vec::new();
-            for n in &names {
-                for p in pieces {
-                    next.push(format!("{n}{p}"));
-                }
-            }
-            names.extend(next);
-            names.sort();
-            names.dedup();
-        }
+        let names = crate::test_texts::concatenations(&pieces, 4);
         assert!(names.len() > 20_000, "{}", names.len());
         for n in &names {
             assert_eq!(super::words(n), words_by_chars(n), "{n:?}");
