@@ -51,9 +51,51 @@ pub struct Region {
 /// (most files a run reads report nothing and never need them).
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: std::sync::OnceLock<Vec<usize>>,
+    starts: std::sync::OnceLock<Starts>,
     /// The text the starts are found in, until they are.
     text: Option<std::sync::Arc<str>>,
+}
+
+/// Line starts, four bytes each when the text is under 4 GiB (always,
+/// but for a raised `max-file-size`): the index of every file with a
+/// finding is held until the report, one entry per line.
+#[derive(Debug, Clone)]
+enum Starts {
+    Narrow(Box<[u32]>),
+    Wide(Box<[usize]>),
+}
+
+impl Starts {
+    fn len(&self) -> usize {
+        match self {
+            Starts::Narrow(s) => s.len(),
+            Starts::Wide(s) => s.len(),
+        }
+    }
+
+    fn get(&self, line: usize) -> Option<usize> {
+        match self {
+            Starts::Narrow(s) => s.get(line).map(|&o| o as usize),
+            Starts::Wide(s) => s.get(line).copied(),
+        }
+    }
+
+    /// The last line starting at or before `offset` (0 when none does).
+    fn line_of(&self, offset: usize) -> usize {
+        let after = match self {
+            Starts::Narrow(s) => match u32::try_from(offset) {
+                Ok(o) => s.partition_point(|&x| x <= o),
+                Err(_) => s.len(),
+            },
+            Starts::Wide(s) => s.partition_point(|&x| x <= offset),
+        };
+        after.saturating_sub(1)
+    }
+
+    #[cfg(test)]
+    fn to_vec(&self) -> Vec<usize> {
+        (0..self.len()).filter_map(|i| self.get(i)).collect()
+    }
 }
 
 impl LineIndex {
@@ -72,7 +114,7 @@ impl LineIndex {
         }
     }
 
-    fn starts(&self) -> &[usize] {
+    fn starts(&self) -> &Starts {
         self.starts
             .get_or_init(|| line_starts(self.text.as_deref().unwrap_or("")))
     }
@@ -83,21 +125,18 @@ impl LineIndex {
 
     /// Byte offset where a 0-based line starts (the text length past the end).
     pub fn line_start(&self, line: usize, text: &str) -> usize {
-        self.starts().get(line).copied().unwrap_or(text.len())
+        self.starts().get(line).unwrap_or(text.len())
     }
 
     /// 0-based line number that holds the byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.starts().binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
+        self.starts().line_of(offset)
     }
 
     /// Byte range of a 0-based line, without its line terminator.
     pub fn line_span(&self, line: usize, text: &str) -> Span {
-        let start = self.starts().get(line).copied().unwrap_or(text.len());
-        let mut end = self.starts().get(line + 1).copied().unwrap_or(text.len());
+        let start = self.starts().get(line).unwrap_or(text.len());
+        let mut end = self.starts().get(line + 1).unwrap_or(text.len());
         let bytes = text.as_bytes();
         if end > start && bytes.get(end - 1) == Some(&b'\n') {
             end -= 1;
@@ -111,7 +150,7 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = clamp_to_char_boundary(text, offset);
         let line = self.line_of(offset);
-        let start = self.starts().get(line).copied().unwrap_or(0);
+        let start = self.starts().get(line).unwrap_or(0);
         let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         Position {
             line: line + 1,
@@ -121,19 +160,39 @@ impl LineIndex {
 }
 
 /// Where each line starts: 0, then after every line terminator.
-fn line_starts(text: &str) -> Vec<usize> {
-    // Room for lines of some 40 bytes: most files then never regrow.
-    let mut starts = Vec::with_capacity(text.len() / 40 + 1);
-    starts.push(0);
+fn line_starts(text: &str) -> Starts {
+    starts_of(text, u32::try_from(text.len()).is_ok())
+}
+
+/// [`line_starts`], four bytes each if `narrow` (the text must then be
+/// under 4 GiB).
+fn starts_of(text: &str, narrow: bool) -> Starts {
     let bytes = text.as_bytes();
     // Most files end their lines with LF alone: one search for a CR
     // lets them use the one-byte search, which is much faster per line.
-    if memchr::memchr(b'\r', bytes).is_none() {
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    let lf_only = memchr::memchr(b'\r', bytes).is_none();
+    // Room for lines of some 40 bytes: most files then never regrow.
+    let room = text.len() / 40 + 1;
+    if narrow {
+        let mut starts = Vec::with_capacity(room);
+        starts.push(0u32);
+        let narrow = |i: usize| i as u32;
+        if lf_only {
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| narrow(i + 1)));
+        } else {
+            starts.extend(memchr_newlines(bytes).map(narrow));
+        }
+        Starts::Narrow(starts.into_boxed_slice())
     } else {
-        starts.extend(memchr_newlines(bytes));
+        let mut starts = Vec::with_capacity(room);
+        starts.push(0usize);
+        if lf_only {
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        } else {
+            starts.extend(memchr_newlines(bytes));
+        }
+        Starts::Wide(starts.into_boxed_slice())
     }
-    starts
 }
 
 /// Where lines start after the first: after every LF, CRLF and lone CR,
@@ -368,11 +427,33 @@ mod tests {
             let general: Vec<usize> = std::iter::once(0)
                 .chain(memchr_newlines(text.as_bytes()))
                 .collect();
-            assert_eq!(LineIndex::new(text).starts(), general, "{text:?}");
+            assert_eq!(LineIndex::new(text).starts().to_vec(), general, "{text:?}");
         }
         // A CR at the very end ends a line too.
-        assert_eq!(LineIndex::new("a\r").starts(), [0, 2]);
-        assert_eq!(LineIndex::new("a\r\n").starts(), [0, 3]);
+        assert_eq!(LineIndex::new("a\r").starts().to_vec(), [0, 2]);
+        assert_eq!(LineIndex::new("a\r\n").starts().to_vec(), [0, 3]);
+    }
+
+    #[test]
+    fn narrow_and_wide_starts_agree() {
+        for text in crate::test_texts::concatenations(&["a", "\n", "\r", "é", "bc"], 5) {
+            let (narrow, wide) = (starts_of(&text, true), starts_of(&text, false));
+            assert!(matches!(narrow, Starts::Narrow(_)) && matches!(wide, Starts::Wide(_)));
+            assert_eq!(narrow.to_vec(), wide.to_vec(), "{text:?}");
+            for offset in 0..text.len() + 3 {
+                assert_eq!(
+                    narrow.line_of(offset),
+                    wide.line_of(offset),
+                    "{text:?} {offset}"
+                );
+                let starts = wide.to_vec();
+                let expected = match starts.binary_search(&offset) {
+                    Ok(i) => i,
+                    Err(i) => i.saturating_sub(1),
+                };
+                assert_eq!(wide.line_of(offset), expected, "{text:?} {offset}");
+            }
+        }
     }
 
     #[test]

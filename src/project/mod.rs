@@ -1656,6 +1656,8 @@ impl Project {
                     .filter(|x| known.contains(b(&x.dockerfile)))
                     .cloned(),
             );
+            // Held to the end of the run: without the room growing left.
+            f.stated.builds.shrink_to_fit();
             f.stated.presumed_builds = presumed;
         }
         for (k, f) in self.files.iter_mut() {

@@ -137,6 +137,20 @@ pub struct Run {
     pub host_privileges: Option<Loc>,
 }
 
+impl Run {
+    /// Every list to its length (see `Statements::settle`).
+    pub fn shrink(&mut self) {
+        self.ports.shrink_to_fit();
+        self.servers.shrink_to_fit();
+        self.port_names.shrink_to_fit();
+        self.probes.shrink_to_fit();
+        self.env.shrink_to_fit();
+        self.env_from.shrink_to_fit();
+        self.mounts.shrink_to_fit();
+        self.host_paths.shrink_to_fit();
+    }
+}
+
 /// A source of a run's variables besides its own list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvFrom {

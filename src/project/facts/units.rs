@@ -337,7 +337,7 @@ pub fn link(
                 .push(s);
         }
     }
-    let mut units = Vec::new();
+    let mut units = Vec::with_capacity(images.len());
     for image in images {
         let Image {
             dockerfile,
@@ -384,8 +384,10 @@ pub fn link(
         if let Some(best) = matched.iter().map(|(i, _)| near(*i)).max() {
             matched.retain(|(i, _)| near(*i) == best);
         }
+        // Collected anew, not in place: `matched`'s room (twice the size
+        // per item, and grown by pushes) would stay with the unit.
         let unit_runs: Vec<std::sync::Arc<Run>> = matched
-            .into_iter()
+            .iter()
             .map(|(_, r)| std::sync::Arc::clone(r))
             .collect();
         for s in servers
@@ -431,6 +433,7 @@ pub fn link(
         }
         ports.sort_by(|a, b| (a.role, &a.at, a.port).cmp(&(b.role, &b.at, b.port)));
         ports.dedup();
+        ports.shrink_to_fit();
         units.push(Unit {
             dockerfile,
             final_stage,
