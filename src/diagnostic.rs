@@ -125,7 +125,9 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     pub related: Vec<Related>,
-    pub fix: Option<Fix>,
+    /// Boxed: few findings carry one, and every finding of a run is held
+    /// until the report.
+    pub fix: Option<Box<Fix>>,
     /// Byte ranges holding a secret: every report masks them.
     pub secrets: Vec<Span>,
     /// Reported whatever the file's purpose (a real-looking key in an
@@ -339,11 +341,11 @@ impl FindingBuilder<'_> {
         message: impl Into<String>,
         edits: Vec<Edit>,
     ) -> Self {
-        self.finding.fix = Some(Fix {
+        self.finding.fix = Some(Box::new(Fix {
             message: message.into(),
             applicability,
             edits,
-        });
+        }));
         self
     }
 }
