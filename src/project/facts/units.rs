@@ -10,6 +10,7 @@ use super::{Loc, Located, Origin};
 use crate::hashing::FastMap;
 use crate::parse::command::Server as Program;
 use crate::rules::process::launch::{Launch, Setting};
+use rayon::prelude::*;
 use std::path::PathBuf;
 
 /// A server a unit's image starts.
@@ -337,116 +338,129 @@ pub fn link(
                 .push(s);
         }
     }
-    let mut units = Vec::with_capacity(images.len());
-    for image in images {
-        let Image {
-            dockerfile,
-            final_stage,
-            servers,
-            exposed: mut ports,
-            healthcheck,
-            migrates,
-            other_stages,
-        } = image;
-        let unit_builds: Vec<Build> = builds_of
-            .get(&dockerfile)
-            .map(|v| v.iter().map(|b| (*b).clone()).collect())
-            .unwrap_or_default();
-        let mut matched: Vec<(usize, &std::sync::Arc<Run>)> = Vec::new();
-        for b in &unit_builds {
-            let Some(name) = &b.image else { continue };
-            // A service that builds and runs an earlier stage runs that
-            // stage's command, not this image's.
-            if b.stage
-                .as_deref()
-                .is_some_and(|t| other_stages.iter().any(|o| o.eq_ignore_ascii_case(t)))
-            {
-                continue;
-            }
-            for (i, r) in runs_of.get(&name.repository()).into_iter().flatten() {
-                // A compose service that builds the image runs it.
-                let builds_it = matches!(
-                    (&r.runner, &b.service),
-                    (Runner::Compose { service }, Some(s)) if s == service && r.at.file == b.at.file
-                );
-                if builds_it || name.same_image(&r.image) {
-                    matched.push((*i, r));
-                }
-            }
-        }
-        matched.sort_by_key(|(i, _)| *i);
-        matched.dedup_by_key(|(i, _)| *i);
-        // Of the runs that name the image, the nearest: a repository that
-        // holds two projects (or two copies of one) has two `api` images,
-        // each deployed by the files beside it. Nearest is the longest
-        // folder prefix shared with the Dockerfile.
-        let near = |i: usize| run_keys.get(i).map_or(0, |k| shared_prefix(&dockerfile, k));
-        if let Some(best) = matched.iter().map(|(i, _)| near(*i)).max() {
-            matched.retain(|(i, _)| near(*i) == best);
-        }
-        // Collected anew, not in place: `matched`'s room (twice the size
-        // per item, and grown by pushes) would stay with the unit.
-        let unit_runs: Vec<std::sync::Arc<Run>> = matched
-            .iter()
-            .map(|(_, r)| std::sync::Arc::clone(r))
-            .collect();
-        for s in servers
-            .iter()
-            .chain(unit_runs.iter().flat_map(|r| &r.servers))
+    // Each image's unit on its own (in parallel: a tree with many
+    // Dockerfiles spends most of the link here), in the images' order.
+    images
+        .into_par_iter()
+        .map(|image| unit_of(image, &builds_of, &runs_of, &run_keys, &services_by))
+        .collect()
+}
+
+/// The unit of one image: its builds, the runs nearest it that run it,
+/// and every port claim they make.
+fn unit_of(
+    image: Image,
+    builds_of: &FastMap<&PathBuf, Vec<&Build>>,
+    runs_of: &FastMap<String, Vec<(usize, &std::sync::Arc<Run>)>>,
+    run_keys: &[PathBuf],
+    services_by: &FastMap<(&str, &str), Vec<&ServicePorts>>,
+) -> Unit {
+    let Image {
+        dockerfile,
+        final_stage,
+        servers,
+        exposed: mut ports,
+        healthcheck,
+        migrates,
+        other_stages,
+    } = image;
+    let unit_builds: Vec<Build> = builds_of
+        .get(&dockerfile)
+        .map(|v| v.iter().map(|b| (*b).clone()).collect())
+        .unwrap_or_default();
+    let mut matched: Vec<(usize, &std::sync::Arc<Run>)> = Vec::new();
+    for b in &unit_builds {
+        let Some(name) = &b.image else { continue };
+        // A service that builds and runs an earlier stage runs that
+        // stage's command, not this image's.
+        if b.stage
+            .as_deref()
+            .is_some_and(|t| other_stages.iter().any(|o| o.eq_ignore_ascii_case(t)))
         {
-            if let Some(b) = &s.bind
-                && let Some(port) = port_of_bind(&b.value)
-                && let Some(at) = b.at.clone().or_else(|| Some(s.site.clone()))
-            {
-                ports.push(PortClaim {
-                    port,
-                    role: Role::Bind,
-                    at,
-                });
+            continue;
+        }
+        for (i, r) in runs_of.get(&name.repository()).into_iter().flatten() {
+            // A compose service that builds the image runs it.
+            let builds_it = matches!(
+                (&r.runner, &b.service),
+                (Runner::Compose { service }, Some(s)) if s == service && r.at.file == b.at.file
+            );
+            if builds_it || name.same_image(&r.image) {
+                matched.push((*i, r));
             }
         }
-        for r in &unit_runs {
-            ports.extend(r.ports.iter().cloned());
-            if let Runner::Kubernetes {
-                namespace, labels, ..
-            } = &r.runner
-            {
-                // Only the Services whose first selector label the pod
-                // carries can select it.
-                let candidates = labels
-                    .iter()
-                    .filter_map(|(k, v)| services_by.get(&(k.as_str(), v.as_str())))
-                    .flatten();
-                for s in candidates.filter(|s| s.selects(namespace, labels)) {
-                    ports.extend(s.targets.iter().cloned());
-                    // A named target is this container's port of that name.
-                    ports.extend(s.named_targets.iter().filter_map(|(name, at)| {
-                        let (_, port) = r.port_names.iter().find(|(n, _)| n == name)?;
-                        Some(PortClaim {
-                            port: *port,
-                            role: Role::ServiceTarget,
-                            at: at.clone(),
-                        })
-                    }));
-                }
-            }
-        }
-        ports.sort_by(|a, b| (a.role, &a.at, a.port).cmp(&(b.role, &b.at, b.port)));
-        ports.dedup();
-        ports.shrink_to_fit();
-        units.push(Unit {
-            dockerfile,
-            final_stage,
-            builds: unit_builds,
-            runs: unit_runs,
-            servers,
-            ports,
-            hosted: Vec::new(),
-            healthcheck,
-            migrates,
-        });
     }
-    units
+    matched.sort_by_key(|(i, _)| *i);
+    matched.dedup_by_key(|(i, _)| *i);
+    // Of the runs that name the image, the nearest: a repository that
+    // holds two projects (or two copies of one) has two `api` images,
+    // each deployed by the files beside it. Nearest is the longest
+    // folder prefix shared with the Dockerfile.
+    let near = |i: usize| run_keys.get(i).map_or(0, |k| shared_prefix(&dockerfile, k));
+    if let Some(best) = matched.iter().map(|(i, _)| near(*i)).max() {
+        matched.retain(|(i, _)| near(*i) == best);
+    }
+    // Collected anew, not in place: `matched`'s room (twice the size
+    // per item, and grown by pushes) would stay with the unit.
+    let unit_runs: Vec<std::sync::Arc<Run>> = matched
+        .iter()
+        .map(|(_, r)| std::sync::Arc::clone(r))
+        .collect();
+    for s in servers
+        .iter()
+        .chain(unit_runs.iter().flat_map(|r| &r.servers))
+    {
+        if let Some(b) = &s.bind
+            && let Some(port) = port_of_bind(&b.value)
+            && let Some(at) = b.at.clone().or_else(|| Some(s.site.clone()))
+        {
+            ports.push(PortClaim {
+                port,
+                role: Role::Bind,
+                at,
+            });
+        }
+    }
+    for r in &unit_runs {
+        ports.extend(r.ports.iter().cloned());
+        if let Runner::Kubernetes {
+            namespace, labels, ..
+        } = &r.runner
+        {
+            // Only the Services whose first selector label the pod
+            // carries can select it.
+            let candidates = labels
+                .iter()
+                .filter_map(|(k, v)| services_by.get(&(k.as_str(), v.as_str())))
+                .flatten();
+            for s in candidates.filter(|s| s.selects(namespace, labels)) {
+                ports.extend(s.targets.iter().cloned());
+                // A named target is this container's port of that name.
+                ports.extend(s.named_targets.iter().filter_map(|(name, at)| {
+                    let (_, port) = r.port_names.iter().find(|(n, _)| n == name)?;
+                    Some(PortClaim {
+                        port: *port,
+                        role: Role::ServiceTarget,
+                        at: at.clone(),
+                    })
+                }));
+            }
+        }
+    }
+    ports.sort_by(|a, b| (a.role, &a.at, a.port).cmp(&(b.role, &b.at, b.port)));
+    ports.dedup();
+    ports.shrink_to_fit();
+    Unit {
+        dockerfile,
+        final_stage,
+        builds: unit_builds,
+        runs: unit_runs,
+        servers,
+        ports,
+        hosted: Vec::new(),
+        healthcheck,
+        migrates,
+    }
 }
 
 /// How many leading folders two paths (keys) share.
