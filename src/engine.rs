@@ -802,7 +802,14 @@ pub fn lint_text(
     } else {
         rel
     };
-    lint_text_below(path, &below, kind, text.map(Arc::from), settings, project)
+    lint_text_below(
+        path,
+        &below,
+        kind,
+        text.map(crate::source::SharedText::from),
+        settings,
+        project,
+    )
 }
 
 /// Lints a file's text, its purpose judged on `below`: its path below
@@ -811,7 +818,7 @@ pub fn lint_text_below(
     path: &Path,
     below: &Path,
     kind: Option<FileKind>,
-    text: Result<Arc<str>, Unlintable>,
+    text: Result<crate::source::SharedText, Unlintable>,
     settings: &Settings,
     project: &Project,
 ) -> FileReport {
@@ -824,7 +831,7 @@ fn lint_text_keeping(
     path: &Path,
     below: &Path,
     kind: Option<FileKind>,
-    text: Result<Arc<str>, Unlintable>,
+    text: Result<crate::source::SharedText, Unlintable>,
     settings: &Settings,
     project: &Project,
     keep: bool,
@@ -905,7 +912,7 @@ pub fn project_alone(
         project.replace(crate::project::Input {
             path: path.to_path_buf(),
             kind: k.refine(path, t),
-            text: Arc::from(t),
+            text: crate::source::SharedText::from(t),
             root: None,
         });
     }
@@ -967,7 +974,7 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
 fn lint_walked(
     all: &[Candidate],
     facts: Vec<Box<crate::project::FileFacts>>,
-    texts: Vec<(PathBuf, Arc<str>)>,
+    texts: Vec<(PathBuf, crate::source::SharedText)>,
     above: Option<crate::project::load::Above>,
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
@@ -1293,7 +1300,7 @@ fn lint_candidate_keeping(
         .flatten();
     let text = match held {
         Some(t) => Ok(t),
-        None => load(&c.path, settings.config.max_file_size).map(Arc::from),
+        None => load(&c.path, settings.config.max_file_size).map(crate::source::SharedText::from),
     };
     let kind = c.kind;
     // A file named on its own is judged by its name.

@@ -55,7 +55,8 @@ fn judged_findings_replay() {
         if kind == Some(prodlint::discover::FileKind::Text) && project.is_named_config(&file) {
             kind = Some(prodlint::discover::FileKind::Gunicorn);
         }
-        let text = engine::load(&file, settings.config.max_file_size).map(std::sync::Arc::from);
+        let text = engine::load(&file, settings.config.max_file_size)
+            .map(prodlint::source::SharedText::from);
         let report = engine::lint_text_below(&file, &below, kind, text, &settings, project);
         let reported = report
             .findings

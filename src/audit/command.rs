@@ -9,7 +9,7 @@ use crate::paths::FastPath;
 use crate::run::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail};
 use crate::select::Selector;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// Documents read at most, and their size: a README or runbook is small;
 /// a tree of thousands of Markdown files is documentation of something
@@ -131,10 +131,15 @@ pub fn run(args: AuditArgs) -> i32 {
     found.truncate(MAX_DOCUMENTS);
     let max = settings.config.max_file_size.min(MAX_DOCUMENT_SIZE);
     let mut total = 0;
-    let documents: Vec<(PathBuf, Arc<str>)> = found
+    let documents: Vec<(PathBuf, crate::source::SharedText)> = found
         .iter()
-        .filter_map(|p| Some((p.clone(), Arc::from(engine::load(p, max).ok()?))))
-        .take_while(|(_, t): &(PathBuf, Arc<str>)| {
+        .filter_map(|p| {
+            Some((
+                p.clone(),
+                crate::source::SharedText::from(engine::load(p, max).ok()?),
+            ))
+        })
+        .take_while(|(_, t): &(PathBuf, crate::source::SharedText)| {
             total += t.len();
             total <= MAX_DOCUMENTS_TOTAL
         })

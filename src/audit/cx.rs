@@ -12,7 +12,6 @@ use crate::project::facts::Loc;
 use crate::project::facts::app::{AppDef, Signal};
 use crate::purpose::Purpose;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// A file the walk found.
 #[derive(Debug, Clone)]
@@ -29,7 +28,7 @@ pub struct Cx<'a> {
     /// The files linted and the other files walked, in path order.
     pub files: Vec<Walked>,
     /// Documents read for the items no rule covers: (path, text).
-    pub documents: Vec<(PathBuf, Arc<str>)>,
+    pub documents: Vec<(PathBuf, crate::source::SharedText)>,
     /// The folders the audit was named (project keys): a path is judged
     /// below them.
     roots: Vec<PathBuf>,
@@ -81,7 +80,7 @@ impl<'a> Cx<'a> {
         project: &'a Project,
         reports: &[FileReport],
         mut others: Vec<Walked>,
-        documents: Vec<(PathBuf, Arc<str>)>,
+        documents: Vec<(PathBuf, crate::source::SharedText)>,
         roots: Vec<PathBuf>,
     ) -> Self {
         let mut findings: FastMap<&'static str, Vec<Evidence>> = FastMap::default();
@@ -273,9 +272,11 @@ impl<'a> Cx<'a> {
                 w.purpose == Purpose::Production && w.kind.is_some_and(|k| kinds.contains(&k))
             })
             .find_map(|w| {
-                let text: Arc<str> = match self.project.text(&w.path) {
+                let text: crate::source::SharedText = match self.project.text(&w.path) {
                     Some(t) => t,
-                    None => Arc::from(crate::engine::load(&w.path, MAX_REREAD).ok()?),
+                    None => crate::source::SharedText::from(
+                        crate::engine::load(&w.path, MAX_REREAD).ok()?,
+                    ),
                 };
                 let at = find(&text)?;
                 let (line, column) = position(&text, at);

@@ -11,7 +11,6 @@ use crate::parse::template;
 use crate::paths::FastPath;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// How many folders above the one checked are read for dependency files
 /// when no repository root stops the climb first.
@@ -159,7 +158,7 @@ fn input_or_text(
     Ok(Input {
         path: path.to_path_buf(),
         kind,
-        text: Arc::from(text),
+        text: crate::source::SharedText::from(text),
         root,
     })
 }
@@ -218,7 +217,7 @@ pub enum Fed {
     Facts(Box<FileFacts>),
     /// Read, but its text holds no fact: the text, for a lint that would
     /// otherwise read the file again.
-    Text(Arc<str>),
+    Text(crate::source::SharedText),
     /// Not read, or unreadable.
     Nothing,
 }
@@ -242,7 +241,7 @@ pub fn feed_keeping_text(c: &Candidate, max_file_size: u64, budget: &ParseBudget
     };
     let input = match input_or_text(&c.path, kind, text, c.root.clone()) {
         Ok(input) => input,
-        Err(text) => return Fed::Text(Arc::from(text)),
+        Err(text) => return Fed::Text(crate::source::SharedText::from(text)),
     };
     let mut facts = Project::parse(input);
     if facts.holds_parse() && !budget.take(facts.parse_weight()) {
@@ -321,7 +320,7 @@ pub fn finish(
                 let input = text.map(|text| Input {
                     path: p.clone(),
                     kind: *kind,
-                    text: Arc::from(text),
+                    text: crate::source::SharedText::from(text),
                     root: None,
                 });
                 (p.clone(), input)

@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 /// A manifest's text and its YAML tree, parsed once for the index and
 /// reused when the manifest is linted.
-pub type ParsedYaml = Arc<(Arc<str>, yaml::YamlFile)>;
+pub type ParsedYaml = Arc<(crate::source::SharedText, yaml::YamlFile)>;
 
 /// A Dockerfile of the project: its text (findings elsewhere point into
 /// it) and its parse.
@@ -309,10 +309,10 @@ impl Parked {
 
     /// The tree for the links between files: the one held, or, when the
     /// budget dropped it, `text` parsed again (not kept).
-    fn tree(&self, text: &Arc<str>) -> Option<ParsedYaml> {
+    fn tree(&self, text: &crate::source::SharedText) -> Option<ParsedYaml> {
         match &*self.0.lock().ok()? {
             Held::Tree(p) => Some(Arc::clone(p)),
-            Held::Dropped => Some(Arc::new((Arc::clone(text), yaml::parse(text)))),
+            Held::Dropped => Some(Arc::new((text.clone(), yaml::parse(text)))),
             Held::Nothing => None,
         }
     }
@@ -345,7 +345,7 @@ impl Parked {
 pub struct Input {
     pub path: PathBuf,
     pub kind: FileKind,
-    pub text: Arc<str>,
+    pub text: crate::source::SharedText,
     /// The folder named on the command line it was found in (the bound
     /// for application folders).
     pub root: Option<PathBuf>,
@@ -567,7 +567,7 @@ pub struct Project {
     /// Texts handed the same way: files read for facts that hold none. By
     /// the path as the walk gave it, which the lint asks with: two paths
     /// with one key (`d/link/../x` and `d/x`) may be two files.
-    handed_texts: std::sync::Mutex<crate::hashing::FastMap<PathBuf, Arc<str>>>,
+    handed_texts: std::sync::Mutex<crate::hashing::FastMap<PathBuf, crate::source::SharedText>>,
     /// What the rules' project hooks found, by file key (set by the
     /// engine once the project is built or changed).
     rule_findings: BTreeMap<PathBuf, Vec<crate::diagnostic::Finding>>,
@@ -1368,7 +1368,7 @@ impl Project {
         let f = self.files.get(b(&key(path)))?;
         Some(Arc::new(crate::source::SourceFile::new(
             &f.input.path,
-            Arc::clone(&f.input.text),
+            f.input.text.clone(),
         )))
     }
 
@@ -1378,13 +1378,13 @@ impl Project {
     }
 
     /// The text of a file the project read (a linter reuses it).
-    pub fn text(&self, path: &Path) -> Option<Arc<str>> {
+    pub fn text(&self, path: &Path) -> Option<crate::source::SharedText> {
         let k = key(path);
         if let Some(f) = self.files.get(b(&k)) {
-            return Some(Arc::clone(&f.input.text));
+            return Some(f.input.text.clone());
         }
         if let Some(p) = self.handed.lock().ok()?.get(b(&k)) {
-            return Some(Arc::clone(&p.0));
+            return Some(p.0.clone());
         }
         // Taken: the lint holds it from here.
         self.handed_texts.lock().ok()?.remove(path)
@@ -1393,7 +1393,10 @@ impl Project {
     /// A project of no files holding `parses` (path, workflow or action
     /// parse) and `texts` (path, text of a file read that holds no facts)
     /// for the lints of those files to take.
-    pub fn handing(parses: Vec<(PathBuf, ParsedYaml)>, texts: Vec<(PathBuf, Arc<str>)>) -> Project {
+    pub fn handing(
+        parses: Vec<(PathBuf, ParsedYaml)>,
+        texts: Vec<(PathBuf, crate::source::SharedText)>,
+    ) -> Project {
         let p = Project::default();
         if let Ok(mut handed) = p.handed_texts.lock() {
             handed.extend(texts);
@@ -1458,7 +1461,7 @@ impl Project {
             script: None,
             credentials: None,
         });
-        let text = Arc::clone(&f.input.text);
+        let text = f.input.text.clone();
         let said = ProxyLogTraceWords::in_text(&text);
         f.names_forwarded = said.forwarded;
         if !matches!(
@@ -1484,10 +1487,7 @@ impl Project {
             }
             FileKind::Dockerfile => {
                 let dockerfile = dockerfile::parse(&text);
-                let file = Arc::new(crate::source::SourceFile::new(
-                    &f.input.path,
-                    Arc::clone(&text),
-                ));
+                let file = Arc::new(crate::source::SourceFile::new(&f.input.path, text.clone()));
                 f.dockerfile = Some(Arc::new(Built::new(file, dockerfile)));
             }
             FileKind::Supervisor => {
@@ -1513,7 +1513,7 @@ impl Project {
                         == crate::purpose::Purpose::Development;
                     facts::images::from_compose(&f.input.path, &c, dev_file, &mut f.stated);
                 }
-                f.compose = Parked::new(Arc::new((Arc::clone(&text), tree)));
+                f.compose = Parked::new(Arc::new((text.clone(), tree)));
             }
             FileKind::Action => {
                 // The Dockerfile a Docker action builds, the local actions a
@@ -1539,7 +1539,7 @@ impl Project {
                     ));
                 }
                 // Held for the action's own lint: it is parsed once.
-                f.workflow = Parked::new(Arc::new((Arc::clone(&text), tree)));
+                f.workflow = Parked::new(Arc::new((text.clone(), tree)));
             }
             FileKind::Workflow => {
                 let tree = yaml::parse(&text);
@@ -1553,7 +1553,7 @@ impl Project {
                     facts::calls::from_workflow(&f.input.path, &text, &w, &mut f.stated);
                 }
                 // Held for the workflow's own lint: it is parsed once.
-                f.workflow = Parked::new(Arc::new((Arc::clone(&text), tree)));
+                f.workflow = Parked::new(Arc::new((text.clone(), tree)));
             }
             FileKind::Gunicorn => {
                 let py = python::parse_file(&text, true);
@@ -1617,7 +1617,7 @@ impl Project {
             FileKind::Kubernetes => {
                 let tree = yaml::parse(&text);
                 facts::images::from_manifest(&f.input.path, &kube::objects(&tree), &mut f.stated);
-                f.kube = Parked::new(Arc::new((Arc::clone(&text), tree)));
+                f.kube = Parked::new(Arc::new((text.clone(), tree)));
             }
             _ => {}
         }
@@ -2401,7 +2401,7 @@ impl Project {
     pub fn texts_of<'a>(
         &'a self,
         kinds: &'a [FileKind],
-    ) -> impl Iterator<Item = (&'a Path, &'a Arc<str>)> + 'a {
+    ) -> impl Iterator<Item = (&'a Path, &'a crate::source::SharedText)> + 'a {
         self.files
             .values()
             .filter(move |f| kinds.contains(&f.input.kind))
@@ -2904,7 +2904,7 @@ mod tests {
         Input {
             path: PathBuf::from(path),
             kind,
-            text: Arc::from(text),
+            text: crate::source::SharedText::from(text),
             root: None,
         }
     }
@@ -2936,7 +2936,10 @@ mod tests {
     fn a_handed_text_is_taken_once() {
         let p = Project::handing(
             Vec::new(),
-            vec![(PathBuf::from("/r/a.yml"), Arc::from("x: 1\n"))],
+            vec![(
+                PathBuf::from("/r/a.yml"),
+                crate::source::SharedText::from("x: 1\n"),
+            )],
         );
         // Asked by the path it was handed under only: another spelling of
         // it may go through a link to another file.

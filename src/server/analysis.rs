@@ -89,7 +89,7 @@ impl Projects {
         project.replace(crate::project::Input {
             path: path.to_path_buf(),
             kind: kind.refine(path, text),
-            text: std::sync::Arc::from(text),
+            text: crate::source::SharedText::from(text),
             root: None,
         });
         // The hooks see the changed file (their errors have no document

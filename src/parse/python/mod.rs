@@ -292,7 +292,7 @@ fn parse_for(text: &str, want: Want) -> PyFile {
         // and waiting for it (two context switches and a copy per file).
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file_here(text, want))).ok()
     } else {
-        parse_on_large_stack(std::sync::Arc::from(text), want)
+        parse_on_large_stack(crate::source::SharedText::from(text), want)
     };
     match parsed {
         Some(f) => f,
@@ -330,13 +330,13 @@ fn on_large_stack() -> bool {
 /// for the run: spawning a thread per file cost more than parsing most
 /// files.
 struct ParserThread {
-    jobs: std::sync::mpsc::Sender<(std::sync::Arc<str>, Want)>,
+    jobs: std::sync::mpsc::Sender<(crate::source::SharedText, Want)>,
     done: std::sync::mpsc::Receiver<std::thread::Result<PyFile>>,
 }
 
 impl ParserThread {
     fn spawn() -> Option<Self> {
-        let (jobs, inbox) = std::sync::mpsc::channel::<(std::sync::Arc<str>, Want)>();
+        let (jobs, inbox) = std::sync::mpsc::channel::<(crate::source::SharedText, Want)>();
         let (outbox, done) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("prodlint-python".to_string())
@@ -355,7 +355,7 @@ impl ParserThread {
         Some(Self { jobs, done })
     }
 
-    fn parse(&self, text: std::sync::Arc<str>, want: Want) -> Result<Option<PyFile>, ()> {
+    fn parse(&self, text: crate::source::SharedText, want: Want) -> Result<Option<PyFile>, ()> {
         self.jobs.send((text, want)).map_err(|_| ())?;
         match self.done.recv() {
             Ok(Ok(f)) => Ok(Some(f)),
@@ -372,7 +372,7 @@ thread_local! {
 
 /// Parses on this thread's parser thread (started on first use; started
 /// again if it is gone).
-fn parse_on_large_stack(text: std::sync::Arc<str>, want: Want) -> Option<PyFile> {
+fn parse_on_large_stack(text: crate::source::SharedText, want: Want) -> Option<PyFile> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {

@@ -385,8 +385,7 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
     // file through its source (made once, only for a workflow that
     // builds with a script).
     let file = std::sync::OnceLock::new();
-    let file =
-        || file.get_or_init(|| crate::source::SourceFile::new(path, std::sync::Arc::from(source)));
+    let file = || file.get_or_init(|| crate::source::SourceFile::new(path, source));
     let root = workflow_root(path);
     let mut top = BTreeMap::new();
     env_of(workflow.env, &mut top);

@@ -26,10 +26,7 @@ pub fn in_launched_script<'p>(
     let launchers = project.launchers_of_script(&script.path);
     for launcher in launchers {
         if let Some(start) = start_of(launcher, &script.path, project) {
-            let read = Read::of(SourceFile::new(
-                &script.path,
-                std::sync::Arc::clone(&script.text),
-            ));
+            let read = Read::of(SourceFile::new(&script.path, script.text.clone()));
             return (launches(&read, &start, project), Some(launcher));
         }
     }
@@ -93,10 +90,7 @@ pub fn through_scripts(
     let read = parsed
         .entry(input.path.clone())
         .or_insert_with(|| {
-            std::rc::Rc::new(Read::of(SourceFile::new(
-                &input.path,
-                std::sync::Arc::clone(&input.text),
-            )))
+            std::rc::Rc::new(Read::of(SourceFile::new(&input.path, input.text.clone())))
         })
         .clone();
     launches(&read, start, project)
