@@ -139,9 +139,25 @@ static NOTHING_STATED: Stated = Stated {
     presumed_builds: Vec::new(),
 };
 
+/// One of [`Stated`]'s lists, whatever it holds.
+trait List {
+    fn is_empty(&self) -> bool;
+    fn shrink_to_fit(&mut self);
+}
+
+impl<T> List for Vec<T> {
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+    fn shrink_to_fit(&mut self) {
+        Vec::shrink_to_fit(self)
+    }
+}
+
 impl Stated {
-    /// Every list to its length.
-    fn shrink(&mut self) {
+    /// Every list, named once here so that a list added to `Stated` is
+    /// counted by [`Stated::is_empty`] and cut by [`Stated::shrink`].
+    fn lists(&mut self) -> [&mut dyn List; 14] {
         let Stated {
             builds,
             runs,
@@ -158,60 +174,40 @@ impl Stated {
             script_builds,
             presumed_builds,
         } = self;
-        builds.shrink_to_fit();
-        runs.shrink_to_fit();
-        // Not shared yet: the units link them after every file is read.
-        for run in runs.iter_mut().filter_map(Arc::get_mut) {
-            run.shrink();
-        }
-        services.shrink_to_fit();
-        action_builds.shrink_to_fit();
-        calls.shrink_to_fit();
-        called_jobs.shrink_to_fit();
-        expansions.shrink_to_fit();
-        env_objects.shrink_to_fit();
-        ingresses.shrink_to_fit();
-        deployments.shrink_to_fit();
-        compose_stacks.shrink_to_fit();
-        compose_settings.shrink_to_fit();
-        for (_, keys) in compose_settings.iter_mut() {
-            keys.shrink_to_fit();
-        }
-        script_builds.shrink_to_fit();
-        presumed_builds.shrink_to_fit();
+        [
+            builds,
+            runs,
+            services,
+            action_builds,
+            calls,
+            called_jobs,
+            expansions,
+            env_objects,
+            ingresses,
+            deployments,
+            compose_stacks,
+            compose_settings,
+            script_builds,
+            presumed_builds,
+        ]
     }
 
-    fn is_empty(&self) -> bool {
-        let Stated {
-            builds,
-            runs,
-            services,
-            action_builds,
-            calls,
-            called_jobs,
-            expansions,
-            env_objects,
-            ingresses,
-            deployments,
-            compose_stacks,
-            compose_settings,
-            script_builds,
-            presumed_builds,
-        } = self;
-        builds.is_empty()
-            && runs.is_empty()
-            && services.is_empty()
-            && action_builds.is_empty()
-            && calls.is_empty()
-            && called_jobs.is_empty()
-            && expansions.is_empty()
-            && env_objects.is_empty()
-            && ingresses.is_empty()
-            && deployments.is_empty()
-            && compose_stacks.is_empty()
-            && compose_settings.is_empty()
-            && script_builds.is_empty()
-            && presumed_builds.is_empty()
+    /// Every list to its length, and the lists inside them.
+    fn shrink(&mut self) {
+        for list in self.lists() {
+            list.shrink_to_fit();
+        }
+        // Not shared yet: the units link them after every file is read.
+        for run in self.runs.iter_mut().filter_map(Arc::get_mut) {
+            run.shrink();
+        }
+        for (_, keys) in &mut self.compose_settings {
+            keys.shrink_to_fit();
+        }
+    }
+
+    fn is_empty(&mut self) -> bool {
+        self.lists().iter().all(|list| list.is_empty())
     }
 }
 
@@ -229,10 +225,12 @@ impl Statements {
     /// room for four: a 300-byte build then weighs 1.2 KB, held to the
     /// end of the run with every other file's).
     pub fn settle(&mut self) {
-        match self.0.as_deref_mut() {
-            Some(s) if s.is_empty() => self.0 = None,
-            Some(s) => s.shrink(),
-            None => {}
+        if let Some(s) = self.0.as_deref_mut() {
+            if s.is_empty() {
+                self.0 = None;
+            } else {
+                s.shrink();
+            }
         }
     }
 }
@@ -263,6 +261,21 @@ mod tests {
         let other = Loc::new(b, Span::new(0, 1));
         assert_eq!(&*other.file, b);
         assert_eq!(&*Loc::new(a, Span::new(0, 1)).file, a);
+    }
+
+    #[test]
+    fn settled_statements_hold_no_spare_room() {
+        let mut s = Statements::default();
+        s.compose_settings
+            .push(("api".to_string(), vec!["image".to_string()]));
+        s.compose_settings[0].1.push("ports".to_string());
+        s.ingresses
+            .push((Loc::new(Path::new("/r/k8s.yaml"), Span::new(0, 1)), None));
+        s.settle();
+        assert_eq!(s.compose_settings.capacity(), 1);
+        assert_eq!(s.compose_settings[0].1.capacity(), 2);
+        assert_eq!(s.ingresses.capacity(), 1);
+        assert_eq!(s.builds.capacity(), 0);
     }
 
     #[test]
