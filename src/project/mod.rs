@@ -1656,9 +1656,10 @@ impl Project {
                     .filter(|x| known.contains(b(&x.dockerfile)))
                     .cloned(),
             );
-            // Held to the end of the run: without the room growing left.
-            f.stated.builds.shrink_to_fit();
             f.stated.presumed_builds = presumed;
+            // Held to the end of the run: settled again, without the room
+            // the builds grew into.
+            f.stated.settle();
         }
         for (k, f) in self.files.iter_mut() {
             if f.stated.script_builds.is_empty() {
@@ -1675,6 +1676,7 @@ impl Project {
                 }
             }
             f.stated.builds = builds;
+            f.stated.settle();
         }
         for (k, f) in &self.files {
             if let Some(d) = &f.deps {
