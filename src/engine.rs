@@ -1061,77 +1061,12 @@ fn judge_again_where_found(
 
 /// Sorts by path in `Path`'s order (component by component), splitting
 /// each path once: comparing paths splits both on every comparison.
-/// Bytes that sort as the path's components do (`Path`'s order): each
-/// component tagged by its kind and followed by a 0 byte, which sorts
-/// before any byte of a name, so `a/b` comes before `a-b` as `a` does
-/// before `a-b`. One memcmp per comparison instead of a walk of both
-/// paths' components.
-#[cfg(unix)]
-fn component_key(path: &Path) -> Vec<u8> {
-    // The components as std's parser finds them on Unix, read off the
-    // bytes (std's iterator costs some 90 instructions a component, and
-    // every file's path is keyed twice a run): a leading `/` is the
-    // root; empty parts (repeated or trailing separators) and `.` are
-    // no component, but for a `.` that opens a relative path.
-    use std::os::unix::ffi::OsStrExt;
-    let bytes = path.as_os_str().as_bytes();
-    let mut key = Vec::with_capacity(bytes.len() + 8);
-    let (rest, mut opening) = match bytes.split_first() {
-        Some((b'/', rest)) => {
-            key.extend_from_slice(&[2, 0]);
-            (rest, false)
-        }
-        _ => (bytes, true),
-    };
-    for part in rest.split(|&b| b == b'/') {
-        match part {
-            b"" => {}
-            b"." if opening => key.extend_from_slice(&[3, 0]),
-            b"." => {}
-            b".." => key.extend_from_slice(&[4, 0]),
-            name => {
-                key.push(5);
-                key.extend_from_slice(name);
-                key.push(0);
-            }
-        }
-        opening = false;
-    }
-    key
-}
-
-#[cfg(not(unix))]
-fn component_key(path: &Path) -> Vec<u8> {
-    component_key_by_std(path)
-}
-
-/// [`component_key`] from std's component parser.
-#[cfg(any(not(unix), test))]
-fn component_key_by_std(path: &Path) -> Vec<u8> {
-    use std::path::Component;
-    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
-    for c in path.components() {
-        match c {
-            Component::Prefix(p) => {
-                key.push(1);
-                key.extend_from_slice(p.as_os_str().as_encoded_bytes());
-            }
-            Component::RootDir => key.push(2),
-            Component::CurDir => key.push(3),
-            Component::ParentDir => key.push(4),
-            Component::Normal(n) => {
-                key.push(5);
-                key.extend_from_slice(n.as_encoded_bytes());
-            }
-        }
-        key.push(0);
-    }
-    key
-}
-
 fn sort_by_path<T>(items: &mut Vec<T>, path: impl Fn(&T) -> &Path) {
     let order: Vec<usize> = {
-        let keys: Vec<Vec<u8>> = items.iter().map(|i| component_key(path(i))).collect();
+        let keys: Vec<Vec<u8>> = items
+            .iter()
+            .map(|i| crate::paths::sort_key(path(i)))
+            .collect();
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| keys.get(a).cmp(&keys.get(b)));
         order
@@ -1336,38 +1271,4 @@ pub fn counts(reports: &[FileReport]) -> (usize, usize, usize) {
         }
     }
     c
-}
-
-#[cfg(test)]
-mod sort_tests {
-    #[test]
-    fn component_keys_are_std_components() {
-        let pieces = ["a", "/", ".", "..", "b c", "é"];
-        for text in crate::test_texts::concatenations(&pieces, 6) {
-            let path = std::path::Path::new(&text);
-            assert_eq!(
-                super::component_key(path),
-                super::component_key_by_std(path),
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn component_keys_sort_as_paths_do() {
-        let paths = [
-            "/a/b", "/a-b", "/a/b/c", "/a", "a", "./a", "../a", "/a/bc", "/a/b-c", "/a/b/", "/",
-            "a/b", "a b",
-        ];
-        for x in paths {
-            for y in paths {
-                let (px, py) = (std::path::Path::new(x), std::path::Path::new(y));
-                assert_eq!(
-                    super::component_key(px).cmp(&super::component_key(py)),
-                    px.cmp(py),
-                    "{x} {y}"
-                );
-            }
-        }
-    }
 }
