@@ -167,32 +167,28 @@ fn line_starts(text: &str) -> Starts {
 /// [`line_starts`], four bytes each if `narrow` (the text must then be
 /// under 4 GiB).
 fn starts_of(text: &str, narrow: bool) -> Starts {
+    if narrow {
+        // Under 4 GiB (the caller's check): every offset fits.
+        Starts::Narrow(collect_starts(text, |i| i as u32))
+    } else {
+        Starts::Wide(collect_starts(text, |i| i))
+    }
+}
+
+/// Every line start of `text`, each as `store` keeps it.
+fn collect_starts<T>(text: &str, store: impl Fn(usize) -> T) -> Box<[T]> {
     let bytes = text.as_bytes();
+    // Room for lines of some 40 bytes: most files then never regrow.
+    let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+    starts.push(store(0));
     // Most files end their lines with LF alone: one search for a CR
     // lets them use the one-byte search, which is much faster per line.
-    let lf_only = memchr::memchr(b'\r', bytes).is_none();
-    // Room for lines of some 40 bytes: most files then never regrow.
-    let room = text.len() / 40 + 1;
-    if narrow {
-        let mut starts = Vec::with_capacity(room);
-        starts.push(0u32);
-        let narrow = |i: usize| i as u32;
-        if lf_only {
-            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| narrow(i + 1)));
-        } else {
-            starts.extend(memchr_newlines(bytes).map(narrow));
-        }
-        Starts::Narrow(starts.into_boxed_slice())
+    if memchr::memchr(b'\r', bytes).is_none() {
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| store(i + 1)));
     } else {
-        let mut starts = Vec::with_capacity(room);
-        starts.push(0usize);
-        if lf_only {
-            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        } else {
-            starts.extend(memchr_newlines(bytes));
-        }
-        Starts::Wide(starts.into_boxed_slice())
+        starts.extend(memchr_newlines(bytes).map(&store));
     }
+    starts.into_boxed_slice()
 }
 
 /// Where lines start after the first: after every LF, CRLF and lone CR,
