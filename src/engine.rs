@@ -980,8 +980,13 @@ fn lint_walked(
 ) -> (Vec<FileReport>, Vec<String>, Project) {
     let max = settings.config.max_file_size;
     let mut facts = facts;
-    let (alone, linked): (Vec<&Candidate>, Vec<&Candidate>) =
-        all.iter().partition(|c| stands_alone(c));
+    // Which of the two lists each file of `all` goes to, in its order:
+    // the reports are put back in that order at the end.
+    let from_alone: Vec<bool> = all.iter().map(stands_alone).collect();
+    let (mut alone, mut linked) = (Vec::new(), Vec::new());
+    for (c, &a) in all.iter().zip(&from_alone) {
+        if a { alone.push(c) } else { linked.push(c) }
+    }
     // The workflows and actions read for their facts are linted beside the
     // project's build: their parses (and texts) go to those lints.
     let handed: Vec<_> = facts
@@ -1011,14 +1016,13 @@ fn lint_walked(
                 .collect::<Vec<(FileReport, Option<Kept>)>>()
         },
     );
-    let mut reports = judge_again_where_found(reports, &alone, &project, settings);
+    let reports = judge_again_where_found(reports, &alone, &project, settings);
     crate::phases::report(|| format!("project built, {} files alone linted", reports.len()));
-    reports.par_extend(
-        linked
-            .par_iter()
-            .map(|c| lint_candidate(c, &project, settings)),
-    );
-    sort_by_path(&mut reports, |r| &r.source.path);
+    let linked: Vec<FileReport> = linked
+        .par_iter()
+        .map(|c| lint_candidate(c, &project, settings))
+        .collect();
+    let reports = interleave(reports, linked, &from_alone);
     (reports, errors, project)
 }
 
@@ -1057,6 +1061,28 @@ fn judge_again_where_found(
             }
         })
         .collect()
+}
+
+/// The items of `first` and `second` (each in order) merged as `which`
+/// says: `true` takes the next of `first`, `false` the next of `second`.
+/// The reports come back in the path order of the files they were made
+/// from without sorting them again (a sort by path would build a key per
+/// file at the run's peak of memory).
+fn interleave<T>(first: Vec<T>, second: Vec<T>, which: &[bool]) -> Vec<T> {
+    let mut out = Vec::with_capacity(first.len() + second.len());
+    let (mut first, mut second) = (first.into_iter(), second.into_iter());
+    for &from_first in which {
+        let next = if from_first {
+            first.next()
+        } else {
+            second.next()
+        };
+        out.extend(next);
+    }
+    // Nothing is left when `which` counts both lists; kept whole if not.
+    out.extend(first);
+    out.extend(second);
+    out
 }
 
 /// Sorts by path in `Path`'s order (component by component), splitting
@@ -1271,4 +1297,20 @@ pub fn counts(reports: &[FileReport]) -> (usize, usize, usize) {
         }
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::interleave;
+
+    #[test]
+    fn interleave_follows_the_flags_and_keeps_leftovers() {
+        let which = [true, false, false, true, false];
+        assert_eq!(
+            interleave(vec![1, 4], vec![2, 3, 5], &which),
+            vec![1, 2, 3, 4, 5]
+        );
+        assert_eq!(interleave(vec![1, 2], vec![3], &[true]), vec![1, 2, 3]);
+        assert_eq!(interleave(Vec::<u8>::new(), vec![], &[]), Vec::<u8>::new());
+    }
 }
