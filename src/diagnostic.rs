@@ -123,7 +123,9 @@ pub struct Finding {
     pub severity: Severity,
     pub span: Span,
     pub message: String,
-    pub help: Option<String>,
+    /// Most rules' help is a fixed sentence: borrowed, not copied into
+    /// every finding held until the report.
+    pub help: Option<std::borrow::Cow<'static, str>>,
     pub related: Vec<Related>,
     /// Boxed: few findings carry one, and every finding of a run is held
     /// until the report.
@@ -289,7 +291,7 @@ pub struct FindingBuilder<'a> {
 }
 
 impl FindingBuilder<'_> {
-    pub fn help(self, help: impl Into<String>) -> Self {
+    pub fn help(self, help: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         self.finding.help = Some(help.into());
         self
     }

@@ -86,16 +86,16 @@ pub fn report(
     access: Access,
     span: crate::source::Span,
     message: String,
-    help: &str,
+    help: &'static str,
 ) {
     match reason(service, access) {
         Some(why) => {
             out.report(meta, span, format!("{message} ({why})"))
                 .severity(Severity::Info)
-                .help(help.to_string());
+                .help(help);
         }
         None => {
-            out.report(meta, span, message).help(help.to_string());
+            out.report(meta, span, message).help(help);
         }
     }
 }

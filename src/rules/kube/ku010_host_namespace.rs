@@ -62,7 +62,7 @@ impl Rule for HostNamespace {
                             w.kind(),
                             w.object.name_text()
                         ),
-                        &format!("remove `{key}`"),
+                        format!("remove `{key}`"),
                     );
                 }
             }

@@ -187,7 +187,7 @@ pub fn report_host_access(
     w: &Workload<'_>,
     span: crate::source::Span,
     message: String,
-    help: &str,
+    help: impl Into<std::borrow::Cow<'static, str>>,
 ) {
     if w.kind() == "DaemonSet" {
         out.report(
@@ -196,9 +196,9 @@ pub fn report_host_access(
             format!("{message} (a DaemonSet: host access is often a node agent's job; check that this one needs it)"),
         )
         .severity(crate::diagnostic::Severity::Info)
-        .help(help.to_string());
+        .help(help);
     } else {
-        out.report(meta, span, message).help(help.to_string());
+        out.report(meta, span, message).help(help);
     }
 }
 

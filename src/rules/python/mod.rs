@@ -323,7 +323,7 @@ pub fn report_missing(
     meta: &'static crate::registry::RuleMeta,
     wanted: Signal,
     message: &str,
-    help: &str,
+    help: &'static str,
     out: &mut Findings,
 ) {
     let apps = served_apps(cx);
@@ -331,8 +331,7 @@ pub fn report_missing(
         return;
     }
     for app in apps {
-        out.report(meta, app.at, message.to_string())
-            .help(help.to_string());
+        out.report(meta, app.at, message.to_string()).help(help);
     }
 }
 
