@@ -216,8 +216,9 @@ pub struct Candidate {
     /// Named on the command line: linted even when ignored.
     pub explicit: bool,
     /// The folder named on the command line that the walk found it in:
-    /// its purpose is judged on the path below it.
-    pub root: Option<PathBuf>,
+    /// its purpose is judged on the path below it. Shared by every file
+    /// the walk of that folder finds.
+    pub root: Option<std::sync::Arc<Path>>,
 }
 
 /// How deep the walk goes below a folder named on the command line.
@@ -444,8 +445,9 @@ fn walk_folder(
         .max_depth(Some(MAX_DEPTH))
         .filter_entry(filter)
         .build_parallel();
+    let shared_root: std::sync::Arc<Path> = std::sync::Arc::from(root);
     walker.run(|| {
-        let abs_root = &abs_root;
+        let (abs_root, shared_root) = (&abs_root, &shared_root);
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -491,7 +493,7 @@ fn walk_folder(
                 path: p.to_path_buf(),
                 kind: Some(kind),
                 explicit: false,
-                root: Some(root.to_path_buf()),
+                root: Some(std::sync::Arc::clone(shared_root)),
             });
             ignore::WalkState::Continue
         })

@@ -111,7 +111,12 @@ static MANIFEST_WORDS: crate::words::Lazy = crate::words::Lazy::new();
 static WORKFLOW_WORDS: crate::words::Lazy = crate::words::Lazy::new();
 
 /// The input a file makes once read, if its text holds facts.
-fn input_of(path: &Path, kind: FileKind, text: String, root: Option<PathBuf>) -> Option<Input> {
+fn input_of(
+    path: &Path,
+    kind: FileKind,
+    text: String,
+    root: Option<std::sync::Arc<Path>>,
+) -> Option<Input> {
     input_or_text(path, kind, text, root).ok()
 }
 
@@ -120,7 +125,7 @@ fn input_or_text(
     path: &Path,
     kind: FileKind,
     text: String,
-    root: Option<PathBuf>,
+    root: Option<std::sync::Arc<Path>>,
 ) -> Result<Input, String> {
     let kind = kind.refine(path, &text);
     let keep = match kind {
@@ -383,7 +388,7 @@ pub fn above(candidates: &[Candidate]) -> Above {
     let mut starts: Vec<PathBuf> = candidates
         .iter()
         .map(|c| match &c.root {
-            Some(r) if c.path != *r => r.clone(),
+            Some(r) if c.path.as_path() != &**r => r.to_path_buf(),
             _ => super::dir_of(&c.path),
         })
         .collect::<crate::hashing::FastSet<PathBuf>>()

@@ -347,8 +347,8 @@ pub struct Input {
     pub kind: FileKind,
     pub text: crate::source::SharedText,
     /// The folder named on the command line it was found in (the bound
-    /// for application folders).
-    pub root: Option<PathBuf>,
+    /// for application folders), shared with the walk's other files.
+    pub root: Option<Arc<Path>>,
 }
 
 /// What one file says, parsed once (in parallel with the other files,
