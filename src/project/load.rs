@@ -179,10 +179,27 @@ fn input_or_text(
 /// `FileFacts::parse_weight`).
 pub const PARSE_BUDGET: usize = 4 << 20;
 
+/// The part of [`PARSE_BUDGET`] the trees of YAML files and Dockerfiles
+/// may take: half. A tree takes about seven times its text and a Python
+/// module's views about three and a half, so each kind alone is bounded
+/// to the same memory (about 14 MiB), where one shared budget let trees
+/// hold twice what modules may. Half covers an ordinary repository's
+/// deployment files (`../shared/corpus`, 1,868 files, keeps every parse
+/// with 1.2 to 1.4 MB of it); past it, trees are parsed again where they
+/// are read, and a run ten times that size holds some 14 MiB of trees
+/// rather than 28.
+pub const TREE_SHARE_DIVISOR: usize = 2;
+
 /// The source bytes whose parses a run may still keep (see
-/// [`PARSE_BUDGET`]); shared by the threads that read files.
+/// [`PARSE_BUDGET`] and [`TREE_SHARE_DIVISOR`]); shared by the threads
+/// that read files.
 #[derive(Debug)]
-pub struct ParseBudget(std::sync::atomic::AtomicUsize);
+pub struct ParseBudget {
+    /// What any parse may still take.
+    all: std::sync::atomic::AtomicUsize,
+    /// What trees (not Python modules' views) may still take.
+    trees: std::sync::atomic::AtomicUsize,
+}
 
 impl Default for ParseBudget {
     /// [`PARSE_BUDGET`], or `PRODLINT_PARSE_BUDGET` bytes (the tests
@@ -192,19 +209,43 @@ impl Default for ParseBudget {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(PARSE_BUDGET);
-        ParseBudget(std::sync::atomic::AtomicUsize::new(bytes))
+        ParseBudget {
+            all: std::sync::atomic::AtomicUsize::new(bytes),
+            trees: std::sync::atomic::AtomicUsize::new(bytes / TREE_SHARE_DIVISOR),
+        }
     }
+}
+
+/// Takes `bytes` from `left`, if that much is left.
+fn take_from(left: &std::sync::atomic::AtomicUsize, bytes: usize) -> bool {
+    use std::sync::atomic::Ordering;
+    left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+        left.checked_sub(bytes)
+    })
+    .is_ok()
 }
 
 impl ParseBudget {
     /// Takes `bytes` from what is left, if that much is left.
     pub fn take(&self, bytes: usize) -> bool {
-        use std::sync::atomic::Ordering;
-        self.0
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
-                left.checked_sub(bytes)
-            })
-            .is_ok()
+        take_from(&self.all, bytes)
+    }
+
+    /// Takes `bytes` for a parse, a tree's from the trees' share too: all
+    /// or nothing.
+    pub fn take_parse(&self, bytes: usize, tree: bool) -> bool {
+        if tree && !take_from(&self.trees, bytes) {
+            return false;
+        }
+        if self.take(bytes) {
+            return true;
+        }
+        if tree {
+            // Given back: the parse is not kept.
+            self.trees
+                .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+        }
+        false
     }
 }
 
@@ -249,7 +290,8 @@ pub fn feed_keeping_text(c: &Candidate, max_file_size: u64, budget: &ParseBudget
         Err(text) => return Fed::Text(crate::source::SharedText::from(text)),
     };
     let mut facts = Project::parse(input);
-    if facts.holds_parse() && !budget.take(facts.parse_weight()) {
+    if facts.holds_parse() && !budget.take_parse(facts.parse_weight(), !facts.holds_python_parse())
+    {
         facts.drop_parses();
     }
     Fed::Facts(facts)
@@ -525,6 +567,29 @@ pub fn project_around(path: &Path, config: &crate::config::Config) -> Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Trees take at most their share of the budget; Python modules'
+    /// views the rest; a tree refused by the whole budget gives its share
+    /// back.
+    #[test]
+    fn trees_take_at_most_their_share_of_the_budget() {
+        let b = ParseBudget {
+            all: std::sync::atomic::AtomicUsize::new(100),
+            trees: std::sync::atomic::AtomicUsize::new(100 / TREE_SHARE_DIVISOR),
+        };
+        assert!(b.take_parse(30, true));
+        assert!(!b.take_parse(30, true), "past the trees' share of 50");
+        assert!(b.take_parse(60, false), "a module takes from the whole");
+        assert!(!b.take_parse(20, true), "10 left in all, 20 in the share");
+        assert!(b.take_parse(10, true));
+        assert!(!b.take_parse(1, false));
+        let b = ParseBudget {
+            all: std::sync::atomic::AtomicUsize::new(10),
+            trees: std::sync::atomic::AtomicUsize::new(40),
+        };
+        assert!(!b.take_parse(20, true));
+        assert_eq!(b.trees.load(std::sync::atomic::Ordering::Relaxed), 40);
+    }
 
     /// A workflow that builds an image counts, whichever command builds it.
     #[test]

@@ -446,8 +446,17 @@ impl FileFacts {
     /// way.
     pub(crate) fn parse_weight(&self) -> usize {
         let len = self.input.text.len();
-        let python = self.python.0.lock().is_ok_and(|held| held.is_some());
-        if python { len.div_ceil(2) } else { len }
+        if self.holds_python_parse() {
+            len.div_ceil(2)
+        } else {
+            len
+        }
+    }
+
+    /// The parse it holds is a Python module's (not a tree: see
+    /// [`crate::project::load::TREE_SHARE_DIVISOR`]).
+    pub(crate) fn holds_python_parse(&self) -> bool {
+        self.python.0.lock().is_ok_and(|held| held.is_some())
     }
 
     /// Drops those parses: the file's lint parses it again, and so do the
