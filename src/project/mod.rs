@@ -234,17 +234,55 @@ impl Built {
             .find_map(|c| c.dev_marker().map(|(word, why)| (word.span, why)))
     }
 
-    /// The facts with the tree, parsed again when it was dropped.
+    /// The facts with the tree, parsed again when it was dropped. The
+    /// last few parsed again on this thread are kept: the rules of one
+    /// compose file ask for the Dockerfile each of its services builds
+    /// several times in a row.
     fn whole(self: &Arc<Self>) -> Arc<Self> {
         if !self.dropped {
             return Arc::clone(self);
         }
-        Arc::new(Built {
-            dockerfile: dockerfile::parse(&self.file.text),
-            dropped: false,
-            ..self.husk()
+        let parse = || {
+            Arc::new(Built {
+                dockerfile: dockerfile::parse(&self.file.text),
+                dropped: false,
+                ..self.husk()
+            })
+        };
+        RECENT_WHOLE.with(|recent| {
+            let Ok(mut recent) = recent.try_borrow_mut() else {
+                return parse();
+            };
+            // A husk is known by its address: the `Weak` kept beside its
+            // tree keeps that allocation from being reused by another.
+            if let Some(i) = recent
+                .iter()
+                .position(|(husk, _)| std::ptr::eq(husk.as_ptr(), Arc::as_ptr(self)))
+            {
+                let hit = recent.remove(i);
+                let whole = Arc::clone(&hit.1);
+                recent.push(hit);
+                return whole;
+            }
+            let whole = parse();
+            if recent.len() == RECENT_WHOLE_KEPT {
+                recent.remove(0);
+            }
+            recent.push((Arc::downgrade(self), Arc::clone(&whole)));
+            whole
         })
     }
+}
+
+/// How many Dockerfiles parsed again each thread keeps (see
+/// `Built::whole`).
+const RECENT_WHOLE_KEPT: usize = 4;
+
+thread_local! {
+    /// The Dockerfiles this thread parsed again last, oldest first: the
+    /// husk each was parsed for, and the whole.
+    static RECENT_WHOLE: std::cell::RefCell<Vec<(std::sync::Weak<Built>, Arc<Built>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The span of the final ENTRYPOINT or CMD whose command runs database
@@ -2845,6 +2883,36 @@ impl Project {
 
 #[cfg(test)]
 mod tests {
+    /// A dropped tree parsed again is the same tree for the next reader
+    /// on the thread; another file's husk gets its own; past the few
+    /// kept, the oldest is parsed anew.
+    #[test]
+    fn dockerfiles_parsed_again_are_kept_for_the_next_reader() {
+        let husk = |text: &str| {
+            let file = Arc::new(crate::source::SourceFile::new(
+                "/r/Dockerfile",
+                text.to_string(),
+            ));
+            let df = dockerfile::parse(&file.text);
+            Arc::new(Built::new(file, df).husk())
+        };
+        let a = husk("FROM python:3.12\nCMD [\"gunicorn\"]\n");
+        let b = husk("FROM alpine\n");
+        let first = a.whole();
+        assert!(!first.dropped && first.dockerfile.final_stage().is_some());
+        assert!(Arc::ptr_eq(&first, &a.whole()));
+        let other = b.whole();
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(&*other.file.text, "FROM alpine\n");
+        let more: Vec<_> = (0..RECENT_WHOLE_KEPT).map(|_| husk("FROM x\n")).collect();
+        for h in &more {
+            h.whole();
+        }
+        let again = a.whole();
+        assert!(!Arc::ptr_eq(&first, &again), "pushed out by newer ones");
+        assert_eq!(again.file.text, first.file.text);
+    }
+
     #[test]
     fn the_key_kept_for_the_last_path_is_that_path_s() {
         let paths = ["a/b", "a/b", "/x/../y", "a/b", "./a/b", "/x/../y", ""];
