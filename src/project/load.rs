@@ -180,14 +180,15 @@ fn input_or_text(
 pub const PARSE_BUDGET: usize = 4 << 20;
 
 /// The part of [`PARSE_BUDGET`] the trees of YAML files and Dockerfiles
-/// may take: half. A tree takes about seven times its text and a Python
-/// module's views about three and a half, so each kind alone is bounded
-/// to the same memory (about 14 MiB), where one shared budget let trees
-/// hold twice what modules may. Half covers an ordinary repository's
-/// deployment files (`../shared/corpus`, 1,868 files, keeps every parse
-/// with 1.2 to 1.4 MB of it); past it, trees are parsed again where they
-/// are read, and a run ten times that size holds some 14 MiB of trees
-/// rather than 28.
+/// may take: half. Per byte of source, a tree takes twice the memory a
+/// Python module's views do (about seven times the text against three
+/// and a half), and is parsed again for 60 to 90 instructions a byte,
+/// so trees get the smaller share: half still keeps every parse of an
+/// ordinary repository's deployment files (`../shared/corpus`, 1,868
+/// files, needs 1.2 to 1.4 MB of it), while ten times as many hold
+/// about 14 MiB of trees rather than 28 and parse the rest again where
+/// they are read. Python modules keep the whole budget: a smaller one
+/// made the apps (`../shared/apps`) parse modules again, 4 % slower.
 pub const TREE_SHARE_DIVISOR: usize = 2;
 
 /// The source bytes whose parses a run may still keep (see
