@@ -211,7 +211,8 @@ const TEXT_EXTENSIONS: &[&str] = &[
 /// A file to lint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Candidate {
-    pub path: PathBuf,
+    /// Shared with the file's facts and report (see `SourceFile::path`).
+    pub path: std::sync::Arc<Path>,
     pub kind: Option<FileKind>,
     /// Named on the command line: linted even when ignored.
     pub explicit: bool,
@@ -336,7 +337,7 @@ pub fn walk_with(
         match std::fs::metadata(path) {
             Ok(m) if m.is_file() => {
                 found(Candidate {
-                    path: path.clone(),
+                    path: path.as_path().into(),
                     kind: classifier.kind(path),
                     explicit: true,
                     root: None,
@@ -490,7 +491,7 @@ fn walk_folder(
                 return ignore::WalkState::Continue;
             }
             found(Candidate {
-                path: p.to_path_buf(),
+                path: p.into(),
                 kind: Some(kind),
                 explicit: false,
                 root: Some(std::sync::Arc::clone(shared_root)),

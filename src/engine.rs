@@ -822,13 +822,23 @@ pub fn lint_text_below(
     settings: &Settings,
     project: &Project,
 ) -> FileReport {
-    lint_text_keeping(path, below, kind, text, settings, project, false).0
+    lint_text_keeping(
+        &Arc::from(path),
+        below,
+        kind,
+        text,
+        settings,
+        project,
+        false,
+    )
+    .0
 }
 
 /// A file's report, and (when `keep`) what its own rules found, for
 /// [`judge_again`].
 fn lint_text_keeping(
-    path: &Path,
+    // The walk's path, shared with the report (not copied).
+    path: &Arc<Path>,
     below: &Path,
     kind: Option<FileKind>,
     text: Result<crate::source::SharedText, Unlintable>,
@@ -910,7 +920,7 @@ pub fn project_alone(
     let mut project = crate::project::load::project_around(path, &settings.config);
     if let (Some(k), Some(t)) = (kind, text) {
         project.replace(crate::project::Input {
-            path: path.to_path_buf(),
+            path: path.into(),
             kind: k.refine(path, t),
             text: crate::source::SharedText::from(t),
             root: None,
@@ -1042,12 +1052,12 @@ fn judge_again_where_found(
     let again: crate::hashing::FastMap<&Path, &Candidate> = alone
         .iter()
         .filter(|c| !project.rule_findings_in(&c.path).is_empty())
-        .map(|c| (c.path.as_path(), *c))
+        .map(|c| (&*c.path, *c))
         .collect();
     linted
         .into_par_iter()
         .map(|(mut report, kept)| {
-            let Some(c) = again.get(report.source.path.as_path()) else {
+            let Some(c) = again.get(&*report.source.path) else {
                 return report;
             };
             match kept {
@@ -1191,7 +1201,7 @@ pub fn lint_paths_with(
                             // than reading the file again.
                             Fed::Text(t) if stands_alone(&c) && text_budget.take(t.len()) => {
                                 if let Ok(mut v) = texts.lock() {
-                                    v.push((c.path.clone(), t));
+                                    v.push((c.path.to_path_buf(), t));
                                 }
                             }
                             Fed::Text(_) | Fed::Nothing => {}

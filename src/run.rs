@@ -404,7 +404,7 @@ fn apply_fixes(
             continue;
         }
         let real = std::fs::canonicalize(&report.source.path)
-            .unwrap_or_else(|_| report.source.path.clone());
+            .unwrap_or_else(|_| report.source.path.to_path_buf());
         if !seen.insert(real) {
             continue;
         }

@@ -1,6 +1,6 @@
 //! Source text with a line index, and spans that locate findings in it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A half-open byte range into a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
@@ -305,11 +305,55 @@ impl std::fmt::Debug for SharedText {
     }
 }
 
+/// A path as a shared `Arc<Path>`: an `Arc` given by reference is
+/// shared (not copied); any other path is copied once into a new one.
+pub trait IntoSharedPath {
+    fn into_shared(self) -> std::sync::Arc<Path>;
+}
+
+impl IntoSharedPath for &std::sync::Arc<Path> {
+    fn into_shared(self) -> std::sync::Arc<Path> {
+        std::sync::Arc::clone(self)
+    }
+}
+
+impl IntoSharedPath for std::sync::Arc<Path> {
+    fn into_shared(self) -> std::sync::Arc<Path> {
+        self
+    }
+}
+
+impl IntoSharedPath for &Path {
+    fn into_shared(self) -> std::sync::Arc<Path> {
+        std::sync::Arc::from(self)
+    }
+}
+
+impl IntoSharedPath for &PathBuf {
+    fn into_shared(self) -> std::sync::Arc<Path> {
+        std::sync::Arc::from(self.as_path())
+    }
+}
+
+impl IntoSharedPath for PathBuf {
+    fn into_shared(self) -> std::sync::Arc<Path> {
+        std::sync::Arc::from(self)
+    }
+}
+
+impl IntoSharedPath for &str {
+    fn into_shared(self) -> std::sync::Arc<Path> {
+        std::sync::Arc::from(Path::new(self))
+    }
+}
+
 /// One file as prodlint read it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user sees it (relative to the working directory when possible).
-    pub path: PathBuf,
+    /// Shared with the walk's candidate and the project's facts (one
+    /// copy of each path, held to the report).
+    pub path: std::sync::Arc<Path>,
     /// Shared with the project when it read the file first (one copy).
     pub text: SharedText,
     pub lines: LineIndex,
@@ -318,11 +362,11 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: impl Into<PathBuf>, text: impl Into<SharedText>) -> Self {
+    pub fn new(path: impl IntoSharedPath, text: impl Into<SharedText>) -> Self {
         let text = text.into();
         let lines = LineIndex::lazy(text.clone());
         Self {
-            path: path.into(),
+            path: path.into_shared(),
             text,
             lines,
             purpose: crate::purpose::Purpose::Production,
@@ -434,6 +478,17 @@ mod tests {
     }
 
     use super::*;
+
+    /// A file made from the walk's shared path holds that path, not a
+    /// copy; from any other path, a copy of it.
+    #[test]
+    fn a_shared_path_is_held_not_copied() {
+        let walked: std::sync::Arc<Path> = std::sync::Arc::from(Path::new("/r/Dockerfile"));
+        let f = SourceFile::new(&walked, "FROM x\n");
+        assert!(std::sync::Arc::ptr_eq(&f.path, &walked));
+        let g = SourceFile::new(Path::new("/r/Dockerfile"), "FROM x\n");
+        assert!(!std::sync::Arc::ptr_eq(&g.path, &walked) && g.path == walked);
+    }
 
     #[test]
     fn positions_count_code_points() {

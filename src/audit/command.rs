@@ -124,7 +124,7 @@ pub fn run(args: AuditArgs) -> i32 {
             .filter(|r| {
                 r.kind == Some(crate::discover::FileKind::Text) && is_document(&r.source.path)
             })
-            .map(|r| r.source.path.clone()),
+            .map(|r| r.source.path.to_path_buf()),
     );
     found.sort();
     found.dedup();

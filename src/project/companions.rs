@@ -121,7 +121,7 @@ impl Project {
         let at = context.join(".dockerignore");
         let f = self.files.get(super::b(&at))?;
         let d = f.companion.as_ref().and_then(pick)?;
-        Some((f.input.path.clone(), Arc::clone(d)))
+        Some((f.input.path.to_path_buf(), Arc::clone(d)))
     }
 
     /// Build contexts named by the project's builds, by Dockerfile, where

@@ -11,6 +11,7 @@ use crate::parse::template;
 use crate::paths::FastPath;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How many folders above the one checked are read for dependency files
 /// when no repository root stops the climb first.
@@ -112,7 +113,7 @@ static WORKFLOW_WORDS: crate::words::Lazy = crate::words::Lazy::new();
 
 /// The input a file makes once read, if its text holds facts.
 fn input_of(
-    path: &Path,
+    path: &Arc<Path>,
     kind: FileKind,
     text: String,
     root: Option<std::sync::Arc<Path>>,
@@ -122,7 +123,7 @@ fn input_of(
 
 /// [`input_of`], or the text back when it holds no facts.
 fn input_or_text(
-    path: &Path,
+    path: &Arc<Path>,
     kind: FileKind,
     text: String,
     root: Option<std::sync::Arc<Path>>,
@@ -161,7 +162,7 @@ fn input_or_text(
         return Err(text);
     }
     Ok(Input {
-        path: path.to_path_buf(),
+        path: Arc::clone(path),
         kind,
         text: crate::source::SharedText::from(text),
         root,
@@ -321,7 +322,7 @@ pub fn finish(
     max_file_size: u64,
 ) -> Project {
     let _ = max_file_size;
-    let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.clone()).collect();
+    let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.to_path_buf()).collect();
     let seen: crate::hashing::FastSet<Key> = candidates
         .par_iter()
         .map(|c| Key(super::key(&c.path)))
@@ -343,7 +344,12 @@ pub fn finish(
     // Read and parsed on every core (the rest of the build is one core's).
     parsed.par_extend(to_read.into_par_iter().filter_map(|(path, kind)| {
         let text = crate::read::context(&path)?;
-        Some(Project::parse(input_of(&path, kind, text, None)?))
+        Some(Project::parse(input_of(
+            &Arc::from(path),
+            kind,
+            text,
+            None,
+        )?))
     }));
     let mut project = Project::assemble(parsed, known);
 
@@ -366,7 +372,7 @@ pub fn finish(
                     .then(|| crate::read::context(p))
                     .flatten();
                 let input = text.map(|text| Input {
-                    path: p.clone(),
+                    path: p.as_path().into(),
                     kind: *kind,
                     text: crate::source::SharedText::from(text),
                     root: None,
@@ -431,7 +437,7 @@ pub fn above(candidates: &[Candidate]) -> Above {
     let mut starts: Vec<PathBuf> = candidates
         .iter()
         .map(|c| match &c.root {
-            Some(r) if c.path.as_path() != &**r => r.to_path_buf(),
+            Some(r) if *c.path != **r => r.to_path_buf(),
             _ => super::dir_of(&c.path),
         })
         .collect::<crate::hashing::FastSet<PathBuf>>()
@@ -554,9 +560,9 @@ pub fn project_around(path: &Path, config: &crate::config::Config) -> Project {
     let dir = super::dir_of(path);
     let (mut candidates, _) = crate::discover::discover(&[dir], config);
     // Standard input names a file that may not exist.
-    if !candidates.iter().any(|c| c.path == path) {
+    if !candidates.iter().any(|c| *c.path == *path) {
         candidates.push(Candidate {
-            path: path.to_path_buf(),
+            path: path.into(),
             kind: FileKind::detect(path),
             explicit: true,
             root: None,
@@ -597,7 +603,12 @@ mod tests {
     fn a_workflow_counts_for_every_build_command() {
         for w in BUILD_COMMANDS {
             let text = format!("jobs:\n  b:\n    steps:\n      - run: {w} .\n");
-            let input = input_of(Path::new("ci.yml"), FileKind::Workflow, text, None);
+            let input = input_of(
+                &Arc::from(Path::new("ci.yml")),
+                FileKind::Workflow,
+                text,
+                None,
+            );
             assert!(input.is_some(), "{w}");
         }
     }

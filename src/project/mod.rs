@@ -381,7 +381,7 @@ impl Parked {
 /// A file the project reads facts from.
 #[derive(Debug, Clone)]
 pub struct Input {
-    pub path: PathBuf,
+    pub path: Arc<Path>,
     pub kind: FileKind,
     pub text: crate::source::SharedText,
     /// The folder named on the command line it was found in (the bound
@@ -1115,7 +1115,7 @@ impl Project {
     ) -> Option<(&Path, &facts::entrypoint::ScriptFacts, &facts::Loc)> {
         let (script, named) = self.entry_scripts.get(b(&key(path)))?;
         let f = self.files.get(script)?;
-        Some((f.input.path.as_path(), f.script.as_ref()?, named))
+        Some((&*f.input.path, f.script.as_ref()?, named))
     }
 
     /// The launchers (Dockerfiles, systemd units, supervisord files)
@@ -1401,7 +1401,7 @@ impl Project {
 
     /// The files the project read its facts from.
     pub fn read_paths(&self) -> impl Iterator<Item = &Path> {
-        self.files.values().map(|f| f.input.path.as_path())
+        self.files.values().map(|f| &*f.input.path)
     }
 
     /// Files named by a launch or a service that the run did not read.
@@ -1483,6 +1483,8 @@ impl Project {
     /// Parses one file for its facts (no other file is needed).
     pub fn parse(input: Input) -> Box<FileFacts> {
         let k = key(&input.path);
+        // The places the file's facts state hold the walk's path.
+        facts::share_path(&input.path);
         // Boxed from the start: the facts are moved (into the run's list,
         // then the project's map) as a pointer, and a list of them holds
         // pointers rather than 1 KB values.
@@ -1606,7 +1608,7 @@ impl Project {
                 let py = python::parse_file(&text, true);
                 let app = facts::app::Module::read(&py);
                 f.app = (!app.is_empty()).then(|| Box::new(app));
-                f.gunicorn = Some(Arc::new((f.input.path.clone(), py.module.clone())));
+                f.gunicorn = Some(Arc::new((f.input.path.to_path_buf(), py.module.clone())));
                 // Held for the file's own lint: a configuration is parsed once.
                 *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
             }
@@ -1834,7 +1836,7 @@ impl Project {
                     let py = python::parse_file(&f.input.text, true);
                     self.configs.insert(
                         n.clone(),
-                        Arc::new((f.input.path.clone(), py.module.clone())),
+                        Arc::new((f.input.path.to_path_buf(), py.module.clone())),
                     );
                     *f.python.0.get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(py));
                 }
@@ -2354,7 +2356,7 @@ impl Project {
                     .filter(|(k, _, _)| names.iter().any(|n| same(k, n)))
                     .map(move |(k, v, at)| {
                         let value = EnvValue {
-                            file: f.input.path.clone(),
+                            file: f.input.path.to_path_buf(),
                             key: k.clone(),
                             value: v.clone(),
                             at: *at,
@@ -2375,7 +2377,7 @@ impl Project {
             f.env
                 .iter()
                 .flatten()
-                .map(move |(k, _, at)| (f.input.path.as_path(), k.as_str(), *at))
+                .map(move |(k, _, at)| (&*f.input.path, k.as_str(), *at))
         })
     }
 
@@ -2454,7 +2456,7 @@ impl Project {
         self.files
             .values()
             .filter(move |f| kinds.contains(&f.input.kind))
-            .map(|f| (f.input.path.as_path(), &f.input.text))
+            .map(|f| (&*f.input.path, &f.input.text))
     }
 
     /// Code or a command of the project other than `except` names `word`
@@ -2981,7 +2983,7 @@ mod tests {
 
     fn input(path: &str, kind: FileKind, text: &str) -> Input {
         Input {
-            path: PathBuf::from(path),
+            path: Arc::from(Path::new(path)),
             kind,
             text: crate::source::SharedText::from(text),
             root: None,

@@ -559,7 +559,8 @@ mod tests {
     fn a_report_of_many_batches_is_one_document() {
         let reports: Vec<crate::engine::FileReport> = (0..FILES_PER_BATCH * 2 + 7)
             .map(|i| {
-                let source = SourceFile::new(format!("f{i:04}"), "text\n");
+                let source =
+                    SourceFile::new(std::path::PathBuf::from(format!("f{i:04}")), "text\n");
                 let findings = (i % 3 != 1)
                     .then(|| {
                         crate::diagnostic::Finding::new(

@@ -87,7 +87,7 @@ impl Projects {
         });
         let project = &mut kept.project;
         project.replace(crate::project::Input {
-            path: path.to_path_buf(),
+            path: path.into(),
             kind: kind.refine(path, text),
             text: crate::source::SharedText::from(text),
             root: None,

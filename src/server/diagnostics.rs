@@ -31,7 +31,8 @@ pub fn diagnostic(finding: &Finding, uri: &Url, lines: &Lines) -> Diagnostic {
             let location = match &r.file {
                 Some(e) => {
                     let other = Lines::new(&e.0.text, lines.encoding());
-                    let path = std::path::absolute(&e.0.path).unwrap_or_else(|_| e.0.path.clone());
+                    let path =
+                        std::path::absolute(&e.0.path).unwrap_or_else(|_| e.0.path.to_path_buf());
                     match Url::from_file_path(&path) {
                         Ok(u) => Location::new(u, other.range(r.span)),
                         Err(()) => {

@@ -37,7 +37,7 @@ pub fn lint(path: &Path, extra: &[&str]) -> FileReport {
     // Linted as `prodlint check <file>` lints it: with the project of
     // that one file (and what its launches name beside it).
     let candidate = prodlint::discover::Candidate {
-        path: path.to_path_buf(),
+        path: path.into(),
         kind,
         explicit: true,
         root: None,

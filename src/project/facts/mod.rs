@@ -35,14 +35,26 @@ impl Loc {
     }
 }
 
+thread_local! {
+    /// The path [`shared_path`] gave last on this thread.
+    static LAST_PATH: std::cell::RefCell<Option<Arc<Path>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Makes `path` the one [`shared_path`] gives for its file on this
+/// thread: the places a file's facts state share the walk's path.
+pub fn share_path(path: &Arc<Path>) {
+    LAST_PATH.with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            *last = Some(Arc::clone(path));
+        }
+    });
+}
+
 /// `path` as a shared path: the one made last on this thread when it is
 /// the same path (the places of one file are made together, on one
 /// thread), else a new one.
 pub fn shared_path(path: &Path) -> Arc<Path> {
-    thread_local! {
-        static LAST: std::cell::RefCell<Option<Arc<Path>>> = const { std::cell::RefCell::new(None) };
-    }
-    LAST.with(|last| {
+    LAST_PATH.with(|last| {
         let Ok(mut last) = last.try_borrow_mut() else {
             return Arc::from(path);
         };
@@ -243,6 +255,17 @@ impl std::ops::DerefMut for Statements {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The places a file states after `share_path` hold the walk's path.
+    #[test]
+    fn places_share_the_path_they_are_given() {
+        let walked: Arc<Path> = Arc::from(Path::new("/r/compose.yaml"));
+        share_path(&walked);
+        let at = Loc::new(Path::new("/r/compose.yaml"), Span::new(0, 1));
+        assert!(Arc::ptr_eq(&at.file, &walked));
+        let other = Loc::new(Path::new("/r/k8s.yaml"), Span::new(0, 1));
+        assert!(!Arc::ptr_eq(&other.file, &walked));
+    }
 
     #[test]
     fn places_of_one_file_share_its_path() {

@@ -88,7 +88,7 @@ pub fn through_scripts(
         return Vec::new();
     };
     let read = parsed
-        .entry(input.path.clone())
+        .entry(input.path.to_path_buf())
         .or_insert_with(|| {
             std::rc::Rc::new(Read::of(SourceFile::new(&input.path, input.text.clone())))
         })
