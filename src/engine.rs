@@ -881,7 +881,7 @@ fn lint_text_keeping(
     {
         purpose = Purpose::Development;
     }
-    let mut source = SourceFile::new(path, text);
+    let mut source = SourceFile::new(Arc::clone(path), text);
     source.purpose = purpose;
     let (findings, raw) = kind
         .map(|k| lint_source_keeping(&source, k, settings, project, keep))
@@ -1290,7 +1290,7 @@ fn lint_candidate_keeping(
 /// grow with the tree rather than with the findings.
 fn forget_text_without_findings(report: &mut FileReport) {
     if report.findings.is_empty() && report.skipped.is_none() {
-        let mut empty = SourceFile::new(&report.source.path, String::new());
+        let mut empty = SourceFile::new(Arc::clone(&report.source.path), String::new());
         empty.purpose = report.source.purpose;
         report.source = Arc::new(empty);
     }

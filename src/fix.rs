@@ -134,7 +134,7 @@ pub fn masked_diff(
     // Line by line: a fix may change the blanks around a multi-line secret.
     // The old text masked where the secrets are, then wherever their text
     // appears; the new one wherever their text appears.
-    let source = SourceFile::new(path, old.to_string());
+    let source = SourceFile::new(std::path::Path::new(path), old.to_string());
     let secrets = crate::report::secret_texts(&source, findings);
     let old_masked = crate::report::masked_text(&source, findings, &secrets);
     let new_masked = crate::report::mask_secrets(new, &secrets);

@@ -1,6 +1,6 @@
 //! Source text with a line index, and spans that locate findings in it.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A half-open byte range into a [`SourceFile`]'s text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
@@ -305,48 +305,6 @@ impl std::fmt::Debug for SharedText {
     }
 }
 
-/// A path as a shared `Arc<Path>`: an `Arc` given by reference is
-/// shared (not copied); any other path is copied once into a new one.
-pub trait IntoSharedPath {
-    fn into_shared(self) -> std::sync::Arc<Path>;
-}
-
-impl IntoSharedPath for &std::sync::Arc<Path> {
-    fn into_shared(self) -> std::sync::Arc<Path> {
-        std::sync::Arc::clone(self)
-    }
-}
-
-impl IntoSharedPath for std::sync::Arc<Path> {
-    fn into_shared(self) -> std::sync::Arc<Path> {
-        self
-    }
-}
-
-impl IntoSharedPath for &Path {
-    fn into_shared(self) -> std::sync::Arc<Path> {
-        std::sync::Arc::from(self)
-    }
-}
-
-impl IntoSharedPath for &PathBuf {
-    fn into_shared(self) -> std::sync::Arc<Path> {
-        std::sync::Arc::from(self.as_path())
-    }
-}
-
-impl IntoSharedPath for PathBuf {
-    fn into_shared(self) -> std::sync::Arc<Path> {
-        std::sync::Arc::from(self)
-    }
-}
-
-impl IntoSharedPath for &str {
-    fn into_shared(self) -> std::sync::Arc<Path> {
-        std::sync::Arc::from(Path::new(self))
-    }
-}
-
 /// One file as prodlint read it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -362,11 +320,12 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(path: impl IntoSharedPath, text: impl Into<SharedText>) -> Self {
+    /// `path` as given: pass the walk's `Arc<Path>` (cloned) to share it.
+    pub fn new(path: impl Into<std::sync::Arc<Path>>, text: impl Into<SharedText>) -> Self {
         let text = text.into();
         let lines = LineIndex::lazy(text.clone());
         Self {
-            path: path.into_shared(),
+            path: path.into(),
             text,
             lines,
             purpose: crate::purpose::Purpose::Production,
@@ -484,7 +443,7 @@ mod tests {
     #[test]
     fn a_shared_path_is_held_not_copied() {
         let walked: std::sync::Arc<Path> = std::sync::Arc::from(Path::new("/r/Dockerfile"));
-        let f = SourceFile::new(&walked, "FROM x\n");
+        let f = SourceFile::new(std::sync::Arc::clone(&walked), "FROM x\n");
         assert!(std::sync::Arc::ptr_eq(&f.path, &walked));
         let g = SourceFile::new(Path::new("/r/Dockerfile"), "FROM x\n");
         assert!(!std::sync::Arc::ptr_eq(&g.path, &walked) && g.path == walked);
@@ -492,7 +451,7 @@ mod tests {
 
     #[test]
     fn positions_count_code_points() {
-        let f = SourceFile::new("x", "ab\néé=x\n".to_string());
+        let f = SourceFile::new(Path::new("x"), "ab\néé=x\n".to_string());
         let eq = f.text.find('=').unwrap_or(0);
         assert_eq!(
             f.lines.position(&f.text, eq),
@@ -507,7 +466,7 @@ mod tests {
 
     #[test]
     fn offsets_past_the_end_are_clamped() {
-        let f = SourceFile::new("x", "a\r\nb".to_string());
+        let f = SourceFile::new(Path::new("x"), "a\r\nb".to_string());
         assert_eq!(
             f.lines.position(&f.text, 99),
             Position { line: 2, column: 2 }
@@ -553,7 +512,7 @@ mod tests {
 
     #[test]
     fn lone_carriage_returns_end_lines() {
-        let f = SourceFile::new("x", "a\rb\r\nc\nd".to_string());
+        let f = SourceFile::new(Path::new("x"), "a\rb\r\nc\nd".to_string());
         assert_eq!(f.lines.line_count(), 4);
         assert_eq!(
             (

@@ -25,7 +25,7 @@ fn fixes_converge_and_remove_their_findings() {
         let s = settings(&[&code]);
         let kind = common::fixture_kind(&bad).unwrap_or(FileKind::Dockerfile);
         let text = load(&bad, u64::MAX).unwrap_or_default();
-        let source = SourceFile::new(&bad, text);
+        let source = SourceFile::new(bad.as_path(), text);
         let before = lint_source(&source, kind, &s, &Project::default());
         let parse_errors_before = before.iter().filter(|f| f.code() == "PL001").count();
         assert!(
@@ -36,7 +36,7 @@ fn fixes_converge_and_remove_their_findings() {
         let (fixed, n) = fix_source(&source, kind, &s, &Project::default(), true);
         assert!(n > 0, "{code}: no fix applied");
         let after = lint_source(
-            &SourceFile::new(&bad, fixed.clone()),
+            &SourceFile::new(bad.as_path(), fixed.clone()),
             kind,
             &s,
             &Project::default(),
@@ -63,7 +63,7 @@ fn fixes_converge_and_remove_their_findings() {
             "{code}: the fix broke the syntax:\n{fixed}"
         );
         let (again, n2) = fix_source(
-            &SourceFile::new(&bad, fixed.clone()),
+            &SourceFile::new(bad.as_path(), fixed.clone()),
             kind,
             &s,
             &Project::default(),
@@ -86,7 +86,7 @@ fn fixes_converge_and_remove_their_findings() {
 fn safe_mode_leaves_unsafe_fixes_alone() {
     let path = common::root().join("fixtures/dockerfile/DF012.bad.Dockerfile");
     let s = settings(&[]);
-    let source = SourceFile::new(&path, load(&path, u64::MAX).unwrap_or_default());
+    let source = SourceFile::new(path.as_path(), load(&path, u64::MAX).unwrap_or_default());
     let (fixed, _) = fix_source(
         &source,
         FileKind::Dockerfile,

@@ -73,7 +73,7 @@ mod tests {
     #[test]
     fn a_block_is_appended_after_the_last_entry_line() {
         let text = "steps:\n  - uses: actions/checkout@v4 # pinned\n  # Next: the tests.\n  - run: pytest\n";
-        let file = SourceFile::new("w.yml", text.to_string());
+        let file = SourceFile::new(std::path::Path::new("w.yml"), text.to_string());
         let tree = crate::parse::yaml::parse(text);
         let root = tree.documents.first().and_then(Option::as_ref);
         let step = root
@@ -95,7 +95,7 @@ mod tests {
         );
         // A CRLF file: before the whole line ending, not between its bytes.
         let crlf = text.replace('\n', "\r\n");
-        let file = SourceFile::new("w.yml", crlf.clone());
+        let file = SourceFile::new(std::path::Path::new("w.yml"), crlf.clone());
         let tree = crate::parse::yaml::parse(&crlf);
         let step = tree
             .documents

@@ -1414,7 +1414,7 @@ impl Project {
     pub fn source_of(&self, path: &Path) -> Option<Arc<crate::source::SourceFile>> {
         let f = self.files.get(b(&key(path)))?;
         Some(Arc::new(crate::source::SourceFile::new(
-            &f.input.path,
+            Arc::clone(&f.input.path),
             f.input.text.clone(),
         )))
     }
@@ -1536,7 +1536,10 @@ impl Project {
             }
             FileKind::Dockerfile => {
                 let dockerfile = dockerfile::parse(&text);
-                let file = Arc::new(crate::source::SourceFile::new(&f.input.path, text.clone()));
+                let file = Arc::new(crate::source::SourceFile::new(
+                    Arc::clone(&f.input.path),
+                    text.clone(),
+                ));
                 f.dockerfile = Some(Arc::new(Built::new(file, dockerfile)));
             }
             FileKind::Supervisor => {
@@ -2892,7 +2895,7 @@ mod tests {
     fn dockerfiles_parsed_again_are_kept_for_the_next_reader() {
         let husk = |text: &str| {
             let file = Arc::new(crate::source::SourceFile::new(
-                "/r/Dockerfile",
+                Path::new("/r/Dockerfile"),
                 text.to_string(),
             ));
             let df = dockerfile::parse(&file.text);

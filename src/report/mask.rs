@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn more_than_a_few_secrets_get_an_automaton() {
         let text = "k1=aaaa1\nk2=bbbb2\nk3=cccc3\nk4=dddd4\nk5=eeee5\nk6=ffff6\nk7=gggg7\nk8=hhhh8\nk9=iiii9\n";
-        let source = SourceFile::new("f.env", text);
+        let source = SourceFile::new(std::path::Path::new("f.env"), text);
         let finding = |n: usize| {
             let mut f = Finding::new(
                 &crate::rules::meta::InternalError::META,

@@ -43,7 +43,7 @@ use helpers::*;
 /// Runs one rule on Dockerfile text, for the rules' unit tests.
 #[cfg(test)]
 pub(crate) fn check_text(rule: &dyn Rule, text: &str) -> Vec<crate::diagnostic::Finding> {
-    let file = crate::source::SourceFile::new("Dockerfile", text.to_string());
+    let file = crate::source::SourceFile::new(std::path::Path::new("Dockerfile"), text.to_string());
     let dockerfile = crate::parse::dockerfile::parse(text);
     let config = crate::config::Config::default();
     let cx = DockerContext {

@@ -26,7 +26,10 @@ pub fn in_launched_script<'p>(
     let launchers = project.launchers_of_script(&script.path);
     for launcher in launchers {
         if let Some(start) = start_of(launcher, &script.path, project) {
-            let read = Read::of(SourceFile::new(&script.path, script.text.clone()));
+            let read = Read::of(SourceFile::new(
+                std::sync::Arc::clone(&script.path),
+                script.text.clone(),
+            ));
             return (launches(&read, &start, project), Some(launcher));
         }
     }
@@ -35,7 +38,7 @@ pub fn in_launched_script<'p>(
 
 /// A shell script read once for the launches of a check (a supervisord
 /// file's programs may all start the same one).
-pub type Parsed = crate::hashing::FastMap<std::path::PathBuf, std::rc::Rc<Read>>;
+pub type Parsed = crate::hashing::FastMap<std::sync::Arc<std::path::Path>, std::rc::Rc<Read>>;
 
 /// What a script says for its launches, read once.
 pub struct Read {
@@ -88,9 +91,12 @@ pub fn through_scripts(
         return Vec::new();
     };
     let read = parsed
-        .entry(input.path.to_path_buf())
+        .entry(std::sync::Arc::clone(&input.path))
         .or_insert_with(|| {
-            std::rc::Rc::new(Read::of(SourceFile::new(&input.path, input.text.clone())))
+            std::rc::Rc::new(Read::of(SourceFile::new(
+                std::sync::Arc::clone(&input.path),
+                input.text.clone(),
+            )))
         })
         .clone();
     launches(&read, start, project)

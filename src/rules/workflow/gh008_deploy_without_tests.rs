@@ -138,7 +138,7 @@ mod tests {
     use super::*;
 
     fn codes(text: &str) -> Vec<(usize, String)> {
-        let file = crate::source::SourceFile::new("t.yml", text.to_string());
+        let file = crate::source::SourceFile::new(std::path::Path::new("t.yml"), text.to_string());
         check_text(&DeployWithoutTests, text)
             .iter()
             .map(|f| (file.lines.line_of(f.span.start) + 1, f.code().to_string()))

@@ -45,7 +45,10 @@ use helpers::*;
 /// Runs one rule on workflow text, for the rules' unit tests.
 #[cfg(test)]
 pub(crate) fn check_text(rule: &dyn Rule, text: &str) -> Vec<crate::diagnostic::Finding> {
-    let file = crate::source::SourceFile::new(".github/workflows/t.yml", text.to_string());
+    let file = crate::source::SourceFile::new(
+        std::path::Path::new(".github/workflows/t.yml"),
+        text.to_string(),
+    );
     let tree = crate::parse::yaml::parse(text);
     let root = tree.documents.first().and_then(Option::as_ref);
     let workflow = root.and_then(Workflow::from_root);
