@@ -282,12 +282,19 @@ fn check(args: CheckArgs) -> i32 {
     // The report needs the findings and their files, not the project:
     // its memory is given back while the report is made (on another
     // core: freeing every tree one by one takes as long as the report).
-    // JSON is written as it is rendered, a batch of files at a time.
+    // JSON, SARIF and the terminal report are written as they are
+    // rendered, a batch of files at a time.
     let ((), written) = rayon::join(
         move || drop(project),
         || match args.format {
             Format::Json => write_with(args.output.as_ref(), &mut |out| {
                 report::json::write_to(&input, out)
+            }),
+            Format::Human => write_with(args.output.as_ref(), &mut |out| {
+                report::human::write_to(&input, &human_options(&args, to_terminal), out)
+            }),
+            Format::Sarif => write_with(args.output.as_ref(), &mut |out| {
+                report::sarif::write_to(&input, &report::sarif::srcroot_uri(), out)
             }),
             _ => {
                 let text = render_text(&input, &args, to_terminal);
@@ -323,18 +330,21 @@ fn check(args: CheckArgs) -> i32 {
     code
 }
 
-/// Every format but JSON, rendered whole (JSON is written in pieces).
+/// How the terminal report is laid out for this run.
+fn human_options(args: &CheckArgs, to_terminal: bool) -> HumanOptions {
+    HumanOptions {
+        color: to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none(),
+        quiet: args.quiet,
+        statistics: args.statistics,
+        width: 100,
+    }
+}
+
+/// Every format rendered whole (JSON, SARIF and the terminal's are
+/// written in pieces by the check).
 fn render_text(input: &ReportInput<'_>, args: &CheckArgs, to_terminal: bool) -> String {
     match args.format {
-        Format::Human => report::human::render(
-            input,
-            &HumanOptions {
-                color: to_terminal && !args.no_color && std::env::var_os("NO_COLOR").is_none(),
-                quiet: args.quiet,
-                statistics: args.statistics,
-                width: 100,
-            },
-        ),
+        Format::Human => report::human::render(input, &human_options(args, to_terminal)),
         Format::Json => report::json::render(input),
         Format::Sarif => report::sarif::render(input, &report::sarif::srcroot_uri()),
         Format::Github => report::github::render(input),

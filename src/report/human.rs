@@ -208,7 +208,24 @@ impl Diagnostic for Rendered<'_> {
     }
 }
 
+/// The report as one string (the bytes [`write_to`] writes).
 pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_to(input, opts, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Writes the report to `out`, a batch of files at a time: the files of
+/// a batch are rendered on every core (miette's layout costs about as
+/// much per finding as linting a small file), and the report of a large
+/// tree never stands whole in memory.
+pub fn write_to(
+    input: &ReportInput<'_>,
+    opts: &HumanOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -218,70 +235,86 @@ pub fn render(input: &ReportInput<'_>, opts: &HumanOptions) -> String {
         .with_links(false)
         .with_width(opts.width)
         .without_syntax_highlighting();
-    let mut out = String::new();
     for e in input.errors {
-        out.push_str(&format!("error: {}\n", terminal_safe(e)));
+        out.write_all(format!("error: {}\n", terminal_safe(e)).as_bytes())?;
     }
     if opts.statistics {
-        out.push_str(&statistics(input));
+        out.write_all(statistics(input).as_bytes())?;
     } else {
-        for report in input.reports {
-            if report.findings.is_empty() {
-                continue;
-            }
-            let name = terminal_safe(&report_path(&report.source.path)).into_owned();
-            let places: Vec<Span> = report
-                .findings
-                .iter()
-                .flat_map(|f| {
-                    std::iter::once(f.span).chain(
-                        f.related
-                            .iter()
-                            .filter(|r| r.file.is_none())
-                            .map(|r| r.span),
-                    )
-                })
+        let with_findings: Vec<&crate::engine::FileReport> = input
+            .reports
+            .iter()
+            .filter(|r| !r.findings.is_empty())
+            .collect();
+        for batch in with_findings.chunks(super::FILES_PER_BATCH) {
+            let blocks: Vec<String> = batch
+                .par_iter()
+                .map(|report| file_block(report, &handler))
                 .collect();
-            let secrets = super::secret_texts(&report.source, &report.findings);
-            let masked = masked_text(&report.source, &report.findings, &secrets);
-            let excerpt = Excerpt::new(&masked, &places);
-            let source = IndexedSource {
-                name: name.clone(),
-                lines: LineIndex::new(&excerpt.text),
-                excerpt,
-            };
-            for f in &report.findings {
-                let r = Rendered {
-                    finding: f,
-                    code: format!("{} {}", f.code(), f.rule.name),
-                    source: &source,
-                    elsewhere: f
-                        .related
-                        .iter()
-                        .filter_map(|r| Some(Elsewhere::new(r, &r.file.as_ref()?.0)))
-                        .collect(),
-                };
-                if handler.render_report(&mut out, &r).is_err() {
-                    let pos = report.source.region(f.span).start;
-                    out.push_str(&format!(
-                        "{name}:{}:{}: {} {}\n",
-                        pos.line,
-                        pos.column,
-                        f.code(),
-                        terminal_safe(&f.message)
-                    ));
-                }
-                out.push('\n');
+            for block in blocks {
+                out.write_all(block.as_bytes())?;
             }
         }
     }
     if !opts.quiet {
-        out.push_str(&summary_line(input));
-        out.push('\n');
+        let mut tail = summary_line(input);
+        tail.push('\n');
         if let Some(line) = super::purposes_line(input) {
-            out.push_str(&line);
-            out.push('\n');
+            tail.push_str(&line);
+            tail.push('\n');
         }
+        out.write_all(tail.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The findings of one file, each with its snippet, as the report shows
+/// them.
+fn file_block(report: &crate::engine::FileReport, handler: &GraphicalReportHandler) -> String {
+    let mut out = String::new();
+    let name = terminal_safe(&report_path(&report.source.path)).into_owned();
+    let places: Vec<Span> = report
+        .findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.span).chain(
+                f.related
+                    .iter()
+                    .filter(|r| r.file.is_none())
+                    .map(|r| r.span),
+            )
+        })
+        .collect();
+    let secrets = super::secret_texts(&report.source, &report.findings);
+    let masked = masked_text(&report.source, &report.findings, &secrets);
+    let excerpt = Excerpt::new(&masked, &places);
+    let source = IndexedSource {
+        name: name.clone(),
+        lines: LineIndex::new(&excerpt.text),
+        excerpt,
+    };
+    for f in &report.findings {
+        let r = Rendered {
+            finding: f,
+            code: format!("{} {}", f.code(), f.rule.name),
+            source: &source,
+            elsewhere: f
+                .related
+                .iter()
+                .filter_map(|r| Some(Elsewhere::new(r, &r.file.as_ref()?.0)))
+                .collect(),
+        };
+        if handler.render_report(&mut out, &r).is_err() {
+            let pos = report.source.region(f.span).start;
+            out.push_str(&format!(
+                "{name}:{}:{}: {} {}\n",
+                pos.line,
+                pos.column,
+                f.code(),
+                terminal_safe(&f.message)
+            ));
+        }
+        out.push('\n');
     }
     out
 }
@@ -302,4 +335,66 @@ fn statistics(input: &ReportInput<'_>) -> String {
         out.push_str(&format!("{n:>5}  {code:<6} {:<8} {name}\n", sev.as_str()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    /// More files than one batch holds, some without findings: every
+    /// finding once, in the files' order, then the summary.
+    #[test]
+    fn a_report_of_many_batches_keeps_the_files_order() {
+        let reports: Vec<crate::engine::FileReport> = (0..super::super::FILES_PER_BATCH * 2 + 7)
+            .map(|i| {
+                let source =
+                    SourceFile::new(std::path::PathBuf::from(format!("f{i:04}")), "text\n");
+                let findings = (i % 3 != 1)
+                    .then(|| {
+                        Finding::new(
+                            &crate::rules::meta::InternalError::META,
+                            Span::new(0, 4),
+                            format!("finding {i:04}"),
+                        )
+                    })
+                    .into_iter()
+                    .collect();
+                crate::engine::FileReport {
+                    source: std::sync::Arc::new(source),
+                    kind: None,
+                    findings,
+                    skipped: None,
+                    unreadable: false,
+                }
+            })
+            .collect();
+        let input = ReportInput {
+            reports: &reports,
+            errors: &[],
+        };
+        let opts = HumanOptions {
+            color: false,
+            quiet: false,
+            statistics: false,
+            width: 100,
+        };
+        let text = render(&input, &opts);
+        let found: Vec<&str> = text
+            .lines()
+            .filter_map(|l| {
+                let at = l.find("finding ")?;
+                l.get(at..at + 12)
+            })
+            .collect();
+        let want: Vec<String> = (0..reports.len())
+            .filter(|i| i % 3 != 1)
+            .map(|i| format!("finding {i:04}"))
+            .collect();
+        assert_eq!(found, want);
+        assert!(text.ends_with(&format!("{}\n", summary_line(&input))));
+        let mut written = Vec::new();
+        assert!(write_to(&input, &opts, &mut written).is_ok());
+        assert_eq!(written, text.into_bytes());
+    }
 }

@@ -159,11 +159,6 @@ pub fn render(input: &ReportInput<'_>) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Files whose findings are rendered together (in parallel) and written
-/// before the next ones are rendered: the report of a large tree never
-/// stands whole in memory beside its findings.
-const FILES_PER_BATCH: usize = 256;
-
 /// Writes the report to `out` (the bytes of [`render`]), a batch of
 /// files at a time.
 pub fn write_to(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -206,7 +201,7 @@ pub fn write_to(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::i
     head.truncate(at);
     head.extend_from_slice(b"\"findings\": [\n");
     out.write_all(&head)?;
-    for (n, batch) in with_findings.chunks(FILES_PER_BATCH).enumerate() {
+    for (n, batch) in with_findings.chunks(super::FILES_PER_BATCH).enumerate() {
         // Each file's findings are rendered on their own, in parallel, at
         // the indentation they have in the document; the bytes are what
         // one pretty serialisation of the whole document gives.
@@ -557,7 +552,7 @@ mod tests {
     /// document, every finding once, in the files' order.
     #[test]
     fn a_report_of_many_batches_is_one_document() {
-        let reports: Vec<crate::engine::FileReport> = (0..FILES_PER_BATCH * 2 + 7)
+        let reports: Vec<crate::engine::FileReport> = (0..super::super::FILES_PER_BATCH * 2 + 7)
             .map(|i| {
                 let source =
                     SourceFile::new(std::path::PathBuf::from(format!("f{i:04}")), "text\n");

@@ -15,6 +15,11 @@ use crate::source::display_path;
 pub use mask::{SecretTexts, mask_secrets, masked_text, secret_texts};
 use std::path::Path;
 
+/// Files whose findings are rendered together (in parallel) and written
+/// before the next ones are rendered: the report of a large tree never
+/// stands whole in memory beside its findings.
+pub(crate) const FILES_PER_BATCH: usize = 256;
+
 /// What every renderer is given.
 pub struct ReportInput<'a> {
     pub reports: &'a [FileReport],

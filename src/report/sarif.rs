@@ -172,10 +172,96 @@ fn fix(path: &str, source: &SourceFile, f: &Finding, secrets: &super::SecretText
     )
 }
 
+/// The report as one string (the bytes [`write_to`] writes).
 pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
-    let all = rules::all();
-    let index: FastMap<&str, usize> = all.iter().enumerate().map(|(i, r)| (r.code, i)).collect();
-    let mut results = Vec::new();
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_to(input, srcroot, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Where the run's results go in the document serde writes with none
+/// (its keys in order: the invocations come before the results).
+const RESULTS_AT: &str = "\n      \"results\": []";
+
+/// How deep a result sits in the document: each of its lines is
+/// indented by this much more than when it is serialised alone.
+const RESULT_INDENT: &str = "        ";
+
+/// Writes the report to `out`: the document without its results, as
+/// serde writes it, with the results put where its empty list is, a
+/// batch of files at a time, each file's results made and serialised on
+/// every core. The bytes are those of one pretty serialisation of the
+/// whole document: serde's pretty layout indents a value by its depth
+/// only, and a string holds no raw line break.
+pub fn write_to(
+    input: &ReportInput<'_>,
+    srcroot: &str,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let index = rule_index();
+    let mut doc =
+        serde_json::to_string_pretty(&document(input, srcroot, Vec::new())).unwrap_or_default();
+    doc.push('\n');
+    let with_findings: Vec<&crate::engine::FileReport> = input
+        .reports
+        .iter()
+        .filter(|r| !r.findings.is_empty())
+        .collect();
+    let (Some(at), false) = (doc.find(RESULTS_AT), with_findings.is_empty()) else {
+        return out.write_all(doc.as_bytes());
+    };
+    let (head, tail) = doc.split_at(at);
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"\n      \"results\": [\n")?;
+    let mut first = true;
+    for batch in with_findings.chunks(super::FILES_PER_BATCH) {
+        let items: Vec<Vec<u8>> = batch
+            .par_iter()
+            .map(|report| {
+                let mut item = Vec::new();
+                for (i, result) in results_of(report, &index).iter().enumerate() {
+                    if i > 0 {
+                        item.extend_from_slice(b",\n");
+                    }
+                    let alone = serde_json::to_string_pretty(result).unwrap_or_default();
+                    item.extend_from_slice(RESULT_INDENT.as_bytes());
+                    for (n, line) in alone.split('\n').enumerate() {
+                        if n > 0 {
+                            item.push(b'\n');
+                            item.extend_from_slice(RESULT_INDENT.as_bytes());
+                        }
+                        item.extend_from_slice(line.as_bytes());
+                    }
+                }
+                item
+            })
+            .collect();
+        for item in items {
+            if !first {
+                out.write_all(b",\n")?;
+            }
+            first = false;
+            out.write_all(&item)?;
+        }
+    }
+    out.write_all(b"\n      ]")?;
+    out.write_all(tail.get(RESULTS_AT.len()..).unwrap_or("").as_bytes())
+}
+
+/// Each rule's place in the driver's list (a result's `ruleIndex`).
+fn rule_index() -> FastMap<&'static str, usize> {
+    rules::all()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code, i))
+        .collect()
+}
+
+/// The document of the run with `results` (the invocation's outcome and
+/// notifications read from every report).
+fn document(input: &ReportInput<'_>, srcroot: &str, results: Vec<SarifResult>) -> Sarif {
     let mut notifications = Vec::new();
     let mut successful = input.errors.is_empty();
     for e in input.errors {
@@ -187,11 +273,11 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
         );
     }
     for report in input.reports {
-        let path = report_path(&report.source.path);
-        if report.unreadable {
+        if report.unreadable || report.findings.iter().any(|f| f.code() == "PL004") {
             successful = false;
         }
         if let Some(why) = &report.skipped {
+            let path = report_path(&report.source.path);
             notifications.push(
                 Notification::builder()
                     .level(json!("warning"))
@@ -212,61 +298,18 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
                     .build(),
             );
         }
-        let secrets = super::secret_texts(&report.source, &report.findings);
-        let masked = masked_text(&report.source, &report.findings, &secrets);
-        let mut seen = FastMap::default();
-        for f in &report.findings {
-            if f.code() == "PL004" {
-                successful = false;
-            }
-            let mut fp = BTreeMap::new();
-            fp.insert(
-                "prodlintFingerprint/v1".to_string(),
-                fingerprint(f.code(), &path, &masked, &report.source, f, &mut seen),
-            );
-            let related: Vec<Location> = f
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut l = match &r.file {
-                        Some(e) => location(
-                            &super::report_path(&e.0.path),
-                            &e.0,
-                            r.span,
-                            Some(&r.message),
-                        ),
-                        None => location(&path, &report.source, r.span, Some(&r.message)),
-                    };
-                    l.id = Some(i as i64);
-                    l
-                })
-                .collect();
-            let mut message = f.message.clone();
-            if let Some(h) = &f.help {
-                message.push_str(&format!("\nhelp: {h}"));
-            }
-            let mut result = SarifResult::builder()
-                .rule_id(f.code())
-                .rule_index(index.get(f.code()).copied().unwrap_or(0) as i64)
-                .level(result_level(f.severity))
-                .message(Message::builder().text(message).build())
-                .locations(vec![location(&path, &report.source, f.span, None)])
-                .partial_fingerprints(fp)
-                .build();
-            if !related.is_empty() {
-                result.related_locations = Some(related);
-            }
-            result.fixes = fix(&path, &report.source, f, &secrets).map(|x| vec![x]);
-            results.push(result);
-        }
     }
     let driver = ToolComponent::builder()
         .name("prodlint")
         .version(env!("CARGO_PKG_VERSION"))
         .semantic_version(env!("CARGO_PKG_VERSION"))
         .information_uri(INFORMATION_URI)
-        .rules(all.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .rules(
+            rules::all()
+                .iter()
+                .map(|r| descriptor(r))
+                .collect::<Vec<_>>(),
+        )
         .build();
     let mut invocation = Invocation::builder()
         .execution_successful(successful)
@@ -287,14 +330,67 @@ pub fn render(input: &ReportInput<'_>, srcroot: &str) -> String {
         .original_uri_base_ids(bases)
         .column_kind(json!("unicodeCodePoints"))
         .build();
-    let sarif = Sarif::builder()
+    Sarif::builder()
         .schema("https://json.schemastore.org/sarif-2.1.0.json")
         .version(json!("2.1.0"))
         .runs(vec![run])
-        .build();
-    let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
-    s.push('\n');
-    s
+        .build()
+}
+
+/// The results of one file's findings, in order (occurrences of one
+/// fingerprint are counted within the file).
+fn results_of(
+    report: &crate::engine::FileReport,
+    index: &FastMap<&str, usize>,
+) -> Vec<SarifResult> {
+    let path = report_path(&report.source.path);
+    let secrets = super::secret_texts(&report.source, &report.findings);
+    let masked = masked_text(&report.source, &report.findings, &secrets);
+    let mut seen = FastMap::default();
+    let mut results = Vec::with_capacity(report.findings.len());
+    for f in &report.findings {
+        let mut fp = BTreeMap::new();
+        fp.insert(
+            "prodlintFingerprint/v1".to_string(),
+            fingerprint(f.code(), &path, &masked, &report.source, f, &mut seen),
+        );
+        let related: Vec<Location> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut l = match &r.file {
+                    Some(e) => location(
+                        &super::report_path(&e.0.path),
+                        &e.0,
+                        r.span,
+                        Some(&r.message),
+                    ),
+                    None => location(&path, &report.source, r.span, Some(&r.message)),
+                };
+                l.id = Some(i as i64);
+                l
+            })
+            .collect();
+        let mut message = f.message.clone();
+        if let Some(h) = &f.help {
+            message.push_str(&format!("\nhelp: {h}"));
+        }
+        let mut result = SarifResult::builder()
+            .rule_id(f.code())
+            .rule_index(index.get(f.code()).copied().unwrap_or(0) as i64)
+            .level(result_level(f.severity))
+            .message(Message::builder().text(message).build())
+            .locations(vec![location(&path, &report.source, f.span, None)])
+            .partial_fingerprints(fp)
+            .build();
+        if !related.is_empty() {
+            result.related_locations = Some(related);
+        }
+        result.fixes = fix(&path, &report.source, f, &secrets).map(|x| vec![x]);
+        results.push(result);
+    }
+    results
 }
 
 /// `file:///…/` for the working directory, the base of every result URI.
@@ -308,4 +404,77 @@ pub fn srcroot_uri() -> String {
         s.push('/');
     }
     format!("file://{}", super::uri::encode_path(&s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// More files than one batch holds, some without findings, one not
+    /// linted: one document (the same bytes serde gives for it whole),
+    /// every finding once, in the files' order.
+    #[test]
+    fn a_report_of_many_batches_is_one_document() {
+        let reports: Vec<crate::engine::FileReport> = (0..super::super::FILES_PER_BATCH * 2 + 7)
+            .map(|i| {
+                let source =
+                    SourceFile::new(std::path::PathBuf::from(format!("f{i:04}")), "text\n");
+                let findings = (i % 3 != 1)
+                    .then(|| {
+                        Finding::new(
+                            &crate::rules::meta::InternalError::META,
+                            Span::new(0, 4),
+                            format!("finding {i}"),
+                        )
+                    })
+                    .into_iter()
+                    .collect();
+                crate::engine::FileReport {
+                    source: std::sync::Arc::new(source),
+                    kind: None,
+                    findings,
+                    skipped: (i == 5).then(|| "too large".to_string()),
+                    unreadable: false,
+                }
+            })
+            .collect();
+        let text = render(
+            &ReportInput {
+                reports: &reports,
+                errors: &[],
+            },
+            "file:///here/",
+        );
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let messages: Vec<&str> = doc["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["message"]["text"].as_str())
+            .collect();
+        let want: Vec<String> = (0..reports.len())
+            .filter(|i| i % 3 != 1)
+            .map(|i| format!("finding {i}"))
+            .collect();
+        assert_eq!(messages, want);
+        // The internal error's findings make the run unsuccessful, and
+        // the file not linted is noted.
+        assert_eq!(
+            doc["runs"][0]["invocations"][0]["executionSuccessful"],
+            false
+        );
+        assert_eq!(
+            doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"],
+            "f0005 was not linted: too large"
+        );
+        let input = ReportInput {
+            reports: &reports,
+            errors: &[],
+        };
+        let index = rule_index();
+        let results = reports.iter().flat_map(|r| results_of(r, &index)).collect();
+        let whole = serde_json::to_string_pretty(&document(&input, "file:///here/", results))
+            .unwrap_or_default();
+        assert_eq!(whole + "\n", text);
+    }
 }
