@@ -325,7 +325,7 @@ pub fn finish(
     let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.to_path_buf()).collect();
     let seen: crate::hashing::FastSet<Key> = candidates
         .par_iter()
-        .map(|c| Key(super::key(&c.path)))
+        .map(|c| Key::new(super::key(&c.path)))
         .collect();
     let Above { files, listed } = above_them.unwrap_or_else(|| above(candidates));
     let mut to_read = Vec::new();
@@ -360,7 +360,7 @@ pub fn finish(
     for _ in 0..2 {
         // Most wanted paths do not exist: a folder listed above answers
         // without the system; the rest are asked on every core.
-        let wanted: Vec<(&PathBuf, &FileKind)> = project
+        let wanted: Vec<(&Path, &FileKind)> = project
             .wanted()
             .filter(|(p, _)| !missing.contains(*p))
             .filter(|(p, _)| listed.may_exist(p))
@@ -372,12 +372,12 @@ pub fn finish(
                     .then(|| crate::read::context(p))
                     .flatten();
                 let input = text.map(|text| Input {
-                    path: p.as_path().into(),
+                    path: p.into(),
                     kind: *kind,
                     text: crate::source::SharedText::from(text),
                     root: None,
                 });
-                (p.clone(), input)
+                (p.to_path_buf(), input)
             })
             .collect();
         let mut extra = Vec::new();
@@ -479,7 +479,7 @@ pub fn above(candidates: &[Candidate]) -> Above {
             if !root && let Some(up) = d.fast_parent() {
                 level.push(up.to_path_buf());
             }
-            listings.insert(Key(d), listing);
+            listings.insert(Key::new(d), listing);
         }
     }
     let mut folders: Vec<(Key, Option<Listing>)> = listings.into_iter().collect();

@@ -656,9 +656,14 @@ const MAX_NAMESAKES: usize = 256;
 /// every step of a tree lookup). Keys are normalised, so equal paths have
 /// equal bytes.
 #[derive(Debug, Clone)]
-pub struct Key(PathBuf);
+pub struct Key(Arc<Path>);
 
 impl Key {
+    /// A key of a path already made one (see [`key`]).
+    fn new(path: impl Into<Arc<Path>>) -> Key {
+        Key(path.into())
+    }
+
     fn bytes(&self) -> &[u8] {
         self.0.as_os_str().as_encoded_bytes()
     }
@@ -704,7 +709,7 @@ impl std::ops::Deref for Key {
 
 /// The map key of a path.
 fn key_of(path: &Path) -> Key {
-    Key(key(path))
+    Key::new(key(path))
 }
 
 /// The modules (keys) launches serve, with the names of the apps each
@@ -771,11 +776,11 @@ fn served_modules(
             (spec.clone(), dir.clone()),
             matches
                 .iter()
-                .map(|(k, n)| (k.0.clone(), n.clone()))
+                .map(|(k, n)| (k.0.to_path_buf(), n.clone()))
                 .collect(),
         );
         for (k, name) in matches {
-            let names = served.entry(k.0.clone()).or_default();
+            let names = served.entry(k.0.to_path_buf()).or_default();
             if !names.contains(&name) {
                 names.push(name);
             }
@@ -1049,7 +1054,14 @@ impl Project {
             ..Project::default()
         };
         for (k, f) in file_keys.into_iter().zip(parsed) {
-            p.known.insert(k.clone());
+            // One path for both: the known key when the file was walked.
+            let k = match p.known.get(&k) {
+                Some(known) => known.clone(),
+                None => {
+                    p.known.insert(k.clone());
+                    k
+                }
+            };
             p.files.insert(k, f);
         }
         p.index_names();
@@ -1097,7 +1109,7 @@ impl Project {
             }
             let context = self.context_of_key(&k.0);
             for source in &b.credential_copies {
-                out.push(Key(key(&context.join(source))));
+                out.push(Key::new(key(&context.join(source))));
                 if out.len() > MAX_DOCKER_SCRIPTS {
                     return out;
                 }
@@ -1125,7 +1137,7 @@ impl Project {
             .get(b(&key(path)))
             .map_or(&[][..], Vec::as_slice)
             .iter()
-            .map(|k| k.0.as_path())
+            .map(|k| k.0.as_ref())
             .collect()
     }
 
@@ -1148,7 +1160,7 @@ impl Project {
             .get(b(&key(path)))
             .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|(_, s)| s.0 == script)
+            .filter(|(_, s)| *s.0 == *script)
             .map(|(at, _)| *at)
             .collect()
     }
@@ -1228,7 +1240,7 @@ impl Project {
             if let Some(n) = k.0.fast_file_name().and_then(|n| n.to_str())
                 && wanted.contains(n)
             {
-                by_name.entry(n).or_default().push(k.0.as_path());
+                by_name.entry(n).or_default().push(k.0.as_ref());
             }
         }
         for v in by_name.values_mut() {
@@ -1259,7 +1271,10 @@ impl Project {
             if let Some(p) = found {
                 out.push((
                     k.clone(),
-                    (Key(p.to_path_buf()), facts::Loc::new(&f.input.path, n.span)),
+                    (
+                        Key::new(p.to_path_buf()),
+                        facts::Loc::new(&f.input.path, n.span),
+                    ),
                 ));
             }
         }
@@ -1290,7 +1305,7 @@ impl Project {
                 k.0.fast_file_name()
                     .filter(|n| n.as_encoded_bytes().ends_with(b".py"))
             {
-                by_name.entry(n).or_default().push(k.0.as_path());
+                by_name.entry(n).or_default().push(k.0.as_ref());
             }
         }
         for v in by_name.values_mut() {
@@ -1313,7 +1328,7 @@ impl Project {
                     continue;
                 };
                 if let Some(p) = facts::scripts::resolve(&s.tail, &dir, namesakes.iter().copied()) {
-                    out.entry(Key(p.to_path_buf()))
+                    out.entry(Key::new(p.to_path_buf()))
                         .or_insert((s.run, facts::Loc::new(&f.input.path, s.span)));
                 }
             }
@@ -1405,8 +1420,8 @@ impl Project {
     }
 
     /// Files named by a launch or a service that the run did not read.
-    pub fn wanted(&self) -> impl Iterator<Item = (&PathBuf, &FileKind)> {
-        self.wanted.iter().map(|(k, kind)| (&k.0, kind))
+    pub fn wanted(&self) -> impl Iterator<Item = (&Path, &FileKind)> {
+        self.wanted.iter().map(|(k, kind)| (&*k.0, kind))
     }
 
     /// A file the project read, as a source a finding can point into
@@ -1472,10 +1487,10 @@ impl Project {
                 name.as_ref(),
                 "kustomization.yaml" | "kustomization.yml" | "Kustomization"
             ) {
-                self.kustomized.insert(Key(dir_of(k)));
+                self.kustomized.insert(Key::new(dir_of(k)));
             }
             if matches!(name.as_ref(), "Dockerfile" | "Containerfile" | "dockerfile") {
-                self.container_dirs.insert(Key(dir_of(k)));
+                self.container_dirs.insert(Key::new(dir_of(k)));
             }
         }
     }
@@ -1739,7 +1754,7 @@ impl Project {
             }
             for (d, at) in &f.stated.action_builds {
                 self.action_images
-                    .entry(Key(d.clone()))
+                    .entry(Key::new(d.clone()))
                     .or_insert_with(|| at.clone());
             }
             self.local_calls.extend(f.stated.calls.iter().cloned());
@@ -1777,9 +1792,9 @@ impl Project {
         let modules = self
             .files
             .iter()
-            .filter_map(|(k, f)| Some((k.0.clone(), (**f.app.as_ref()?).clone())))
+            .filter_map(|(k, f)| Some((k.0.to_path_buf(), (**f.app.as_ref()?).clone())))
             .collect();
-        self.app_model = apps::Apps::build(modules, self.known.iter().map(|k| k.0.as_path()));
+        self.app_model = apps::Apps::build(modules, self.known.iter().map(|k| k.0.as_ref()));
         self.docker_scripts = self.scripts_run_by_dockerfiles();
         self.entry_scripts = self.entry_scripts_of_dockerfiles();
         self.script_launchers.clear();
@@ -1865,7 +1880,7 @@ impl Project {
             .runs()
             .flat_map(|r| r.env_from.iter())
             .filter_map(|e| match e {
-                facts::images::EnvFrom::File(p) => Some(Key(p.clone())),
+                facts::images::EnvFrom::File(p) => Some(Key::new(p.clone())),
                 facts::images::EnvFrom::Object { .. } => None,
             })
             .filter(|k| !self.files.contains_key(k))
@@ -1874,7 +1889,7 @@ impl Project {
             .extend(env_files.into_iter().map(|k| (k, FileKind::Env)));
         let companions = self.wanted_companions();
         self.wanted
-            .extend(companions.into_iter().map(|(p, kind)| (Key(p), kind)));
+            .extend(companions.into_iter().map(|(p, kind)| (Key::new(p), kind)));
         // Configurations found only through `-c` are parsed now: the
         // servers that read them are read again, with their settings.
         if self.configs.len() > before {
@@ -2062,7 +2077,7 @@ impl Project {
                     continue;
                 }
                 if has_proxy {
-                    files.insert(k.0.clone());
+                    files.insert(k.0.to_path_buf());
                 }
                 if !f.stated.ingresses.is_empty() {
                     dirs.insert(dir_of(&k.0));
@@ -2122,7 +2137,10 @@ impl Project {
         // by file once).
         let mut runs_in: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
         for (i, r) in runs.iter().enumerate() {
-            runs_in.entry(Key(key(&r.at.file))).or_default().push(i);
+            runs_in
+                .entry(Key::new(key(&r.at.file)))
+                .or_default()
+                .push(i);
         }
         for (file, site, server) in run_servers {
             use crate::rules::process::launch::Site;
@@ -2159,7 +2177,7 @@ impl Project {
                 let shipped = b.shipped.clone();
                 Some(facts::units::Image {
                     other_stages: shipped.other_stages,
-                    dockerfile: k.0.clone(),
+                    dockerfile: k.0.to_path_buf(),
                     final_stage: shipped.final_stage,
                     servers: servers.remove(k).unwrap_or_default(),
                     exposed: shipped.exposed,
@@ -2469,7 +2487,7 @@ impl Project {
         let except = key(except);
         let finder = memchr::memmem::Finder::new(word.as_bytes());
         self.files.iter().any(|(k, f)| {
-            k.0 != except
+            *k.0 != *except
                 && !matches!(
                     f.input.kind,
                     FileKind::Env | FileKind::DockerIgnore | FileKind::Dependencies
@@ -2526,7 +2544,7 @@ impl Project {
             let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
             for (i, c) in self.local_calls.iter().enumerate() {
                 for p in &c.callee {
-                    let v = map.entry(Key(p.clone())).or_default();
+                    let v = map.entry(Key::new(p.clone())).or_default();
                     if v.last() != Some(&i) {
                         v.push(i);
                     }
@@ -2654,7 +2672,9 @@ impl Project {
         let by_file = self.units_by_dockerfile.get_or_init(|| {
             let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
             for (i, u) in self.units.iter().enumerate() {
-                map.entry(Key(u.dockerfile.clone())).or_default().push(i);
+                map.entry(Key::new(u.dockerfile.clone()))
+                    .or_default()
+                    .push(i);
             }
             map
         });
@@ -2773,7 +2793,7 @@ impl Project {
         // The files below `dir` follow `dir/` in byte order.
         let mut prefix = key(dir).into_os_string();
         prefix.push("/");
-        let start = Key(PathBuf::from(prefix.clone()));
+        let start = Key::new(PathBuf::from(prefix.clone()));
         let prefix = prefix.as_encoded_bytes();
         self.files
             .range(start..)
@@ -2784,7 +2804,7 @@ impl Project {
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with("supervisor") && n.ends_with(".conf"))
             })
-            .filter_map(|(k, f)| Some((k.0.clone(), f.supervisord.as_ref()?.1)))
+            .filter_map(|(k, f)| Some((k.0.to_path_buf(), f.supervisord.as_ref()?.1)))
             .collect()
     }
 
@@ -2942,7 +2962,7 @@ mod tests {
             "/r/myapp/main.py",
         ]
         .iter()
-        .map(|p| Key(PathBuf::from(p)))
+        .map(|p| Key::new(PathBuf::from(p)))
         .collect();
         p.served = served_modules(&apps, &known).0;
         p.any_app_named = true;

@@ -144,7 +144,7 @@ fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
                 launch::Site::Compose { .. } | launch::Site::Kubernetes { .. }
             ) {
                 named.run_servers.push((
-                    me.0.clone(),
+                    me.0.to_path_buf(),
                     l.site.clone(),
                     crate::project::facts::units::Server::of(l, &f.input.path),
                 ));
@@ -186,7 +186,7 @@ fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
         }
         match project.first_known(&l.config_candidates) {
             Some(found) => {
-                let k = Key(key(found));
+                let k = Key::new(key(found));
                 named.sites.entry(k.clone()).or_default().push(LaunchSite {
                     file: Arc::clone(&file),
                     span: l.command.span,
@@ -195,7 +195,7 @@ fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
             }
             None => named.wanted.extend(l.config_candidates.iter().map(|c| {
                 let kind = FileKind::detect(c).unwrap_or(FileKind::Text);
-                (Key(key(c)), kind)
+                (Key::new(key(c)), kind)
             })),
         }
     }
@@ -218,7 +218,7 @@ fn launches_in(
     if let Some(b) = f.built() {
         return launch::in_dockerfile(&b.dockerfile, &b.file, project);
     }
-    if launched_script(project, &Key(key(&f.input.path)), f) {
+    if launched_script(project, &Key::new(key(&f.input.path)), f) {
         return crate::rules::process::scripts::in_launched_script(file, project).0;
     }
     if let Some(p) = &f.procfile {
@@ -269,7 +269,7 @@ fn launches_in(
             if let Some(p) = dockerfile_path(s, &dir)
                 && !project.has_dockerfile(&p)
             {
-                wanted.insert(Key(key(&p)), FileKind::Dockerfile);
+                wanted.insert(Key::new(key(&p)), FileKind::Dockerfile);
             }
             out.extend(launch::in_compose_service(s, file, false, project));
         }
