@@ -394,6 +394,7 @@ pub fn finish(
         }
         project.add(extra);
     }
+    project.forget_wanted();
     project
 }
 

@@ -1424,6 +1424,13 @@ impl Project {
         self.wanted.iter().map(|(k, kind)| (&*k.0, kind))
     }
 
+    /// Lets go of the files named but not read, once the loader has
+    /// read those it could: nothing asks for them after (a link makes
+    /// them again), and a large tree names thousands.
+    pub fn forget_wanted(&mut self) {
+        self.wanted = Default::default();
+    }
+
     /// A file the project read, as a source a finding can point into
     /// (with the path as the user gave it).
     pub fn source_of(&self, path: &Path) -> Option<Arc<crate::source::SourceFile>> {
