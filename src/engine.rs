@@ -1028,11 +1028,15 @@ fn lint_walked(
     );
     let reports = judge_again_where_found(reports, &alone, &project, settings);
     crate::phases::report(|| format!("project built, {} files alone linted", reports.len()));
-    let linked: Vec<FileReport> = linked
-        .par_iter()
-        .map(|c| lint_candidate(c, &project, settings))
-        .collect();
-    let reports = interleave(reports, linked, &from_alone);
+    // With room for the reports of the files that stood alone: they are
+    // merged in (see `interleave`).
+    let mut merged: Vec<Option<FileReport>> = Vec::with_capacity(all.len());
+    merged.par_extend(
+        linked
+            .par_iter()
+            .map(|c| Some(lint_candidate(c, &project, settings))),
+    );
+    let reports = interleave(reports, merged, &from_alone);
     (reports, errors, project)
 }
 
@@ -1077,22 +1081,40 @@ fn judge_again_where_found(
 /// says: `true` takes the next of `first`, `false` the next of `second`.
 /// The reports come back in the path order of the files they were made
 /// from without sorting them again (a sort by path would build a key per
-/// file at the run's peak of memory).
-fn interleave<T>(first: Vec<T>, second: Vec<T>, which: &[bool]) -> Vec<T> {
-    let mut out = Vec::with_capacity(first.len() + second.len());
-    let (mut first, mut second) = (first.into_iter(), second.into_iter());
-    for &from_first in which {
-        let next = if from_first {
-            first.next()
-        } else {
-            second.next()
-        };
-        out.extend(next);
+/// file at the run's peak of memory). `second` is merged into in place,
+/// from its end: given room for both lists (its capacity), no third list
+/// is made at the peak.
+fn interleave<T>(first: Vec<T>, second: Vec<Option<T>>, which: &[bool]) -> Vec<T> {
+    let (firsts, seconds) = (first.len(), second.len());
+    let counted = which.iter().filter(|&&f| f).count();
+    let mut out = second;
+    if counted == firsts && which.len() == firsts + seconds {
+        out.resize_with(which.len(), || None);
+        let mut first = first.into_iter().rev();
+        // The items of `second` not yet placed are `out[..left]`; every
+        // slot from `at` on is placed. `at + 1` items remain, so
+        // `left <= at`: a slot written is never one still to be read.
+        let mut left = seconds;
+        for (at, &from_first) in which.iter().enumerate().rev() {
+            let next = if from_first {
+                first.next()
+            } else {
+                left = left.saturating_sub(1);
+                out.get_mut(left).and_then(Option::take)
+            };
+            if let Some(slot) = out.get_mut(at) {
+                *slot = next;
+            }
+        }
+    } else {
+        // `which` does not count both lists: each kept whole, in order.
+        let rest: Vec<Option<T>> = std::mem::take(&mut out);
+        out = first.into_iter().map(Some).chain(rest).collect();
     }
-    // Nothing is left when `which` counts both lists; kept whole if not.
-    out.extend(first);
-    out.extend(second);
-    out
+    // Collected in place (the same allocation): an option of a report
+    // takes no more room than the report.
+    #[allow(clippy::filter_map_identity)]
+    out.into_iter().filter_map(|item| item).collect()
 }
 
 /// Sorts by path in `Path`'s order (component by component), splitting
@@ -1290,7 +1312,10 @@ fn lint_candidate_keeping(
 /// grow with the tree rather than with the findings.
 fn forget_text_without_findings(report: &mut FileReport) {
     if report.findings.is_empty() && report.skipped.is_none() {
-        let mut empty = SourceFile::new(Arc::clone(&report.source.path), String::new());
+        let mut empty = SourceFile::new(
+            Arc::clone(&report.source.path),
+            crate::source::SharedText::empty(),
+        );
         empty.purpose = report.source.purpose;
         report.source = Arc::new(empty);
     }
@@ -1317,10 +1342,33 @@ mod tests {
     fn interleave_follows_the_flags_and_keeps_leftovers() {
         let which = [true, false, false, true, false];
         assert_eq!(
-            interleave(vec![1, 4], vec![2, 3, 5], &which),
+            interleave(vec![1, 4], vec![Some(2), Some(3), Some(5)], &which),
             vec![1, 2, 3, 4, 5]
         );
-        assert_eq!(interleave(vec![1, 2], vec![3], &[true]), vec![1, 2, 3]);
+        let all_second = [false, false];
+        assert_eq!(
+            interleave(Vec::new(), vec![Some(1), Some(2)], &all_second),
+            vec![1, 2]
+        );
+        assert_eq!(
+            interleave(vec![1, 2], Vec::new(), &[true, true]),
+            vec![1, 2]
+        );
+        assert_eq!(
+            interleave(vec![1, 2], vec![Some(3)], &[true]),
+            vec![1, 2, 3]
+        );
         assert_eq!(interleave(Vec::<u8>::new(), vec![], &[]), Vec::<u8>::new());
+        // Merged in the room the second list was given: no new list.
+        let mut room: Vec<Option<String>> = Vec::with_capacity(4);
+        room.extend([Some("b".to_string()), Some("d".to_string())]);
+        let at = room.as_ptr() as usize;
+        let merged = interleave(
+            vec!["a".to_string(), "c".to_string()],
+            room,
+            &[true, false, true, false],
+        );
+        assert_eq!(merged, ["a", "b", "c", "d"]);
+        assert_eq!(merged.as_ptr() as usize, at);
     }
 }

@@ -287,6 +287,15 @@ impl std::borrow::Borrow<str> for SharedText {
     }
 }
 
+impl SharedText {
+    /// The empty text, one allocation shared by every holder (the
+    /// reports of files without findings keep no text).
+    pub fn empty() -> SharedText {
+        static EMPTY: std::sync::OnceLock<SharedText> = std::sync::OnceLock::new();
+        EMPTY.get_or_init(SharedText::default).clone()
+    }
+}
+
 impl From<String> for SharedText {
     fn from(text: String) -> Self {
         SharedText(std::sync::Arc::new(text))
