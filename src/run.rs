@@ -279,42 +279,29 @@ fn check(args: CheckArgs) -> i32 {
         errors: &errors,
     };
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    // The report needs the findings and their files, not the project:
+    // its memory is given back while the report is made (on another
+    // core: freeing every tree one by one takes as long as the report).
     // JSON, SARIF and the terminal report are written as they are
-    // rendered, a batch of files at a time, each batch on every core: the
-    // project is not freed (the process ends after the report, and freeing
-    // every tree one by one would hold a core as long as the report).
-    // The formats rendered whole need the findings and their files, not
-    // the project: its memory is given back while they are made.
-    let written = match args.format {
-        Format::Json => {
-            std::mem::forget(project);
-            write_with(args.output.as_ref(), &mut |out| {
+    // rendered, a batch of files at a time.
+    let ((), written) = rayon::join(
+        move || drop(project),
+        || match args.format {
+            Format::Json => write_with(args.output.as_ref(), &mut |out| {
                 report::json::write_to(&input, out)
-            })
-        }
-        Format::Human => {
-            std::mem::forget(project);
-            write_with(args.output.as_ref(), &mut |out| {
+            }),
+            Format::Human => write_with(args.output.as_ref(), &mut |out| {
                 report::human::write_to(&input, &human_options(&args, to_terminal), out)
-            })
-        }
-        Format::Sarif => {
-            std::mem::forget(project);
-            write_with(args.output.as_ref(), &mut |out| {
+            }),
+            Format::Sarif => write_with(args.output.as_ref(), &mut |out| {
                 report::sarif::write_to(&input, &report::sarif::srcroot_uri(), out)
-            })
-        }
-        Format::Github | Format::Markdown => {
-            let ((), written) = rayon::join(
-                move || drop(project),
-                || {
-                    let text = render_text(&input, &args, to_terminal);
-                    write_output(args.output.as_ref(), &[text])
-                },
-            );
-            written
-        }
-    };
+            }),
+            _ => {
+                let text = render_text(&input, &args, to_terminal);
+                write_output(args.output.as_ref(), &[text])
+            }
+        },
+    );
     crate::phases::report(|| "report written".to_string());
     if let Err(e) = written {
         return fail(e);
