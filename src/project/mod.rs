@@ -2132,13 +2132,12 @@ impl Project {
             facts::units::Server,
         )>,
     ) -> Vec<facts::units::Unit> {
-        let mut builds = Vec::new();
+        // The builds and services are read where the files state them
+        // (copying them all was most of the link's passing memory); the
+        // runs are shared, and some are given their servers below.
         let mut runs = Vec::new();
-        let mut services = Vec::new();
         for f in self.files.values() {
-            builds.extend(f.stated.builds.iter().cloned());
             runs.extend(f.stated.runs.iter().cloned());
-            services.extend(f.stated.services.iter().cloned());
         }
         // Each run gets the servers its own command starts (runs indexed
         // by file once).
@@ -2193,7 +2192,12 @@ impl Project {
                 })
             })
             .collect();
-        facts::units::link(dockerfiles, &builds, &runs, &services)
+        facts::units::link(
+            dockerfiles,
+            self.files.values().flat_map(|f| f.stated.builds.iter()),
+            &runs,
+            self.files.values().flat_map(|f| f.stated.services.iter()),
+        )
     }
 
     /// A compose entry layered over a base file's entry of the same

@@ -304,11 +304,11 @@ pub struct Image {
 }
 
 /// Links the builds and runs of every file to the Dockerfiles.
-pub fn link(
+pub fn link<'a>(
     images: Vec<Image>,
-    builds: &[Build],
+    builds: impl IntoIterator<Item = &'a Build>,
     runs: &[std::sync::Arc<Run>],
-    services: &[ServicePorts],
+    services: impl IntoIterator<Item = &'a ServicePorts>,
 ) -> Vec<Unit> {
     // Indexed once: builds by Dockerfile, runs by repository (a unit
     // looks only at the runs of the repositories it is built as).
