@@ -322,25 +322,29 @@ pub fn finish(
     max_file_size: u64,
 ) -> Project {
     let _ = max_file_size;
-    let mut known: Vec<PathBuf> = candidates.iter().map(|c| c.path.to_path_buf()).collect();
-    let seen: crate::hashing::FastSet<Key> = candidates
+    // The walked files' keys, made once (on every core): the project
+    // knows them, and the files above are told apart from them.
+    let mut known: Vec<Key> = candidates
         .par_iter()
         .map(|c| Key::new(super::key(&c.path)))
         .collect();
+    let seen: crate::hashing::FastSet<Key> = known.iter().cloned().collect();
     let Above { files, listed } = above_them.unwrap_or_else(|| above(candidates));
     let mut to_read = Vec::new();
     for (path, kind, read) in files {
-        if seen.contains(super::b(&super::key(&path))) {
+        let k = super::key(&path);
+        if seen.contains(super::b(&k)) {
             continue;
         }
         if !read {
             // Its name is the fact (a Dockerfile: code here runs in a
             // container).
-            known.push(path);
+            known.push(Key::new(k));
         } else {
             to_read.push((path, kind));
         }
     }
+    drop(seen);
     // Read and parsed on every core (the rest of the build is one core's).
     parsed.par_extend(to_read.into_par_iter().filter_map(|(path, kind)| {
         let text = crate::read::context(&path)?;
@@ -351,7 +355,7 @@ pub fn finish(
             None,
         )?))
     }));
-    let mut project = Project::assemble(parsed, known);
+    let mut project = Project::assemble_keyed(parsed, known);
 
     // What launches and services name outside the walk: two rounds (a
     // Dockerfile a compose service builds may name a configuration).

@@ -1048,6 +1048,11 @@ impl Project {
         // most of the serial part of building a project.
         let known: Vec<PathBuf> = known.into_iter().collect();
         let known_keys: Vec<Key> = known.par_iter().map(|p| key_of(p)).collect();
+        Project::assemble_keyed(parsed, known_keys)
+    }
+
+    /// [`Project::assemble`] with the known files' keys made already.
+    pub(crate) fn assemble_keyed(parsed: Vec<Box<FileFacts>>, known_keys: Vec<Key>) -> Self {
         let file_keys: Vec<Key> = parsed.par_iter().map(|f| key_of(&f.input.path)).collect();
         let mut p = Project {
             known: known_keys.into_iter().collect(),
