@@ -1052,6 +1052,8 @@ impl Project {
     }
 
     /// [`Project::assemble`] with the known files' keys made already.
+    #[allow(clippy::vec_box)]
+    // Boxed facts, as `assemble` takes them.
     pub(crate) fn assemble_keyed(parsed: Vec<Box<FileFacts>>, known_keys: Vec<Key>) -> Self {
         let file_keys: Vec<Key> = parsed.par_iter().map(|f| key_of(&f.input.path)).collect();
         let mut p = Project {
