@@ -340,35 +340,12 @@ fn statistics(input: &ReportInput<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
     /// More files than one batch holds, some without findings: every
     /// finding once, in the files' order, then the summary.
     #[test]
     fn a_report_of_many_batches_keeps_the_files_order() {
-        let reports: Vec<crate::engine::FileReport> = (0..super::super::FILES_PER_BATCH * 2 + 7)
-            .map(|i| {
-                let source =
-                    SourceFile::new(std::path::PathBuf::from(format!("f{i:04}")), "text\n");
-                let findings = (i % 3 != 1)
-                    .then(|| {
-                        Finding::new(
-                            &crate::rules::meta::InternalError::META,
-                            Span::new(0, 4),
-                            format!("finding {i:04}"),
-                        )
-                    })
-                    .into_iter()
-                    .collect();
-                crate::engine::FileReport {
-                    source: std::sync::Arc::new(source),
-                    kind: None,
-                    findings,
-                    skipped: None,
-                    unreadable: false,
-                }
-            })
-            .collect();
+        let reports = super::super::reports_over_batches();
         let input = ReportInput {
             reports: &reports,
             errors: &[],
@@ -380,17 +357,21 @@ mod tests {
             width: 100,
         };
         let text = render(&input, &opts);
+        // The message's line: `finding N` and nothing after the number.
         let found: Vec<&str> = text
             .lines()
             .filter_map(|l| {
                 let at = l.find("finding ")?;
-                l.get(at..at + 12)
+                let rest = l.get(at..)?;
+                let digits = rest
+                    .get(8..)?
+                    .bytes()
+                    .take_while(u8::is_ascii_digit)
+                    .count();
+                rest.get(..8 + digits)
             })
             .collect();
-        let want: Vec<String> = (0..reports.len())
-            .filter(|i| i % 3 != 1)
-            .map(|i| format!("finding {i:04}"))
-            .collect();
+        let want = super::super::messages_over_batches();
         assert_eq!(found, want);
         assert!(text.ends_with(&format!("{}\n", summary_line(&input))));
         let mut written = Vec::new();

@@ -552,29 +552,7 @@ mod tests {
     /// document, every finding once, in the files' order.
     #[test]
     fn a_report_of_many_batches_is_one_document() {
-        let reports: Vec<crate::engine::FileReport> = (0..super::super::FILES_PER_BATCH * 2 + 7)
-            .map(|i| {
-                let source =
-                    SourceFile::new(std::path::PathBuf::from(format!("f{i:04}")), "text\n");
-                let findings = (i % 3 != 1)
-                    .then(|| {
-                        crate::diagnostic::Finding::new(
-                            &crate::rules::meta::InternalError::META,
-                            Span::new(0, 4),
-                            format!("finding {i}"),
-                        )
-                    })
-                    .into_iter()
-                    .collect();
-                crate::engine::FileReport {
-                    source: std::sync::Arc::new(source),
-                    kind: None,
-                    findings,
-                    skipped: None,
-                    unreadable: false,
-                }
-            })
-            .collect();
+        let reports = super::super::reports_over_batches();
         let text = render(&ReportInput {
             reports: &reports,
             errors: &[],
@@ -586,10 +564,7 @@ mod tests {
             .flatten()
             .filter_map(|f| f["message"].as_str())
             .collect();
-        let want: Vec<String> = (0..reports.len())
-            .filter(|i| i % 3 != 1)
-            .map(|i| format!("finding {i}"))
-            .collect();
+        let want = super::super::messages_over_batches();
         assert_eq!(messages, want);
         assert_eq!(doc["summary"]["findings"], want.len());
         assert!(text.ends_with("\n  ]\n}\n"));

@@ -115,3 +115,44 @@ pub fn see_also(f: &crate::diagnostic::Finding) -> Vec<String> {
         })
         .collect()
 }
+
+/// Reports of more files than two batches hold, one finding (`finding
+/// {i}`) in each file `f{i:04}` but every third: what the streamed
+/// renderers' tests write.
+#[cfg(test)]
+pub(crate) fn reports_over_batches() -> Vec<FileReport> {
+    (0..FILES_PER_BATCH * 2 + 7)
+        .map(|i| {
+            let source = crate::source::SourceFile::new(
+                std::path::PathBuf::from(format!("f{i:04}")),
+                "text\n",
+            );
+            let findings = (i % 3 != 1)
+                .then(|| {
+                    Finding::new(
+                        &crate::rules::meta::InternalError::META,
+                        crate::source::Span::new(0, 4),
+                        format!("finding {i}"),
+                    )
+                })
+                .into_iter()
+                .collect();
+            FileReport {
+                source: std::sync::Arc::new(source),
+                kind: None,
+                findings,
+                skipped: None,
+                unreadable: false,
+            }
+        })
+        .collect()
+}
+
+/// The messages of [`reports_over_batches`], in the files' order.
+#[cfg(test)]
+pub(crate) fn messages_over_batches() -> Vec<String> {
+    (0..FILES_PER_BATCH * 2 + 7)
+        .filter(|i| i % 3 != 1)
+        .map(|i| format!("finding {i}"))
+        .collect()
+}

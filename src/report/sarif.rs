@@ -415,29 +415,10 @@ mod tests {
     /// every finding once, in the files' order.
     #[test]
     fn a_report_of_many_batches_is_one_document() {
-        let reports: Vec<crate::engine::FileReport> = (0..super::super::FILES_PER_BATCH * 2 + 7)
-            .map(|i| {
-                let source =
-                    SourceFile::new(std::path::PathBuf::from(format!("f{i:04}")), "text\n");
-                let findings = (i % 3 != 1)
-                    .then(|| {
-                        Finding::new(
-                            &crate::rules::meta::InternalError::META,
-                            Span::new(0, 4),
-                            format!("finding {i}"),
-                        )
-                    })
-                    .into_iter()
-                    .collect();
-                crate::engine::FileReport {
-                    source: std::sync::Arc::new(source),
-                    kind: None,
-                    findings,
-                    skipped: (i == 5).then(|| "too large".to_string()),
-                    unreadable: false,
-                }
-            })
-            .collect();
+        let mut reports = super::super::reports_over_batches();
+        if let Some(r) = reports.get_mut(5) {
+            r.skipped = Some("too large".to_string());
+        }
         let text = render(
             &ReportInput {
                 reports: &reports,
@@ -452,10 +433,7 @@ mod tests {
             .flatten()
             .filter_map(|r| r["message"]["text"].as_str())
             .collect();
-        let want: Vec<String> = (0..reports.len())
-            .filter(|i| i % 3 != 1)
-            .map(|i| format!("finding {i}"))
-            .collect();
+        let want = super::super::messages_over_batches();
         assert_eq!(messages, want);
         // The internal error's findings make the run unsuccessful, and
         // the file not linted is noted.
