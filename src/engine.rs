@@ -1107,9 +1107,21 @@ fn interleave<T>(first: Vec<T>, second: Vec<Option<T>>, which: &[bool]) -> Vec<T
             }
         }
     } else {
-        // `which` does not count both lists: each kept whole, in order.
-        let rest: Vec<Option<T>> = std::mem::take(&mut out);
-        out = first.into_iter().map(Some).chain(rest).collect();
+        // `which` does not count both lists: followed as far as it goes,
+        // then what is left of each, in order.
+        let (mut first, mut second) = (first.into_iter(), out.into_iter().flatten());
+        let mut merged = Vec::with_capacity(firsts + seconds);
+        for &from_first in which {
+            let next = if from_first {
+                first.next()
+            } else {
+                second.next()
+            };
+            merged.extend(next);
+        }
+        merged.extend(first);
+        merged.extend(second);
+        return merged;
     }
     // Collected in place (the same allocation): an option of a report
     // takes no more room than the report.
@@ -1357,6 +1369,10 @@ mod tests {
         assert_eq!(
             interleave(vec![1, 2], vec![Some(3)], &[true]),
             vec![1, 2, 3]
+        );
+        assert_eq!(
+            interleave(vec![1, 2], vec![Some(3)], &[false, true]),
+            vec![3, 1, 2]
         );
         assert_eq!(interleave(Vec::<u8>::new(), vec![], &[]), Vec::<u8>::new());
         // Merged in the room the second list was given: no new list.
