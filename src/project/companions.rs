@@ -130,7 +130,7 @@ impl Project {
         let mut seen: std::collections::BTreeMap<super::Key, Option<PathBuf>> = Default::default();
         for f in self.files.values() {
             for b in &f.stated.builds {
-                seen.entry(super::Key::new(b.dockerfile.clone()))
+                seen.entry(super::Key::new(b.dockerfile.as_path()))
                     .and_modify(|c| {
                         if c.as_ref() != Some(&b.context) {
                             *c = None;

@@ -1278,10 +1278,7 @@ impl Project {
             if let Some(p) = found {
                 out.push((
                     k.clone(),
-                    (
-                        Key::new(p.to_path_buf()),
-                        facts::Loc::new(&f.input.path, n.span),
-                    ),
+                    (Key::new(p), facts::Loc::new(&f.input.path, n.span)),
                 ));
             }
         }
@@ -1335,7 +1332,7 @@ impl Project {
                     continue;
                 };
                 if let Some(p) = facts::scripts::resolve(&s.tail, &dir, namesakes.iter().copied()) {
-                    out.entry(Key::new(p.to_path_buf()))
+                    out.entry(Key::new(p))
                         .or_insert((s.run, facts::Loc::new(&f.input.path, s.span)));
                 }
             }
@@ -1768,7 +1765,7 @@ impl Project {
             }
             for (d, at) in &f.stated.action_builds {
                 self.action_images
-                    .entry(Key::new(d.clone()))
+                    .entry(Key::new(d.as_path()))
                     .or_insert_with(|| at.clone());
             }
             self.local_calls.extend(f.stated.calls.iter().cloned());
@@ -1894,7 +1891,7 @@ impl Project {
             .runs()
             .flat_map(|r| r.env_from.iter())
             .filter_map(|e| match e {
-                facts::images::EnvFrom::File(p) => Some(Key::new(p.clone())),
+                facts::images::EnvFrom::File(p) => Some(Key::new(p.as_path())),
                 facts::images::EnvFrom::Object { .. } => None,
             })
             .filter(|k| !self.files.contains_key(k))
@@ -2562,7 +2559,7 @@ impl Project {
             let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
             for (i, c) in self.local_calls.iter().enumerate() {
                 for p in &c.callee {
-                    let v = map.entry(Key::new(p.clone())).or_default();
+                    let v = map.entry(Key::new(p.as_path())).or_default();
                     if v.last() != Some(&i) {
                         v.push(i);
                     }
@@ -2690,7 +2687,7 @@ impl Project {
         let by_file = self.units_by_dockerfile.get_or_init(|| {
             let mut map: crate::hashing::FastMap<Key, Vec<usize>> = Default::default();
             for (i, u) in self.units.iter().enumerate() {
-                map.entry(Key::new(u.dockerfile.clone()))
+                map.entry(Key::new(u.dockerfile.as_path()))
                     .or_default()
                     .push(i);
             }
