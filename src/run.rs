@@ -296,10 +296,15 @@ fn check(args: CheckArgs) -> i32 {
             Format::Sarif => write_with(args.output.as_ref(), &mut |out| {
                 report::sarif::write_to(&input, &report::sarif::srcroot_uri(), out)
             }),
-            _ => {
-                let text = render_text(&input, &args, to_terminal);
-                write_output(args.output.as_ref(), &[text])
-            }
+            // Rendered whole.
+            Format::Github => write_output(args.output.as_ref(), &[report::github::render(&input)]),
+            Format::Markdown => write_output(
+                args.output.as_ref(),
+                &[report::markdown::render(
+                    &input,
+                    &report::markdown::Links::from_env(),
+                )],
+            ),
         },
     );
     crate::phases::report(|| "report written".to_string());
@@ -337,18 +342,6 @@ fn human_options(args: &CheckArgs, to_terminal: bool) -> HumanOptions {
         quiet: args.quiet,
         statistics: args.statistics,
         width: 100,
-    }
-}
-
-/// Every format rendered whole (JSON, SARIF and the terminal's are
-/// written in pieces by the check).
-fn render_text(input: &ReportInput<'_>, args: &CheckArgs, to_terminal: bool) -> String {
-    match args.format {
-        Format::Human => report::human::render(input, &human_options(args, to_terminal)),
-        Format::Json => report::json::render(input),
-        Format::Sarif => report::sarif::render(input, &report::sarif::srcroot_uri()),
-        Format::Github => report::github::render(input),
-        Format::Markdown => report::markdown::render(input, &report::markdown::Links::from_env()),
     }
 }
 
