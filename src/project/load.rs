@@ -324,27 +324,26 @@ pub fn finish(
     let _ = max_file_size;
     // The walked files' keys, made once (on every core): the project
     // knows them, and the files above are told apart from them.
-    let mut known: Vec<Key> = candidates
+    let walked: Vec<Key> = candidates
         .par_iter()
         .map(|c| Key::new(super::key(&c.path)))
         .collect();
-    let seen: crate::hashing::FastSet<Key> = known.iter().cloned().collect();
+    let mut known: crate::hashing::FastSet<Key> = walked.into_iter().collect();
     let Above { files, listed } = above_them.unwrap_or_else(|| above(candidates));
     let mut to_read = Vec::new();
     for (path, kind, read) in files {
         let k = super::key(&path);
-        if seen.contains(super::b(&k)) {
+        if known.contains(super::b(&k)) {
             continue;
         }
         if !read {
             // Its name is the fact (a Dockerfile: code here runs in a
             // container).
-            known.push(Key::new(k));
+            known.insert(Key::new(k));
         } else {
             to_read.push((path, kind));
         }
     }
-    drop(seen);
     // Read and parsed on every core (the rest of the build is one core's).
     parsed.par_extend(to_read.into_par_iter().filter_map(|(path, kind)| {
         let text = crate::read::context(&path)?;

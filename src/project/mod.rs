@@ -1048,16 +1048,19 @@ impl Project {
         // most of the serial part of building a project.
         let known: Vec<PathBuf> = known.into_iter().collect();
         let known_keys: Vec<Key> = known.par_iter().map(|p| key_of(p)).collect();
-        Project::assemble_keyed(parsed, known_keys)
+        Project::assemble_keyed(parsed, known_keys.into_iter().collect())
     }
 
     /// [`Project::assemble`] with the known files' keys made already.
     #[allow(clippy::vec_box)]
     // Boxed facts, as `assemble` takes them.
-    pub(crate) fn assemble_keyed(parsed: Vec<Box<FileFacts>>, known_keys: Vec<Key>) -> Self {
+    pub(crate) fn assemble_keyed(
+        parsed: Vec<Box<FileFacts>>,
+        known: crate::hashing::FastSet<Key>,
+    ) -> Self {
         let file_keys: Vec<Key> = parsed.par_iter().map(|f| key_of(&f.input.path)).collect();
         let mut p = Project {
-            known: known_keys.into_iter().collect(),
+            known,
             ..Project::default()
         };
         for (k, f) in file_keys.into_iter().zip(parsed) {
