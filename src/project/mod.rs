@@ -634,6 +634,9 @@ pub struct Project {
     /// The scripts each launcher starts, by the word that names each one
     /// (launcher key -> its span and the script's key).
     launcher_scripts: BTreeMap<Key, Vec<(crate::source::Span, Key)>>,
+    /// What each launched script says about the servers it starts (read
+    /// once, at the link that finds its launchers).
+    script_servers: BTreeMap<Key, facts::launched::ScriptServers>,
     /// The build context each Dockerfile's builds name, where they agree.
     build_contexts: BTreeMap<Key, PathBuf>,
     /// Dockerfiles Docker actions build, with the action's `runs.image`.
@@ -1161,6 +1164,14 @@ impl Project {
             .iter()
             .find(|(at, _)| *at == span)?;
         self.files.get(script).map(|f| &f.input)
+    }
+
+    /// What the launched shell script `path` says about the servers it
+    /// starts, with the file as read.
+    pub fn script_servers(&self, path: &Path) -> Option<(&Input, &facts::launched::ScriptServers)> {
+        let k = key(path);
+        let servers = self.script_servers.get(b(&k))?;
+        Some((&self.files.get(b(&k))?.input, servers))
     }
 
     /// The words of the launcher `path` that name the script `script`.
@@ -1834,6 +1845,17 @@ impl Project {
         for launchers in self.script_launchers.values_mut() {
             launchers.sort();
         }
+        self.script_servers = self
+            .script_launchers
+            .keys()
+            .filter_map(|k| {
+                let f = self.files.get(k)?;
+                Some((
+                    k.clone(),
+                    facts::launched::ScriptServers::read(&f.input.text),
+                ))
+            })
+            .collect();
         let mut index = kube::Index::default();
         for part in parts {
             index.services.extend(part.services);

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod credentials;
 pub mod entrypoint;
 pub mod images;
+pub mod launched;
 pub mod ports;
 pub mod scripts;
 pub mod units;

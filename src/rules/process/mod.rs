@@ -327,7 +327,6 @@ pub fn check_supervisor(
     run_launches(file, &file.path, &all, config, project, selection, out);
     // The servers a program's script starts are the program's too
     // (their own lint is the script's).
-    let mut parsed = scripts::Parsed::default();
     for p in &mut programs {
         if let Some(command) = p.section.get("command")
             && crate::project::facts::entrypoint::named_by_command(command)
@@ -335,11 +334,7 @@ pub fn check_supervisor(
         {
             let start = launch::Start::of_supervisor_program(p.section, file, project);
             p.launches.extend(scripts::through_scripts(
-                command,
-                &file.path,
-                &start,
-                project,
-                &mut parsed,
+                command, &file.path, &start, project,
             ));
         }
     }
@@ -372,15 +367,8 @@ pub fn check_systemd(
     // The servers its `ExecStart=` scripts start are its servers too
     // (their own lint is the script's).
     let start = launch::Start::of_systemd_service(service, file);
-    let mut parsed = scripts::Parsed::default();
     for e in service.entries.iter().filter(|e| e.key == "ExecStart") {
-        launches.extend(scripts::through_scripts(
-            e,
-            &file.path,
-            &start,
-            project,
-            &mut parsed,
-        ));
+        launches.extend(scripts::through_scripts(e, &file.path, &start, project));
     }
     let cx = SystemdContext {
         file,

@@ -7,12 +7,11 @@
 //! launcher's own rules (a unit's `User=`, a program's stop signal) count
 //! the servers its scripts start.
 
-use super::launch::{self, EnvVar, Launch, Start};
+use super::launch::{self, Launch, Start};
 use crate::discover::FileKind;
 use crate::parse::ini::Entry;
-use crate::parse::offsets::OffsetMap;
-use crate::parse::shell::{self, Script};
-use crate::project::Project;
+use crate::project::facts::launched::ScriptServers;
+use crate::project::{Input, Project};
 use crate::source::SourceFile;
 use std::path::Path;
 
@@ -23,54 +22,15 @@ pub fn in_launched_script<'p>(
     script: &SourceFile,
     project: &'p Project,
 ) -> (Vec<Launch>, Option<&'p Path>) {
-    let launchers = project.launchers_of_script(&script.path);
-    for launcher in launchers {
+    let Some((input, servers)) = project.script_servers(&script.path) else {
+        return (Vec::new(), None);
+    };
+    for launcher in project.launchers_of_script(&script.path) {
         if let Some(start) = start_of(launcher, &script.path, project) {
-            let read = Read::of(SourceFile::new(
-                std::sync::Arc::clone(&script.path),
-                script.text.clone(),
-            ));
-            return (launches(&read, &start, project), Some(launcher));
+            return (launches(input, servers, &start, project), Some(launcher));
         }
     }
     (Vec::new(), None)
-}
-
-/// A shell script read once for the launches of a check (a supervisord
-/// file's programs may all start the same one).
-pub type Parsed = crate::hashing::FastMap<std::sync::Arc<std::path::Path>, std::rc::Rc<Read>>;
-
-/// What a script says for its launches, read once.
-pub struct Read {
-    file: SourceFile,
-    /// The servers it starts (the first [`MAX_SERVERS`]).
-    servers: Vec<crate::parse::command::ServerCommand>,
-    /// The variables it sets, in order (the first [`MAX_ASSIGNMENTS`]).
-    assignments: Vec<(usize, String, EnvVar)>,
-    /// It starts a reverse proxy too.
-    proxy: bool,
-}
-
-impl Read {
-    fn of(file: SourceFile) -> Read {
-        let map = OffsetMap::contiguous(0, file.text.len());
-        let parsed = shell::parse(&file.text, &map);
-        let raw = |s: crate::source::Span| file.slice(s).to_string();
-        let servers = crate::parse::command::in_script(&parsed, &raw)
-            .into_iter()
-            .take(MAX_SERVERS)
-            .collect();
-        let proxy = parsed
-            .commands
-            .iter()
-            .any(|c| c.argv.iter().any(|w| launch::is_proxy(&w.text)));
-        Read {
-            assignments: assignments(&parsed),
-            servers,
-            proxy,
-            file,
-        }
-    }
 }
 
 /// The servers the script a systemd `ExecStart=` or supervisord
@@ -82,7 +42,6 @@ pub fn through_scripts(
     launcher: &Path,
     start: &Start,
     project: &Project,
-    parsed: &mut Parsed,
 ) -> Vec<Launch> {
     let Some(named) = crate::project::facts::entrypoint::named_by_command(entry) else {
         return Vec::new();
@@ -90,16 +49,10 @@ pub fn through_scripts(
     let Some(input) = project.script_named_at(launcher, named.span) else {
         return Vec::new();
     };
-    let read = parsed
-        .entry(std::sync::Arc::clone(&input.path))
-        .or_insert_with(|| {
-            std::rc::Rc::new(Read::of(SourceFile::new(
-                std::sync::Arc::clone(&input.path),
-                input.text.clone(),
-            )))
-        })
-        .clone();
-    launches(&read, start, project)
+    match project.script_servers(&input.path) {
+        Some((input, servers)) => launches(input, servers, start, project),
+        None => Vec::new(),
+    }
 }
 
 /// Where `launcher` runs the script at `script`: an image's final stage,
@@ -126,19 +79,13 @@ fn start_of(launcher: &Path, script: &Path, project: &Project) -> Option<Start> 
     }
 }
 
-/// How many servers of one script are read, and how many of its
-/// variable assignments: real start scripts start a few and set a few
-/// dozen; a crafted one costs no more than that.
-const MAX_SERVERS: usize = 16;
-const MAX_ASSIGNMENTS: usize = 256;
-
 /// The servers a script starts when run from `start`: the launcher's
 /// variables (their spans are the launcher's: unknown here, and its
 /// `GUNICORN_CMD_ARGS` options point at each server's command), with the
 /// variables the script itself sets before each server (its own
 /// `GUNICORN_CMD_ARGS` replacing the launcher's).
-fn launches(read: &Read, start: &Start, project: &Project) -> Vec<Launch> {
-    let script = &read.file;
+fn launches(input: &Input, read: &ScriptServers, start: &Start, project: &Project) -> Vec<Launch> {
+    let script = &SourceFile::new(std::sync::Arc::clone(&input.path), input.text.clone());
     let dev = start.dev || super::dev_files::is_dev_file(&script.path);
     let mut base = start.env.clone();
     for v in base.values_mut() {
@@ -148,11 +95,7 @@ fn launches(read: &Read, start: &Start, project: &Project) -> Vec<Launch> {
         .iter()
         .map(|c| {
             let at = c.program.span;
-            let before = || {
-                read.assignments
-                    .iter()
-                    .take_while(move |(offset, ..)| *offset < at.start)
-            };
+            let before = || read.set_before(at.start);
             let mut env = base.clone();
             env.extend(before().map(|(_, name, value)| (name.clone(), value.clone())));
             let env_args = if before().any(|(_, name, _)| name == "GUNICORN_CMD_ARGS") {
@@ -180,40 +123,4 @@ fn launches(read: &Read, start: &Start, project: &Project) -> Vec<Launch> {
             l
         })
         .collect()
-}
-
-/// The variables the script sets (`NAME=value` on a line of its own,
-/// `export NAME=value`), in order, each with where its command starts and
-/// its value's span.
-fn assignments(script: &Script) -> Vec<(usize, String, EnvVar)> {
-    let mut out = Vec::new();
-    for c in &script.commands {
-        let words: Vec<&shell::Word> = match c.argv.first().map(|w| w.text.as_str()) {
-            None => c.assignments.iter().collect(),
-            Some("export") => c.argv.iter().skip(1).collect(),
-            Some(_) => continue,
-        };
-        for w in words {
-            if let Some((name, value, own)) = w.assignment() {
-                // A quoted value (`X="a b"`) points at the rest of the word,
-                // its quotes included: `GUNICORN_CMD_ARGS` is read from it.
-                let rest = w.span.start + name.len() + 1;
-                let span = own.or_else(|| {
-                    (rest <= w.span.end).then(|| crate::source::Span::new(rest, w.span.end))
-                });
-                out.push((
-                    c.span.start,
-                    name.to_string(),
-                    EnvVar {
-                        value: value.to_string(),
-                        span,
-                    },
-                ));
-                if out.len() >= MAX_ASSIGNMENTS {
-                    return out;
-                }
-            }
-        }
-    }
-    out
 }
