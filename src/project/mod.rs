@@ -2917,10 +2917,14 @@ impl Project {
     }
 
     /// The parse of a Dockerfile made for its launches, if it is of this
-    /// text.
+    /// text; past the parse budget, the one made again for the rules
+    /// that asked for it just before (`Built::whole` keeps the last few
+    /// on each thread: whether only development setups build the image
+    /// is asked before its own lint), or made now and kept for the rules
+    /// that ask next (the compose file beside it).
     pub fn parsed_dockerfile(&self, path: &Path, text: &str) -> Option<Arc<Built>> {
         let built = self.files.get(b(&key(path)))?.dockerfile.as_ref()?;
-        (!built.dropped && *built.file.text == *text).then(|| Arc::clone(built))
+        (*built.file.text == *text).then(|| Built::whole(built))
     }
 
     /// The parse of a workflow made for its facts, if it is of this text.
@@ -2976,6 +2980,27 @@ mod tests {
         let again = a.whole();
         assert!(!Arc::ptr_eq(&first, &again), "pushed out by newer ones");
         assert_eq!(again.file.text, first.file.text);
+    }
+
+    /// Past the parse budget, a Dockerfile's own lint takes the tree made
+    /// again for the question asked just before it (only development
+    /// setups build it?), and the rules that ask next take the lint's.
+    #[test]
+    fn a_dropped_dockerfile_is_parsed_again_once_for_its_lint() {
+        let text = "FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n";
+        let mut f = Project::parse(input("/r/Dockerfile", FileKind::Dockerfile, text));
+        f.drop_parses();
+        let p = Project::assemble(vec![f], [PathBuf::from("/r/Dockerfile")]);
+        let path = Path::new("/r/Dockerfile");
+        let asked = p.dockerfile(path).expect("the Dockerfile");
+        assert!(!asked.dropped && asked.dockerfile.final_stage().is_some());
+        let linted = p.parsed_dockerfile(path, text).expect("its tree");
+        assert!(
+            Arc::ptr_eq(&asked, &linted),
+            "the same tree, not a new parse"
+        );
+        assert!(Arc::ptr_eq(&linted, &p.dockerfile(path).expect("again")));
+        assert!(p.parsed_dockerfile(path, "FROM other\n").is_none());
     }
 
     #[test]
