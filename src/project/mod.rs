@@ -58,6 +58,10 @@ pub struct Built {
     /// the facts above: `dockerfile` is then empty, and
     /// [`FileFacts::built`] parses the text again for each reader.
     dropped: bool,
+    /// It may start a server the command analyser knows: `false` only
+    /// when its tree was dropped and starts none (worked out then, so
+    /// that the links do not parse it again to find no launch).
+    may_start_servers: bool,
 }
 
 /// The repositories of the images a Dockerfile's stages start from
@@ -206,6 +210,7 @@ impl Built {
             file,
             dockerfile,
             dropped: false,
+            may_start_servers: true,
         }
     }
 
@@ -221,6 +226,18 @@ impl Built {
             credential_copies: self.credential_copies.clone(),
             bases: self.bases.clone(),
             dropped: true,
+            may_start_servers: self.may_start_servers,
+        }
+    }
+
+    /// Its facts without the tree, knowing whether the tree starts a
+    /// server.
+    fn dropped_husk(&self) -> Self {
+        let raw = |s: crate::source::Span| self.file.slice(s).to_string();
+        Built {
+            may_start_servers: !crate::parse::command::in_dockerfile(&self.dockerfile, &raw)
+                .is_empty(),
+            ..self.husk()
         }
     }
 
@@ -502,7 +519,7 @@ impl FileFacts {
     /// a Dockerfile.
     fn drop_parses(&mut self) {
         if let Some(b) = self.dockerfile.as_mut() {
-            *b = Arc::new(b.husk());
+            *b = Arc::new(b.dropped_husk());
         }
         self.workflow = Parked::default();
         self.python = ParkedPy::default();
@@ -3001,6 +3018,44 @@ mod tests {
         );
         assert!(Arc::ptr_eq(&linted, &p.dockerfile(path).expect("again")));
         assert!(p.parsed_dockerfile(path, "FROM other\n").is_none());
+    }
+
+    /// A Dockerfile's tree dropped past the budget keeps whether it
+    /// starts a server: one that starts none is not parsed again by the
+    /// links, and one that does still names its server.
+    #[test]
+    fn a_dropped_dockerfile_knows_whether_it_starts_a_server() {
+        let dropped = |path: &str, text: &str| {
+            let mut f = Project::parse(input(path, FileKind::Dockerfile, text));
+            f.drop_parses();
+            f
+        };
+        let server = dropped(
+            "/r/api/Dockerfile",
+            "FROM python:3.12\nCMD [\"gunicorn\", \"-w\", \"4\", \"app:app\"]\n",
+        );
+        let tool = dropped("/r/tool/Dockerfile", "FROM alpine\nCMD [\"ab\"]\n");
+        let husk = |f: &FileFacts| {
+            f.dockerfile
+                .as_ref()
+                .map(|b| (b.dropped, b.may_start_servers))
+        };
+        assert_eq!(husk(&server), Some((true, true)));
+        assert_eq!(husk(&tool), Some((true, false)));
+        let p = Project::assemble(
+            vec![server, tool],
+            [
+                PathBuf::from("/r/api/Dockerfile"),
+                PathBuf::from("/r/tool/Dockerfile"),
+            ],
+        );
+        let servers = |path: &str| {
+            p.units_of(Path::new(path))
+                .flat_map(|u| u.servers.iter())
+                .count()
+        };
+        assert_eq!(servers("/r/api/Dockerfile"), 1);
+        assert_eq!(servers("/r/tool/Dockerfile"), 0);
     }
 
     #[test]

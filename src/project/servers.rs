@@ -215,6 +215,13 @@ fn launches_in(
     wanted: &mut BTreeMap<Key, FileKind>,
     hosted: &mut Vec<Hosted>,
 ) -> Vec<Launch> {
+    if let Some(b) = &f.dockerfile {
+        // Past the parse budget, a Dockerfile known to start no server
+        // is not parsed again to find none.
+        if !b.may_start_servers {
+            return Vec::new();
+        }
+    }
     if let Some(b) = f.built() {
         return launch::in_dockerfile(&b.dockerfile, &b.file, project);
     }
