@@ -338,8 +338,10 @@ enum Held {
     #[default]
     Nothing,
     Tree(ParsedYaml),
-    /// Dropped for the budget: parsed again on demand.
-    Dropped,
+    /// Dropped for the budget: parsed again on demand. A compose file
+    /// that starts no server keeps the Dockerfiles its services build
+    /// (see [`Parked::drop_quiet_compose`]).
+    Dropped(Option<Box<[PathBuf]>>),
 }
 
 impl Parked {
@@ -367,7 +369,7 @@ impl Parked {
     fn tree(&self, text: &crate::source::SharedText) -> Option<ParsedYaml> {
         match &*self.0.lock().ok()? {
             Held::Tree(p) => Some(Arc::clone(p)),
-            Held::Dropped => Some(Arc::new((text.clone(), yaml::parse(text)))),
+            Held::Dropped(_) => Some(Arc::new((text.clone(), yaml::parse(text)))),
             Held::Nothing => None,
         }
     }
@@ -377,7 +379,53 @@ impl Parked {
         if let Ok(mut held) = self.0.lock()
             && matches!(*held, Held::Tree(_))
         {
-            *held = Held::Dropped;
+            *held = Held::Dropped(None);
+        }
+    }
+
+    /// Gives a compose file's tree up; when its services start no server
+    /// the command analyser knows, keeps the Dockerfiles they build (the
+    /// one thing the links read from such a file's services), so that
+    /// the links do not parse it again to find no launch.
+    fn drop_quiet_compose(&self, input: &Input) {
+        let Ok(mut held) = self.0.lock() else {
+            return;
+        };
+        let Held::Tree(parsed) = &*held else {
+            return;
+        };
+        let file = crate::source::SourceFile::new(Arc::clone(&input.path), input.text.clone());
+        let compose = parsed
+            .1
+            .documents
+            .first()
+            .and_then(Option::as_ref)
+            .and_then(crate::parse::compose::Compose::from_root);
+        let quiet = match &compose {
+            None => Some(Box::default()),
+            Some(c) => {
+                let dir = dir_of(&input.path);
+                c.services
+                    .iter()
+                    .all(|s| crate::rules::process::launch::compose_commands(s, &file).is_empty())
+                    .then(|| {
+                        c.services
+                            .iter()
+                            .filter_map(|s| crate::rules::compose::dockerfile_path(s, &dir))
+                            .collect()
+                    })
+            }
+        };
+        *held = Held::Dropped(quiet);
+    }
+
+    /// The Dockerfiles the services of a compose file whose tree was
+    /// dropped build, when they start no server (see
+    /// [`Parked::drop_quiet_compose`]).
+    fn quiet_compose_builds(&self) -> Option<Vec<PathBuf>> {
+        match &*self.0.lock().ok()? {
+            Held::Dropped(Some(paths)) => Some(paths.to_vec()),
+            _ => None,
         }
     }
 
@@ -523,7 +571,7 @@ impl FileFacts {
         }
         self.workflow = Parked::default();
         self.python = ParkedPy::default();
-        self.compose.drop_tree();
+        self.compose.drop_quiet_compose(&self.input);
         self.kube.drop_tree();
     }
 }
@@ -3056,6 +3104,48 @@ mod tests {
         };
         assert_eq!(servers("/r/api/Dockerfile"), 1);
         assert_eq!(servers("/r/tool/Dockerfile"), 0);
+    }
+
+    /// A compose file's tree dropped past the budget keeps, when its
+    /// services start no server, the Dockerfiles they build: the links
+    /// still ask for those, and parse again only a file that starts one.
+    #[test]
+    fn a_dropped_compose_file_without_servers_keeps_what_it_builds() {
+        let dropped = |path: &str, text: &str| {
+            let mut f = Project::parse(input(path, FileKind::Compose, text));
+            f.drop_parses();
+            f
+        };
+        let quiet = dropped(
+            "/r/db/compose.yaml",
+            "services:\n  db:\n    build: ./image\n  cache:\n    image: redis:7\n",
+        );
+        let served = dropped(
+            "/r/api/compose.yaml",
+            "services:\n  api:\n    build: .\n    command: gunicorn -w 4 app:app\n",
+        );
+        assert_eq!(
+            quiet.compose.quiet_compose_builds(),
+            Some(vec![PathBuf::from("/r/db/image/Dockerfile")])
+        );
+        assert_eq!(served.compose.quiet_compose_builds(), None);
+        assert!(quiet.compose.present() && served.compose.present());
+        let p = Project::assemble(
+            vec![quiet, served],
+            [
+                PathBuf::from("/r/db/compose.yaml"),
+                PathBuf::from("/r/api/compose.yaml"),
+            ],
+        );
+        // Neither Dockerfile was read: both are asked for.
+        assert!(
+            p.wanted
+                .contains_key(b(&key(Path::new("/r/db/image/Dockerfile"))))
+        );
+        assert!(
+            p.wanted
+                .contains_key(b(&key(Path::new("/r/api/Dockerfile"))))
+        );
     }
 
     #[test]

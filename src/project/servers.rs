@@ -260,6 +260,16 @@ fn launches_in(
             .flat_map(|c| launch::in_kube_container(&c, file, project))
             .collect();
     }
+    // Past the parse budget, a compose file known to start no server is
+    // not parsed again: only the Dockerfiles its services build are read.
+    if let Some(builds) = f.compose.quiet_compose_builds() {
+        for p in builds {
+            if !project.has_dockerfile(&p) {
+                wanted.insert(Key::new(key(&p)), FileKind::Dockerfile);
+            }
+        }
+        return Vec::new();
+    }
     if let Some(parsed) = f.compose.tree(&f.input.text) {
         let Some(compose) = parsed
             .1
