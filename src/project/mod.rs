@@ -394,7 +394,7 @@ impl Parked {
         let Held::Tree(parsed) = &*held else {
             return;
         };
-        let file = crate::source::SourceFile::new(Arc::clone(&input.path), input.text.clone());
+        let file = input.source();
         let compose = parsed
             .1
             .documents
@@ -452,6 +452,14 @@ pub struct Input {
     /// The folder named on the command line it was found in (the bound
     /// for application folders), shared with the walk's other files.
     pub root: Option<Arc<Path>>,
+}
+
+impl Input {
+    /// The file as a source a finding can point into: its path and its
+    /// text shared, not copied.
+    pub fn source(&self) -> crate::source::SourceFile {
+        crate::source::SourceFile::new(Arc::clone(&self.path), self.text.clone())
+    }
 }
 
 /// What one file says, parsed once (in parallel with the other files,
@@ -1517,11 +1525,7 @@ impl Project {
     /// A file the project read, as a source a finding can point into
     /// (with the path as the user gave it).
     pub fn source_of(&self, path: &Path) -> Option<Arc<crate::source::SourceFile>> {
-        let f = self.files.get(b(&key(path)))?;
-        Some(Arc::new(crate::source::SourceFile::new(
-            Arc::clone(&f.input.path),
-            f.input.text.clone(),
-        )))
+        Some(Arc::new(self.files.get(b(&key(path)))?.input.source()))
     }
 
     /// The kind a file of the project was read as.
@@ -3053,8 +3057,7 @@ mod tests {
     #[test]
     fn a_dropped_dockerfile_is_parsed_again_once_for_its_lint() {
         let text = "FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n";
-        let mut f = Project::parse(input("/r/Dockerfile", FileKind::Dockerfile, text));
-        f.drop_parses();
+        let f = dropped("/r/Dockerfile", FileKind::Dockerfile, text);
         let p = Project::assemble(vec![f], [PathBuf::from("/r/Dockerfile")]);
         let path = Path::new("/r/Dockerfile");
         let asked = p.dockerfile(path).expect("the Dockerfile");
@@ -3073,16 +3076,16 @@ mod tests {
     /// links, and one that does still names its server.
     #[test]
     fn a_dropped_dockerfile_knows_whether_it_starts_a_server() {
-        let dropped = |path: &str, text: &str| {
-            let mut f = Project::parse(input(path, FileKind::Dockerfile, text));
-            f.drop_parses();
-            f
-        };
         let server = dropped(
             "/r/api/Dockerfile",
+            FileKind::Dockerfile,
             "FROM python:3.12\nCMD [\"gunicorn\", \"-w\", \"4\", \"app:app\"]\n",
         );
-        let tool = dropped("/r/tool/Dockerfile", "FROM alpine\nCMD [\"ab\"]\n");
+        let tool = dropped(
+            "/r/tool/Dockerfile",
+            FileKind::Dockerfile,
+            "FROM alpine\nCMD [\"ab\"]\n",
+        );
         let husk = |f: &FileFacts| {
             f.dockerfile
                 .as_ref()
@@ -3111,17 +3114,14 @@ mod tests {
     /// still ask for those, and parse again only a file that starts one.
     #[test]
     fn a_dropped_compose_file_without_servers_keeps_what_it_builds() {
-        let dropped = |path: &str, text: &str| {
-            let mut f = Project::parse(input(path, FileKind::Compose, text));
-            f.drop_parses();
-            f
-        };
         let quiet = dropped(
             "/r/db/compose.yaml",
+            FileKind::Compose,
             "services:\n  db:\n    build: ./image\n  cache:\n    image: redis:7\n",
         );
         let served = dropped(
             "/r/api/compose.yaml",
+            FileKind::Compose,
             "services:\n  api:\n    build: .\n    command: gunicorn -w 4 app:app\n",
         );
         assert_eq!(
@@ -3221,6 +3221,13 @@ mod tests {
             text: crate::source::SharedText::from(text),
             root: None,
         }
+    }
+
+    /// A file's facts with its parse given up, as past the parse budget.
+    fn dropped(path: &str, kind: FileKind, text: &str) -> Box<FileFacts> {
+        let mut f = Project::parse(input(path, kind, text));
+        f.drop_parses();
+        f
     }
 
     /// `clean` reads the bytes around each `/` only: it agrees with

@@ -105,10 +105,7 @@ fn named_in(project: &Project, me: &Key, f: &FileFacts) -> Named {
     // (A Dockerfile's launches read its parse's own file.)
     let file: Arc<SourceFile> = match &f.dockerfile {
         Some(b) => Arc::clone(&b.file),
-        None => Arc::new(SourceFile::new(
-            Arc::clone(&f.input.path),
-            f.input.text.clone(),
-        )),
+        None => Arc::new(f.input.source()),
     };
     let mut hosted = Vec::new();
     let launches = launches_in(project, f, &file, &mut named.wanted, &mut hosted);

@@ -85,7 +85,7 @@ fn start_of(launcher: &Path, script: &Path, project: &Project) -> Option<Start> 
 /// variables the script itself sets before each server (its own
 /// `GUNICORN_CMD_ARGS` replacing the launcher's).
 fn launches(input: &Input, read: &ScriptServers, start: &Start, project: &Project) -> Vec<Launch> {
-    let script = &SourceFile::new(std::sync::Arc::clone(&input.path), input.text.clone());
+    let script = &input.source();
     let dev = start.dev || super::dev_files::is_dev_file(&script.path);
     let mut base = start.env.clone();
     for v in base.values_mut() {
