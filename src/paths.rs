@@ -13,6 +13,16 @@
 use std::ffi::OsStr;
 use std::path::Path;
 
+/// The working folder, asked of the system once: `std::env::current_dir`
+/// is a system call, and every path a report prints and every key the
+/// project makes is relative to it (a thousand calls on the corpus).
+/// prodlint never changes its working folder. `None`: the system could
+/// not say (the folder was removed).
+pub fn working_dir() -> Option<&'static Path> {
+    static CWD: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    CWD.get_or_init(|| std::env::current_dir().ok()).as_deref()
+}
+
 /// std's answers, found faster where the path ends in an ordinary name.
 pub trait FastPath {
     /// [`Path::file_name`].

@@ -991,11 +991,10 @@ pub fn key(path: &Path) -> PathBuf {
 
 /// [`key`], made.
 fn key_of_path(path: &Path) -> PathBuf {
-    // The working folder, asked once: `std::path::absolute` asks the
-    // system for it on every call. Kept as normalised text too.
-    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    // The working folder, asked once (`std::path::absolute` asks the
+    // system for it on every call), kept as normalised text too.
     static CWD_TEXT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
+    let cwd = crate::paths::working_dir();
     if cfg!(unix)
         && let Some(text) = path.to_str()
     {
@@ -1006,11 +1005,8 @@ fn key_of_path(path: &Path) -> PathBuf {
             }
             return PathBuf::from(normalize_text(text, ""));
         }
-        let base = CWD_TEXT.get_or_init(|| {
-            cwd.as_deref()
-                .and_then(Path::to_str)
-                .map(|b| normalize_text(b, ""))
-        });
+        let base =
+            CWD_TEXT.get_or_init(|| cwd.and_then(Path::to_str).map(|b| normalize_text(b, "")));
         if let Some(base) = base {
             // `./x` and `../shared/x`, as paths are given on the command
             // line: the leading steps taken on the base, the rest joined

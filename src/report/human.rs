@@ -231,10 +231,13 @@ pub fn write_to(
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    let mut handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(opts.width)
         .without_syntax_highlighting();
+    if opts.width >= super::line_breaks::NARROWEST_REPORT {
+        handler = handler.with_word_separator(super::line_breaks::separator());
+    }
     for e in input.errors {
         out.write_all(format!("error: {}\n", terminal_safe(e)).as_bytes())?;
     }

@@ -4,6 +4,7 @@ pub mod excerpt;
 pub mod github;
 pub mod human;
 pub mod json;
+mod line_breaks;
 pub mod markdown;
 mod mask;
 pub mod sarif;
@@ -43,8 +44,8 @@ impl ReportInput<'_> {
 /// SARIF, annotations and JSON print.
 pub fn report_path(path: &Path) -> String {
     if path.is_absolute()
-        && let Ok(cwd) = std::env::current_dir()
-        && let Ok(rel) = path.strip_prefix(&cwd)
+        && let Some(cwd) = crate::paths::working_dir()
+        && let Ok(rel) = path.strip_prefix(cwd)
     {
         return display_path(rel);
     }

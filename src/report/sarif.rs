@@ -395,7 +395,7 @@ fn results_of(
 
 /// `file:///…/` for the working directory, the base of every result URI.
 pub fn srcroot_uri() -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = crate::paths::working_dir().unwrap_or(std::path::Path::new(""));
     let mut s = cwd.to_string_lossy().replace('\\', "/");
     if !s.starts_with('/') {
         s.insert(0, '/');
