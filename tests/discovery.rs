@@ -81,3 +81,59 @@ fn a_path_through_a_link_is_linted_with_its_own_text() {
         assert!(text.contains("\"d/lnk/../run.sh\""), "{text}");
     }
 }
+
+/// The same for files the project reads facts from (a Dockerfile) and
+/// workflows, whose texts and parses the project holds for their lints:
+/// the secret of the file through the link is reported there, at its
+/// line, and nowhere else.
+#[cfg(unix)]
+#[test]
+fn files_with_facts_through_a_link_are_linted_with_their_own_text() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    let clean = "FROM python:3.12-slim\nUSER app\nCMD [\"python\", \"app.py\"]\n";
+    let leaky = "FROM python:3.12-slim\nENV AWS_KEY=AKIAABCDEFGHIJKLMNOP\nUSER app\n";
+    common::write(root, "d/Dockerfile", clean);
+    common::write(root, "t/Dockerfile", leaky);
+    let workflow =
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo hi\n";
+    let leaky_workflow = workflow.replace("echo hi", "echo AKIAABCDEFGHIJKLMNOP");
+    common::write(root, "d/.github/workflows/ci.yml", workflow);
+    common::write(root, "t/.github/workflows/ci.yml", &leaky_workflow);
+    common::write(root, "t/sub/keep", "");
+    std::os::unix::fs::symlink(root.join("t/sub"), root.join("d/lnk"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (through, direct, line) in [
+        ("d/lnk/../Dockerfile", "d/Dockerfile", 2),
+        (
+            "d/lnk/../.github/workflows/ci.yml",
+            "d/.github/workflows/ci.yml",
+            6,
+        ),
+    ] {
+        for order in [[through, direct], [direct, through]] {
+            let out = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+                .args(["check", "--no-config", "--format", "json"])
+                .args(["--select", "SE001"])
+                .args(order)
+                .current_dir(root)
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let text = String::from_utf8_lossy(&out.stdout);
+            let report: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            let found: Vec<(String, u64)> = report["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| {
+                    (
+                        f["file"].as_str().unwrap_or_default().to_string(),
+                        f["start"]["line"].as_u64().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            assert_eq!(found, [(through.to_string(), line)], "{order:?}: {text}");
+        }
+    }
+}

@@ -683,7 +683,8 @@ pub struct Project {
     /// files that stand alone (linted while the real project is built):
     /// each lint takes its own, with its text, instead of reading and
     /// parsing the file again.
-    handed: std::sync::Mutex<crate::hashing::FastMap<Key, ParsedYaml>>,
+    /// By the path as the walk gave it, as the texts below.
+    handed: std::sync::Mutex<crate::hashing::FastMap<PathBuf, ParsedYaml>>,
     /// Texts handed the same way: files read for facts that hold none. By
     /// the path as the walk gave it, which the lint asks with: two paths
     /// with one key (`d/link/../x` and `d/x`) may be two files.
@@ -1529,13 +1530,17 @@ impl Project {
         self.files.get(b(&key(path))).map(|f| f.input.kind)
     }
 
-    /// The text of a file the project read (a linter reuses it).
+    /// The text of a file the project read (a linter reuses it), asked
+    /// by the path it was read by: two paths with one key (`d/link/../x`
+    /// and `d/x`, a link between) may be two files, and the project holds
+    /// the facts of one of them (the other's lint reads its own text).
     pub fn text(&self, path: &Path) -> Option<crate::source::SharedText> {
-        let k = key(path);
-        if let Some(f) = self.files.get(b(&k)) {
+        if let Some(f) = self.files.get(b(&key(path)))
+            && *f.input.path == *path
+        {
             return Some(f.input.text.clone());
         }
-        if let Some(p) = self.handed.lock().ok()?.get(b(&k)) {
+        if let Some(p) = self.handed.lock().ok()?.get(path) {
             return Some(p.0.clone());
         }
         // Taken: the lint holds it from here.
@@ -1554,11 +1559,7 @@ impl Project {
             handed.extend(texts);
         }
         if let Ok(mut handed) = p.handed.lock() {
-            handed.extend(
-                parses
-                    .into_iter()
-                    .map(|(path, parse)| (key_of(&path), parse)),
-            );
+            handed.extend(parses);
         }
         p
     }
@@ -3001,7 +3002,7 @@ impl Project {
                 .handed
                 .lock()
                 .ok()?
-                .remove(b(&k))
+                .remove(path)
                 .filter(|p| *p.0 == *text),
         }
     }
