@@ -1301,7 +1301,7 @@ fn lint_candidate_keeping(
 ) -> (FileReport, Option<Kept>) {
     // Only a file that may hold facts can be in the project.
     let held = crate::project::load::may_feed(c)
-        .then(|| project.text(&c.path))
+        .then(|| project.own_text(&c.path))
         .flatten();
     let text = match held {
         Some(t) => Ok(t),

@@ -1530,11 +1530,19 @@ impl Project {
         self.files.get(b(&key(path))).map(|f| f.input.kind)
     }
 
-    /// The text of a file the project read (a linter reuses it), asked
-    /// by the path it was read by: two paths with one key (`d/link/../x`
-    /// and `d/x`, a link between) may be two files, and the project holds
-    /// the facts of one of them (the other's lint reads its own text).
+    /// The text of a file the project read, by any spelling of its path
+    /// (its facts' places name it by its key).
     pub fn text(&self, path: &Path) -> Option<crate::source::SharedText> {
+        let f = self.files.get(b(&key(path)))?;
+        Some(f.input.text.clone())
+    }
+
+    /// The text of a file the project read, for the file's own lint
+    /// (which reuses it), asked by the path the walk gave: two paths with
+    /// one key (`d/link/../x` and `d/x`, a link between) may be two
+    /// files, and the project holds the facts of one of them (the other's
+    /// lint reads its own text).
+    pub fn own_text(&self, path: &Path) -> Option<crate::source::SharedText> {
         if let Some(f) = self.files.get(b(&key(path)))
             && *f.input.path == *path
         {
@@ -3261,9 +3269,9 @@ mod tests {
         );
         // Asked by the path it was handed under only: another spelling of
         // it may go through a link to another file.
-        assert_eq!(p.text(Path::new("/r/x/../a.yml")), None);
-        assert_eq!(p.text(Path::new("/r/a.yml")).as_deref(), Some("x: 1\n"));
-        assert_eq!(p.text(Path::new("/r/a.yml")), None);
+        assert_eq!(p.own_text(Path::new("/r/x/../a.yml")), None);
+        assert_eq!(p.own_text(Path::new("/r/a.yml")).as_deref(), Some("x: 1\n"));
+        assert_eq!(p.own_text(Path::new("/r/a.yml")), None);
     }
 
     #[test]
