@@ -67,13 +67,18 @@ impl Excerpt {
         for line in 0..lines.line_count() {
             let span = lines.line_span(line, text);
             let next = lines.line_start(line + 1, text);
-            for (k, (a, b)) in kept(text, span, &marks).into_iter().enumerate() {
-                if k == 0 && a > span.start {
-                    ex.replace(span.start, ELLIPSIS);
-                }
-                ex.copy(text, a, b);
-                if b < span.end {
-                    ex.replace(b, ELLIPSIS);
+            if span.len() <= LONG_LINE {
+                // Most lines: shown whole (no list of windows to make).
+                ex.copy(text, span.start, span.end);
+            } else {
+                for (k, (a, b)) in kept(text, span, &marks).into_iter().enumerate() {
+                    if k == 0 && a > span.start {
+                        ex.replace(span.start, ELLIPSIS);
+                    }
+                    ex.copy(text, a, b);
+                    if b < span.end {
+                        ex.replace(b, ELLIPSIS);
+                    }
                 }
             }
             // Every terminator (LF, CRLF, a lone CR) becomes LF: what ends
@@ -102,6 +107,15 @@ impl Excerpt {
     fn copy(&mut self, text: &str, a: usize, b: usize) {
         let Some(part) = text.get(a..b) else { return };
         self.verbatim(a);
+        // Plain ASCII with no control character but tabs (most lines):
+        // nothing to escape, told from the bytes.
+        if part
+            .bytes()
+            .all(|c| (0x20..0x7f).contains(&c) || c == b'\t')
+        {
+            self.text.push_str(part);
+            return;
+        }
         let mut from = 0;
         for (i, c) in part.char_indices().filter(|(_, c)| is_unsafe(*c)) {
             self.text.push_str(&part[from..i]);
