@@ -1,17 +1,17 @@
 //! Where the terminal report's lines may break, found once per text.
 //!
 //! miette wraps every message, help text and label of the terminal
-//! report with textwrap, whose search for the places a line may break
-//! (Unicode's line-breaking rules, by ICU's segmenter) was half the cost
-//! of that report: 3,840 findings on the corpus took longer to show than
-//! to find. The same texts come back finding after finding (a rule's help
-//! and summary, messages that differ only in a name), so each worker
-//! remembers the places it found for a text; and a text short enough to
-//! fit on any line of the report is not searched at all. The words
-//! handed to textwrap are made from those places exactly as textwrap's
-//! own separator makes them (or, for a short text, are one word: a line
-//! that fits whole is the same line however it could have been broken),
-//! so the report is the same byte for byte.
+//! report with textwrap: half the cost of that report, and textwrap's
+//! search for the places a line may break (Unicode's line-breaking
+//! rules, by ICU's segmenter) half of that, made again for each of the
+//! corpus's 3,840 findings. The same texts come back finding after
+//! finding (a rule's help and summary, messages that differ only in a
+//! name), so each worker remembers the places it found for a text; and
+//! a text short enough to fit on any line of the report is not searched
+//! at all. The words handed to textwrap are made from those places
+//! exactly as textwrap's own separator makes them (or, for a short
+//! text, are one word: a line that fits whole is the same line however
+//! it could have been broken), so the report is the same byte for byte.
 
 use crate::hashing::FastMap;
 use std::cell::RefCell;
