@@ -25,8 +25,9 @@ const REMEMBERED: usize = 4096;
 
 /// The narrowest report [`separator`] is for, in columns: its lines
 /// are at least [`SHORT`] columns wide, whatever indentation miette
-/// puts before a text (a help text in a related location's snippet is
-/// the most indented: 2 + 4 + 8 columns in, 86 wide).
+/// puts before a text (it wraps a message at 100 − 2 − 4 = 94 columns
+/// and a help text, the most indented, at 100 − 2 − 8 = 90; a related
+/// location is rendered after, not inside, the finding).
 pub const NARROWEST_REPORT: usize = 100;
 
 /// A text of at most this many bytes fits on any line of a report at
