@@ -152,12 +152,10 @@ impl Excerpt {
     }
 }
 
-/// The byte ranges of one line to show: all of it when short, else a
-/// window around each place in it, merged where they touch.
+/// The byte ranges of a long line to show (a short one is shown whole,
+/// by the caller): a window around each place in it, merged where they
+/// touch.
 fn kept(text: &str, line: Span, marks: &[usize]) -> Vec<(usize, usize)> {
-    if line.len() <= LONG_LINE {
-        return vec![(line.start, line.end)];
-    }
     let from = marks.partition_point(|m| *m < line.start);
     let mut out: Vec<(usize, usize)> = Vec::new();
     for &m in marks[from..].iter().take_while(|m| **m <= line.end) {
