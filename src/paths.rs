@@ -23,6 +23,26 @@ pub fn working_dir() -> Option<&'static Path> {
     CWD.get_or_init(|| std::env::current_dir().ok()).as_deref()
 }
 
+/// `a` and `b` are one file on disk (the same device and inode: a link
+/// or another spelling); `None` when either cannot be looked at. Links
+/// are followed, as reading the file follows them.
+pub fn same_file(a_path: &Path, b_path: &Path) -> Option<bool> {
+    let (a, b) = (
+        std::fs::metadata(a_path).ok()?,
+        std::fs::metadata(b_path).ok()?,
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((a.dev(), a.ino()) == (b.dev(), b.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        Some(std::fs::canonicalize(a_path).ok()? == std::fs::canonicalize(b_path).ok()?)
+    }
+}
+
 /// std's answers, found faster where the path ends in an ordinary name.
 pub trait FastPath {
     /// [`Path::file_name`].

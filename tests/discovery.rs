@@ -88,6 +88,51 @@ fn a_path_through_a_link_is_linted_with_its_own_text() {
 /// line, and nowhere else.
 #[cfg(unix)]
 #[test]
+fn what_a_project_hook_finds_in_a_file_stays_in_that_file_through_a_link() {
+    // `d/lnk/../x` (lnk a link to `t/sub`: the file is `t/x`) and `d/x`
+    // share one key. The project keeps the facts of `d/x`, whichever is
+    // read first; a project hook's finding for the other file must not be
+    // reported in `d/x` with the other file's lines.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    let plain = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo hi\n";
+    let called = "on: workflow_call\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo hi\n";
+    common::write(root, "d/.github/workflows/ci.yml", plain);
+    common::write(root, "t/.github/workflows/ci.yml", called);
+    common::write(root, "t/sub/keep", "");
+    std::os::unix::fs::symlink(root.join("t/sub"), root.join("d/lnk"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let through = "d/lnk/../.github/workflows/ci.yml";
+    let direct = "d/.github/workflows/ci.yml";
+    let mut outputs = Vec::new();
+    for order in [[through, direct], [direct, through]] {
+        for _ in 0..3 {
+            let out = Command::new(env!("CARGO_BIN_EXE_prodlint"))
+                .args(["check", "--no-config", "--format", "json"])
+                .args(["--select", "GH004"])
+                .args(order)
+                .current_dir(root)
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            let report: serde_json::Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            let in_direct = report["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["file"].as_str() == Some(direct))
+                .count();
+            assert_eq!(in_direct, 0, "{order:?}: {text}");
+            outputs.push(text);
+        }
+    }
+    // The same report whatever the order the paths are named in and the
+    // files are read in.
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{outputs:#?}");
+}
+
+#[test]
 fn files_with_facts_through_a_link_are_linted_with_their_own_text() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let root = dir.path();

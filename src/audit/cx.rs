@@ -272,7 +272,7 @@ impl<'a> Cx<'a> {
                 w.purpose == Purpose::Production && w.kind.is_some_and(|k| kinds.contains(&k))
             })
             .find_map(|w| {
-                let text: crate::source::SharedText = match self.project.text(&w.path) {
+                let text: crate::source::SharedText = match self.project.text_of_file(&w.path) {
                     Some(t) => t,
                     None => crate::source::SharedText::from(
                         crate::engine::load(&w.path, MAX_REREAD).ok()?,

@@ -990,6 +990,17 @@ pub fn key(path: &Path) -> PathBuf {
     })
 }
 
+/// Of two paths with one key, `a` names the file at the key rather than
+/// `b`: a path that climbs out of a folder (`..`, maybe through a link)
+/// comes after one that does not, then the order of their bytes decides.
+fn spelled_before(a: &Path, b: &Path) -> bool {
+    let climbs = |p: &Path| {
+        p.components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    };
+    (climbs(a), a.as_os_str().as_encoded_bytes()) < (climbs(b), b.as_os_str().as_encoded_bytes())
+}
+
 /// [`key`], made.
 fn key_of_path(path: &Path) -> PathBuf {
     // The working folder, asked once (`std::path::absolute` asks the
@@ -1145,7 +1156,20 @@ impl Project {
                     k
                 }
             };
-            p.files.insert(k, f);
+            match p.files.entry(k) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(f);
+                }
+                // Two paths of one key (`d/link/../x` and `d/x`, a link
+                // between: two files): the key names the file at the
+                // normalised path, so its facts are kept, whichever was
+                // read first (the output does not depend on the threads).
+                std::collections::btree_map::Entry::Occupied(mut slot) => {
+                    if spelled_before(&f.input.path, &slot.get().input.path) {
+                        slot.insert(f);
+                    }
+                }
+            }
         }
         p.index_names();
         p.link();
@@ -1439,7 +1463,8 @@ impl Project {
         !self.rule_findings.is_empty()
     }
 
-    /// What the rules' project hooks found in `path`.
+    /// What the rules' project hooks found in `path`: nothing when the
+    /// project read another file by that key (see [`Project::holds`]).
     pub fn rule_findings_in(&self, path: &Path) -> &[crate::diagnostic::Finding] {
         if self.rule_findings.is_empty()
             || path
@@ -1448,9 +1473,24 @@ impl Project {
         {
             return &[];
         }
-        self.rule_findings
-            .get(&key(path))
-            .map_or(&[], Vec::as_slice)
+        let k = key(path);
+        if self.files.contains_key(b(&k)) && !self.holds(path) {
+            return &[];
+        }
+        self.rule_findings.get(&k).map_or(&[], Vec::as_slice)
+    }
+
+    /// The file the project read by the key of `path` is the file at
+    /// `path`: two spellings of one key through a link (`d/link/../x`,
+    /// `d/x`) may be two files, of which the project holds one. Spelled
+    /// alike, or the same file on disk (asked only when they are spelled
+    /// apart); a file that cannot be looked at counts as the same (an
+    /// editor's buffer not saved yet).
+    pub fn holds(&self, path: &Path) -> bool {
+        let Some(f) = self.files.get(b(&key(path))) else {
+            return false;
+        };
+        *f.input.path == *path || crate::paths::same_file(&f.input.path, path) != Some(false)
     }
 
     /// Keeps every parse for later lints (a project that lives across
@@ -1535,6 +1575,16 @@ impl Project {
     pub fn text(&self, path: &Path) -> Option<crate::source::SharedText> {
         let f = self.files.get(b(&key(path)))?;
         Some(f.input.text.clone())
+    }
+
+    /// [`Project::text`], when the file read is the one at `path` (see
+    /// [`Project::holds`]): a walked file named through a link may be
+    /// another file of the same key.
+    pub fn text_of_file(&self, path: &Path) -> Option<crate::source::SharedText> {
+        if !self.holds(path) {
+            return None;
+        }
+        self.text(path)
     }
 
     /// The text of a file the project read, for the file's own lint
@@ -3272,6 +3322,57 @@ mod tests {
         assert_eq!(p.own_text(Path::new("/r/x/../a.yml")), None);
         assert_eq!(p.own_text(Path::new("/r/a.yml")).as_deref(), Some("x: 1\n"));
         assert_eq!(p.own_text(Path::new("/r/a.yml")), None);
+    }
+
+    /// Two files of one key through a link: the project keeps the facts
+    /// of the one at the normalised path, whatever order they come in,
+    /// and answers for it only.
+    #[cfg(unix)]
+    #[test]
+    fn of_two_files_of_one_key_the_one_at_the_key_is_held() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path();
+        for (path, text) in [
+            ("d/a.yml", "x: 1\n"),
+            ("t/a.yml", "y: 2\n"),
+            ("t/sub/k", ""),
+        ] {
+            let full = root.join(path);
+            std::fs::create_dir_all(full.parent().unwrap_or(root))
+                .unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&full, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::os::unix::fs::symlink(root.join("t/sub"), root.join("d/lnk"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let direct = root.join("d/a.yml");
+        let through = root.join("d/lnk/../a.yml");
+        let input = |path: &Path, text: &str| Input {
+            path: Arc::from(path),
+            kind: FileKind::Text,
+            text: crate::source::SharedText::from(text),
+            root: None,
+        };
+        for order in [[&direct, &through], [&through, &direct]] {
+            let parsed = order
+                .iter()
+                .map(|p| {
+                    let text = if **p == direct { "x: 1\n" } else { "y: 2\n" };
+                    Project::parse(input(p, text))
+                })
+                .collect();
+            let p = Project::assemble(parsed, Vec::new());
+            assert!(p.holds(&direct));
+            assert!(!p.holds(&through));
+            assert_eq!(p.text_of_file(&direct).as_deref(), Some("x: 1\n"));
+            assert_eq!(p.text_of_file(&through), None);
+            // By key, the file at the key.
+            assert_eq!(p.text(&through).as_deref(), Some("x: 1\n"));
+        }
+        // Another spelling of the same file is the same file.
+        let again = root.join("d/./a.yml");
+        let p = Project::assemble(vec![Project::parse(input(&direct, "x: 1\n"))], Vec::new());
+        assert!(p.holds(&again));
+        assert!(!p.holds(&root.join("d/b.yml")));
     }
 
     #[test]
