@@ -705,7 +705,44 @@ fn finish(
     sort_findings(&mut findings);
     let mut findings = cap_per_rule(findings, &dropped);
     hide_secrets(&mut findings, hidden);
+    mask_messages(source, &mut findings);
     findings
+}
+
+/// A message that quotes the file (an unknown instruction, an action's
+/// reference, a value) may quote a secret the file holds: every message,
+/// help text, note and fix title is masked as the excerpt is, with the
+/// secrets of all the file's findings, before any report or the editor
+/// sees it. A secret that reads as a word (letters only: `airflow`, a
+/// weak password) is left in messages: such a value is also the name of
+/// a service or an image, which messages name (the excerpt masks it
+/// wherever it appears).
+fn mask_messages(source: &SourceFile, findings: &mut [Finding]) {
+    if findings.iter().all(|f| f.secrets.is_empty()) {
+        return;
+    }
+    let secrets = crate::report::secret_texts_where(source, findings, |s| {
+        !s.bytes().all(|b| b.is_ascii_alphabetic())
+    });
+    let mask = |text: &mut String| {
+        if let std::borrow::Cow::Owned(masked) = crate::report::mask_secrets(text, &secrets) {
+            *text = masked;
+        }
+    };
+    for f in findings.iter_mut() {
+        mask(&mut f.message);
+        if let Some(help) = &mut f.help
+            && let std::borrow::Cow::Owned(masked) = crate::report::mask_secrets(help, &secrets)
+        {
+            *help = std::borrow::Cow::Owned(masked);
+        }
+        for r in &mut f.related {
+            mask(&mut r.message);
+        }
+        if let Some(fix) = &mut f.fix {
+            mask(&mut fix.message);
+        }
+    }
 }
 
 /// More findings of one rule in one file than anyone will read: the rest

@@ -450,6 +450,124 @@ fn secrets_are_never_printed() {
     }
 }
 
+/// A message that quotes the file (an unknown instruction, an action's
+/// reference) quotes a secret masked, as the excerpt shows it; a secret
+/// that reads as a word (a weak password that is also the service's
+/// name) is left in the messages that name the service.
+#[test]
+fn a_secret_a_message_quotes_is_masked_there_too() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = dir.path();
+    let token = "ghp_Q7wErTy9UiOp2AsDfGh4JkLz8XcVbNm6Qw1E";
+    common::write(
+        root,
+        "Dockerfile",
+        format!("{token}\nFROM python:3.12-slim\nUSER app\nCMD [\"python\", \"app.py\"]\n"),
+    );
+    common::write(
+        root,
+        ".github/workflows/ci.yml",
+        format!(
+            "on: push\npermissions: {{}}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - uses: someone/tool@{token}\n"
+        ),
+    );
+    common::write(
+        root,
+        "compose.yaml",
+        "services:\n  gitea:\n    image: gitea/gitea:1.21.0\n    environment:\n      - DB_PASSWD=gitea\n",
+    );
+    let out = prodlint()
+        .current_dir(root)
+        .args(["check", "--no-config", "--format", "json"])
+        .args(["--select", "PL001,GH001,DC014", "."])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let report = json_of(&out.stdout);
+    let found: Vec<(String, String, u64, u64, String)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["start"]["line"].as_u64().unwrap_or_default(),
+                f["start"]["column"].as_u64().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let row = |file: &str, code: &str, line, column, message: &str| {
+        (
+            file.to_string(),
+            code.to_string(),
+            line,
+            column,
+            message.to_string(),
+        )
+    };
+    assert_eq!(
+        found,
+        [
+            row(
+                ".github/workflows/ci.yml",
+                "GH001",
+                8,
+                15,
+                "`someone/tool@ghp_************` is pinned to `ghp_************`, which can be moved to other code"
+            ),
+            row(
+                "Dockerfile",
+                "PL001",
+                1,
+                1,
+                "unknown instruction `ghp_************`"
+            ),
+            row(
+                "compose.yaml",
+                "DC014",
+                5,
+                9,
+                "`DB_PASSWD` is set to a literal secret (`g****`) in service `gitea`"
+            ),
+        ]
+    );
+    for args in [
+        vec![
+            "check",
+            "--select",
+            "ALL",
+            "--format",
+            "human",
+            "--no-color",
+        ],
+        vec!["check", "--select", "ALL", "--format", "json"],
+        vec!["check", "--select", "ALL", "--format", "sarif"],
+        vec!["check", "--select", "ALL", "--format", "github"],
+        vec!["check", "--select", "ALL", "--format", "markdown"],
+        vec!["audit"],
+        vec!["audit", "--format", "json"],
+    ] {
+        let out = prodlint()
+            .current_dir(root)
+            .arg(args[0])
+            .arg("--no-config")
+            .args(&args[1..])
+            .arg(".")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !text.contains(&token[4..12]),
+            "{args:?} printed the token:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let schema_text =

@@ -65,11 +65,20 @@ impl SecretTexts {
 }
 
 pub fn secret_texts(source: &SourceFile, findings: &[Finding]) -> SecretTexts {
+    secret_texts_where(source, findings, |_| true)
+}
+
+/// [`secret_texts`], of those texts `keep` keeps.
+pub fn secret_texts_where(
+    source: &SourceFile,
+    findings: &[Finding],
+    keep: impl Fn(&str) -> bool,
+) -> SecretTexts {
     let mut texts: Vec<String> = merged(findings)
         .into_iter()
         .filter_map(|s| source.text.get(s.start..s.end))
         .flat_map(|s| s.lines().map(str::trim))
-        .filter(|s| (4..=MAX_REPEATED).contains(&s.len()))
+        .filter(|s| (4..=MAX_REPEATED).contains(&s.len()) && keep(s))
         .map(str::to_string)
         .collect();
     texts.sort_unstable();
