@@ -62,6 +62,31 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 }
 
+/// Keeps the C library's own allocator to one arena. prodlint's memory
+/// is mimalloc's; glibc's `malloc` serves only the C library itself (a
+/// folder being listed, a thread starting), yet by default it reserves a
+/// 64 MiB arena for each thread that calls it. Under an address-space
+/// limit (`ulimit -v`, as a CI runner or the hostile tests set) those
+/// reservations beside mimalloc's own left no room for the workers'
+/// stacks: the run ended before reading a file. Called first thing in
+/// `main`, before any thread starts.
+pub fn one_system_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            // glibc's `mallopt` (malloc.h).
+            fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        // malloc.h's `M_ARENA_MAX`.
+        const M_ARENA_MAX: std::ffi::c_int = -8;
+        // SAFETY: sets a limit of glibc's allocator; no allocation is in
+        // flight on another thread (none has started).
+        unsafe {
+            mallopt(M_ARENA_MAX, 1);
+        }
+    }
+}
+
 /// Ends the process once its output is written, without the exit handler
 /// mimalloc registers: that handler gives every freed page back to the
 /// system one `madvise` at a time (about a hundred calls after a run over

@@ -209,8 +209,20 @@ pub fn install_panic_hook() {
         {
             eprintln!("prodlint: panic at {}:{}: {msg}", l.file(), l.line());
         }
+        if let Ok(mut any) = LAST_PANIC_ANYWHERE.lock() {
+            *any = Some(msg.clone());
+        }
         LAST_PANIC.with(|p| *p.borrow_mut() = Some(msg));
     }));
+}
+
+/// The last panic of any thread: one outside every rule may reach `main`
+/// from a worker, after its own thread recorded it.
+static LAST_PANIC_ANYWHERE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The message of the last panic of any thread (see `main`).
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC_ANYWHERE.lock().ok()?.take()
 }
 
 /// Runs the rules for one file's text; no suppression or selection yet.

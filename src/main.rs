@@ -6,8 +6,19 @@ use clap::Parser;
 static GLOBAL: prodlint::allocator::Mimalloc = prodlint::allocator::Mimalloc;
 
 fn main() {
+    prodlint::allocator::one_system_arena();
     prodlint::phases::start();
     prodlint::engine::install_panic_hook();
     let cli = prodlint::cli::Cli::parse();
-    prodlint::allocator::exit(prodlint::run::main(cli));
+    // A panic inside a rule is that file's PL004 finding; one outside any
+    // rule (the system refusing a thread, say) ends the run with an error
+    // that says what happened, not a silent exit.
+    let code = std::panic::catch_unwind(|| prodlint::run::main(cli)).unwrap_or_else(|_| {
+        eprintln!(
+            "prodlint: internal error: {}; please report it",
+            prodlint::engine::last_panic().unwrap_or_else(|| "unknown panic".to_string())
+        );
+        prodlint::run::EXIT_ERROR
+    });
+    prodlint::allocator::exit(code);
 }
