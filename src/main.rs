@@ -16,7 +16,7 @@ fn main() {
     let code = std::panic::catch_unwind(|| prodlint::run::main(cli)).unwrap_or_else(|_| {
         eprintln!(
             "prodlint: internal error: {}; please report it",
-            prodlint::engine::last_panic().unwrap_or_else(|| "unknown panic".to_string())
+            prodlint::engine::last_panic_shown()
         );
         prodlint::run::EXIT_ERROR
     });

@@ -459,10 +459,14 @@ fn a_secret_a_message_quotes_is_masked_there_too() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let root = dir.path();
     let token = "ghp_Q7wErTy9UiOp2AsDfGh4JkLz8XcVbNm6Qw1E";
+    // Letters only, but no word of the file: masked like any secret.
+    let letters = "hKjQwPzXmRtLvBnYcDfGsWqE";
     common::write(
         root,
         "Dockerfile",
-        format!("{token}\nFROM python:3.12-slim\nUSER app\nCMD [\"python\", \"app.py\"]\n"),
+        format!(
+            "{token}\nPASSWORD={letters}\nFROM python:3.12-slim\nUSER app\nCMD [\"python\", \"app.py\"]\n"
+        ),
     );
     common::write(
         root,
@@ -524,6 +528,13 @@ fn a_secret_a_message_quotes_is_masked_there_too() {
                 "unknown instruction `ghp_************`"
             ),
             row(
+                "Dockerfile",
+                "PL001",
+                2,
+                1,
+                "unknown instruction `PASSWORD=hKjQ************`"
+            ),
+            row(
                 "compose.yaml",
                 "DC014",
                 5,
@@ -564,6 +575,10 @@ fn a_secret_a_message_quotes_is_masked_there_too() {
         assert!(
             !text.contains(&token[4..12]),
             "{args:?} printed the token:\n{text}"
+        );
+        assert!(
+            !text.contains(&letters[4..12]),
+            "{args:?} printed the password:\n{text}"
         );
     }
 }

@@ -82,17 +82,13 @@ fn a_path_through_a_link_is_linted_with_its_own_text() {
     }
 }
 
-/// The same for files the project reads facts from (a Dockerfile) and
-/// workflows, whose texts and parses the project holds for their lints:
-/// the secret of the file through the link is reported there, at its
-/// line, and nowhere else.
+/// Two files of one key through a link (`d/lnk/../x`, lnk a link to
+/// `t/sub`: the file is `t/x`; and `d/x`): the project keeps the facts
+/// of `d/x`, whichever is read first, and a project hook's finding for
+/// the other file is not reported in `d/x` with the other file's lines.
 #[cfg(unix)]
 #[test]
 fn what_a_project_hook_finds_in_a_file_stays_in_that_file_through_a_link() {
-    // `d/lnk/../x` (lnk a link to `t/sub`: the file is `t/x`) and `d/x`
-    // share one key. The project keeps the facts of `d/x`, whichever is
-    // read first; a project hook's finding for the other file must not be
-    // reported in `d/x` with the other file's lines.
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let root = dir.path();
     let plain = "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo hi\n";
@@ -132,6 +128,11 @@ fn what_a_project_hook_finds_in_a_file_stays_in_that_file_through_a_link() {
     assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{outputs:#?}");
 }
 
+/// The same for files the project reads facts from (a Dockerfile) and
+/// workflows, whose texts and parses the project holds for their lints:
+/// the secret of the file through the link is reported there, at its
+/// line, and nowhere else.
+#[cfg(unix)]
 #[test]
 fn files_with_facts_through_a_link_are_linted_with_their_own_text() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -991,12 +991,21 @@ pub fn key(path: &Path) -> PathBuf {
 }
 
 /// Of two paths with one key, `a` names the file at the key rather than
-/// `b`: a path that climbs out of a folder (`..`, maybe through a link)
-/// comes after one that does not, then the order of their bytes decides.
+/// `b`: a path that climbs out of a folder it named (`d/lnk/..`, maybe
+/// through a link) comes after one that does not, then the order of
+/// their bytes decides (`..` at the start climbs out of no named folder:
+/// `../d/x` is the file at its key).
 fn spelled_before(a: &Path, b: &Path) -> bool {
     let climbs = |p: &Path| {
-        p.components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
+        let mut named = false;
+        p.components().any(|c| match c {
+            std::path::Component::Normal(_) => {
+                named = true;
+                false
+            }
+            std::path::Component::ParentDir => named,
+            _ => false,
+        })
     };
     (climbs(a), a.as_os_str().as_encoded_bytes()) < (climbs(b), b.as_os_str().as_encoded_bytes())
 }
