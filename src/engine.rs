@@ -726,105 +726,9 @@ fn finish(
     sort_findings(&mut findings);
     let mut findings = cap_per_rule(findings, &dropped);
     hide_secrets(&mut findings, hidden);
-    mask_messages(source, &mut findings);
+    // Messages that quote the file quote its secrets masked.
+    crate::report::mask_messages(source, &mut findings);
     findings
-}
-
-/// A message that quotes the file (an unknown instruction, an action's
-/// reference, a value) may quote a secret the file holds: every message,
-/// help text, note and fix title is masked as the excerpt is, with the
-/// secrets of all the file's findings, before any report or the editor
-/// sees it. A secret that reads as a word (a short lower-case one, a weak
-/// password: `airflow`, `password`) is masked only where a message quotes
-/// the file (between backticks, as messages quote it), so prodlint's own
-/// words stay, and not at all when the file also uses it as a name
-/// outside every secret (`POSTGRES_PASSWORD: airflow` beside the service
-/// `airflow-worker`: messages name that service); the excerpt still
-/// masks it wherever it appears.
-fn mask_messages(source: &SourceFile, findings: &mut [Finding]) {
-    let mut spans: Vec<Span> = findings
-        .iter()
-        .flat_map(|f| f.secrets.iter().copied())
-        .collect();
-    if spans.is_empty() {
-        return;
-    }
-    // Sorted and merged: one span at most can hold a given place.
-    spans.sort_unstable();
-    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans {
-        match merged.last_mut() {
-            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
-            _ => merged.push(s),
-        }
-    }
-    let text = source.text.as_bytes();
-    // Some occurrence of `word` lies outside every secret span.
-    let named_elsewhere = |word: &str| {
-        memchr::memmem::find_iter(text, word.as_bytes()).any(|at| {
-            let before = merged.partition_point(|s| s.start <= at);
-            before
-                .checked_sub(1)
-                .and_then(|i| merged.get(i))
-                .is_none_or(|s| s.end < at + word.len())
-        })
-    };
-    let word = |s: &str| s.len() <= 16 && s.bytes().all(|b| b.is_ascii_lowercase());
-    let anywhere = crate::report::secret_texts_where(source, findings, |s| !word(s));
-    let quoted =
-        crate::report::secret_texts_where(source, findings, |s| word(s) && !named_elsewhere(s));
-    let mask = |text: &str| -> Option<String> {
-        let masked = crate::report::mask_secrets(text, &anywhere);
-        let in_quotes = mask_between_backticks(&masked, &quoted);
-        match (in_quotes, masked) {
-            (Some(m), _) | (None, std::borrow::Cow::Owned(m)) => Some(m),
-            (None, std::borrow::Cow::Borrowed(_)) => None,
-        }
-    };
-    for f in findings.iter_mut() {
-        if let Some(m) = mask(&f.message) {
-            f.message = m;
-        }
-        if let Some(help) = &mut f.help
-            && let Some(m) = mask(help)
-        {
-            *help = std::borrow::Cow::Owned(m);
-        }
-        for r in &mut f.related {
-            if let Some(m) = mask(&r.message) {
-                r.message = m;
-            }
-        }
-        if let Some(fix) = &mut f.fix
-            && let Some(m) = mask(&fix.message)
-        {
-            fix.message = m;
-        }
-    }
-}
-
-/// `text` with `secrets` masked between backticks (where a message
-/// quotes the file; an unclosed one quotes to the end), `None` when
-/// nothing was.
-fn mask_between_backticks(text: &str, secrets: &crate::report::SecretTexts) -> Option<String> {
-    if !text.contains('`') {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    for (i, part) in text.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        match crate::report::mask_secrets(part, secrets) {
-            std::borrow::Cow::Owned(m) if i % 2 == 1 => {
-                changed = true;
-                out.push_str(&m);
-            }
-            _ => out.push_str(part),
-        }
-    }
-    changed.then_some(out)
 }
 
 /// More findings of one rule in one file than anyone will read: the rest
@@ -1468,50 +1372,6 @@ pub fn counts(reports: &[FileReport]) -> (usize, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::interleave;
-
-    /// Messages are masked with the file's secrets: a token anywhere; a
-    /// weak password (a short lower-case word) only where the message
-    /// quotes the file, and not when the file also uses it as a name.
-    #[test]
-    fn messages_mask_what_they_quote_of_the_files_secrets() {
-        use crate::diagnostic::Finding;
-        use crate::redact::redact;
-        use crate::rules::meta::ParseError;
-        use crate::source::{SourceFile, Span};
-        let masked = |text: &str, secret: &str, message: &str| {
-            let source = SourceFile::new(
-                std::sync::Arc::from(std::path::Path::new("f")),
-                crate::source::SharedText::from(text),
-            );
-            let at = text.rfind(secret).unwrap_or_default();
-            let mut f = Finding::new(&ParseError::META, Span::new(0, 1), message);
-            f.secrets.push(Span::new(at, at + secret.len()));
-            let mut findings = vec![f];
-            super::mask_messages(&source, &mut findings);
-            findings.remove(0).message
-        };
-        let token = "hKjQwPzXmRtLvBnYcDfGsWqE";
-        assert_eq!(
-            masked(
-                &format!("t: {token}\n"),
-                token,
-                &format!("`{token}` and {token}")
-            ),
-            format!("`{0}` and {0}", redact(token))
-        );
-        assert_eq!(
-            masked(
-                "pw: hunter\n",
-                "hunter",
-                "`pw: hunter` is a hunter's password"
-            ),
-            format!("`pw: {}` is a hunter's password", redact("hunter"))
-        );
-        assert_eq!(
-            masked("gitea:\n  pw: gitea\n", "gitea", "service `gitea`"),
-            "service `gitea`"
-        );
-    }
 
     #[test]
     fn interleave_follows_the_flags_and_keeps_leftovers() {

@@ -65,17 +65,14 @@ impl SecretTexts {
 }
 
 pub fn secret_texts(source: &SourceFile, findings: &[Finding]) -> SecretTexts {
-    secret_texts_where(source, findings, |_| true)
+    texts_of(source, &merged(findings), |_| true)
 }
 
-/// [`secret_texts`], of those texts `keep` keeps.
-pub fn secret_texts_where(
-    source: &SourceFile,
-    findings: &[Finding],
-    keep: impl Fn(&str) -> bool,
-) -> SecretTexts {
-    let mut texts: Vec<String> = merged(findings)
-        .into_iter()
+/// The texts of the secret spans `merged` (see [`merged`]) that `keep`
+/// keeps.
+fn texts_of(source: &SourceFile, merged: &[Span], keep: impl Fn(&str) -> bool) -> SecretTexts {
+    let mut texts: Vec<String> = merged
+        .iter()
         .filter_map(|s| source.text.get(s.start..s.end))
         .flat_map(|s| s.lines().map(str::trim))
         .filter(|s| (4..=MAX_REPEATED).contains(&s.len()) && keep(s))
@@ -95,6 +92,91 @@ pub fn secret_texts_where(
         })
         .flatten();
     SecretTexts { texts, finder }
+}
+
+/// A message that quotes the file (an unknown instruction, an action's
+/// reference, a value) may quote a secret the file holds: every message,
+/// help text, note and fix title is masked as the excerpt is, with the
+/// secrets of all the file's findings, before any report or the editor
+/// sees it. A secret that reads as a word (a short lower-case one, a weak
+/// password: `airflow`, `password`) is masked only where a message quotes
+/// the file (between backticks, as messages quote it), so prodlint's own
+/// words stay, and not at all when the file also uses it as a name
+/// outside every secret (`POSTGRES_PASSWORD: airflow` beside the service
+/// `airflow-worker`: messages name that service); the excerpt still
+/// masks it wherever it appears.
+pub fn mask_messages(source: &SourceFile, findings: &mut [Finding]) {
+    // One span at most holds a given place.
+    let merged = merged(findings);
+    if merged.is_empty() {
+        return;
+    }
+    let text = source.text.as_bytes();
+    // Some occurrence of `word` lies outside every secret span.
+    let named_elsewhere = |word: &str| {
+        memchr::memmem::find_iter(text, word.as_bytes()).any(|at| {
+            let before = merged.partition_point(|s| s.start <= at);
+            before
+                .checked_sub(1)
+                .and_then(|i| merged.get(i))
+                .is_none_or(|s| s.end < at + word.len())
+        })
+    };
+    let word = |s: &str| s.len() <= 16 && s.bytes().all(|b| b.is_ascii_lowercase());
+    let anywhere = texts_of(source, &merged, |s| !word(s));
+    let quoted = texts_of(source, &merged, |s| word(s) && !named_elsewhere(s));
+    let mask = |text: &str| -> Option<String> {
+        let masked = mask_secrets(text, &anywhere);
+        let in_quotes = mask_between_backticks(&masked, &quoted);
+        match (in_quotes, masked) {
+            (Some(m), _) | (None, Cow::Owned(m)) => Some(m),
+            (None, Cow::Borrowed(_)) => None,
+        }
+    };
+    for f in findings.iter_mut() {
+        if let Some(m) = mask(&f.message) {
+            f.message = m;
+        }
+        if let Some(help) = &mut f.help
+            && let Some(m) = mask(help)
+        {
+            *help = Cow::Owned(m);
+        }
+        for r in &mut f.related {
+            if let Some(m) = mask(&r.message) {
+                r.message = m;
+            }
+        }
+        if let Some(fix) = &mut f.fix
+            && let Some(m) = mask(&fix.message)
+        {
+            fix.message = m;
+        }
+    }
+}
+
+/// `text` with `secrets` masked between backticks (where a message
+/// quotes the file; an unclosed one quotes to the end), `None` when
+/// nothing was.
+fn mask_between_backticks(text: &str, secrets: &SecretTexts) -> Option<String> {
+    if !text.contains('`') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        match mask_secrets(part, secrets) {
+            Cow::Owned(m) if i % 2 == 1 => {
+                changed = true;
+                out.push_str(&m);
+            }
+            _ => out.push_str(part),
+        }
+    }
+    changed.then_some(out)
 }
 
 /// The secret spans of the findings, overlapping ones merged: each byte of
@@ -196,6 +278,50 @@ pub fn masked_elsewhere(source: &SourceFile) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Messages are masked with the file's secrets: a token anywhere; a
+    /// weak password (a short lower-case word) only where the message
+    /// quotes the file, and not when the file also uses it as a name.
+    #[test]
+    fn messages_mask_what_they_quote_of_the_files_secrets() {
+        use crate::diagnostic::Finding;
+        use crate::redact::redact;
+        use crate::rules::meta::ParseError;
+        use crate::source::{SourceFile, Span};
+        let masked = |text: &str, secret: &str, message: &str| {
+            let source = SourceFile::new(
+                std::sync::Arc::from(std::path::Path::new("f")),
+                crate::source::SharedText::from(text),
+            );
+            let at = text.rfind(secret).unwrap_or_default();
+            let mut f = Finding::new(&ParseError::META, Span::new(0, 1), message);
+            f.secrets.push(Span::new(at, at + secret.len()));
+            let mut findings = vec![f];
+            super::mask_messages(&source, &mut findings);
+            findings.remove(0).message
+        };
+        let token = "hKjQwPzXmRtLvBnYcDfGsWqE";
+        assert_eq!(
+            masked(
+                &format!("t: {token}\n"),
+                token,
+                &format!("`{token}` and {token}")
+            ),
+            format!("`{0}` and {0}", redact(token))
+        );
+        assert_eq!(
+            masked(
+                "pw: hunter\n",
+                "hunter",
+                "`pw: hunter` is a hunter's password"
+            ),
+            format!("`pw: {}` is a hunter's password", redact("hunter"))
+        );
+        assert_eq!(
+            masked("gitea:\n  pw: gitea\n", "gitea", "service `gitea`"),
+            "service `gitea`"
+        );
+    }
+
     use super::*;
 
     fn with_automaton(texts: &[&str]) -> SecretTexts {

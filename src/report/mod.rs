@@ -13,7 +13,7 @@ pub mod uri;
 use crate::diagnostic::Finding;
 use crate::engine::FileReport;
 use crate::source::display_path;
-pub use mask::{SecretTexts, mask_secrets, masked_text, secret_texts, secret_texts_where};
+pub use mask::{SecretTexts, mask_messages, mask_secrets, masked_text, secret_texts};
 use std::path::Path;
 
 /// Files whose findings are rendered together (in parallel) and written
