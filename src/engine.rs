@@ -21,7 +21,6 @@ use crate::source::{SourceFile, Span};
 use crate::suppress;
 use globset::GlobSet;
 use rayon::prelude::*;
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -188,50 +187,6 @@ pub fn decode(bytes: Vec<u8>, max_size: u64) -> Result<String, Unlintable> {
             e.utf8_error().valid_up_to()
         ))
     })
-}
-
-thread_local! {
-    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
-}
-
-/// Replaces the default panic printer: a panic inside a rule becomes a
-/// PL004 finding, with the message and location recorded here.
-pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let msg = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        if std::env::var_os("PRODLINT_DEBUG").is_some()
-            && let Some(l) = info.location()
-        {
-            eprintln!("prodlint: panic at {}:{}: {msg}", l.file(), l.line());
-        }
-        if let Ok(mut any) = LAST_PANIC_ANYWHERE.lock() {
-            *any = Some(msg.clone());
-        }
-        LAST_PANIC.with(|p| *p.borrow_mut() = Some(msg));
-    }));
-}
-
-/// The last panic of any thread: one outside every rule may reach `main`
-/// from a worker, after its own thread recorded it.
-static LAST_PANIC_ANYWHERE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
-/// The message of the last panic of any thread, as `main` shows it: a
-/// panic's message may quote a file (a slice out of bounds quotes the
-/// text), so it is clipped and shown with control characters escaped.
-pub fn last_panic_shown() -> String {
-    let msg = LAST_PANIC_ANYWHERE
-        .lock()
-        .ok()
-        .and_then(|mut m| m.take())
-        .unwrap_or_else(|| "unknown panic".to_string());
-    let clipped: String = msg.chars().take(200).collect();
-    let more = if clipped.len() < msg.len() { "…" } else { "" };
-    format!("{}{more}", crate::report::excerpt::terminal_safe(&clipped))
 }
 
 /// Runs the rules for one file's text; no suppression or selection yet.
@@ -632,13 +587,13 @@ fn lint_source_keeping(
 ) -> (Vec<Finding>, Option<Raw>) {
     let selection = settings.selection_for(&source.path);
     let mut kept = None;
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let result = crate::panics::catching(|| {
         let raw = run_rules(source, kind, settings, project, &selection);
         if keep {
             kept = Some(Box::new(raw.clone()));
         }
         judge(source, settings, project, &selection, raw)
-    }));
+    });
     (finish(source, settings, result), kept)
 }
 
@@ -652,9 +607,7 @@ fn judge_again(
     raw: Raw,
 ) -> Vec<Finding> {
     let selection = settings.selection_for(&source.path);
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        judge(source, settings, project, &selection, *raw)
-    }));
+    let result = crate::panics::catching(|| judge(source, settings, project, &selection, *raw));
     finish(source, settings, result)
 }
 
@@ -693,9 +646,7 @@ fn finish(
     let (mut findings, hidden, dropped) = match result {
         Ok(f) => f,
         Err(_) => {
-            let why = LAST_PANIC
-                .with(|p| p.borrow_mut().take())
-                .unwrap_or_else(|| "unknown panic".to_string());
+            let why = crate::panics::take_last().unwrap_or_else(|| "unknown panic".to_string());
             let crashed = Finding::new(
                 &InternalError::META,
                 Span::empty(0),
@@ -704,13 +655,13 @@ fn finish(
             // The report shows the top of the file: its secrets are still
             // masked, found by a scan of their own (or, should that fail
             // too, the whole text is).
-            let hidden = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let hidden = crate::panics::catching(|| {
                 let mut scratch = Findings::new();
                 rules::secrets::scan(source, &Selection::every_rule(), &mut scratch);
                 let mut spans = scratch.secret_spans();
                 spans.extend(scratch.take_dropped_secrets());
                 spans
-            }))
+            })
             .unwrap_or_else(|_| vec![Span::new(0, source.text.len())]);
             (vec![crashed], hidden, Vec::new())
         }

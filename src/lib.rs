@@ -13,6 +13,7 @@ pub mod git;
 pub mod git_index;
 pub mod hashing;
 pub mod ignore_files;
+pub mod panics;
 pub mod parse;
 pub mod paths;
 pub mod phases;

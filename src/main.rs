@@ -8,7 +8,7 @@ static GLOBAL: prodlint::allocator::Mimalloc = prodlint::allocator::Mimalloc;
 fn main() {
     prodlint::allocator::one_system_arena();
     prodlint::phases::start();
-    prodlint::engine::install_panic_hook();
+    prodlint::panics::install_hook();
     let cli = prodlint::cli::Cli::parse();
     // A panic inside a rule is that file's PL004 finding; one outside any
     // rule (the system refusing a thread, say) ends the run with an error
@@ -16,7 +16,7 @@ fn main() {
     let code = std::panic::catch_unwind(|| prodlint::run::main(cli)).unwrap_or_else(|_| {
         eprintln!(
             "prodlint: internal error: {}; please report it",
-            prodlint::engine::last_panic_shown()
+            prodlint::panics::last_uncaught_shown()
         );
         prodlint::run::EXIT_ERROR
     });

@@ -9,7 +9,7 @@ use prodlint::rules;
 fn set_panic_env() {
     // SAFETY: set once, before any thread of this test reads the environment.
     unsafe { std::env::set_var("PRODLINT_TEST_PANIC", "1") };
-    prodlint::engine::install_panic_hook();
+    prodlint::panics::install_hook();
 }
 
 #[test]

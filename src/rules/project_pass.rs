@@ -93,9 +93,7 @@ pub fn run(
             continue;
         }
         let mut own = ProjectFindings::default();
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            rule.project(&cx, &mut own);
-        }));
+        let ran = crate::panics::catching(|| rule.project(&cx, &mut own));
         match ran {
             Ok(()) => {
                 for (file, findings) in own.by_file {

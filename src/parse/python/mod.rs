@@ -290,7 +290,7 @@ fn parse_for(text: &str, want: Want) -> PyFile {
         // A worker of the run's pool has the parser thread's stack: the
         // parse runs here, without handing the text to another thread
         // and waiting for it (two context switches and a copy per file).
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_file_here(text, want))).ok()
+        crate::panics::catching(|| parse_file_here(text, want)).ok()
     } else {
         parse_on_large_stack(crate::source::SharedText::from(text), want)
     };
@@ -343,9 +343,7 @@ impl ParserThread {
             .stack_size(PARSER_STACK)
             .spawn(move || {
                 for (text, want) in inbox {
-                    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        parse_file_here(&text, want)
-                    }));
+                    let parsed = crate::panics::catching(|| parse_file_here(&text, want));
                     if outbox.send(parsed).is_err() {
                         break;
                     }
