@@ -18,11 +18,45 @@ const PLAIN: usize = std::mem::align_of::<*const u8>();
 
 pub struct Mimalloc;
 
+/// The bytes the program holds, counted when built with the
+/// `heap-count` feature (`PRODLINT_PHASES=1` prints them).
+#[cfg(feature = "heap-count")]
+mod count {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    pub fn taken(bytes: usize) {
+        let now = LIVE.fetch_add(bytes, Relaxed) + bytes;
+        PEAK.fetch_max(now, Relaxed);
+    }
+
+    pub fn given(bytes: usize) {
+        LIVE.fetch_sub(bytes, Relaxed);
+    }
+
+    pub fn now() -> (usize, usize) {
+        (LIVE.load(Relaxed), PEAK.load(Relaxed))
+    }
+}
+
+/// The bytes the program holds now and at their peak, when counted (the
+/// `heap-count` feature).
+pub fn heap_now() -> Option<(usize, usize)> {
+    #[cfg(feature = "heap-count")]
+    return Some(count::now());
+    #[cfg(not(feature = "heap-count"))]
+    None
+}
+
 // SAFETY: mimalloc returns blocks of at least the requested size, aligned
 // to a pointer's alignment by the plain calls and to the requested one by
 // the aligned calls, or null; `mi_free` takes a block from either.
 unsafe impl GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        #[cfg(feature = "heap-count")]
+        count::taken(layout.size());
         // SAFETY: see the impl.
         unsafe {
             if layout.align() <= PLAIN {
@@ -34,6 +68,8 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        #[cfg(feature = "heap-count")]
+        count::taken(layout.size());
         // SAFETY: see the impl.
         unsafe {
             if layout.align() <= PLAIN {
@@ -45,11 +81,18 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        #[cfg(feature = "heap-count")]
+        count::given(_layout.size());
         // SAFETY: `ptr` came from this allocator.
         unsafe { mi::mi_free(ptr.cast::<c_void>()) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        #[cfg(feature = "heap-count")]
+        {
+            count::given(layout.size());
+            count::taken(new_size);
+        }
         // SAFETY: `ptr` came from this allocator with `layout`; the block
         // keeps its alignment.
         unsafe {

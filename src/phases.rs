@@ -40,5 +40,14 @@ fn memory_now() -> String {
             .find_map(|l| l.strip_prefix(name))
             .map_or("?".to_string(), |v| v.trim().to_string())
     };
-    format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+    let mut out = format!("resident {}, peak {}", field("VmRSS:"), field("VmHWM:"));
+    // Built with the `heap-count` feature: what the program holds.
+    if let Some((live, peak)) = crate::allocator::heap_now() {
+        out.push_str(&format!(
+            "; heap {} kB, heap peak {} kB",
+            live / 1024,
+            peak / 1024
+        ));
+    }
+    out
 }
