@@ -55,29 +55,35 @@ pub fn heap_now() -> Option<(usize, usize)> {
 // the aligned calls, or null; `mi_free` takes a block from either.
 unsafe impl GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        #[cfg(feature = "heap-count")]
-        count::taken(layout.size());
         // SAFETY: see the impl.
-        unsafe {
+        let block: *mut u8 = unsafe {
             if layout.align() <= PLAIN {
                 mi::mi_malloc(layout.size()).cast()
             } else {
                 mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
             }
+        };
+        #[cfg(feature = "heap-count")]
+        if !block.is_null() {
+            count::taken(layout.size());
         }
+        block
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        #[cfg(feature = "heap-count")]
-        count::taken(layout.size());
         // SAFETY: see the impl.
-        unsafe {
+        let block: *mut u8 = unsafe {
             if layout.align() <= PLAIN {
                 mi::mi_zalloc(layout.size()).cast()
             } else {
                 mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
             }
+        };
+        #[cfg(feature = "heap-count")]
+        if !block.is_null() {
+            count::taken(layout.size());
         }
+        block
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
@@ -88,20 +94,22 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        #[cfg(feature = "heap-count")]
-        {
-            count::given(layout.size());
-            count::taken(new_size);
-        }
         // SAFETY: `ptr` came from this allocator with `layout`; the block
         // keeps its alignment.
-        unsafe {
+        let block: *mut u8 = unsafe {
             if layout.align() <= PLAIN {
                 mi::mi_realloc(ptr.cast::<c_void>(), new_size).cast()
             } else {
                 mi::mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
             }
+        };
+        // A failed growth leaves the old block where it was.
+        #[cfg(feature = "heap-count")]
+        if !block.is_null() {
+            count::given(layout.size());
+            count::taken(new_size);
         }
+        block
     }
 }
 

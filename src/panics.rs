@@ -43,7 +43,9 @@ pub fn install_hook() {
 }
 
 /// Runs `f`, catching its panic: the caller reports it where it
-/// happened (see [`take_last`]).
+/// happened (see [`take_last`]). `f` must not hand work to the thread
+/// pool: a worker waiting inside it could run another file's job, whose
+/// panic would then count as caught here.
 pub fn catching<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     /// Leaves the count as it was, on return and on unwinding alike.
     struct Inside;
@@ -85,6 +87,7 @@ mod tests {
     /// shows for one nothing caught.
     #[test]
     fn a_caught_panic_does_not_replace_the_runs() {
+        let previous = std::panic::take_hook();
         install_hook();
         let outside = std::thread::spawn(|| panic!("outside every rule \u{1b}[2J")).join();
         let caught = catching(|| panic!("inside a rule")).is_err();
@@ -94,8 +97,8 @@ mod tests {
         let depth = CATCHING.with(Cell::get);
         let shown = last_uncaught_shown();
         let again = last_uncaught_shown();
-        // The default printer back, for the assertions' own messages.
-        drop(std::panic::take_hook());
+        // The printer before it back, for the assertions' own messages.
+        std::panic::set_hook(previous);
         assert!(outside.is_err() && caught);
         assert_eq!(reported.as_deref(), Some("inside a rule"));
         assert!(matches!(nested, Ok(true)));
