@@ -73,9 +73,8 @@ pub fn last_uncaught_shown() -> String {
         .ok()
         .and_then(|mut m| m.take())
         .unwrap_or_else(|| "unknown panic".to_string());
-    let clipped: String = msg.chars().take(200).collect();
-    let more = if clipped.len() < msg.len() { "…" } else { "" };
-    format!("{}{more}", crate::report::excerpt::terminal_safe(&clipped))
+    let clipped = crate::report::excerpt::clipped(&msg, 200);
+    crate::report::excerpt::terminal_safe(&clipped).into_owned()
 }
 
 #[cfg(test)]

@@ -29,6 +29,15 @@ fn escape(c: char) -> String {
     }
 }
 
+/// `s` cut to at most `max` characters, an ellipsis where it was cut: a
+/// name or message from the repository may be any length.
+pub fn clipped(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => Cow::Owned(format!("{}{ELLIPSIS}", &s[..i])),
+        None => Cow::Borrowed(s),
+    }
+}
+
 /// Text from a file (a message quoting it, a path) made safe to print.
 pub fn terminal_safe(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_unsafe) {
@@ -189,6 +198,14 @@ fn ceil(text: &str, mut at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cut at a character, not a byte; nothing added when nothing is cut.
+    #[test]
+    fn clipped_cuts_at_characters() {
+        assert_eq!(clipped("héllo", 2), "hé…");
+        assert!(matches!(clipped("hé", 2), Cow::Borrowed("hé")));
+        assert_eq!(clipped("", 0), "");
+    }
 
     #[test]
     fn control_characters_are_escaped_and_offsets_follow() {

@@ -54,10 +54,7 @@ const SHOWN: usize = 5;
 /// A name from the repository as a message shows it: at most 80
 /// characters (an identifier may be any length).
 fn clip(s: &str) -> String {
-    match s.char_indices().nth(80) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
+    crate::report::excerpt::clipped(s, 80).into_owned()
 }
 
 /// Unknown when production code makes no app: app items need one.
