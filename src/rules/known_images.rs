@@ -219,6 +219,10 @@ pub fn image_drops_root(image: &str) -> bool {
             // ArchiveBox's entrypoint refuses to run as uid 0 and starts
             // the archiver with `gosu` as `archivebox` (`$PUID`, 911).
             "archivebox/archivebox",
+            // UI for Apache Kafka: its Dockerfile adds `kafkaui` and ends
+            // with `USER kafkaui` (Provectus' image and kafbat's fork).
+            "provectuslabs/kafka-ui",
+            "kafbat/kafka-ui",
         ]
             .iter()
             .any(|r| names(repo, r))

@@ -16,7 +16,8 @@ declare_rule! {
     /// clickhouse, which step down from root to their own user at start;
     /// images whose Dockerfile sets a non-root `USER` (Elastic's and
     /// OpenSearch's, Grafana, Prometheus and its exporters, Jenkins,
-    /// SonarQube, Keycloak, Adminer, pgAdmin, mongo-express); and every
+    /// SonarQube, Keycloak, Adminer, pgAdmin, mongo-express, UI for
+    /// Apache Kafka); and every
     /// image of Bitnami, Selenium, Confluent and LinuxServer.io (s6 runs
     /// the service as `abc`, with the `PUID`/`PGID` given), and Synapse,
     /// Gitea, Gogs, Ghost and Metasploit, whose start scripts step down

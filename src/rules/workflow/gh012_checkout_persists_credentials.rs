@@ -18,7 +18,10 @@ declare_rule! {
     /// variable set to `${{ secrets.GITHUB_TOKEN }}` or
     /// `${{ github.token }}`, or one whose token input defaults to it, such
     /// as `peter-evans/create-pull-request` and reviewdog's linters): they
-    /// receive the token anyway or run no third party's code.
+    /// receive the token anyway or run no third party's code. Nor is a
+    /// job whose own `env:` or the workflow's sets a variable to the
+    /// job's token (every step holds it already) and that ships nothing
+    /// of the workspace.
     ///
     /// ## Why it matters in production
     /// By default checkout writes the job's token into `.git/config` of the
@@ -157,6 +160,15 @@ fn handed_token(step: &Step<'_>) -> bool {
         .any(names_job_token)
 }
 
+/// The job's `env:`, or the workflow's, sets a variable to the job's
+/// token: every step of the job holds it already.
+fn every_step_handed_token(w: Option<&Workflow<'_>>, job: &Job<'_>) -> bool {
+    [job.env, w.and_then(|w| w.env)]
+        .into_iter()
+        .flatten()
+        .any(names_job_token)
+}
+
 /// A mapping with a value that is the job's token.
 fn names_job_token(node: &Node) -> bool {
     node.as_map().is_some_and(|entries| {
@@ -218,8 +230,13 @@ impl Rule for CheckoutPersistsCredentials {
             (None, None) => Vec::new(),
         };
         for (job, steps) in jobs {
-            let quiet = job.is_some_and(|j| read_only(cx.workflow, j))
-                && !steps.iter().any(ships_workspace);
+            // A read-only token, or one the job's (or the workflow's)
+            // `env:` already hands to every step: the copy in
+            // `.git/config` matters only where the workspace leaves the
+            // runner.
+            let quiet = job.is_some_and(|j| {
+                read_only(cx.workflow, j) || every_step_handed_token(cx.workflow, j)
+            }) && !steps.iter().any(ships_workspace);
             if quiet {
                 continue;
             }
