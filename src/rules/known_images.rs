@@ -536,6 +536,10 @@ mod tests {
         assert!(image_drops_root("ghcr.io/drakkan/sftpgo:v2"));
         assert!(image_drops_root("postgres:17"));
         assert!(!image_drops_root("pihole/ftl-build"));
+        assert!(image_drops_root("provectuslabs/kafka-ui:v0.7.2"));
+        assert!(image_drops_root("ghcr.io/kafbat/kafka-ui:v1.0.0"));
+        assert!(!image_drops_root("someone/kafka-ui"));
+        assert!(!image_drops_root("provectuslabs/kafka-ui-x"));
         assert!(image_drops_root("archivebox/archivebox:0.7"));
         assert!(image_drops_root("haproxy:3"));
         assert!(image_drops_root("haproxy:2.4-alpine"));

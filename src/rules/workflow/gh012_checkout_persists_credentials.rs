@@ -20,8 +20,13 @@ declare_rule! {
     /// as `peter-evans/create-pull-request` and reviewdog's linters): they
     /// receive the token anyway or run no third party's code. Nor is a
     /// job whose own `env:` or the workflow's sets a variable to the
-    /// job's token (every step holds it already) and that ships nothing
-    /// of the workspace.
+    /// job's token (every step holds it already; no step sets that
+    /// variable to something else) and that ships nothing of the
+    /// workspace nor starts a container with it (`docker run -v`, a
+    /// compose `up` or `run`: the container's program gets none of the
+    /// step's environment but reads `.git/config`) — when the checkout
+    /// keeps the job's own token: one given another credential (`token:`
+    /// a personal access token, `ssh-key:`) is not what the steps hold.
     ///
     /// ## Why it matters in production
     /// By default checkout writes the job's token into `.git/config` of the
@@ -51,8 +56,9 @@ declare_rule! {
     ///
     /// ## Differences from zizmor
     /// zizmor's `artipacked` reports every checkout that persists its
-    /// credentials; prodlint leaves out read-only tokens that never leave
-    /// the runner.
+    /// credentials; prodlint leaves out the job's own token where it is
+    /// read-only, or already in every step's environment, and never
+    /// leaves the runner.
     ///
     /// ## References
     /// - [actions/checkout: `persist-credentials`](https://github.com/actions/checkout#usage)
@@ -160,28 +166,104 @@ fn handed_token(step: &Step<'_>) -> bool {
         .any(names_job_token)
 }
 
-/// The job's `env:`, or the workflow's, sets a variable to the job's
-/// token: every step of the job holds it already.
-fn every_step_handed_token(w: Option<&Workflow<'_>>, job: &Job<'_>) -> bool {
-    [job.env, w.and_then(|w| w.env)]
-        .into_iter()
-        .flatten()
-        .any(names_job_token)
+/// Every step of the job holds the job's token in its environment: the
+/// job's `env:` sets a variable to it, or the workflow's does and the job
+/// does not set that variable to something else — and no step sets it
+/// to something else either (a step that empties `GITHUB_TOKEN` before
+/// a third party's action is kept from the token, but not from
+/// `.git/config`).
+fn every_step_holds_token(w: Option<&Workflow<'_>>, job: &Job<'_>, steps: &[Step<'_>]) -> bool {
+    let entries = |node: Option<&Node>| -> Vec<(String, bool)> {
+        node.and_then(Node::as_map)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|e| {
+                        let key = e.key.as_str()?.to_string();
+                        Some((key, e.value.as_str().is_some_and(is_job_token)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let job_env = entries(job.env);
+    let workflow_env = entries(w.and_then(|w| w.env));
+    // The job's setting of a variable wins over the workflow's.
+    let holding = job_env.iter().chain(
+        workflow_env
+            .iter()
+            .filter(|(k, _)| !job_env.iter().any(|(j, _)| j == k)),
+    );
+    let steps_env: Vec<Vec<(String, bool)>> = steps.iter().map(|s| entries(s.env)).collect();
+    holding.filter(|(_, token)| *token).any(|(key, _)| {
+        steps_env
+            .iter()
+            .flatten()
+            .all(|(k, token)| k != key || *token)
+    })
 }
 
 /// A mapping with a value that is the job's token.
 fn names_job_token(node: &Node) -> bool {
     node.as_map().is_some_and(|entries| {
-        entries.iter().any(|e| {
-            e.value.as_str().is_some_and(|v| {
-                // Expressions ignore case: `secrets.github_token` too.
-                let v: String = v
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                v == "${{secrets.github_token}}" || v == "${{github.token}}"
-            })
+        entries
+            .iter()
+            .any(|e| e.value.as_str().is_some_and(is_job_token))
+    })
+}
+
+/// The value is the job's token (`${{ secrets.GITHUB_TOKEN }}`,
+/// `${{ github.token }}`; expressions ignore case and blanks).
+fn is_job_token(value: &str) -> bool {
+    let v: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    v == "${{secrets.github_token}}" || v == "${{github.token}}"
+}
+
+/// The checkout persists the job's own token: no `token:` input other
+/// than it, no `ssh-key:`. A personal access token or a deploy key in
+/// `.git/config` is another credential than the one the job's
+/// permissions bound and its steps are handed, and outlives the job.
+fn persists_job_token(checkout: &Step<'_>) -> bool {
+    given(checkout, "ssh-key").is_none() && given(checkout, "token").is_none_or(is_job_token)
+}
+
+/// A step's `with:` input, when it is set to something.
+fn given<'s>(step: &'s Step<'_>, name: &str) -> Option<&'s str> {
+    step.with
+        .and_then(|w| w.get(name))
+        .and_then(Node::as_str)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Does a step start a container with the workspace in it (`docker run
+/// -v "$PWD:/src"`, a compose `up` or `run`, whose volumes the workflow
+/// does not show)? The container's program gets none of the step's
+/// environment, but reads `.git/config`.
+fn mounts_workspace(step: &Step<'_>) -> bool {
+    run_script(step).is_some_and(|s| {
+        s.commands.iter().any(|c| {
+            let args: Vec<&str> = c.args().iter().map(|w| w.text.as_str()).collect();
+            let has = |w: &str| args.contains(&w);
+            let compose_start = has("up") || has("run");
+            match c.program() {
+                Some("docker" | "podman") => {
+                    (has("compose") && compose_start)
+                        || (has("run")
+                            && args.iter().any(|a| {
+                                *a == "-v"
+                                    || (a.starts_with("-v") && a.contains(':'))
+                                    || a.starts_with("--volume")
+                                    || a.starts_with("--mount")
+                            }))
+                }
+                Some("docker-compose" | "podman-compose") => compose_start,
+                _ => false,
+            }
         })
     })
 }
@@ -189,9 +271,9 @@ fn names_job_token(node: &Node) -> bool {
 /// Does a step carry the workspace off the runner (an artifact, an image)?
 fn ships_workspace(step: &Step<'_>) -> bool {
     if let Some(path) = action_path(step) {
-        if path.starts_with("actions/upload-artifact")
-            || path.starts_with("actions/upload-pages-artifact")
-        {
+        // (`actions/upload-pages-artifact` is not one: it archives its
+        // folder without `.git`.)
+        if path.starts_with("actions/upload-artifact") {
             // Named files leave `.git` behind; the workspace does not.
             let paths = step
                 .with
@@ -230,17 +312,22 @@ impl Rule for CheckoutPersistsCredentials {
             (None, None) => Vec::new(),
         };
         for (job, steps) in jobs {
-            // A read-only token, or one the job's (or the workflow's)
-            // `env:` already hands to every step: the copy in
-            // `.git/config` matters only where the workspace leaves the
-            // runner.
-            let quiet = job.is_some_and(|j| {
-                read_only(cx.workflow, j) || every_step_handed_token(cx.workflow, j)
-            }) && !steps.iter().any(ships_workspace);
-            if quiet {
+            // A read-only token in `.git/config` matters only where the
+            // workspace leaves the runner; so does the job's own token
+            // when every step is handed it already (the job's or the
+            // workflow's `env:`) and no container the job starts reads
+            // the workspace.
+            let ships = steps.iter().any(ships_workspace);
+            if !ships && job.is_some_and(|j| read_only(cx.workflow, j)) {
                 continue;
             }
+            let held = !ships
+                && job.is_some_and(|j| every_step_holds_token(cx.workflow, j, steps))
+                && !steps.iter().any(mounts_workspace);
             for (i, step) in steps.iter().enumerate() {
+                if held && persists_job_token(step) {
+                    continue;
+                }
                 self.check_step(cx, step, &steps[i + 1..], out);
             }
         }
@@ -283,10 +370,21 @@ impl CheckoutPersistsCredentials {
             return;
         }
         let pusher = later.iter().find(|s| uses_git_credentials(s));
-        let message = if pusher.is_some() {
-            "checkout leaves the job's token in `.git/config` for every later step; a later step pushes with it, so give that step a token of its own before turning it off"
+        // Named for what it keeps: the job's token, or the credential
+        // the step was given instead.
+        let what = if persists_job_token(step) {
+            "the job's token in `.git/config`"
+        } else if given(step, "ssh-key").is_some() {
+            "the SSH key it is given (`ssh-key:`) configured"
         } else {
-            "checkout leaves the job's token in `.git/config` for every later step"
+            "the token it is given (`token:`) in `.git/config`"
+        };
+        let message = if pusher.is_some() {
+            format!(
+                "checkout leaves {what} for every later step; a later step pushes with it, so give that step a token of its own before turning it off"
+            )
+        } else {
+            format!("checkout leaves {what} for every later step")
         };
         let mut b = out
             .report(&Self::META, uses.span, message)
@@ -309,5 +407,110 @@ impl CheckoutPersistsCredentials {
                 vec![edit],
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::workflow::check_text;
+
+    /// The lines (1-based) of the findings for a workflow whose `env:`
+    /// (at the top), job `env:` and steps are given.
+    fn lines(workflow_env: &str, job_env: &str, steps: &str) -> Vec<usize> {
+        let text = format!(
+            "on: push\n{workflow_env}jobs:\n  build:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: write\n{job_env}    steps:\n{steps}"
+        );
+        check_text(&CheckoutPersistsCredentials, &text)
+            .iter()
+            .map(|f| text[..f.span.start].matches('\n').count() + 1)
+            .collect()
+    }
+
+    /// The messages for these steps, in a job with the token in its
+    /// environment.
+    fn messages(steps: &str) -> Vec<String> {
+        let text = format!(
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: write\n{TOKEN_ENV}    steps:\n{steps}"
+        );
+        check_text(&CheckoutPersistsCredentials, &text)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    }
+
+    const TOKEN_ENV: &str = "    env:\n      GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n";
+    const CHECKOUT_THEN_ACTION: &str =
+        "      - uses: actions/checkout@v4\n      - uses: acme/annotate@v2\n";
+
+    #[test]
+    fn a_token_every_step_holds_is_not_reported() {
+        // Without it, a write token beside a third party's action.
+        assert_eq!(lines("", "", CHECKOUT_THEN_ACTION), [8]);
+        // The job's environment, or the workflow's, hands it to every step.
+        assert_eq!(
+            lines("", TOKEN_ENV, CHECKOUT_THEN_ACTION),
+            Vec::<usize>::new()
+        );
+        let workflow_env = "env:\n  GH_TOKEN: ${{ github.token }}\n";
+        assert_eq!(
+            lines(workflow_env, "", CHECKOUT_THEN_ACTION),
+            Vec::<usize>::new()
+        );
+    }
+
+    #[test]
+    fn a_token_some_step_is_kept_from_is_reported() {
+        // The job sets the workflow's variable to another value.
+        let workflow_env = "env:\n  GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n";
+        let job_env = "    env:\n      GITHUB_TOKEN: ${{ secrets.RELEASE_PAT }}\n";
+        assert_eq!(lines(workflow_env, job_env, CHECKOUT_THEN_ACTION), [12]);
+        // A step empties it before a third party's action.
+        let steps = "      - uses: actions/checkout@v4\n      - uses: acme/annotate@v2\n        env:\n          GITHUB_TOKEN: ''\n";
+        assert_eq!(lines("", TOKEN_ENV, steps), [10]);
+    }
+
+    #[test]
+    fn another_credential_in_git_config_is_reported() {
+        let pat = "      - uses: actions/checkout@v4\n        with:\n          token: ${{ secrets.BOT_PAT }}\n      - uses: acme/annotate@v2\n";
+        assert_eq!(lines("", TOKEN_ENV, pat), [10]);
+        assert_eq!(
+            messages(pat),
+            [
+                "checkout leaves the token it is given (`token:`) in `.git/config` for every later step"
+            ]
+        );
+        let key = "      - uses: actions/checkout@v4\n        with:\n          ssh-key: ${{ secrets.DEPLOY_KEY }}\n      - uses: acme/annotate@v2\n";
+        assert_eq!(lines("", TOKEN_ENV, key), [10]);
+        assert_eq!(
+            messages(key),
+            [
+                "checkout leaves the SSH key it is given (`ssh-key:`) configured for every later step"
+            ]
+        );
+        // Given the job's token explicitly, it is the job's token.
+        let own = "      - uses: actions/checkout@v4\n        with:\n          token: ${{ github.token }}\n      - uses: acme/annotate@v2\n";
+        assert_eq!(lines("", TOKEN_ENV, own), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn only_an_upload_of_the_workspace_with_git_ships_the_copy() {
+        let artifact = "      - uses: actions/checkout@v4\n      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n";
+        assert_eq!(lines("", "", artifact), [8]);
+        // The Pages archive leaves `.git` out.
+        let pages = "      - uses: actions/checkout@v4\n      - uses: actions/upload-pages-artifact@v3\n        with:\n          path: .\n";
+        assert_eq!(lines("", "", pages), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn a_container_given_the_workspace_reads_the_copy() {
+        let steps =
+            "      - uses: actions/checkout@v4\n      - run: docker compose run --rm app pytest\n";
+        assert_eq!(lines("", TOKEN_ENV, steps), [10]);
+        let steps = "      - uses: actions/checkout@v4\n      - run: docker run --rm -v \"$PWD:/src\" acme/lint\n";
+        assert_eq!(lines("", TOKEN_ENV, steps), [10]);
+        // Nothing of the workspace in it.
+        let steps = "      - uses: actions/checkout@v4\n      - run: docker run --rm acme/notify\n      - uses: acme/annotate@v2\n";
+        assert_eq!(lines("", TOKEN_ENV, steps), Vec::<usize>::new());
     }
 }
