@@ -173,34 +173,22 @@ fn handed_token(step: &Step<'_>) -> bool {
 /// a third party's action is kept from the token, but not from
 /// `.git/config`).
 fn every_step_holds_token(w: Option<&Workflow<'_>>, job: &Job<'_>, steps: &[Step<'_>]) -> bool {
-    let entries = |node: Option<&Node>| -> Vec<(String, bool)> {
-        node.and_then(Node::as_map)
-            .map(|entries| {
-                entries
-                    .iter()
-                    .filter_map(|e| {
-                        let key = e.key.as_str()?.to_string();
-                        Some((key, e.value.as_str().is_some_and(is_job_token)))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+    // Whether an `env:` sets `key` to the job's token (`None`: it does
+    // not set `key`).
+    let token_at = |env: Option<&Node>, key: &str| {
+        env_entries(env)
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v.as_str().is_some_and(is_job_token))
     };
-    let job_env = entries(job.env);
-    let workflow_env = entries(w.and_then(|w| w.env));
-    // The job's setting of a variable wins over the workflow's.
-    let holding = job_env.iter().chain(
-        workflow_env
-            .iter()
-            .filter(|(k, _)| !job_env.iter().any(|(j, _)| j == k)),
-    );
-    let steps_env: Vec<Vec<(String, bool)>> = steps.iter().map(|s| entries(s.env)).collect();
-    holding.filter(|(_, token)| *token).any(|(key, _)| {
-        steps_env
-            .iter()
-            .flatten()
-            .all(|(k, token)| k != key || *token)
-    })
+    let workflow_env = w.and_then(|w| w.env);
+    env_entries(job.env)
+        .chain(env_entries(workflow_env))
+        .filter_map(|(k, _)| k.as_str())
+        .any(|key| {
+            // The job's setting of a variable wins over the workflow's.
+            token_at(job.env, key).or_else(|| token_at(workflow_env, key)) == Some(true)
+                && steps.iter().all(|s| token_at(s.env, key) != Some(false))
+        })
 }
 
 /// A mapping with a value that is the job's token.
