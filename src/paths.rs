@@ -350,3 +350,161 @@ mod tests {
         }
     }
 }
+
+/// Of `sorted`, ordered by the bytes of each item's path (`bytes_of`),
+/// the items at `folder` itself or inside it: two stretches found by
+/// binary search, so that asking it for every folder of a tree costs
+/// n log n, not n² (an empty `folder`, or `/`, holds everything).
+pub fn within_folder<'s, T>(
+    sorted: &'s [T],
+    folder: &Path,
+    bytes_of: impl Fn(&T) -> &[u8],
+) -> impl Iterator<Item = &'s T> {
+    let f = folder.as_os_str().as_encoded_bytes();
+    let f = f.strip_suffix(b"/").unwrap_or(f);
+    let (itself, inside): (&[T], &[T]) = if f.is_empty() {
+        (&[], sorted)
+    } else {
+        let mut prefix = f.to_vec();
+        prefix.push(b'/');
+        let stretch = |starts: &[u8], exact: bool| {
+            let from = sorted.partition_point(|t| bytes_of(t) < starts);
+            let rest = sorted.get(from..).unwrap_or_default();
+            let len = rest.partition_point(|t| {
+                let b = bytes_of(t);
+                if exact {
+                    b == starts
+                } else {
+                    b.starts_with(starts)
+                }
+            });
+            rest.get(..len).unwrap_or_default()
+        };
+        (stretch(f, true), stretch(&prefix, false))
+    };
+    itself.iter().chain(inside.iter())
+}
+
+/// How many leading components two paths share.
+pub fn shared_components(a: &Path, b: &Path) -> usize {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How near the nearest fitting items come (leading folders shared;
+/// `None` when no item fits), and those items.
+pub type Nearest<'l, T> = (Option<usize>, Vec<&'l T>);
+
+/// Of `sorted`, ordered by the bytes of each item's path (`key_of`), the
+/// items nearest `to` (the most leading folders shared) among those
+/// `fits` accepts, with that nearness. The items sharing k folders with
+/// `to` are one stretch of the list around where `to` would sit, so the
+/// list is scanned outward from there, one nearness at a time, stopping
+/// at the first that holds an item `fits`, or after `budget` items.
+pub fn nearest<'l, T>(
+    sorted: &'l [T],
+    key_of: impl Fn(&T) -> &Path,
+    to: &Path,
+    fits: impl Fn(&T) -> bool,
+    budget: usize,
+) -> Nearest<'l, T> {
+    let bytes = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
+    let target = bytes(to);
+    let near = |t: &T| shared_components(to, key_of(t));
+    let at =
+        sorted.partition_point(|t| key_of(t).as_os_str().as_encoded_bytes() < target.as_slice());
+    // `sorted[l..r]` has been scanned.
+    let (mut l, mut r) = (at, at);
+    let mut found = Vec::new();
+    while r - l < budget {
+        let before = l.checked_sub(1).and_then(|i| sorted.get(i));
+        let Some(level) = before.map(near).max(sorted.get(r).map(near)) else {
+            break;
+        };
+        while r - l < budget
+            && let Some(t) = l.checked_sub(1).and_then(|i| sorted.get(i))
+            && near(t) >= level
+        {
+            if fits(t) {
+                found.push(t);
+            }
+            l -= 1;
+        }
+        while r - l < budget
+            && let Some(t) = sorted.get(r)
+            && near(t) >= level
+        {
+            if fits(t) {
+                found.push(t);
+            }
+            r += 1;
+        }
+        if !found.is_empty() {
+            return (Some(level), found);
+        }
+    }
+    (None, found)
+}
+
+#[cfg(test)]
+mod within_folder_tests {
+    use super::*;
+
+    fn under(paths: &[&str], folder: &str) -> Vec<String> {
+        let mut sorted: Vec<&str> = paths.to_vec();
+        sorted.sort();
+        within_folder(&sorted, Path::new(folder), |p| p.as_bytes())
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_folder_and_what_it_holds() {
+        let paths = ["/a", "/a-b/x", "/a/x", "/a/y/z", "/ab", "/b/a/x"];
+        assert_eq!(under(&paths, "/a"), ["/a", "/a/x", "/a/y/z"]);
+        assert_eq!(under(&paths, "/a/"), ["/a", "/a/x", "/a/y/z"]);
+        assert_eq!(under(&paths, "/a/y"), ["/a/y/z"]);
+        assert_eq!(under(&paths, "/c"), Vec::<String>::new());
+        assert_eq!(under(&paths, "/").len(), 6);
+        assert_eq!(under(&paths, "").len(), 6);
+    }
+
+    #[test]
+    fn nearest_fitting_items() {
+        let mut keys: Vec<std::path::PathBuf> =
+            ["/r/a/x/f", "/r/a/y/g", "/r/b/h", "/s/i", "/r/a/x/z/j"]
+                .iter()
+                .map(std::path::PathBuf::from)
+                .collect();
+        keys.sort();
+        fn key(p: &std::path::PathBuf) -> &Path {
+            p
+        }
+        let near = |to: &str, fits: &dyn Fn(&std::path::PathBuf) -> bool, budget: usize| {
+            let (level, found) = nearest(&keys, key, Path::new(to), fits, budget);
+            let mut found: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+            found.sort();
+            (level, found)
+        };
+        let all = usize::MAX;
+        assert_eq!(
+            near("/r/a/x/Dockerfile", &|_| true, all),
+            (
+                Some(4),
+                vec!["/r/a/x/f".to_string(), "/r/a/x/z/j".to_string()]
+            )
+        );
+        let g = |p: &std::path::PathBuf| p.ends_with("g");
+        assert_eq!(
+            near("/r/a/x/Dockerfile", &g, all),
+            (Some(3), vec!["/r/a/y/g".to_string()])
+        );
+        let s = |p: &std::path::PathBuf| p.starts_with("/s");
+        assert_eq!(near("/r/c", &s, all), (Some(1), vec!["/s/i".to_string()]));
+        assert_eq!(near("/r/c", &|_| false, all), (None, vec![]));
+        // The budget bounds what is looked at: `/s/i` is the fifth.
+        assert_eq!(near("/r/c", &s, 4), (None, vec![]));
+    }
+}

@@ -271,3 +271,48 @@ fn the_git_folder_matters_only_in_a_context_that_holds_one() {
         "{found:?}"
     );
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("mkdir {}: {e}", to.display()));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()))
+    {
+        let entry = entry.unwrap_or_else(|e| panic!("entry: {e}"));
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("copy: {e}"));
+        }
+    }
+}
+
+/// Copies of one project side by side in a tree (a monorepo of similar
+/// services): each copy finds exactly what the project finds alone. The
+/// links of one copy (its image's runs, the Services selecting its pods,
+/// the module its launch serves) take the nearest candidates, not every
+/// copy's: before, the demo's probe finding was lost in a tree of copies
+/// (its launch in `k8s/` answered to every copy's `app/main.py`), and
+/// each unit held every copy's Service ports (memory quadratic in the
+/// copies).
+#[test]
+fn copies_of_a_project_each_find_what_it_finds_alone() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let demo = common::root().join("fixtures/demo");
+    for name in ["one", "two", "three"] {
+        copy_tree(&demo, &tmp.path().join(name));
+    }
+    let alone = check(&tmp.path().join("one"), &["--select", "ALL"]);
+    assert!(alone.iter().any(|r| r.contains(" XR002")), "{alone:#?}");
+    let together = check(tmp.path(), &["--select", "ALL"]);
+    for name in ["one", "two", "three"] {
+        let prefix = format!("{name}/");
+        let copy: Vec<String> = together
+            .iter()
+            .filter_map(|r| r.strip_prefix(&prefix))
+            // Related places are named from the tree's root too.
+            .map(|r| r.replace(&format!(" -> {prefix}"), " -> "))
+            .collect();
+        assert_eq!(copy, alone, "{name}");
+    }
+    assert_eq!(together.len(), 3 * alone.len());
+}

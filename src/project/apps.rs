@@ -265,6 +265,12 @@ impl Apps {
             .flat_map(|(k, m)| m.apps.iter().map(move |a| (k, a)))
     }
 
+    /// The apps module `k` makes (looked up: a question asked per
+    /// server must not walk every app of the project).
+    pub fn apps_in(&self, k: &Path) -> impl Iterator<Item = &AppDef> {
+        self.modules.get(k).into_iter().flat_map(|m| m.apps.iter())
+    }
+
     /// The routes app `name` of module `k` serves.
     pub fn app(&self, k: &Path, name: &str) -> App {
         let mut out = App {
@@ -534,10 +540,10 @@ impl Apps {
     }
 
     fn repo_of_root(&self, root: &Path) -> PathBuf {
-        self.repos
-            .iter()
-            .filter(|r| root.starts_with(r))
-            .max_by_key(|r| r.as_os_str().len())
+        // The deepest repository holding `root`: its folders looked up,
+        // nearest first (not every repository of the tree tried).
+        root.ancestors()
+            .find_map(|a| self.repos.get(a))
             .cloned()
             .unwrap_or_else(|| root.to_path_buf())
     }

@@ -640,6 +640,9 @@ pub struct Project {
     /// `local_calls` by the file they call, made when first asked.
     calls_by_callee: std::sync::OnceLock<crate::hashing::FastMap<Key, Vec<usize>>>,
     units_by_image: std::sync::OnceLock<crate::hashing::FastMap<String, Vec<usize>>>,
+    /// What the whole tree says, read from every file once when first
+    /// asked (rules ask it for each module: a scan per ask was quadratic).
+    tree_says: std::sync::OnceLock<TreeSays>,
     /// Per base image repository of the Dockerfiles, whether one may ship
     /// from it ([`Project::only_copied_from`]).
     bases_by_repository: std::sync::OnceLock<crate::hashing::FastMap<String, bool>>,
@@ -784,6 +787,20 @@ impl std::ops::Deref for Key {
     }
 }
 
+/// What the whole tree says, for questions asked of every module.
+#[derive(Debug, Default)]
+struct TreeSays {
+    /// Some file names the servers' trusted proxies.
+    forwarded: bool,
+    /// Some launcher or server configuration names a logging configuration.
+    log_config: bool,
+    /// The launches under a tracing agent, in path order.
+    traced: Vec<facts::Loc>,
+    /// The words (runs of letters, digits and `_`) of the deploy files
+    /// that hold no small letter: the variable names they may set.
+    deploy_words: crate::hashing::FastSet<Box<str>>,
+}
+
 /// The map key of a path.
 fn key_of(path: &Path) -> Key {
     Key::new(key(path))
@@ -835,17 +852,33 @@ fn served_modules(
             Some(p) => p.rsplit(['/', '\\']).next().unwrap_or(p),
             None => target.rsplit('.').next().unwrap_or(target),
         };
-        let mut matches: Vec<(&Key, String)> =
-            [format!("{last}.py"), format!("{last}/__init__.py")]
-                .iter()
-                .filter_map(|n| by_name.get(n))
-                // Bounded: thousands of same-named modules and launches
-                // must not cost their product.
-                .flat_map(|ks| ks.iter().take(4096))
-                .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
+        let namesakes = [format!("{last}.py"), format!("{last}/__init__.py")];
+        let namesakes = namesakes.iter().filter_map(|n| by_name.get(n));
+        // The modules below the launcher's folder answer first (found by
+        // a binary search of the sorted namesakes: many copies of one
+        // service must not try every copy's module for every launch).
+        let mut matches: Vec<(&Key, String)> = namesakes
+            .clone()
+            .flat_map(|ks| crate::paths::within_folder(ks, dir, |k| k.bytes()))
+            .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
+            .collect();
+        if matches.is_empty() {
+            // Else the nearest that answer (a launch in `deploy/` serving
+            // `app/main.py` beside it), as units take the nearest runs:
+            // bounded, so that thousands of same-named modules and
+            // launches do not cost their product.
+            let found: Vec<crate::paths::Nearest<'_, &Key>> = namesakes
+                .map(|ks| {
+                    crate::paths::nearest(ks, |k| k, dir, |k| spec_names(spec, k).is_some(), 4096)
+                })
                 .collect();
-        if matches.iter().any(|(k, _)| k.starts_with(dir)) {
-            matches.retain(|(k, _)| k.starts_with(dir));
+            let best = found.iter().filter_map(|(level, _)| *level).max();
+            matches = found
+                .iter()
+                .filter(|(level, _)| level.is_some() && *level == best)
+                .flat_map(|(_, ks)| ks.iter())
+                .filter_map(|k| spec_names(spec, k).map(|name| (**k, name)))
+                .collect();
         }
         // In key order: the same served list whatever the set's order.
         matches.sort_by(|a, b| a.0.cmp(b.0));
@@ -2077,6 +2110,7 @@ impl Project {
         self.units_by_dockerfile = std::sync::OnceLock::new();
         self.calls_by_callee = std::sync::OnceLock::new();
         self.units_by_image = std::sync::OnceLock::new();
+        self.tree_says = std::sync::OnceLock::new();
         self.bases_by_repository = std::sync::OnceLock::new();
         self.fronting = std::sync::OnceLock::new();
         // An image that starts supervisord hosts the servers of the
@@ -2452,11 +2486,12 @@ impl Project {
         let [(k, name)] = found.as_slice() else {
             return None;
         };
-        let mut apps = self.app_model.apps().filter(|(m, a)| {
-            *m == k && (a.name == *name || a.factory.as_deref() == Some(name.as_str()))
-        });
+        let mut apps = self
+            .app_model
+            .apps_in(k)
+            .filter(|a| a.name == *name || a.factory.as_deref() == Some(name.as_str()));
         match (apps.next(), apps.next()) {
-            (Some((_, a)), None) => Some((k.clone(), a.name.clone())),
+            (Some(a), None) => Some((k.clone(), a.name.clone())),
             _ => None,
         }
     }
@@ -2476,9 +2511,8 @@ impl Project {
         let module = key(self.first_known(&candidates)?);
         let names: Vec<&str> = self
             .app_model
-            .apps()
-            .filter(|(k, _)| **k == module)
-            .map(|(_, a)| a.name.as_str())
+            .apps_in(&module)
+            .map(|a| a.name.as_str())
             .collect();
         let name =
             ["app", "api"]
@@ -2515,7 +2549,33 @@ impl Project {
     /// (`FORWARDED_ALLOW_IPS`, `--forwarded-allow-ips`,
     /// `forwarded_allow_ips`).
     pub fn names_forwarded_ips(&self) -> bool {
-        self.files.values().any(|f| f.names_forwarded)
+        self.tree_says().forwarded
+    }
+
+    fn tree_says(&self) -> &TreeSays {
+        self.tree_says.get_or_init(|| {
+            let mut says = TreeSays::default();
+            for f in self.files.values() {
+                says.forwarded |= f.names_forwarded;
+                says.log_config |= f.names_log_config;
+                if let Some(at) = f.traced {
+                    says.traced.push(facts::Loc::new(&f.input.path, at));
+                }
+                if !matches!(
+                    f.input.kind,
+                    FileKind::Text | FileKind::Dependencies | FileKind::Env | FileKind::Gunicorn
+                ) {
+                    says.deploy_words.extend(
+                        f.input
+                            .text
+                            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .filter(|w| !w.is_empty() && !w.bytes().any(|b| b.is_ascii_lowercase()))
+                            .map(Box::from),
+                    );
+                }
+            }
+            says
+        })
     }
 
     /// What the env files below `within` that may be used in production
@@ -2536,10 +2596,8 @@ impl Project {
             }
         };
         let mut out: Vec<(bool, EnvValue)> = self
-            .files
-            .values()
+            .files_within(within)
             .filter_map(|f| Some((f, f.env.as_ref()?)))
-            .filter(|(f, _)| key(&f.input.path).starts_with(within))
             .flat_map(|(f, env)| {
                 let production = f
                     .input
@@ -2562,6 +2620,26 @@ impl Project {
         // Files named for production first.
         out.sort_by_key(|a| a.0);
         out.into_iter().map(|(_, v)| v).collect()
+    }
+
+    /// The files whose key is `within` (a key) or below it, in path
+    /// order: one stretch of the map, not every file tried.
+    fn files_within<'s>(&'s self, within: &Path) -> impl Iterator<Item = &'s FileFacts> + 's {
+        let mut folder = b(within).to_vec();
+        if !folder.is_empty() && !folder.ends_with(b"/") {
+            folder.push(b'/');
+        }
+        let itself = (!folder.is_empty())
+            .then(|| self.files.get(b(within)))
+            .flatten()
+            .map(|f| &**f);
+        let start: &[u8] = &folder;
+        let below = self
+            .files
+            .range::<[u8], _>((std::ops::Bound::Included(start), std::ops::Bound::Unbounded))
+            .take_while(move |(k, _)| k.bytes().starts_with(&folder))
+            .map(|(_, f)| &**f);
+        itself.into_iter().chain(below)
     }
 
     /// Every key of the env files meant for production (not templates,
@@ -2672,36 +2750,23 @@ impl Project {
     /// A deploy file (Dockerfile, compose file, manifest, launcher)
     /// names one of `names`: the value may be set there.
     pub fn deploy_names(&self, names: &[String]) -> bool {
-        self.files.values().any(|f| {
-            !matches!(
-                f.input.kind,
-                FileKind::Text | FileKind::Dependencies | FileKind::Env | FileKind::Gunicorn
-            ) && names.iter().any(|n| {
-                // The whole name (`DEBUG`, not inside `PYTHONDEBUG`).
-                let upper = n.to_ascii_uppercase();
-                let text = f.input.text.as_bytes();
-                let word =
-                    |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-                memchr::memmem::find_iter(text, upper.as_bytes()).any(|at| {
-                    !word(at.checked_sub(1).and_then(|i| text.get(i)))
-                        && !word(text.get(at + upper.len()))
-                })
-            })
-        })
+        // The whole name (`DEBUG`, not inside `PYTHONDEBUG`), as written
+        // in capitals: one of the words of those files.
+        let words = &self.tree_says().deploy_words;
+        names
+            .iter()
+            .any(|n| words.contains(n.to_ascii_uppercase().as_str()))
     }
 
     /// Some launcher or server configuration names a logging
     /// configuration (`--log-config`, gunicorn's `logconfig`).
     pub fn names_log_config(&self) -> bool {
-        self.files.values().any(|f| f.names_log_config)
+        self.tree_says().log_config
     }
 
     /// Launchers that start a server under a tracing agent.
-    pub fn traced_launches(&self) -> Vec<facts::Loc> {
-        self.files
-            .values()
-            .filter_map(|f| Some(facts::Loc::new(&f.input.path, f.traced?)))
-            .collect()
+    pub fn traced_launches(&self) -> &[facts::Loc] {
+        &self.tree_says().traced
     }
 
     /// The deployables of the project, one per Dockerfile, in path order.

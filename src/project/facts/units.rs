@@ -316,33 +316,45 @@ pub fn link<'a>(
     for b in builds {
         builds_of.entry(&b.dockerfile).or_default().push(b);
     }
-    let mut runs_of: FastMap<String, Vec<(usize, &std::sync::Arc<Run>)>> = FastMap::default();
-    for (i, r) in runs.iter().enumerate() {
-        runs_of
-            .entry(r.image.repository())
-            .or_default()
-            .push((i, r));
-    }
     // Each run's file as a key, for the nearness of its Dockerfile.
     let run_keys: Vec<PathBuf> = runs
         .iter()
         .map(|r| crate::project::key(&r.at.file))
         .collect();
-    // Services by their first selector label.
-    let mut services_by: FastMap<(&str, &str), Vec<&ServicePorts>> = FastMap::default();
+    let mut runs_of: FastMap<String, RepositoryRuns<'_>> = FastMap::default();
+    for (i, (r, k)) in runs.iter().zip(&run_keys).enumerate() {
+        runs_of
+            .entry(r.image.repository())
+            .or_default()
+            .add((k.as_path(), i, r));
+    }
+    for r in runs_of.values_mut() {
+        r.sort();
+    }
+    // Services by their first selector label, each list sorted by the
+    // Service's file (a Service that names no port adds nothing).
+    let mut services_by: FastMap<(&str, &str), Vec<(PathBuf, &ServicePorts)>> = FastMap::default();
     for s in services {
-        if let Some((k, v)) = s.selector.iter().next() {
+        let file = s
+            .targets
+            .first()
+            .map(|t| &t.at.file)
+            .or_else(|| s.named_targets.first().map(|(_, at)| &at.file));
+        if let (Some((k, v)), Some(file)) = (s.selector.iter().next(), file) {
             services_by
                 .entry((k.as_str(), v.as_str()))
                 .or_default()
-                .push(s);
+                .push((crate::project::key(file), s));
         }
+    }
+    for list in services_by.values_mut() {
+        list.sort_by(|a, b| bytes(&a.0).cmp(bytes(&b.0)));
     }
     // Each image's unit on its own (in parallel: a tree with many
     // Dockerfiles spends most of the link here), in the images' order.
     images
         .into_par_iter()
-        .map(|image| unit_of(image, &builds_of, &runs_of, &run_keys, &services_by))
+        .map(|image| unit_of(image, &builds_of, &runs_of, &services_by))
         .collect()
 }
 
@@ -351,9 +363,8 @@ pub fn link<'a>(
 fn unit_of(
     image: Image,
     builds_of: &FastMap<&PathBuf, Vec<&Build>>,
-    runs_of: &FastMap<String, Vec<(usize, &std::sync::Arc<Run>)>>,
-    run_keys: &[PathBuf],
-    services_by: &FastMap<(&str, &str), Vec<&ServicePorts>>,
+    runs_of: &FastMap<String, RepositoryRuns<'_>>,
+    services_by: &FastMap<(&str, &str), Vec<(PathBuf, &ServicePorts)>>,
 ) -> Unit {
     let Image {
         dockerfile,
@@ -368,7 +379,8 @@ fn unit_of(
         .get(&dockerfile)
         .map(|v| v.iter().map(|b| (*b).clone()).collect())
         .unwrap_or_default();
-    let mut matched: Vec<(usize, &std::sync::Arc<Run>)> = Vec::new();
+    // The lists of runs that run the image, each sorted by file key.
+    let mut lists: Vec<&[Keyed<'_>]> = Vec::new();
     for b in &unit_builds {
         let Some(name) = &b.image else { continue };
         // A service that builds and runs an earlier stage runs that
@@ -379,27 +391,33 @@ fn unit_of(
         {
             continue;
         }
-        for (i, r) in runs_of.get(&name.repository()).into_iter().flatten() {
-            // A compose service that builds the image runs it.
-            let builds_it = matches!(
-                (&r.runner, &b.service),
-                (Runner::Compose { service }, Some(s)) if s == service && r.at.file == b.at.file
-            );
-            if builds_it || name.same_image(&r.image) {
-                matched.push((*i, r));
-            }
+        let Some(of_repository) = runs_of.get(&name.repository()) else {
+            continue;
+        };
+        lists.extend(of_repository.same_image(name));
+        // A compose service that builds the image runs it.
+        if let Some(service) = &b.service
+            && let Some(l) = of_repository.compose.get(&(&*b.at.file, service.as_str()))
+        {
+            lists.push(l);
         }
     }
-    matched.sort_by_key(|(i, _)| *i);
-    matched.dedup_by_key(|(i, _)| *i);
     // Of the runs that name the image, the nearest: a repository that
     // holds two projects (or two copies of one) has two `api` images,
     // each deployed by the files beside it. Nearest is the longest
     // folder prefix shared with the Dockerfile.
-    let near = |i: usize| run_keys.get(i).map_or(0, |k| shared_prefix(&dockerfile, k));
-    if let Some(best) = matched.iter().map(|(i, _)| near(*i)).max() {
-        matched.retain(|(i, _)| near(*i) == best);
-    }
+    let found: Vec<crate::paths::Nearest<'_, Keyed<'_>>> = lists
+        .iter()
+        .map(|l| crate::paths::nearest(l, |(k, ..)| k, &dockerfile, |_| true, usize::MAX))
+        .collect();
+    let best = found.iter().filter_map(|(level, _)| *level).max();
+    let mut matched: Vec<(usize, &std::sync::Arc<Run>)> = found
+        .iter()
+        .filter(|(level, _)| level.is_some() && *level == best)
+        .flat_map(|(_, items)| items.iter().map(|(_, i, r)| (*i, *r)))
+        .collect();
+    matched.sort_by_key(|(i, _)| *i);
+    matched.dedup_by_key(|(i, _)| *i);
     // Collected anew, not in place: `matched`'s room (twice the size
     // per item, and grown by pushes) would stay with the unit.
     let unit_runs: Vec<std::sync::Arc<Run>> = matched
@@ -428,12 +446,29 @@ fn unit_of(
         } = &r.runner
         {
             // Only the Services whose first selector label the pod
-            // carries can select it.
-            let candidates = labels
+            // carries can select it; of those that do, the nearest (as
+            // for runs: two copies of one service in a tree each have
+            // their own Service, not every copy's).
+            let run_key = crate::project::key(&r.at.file);
+            let found: Vec<crate::paths::Nearest<'_, (PathBuf, &ServicePorts)>> = labels
                 .iter()
                 .filter_map(|(k, v)| services_by.get(&(k.as_str(), v.as_str())))
-                .flatten();
-            for s in candidates.filter(|s| s.selects(namespace, labels)) {
+                .map(|list| {
+                    crate::paths::nearest(
+                        list,
+                        |(k, _)| k,
+                        &run_key,
+                        |(_, s)| s.selects(namespace, labels),
+                        usize::MAX,
+                    )
+                })
+                .collect();
+            let best = found.iter().filter_map(|(level, _)| *level).max();
+            let selecting = found
+                .iter()
+                .filter(|(level, _)| level.is_some() && *level == best)
+                .flat_map(|(_, items)| items.iter().map(|(_, s)| *s));
+            for s in selecting {
                 ports.extend(s.targets.iter().cloned());
                 // A named target is this container's port of that name.
                 ports.extend(s.named_targets.iter().filter_map(|(name, at)| {
@@ -463,10 +498,74 @@ fn unit_of(
     }
 }
 
-/// How many leading folders two paths (keys) share.
-fn shared_prefix(a: &std::path::Path, b: &std::path::Path) -> usize {
-    a.components()
-        .zip(b.components())
-        .take_while(|(x, y)| x == y)
-        .count()
+/// A run as the nearness search sees it: its file's project key, its
+/// place in the project's runs and the run.
+type Keyed<'a> = (&'a std::path::Path, usize, &'a std::sync::Arc<Run>);
+
+/// The runs of one image repository, indexed so that a unit finds the
+/// runs of its image nearest its Dockerfile by binary searches, not by
+/// trying every run of the repository (which made a tree of many
+/// copies of one service quadratic in its copies).
+#[derive(Default)]
+struct RepositoryRuns<'a> {
+    /// Every run whose image is known, sorted by file key.
+    resolved: Vec<Keyed<'a>>,
+    /// The resolved runs by their literal tag, each sorted by file key.
+    by_tag: FastMap<&'a str, Vec<Keyed<'a>>>,
+    /// The resolved runs whose tag matches any (none written, or only
+    /// known at run time), sorted by file key.
+    any_tag: Vec<Keyed<'a>>,
+    /// Compose runs by file and service: a service that builds an image
+    /// runs it whatever its `image:` says.
+    compose: FastMap<(&'a std::path::Path, &'a str), Vec<Keyed<'a>>>,
+}
+
+impl<'a> RepositoryRuns<'a> {
+    fn add(&mut self, run: Keyed<'a>) {
+        let image = &run.2.image;
+        if let Runner::Compose { service } = &run.2.runner {
+            self.compose
+                .entry((&*run.2.at.file, service.as_str()))
+                .or_default()
+                .push(run);
+        }
+        if image.unresolved {
+            return;
+        }
+        self.resolved.push(run);
+        match image.tag.as_deref() {
+            Some(t) if !t.contains('$') => self.by_tag.entry(t).or_default().push(run),
+            _ => self.any_tag.push(run),
+        }
+    }
+
+    /// Sorted by the bytes of the file keys (as [`crate::paths::nearest`]
+    /// reads them).
+    fn sort(&mut self) {
+        let lists = std::iter::once(&mut self.resolved)
+            .chain(std::iter::once(&mut self.any_tag))
+            .chain(self.by_tag.values_mut());
+        for list in lists {
+            list.sort_by(|a, b| bytes(a.0).cmp(bytes(b.0)));
+        }
+    }
+
+    /// The sorted lists whose every run runs the image `build` builds
+    /// (as [`crate::parse::image::ImageRef::same_image`] decides).
+    fn same_image(&self, build: &crate::parse::image::ImageRef) -> Vec<&[Keyed<'a>]> {
+        if build.unresolved || build.name.is_empty() {
+            return Vec::new();
+        }
+        match build.tag.as_deref() {
+            Some(t) if !t.contains('$') => {
+                let exact = self.by_tag.get(t).map_or(&[][..], Vec::as_slice);
+                vec![exact, &self.any_tag]
+            }
+            _ => vec![&self.resolved],
+        }
+    }
+}
+
+fn bytes(path: &std::path::Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }

@@ -123,10 +123,7 @@ pub(crate) fn served_app(project: &crate::project::Project, servers: &[Server]) 
     }
     let (module, name) = found?;
     let model = project.app_model();
-    let def = model
-        .apps()
-        .find(|(k, a)| **k == module && a.name == name)
-        .map(|(_, a)| a)?;
+    let def = model.apps_in(&module).find(|a| a.name == name)?;
     if def.opaque {
         return None;
     }

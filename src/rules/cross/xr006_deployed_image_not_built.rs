@@ -67,16 +67,8 @@ fn owner(image: &ImageRef) -> String {
     }
 }
 
-/// `file` is inside folder `root` (both project keys): compared as
-/// bytes, which component-wise `Path::starts_with` makes costly when
-/// every run is tried against every repository.
-fn under(file: &std::path::Path, root: &std::path::Path) -> bool {
-    let (f, r) = (
-        file.as_os_str().as_encoded_bytes(),
-        root.as_os_str().as_encoded_bytes(),
-    );
-    let r = r.strip_suffix(b"/").unwrap_or(r);
-    f.starts_with(r) && (f.len() == r.len() || f.get(r.len()) == Some(&b'/') || r.is_empty())
+fn bytes(path: &std::path::Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }
 
 fn tag_is_literal(tag: &str) -> bool {
@@ -115,19 +107,23 @@ impl Rule for DeployedImageNotBuilt {
                 b.pushed && !from_workflow(b) && b.image.as_ref().is_some_and(|i| !i.unresolved)
             })
         {
+            // The repositories holding the script are its folders that
+            // are roots (looked up, not every root tried).
             let file = crate::project::key(&b.at.file);
-            for (root, builds) in pushed.iter_mut() {
-                if under(&file, root) {
+            for folder in file.ancestors().skip(1) {
+                if let Some(builds) = pushed.get_mut(folder) {
                     builds.push(b);
                 }
             }
         }
-        // Each run's file as a project key, once.
-        let runs: Vec<(PathBuf, &Run)> = cx
+        // Each run's file as a project key, once, in the keys' byte order:
+        // the runs under a root are then one stretch of the list.
+        let mut runs: Vec<(PathBuf, &Run)> = cx
             .project
             .runs()
             .map(|r| (crate::project::key(&r.at.file), r))
             .collect();
+        runs.sort_by(|a, b| bytes(&a.0).cmp(bytes(&b.0)));
         let mut seen = BTreeSet::new();
         for (root, builds) in &pushed {
             // A pushed name known only at run time: what is pushed is unknown.
@@ -149,9 +145,9 @@ impl Rule for DeployedImageNotBuilt {
                     by_repo.entry(i.repository()).or_default().push(b);
                 }
             }
-            for (file, run) in &runs {
+            for (_, run) in crate::paths::within_folder(&runs, root, |(f, _)| bytes(f)) {
                 let run = *run;
-                if !under(file, root) || run.image.unresolved || run.builds_itself {
+                if run.image.unresolved || run.builds_itself {
                     continue;
                 }
                 let repo = run.image.repository();

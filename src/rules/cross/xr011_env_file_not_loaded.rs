@@ -61,6 +61,21 @@ impl Rule for EnvFileNotLoaded {
         if classes.is_empty() {
             return;
         }
+        // The units serving each package root, in the units' order: asked
+        // once per unit, not once per unit and class.
+        let mut serving: crate::hashing::FastMap<PathBuf, Vec<&Unit>> = Default::default();
+        for unit in cx.project.units() {
+            let roots: BTreeSet<PathBuf> = unit
+                .runs
+                .iter()
+                .filter_map(|run| servers_of(unit, run)?.first())
+                .filter_map(|s| cx.project.app_of(s))
+                .map(|(m, _)| model.package_root(&m))
+                .collect();
+            for root in roots {
+                serving.entry(root).or_default().push(unit);
+            }
+        }
         let mut seen = BTreeSet::new();
         for (k, class) in classes {
             let root = model.package_root(k);
@@ -71,16 +86,7 @@ impl Rule for EnvFileNotLoaded {
                 .collect();
             let mut deploys: Vec<&Run> = Vec::new();
             let mut loaded = false;
-            for unit in cx.project.units() {
-                let serves = unit.runs.iter().any(|run| {
-                    servers_of(unit, run)
-                        .and_then(|s| s.first())
-                        .and_then(|s| cx.project.app_of(s))
-                        .is_some_and(|(m, _)| model.package_root(&m) == root)
-                });
-                if !serves {
-                    continue;
-                }
+            for unit in serving.get(&root).into_iter().flatten() {
                 if names.iter().any(|n| image_holds(cx, unit, n)) {
                     loaded = true;
                 }
