@@ -171,3 +171,24 @@ m10=$(peak_kib "$prodlint" check --no-config --fail-on never --format json "$ten
 echo
 echo "ten copies of $corpus in one tree"
 awk -v t1="$t1" -v m1="$m1" -v t10="$t10" -v m10="$m10" 'BEGIN { printf "corpus %.4fs %.0f MiB, ten copies %.4fs %.0f MiB: %.1fx the time, %.1fx the memory (target: at most 2x the memory)\n", t1, m1 / 1024, t10, m10 / 1024, t10 / t1, m10 / m1 }'
+
+# Many copies of one small service (fixtures/demo) in one tree: the links
+# between files (an image's runs, the Services selecting its pods, the
+# module a launch serves) must grow as n log n in the copies, not as
+# their product. 500 and 1,000 copies (8,000 and 16,000 files), every
+# rule: time and peak memory should about double.
+copies=$(mktemp -d)
+trap 'rm -f "$list"; rm -rf "$tenx" "$copies"' EXIT
+for i in $(seq 1000); do cp -r fixtures/demo "$copies/s$i"; done
+mkdir "$copies/half"
+for i in $(seq 500); do mv "$copies/s$i" "$copies/half/"; done
+mkdir "$copies/all"
+mv "$copies"/s* "$copies/all/"
+cp -r "$copies/half"/. "$copies/all/"
+th=$(median_of "$prodlint" check --no-config --select ALL --fail-on never --format json "$copies/half")
+mh=$(peak_kib "$prodlint" check --no-config --select ALL --fail-on never --format json "$copies/half")
+ta=$(median_of "$prodlint" check --no-config --select ALL --fail-on never --format json "$copies/all")
+ma=$(peak_kib "$prodlint" check --no-config --select ALL --fail-on never --format json "$copies/all")
+echo
+echo "500 and 1000 copies of fixtures/demo in one tree"
+awk -v t1="$th" -v m1="$mh" -v t2="$ta" -v m2="$ma" 'BEGIN { printf "500 copies %.4fs %.0f MiB, 1000 copies %.4fs %.0f MiB: %.2fx the time, %.2fx the memory (n log n: about 2x)\n", t1, m1 / 1024, t2, m2 / 1024, t2 / t1, m2 / m1 }'

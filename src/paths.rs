@@ -385,6 +385,12 @@ pub fn within_folder<'s, T>(
     itself.iter().chain(inside.iter())
 }
 
+/// A path's bytes: the order in which [`within_folder`] and [`nearest`]
+/// read sorted lists.
+pub fn path_bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
+}
+
 /// How many leading components two paths share.
 pub fn shared_components(a: &Path, b: &Path) -> usize {
     a.components()

@@ -651,7 +651,7 @@ pub struct Project {
     /// make a large tree's check quadratic.
     env_files_loaded: std::sync::OnceLock<crate::hashing::FastSet<PathBuf>>,
     /// The compose stacks the workflows layer, gathered on first use.
-    compose_stacks: std::sync::OnceLock<Vec<Vec<PathBuf>>>,
+    compose_stacks: std::sync::OnceLock<ComposeStacks>,
     /// What puts a proxy in front ([`Project::fronted_by_proxy`]), read
     /// on first use: production files running a proxy's image, and the
     /// folders of production manifests with an Ingress.
@@ -786,6 +786,13 @@ impl std::ops::Deref for Key {
         &self.0
     }
 }
+
+/// The compose files workflows layer together (`-f a -f b`), and the
+/// stacks each file is in.
+type ComposeStacks = (
+    Vec<Vec<PathBuf>>,
+    crate::hashing::FastMap<PathBuf, Vec<usize>>,
+);
 
 /// What the whole tree says, for questions asked of every module.
 #[derive(Debug, Default)]
@@ -2133,11 +2140,24 @@ impl Project {
     /// compose -f compose.yml -f compose.deploy.yml up`), each with
     /// whether it comes before `path` (a base) or after (an overlay).
     fn stack_partners(&self, path: &Path) -> Vec<(&Path, bool)> {
-        let stacks = self.compose_stacks.get_or_init(|| {
-            self.files
+        let (stacks, stacks_of) = self.compose_stacks.get_or_init(|| {
+            let stacks: Vec<Vec<PathBuf>> = self
+                .files
                 .values()
                 .flat_map(|f| f.stated.compose_stacks.iter().cloned())
-                .collect()
+                .collect();
+            // Each file's stacks, in order: asked for every compose file,
+            // trying every stack was quadratic.
+            let mut of: crate::hashing::FastMap<PathBuf, Vec<usize>> = Default::default();
+            for (i, stack) in stacks.iter().enumerate() {
+                for f in stack {
+                    let at = of.entry(f.clone()).or_default();
+                    if at.last() != Some(&i) {
+                        at.push(i);
+                    }
+                }
+            }
+            (stacks, of)
         });
         // Most projects layer nothing: no key to make.
         if stacks.is_empty() && !is_override_name(path) {
@@ -2156,7 +2176,12 @@ impl Project {
         if stacks.is_empty() {
             return out;
         }
-        for stack in stacks {
+        for stack in stacks_of
+            .get(&me)
+            .into_iter()
+            .flatten()
+            .filter_map(|i| stacks.get(*i))
+        {
             let Some(at) = stack.iter().position(|f| *f == me) else {
                 continue;
             };
@@ -2228,8 +2253,18 @@ impl Project {
     /// `build.args`); none when nothing builds it. An `ARG` default they
     /// all replace only reaches a build by hand.
     pub fn args_every_build_passes(&self, path: &Path) -> Vec<String> {
+        // The unit of the Dockerfile holds its builds (looked up: asked
+        // for each Dockerfile, a scan of every build was quadratic).
         let me = key(path);
-        let mut builds = self.builds().filter(|b| b.dockerfile == me);
+        let of_unit = self.units_of(&me).next().map(|u| &u.builds);
+        let scanned: Vec<&facts::images::Build>;
+        let mut builds: Box<dyn Iterator<Item = &facts::images::Build>> = match of_unit {
+            Some(builds) => Box::new(builds.iter()),
+            None => {
+                scanned = self.builds().filter(|b| b.dockerfile == me).collect();
+                Box::new(scanned.iter().copied())
+            }
+        };
         let Some(first) = builds.next() else {
             return Vec::new();
         };

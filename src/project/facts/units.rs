@@ -348,7 +348,7 @@ pub fn link<'a>(
         }
     }
     for list in services_by.values_mut() {
-        list.sort_by(|a, b| bytes(&a.0).cmp(bytes(&b.0)));
+        list.sort_by(|a, b| crate::paths::path_bytes(&a.0).cmp(crate::paths::path_bytes(&b.0)));
     }
     // Each image's unit on its own (in parallel: a tree with many
     // Dockerfiles spends most of the link here), in the images' order.
@@ -546,7 +546,7 @@ impl<'a> RepositoryRuns<'a> {
             .chain(std::iter::once(&mut self.any_tag))
             .chain(self.by_tag.values_mut());
         for list in lists {
-            list.sort_by(|a, b| bytes(a.0).cmp(bytes(b.0)));
+            list.sort_by(|a, b| crate::paths::path_bytes(a.0).cmp(crate::paths::path_bytes(b.0)));
         }
     }
 
@@ -564,8 +564,4 @@ impl<'a> RepositoryRuns<'a> {
             _ => vec![&self.resolved],
         }
     }
-}
-
-fn bytes(path: &std::path::Path) -> &[u8] {
-    path.as_os_str().as_encoded_bytes()
 }

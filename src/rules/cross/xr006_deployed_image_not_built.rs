@@ -67,10 +67,6 @@ fn owner(image: &ImageRef) -> String {
     }
 }
 
-fn bytes(path: &std::path::Path) -> &[u8] {
-    path.as_os_str().as_encoded_bytes()
-}
-
 fn tag_is_literal(tag: &str) -> bool {
     !tag.contains('$') && !tag.contains("{{")
 }
@@ -123,7 +119,7 @@ impl Rule for DeployedImageNotBuilt {
             .runs()
             .map(|r| (crate::project::key(&r.at.file), r))
             .collect();
-        runs.sort_by(|a, b| bytes(&a.0).cmp(bytes(&b.0)));
+        runs.sort_by(|a, b| crate::paths::path_bytes(&a.0).cmp(crate::paths::path_bytes(&b.0)));
         let mut seen = BTreeSet::new();
         for (root, builds) in &pushed {
             // A pushed name known only at run time: what is pushed is unknown.
@@ -145,7 +141,9 @@ impl Rule for DeployedImageNotBuilt {
                     by_repo.entry(i.repository()).or_default().push(b);
                 }
             }
-            for (_, run) in crate::paths::within_folder(&runs, root, |(f, _)| bytes(f)) {
+            for (_, run) in
+                crate::paths::within_folder(&runs, root, |(f, _)| crate::paths::path_bytes(f))
+            {
                 let run = *run;
                 if run.image.unresolved || run.builds_itself {
                     continue;

@@ -51,6 +51,10 @@ declare_rule! {
     }
 }
 
+/// A deploy of a package's apps: the package, the run, and what else sets
+/// its variables (`None` when one of those is unknown).
+type Deploy<'a> = (PathBuf, &'a Run, Option<Vec<String>>);
+
 fn sets(names: &[String], case_sensitive: bool, key: &str) -> bool {
     names.iter().any(|n| {
         if case_sensitive {
@@ -73,7 +77,7 @@ impl Rule for RequiredSettingUnset {
         // The deploys of each package's apps: (package, the run, what
         // else sets its variables: the image's ENV and its env files,
         // ConfigMaps and Secrets; `None` when one of those is unknown).
-        let mut deploys: Vec<(PathBuf, &Run, Option<Vec<String>>)> = Vec::new();
+        let mut deploys: Vec<Deploy<'_>> = Vec::new();
         for unit in cx.project.units() {
             let image_env: Vec<String> = cx
                 .project
@@ -112,6 +116,22 @@ impl Rule for RequiredSettingUnset {
                 .or_default()
                 .push((crate::project::key(f), k));
         }
+        // Sorted by file, so that the files inside a repository are one
+        // stretch of each list (a tree of many repositories must not try
+        // every repository's files for each class).
+        for list in env_files.values_mut() {
+            list.sort_by(|a, b| crate::paths::path_bytes(&a.0).cmp(crate::paths::path_bytes(&b.0)));
+        }
+        // The deploys by package, and the classes by module: looked up.
+        let mut deploys_of: crate::hashing::FastMap<&PathBuf, Vec<&Deploy<'_>>> =
+            Default::default();
+        for d in &deploys {
+            deploys_of.entry(&d.0).or_default().push(d);
+        }
+        let mut classes_of: crate::hashing::FastMap<&PathBuf, Vec<&Settings>> = Default::default();
+        for (k, c) in &all {
+            classes_of.entry(*k).or_default().push(*c);
+        }
         let mut seen = BTreeSet::new();
         for (k, class) in &all {
             if class.required.is_empty() {
@@ -119,8 +139,7 @@ impl Rule for RequiredSettingUnset {
             }
             let root = model.package_root(k);
             let repo = model.repo_of(k);
-            let mine: Vec<&(PathBuf, &Run, Option<Vec<String>>)> =
-                deploys.iter().filter(|(r, _, _)| *r == root).collect();
+            let mine: &[&Deploy<'_>] = deploys_of.get(&root).map_or(&[], Vec::as_slice);
             // A deploy that takes variables from what the repository does
             // not hold, or mounts the dotenv file the class reads: unknown.
             let unknown = mine.iter().any(|(_, run, extra)| {
@@ -138,19 +157,18 @@ impl Rule for RequiredSettingUnset {
             for (field, names, at) in &class.required {
                 // A field another settings class of the module also
                 // declares may have a default there (a subclass).
-                let redeclared = all.iter().any(|(k2, c2)| {
-                    *k2 == *k
-                        && c2.class != class.class
-                        && c2.fields.iter().any(|(f, _)| f == field)
-                });
+                let redeclared =
+                    classes_of.get(*k).into_iter().flatten().any(|c2| {
+                        c2.class != class.class && c2.fields.iter().any(|(f, _)| f == field)
+                    });
                 if redeclared {
                     continue;
                 }
                 let cs = class.case_sensitive;
                 let in_files = names.iter().any(|n| {
                     env_files.get(&n.to_ascii_uppercase()).is_some_and(|v| {
-                        v.iter()
-                            .any(|(f, key)| f.starts_with(&repo) && sets(names, cs, key))
+                        crate::paths::within_folder(v, &repo, |(f, _)| crate::paths::path_bytes(f))
+                            .any(|(_, key)| sets(names, cs, key))
                     })
                 });
                 if in_files {
