@@ -405,10 +405,12 @@ pub type Nearest<'l, T> = (Option<usize>, Vec<&'l T>);
 
 /// Of `sorted`, ordered by the bytes of each item's path (`key_of`), the
 /// items nearest `to` (the most leading folders shared) among those
-/// `fits` accepts, with that nearness. The items sharing k folders with
-/// `to` are one stretch of the list around where `to` would sit, so the
-/// list is scanned outward from there, one nearness at a time, stopping
-/// at the first that holds an item `fits`, or after `budget` items.
+/// `fits` accepts, with that nearness. The items are files (normalised
+/// keys, none a folder of another) and `to` a file or a folder: then the
+/// items sharing k folders with `to` are the items below those k, one
+/// stretch of the list around where `to/` would sit, so the list is
+/// scanned outward from there, one nearness at a time, stopping at the
+/// first that holds an item `fits`, or after `budget` items.
 pub fn nearest<'l, T>(
     sorted: &'l [T],
     key_of: impl Fn(&T) -> &Path,
@@ -416,8 +418,13 @@ pub fn nearest<'l, T>(
     fits: impl Fn(&T) -> bool,
     budget: usize,
 ) -> Nearest<'l, T> {
-    let bytes = |p: &Path| p.as_os_str().as_encoded_bytes().to_vec();
-    let target = bytes(to);
+    // Where `to/` would sit: the items below `to` as a folder follow it
+    // (`to` alone would sort before a sibling `to-x/…` that comes before
+    // them), and the items sharing fewer of its folders are around it.
+    let mut target = path_bytes(to).to_vec();
+    if !target.ends_with(b"/") {
+        target.push(b'/');
+    }
     let near = |t: &T| shared_components(to, key_of(t));
     let at =
         sorted.partition_point(|t| key_of(t).as_os_str().as_encoded_bytes() < target.as_slice());
@@ -484,7 +491,7 @@ mod within_folder_tests {
                 .iter()
                 .map(std::path::PathBuf::from)
                 .collect();
-        keys.sort();
+        keys.sort_by(|a, b| path_bytes(a).cmp(path_bytes(b)));
         fn key(p: &std::path::PathBuf) -> &Path {
             p
         }
@@ -512,5 +519,28 @@ mod within_folder_tests {
         assert_eq!(near("/r/c", &|_| false, all), (None, vec![]));
         // The budget bounds what is looked at: `/s/i` is the fifth.
         assert_eq!(near("/r/c", &s, 4), (None, vec![]));
+    }
+
+    #[test]
+    fn nearest_below_a_folder_past_its_dashed_sibling() {
+        // `/x/deploy-old/…` sorts between `/x/deploy` and `/x/deploy/…`.
+        let mut keys: Vec<std::path::PathBuf> = [
+            "/x/deploy-old/main.py",
+            "/x/deploy/app/main.py",
+            "/x/main.py",
+        ]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .collect();
+        keys.sort_by(|a, b| path_bytes(a).cmp(path_bytes(b)));
+        fn key(p: &std::path::PathBuf) -> &Path {
+            p
+        }
+        let (level, found) = nearest(&keys, key, Path::new("/x/deploy"), |_| true, usize::MAX);
+        let found: Vec<String> = found.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            (level, found),
+            (Some(3), vec!["/x/deploy/app/main.py".to_string()])
+        );
     }
 }

@@ -298,13 +298,16 @@ fn copy_tree(from: &Path, to: &Path) {
 fn copies_of_a_project_each_find_what_it_finds_alone() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let demo = common::root().join("fixtures/demo");
-    for name in ["one", "two", "three"] {
+    // Names that sort between a folder and what it holds (`svc-2`,
+    // `svc.old` come after `svc` and before `svc/…`).
+    let names = ["svc", "svc-2", "svc.old"];
+    for name in names {
         copy_tree(&demo, &tmp.path().join(name));
     }
-    let alone = check(&tmp.path().join("one"), &["--select", "ALL"]);
+    let alone = check(&tmp.path().join("svc"), &["--select", "ALL"]);
     assert!(alone.iter().any(|r| r.contains(" XR002")), "{alone:#?}");
     let together = check(tmp.path(), &["--select", "ALL"]);
-    for name in ["one", "two", "three"] {
+    for name in names {
         let prefix = format!("{name}/");
         let copy: Vec<String> = together
             .iter()

@@ -794,6 +794,15 @@ type ComposeStacks = (
     crate::hashing::FastMap<PathBuf, Vec<usize>>,
 );
 
+/// Files that deploy (Dockerfiles, compose files, manifests, launchers),
+/// where a variable's value may be set.
+fn is_deploy_kind(kind: FileKind) -> bool {
+    !matches!(
+        kind,
+        FileKind::Text | FileKind::Dependencies | FileKind::Env | FileKind::Gunicorn
+    )
+}
+
 /// What the whole tree says, for questions asked of every module.
 #[derive(Debug, Default)]
 struct TreeSays {
@@ -866,7 +875,7 @@ fn served_modules(
         // service must not try every copy's module for every launch).
         let mut matches: Vec<(&Key, String)> = namesakes
             .clone()
-            .flat_map(|ks| crate::paths::within_folder(ks, dir, |k| k.bytes()))
+            .flat_map(|ks| crate::paths::within_folder(ks, dir, |k| k.bytes()).take(4096))
             .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
             .collect();
         if matches.is_empty() {
@@ -1574,6 +1583,9 @@ impl Project {
         });
         let parsed: Vec<Box<FileFacts>> = inputs.into_par_iter().map(Project::parse).collect();
         if leaves_only {
+            // What the tree says is read again (an env file may name the
+            // trusted proxies).
+            self.tree_says = std::sync::OnceLock::new();
             for f in parsed {
                 let k = key_of(&f.input.path);
                 self.wanted.remove(&k);
@@ -2596,10 +2608,7 @@ impl Project {
                 if let Some(at) = f.traced {
                     says.traced.push(facts::Loc::new(&f.input.path, at));
                 }
-                if !matches!(
-                    f.input.kind,
-                    FileKind::Text | FileKind::Dependencies | FileKind::Env | FileKind::Gunicorn
-                ) {
+                if is_deploy_kind(f.input.kind) {
                     says.deploy_words.extend(
                         f.input
                             .text
@@ -2786,11 +2795,35 @@ impl Project {
     /// names one of `names`: the value may be set there.
     pub fn deploy_names(&self, names: &[String]) -> bool {
         // The whole name (`DEBUG`, not inside `PYTHONDEBUG`), as written
-        // in capitals: one of the words of those files.
+        // in capitals: one of the words of those files. A name that is
+        // not one word (an alias such as `app-debug`) is looked for in
+        // their texts.
         let words = &self.tree_says().deploy_words;
-        names
-            .iter()
-            .any(|n| words.contains(n.to_ascii_uppercase().as_str()))
+        let is_word =
+            |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        names.iter().any(|n| {
+            let upper = n.to_ascii_uppercase();
+            if is_word(&upper) {
+                words.contains(upper.as_str())
+            } else {
+                self.deploy_texts_name(&upper)
+            }
+        })
+    }
+
+    /// A deploy file's text holds `upper` with no letter, digit or `_`
+    /// on either side.
+    fn deploy_texts_name(&self, upper: &str) -> bool {
+        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        self.files.values().any(|f| {
+            is_deploy_kind(f.input.kind) && {
+                let text = f.input.text.as_bytes();
+                memchr::memmem::find_iter(text, upper.as_bytes()).any(|at| {
+                    !word(at.checked_sub(1).and_then(|i| text.get(i)))
+                        && !word(text.get(at + upper.len()))
+                })
+            }
+        })
     }
 
     /// Some launcher or server configuration names a logging

@@ -1323,6 +1323,7 @@ pub fn from_manifest(path: &Path, objects: &[kube::Object<'_>], out: &mut Stated
         }
         if !selector.is_empty() {
             out.services.push(super::ports::ServicePorts {
+                file: std::sync::Arc::from(path),
                 namespace: o.namespace.clone(),
                 selector,
                 targets,

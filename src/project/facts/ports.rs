@@ -31,6 +31,9 @@ pub struct PortClaim {
 /// A Service: the pods it selects and the ports it routes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServicePorts {
+    /// The manifest stating it (its nearness to a pod decides which
+    /// Services of a tree select it).
+    pub file: std::sync::Arc<std::path::Path>,
     pub namespace: Option<String>,
     pub selector: BTreeMap<String, String>,
     pub targets: Vec<PortClaim>,

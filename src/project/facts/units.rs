@@ -332,19 +332,14 @@ pub fn link<'a>(
         r.sort();
     }
     // Services by their first selector label, each list sorted by the
-    // Service's file (a Service that names no port adds nothing).
+    // Service's file.
     let mut services_by: FastMap<(&str, &str), Vec<(PathBuf, &ServicePorts)>> = FastMap::default();
     for s in services {
-        let file = s
-            .targets
-            .first()
-            .map(|t| &t.at.file)
-            .or_else(|| s.named_targets.first().map(|(_, at)| &at.file));
-        if let (Some((k, v)), Some(file)) = (s.selector.iter().next(), file) {
+        if let Some((k, v)) = s.selector.iter().next() {
             services_by
                 .entry((k.as_str(), v.as_str()))
                 .or_default()
-                .push((crate::project::key(file), s));
+                .push((crate::project::key(&s.file), s));
         }
     }
     for list in services_by.values_mut() {
@@ -459,7 +454,10 @@ fn unit_of(
                         |(k, _)| k,
                         &run_key,
                         |(_, s)| s.selects(namespace, labels),
-                        usize::MAX,
+                        // Bounded: a pod no Service near it selects (a
+                        // worker beside an API) must not try every
+                        // Service of a tree of copies.
+                        4096,
                     )
                 })
                 .collect();
