@@ -745,7 +745,7 @@ impl Key {
     }
 
     fn bytes(&self) -> &[u8] {
-        self.0.as_os_str().as_encoded_bytes()
+        b(&self.0)
     }
 }
 
@@ -939,9 +939,7 @@ fn spec_names(spec: &str, k: &Path) -> Option<String> {
 }
 
 /// A path's bytes, to look a key up without making one.
-fn b(path: &Path) -> &[u8] {
-    path.as_os_str().as_encoded_bytes()
-}
+use crate::paths::path_bytes as b;
 
 /// `compose.override.yaml` (or `.yml`, `docker-compose.override.*`):
 /// the file `docker compose` reads over the compose file beside it.
@@ -2268,15 +2266,12 @@ impl Project {
         // The unit of the Dockerfile holds its builds (looked up: asked
         // for each Dockerfile, a scan of every build was quadratic).
         let me = key(path);
-        let of_unit = self.units_of(&me).next().map(|u| &u.builds);
-        let scanned: Vec<&facts::images::Build>;
-        let mut builds: Box<dyn Iterator<Item = &facts::images::Build>> = match of_unit {
-            Some(builds) => Box::new(builds.iter()),
-            None => {
-                scanned = self.builds().filter(|b| b.dockerfile == me).collect();
-                Box::new(scanned.iter().copied())
-            }
+        let builds: Vec<&facts::images::Build> = match self.units_of(&me).next() {
+            Some(unit) => unit.builds.iter().collect(),
+            // A Dockerfile with no unit (none was made of it): scanned.
+            None => self.builds().filter(|b| b.dockerfile == me).collect(),
         };
+        let mut builds = builds.into_iter();
         let Some(first) = builds.next() else {
             return Vec::new();
         };
@@ -2641,7 +2636,7 @@ impl Project {
         };
         let mut out: Vec<(bool, EnvValue)> = self
             .files_within(within)
-            .filter_map(|f| Some((f, f.env.as_ref()?)))
+            .filter_map(|(_, f)| Some((f, f.env.as_ref()?)))
             .flat_map(|(f, env)| {
                 let production = f
                     .input
@@ -2668,21 +2663,24 @@ impl Project {
 
     /// The files whose key is `within` (a key) or below it, in path
     /// order: one stretch of the map, not every file tried.
-    fn files_within<'s>(&'s self, within: &Path) -> impl Iterator<Item = &'s FileFacts> + 's {
+    fn files_within<'s>(
+        &'s self,
+        within: &Path,
+    ) -> impl Iterator<Item = (&'s Key, &'s FileFacts)> + 's {
         let mut folder = b(within).to_vec();
         if !folder.is_empty() && !folder.ends_with(b"/") {
             folder.push(b'/');
         }
         let itself = (!folder.is_empty())
-            .then(|| self.files.get(b(within)))
+            .then(|| self.files.get_key_value(b(within)))
             .flatten()
-            .map(|f| &**f);
+            .map(|(k, f)| (k, &**f));
         let start: &[u8] = &folder;
         let below = self
             .files
             .range::<[u8], _>((std::ops::Bound::Included(start), std::ops::Bound::Unbounded))
             .take_while(move |(k, _)| k.bytes().starts_with(&folder))
-            .map(|(_, f)| &**f);
+            .map(|(k, f)| (k, &**f));
         itself.into_iter().chain(below)
     }
 
@@ -3096,15 +3094,9 @@ impl Project {
     /// supervisord files directly in `dir` whose name starts with
     /// `supervisor` and ends with `.conf`, sorted, with their `nodaemon`.
     pub fn supervisord_in(&self, dir: &Path) -> Vec<(PathBuf, bool)> {
-        // The files below `dir` follow `dir/` in byte order.
-        let mut prefix = key(dir).into_os_string();
-        prefix.push("/");
-        let start = Key::new(PathBuf::from(prefix.clone()));
-        let prefix = prefix.as_encoded_bytes();
-        self.files
-            .range(start..)
-            .take_while(|(k, _)| k.bytes().starts_with(prefix))
-            .filter(|(k, _)| !k.bytes()[prefix.len()..].contains(&b'/'))
+        let dir = key(dir);
+        self.files_within(&dir)
+            .filter(|(k, _)| k.fast_parent().map(b) == Some(b(&dir)))
             .filter(|(k, _)| {
                 k.fast_file_name()
                     .and_then(|n| n.to_str())
