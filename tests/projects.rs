@@ -319,3 +319,41 @@ fn copies_of_a_project_each_find_what_it_finds_alone() {
     }
     assert_eq!(together.len(), 3 * alone.len());
 }
+
+/// Services of one settings prefix in one tree (copies of the XR008
+/// fixture beside another service whose settings read `APP_` too) each
+/// find what they find alone: a variable is judged against the settings
+/// class nearest it, and counts as read elsewhere only when another file
+/// of that class's repository names it. Before, every finding named the
+/// first class of the prefix in the tree (another service's), a variable
+/// another service's files named was taken as read, and past a few
+/// hundred variables in the tree none was checked at all.
+#[test]
+fn services_of_one_settings_prefix_each_find_what_they_find_alone() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let project = common::root().join("fixtures/project");
+    let names = ["svc", "svc-2", "svc.old"];
+    for name in names {
+        copy_tree(&project.join("XR008.bad"), &tmp.path().join(name));
+    }
+    // Sorts before the copies: its class was the one every copy named.
+    copy_tree(&project.join("XR007.bad"), &tmp.path().join("other"));
+    for dir in names.iter().chain(&["other"]) {
+        let _ = std::fs::remove_file(tmp.path().join(dir).join("prodlint.toml"));
+    }
+    let alone = check(&tmp.path().join("svc"), &["--select", "XR008"]);
+    assert_eq!(
+        alone,
+        expected(&project.join("XR008.bad/expected.txt")).unwrap_or_default()
+    );
+    let together = check(tmp.path(), &["--select", "XR008"]);
+    for name in names {
+        let prefix = format!("{name}/");
+        let copy: Vec<String> = together
+            .iter()
+            .filter_map(|r| r.strip_prefix(&prefix))
+            .map(|r| r.replace(&format!(" -> {prefix}"), " -> "))
+            .collect();
+        assert_eq!(copy, alone, "{name}");
+    }
+}

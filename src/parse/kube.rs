@@ -342,6 +342,61 @@ pub struct Index {
     claims_by_name: std::sync::OnceLock<crate::hashing::FastMap<String, Vec<Option<String>>>>,
     /// `controllers` by (namespace, selector), built on first use.
     by_selector: std::sync::OnceLock<SelectorIndex>,
+    /// `services`, `autoscalers` and `budgets` by scope, built on first
+    /// use: a workload is looked up against the objects of the folders
+    /// above it only (checking every object for every workload made a
+    /// tree of many applications quadratic).
+    by_scope: std::sync::OnceLock<[ByScope; 3]>,
+}
+
+/// The objects of one list of the [`Index`] (their positions) by scope:
+/// those of no scope (the file itself), and the others by their folder's
+/// bytes without a trailing separator.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ByScope {
+    unscoped: Vec<usize>,
+    by_folder: crate::hashing::FastMap<Vec<u8>, Vec<usize>>,
+}
+
+impl ByScope {
+    fn of<'s>(scopes: impl Iterator<Item = &'s Scope>) -> ByScope {
+        let mut by = ByScope::default();
+        for (i, scope) in scopes.enumerate() {
+            match scope {
+                None => by.unscoped.push(i),
+                Some(s) => {
+                    let s = s.as_os_str().as_encoded_bytes();
+                    let s = s.strip_suffix(b"/").unwrap_or(s);
+                    by.by_folder.entry(s.to_vec()).or_default().push(i);
+                }
+            }
+        }
+        by
+    }
+
+    /// Whether `hit` holds for an object (by position, of `all`) whose
+    /// scope may apply to a workload at `at`: the unscoped ones, and
+    /// those of the empty folder, of each folder above `at` and of `at`
+    /// itself (a superset of what [`in_scope`] accepts, which `hit`
+    /// checks); every object when `at` is unknown (or off Unix, where
+    /// paths are not compared by bytes).
+    fn any(&self, at: Option<&std::path::Path>, all: usize, hit: impl Fn(usize) -> bool) -> bool {
+        let Some(at) = at.filter(|_| cfg!(unix)) else {
+            return (0..all).any(hit);
+        };
+        let a = at.as_os_str().as_encoded_bytes();
+        let folders = a
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'/')
+            .map(|(i, _)| a.get(..i).unwrap_or_default())
+            .chain([a]);
+        let scoped = std::iter::once(&b""[..])
+            .chain(folders)
+            .filter_map(|f| self.by_folder.get(f))
+            .flatten();
+        self.unscoped.iter().chain(scoped).any(|&i| hit(i))
+    }
 }
 
 /// How many controllers of one selector are looked at for a workload: a
@@ -435,6 +490,7 @@ impl Index {
 
     /// Adds the objects of a file of the application folder `scope`.
     pub fn add_in(&mut self, objects: &[Object<'_>], scope: Scope) {
+        self.by_scope = std::sync::OnceLock::new();
         for w in workloads(objects) {
             if !matches!(
                 w.kind(),
@@ -533,19 +589,38 @@ impl Index {
     /// Whether a Service selects the workload, declared in the folder
     /// `at` (canonical, when known).
     pub fn has_service_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
-        self.services.iter().any(|(ns, sel, scope)| {
-            in_scope(scope, at)
-                && same_namespace(ns, &w.object.namespace)
-                && selects(sel, &w.labels)
+        let services = &self.scoped()[0];
+        services.any(at, self.services.len(), |i| {
+            self.services.get(i).is_some_and(|(ns, sel, scope)| {
+                in_scope(scope, at)
+                    && same_namespace(ns, &w.object.namespace)
+                    && selects(sel, &w.labels)
+            })
         })
     }
 
     pub fn has_autoscaler_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
-        self.autoscalers.iter().any(|(ns, kind, name, scope)| {
-            in_scope(scope, at)
-                && same_namespace(ns, &w.object.namespace)
-                && kind == w.kind()
-                && name == w.object.name_text()
+        let autoscalers = &self.scoped()[1];
+        autoscalers.any(at, self.autoscalers.len(), |i| {
+            self.autoscalers
+                .get(i)
+                .is_some_and(|(ns, kind, name, scope)| {
+                    in_scope(scope, at)
+                        && same_namespace(ns, &w.object.namespace)
+                        && kind == w.kind()
+                        && name == w.object.name_text()
+                })
+        })
+    }
+
+    /// [`Index::by_scope`], built when first asked.
+    fn scoped(&self) -> &[ByScope; 3] {
+        self.by_scope.get_or_init(|| {
+            [
+                ByScope::of(self.services.iter().map(|s| &s.2)),
+                ByScope::of(self.autoscalers.iter().map(|a| &a.3)),
+                ByScope::of(self.budgets.iter().map(|b| &b.2)),
+            ]
         })
     }
 
@@ -624,10 +699,13 @@ impl Index {
     }
 
     pub fn has_budget_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
-        self.budgets.iter().any(|(ns, sel, scope)| {
-            in_scope(scope, at)
-                && same_namespace(ns, &w.object.namespace)
-                && selects(sel, &w.labels)
+        let budgets = &self.scoped()[2];
+        budgets.any(at, self.budgets.len(), |i| {
+            self.budgets.get(i).is_some_and(|(ns, sel, scope)| {
+                in_scope(scope, at)
+                    && same_namespace(ns, &w.object.namespace)
+                    && selects(sel, &w.labels)
+            })
         })
     }
 }
@@ -687,5 +765,49 @@ mod tests {
         assert!(!index.has_service_for(&w[1], None));
         assert!(looks_like_manifest(text));
         assert!(!looks_like_manifest("services:\n  kind: x\n"));
+    }
+
+    /// The objects of a folder apply to the workloads of that folder and
+    /// the folders below it, looked up by scope: the same answers as
+    /// checking every object's scope.
+    #[test]
+    fn scoped_objects_apply_below_their_folder_only() {
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers: [{name: web, image: api:1}]\n";
+        let y = yaml::parse(deployment);
+        let objs = objects(&y);
+        let w = workloads(&objs);
+        let service = yaml::parse(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: api}\nspec:\n  scaleTargetRef: {kind: Deployment, name: api}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: api}\nspec:\n  selector:\n    matchLabels: {app: api}\n",
+        );
+        let service = objects(&service);
+        for (scope, at, applies) in [
+            ("/r/a", "/r/a/x.yaml", true),
+            ("/r/a/", "/r/a/b/x.yaml", true),
+            ("/r/a", "/r/a", true),
+            ("/r/a", "/r/ab/x.yaml", false),
+            ("/r/a", "/r/a-b/x.yaml", false),
+            ("/r/a/b", "/r/a/x.yaml", false),
+            ("", "/r/c/x.yaml", true),
+            ("/", "/r/c/x.yaml", true),
+        ] {
+            let mut index = Index::default();
+            index.add_in(&service, Some(std::path::PathBuf::from(scope)));
+            let at = Some(std::path::Path::new(at));
+            let found = (
+                index.has_service_for(&w[0], at),
+                index.has_autoscaler_for(&w[0], at),
+                index.has_budget_for(&w[0], at),
+            );
+            assert_eq!(found, (applies, applies, applies), "{scope} {at:?}");
+            // An unknown place: every object applies.
+            assert!(index.has_service_for(&w[0], None), "{scope}");
+        }
+        // Objects of the file itself apply wherever it is; added later,
+        // they are looked up too.
+        let mut index = Index::default();
+        index.add_in(&service, Some(std::path::PathBuf::from("/r/z")));
+        assert!(!index.has_service_for(&w[0], Some(std::path::Path::new("/r/a/x.yaml"))));
+        index.add(&service);
+        assert!(index.has_service_for(&w[0], Some(std::path::Path::new("/r/a/x.yaml"))));
     }
 }

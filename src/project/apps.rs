@@ -60,7 +60,8 @@ pub struct App {
 pub struct Apps {
     modules: BTreeMap<PathBuf, Module>,
     /// Module keys by the name they are imported by (a file's stem, a
-    /// package's folder name).
+    /// package's folder name), each list in the order of the keys' bytes
+    /// (for [`crate::paths::nearest`]).
     by_name: FastMap<String, Vec<PathBuf>>,
     /// Routes and includes by the app or router they are declared on
     /// (module key, name): (module key, index).
@@ -145,6 +146,9 @@ impl Apps {
                 apps.by_name.entry(n).or_default().push(k.clone());
             }
         }
+        for ks in apps.by_name.values_mut() {
+            ks.sort_by(|a, b| crate::paths::path_bytes(a).cmp(crate::paths::path_bytes(b)));
+        }
         let mut routes_on: FastMap<(PathBuf, String), Vec<(PathBuf, usize)>> = FastMap::default();
         let mut includes_on: FastMap<(PathBuf, String), Vec<(PathBuf, usize)>> = FastMap::default();
         for (k, m) in &apps.modules {
@@ -214,16 +218,23 @@ impl Apps {
         let tail_file = format!("/{}.py", parts.join("/"));
         let tail_init = format!("/{}/__init__.py", parts.join("/"));
         let from_text = from.to_string_lossy();
-        self.by_name
-            .get(*name)?
-            .iter()
-            // Bounded: a crafted tree of thousands of same-named modules
-            // must not make every reference cost a pass over all of them.
-            .take(MAX_CANDIDATES)
-            .filter(|k| {
+        // The namesakes that fit nearest `from` (most leading folders
+        // shared), found outward from where `from` sorts: many copies of
+        // one service must not try every copy's module for every
+        // reference. Bounded, so that a crafted tree of thousands of
+        // same-named modules costs no pass over all of them either. The
+        // most leading bytes shared, below, is always among them.
+        let (_, near) = crate::paths::nearest(
+            self.by_name.get(*name)?,
+            |k| k,
+            from,
+            |k| {
                 let t = k.to_string_lossy();
                 t.ends_with(&tail_file) || t.ends_with(&tail_init)
-            })
+            },
+            MAX_CANDIDATES,
+        );
+        near.into_iter()
             .max_by_key(|k| {
                 let t = k.to_string_lossy();
                 let shared = t

@@ -815,6 +815,12 @@ struct TreeSays {
     /// The words (runs of letters, digits and `_`) of the deploy files
     /// that hold no small letter: the variable names they may set.
     deploy_words: crate::hashing::FastSet<Box<str>>,
+    /// The keys of the ConfigMaps and Secrets by kind and name, each key
+    /// once: every manifest defining one of that name counts (a tree of
+    /// many copies of a service defines it once in each, and a run's
+    /// `envFrom:` looked through every file was quadratic).
+    env_objects:
+        crate::hashing::FastMap<&'static str, crate::hashing::FastMap<String, Vec<String>>>,
 }
 
 /// The map key of a path.
@@ -832,6 +838,10 @@ type Served = (
     crate::hashing::FastMap<PathBuf, Vec<String>>,
     crate::hashing::FastMap<(String, PathBuf), Vec<(PathBuf, String)>>,
 );
+
+/// Namesakes of a launched module looked at: all of them, once per spec,
+/// up to this many; past it (a crafted tree) this many per launch.
+const MAX_LAUNCHED_NAMESAKES: usize = 4096;
 
 fn served_modules(
     apps: &BTreeSet<(String, PathBuf)>,
@@ -858,6 +868,7 @@ fn served_modules(
     for ks in by_name.values_mut() {
         ks.sort();
     }
+    let mut answering: crate::hashing::FastMap<&str, Vec<(&Key, String)>> = Default::default();
     let mut served: crate::hashing::FastMap<PathBuf, Vec<String>> = Default::default();
     let mut by_spec: crate::hashing::FastMap<(String, PathBuf), Vec<(PathBuf, String)>> =
         Default::default();
@@ -870,31 +881,69 @@ fn served_modules(
         };
         let namesakes = [format!("{last}.py"), format!("{last}/__init__.py")];
         let namesakes = namesakes.iter().filter_map(|n| by_name.get(n));
-        // The modules below the launcher's folder answer first (found by
-        // a binary search of the sorted namesakes: many copies of one
-        // service must not try every copy's module for every launch).
-        let mut matches: Vec<(&Key, String)> = namesakes
-            .clone()
-            .flat_map(|ks| crate::paths::within_folder(ks, dir, |k| k.bytes()).take(4096))
-            .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
-            .collect();
-        if matches.is_empty() {
-            // Else the nearest that answer (a launch in `deploy/` serving
-            // `app/main.py` beside it), as units take the nearest runs:
-            // bounded, so that thousands of same-named modules and
-            // launches do not cost their product.
-            let found: Vec<crate::paths::Nearest<'_, &Key>> = namesakes
-                .map(|ks| {
-                    crate::paths::nearest(ks, |k| k, dir, |k| spec_names(spec, k).is_some(), 4096)
+        let mut matches: Vec<(&Key, String)>;
+        if namesakes.clone().map(Vec::len).sum::<usize>() <= MAX_LAUNCHED_NAMESAKES {
+            // The namesakes that answer a spec, found once per spec: a
+            // tree of many copies of a service launches each spec in
+            // every copy, and a spec no module near its launch answers
+            // tried every copy's namesakes for each launch.
+            let answers = answering.entry(spec.as_str()).or_insert_with(|| {
+                let mut a: Vec<(&Key, String)> = namesakes
+                    .flat_map(|ks| ks.iter())
+                    .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
+                    .collect();
+                a.sort_by(|x, y| x.0.bytes().cmp(y.0.bytes()));
+                a
+            });
+            // The modules below the launcher's folder answer first, else
+            // the nearest (a launch in `deploy/` serving `app/main.py`
+            // beside it), as units take the nearest runs.
+            matches = crate::paths::within_folder(answers, dir, |(k, _)| k.bytes())
+                .cloned()
+                .collect();
+            if matches.is_empty() {
+                let (_, near) = crate::paths::nearest(
+                    answers,
+                    |(k, _)| k,
+                    dir,
+                    |_| true,
+                    MAX_LAUNCHED_NAMESAKES,
+                );
+                matches = near.into_iter().cloned().collect();
+            }
+        } else {
+            // More namesakes than that (a crafted tree): each launch looks
+            // at a bounded number of them, those below its folder first.
+            matches = namesakes
+                .clone()
+                .flat_map(|ks| {
+                    crate::paths::within_folder(ks, dir, |k| k.bytes()).take(MAX_LAUNCHED_NAMESAKES)
                 })
+                .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
                 .collect();
-            let best = found.iter().filter_map(|(level, _)| *level).max();
-            matches = found
-                .iter()
-                .filter(|(level, _)| level.is_some() && *level == best)
-                .flat_map(|(_, ks)| ks.iter())
-                .filter_map(|k| spec_names(spec, k).map(|name| (**k, name)))
-                .collect();
+            if matches.is_empty() {
+                // Else the nearest that answer: bounded, so that thousands
+                // of same-named modules and launches do not cost their
+                // product.
+                let found: Vec<crate::paths::Nearest<'_, &Key>> = namesakes
+                    .map(|ks| {
+                        crate::paths::nearest(
+                            ks,
+                            |k| k,
+                            dir,
+                            |k| spec_names(spec, k).is_some(),
+                            MAX_LAUNCHED_NAMESAKES,
+                        )
+                    })
+                    .collect();
+                let best = found.iter().filter_map(|(level, _)| *level).max();
+                matches = found
+                    .iter()
+                    .filter(|(level, _)| level.is_some() && *level == best)
+                    .flat_map(|(_, ks)| ks.iter())
+                    .filter_map(|k| spec_names(spec, k).map(|name| (**k, name)))
+                    .collect();
+            }
         }
         // In key order: the same served list whatever the set's order.
         matches.sort_by(|a, b| a.0.cmp(b.0));
@@ -2603,6 +2652,14 @@ impl Project {
                 if let Some(at) = f.traced {
                     says.traced.push(facts::Loc::new(&f.input.path, at));
                 }
+                for (kind, name, held) in &f.stated.env_objects {
+                    says.env_objects
+                        .entry(kind)
+                        .or_default()
+                        .entry(name.clone())
+                        .or_default()
+                        .extend(held.iter().cloned());
+                }
                 if is_deploy_kind(f.input.kind) {
                     says.deploy_words.extend(
                         f.input
@@ -2612,6 +2669,10 @@ impl Project {
                             .map(Box::from),
                     );
                 }
+            }
+            for keys in says.env_objects.values_mut().flat_map(|m| m.values_mut()) {
+                keys.sort_unstable();
+                keys.dedup();
             }
             says
         })
@@ -2711,18 +2772,8 @@ impl Project {
                     keys.extend(env.iter().map(|(k, _, _)| k.clone()));
                 }
                 facts::images::EnvFrom::Object { kind, name } => {
-                    let mut found = false;
-                    for f in self.files.values() {
-                        for (k, n, held) in &f.stated.env_objects {
-                            if k == kind && n == name {
-                                found = true;
-                                keys.extend(held.iter().cloned());
-                            }
-                        }
-                    }
-                    if !found {
-                        return None;
-                    }
+                    let held = self.tree_says().env_objects.get(kind)?.get(name)?;
+                    keys.extend(held.iter().cloned());
                 }
             }
         }
@@ -2773,20 +2824,64 @@ impl Project {
             .map(|f| (&*f.input.path, &f.input.text))
     }
 
-    /// Code or a command of the project other than `except` names `word`
-    /// (a Python module, a Dockerfile, a server configuration, a script):
-    /// something besides the settings may read that variable.
-    pub fn mentions(&self, word: &str, except: &Path) -> bool {
-        let except = key(except);
-        let finder = memchr::memmem::Finder::new(word.as_bytes());
-        self.files.iter().any(|(k, f)| {
-            *k.0 != *except
-                && !matches!(
-                    f.input.kind,
-                    FileKind::Env | FileKind::DockerIgnore | FileKind::Dependencies
-                )
-                && finder.find(f.input.text.as_bytes()).is_some()
-        })
+    /// For each of `words`, the files of the project whose text holds it
+    /// (code or a command: not an env, ignore or dependency file), in key
+    /// order, found in one pass over the texts: something besides the
+    /// settings may read that variable there. A search of every text per
+    /// word cost a pass over the tree for each, and was bounded to a few
+    /// hundred words a tree, which a tree of many services runs past.
+    /// `None` for a word when that could not be told (the matches ran
+    /// past their bound, a crafted tree): take it as held.
+    pub fn files_holding(&self, words: &[&str]) -> Vec<Option<Vec<&Key>>> {
+        let unknown = || vec![None; words.len()];
+        // Each word once (an empty one is in every text).
+        let mut distinct: crate::hashing::FastMap<&str, usize> = Default::default();
+        for w in words.iter().filter(|w| !w.is_empty()) {
+            let next = distinct.len();
+            distinct.entry(w).or_insert(next);
+        }
+        let mut patterns = vec![""; distinct.len()];
+        for (w, &i) in &distinct {
+            if let Some(p) = patterns.get_mut(i) {
+                *p = w;
+            }
+        }
+        if patterns.is_empty() {
+            return unknown();
+        }
+        let Ok(ac) = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&patterns)
+        else {
+            return unknown();
+        };
+        let mut holders: Vec<Vec<&Key>> = vec![Vec::new(); patterns.len()];
+        // Overlapping matches (a word inside another) are bounded by the
+        // text times the words nested at one place: bounded here too.
+        let mut budget: usize = 1 << 24;
+        for (k, f) in &self.files {
+            if matches!(
+                f.input.kind,
+                FileKind::Env | FileKind::DockerIgnore | FileKind::Dependencies
+            ) {
+                continue;
+            }
+            for m in ac.find_overlapping_iter(f.input.text.as_bytes()) {
+                let Some(left) = budget.checked_sub(1) else {
+                    return unknown();
+                };
+                budget = left;
+                if let Some(h) = holders.get_mut(m.pattern().as_usize())
+                    && h.last() != Some(&k)
+                {
+                    h.push(k);
+                }
+            }
+        }
+        words
+            .iter()
+            .map(|w| Some(holders.get(*distinct.get(w)?)?.clone()))
+            .collect()
     }
 
     /// A deploy file (Dockerfile, compose file, manifest, launcher)

@@ -17,9 +17,17 @@ declare_rule! {
     /// `env=` (v1) replaces the prefixed name. Silent for a prefix shorter
     /// than three characters or without a separator (`_`), for nested
     /// names (`APP_DB__HOST`, `env_nested_delimiter`), and for a variable
-    /// that code or a command of the project names elsewhere (an
+    /// that code or a command of the repository names elsewhere (an
     /// `os.environ["APP_…"]` read, a `$APP_PORT` in a command): something
     /// else may read it.
+    ///
+    /// In a tree of many services (a monorepo, several checkouts) each
+    /// variable is judged against the settings class of its prefix
+    /// nearest it (the one the finding points to), and only the files of
+    /// that class's repository (the folder holding `.github`, else the
+    /// folder above its package) count as naming it elsewhere: another
+    /// service that happens to use the same name reads none of this
+    /// one's variables.
     ///
     /// ## Why it matters in production
     /// pydantic-settings ignores variables no field reads. A misspelt
@@ -121,9 +129,10 @@ impl Rule for SettingNameUnknown {
             .iter()
             .map(|names| names.iter().map(|(n, _)| n.to_ascii_uppercase()).collect())
             .collect();
-        // Bounded: each candidate is looked for in the project's texts.
-        let mut budget = 256usize;
+        // The candidates, then the files naming each (one pass over the
+        // project's texts for all of them).
         let mut seen = BTreeSet::new();
+        let mut candidates: Vec<(String, String, Loc, usize)> = Vec::new();
         for (key, at) in keys {
             let upper = key.to_ascii_uppercase();
             let Some(pi) = prefixes
@@ -132,7 +141,7 @@ impl Rule for SettingNameUnknown {
             else {
                 continue;
             };
-            let (prefix, classes) = &prefixes[pi];
+            let prefix = &prefixes[pi].0;
             if upper.len() == prefix.len() || upper[prefix.len()..].contains("__") {
                 continue;
             }
@@ -148,13 +157,37 @@ impl Rule for SettingNameUnknown {
             if matched || !seen.insert(at.clone()) {
                 continue;
             }
-            let Some(left) = budget.checked_sub(1) else {
-                return;
+            candidates.push((key, upper, at, pi));
+        }
+        let model = cx.project.app_model();
+        let words: Vec<&str> = candidates.iter().map(|c| c.0.as_str()).collect();
+        let holders = cx.project.files_holding(&words);
+        // Each prefix's classes in the order of their modules' bytes: the
+        // nearest class of a variable is found from where its file sorts.
+        for (_, classes) in &mut prefixes {
+            classes
+                .sort_by(|a, b| crate::paths::path_bytes(a.0).cmp(crate::paths::path_bytes(b.0)));
+        }
+        for ((key, upper, at, pi), holding) in candidates.iter().zip(&holders) {
+            let (prefix, classes) = &prefixes[*pi];
+            let own = crate::project::key(&at.file);
+            // The class of the prefix nearest the variable (a tree of many
+            // services, each with its own class of that prefix), and the
+            // repository it is in.
+            let (_, near) = crate::paths::nearest(classes, |c| c.0, &own, |_| true, 4096);
+            let Some(&&(module, class)) = near.first() else {
+                continue;
             };
-            budget = left;
-            if cx.project.mentions(&key, &at.file) {
+            let repo = model.repo_of(module);
+            // Named by another file of that repository: read there, maybe.
+            let named_elsewhere = holding.as_ref().is_none_or(|files| {
+                crate::paths::within_folder(files, &repo, |f| crate::paths::path_bytes(f))
+                    .any(|f| crate::paths::path_bytes(f) != crate::paths::path_bytes(&own))
+            });
+            if named_elsewhere {
                 continue;
             }
+            let names = &known_of[*pi];
             let nearest = names
                 .iter()
                 .map(|(n, cs)| {
@@ -164,13 +197,12 @@ impl Rule for SettingNameUnknown {
                         n.to_ascii_uppercase()
                     }
                 })
-                .min_by_key(|n| (distance(&upper, &n.to_ascii_uppercase()), n.clone()))
-                .filter(|n| distance(&upper, &n.to_ascii_uppercase()) <= 3);
-            let (module, class) = classes[0];
+                .min_by_key(|n| (distance(upper, &n.to_ascii_uppercase()), n.clone()))
+                .filter(|n| distance(upper, &n.to_ascii_uppercase()) <= 3);
             let b = out
                 .report(
                     &Self::META,
-                    &at,
+                    at,
                     format!(
                         "`{key}` carries the settings' prefix `{}` but no field of `{}` reads it: pydantic-settings ignores it, and the app keeps the field's default{}",
                         class.prefix.as_deref().unwrap_or(prefix),
