@@ -839,8 +839,8 @@ type Served = (
     crate::hashing::FastMap<(String, PathBuf), Vec<(PathBuf, String)>>,
 );
 
-/// Namesakes of a launched module looked at: all of them, once per spec,
-/// up to this many; past it (a crafted tree) this many per launch.
+/// Namesakes of a launched module looked at per launch once the specs'
+/// own searches (all namesakes, once per spec) have used their bound.
 const MAX_LAUNCHED_NAMESAKES: usize = 4096;
 
 fn served_modules(
@@ -869,6 +869,7 @@ fn served_modules(
         ks.sort();
     }
     let mut answering: crate::hashing::FastMap<&str, Vec<(&Key, String)>> = Default::default();
+    let mut answering_budget: usize = 1 << 20;
     let mut served: crate::hashing::FastMap<PathBuf, Vec<String>> = Default::default();
     let mut by_spec: crate::hashing::FastMap<(String, PathBuf), Vec<(PathBuf, String)>> =
         Default::default();
@@ -882,19 +883,25 @@ fn served_modules(
         let namesakes = [format!("{last}.py"), format!("{last}/__init__.py")];
         let namesakes = namesakes.iter().filter_map(|n| by_name.get(n));
         let mut matches: Vec<(&Key, String)>;
-        if namesakes.clone().map(Vec::len).sum::<usize>() <= MAX_LAUNCHED_NAMESAKES {
-            // The namesakes that answer a spec, found once per spec: a
-            // tree of many copies of a service launches each spec in
-            // every copy, and a spec no module near its launch answers
-            // tried every copy's namesakes for each launch.
-            let answers = answering.entry(spec.as_str()).or_insert_with(|| {
-                let mut a: Vec<(&Key, String)> = namesakes
-                    .flat_map(|ks| ks.iter())
-                    .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
-                    .collect();
-                a.sort_by(|x, y| x.0.bytes().cmp(y.0.bytes()));
-                a
-            });
+        let count = namesakes.clone().map(Vec::len).sum::<usize>();
+        // The namesakes that answer a spec, found once per spec: a tree
+        // of many copies of a service launches each spec in every copy,
+        // and a spec no module near its launch answers tried every copy's
+        // namesakes for each launch. Bounded over all specs (a crafted
+        // tree of many specs and many namesakes).
+        if !answering.contains_key(spec.as_str())
+            && let Some(left) = answering_budget.checked_sub(count)
+        {
+            answering_budget = left;
+            let mut a: Vec<(&Key, String)> = namesakes
+                .clone()
+                .flat_map(|ks| ks.iter())
+                .filter_map(|k| spec_names(spec, k).map(|name| (*k, name)))
+                .collect();
+            a.sort_by(|x, y| x.0.bytes().cmp(y.0.bytes()));
+            answering.insert(spec.as_str(), a);
+        }
+        if let Some(answers) = answering.get(spec.as_str()) {
             // The modules below the launcher's folder answer first, else
             // the nearest (a launch in `deploy/` serving `app/main.py`
             // beside it), as units take the nearest runs.
@@ -912,8 +919,8 @@ fn served_modules(
                 matches = near.into_iter().cloned().collect();
             }
         } else {
-            // More namesakes than that (a crafted tree): each launch looks
-            // at a bounded number of them, those below its folder first.
+            // Past that bound each launch looks at a bounded number of
+            // them, those below its folder first.
             matches = namesakes
                 .clone()
                 .flat_map(|ks| {

@@ -124,7 +124,18 @@ impl Rule for SettingNameUnknown {
             }
         }
         // The names of each prefix's fields, made once.
-        let known_of: Vec<Vec<(String, bool)>> = prefixes.iter().map(|(_, c)| known(c)).collect();
+        // Each name once: many services of one prefix (copies of one)
+        // declare the same fields, and every finding's suggestion is
+        // measured against each name.
+        let known_of: Vec<Vec<(String, bool)>> = prefixes
+            .iter()
+            .map(|(_, c)| {
+                let mut names = known(c);
+                names.sort_unstable();
+                names.dedup();
+                names
+            })
+            .collect();
         let exact: Vec<crate::hashing::FastSet<String>> = known_of
             .iter()
             .map(|names| names.iter().map(|(n, _)| n.to_ascii_uppercase()).collect())
