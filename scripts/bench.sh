@@ -192,3 +192,19 @@ ma=$(peak_kib "$prodlint" check --no-config --select ALL --fail-on never --forma
 echo
 echo "500 and 1000 copies of fixtures/demo in one tree"
 awk -v t1="$th" -v m1="$mh" -v t2="$ta" -v m2="$ma" 'BEGIN { printf "500 copies %.4fs %.0f MiB, 1000 copies %.4fs %.0f MiB: %.2fx the time, %.2fx the memory (n log n: about 2x)\n", t1, m1 / 1024, t2, m2 / 1024, t2 / t1, m2 / m1 }'
+
+# Many services alike (the project fixtures: 501 files, dozens of small
+# services, each with its settings, launches and manifests) copied 50
+# and 100 times: imports, launched specs, Kubernetes objects and XR008's
+# variables must not be tried against every copy's.
+services=$(mktemp -d)
+trap 'rm -f "$list"; rm -rf "$tenx" "$copies" "$services"' EXIT
+mkdir "$services/half" "$services/all"
+for i in $(seq 50); do cp -r fixtures/project "$services/half/p$i"; done
+cp -r "$services/half"/. "$services/all/"
+for i in $(seq 51 100); do cp -r fixtures/project "$services/all/p$i"; done
+th=$(median_of "$prodlint" check --no-config --select ALL --fail-on never --format json "$services/half")
+ta=$(median_of "$prodlint" check --no-config --select ALL --fail-on never --format json "$services/all")
+echo
+echo "50 and 100 copies of fixtures/project in one tree"
+awk -v t1="$th" -v t2="$ta" 'BEGIN { printf "50 copies %.4fs, 100 copies %.4fs: %.2fx the time (n log n: about 2x)\n", t1, t2, t2 / t1 }'
