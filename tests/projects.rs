@@ -307,16 +307,7 @@ fn copies_of_a_project_each_find_what_it_finds_alone() {
     let alone = check(&tmp.path().join("svc"), &["--select", "ALL"]);
     assert!(alone.iter().any(|r| r.contains(" XR002")), "{alone:#?}");
     let together = check(tmp.path(), &["--select", "ALL"]);
-    for name in names {
-        let prefix = format!("{name}/");
-        let copy: Vec<String> = together
-            .iter()
-            .filter_map(|r| r.strip_prefix(&prefix))
-            // Related places are named from the tree's root too.
-            .map(|r| r.replace(&format!(" -> {prefix}"), " -> "))
-            .collect();
-        assert_eq!(copy, alone, "{name}");
-    }
+    each_copy_finds(&together, &names, &alone);
     assert_eq!(together.len(), 3 * alone.len());
 }
 
@@ -347,11 +338,18 @@ fn services_of_one_settings_prefix_each_find_what_they_find_alone() {
         expected(&project.join("XR008.bad/expected.txt")).unwrap_or_default()
     );
     let together = check(tmp.path(), &["--select", "XR008"]);
+    each_copy_finds(&together, &names, &alone);
+}
+
+/// The rows of `together` (a check of the tree holding the copies
+/// `names`) in each copy are `alone`'s (a check of one copy).
+fn each_copy_finds(together: &[String], names: &[&str], alone: &[String]) {
     for name in names {
         let prefix = format!("{name}/");
         let copy: Vec<String> = together
             .iter()
             .filter_map(|r| r.strip_prefix(&prefix))
+            // Related places are named from the tree's root too.
             .map(|r| r.replace(&format!(" -> {prefix}"), " -> "))
             .collect();
         assert_eq!(copy, alone, "{name}");

@@ -589,14 +589,7 @@ impl Index {
     /// Whether a Service selects the workload, declared in the folder
     /// `at` (canonical, when known).
     pub fn has_service_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
-        let services = &self.scoped()[0];
-        services.any(at, self.services.len(), |i| {
-            self.services.get(i).is_some_and(|(ns, sel, scope)| {
-                in_scope(scope, at)
-                    && same_namespace(ns, &w.object.namespace)
-                    && selects(sel, &w.labels)
-            })
-        })
+        selector_applies(&self.services, &self.scoped()[0], w, at)
     }
 
     pub fn has_autoscaler_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
@@ -699,15 +692,26 @@ impl Index {
     }
 
     pub fn has_budget_for(&self, w: &Workload<'_>, at: Option<&std::path::Path>) -> bool {
-        let budgets = &self.scoped()[2];
-        budgets.any(at, self.budgets.len(), |i| {
-            self.budgets.get(i).is_some_and(|(ns, sel, scope)| {
-                in_scope(scope, at)
-                    && same_namespace(ns, &w.object.namespace)
-                    && selects(sel, &w.labels)
-            })
-        })
+        selector_applies(&self.budgets, &self.scoped()[2], w, at)
     }
+}
+
+/// Whether an object of `objects` (Services or disruption budgets: a
+/// namespace, a label selector and a scope each), looked up through
+/// `by_scope`, applies to workload `w` declared at `at`.
+fn selector_applies(
+    objects: &[(Option<String>, BTreeMap<String, String>, Scope)],
+    by_scope: &ByScope,
+    w: &Workload<'_>,
+    at: Option<&std::path::Path>,
+) -> bool {
+    by_scope.any(at, objects.len(), |i| {
+        objects.get(i).is_some_and(|(ns, sel, scope)| {
+            in_scope(scope, at)
+                && same_namespace(ns, &w.object.namespace)
+                && selects(sel, &w.labels)
+        })
+    })
 }
 
 /// A YAML text that declares Kubernetes objects: `apiVersion:` and
