@@ -339,6 +339,8 @@ fn services_of_one_settings_prefix_each_find_what_they_find_alone() {
     );
     let together = check(tmp.path(), &["--select", "XR008"]);
     each_copy_finds(&together, &names, &alone);
+    // The other service has no such variable of its own.
+    assert_eq!(together.len(), 3 * alone.len(), "{together:#?}");
 }
 
 /// The rows of `together` (a check of the tree holding the copies

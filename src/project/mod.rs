@@ -2839,7 +2839,7 @@ impl Project {
     /// hundred words a tree, which a tree of many services runs past.
     /// `None` for a word when that could not be told (the matches ran
     /// past their bound, a crafted tree): take it as held.
-    pub fn files_holding(&self, words: &[&str]) -> Vec<Option<Vec<&Key>>> {
+    pub fn files_holding(&self, words: &[&str]) -> Vec<Option<std::rc::Rc<[&Key]>>> {
         let unknown = || vec![None; words.len()];
         // Each word once (an empty one is in every text).
         let mut distinct: crate::hashing::FastMap<&str, usize> = Default::default();
@@ -2885,9 +2885,12 @@ impl Project {
                 }
             }
         }
+        // Shared by the words' occurrences (copies of a service set each
+        // variable once a copy, and each copy's files hold it).
+        let holders: Vec<std::rc::Rc<[&Key]>> = holders.into_iter().map(Into::into).collect();
         words
             .iter()
-            .map(|w| Some(holders.get(*distinct.get(w)?)?.clone()))
+            .map(|w| Some(std::rc::Rc::clone(holders.get(*distinct.get(w)?)?)))
             .collect()
     }
 

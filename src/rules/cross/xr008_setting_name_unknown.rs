@@ -21,13 +21,16 @@ declare_rule! {
     /// `os.environ["APP_…"]` read, a `$APP_PORT` in a command): something
     /// else may read it.
     ///
-    /// In a tree of many services (a monorepo, several checkouts) each
-    /// variable is judged against the settings class of its prefix
-    /// nearest it (the one the finding points to), and only the files of
-    /// that class's repository (the folder holding `.github`, else the
-    /// folder above its package) count as naming it elsewhere: another
-    /// service that happens to use the same name reads none of this
-    /// one's variables.
+    /// In a tree of many services (a monorepo, several checkouts) the
+    /// finding names the first class of the prefix in the repository
+    /// holding the variable (the folder holding `.github`, else the
+    /// folder above a class's package; the first class of the prefix when
+    /// no such repository holds it), and a file counts as naming the
+    /// variable elsewhere when it is in that class's repository, in one
+    /// holding the variable, or in none of the prefix's: another service
+    /// that happens to use the same name reads none of this one's
+    /// variables. A field of any class of the prefix still counts as
+    /// reading it.
     ///
     /// ## Why it matters in production
     /// pydantic-settings ignores variables no field reads. A misspelt
@@ -173,27 +176,71 @@ impl Rule for SettingNameUnknown {
         let model = cx.project.app_model();
         let words: Vec<&str> = candidates.iter().map(|c| c.0.as_str()).collect();
         let holders = cx.project.files_holding(&words);
-        // Each prefix's classes in the order of their modules' bytes: the
-        // nearest class of a variable is found from where its file sorts.
-        for (_, classes) in &mut prefixes {
-            classes
-                .sort_by(|a, b| crate::paths::path_bytes(a.0).cmp(crate::paths::path_bytes(b.0)));
+        // Per prefix, the repository of each class (the folder holding
+        // `.github`, else the folder above its package) with the first
+        // class there: a tree of many services (copies of one) holds a
+        // class of the prefix in each.
+        let repos_of: Vec<crate::hashing::FastMap<std::path::PathBuf, usize>> = prefixes
+            .iter()
+            .map(|(_, classes)| {
+                let mut repos = crate::hashing::FastMap::default();
+                for (i, (module, _)) in classes.iter().enumerate() {
+                    repos.entry(model.repo_of(module)).or_insert(i);
+                }
+                repos
+            })
+            .collect();
+        let bytes = |p: &std::path::Path| crate::paths::path_bytes(p).to_vec();
+        // The files naming each word outside every repository of its
+        // prefix (a command at the tree's top), the first two: found once
+        // per word.
+        let mut free_of: crate::hashing::FastMap<&str, Vec<&crate::project::Key>> =
+            Default::default();
+        for ((key, _, _, pi), holding) in candidates.iter().zip(&holders) {
+            let (Some(files), Some(repos)) = (holding, repos_of.get(*pi)) else {
+                continue;
+            };
+            free_of.entry(key.as_str()).or_insert_with(|| {
+                files
+                    .iter()
+                    .copied()
+                    .filter(|f| !f.ancestors().skip(1).any(|a| repos.contains_key(a)))
+                    .take(2)
+                    .collect()
+            });
         }
         for ((key, upper, at, pi), holding) in candidates.iter().zip(&holders) {
             let (prefix, classes) = &prefixes[*pi];
             let own = crate::project::key(&at.file);
-            // The class of the prefix nearest the variable (a tree of many
-            // services, each with its own class of that prefix), and the
-            // repository it is in.
-            let (_, near) = crate::paths::nearest(classes, |c| c.0, &own, |_| true, 4096);
-            let Some(&&(module, class)) = near.first() else {
+            // The repositories of the prefix holding the variable's file,
+            // and the first class of them (else the first class of the
+            // prefix, as in a tree of one service whose variables sit
+            // beside its package): the class the finding names.
+            let mine: Vec<(&std::path::Path, usize)> = own
+                .ancestors()
+                .skip(1)
+                .filter_map(|a| Some((a, *repos_of.get(*pi)?.get(a)?)))
+                .collect();
+            let first = mine.iter().map(|(_, i)| *i).min().unwrap_or(0);
+            let Some(&(module, class)) = classes.get(first) else {
                 continue;
             };
+            // Named by another file of that class's repository, of the
+            // repositories holding the variable, or of none of the
+            // prefix's (not another service's): read there, maybe.
+            let own_bytes = bytes(&own);
+            let other = |f: &&crate::project::Key| crate::paths::path_bytes(f) != own_bytes;
             let repo = model.repo_of(module);
-            // Named by another file of that repository: read there, maybe.
             let named_elsewhere = holding.as_ref().is_none_or(|files| {
-                crate::paths::within_folder(files, &repo, |f| crate::paths::path_bytes(f))
-                    .any(|f| crate::paths::path_bytes(f) != crate::paths::path_bytes(&own))
+                let within = |folder: &std::path::Path| {
+                    crate::paths::within_folder(files, folder, |f| crate::paths::path_bytes(f))
+                        .any(other)
+                };
+                within(&repo)
+                    || mine.last().is_some_and(|(outer, _)| within(outer))
+                    || free_of
+                        .get(key.as_str())
+                        .is_some_and(|free| free.iter().any(other))
             });
             if named_elsewhere {
                 continue;
