@@ -190,7 +190,6 @@ impl Rule for SettingNameUnknown {
                 repos
             })
             .collect();
-        let bytes = |p: &std::path::Path| crate::paths::path_bytes(p).to_vec();
         // The files naming each word outside every repository of its
         // prefix (a command at the tree's top), the first two: found once
         // per word.
@@ -228,7 +227,7 @@ impl Rule for SettingNameUnknown {
             // Named by another file of that class's repository, of the
             // repositories holding the variable, or of none of the
             // prefix's (not another service's): read there, maybe.
-            let own_bytes = bytes(&own);
+            let own_bytes = crate::paths::path_bytes(&own);
             let other = |f: &&crate::project::Key| crate::paths::path_bytes(f) != own_bytes;
             let repo = model.repo_of(module);
             let named_elsewhere = holding.as_ref().is_none_or(|files| {
