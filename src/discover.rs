@@ -220,6 +220,9 @@ pub struct Candidate {
     /// its purpose is judged on the path below it. Shared by every file
     /// the walk of that folder finds.
     pub root: Option<std::sync::Arc<Path>>,
+    /// The walk saw a regular file here, not a link: it is read without
+    /// looking its path up twice (see [`crate::read::walked_bytes`]).
+    pub regular: bool,
 }
 
 /// How deep the walk goes below a folder named on the command line.
@@ -341,6 +344,7 @@ pub fn walk_with(
                     kind: classifier.kind(path),
                     explicit: true,
                     root: None,
+                    regular: false,
                 });
                 continue;
             }
@@ -495,6 +499,7 @@ fn walk_folder(
                 kind: Some(kind),
                 explicit: false,
                 root: Some(std::sync::Arc::clone(shared_root)),
+                regular: !t.is_symlink(),
             });
             ignore::WalkState::Continue
         })

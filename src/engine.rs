@@ -155,16 +155,34 @@ impl Unlintable {
 
 /// Reads a file with the loading guards: size, binary content, UTF-8.
 pub fn load(path: &Path, max_size: u64) -> Result<String, Unlintable> {
-    use crate::read::ReadError;
     match crate::read::bytes(path, max_size) {
         Ok(bytes) => decode(bytes, max_size),
-        Err(ReadError::TooLarge(n)) => Err(Unlintable::content(format!(
+        Err(e) => Err(unlintable(e, max_size)),
+    }
+}
+
+/// [`load`] for a file the walk found: one the walk saw as a regular
+/// file is opened without looking its path up first.
+pub fn load_candidate(c: &Candidate, max_size: u64) -> Result<String, Unlintable> {
+    if !c.regular {
+        return load(&c.path, max_size);
+    }
+    match crate::read::walked_bytes(&c.path, max_size) {
+        Ok(bytes) => decode(bytes, max_size),
+        Err(e) => Err(unlintable(e, max_size)),
+    }
+}
+
+/// Why a read failed, as the report says it.
+fn unlintable(e: crate::read::ReadError, max_size: u64) -> Unlintable {
+    match e {
+        crate::read::ReadError::TooLarge(n) => Unlintable::content(format!(
             "the file is {n} bytes, over the {max_size}-byte limit (`max-file-size`)"
-        ))),
-        Err(e) => Err(Unlintable {
+        )),
+        e => Unlintable {
             reason: e.to_string(),
             io_error: true,
-        }),
+        },
     }
 }
 
@@ -940,11 +958,21 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
     let mut all = candidates.to_vec();
     sort_by_path(&mut all, |c| &c.path);
     all.dedup_by(|a, b| a.path == b.path);
-    let (reports, errors, project) = lint_walked(&all, facts, Vec::new(), None, settings);
+    let (reports, errors, project) = lint_walked(&all, facts, Texts::default(), None, settings);
     for e in errors {
         eprintln!("prodlint: {e}");
     }
     (reports, project)
+}
+
+/// Texts the walk read for facts that hold none, by path, for the lints
+/// of those files to take rather than read them again.
+#[derive(Default)]
+struct Texts {
+    /// Of files that stand alone (linted beside the project's build).
+    alone: Vec<(PathBuf, crate::source::SharedText)>,
+    /// Of the other files (linted once the project is built).
+    later: Vec<(PathBuf, crate::source::SharedText)>,
 }
 
 /// The one scheduler, once the files are known and those with facts are
@@ -958,7 +986,7 @@ pub fn lint_project(candidates: &[Candidate], settings: &Settings) -> (Vec<FileR
 fn lint_walked(
     all: &[Candidate],
     facts: Vec<Box<crate::project::FileFacts>>,
-    texts: Vec<(PathBuf, crate::source::SharedText)>,
+    texts: Texts,
     above: Option<crate::project::load::Above>,
     settings: &Settings,
 ) -> (Vec<FileReport>, Vec<String>, Project) {
@@ -982,13 +1010,14 @@ fn lint_walked(
     let ((project, errors), reports) = rayon::join(
         || {
             let mut project = crate::project::load::finish(facts, all, above, max);
+            project.hand_texts(texts.later);
             crate::phases::report(|| "project linked".to_string());
             let errors = run_project_rules(&mut project, settings);
             crate::phases::report(|| "project rules run".to_string());
             (project, errors)
         },
         || {
-            let nothing = Project::handing(handed, texts);
+            let nothing = Project::handing(handed, texts.alone);
             alone
                 .par_iter()
                 // A project hook reports only where the project read
@@ -1204,12 +1233,13 @@ pub fn lint_paths_with(
                                     v.push(f);
                                 }
                             }
-                            // A file that stands alone is linted beside the
-                            // project's build: it takes this text rather
-                            // than reading the file again.
-                            Fed::Text(t) if stands_alone(&c) && text_budget.take(t.len()) => {
+                            // Its lint takes this text rather than reading
+                            // the file again: beside the project's build
+                            // for a file that stands alone, after it for
+                            // the others.
+                            Fed::Text(t) if text_budget.take(t.len()) => {
                                 if let Ok(mut v) = texts.lock() {
-                                    v.push((c.path.to_path_buf(), t));
+                                    v.push((c.path.to_path_buf(), t, stands_alone(&c)));
                                 }
                             }
                             Fed::Text(_) | Fed::Nothing => {}
@@ -1237,7 +1267,18 @@ pub fn lint_paths_with(
     // One path per candidate (the walk saw each once).
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
-    let texts = texts.into_inner().unwrap_or_default();
+    let (texts, later): (Vec<_>, Vec<_>) = texts
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .partition(|(_, _, alone)| *alone);
+    let strip = |v: Vec<(PathBuf, crate::source::SharedText, bool)>| -> Vec<_> {
+        v.into_iter().map(|(p, t, _)| (p, t)).collect()
+    };
+    let texts = Texts {
+        alone: strip(texts),
+        later: strip(later),
+    };
     let walked = t0.elapsed();
     crate::phases::report(|| format!("walked: {} files with facts", facts.len()));
     let (reports, more, project) = lint_walked(&all, facts, texts, above, settings);
@@ -1279,7 +1320,9 @@ fn lint_candidate_keeping(
         .flatten();
     let text = match held {
         Some(t) => Ok(t),
-        None => load(&c.path, settings.config.max_file_size).map(crate::source::SharedText::from),
+        None => {
+            load_candidate(c, settings.config.max_file_size).map(crate::source::SharedText::from)
+        }
     };
     let kind = c.kind;
     // A file named on its own is judged by its name.

@@ -357,3 +357,43 @@ fn each_copy_finds(together: &[String], names: &[&str], alone: &[String]) {
         assert_eq!(copy, alone, "{name}");
     }
 }
+
+/// GH013 on a call to a workflow of the repository says what that
+/// workflow needs (the secrets it reads or declares required), and the
+/// workflows it passes every secret on to: none, the names, or (the
+/// whole context read, the workflow not in the tree) the general note.
+#[test]
+fn inherited_secrets_name_what_the_called_workflows_read() {
+    let dir = common::root().join("fixtures/project/inherited-secrets");
+    let out = prodlint_json(&dir)
+        .args(["--select", "GH013", "."])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e})"));
+    let rows: Vec<String> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f["file"].as_str().unwrap_or_default(),
+                f["start"]["line"],
+                f["severity"].as_str().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let general = "passes every secret to a workflow of this repository: no third party reads them, but naming the ones it needs keeps it from reading the rest";
+    assert_eq!(
+        rows,
+        [
+            ".github/workflows/ci.yml:11 info job `lint` passes every secret to `lint.yml`, which needs none".to_string(),
+            ".github/workflows/ci.yml:16 info job `deploy` passes every secret to `deploy.yml`, which needs only `DEPLOY_KEY`, `SENTRY_DSN` and `SLACK_WEBHOOK`".to_string(),
+            format!(".github/workflows/ci.yml:20 info job `report` {general}"),
+            format!(".github/workflows/ci.yml:24 info job `publish` {general}"),
+            ".github/workflows/deploy.yml:22 info job `tell` passes every secret to `notify.yml`, which needs only `SENTRY_DSN` and `SLACK_WEBHOOK`".to_string(),
+        ]
+    );
+}

@@ -284,7 +284,7 @@ pub fn feed_keeping_text(c: &Candidate, max_file_size: u64, budget: &ParseBudget
     {
         return Fed::Nothing;
     }
-    let (Ok(text), Some(kind)) = (crate::engine::load(&c.path, max_file_size), c.kind) else {
+    let (Ok(text), Some(kind)) = (crate::engine::load_candidate(c, max_file_size), c.kind) else {
         return Fed::Nothing;
     };
     let input = match input_or_text(&c.path, kind, text, c.root.clone()) {
@@ -570,6 +570,7 @@ pub fn project_around(path: &Path, config: &crate::config::Config) -> Project {
             kind: FileKind::detect(path),
             explicit: true,
             root: None,
+            regular: false,
         });
     }
     project(&candidates, config.max_file_size)

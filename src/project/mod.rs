@@ -1728,13 +1728,19 @@ impl Project {
         texts: Vec<(PathBuf, crate::source::SharedText)>,
     ) -> Project {
         let p = Project::default();
-        if let Ok(mut handed) = p.handed_texts.lock() {
-            handed.extend(texts);
-        }
+        p.hand_texts(texts);
         if let Ok(mut handed) = p.handed.lock() {
             handed.extend(parses);
         }
         p
+    }
+
+    /// Adds `texts` (path, text of a file read that holds no facts) for
+    /// the lints of those files to take (see [`Project::own_text`]).
+    pub fn hand_texts(&self, texts: Vec<(PathBuf, crate::source::SharedText)>) {
+        if let Ok(mut handed) = self.handed_texts.lock() {
+            handed.extend(texts);
+        }
     }
 
     /// Facts from file names alone: folders with a Dockerfile, with a
@@ -2944,6 +2950,12 @@ impl Project {
     /// The repository's `uses: ./…` calls, with what they pass.
     pub fn local_calls(&self) -> &[facts::calls::Call] {
         &self.local_calls
+    }
+
+    /// The secrets the workflow at `key` (a project key) needs passed,
+    /// when the project read it as a workflow others may call.
+    pub fn secrets_read_by(&self, key: &Path) -> Option<&[facts::calls::SecretRead]> {
+        self.files.get(b(key))?.stated.secrets_read.as_deref()
     }
 
     /// The repository's `uses: ./…` calls that may name `callee` (a

@@ -71,6 +71,7 @@ pub static PROJECT_RULES: std::sync::LazyLock<Vec<&'static dyn Rule>> =
         let mut v: Vec<&'static dyn Rule> = vec![
             crate::rules::workflow::PERMISSIONS_MISSING,
             crate::rules::workflow::SCRIPT_INJECTION,
+            crate::rules::workflow::SECRETS_INHERIT,
         ];
         v.extend(crate::rules::cross::RULES.iter().copied());
         v

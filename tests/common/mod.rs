@@ -41,6 +41,7 @@ pub fn lint(path: &Path, extra: &[&str]) -> FileReport {
         kind,
         explicit: true,
         root: None,
+        regular: false,
     };
     let mut reports = engine::lint_files(&[candidate], &s);
     reports.pop().unwrap_or_else(|| {

@@ -28,6 +28,82 @@ pub struct Call {
     /// The calling workflow is itself started only by callers: without
     /// permissions of its own, its token is its callers'.
     pub nested: bool,
+    /// The calling job passes every secret (`secrets: inherit`): its id,
+    /// and where `inherit` is written.
+    pub inherit: Option<(String, Loc)>,
+}
+
+/// A secret a called workflow needs passed, read in an expression of
+/// its text or declared required.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretRead {
+    /// `secrets.NAME`, or `NAME` declared `required: true` under
+    /// `on.workflow_call.secrets`; upper-cased (GitHub's names ignore case).
+    Named(String),
+    /// Any of them: the whole context (`toJSON(secrets)`, `secrets[x]`,
+    /// `secrets.*`), or every secret handed on to another repository's
+    /// workflow.
+    Any,
+}
+
+/// The secrets a workflow started by `workflow_call` needs passed
+/// (`GITHUB_TOKEN` aside: a called workflow has its own). Every
+/// expression of the text counts, those in comments too: a line of a
+/// script that starts with `#` is still expanded, and a secret counted
+/// for nothing only makes the note name one more.
+fn secrets_needed(source: &str, workflow: &Workflow<'_>) -> Vec<SecretRead> {
+    let mut out: Vec<SecretRead> = Vec::new();
+    let mut add = |read: SecretRead| {
+        if !out.contains(&read) {
+            out.push(read);
+        }
+    };
+    for e in expr::find(source, crate::source::Span::new(0, source.len())) {
+        for c in &e.contexts {
+            let Some(rest) = c.strip_prefix("secrets") else {
+                continue;
+            };
+            if rest.is_empty() {
+                add(SecretRead::Any);
+                continue;
+            }
+            let Some(name) = rest.strip_prefix('.') else {
+                continue;
+            };
+            let name = name.split('.').next().unwrap_or(name);
+            if name.is_empty() || name.contains('*') {
+                add(SecretRead::Any);
+            } else if !name.eq_ignore_ascii_case("GITHUB_TOKEN") {
+                add(SecretRead::Named(name.to_ascii_uppercase()));
+            }
+        }
+    }
+    // Declared required: a call that passes it not is refused.
+    let declared = workflow
+        .triggers
+        .iter()
+        .filter(|t| t.event.text == "workflow_call")
+        .filter_map(|t| t.filters?.get("secrets")?.as_map());
+    for entry in declared.flatten() {
+        let required = entry
+            .value
+            .get("required")
+            .and_then(Node::as_bool)
+            .unwrap_or(false);
+        if let (true, Some(name)) = (required, entry.key.as_str()) {
+            add(SecretRead::Named(name.to_ascii_uppercase()));
+        }
+    }
+    // Every secret handed on to a workflow of another repository: all of
+    // them may be read there.
+    let onward = workflow.jobs.iter().any(|j| {
+        j.secrets.is_some_and(|s| s.as_str() == Some("inherit"))
+            && j.uses.as_ref().is_some_and(|u| !u.text.starts_with("./"))
+    });
+    if onward {
+        add(SecretRead::Any);
+    }
+    out
 }
 
 /// A job of a workflow that only callers start (its one trigger is
@@ -143,6 +219,7 @@ fn step_call(path: &Path, root: &Path, source: &str, step: &Step<'_>) -> Option<
         // about called workflows (an action's file is never one).
         grants: true,
         nested: false,
+        inherit: None,
     })
 }
 
@@ -195,6 +272,11 @@ fn expansions(
 /// Calls a workflow makes, and the inputs it pastes when it is reusable.
 pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &mut Stated) {
     let root = root_of(path);
+    // Known only of a workflow others may call, parsed: a call to one
+    // that did not parse gets the general note.
+    if workflow.has_trigger("workflow_call") {
+        out.secrets_read = Some(secrets_needed(source, workflow));
+    }
     for job in &workflow.jobs {
         if let Some(uses) = job.uses.as_ref().filter(|u| u.text.starts_with("./")) {
             out.calls.push(Call {
@@ -203,6 +285,10 @@ pub fn from_workflow(path: &Path, source: &str, workflow: &Workflow<'_>, out: &m
                 at: Loc::new(path, uses.span),
                 grants: job.permissions.is_some() || workflow.permissions.is_some(),
                 nested: only_called(workflow),
+                inherit: job
+                    .secrets
+                    .filter(|s| s.as_str() == Some("inherit"))
+                    .map(|s| (job.id.text.clone(), Loc::new(path, s.span))),
             });
         }
         if workflow.permissions.is_none() && job.permissions.is_none() && only_called(workflow) {

@@ -111,6 +111,10 @@ pub struct Stated {
     /// Inputs pasted into scripts of composite actions and reusable
     /// workflows.
     pub expansions: Vec<calls::Expansion>,
+    /// The secrets a workflow started by `workflow_call` needs passed
+    /// (GH013 tells a caller passing every secret which ones); `None`
+    /// when not known (another kind of file, a workflow not parsed).
+    pub secrets_read: Option<Vec<calls::SecretRead>>,
     /// ConfigMaps and Secrets: (kind, name, the keys they hold).
     pub env_objects: Vec<(&'static str, String, Vec<String>)>,
     /// Ingresses: where each is, and its `tls:` when it has one.
@@ -143,6 +147,7 @@ static NOTHING_STATED: Stated = Stated {
     calls: Vec::new(),
     called_jobs: Vec::new(),
     expansions: Vec::new(),
+    secrets_read: None,
     env_objects: Vec::new(),
     ingresses: Vec::new(),
     deployments: Vec::new(),
@@ -167,10 +172,22 @@ impl<T> List for Vec<T> {
     }
 }
 
+/// A list that may be unknown: known and empty is something stated.
+impl<T> List for Option<Vec<T>> {
+    fn is_empty(&self) -> bool {
+        self.is_none()
+    }
+    fn shrink_to_fit(&mut self) {
+        if let Some(v) = self {
+            v.shrink_to_fit();
+        }
+    }
+}
+
 impl Stated {
     /// Every list, named once here so that a list added to `Stated` is
     /// counted by [`Stated::is_empty`] and cut by [`Stated::shrink`].
-    fn lists(&mut self) -> [&mut dyn List; 14] {
+    fn lists(&mut self) -> [&mut dyn List; 15] {
         // The pattern names every field (a new one that is missed does
         // not compile); the array hands out the same names.
         macro_rules! every {
@@ -187,6 +204,7 @@ impl Stated {
             calls,
             called_jobs,
             expansions,
+            secrets_read,
             env_objects,
             ingresses,
             deployments,

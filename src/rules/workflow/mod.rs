@@ -70,6 +70,9 @@ const BRANCH_REFS: &[&str] = &["main", "master", "develop", "dev", "trunk", "HEA
 /// GH007, whose project hook judges inputs with their callers.
 pub static SCRIPT_INJECTION: &dyn Rule = &gh007_script_injection::ScriptInjection;
 
+/// GH013, whose project hook judges calls with the workflow called.
+pub static SECRETS_INHERIT: &dyn Rule = &gh013_secrets_inherit::SecretsInherit;
+
 /// GH004, whose project hook judges called workflows with their callers.
 pub static PERMISSIONS_MISSING: &dyn Rule = &gh004_permissions_missing::PermissionsMissing;
 
