@@ -361,7 +361,8 @@ fn each_copy_finds(together: &[String], names: &[&str], alone: &[String]) {
 /// GH013 on a call to a workflow of the repository says what that
 /// workflow needs (the secrets it reads or declares required), and the
 /// workflows it passes every secret on to: none, the names, or (the
-/// whole context read, the workflow not in the tree) the general note.
+/// whole context read, a deployment environment's job, the workflow not
+/// in the tree) the general note.
 #[test]
 fn inherited_secrets_name_what_the_called_workflows_read() {
     let dir = common::root().join("fixtures/project/inherited-secrets");
@@ -393,6 +394,7 @@ fn inherited_secrets_name_what_the_called_workflows_read() {
             ".github/workflows/ci.yml:16 info job `deploy` passes every secret to `deploy.yml`, which needs only `DEPLOY_KEY`, `SENTRY_DSN` and `SLACK_WEBHOOK`".to_string(),
             format!(".github/workflows/ci.yml:20 info job `report` {general}"),
             format!(".github/workflows/ci.yml:24 info job `publish` {general}"),
+            format!(".github/workflows/ci.yml:29 info job `release` {general}"),
             ".github/workflows/deploy.yml:22 info job `tell` passes every secret to `notify.yml`, which needs only `SENTRY_DSN` and `SLACK_WEBHOOK`".to_string(),
         ]
     );

@@ -95,12 +95,15 @@ fn secrets_needed(source: &str, workflow: &Workflow<'_>) -> Vec<SecretRead> {
         }
     }
     // Every secret handed on to a workflow of another repository: all of
-    // them may be read there.
-    let onward = workflow.jobs.iter().any(|j| {
-        j.secrets.is_some_and(|s| s.as_str() == Some("inherit"))
-            && j.uses.as_ref().is_some_and(|u| !u.text.starts_with("./"))
+    // them may be read there. A job of a deployment environment reads
+    // that environment's secrets, which no caller passes: which of the
+    // names read are the caller's is not known.
+    let unknown = workflow.jobs.iter().any(|j| {
+        j.environment.is_some()
+            || (j.secrets.is_some_and(|s| s.as_str() == Some("inherit"))
+                && j.uses.as_ref().is_some_and(|u| !u.text.starts_with("./")))
     });
-    if onward {
+    if unknown {
         add(SecretRead::Any);
     }
     out

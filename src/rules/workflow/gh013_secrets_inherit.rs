@@ -18,9 +18,10 @@ declare_rule! {
     /// repository it passes every secret on to need — none (`secrets:
     /// inherit` can go), or the names to pass. A workflow that reads the
     /// whole `secrets` context (`toJSON(secrets)`, `secrets[name]`), hands
-    /// every secret on to another repository's workflow, did not parse,
-    /// or starts a chain of more than 64 workflows, may need any of them:
-    /// the note stays general. `GITHUB_TOKEN` is not counted (a called
+    /// every secret on to another repository's workflow, has a job in a
+    /// deployment environment (whose secrets no caller passes), did not
+    /// parse, or starts a chain of more than 64 workflows, may need any
+    /// of them: the note stays general. `GITHUB_TOKEN` is not counted (a called
     /// workflow gets its own).
     ///
     /// ## Why it matters in production
@@ -172,7 +173,7 @@ impl Rule for SecretsInherit {
                             names(&need)
                         ),
                     )
-                    .help("pass them by name under `secrets:`, declaring under `on.workflow_call.secrets` any the workflow called does not declare yet"),
+                    .help("pass them by name under `secrets:`; each workflow on the way declares them under `on.workflow_call.secrets` with `required: true`, so that a secret added later and not passed fails the call rather than reading empty"),
                 None => out
                     .report(
                         &Self::META,
