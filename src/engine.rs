@@ -155,10 +155,7 @@ impl Unlintable {
 
 /// Reads a file with the loading guards: size, binary content, UTF-8.
 pub fn load(path: &Path, max_size: u64) -> Result<String, Unlintable> {
-    match crate::read::bytes(path, max_size) {
-        Ok(bytes) => decode(bytes, max_size),
-        Err(e) => Err(unlintable(e, max_size)),
-    }
+    loaded(crate::read::bytes(path, max_size), max_size)
 }
 
 /// [`load`] for a file the walk found: one the walk saw as a regular
@@ -167,10 +164,16 @@ pub fn load_candidate(c: &Candidate, max_size: u64) -> Result<String, Unlintable
     if !c.regular {
         return load(&c.path, max_size);
     }
-    match crate::read::walked_bytes(&c.path, max_size) {
-        Ok(bytes) => decode(bytes, max_size),
-        Err(e) => Err(unlintable(e, max_size)),
-    }
+    loaded(crate::read::walked_bytes(&c.path, max_size), max_size)
+}
+
+/// The text of what was read, or why it is not lintable.
+fn loaded(
+    read: Result<Vec<u8>, crate::read::ReadError>,
+    max_size: u64,
+) -> Result<String, Unlintable> {
+    read.map_err(|e| unlintable(e, max_size))
+        .and_then(|bytes| decode(bytes, max_size))
 }
 
 /// Why a read failed, as the report says it.
@@ -1267,21 +1270,18 @@ pub fn lint_paths_with(
     // One path per candidate (the walk saw each once).
     sort_by_path(&mut all, |c| &c.path);
     let facts = facts.into_inner().unwrap_or_default();
-    let (texts, later): (Vec<_>, Vec<_>) = texts
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .partition(|(_, _, alone)| *alone);
-    let strip = |v: Vec<(PathBuf, crate::source::SharedText, bool)>| -> Vec<_> {
-        v.into_iter().map(|(p, t, _)| (p, t)).collect()
-    };
-    let texts = Texts {
-        alone: strip(texts),
-        later: strip(later),
-    };
+    let mut texts_of = Texts::default();
+    for (path, text, alone) in texts.into_inner().unwrap_or_default() {
+        let list = if alone {
+            &mut texts_of.alone
+        } else {
+            &mut texts_of.later
+        };
+        list.push((path, text));
+    }
     let walked = t0.elapsed();
     crate::phases::report(|| format!("walked: {} files with facts", facts.len()));
-    let (reports, more, project) = lint_walked(&all, facts, texts, above, settings);
+    let (reports, more, project) = lint_walked(&all, facts, texts_of, above, settings);
     errors.extend(more);
     crate::phases::report(|| {
         format!(

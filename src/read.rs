@@ -67,8 +67,7 @@ pub fn bytes(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        const O_NONBLOCK: i32 = 0o4000;
-        options.custom_flags(O_NONBLOCK);
+        options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path).map_err(io)?;
     // The path may have been replaced between the two calls. Where the
