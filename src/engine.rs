@@ -588,7 +588,20 @@ pub fn lint_source(
     settings: &Settings,
     project: &Project,
 ) -> Vec<Finding> {
-    lint_source_keeping(source, kind, settings, project, false).0
+    lint_source_keeping(source, kind, settings, project, None, false).0
+}
+
+/// [`lint_source`] of a text fixes made from the one the project read:
+/// the project's findings in it are moved through `moved` (see
+/// [`crate::edit_map`]).
+pub fn lint_fixed(
+    source: &SourceFile,
+    kind: FileKind,
+    settings: &Settings,
+    project: &Project,
+    moved: &crate::edit_map::EditMap,
+) -> Vec<Finding> {
+    lint_source_keeping(source, kind, settings, project, Some(moved), false).0
 }
 
 /// What a file's own rules found, before the project's findings in it
@@ -604,6 +617,7 @@ fn lint_source_keeping(
     kind: FileKind,
     settings: &Settings,
     project: &Project,
+    moved: Option<&crate::edit_map::EditMap>,
     keep: bool,
 ) -> (Vec<Finding>, Option<Raw>) {
     let selection = settings.selection_for(&source.path);
@@ -613,7 +627,7 @@ fn lint_source_keeping(
         if keep {
             kept = Some(Box::new(raw.clone()));
         }
-        judge(source, settings, project, &selection, raw)
+        judge(source, settings, project, moved, &selection, raw)
     });
     (finish(source, settings, result), kept)
 }
@@ -628,24 +642,32 @@ fn judge_again(
     raw: Raw,
 ) -> Vec<Finding> {
     let selection = settings.selection_for(&source.path);
-    let result = crate::panics::catching(|| judge(source, settings, project, &selection, *raw));
+    let result =
+        crate::panics::catching(|| judge(source, settings, project, None, &selection, *raw));
     finish(source, settings, result)
 }
 
 type Judged = (Vec<Finding>, Vec<Span>, Vec<(&'static str, usize)>);
 
 /// The rules' findings with the project's in the file, kept where the
-/// selection, the file's purpose and its suppressions let them be.
+/// selection, the file's purpose and its suppressions let them be. The
+/// project's were found in the text the run read: `moved` carries them
+/// into a text fixes have changed since.
 fn judge(
     source: &SourceFile,
     settings: &Settings,
     project: &Project,
+    moved: Option<&crate::edit_map::EditMap>,
     selection: &Selection,
     raw: RuleOutput,
 ) -> Judged {
     let (mut findings, statements, mut hidden, dropped) = raw;
     // What the project hooks found here is judged here, like the rest.
-    findings.extend(project.rule_findings_in(&source.path).iter().cloned());
+    let found = project.rule_findings_in(&source.path);
+    match moved.filter(|m| !m.is_empty()) {
+        Some(m) => findings.extend(found.iter().map(|f| m.finding(f, &source.path))),
+        None => findings.extend(found.iter().cloned()),
+    }
     hidden.extend(findings.iter().flat_map(|f| f.secrets.iter().copied()));
     // Purposes apply at the finding's own location (its file).
     let findings: Vec<Finding> = findings
@@ -879,7 +901,7 @@ fn lint_text_keeping(
     let mut source = SourceFile::new(Arc::clone(path), text);
     source.purpose = purpose;
     let (findings, raw) = kind
-        .map(|k| lint_source_keeping(&source, k, settings, project, keep))
+        .map(|k| lint_source_keeping(&source, k, settings, project, None, keep))
         .unwrap_or_default();
     let report = FileReport {
         source: Arc::new(source),

@@ -3,13 +3,19 @@
 
 use crate::diagnostic::{Applicability, Finding};
 use crate::discover::FileKind;
-use crate::engine::{Settings, lint_source};
+use crate::edit_map::{EditMap, Replaced};
+use crate::engine::{Settings, lint_fixed};
 use crate::paths::FastPath;
 use crate::source::SourceFile;
 
-/// Applies the fixes of `findings` to `text` once. Returns the new text and
-/// how many fixes were applied; overlapping fixes wait for the next pass.
-pub fn apply_once(text: &str, findings: &[Finding], allow_unsafe: bool) -> (String, usize) {
+/// Applies the fixes of `findings` to `text` once. Returns the new text,
+/// how many fixes were applied (overlapping fixes wait for the next pass)
+/// and the ranges of `text` they replaced.
+pub fn apply_once(
+    text: &str,
+    findings: &[Finding],
+    allow_unsafe: bool,
+) -> (String, usize, Vec<Replaced>) {
     let mut fixes: Vec<_> = findings
         .iter()
         .filter_map(|f| f.fix.as_ref())
@@ -43,13 +49,17 @@ pub fn apply_once(text: &str, findings: &[Finding], allow_unsafe: bool) -> (Stri
     edits.sort_by_key(|e| std::cmp::Reverse((e.span.start, e.span.end)));
     let eol = crate::source::line_ending(text);
     let mut out = text.to_string();
+    let mut replaced = Vec::with_capacity(edits.len());
     for e in edits {
-        out.replace_range(
-            e.span.start..e.span.end,
-            &with_line_ending(&e.replacement, eol),
-        );
+        let with = with_line_ending(&e.replacement, eol);
+        replaced.push(Replaced {
+            start: e.span.start,
+            end: e.span.end,
+            len: with.len(),
+        });
+        out.replace_range(e.span.start..e.span.end, &with);
     }
-    (out, applied)
+    (out, applied, replaced)
 }
 
 /// A replacement whose line breaks are the file's own: a fix must not put
@@ -107,20 +117,37 @@ pub fn fix_source(
     project: &crate::project::Project,
     allow_unsafe: bool,
 ) -> (String, usize) {
+    let (text, total, _) = fix_source_mapped(source, kind, settings, project, allow_unsafe);
+    (text, total)
+}
+
+/// [`fix_source`], also returning where the edits moved the text (for the
+/// lint of the fixed text: see [`crate::engine::lint_fixed`]). Each pass
+/// lints the text the last one left, with the project's findings in the
+/// file moved there.
+pub fn fix_source_mapped(
+    source: &SourceFile,
+    kind: FileKind,
+    settings: &Settings,
+    project: &crate::project::Project,
+    allow_unsafe: bool,
+) -> (String, usize, EditMap) {
     let mut text = source.text.to_string();
     let mut total = 0;
+    let mut map = EditMap::default();
     for _ in 0..MAX_PASSES {
         let mut current = SourceFile::new(source.path.clone(), text.clone());
         current.purpose = source.purpose;
-        let findings = lint_source(&current, kind, settings, project);
-        let (next, n) = apply_once(&text, &findings, allow_unsafe);
+        let findings = lint_fixed(&current, kind, settings, project, &map);
+        let (next, n, replaced) = apply_once(&text, &findings, allow_unsafe);
         if n == 0 || next == text {
             break;
         }
         total += n;
         text = next;
+        map.push_pass(replaced);
     }
-    (text, total)
+    (text, total, map)
 }
 
 /// A unified diff that shows no secret: every secret of `findings` (a byte

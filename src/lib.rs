@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;
+pub mod edit_map;
 pub mod engine;
 pub mod fix;
 pub mod git;

@@ -411,8 +411,8 @@ fn apply_fixes(
         if !seen.insert(real) {
             continue;
         }
-        let (fixed, n) =
-            fix::fix_source(&report.source, kind, settings, project, args.unsafe_fixes);
+        let (fixed, n, moved) =
+            fix::fix_source_mapped(&report.source, kind, settings, project, args.unsafe_fixes);
         if n == 0 || *fixed == *report.source.text {
             continue;
         }
@@ -433,7 +433,7 @@ fn apply_fixes(
         }
         let mut source = SourceFile::new(report.source.path.clone(), fixed);
         source.purpose = report.source.purpose;
-        report.findings = engine::lint_source(&source, kind, settings, project);
+        report.findings = engine::lint_fixed(&source, kind, settings, project, &moved);
         report.source = Arc::new(source);
         eprintln!(
             "prodlint: fixed {n} {} in {}",

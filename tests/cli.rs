@@ -279,6 +279,47 @@ fn diff_shows_and_fix_applies() {
         .stdout("");
 }
 
+/// The project's findings in a file (here GH007's, judged with the
+/// caller) were found in the text the run read: after `--fix` rewrites the
+/// file, the report shows them where they are in the fixed text, as a
+/// fresh check of it does (two lines and a column moved here).
+#[test]
+fn project_findings_in_a_fixed_file_point_into_the_fixed_text() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: pull_request\npermissions: {}\njobs:\n  call:\n    uses: ./.github/workflows/reuse.yml\n    with:\n      title: ${{ github.event.pull_request.title }}\n",
+    );
+    write(
+        dir.path(),
+        ".github/workflows/reuse.yml",
+        "on:\n  workflow_call:\n    inputs:\n      title:\n        type: string\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: echo \"::set-output name=x::1\"\n      - run: echo \"${{ inputs.title }}\"\n      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\n        with:\n          path: .\n",
+    );
+    let args = ["check", "--select", "GH007,GH012,GH020", "--format", "json"];
+    let before = prodlint().current_dir(dir.path()).args(args).output();
+    let before = before.unwrap_or_else(|e| panic!("run: {e}"));
+    assert_eq!(
+        common::json_rows(&before.stdout),
+        [
+            ".github/workflows/reuse.yml:12:15 GH012",
+            ".github/workflows/reuse.yml:13:20 GH020",
+            ".github/workflows/reuse.yml:14:20 GH007 -> .github/workflows/ci.yml:7:14",
+        ]
+    );
+    let fixed = prodlint()
+        .current_dir(dir.path())
+        .args(args)
+        .args(["--fix", "--unsafe-fixes"])
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    let again = prodlint().current_dir(dir.path()).args(args).output();
+    let again = again.unwrap_or_else(|e| panic!("run: {e}"));
+    let moved = [".github/workflows/reuse.yml:16:20 GH007 -> .github/workflows/ci.yml:7:14"];
+    assert_eq!(common::json_rows(&fixed.stdout), moved);
+    assert_eq!(common::json_rows(&again.stdout), moved);
+}
+
 #[test]
 fn select_by_prefix_name_and_extend() {
     let dir = tempdir();
