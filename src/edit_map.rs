@@ -9,11 +9,21 @@
 use crate::diagnostic::{Finding, Related};
 use crate::source::Span;
 
-/// The edits of each pass of fixes, in order; each pass's edits are
-/// positions in the text that pass started from, sorted and apart.
+/// The edits of each pass of fixes, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EditMap {
-    passes: Vec<Vec<Replaced>>,
+    passes: Vec<Pass>,
+}
+
+/// One pass's edits, positions in the text that pass started from,
+/// sorted and apart, with how far each moves the text after it: a
+/// position is moved with one binary search, not a walk over the edits
+/// (a file of thousands of fixes and findings stays n log n).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Pass {
+    edits: Vec<Replaced>,
+    /// `shift[i]`: how far the edits before `edits[i]` move the text.
+    shift: Vec<isize>,
 }
 
 /// `start..end` of the text before the pass became `len` bytes.
@@ -28,11 +38,18 @@ impl EditMap {
     /// Adds a pass: `edits` in any order (they do not overlap).
     pub fn push_pass(&mut self, mut edits: Vec<Replaced>) {
         edits.sort_by_key(|e| (e.start, e.end));
-        self.passes.push(edits);
+        let mut shift = Vec::with_capacity(edits.len() + 1);
+        let mut total: isize = 0;
+        shift.push(total);
+        for e in &edits {
+            total += e.len as isize - e.end.saturating_sub(e.start) as isize;
+            shift.push(total);
+        }
+        self.passes.push(Pass { edits, shift });
     }
 
     pub fn is_empty(&self) -> bool {
-        self.passes.iter().all(Vec::is_empty)
+        self.passes.iter().all(|p| p.edits.is_empty())
     }
 
     /// Where a span of the text before every pass is in the text after
@@ -83,26 +100,25 @@ impl EditMap {
 
 /// `at` through one pass. `start`: an insertion right at `at` goes before
 /// it (the text at `at` moves on); otherwise after it.
-fn moved(edits: &[Replaced], at: usize, start: bool) -> usize {
-    let mut shift: isize = 0;
-    for e in edits {
-        let before = if start {
+fn moved(pass: &Pass, at: usize, start: bool) -> usize {
+    // The edits wholly before `at` come first (sorted and apart, their
+    // ends rise; an insertion at `at` follows a range ending there).
+    let before = pass.edits.partition_point(|e| {
+        if start {
             e.end <= at
         } else {
             e.end < at || (e.end == at && e.start < e.end)
-        };
-        if before {
-            shift += e.len as isize - (e.end - e.start) as isize;
-            continue;
         }
-        if e.start < at {
-            // Inside a replaced range.
+    });
+    let shift = pass.shift.get(before).copied().unwrap_or(0);
+    match pass.edits.get(before) {
+        // Inside a replaced range: to its replacement's start or end.
+        Some(e) if e.start < at => {
             let base = e.start.saturating_add_signed(shift);
-            return if start { base } else { base + e.len };
+            if start { base } else { base + e.len }
         }
-        break;
+        _ => at.saturating_add_signed(shift),
     }
-    at.saturating_add_signed(shift)
 }
 
 #[cfg(test)]
@@ -152,6 +168,18 @@ mod tests {
         assert_eq!(m.span(Span::new(0, 1)), Span::empty(5));
         assert!(EditMap::default().is_empty());
         assert!(!m.is_empty());
+    }
+
+    #[test]
+    fn a_pass_of_many_edits_moves_each_position_by_those_before_it() {
+        // "ab|cd|ef|gh": 2..4 grows by 3, 4..4 gets 1 inserted (at the end
+        // of the first), 6..8 is deleted.
+        let m = map(&[&[(6, 8, 0), (2, 4, 5), (4, 4, 1)]]);
+        assert_eq!(m.span(Span::new(0, 2)), Span::new(0, 2));
+        assert_eq!(m.span(Span::new(4, 6)), Span::new(8, 10));
+        assert_eq!(m.span(Span::new(8, 10)), Span::new(10, 12));
+        assert_eq!(m.span(Span::new(2, 4)), Span::new(2, 7));
+        assert_eq!(m.span(Span::new(7, 9)), Span::new(10, 11));
     }
 
     #[test]
